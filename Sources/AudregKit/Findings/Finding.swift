@@ -1,0 +1,145 @@
+/// How much a finding matters. Ordered so that `error > warning > note`.
+public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case note, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .note: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// The kinds of registry entity. Raw values are the `kind:` strings of audreg/v1.
+public enum EntityKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case service = "Service"
+    case issuer = "Issuer"
+    case team = "Team"
+    case policy = "Policy"
+
+    public static func < (lhs: EntityKind, rhs: EntityKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Names one entity, written `Service/orders-api`.
+public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var kind: EntityKind
+    public var name: String
+
+    public init(_ kind: EntityKind, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public var description: String { "\(kind.rawValue)/\(name)" }
+
+    public static func < (lhs: EntityRef, rhs: EntityRef) -> Bool {
+        (lhs.kind, lhs.name) < (rhs.kind, rhs.name)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an entity reference: \(text)"))
+        }
+        self.init(kind, parts[1])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// A span in a file: `file` is relative to the registry directory (or as given for files outside it),
+/// lines and columns are 1-based.
+public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    public var endColumn: Int
+
+    public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.endLine = endLine ?? line
+        self.endColumn = endColumn ?? column
+    }
+
+    public init(file: String, start: TextPosition, end: TextPosition? = nil) {
+        self.init(file: file, line: start.line, column: start.column, endLine: end?.line, endColumn: end?.column)
+    }
+
+    public init(file: String, node: YAMLNode) {
+        // A span that ends on a later line than it starts is kept; libyaml's end marks of block
+        // collections sit at the start of the next token, which can be column 1 of a later line.
+        self.init(file: file, start: node.start, end: node.end)
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+    }
+}
+
+/// A value read from the registry together with where it was written.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+}
+
+extension Located: Equatable where Value: Equatable {}
+extension Located: Hashable where Value: Hashable {}
+
+/// Another place that explains a finding: the other service that shares an audience, the first of two duplicate keys.
+public struct RelatedLocation: Hashable, Sendable, Codable {
+    public var location: SourceLocation
+    public var entity: EntityRef?
+    public var message: String?
+
+    public init(_ location: SourceLocation, entity: EntityRef? = nil, message: String? = nil) {
+        self.location = location
+        self.entity = entity
+        self.message = message
+    }
+}
+
+/// One result of validating a registry or checking it against what is deployed.
+public struct Finding: Hashable, Sendable {
+    public var ruleID: String
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation
+    public var entity: EntityRef?
+    public var related: [RelatedLocation]
+
+    public init(ruleID: String, severity: Severity, message: String, location: SourceLocation, entity: EntityRef? = nil, related: [RelatedLocation] = []) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.entity = entity
+        self.related = related
+    }
+
+    /// The order every report uses: by file, position, rule, then message, so output is byte-identical between runs.
+    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.location.file != rhs.location.file { return lhs.location.file < rhs.location.file }
+        if lhs.location.line != rhs.location.line { return lhs.location.line < rhs.location.line }
+        if lhs.location.column != rhs.location.column { return lhs.location.column < rhs.location.column }
+        if lhs.ruleID != rhs.ruleID { return lhs.ruleID < rhs.ruleID }
+        if lhs.message != rhs.message { return lhs.message < rhs.message }
+        return (lhs.entity?.description ?? "") < (rhs.entity?.description ?? "")
+    }
+}

@@ -1,0 +1,162 @@
+/// What every entity has: its name and the common metadata, each with its position.
+public struct EntityMetadata: Sendable {
+    public var name: Located<String>
+    public var title: Located<String>?
+    public var owner: Located<String>?
+    public var environment: Located<String>?
+    public var description: Located<String>?
+    public var labels: [(key: String, value: String)]
+}
+
+/// Where a document sits, for findings about the entity as a whole.
+public struct EntityOrigin: Sendable {
+    /// Relative to the registry directory.
+    public var file: String
+    /// The `kind:` line.
+    public var location: SourceLocation
+    /// The 0-based index of the document within its file.
+    public var documentIndex: Int
+}
+
+public struct RuleException: Sendable {
+    public var rule: Located<String>
+    public var reason: Located<String>?
+    public var approvedBy: Located<String>?
+    public var expires: Located<Day>?
+    public var ticket: Located<String>?
+    /// The `- rule:` item as a whole.
+    public var location: SourceLocation
+}
+
+public struct AcceptedIssuer: Sendable {
+    public var issuer: Located<String>
+    public var tokenTypes: [Located<String>]?
+    public var algorithms: [Located<String>]?
+    public var maxLifetime: Located<TokenLifetime>?
+    public var requiredClaims: [Located<String>]?
+    public var location: SourceLocation
+}
+
+public enum HopMode: String, Sendable, Hashable, CaseIterable {
+    case tokenExchange = "token-exchange"
+    case newToken = "new-token"
+    case passthrough
+}
+
+public struct DownstreamHop: Sendable {
+    public var service: Located<String>
+    public var mode: Located<HopMode>
+    public var description: String?
+    public var location: SourceLocation
+}
+
+public enum DeploymentKind: String, Sendable, Hashable, CaseIterable {
+    case envoy = "envoy-jwt-authn"
+    case istio = "istio-request-authentication"
+    case springBoot = "spring-boot"
+    case kong
+}
+
+public struct Deployment: Sendable {
+    public var kind: Located<DeploymentKind>
+    public var source: Located<String>
+    public var provider: Located<String>?
+    public var location: SourceLocation
+}
+
+public struct Service: Sendable {
+    public var metadata: EntityMetadata
+    public var origin: EntityOrigin
+    public var audiences: [Located<String>]
+    /// Where `audiences:` was written (or the spec, when it was not), for findings about the list as a whole.
+    public var audiencesLocation: SourceLocation
+    public var accepts: [AcceptedIssuer]
+    public var scopes: [Located<String>]
+    public var roles: [Located<String>]
+    public var downstream: [DownstreamHop]
+    public var deployments: [Deployment]
+    public var exceptions: [RuleException]
+
+    public var name: String { metadata.name.value }
+    public var ref: EntityRef { EntityRef(.service, name) }
+}
+
+public struct Issuer: Sendable {
+    public var metadata: EntityMetadata
+    public var origin: EntityOrigin
+    public var issuer: Located<String>?
+    public var discoveryUrl: Located<String>?
+    public var jwksUri: Located<String>?
+    public var algorithms: [Located<String>]
+    public var exceptions: [RuleException]
+
+    public var name: String { metadata.name.value }
+    public var ref: EntityRef { EntityRef(.issuer, name) }
+}
+
+public struct Team: Sendable {
+    public var metadata: EntityMetadata
+    public var origin: EntityOrigin
+    public var contact: Located<String>?
+
+    public var name: String { metadata.name.value }
+    public var ref: EntityRef { EntityRef(.team, name) }
+}
+
+/// The organization's policy. Defaults apply to every field the registry does not set.
+public struct Policy: Sendable {
+    public static let defaultMaxTokenLifetime = TokenLifetime(seconds: 3600)
+    public static let defaultAllowedAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"]
+    public static let defaultMaxAudiencesPerService = 1
+    public static let defaultMaxExceptionDays = 365
+
+    public var metadata: EntityMetadata?
+    public var origin: EntityOrigin?
+    public var maxTokenLifetime: Located<TokenLifetime>?
+    public var allowedAlgorithms: [Located<String>]?
+    public var maxAudiencesPerService: Located<Int>?
+    public var maxExceptionDays: Located<Int>?
+    public var genericAudiences: [String]
+    public var severityOverrides: [String: Located<String>]
+
+    public init() {
+        genericAudiences = []
+        severityOverrides = [:]
+    }
+
+    public var effectiveMaxTokenLifetime: TokenLifetime { maxTokenLifetime?.value ?? Policy.defaultMaxTokenLifetime }
+    public var effectiveAllowedAlgorithms: [String] { allowedAlgorithms?.map(\.value) ?? Policy.defaultAllowedAlgorithms }
+    public var effectiveMaxAudiencesPerService: Int { maxAudiencesPerService?.value ?? Policy.defaultMaxAudiencesPerService }
+    public var effectiveMaxExceptionDays: Int { maxExceptionDays?.value ?? Policy.defaultMaxExceptionDays }
+}
+
+/// A loaded registry: every entity that had a kind and a valid name, in file order, with duplicates kept
+/// so that rules can report them.
+public struct Registry: Sendable {
+    public var services: [Service] = []
+    public var issuers: [Issuer] = []
+    public var teams: [Team] = []
+    public var policies: [Policy] = []
+    /// Registry files read, relative to the registry directory, sorted.
+    public var files: [String] = []
+
+    public init() {}
+
+    /// The effective policy: the first Policy document, or defaults.
+    public var policy: Policy { policies.first ?? Policy() }
+
+    /// Lookups by name; the first definition wins (later ones are `duplicate-name` findings).
+    public func index() -> RegistryIndex { RegistryIndex(self) }
+}
+
+public struct RegistryIndex: Sendable {
+    public let services: [String: Service]
+    public let issuers: [String: Issuer]
+    public let teams: [String: Team]
+
+    init(_ registry: Registry) {
+        services = Dictionary(registry.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        issuers = Dictionary(registry.issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        teams = Dictionary(registry.teams.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}

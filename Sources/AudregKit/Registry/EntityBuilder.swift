@@ -1,0 +1,224 @@
+/// One registry entity of any kind.
+enum AnyEntity: Sendable {
+    case service(Service)
+    case issuer(Issuer)
+    case team(Team)
+    case policy(Policy)
+}
+
+/// Turns the parsed documents of one file into entities. Shape problems were reported by `SchemaChecker`;
+/// here a value that does not fit is simply left out, so the rules never see malformed data.
+struct EntityBuilder {
+    let file: String
+
+    struct FileResult: Sendable {
+        var entities: [AnyEntity] = []
+        var findings: [Finding] = []
+    }
+
+    static func entities(in parse: YAMLParseResult, file: String) -> FileResult {
+        var result = FileResult()
+        for diagnostic in parse.diagnostics {
+            let ruleID = diagnostic.kind == .duplicateKey ? LoaderRuleID.duplicateKey : LoaderRuleID.yamlSyntax
+            var related: [RelatedLocation] = []
+            if let first = diagnostic.related {
+                related.append(RelatedLocation(SourceLocation(file: file, start: first), message: "first occurrence"))
+            }
+            result.findings.append(Finding(ruleID: ruleID, severity: .error, message: diagnostic.message,
+                                           location: SourceLocation(file: file, start: diagnostic.position), related: related))
+        }
+        let builder = EntityBuilder(file: file)
+        for document in parse.documents {
+            builder.build(document, into: &result)
+        }
+        return result
+    }
+
+    func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(file: file, node: node) }
+
+    func build(_ document: YAMLDocument, into result: inout FileResult) {
+        let root = document.root
+        if root.isNull { return }
+        guard root.mapping != nil else {
+            result.findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error,
+                message: "each document must be a mapping with apiVersion, kind, metadata and spec; found \(root.kindDescription)",
+                location: location(root)))
+            return
+        }
+        let kindNode = root["kind"]
+        let kind = kindNode?.scalar.flatMap(EntityKind.init(rawValue:))
+        let nameNode = root["metadata"]?["name"]
+        let name = nameNode?.scalar.flatMap { EntityName.isValid($0) ? $0 : nil }
+        let ref = kind.flatMap { kind in name.map { EntityRef(kind, $0) } }
+
+        var checker = SchemaChecker(file: file, entity: ref)
+        for pair in root.mapping ?? [] {
+            guard let key = pair.key.scalar else { continue }
+            switch key {
+            case "apiVersion", "kind", "metadata": continue
+            case "spec":
+                if let kind, !pair.value.isNull {
+                    checker.check(pair.value, against: RegistrySchema.spec(for: kind), path: "spec")
+                }
+            default:
+                let known = RegistrySchema.document.fields.map(\.name)
+                let hint = Suggestion.closest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? "; expected apiVersion, kind, metadata and spec"
+                checker.report("unknown top-level key '\(key)'\(hint)", at: pair.key)
+            }
+        }
+        if let apiVersion = root["apiVersion"] {
+            if apiVersion.scalar != RegistrySchema.apiVersion {
+                checker.report("unsupported apiVersion '\(apiVersion.scalar ?? apiVersion.kindDescription)'; this version of audreg reads \(RegistrySchema.apiVersion)", at: apiVersion)
+            }
+        } else {
+            checker.report("document is missing 'apiVersion: \(RegistrySchema.apiVersion)'", at: root)
+        }
+        if let kindNode {
+            if kind == nil {
+                let text = kindNode.scalar ?? kindNode.kindDescription
+                let known = EntityKind.allCases.map(\.rawValue)
+                let hint = Suggestion.closest(to: text, in: known).map { "; did you mean '\($0)'?" } ?? "; expected \(known.joined(separator: ", "))"
+                checker.report("unknown kind '\(text)'\(hint)", at: kindNode)
+            }
+        } else {
+            checker.report("document is missing 'kind' (\(EntityKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: root)
+        }
+        if let metadata = root["metadata"] {
+            checker.check(metadata, against: RegistrySchema.metadata, path: "metadata")
+        } else {
+            checker.report("document is missing 'metadata' with at least a name", at: root)
+        }
+        result.findings.append(contentsOf: checker.findings)
+
+        guard let kind, let name, let nameNode, root["apiVersion"]?.scalar == RegistrySchema.apiVersion,
+              let metadataNode = root["metadata"] else { return }
+        let kindKey = root.mapping?.first { $0.key.scalar == "kind" }?.key
+        let origin = EntityOrigin(file: file, location: location(kindKey ?? root), documentIndex: document.index)
+        let metadata = self.metadata(metadataNode, name: Located(name, at: location(nameNode)))
+        let spec = root["spec"].flatMap { $0.mapping == nil ? nil : $0 }
+        switch kind {
+        case .service: result.entities.append(.service(service(metadata, origin, spec, documentRoot: root)))
+        case .issuer: result.entities.append(.issuer(issuer(metadata, origin, spec)))
+        case .team: result.entities.append(.team(Team(metadata: metadata, origin: origin, contact: text(spec?["contact"]))))
+        case .policy: result.entities.append(.policy(policy(metadata, origin, spec)))
+        }
+    }
+
+    // MARK: - Typed readers: each returns nil for a value that does not fit, which the checker already reported.
+
+    func text(_ node: YAMLNode?) -> Located<String>? {
+        guard let node, !node.isNull, let value = node.scalar else { return nil }
+        return Located(value, at: location(node))
+    }
+
+    func formatted(_ node: YAMLNode?, _ format: StringFormat) -> Located<String>? {
+        guard let value = text(node), format.problem(with: value.value) == nil else { return nil }
+        return value
+    }
+
+    func texts(_ node: YAMLNode?, format: StringFormat = .text) -> [Located<String>]? {
+        guard let items = node?.sequence else { return nil }
+        return items.compactMap { formatted($0, format) }
+    }
+
+    func objects(_ node: YAMLNode?) -> [YAMLNode] {
+        (node?.sequence ?? []).filter { $0.mapping != nil }
+    }
+
+    func integer(_ node: YAMLNode?, minimum: Int) -> Located<Int>? {
+        guard let value = text(node), let number = Int(value.value), number >= minimum else { return nil }
+        return Located(number, at: value.location)
+    }
+
+    func metadata(_ node: YAMLNode, name: Located<String>) -> EntityMetadata {
+        var labels: [(key: String, value: String)] = []
+        for pair in node["labels"]?.mapping ?? [] {
+            if let key = pair.key.scalar, let value = pair.value.scalar { labels.append((key, value)) }
+        }
+        return EntityMetadata(
+            name: name,
+            title: text(node["title"]),
+            owner: formatted(node["owner"], .name),
+            environment: text(node["environment"]),
+            description: text(node["description"]),
+            labels: labels.sorted { $0.key < $1.key })
+    }
+
+    func exceptions(_ node: YAMLNode?) -> [RuleException] {
+        objects(node).compactMap { item in
+            guard let rule = text(item["rule"]) else { return nil }
+            let expires = formatted(item["expires"], .date).flatMap { value in Day(value.value).map { Located($0, at: value.location) } }
+            return RuleException(rule: rule, reason: text(item["reason"]), approvedBy: text(item["approvedBy"]),
+                                 expires: expires, ticket: text(item["ticket"]), location: location(item))
+        }
+    }
+
+    func service(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?, documentRoot: YAMLNode) -> Service {
+        let accepts: [AcceptedIssuer] = objects(spec?["accepts"]).compactMap { item in
+            guard let issuer = formatted(item["issuer"], .name) else { return nil }
+            let lifetime = formatted(item["maxLifetime"], .duration).flatMap { value in
+                TokenLifetime(value.value).map { Located($0, at: value.location) }
+            }
+            return AcceptedIssuer(issuer: issuer,
+                                  tokenTypes: texts(item["tokenTypes"]),
+                                  algorithms: texts(item["algorithms"], format: .oneOf(RegistrySchema.algorithms)),
+                                  maxLifetime: lifetime,
+                                  requiredClaims: texts(item["requiredClaims"]),
+                                  location: location(item))
+        }
+        let downstream: [DownstreamHop] = objects(spec?["downstream"]).compactMap { item in
+            guard let service = formatted(item["service"], .name), let modeText = text(item["mode"]),
+                  let mode = HopMode(rawValue: modeText.value) else { return nil }
+            return DownstreamHop(service: service, mode: Located(mode, at: modeText.location),
+                                 description: item["description"]?.scalar, location: location(item))
+        }
+        let deployments: [Deployment] = objects(spec?["deployments"]).compactMap { item in
+            guard let kindText = text(item["kind"]), let kind = DeploymentKind(rawValue: kindText.value),
+                  let source = text(item["source"]) else { return nil }
+            return Deployment(kind: Located(kind, at: kindText.location), source: source,
+                              provider: text(item["provider"]), location: location(item))
+        }
+        let audiencesNode = spec?["audiences"]
+        let specKey = documentRoot.mapping?.first { $0.key.scalar == "spec" }?.key
+        let audiencesKey = spec?.mapping?.first { $0.key.scalar == "audiences" }?.key
+        let audiencesAnchor = audiencesKey ?? specKey ?? documentRoot["kind"] ?? documentRoot
+        return Service(
+            metadata: metadata, origin: origin,
+            audiences: texts(audiencesNode) ?? [],
+            audiencesLocation: location(audiencesAnchor),
+            accepts: accepts,
+            scopes: texts(spec?["authorization"]?["scopes"]) ?? [],
+            roles: texts(spec?["authorization"]?["roles"]) ?? [],
+            downstream: downstream,
+            deployments: deployments,
+            exceptions: exceptions(spec?["exceptions"]))
+    }
+
+    func issuer(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?) -> Issuer {
+        Issuer(metadata: metadata, origin: origin,
+               issuer: formatted(spec?["issuer"], .url),
+               discoveryUrl: formatted(spec?["discoveryUrl"], .url),
+               jwksUri: formatted(spec?["jwksUri"], .url),
+               algorithms: texts(spec?["algorithms"], format: .oneOf(RegistrySchema.algorithms)) ?? [],
+               exceptions: exceptions(spec?["exceptions"]))
+    }
+
+    func policy(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?) -> Policy {
+        var policy = Policy()
+        policy.metadata = metadata
+        policy.origin = origin
+        policy.maxTokenLifetime = formatted(spec?["maxTokenLifetime"], .duration).flatMap { value in
+            TokenLifetime(value.value).map { Located($0, at: value.location) }
+        }
+        policy.allowedAlgorithms = texts(spec?["allowedAlgorithms"], format: .oneOf(RegistrySchema.algorithms))
+        policy.maxAudiencesPerService = integer(spec?["maxAudiencesPerService"], minimum: 1)
+        policy.maxExceptionDays = integer(spec?["maxExceptionDays"], minimum: 1)
+        policy.genericAudiences = texts(spec?["genericAudiences"])?.map(\.value) ?? []
+        for pair in spec?["severity"]?.mapping ?? [] {
+            if let rule = pair.key.scalar, let level = formatted(pair.value, .oneOf(["error", "warning", "note", "off"])) {
+                policy.severityOverrides[rule] = level
+            }
+        }
+        return policy
+    }
+}

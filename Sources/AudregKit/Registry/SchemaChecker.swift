@@ -1,0 +1,186 @@
+/// Checks YAML nodes against `RegistrySchema` and reports every mismatch as a `schema` finding with its position.
+/// It never stops at the first problem: one run shows an author everything to fix.
+struct SchemaChecker {
+    let file: String
+    let entity: EntityRef?
+    var findings: [Finding] = []
+
+    init(file: String, entity: EntityRef?) {
+        self.file = file
+        self.entity = entity
+    }
+
+    mutating func report(_ message: String, at node: YAMLNode) {
+        findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error, message: message,
+                                location: SourceLocation(file: file, node: node), entity: entity))
+    }
+
+    mutating func check(_ node: YAMLNode, against schema: ObjectSchema, path: String) {
+        guard let pairs = node.mapping else {
+            report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
+            return
+        }
+        var present = Set<String>()
+        for pair in pairs {
+            guard let key = pair.key.scalar else {
+                report("keys in \(path) must be plain text, found \(pair.key.kindDescription)", at: pair.key)
+                continue
+            }
+            present.insert(key)
+            guard let field = schema.field(key) else {
+                let known = schema.fields.map(\.name)
+                if let suggestion = Suggestion.closest(to: key, in: known) {
+                    report("unknown key '\(key)' in \(path); did you mean '\(suggestion)'?", at: pair.key)
+                } else {
+                    report("unknown key '\(key)' in \(path); expected one of: \(known.joined(separator: ", "))", at: pair.key)
+                }
+                continue
+            }
+            if pair.value.isNull && !field.required { continue }
+            check(pair.value, against: field.type, path: "\(path).\(key)")
+        }
+        for field in schema.fields where field.required {
+            if !present.contains(field.name) {
+                report("\(path) is missing required key '\(field.name)'", at: node)
+            } else if let value = node[field.name], value.isNull {
+                report("\(path).\(field.name) is required but empty", at: value)
+            }
+        }
+    }
+
+    mutating func check(_ node: YAMLNode, against type: SchemaType, path: String) {
+        switch type {
+        case .string(let format):
+            guard let text = node.scalar, !node.isNull || format == .text else {
+                report("\(path) must be \(format.expectation), found \(node.kindDescription)", at: node)
+                return
+            }
+            if let problem = format.problem(with: text) {
+                report("\(path) \(problem)", at: node)
+            }
+        case .integer(let minimum):
+            guard let text = node.scalar, let value = Int(text) else {
+                report("\(path) must be a whole number, found \(node.scalar.map { "'\($0)'" } ?? node.kindDescription)", at: node)
+                return
+            }
+            if value < minimum {
+                report("\(path) must be at least \(minimum), found \(value)", at: node)
+            }
+        case .boolean:
+            guard let text = node.scalar, text == "true" || text == "false" else {
+                report("\(path) must be true or false", at: node)
+                return
+            }
+        case .list(let element):
+            guard let items = node.sequence else {
+                report("\(path) must be a list, found \(node.kindDescription)", at: node)
+                return
+            }
+            for (index, item) in items.enumerated() {
+                check(item, against: element, path: "\(path)[\(index)]")
+            }
+        case .object(let schema):
+            check(node, against: schema, path: path)
+        case .map(let value):
+            guard let pairs = node.mapping else {
+                report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
+                return
+            }
+            for pair in pairs {
+                guard let key = pair.key.scalar else {
+                    report("keys in \(path) must be plain text", at: pair.key)
+                    continue
+                }
+                check(pair.value, against: value, path: "\(path).\(key)")
+            }
+        }
+    }
+}
+
+extension StringFormat {
+    var expectation: String {
+        switch self {
+        case .text: return "text"
+        case .name: return "a name"
+        case .url: return "a URL"
+        case .duration: return "a duration such as 15m"
+        case .date: return "a date YYYY-MM-DD"
+        case .oneOf(let values): return "one of \(values.joined(separator: ", "))"
+        }
+    }
+
+    /// Why `text` does not fit this format, or nil when it does.
+    func problem(with text: String) -> String? {
+        switch self {
+        case .text:
+            return nil
+        case .name:
+            return EntityName.isValid(text) ? nil
+                : "'\(text)' is not a valid name: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit"
+        case .url:
+            return URLParts(text) == nil ? "'\(text)' is not an absolute URL (scheme://host...)" : nil
+        case .duration:
+            return TokenLifetime(text) == nil ? "'\(text)' is not a duration; write it as 30s, 15m, 1h, 7d or a sum such as 1h30m" : nil
+        case .date:
+            return Day(text) == nil ? "'\(text)' is not a date; write it as YYYY-MM-DD" : nil
+        case .oneOf(let values):
+            if values.contains(text) { return nil }
+            if let suggestion = Suggestion.closest(to: text, in: values) {
+                return "'\(text)' is not allowed; did you mean '\(suggestion)'?"
+            }
+            return "'\(text)' is not allowed; expected one of: \(values.joined(separator: ", "))"
+        }
+    }
+}
+
+public enum EntityName {
+    /// `[a-z0-9][a-z0-9-]{0,62}`, checked by hand so nothing like `../x` or a Unicode look-alike passes.
+    public static func isValid(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count) else { return false }
+        for (index, byte) in bytes.enumerated() {
+            let isLower = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            let isHyphen = byte == 0x2D
+            guard isLower || isDigit || (isHyphen && index > 0) else { return false }
+        }
+        return true
+    }
+}
+
+enum Suggestion {
+    /// The closest candidate within a small edit distance, for "did you mean" messages.
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
+            let allowed = max(1, min(3, candidate.count / 3))
+            if distance <= allowed, best == nil || distance < best!.1 {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+
+    /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var twoBack = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], twoBack[j - 2] + 1)
+                }
+            }
+            (twoBack, previous, current) = (previous, current, twoBack)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,73 @@
+/// Two services that accept the same audience accept each other's tokens.
+public struct AudienceCollisionRule: Rule {
+    public static let description = RuleDescription(
+        id: "audience-collision",
+        name: "Audience collision",
+        defaultSeverity: .error,
+        summary: "Two or more services accept the same audience, so a token for one is valid at the others.",
+        rationale: """
+            An audience must identify exactly one recipient. When services share one, a token issued for the \
+            least trusted of them can be replayed at the most sensitive (token substitution), and no log shows \
+            which service the caller meant.
+            """,
+        remediation: "Give each service its own audience; where a caller needs several services, have it obtain one token per audience or exchange tokens at each hop.",
+        references: ["RFC 9068 §5", "RFC 8725 §2.7", "RFC 8725 §3.12"],
+        controls: ["NHI9:2025", "NHI6:2025", "PR.AA-05", "PR.AA-04", "MEASURE 2.7"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [↓https://api.example.com/orders]
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: billing-api}
+                spec:
+                  audiences:
+                    - https://billing.api.example.com
+                    - ↓https://api.example.com/orders
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: billing-api}
+                spec: {audiences: [https://billing.api.example.com]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var byAudience: [String: [(service: Service, audience: Located<String>)]] = [:]
+        var order: [String] = []
+        for entry in context.audiences {
+            if byAudience[entry.audience.value] == nil { order.append(entry.audience.value) }
+            byAudience[entry.audience.value, default: []].append(entry)
+        }
+        var findings: [Finding] = []
+        for audience in order {
+            guard let entries = byAudience[audience] else { continue }
+            let services = Set(entries.map(\.service.name))
+            guard services.count > 1 else { continue }
+            var reported = Set<String>()
+            for entry in entries where reported.insert(entry.service.name).inserted {
+                let others = entries.filter { $0.service.name != entry.service.name }
+                let names = Array(Set(others.map(\.service.name))).sorted().map { "'\($0)'" }.joined(separator: ", ")
+                findings.append(finding(
+                    "audience '\(audience)' of service '\(entry.service.name)' is also accepted by \(names); a token for one is valid at the other",
+                    at: entry.audience.location, entity: entry.service.ref,
+                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "also accepts '\(audience)'") }))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,99 @@
+/// Audiences that are different strings but look the same, or that lenient libraries treat as equal.
+public struct AudienceConfusableRule: Rule {
+    public static let description = RuleDescription(
+        id: "audience-confusable",
+        name: "Confusable audiences",
+        defaultSeverity: .error,
+        summary: "Audiences of different services differ only by case, a trailing slash, a default port, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
+        rationale: """
+            The standard compares audiences as exact strings, but some libraries do not (.NET ignores a trailing \
+            slash by default) and reviewers cannot see a Cyrillic 'о' in place of a Latin 'o'. Near-identical \
+            audiences either collide in a lenient consumer or hide a deliberate look-alike in review.
+            """,
+        remediation: "Rename one of the audiences so that the two differ in a way people and libraries both notice, and use one canonical spelling (lower-case host, no trailing slash, no default port).",
+        references: ["RFC 7519 §2", "RFC 8414 §4", "Unicode UTS #39 §4"],
+        controls: ["NHI6:2025", "NHI9:2025", "PR.AA-04", "PR.AA-05"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-shadow}
+                spec: {audiences: [↓https://orders.api.example.com/]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: lookalike}
+                spec: {audiences: [↓https://оrders.api.example.com]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://Orders.API.example.com:443/v1/../]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: other}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-worker}
+                spec: {audiences: [https://orders-worker.api.example.com]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, description: One service may list variants of its own audience.}
+                spec: {audiences: [https://orders.api.example.com, https://orders.api.example.com/]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var groups: [String: [(service: Service, audience: Located<String>)]] = [:]
+        var order: [String] = []
+        for entry in context.audiences {
+            let key = AudienceForms.confusableKey(entry.audience.value)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(entry)
+        }
+        var findings: [Finding] = []
+        for key in order {
+            guard let entries = groups[key], Set(entries.map(\.audience.value)).count > 1,
+                  Set(entries.map(\.service.name)).count > 1 else { continue }
+            for entry in entries {
+                // Exact duplicates are audience-collision's finding; here only different spellings count.
+                let others = entries.filter { $0.service.name != entry.service.name && $0.audience.value != entry.audience.value }
+                guard let first = others.first else { continue }
+                let how = AudienceForms.differences(between: entry.audience.value, and: first.audience.value).map(\.rawValue)
+                let description = how.isEmpty ? "spelling" : how.joined(separator: ", ")
+                findings.append(finding(
+                    "audience '\(entry.audience.value)' of service '\(entry.service.name)' differs from '\(first.audience.value)' of service '\(first.service.name)' only by \(description)",
+                    at: entry.audience.location, entity: entry.service.ref,
+                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "confusable audience '\($0.audience.value)'") }))
+            }
+        }
+        return findings
+    }
+}

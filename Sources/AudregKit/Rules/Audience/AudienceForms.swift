@@ -1,0 +1,149 @@
+import Foundation
+
+/// The ways two different audience strings can still be mistaken for one another. RFC 7519 compares
+/// audiences as exact strings, but some libraries and every human reviewer are more lenient; these are
+/// the lenient forms, applied one at a time so that a message can say which difference was found.
+public enum AudienceForms {
+    public enum Step: String, CaseIterable, Sendable {
+        case unicodeNormalization = "Unicode normalization (NFKC)"
+        case confusableCharacters = "look-alike characters (Unicode UTS #39 confusables)"
+        case letterCase = "letter case"
+        case percentEncoding = "percent-encoding of unreserved characters"
+        case defaultPort = "a default port"
+        case dotSegments = "dot segments (./ and ../)"
+        case trailingSlash = "a trailing slash"
+
+        func apply(_ text: String) -> String {
+            switch self {
+            case .unicodeNormalization: return text.precomposedStringWithCompatibilityMapping
+            case .confusableCharacters: return AudienceForms.skeleton(text)
+            case .letterCase: return text.lowercased()
+            case .percentEncoding: return AudienceForms.decodeUnreserved(text)
+            case .defaultPort: return AudienceForms.removeDefaultPort(text)
+            case .dotSegments: return AudienceForms.removeDotSegments(text)
+            case .trailingSlash: return AudienceForms.removeTrailingSlash(text)
+            }
+        }
+    }
+
+    /// The key under which lenient comparison would treat two audiences as one.
+    public static func confusableKey(_ audience: String) -> String {
+        Step.allCases.reduce(audience) { $1.apply($0) }
+    }
+
+    /// Which differences separate two audiences that share a confusable key, for messages.
+    public static func differences(between first: String, and second: String) -> [Step] {
+        if first == second { return [] }
+        // A single step that makes them equal is the clearest explanation.
+        for step in Step.allCases where step.apply(first) == step.apply(second) {
+            return [step]
+        }
+        var steps: [Step] = []
+        var a = first
+        var b = second
+        for step in Step.allCases {
+            let nextA = step.apply(a)
+            let nextB = step.apply(b)
+            if nextA != a || nextB != b { steps.append(step) }
+            a = nextA
+            b = nextB
+            if a == b { break }
+        }
+        return steps
+    }
+
+    private static let confusableMap: [UInt32: Character] = {
+        var map: [UInt32: Character] = [:]
+        map.reserveCapacity(ConfusableTable.codePoints.count)
+        for (codePoint, prototype) in zip(ConfusableTable.codePoints, ConfusableTable.prototypes) {
+            map[codePoint] = prototype
+        }
+        return map
+    }()
+
+    /// Replaces look-alikes of ASCII letters and digits with the letter or digit they imitate.
+    public static func skeleton(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        var result = ""
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if let prototype = confusableMap[scalar.value] {
+                result.append(prototype)
+            } else if scalar.properties.generalCategory == .nonspacingMark {
+                continue // accents stacked on a look-alike do not make it distinguishable in review
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+    }
+
+    static func decodeUnreserved(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x25, index + 2 < bytes.count,
+               let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16),
+               isUnreserved(value) {
+                output.append(value)
+                index += 3
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func removeDefaultPort(_ text: String) -> String {
+        guard let url = URLParts(text), let port = url.port else { return text }
+        let scheme = url.scheme.lowercased()
+        guard (scheme == "https" && port == "443") || (scheme == "http" && port == "80") else { return text }
+        let needle = "\(url.host):\(port)"
+        guard let range = text.range(of: needle) else { return text }
+        return text.replacingCharacters(in: range, with: url.host)
+    }
+
+    static func removeDotSegments(_ text: String) -> String {
+        guard let url = URLParts(text), url.path.contains(".") else { return text }
+        var output: [Substring] = []
+        let segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        for segment in segments {
+            if segment == "." { continue }
+            if segment == ".." {
+                if !output.isEmpty { output.removeLast() }
+                continue
+            }
+            output.append(segment)
+        }
+        let path = output.isEmpty ? "" : "/" + output.joined(separator: "/")
+        guard let range = text.range(of: url.path) else { return text }
+        return text.replacingCharacters(in: range, with: path)
+    }
+
+    static func removeTrailingSlash(_ text: String) -> String {
+        var result = Substring(text)
+        while result.hasSuffix("/"), result.count > 1, !result.hasSuffix("://") { result = result.dropLast() }
+        return String(result)
+    }
+
+    /// An audience URL's origin (scheme, host and port, lower-cased, default port dropped) and path segments,
+    /// for prefix comparisons. Nil for audiences that are not URLs.
+    public static func hierarchy(_ audience: String) -> (origin: String, segments: [String])? {
+        guard let url = URLParts(audience), url.query == nil, url.fragment == nil else { return nil }
+        let scheme = url.scheme.lowercased()
+        var origin = "\(scheme)://\(url.host.lowercased())"
+        if let port = url.port, !((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) {
+            origin += ":\(port)"
+        }
+        let segments = url.path.split(separator: "/").map(String.init)
+        return (origin, segments)
+    }
+}

@@ -1,0 +1,82 @@
+/// A URL audience that is a path prefix of another service's invites prefix-matching consumers to accept both.
+public struct AudienceOverlapRule: Rule {
+    public static let description = RuleDescription(
+        id: "audience-overlap",
+        name: "Overlapping audiences",
+        defaultSeverity: .warning,
+        summary: "One service's audience is a URL path prefix of another service's audience.",
+        rationale: """
+            `https://api.example.com` and `https://api.example.com/orders` look like a hierarchy, and consumers \
+            or gateways that match by prefix or pattern turn that hierarchy into shared acceptance: a token for \
+            the parent opens the child. Distinct resources should have audiences that are not nested.
+            """,
+        remediation: "Give the services sibling audiences (https://orders.api.example.com and https://billing.api.example.com) rather than nested ones.",
+        references: ["RFC 8707 §2", "RFC 9068 §5"],
+        controls: ["NHI5:2025", "NHI9:2025", "PR.AA-05"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: api-gateway}
+                spec: {audiences: [↓https://api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://api.example.com/orders/v1]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://api.example.com/orders]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-history}
+                spec: {audiences: [https://api.example.com/orders-history]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        // Indexed by origin and full path, then each audience looks up its own ancestors: linear in the
+        // number of audiences times their path depth, never pairwise.
+        struct Entry {
+            var service: Service
+            var audience: Located<String>
+        }
+        var byPath: [String: [Entry]] = [:]
+        var hierarchies: [(Entry, String, [String])] = []
+        for (service, audience) in context.audiences {
+            guard let (origin, segments) = AudienceForms.hierarchy(audience.value) else { continue }
+            let entry = Entry(service: service, audience: audience)
+            byPath[origin + "/" + segments.joined(separator: "/"), default: []].append(entry)
+            hierarchies.append((entry, origin, segments))
+        }
+        var pairs: [(parent: Entry, child: Entry)] = []
+        for (child, origin, segments) in hierarchies where !segments.isEmpty {
+            for depth in 0..<segments.count {
+                let key = origin + "/" + segments[0..<depth].joined(separator: "/")
+                for parent in byPath[key] ?? [] where parent.service.name != child.service.name {
+                    pairs.append((parent, child))
+                }
+            }
+        }
+        var findings: [Finding] = []
+        for (parent, child) in pairs {
+            findings.append(finding(
+                "audience '\(parent.audience.value)' of service '\(parent.service.name)' is a path prefix of '\(child.audience.value)' of service '\(child.service.name)'",
+                at: parent.audience.location, entity: parent.service.ref,
+                related: [RelatedLocation(child.audience.location, entity: child.service.ref, message: "nested audience")]))
+            findings.append(finding(
+                "audience '\(child.audience.value)' of service '\(child.service.name)' sits under '\(parent.audience.value)' of service '\(parent.service.name)'",
+                at: child.audience.location, entity: child.service.ref,
+                related: [RelatedLocation(parent.audience.location, entity: parent.service.ref, message: "parent audience")]))
+        }
+        return findings
+    }
+}

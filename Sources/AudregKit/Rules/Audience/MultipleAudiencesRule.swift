@@ -1,0 +1,53 @@
+/// Each extra audience is another name under which tokens for other purposes may reach the service.
+public struct MultipleAudiencesRule: Rule {
+    public static let description = RuleDescription(
+        id: "multiple-audiences",
+        name: "Multiple audiences",
+        defaultSeverity: .warning,
+        summary: "A service accepts more audiences than the policy's maxAudiencesPerService.",
+        rationale: """
+            A service with several audiences accepts tokens minted under each of them, usually because an old \
+            name was never retired or because audiences stand in for permissions. Every extra audience widens \
+            what a leaked token can reach and makes collisions more likely.
+            """,
+        remediation: "Retire old audiences once their callers have moved, or record an exception with an expiry while they do.",
+        references: ["RFC 8707 §3", "RFC 9068 §3"],
+        controls: ["NHI5:2025", "NHI1:2025", "PR.AA-05"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences:
+                    - https://orders.api.example.com
+                    - ↓https://orders-legacy.api.example.com
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Policy
+                metadata: {name: default}
+                spec: {maxAudiencesPerService: 2}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://orders.api.example.com, https://orders-legacy.api.example.com]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let limit = context.policy.effectiveMaxAudiencesPerService
+        return context.registry.services.compactMap { service in
+            guard service.audiences.count > limit else { return nil }
+            let first = service.audiences[limit]
+            return finding("service '\(service.name)' accepts \(service.audiences.count) audiences; the policy allows \(limit)",
+                           at: first.location, entity: service.ref,
+                           related: service.audiences.dropFirst(limit + 1).map { RelatedLocation($0.location, entity: service.ref, message: "extra audience") })
+        }
+    }
+}

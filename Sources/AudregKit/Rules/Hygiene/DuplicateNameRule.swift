@@ -1,0 +1,64 @@
+/// Names are how entities refer to each other; two definitions of one name make every reference ambiguous.
+public struct DuplicateNameRule: Rule {
+    public static let description = RuleDescription(
+        id: "duplicate-name",
+        name: "Duplicate name",
+        defaultSeverity: .error,
+        summary: "The same name is defined twice for one kind.",
+        rationale: """
+            Owners, issuers and hops refer to entities by name, and the site and exports use names as page and \
+            file names. A second definition under the same name would silently shadow or merge with the first, \
+            so audreg keeps the first and reports both.
+            """,
+        remediation: "Rename one of the two entities, or merge them into one document.",
+        references: [],
+        controls: ["GOVERN 1.6", "PR.AA-01"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                ↓kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                ↓kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [https://orders-v2.api.example.com]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders}
+                spec: {audiences: [https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Team
+                metadata: {name: orders, description: The same name under another kind is fine.}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var byRef: [EntityRef: [EntityOrigin]] = [:]
+        var order: [EntityRef] = []
+        for entity in context.allEntities {
+            if byRef[entity.ref] == nil { order.append(entity.ref) }
+            byRef[entity.ref, default: []].append(entity.origin)
+        }
+        var findings: [Finding] = []
+        for ref in order {
+            guard let origins = byRef[ref], origins.count > 1 else { continue }
+            for (index, origin) in origins.enumerated() {
+                let others = origins.enumerated().filter { $0.offset != index }.map(\.element)
+                let role = index == 0 ? "is defined again" : "repeats an earlier definition"
+                findings.append(finding("\(ref) \(role) at \(others.map(\.location.description).joined(separator: ", ")); names must be unique per kind",
+                                        at: origin.location, entity: ref,
+                                        related: others.map { RelatedLocation($0.location, entity: ref, message: "other definition") }))
+            }
+        }
+        return findings
+    }
+}

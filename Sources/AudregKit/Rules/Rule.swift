@@ -1,0 +1,134 @@
+/// A named check over a registry. A rule is one file: its description (ID, severity, texts, controls,
+/// examples) and its check. The catalog lists every rule once; docs, SARIF, the site and tests read it.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func check(_ context: RuleContext) -> [Finding]
+}
+
+public enum RuleStage: String, Sendable, Hashable {
+    /// Reported while reading YAML and checking the format.
+    case loading
+    /// Checks over the loaded registry.
+    case registry
+    /// Comparisons with what is deployed (`audreg drift`).
+    case drift
+}
+
+public struct RuleDescription: Sendable {
+    /// Kebab-case and permanent: users' exceptions, severity overrides and SARIF baselines name it.
+    public var id: String
+    public var name: String
+    public var defaultSeverity: Severity
+    public var stage: RuleStage
+    /// One line, shown in tables and SARIF's shortDescription.
+    public var summary: String
+    /// Why it matters, in two or three sentences.
+    public var rationale: String
+    /// What to change to fix a finding.
+    public var remediation: String
+    public var references: [String]
+    /// Control IDs from the control catalogs (`NHI6:2025`, `PR.AA-05`, `GOVERN 1.6`).
+    public var controls: [String]
+    public var triggeringExamples: [RuleExample]
+    public var nonTriggeringExamples: [RuleExample]
+
+    public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, summary: String,
+                rationale: String, remediation: String, references: [String] = [], controls: [String],
+                triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample]) {
+        self.id = id
+        self.name = name
+        self.defaultSeverity = defaultSeverity
+        self.stage = stage
+        self.summary = summary
+        self.rationale = rationale
+        self.remediation = remediation
+        self.references = references
+        self.controls = controls
+        self.triggeringExamples = triggeringExamples
+        self.nonTriggeringExamples = nonTriggeringExamples
+    }
+}
+
+/// A small registry that shows a rule at work. `↓` marks each place a finding of the rule must start;
+/// a triggering example must raise the rule at every marker and nowhere else, a non-triggering one never.
+public struct RuleExample: Sendable {
+    public static let marker: Character = "↓"
+    public static let defaultToday = Day(year: 2026, month: 6, day: 1)!
+
+    public var yaml: String
+    public var today: Day
+    /// Where the example is written, so a failing example points back at its rule file.
+    public var sourceFile: String
+    public var sourceLine: Int
+
+    public init(_ yaml: String, today: Day = RuleExample.defaultToday, file: String = #filePath, line: Int = #line) {
+        self.yaml = yaml
+        self.today = today
+        self.sourceFile = file
+        self.sourceLine = line
+    }
+
+    /// The YAML with markers removed, and the 1-based positions they marked.
+    public var unmarked: (yaml: String, markers: [TextPosition]) {
+        var text = ""
+        var markers: [TextPosition] = []
+        var line = 1
+        var column = 1
+        for scalar in yaml.unicodeScalars {
+            if Character(scalar) == RuleExample.marker {
+                markers.append(TextPosition(line: line, column: column))
+                continue
+            }
+            text.unicodeScalars.append(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (text, markers)
+    }
+}
+
+/// What a rule sees: the registry, lookups by name, the effective policy and the date checks compare with.
+public struct RuleContext: Sendable {
+    public let registry: Registry
+    public let index: RegistryIndex
+    public let policy: Policy
+    public let today: Day
+    public let knownRuleIDs: Set<String>
+
+    public init(registry: Registry, today: Day, knownRuleIDs: Set<String>) {
+        self.registry = registry
+        self.index = registry.index()
+        self.policy = registry.policy
+        self.today = today
+        self.knownRuleIDs = knownRuleIDs
+    }
+
+    /// Every audience of every service, in registry order.
+    public var audiences: [(service: Service, audience: Located<String>)] {
+        registry.services.flatMap { service in service.audiences.map { (service, $0) } }
+    }
+
+    /// Entities of a given kind with their metadata, for rules that look at all of them alike.
+    public var allEntities: [(ref: EntityRef, metadata: EntityMetadata, origin: EntityOrigin)] {
+        registry.services.map { ($0.ref, $0.metadata, $0.origin) }
+            + registry.issuers.map { ($0.ref, $0.metadata, $0.origin) }
+            + registry.teams.map { ($0.ref, $0.metadata, $0.origin) }
+            + registry.policies.compactMap { policy in
+                guard let metadata = policy.metadata, let origin = policy.origin else { return nil }
+                return (EntityRef(.policy, metadata.name.value), metadata, origin)
+            }
+    }
+}
+
+extension Rule {
+    /// A finding of this rule at its default severity; the engine applies policy overrides and exceptions.
+    public func finding(_ message: String, at location: SourceLocation, entity: EntityRef?, related: [RelatedLocation] = []) -> Finding {
+        Finding(ruleID: Self.description.id, severity: Self.description.defaultSeverity, message: message,
+                location: location, entity: entity, related: related)
+    }
+}

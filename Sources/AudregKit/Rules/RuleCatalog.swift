@@ -1,0 +1,40 @@
+/// Every rule audreg knows, sorted by ID. Adding a rule is one new file and one line here.
+public struct RuleCatalog: Sendable {
+    public var rules: [any Rule.Type]
+
+    public init(rules: [any Rule.Type]) {
+        self.rules = rules.sorted { $0.description.id < $1.description.id }
+    }
+
+    public static let builtIn = RuleCatalog(rules: [
+        AlgorithmNotAllowedRule.self,
+        AudienceCollisionRule.self,
+        AudienceConfusableRule.self,
+        AudienceEncodesAuthorizationRule.self,
+        AudienceMissingRule.self,
+        AudienceOverlapRule.self,
+        AudienceTooBroadRule.self,
+        AudienceWildcardRule.self,
+        DuplicateKeyRule.self,
+        DuplicateNameRule.self,
+        EnvironmentCrossingRule.self,
+        ExceptionExpiredRule.self,
+        ExceptionInvalidRule.self,
+        ExchangeAudienceReuseRule.self,
+        GatewayPassthroughRule.self,
+        InsecureEndpointRule.self,
+        LifetimeTooLongRule.self,
+        MultipleAudiencesRule.self,
+        OwnerMissingRule.self,
+        SchemaRule.self,
+        TokenTypeUncheckedRule.self,
+        UnknownReferenceRule.self,
+        YAMLSyntaxRule.self,
+    ])
+
+    public var descriptions: [RuleDescription] { rules.map { $0.description } }
+
+    public func rule(id: String) -> RuleDescription? {
+        rules.first { $0.description.id == id }?.description
+    }
+}

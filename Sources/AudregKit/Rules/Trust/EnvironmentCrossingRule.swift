@@ -1,0 +1,103 @@
+/// A token minted for staging must never open production, and the other way round.
+public struct EnvironmentCrossingRule: Rule {
+    public static let description = RuleDescription(
+        id: "environment-crossing",
+        name: "Environment crossing",
+        defaultSeverity: .error,
+        summary: "A service accepts an issuer of another environment, a hop crosses environments, or one audience is used in two environments.",
+        rationale: """
+            Environments are isolated so that weaker controls in staging cannot reach production. A production \
+            service that trusts the staging issuer, a hop from staging into production, or one audience shared \
+            by both lets a token from the weaker environment into the stronger one.
+            """,
+        remediation: "Give each environment its own issuer and its own audiences (for example https://orders.staging.example.com), and keep hops within one environment.",
+        references: ["RFC 8725 §3.12"],
+        controls: ["NHI8:2025", "PR.IR-01", "PR.AA-05"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: staging-idp, environment: staging}
+                spec: {issuer: https://idp.staging.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, environment: production}
+                spec:
+                  audiences: [↓https://orders.api.example.com]
+                  accepts:
+                    - issuer: ↓staging-idp
+                  downstream:
+                    - service: ↓orders-db-proxy
+                      mode: token-exchange
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-db-proxy, environment: staging}
+                spec: {audiences: [https://orders-db.staging.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api-staging, environment: staging}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp, environment: production}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, environment: production}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  accepts: [{issuer: corp-idp}]
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api-staging, environment: staging}
+                spec: {audiences: [https://orders.api.staging.example.com]}
+                """),
+        ])
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for service in context.registry.services {
+            guard let environment = service.metadata.environment?.value else { continue }
+            for accepted in service.accepts {
+                guard let issuer = context.index.issuers[accepted.issuer.value],
+                      let issuerEnvironment = issuer.metadata.environment?.value, issuerEnvironment != environment else { continue }
+                findings.append(finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer of \(issuerEnvironment)",
+                                        at: accepted.issuer.location, entity: service.ref,
+                                        related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "\(issuerEnvironment) issuer")]))
+            }
+            for hop in service.downstream {
+                guard let target = context.index.services[hop.service.value],
+                      let targetEnvironment = target.metadata.environment?.value, targetEnvironment != environment else { continue }
+                findings.append(finding("\(environment) service '\(service.name)' calls '\(target.name)' in \(targetEnvironment)",
+                                        at: hop.service.location, entity: service.ref,
+                                        related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
+            }
+        }
+        // One audience in two environments: indexed by audience, so linear in the number of audiences.
+        var environmentsByAudience: [String: [(service: Service, audience: Located<String>, environment: String)]] = [:]
+        for (service, audience) in context.audiences {
+            guard let environment = service.metadata.environment?.value else { continue }
+            environmentsByAudience[audience.value, default: []].append((service, audience, environment))
+        }
+        for (service, audience) in context.audiences {
+            guard let environment = service.metadata.environment?.value,
+                  let others = environmentsByAudience[audience.value]?.filter({ $0.environment != environment }), !others.isEmpty else { continue }
+            let names = Set(others.map { "'\($0.service.name)' (\($0.environment))" }).sorted().joined(separator: ", ")
+            findings.append(finding("audience '\(audience.value)' of \(environment) service '\(service.name)' is also used in another environment by \(names)",
+                                    at: audience.location, entity: service.ref,
+                                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "\($0.environment)") }))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,69 @@
+/// Keys and metadata fetched over plain http can be replaced by anyone on the path.
+public struct InsecureEndpointRule: Rule {
+    public static let description = RuleDescription(
+        id: "insecure-endpoint",
+        name: "Insecure issuer endpoint",
+        defaultSeverity: .error,
+        summary: "An issuer, discovery or JWKS URL is not https (loopback excepted), or has a query or fragment where the standard forbids it.",
+        rationale: """
+            Whoever can change the JWKS a service downloads can mint tokens it accepts, so keys and metadata \
+            must come over TLS. The issuer identifier must be an https URL without query or fragment, or \
+            discovery cannot be checked against it.
+            """,
+        remediation: "Use https URLs; drop the query and fragment from the issuer identifier and the fragment from discovery and JWKS URLs.",
+        references: ["RFC 8414 §2", "OpenID Connect Discovery 1.0 §3", "RFC 8725 §3.8"],
+        controls: ["NHI6:2025", "PR.AA-04", "PR.AA-01"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: ↓https://idp.example.com?realm=corp
+                  discoveryUrl: ↓http://idp.example.com/.well-known/openid-configuration
+                  jwksUri: ↓https://idp.example.com/keys#current
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  discoveryUrl: https://idp.example.com/.well-known/openid-configuration
+                  jwksUri: https://idp.example.com/keys?version=2
+                ---
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: dev-idp, description: A local test issuer on loopback.}
+                spec: {issuer: http://127.0.0.1:8080, jwksUri: http://localhost:8080/keys}
+                """),
+        ])
+
+    public init() {}
+
+    static func problem(with text: String, field: String, allowQuery: Bool) -> String? {
+        guard let url = URLParts(text) else { return nil }
+        if url.scheme.lowercased() != "https" && !url.isLoopback {
+            return "\(field) '\(text)' uses \(url.scheme), not https"
+        }
+        if !allowQuery, url.query != nil { return "\(field) '\(text)' has a query, which an issuer identifier must not have" }
+        if url.fragment != nil { return "\(field) '\(text)' has a fragment, which the standard forbids" }
+        return nil
+    }
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for issuer in context.registry.issuers {
+            let fields: [(Located<String>?, String, Bool)] = [
+                (issuer.issuer, "issuer", false), (issuer.discoveryUrl, "discoveryUrl", true), (issuer.jwksUri, "jwksUri", true),
+            ]
+            for (value, field, allowQuery) in fields {
+                guard let value, let problem = Self.problem(with: value.value, field: field, allowQuery: allowQuery) else { continue }
+                findings.append(finding("issuer '\(issuer.name)': \(problem)", at: value.location, entity: issuer.ref))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import AudregKit
+
+/// Every rule's examples are its tests: a triggering example must raise the rule at each `↓` and nowhere
+/// else; a non-triggering example must not raise it at all.
+@Suite("Rule examples")
+struct RuleExampleTests {
+    static let rules = RuleCatalog.builtIn.descriptions
+
+    static func findings(for example: RuleExample) -> [Finding] {
+        let loaded = RegistryLoader().load(text: example.unmarked.yaml, file: "example.yaml")
+        return Validator(today: example.today).validate(loaded).findings
+    }
+
+    @Test("triggering examples raise the rule at every marker", arguments: rules)
+    func triggering(rule: RuleDescription) {
+        #expect(!rule.triggeringExamples.isEmpty, "rule \(rule.id) has no triggering example")
+        for example in rule.triggeringExamples {
+            let expected = example.unmarked.markers.map { "\($0.line):\($0.column)" }.sorted()
+            let actual = Self.findings(for: example).filter { $0.ruleID == rule.id }
+                .map { "\($0.location.line):\($0.location.column)" }.sorted()
+            #expect(!expected.isEmpty, "a triggering example of \(rule.id) has no ↓ marker (\(example.sourceFile):\(example.sourceLine))")
+            #expect(actual == expected, "\(rule.id) example at \(example.sourceFile):\(example.sourceLine)")
+        }
+    }
+
+    @Test("non-triggering examples stay quiet", arguments: rules)
+    func nonTriggering(rule: RuleDescription) {
+        #expect(!rule.nonTriggeringExamples.isEmpty, "rule \(rule.id) has no non-triggering example")
+        for example in rule.nonTriggeringExamples {
+            let raised = Self.findings(for: example).filter { $0.ruleID == rule.id }
+            #expect(raised.isEmpty, "\(rule.id) example at \(example.sourceFile):\(example.sourceLine): \(raised.map(\.message))")
+        }
+    }
+
+    @Test("every finding of an example carries its entity or is a loader finding", arguments: rules)
+    func findingsNameTheirEntity(rule: RuleDescription) {
+        for example in rule.triggeringExamples where rule.stage == .registry {
+            for finding in Self.findings(for: example) where finding.ruleID == rule.id {
+                #expect(finding.entity != nil, "\(rule.id): \(finding.message)")
+            }
+        }
+    }
+}
+
+extension RuleDescription: CustomTestStringConvertible {
+    public var testDescription: String { id }
+}
