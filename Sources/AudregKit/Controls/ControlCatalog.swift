@@ -1,0 +1,139 @@
+import Foundation
+
+/// A security control from a framework: `NHI6:2025`, `PR.AA-05`, `GOVERN 1.6`.
+public struct Control: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var text: String
+    public var url: String?
+    /// Old or informal IDs that resolve to this control (CSF 1.1's `PR.AC-4`, the misnamed `NHI-07`).
+    public var aliases: [String]
+    /// Rules that evidence this control, declared by the catalog file (organizations' own frameworks);
+    /// built-in rules declare their controls in their own files instead.
+    public var declaredRules: [String]
+    public var frameworkID: String
+}
+
+public struct Framework: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var shortTitle: String
+    public var version: String
+    public var url: String?
+    /// The OSCAL catalog published by the framework's owner, when there is one.
+    public var oscalCatalog: String?
+    public var controls: [Control]
+}
+
+/// Problems in a control catalog file, with the position to fix.
+public struct ControlCatalogError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// The frameworks audreg maps rules to. Built-in catalogs come from `controls/*.yaml` compiled into the
+/// binary; an organization adds its own (SOC 2, ISO 27001, an internal standard) as files of the same shape.
+public struct ControlCatalog: Sendable {
+    public var frameworks: [Framework]
+    private var byID: [String: Control]
+
+    public init(frameworks: [Framework]) {
+        self.frameworks = frameworks.sorted { $0.id < $1.id }
+        var byID: [String: Control] = [:]
+        for framework in frameworks {
+            for control in framework.controls {
+                byID[control.id] = control
+                for alias in control.aliases where byID[alias] == nil { byID[alias] = control }
+            }
+        }
+        self.byID = byID
+    }
+
+    /// Resolves an ID or a documented alias.
+    public func control(_ id: String) -> Control? { byID[id] }
+
+    public func framework(_ id: String) -> Framework? { frameworks.first { $0.id == id } }
+
+    public static let builtIn: ControlCatalog = {
+        let files = EmbeddedResources.files.filter { $0.key.hasPrefix("controls/") }.sorted { $0.key < $1.key }
+        // The embedded catalogs are checked by the test suite; a failure here is a build defect.
+        let frameworks = files.map { try! parse($0.value, file: $0.key) }
+        return ControlCatalog(frameworks: frameworks)
+    }()
+
+    /// The built-in catalogs plus every `*.yaml` file in `directory`.
+    public static func withAdditions(from directory: String) throws -> ControlCatalog {
+        var frameworks = builtIn.frameworks
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ControlCatalogError(file: path, line: 1, column: 1, message: "cannot read the file")
+            }
+            let framework = try parse(String(decoding: data, as: UTF8.self), file: path)
+            frameworks.removeAll { $0.id == framework.id }
+            frameworks.append(framework)
+        }
+        return ControlCatalog(frameworks: frameworks)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> Framework {
+        let result = YAMLParser.parse(text)
+        if let problem = result.diagnostics.first {
+            throw ControlCatalogError(file: file, line: problem.position.line, column: problem.position.column, message: problem.message)
+        }
+        guard let root = result.documents.first?.root else {
+            throw ControlCatalogError(file: file, line: 1, column: 1, message: "empty control catalog; it needs 'framework' and 'controls'")
+        }
+        func require(_ node: YAMLNode?, _ key: String, in parent: YAMLNode) throws -> String {
+            guard let value = node?[key]?.scalar, !value.isEmpty else {
+                throw ControlCatalogError(file: file, line: (node ?? parent).start.line, column: (node ?? parent).start.column,
+                                          message: "missing '\(key)'")
+            }
+            return value
+        }
+        guard let frameworkNode = root["framework"] else {
+            throw ControlCatalogError(file: file, line: root.start.line, column: root.start.column, message: "missing 'framework' (id, title, version)")
+        }
+        let frameworkID = try require(frameworkNode, "id", in: root)
+        guard EntityName.isValid(frameworkID.replacingOccurrences(of: ".", with: "-")) else {
+            throw ControlCatalogError(file: file, line: frameworkNode.start.line, column: frameworkNode.start.column,
+                                      message: "framework id '\(frameworkID)' must be lowercase letters, digits, dots and hyphens")
+        }
+        guard let controlNodes = root["controls"]?.sequence else {
+            throw ControlCatalogError(file: file, line: root.start.line, column: root.start.column, message: "missing 'controls' list")
+        }
+        var controls: [Control] = []
+        for node in controlNodes {
+            let control = Control(
+                id: try require(node, "id", in: node),
+                title: try require(node, "title", in: node),
+                text: try require(node, "text", in: node),
+                url: node["url"]?.scalar,
+                aliases: node["aliases"]?.sequence?.compactMap(\.scalar) ?? [],
+                declaredRules: node["rules"]?.sequence?.compactMap(\.scalar) ?? [],
+                frameworkID: frameworkID)
+            controls.append(control)
+        }
+        return Framework(
+            id: frameworkID,
+            title: try require(frameworkNode, "title", in: root),
+            shortTitle: frameworkNode["shortTitle"]?.scalar ?? frameworkNode["title"]?.scalar ?? frameworkID,
+            version: frameworkNode["version"]?.scalar ?? "",
+            url: frameworkNode["url"]?.scalar,
+            oscalCatalog: frameworkNode["oscalCatalog"]?.scalar,
+            controls: controls)
+    }
+
+    /// Rule IDs that evidence a control: the rules that name it, plus those its catalog declares.
+    public func rules(evidencing control: Control, in rules: RuleCatalog) -> [String] {
+        let named = rules.descriptions.filter { description in
+            description.controls.contains { self.control($0)?.id == control.id }
+        }.map(\.id)
+        return Array(Set(named + control.declaredRules)).sorted()
+    }
+}

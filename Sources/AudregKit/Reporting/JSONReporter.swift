@@ -1,0 +1,52 @@
+/// `{"findings": [...], "summary": {...}}`. The field names are a public contract for users' scripts.
+public enum JSONReporter {
+    public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
+        JSONValue.object([
+            ("findings", .array(report.findings.map(json))),
+            ("summary", .object([
+                ("errors", .int(report.summary.errors)),
+                ("warnings", .int(report.summary.warnings)),
+                ("notes", .int(report.summary.notes)),
+                ("suppressed", .int(report.summary.suppressed)),
+            ])),
+            ("suppressed", .array(report.suppressed.map { suppressed in
+                var object = json(suppressed.finding)
+                if case .object(var members) = object {
+                    members.append(("exception", JSONValue.compactObject([
+                        ("file", .string(suppressed.exceptionLocation.file)),
+                        ("line", .int(suppressed.exceptionLocation.line)),
+                        ("column", .int(suppressed.exceptionLocation.column)),
+                        ("expires", .string(suppressed.expires.description)),
+                        ("approvedBy", .string(suppressed.approvedBy)),
+                        ("ticket", suppressed.ticket.map(JSONValue.string)),
+                    ])))
+                    object = .object(members)
+                }
+                return object
+            })),
+        ]).serialized()
+    }
+
+    public static func json(_ finding: Finding) -> JSONValue {
+        .object([
+            ("rule", .string(finding.ruleID)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("message", .string(finding.message)),
+            ("file", .string(finding.location.file)),
+            ("line", .int(finding.location.line)),
+            ("column", .int(finding.location.column)),
+            ("endLine", .int(finding.location.endLine)),
+            ("endColumn", .int(finding.location.endColumn)),
+            ("entity", .optional(finding.entity?.description)),
+            ("related", .array(finding.related.map { related in
+                JSONValue.compactObject([
+                    ("file", .string(related.location.file)),
+                    ("line", .int(related.location.line)),
+                    ("column", .int(related.location.column)),
+                    ("entity", .optional(related.entity?.description)),
+                    ("message", related.message.map(JSONValue.string)),
+                ])
+            })),
+        ])
+    }
+}

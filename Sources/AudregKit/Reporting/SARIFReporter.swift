@@ -1,0 +1,130 @@
+/// SARIF 2.1.0 as GitHub code scanning accepts it: every rule described, every result located, and
+/// fingerprints that do not change when unrelated lines move.
+public enum SARIFReporter {
+    public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
+        let rules = report.rules
+        let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
+        var occurrences: [String: Int] = [:]
+        let results: [JSONValue] = report.findings.map { finding in
+            let base = fingerprintBase(finding)
+            occurrences[base, default: 0] += 1
+            var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
+            if let index = ruleIndex[finding.ruleID] { members.append(("ruleIndex", .int(index))) }
+            members += [
+                ("level", .string(finding.severity.rawValue)),
+                ("message", .object([("text", .string(finding.message))])),
+                ("locations", .array([location(finding.location, entity: finding.entity, options: options)])),
+            ]
+            if !finding.related.isEmpty {
+                members.append(("relatedLocations", .array(finding.related.enumerated().map { index, related in
+                    var related = related
+                    let message = related.message ?? related.entity?.description ?? "related"
+                    related.message = nil
+                    return .object([
+                        ("id", .int(index + 1)),
+                        ("physicalLocation", physical(related.location, options: options)),
+                        ("message", .object([("text", .string(message))])),
+                    ])
+                })))
+            }
+            members.append(("partialFingerprints", .object([
+                ("primaryLocationLineHash", .string("\(StableHash.hex(base)):\(occurrences[base]!)")),
+            ])))
+            return .object(members)
+        }
+        let driver: JSONValue = .object([
+            ("name", "audreg"),
+            ("informationUri", .string(AudregVersion.informationURI)),
+            ("semanticVersion", .string(AudregVersion.current)),
+            ("rules", .array(rules.map(rule))),
+        ])
+        let run: JSONValue = .object([
+            ("tool", .object([("driver", driver)])),
+            ("automationDetails", .object([("id", .string("audreg/\(options.command)/"))])),
+            ("columnKind", "unicodeCodePoints"),
+            ("results", .array(results)),
+        ])
+        return JSONValue.object([
+            ("$schema", .string(schemaURI)),
+            ("version", "2.1.0"),
+            ("runs", .array([run])),
+        ]).serialized()
+    }
+
+    static func rule(_ rule: RuleDescription) -> JSONValue {
+        let help = "\(rule.rationale)\n\nHow to fix: \(rule.remediation)"
+        var markdown = "**\(rule.name)** (`\(rule.id)`)\n\n\(rule.rationale)\n\n**How to fix:** \(rule.remediation)"
+        if !rule.controls.isEmpty { markdown += "\n\n**Controls:** \(rule.controls.joined(separator: ", "))" }
+        if !rule.references.isEmpty { markdown += "\n\n**References:** \(rule.references.joined(separator: ", "))" }
+        return .object([
+            ("id", .string(rule.id)),
+            ("name", .string(rule.name.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())),
+            ("shortDescription", .object([("text", .string(String(rule.summary.prefix(1024))))])),
+            ("fullDescription", .object([("text", .string(String(rule.rationale.prefix(1024))))])),
+            ("help", .object([("text", .string(help)), ("markdown", .string(markdown))])),
+            ("defaultConfiguration", .object([("level", .string(rule.defaultSeverity.rawValue))])),
+            ("properties", .object([
+                ("tags", .array((["security"] + rule.controls).prefix(20).map(JSONValue.string))),
+                ("precision", "very-high"),
+                ("security-severity", .string(securitySeverity(rule.defaultSeverity))),
+            ])),
+        ])
+    }
+
+    static func securitySeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "8.0"
+        case .warning: return "5.0"
+        case .note: return "2.0"
+        }
+    }
+
+    static func location(_ location: SourceLocation, entity: EntityRef?, options: ReportOptions) -> JSONValue {
+        var members: [(String, JSONValue)] = [("physicalLocation", physical(location, options: options))]
+        if let entity {
+            members.append(("logicalLocations", .array([.object([
+                ("fullyQualifiedName", .string(entity.description)),
+                ("kind", "object"),
+            ])])))
+        }
+        return .object(members)
+    }
+
+    static func physical(_ location: SourceLocation, options: ReportOptions) -> JSONValue {
+        // SARIF regions end after the last character; keep the end at or after the start.
+        let endLine = max(location.endLine, location.line)
+        let endColumn = endLine == location.line ? max(location.endColumn, location.column + 1) : max(location.endColumn, 1)
+        return .object([
+            ("artifactLocation", .object([("uri", .string(options.repositoryPath(location.file)))])),
+            ("region", .object([
+                ("startLine", .int(location.line)),
+                ("startColumn", .int(location.column)),
+                ("endLine", .int(endLine)),
+                ("endColumn", .int(endColumn)),
+            ])),
+        ])
+    }
+
+    /// Rule, entity, file and the message without positions: moving lines around leaves it unchanged.
+    static func fingerprintBase(_ finding: Finding) -> String {
+        "\(finding.ruleID)|\(finding.entity?.description ?? "")|\(finding.location.file)|\(withoutPositions(finding.message))"
+    }
+
+    static func withoutPositions(_ message: String) -> String {
+        var output = ""
+        var digitsFollowPosition = false
+        var previous: Character = " "
+        for character in message {
+            if character.isNumber && (digitsFollowPosition || previous == ":") {
+                continue
+            }
+            digitsFollowPosition = false
+            output.append(character)
+            if output.hasSuffix("line ") || output.hasSuffix("column ") { digitsFollowPosition = true }
+            previous = character
+        }
+        return output
+    }
+}

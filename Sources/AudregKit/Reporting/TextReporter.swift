@@ -1,0 +1,32 @@
+/// `services/orders.yaml:12:7: error: <message> [rule-id]`, the format compilers and editors recognise.
+public enum TextReporter {
+    public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
+        var output = ""
+        for finding in report.findings {
+            let severity = colored(finding.severity.rawValue, finding.severity, enabled: options.color)
+            output += "\(finding.location): \(severity): \(finding.message) [\(finding.ruleID)]\n"
+            for related in finding.related {
+                let entity = related.entity.map { " \($0)" } ?? ""
+                let message = related.message.map { ": \($0)" } ?? ""
+                output += "    \(related.location)\(entity)\(message)\n"
+            }
+        }
+        let summary = report.summary
+        output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
+        output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"
+        return output
+    }
+
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+
+    static func colored(_ text: String, _ severity: Severity, enabled: Bool) -> String {
+        guard enabled else { return text }
+        let code: String
+        switch severity {
+        case .error: code = "1;31"
+        case .warning: code = "1;33"
+        case .note: code = "1;36"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,111 @@
+/// A JSON value whose objects keep their key order, serialized the same way every time. Reports, SARIF,
+/// the site's search index and exports are built from it so that their bytes are deterministic.
+public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.null, .null): return true
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    /// Optional values become `null`; use `compactObject` to leave them out instead.
+    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    /// An object without the members whose value is nil.
+    public static func compactObject(_ members: [(String, JSONValue?)]) -> JSONValue {
+        .object(members.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    /// Serializes with two-space indentation (or none), always in the same byte order.
+    public func serialized(pretty: Bool = true) -> String {
+        var output = ""
+        write(to: &output, indent: pretty ? 0 : nil)
+        if pretty { output.append("\n") }
+        return output
+    }
+
+    private func write(to output: inout String, indent: Int?) {
+        switch self {
+        case .string(let value): JSONValue.writeString(value, to: &output)
+        case .int(let value): output.append(String(value))
+        case .double(let value):
+            output.append(value.isFinite ? (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)) : "null")
+        case .bool(let value): output.append(value ? "true" : "false")
+        case .null: output.append("null")
+        case .array(let items):
+            if items.isEmpty { output.append("[]"); return }
+            output.append("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(",") }
+                newline(&output, indent.map { $0 + 1 })
+                item.write(to: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output.append("]")
+        case .object(let members):
+            if members.isEmpty { output.append("{}"); return }
+            output.append("{")
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { output.append(",") }
+                newline(&output, indent.map { $0 + 1 })
+                JSONValue.writeString(key, to: &output)
+                output.append(indent == nil ? ":" : ": ")
+                value.write(to: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output.append("}")
+        }
+    }
+
+    private func newline(_ output: inout String, _ indent: Int?) {
+        guard let indent else { return }
+        output.append("\n")
+        output.append(String(repeating: "  ", count: indent))
+    }
+
+    /// Escapes per RFC 8259, plus `<`, `>` and `&` so the text is also safe inside an HTML script element.
+    static func writeString(_ value: String, to output: inout String) {
+        output.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case "<": output.append("\\u003c")
+            case ">": output.append("\\u003e")
+            case "&": output.append("\\u0026")
+            case "\u{2028}": output.append("\\u2028")
+            case "\u{2029}": output.append("\\u2029")
+            default:
+                if scalar.value < 0x20 {
+                    output.append("\\u" + String(scalar.value, radix: 16).leftPadded(to: 4))
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output.append("\"")
+    }
+}

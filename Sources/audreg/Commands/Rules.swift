@@ -1,0 +1,44 @@
+import ArgumentParser
+import AudregKit
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the rules, or show everything about one.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A table of every rule: ID, severity, summary, controls.")
+
+        @Option(name: .shortAndLong, help: "text or json.")
+        var format: CatalogFormat = .text
+
+        func run() throws {
+            let catalog = RuleCatalog.builtIn
+            switch format {
+            case .text: Terminal.write(RuleDocumentation.table(catalog))
+            case .json: Terminal.write(RuleDocumentation.json(catalog).serialized())
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything about one rule, examples included.")
+
+        @Argument(help: "A rule ID, such as audience-collision.")
+        var id: String
+
+        func run() throws {
+            let catalog = RuleCatalog.builtIn
+            guard let rule = catalog.rule(id: id) else {
+                let known = catalog.descriptions.map(\.id)
+                throw AudregCLIError("no rule '\(id)'\(RuleDocumentation.suggestion(for: id, in: known)); 'audreg rules' lists them all")
+            }
+            Terminal.write(RuleDocumentation.detail(rule, controls: ControlCatalog.builtIn))
+        }
+    }
+}
+
+enum CatalogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
