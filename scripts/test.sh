@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, checks generated files, runs swift test, then the
+# real-browser tests of the built site. This is the README's second command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh test
+
+if ! python3 scripts/embed-resources.py --check; then
+  echo "Sources/AudregKit/Generated/EmbeddedResources.swift is out of date: run python3 scripts/embed-resources.py" >&2
+  exit 1
+fi
+
+swift build --build-tests
+# Build progress lines are noise in CI logs; everything else, including the closing line, is kept.
+swift test 2>&1 | grep --line-buffered -v '^\[[0-9]*/[0-9]*\]'
+
+if [[ -d tests ]]; then
+  for script in tests/*.sh; do
+    [[ -e "$script" ]] || continue
+    echo "== $script"
+    bash "$script"
+  done
+fi
