@@ -58,10 +58,11 @@ public struct AudienceCollisionRule: Rule {
             guard let entries = byAudience[audience] else { continue }
             let services = Set(entries.map(\.service.name))
             guard services.count > 1 else { continue }
+            let sortedNames = services.sorted()
             var reported = Set<String>()
             for entry in entries where reported.insert(entry.service.name).inserted {
-                let others = entries.filter { $0.service.name != entry.service.name }
-                let names = Array(Set(others.map(\.service.name))).sorted().map { "'\($0)'" }.joined(separator: ", ")
+                let others = entries.capped { $0.service.name == entry.service.name }
+                let names = RelatedLimit.names(sortedUnique: sortedNames, excluding: entry.service.name)
                 findings.append(finding(
                     "audience '\(audience)' of service '\(entry.service.name)' is also accepted by \(names); a token for one is valid at the other",
                     at: entry.audience.location, entity: entry.service.ref,

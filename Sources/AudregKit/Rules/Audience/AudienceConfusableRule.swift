@@ -82,9 +82,23 @@ public struct AudienceConfusableRule: Rule {
         for key in order {
             guard let entries = groups[key], Set(entries.map(\.audience.value)).count > 1,
                   Set(entries.map(\.service.name)).count > 1 else { continue }
+            // Entries grouped by exact spelling; each spelling's "others" are computed once and capped,
+            // so a group of thousands costs thousands, not millions.
+            var bySpelling: [String: [(service: Service, audience: Located<String>)]] = [:]
+            for entry in entries { bySpelling[entry.audience.value, default: []].append(entry) }
+            let spellings = bySpelling.keys.sorted()
+            var othersBySpelling: [String: [(service: Service, audience: Located<String>)]] = [:]
+            for spelling in spellings {
+                var others: [(service: Service, audience: Located<String>)] = []
+                for other in spellings where other != spelling {
+                    others.append(contentsOf: bySpelling[other]!.sorted { $0.service.name < $1.service.name }.prefix(RelatedLimit.locations + 1))
+                    if others.count > RelatedLimit.locations { break }
+                }
+                othersBySpelling[spelling] = others
+            }
             for entry in entries {
                 // Exact duplicates are audience-collision's finding; here only different spellings count.
-                let others = entries.filter { $0.service.name != entry.service.name && $0.audience.value != entry.audience.value }
+                let others = (othersBySpelling[entry.audience.value] ?? []).capped { $0.service.name == entry.service.name }
                 guard let first = others.first else { continue }
                 let how = AudienceForms.differences(between: entry.audience.value, and: first.audience.value).map(\.rawValue)
                 let description = how.isEmpty ? "spelling" : how.joined(separator: ", ")

@@ -52,9 +52,11 @@ public struct DuplicateNameRule: Rule {
         for ref in order {
             guard let origins = byRef[ref], origins.count > 1 else { continue }
             for (index, origin) in origins.enumerated() {
-                let others = origins.enumerated().filter { $0.offset != index }.map(\.element)
+                let others = Array(origins.enumerated().lazy.filter { $0.offset != index }.prefix(RelatedLimit.locations).map(\.element))
                 let role = index == 0 ? "is defined again" : "repeats an earlier definition"
-                findings.append(finding("\(ref) \(role) at \(others.map(\.location.description).joined(separator: ", ")); names must be unique per kind",
+                let places = RelatedLimit.list(others.map(\.location.description))
+                let more = origins.count - 1 > others.count ? " and \(origins.count - 1 - others.count) more" : ""
+                findings.append(finding("\(ref) \(role) at \(places)\(more); names must be unique per kind",
                                         at: origin.location, entity: ref,
                                         related: others.map { RelatedLocation($0.location, entity: ref, message: "other definition") }))
             }

@@ -85,18 +85,30 @@ public struct EnvironmentCrossingRule: Rule {
             }
         }
         // One audience in two environments: indexed by audience, so linear in the number of audiences.
-        var environmentsByAudience: [String: [(service: Service, audience: Located<String>, environment: String)]] = [:]
+        typealias Use = (service: Service, audience: Located<String>, environment: String)
+        var usesByAudience: [String: [Use]] = [:]
+        var order: [String] = []
         for (service, audience) in context.audiences {
             guard let environment = service.metadata.environment?.value else { continue }
-            environmentsByAudience[audience.value, default: []].append((service, audience, environment))
+            if usesByAudience[audience.value] == nil { order.append(audience.value) }
+            usesByAudience[audience.value, default: []].append((service, audience, environment))
         }
-        for (service, audience) in context.audiences {
-            guard let environment = service.metadata.environment?.value,
-                  let others = environmentsByAudience[audience.value]?.filter({ $0.environment != environment }), !others.isEmpty else { continue }
-            let names = Set(others.map { "'\($0.service.name)' (\($0.environment))" }).sorted().joined(separator: ", ")
-            findings.append(finding("audience '\(audience.value)' of \(environment) service '\(service.name)' is also used in another environment by \(names)",
-                                    at: audience.location, entity: service.ref,
-                                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "\($0.environment)") }))
+        for audience in order {
+            guard let uses = usesByAudience[audience] else { continue }
+            let environments = Set(uses.map(\.environment))
+            guard environments.count > 1 else { continue }
+            // Per environment, the uses elsewhere: computed once per environment, not once per use.
+            var elsewhere: [String: (names: String, related: [RelatedLocation])] = [:]
+            for environment in environments {
+                let others = uses.filter { $0.environment != environment }
+                elsewhere[environment] = (RelatedLimit.list(others.map { "'\($0.service.name)' (\($0.environment))" }),
+                                          others.prefix(RelatedLimit.locations).map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: $0.environment) })
+            }
+            for use in uses {
+                let other = elsewhere[use.environment]!
+                findings.append(finding("audience '\(audience)' of \(use.environment) service '\(use.service.name)' is also used in another environment by \(other.names)",
+                                        at: use.audience.location, entity: use.service.ref, related: other.related))
+            }
         }
         return findings
     }

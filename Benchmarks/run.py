@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""audreg's benchmark: times audreg against the floor and against the tools people would use instead,
+on the same generated registries, in one run on one machine. See BENCHMARKS.md for recorded figures.
+
+Usage: scripts/bench.sh [--quick]   (builds a release binary first, then runs this)
+"""
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AUDREG = os.path.join(ROOT, ".build", "release", "audreg")
+FLOOR = os.path.join(ROOT, ".build", "libyaml-floor")
+TODAY = "2026-12-01"
+QUICK = "--quick" in sys.argv
+SIZES = [1000, 10000] if QUICK else [1000, 10000, 50000]
+
+
+def runs_for(size):
+    return 3 if size >= 50000 or QUICK else 5
+
+
+def measure(command, runs, cwd=None, accept=(0, 1), prepare=None):
+    """Median wall time in seconds and peak resident memory in MiB over `runs` runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        start = time.perf_counter()
+        process = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - start
+        if process.returncode not in accept:
+            raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{process.stderr[-2000:]}")
+        times.append(elapsed)
+        peaks.append(int(process.stderr.strip().splitlines()[-1]) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def has_command(name):
+    result = subprocess.run([AUDREG, "help"], capture_output=True, text=True)
+    return f"  {name} " in result.stdout or f"  {name}\n" in result.stdout
+
+
+def registry_bytes(directory):
+    total = 0
+    for dirpath, _, filenames in os.walk(directory):
+        total += sum(os.path.getsize(os.path.join(dirpath, name)) for name in filenames)
+    return total
+
+
+def file_list(directory, path):
+    files = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames.sort()
+        files += [os.path.join(dirpath, name) for name in sorted(filenames) if name.endswith((".yaml", ".yml"))]
+    with open(path, "w") as handle:
+        handle.write("\n".join(files) + "\n")
+
+
+def hugo_site(registry, out):
+    """One Hugo page per service with the same fields the audreg service page shows."""
+    os.makedirs(os.path.join(out, "layouts", "_default"))
+    os.makedirs(os.path.join(out, "content", "services"))
+    with open(os.path.join(out, "config.toml"), "w") as handle:
+        handle.write('baseURL = "/"\ntitle = "registry"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    with open(os.path.join(out, "layouts", "_default", "single.html"), "w") as handle:
+        handle.write("<!doctype html><html><head><title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>"
+                     "<p>{{ .Params.description }}</p><dl><dt>Owner</dt><dd>{{ .Params.owner }}</dd>"
+                     "<dt>Environment</dt><dd>{{ .Params.environment }}</dd></dl><h2>Audiences</h2><ul>"
+                     "{{ range .Params.audiences }}<li><code>{{ . }}</code></li>{{ end }}</ul><h2>Issuers</h2><ul>"
+                     "{{ range .Params.issuers }}<li>{{ . }}</li>{{ end }}</ul><h2>Scopes</h2><ul>"
+                     "{{ range .Params.scopes }}<li>{{ . }}</li>{{ end }}</ul></main></body></html>")
+    with open(os.path.join(out, "layouts", "_default", "list.html"), "w") as handle:
+        handle.write("<!doctype html><html><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></body></html>")
+    import yaml
+    for dirpath, _, filenames in os.walk(os.path.join(registry, "services")):
+        for name in filenames:
+            with open(os.path.join(dirpath, name)) as handle:
+                document = yaml.load(handle, Loader=yaml.CSafeLoader)
+            metadata, spec = document["metadata"], document["spec"]
+            front = {
+                "title": metadata.get("title", metadata["name"]), "description": metadata.get("description", ""),
+                "owner": metadata.get("owner", ""), "environment": metadata.get("environment", ""),
+                "audiences": spec.get("audiences", []), "issuers": [a["issuer"] for a in spec.get("accepts", [])],
+                "scopes": spec.get("authorization", {}).get("scopes", []),
+            }
+            with open(os.path.join(out, "content", "services", metadata["name"] + ".md"), "w") as page:
+                page.write(json.dumps(front) + "\n")
+
+
+def mutate_one_percent(source, target):
+    """A copy of the registry where 1% of services gained an audience or a pass-through hop."""
+    shutil.copytree(source, target)
+    services = []
+    for dirpath, dirnames, filenames in os.walk(os.path.join(target, "services")):
+        dirnames.sort()
+        services += [os.path.join(dirpath, name) for name in sorted(filenames)]
+    for index, path in enumerate(services):
+        if index % 100 != 50:
+            continue
+        with open(path) as handle:
+            text = handle.read()
+        text = text.replace("  audiences:\n", "  audiences:\n    - https://extra-%d.api.example.com\n" % index, 1)
+        with open(path, "w") as handle:
+            handle.write(text)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="audreg-bench-")
+    rows = []
+    commands = {name: has_command(name) for name in ["build", "diff", "drift"]}
+    try:
+        for size in SIZES:
+            registry = os.path.join(work, f"r{size}")
+            subprocess.run([AUDREG, "generate", "--services", str(size), "--out", registry], check=True, stderr=subprocess.DEVNULL)
+            listing = os.path.join(work, f"files{size}.txt")
+            file_list(registry, listing)
+            size_mib = registry_bytes(registry) / 1048576
+            runs = runs_for(size)
+            floor, floor_mem = measure([FLOOR, listing], runs)
+            pyyaml, _ = measure([sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listing], runs)
+
+            def add(task, audreg, reference_name, reference, memory):
+                rows.append({"task": task, "services": size, "registryMiB": round(size_mib, 2), "audreg": round(audreg, 3),
+                             "reference": reference_name, "referenceSeconds": round(reference, 3) if reference else None,
+                             "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1)})
+
+            text, text_mem = measure([AUDREG, "validate", registry, "--today", TODAY], runs)
+            add("validate (text)", text, "libyaml floor", floor, text_mem)
+            add("validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem)
+            sarif, sarif_mem = measure([AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"], runs)
+            add("validate (sarif)", sarif, "libyaml floor", floor, sarif_mem)
+            if commands["build"]:
+                out = os.path.join(work, f"site{size}")
+                built, built_mem = measure([AUDREG, "build", registry, "--out", out, "--today", TODAY, "--fail-on", "never"], runs)
+                hugo_dir = os.path.join(work, f"hugo{size}")
+                hugo_site(registry, hugo_dir)
+                hugo_out = os.path.join(work, f"hugo-out{size}")
+                hugo, _ = measure(["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], runs,
+                                  prepare=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
+                add("build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem)
+            if commands["diff"]:
+                head = os.path.join(work, f"r{size}-head")
+                mutate_one_percent(registry, head)
+                diffed, diff_mem = measure([AUDREG, "diff", registry, head, "--today", TODAY], runs)
+                add("diff (1% changed)", diffed, "libyaml floor x2", floor * 2, diff_mem)
+            rows.append({"task": "registry on disk", "services": size, "registryMiB": round(size_mib, 2), "audreg": None,
+                         "reference": None, "referenceSeconds": None, "ratio": None, "peakMiB": None,
+                         "floorPeakMiB": round(floor_mem, 1)})
+            print(f"measured {size} services", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(rows)
+
+
+def report(rows):
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
+    print(f"{'task':26} {'services':>8} {'MiB':>7} {'audreg s':>9} {'reference':30} {'ref s':>8} {'ratio':>6} {'peak MiB':>9}")
+    for row in rows:
+        if row["audreg"] is None:
+            continue
+        print(f"{row['task']:26} {row['services']:>8} {row['registryMiB']:>7} {row['audreg']:>9.3f} {row['reference']:30} "
+              f"{row['referenceSeconds'] or 0:>8.3f} {row['ratio'] or 0:>6.2f} {row['peakMiB']:>9.1f}")
+    growth = {}
+    for row in rows:
+        if row["audreg"] is not None:
+            growth.setdefault((row["task"], row["reference"]), {})[row["services"]] = row["audreg"]
+    print("\ngrowth from 10k to 50k services (linear is 5.0):")
+    for (task, reference), figures in growth.items():
+        if 10000 in figures and 50000 in figures and reference in ("libyaml floor", "Hugo, one page per service", "libyaml floor x2"):
+            print(f"  {task:26} {figures[50000] / figures[10000]:.2f}x")
+    result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows}
+    path = os.path.join(ROOT, ".build", "bench-results.json")
+    with open(path, "w") as handle:
+        json.dump(result, handle, indent=2)
+    print(f"\nJSON: {os.path.relpath(path, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// Files written to hurt the parser end in a diagnostic within bounds documented in SECURITY.md.
+@Suite("Hostile inputs")
+struct HostileInputTests {
+    func elapsed(_ work: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        work()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    @Test("a billion-laughs file stops at the alias expansion limit, quickly")
+    func billionLaughs() throws {
+        var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            text += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
+        }
+        var result: YAMLParseResult?
+        let seconds = elapsed { result = YAMLParser.parse(text) }
+        let diagnostic = try #require(result?.diagnostics.first)
+        #expect(diagnostic.message.contains("aliases expand to more than 100000 nodes"))
+        #expect(seconds < 2)
+    }
+
+    @Test("nesting thousands deep is refused at the depth limit")
+    func deepNesting() throws {
+        let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        var result: YAMLParseResult?
+        let seconds = elapsed { result = YAMLParser.parse(text) }
+        let diagnostic = try #require(result?.diagnostics.first)
+        #expect(diagnostic.message.contains("nesting deeper than 128 levels"))
+        #expect(diagnostic.position == TextPosition(line: 1, column: 129))
+        #expect(seconds < 2)
+    }
+
+    @Test("bytes that are not UTF-8 are a finding at the right line")
+    func invalidUTF8() throws {
+        let directory = TemporaryDirectory()
+        directory.write("bad.yaml", bytes: Array("apiVersion: audreg/v1\nkind: Team\nmetadata: {name: x, title: \"".utf8) + [0xC3, 0x28] + Array("\"}\n".utf8))
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        let finding = try #require(loaded.findings.first)
+        #expect(finding.ruleID == "yaml-syntax")
+        #expect(finding.location.line == 3)
+        #expect(finding.message.contains("UTF-8"))
+    }
+
+    @Test("a file over the size limit is refused without being parsed")
+    func hugeFile() throws {
+        let directory = TemporaryDirectory()
+        let limits = YAMLLimits(maxFileBytes: 1024 * 1024)
+        directory.write("huge.yaml", String(repeating: "# padding line\n", count: 80_000))
+        let loaded = try RegistryLoader(limits: limits).load(directory: directory.path)
+        #expect(loaded.findings.map(\.ruleID) == ["yaml-syntax"])
+        #expect(loaded.findings.first?.message.contains("larger than the limit") == true)
+    }
+
+    @Test("an empty file contributes nothing and is no error")
+    func emptyFile() throws {
+        let directory = TemporaryDirectory()
+        directory.write("empty.yaml", "")
+        directory.write("comments.yml", "# nothing here yet\n")
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        #expect(loaded.findings.isEmpty)
+        #expect(loaded.registry.services.isEmpty)
+        #expect(loaded.registry.files == ["comments.yml", "empty.yaml"])
+    }
+
+    @Test("a directory without YAML, or no directory, is a clear error")
+    func noYAML() throws {
+        let directory = TemporaryDirectory()
+        directory.write("README.md", "not a registry")
+        #expect(throws: RegistryError.noRegistryFiles(directory.path)) { try RegistryLoader().load(directory: directory.path) }
+        #expect(throws: RegistryError.directoryNotFound(directory.path + "/missing")) {
+            try RegistryLoader().load(directory: directory.path + "/missing")
+        }
+    }
+
+    @Test("a hostile file does not stop the other files from being checked")
+    func otherFilesStillChecked() throws {
+        let directory = TemporaryDirectory()
+        directory.write("a-bad.yaml", "key: [unclosed\n")
+        directory.write("b-good.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-a}\n")
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        #expect(loaded.findings.map(\.location.file) == ["a-bad.yaml"])
+        #expect(loaded.registry.teams.map(\.name) == ["team-a"])
+    }
+}

@@ -1,0 +1,123 @@
+import Testing
+@testable import AudregKit
+
+@Suite("Registry loader")
+struct RegistryLoaderTests {
+    @Test("a misspelled key gets a suggestion at its position")
+    func misspelledKey() throws {
+        let result = findings("""
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiense: [https://orders.example.com]
+            """)
+        let finding = try #require(result.first { $0.ruleID == "schema" })
+        #expect(finding.message == "unknown key 'audiense' in spec; did you mean 'audiences'?")
+        #expect(finding.location.line == 5 && finding.location.column == 3)
+        #expect(finding.entity == EntityRef(.service, "orders-api"))
+    }
+
+    @Test("missing required fields and wrong node kinds are schema findings")
+    func requiredAndTypes() {
+        let result = findings("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec:
+              algorithms: RS256
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: {primary: https://orders.example.com}
+            """)
+        let messages = result.filter { $0.ruleID == "schema" }.map { "\($0.location.line):\($0.location.column) \($0.message)" }
+        #expect(messages.contains("5:3 spec is missing required key 'issuer'"))
+        #expect(messages.contains("5:15 spec.algorithms must be a list, found a scalar"))
+        #expect(messages.contains("11:14 spec.audiences must be a list, found a mapping"))
+    }
+
+    @Test("names that could escape a folder never pass", arguments: ["../x", "Orders", "a/b", "-lead", "ünicode", String(repeating: "a", count: 64), ""])
+    func invalidNames(name: String) {
+        let result = findings("apiVersion: audreg/v1\nkind: Team\nmetadata: {name: \"\(name)\"}\n")
+        #expect(result.contains { $0.ruleID == "schema" && $0.location.line == 3 })
+    }
+
+    @Test("an unknown apiVersion or kind is a schema finding and the document is skipped")
+    func unknownKind() {
+        let loaded = RegistryLoader().load(text: """
+            apiVersion: audreg/v2
+            kind: Service
+            metadata: {name: a}
+            ---
+            apiVersion: audreg/v1
+            kind: Servise
+            metadata: {name: b}
+            """)
+        #expect(loaded.registry.services.isEmpty)
+        let messages = loaded.findings.map(\.message)
+        #expect(messages.contains("unsupported apiVersion 'audreg/v2'; this version of audreg reads audreg/v1"))
+        #expect(messages.contains("unknown kind 'Servise'; did you mean 'Service'?"))
+    }
+
+    @Test("the same name twice for one kind is reported at both definitions")
+    func duplicateName() {
+        let result = findings("""
+            apiVersion: audreg/v1
+            kind: Team
+            metadata: {name: team-a}
+            ---
+            apiVersion: audreg/v1
+            kind: Team
+            metadata: {name: team-a}
+            """)
+        #expect(positions(result, rule: "duplicate-name") == ["2:1", "6:1"])
+        let first = result.first { $0.ruleID == "duplicate-name" }
+        #expect(first?.related.first?.location.line == 6)
+    }
+
+    @Test("positions survive multi-document files split across folders, sorted by path")
+    func filesInOrder() throws {
+        let directory = TemporaryDirectory()
+        directory.write("z/teams.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-z}\n")
+        directory.write("a/teams.yml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-a}\n---\napiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-b}\n")
+        directory.write(".hidden/x.yaml", "not: [valid")
+        directory.write("notes.txt", "ignored")
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        #expect(loaded.registry.files == ["a/teams.yml", "z/teams.yaml"])
+        #expect(loaded.registry.teams.map(\.name) == ["team-a", "team-b", "team-z"])
+        #expect(loaded.registry.teams[1].origin.location == SourceLocation(file: "a/teams.yml", line: 6, column: 1, endLine: 6, endColumn: 5))
+        #expect(loaded.findings.isEmpty)
+    }
+
+    @Test("a duplicate key, a misspelled field and a dangling owner are all reported in one run")
+    func threeProblemsOneRun() {
+        let result = findings("""
+            apiVersion: audreg/v1
+            kind: Service
+            metadata:
+              name: orders-api
+              owner: team-nobody
+              name: orders-api-2
+            spec:
+              audiences: [https://orders.api.example.com]
+              acepts: []
+            """)
+        #expect(positions(result, rule: "duplicate-key") == ["6:3"])
+        #expect(positions(result, rule: "schema") == ["9:3"])
+        #expect(positions(result, rule: "unknown-reference") == ["5:10"])
+    }
+
+    @Test("the example registry loads with every entity and validates clean")
+    func exampleRegistry() throws {
+        let report = try Validator(today: Day("2026-12-01")!).validate(directory: Paths.exampleRegistry)
+        #expect(report.findings.map(\.message) == [])
+        #expect(report.registry.services.count >= 12)
+        #expect(Set(report.registry.services.compactMap { $0.metadata.environment?.value }) == ["production", "staging"])
+        #expect(report.registry.issuers.count == 3)
+        #expect(report.suppressed.count == 1)
+        #expect(report.suppressed.first?.finding.ruleID == "multiple-audiences")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Reporters")
+struct ReporterTests {
+    static let today = Day(year: 2026, month: 12, day: 1)!
+
+    static func report() throws -> ValidationReport {
+        try Validator(today: today).validate(directory: Paths.fixture("registries/findings"))
+    }
+
+    static let options = ReportOptions(pathPrefix: "registry/")
+
+    @Test("the fixture registry raises the findings the golden files show")
+    func fixtureFindings() throws {
+        let rules = Set(try Self.report().findings.map(\.ruleID))
+        #expect(rules.isSuperset(of: ["audience-collision", "gateway-passthrough", "lifetime-too-long", "multiple-audiences", "owner-missing"]))
+    }
+
+    @Test("golden output", arguments: OutputFormat.allCases)
+    func golden(format: OutputFormat) throws {
+        let output = format.render(try Self.report(), options: Self.options)
+        let ext = ["text": "txt", "json": "json", "sarif": "sarif", "github": "github.txt", "junit": "junit.xml"][format.rawValue]!
+        assertSnapshot(output, named: "findings.\(ext)")
+    }
+
+    @Test("output is byte-identical between runs")
+    func deterministic() throws {
+        for format in OutputFormat.allCases {
+            #expect(format.render(try Self.report(), options: Self.options) == format.render(try Self.report(), options: Self.options))
+        }
+    }
+
+    @Test("JSON keeps the documented field names and counts")
+    func jsonShape() throws {
+        let report = try Self.report()
+        let data = Data(OutputFormat.json.render(report, options: Self.options).utf8)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let first = try #require(findings.first)
+        for key in ["rule", "severity", "message", "file", "line", "column", "entity", "related"] {
+            #expect(first[key] != nil, "missing \(key)")
+        }
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["errors"] == report.summary.errors)
+        #expect(summary["warnings"] == report.summary.warnings)
+        #expect(Set(summary.keys) == ["errors", "warnings", "notes", "suppressed"])
+        let related = try #require(findings.first { ($0["rule"] as? String) == "audience-collision" }?["related"] as? [[String: Any]])
+        #expect(related.first?["entity"] as? String != nil)
+    }
+
+    @Test("GitHub annotations escape %, newlines, commas and colons")
+    func githubEscaping() {
+        #expect(GitHubReporter.escapeData("100% done\nnext") == "100%25 done%0Anext")
+        #expect(GitHubReporter.escapeProperty("a,b:c%") == "a%2Cb%3Ac%25")
+        let finding = Finding(ruleID: "schema", severity: .warning, message: "line one\nline two 50%",
+                              location: SourceLocation(file: "a, b.yaml", line: 3, column: 4), entity: EntityRef(.service, "x"))
+        let report = ValidationReport(findings: [finding], suppressed: [], rules: [], registry: Registry())
+        #expect(GitHubReporter.render(report, options: ReportOptions(pathPrefix: "registry/")) ==
+                "::warning file=registry/a%2C b.yaml,line=3,endLine=3,col=4,title=audreg schema::line one%0Aline two 50%25 (Service/x)\n")
+    }
+
+    @Test("SARIF validates against the official SARIF 2.1.0 JSON schema")
+    func sarifSchema() throws {
+        let directory = TemporaryDirectory()
+        let sarif = directory.write("out.sarif", OutputFormat.sarif.render(try Self.report(), options: Self.options))
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            document = json.load(open(sys.argv[2]))
+            jsonschema.validate(document, schema, cls=jsonschema.Draft7Validator)
+            assert document["runs"][0]["results"], "no results"
+            print("valid")
+            """
+        let result = try run("/usr/bin/python3", ["-c", script, Paths.fixture("sarif-schema-2.1.0.json"), sarif])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "valid\n")
+    }
+
+    @Test("SARIF carries GitHub's required fields: rules with texts, regions, fingerprints")
+    func sarifGitHubSubset() throws {
+        let data = Data(OutputFormat.sarif.render(try Self.report(), options: Self.options).utf8)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let run = try #require((root["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        #expect(rules.count == RuleCatalog.builtIn.rules.count)
+        for rule in rules {
+            for key in ["shortDescription", "fullDescription", "help"] {
+                let text = (rule[key] as? [String: Any])?["text"] as? String
+                #expect(text?.isEmpty == false, "\(rule["id"] ?? "?") lacks \(key)")
+            }
+        }
+        for result in try #require(run["results"] as? [[String: Any]]) {
+            let location = try #require((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+            let uri = (location["artifactLocation"] as? [String: Any])?["uri"] as? String
+            #expect(uri?.hasPrefix("registry/") == true)
+            let region = try #require(location["region"] as? [String: Int])
+            #expect(Set(region.keys) == ["startLine", "startColumn", "endLine", "endColumn"])
+            #expect(((result["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"])?.isEmpty == false)
+        }
+    }
+
+    @Test("fingerprints stay stable when unrelated lines move")
+    func stableFingerprints() throws {
+        let directory = TemporaryDirectory()
+        let original = try String(contentsOfFile: Paths.fixture("registries/findings/services.yaml"), encoding: .utf8)
+        let identity = try String(contentsOfFile: Paths.fixture("registries/findings/identity.yaml"), encoding: .utf8)
+        directory.write("a/services.yaml", original)
+        directory.write("a/identity.yaml", identity)
+        directory.write("b/services.yaml", "# a comment added on top\n# and another\n" + original)
+        directory.write("b/identity.yaml", identity)
+        func fingerprints(_ folder: String) throws -> [String] {
+            let report = try Validator(today: Self.today).validate(directory: directory.path + "/" + folder)
+            let data = Data(SARIFReporter.render(report, options: ReportOptions()).utf8)
+            let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let results = ((root?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+            return results.compactMap { ($0["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"] }.sorted()
+        }
+        let before = try fingerprints("a")
+        #expect(!before.isEmpty)
+        #expect(before == (try fingerprints("b")))
+    }
+}

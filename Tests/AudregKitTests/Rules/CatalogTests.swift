@@ -1,0 +1,100 @@
+import Testing
+@testable import AudregKit
+
+@Suite("Rule and control catalogs")
+struct CatalogTests {
+    @Test("rule IDs are unique kebab-case and sorted")
+    func ids() {
+        let ids = RuleCatalog.builtIn.descriptions.map(\.id)
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(id)")
+        }
+    }
+
+    @Test("every control a rule names exists in a catalog, under its real ID")
+    func controlsResolve() {
+        let controls = ControlCatalog.builtIn
+        for rule in RuleCatalog.builtIn.descriptions {
+            #expect(!rule.controls.isEmpty, "\(rule.id) maps to no control")
+            for id in rule.controls {
+                #expect(controls.control(id)?.id == id, "\(rule.id) names \(id), which is not a canonical control ID")
+            }
+        }
+    }
+
+    @Test("legacy identifiers resolve only as aliases of the standard's IDs")
+    func aliases() {
+        let controls = ControlCatalog.builtIn
+        #expect(controls.control("PR.AC-4")?.id == "PR.AA-05")
+        #expect(controls.control("NHI-07")?.id == "NHI6:2025")
+        #expect(controls.control("NHI7:2025")?.title == "Long-Lived Secrets")
+        #expect(controls.framework("nist-csf-2.0")?.controls.contains { $0.id == "PR.AC-4" } == false)
+    }
+
+    @Test("the three frameworks are there, and audience misuse maps to NHI6:2025")
+    func frameworks() {
+        #expect(ControlCatalog.builtIn.frameworks.map(\.id) == ["nist-ai-rmf-1.0", "nist-csf-2.0", "owasp-nhi-2025"])
+        #expect(RuleCatalog.builtIn.rule(id: "audience-missing")?.controls.contains("NHI6:2025") == true)
+        let evidencing = ControlCatalog.builtIn.rules(evidencing: ControlCatalog.builtIn.control("PR.AA-05")!, in: .builtIn)
+        #expect(evidencing.contains("audience-collision"))
+    }
+
+    @Test("an organization's own framework is data: a file, no code")
+    func customFramework() throws {
+        let directory = TemporaryDirectory()
+        directory.write("soc2.yaml", """
+            framework: {id: soc2-2017, title: SOC 2 Trust Services Criteria, version: "2017"}
+            controls:
+              - id: CC6.1
+                title: Logical access security
+                text: The entity implements logical access security software, infrastructure, and architectures.
+                rules: [audience-collision, gateway-passthrough]
+            """)
+        let catalog = try ControlCatalog.withAdditions(from: directory.path)
+        let control = try #require(catalog.control("CC6.1"))
+        #expect(catalog.rules(evidencing: control, in: .builtIn) == ["audience-collision", "gateway-passthrough"])
+        directory.write("broken.yaml", "framework: {title: No id}\ncontrols: []\n")
+        #expect(throws: ControlCatalogError.self) { try ControlCatalog.withAdditions(from: directory.path) }
+    }
+
+    @Test("the embedded resources match controls/ and templates/")
+    func embeddedUpToDate() throws {
+        let result = try run("/usr/bin/python3", [Paths.packageRoot + "/scripts/embed-resources.py", "--check"])
+        #expect(result.status == 0, "run python3 scripts/embed-resources.py")
+    }
+}
+
+@Suite("Audience forms")
+struct AudienceFormsTests {
+    @Test("lenient keys equate what lenient consumers and reviewers equate", arguments: [
+        ("https://orders.example.com", "https://orders.example.com/"),
+        ("https://orders.example.com", "HTTPS://Orders.Example.com"),
+        ("https://orders.example.com", "https://orders.example.com:443"),
+        ("https://orders.example.com/a", "https://orders.example.com/%61"),
+        ("https://orders.example.com/a", "https://orders.example.com/b/../a"),
+        ("https://orders.example.com", "https://оrders.example.com"),
+        ("https://orders.example.com", "https://ｏrders.example.com"),
+        ("https://café.example.com", "https://cafe\u{301}.example.com"),
+    ])
+    func equal(pair: (String, String)) {
+        #expect(AudienceForms.confusableKey(pair.0) == AudienceForms.confusableKey(pair.1))
+    }
+
+    @Test("distinct audiences keep distinct keys", arguments: [
+        ("https://orders.example.com", "https://order.example.com"),
+        ("https://orders.example.com:8443", "https://orders.example.com"),
+        ("https://orders.example.com/a", "https://orders.example.com/%2F"),
+        ("http://orders.example.com", "https://orders.example.com"),
+    ])
+    func distinct(pair: (String, String)) {
+        #expect(AudienceForms.confusableKey(pair.0) != AudienceForms.confusableKey(pair.1))
+    }
+
+    @Test("messages name the difference")
+    func differences() {
+        #expect(AudienceForms.differences(between: "https://a.example.com", and: "https://a.example.com/") == [.trailingSlash])
+        #expect(AudienceForms.differences(between: "https://a.example.com", and: "https://а.example.com") == [.confusableCharacters])
+    }
+}

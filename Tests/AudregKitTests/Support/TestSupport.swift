@@ -1,0 +1,103 @@
+import Foundation
+@testable import AudregKit
+
+/// A temporary directory removed when the test's value goes away.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("audreg-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) -> String {
+        write(relative, bytes: Array(text.utf8))
+    }
+
+    @discardableResult
+    func write(_ relative: String, bytes: [UInt8]) -> String {
+        let full = (path as NSString).appendingPathComponent(relative)
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        return full
+    }
+}
+
+enum Paths {
+    /// The package root, found from this source file's location.
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    static var exampleRegistry: String { packageRoot + "/registry" }
+
+    static func fixture(_ name: String) -> String {
+        packageRoot + "/Tests/AudregKitTests/Fixtures/" + name
+    }
+
+    /// The audreg executable built next to the test bundle.
+    static let executable: String = {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidates = [bundleDirectory.appendingPathComponent("audreg").path]
+        // `swift test` runs the xctest bundle from .build/<config>/; the binary sits beside it.
+        candidates.append(bundleDirectory.deletingLastPathComponent().appendingPathComponent("audreg").path)
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return packageRoot + "/.build/debug/audreg"
+    }()
+}
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program to completion and captures its output. Used for the built CLI, git and python3.
+func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil, stdin: String? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes before waiting so a large output cannot block the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func audreg(_ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    try run(Paths.executable, arguments, in: directory, environment: environment)
+}
+
+func findings(_ yaml: String, today: Day = Day(year: 2026, month: 12, day: 1)!) -> [Finding] {
+    Validator(today: today).validate(RegistryLoader().load(text: yaml, file: "test.yaml")).findings
+}
+
+func positions(_ findings: [Finding], rule: String) -> [String] {
+    findings.filter { $0.ruleID == rule }.map { "\($0.location.line):\($0.location.column)" }
+}

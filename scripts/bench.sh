@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark command: release build, the libyaml floor program, then Benchmarks/run.py.
+# Usage: scripts/bench.sh [--quick]   (--quick: 1k and 10k services only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh build
+for tool in hugo /usr/bin/time; do
+  command -v "$tool" >/dev/null || { [[ "$(id -u)" -eq 0 ]] && apt-get install -y -qq hugo time >/dev/null; }
+done
+python3 -c "import yaml; yaml.CSafeLoader" 2>/dev/null || { [[ "$(id -u)" -eq 0 ]] && apt-get install -y -qq python3-yaml >/dev/null; }
+swift build -c release --product audreg 2>&1 | grep -v '^\[' >&2 || true
+cc -O2 -o .build/libyaml-floor Benchmarks/libyaml-floor.c $(pkg-config --cflags --libs yaml-0.1)
+python3 Benchmarks/run.py "$@"
