@@ -1,0 +1,500 @@
+/// Collects the classified changes of one entity.
+struct ChangeRecorder {
+    let entity: EntityRef
+    var changes: [TrustChange] = []
+
+    init(_ entity: EntityRef) { self.entity = entity }
+
+    mutating func add(_ kind: TrustChangeKind, _ field: String, item: String? = nil, _ summary: String,
+                      before: String? = nil, after: String? = nil, at location: SourceLocation? = nil,
+                      spans: [SourceLocation?] = []) {
+        changes.append(TrustChange(kind: kind, entity: entity, field: field, item: item, summary: summary,
+                                   before: before, after: after, location: location ?? spans.compactMap { $0 }.first,
+                                   spans: spans.compactMap { $0 }))
+    }
+}
+
+enum DiffText {
+    static let notSet = "(not set)"
+
+    static func list(_ values: [String]?) -> String? {
+        guard let values else { return nil }
+        return values.isEmpty ? "[]" : values.joined(separator: ", ")
+    }
+
+    /// `a, b` for a set difference, in the order given.
+    static func names(_ values: [String]) -> String { values.joined(separator: ", ") }
+
+    static func plural(_ count: Int, _ word: String) -> String { count == 1 ? word : word + "s" }
+
+    /// One span from the first to the last located value.
+    static func span<T>(_ values: [Located<T>]?) -> SourceLocation? {
+        guard let first = values?.first, let last = values?.last else { return nil }
+        return SourceLocation(file: first.location.file, line: first.location.line, column: first.location.column,
+                              endLine: last.location.endLine, endColumn: last.location.endColumn)
+    }
+
+    /// Values in `after` not in `before`, in `after`'s order, and the reverse.
+    static func added(_ before: [String], _ after: [String]) -> [String] {
+        let old = Set(before)
+        var seen = Set<String>()
+        return after.filter { !old.contains($0) && seen.insert($0).inserted }
+    }
+}
+
+enum MetadataDiff {
+    /// Title, owner, description and labels are neutral; moving environment widens for services and issuers.
+    static func changes(_ base: EntityMetadata, _ head: EntityMetadata, into recorder: inout ChangeRecorder, environmentWidens: Bool) {
+        if base.environment?.value != head.environment?.value {
+            let kind: TrustChangeKind = environmentWidens ? .widening : .neutral
+            recorder.add(kind, "environment", "moves from environment \(base.environment?.value ?? DiffText.notSet) to \(head.environment?.value ?? DiffText.notSet)",
+                         before: base.environment?.value, after: head.environment?.value, spans: [head.environment?.location])
+        }
+        if base.owner?.value != head.owner?.value {
+            recorder.add(.neutral, "owner", "owner changes", before: base.owner?.value, after: head.owner?.value, spans: [head.owner?.location])
+        }
+        if base.title?.value != head.title?.value {
+            recorder.add(.neutral, "title", "title changes", before: base.title?.value, after: head.title?.value, spans: [head.title?.location])
+        }
+        if base.description?.value != head.description?.value {
+            recorder.add(.neutral, "description", "description changes", before: base.description?.value,
+                         after: head.description?.value, spans: [head.description?.location])
+        }
+        let (oldLabels, newLabels) = (labelText(base.labels), labelText(head.labels))
+        if oldLabels != newLabels {
+            recorder.add(.neutral, "labels", "labels change", before: oldLabels, after: newLabels)
+        }
+    }
+
+    static func labelText(_ labels: [(key: String, value: String)]) -> String? {
+        labels.isEmpty ? nil : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
+}
+
+enum ExceptionDiff {
+    /// An added or extended exception widens (it hides findings for longer); a removed or shortened one narrows.
+    static func changes(_ base: [RuleException], _ head: [RuleException], into recorder: inout ChangeRecorder) {
+        let old = firstByKey(base) { $0.rule.value }
+        let new = firstByKey(head) { $0.rule.value }
+        for exception in head where old[exception.rule.value] == nil && new[exception.rule.value]?.location == exception.location {
+            let rule = exception.rule.value
+            let expiry = exception.expires.map { ", expires \($0.value)" } ?? ""
+            recorder.add(.widening, "exceptions", item: rule, "exception to rule \(rule) added\(expiry)",
+                         after: exception.expires?.value.description ?? "added", spans: [exception.location])
+        }
+        for exception in base where new[exception.rule.value] == nil && old[exception.rule.value]?.location == exception.location {
+            recorder.add(.narrowing, "exceptions", item: exception.rule.value, "exception to rule \(exception.rule.value) removed",
+                         before: exception.expires?.value.description ?? "present", after: nil, at: nil)
+        }
+        for (rule, after) in new.sorted(by: { $0.key < $1.key }) {
+            guard let before = old[rule] else { continue }
+            let (from, to) = (before.expires?.value, after.expires?.value)
+            if from != to {
+                let widens: Bool
+                switch (from, to) {
+                case (let from?, let to?): widens = to > from
+                case (nil, _?): widens = true // an exception without expiry suppresses nothing; now it does
+                default: widens = false
+                }
+                let verb = widens ? "extended" : (to == nil ? "loses its expiry (no longer in force)" : "shortened")
+                recorder.add(widens ? .widening : .narrowing, "exceptions.expires", item: rule,
+                             "exception to rule \(rule) \(verb)" + (widens || to != nil ? " to \(to?.description ?? DiffText.notSet)" : ""),
+                             before: from?.description, after: to?.description, spans: [after.expires?.location ?? after.location])
+            }
+            for (field, a, b, location) in [("approvedBy", before.approvedBy?.value, after.approvedBy?.value, after.approvedBy?.location),
+                                            ("reason", before.reason?.value, after.reason?.value, after.reason?.location),
+                                            ("ticket", before.ticket?.value, after.ticket?.value, after.ticket?.location)] where a != b {
+                recorder.add(.neutral, "exceptions.\(field)", item: rule, "exception to rule \(rule): \(field) changes",
+                             before: a, after: b, spans: [location])
+            }
+        }
+    }
+}
+
+func firstByKey<T>(_ values: [T], key: (T) -> String) -> [String: T] {
+    var result: [String: T] = [:]
+    for value in values where result[key(value)] == nil { result[key(value)] = value }
+    return result
+}
+
+enum ServiceDiff {
+    static func changes(base: Service?, head: Service?, headRegistry: Registry) -> [TrustChange] {
+        switch (base, head) {
+        case (nil, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            let audiences = head.audiences.map(\.value)
+            let issuers = head.accepts.map(\.issuer.value)
+            let passthrough = head.downstream.filter { $0.mode.value == .passthrough }.map(\.service.value)
+            var parts: [String] = []
+            if !audiences.isEmpty { parts.append("accepts \(DiffText.plural(audiences.count, "audience")) \(DiffText.names(audiences))") }
+            if !issuers.isEmpty { parts.append("from \(DiffText.names(issuers))") }
+            if !passthrough.isEmpty { parts.append("passes callers' tokens through to \(DiffText.names(passthrough))") }
+            let widens = (!audiences.isEmpty && !issuers.isEmpty) || !passthrough.isEmpty || !head.exceptions.isEmpty
+            recorder.add(widens ? .widening : .neutral, "entity", "new service" + (parts.isEmpty ? "" : ": " + parts.joined(separator: " ")),
+                         before: nil, after: audiences.isEmpty ? "added" : DiffText.names(audiences), at: head.origin.location)
+            return recorder.changes
+        case (let base?, nil):
+            var recorder = ChangeRecorder(base.ref)
+            let audiences = base.audiences.map(\.value)
+            recorder.add(audiences.isEmpty ? .neutral : .narrowing, "entity",
+                         "service removed" + (audiences.isEmpty ? "" : ": no longer accepts \(DiffText.names(audiences))"),
+                         before: audiences.isEmpty ? "present" : DiffText.names(audiences), after: nil)
+            return recorder.changes
+        case (let base?, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
+            audiences(base, head, headRegistry: headRegistry, into: &recorder)
+            accepts(base, head, into: &recorder)
+            authorization(base, head, into: &recorder)
+            downstream(base, head, into: &recorder)
+            deployments(base, head, into: &recorder)
+            ExceptionDiff.changes(base.exceptions, head.exceptions, into: &recorder)
+            return recorder.changes
+        case (nil, nil):
+            return []
+        }
+    }
+
+    static func audiences(_ base: Service, _ head: Service, headRegistry: Registry, into recorder: inout ChangeRecorder) {
+        let old = Set(base.audiences.map(\.value))
+        let new = Set(head.audiences.map(\.value))
+        var seen = Set<String>()
+        for audience in head.audiences where !old.contains(audience.value) && seen.insert(audience.value).inserted {
+            let others = headRegistry.services.filter { $0.name != head.name && $0.audiences.contains { $0.value == audience.value } }
+                .map(\.name)
+            let also = others.isEmpty ? "" : " (also accepted by \(DiffText.names(others)))"
+            recorder.add(.widening, "audiences", item: audience.value, "accepts a new audience \(audience.value)\(also)",
+                         before: nil, after: audience.value, spans: [audience.location])
+        }
+        seen = []
+        for audience in base.audiences where !new.contains(audience.value) && seen.insert(audience.value).inserted {
+            recorder.add(.narrowing, "audiences", item: audience.value, "no longer accepts audience \(audience.value)",
+                         before: audience.value, after: nil)
+        }
+    }
+
+    static func accepts(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+        let old = firstByKey(base.accepts) { $0.issuer.value }
+        let new = firstByKey(head.accepts) { $0.issuer.value }
+        for accepted in head.accepts where old[accepted.issuer.value] == nil && new[accepted.issuer.value]?.location == accepted.location {
+            recorder.add(.widening, "accepts", item: accepted.issuer.value, "trusts tokens from issuer \(accepted.issuer.value)",
+                         before: nil, after: accepted.issuer.value, spans: [accepted.location])
+        }
+        for accepted in base.accepts where new[accepted.issuer.value] == nil && old[accepted.issuer.value]?.location == accepted.location {
+            recorder.add(.narrowing, "accepts", item: accepted.issuer.value, "no longer trusts tokens from issuer \(accepted.issuer.value)",
+                         before: accepted.issuer.value, after: nil)
+        }
+        for accepted in head.accepts {
+            let issuer = accepted.issuer.value
+            guard let before = old[issuer], new[issuer]?.location == accepted.location else { continue }
+            algorithms(before, accepted, into: &recorder)
+            lifetime(before, accepted, into: &recorder)
+            tokenTypes(before, accepted, into: &recorder)
+            requiredClaims(before, accepted, into: &recorder)
+        }
+    }
+
+    static func algorithms(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+        let issuer = head.issuer.value
+        let (from, to) = (base.algorithms?.map(\.value), head.algorithms?.map(\.value))
+        let span = DiffText.span(head.algorithms) ?? head.location
+        switch (from, to) {
+        case (let from?, nil):
+            recorder.add(.widening, "accepts.algorithms", item: issuer,
+                         "no longer restricts the algorithms of \(issuer)'s tokens (the issuer's and the policy's apply)",
+                         before: DiffText.list(from), after: DiffText.notSet, spans: [span])
+        case (nil, let to?):
+            recorder.add(.narrowing, "accepts.algorithms", item: issuer, "restricts \(issuer)'s tokens to \(DiffText.names(to))",
+                         before: DiffText.notSet, after: DiffText.list(to), spans: [span])
+        case (let from?, let to?):
+            let added = DiffText.added(from, to)
+            let removed = DiffText.added(to, from)
+            if !added.isEmpty {
+                recorder.add(.widening, "accepts.algorithms", item: issuer,
+                             "accepts \(DiffText.names(added)) from \(issuer)" + (removed.isEmpty ? "" : "; drops \(DiffText.names(removed))"),
+                             before: DiffText.list(from), after: DiffText.list(to), spans: [span])
+            } else if !removed.isEmpty {
+                recorder.add(.narrowing, "accepts.algorithms", item: issuer, "no longer accepts \(DiffText.names(removed)) from \(issuer)",
+                             before: DiffText.list(from), after: DiffText.list(to), spans: [span])
+            }
+        case (nil, nil):
+            break
+        }
+    }
+
+    static func lifetime(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+        let issuer = head.issuer.value
+        let (from, to) = (base.maxLifetime?.value, head.maxLifetime?.value)
+        guard from != to else { return }
+        let span = head.maxLifetime?.location ?? head.location
+        switch (from, to) {
+        case (let from?, nil):
+            recorder.add(.widening, "accepts.maxLifetime", item: issuer,
+                         "maxLifetime for \(issuer) removed (the policy's maximum applies)",
+                         before: from.description, after: DiffText.notSet, spans: [span])
+        case (nil, let to?):
+            recorder.add(.narrowing, "accepts.maxLifetime", item: issuer, "maxLifetime for \(issuer) set to \(to)",
+                         before: DiffText.notSet, after: to.description, spans: [span])
+        case (let from?, let to?):
+            recorder.add(to > from ? .widening : .narrowing, "accepts.maxLifetime", item: issuer,
+                         "maxLifetime for \(issuer) \(to > from ? "grows" : "shrinks") from \(from) to \(to)",
+                         before: from.description, after: to.description, spans: [span])
+        case (nil, nil):
+            break
+        }
+    }
+
+    static func tokenTypes(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+        let issuer = head.issuer.value
+        let from = base.tokenTypes.map { $0.map(\.value) }.flatMap { $0.isEmpty ? nil : $0 }
+        let to = head.tokenTypes.map { $0.map(\.value) }.flatMap { $0.isEmpty ? nil : $0 }
+        let span = DiffText.span(head.tokenTypes) ?? head.location
+        switch (from, to) {
+        case (let from?, nil):
+            recorder.add(.widening, "accepts.tokenTypes", item: issuer,
+                         "tokenTypes dropped for \(issuer): typ is no longer checked, so ID tokens and other JWT kinds pass",
+                         before: DiffText.list(from), after: DiffText.notSet, spans: [span])
+        case (nil, let to?):
+            recorder.add(.narrowing, "accepts.tokenTypes", item: issuer, "requires typ \(DiffText.names(to)) from \(issuer)",
+                         before: DiffText.notSet, after: DiffText.list(to), spans: [span])
+        case (let from?, let to?):
+            let added = DiffText.added(from, to)
+            let removed = DiffText.added(to, from)
+            if !added.isEmpty {
+                recorder.add(.widening, "accepts.tokenTypes", item: issuer, "accepts token type \(DiffText.names(added)) from \(issuer)",
+                             before: DiffText.list(from), after: DiffText.list(to), spans: [span])
+            } else if !removed.isEmpty {
+                recorder.add(.narrowing, "accepts.tokenTypes", item: issuer, "no longer accepts token type \(DiffText.names(removed)) from \(issuer)",
+                             before: DiffText.list(from), after: DiffText.list(to), spans: [span])
+            }
+        case (nil, nil):
+            break
+        }
+    }
+
+    static func requiredClaims(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+        let issuer = head.issuer.value
+        let from = base.requiredClaims?.map(\.value) ?? []
+        let to = head.requiredClaims?.map(\.value) ?? []
+        let dropped = DiffText.added(to, from)
+        let added = DiffText.added(from, to)
+        let span = DiffText.span(head.requiredClaims) ?? head.location
+        if !dropped.isEmpty {
+            recorder.add(.widening, "accepts.requiredClaims", item: issuer,
+                         "no longer requires \(DiffText.names(dropped)) in \(issuer)'s tokens",
+                         before: DiffText.list(from), after: to.isEmpty ? DiffText.notSet : DiffText.list(to), spans: [span])
+        } else if !added.isEmpty {
+            recorder.add(.narrowing, "accepts.requiredClaims", item: issuer, "requires \(DiffText.names(added)) in \(issuer)'s tokens",
+                         before: from.isEmpty ? DiffText.notSet : DiffText.list(from), after: DiffText.list(to), spans: [span])
+        }
+    }
+
+    static func authorization(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+        for (field, from, to, span) in [("scopes", base.scopes.map(\.value), head.scopes.map(\.value), DiffText.span(head.scopes)),
+                                        ("roles", base.roles.map(\.value), head.roles.map(\.value), DiffText.span(head.roles))] {
+            let added = DiffText.added(from, to)
+            let removed = DiffText.added(to, from)
+            guard !added.isEmpty || !removed.isEmpty else { continue }
+            var parts: [String] = []
+            if !added.isEmpty { parts.append("adds \(DiffText.names(added))") }
+            if !removed.isEmpty { parts.append("removes \(DiffText.names(removed))") }
+            recorder.add(.neutral, field, "\(field): \(parts.joined(separator: "; "))",
+                         before: from.isEmpty ? nil : DiffText.list(from), after: to.isEmpty ? nil : DiffText.list(to), spans: [span])
+        }
+    }
+
+    /// Replaying the caller's token, or exchanging it (acting on the caller's behalf), extends the caller's reach.
+    static func modeRank(_ mode: HopMode) -> Int {
+        switch mode {
+        case .newToken: return 0
+        case .tokenExchange: return 1
+        case .passthrough: return 2
+        }
+    }
+
+    static func downstream(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+        let old = firstByKey(base.downstream) { $0.service.value }
+        let new = firstByKey(head.downstream) { $0.service.value }
+        for hop in head.downstream where new[hop.service.value]?.location == hop.location {
+            let target = hop.service.value
+            guard let before = old[target] else {
+                switch hop.mode.value {
+                case .passthrough:
+                    recorder.add(.widening, "downstream", item: target, "new hop to \(target) passes the caller's token through",
+                                 before: nil, after: hop.mode.value.rawValue, spans: [hop.location])
+                case .tokenExchange:
+                    recorder.add(.widening, "downstream", item: target, "new hop to \(target) exchanges callers' tokens (acts on their behalf)",
+                                 before: nil, after: hop.mode.value.rawValue, spans: [hop.location])
+                case .newToken:
+                    recorder.add(.neutral, "downstream", item: target, "new hop to \(target) with the service's own credentials",
+                                 before: nil, after: hop.mode.value.rawValue, spans: [hop.location])
+                }
+                continue
+            }
+            let (from, to) = (before.mode.value, hop.mode.value)
+            if from != to {
+                let widens = modeRank(to) > modeRank(from)
+                let summary: String
+                if to == .passthrough {
+                    summary = "hop to \(target) becomes passthrough: the caller's token is replayed instead of \(from == .tokenExchange ? "exchanged" : "a new token")"
+                } else if from == .passthrough {
+                    summary = "hop to \(target) no longer passes the caller's token through (\(to.rawValue))"
+                } else {
+                    summary = "hop to \(target) switches from \(from.rawValue) to \(to.rawValue)"
+                }
+                recorder.add(widens ? .widening : .narrowing, "downstream.mode", item: target, summary,
+                             before: from.rawValue, after: to.rawValue, spans: [hop.location])
+            }
+            if before.description != hop.description {
+                recorder.add(.neutral, "downstream.description", item: target, "hop to \(target): description changes",
+                             before: before.description, after: hop.description, spans: [hop.location])
+            }
+        }
+        for hop in base.downstream where new[hop.service.value] == nil && old[hop.service.value]?.location == hop.location {
+            let kind: TrustChangeKind = hop.mode.value == .newToken ? .neutral : .narrowing
+            recorder.add(kind, "downstream", item: hop.service.value, "hop to \(hop.service.value) removed",
+                         before: hop.mode.value.rawValue, after: nil)
+        }
+    }
+
+    static func deployments(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+        func text(_ deployment: Deployment) -> String {
+            "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
+        }
+        let (from, to) = (base.deployments.map(text), head.deployments.map(text))
+        guard from != to else { return }
+        recorder.add(.neutral, "deployments", "deployments change", before: from.isEmpty ? nil : DiffText.list(from),
+                     after: to.isEmpty ? nil : DiffText.list(to), spans: [DiffText.span(head.deployments.map { Located($0.kind.value.rawValue, at: $0.location) })])
+    }
+}
+
+enum IssuerDiff {
+    static func changes(base: Issuer?, head: Issuer?) -> [TrustChange] {
+        switch (base, head) {
+        case (nil, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            recorder.add(.neutral, "entity", "new issuer \(head.issuer?.value ?? "")" + " (no service trusts it until one accepts it)",
+                         before: nil, after: head.issuer?.value ?? "added", at: head.origin.location)
+            return recorder.changes
+        case (let base?, nil):
+            var recorder = ChangeRecorder(base.ref)
+            recorder.add(.neutral, "entity", "issuer removed", before: base.issuer?.value ?? "present", after: nil)
+            return recorder.changes
+        case (let base?, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
+            if base.issuer?.value != head.issuer?.value {
+                recorder.add(.widening, "issuer", "iss changes: services that trust \(head.name) accept tokens from another issuer",
+                             before: base.issuer?.value, after: head.issuer?.value, spans: [head.issuer?.location])
+            }
+            if base.jwksUri?.value != head.jwksUri?.value {
+                recorder.add(.widening, "jwksUri", "keys come from another JWKS",
+                             before: base.jwksUri?.value, after: head.jwksUri?.value, spans: [head.jwksUri?.location])
+            }
+            if base.discoveryUrl?.value != head.discoveryUrl?.value {
+                recorder.add(.neutral, "discoveryUrl", "discovery URL changes",
+                             before: base.discoveryUrl?.value, after: head.discoveryUrl?.value, spans: [head.discoveryUrl?.location])
+            }
+            let (from, to) = (base.algorithms.map(\.value), head.algorithms.map(\.value))
+            let added = DiffText.added(from, to)
+            let removed = DiffText.added(to, from)
+            if !added.isEmpty {
+                recorder.add(.widening, "algorithms", "signs with \(DiffText.names(added))", before: DiffText.list(from),
+                             after: DiffText.list(to), spans: [DiffText.span(head.algorithms)])
+            } else if !removed.isEmpty {
+                recorder.add(.narrowing, "algorithms", "no longer signs with \(DiffText.names(removed))", before: DiffText.list(from),
+                             after: DiffText.list(to), spans: [DiffText.span(head.algorithms)])
+            }
+            ExceptionDiff.changes(base.exceptions, head.exceptions, into: &recorder)
+            return recorder.changes
+        case (nil, nil):
+            return []
+        }
+    }
+}
+
+enum TeamDiff {
+    static func changes(base: Team?, head: Team?) -> [TrustChange] {
+        switch (base, head) {
+        case (nil, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            recorder.add(.neutral, "entity", "new team", before: nil, after: head.metadata.title?.value ?? head.name, at: head.origin.location)
+            return recorder.changes
+        case (let base?, nil):
+            var recorder = ChangeRecorder(base.ref)
+            recorder.add(.neutral, "entity", "team removed", before: base.metadata.title?.value ?? base.name, after: nil)
+            return recorder.changes
+        case (let base?, let head?):
+            var recorder = ChangeRecorder(head.ref)
+            MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: false)
+            if base.contact?.value != head.contact?.value {
+                recorder.add(.neutral, "contact", "contact changes", before: base.contact?.value, after: head.contact?.value,
+                             spans: [head.contact?.location])
+            }
+            return recorder.changes
+        case (nil, nil):
+            return []
+        }
+    }
+}
+
+enum PolicyDiff {
+    static func changes(base: Policy?, head: Policy?, catalog: RuleCatalog) -> [TrustChange] {
+        let old = base ?? Policy()
+        let new = head ?? Policy()
+        let name = new.metadata?.name.value ?? old.metadata?.name.value ?? "default"
+        var recorder = ChangeRecorder(EntityRef(.policy, name))
+        if let from = old.metadata, let to = new.metadata {
+            MetadataDiff.changes(from, to, into: &recorder, environmentWidens: false)
+        }
+        let (fromLifetime, toLifetime) = (old.effectiveMaxTokenLifetime, new.effectiveMaxTokenLifetime)
+        if fromLifetime != toLifetime {
+            recorder.add(toLifetime > fromLifetime ? .widening : .narrowing, "maxTokenLifetime",
+                         "the longest token lifetime any service may accept \(toLifetime > fromLifetime ? "grows" : "shrinks")",
+                         before: fromLifetime.description, after: toLifetime.description, spans: [new.maxTokenLifetime?.location])
+        }
+        let (fromAlgorithms, toAlgorithms) = (old.effectiveAllowedAlgorithms, new.effectiveAllowedAlgorithms)
+        let addedAlgorithms = DiffText.added(fromAlgorithms, toAlgorithms)
+        let removedAlgorithms = DiffText.added(toAlgorithms, fromAlgorithms)
+        if !addedAlgorithms.isEmpty || !removedAlgorithms.isEmpty {
+            recorder.add(addedAlgorithms.isEmpty ? .narrowing : .widening, "allowedAlgorithms",
+                         addedAlgorithms.isEmpty ? "disallows \(DiffText.names(removedAlgorithms))" : "allows \(DiffText.names(addedAlgorithms))",
+                         before: DiffText.list(fromAlgorithms), after: DiffText.list(toAlgorithms), spans: [DiffText.span(new.allowedAlgorithms)])
+        }
+        for (field, from, to, location) in [
+            ("maxAudiencesPerService", old.effectiveMaxAudiencesPerService, new.effectiveMaxAudiencesPerService, new.maxAudiencesPerService?.location),
+            ("maxExceptionDays", old.effectiveMaxExceptionDays, new.effectiveMaxExceptionDays, new.maxExceptionDays?.location),
+        ] where from != to {
+            recorder.add(to > from ? .widening : .narrowing, field, "\(field) \(to > from ? "grows" : "shrinks")",
+                         before: String(from), after: String(to), spans: [location])
+        }
+        let removedGeneric = DiffText.added(new.genericAudiences, old.genericAudiences)
+        let addedGeneric = DiffText.added(old.genericAudiences, new.genericAudiences)
+        if !removedGeneric.isEmpty || !addedGeneric.isEmpty {
+            recorder.add(removedGeneric.isEmpty ? .narrowing : .widening, "genericAudiences",
+                         removedGeneric.isEmpty ? "flags \(DiffText.names(addedGeneric)) as generic audiences" : "no longer flags \(DiffText.names(removedGeneric)) as generic",
+                         before: DiffText.list(old.genericAudiences), after: DiffText.list(new.genericAudiences))
+        }
+        let rules = Set(old.severityOverrides.keys).union(new.severityOverrides.keys).sorted()
+        for rule in rules {
+            let defaultSeverity = catalog.rule(id: rule)?.defaultSeverity.rawValue ?? "error"
+            let from = old.severityOverrides[rule]?.value ?? defaultSeverity
+            let to = new.severityOverrides[rule]?.value ?? defaultSeverity
+            guard from != to else { continue }
+            let relaxed = severityRank(to) < severityRank(from)
+            recorder.add(relaxed ? .widening : .narrowing, "severity", item: rule,
+                         "rule \(rule) \(relaxed ? "relaxed" : "tightened") from \(from) to \(to)",
+                         before: from, after: to, spans: [new.severityOverrides[rule]?.location])
+        }
+        return recorder.changes
+    }
+
+    static func severityRank(_ text: String) -> Int {
+        switch text {
+        case "error": return 3
+        case "warning": return 2
+        case "note": return 1
+        default: return 0 // off
+        }
+    }
+}

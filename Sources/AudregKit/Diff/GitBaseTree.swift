@@ -1,0 +1,110 @@
+import Foundation
+
+/// Why the base registry could not be read from git.
+public struct GitBaseError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The registry as it was at a git ref, extracted by git itself (`git archive`) into a temporary folder.
+public struct GitBaseTree: Sendable {
+    /// The registry directory inside the extracted tree; nil when the registry did not exist at that ref.
+    public let registryPath: String?
+    /// The temporary folder; `remove()` deletes it.
+    public let temporaryRoot: String
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: temporaryRoot)
+    }
+
+    /// Extracts the folder that `registryDirectory` (a path in a git working tree) names, as of `ref`.
+    public static func extract(ref: String, registryDirectory: String) throws -> GitBaseTree {
+        guard !ref.hasPrefix("-") else { throw GitBaseError("--git-base '\(ref)' is not a ref") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: registryDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GitBaseError("registry directory '\(registryDirectory)' does not exist in the working tree")
+        }
+        let topLevel = try git(["rev-parse", "--show-toplevel"], in: registryDirectory,
+                               failure: "'\(registryDirectory)' is not inside a git working tree")
+        let prefix = try git(["rev-parse", "--show-prefix"], in: registryDirectory, failure: "cannot locate '\(registryDirectory)' in its repository")
+        _ = try git(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], in: topLevel,
+                    failure: "git does not know the ref '\(ref)'; fetch it first (in CI: actions/checkout with fetch-depth: 0)")
+
+        let root = (NSTemporaryDirectory() as NSString).appendingPathComponent("audreg-base-\(UUID().uuidString)")
+        let tree = (root as NSString).appendingPathComponent("tree")
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        do {
+            let pathspec = prefix.isEmpty ? "." : String(prefix.dropLast(prefix.hasSuffix("/") ? 1 : 0))
+            let listed = try git(["ls-tree", "--name-only", ref, "--", pathspec], in: topLevel, failure: "cannot list '\(pathspec)' at '\(ref)'")
+            guard !listed.isEmpty else { return GitBaseTree(registryPath: nil, temporaryRoot: root) }
+            let archive = (root as NSString).appendingPathComponent("base.tar")
+            _ = try git(["archive", "--format=tar", "-o", archive, ref, "--", pathspec], in: topLevel,
+                        failure: "git archive of '\(pathspec)' at '\(ref)' failed")
+            let untar = try GitProcess.run("tar", ["-xf", archive, "-C", tree], in: root)
+            guard untar.status == 0 else { throw GitBaseError("cannot unpack the base tree: \(untar.stderr.gitTrimmed)") }
+            try? FileManager.default.removeItem(atPath: archive)
+            return GitBaseTree(registryPath: prefix.isEmpty ? tree : (tree as NSString).appendingPathComponent(pathspec), temporaryRoot: root)
+        } catch {
+            try? FileManager.default.removeItem(atPath: root)
+            throw error
+        }
+    }
+
+    static func git(_ arguments: [String], in directory: String, failure: String) throws -> String {
+        let result = try GitProcess.run("git", arguments, in: directory)
+        guard result.status == 0 else {
+            let detail = result.stderr.gitTrimmed
+            throw GitBaseError(detail.isEmpty ? failure : "\(failure): \(detail)")
+        }
+        return result.stdout.gitTrimmed
+    }
+}
+
+/// Runs a program found on PATH and collects its output; both pipes are drained at once so neither fills up.
+enum GitProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ program: String, _ arguments: [String], in directory: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        process.environment = environment
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw GitBaseError("cannot run \(program): \(error.localizedDescription); is it installed and on PATH?")
+        }
+        let errorData = ErrorBuffer()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+                      stderr: String(decoding: errorData.data, as: UTF8.self))
+    }
+}
+
+private final class ErrorBuffer: @unchecked Sendable {
+    var data = Data()
+}
+
+fileprivate extension String {
+    var gitTrimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,86 @@
+/// `{"summary": {...}, "changes": [...], "introduced": [...], "fixed": [...], "suppressed": [...]}`.
+/// The field names are a public contract for users' scripts.
+public enum JSONDiffRenderer {
+    public static func render(_ diff: TrustDiff) -> String {
+        JSONValue.object([
+            ("base", .string(diff.baseLabel)),
+            ("head", .string(diff.headLabel)),
+            ("summary", .object([
+                ("widening", .int(diff.count(.widening))),
+                ("narrowing", .int(diff.count(.narrowing))),
+                ("neutral", .int(diff.count(.neutral))),
+                ("introduced", .int(diff.introduced.count)),
+                ("fixed", .int(diff.fixed.count)),
+                ("suppressed", .int(diff.newlySuppressed.count)),
+            ])),
+            ("changes", .array(diff.changes.map(json))),
+            ("introduced", .array(diff.introduced.map(JSONReporter.json))),
+            ("fixed", .array(diff.fixed.map(JSONReporter.json))),
+            ("suppressed", .array(diff.newlySuppressed.map(JSONReporter.json))),
+        ]).serialized()
+    }
+
+    public static func json(_ change: TrustChange) -> JSONValue {
+        .compactObject([
+            ("kind", .string(change.kind.rawValue)),
+            ("entity", .string(change.entity.description)),
+            ("field", .string(change.field)),
+            ("item", change.item.map(JSONValue.string)),
+            ("summary", .string(change.summary)),
+            ("before", .optional(change.before)),
+            ("after", .optional(change.after)),
+            ("location", change.location.map { location in
+                .object([("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))])
+            }),
+            ("findings", .array(change.findings.map(JSONReporter.json))),
+        ])
+    }
+}
+
+/// A plain-text diff for terminals and logs: one line per change, findings indented below it.
+public enum TextDiffRenderer {
+    public static func render(_ diff: TrustDiff, color: Bool = false) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var out = "audreg diff \(diff.baseLabel) → \(diff.headLabel): \(diff.countsLine); findings \(diff.introduced.count) introduced, \(diff.fixed.count) fixed\n"
+        if diff.changes.isEmpty { out += "no trust-boundary changes\n" }
+        for group in diff.byEntity {
+            out += "\n\(group.entity)\n"
+            for change in group.changes {
+                let label: String
+                switch change.kind {
+                case .widening: label = paint("widening ", "1;31")
+                case .narrowing: label = paint("narrowing", "32")
+                case .neutral: label = paint("neutral  ", "2")
+                }
+                let arrow = "\(change.before ?? "—") → \(change.after ?? "—")"
+                let place = change.location.map { "  [\($0)]" } ?? ""
+                out += "  \(label)  \(change.summary)  (\(arrow))\(place)\n"
+                for finding in change.findings {
+                    out += "             introduces \(finding.severity.rawValue) \(finding.ruleID): \(finding.message) [\(finding.location)]\n"
+                }
+            }
+        }
+        let sections: [(String, [Finding])] = [("other findings introduced", diff.unattributed), ("findings fixed", diff.fixed),
+                                                ("findings now covered by an exception", diff.newlySuppressed)]
+        for (title, findings) in sections where !findings.isEmpty {
+            out += "\n\(title):\n"
+            for finding in findings {
+                out += "  \(finding.severity.rawValue) \(finding.ruleID): \(finding.message) [\(finding.location)]\n"
+            }
+        }
+        return out
+    }
+}
+
+/// The output formats of `audreg diff`.
+public enum DiffFormat: String, CaseIterable, Sendable {
+    case markdown, json, text
+
+    public func render(_ diff: TrustDiff, color: Bool = false) -> String {
+        switch self {
+        case .markdown: return MarkdownDiffRenderer.render(diff)
+        case .json: return JSONDiffRenderer.render(diff)
+        case .text: return TextDiffRenderer.render(diff, color: color)
+        }
+    }
+}

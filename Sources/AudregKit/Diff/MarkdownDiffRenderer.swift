@@ -1,0 +1,152 @@
+/// Renders a trust diff as a pull-request comment (GitHub-flavoured Markdown): a summary line, then a table
+/// per entity with before → after, widening first, each change with the rule findings it triggered.
+/// Everything taken from the registry is escaped, so a pull request cannot inject links, mentions or HTML.
+public enum MarkdownDiffRenderer {
+    /// The first line of every comment, so a workflow can find and update its previous comment.
+    public static let marker = "<!-- audreg-diff -->"
+    /// Lists longer than this are folded into `<details>`.
+    static let foldAfter = 5
+
+    public static func render(_ diff: TrustDiff) -> String {
+        var out = marker + "\n"
+        out += "## audreg trust diff\n\n"
+        out += summaryLine(diff) + "\n\n"
+        if diff.hasWidening {
+            out += "> [!WARNING]\n> This change widens trust. Widening changes need a security review before merging.\n\n"
+        }
+        if diff.changes.isEmpty {
+            out += "No trust-boundary changes between \(MarkdownText.code(diff.baseLabel)) and \(MarkdownText.code(diff.headLabel)).\n\n"
+        }
+
+        let groups = diff.byEntity
+        let judged = groups.filter { group in group.changes.contains { $0.kind != .neutral } }
+        let neutralOnly = groups.filter { group in group.changes.allSatisfy { $0.kind == .neutral } }
+        for group in judged {
+            out += section(group.entity, group.changes)
+        }
+        let neutralCount = neutralOnly.reduce(0) { $0 + $1.changes.count }
+        if neutralCount > foldAfter {
+            out += "<details><summary>\(neutralCount) neutral changes in \(neutralOnly.count) entities</summary>\n\n"
+            for group in neutralOnly { out += section(group.entity, group.changes) }
+            out += "</details>\n\n"
+        } else {
+            for group in neutralOnly { out += section(group.entity, group.changes) }
+        }
+
+        let unattributed = diff.unattributed
+        if !unattributed.isEmpty {
+            out += findingList("Other findings introduced", unattributed, icon: true)
+        }
+        if !diff.fixed.isEmpty {
+            out += findingList("Findings fixed", diff.fixed, icon: false)
+        }
+        if !diff.newlySuppressed.isEmpty {
+            out += findingList("Findings now covered by an exception", diff.newlySuppressed, icon: false)
+        }
+        out += "<sub>audreg \(MarkdownText.text(AudregVersion.current)) · \(MarkdownText.code(diff.baseLabel)) → \(MarkdownText.code(diff.headLabel))</sub>\n"
+        return out
+    }
+
+    static func summaryLine(_ diff: TrustDiff) -> String {
+        let widening = diff.count(.widening)
+        let entities = diff.byEntity.count
+        let parts = [widening > 0 ? "**⚠️ \(widening) widening**" : "0 widening",
+                     "\(diff.count(.narrowing)) narrowing", "\(diff.count(.neutral)) neutral"]
+        let scope = "in \(entities) \(entities == 1 ? "entity" : "entities")"
+        let findings = "findings: \(diff.introduced.count) introduced, \(diff.fixed.count) fixed"
+        return parts.joined(separator: " · ") + " " + scope + " · " + findings
+    }
+
+    static func icon(_ kind: TrustChangeKind) -> String {
+        switch kind {
+        case .widening: return "🔺 widening"
+        case .narrowing: return "🔻 narrowing"
+        case .neutral: return "▫️ neutral"
+        }
+    }
+
+    static func section(_ entity: EntityRef, _ changes: [TrustChange]) -> String {
+        var out = "### \(entity.kind.rawValue) \(MarkdownText.code(entity.name))\n\n"
+        out += "| | Change | Before → After | Findings |\n|---|---|---|---|\n"
+        for change in changes {
+            let before = change.before.map(MarkdownText.code) ?? "—"
+            let after = change.after.map(MarkdownText.code) ?? "—"
+            out += "| \(icon(change.kind)) | \(MarkdownText.text(change.summary)) | \(before) → \(after) | \(findingsCell(change.findings)) |\n"
+        }
+        return out + "\n"
+    }
+
+    static func findingsCell(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "" }
+        let items = findings.map(findingInline)
+        if items.count <= 3 { return items.joined(separator: "<br>") }
+        return "<details><summary>\(items.count) findings</summary>" + items.joined(separator: "<br>") + "</details>"
+    }
+
+    static func severityIcon(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "🛑"
+        case .warning: return "⚠️"
+        case .note: return "ℹ️"
+        }
+    }
+
+    static func findingInline(_ finding: Finding) -> String {
+        "\(severityIcon(finding.severity)) \(finding.severity.rawValue) \(MarkdownText.code(finding.ruleID)): \(MarkdownText.text(finding.message)) (\(MarkdownText.code(finding.location.description)))"
+    }
+
+    static func findingList(_ title: String, _ findings: [Finding], icon: Bool) -> String {
+        var body = ""
+        for finding in findings { body += "- \(findingInline(finding))\n" }
+        if findings.count > foldAfter {
+            return "<details><summary>\(title) (\(findings.count))</summary>\n\n\(body)\n</details>\n\n"
+        }
+        return "**\(title) (\(findings.count))**\n\n\(body)\n"
+    }
+}
+
+/// Escaping for text that came from a registry and lands in a Markdown pull-request comment.
+public enum MarkdownText {
+    /// Plain text safe in a paragraph or a table cell: no HTML, no links, no emphasis, no @mentions, no pipes.
+    public static func text(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|": out += "&#124;"
+            case "@": out += "&#64;"
+            case "\n", "\r", "\t": out += " "
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}":
+                out += "\\" + String(character)
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// An inline code span written as `<code>`, so backticks in the value cannot end it early.
+    public static func code(_ value: String) -> String {
+        var out = "<code>"
+        for character in value {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|": out += "&#124;"
+            case "@": out += "&#64;"
+            case "`": out += "&#96;"
+            case "\\": out += "&#92;"
+            case "*": out += "&#42;"
+            case "_": out += "&#95;"
+            case "[": out += "&#91;"
+            case "]": out += "&#93;"
+            case "~": out += "&#126;"
+            case "\n", "\r", "\t": out += " "
+            default: out.append(character)
+            }
+        }
+        return out + "</code>"
+    }
+}

@@ -1,0 +1,166 @@
+/// Compares two loaded registries entity by entity, classifies every difference, and runs the rules on both
+/// sides to find the findings the change introduces and those it fixes.
+public struct TrustDiffer: Sendable {
+    public var validator: Validator
+
+    public init(today: Day, catalog: RuleCatalog = .builtIn) {
+        self.validator = Validator(catalog: catalog, today: today)
+    }
+
+    public func diff(base: LoadedRegistry, head: LoadedRegistry, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {
+        let baseReport = validator.validate(base)
+        let headReport = validator.validate(head)
+        var changes = Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog)
+
+        // Findings are matched by rule, entity and message: lines move when a file is edited, meaning does not.
+        let baseKeys = FindingMultiset(baseReport.findings)
+        let headKeys = FindingMultiset(headReport.findings)
+        let introduced = headReport.findings.filter { !baseKeys.consume($0) }
+        let headSuppressed = Set(headReport.suppressed.map { FindingKey($0.finding) })
+        var fixed: [Finding] = []
+        var newlySuppressed: [Finding] = []
+        for finding in baseReport.findings where !headKeys.consume(finding) {
+            if headSuppressed.contains(FindingKey(finding)) {
+                newlySuppressed.append(finding)
+            } else {
+                fixed.append(finding)
+            }
+        }
+
+        Self.attribute(introduced, to: &changes)
+        return TrustDiff(changes: Self.ordered(changes), introduced: introduced, fixed: fixed,
+                         newlySuppressed: newlySuppressed, baseLabel: baseLabel, headLabel: headLabel)
+    }
+
+    // MARK: Attribution
+
+    /// Gives each introduced finding to the change whose head-side span holds the finding or one of its
+    /// related locations (the smallest such span wins); a new entity's findings go to its "added" change.
+    static func attribute(_ findings: [Finding], to changes: inout [TrustChange]) {
+        for finding in findings {
+            let points = [finding.location] + finding.related.map(\.location)
+            var best: (index: Int, size: Int)?
+            for (index, change) in changes.enumerated() {
+                for span in change.spans {
+                    guard points.contains(where: { span.contains($0) }) else { continue }
+                    let size = span.size
+                    if best == nil || size < best!.size { best = (index, size) }
+                }
+            }
+            if best == nil, let entity = finding.entity,
+               let index = changes.firstIndex(where: { $0.entity == entity && $0.field == "entity" && $0.before == nil }) {
+                best = (index, 0)
+            }
+            if let best { changes[best.index].findings.append(finding) }
+        }
+    }
+
+    static func ordered(_ changes: [TrustChange]) -> [TrustChange] {
+        var strongest: [EntityRef: TrustChangeKind] = [:]
+        for change in changes {
+            strongest[change.entity] = min(strongest[change.entity] ?? .neutral, change.kind)
+        }
+        return changes.enumerated().sorted { lhs, rhs in
+            let (a, b) = (lhs.element, rhs.element)
+            if a.entity != b.entity {
+                let (ka, kb) = (strongest[a.entity]!, strongest[b.entity]!)
+                if ka != kb { return ka < kb }
+                return a.entity < b.entity
+            }
+            if a.kind != b.kind { return a.kind < b.kind }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    // MARK: Classification
+
+    static func changes(base: Registry, head: Registry, catalog: RuleCatalog) -> [TrustChange] {
+        let (baseIndex, headIndex) = (base.index(), head.index())
+        var changes: [TrustChange] = []
+
+        for name in Self.names(base.services.map(\.name), head.services.map(\.name)) {
+            changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], headRegistry: head)
+        }
+        for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {
+            changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name])
+        }
+        for name in Self.names(base.teams.map(\.name), head.teams.map(\.name)) {
+            changes += TeamDiff.changes(base: baseIndex.teams[name], head: headIndex.teams[name])
+        }
+        changes += PolicyDiff.changes(base: base.policies.first, head: head.policies.first, catalog: catalog)
+        return changes
+    }
+
+    /// Names on either side, each once, sorted.
+    static func names(_ base: [String], _ head: [String]) -> [String] {
+        Array(Set(base).union(head)).sorted()
+    }
+}
+
+// MARK: - Finding matching
+
+struct FindingKey: Hashable {
+    var rule: String
+    var entity: String
+    var message: String
+
+    init(_ finding: Finding) {
+        rule = finding.ruleID
+        entity = finding.entity?.description ?? finding.location.file
+        message = finding.message
+    }
+}
+
+/// Counts findings by key so that two identical findings on one side cancel two on the other, not one.
+final class FindingMultiset {
+    private var counts: [FindingKey: Int] = [:]
+
+    init(_ findings: [Finding]) {
+        for finding in findings { counts[FindingKey(finding), default: 0] += 1 }
+    }
+
+    /// True (and one fewer left) when the other side has this finding.
+    func consume(_ finding: Finding) -> Bool {
+        let key = FindingKey(finding)
+        guard let count = counts[key], count > 0 else { return false }
+        counts[key] = count - 1
+        return true
+    }
+}
+
+extension SourceLocation {
+    /// True when `point`'s start lies within this span (same file).
+    func contains(_ point: SourceLocation) -> Bool {
+        guard point.file == file else { return false }
+        let start = (line, column)
+        let end = (endLine, endColumn)
+        let at = (point.line, point.column)
+        return at >= start && at <= end
+    }
+
+    /// A rough size used to prefer the narrowest span.
+    var size: Int { (endLine - line) * 10_000 + (endColumn - column) }
+}
+
+extension TrustDiffer {
+    /// Compares two registry directories.
+    public func diff(baseDirectory: String, headDirectory: String, loader: RegistryLoader = RegistryLoader()) throws -> TrustDiff {
+        let base = try loader.load(directory: baseDirectory)
+        let head = try loader.load(directory: headDirectory)
+        return diff(base: base, head: head, baseLabel: baseDirectory, headLabel: headDirectory)
+    }
+
+    /// Compares the registry folder as of a git ref (read with git itself) with the working tree.
+    public func diff(gitBase ref: String, headDirectory: String, loader: RegistryLoader = RegistryLoader()) throws -> TrustDiff {
+        let head = try loader.load(directory: headDirectory)
+        let tree = try GitBaseTree.extract(ref: ref, registryDirectory: headDirectory)
+        defer { tree.remove() }
+        let base: LoadedRegistry
+        if let path = tree.registryPath, (try? RegistryLoader.registryFiles(in: path)) != nil {
+            base = try loader.load(directory: path)
+        } else {
+            base = loader.load(sources: []) // the registry is new in this change
+        }
+        return diff(base: base, head: head, baseLabel: ref, headLabel: "\(headDirectory) (working tree)")
+    }
+}

@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Foundation
+import JWTKit
+import NIOCore
+
+/// One key of a JWK Set, kept as its raw JSON so that a key jwt-kit cannot decode does not spoil the set.
+/// Only `kid`, `kty` and `alg` are ever shown.
+public struct KeySetEntry: Sendable {
+    public var kid: String?
+    public var kty: String?
+    public var alg: String?
+    let json: Data
+
+    public var label: String { kid.map { "kid \($0)" } ?? "a key without kid" }
+}
+
+/// A JWK Set read key by key: jwt-kit 5.8 rejects a whole set for one `oct` key or one key without `kid`.
+public struct KeySet: Sendable {
+    public var entries: [KeySetEntry]
+    /// Where it came from, for messages.
+    public var source: String
+
+    public struct LoadError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    public init(json data: Data, source: String) throws(LoadError) {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let keys = object["keys"] as? [Any] else {
+            throw LoadError(description: "\(source) is not a JWK Set (a JSON object with a \"keys\" array)")
+        }
+        var entries: [KeySetEntry] = []
+        for case let key as [String: Any] in keys {
+            guard let json = try? JSONSerialization.data(withJSONObject: key) else { continue }
+            entries.append(KeySetEntry(kid: key["kid"] as? String, kty: key["kty"] as? String, alg: key["alg"] as? String, json: json))
+        }
+        self.entries = entries
+        self.source = source
+    }
+
+    public static func load(file path: String) throws(LoadError) -> KeySet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "cannot read the JWKS file '\(path)'")
+        }
+        return try KeySet(json: data, source: path)
+    }
+
+    /// Fetches a JWKS over HTTP(S) with a timeout and a size cap.
+    public static func fetch(url: String, timeoutSeconds: Int64 = 10, maxBytes: Int = 1 << 20) async throws(LoadError) -> KeySet {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
+            throw LoadError(description: "'\(url)' is not an http(s) URL")
+        }
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeoutSeconds))
+            guard response.status.code == 200 else {
+                throw LoadError(description: "GET \(url) answered HTTP \(response.status.code)")
+            }
+            let body = try await response.body.collect(upTo: maxBytes)
+            return try KeySet(json: Data(body.readableBytesView), source: url)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(description: "cannot fetch \(url): \(error)")
+        }
+    }
+
+    /// Algorithms a key type can verify.
+    static func compatible(kty: String?, alg: String) -> Bool {
+        switch kty {
+        case "RSA": return alg.hasPrefix("RS") || alg.hasPrefix("PS")
+        case "EC": return alg.hasPrefix("ES")
+        case "OKP": return alg == "EdDSA" || alg == "Ed25519"
+        default: return false
+        }
+    }
+
+    /// The outcome of checking a signature.
+    public struct Verification: Sendable {
+        public var status: CheckStatus
+        public var message: String
+    }
+
+    /// Verifies the token's signature with jwt-kit against the key its `kid` names. The kid is matched here,
+    /// not by jwt-kit, which would otherwise fall back to the first key for an unknown kid.
+    public func verify(_ token: DecodedToken) async -> Verification {
+        guard let alg = token.header["alg"]?.string else {
+            return Verification(status: .fail, message: "the header has no alg")
+        }
+        let kid = token.header["kid"]?.string
+        let candidates: [KeySetEntry]
+        if let kid {
+            candidates = entries.filter { $0.kid == kid }
+            if candidates.isEmpty {
+                let known = entries.compactMap(\.kid)
+                return Verification(status: .fail, message: "kid \(kid) is not in the issuer's key set (\(source): \(known.isEmpty ? "no kids" : known.joined(separator: ", "))); the token was not signed by this issuer's keys")
+            }
+        } else {
+            candidates = entries
+        }
+        var problems: [String] = []
+        for entry in candidates {
+            if entry.kty == "oct" {
+                problems.append("\(entry.label) is a symmetric (oct) key; a published key set must not hold one and audreg never verifies with it")
+                continue
+            }
+            guard Self.compatible(kty: entry.kty, alg: alg) else {
+                problems.append("\(entry.label) is a \(entry.kty ?? "typeless") key, which cannot verify \(alg)")
+                continue
+            }
+            if let keyAlg = entry.alg, keyAlg != alg {
+                problems.append("\(entry.label) is for \(keyAlg), but the token says \(alg) (RFC 8725 §3.1: one algorithm per key)")
+                continue
+            }
+            switch await Self.verify(token, with: entry) {
+            case .success:
+                return Verification(status: .pass, message: "signature verified with \(entry.label) (\(entry.kty ?? "?"), \(alg)) from \(source)")
+            case .failure(let reason):
+                problems.append("\(entry.label): \(reason)")
+            }
+        }
+        if problems.isEmpty {
+            return Verification(status: .fail, message: "no key in \(source) can verify this token")
+        }
+        return Verification(status: .fail, message: problems.joined(separator: "; "))
+    }
+
+    enum KeyOutcome {
+        case success
+        case failure(String)
+    }
+
+    static func verify(_ token: DecodedToken, with entry: KeySetEntry) async -> KeyOutcome {
+        var json = entry.json
+        if entry.kid == nil, var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] {
+            // jwt-kit needs a kid to add a key; this collection holds this one key only.
+            object["kid"] = "audreg-candidate"
+            json = (try? JSONSerialization.data(withJSONObject: object)) ?? json
+        }
+        let jwk: JWK
+        do {
+            jwk = try JSONDecoder().decode(JWK.self, from: json)
+        } catch {
+            return .failure("jwt-kit cannot read this key (\(entry.kty ?? "no kty"))")
+        }
+        let keys = JWTKeyCollection()
+        do {
+            try await keys.add(jwk: jwk)
+        } catch {
+            return .failure("jwt-kit cannot use this key")
+        }
+        do {
+            _ = try await keys.verify(token.signingToken, as: UncheckedClaims.self)
+            return .success
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            return .failure("the signature does not verify: the token was forged or altered after signing")
+        } catch {
+            return .failure("the signature does not verify (\(String(describing: (error as? JWTError)?.errorType ?? .generic)))")
+        }
+    }
+}
+
+/// Claims decoded without checks: audreg checks `exp`, `aud` and the rest itself, against its own clock.
+struct UncheckedClaims: JWTPayload {
+    init(from decoder: Decoder) throws {}
+    func encode(to encoder: Encoder) throws {}
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,373 @@
+import Foundation
+
+/// What `explain` looks at: a compact token, or claims alone.
+public enum TokenMaterial: Sendable {
+    case token(String)
+    /// A JSON object of claims: everything but the signature, `alg` and `typ` can be checked.
+    case claims(Data)
+}
+
+/// Where the issuer's keys come from.
+public enum KeySource: Sendable {
+    /// A JWKS file or an http(s) URL given on the command line.
+    case given(String)
+    /// The `jwksUri` of the registry's Issuer whose `issuer` equals the token's `iss`.
+    case registry
+    /// Already loaded (tests).
+    case loaded(KeySet)
+}
+
+public struct ExplainError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Answers, for one token at one service: is it authentic, was it issued for this service, is it within its
+/// lifetime, and is it admitted with which scopes. The registry says what the service accepts; jwt-kit checks
+/// the signature; every claim check is done here against one clock so the answer is reproducible.
+public struct TokenExplainer: Sendable {
+    public var registry: Registry
+    /// Seconds since 1970: the moment `exp`, `nbf` and `iat` are checked against.
+    public var now: Int
+
+    public init(registry: Registry, now: Int) {
+        self.registry = registry
+        self.now = now
+    }
+
+    public func explain(_ material: TokenMaterial, service name: String, keys keySource: KeySource = .registry) async throws -> Explanation {
+        let index = registry.index()
+        guard let service = index.services[name] else {
+            let names = registry.services.map(\.name).sorted()
+            let close = names.filter { $0.contains(name) || name.contains($0) }
+            throw ExplainError("no service '\(name)' in the registry" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?")
+                               + " (\(names.count) services: audreg validate lists them)")
+        }
+
+        var header: [String: TokenValue] = [:]
+        let claims: [String: TokenValue]
+        var decoded: DecodedToken?
+        switch material {
+        case .token(let text):
+            do {
+                let token = try DecodedToken(compact: text)
+                header = token.header
+                claims = token.claims
+                decoded = token
+            } catch {
+                throw ExplainError(error.description)
+            }
+        case .claims(let data):
+            guard let object = try? JSONDecoder().decode([String: TokenValue].self, from: data) else {
+                throw ExplainError("the claims file is not a JSON object")
+            }
+            claims = object
+        }
+
+        let iss = claims["iss"]?.string
+        let issuer = iss.flatMap { value in registry.issuers.first { $0.issuer?.value == value } }
+        let accepted = issuer.flatMap { issuer in service.accepts.first { $0.issuer.value == issuer.name } }
+
+        var checks: [ExplainCheck] = []
+        checks.append(await authentic(service: service, header: header, token: decoded, iss: iss, issuer: issuer,
+                                      accepted: accepted, keySource: keySource))
+        let (audience, others) = issuedFor(service: service, claims: claims)
+        checks.append(audience)
+        checks.append(timely(service: service, claims: claims, accepted: accepted))
+        checks.append(requiredClaims(service: service, claims: claims, accepted: accepted))
+        let (admitted, scopes, roles) = self.admitted(service: service, claims: claims, previous: checks)
+        checks.append(admitted)
+
+        return Explanation(service: service.name, header: Self.shownHeader(header), claims: Self.shownClaims(claims),
+                           checks: checks, otherServices: others, grantedScopes: scopes, grantedRoles: roles,
+                           now: now, claimsOnly: decoded == nil)
+    }
+
+    // MARK: Authentic
+
+    func authentic(service: Service, header: [String: TokenValue], token: DecodedToken?, iss: String?, issuer: Issuer?,
+                   accepted: AcceptedIssuer?, keySource: KeySource) async -> ExplainCheck {
+        var failures: [String] = []
+        var passes: [String] = []
+        var unchecked: [String] = []
+        let trusted = service.accepts.map(\.issuer.value)
+
+        if let iss {
+            if let issuer {
+                if accepted != nil {
+                    passes.append("iss \(iss) is \(issuer.name), which \(service.name) trusts")
+                } else {
+                    failures.append("iss \(iss) is \(issuer.name), which \(service.name) does not trust (it accepts \(trusted.isEmpty ? "no issuer" : trusted.joined(separator: ", ")))")
+                }
+            } else {
+                failures.append("iss \(iss) is not an issuer in the registry")
+            }
+        } else {
+            failures.append("the token has no iss, so its keys cannot be tied to an issuer (RFC 8725 §3.8)")
+        }
+
+        let alg = header["alg"]?.string
+        if token != nil {
+            if let alg {
+                if alg.lowercased() == "none" {
+                    failures.append("alg none: the token is unsigned, and an unsigned token is never authentic (RFC 8725 §3.2, RFC 9068 §4)")
+                } else {
+                    let allowed = accepted?.algorithms?.map(\.value) ?? (issuer?.algorithms.isEmpty == false ? issuer!.algorithms.map(\.value) : registry.policy.effectiveAllowedAlgorithms)
+                    if allowed.contains(alg) {
+                        passes.append("alg \(alg) is allowed")
+                    } else {
+                        failures.append("alg \(alg) is not allowed here (allowed: \(allowed.joined(separator: ", ")))")
+                    }
+                }
+            } else {
+                failures.append("the header has no alg")
+            }
+
+            let required = accepted?.tokenTypes?.map(\.value) ?? []
+            let typ = header["typ"]?.string
+            if !required.isEmpty {
+                if let typ {
+                    if required.map(Self.normalizedType).contains(Self.normalizedType(typ)) {
+                        passes.append("typ \(typ) is accepted")
+                    } else {
+                        let kind = Self.normalizedType(typ) == "jwt" ? " (an ID token or another kind of JWT, not an access token)" : ""
+                        failures.append("typ is \(typ)\(kind); \(service.name) requires \(required.joined(separator: " or ")) (RFC 9068 §4, RFC 8725 §3.11)")
+                    }
+                } else {
+                    failures.append("the header has no typ; \(service.name) requires \(required.joined(separator: " or "))")
+                }
+            } else if let typ {
+                passes.append("typ \(typ) (\(service.name) does not check typ)")
+            }
+
+            if let token, alg?.lowercased() != "none" {
+                switch await keys(for: issuer, source: keySource) {
+                case .success(let keySet):
+                    let verification = await keySet.verify(token)
+                    switch verification.status {
+                    case .pass: passes.append(verification.message)
+                    case .fail: failures.append(verification.message)
+                    case .notChecked: unchecked.append(verification.message)
+                    }
+                case .failure(let reason):
+                    unchecked.append("signature not checked: \(reason)")
+                }
+            }
+        } else {
+            unchecked.append("signature, alg and typ not checked: only claims were given (--claims)")
+        }
+
+        if !failures.isEmpty {
+            return ExplainCheck(.authentic, .fail, failures[0], details: failures.dropFirst().map { "fail: \($0)" } + passes.map { "ok: \($0)" } + unchecked)
+        }
+        if !unchecked.isEmpty {
+            return ExplainCheck(.authentic, .notChecked, unchecked[0], details: passes.map { "ok: \($0)" })
+        }
+        let who = issuer.map { "signed by \($0.name)" } ?? "signed"
+        let summary = "\(who) with \(alg ?? "?")" + (header["kid"]?.string.map { " (kid \($0))" } ?? "")
+            + (header["typ"]?.string.map { ", typ \($0)" } ?? "")
+        return ExplainCheck(.authentic, .pass, summary, details: passes.map { "ok: \($0)" })
+    }
+
+    enum KeyLookup {
+        case success(KeySet)
+        case failure(String)
+    }
+
+    func keys(for issuer: Issuer?, source: KeySource) async -> KeyLookup {
+        do {
+            switch source {
+            case .loaded(let keySet):
+                return .success(keySet)
+            case .given(let location):
+                if location.hasPrefix("https://") || location.hasPrefix("http://") {
+                    return .success(try await KeySet.fetch(url: location))
+                }
+                return .success(try KeySet.load(file: location))
+            case .registry:
+                guard let issuer else { return .failure("the issuer is unknown, so there is no JWKS to check against") }
+                guard let uri = issuer.jwksUri?.value else {
+                    return .failure("issuer \(issuer.name) has no jwksUri in the registry; pass --jwks FILE|URL")
+                }
+                return .success(try await KeySet.fetch(url: uri))
+            }
+        } catch {
+            return .failure("\(error.description); pass --jwks FILE to check against a saved key set")
+        }
+    }
+
+    /// `application/at+jwt` and `at+jwt` name the same type (RFC 7515 §4.1.9); comparison ignores case.
+    static func normalizedType(_ typ: String) -> String {
+        var value = typ.lowercased()
+        if value.hasPrefix("application/") { value.removeFirst("application/".count) }
+        return value
+    }
+
+    // MARK: Issued for this service
+
+    func issuedFor(service: Service, claims: [String: TokenValue]) -> (ExplainCheck, [String]) {
+        guard let value = claims["aud"] else {
+            return (ExplainCheck(.issuedForService, .fail, "the token has no aud, so it is not restricted to any service (RFC 8725 §3.9)"), [])
+        }
+        guard let audiences = value.strings, !audiences.isEmpty else {
+            return (ExplainCheck(.issuedForService, .fail, "aud is not a string or an array of strings"), [])
+        }
+        let own = Set(service.audiences.map(\.value))
+        let owners: [String: [String]] = Dictionary(grouping: registry.services.flatMap { s in s.audiences.map { ($0.value, s.name) } },
+                                                    by: \.0).mapValues { $0.map(\.1) }
+        let matching = audiences.filter { own.contains($0) }
+        let foreign = audiences.filter { !own.contains($0) }
+        var others: [String] = []
+        for audience in foreign {
+            for owner in owners[audience] ?? [] where owner != service.name && !others.contains(owner) { others.append(owner) }
+        }
+        if let match = matching.first {
+            var details: [String] = []
+            if !others.isEmpty {
+                details.append("the token also opens \(others.joined(separator: ", ")): a token for several services works at each of them (RFC 8707 §3)")
+            }
+            return (ExplainCheck(.issuedForService, .pass, "aud \(match) is \(service.name)'s audience", details: details), others)
+        }
+        var details: [String] = []
+        for audience in foreign {
+            if let names = owners[audience] {
+                details.append("\(audience) belongs to \(names.joined(separator: ", "))")
+            } else if let near = service.audiences.first(where: { Self.nearlyEqual($0.value, audience) }) {
+                details.append("\(audience) differs from \(service.name)'s audience \(near.value) only in case or a trailing slash; audiences compare exactly (RFC 7519 §2)")
+            } else {
+                details.append("\(audience) belongs to no service in the registry")
+            }
+        }
+        let expected = service.audiences.map(\.value).joined(separator: ", ")
+        let reason: String
+        if !others.isEmpty {
+            reason = "the token was issued for \(others.joined(separator: ", ")), not \(service.name) (aud \(audiences.joined(separator: ", ")); \(service.name) accepts \(expected))"
+        } else {
+            reason = "aud \(audiences.joined(separator: ", ")) is not \(service.name)'s audience (\(expected.isEmpty ? "it has none" : expected))"
+        }
+        return (ExplainCheck(.issuedForService, .fail, reason, details: details), others)
+    }
+
+    static func nearlyEqual(_ a: String, _ b: String) -> Bool {
+        func fold(_ s: String) -> String {
+            var value = s.lowercased()
+            while value.hasSuffix("/") { value.removeLast() }
+            return value
+        }
+        return a != b && fold(a) == fold(b)
+    }
+
+    // MARK: Lifetime
+
+    func timely(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
+        var failures: [String] = []
+        var passes: [String] = []
+        let exp = claims["exp"]?.number.map { Int($0) }
+        let nbf = claims["nbf"]?.number.map { Int($0) }
+        let iat = claims["iat"]?.number.map { Int($0) }
+        let nowText = TimeText.utc(now)
+
+        if let exp {
+            if exp <= now {
+                failures.append("expired at \(TimeText.utc(exp)), \(TimeText.span(now - exp)) before \(nowText)")
+            } else {
+                passes.append("valid until \(TimeText.utc(exp)) (\(TimeText.span(exp - now)) left)")
+            }
+        } else if claims["exp"] != nil {
+            failures.append("exp is not a number")
+        } else {
+            failures.append("the token has no exp, so it never expires (RFC 9068 §2.2 requires exp)")
+        }
+        if let nbf, nbf > now {
+            failures.append("not valid before \(TimeText.utc(nbf)), \(TimeText.span(nbf - now)) after \(nowText)")
+        }
+        if let iat, iat > now {
+            failures.append("issued in the future (iat \(TimeText.utc(iat)), after \(nowText))")
+        }
+        let limit = accepted?.maxLifetime?.value ?? registry.policy.effectiveMaxTokenLifetime
+        let source = accepted?.maxLifetime != nil ? "\(service.name)'s maxLifetime" : "the policy's maxTokenLifetime"
+        if let exp, let start = iat ?? nbf {
+            let lifetime = exp - start
+            if lifetime > limit.seconds {
+                failures.append("lifetime \(TimeText.span(lifetime)) exceeds \(source) \(limit)")
+            } else {
+                passes.append("lifetime \(TimeText.span(lifetime)) within \(source) \(limit)")
+            }
+        } else if exp != nil {
+            passes.append("lifetime unknown: no iat or nbf")
+        }
+        if let failure = failures.first {
+            return ExplainCheck(.timely, .fail, failure, details: failures.dropFirst().map { "fail: \($0)" } + passes.map { "ok: \($0)" })
+        }
+        return ExplainCheck(.timely, .pass, passes.joined(separator: "; "))
+    }
+
+    // MARK: Required claims
+
+    func requiredClaims(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
+        let required = accepted?.requiredClaims?.map(\.value) ?? []
+        guard !required.isEmpty else {
+            return ExplainCheck(.claims, .pass, accepted == nil ? "no issuer of \(service.name) applies, so no claim list" : "\(service.name) requires no particular claims")
+        }
+        let missing = required.filter { claims[$0] == nil }
+        if missing.isEmpty {
+            return ExplainCheck(.claims, .pass, "all present: \(required.joined(separator: ", "))")
+        }
+        return ExplainCheck(.claims, .fail, "missing \(missing.joined(separator: ", ")) (\(service.name) requires \(required.joined(separator: ", ")))")
+    }
+
+    // MARK: Admitted
+
+    func admitted(service: Service, claims: [String: TokenValue], previous: [ExplainCheck]) -> (ExplainCheck, [String], [String]) {
+        var tokenScopes: [String] = []
+        if let scope = claims["scope"]?.string {
+            tokenScopes = scope.split(separator: " ").map(String.init)
+        } else if let scp = claims["scp"]?.strings {
+            tokenScopes = scp.flatMap { $0.split(separator: " ").map(String.init) }
+        }
+        let tokenRoles = claims["roles"]?.strings ?? []
+        let knownScopes = Set(service.scopes.map(\.value))
+        let knownRoles = Set(service.roles.map(\.value))
+        let scopes = tokenScopes.filter { knownScopes.contains($0) }
+        let roles = tokenRoles.filter { knownRoles.contains($0) }
+        var details: [String] = []
+        let unknown = tokenScopes.filter { !knownScopes.contains($0) }
+        if !unknown.isEmpty {
+            details.append("scope \(unknown.joined(separator: ", ")) means nothing to \(service.name) (it defines \(service.scopes.map(\.value).joined(separator: ", ")))")
+        }
+        if let failed = previous.first(where: { $0.status == .fail }) {
+            return (ExplainCheck(.admitted, .fail, "not admitted: \(failed.question.rawValue) failed", details: details), [], [])
+        }
+        var grants: [String] = []
+        if !scopes.isEmpty { grants.append("scopes \(scopes.joined(separator: ", "))") }
+        if !roles.isEmpty { grants.append("roles \(roles.joined(separator: ", "))") }
+        let what = grants.isEmpty ? "but with no scope or role that \(service.name) defines, so it may do nothing" : "with \(grants.joined(separator: " and "))"
+        if previous.contains(where: { $0.status == .notChecked }) {
+            return (ExplainCheck(.admitted, .notChecked, "would be admitted \(what), if the signature is genuine", details: details), scopes, roles)
+        }
+        return (ExplainCheck(.admitted, .pass, "admitted \(what)", details: details), scopes, roles)
+    }
+
+    // MARK: Display
+
+    static func shownHeader(_ header: [String: TokenValue]) -> [(name: String, value: String)] {
+        ["alg", "typ", "kid", "cty"].compactMap { name in header[name].map { (name, $0.display) } }
+    }
+
+    /// The claims shown, in a fixed order; times also as UTC.
+    static func shownClaims(_ claims: [String: TokenValue]) -> [(name: String, value: String)] {
+        let order = ["iss", "sub", "aud", "client_id", "azp", "scope", "scp", "roles", "act", "iat", "nbf", "exp", "jti"]
+        var shown: [(name: String, value: String)] = []
+        for name in order {
+            guard let value = claims[name] else { continue }
+            if ["iat", "nbf", "exp"].contains(name), let seconds = value.number {
+                shown.append((name, "\(value.display) (\(TimeText.utc(Int(seconds))))"))
+            } else {
+                shown.append((name, value.display))
+            }
+        }
+        let rest = claims.keys.filter { !order.contains($0) }.sorted()
+        if !rest.isEmpty { shown.append(("other claims", rest.joined(separator: ", "))) }
+        return shown
+    }
+}

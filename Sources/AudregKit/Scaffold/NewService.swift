@@ -1,0 +1,156 @@
+import Foundation
+
+/// `audreg new service`: one Service file that is right by construction. The owner and issuer must exist,
+/// the audience must be free, and the registry with the new file must raise no error finding about it;
+/// otherwise nothing is written.
+public struct NewService: Sendable {
+    public var name: String
+    public var owner: String
+    public var audience: String
+    public var issuer: String
+    public var environment: String?
+    public var title: String?
+    public var description: String?
+    public var scopes: [String]
+    public var algorithms: [String]
+    public var maxLifetime: String?
+    /// Where to write; default `<registry>/services/<environment>/<name>.yaml` when that folder exists,
+    /// else `<registry>/services/<name>.yaml`.
+    public var output: String?
+    /// The JSON Schema the `$schema` line points at; default: the nearest `schema/audreg-v1.json` above the registry.
+    public var schema: String?
+
+    public init(name: String, owner: String, audience: String, issuer: String, environment: String? = nil, title: String? = nil,
+                description: String? = nil, scopes: [String] = [], algorithms: [String] = [], maxLifetime: String? = nil,
+                output: String? = nil, schema: String? = nil) {
+        self.name = name
+        self.owner = owner
+        self.audience = audience
+        self.issuer = issuer
+        self.environment = environment
+        self.title = title
+        self.description = description
+        self.scopes = scopes
+        self.algorithms = algorithms
+        self.maxLifetime = maxLifetime
+        self.output = output
+        self.schema = schema
+    }
+
+    /// The planned file plus the warnings and notes the new service would raise (errors stop it).
+    public struct Plan: Sendable {
+        public var file: ScaffoldFile
+        public var findings: [Finding]
+    }
+
+    public func plan(registryDirectory: String, today: Day) throws -> Plan {
+        guard name.range(of: RegistrySchema.namePattern, options: .regularExpression) != nil else {
+            throw ScaffoldError("'\(name)' is not a valid name: lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters")
+        }
+        let files = try RegistryLoader.registryFiles(in: registryDirectory)
+        var sources: [(path: String, bytes: [UInt8])] = []
+        for relative in files {
+            let full = (registryDirectory as NSString).appendingPathComponent(relative)
+            guard let data = FileManager.default.contents(atPath: full) else { throw ScaffoldError("cannot read '\(full)'") }
+            sources.append((relative, [UInt8](data)))
+        }
+        let registry = RegistryLoader().load(sources: sources).registry
+        let index = registry.index()
+
+        if index.services[name] != nil {
+            throw ScaffoldError("a service named '\(name)' already exists; pick another name")
+        }
+        guard index.teams[owner] != nil else {
+            let teams = registry.teams.map(\.name).sorted()
+            throw ScaffoldError("no team '\(owner)' in the registry (teams: \(teams.isEmpty ? "none; add a Team first" : teams.joined(separator: ", ")))")
+        }
+        guard let issuerEntity = index.issuers[issuer] else {
+            let issuers = registry.issuers.map(\.name).sorted()
+            throw ScaffoldError("no issuer '\(issuer)' in the registry (issuers: \(issuers.isEmpty ? "none; add an Issuer first" : issuers.joined(separator: ", ")))")
+        }
+        if let holder = registry.services.first(where: { $0.audiences.contains { $0.value == audience } }) {
+            throw ScaffoldError("the audience \(audience) already belongs to '\(holder.name)'; every service needs an audience of its own (RFC 9068 §5)")
+        }
+        let policy = registry.policy
+        let allowed = policy.effectiveAllowedAlgorithms
+        var chosen = algorithms
+        if chosen.isEmpty {
+            chosen = Array(issuerEntity.algorithms.map(\.value).filter { allowed.contains($0) }.prefix(1))
+            if chosen.isEmpty { chosen = [allowed.first ?? "RS256"] }
+        }
+        let lifetime: String
+        if let maxLifetime {
+            guard TokenLifetime(maxLifetime) != nil else { throw ScaffoldError("--max-lifetime '\(maxLifetime)' is not a duration such as 15m or 1h") }
+            lifetime = maxLifetime
+        } else {
+            lifetime = min(TokenLifetime(seconds: 900), policy.effectiveMaxTokenLifetime).description
+        }
+        let environment = self.environment ?? issuerEntity.metadata.environment?.value
+
+        let servicesFolder = (registryDirectory as NSString).appendingPathComponent("services")
+        var path = output
+        if path == nil {
+            var folder = servicesFolder
+            var isDirectory: ObjCBool = false
+            if let environment, environment.range(of: RegistrySchema.namePattern, options: .regularExpression) != nil {
+                let candidate = (servicesFolder as NSString).appendingPathComponent(environment)
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue { folder = candidate }
+            }
+            path = (folder as NSString).appendingPathComponent("\(name).yaml")
+        }
+        let target = path!
+        if FileManager.default.fileExists(atPath: target) {
+            throw ScaffoldError("'\(target)' already exists; audreg new never overwrites a file")
+        }
+        let schemaPath = schema ?? Self.nearestSchema(above: registryDirectory)
+            ?? ((registryDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("schema/\(Scaffold.schemaFileName)")
+
+        var yaml = Scaffold.schemaComment(forFileAt: target, schemaPath: schemaPath) + "\n"
+        yaml += "# Created by audreg new service. Reviewers: the trust diff of this pull request lists what it widens.\n"
+        yaml += "apiVersion: audreg/v1\nkind: Service\nmetadata:\n"
+        yaml += "  name: \(name)\n"
+        yaml += "  title: \(Scaffold.yamlScalar(title ?? name))\n"
+        yaml += "  owner: \(owner)\n"
+        if let environment { yaml += "  environment: \(Scaffold.yamlScalar(environment))\n" }
+        if let description { yaml += "  description: \(Scaffold.yamlScalar(description))\n" }
+        yaml += "spec:\n  audiences:\n    - \(Scaffold.yamlScalar(audience))\n"
+        yaml += "  accepts:\n    - issuer: \(issuer)\n"
+        yaml += "      tokenTypes: [at+jwt]\n"
+        yaml += "      algorithms: \(Scaffold.yamlList(chosen))\n"
+        yaml += "      maxLifetime: \(lifetime)\n"
+        yaml += "      requiredClaims: [iss, sub, aud, exp, iat, jti]\n"
+        if !scopes.isEmpty {
+            yaml += "  authorization:\n    scopes: \(Scaffold.yamlList(scopes))\n"
+        }
+
+        // Validate the registry with the new file in place, in memory, before anything is written.
+        let relative = Self.relative(target, to: registryDirectory) ?? "services/\(name).yaml"
+        let loaded = RegistryLoader().load(sources: sources + [(relative, Array(yaml.utf8))])
+        let report = Validator(today: today).validate(loaded)
+        let ours = report.findings.filter { $0.entity == EntityRef(.service, name) || $0.location.file == relative }
+        let errors = ours.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw ScaffoldError("the new service would not pass validation; nothing was written", findings: errors)
+        }
+        return Plan(file: ScaffoldFile(path: target, contents: yaml), findings: ours)
+    }
+
+    /// `schema/audreg-v1.json` in the registry's folder or any folder above it.
+    static func nearestSchema(above registryDirectory: String) -> String? {
+        var folder = Scaffold.absolute(registryDirectory)
+        while true {
+            let candidate = (folder as NSString).appendingPathComponent("schema/\(Scaffold.schemaFileName)")
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent == folder || parent.isEmpty { return nil }
+            folder = parent
+        }
+    }
+
+    static func relative(_ path: String, to directory: String) -> String? {
+        let full = Scaffold.absolute(path)
+        let root = Scaffold.absolute(directory)
+        guard full.hasPrefix(root + "/") else { return nil }
+        return String(full.dropFirst(root.count + 1))
+    }
+}

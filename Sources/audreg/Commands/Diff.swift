@@ -1,0 +1,56 @@
+import ArgumentParser
+import AudregKit
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show who gains access to what between two registries: widening, narrowing and neutral changes.",
+        discussion: """
+            audreg diff BASE HEAD compares two registry directories; audreg diff --git-base REF [HEAD] reads the base \
+            from git at REF (the same folder as HEAD, default registry) and compares it with the working tree. \
+            The rules run on both sides, so the report also lists the findings the change introduces and fixes. \
+            Exit status: 1 when --fail-on matches (--fail-on widening: any widening change), 2 for a usage error or \
+            a registry that cannot be read.
+            """)
+
+    @Argument(help: "BASE and HEAD registry directories; with --git-base only HEAD (default: registry).")
+    var directories: [String] = []
+
+    @Option(help: "Read the base registry from git at this ref (a branch, tag or commit), e.g. origin/main.")
+    var gitBase: String?
+
+    @Option(name: .shortAndLong, help: "Output format: \(DiffFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: DiffFormat = .text
+
+    @Option(help: "Exit 1 on: widening (any widening change), change (any widening or narrowing), finding (a new error finding), never.")
+    var failOn: DiffFailOn = .never
+
+    @OptionGroup var date: DateOptions
+
+    func validate() throws {
+        if gitBase == nil, directories.count != 2 {
+            throw ValidationError("give two registry directories (BASE HEAD), or --git-base REF and at most one directory")
+        }
+        if gitBase != nil, directories.count > 1 {
+            throw ValidationError("with --git-base, give only the HEAD directory (the base comes from git)")
+        }
+    }
+
+    func run() throws {
+        let differ = TrustDiffer(today: try date.resolved())
+        let diff: TrustDiff
+        if let gitBase {
+            do {
+                diff = try differ.diff(gitBase: gitBase, headDirectory: directories.first ?? "registry")
+            } catch let error as GitBaseError {
+                throw AudregCLIError(error.description)
+            }
+        } else {
+            diff = try differ.diff(baseDirectory: directories[0], headDirectory: directories[1])
+        }
+        Terminal.write(format.render(diff, color: format == .text && Terminal.colorAllowed))
+        if failOn.fails(diff) { throw ExitCode(1) }
+    }
+}
+
+extension DiffFormat: ExpressibleByArgument {}
+extension DiffFailOn: ExpressibleByArgument {}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import AudregKit
+import Foundation
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a starter registry: a policy, a team, an issuer and one service, plus the default templates.",
+        discussion: """
+            Writes DIR (default registry) with files that pass every rule, a copy of the JSON Schema in \
+            schema/audreg-v1.json beside it (every file's yaml-language-server line points there), and the default \
+            site templates in templates/ beside it. An existing file is never overwritten, and no registry file is \
+            added to a folder that already holds a registry.
+            """)
+
+    @Argument(help: "The registry directory to create.")
+    var directory: String = "registry"
+
+    @Option(help: "Where to write the JSON Schema copy. Default: schema/audreg-v1.json beside DIR.")
+    var schema: String?
+
+    @Option(help: "Where to write the default templates. Default: templates/ beside DIR.")
+    var templates: String?
+
+    @Flag(help: "Do not write the default templates.")
+    var noTemplates = false
+
+    func run() throws {
+        let layout = StarterRegistry.Layout(registry: directory, schema: schema, templates: templates, includeTemplates: !noTemplates)
+        if StarterRegistry.registryExists(directory) {
+            Terminal.diagnostic("audreg: '\(directory)' already holds a registry; only missing schema and template files are added")
+        }
+        let result: ScaffoldResult
+        do {
+            result = try Scaffold.write(StarterRegistry.files(layout))
+        } catch let error as ScaffoldError {
+            throw AudregCLIError(error.description)
+        }
+        for path in result.written { Terminal.write("created  \(path)\n") }
+        for path in result.kept { Terminal.write("kept     \(path) (exists)\n") }
+        if !StarterRegistry.registryExists(directory) { return }
+        Terminal.diagnostic("next: audreg validate \(directory), then audreg new service NAME --owner TEAM --audience URL --issuer ISSUER --registry \(directory)")
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Trust diff")
+struct TrustDiffTests {
+    static let differ = TrustDiffer(today: PRSupport.today)
+
+    /// The change the issue describes: a new audience, a hop switched to passthrough, an exception extended.
+    static func wideningChange(_ registry: String) throws {
+        try PRSupport.edit(registry, "services/production/search-api.yaml",
+                           replacing: "    - https://search.api.larkspur.example\n",
+                           with: "    - https://search.api.larkspur.example\n    - https://search-v2.api.larkspur.example\n")
+        try PRSupport.edit(registry, "services/production/storefront-gateway.yaml",
+                           replacing: "    - service: payments-api\n      mode: token-exchange",
+                           with: "    - service: payments-api\n      mode: passthrough")
+        try PRSupport.edit(registry, "services/production/orders-api.yaml",
+                           replacing: "expires: 2027-06-30", with: "expires: 2027-09-30")
+    }
+
+    static func diff(_ edit: (String) throws -> Void) throws -> TrustDiff {
+        let head = try PRSupport.copyOfExampleRegistry()
+        defer { try? FileManager.default.removeItem(atPath: (head as NSString).deletingLastPathComponent) }
+        try edit(head)
+        return try differ.diff(baseDirectory: PRSupport.path("registry"), headDirectory: head)
+    }
+
+    @Test("the example registry compared with itself has no changes and no findings moved")
+    func identical() throws {
+        let diff = try Self.diff { _ in }
+        #expect(diff.changes.isEmpty)
+        #expect(diff.introduced.isEmpty)
+        #expect(diff.fixed.isEmpty)
+        #expect(!DiffFailOn.widening.fails(diff))
+        #expect(MarkdownDiffRenderer.render(diff).contains("No trust-boundary changes"))
+    }
+
+    @Test("audience added, hop switched to passthrough, exception extended: exactly three widenings")
+    func threeWidenings() throws {
+        let diff = try Self.diff(Self.wideningChange)
+        let widening = diff.changes.filter { $0.kind == .widening }
+        #expect(widening.count == 3, "\(diff.changes.map(\.summary))")
+        #expect(diff.changes.count == 3, "only widenings: \(diff.changes.map(\.summary))")
+
+        let audience = try #require(widening.first { $0.field == "audiences" })
+        #expect(audience.entity == EntityRef(.service, "search-api"))
+        #expect(audience.after == "https://search-v2.api.larkspur.example")
+
+        let hop = try #require(widening.first { $0.field == "downstream.mode" })
+        #expect(hop.entity == EntityRef(.service, "storefront-gateway"))
+        #expect(hop.item == "payments-api")
+        #expect(hop.before == "token-exchange" && hop.after == "passthrough")
+        #expect(hop.findings.contains { $0.ruleID == "gateway-passthrough" }, "passthrough triggers gateway-passthrough: \(hop.findings.map(\.ruleID))")
+
+        let exception = try #require(widening.first { $0.field == "exceptions.expires" })
+        #expect(exception.entity == EntityRef(.service, "orders-api"))
+        #expect(exception.item == "multiple-audiences")
+        #expect(exception.before == "2027-06-30" && exception.after == "2027-09-30")
+
+        // A second audience on search-api breaks the policy's limit of one: that finding belongs to the audience row.
+        #expect(audience.findings.contains { $0.ruleID == "multiple-audiences" })
+        #expect(diff.introduced.contains { $0.ruleID == "gateway-passthrough" })
+        #expect(diff.fixed.isEmpty)
+        #expect(DiffFailOn.widening.fails(diff))
+        #expect(DiffFailOn.change.fails(diff))
+        #expect(!DiffFailOn.never.fails(diff))
+    }
+
+    @Test("the Markdown comment shows the three widenings first, before → after, with the passthrough's findings")
+    func markdown() throws {
+        let diff = try Self.diff(Self.wideningChange)
+        let markdown = MarkdownDiffRenderer.render(diff)
+        #expect(markdown.hasPrefix(MarkdownDiffRenderer.marker))
+        let lines = markdown.split(separator: "\n").map(String.init)
+        let summary = try #require(lines.first { $0.contains("widening") && $0.contains("narrowing") })
+        #expect(summary.contains("3 widening"))
+        #expect(summary.contains("0 narrowing"))
+        #expect(summary.contains("0 neutral"))
+        let rows = lines.filter { $0.hasPrefix("| 🔺 widening") }
+        #expect(rows.count == 3, "\(rows)")
+        #expect(lines.filter { $0.hasPrefix("| 🔻") || $0.hasPrefix("| ▫️") }.isEmpty)
+        let hopRow = try #require(rows.first { $0.contains("passthrough") })
+        #expect(hopRow.contains("<code>token-exchange</code> → <code>passthrough</code>"))
+        #expect(hopRow.contains("<code>gateway-passthrough</code>"))
+        #expect(markdown.contains("### Service <code>storefront-gateway</code>"))
+        #expect(markdown.contains("<code>2027-06-30</code> → <code>2027-09-30</code>"))
+        #expect(markdown.contains("security review"))
+    }
+
+    @Test("a description-only change is one neutral entry and does not fail --fail-on widening")
+    func descriptionOnly() throws {
+        let diff = try Self.diff { registry in
+            try PRSupport.edit(registry, "services/production/catalog-api.yaml",
+                               replacing: "description: Products, prices and availability shown in the storefront.",
+                               with: "description: Products, prices, availability and reviews shown in the storefront.")
+        }
+        #expect(diff.changes.count == 1)
+        let change = try #require(diff.changes.first)
+        #expect(change.kind == .neutral)
+        #expect(change.field == "description")
+        #expect(change.entity == EntityRef(.service, "catalog-api"))
+        #expect(!DiffFailOn.widening.fails(diff))
+        #expect(!DiffFailOn.change.fails(diff))
+        let markdown = MarkdownDiffRenderer.render(diff)
+        #expect(markdown.contains("| ▫️ neutral | description changes |"))
+        #expect(!markdown.contains("[!WARNING]"))
+    }
+
+    @Test("the opposite changes narrow, and the findings they remove are fixed")
+    func narrowing() throws {
+        let diff = try Self.diff { registry in
+            try PRSupport.edit(registry, "services/production/orders-api.yaml",
+                               replacing: "    - https://orders-legacy.api.larkspur.example\n", with: "")
+            try PRSupport.edit(registry, "services/production/orders-api.yaml",
+                               replacing: "      maxLifetime: 15m", with: "      maxLifetime: 5m")
+            try PRSupport.edit(registry, "services/production/orders-api.yaml",
+                               replacing: "expires: 2027-06-30", with: "expires: 2027-01-31")
+        }
+        #expect(diff.count(.widening) == 0, "\(diff.changes.map(\.summary))")
+        #expect(Set(diff.changes.map(\.field)) == ["audiences", "accepts.maxLifetime", "exceptions.expires"])
+        #expect(diff.changes.allSatisfy { $0.kind == .narrowing })
+        #expect(!DiffFailOn.widening.fails(diff))
+    }
+
+    @Test("every kind of widening the issue lists is classified as widening")
+    func wideningCatalogue() throws {
+        let diff = try Self.diff { registry in
+            let file = "services/production/shipping-api.yaml"
+            // a new issuer trusted, an algorithm added, maxLifetime grows and disappears, tokenTypes dropped
+            try PRSupport.edit(registry, file, replacing: "      algorithms: [RS256]\n      maxLifetime: 15m\n",
+                               with: "      algorithms: [RS256, PS256]\n      maxLifetime: 20m\n")
+            try PRSupport.edit(registry, file, replacing: "      tokenTypes: [at+jwt]\n      algorithms: [ES256]\n      maxLifetime: 30m\n",
+                               with: "      algorithms: [ES256]\n")
+            try PRSupport.edit(registry, file, replacing: "  authorization:", with: "    - issuer: staging-idp\n  authorization:")
+            try PRSupport.edit(registry, file, replacing: "  environment: production", with: "  environment: staging")
+            try PRSupport.edit(registry, file, replacing: "      mode: new-token\n", with: "      mode: token-exchange\n")
+            try PRSupport.edit(registry, "services/production/search-api.yaml", replacing: "https://search.api.larkspur.example",
+                               with: "https://catalog.api.larkspur.example")
+            try PRSupport.edit(registry, "services/production/payments-api.yaml", replacing: "  deployments:",
+                               with: "  exceptions:\n    - rule: gateway-passthrough\n      reason: test\n      approvedBy: security\n      expires: 2027-01-01\n  deployments:")
+        }
+        let widening = Set(diff.changes.filter { $0.kind == .widening }.map { "\($0.entity.name) \($0.field) \($0.item ?? "")" })
+        let expected: Set<String> = [
+            "shipping-api accepts.algorithms corp-idp",
+            "shipping-api accepts.maxLifetime corp-idp",
+            "shipping-api accepts.maxLifetime partner-idp",
+            "shipping-api accepts.tokenTypes partner-idp",
+            "shipping-api accepts staging-idp",
+            "shipping-api environment ",
+            "shipping-api downstream.mode inventory-api",
+            "search-api audiences https://catalog.api.larkspur.example",
+            "payments-api exceptions gateway-passthrough",
+        ]
+        #expect(widening == expected, "missing: \(expected.subtracting(widening)); extra: \(widening.subtracting(expected))")
+        let shared = try #require(diff.changes.first { $0.field == "audiences" && $0.kind == .widening })
+        #expect(shared.summary.contains("also accepted by catalog-api"))
+        #expect(diff.introduced.contains { $0.ruleID == "audience-collision" })
+        // search-api lost its own audience: narrowing.
+        #expect(diff.changes.contains { $0.entity.name == "search-api" && $0.kind == .narrowing && $0.field == "audiences" })
+    }
+
+    @Test("new and removed services, issuers and teams")
+    func entities() throws {
+        let diff = try Self.diff { registry in
+            try FileManager.default.removeItem(atPath: registry + "/services/production/reporting-api.yaml")
+            try """
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: wishlist-api, owner: team-storefront, environment: production}
+                spec:
+                  audiences: [https://wishlist.api.larkspur.example]
+                  accepts:
+                    - {issuer: corp-idp, tokenTypes: [at+jwt], algorithms: [RS256], maxLifetime: 15m}
+                """.write(toFile: registry + "/services/production/wishlist-api.yaml", atomically: true, encoding: .utf8)
+        }
+        let added = try #require(diff.changes.first { $0.entity.name == "wishlist-api" })
+        #expect(added.kind == .widening && added.field == "entity" && added.before == nil)
+        let removed = try #require(diff.changes.first { $0.entity.name == "reporting-api" })
+        #expect(removed.kind == .narrowing && removed.after == nil)
+        // The new service's own findings (no jti required, no description) are attributed to it, not left over.
+        #expect(diff.unattributed.allSatisfy { $0.entity?.name != "wishlist-api" })
+    }
+
+    @Test("registry text cannot inject Markdown or HTML into the pull-request comment")
+    func escaping() throws {
+        let diff = try Self.diff { registry in
+            try PRSupport.edit(registry, "services/production/catalog-api.yaml",
+                               replacing: "description: Products, prices and availability shown in the storefront.",
+                               with: "description: \"<script>alert(1)</script> | [click](https://evil.example) @security-team `x`\"")
+        }
+        let markdown = MarkdownDiffRenderer.render(diff)
+        #expect(!markdown.contains("<script>"))
+        #expect(!markdown.contains("[click](https"))
+        #expect(!markdown.contains("@security-team"))
+        let row = try #require(markdown.split(separator: "\n").first { $0.contains("description changes") })
+        #expect(row.filter { $0 == "|" }.count == 5, "a pipe in the value must not add a column: \(row)")
+    }
+
+    @Test("JSON and text formats carry the same changes")
+    func formats() throws {
+        let diff = try Self.diff(Self.wideningChange)
+        let json = JSONDiffRenderer.render(diff)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let summary = try #require(object?["summary"] as? [String: Int])
+        #expect(summary["widening"] == 3)
+        let changes = try #require(object?["changes"] as? [[String: Any]])
+        #expect(changes.count == 3)
+        #expect(changes.allSatisfy { $0["kind"] as? String == "widening" })
+        let text = TextDiffRenderer.render(diff)
+        #expect(text.contains("3 widening, 0 narrowing, 0 neutral"))
+        #expect(text.contains("introduces error gateway-passthrough"))
+        #expect(DiffFormat.allCases.map(\.rawValue) == ["markdown", "json", "text"])
+    }
+
+    @Test("--git-base reads the base tree with git itself")
+    func gitBase() throws {
+        let repo = try PRSupport.temporaryDirectory("git")
+        defer { try? FileManager.default.removeItem(atPath: repo) }
+        let registry = repo + "/registry"
+        try FileManager.default.copyItem(atPath: PRSupport.path("registry"), toPath: registry)
+        #expect(try PRSupport.git(["init", "-q"], in: repo).status == 0)
+        #expect(try PRSupport.git(["add", "registry"], in: repo).status == 0)
+        #expect(try PRSupport.git(["commit", "-q", "-m", "base"], in: repo).status == 0)
+        try Self.wideningChange(registry)
+
+        let diff = try Self.differ.diff(gitBase: "HEAD", headDirectory: registry)
+        #expect(diff.count(.widening) == 3)
+        #expect(diff.baseLabel == "HEAD")
+
+        // From a subdirectory path written relative to the repository, too.
+        let relative = try Self.differ.diff(gitBase: "HEAD", headDirectory: registry + "/../registry")
+        #expect(relative.count(.widening) == 3)
+
+        #expect(throws: GitBaseError.self) { try Self.differ.diff(gitBase: "no-such-branch", headDirectory: registry) }
+        #expect(throws: GitBaseError.self) { try Self.differ.diff(gitBase: "--output=/tmp/x", headDirectory: registry) }
+    }
+
+    @Test("--git-base on a registry that did not exist at the ref treats everything as new")
+    func gitBaseNewRegistry() throws {
+        let repo = try PRSupport.temporaryDirectory("git")
+        defer { try? FileManager.default.removeItem(atPath: repo) }
+        try "hello\n".write(toFile: repo + "/README", atomically: true, encoding: .utf8)
+        #expect(try PRSupport.git(["init", "-q"], in: repo).status == 0)
+        #expect(try PRSupport.git(["add", "README"], in: repo).status == 0)
+        #expect(try PRSupport.git(["commit", "-q", "-m", "base"], in: repo).status == 0)
+        try FileManager.default.copyItem(atPath: PRSupport.path("registry"), toPath: repo + "/registry")
+        let diff = try Self.differ.diff(gitBase: "HEAD", headDirectory: repo + "/registry")
+        #expect(diff.changes.filter { $0.field == "entity" && $0.entity.kind == .service }.count == 12)
+        #expect(diff.hasWidening)
+    }
+}

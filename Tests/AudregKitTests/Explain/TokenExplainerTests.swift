@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// Tokens minted by python3-jwcrypto (Fixtures/tokens/mint.py), verified by jwt-kit through audreg.
+@Suite("Explain a token")
+struct TokenExplainerTests {
+    /// 2026-12-01T10:05:00Z: five minutes after the fixtures were issued.
+    static let now = 1_796_119_500
+    static let tokens = PRSupport.path("Tests/AudregKitTests/Fixtures/tokens")
+
+    static func registry() throws -> Registry {
+        try RegistryLoader().load(directory: PRSupport.path("registry")).registry
+    }
+
+    static func token(_ name: String) throws -> String {
+        try PRSupport.read("\(tokens)/\(name).jwt")
+    }
+
+    static func explain(_ name: String, at service: String = "orders-api", jwks: String = "jwks.json") async throws -> Explanation {
+        let keys = try KeySet.load(file: "\(tokens)/\(jwks)")
+        return try await TokenExplainer(registry: try registry(), now: now)
+            .explain(.token(try token(name)), service: service, keys: .loaded(keys))
+    }
+
+    static func status(_ explanation: Explanation, _ question: ExplainQuestion) -> CheckStatus? {
+        explanation.check(question)?.status
+    }
+
+    @Test("a valid token is admitted, with its scopes")
+    func valid() async throws {
+        let explanation = try await Self.explain("valid")
+        #expect(explanation.verdict == .admitted, "\(explanation.checks)")
+        #expect(explanation.checks.allSatisfy { $0.status == .pass })
+        #expect(explanation.grantedScopes == ["orders.read", "orders.write"])
+        let authentic = try #require(explanation.check(.authentic))
+        #expect(authentic.reason.contains("corp-idp"))
+        #expect(authentic.details.contains { $0.contains("signature verified with kid corp-2026-rs") })
+        #expect(explanation.check(.timely)?.reason.contains("lifetime 10m within orders-api's maxLifetime 15m") == true)
+    }
+
+    @Test("an ES256 token at payments-api is admitted")
+    func es256() async throws {
+        let explanation = try await Self.explain("payments-es256", at: "payments-api")
+        #expect(explanation.verdict == .admitted, "\(explanation.checks)")
+        #expect(explanation.grantedScopes == ["payments.authorize"])
+    }
+
+    @Test("a token for another service fails 'issued for this service' and names that service")
+    func otherService() async throws {
+        let explanation = try await Self.explain("other-service")
+        #expect(explanation.verdict == .rejected)
+        #expect(Self.status(explanation, .authentic) == .pass)
+        let check = try #require(explanation.check(.issuedForService))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("payments-api"))
+        #expect(explanation.otherServices == ["payments-api"])
+        #expect(ExplanationRenderer.text(explanation).contains("this token is for payments-api"))
+    }
+
+    @Test("an expired token fails the lifetime check")
+    func expired() async throws {
+        let explanation = try await Self.explain("expired")
+        #expect(explanation.verdict == .rejected)
+        #expect(Self.status(explanation, .authentic) == .pass)
+        #expect(Self.status(explanation, .issuedForService) == .pass)
+        let check = try #require(explanation.check(.timely))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("expired at 2026-12-01T08:10:00Z"))
+        #expect(Self.status(explanation, .admitted) == .fail)
+    }
+
+    @Test("an alg none token is never authentic")
+    func algNone() async throws {
+        let explanation = try await Self.explain("alg-none")
+        #expect(explanation.verdict == .rejected)
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("alg none"))
+    }
+
+    @Test("a forged signature fails, even with the genuine kid")
+    func forged() async throws {
+        let explanation = try await Self.explain("forged")
+        #expect(explanation.verdict == .rejected)
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("signature does not verify"), "\(check.reason)")
+        #expect(Self.status(explanation, .issuedForService) == .pass)
+    }
+
+    @Test("a payload altered after signing fails")
+    func tampered() async throws {
+        let explanation = try await Self.explain("tampered")
+        #expect(Self.status(explanation, .authentic) == .fail)
+        #expect(explanation.verdict == .rejected)
+    }
+
+    @Test("an unknown kid fails instead of falling back to the first key")
+    func unknownKid() async throws {
+        let explanation = try await Self.explain("unknown-kid")
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("kid attacker-1 is not in the issuer's key set"))
+    }
+
+    @Test("an ID token (typ JWT) fails where at+jwt is required")
+    func idToken() async throws {
+        let explanation = try await Self.explain("id-token")
+        #expect(explanation.verdict == .rejected)
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("typ is JWT"))
+        #expect(check.reason.contains("at+jwt"))
+        // The signature itself is genuine: that is said too.
+        #expect(check.details.contains { $0.contains("signature verified") })
+    }
+
+    @Test("a token living longer than maxLifetime fails")
+    func longLived() async throws {
+        let explanation = try await Self.explain("long-lived")
+        let check = try #require(explanation.check(.timely))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("lifetime 2h exceeds orders-api's maxLifetime 15m"))
+    }
+
+    @Test("a token not yet valid fails")
+    func notYetValid() async throws {
+        let explanation = try await Self.explain("not-yet-valid")
+        #expect(explanation.check(.timely)?.reason.contains("not valid before 2026-12-01T11:00:00Z") == true)
+    }
+
+    @Test("an HS256 token is refused: algorithm not allowed, and a symmetric key is never used")
+    func hs256() async throws {
+        let explanation = try await Self.explain("hs256", jwks: "jwks-mixed.json")
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("alg HS256 is not allowed"))
+        #expect(check.details.contains { $0.contains("symmetric (oct) key") })
+    }
+
+    @Test("a key set with an oct key and a key without kid still verifies tokens, key by key")
+    func mixedKeySet() async throws {
+        let explanation = try await Self.explain("valid", jwks: "jwks-mixed.json")
+        #expect(explanation.verdict == .admitted, "\(explanation.checks)")
+        let es = try await Self.explain("payments-es256", at: "payments-api", jwks: "jwks-mixed.json")
+        #expect(es.verdict == .admitted)
+    }
+
+    @Test("claims alone: signature not checked, everything else checked")
+    func claimsOnly() async throws {
+        let data = try #require(FileManager.default.contents(atPath: "\(Self.tokens)/claims.json"))
+        let explanation = try await TokenExplainer(registry: try Self.registry(), now: Self.now).explain(.claims(data), service: "orders-api")
+        #expect(explanation.claimsOnly)
+        #expect(Self.status(explanation, .authentic) == .notChecked)
+        #expect(explanation.check(.authentic)?.reason.contains("not checked") == true)
+        #expect(Self.status(explanation, .issuedForService) == .pass)
+        #expect(Self.status(explanation, .timely) == .pass)
+        #expect(explanation.verdict == .unverified)
+    }
+
+    @Test("output never holds the signature or key material")
+    func noSecrets() async throws {
+        let jwks = try PRSupport.read("\(Self.tokens)/jwks.json")
+        let keyObject = try JSONSerialization.jsonObject(with: Data(jwks.utf8)) as? [String: Any]
+        let keys = try #require(keyObject?["keys"] as? [[String: Any]])
+        let material = keys.flatMap { key in ["n", "x", "y"].compactMap { key[$0] as? String } }
+        for name in ["valid", "forged", "id-token", "tampered", "unknown-kid", "alg-none"] {
+            let token = try Self.token(name).trimmingCharacters(in: .whitespacesAndNewlines)
+            let signature = String(token.split(separator: ".", omittingEmptySubsequences: false)[2])
+            let explanation = try await Self.explain(name)
+            for output in [ExplanationRenderer.text(explanation), ExplanationRenderer.json(explanation)] {
+                if !signature.isEmpty { #expect(!output.contains(signature), "\(name) output shows the signature") }
+                #expect(!output.contains(token), "\(name) output shows the token")
+                for value in material { #expect(!output.contains(value), "\(name) output shows key material") }
+            }
+        }
+    }
+
+    @Test("an unknown service is an error that names the choices")
+    func unknownService() async throws {
+        await #expect(throws: ExplainError.self) {
+            _ = try await Self.explain("valid", at: "orders")
+        }
+    }
+
+    @Test("--now accepts a UTC time, a date and epoch seconds")
+    func clock() {
+        #expect(TimeText.parse("2026-12-01T10:05:00Z") == Self.now)
+        #expect(TimeText.parse("2026-12-01") == 1_796_083_200)
+        #expect(TimeText.parse("1796119500") == Self.now)
+        #expect(TimeText.parse("2026-12-01 10:05") == nil)
+        #expect(TimeText.utc(Self.now) == "2026-12-01T10:05:00Z")
+    }
+}
