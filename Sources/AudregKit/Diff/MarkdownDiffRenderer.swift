@@ -7,101 +7,132 @@ public enum MarkdownDiffRenderer {
     /// Lists longer than this are folded into `<details>`.
     static let foldAfter = 5
 
-    public static func render(_ diff: TrustDiff) -> String {
-        var out = marker + "\n"
-        out += "## audreg trust diff\n\n"
-        out += summaryLine(diff) + "\n\n"
-        if diff.hasWidening {
-            out += "> [!WARNING]\n> This change widens trust. Widening changes need a security review before merging.\n\n"
-        }
-        if diff.changes.isEmpty {
-            out += "No trust-boundary changes between \(MarkdownText.code(diff.baseLabel)) and \(MarkdownText.code(diff.headLabel)).\n\n"
-        }
+    /// Where finding locations point.
+    public struct Options: Sendable {
+        /// Turns registry-relative paths into repository-relative ones (`registry/`), as for GitHub annotations.
+        public var pathPrefix: String
+        /// When set, locations of head-side findings link to `linkBase + path#Lline`, for example
+        /// `https://github.com/org/repo/blob/<head sha>/`.
+        public var linkBase: String?
 
-        let groups = diff.byEntity
-        let judged = groups.filter { group in group.changes.contains { $0.kind != .neutral } }
-        let neutralOnly = groups.filter { group in group.changes.allSatisfy { $0.kind == .neutral } }
-        for group in judged {
-            out += section(group.entity, group.changes)
-        }
-        let neutralCount = neutralOnly.reduce(0) { $0 + $1.changes.count }
-        if neutralCount > foldAfter {
-            out += "<details><summary>\(neutralCount) neutral changes in \(neutralOnly.count) entities</summary>\n\n"
-            for group in neutralOnly { out += section(group.entity, group.changes) }
-            out += "</details>\n\n"
-        } else {
-            for group in neutralOnly { out += section(group.entity, group.changes) }
-        }
-
-        let unattributed = diff.unattributed
-        if !unattributed.isEmpty {
-            out += findingList("Other findings introduced", unattributed, icon: true)
-        }
-        if !diff.fixed.isEmpty {
-            out += findingList("Findings fixed", diff.fixed, icon: false)
-        }
-        if !diff.newlySuppressed.isEmpty {
-            out += findingList("Findings now covered by an exception", diff.newlySuppressed, icon: false)
-        }
-        out += "<sub>audreg \(MarkdownText.text(AudregVersion.current)) · \(MarkdownText.code(diff.baseLabel)) → \(MarkdownText.code(diff.headLabel))</sub>\n"
-        return out
-    }
-
-    static func summaryLine(_ diff: TrustDiff) -> String {
-        let widening = diff.count(.widening)
-        let entities = diff.byEntity.count
-        let parts = [widening > 0 ? "**⚠️ \(widening) widening**" : "0 widening",
-                     "\(diff.count(.narrowing)) narrowing", "\(diff.count(.neutral)) neutral"]
-        let scope = "in \(entities) \(entities == 1 ? "entity" : "entities")"
-        let findings = "findings: \(diff.introduced.count) introduced, \(diff.fixed.count) fixed"
-        return parts.joined(separator: " · ") + " " + scope + " · " + findings
-    }
-
-    static func icon(_ kind: TrustChangeKind) -> String {
-        switch kind {
-        case .widening: return "🔺 widening"
-        case .narrowing: return "🔻 narrowing"
-        case .neutral: return "▫️ neutral"
+        public init(pathPrefix: String = "", linkBase: String? = nil) {
+            self.pathPrefix = pathPrefix
+            self.linkBase = linkBase
         }
     }
 
-    static func section(_ entity: EntityRef, _ changes: [TrustChange]) -> String {
-        var out = "### \(entity.kind.rawValue) \(MarkdownText.code(entity.name))\n\n"
-        out += "| | Change | Before → After | Findings |\n|---|---|---|---|\n"
-        for change in changes {
-            let before = change.before.map(MarkdownText.code) ?? "—"
-            let after = change.after.map(MarkdownText.code) ?? "—"
-            out += "| \(icon(change.kind)) | \(MarkdownText.text(change.summary)) | \(before) → \(after) | \(findingsCell(change.findings)) |\n"
+    public static func render(_ diff: TrustDiff, options: Options = Options()) -> String {
+        let renderer = Renderer(options: options)
+        return renderer.render(diff)
+    }
+
+    struct Renderer {
+        let options: Options
+
+        func render(_ diff: TrustDiff) -> String {
+            var out = MarkdownDiffRenderer.marker + "\n"
+            out += "## audreg trust diff\n\n"
+            out += summaryLine(diff) + "\n\n"
+            if diff.hasWidening {
+                out += "> [!WARNING]\n> This change widens trust. Widening changes need a security review before merging.\n\n"
+            }
+            if diff.changes.isEmpty {
+                out += "No trust-boundary changes between \(MarkdownText.code(diff.baseLabel)) and \(MarkdownText.code(diff.headLabel)).\n\n"
+            }
+
+            let groups = diff.byEntity
+            let judged = groups.filter { group in group.changes.contains { $0.kind != .neutral } }
+            let neutralOnly = groups.filter { group in group.changes.allSatisfy { $0.kind == .neutral } }
+            for group in judged {
+                out += section(group.entity, group.changes)
+            }
+            let neutralCount = neutralOnly.reduce(0) { $0 + $1.changes.count }
+            if neutralCount > MarkdownDiffRenderer.foldAfter {
+                out += "<details><summary>\(neutralCount) neutral changes in \(neutralOnly.count) entities</summary>\n\n"
+                for group in neutralOnly { out += section(group.entity, group.changes) }
+                out += "</details>\n\n"
+            } else {
+                for group in neutralOnly { out += section(group.entity, group.changes) }
+            }
+
+            let unattributed = diff.unattributed
+            if !unattributed.isEmpty {
+                out += findingList("Other findings introduced", unattributed, linked: true)
+            }
+            if !diff.fixed.isEmpty {
+                out += findingList("Findings fixed", diff.fixed, linked: false)
+            }
+            if !diff.newlySuppressed.isEmpty {
+                out += findingList("Findings now covered by an exception", diff.newlySuppressed, linked: false)
+            }
+            out += "<sub>audreg \(MarkdownText.text(AudregVersion.current)) · \(MarkdownText.code(diff.baseLabel)) → \(MarkdownText.code(diff.headLabel))</sub>\n"
+            return out
         }
-        return out + "\n"
-    }
 
-    static func findingsCell(_ findings: [Finding]) -> String {
-        guard !findings.isEmpty else { return "" }
-        let items = findings.map(findingInline)
-        if items.count <= 3 { return items.joined(separator: "<br>") }
-        return "<details><summary>\(items.count) findings</summary>" + items.joined(separator: "<br>") + "</details>"
-    }
-
-    static func severityIcon(_ severity: Severity) -> String {
-        switch severity {
-        case .error: return "🛑"
-        case .warning: return "⚠️"
-        case .note: return "ℹ️"
+        func summaryLine(_ diff: TrustDiff) -> String {
+            let widening = diff.count(.widening)
+            let entities = diff.byEntity.count
+            let parts = [widening > 0 ? "**⚠️ \(widening) widening**" : "0 widening",
+                         "\(diff.count(.narrowing)) narrowing", "\(diff.count(.neutral)) neutral"]
+            let scope = "in \(entities) \(entities == 1 ? "entity" : "entities")"
+            let findings = "findings: \(diff.introduced.count) introduced, \(diff.fixed.count) fixed"
+            return parts.joined(separator: " · ") + " " + scope + " · " + findings
         }
-    }
 
-    static func findingInline(_ finding: Finding) -> String {
-        "\(severityIcon(finding.severity)) \(finding.severity.rawValue) \(MarkdownText.code(finding.ruleID)): \(MarkdownText.text(finding.message)) (\(MarkdownText.code(finding.location.description)))"
-    }
-
-    static func findingList(_ title: String, _ findings: [Finding], icon: Bool) -> String {
-        var body = ""
-        for finding in findings { body += "- \(findingInline(finding))\n" }
-        if findings.count > foldAfter {
-            return "<details><summary>\(title) (\(findings.count))</summary>\n\n\(body)\n</details>\n\n"
+        func icon(_ kind: TrustChangeKind) -> String {
+            switch kind {
+            case .widening: return "🔺 widening"
+            case .narrowing: return "🔻 narrowing"
+            case .neutral: return "▫️ neutral"
+            }
         }
-        return "**\(title) (\(findings.count))**\n\n\(body)\n"
+
+        func section(_ entity: EntityRef, _ changes: [TrustChange]) -> String {
+            var out = "### \(entity.kind.rawValue) \(MarkdownText.code(entity.name))\n\n"
+            out += "| | Change | Before → After | Findings |\n|---|---|---|---|\n"
+            for change in changes {
+                let before = change.before.map(MarkdownText.code) ?? "—"
+                let after = change.after.map(MarkdownText.code) ?? "—"
+                out += "| \(icon(change.kind)) | \(MarkdownText.text(change.summary)) | \(before) → \(after) | \(findingsCell(change.findings)) |\n"
+            }
+            return out + "\n"
+        }
+
+        func findingsCell(_ findings: [Finding]) -> String {
+            guard !findings.isEmpty else { return "" }
+            let items = findings.map { findingInline($0) }
+            if items.count <= 3 { return items.joined(separator: "<br>") }
+            return "<details><summary>\(items.count) findings</summary>" + items.joined(separator: "<br>") + "</details>"
+        }
+
+        func severityIcon(_ severity: Severity) -> String {
+            switch severity {
+            case .error: return "🛑"
+            case .warning: return "⚠️"
+            case .note: return "ℹ️"
+            }
+        }
+
+        /// `registry/services/x.yaml:12:5`, linked to the head commit when a link base is given.
+        func place(_ location: SourceLocation, linked: Bool) -> String {
+            let path = location.file.hasPrefix("/") || location.file.hasPrefix("..") ? location.file : options.pathPrefix + location.file
+            let text = MarkdownText.code("\(path):\(location.line):\(location.column)")
+            guard linked, let base = options.linkBase, !location.file.hasPrefix("/"), !location.file.hasPrefix("..") else { return text }
+            return "[\(text)](\(base)\(MarkdownText.urlPath(path))#L\(location.line))"
+        }
+
+        func findingInline(_ finding: Finding, linked: Bool = true) -> String {
+            "\(severityIcon(finding.severity)) \(finding.severity.rawValue) \(MarkdownText.code(finding.ruleID)): \(MarkdownText.text(finding.message)) (\(place(finding.location, linked: linked)))"
+        }
+
+        func findingList(_ title: String, _ findings: [Finding], linked: Bool) -> String {
+            var body = ""
+            for finding in findings { body += "- \(findingInline(finding, linked: linked))\n" }
+            if findings.count > MarkdownDiffRenderer.foldAfter {
+                return "<details><summary>\(title) (\(findings.count))</summary>\n\n\(body)\n</details>\n\n"
+            }
+            return "**\(title) (\(findings.count))**\n\n\(body)\n"
+        }
     }
 }
 
@@ -121,6 +152,20 @@ public enum MarkdownText {
             case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}":
                 out += "\\" + String(character)
             default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A path for a URL: unreserved characters and slashes kept, everything else percent-encoded.
+    public static func urlPath(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            if c.isASCII && (c.isLetter || c.isNumber || "/._-~".contains(c)) {
+                out.append(c)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
             }
         }
         return out

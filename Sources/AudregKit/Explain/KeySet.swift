@@ -9,6 +9,7 @@ public struct KeySetEntry: Sendable {
     public var kid: String?
     public var kty: String?
     public var alg: String?
+    public var use: String?
     let json: Data
 
     public var label: String { kid.map { "kid \($0)" } ?? "a key without kid" }
@@ -32,7 +33,8 @@ public struct KeySet: Sendable {
         var entries: [KeySetEntry] = []
         for case let key as [String: Any] in keys {
             guard let json = try? JSONSerialization.data(withJSONObject: key) else { continue }
-            entries.append(KeySetEntry(kid: key["kid"] as? String, kty: key["kty"] as? String, alg: key["alg"] as? String, json: json))
+            entries.append(KeySetEntry(kid: key["kid"] as? String, kty: key["kty"] as? String, alg: key["alg"] as? String,
+                                       use: key["use"] as? String, json: json))
         }
         self.entries = entries
         self.source = source
@@ -103,6 +105,10 @@ public struct KeySet: Sendable {
         for entry in candidates {
             if entry.kty == "oct" {
                 problems.append("\(entry.label) is a symmetric (oct) key; a published key set must not hold one and audreg never verifies with it")
+                continue
+            }
+            if let use = entry.use, use != "sig" {
+                problems.append("\(entry.label) is for use \(use), not for signatures")
                 continue
             }
             guard Self.compatible(kty: entry.kty, alg: alg) else {

@@ -29,6 +29,8 @@ public struct TokenExplainer: Sendable {
     public var registry: Registry
     /// Seconds since 1970: the moment `exp`, `nbf` and `iat` are checked against.
     public var now: Int
+    /// How long fetching a JWKS may take, in seconds.
+    public var fetchTimeout: Int64 = 10
 
     public init(registry: Registry, now: Int) {
         self.registry = registry
@@ -123,6 +125,13 @@ public struct TokenExplainer: Sendable {
                 failures.append("the header has no alg")
             }
 
+            if let crit = header["crit"] {
+                failures.append("the header marks \(crit.display) as critical; audreg understands no JWS extension, so the token must be rejected (RFC 7515 §4.1.11)")
+            }
+            for field in ["jku", "x5u", "jwk", "x5c"] where header[field] != nil {
+                passes.append("header \(field) ignored: keys come only from the issuer's registered key set (RFC 8725 §3.10)")
+            }
+
             let required = accepted?.tokenTypes?.map(\.value) ?? []
             let typ = header["typ"]?.string
             if !required.isEmpty {
@@ -181,7 +190,7 @@ public struct TokenExplainer: Sendable {
                 return .success(keySet)
             case .given(let location):
                 if location.hasPrefix("https://") || location.hasPrefix("http://") {
-                    return .success(try await KeySet.fetch(url: location))
+                    return .success(try await KeySet.fetch(url: location, timeoutSeconds: fetchTimeout))
                 }
                 return .success(try KeySet.load(file: location))
             case .registry:
@@ -189,7 +198,7 @@ public struct TokenExplainer: Sendable {
                 guard let uri = issuer.jwksUri?.value else {
                     return .failure("issuer \(issuer.name) has no jwksUri in the registry; pass --jwks FILE|URL")
                 }
-                return .success(try await KeySet.fetch(url: uri))
+                return .success(try await KeySet.fetch(url: uri, timeoutSeconds: fetchTimeout))
             }
         } catch {
             return .failure("\(error.description); pass --jwks FILE to check against a saved key set")

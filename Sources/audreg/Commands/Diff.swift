@@ -24,6 +24,9 @@ struct Diff: ParsableCommand {
     @Option(help: "Exit 1 on: widening (any widening change), change (any widening or narrowing), finding (a new error finding), never.")
     var failOn: DiffFailOn = .never
 
+    @Option(help: "Markdown only: link finding locations to this URL plus the path, e.g. https://github.com/ORG/REPO/blob/HEAD_SHA/.")
+    var linkBase: String?
+
     @OptionGroup var date: DateOptions
 
     func validate() throws {
@@ -38,16 +41,18 @@ struct Diff: ParsableCommand {
     func run() throws {
         let differ = TrustDiffer(today: try date.resolved())
         let diff: TrustDiff
+        let head = gitBase == nil ? directories[1] : (directories.first ?? "registry")
         if let gitBase {
             do {
-                diff = try differ.diff(gitBase: gitBase, headDirectory: directories.first ?? "registry")
+                diff = try differ.diff(gitBase: gitBase, headDirectory: head)
             } catch let error as GitBaseError {
                 throw AudregCLIError(error.description)
             }
         } else {
             diff = try differ.diff(baseDirectory: directories[0], headDirectory: directories[1])
         }
-        Terminal.write(format.render(diff, color: format == .text && Terminal.colorAllowed))
+        let markdown = MarkdownDiffRenderer.Options(pathPrefix: ReportOptions.pathPrefix(forRegistry: head), linkBase: linkBase)
+        Terminal.write(format.render(diff, color: format == .text && Terminal.colorAllowed, markdown: markdown))
         if failOn.fails(diff) { throw ExitCode(1) }
     }
 }

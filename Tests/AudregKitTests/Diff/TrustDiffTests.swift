@@ -249,3 +249,17 @@ struct TrustDiffTests {
         #expect(diff.hasWidening)
     }
 }
+
+@Suite("Trust diff: Markdown locations")
+struct TrustDiffLocationTests {
+    @Test("finding locations are repository-relative and link to the head commit when asked")
+    func links() throws {
+        let diff = try TrustDiffTests.diff(TrustDiffTests.wideningChange)
+        let plain = MarkdownDiffRenderer.render(diff, options: .init(pathPrefix: "registry/"))
+        #expect(plain.contains("<code>registry/services/production/storefront-gateway.yaml:29:13</code>"))
+        #expect(!plain.contains("](http"))
+        let linked = MarkdownDiffRenderer.render(diff, options: .init(pathPrefix: "registry/", linkBase: "https://github.com/o/r/blob/abc123/"))
+        #expect(linked.contains("[<code>registry/services/production/storefront-gateway.yaml:29:13</code>](https://github.com/o/r/blob/abc123/registry/services/production/storefront-gateway.yaml#L29)"))
+        #expect(MarkdownText.urlPath("a b/(x).yaml") == "a%20b/%28x%29.yaml")
+    }
+}
