@@ -143,6 +143,1339 @@ controls:
     url: https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/
 
 """#
+        files["templates/assets/print.css"] = #"""
+/* Print: no navigation or search, black on white, link targets written out. */
+.site-header nav, .site-search, .search-page, .skip-link, #search-results-section { display: none !important; }
+body, main { background: #fff !important; color: #000 !important; max-width: none; }
+a { color: #000; text-decoration: underline; }
+main a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 0.85em; }
+table { page-break-inside: auto; }
+tr, pre, dl.facts, .token-flow-figure { page-break-inside: avoid; }
+.badge { border: 1px solid #000; background: none !important; color: #000 !important; }
+.table-wrap { overflow: visible; }
+
+"""#
+        files["templates/assets/search.js"] = #"""
+// Client-side search over search-index.js (loaded before this file). Results are built with
+// textContent and relative links only, so nothing from the registry is ever parsed as HTML.
+(function () {
+  "use strict";
+  var index = window.AUDREG_SEARCH_INDEX || [];
+  var input = document.getElementById("search-query");
+  var section = document.getElementById("search-results-section");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  if (!input || !section || !list || !status) { return; }
+
+  function search(query) {
+    var needle = query.trim().toLowerCase();
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    if (needle === "") { section.hidden = true; return; }
+    var matches = index.filter(function (entry) {
+      return (entry.t + " " + entry.d).toLowerCase().indexOf(needle) !== -1;
+    });
+    matches.slice(0, 200).forEach(function (entry) {
+      var item = document.createElement("li");
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = entry.k;
+      var link = document.createElement("a");
+      link.setAttribute("href", entry.u);
+      link.textContent = entry.t;
+      var detail = document.createElement("span");
+      detail.className = "muted";
+      detail.textContent = " " + entry.d;
+      item.appendChild(kind);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(link);
+      item.appendChild(detail);
+      list.appendChild(item);
+    });
+    status.textContent = matches.length === 1 ? "1 match" : matches.length + " matches";
+    section.hidden = false;
+  }
+
+  var params = new URLSearchParams(window.location.search);
+  var initial = params.get("q") || "";
+  input.value = initial;
+  search(initial);
+  input.addEventListener("input", function () { search(input.value); });
+  var header = document.getElementById("site-search-input");
+  if (header) { header.value = initial; }
+})();
+
+"""#
+        files["templates/assets/style.css"] = #"""
+/* audreg site: no external fonts, scripts or images. Colours meet WCAG AA in light and dark. */
+:root {
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --surface: #f6f8fa;
+  --link: #0550ae; --accent: #0550ae;
+  --error-bg: #ffebe9; --error-fg: #82071e; --warning-bg: #fff8c5; --warning-fg: #6b4e00;
+  --note-bg: #ddf4ff; --note-fg: #0a3069; --ok-bg: #dafbe1; --ok-fg: #116329;
+  color-scheme: light dark;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --surface: #151b23;
+    --link: #6cb6ff; --accent: #6cb6ff;
+    --error-bg: #5d0f12; --error-fg: #ffdcd7; --warning-bg: #4d3800; --warning-fg: #fff1b3;
+    --note-bg: #0c2d6b; --note-fg: #cae8ff; --ok-bg: #04260f; --ok-fg: #aff5b4;
+  }
+  .token-flow-figure svg { background: #f6f8fa; border-radius: 6px; }
+}
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; line-height: 1.5; }
+body { margin: 0; background: var(--bg); color: var(--fg); }
+a { color: var(--link); }
+a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
+pre { background: var(--surface); border: 1px solid var(--border); padding: 0.75rem; overflow-x: auto; border-radius: 6px; }
+.skip-link { position: absolute; left: -999px; top: 0; background: var(--bg); padding: 0.5rem; z-index: 10; }
+.skip-link:focus { left: 0.5rem; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.site-header { border-bottom: 1px solid var(--border); padding: 0.75rem 1.5rem; background: var(--surface); display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; }
+.site-title { margin: 0; font-weight: 700; }
+.site-title a { color: var(--fg); text-decoration: none; }
+.site-header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
+.site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 2px; }
+.site-search { display: flex; gap: 0.5rem; align-items: center; margin-left: auto; }
+.site-search label { font-size: 0.9em; }
+input[type="search"] { padding: 0.3rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; background: var(--bg); color: var(--fg); }
+button { padding: 0.3rem 0.75rem; border: 1px solid var(--muted); border-radius: 4px; background: var(--surface); color: var(--fg); cursor: pointer; }
+main { padding: 1rem 1.5rem 3rem; max-width: 80rem; }
+main:focus { outline: none; }
+.site-footer { border-top: 1px solid var(--border); padding: 1rem 1.5rem; color: var(--muted); font-size: 0.9em; }
+.lead { font-size: 1.1em; color: var(--muted); max-width: 60rem; }
+.muted { color: var(--muted); font-size: 0.9em; }
+.empty { color: var(--muted); font-style: italic; }
+.breadcrumb { font-size: 0.9em; margin-top: 0.5rem; }
+.entity-name { font-size: 0.6em; color: var(--muted); font-weight: 400; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 50%; }
+th, td { border: 1px solid var(--border); padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
+thead th { background: var(--surface); }
+tbody th { font-weight: 600; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 0.75rem; }
+.card a { display: block; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--surface); text-decoration: none; color: var(--fg); }
+.card .count { display: block; font-size: 1.8em; font-weight: 700; color: var(--link); }
+.badge { display: inline-block; padding: 0 0.45rem; border-radius: 1rem; font-size: 0.85em; font-weight: 600; border: 1px solid currentColor; }
+.sev-error, .status-failing, .status-expired { background: var(--error-bg); color: var(--error-fg); }
+.sev-warning, .status-excepted, .status-expiring, .status-incomplete { background: var(--warning-bg); color: var(--warning-fg); }
+.sev-note, .sev-suppressed { background: var(--note-bg); color: var(--note-fg); }
+.status-met, .status-active { background: var(--ok-bg); color: var(--ok-fg); }
+.status-not-evidenced { color: var(--muted); }
+tr.flagged > th, tr.flagged > td { background: var(--warning-bg); color: var(--warning-fg); }
+tr.flagged a { color: inherit; }
+.matrix td { text-align: center; min-width: 2.5rem; }
+.matrix thead th { white-space: nowrap; font-size: 0.85em; }
+.hop { font-weight: 600; white-space: nowrap; }
+.hop-token-exchange { color: var(--link); }
+.hop-new-token { color: var(--ok-fg); }
+.hop-passthrough { color: var(--error-fg); text-decoration: underline dotted; }
+.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.token-flow-figure { margin: 1rem 0; overflow-x: auto; }
+.token-flow-figure svg { max-width: 100%; height: auto; }
+.token-flow-figure figcaption { color: var(--muted); font-size: 0.9em; }
+.control-text { border-left: 4px solid var(--border); margin: 1rem 0; padding: 0.25rem 1rem; color: var(--fg); }
+.search-all { columns: 2 24rem; }
+.search-all .kind, #search-results .kind { display: inline-block; min-width: 5rem; color: var(--muted); font-size: 0.85em; }
+
+"""#
+        files["templates/html/audiences.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Audiences</h1>
+<p class="lead">Every audience in the registry and the services that accept it. An audience accepted by more than one service, or flagged by an audience rule (collision, confusable, overlap), is highlighted.</p>
+<div class="table-wrap">
+<table class="audiences">
+<caption class="visually-hidden">Audiences</caption>
+<thead><tr><th scope="col">Audience</th><th scope="col">Accepted by</th><th scope="col">Flags</th></tr></thead>
+<tbody>
+{{#items}}
+<tr id="{{anchor}}"{{#flagged}} class="flagged"{{/flagged}}><th scope="row"><code class="audience">{{value}}</code></th><td>{{#services}}<a href="{{root}}{{href}}">{{text}}</a> {{/services}}{{#shared}}<span class="badge sev-error">shared</span>{{/shared}}</td><td>{{#flags}}<p><a href="{{root}}{{rule.href}}">{{rule.text}}</a>: {{message}}</p>{{/flags}}</td></tr>
+{{/items}}
+</tbody>
+</table>
+</div>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/control.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}controls/index.html">Controls</a> › <a href="{{root}}{{framework.href}}">{{framework.text}}</a> › <span>{{id}}</span></nav>
+<h1>{{id}}: {{title}}</h1>
+<blockquote class="control-text"><p>{{text}}</p></blockquote>
+<dl class="facts">
+<dt>Framework</dt><dd>{{frameworkTitle}}</dd>
+{{#url}}<dt>Source</dt><dd>{{> html/partials/external}}</dd>{{/url}}
+{{#aliases}}<dt>Also known as</dt><dd>{{aliases}}</dd>{{/aliases}}
+</dl>
+<h2>Rules that provide evidence</h2>
+{{^empty(rules)}}
+<ul>
+{{#rules}}
+<li><a href="{{root}}{{link.href}}">{{id}}</a>: {{summary}} ({{findingCount}} open findings)</li>
+{{/rules}}
+</ul>
+{{/empty(rules)}}
+{{^rules}}
+<p class="empty">No rule evidences this control yet; it needs evidence from elsewhere.</p>
+{{/rules}}
+{{#evidenced}}
+<h2>Status per service</h2>
+<p>{{met}} met · {{failing}} failing · {{excepted}} excepted</p>
+<div class="table-wrap">
+<table>
+<caption class="visually-hidden">Status per service</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Failing rules</th><th scope="col">Excepted rules</th></tr></thead>
+<tbody>
+{{#services}}
+<tr><th scope="row"><a href="{{root}}{{service.href}}">{{service.text}}</a></th><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/exceptedRules}}</td></tr>
+{{/services}}
+</tbody>
+</table>
+</div>
+{{/evidenced}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/controls.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Controls</h1>
+<p class="lead">The controls of each framework, the rules that provide evidence for them, and whether each service meets them. A control is met by a service when no rule that evidences it has an open finding on that service.</p>
+{{#frameworks}}
+<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading">
+<h2 id="{{anchor}}-heading">{{title}}</h2>
+<p>Version {{version}}{{#url}} · {{> html/partials/external}}{{/url}}</p>
+<div class="table-wrap">
+<table>
+<caption class="visually-hidden">{{title}} controls</caption>
+<thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Met</th><th scope="col">Failing</th><th scope="col">Excepted</th></tr></thead>
+<tbody>
+{{#controls}}
+<tr><th scope="row"><a href="{{root}}{{link.href}}">{{id}}</a></th><td>{{title}}</td><td>{{ruleCount}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+{{/controls}}
+</tbody>
+</table>
+</div>
+</section>
+{{/frameworks}}
+<section id="matrix" aria-labelledby="matrix-heading">
+<h2 id="matrix-heading">Coverage matrix: services × controls</h2>
+<p>✓ met · ✗ failing · E excepted · – no rule evidences the control.</p>
+<div class="table-wrap matrix-wrap">
+<table class="matrix">
+<caption class="visually-hidden">Services × controls</caption>
+<thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{root}}{{control.href}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
+<tbody>
+{{#rows}}
+<tr><th scope="row"><a href="{{root}}{{service.href}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
+{{/rows}}
+</tbody>
+</table>
+</div>
+</section>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/exceptions.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Exceptions</h1>
+<p class="lead">Every exception declared in the registry: who approved it, the ticket, when it expires and how many findings it suppresses today.</p>
+{{^empty(items)}}
+<div class="table-wrap">
+<table class="exceptions">
+<caption class="visually-hidden">Exceptions</caption>
+<thead><tr><th scope="col">Entity</th><th scope="col">Rule</th><th scope="col">Reason</th><th scope="col">Approved by</th><th scope="col">Ticket</th><th scope="col">Expires</th><th scope="col">Days left</th><th scope="col">Status</th><th scope="col">Suppressed</th></tr></thead>
+<tbody>
+{{/empty(items)}}
+{{#items}}
+<tr><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{root}}{{href}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
+{{/items}}
+{{^empty(items)}}
+</tbody>
+</table>
+</div>
+{{/empty(items)}}
+{{^items}}
+<p class="empty">No items.</p>
+{{/items}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/findings.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Findings</h1>
+<p class="lead">Every open finding, in file order. Findings suppressed by an approved exception are in the <a href="{{root}}exceptions.html">exceptions register</a>.</p>
+{{^empty(items)}}
+<div class="table-wrap">
+<table class="findings">
+<caption class="visually-hidden">Findings</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Entity</th><th scope="col">Message</th><th scope="col">Where</th></tr></thead>
+<tbody>
+{{/empty(items)}}
+{{#items}}
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{root}}{{rule.href}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+{{/items}}
+{{^empty(items)}}
+</tbody>
+</table>
+</div>
+{{/empty(items)}}
+{{^items}}
+<p class="empty">No open items.</p>
+{{/items}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/index.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Overview</h1>
+<p class="lead">Which service accepts which JWT audiences, who issues the tokens, and what the rules found. Dates are checked against {{today}}.</p>
+<section aria-labelledby="counts-heading">
+<h2 id="counts-heading">The registry at a glance</h2>
+<ul class="cards">
+{{#counts}}
+<li class="card"><a href="{{root}}{{link.href}}"><span class="count">{{value}}</span> <span class="label">{{label}}</span></a></li>
+{{/counts}}
+</ul>
+</section>
+<section aria-labelledby="findings-heading">
+<h2 id="findings-heading">Findings by severity</h2>
+<table class="severity-summary">
+<caption class="visually-hidden">Findings by severity</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Count</th></tr></thead>
+<tbody>
+{{#severities}}
+<tr><th scope="row"><span class="badge sev-{{severity}}">{{label}}</span></th><td>{{count}}</td></tr>
+{{/severities}}
+</tbody>
+</table>
+<p><a href="{{root}}findings.html">All findings</a> · <a href="{{root}}exceptions.html">All exceptions</a></p>
+</section>
+<section aria-labelledby="expiring-heading">
+<h2 id="expiring-heading">Exceptions expiring in the next {{expiringWindow}} days</h2>
+{{^empty(expiringSoon)}}
+<ul class="expiring">
+{{/empty(expiringSoon)}}
+{{#expiringSoon}}
+<li>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}{{#ticket}}, ticket {{ticket}}{{/ticket}}</li>
+{{/expiringSoon}}
+{{^empty(expiringSoon)}}
+</ul>
+{{/empty(expiringSoon)}}
+{{^expiringSoon}}
+<p class="empty">None.</p>
+{{/expiringSoon}}
+</section>
+<section aria-labelledby="coverage-heading">
+<h2 id="coverage-heading">Control coverage</h2>
+<div class="table-wrap">
+<table>
+<caption class="visually-hidden">Control coverage per framework</caption>
+<thead><tr><th scope="col">Framework</th><th scope="col">Controls</th><th scope="col">Evidenced by rules</th><th scope="col">Met by every service</th><th scope="col">Failing somewhere</th><th scope="col">Excepted somewhere</th></tr></thead>
+<tbody>
+{{#coverage}}
+<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a></th><td>{{controls}}</td><td>{{evidenced}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+{{/coverage}}
+</tbody>
+</table>
+</div>
+<p><a href="{{root}}controls/index.html#matrix">Services × controls matrix</a></p>
+</section>
+<section aria-labelledby="services-heading">
+<h2 id="services-heading">Services</h2>
+{{> html/partials/services-table}}
+</section>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/issuers.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Issuers</h1>
+<p class="lead">The token issuers services trust, their keys and the services that accept their tokens.</p>
+{{#items}}
+<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading" class="entity">
+<h2 id="{{anchor}}-heading">{{title}} <code class="entity-name">{{name}}</code></h2>
+{{#description}}<p>{{description}}</p>{{/description}}
+<dl class="facts">
+<dt>Owner</dt><dd>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
+<dt>Environment</dt><dd>{{environment}}</dd>
+<dt><code>iss</code></dt><dd>{{#issuerURL}}<code>{{text}}</code>{{/issuerURL}}{{^issuerURL}}not set{{/issuerURL}}</dd>
+<dt>Discovery</dt><dd>{{#discovery}}{{> html/partials/external}}{{/discovery}}{{^discovery}}not set{{/discovery}}</dd>
+<dt>JWKS</dt><dd>{{#jwks}}{{> html/partials/external}}{{/jwks}}{{^jwks}}not set{{/jwks}}</dd>
+<dt>Algorithms</dt><dd>{{algorithms}}</dd>
+<dt>Accepted by</dt><dd>{{#acceptedBy}}<a href="{{root}}{{href}}">{{text}}</a> {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}</dd>
+</dl>
+<h3>Findings</h3>
+{{> html/partials/findings-table}}
+</section>
+{{/items}}
+{{^items}}
+<p class="empty">No issuers.</p>
+{{/items}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/partials/exceptions-table.mustache"] = #"""
+{{^empty(exceptions)}}
+<div class="table-wrap">
+<table class="exceptions">
+<caption class="visually-hidden">Exceptions</caption>
+<thead><tr><th scope="col">Entity</th><th scope="col">Rule</th><th scope="col">Reason</th><th scope="col">Approved by</th><th scope="col">Ticket</th><th scope="col">Expires</th><th scope="col">Days left</th><th scope="col">Status</th><th scope="col">Suppressed</th></tr></thead>
+<tbody>
+{{/empty(exceptions)}}
+{{#exceptions}}
+<tr><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{root}}{{href}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
+{{/exceptions}}
+{{^empty(exceptions)}}
+</tbody>
+</table>
+</div>
+{{/empty(exceptions)}}
+{{^exceptions}}
+<p class="empty">No exceptions.</p>
+{{/exceptions}}
+
+"""#
+        files["templates/html/partials/external.mustache"] = #"""
+{{#externalURL}}<a href="{{externalURL}}" rel="noopener noreferrer">{{text}}</a>{{/externalURL}}{{^externalURL}}{{text}}{{/externalURL}}
+
+"""#
+        files["templates/html/partials/findings-table.mustache"] = #"""
+{{^empty(findings)}}
+<div class="table-wrap">
+<table class="findings">
+<caption class="visually-hidden">Findings</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Entity</th><th scope="col">Message</th><th scope="col">Where</th></tr></thead>
+<tbody>
+{{/empty(findings)}}
+{{#findings}}
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{root}}{{rule.href}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+{{/findings}}
+{{^empty(findings)}}
+</tbody>
+</table>
+</div>
+{{/empty(findings)}}
+{{^findings}}
+<p class="empty">No open findings.</p>
+{{/findings}}
+
+"""#
+        files["templates/html/partials/foot.mustache"] = #"""
+</main>
+<footer class="site-footer">
+<p>Generated by <code>audreg build</code> from the registry. Page template: <code>{{chrome.template}}</code>.</p>
+</footer>
+</body>
+</html>
+
+"""#
+        files["templates/html/partials/head.mustache"] = ##"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="no-referrer">
+<title>{{chrome.pageTitle}} · {{chrome.siteTitle}}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{{root}}assets/style.css">
+<link rel="stylesheet" href="{{root}}assets/print.css" media="print">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+<p class="site-title"><a href="{{root}}index.html">{{chrome.siteTitle}}</a></p>
+<nav aria-label="Site">
+<ul>
+{{#chrome.nav}}
+<li><a href="{{root}}{{href}}"{{#current}} aria-current="page"{{/current}}>{{text}}</a></li>
+{{/chrome.nav}}
+</ul>
+</nav>
+<form class="site-search" role="search" action="{{root}}search.html" method="get">
+<label for="site-search-input">Search the registry</label>
+<input id="site-search-input" name="q" type="search" placeholder="service, audience, rule…">
+<button type="submit">Search</button>
+</form>
+</header>
+<main id="main" tabindex="-1">
+
+"""##
+        files["templates/html/partials/hops-downstream.mustache"] = #"""
+{{^empty(downstream)}}
+<div class="table-wrap">
+<table class="hops">
+<caption class="visually-hidden">Downstream calls</caption>
+<thead><tr><th scope="col">Calls</th><th scope="col">Token</th><th scope="col">What happens</th><th scope="col">Why</th></tr></thead>
+<tbody>
+{{/empty(downstream)}}
+{{#downstream}}
+<tr><th scope="row">{{#to}}<a href="{{root}}{{href}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</th><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{explanation}}</td><td>{{reason}}</td></tr>
+{{/downstream}}
+{{^empty(downstream)}}
+</tbody>
+</table>
+</div>
+{{/empty(downstream)}}
+{{^downstream}}
+<p class="empty">Calls no other service in the registry.</p>
+{{/downstream}}
+
+"""#
+        files["templates/html/partials/hops-upstream.mustache"] = #"""
+{{^empty(upstream)}}
+<ul>
+{{/empty(upstream)}}
+{{#upstream}}
+<li>{{#from}}<a href="{{root}}{{href}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}: <span class="hop hop-{{mode}}">{{modeLabel}}</span>{{#reason}}. {{reason}}{{/reason}}</li>
+{{/upstream}}
+{{^empty(upstream)}}
+</ul>
+{{/empty(upstream)}}
+{{^upstream}}
+<p class="empty">No service in the registry calls it.</p>
+{{/upstream}}
+
+"""#
+        files["templates/html/partials/link.mustache"] = #"""
+<a href="{{root}}{{href}}">{{text}}</a>
+
+"""#
+        files["templates/html/partials/services-table.mustache"] = #"""
+<div class="table-wrap">
+<table class="services">
+<caption class="visually-hidden">Services</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Owner</th><th scope="col">Environment</th><th scope="col">Audiences</th><th scope="col">Open findings</th></tr></thead>
+<tbody>
+{{#services}}
+<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a><br><span class="muted">{{title}}</span></th><td>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</td><td>{{environment}}</td><td>{{#audiences}}<code class="audience">{{.}}</code> {{/audiences}}</td><td>{{#hasFindings}}<span class="badge sev-warning">{{findingCount}}</span>{{/hasFindings}}{{^hasFindings}}0{{/hasFindings}}</td></tr>
+{{/services}}
+</tbody>
+</table>
+</div>
+
+"""#
+        files["templates/html/rule.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}rules/index.html">Rules</a> › <span>{{id}}</span></nav>
+<h1>{{name}} <code class="entity-name">{{id}}</code></h1>
+<p class="lead">{{summary}}</p>
+<dl class="facts">
+<dt>Default severity</dt><dd><span class="badge sev-{{severity}}">{{severity}}</span></dd>
+<dt>Stage</dt><dd>{{stage}}</dd>
+<dt>Controls</dt><dd>{{#controls}}<a href="{{root}}{{href}}">{{text}}</a> {{/controls}}{{^controls}}none{{/controls}}</dd>
+</dl>
+<h2>Why it matters</h2>
+<p>{{rationale}}</p>
+<h2>How to fix</h2>
+<p>{{remediation}}</p>
+{{^empty(references)}}
+<h2>References</h2>
+<ul>
+{{#references}}
+<li>{{> html/partials/external}}</li>
+{{/references}}
+</ul>
+{{/empty(references)}}
+<h2>Examples that raise it</h2>
+<p>The arrow ↓ marks where each finding starts.</p>
+{{#triggering}}
+<pre class="example"><code>{{yaml}}</code></pre>
+{{/triggering}}
+<h2>Examples that do not</h2>
+{{#nonTriggering}}
+<pre class="example"><code>{{yaml}}</code></pre>
+{{/nonTriggering}}
+<h2>Current findings</h2>
+{{> html/partials/findings-table}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/rules.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Rules</h1>
+<p class="lead">Every rule audreg checks, with its default severity and the findings it raises on this registry.</p>
+<div class="table-wrap">
+<table class="rules">
+<caption class="visually-hidden">Rules</caption>
+<thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Summary</th><th scope="col">Open findings</th></tr></thead>
+<tbody>
+{{#items}}
+<tr><th scope="row"><a href="{{root}}{{link.href}}">{{id}}</a><br><span class="muted">{{name}}</span></th><td><span class="badge sev-{{severity}}">{{severity}}</span></td><td>{{summary}}</td><td>{{findingCount}}</td></tr>
+{{/items}}
+</tbody>
+</table>
+</div>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/search.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Search</h1>
+<form class="search-page" role="search" action="search.html" method="get">
+<label for="search-query">Find a service, audience, issuer, team, rule or control</label>
+<input id="search-query" name="q" type="search" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+<section aria-labelledby="results-heading" id="search-results-section" hidden>
+<h2 id="results-heading">Results</h2>
+<p id="search-status" role="status" aria-live="polite"></p>
+<ul id="search-results"></ul>
+</section>
+<section aria-labelledby="everything-heading">
+<h2 id="everything-heading">Everything in the registry</h2>
+<p>Without JavaScript, use your browser's find in page on this list.</p>
+<ul class="search-all" id="search-all">
+{{#items}}
+<li><span class="kind">{{kind}}</span> <a href="{{root}}{{link.href}}">{{title}}</a> <span class="muted">{{detail}}</span></li>
+{{/items}}
+</ul>
+</section>
+{{/page}}
+<script src="{{root}}search-index.js"></script>
+<script src="{{root}}assets/search.js"></script>
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/service.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}services/index.html">Services</a> › <span>{{name}}</span></nav>
+<h1>{{title}} <code class="entity-name">{{name}}</code></h1>
+{{#description}}<p class="lead">{{description}}</p>{{/description}}
+<dl class="facts">
+<dt>Owner</dt><dd>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
+<dt>Environment</dt><dd>{{environment}}</dd>
+<dt>Defined in</dt><dd><code>{{source}}</code></dd>
+{{#labels}}
+<dt>Label <code>{{key}}</code></dt><dd>{{value}}</dd>
+{{/labels}}
+</dl>
+
+<section aria-labelledby="q-authentic">
+<h2 id="q-authentic">1. Is the token authentic?</h2>
+<p>Tokens are accepted only from these issuers, signed with these algorithms, of these types and lifetimes.</p>
+{{^empty(accepts)}}
+<div class="table-wrap">
+<table>
+<caption class="visually-hidden">Accepted issuers</caption>
+<thead><tr><th scope="col">Issuer</th><th scope="col"><code>iss</code></th><th scope="col">Algorithms</th><th scope="col">Token types</th><th scope="col">Max lifetime</th><th scope="col">Required claims</th><th scope="col">JWKS</th></tr></thead>
+<tbody>
+{{/empty(accepts)}}
+{{#accepts}}
+<tr><th scope="row">{{#issuer}}<a href="{{root}}{{href}}">{{text}}</a>{{/issuer}}{{^issuer}}{{issuerName}} <span class="badge sev-error">unknown</span>{{/issuer}}</th><td>{{#issuerURL}}<code>{{text}}</code>{{/issuerURL}}</td><td>{{algorithms}}</td><td>{{tokenTypes}}</td><td>{{maxLifetime}}</td><td>{{requiredClaims}}</td><td>{{#jwks}}{{> html/partials/external}}{{/jwks}}</td></tr>
+{{/accepts}}
+{{^empty(accepts)}}
+</tbody>
+</table>
+</div>
+{{/empty(accepts)}}
+{{^accepts}}
+<p class="empty">No issuer is accepted: every token is rejected.</p>
+{{/accepts}}
+</section>
+
+<section aria-labelledby="q-audience">
+<h2 id="q-audience">2. Was it issued for this service?</h2>
+<p>The <code>aud</code> claim must hold one of these audiences.</p>
+<ul class="audiences">
+{{#audiences}}
+<li><a href="{{root}}{{link.href}}"><code class="audience">{{value}}</code></a>{{#flagged}} <span class="badge sev-warning">see findings</span>{{/flagged}}</li>
+{{/audiences}}
+</ul>
+{{^audiences}}
+<p class="empty">No audience: the service cannot tell tokens meant for it from tokens meant for others.</p>
+{{/audiences}}
+</section>
+
+<section aria-labelledby="q-authorization">
+<h2 id="q-authorization">3. What may the caller do?</h2>
+<dl class="facts">
+<dt>Scopes</dt><dd>{{#scopes}}<code>{{.}}</code> {{/scopes}}{{^scopes}}none{{/scopes}}</dd>
+<dt>Roles</dt><dd>{{#roles}}<code>{{.}}</code> {{/roles}}{{^roles}}none{{/roles}}</dd>
+</dl>
+</section>
+
+<section aria-labelledby="hops-heading">
+<h2 id="hops-heading">Downstream calls and how tokens cross them</h2>
+{{> html/partials/hops-downstream}}
+<h3>Called by</h3>
+{{> html/partials/hops-upstream}}
+</section>
+
+<section aria-labelledby="deployments-heading">
+<h2 id="deployments-heading">Deployments</h2>
+{{^empty(deployments)}}
+<ul>
+{{#deployments}}
+<li><code>{{kind}}</code> from <code>{{source}}</code>{{#provider}} (provider <code>{{provider}}</code>){{/provider}}</li>
+{{/deployments}}
+</ul>
+{{/empty(deployments)}}
+{{^deployments}}
+<p class="empty">No deployment configuration is linked.</p>
+{{/deployments}}
+</section>
+
+<section aria-labelledby="findings-heading">
+<h2 id="findings-heading">Findings</h2>
+{{> html/partials/findings-table}}
+</section>
+
+<section aria-labelledby="exceptions-heading">
+<h2 id="exceptions-heading">Exceptions</h2>
+{{> html/partials/exceptions-table}}
+</section>
+
+<section aria-labelledby="controls-heading">
+<h2 id="controls-heading">Controls this service evidences</h2>
+{{^empty(controls)}}
+<div class="table-wrap">
+<table>
+<caption class="visually-hidden">Control status</caption>
+<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Evidenced by</th></tr></thead>
+<tbody>
+{{/empty(controls)}}
+{{#controls}}
+<tr><th scope="row"><a href="{{root}}{{control.href}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#rules}}<a href="{{root}}{{href}}">{{text}}</a> {{/rules}}</td></tr>
+{{/controls}}
+{{^empty(controls)}}
+</tbody>
+</table>
+</div>
+{{/empty(controls)}}
+</section>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/services.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Services</h1>
+<p class="lead">Every service in the registry, with its owner and the audiences it accepts.</p>
+<div class="table-wrap">
+<table class="services">
+<caption class="visually-hidden">Services</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Owner</th><th scope="col">Environment</th><th scope="col">Audiences</th><th scope="col">Open findings</th></tr></thead>
+<tbody>
+{{#items}}
+<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a><br><span class="muted">{{title}}</span></th><td>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</td><td>{{environment}}</td><td>{{#audiences}}<code class="audience">{{.}}</code> {{/audiences}}</td><td>{{#hasFindings}}<span class="badge sev-warning">{{findingCount}}</span>{{/hasFindings}}{{^hasFindings}}0{{/hasFindings}}</td></tr>
+{{/items}}
+</tbody>
+</table>
+</div>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/teams.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Teams</h1>
+<p class="lead">Who owns which service and issuer, and the open findings on what they own.</p>
+{{#items}}
+<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading" class="entity">
+<h2 id="{{anchor}}-heading">{{title}} <code class="entity-name">{{name}}</code></h2>
+{{#description}}<p>{{description}}</p>{{/description}}
+<dl class="facts">
+<dt>Contact</dt><dd>{{#contact}}{{> html/partials/external}}{{/contact}}{{^contact}}not set{{/contact}}</dd>
+<dt>Services</dt><dd>{{#services}}<a href="{{root}}{{href}}">{{text}}</a> {{/services}}{{^services}}none{{/services}}</dd>
+<dt>Issuers</dt><dd>{{#issuers}}<a href="{{root}}{{href}}">{{text}}</a> {{/issuers}}{{^issuers}}none{{/issuers}}</dd>
+<dt>Open findings</dt><dd>{{findingCount}}</dd>
+</dl>
+<h3>Open findings</h3>
+{{> html/partials/findings-table}}
+</section>
+{{/items}}
+{{^items}}
+<p class="empty">No teams.</p>
+{{/items}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/token-flow.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Token flow</h1>
+<p class="lead">Services grouped by environment, with an arrow for every downstream call. Click a service to open its page.</p>
+<ul class="legend" aria-label="Legend">
+<li><span class="hop hop-token-exchange">Token exchange</span>: solid blue arrow</li>
+<li><span class="hop hop-new-token">New token</span>: dashed green arrow</li>
+<li><span class="hop hop-passthrough">Passthrough</span>: thick dotted red arrow</li>
+</ul>
+<figure class="token-flow-figure">
+{{{svg}}}
+<figcaption>Drawn with the {{engine}}.</figcaption>
+</figure>
+<h2 id="hops-heading">Every hop</h2>
+{{^empty(hops)}}
+<div class="table-wrap">
+<table class="hops">
+<caption class="visually-hidden">Every hop</caption>
+<thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Token</th><th scope="col">Why</th></tr></thead>
+<tbody>
+{{/empty(hops)}}
+{{#hops}}
+<tr><th scope="row">{{#from}}<a href="{{root}}{{href}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}</th><td>{{#to}}<a href="{{root}}{{href}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</td><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{reason}}</td></tr>
+{{/hops}}
+{{^empty(hops)}}
+</tbody>
+</table>
+</div>
+{{/empty(hops)}}
+{{^hops}}
+<p class="empty">No service declares a downstream call.</p>
+{{/hops}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/markdown/audiences.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Audiences
+
+Every audience and the services that accept it. Flagged audiences are marked ⚠.
+
+| Audience | Accepted by | Flags |
+| --- | --- | --- |
+{{#items}}
+| {{#flagged}}⚠ {{/flagged}}<a id="{{{anchor}}}"></a>{{value}} | {{#services}}[{{text}}]({{{root}}}{{{md}}}) {{/services}}{{#shared}}**shared**{{/shared}} | {{#flags}}[{{rule.text}}]({{{root}}}{{{rule.md}}}): {{message}} {{/flags}} |
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/control.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# {{id}}: {{title}}
+
+> {{text}}
+
+- **Framework:** [{{frameworkTitle}}]({{{root}}}{{{framework.md}}})
+{{#url}}
+- **Source:** {{> markdown/partials/external}}
+{{/url}}
+{{#aliases}}
+- **Also known as:** {{aliases}}
+{{/aliases}}
+
+## Rules that provide evidence
+
+{{#rules}}
+- [{{id}}]({{{root}}}{{{link.md}}}): {{summary}} ({{findingCount}} open findings)
+{{/rules}}
+{{^rules}}
+No rule evidences this control yet; it needs evidence from elsewhere.
+{{/rules}}
+{{#evidenced}}
+
+## Status per service
+
+{{met}} met · {{failing}} failing · {{excepted}} excepted
+
+| Service | Status | Failing rules | Excepted rules |
+| --- | --- | --- | --- |
+{{#services}}
+| [{{service.text}}]({{{root}}}{{{service.md}}}) | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{root}}}{{{md}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{root}}}{{{md}}}) {{/exceptedRules}} |
+{{/services}}
+{{/evidenced}}
+{{/page}}
+
+"""#
+        files["templates/markdown/controls.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Controls
+
+A control is met by a service when no rule that evidences it has an open finding on that service.
+
+{{#frameworks}}
+<a id="{{{anchor}}}"></a>
+## {{title}}
+
+Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
+
+| Control | Title | Rules | Met | Failing | Excepted |
+| --- | --- | --- | --- | --- | --- |
+{{#controls}}
+| [{{id}}]({{{root}}}{{{link.md}}}) | {{title}} | {{ruleCount}} | {{met}} | {{failing}} | {{excepted}} |
+{{/controls}}
+
+{{/frameworks}}
+<a id="matrix"></a>
+## Coverage matrix: services × controls
+
+✓ met · ✗ failing · E excepted · – no rule evidences the control.
+
+| Service |{{#columns}} [{{control.text}}]({{{root}}}{{{control.md}}}) |{{/columns}}
+| --- |{{#columns}} --- |{{/columns}}
+{{#rows}}
+| [{{service.text}}]({{{root}}}{{{service.md}}}) |{{#cells}} {{symbol}} |{{/cells}}
+{{/rows}}
+{{/page}}
+
+"""#
+        files["templates/markdown/exceptions.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Exceptions
+
+{{^empty(items)}}
+| Entity | Rule | Reason | Approved by | Ticket | Expires | Days left | Status | Suppressed |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+{{/empty(items)}}
+{{#items}}
+| {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{root}}}{{{md}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
+{{/items}}
+{{^items}}
+No exceptions.
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/findings.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Findings
+
+Every open finding, in file order. Findings suppressed by an approved exception are in the [exceptions register]({{{root}}}exceptions.md).
+
+{{^empty(items)}}
+| Severity | Rule | Entity | Message | Where |
+| --- | --- | --- | --- | --- |
+{{/empty(items)}}
+{{#items}}
+| {{severityLabel}} | [{{rule.text}}]({{{root}}}{{{rule.md}}}) | {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+{{/items}}
+{{^items}}
+No open findings.
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/index.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Overview
+
+Which service accepts which JWT audiences, who issues the tokens, and what the rules found. Dates are checked against {{today}}.
+
+## The registry at a glance
+
+| What | Count |
+| --- | --- |
+{{#counts}}
+| [{{label}}]({{{root}}}{{{link.md}}}) | {{value}} |
+{{/counts}}
+
+## Findings by severity
+
+| Severity | Count |
+| --- | --- |
+{{#severities}}
+| {{label}} | {{count}} |
+{{/severities}}
+
+## Exceptions expiring in the next {{expiringWindow}} days
+
+{{#expiringSoon}}
+- {{entityText}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}
+{{/expiringSoon}}
+{{^expiringSoon}}
+None.
+{{/expiringSoon}}
+
+## Control coverage
+
+| Framework | Controls | Evidenced by rules | Met by every service | Failing somewhere | Excepted somewhere |
+| --- | --- | --- | --- | --- | --- |
+{{#coverage}}
+| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{excepted}} |
+{{/coverage}}
+
+## Services
+
+| Service | Owner | Environment | Audiences | Open findings |
+| --- | --- | --- | --- | --- |
+{{#services}}
+| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{ownerText}} | {{environment}} | {{audiencesText}} | {{findingCount}} |
+{{/services}}
+{{/page}}
+
+"""#
+        files["templates/markdown/issuers.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Issuers
+
+{{#items}}
+<a id="{{{anchor}}}"></a>
+## {{title}} ({{name}})
+
+{{#description}}
+{{description}}
+
+{{/description}}
+- **Owner:** {{ownerText}}
+- **Environment:** {{environment}}
+- **iss:** {{#issuerURL}}{{text}}{{/issuerURL}}{{^issuerURL}}not set{{/issuerURL}}
+- **Discovery:** {{#discovery}}{{> markdown/partials/external}}{{/discovery}}{{^discovery}}not set{{/discovery}}
+- **JWKS:** {{#jwks}}{{> markdown/partials/external}}{{/jwks}}{{^jwks}}not set{{/jwks}}
+- **Algorithms:** {{algorithms}}
+- **Accepted by:** {{#acceptedBy}}[{{text}}]({{{root}}}{{{md}}}) {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}
+
+### Findings
+
+{{> markdown/partials/findings-table}}
+
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/mkdocs.yml.mustache"] = #"""
+{{=<% %>=}}
+# Written by audreg build. Publish with: mkdocs build -f mkdocs.yml (or Backstage TechDocs).
+site_name: "<%siteTitle%>"
+docs_dir: docs
+use_directory_urls: false
+markdown_extensions:
+  - tables
+  - toc:
+      permalink: true
+nav:
+<%#nav%>
+  - "<%title%>": <%md%>
+<%/nav%>
+
+"""#
+        files["templates/markdown/partials/exceptions-table.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{^empty(exceptions)}}
+| Entity | Rule | Reason | Approved by | Ticket | Expires | Days left | Status | Suppressed |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+{{/empty(exceptions)}}
+{{#exceptions}}
+| {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{root}}}{{{md}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
+{{/exceptions}}
+{{^exceptions}}
+No exceptions.
+{{/exceptions}}
+
+"""#
+        files["templates/markdown/partials/external.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{#externalURL}}[{{text}}](<{{{externalURL}}}>){{/externalURL}}{{^externalURL}}{{text}}{{/externalURL}}
+
+"""#
+        files["templates/markdown/partials/findings-table.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{^empty(findings)}}
+| Severity | Rule | Entity | Message | Where |
+| --- | --- | --- | --- | --- |
+{{/empty(findings)}}
+{{#findings}}
+| {{severityLabel}} | [{{rule.text}}]({{{root}}}{{{rule.md}}}) | {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+{{/findings}}
+{{^findings}}
+No open findings.
+{{/findings}}
+
+"""#
+        files["templates/markdown/partials/nav.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{#chrome.nav}}{{^current}}[{{text}}]({{{root}}}{{{md}}}){{/current}}{{#current}}**{{text}}**{{/current}} · {{/chrome.nav}}
+
+"""#
+        files["templates/markdown/rule.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# {{name}} ({{id}})
+
+{{summary}}
+
+- **Default severity:** {{severity}}
+- **Stage:** {{stage}}
+- **Controls:** {{#controls}}[{{text}}]({{{root}}}{{{md}}}) {{/controls}}{{^controls}}none{{/controls}}
+
+## Why it matters
+
+{{rationale}}
+
+## How to fix
+
+{{remediation}}
+
+{{^empty(references)}}
+## References
+
+{{/empty(references)}}
+{{#references}}
+- {{> markdown/partials/external}}
+{{/references}}
+
+## Examples that raise it
+
+The arrow ↓ marks where each finding starts.
+
+{{#triggering}}
+{{{fence}}}yaml
+{{{yaml}}}
+{{{fence}}}
+
+{{/triggering}}
+## Examples that do not
+
+{{#nonTriggering}}
+{{{fence}}}yaml
+{{{yaml}}}
+{{{fence}}}
+
+{{/nonTriggering}}
+## Current findings
+
+{{> markdown/partials/findings-table}}
+{{/page}}
+
+"""#
+        files["templates/markdown/rules.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Rules
+
+| Rule | Name | Severity | Summary | Open findings |
+| --- | --- | --- | --- | --- |
+{{#items}}
+| [{{id}}]({{{root}}}{{{link.md}}}) | {{name}} | {{severity}} | {{summary}} | {{findingCount}} |
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/search.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Everything in the registry
+
+| Kind | Name | Details |
+| --- | --- | --- |
+{{#items}}
+| {{kind}} | [{{title}}]({{{root}}}{{{link.md}}}) | {{detail}} |
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/service.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# {{title}} ({{name}})
+
+{{#description}}
+{{description}}
+
+{{/description}}
+- **Owner:** {{#owner}}[{{text}}]({{{root}}}{{{md}}}){{/owner}}{{^owner}}{{ownerText}}{{/owner}}
+- **Environment:** {{environment}}
+- **Defined in:** {{source}}
+{{#labels}}
+- **Label {{key}}:** {{value}}
+{{/labels}}
+
+## 1. Is the token authentic?
+
+{{^empty(accepts)}}
+| Issuer | iss | Algorithms | Token types | Max lifetime | Required claims | JWKS |
+| --- | --- | --- | --- | --- | --- | --- |
+{{/empty(accepts)}}
+{{#accepts}}
+| {{#issuer}}[{{text}}]({{{root}}}{{{md}}}){{/issuer}}{{^issuer}}{{issuerName}} (unknown){{/issuer}} | {{#issuerURL}}{{text}}{{/issuerURL}} | {{algorithms}} | {{tokenTypes}} | {{maxLifetime}} | {{requiredClaims}} | {{#jwks}}{{> markdown/partials/external}}{{/jwks}} |
+{{/accepts}}
+{{^accepts}}
+No issuer is accepted: every token is rejected.
+{{/accepts}}
+
+## 2. Was it issued for this service?
+
+{{#audiences}}
+- {{value}}{{#flagged}} (see findings){{/flagged}}
+{{/audiences}}
+{{^audiences}}
+No audience.
+{{/audiences}}
+
+## 3. What may the caller do?
+
+- **Scopes:** {{scopesText}}
+- **Roles:** {{rolesText}}
+
+## Downstream calls and how tokens cross them
+
+{{^empty(downstream)}}
+| Calls | Token | What happens | Why |
+| --- | --- | --- | --- |
+{{/empty(downstream)}}
+{{#downstream}}
+| {{#to}}[{{text}}]({{{root}}}{{{md}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{explanation}} | {{reason}} |
+{{/downstream}}
+{{^downstream}}
+Calls no other service in the registry.
+{{/downstream}}
+
+### Called by
+
+{{#upstream}}
+- {{#from}}[{{text}}]({{{root}}}{{{md}}}){{/from}}{{^from}}{{fromText}}{{/from}}: {{modeLabel}}
+{{/upstream}}
+{{^upstream}}
+No service in the registry calls it.
+{{/upstream}}
+
+## Deployments
+
+{{#deployments}}
+- {{kind}} from {{source}}{{#provider}} (provider {{provider}}){{/provider}}
+{{/deployments}}
+{{^deployments}}
+No deployment configuration is linked.
+{{/deployments}}
+
+## Findings
+
+{{> markdown/partials/findings-table}}
+
+## Exceptions
+
+{{> markdown/partials/exceptions-table}}
+
+## Controls this service evidences
+
+{{^empty(controls)}}
+| Control | Framework | Status | Evidenced by |
+| --- | --- | --- | --- |
+{{/empty(controls)}}
+{{#controls}}
+| [{{controlID}}]({{{root}}}{{{control.md}}}) {{title}} | {{framework}} | {{statusLabel}} | {{#rules}}[{{text}}]({{{root}}}{{{md}}}) {{/rules}} |
+{{/controls}}
+{{/page}}
+
+"""#
+        files["templates/markdown/services.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Services
+
+| Service | Title | Owner | Environment | Audiences | Open findings |
+| --- | --- | --- | --- | --- | --- |
+{{#items}}
+| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{title}} | {{ownerText}} | {{environment}} | {{audiencesText}} | {{findingCount}} |
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/teams.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Teams
+
+{{#items}}
+<a id="{{{anchor}}}"></a>
+## {{title}} ({{name}})
+
+{{#description}}
+{{description}}
+
+{{/description}}
+- **Contact:** {{#contact}}{{> markdown/partials/external}}{{/contact}}{{^contact}}not set{{/contact}}
+- **Services:** {{#services}}[{{text}}]({{{root}}}{{{md}}}) {{/services}}{{^services}}none{{/services}}
+- **Issuers:** {{#issuers}}[{{text}}]({{{root}}}{{{md}}}) {{/issuers}}{{^issuers}}none{{/issuers}}
+- **Open findings:** {{findingCount}}
+
+{{> markdown/partials/findings-table}}
+
+{{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/token-flow.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Token flow
+
+Solid arrows are token exchange, dashed arrows a new token, thick arrows passthrough.
+
+```mermaid
+{{{mermaid}}}
+```
+
+## Every hop
+
+{{^empty(hops)}}
+| From | To | Token | Why |
+| --- | --- | --- | --- |
+{{/empty(hops)}}
+{{#hops}}
+| {{#from}}[{{text}}]({{{root}}}{{{md}}}){{/from}}{{^from}}{{fromText}}{{/from}} | {{#to}}[{{text}}]({{{root}}}{{{md}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{reason}} |
+{{/hops}}
+{{^hops}}
+No service declares a downstream call.
+{{/hops}}
+{{/page}}
+
+"""#
         return files
     }()
 }

@@ -1,0 +1,246 @@
+import Foundation
+import Mustache
+
+/// What a page template is rendered with: the page's view model under `page`, and what every page
+/// needs at the top of the context stack (`root`, `chrome`), so rows nested anywhere can write
+/// `{{root}}{{href}}`.
+struct PageContext {
+    let root: String
+    let chrome: PageChrome
+    let page: Any
+}
+
+public struct SiteBuildOptions: Sendable {
+    public var outputDirectory: String
+    /// Where overrides are looked up; nil uses only the built-in templates.
+    public var templatesDirectory: String?
+    public var today: Day
+    public var engine: TokenFlowGraph.Engine
+
+    public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto) {
+        self.outputDirectory = outputDirectory
+        self.templatesDirectory = templatesDirectory
+        self.today = today
+        self.engine = engine
+    }
+}
+
+public struct SiteBuildResult: Sendable {
+    public var htmlPages: Int
+    public var markdownPages: Int
+    public var files: Int
+    public var tokenFlowEngine: String
+}
+
+/// Builds the HTML and Markdown trees into a temporary sibling of the output directory and swaps it in
+/// only when everything was written, so a failed build leaves the previous site untouched and pages of
+/// deleted entities disappear.
+public enum SiteBuilder {
+    /// A file in every built site, so the builder never replaces a directory it did not make.
+    public static let markerFile = ".audreg-site"
+    /// The Markdown tree: `markdown/mkdocs.yml` and `markdown/docs/…`.
+    public static let markdownDocs = "markdown/docs/"
+
+    public static func build(report: ValidationReport, options: SiteBuildOptions, catalog: RuleCatalog = .builtIn,
+                             controls: ControlCatalog = .builtIn) throws -> SiteBuildResult {
+        let output = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL
+        try checkOutput(output)
+        let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
+        let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)
+        let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture)
+
+        let fileManager = FileManager.default
+        let parent = output.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent("\(output.lastPathComponent).tmp-\(getpid())")
+        try? fileManager.removeItem(at: temporary)
+        do {
+            try fileManager.createDirectory(at: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
+        }
+        do {
+            let counts = try render(model: model, templates: templates, into: temporary)
+            try swap(temporary, into: output)
+            return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
+        } catch {
+            try? fileManager.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Refuses to replace anything that is not a site this builder wrote (or an empty directory).
+    static func checkOutput(_ output: URL) throws {
+        let path = output.path
+        guard path != "/", output.lastPathComponent != "..", !output.lastPathComponent.isEmpty else {
+            throw SiteBuildError.output("refusing to use '\(path)' as the output directory")
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        if cwd == path || cwd.hasPrefix(path + "/") {
+            throw SiteBuildError.output("the output directory '\(path)' contains the current directory; choose a folder of its own, such as site")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw SiteBuildError.output("'\(path)' exists and is not a directory") }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if !contents.isEmpty && !contents.contains(markerFile) {
+            throw SiteBuildError.output("'\(path)' is not empty and was not built by audreg (no \(markerFile)); refusing to replace it")
+        }
+    }
+
+    static func swap(_ temporary: URL, into output: URL) throws {
+        let fileManager = FileManager.default
+        let old = output.deletingLastPathComponent().appendingPathComponent("\(output.lastPathComponent).tmp-\(getpid())-old")
+        try? fileManager.removeItem(at: old)
+        let exists = fileManager.fileExists(atPath: output.path)
+        do {
+            if exists { try fileManager.moveItem(at: output, to: old) }
+            try fileManager.moveItem(at: temporary, to: output)
+        } catch {
+            if exists && !fileManager.fileExists(atPath: output.path) { try? fileManager.moveItem(at: old, to: output) }
+            throw SiteBuildError.output("cannot move the new site into '\(output.path)': \(error.localizedDescription)")
+        }
+        try? fileManager.removeItem(at: old)
+    }
+
+    /// One unit of rendering: a page in both trees.
+    enum Job: Sendable {
+        case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
+        case controlsIndex, control(Int), findings, exceptions, search
+    }
+
+    struct Rendered: Sendable {
+        var path: String
+        var html: String
+        var markdown: String
+    }
+
+    /// Renders one job: (root-relative path without extension, context, HTML template, Markdown template).
+    static func page(_ job: Job, model: SiteModel) -> (String, PageChrome, Any, String) {
+        switch job {
+        case .overview: return ("index", model.overview.chrome, model.overview, "index")
+        case .servicesIndex: return ("services/index", model.servicesIndex.chrome, model.servicesIndex, "services")
+        case .service(let index):
+            let page = model.services[index]
+            return ("services/\(page.name)", page.chrome, page, "service")
+        case .audiences: return ("audiences", model.audiences.chrome, model.audiences, "audiences")
+        case .issuers: return ("issuers", model.issuers.chrome, model.issuers, "issuers")
+        case .teams: return ("teams", model.teams.chrome, model.teams, "teams")
+        case .tokenFlow: return ("token-flow", model.tokenFlow.chrome, model.tokenFlow, "token-flow")
+        case .rulesIndex: return ("rules/index", model.rulesIndex.chrome, model.rulesIndex, "rules")
+        case .rule(let index):
+            let page = model.rules[index]
+            return ("rules/\(page.id)", page.chrome, page, "rule")
+        case .controlsIndex: return ("controls/index", model.controlsIndex.chrome, model.controlsIndex, "controls")
+        case .control(let index):
+            let (path, page) = model.controls[index]
+            return (path, page.chrome, page, "control")
+        case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
+        case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
+        case .search: return ("search", model.search.chrome, model.search, "search")
+        }
+    }
+
+    static func jobs(_ model: SiteModel) -> [Job] {
+        var jobs: [Job] = [.overview, .servicesIndex, .audiences, .issuers, .teams, .tokenFlow, .rulesIndex, .controlsIndex, .findings, .exceptions, .search]
+        jobs += model.services.indices.map(Job.service)
+        jobs += model.rules.indices.map(Job.rule)
+        jobs += model.controls.indices.map(Job.control)
+        return jobs
+    }
+
+    /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
+    public static func renderAll(model: SiteModel, templates: TemplateSet) throws -> [String: String] {
+        let library = try templates.library()
+        var files: [String: String] = [:]
+        for job in jobs(model) {
+            let rendered = try renderJob(job, model: model, library: library)
+            files[rendered.path + ".html"] = rendered.html
+            files[markdownDocs + rendered.path + ".md"] = rendered.markdown
+        }
+        for (path, content) in supportFiles(model: model, templates: templates, library: library) { files[path] = content }
+        return files
+    }
+
+    static func renderJob(_ job: Job, model: SiteModel, library: MustacheLibrary) throws -> Rendered {
+        let (path, chrome, page, template) = self.page(job, model: model)
+        let context = PageContext(root: chrome.root, chrome: chrome, page: page)
+        guard let html = library.render(context, withTemplate: "html/\(template)") else {
+            throw SiteBuildError.render("no template html/\(template).mustache")
+        }
+        guard let markdown = library.render(context, withTemplate: "markdown/\(template)") else {
+            throw SiteBuildError.render("no template markdown/\(template).mustache")
+        }
+        return Rendered(path: path, html: html, markdown: markdown)
+    }
+
+    /// Assets, the search index, mkdocs.yml and the marker file.
+    static func supportFiles(model: SiteModel, templates: TemplateSet, library: MustacheLibrary) -> [(String, String)] {
+        var files: [(String, String)] = templates.assets.map { ($0.name, $0.text) }
+        let index = SearchIndex.json(model.search.items)
+        files.append(("search-index.json", index.serialized(pretty: false) + "\n"))
+        files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index.serialized(pretty: false) + ";\n"))
+        let mkdocs = library.render(MkDocsContext(model: model), withTemplate: "markdown/mkdocs.yml") ?? ""
+        files.append(("markdown/mkdocs.yml", mkdocs))
+        files.append((markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"))
+        return files
+    }
+
+    static func render(model: SiteModel, templates: TemplateSet, into directory: URL) throws -> (html: Int, markdown: Int, files: Int) {
+        let library = try templates.library()
+        let jobs = jobs(model)
+        // Folders first, so parallel writers never race to create them.
+        var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])
+        for (path, _) in model.controls {
+            let folder = (path as NSString).deletingLastPathComponent
+            folders.insert(folder)
+            folders.insert(markdownDocs + folder)
+        }
+        for asset in templates.assets { folders.insert((asset.name as NSString).deletingLastPathComponent) }
+        for folder in folders.sorted() {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let boxedLibrary = library
+        let errors = ParallelMap.map(jobs) { job -> String? in
+            do {
+                let rendered = try renderJob(job, model: model, library: boxedLibrary)
+                try write(rendered.html, to: directory.appendingPathComponent(rendered.path + ".html"))
+                try write(rendered.markdown, to: directory.appendingPathComponent(markdownDocs + rendered.path + ".md"))
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        if let error = errors.compactMap({ $0 }).first { throw SiteBuildError.render(error) }
+        let support = supportFiles(model: model, templates: templates, library: library)
+        for (path, content) in support { try write(content, to: directory.appendingPathComponent(path)) }
+        return (jobs.count, jobs.count, jobs.count * 2 + support.count)
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        do {
+            try Data(text.utf8).write(to: url)
+        } catch {
+            throw SiteBuildError.output("cannot write '\(url.path)': \(error.localizedDescription)")
+        }
+    }
+}
+
+struct MkDocsContext {
+    struct Entry { let title: String; let md: String }
+    let siteTitle: String
+    let nav: [Entry]
+
+    init(model: SiteModel) {
+        siteTitle = SiteModel.siteTitle
+        nav = SiteModel.navigation.map { Entry(title: $0.0, md: $0.1 + ".md") }
+    }
+}
+
+/// The client-side search index: one entry per service, audience, issuer, team, rule and control.
+public enum SearchIndex {
+    public static func json(_ entries: [SearchEntry]) -> JSONValue {
+        .array(entries.map { entry in
+            .object([("k", .string(entry.kind)), ("t", .string(entry.title)), ("u", .string(entry.link.href)), ("d", .string(entry.detail))])
+        })
+    }
+}

@@ -1,0 +1,521 @@
+/// Every page of the site as view models, computed once from a validation report. Lookups go through
+/// indexes built up front (findings by entity and by rule, callers by service, services by issuer and
+/// by owner), so the work grows linearly with the registry.
+public struct SiteModel: Sendable {
+    public static let siteTitle = "Audience registry"
+    /// Exceptions that expire within this many days are listed on the overview.
+    public static let expiringWindow = 30
+
+    public var overview: OverviewPage
+    public var servicesIndex: ListPage<ServiceRow>
+    public var services: [ServicePage]
+    public var audiences: ListPage<AudienceRow>
+    public var issuers: ListPage<IssuerSection>
+    public var teams: ListPage<TeamSection>
+    public var tokenFlow: TokenFlowPage
+    public var rulesIndex: ListPage<RuleRow>
+    public var rules: [RulePage]
+    public var controlsIndex: ControlsPage
+    public var controls: [(path: String, page: ControlPage)]
+    public var findings: ListPage<FindingRow>
+    public var exceptions: ListPage<ExceptionRow>
+    public var search: ListPage<SearchEntry>
+
+    /// The navigation, in order: (text, root-relative path without extension).
+    static let navigation: [(String, String)] = [
+        ("Overview", "index"), ("Services", "services/index"), ("Audiences", "audiences"), ("Issuers", "issuers"),
+        ("Teams", "teams"), ("Token flow", "token-flow"), ("Rules", "rules/index"), ("Controls", "controls/index"),
+        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Search", "search"),
+    ]
+
+    static func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
+        let depth = path.split(separator: "/").count - 1
+        let current = section ?? path
+        let nav = navigation.map { text, target in
+            NavItem(text: text, href: target + ".html", md: target + ".md", current: target == current)
+        }
+        return PageChrome(siteTitle: siteTitle, pageTitle: title, root: String(repeating: "../", count: depth), nav: nav, template: template)
+    }
+
+    static func serviceLink(_ name: String, text: String? = nil) -> SiteLink { SiteLink(text ?? name, path: "services/\(name)") }
+    static func ruleLink(_ id: String) -> SiteLink { SiteLink(id, path: "rules/\(id)") }
+    static func issuerLink(_ name: String) -> SiteLink { SiteLink(name, path: "issuers", fragment: "issuer-\(name)") }
+    static func teamLink(_ name: String) -> SiteLink { SiteLink(name, path: "teams", fragment: "team-\(name)") }
+
+    static func severityLabel(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "Error"
+        case .warning: return "Warning"
+        case .note: return "Note"
+        }
+    }
+
+    static func nonEmptyText(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    static func join(_ values: [String], empty: String = "none") -> String {
+        values.isEmpty ? empty : values.joined(separator: ", ")
+    }
+}
+
+/// Per-service control status: met when no rule that evidences the control has an open finding on the
+/// service, failing when one does, excepted when the only findings are suppressed by approved exceptions.
+public enum ControlStatus: String, Sendable {
+    case met, failing, excepted, notEvidenced = "not-evidenced"
+
+    var label: String {
+        switch self {
+        case .met: return "Met"
+        case .failing: return "Failing"
+        case .excepted: return "Excepted"
+        case .notEvidenced: return "No rule evidences it"
+        }
+    }
+
+    var symbol: String {
+        switch self {
+        case .met: return "✓"
+        case .failing: return "✗"
+        case .excepted: return "E"
+        case .notEvidenced: return "–"
+        }
+    }
+}
+
+extension SiteModel {
+    /// Builds every page. `tokenFlowSVG` is the picture for the token-flow page (see `TokenFlowGraph`).
+    public static func build(report: ValidationReport, catalog: RuleCatalog = .builtIn, controls: ControlCatalog = .builtIn,
+                             today: Day, tokenFlow: TokenFlowGraph.Picture) -> SiteModel {
+        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today).build(tokenFlow: tokenFlow)
+    }
+}
+
+struct SiteModelBuilder {
+    let report: ValidationReport
+    let catalog: RuleCatalog
+    let controlCatalog: ControlCatalog
+    let today: Day
+
+    // Indexes, built once.
+    let services: [Service]
+    let issuers: [Issuer]
+    let teams: [Team]
+    let serviceNames: Set<String>
+    let issuerNames: Set<String>
+    let teamNames: Set<String>
+    let ruleIDs: Set<String>
+    var findingsByEntity: [EntityRef: [Finding]] = [:]
+    var findingsByRule: [String: [Finding]] = [:]
+    var suppressedByEntity: [EntityRef: [SuppressedFinding]] = [:]
+    var findingsByLocation: [SourceLocation: [Finding]] = [:]
+    var callers: [String: [(Service, DownstreamHop)]] = [:]
+    var servicesByIssuer: [String: [String]] = [:]
+    var servicesByOwner: [String: [String]] = [:]
+    var issuersByOwner: [String: [String]] = [:]
+    var failingRulesByService: [String: Set<String>] = [:]
+    var exceptedRulesByService: [String: Set<String>] = [:]
+    /// Control ID → the rules that evidence it, with its page path.
+    var controlRules: [String: [String]] = [:]
+    var controlPaths: [String: String] = [:]
+    var frameworkSlugs: [String: String] = [:]
+
+    init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day) {
+        self.report = report
+        self.catalog = catalog
+        self.controlCatalog = controls
+        self.today = today
+        func firsts<T>(_ items: [T], name: (T) -> String) -> [T] {
+            var seen = Set<String>()
+            return items.filter { EntityName.isValid(name($0)) && seen.insert(name($0)).inserted }.sorted { name($0) < name($1) }
+        }
+        services = firsts(report.registry.services, name: \.name)
+        issuers = firsts(report.registry.issuers, name: \.name)
+        teams = firsts(report.registry.teams, name: \.name)
+        serviceNames = Set(services.map(\.name))
+        issuerNames = Set(issuers.map(\.name))
+        teamNames = Set(teams.map(\.name))
+        ruleIDs = Set(catalog.descriptions.map(\.id))
+
+        for finding in report.findings {
+            if let entity = finding.entity { findingsByEntity[entity, default: []].append(finding) }
+            findingsByRule[finding.ruleID, default: []].append(finding)
+            findingsByLocation[finding.location, default: []].append(finding)
+            if let entity = finding.entity, entity.kind == .service {
+                failingRulesByService[entity.name, default: []].insert(finding.ruleID)
+            }
+        }
+        for suppressed in report.suppressed {
+            if let entity = suppressed.finding.entity {
+                suppressedByEntity[entity, default: []].append(suppressed)
+                if entity.kind == .service { exceptedRulesByService[entity.name, default: []].insert(suppressed.finding.ruleID) }
+            }
+        }
+        for service in services {
+            for hop in service.downstream { callers[hop.service.value, default: []].append((service, hop)) }
+            for accepted in service.accepts { servicesByIssuer[accepted.issuer.value, default: []].append(service.name) }
+            if let owner = service.metadata.owner?.value { servicesByOwner[owner, default: []].append(service.name) }
+        }
+        for issuer in issuers {
+            if let owner = issuer.metadata.owner?.value { issuersByOwner[owner, default: []].append(issuer.name) }
+        }
+        frameworkSlugs = Slug.unique(controls.frameworks.map(\.id))
+        for framework in controls.frameworks {
+            let slugs = Slug.unique(framework.controls.map(\.id))
+            for control in framework.controls {
+                controlRules[control.id] = controls.rules(evidencing: control, in: catalog)
+                controlPaths[control.id] = "controls/\(frameworkSlugs[framework.id]!)/\(slugs[control.id]!)"
+            }
+        }
+    }
+
+    // MARK: links and rows
+
+    func nonEmpty(_ text: String?) -> String? { SiteModel.nonEmptyText(text) }
+
+    func entityLink(_ ref: EntityRef?) -> SiteLink? {
+        guard let ref else { return nil }
+        switch ref.kind {
+        case .service: return serviceNames.contains(ref.name) ? SiteModel.serviceLink(ref.name) : nil
+        case .issuer: return issuerNames.contains(ref.name) ? SiteModel.issuerLink(ref.name) : nil
+        case .team: return teamNames.contains(ref.name) ? SiteModel.teamLink(ref.name) : nil
+        case .policy: return nil
+        }
+    }
+
+    func ownerLink(_ owner: String?) -> SiteLink? {
+        guard let owner, teamNames.contains(owner) else { return nil }
+        return SiteModel.teamLink(owner)
+    }
+
+    func findingRow(_ finding: Finding) -> FindingRow {
+        FindingRow(severity: finding.severity.rawValue, severityLabel: SiteModel.severityLabel(finding.severity),
+                   rule: SiteModel.ruleLink(ruleIDs.contains(finding.ruleID) ? finding.ruleID : "unknown"),
+                   entity: entityLink(finding.entity), entityText: finding.entity?.description ?? "",
+                   message: finding.message, location: finding.location.description)
+    }
+
+    func controlLink(_ id: String) -> SiteLink? {
+        guard let control = controlCatalog.control(id), let path = controlPaths[control.id] else { return nil }
+        return SiteLink(control.id, path: path)
+    }
+
+    func exceptionRows(for ref: EntityRef, _ exceptions: [RuleException]) -> [ExceptionRow] {
+        let suppressed = suppressedByEntity[ref] ?? []
+        return exceptions.map { exception in
+            let rule = exception.rule.value
+            let status: (String, String)
+            var daysLeft = ""
+            if let expires = exception.expires?.value {
+                let days = today.days(until: expires)
+                daysLeft = String(days)
+                if days < 0 { status = ("expired", "Expired") }
+                else if exception.reason == nil || exception.approvedBy == nil { status = ("incomplete", "Incomplete") }
+                else if days <= SiteModel.expiringWindow { status = ("expiring", "Expiring soon") }
+                else { status = ("active", "Active") }
+            } else {
+                status = ("incomplete", "Incomplete")
+            }
+            let count = suppressed.filter { $0.finding.ruleID == rule && $0.exceptionLocation == exception.location }.count
+            return ExceptionRow(entity: entityLink(ref), entityText: ref.description,
+                                rule: ruleIDs.contains(rule) ? SiteModel.ruleLink(rule) : nil, ruleText: rule,
+                                reason: exception.reason?.value ?? "", approvedBy: exception.approvedBy?.value ?? "",
+                                ticket: nonEmpty(exception.ticket?.value), expires: exception.expires?.value.description ?? "",
+                                daysLeft: daysLeft, status: status.0, statusLabel: status.1, suppressedCount: String(count),
+                                location: exception.location.description)
+        }
+    }
+
+    func serviceRow(_ service: Service) -> ServiceRow {
+        let audiences = service.audiences.map(\.value)
+        let count = findingsByEntity[service.ref]?.count ?? 0
+        return ServiceRow(link: SiteModel.serviceLink(service.name), title: service.metadata.title?.value ?? service.name,
+                          owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
+                          environment: service.metadata.environment?.value ?? "", audiences: audiences,
+                          audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
+    }
+
+    static func modeLabel(_ mode: HopMode) -> (String, String) {
+        switch mode {
+        case .tokenExchange:
+            return ("Token exchange", "The caller exchanges the incoming token (RFC 8693) for a new one issued for the callee's audience.")
+        case .newToken:
+            return ("New token", "The caller authenticates with its own credentials and gets a token for the callee; the user's token does not cross.")
+        case .passthrough:
+            return ("Passthrough", "The incoming token is forwarded unchanged; the callee must accept the caller's audience.")
+        }
+    }
+
+    func hopRow(from: String, hop: DownstreamHop) -> HopRow {
+        let (label, explanation) = Self.modeLabel(hop.mode.value)
+        let to = hop.service.value
+        return HopRow(from: serviceNames.contains(from) ? SiteModel.serviceLink(from) : nil, fromText: from,
+                      to: serviceNames.contains(to) ? SiteModel.serviceLink(to) : nil, toText: to,
+                      mode: hop.mode.value.rawValue, modeLabel: label, explanation: explanation, reason: nonEmpty(hop.description))
+    }
+
+    func status(service: String, rules: [String]) -> ControlStatus {
+        guard !rules.isEmpty else { return .notEvidenced }
+        let failing = failingRulesByService[service] ?? []
+        if rules.contains(where: failing.contains) { return .failing }
+        let excepted = exceptedRulesByService[service] ?? []
+        if rules.contains(where: excepted.contains) { return .excepted }
+        return .met
+    }
+
+    static func audienceAnchor(_ audience: String) -> String { "aud-" + StableHash.hex(audience) }
+
+    // MARK: pages
+
+    func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
+        let serviceRows = services.map(serviceRow)
+        let issuerByName = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let allControls = controlCatalog.frameworks.flatMap { framework in framework.controls.map { (framework, $0) } }
+
+        // Audiences: every value with the services that accept it, flags from the audience rules' findings.
+        var servicesByAudience: [String: [String]] = [:]
+        var flagsByAudience: [String: [AudienceFlag]] = [:]
+        for service in services {
+            for audience in service.audiences {
+                if servicesByAudience[audience.value]?.last != service.name {
+                    servicesByAudience[audience.value, default: []].append(service.name)
+                }
+                for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
+                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: SiteModel.ruleLink(finding.ruleID), message: finding.message))
+                }
+            }
+        }
+        let audienceRows = servicesByAudience.keys.sorted().map { value -> AudienceRow in
+            let names = servicesByAudience[value]!
+            let flags = flagsByAudience[value] ?? []
+            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { SiteModel.serviceLink($0) },
+                               flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
+        }
+
+        // Services.
+        let servicePages = services.map { service -> ServicePage in
+            let ref = service.ref
+            let accepts = service.accepts.map { accepted -> AcceptedIssuerRow in
+                let issuer = accepted.issuer.value
+                let known = issuerByName[issuer]
+                return AcceptedIssuerRow(
+                    issuer: issuerNames.contains(issuer) ? SiteModel.issuerLink(issuer) : nil, issuerName: issuer,
+                    issuerURL: known?.issuer.map { ExternalLink($0.value) }, jwks: known?.jwksUri.map { ExternalLink($0.value) },
+                    tokenTypes: accepted.tokenTypes.map { SiteModel.join($0.map(\.value)) } ?? "not checked",
+                    tokenTypesChecked: accepted.tokenTypes != nil,
+                    algorithms: SiteModel.join((accepted.algorithms ?? known?.algorithms ?? []).map(\.value), empty: "issuer default"),
+                    maxLifetime: accepted.maxLifetime?.value.description ?? "policy maximum (\(report.registry.policy.effectiveMaxTokenLifetime))",
+                    requiredClaims: SiteModel.join((accepted.requiredClaims ?? []).map(\.value), empty: "not listed"))
+            }
+            let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
+            let controls = allControls.compactMap { framework, control -> ControlStatusRow? in
+                let rules = controlRules[control.id] ?? []
+                guard !rules.isEmpty, let link = controlLink(control.id) else { return nil }
+                let status = status(service: service.name, rules: rules)
+                return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
+                                        status: status.rawValue, statusLabel: status.label, rules: rules.map(SiteModel.ruleLink))
+            }
+            return ServicePage(
+                chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
+                                         template: "html/service.mustache", section: "services/index"),
+                name: service.name, title: service.metadata.title?.value ?? service.name,
+                description: nonEmpty(service.metadata.description?.value),
+                owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
+                environment: service.metadata.environment?.value ?? "not set",
+                labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
+                source: service.origin.file,
+                accepts: accepts,
+                audiences: service.audiences.map { AudienceValue(value: $0.value, link: SiteLink($0.value, path: "audiences", fragment: Self.audienceAnchor($0.value)), flagged: flagged.contains($0.value)) },
+                scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
+                scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
+                downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
+                upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0.name, hop: $0.1) },
+                deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
+                findings: (findingsByEntity[ref] ?? []).map(findingRow),
+                exceptions: exceptionRows(for: ref, service.exceptions),
+                controls: controls)
+        }
+
+        // Issuers and teams.
+        let issuerSections = issuers.map { issuer in
+            IssuerSection(anchor: "issuer-\(issuer.name)", name: issuer.name, title: issuer.metadata.title?.value ?? issuer.name,
+                          description: nonEmpty(issuer.metadata.description?.value), owner: ownerLink(issuer.metadata.owner?.value),
+                          ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
+                          issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
+                          jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
+                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { SiteModel.serviceLink($0) },
+                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow))
+        }
+        let teamSections = teams.map { team -> TeamSection in
+            let owned = (servicesByOwner[team.name] ?? []).sorted()
+            let ownedIssuers = (issuersByOwner[team.name] ?? []).sorted()
+            var findings: [Finding] = findingsByEntity[team.ref] ?? []
+            for name in owned { findings += findingsByEntity[EntityRef(.service, name)] ?? [] }
+            for name in ownedIssuers { findings += findingsByEntity[EntityRef(.issuer, name)] ?? [] }
+            findings.sort(by: Finding.reportOrder)
+            return TeamSection(anchor: "team-\(team.name)", name: team.name, title: team.metadata.title?.value ?? team.name,
+                               description: nonEmpty(team.metadata.description?.value), contact: team.contact.map { ExternalLink($0.value) },
+                               services: owned.map { SiteModel.serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
+                               findings: findings.map(findingRow), findingCount: findings.count)
+        }
+
+        // Rules.
+        let ruleRows = catalog.descriptions.map { rule in
+            RuleRow(link: SiteModel.ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
+                    summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
+        }
+        let rulePages = catalog.descriptions.map { rule in
+            RulePage(chrome: SiteModel.chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
+                     id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
+                     summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
+                     references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
+                     triggering: rule.triggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
+                     nonTriggering: rule.nonTriggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
+                     findings: (findingsByRule[rule.id] ?? []).map(findingRow))
+        }
+
+        // Controls: per control page, per framework summary, and the services × controls matrix.
+        var statusGrid: [[ControlStatus]] = Array(repeating: [], count: services.count)
+        var controlPages: [(String, ControlPage)] = []
+        var frameworkSections: [FrameworkSection] = []
+        var coverage: [FrameworkCoverage] = []
+        var columns: [MatrixColumn] = []
+        for framework in controlCatalog.frameworks {
+            var rows: [ControlRow] = []
+            var frameworkCounts = (evidenced: 0, met: 0, failing: 0, excepted: 0)
+            let frameworkLink = SiteLink(framework.shortTitle, path: "controls/index", fragment: "fw-\(frameworkSlugs[framework.id]!)")
+            for control in framework.controls {
+                let rules = controlRules[control.id] ?? []
+                let path = controlPaths[control.id]!
+                var counts = (met: 0, failing: 0, excepted: 0)
+                var serviceRowsForControl: [ServiceControlRow] = []
+                for (index, service) in services.enumerated() {
+                    let status = status(service: service.name, rules: rules)
+                    statusGrid[index].append(status)
+                    guard status != .notEvidenced else { continue }
+                    switch status {
+                    case .met: counts.met += 1
+                    case .failing: counts.failing += 1
+                    case .excepted: counts.excepted += 1
+                    case .notEvidenced: break
+                    }
+                    let failing = failingRulesByService[service.name] ?? []
+                    let excepted = exceptedRulesByService[service.name] ?? []
+                    serviceRowsForControl.append(ServiceControlRow(
+                        service: SiteModel.serviceLink(service.name), status: status.rawValue, statusLabel: status.label,
+                        failingRules: rules.filter(failing.contains).map(SiteModel.ruleLink),
+                        exceptedRules: rules.filter(excepted.contains).map(SiteModel.ruleLink)))
+                }
+                let link = SiteLink(control.id, path: path)
+                columns.append(MatrixColumn(control: link, title: control.title))
+                rows.append(ControlRow(link: link, id: control.id, title: control.title, ruleCount: rules.count, evidenced: !rules.isEmpty,
+                                       met: counts.met, failing: counts.failing, excepted: counts.excepted))
+                if !rules.isEmpty {
+                    frameworkCounts.evidenced += 1
+                    if counts.failing > 0 { frameworkCounts.failing += 1 }
+                    else if counts.excepted > 0 { frameworkCounts.excepted += 1 }
+                    else { frameworkCounts.met += 1 }
+                }
+                let ruleRowsForControl = rules.map { id in
+                    let rule = catalog.rule(id: id)
+                    return RuleRow(link: SiteModel.ruleLink(id), id: id, name: rule?.name ?? id, severity: rule?.defaultSeverity.rawValue ?? "",
+                                   summary: rule?.summary ?? "", findingCount: findingsByRule[id]?.count ?? 0)
+                }
+                controlPages.append((path, ControlPage(
+                    chrome: SiteModel.chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
+                    id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
+                    framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
+                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, services: serviceRowsForControl,
+                    met: counts.met, failing: counts.failing, excepted: counts.excepted)))
+            }
+            frameworkSections.append(FrameworkSection(anchor: "fw-\(frameworkSlugs[framework.id]!)", id: framework.id, title: framework.title,
+                                                      version: framework.version, url: framework.url.map(ExternalLink.init), controls: rows))
+            coverage.append(FrameworkCoverage(link: frameworkLink, controls: framework.controls.count, evidenced: frameworkCounts.evidenced,
+                                              met: frameworkCounts.met, failing: frameworkCounts.failing, excepted: frameworkCounts.excepted))
+        }
+        let matrixRows = services.enumerated().map { index, service in
+            MatrixRow(service: SiteModel.serviceLink(service.name),
+                      cells: statusGrid[index].map { MatrixCell(status: $0.rawValue, symbol: $0.symbol, label: $0.label) })
+        }
+
+        // Registers.
+        var allExceptions: [ExceptionRow] = []
+        for service in services { allExceptions += exceptionRows(for: service.ref, service.exceptions) }
+        for issuer in issuers { allExceptions += exceptionRows(for: issuer.ref, issuer.exceptions) }
+        allExceptions.sort { ($0.expires, $0.entityText, $0.ruleText) < ($1.expires, $1.entityText, $1.ruleText) }
+        let expiring = allExceptions.filter { row in
+            guard let days = Int(row.daysLeft) else { return false }
+            return days >= 0 && days <= SiteModel.expiringWindow
+        }
+
+        // Hops for the token-flow page.
+        let hops = services.flatMap { service in service.downstream.map { hopRow(from: service.name, hop: $0) } }
+
+        // Search: services (with audiences), audiences, issuers, teams, rules, controls.
+        var entries: [SearchEntry] = []
+        for row in serviceRows {
+            entries.append(SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: ([row.title] + row.audiences).joined(separator: " · ")))
+        }
+        for row in audienceRows {
+            entries.append(SearchEntry(kind: "Audience", title: row.value, link: SiteLink(row.value, path: "audiences", fragment: row.anchor),
+                                       detail: row.services.map(\.text).joined(separator: ", ")))
+        }
+        for issuer in issuerSections {
+            entries.append(SearchEntry(kind: "Issuer", title: issuer.name, link: SiteModel.issuerLink(issuer.name), detail: [issuer.title, issuer.issuerURL?.text ?? ""].joined(separator: " · ")))
+        }
+        for team in teamSections {
+            entries.append(SearchEntry(kind: "Team", title: team.name, link: SiteModel.teamLink(team.name), detail: team.title))
+        }
+        for rule in ruleRows {
+            entries.append(SearchEntry(kind: "Rule", title: rule.id, link: rule.link, detail: rule.name + " · " + rule.summary))
+        }
+        for (framework, control) in allControls {
+            if let link = controlLink(control.id) {
+                entries.append(SearchEntry(kind: "Control", title: control.id, link: link, detail: "\(framework.shortTitle) · \(control.title)"))
+            }
+        }
+
+        let summary = report.summary
+        let overview = OverviewPage(
+            chrome: SiteModel.chrome("Overview", path: "index", template: "html/index.mustache"),
+            counts: [
+                CountItem(label: "Services", value: services.count, link: SiteLink("Services", path: "services/index")),
+                CountItem(label: "Audiences", value: audienceRows.count, link: SiteLink("Audiences", path: "audiences")),
+                CountItem(label: "Issuers", value: issuers.count, link: SiteLink("Issuers", path: "issuers")),
+                CountItem(label: "Teams", value: teams.count, link: SiteLink("Teams", path: "teams")),
+                CountItem(label: "Token hops", value: hops.count, link: SiteLink("Token flow", path: "token-flow")),
+                CountItem(label: "Rules", value: ruleRows.count, link: SiteLink("Rules", path: "rules/index")),
+                CountItem(label: "Controls", value: allControls.count, link: SiteLink("Controls", path: "controls/index")),
+                CountItem(label: "Exceptions", value: allExceptions.count, link: SiteLink("Exceptions", path: "exceptions")),
+            ],
+            severities: [
+                SeverityCount(severity: "error", label: "Errors", count: summary.errors),
+                SeverityCount(severity: "warning", label: "Warnings", count: summary.warnings),
+                SeverityCount(severity: "note", label: "Notes", count: summary.notes),
+                SeverityCount(severity: "suppressed", label: "Suppressed by exceptions", count: summary.suppressed),
+            ],
+            findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
+            expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage, services: serviceRows,
+            today: today.description)
+
+        return SiteModel(
+            overview: overview,
+            servicesIndex: ListPage(chrome: SiteModel.chrome("Services", path: "services/index", template: "html/services.mustache"), items: serviceRows),
+            services: servicePages,
+            audiences: ListPage(chrome: SiteModel.chrome("Audiences", path: "audiences", template: "html/audiences.mustache"), items: audienceRows),
+            issuers: ListPage(chrome: SiteModel.chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
+            teams: ListPage(chrome: SiteModel.chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
+            tokenFlow: TokenFlowPage(chrome: SiteModel.chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
+                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: TokenFlowGraph.mermaid(services: services, serviceNames: serviceNames),
+                                     hasHops: !hops.isEmpty),
+            rulesIndex: ListPage(chrome: SiteModel.chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
+            rules: rulePages,
+            controlsIndex: ControlsPage(chrome: SiteModel.chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
+                                        frameworks: frameworkSections, columns: columns, rows: matrixRows),
+            controls: controlPages,
+            findings: ListPage(chrome: SiteModel.chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
+            exceptions: ListPage(chrome: SiteModel.chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
+            search: ListPage(chrome: SiteModel.chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
+    }
+}

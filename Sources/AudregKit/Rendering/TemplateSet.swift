@@ -1,0 +1,120 @@
+import Foundation
+import Mustache
+
+/// The templates and assets a site is built from: the built-in set compiled into the binary, with any
+/// file of the same relative name under an override directory taking its place (partials and assets
+/// included). Extra `.mustache` files in the override directory are registered too, so an override can
+/// include partials of its own.
+public struct TemplateSet: Sendable {
+    public enum Source: Sendable, Equatable {
+        case builtIn
+        case file(String)
+
+        public var description: String {
+            switch self {
+            case .builtIn: return "built-in"
+            case .file(let path): return path
+            }
+        }
+    }
+
+    public struct Entry: Sendable {
+        /// Relative name: `html/service.mustache`, `assets/style.css`.
+        public var name: String
+        public var text: String
+        public var source: Source
+    }
+
+    /// Every template and asset, sorted by name.
+    public var entries: [Entry]
+
+    /// What each kind of page is rendered with, for `audreg templates list` and the footer.
+    public static let pages: [(page: String, html: String, markdown: String)] = [
+        ("Overview", "html/index.mustache", "markdown/index.mustache"),
+        ("Services list", "html/services.mustache", "markdown/services.mustache"),
+        ("Service (one per service)", "html/service.mustache", "markdown/service.mustache"),
+        ("Audiences", "html/audiences.mustache", "markdown/audiences.mustache"),
+        ("Issuers", "html/issuers.mustache", "markdown/issuers.mustache"),
+        ("Teams", "html/teams.mustache", "markdown/teams.mustache"),
+        ("Token flow", "html/token-flow.mustache", "markdown/token-flow.mustache"),
+        ("Rules list", "html/rules.mustache", "markdown/rules.mustache"),
+        ("Rule (one per rule)", "html/rule.mustache", "markdown/rule.mustache"),
+        ("Controls and coverage matrix", "html/controls.mustache", "markdown/controls.mustache"),
+        ("Control (one per control)", "html/control.mustache", "markdown/control.mustache"),
+        ("Findings register", "html/findings.mustache", "markdown/findings.mustache"),
+        ("Exceptions register", "html/exceptions.mustache", "markdown/exceptions.mustache"),
+        ("Search", "html/search.mustache", "markdown/search.mustache"),
+    ]
+
+    /// The built-in templates, as compiled in from `templates/`.
+    public static var builtIn: TemplateSet {
+        let prefix = "templates/"
+        let entries = EmbeddedResources.files.filter { $0.key.hasPrefix(prefix) }
+            .map { Entry(name: String($0.key.dropFirst(prefix.count)), text: $0.value, source: .builtIn) }
+        return TemplateSet(entries: entries.sorted { $0.name < $1.name })
+    }
+
+    /// The built-in set with files from `directory` in place of those of the same relative name.
+    public static func resolve(overrides directory: String?) throws -> TemplateSet {
+        var byName = Dictionary(uniqueKeysWithValues: builtIn.entries.map { ($0.name, $0) })
+        guard let directory else { return TemplateSet(entries: byName.values.sorted { $0.name < $1.name }) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SiteBuildError.templates("template directory '\(directory)' does not exist")
+        }
+        let base = URL(fileURLWithPath: directory).standardizedFileURL.path
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else {
+            throw SiteBuildError.templates("cannot read template directory '\(directory)'")
+        }
+        var relativeNames: [String] = []
+        while let relative = enumerator.nextObject() as? String { relativeNames.append(relative) }
+        for relative in relativeNames.sorted() {
+            let name = relative.replacingOccurrences(of: "\\", with: "/")
+            let last = (name as NSString).lastPathComponent
+            if last.hasPrefix(".") || last == "README.md" { continue }
+            let known = byName[name] != nil
+            guard known || name.hasSuffix(".mustache") else { continue }
+            let path = (directory as NSString).appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SiteBuildError.templates("cannot read template '\(path)'")
+            }
+            byName[name] = Entry(name: name, text: String(decoding: data, as: UTF8.self), source: .file(path))
+        }
+        return TemplateSet(entries: byName.values.sorted { $0.name < $1.name })
+    }
+
+    public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// A Mustache library with every template registered under its name without `.mustache`
+    /// (`html/partials/head`), which is also how partials are included: `{{> html/partials/head}}`.
+    public func library() throws -> MustacheLibrary {
+        _ = MarkdownContentTypeRegistration.done
+        var library = MustacheLibrary()
+        for entry in entries where entry.name.hasSuffix(".mustache") {
+            do {
+                try library.register(entry.text, named: String(entry.name.dropLast(".mustache".count)))
+            } catch {
+                throw SiteBuildError.templates("template \(entry.name) (\(entry.source.description)) does not parse: \(error)")
+            }
+        }
+        return library
+    }
+
+    /// Static files copied as they are: everything under `assets/`.
+    public var assets: [Entry] { entries.filter { $0.name.hasPrefix("assets/") } }
+}
+
+/// Why a site could not be built. The previous site is left as it was.
+public enum SiteBuildError: Error, CustomStringConvertible, Equatable {
+    case templates(String)
+    case render(String)
+    case output(String)
+
+    public var description: String {
+        switch self {
+        case .templates(let message), .render(let message), .output(let message): return message
+        }
+    }
+}

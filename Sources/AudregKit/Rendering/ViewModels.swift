@@ -1,0 +1,358 @@
+/// View models for the site's pages. Templates are logic-free: every list is sorted and every value is a
+/// display string here. Internal links are relative to the site root (`href` for the HTML tree, `md` for
+/// the Markdown tree); templates prefix them with the page's `root` (`../` per folder level), so a row
+/// can be shared between pages at different depths.
+
+/// A link to another page of the site.
+public struct SiteLink: Sendable, Hashable {
+    public var text: String
+    public var href: String
+    public var md: String
+
+    /// `path` is root-relative and has no extension; `fragment` is an anchor on that page.
+    public init(_ text: String, path: String, fragment: String? = nil) {
+        self.text = text
+        let suffix = fragment.map { "#\($0)" } ?? ""
+        self.href = path + ".html" + suffix
+        self.md = path + ".md" + suffix
+    }
+}
+
+/// A value from the registry that may be a URL: `url` is set only for http(s) URLs (see `SafeURL`).
+public struct ExternalLink: Sendable, Hashable {
+    public var text: String
+    /// Named apart from every other field so a Mustache lookup of a nil value cannot find an outer one.
+    public var externalURL: String?
+
+    public init(_ text: String) {
+        self.text = text
+        self.externalURL = SafeURL.href(text)
+    }
+}
+
+public struct NavItem: Sendable {
+    public var text: String
+    public var href: String
+    public var md: String
+    public var current: Bool
+}
+
+/// What every page carries: where it sits, its title and the navigation.
+public struct PageChrome: Sendable {
+    public var siteTitle: String
+    public var pageTitle: String
+    /// `""`, `"../"` or `"../../"`: the way back to the site root from this page.
+    public var root: String
+    public var nav: [NavItem]
+    /// The template that rendered the page, for the footer.
+    public var template: String
+}
+
+public struct FindingRow: Sendable {
+    public var severity: String
+    public var severityLabel: String
+    public var rule: SiteLink
+    public var entity: SiteLink?
+    public var entityText: String
+    public var message: String
+    public var location: String
+}
+
+public struct ExceptionRow: Sendable {
+    public var entity: SiteLink?
+    public var entityText: String
+    public var rule: SiteLink?
+    public var ruleText: String
+    public var reason: String
+    public var approvedBy: String
+    public var ticket: String?
+    public var expires: String
+    public var daysLeft: String
+    public var status: String
+    public var statusLabel: String
+    public var suppressedCount: String
+    public var location: String
+}
+
+public struct ServiceRow: Sendable {
+    public var link: SiteLink
+    public var title: String
+    public var owner: SiteLink?
+    public var ownerText: String
+    public var environment: String
+    public var audiences: [String]
+    public var audiencesText: String
+    public var findingCount: Int
+    public var hasFindings: Bool
+}
+
+public struct AcceptedIssuerRow: Sendable {
+    public var issuer: SiteLink?
+    public var issuerName: String
+    public var issuerURL: ExternalLink?
+    public var jwks: ExternalLink?
+    public var tokenTypes: String
+    public var tokenTypesChecked: Bool
+    public var algorithms: String
+    public var maxLifetime: String
+    public var requiredClaims: String
+}
+
+public struct HopRow: Sendable {
+    public var from: SiteLink?
+    public var fromText: String
+    public var to: SiteLink?
+    public var toText: String
+    public var mode: String
+    public var modeLabel: String
+    public var explanation: String
+    /// The hop's own description (why the call is made).
+    public var reason: String?
+}
+
+public struct DeploymentRow: Sendable {
+    public var kind: String
+    public var source: String
+    public var provider: String?
+}
+
+public struct ControlStatusRow: Sendable {
+    public var control: SiteLink
+    public var controlID: String
+    public var title: String
+    public var framework: String
+    public var status: String
+    public var statusLabel: String
+    public var rules: [SiteLink]
+}
+
+public struct LabelRow: Sendable {
+    public var key: String
+    public var value: String
+}
+
+public struct AudienceValue: Sendable {
+    public var value: String
+    public var link: SiteLink
+    public var flagged: Bool
+}
+
+public struct ServicePage: Sendable {
+    public var chrome: PageChrome
+    public var name: String
+    public var title: String
+    public var description: String?
+    public var owner: SiteLink?
+    public var ownerText: String
+    public var environment: String
+    public var labels: [LabelRow]
+    public var source: String
+    public var accepts: [AcceptedIssuerRow]
+    public var audiences: [AudienceValue]
+    public var scopes: [String]
+    public var roles: [String]
+    public var scopesText: String
+    public var rolesText: String
+    public var downstream: [HopRow]
+    public var upstream: [HopRow]
+    public var deployments: [DeploymentRow]
+    public var findings: [FindingRow]
+    public var exceptions: [ExceptionRow]
+    public var controls: [ControlStatusRow]
+}
+
+public struct AudienceFlag: Sendable {
+    public var rule: SiteLink
+    public var message: String
+}
+
+public struct AudienceRow: Sendable {
+    public var value: String
+    public var anchor: String
+    public var services: [SiteLink]
+    public var flags: [AudienceFlag]
+    public var flagged: Bool
+    public var shared: Bool
+}
+
+public struct IssuerSection: Sendable {
+    public var anchor: String
+    public var name: String
+    public var title: String
+    public var description: String?
+    public var owner: SiteLink?
+    public var ownerText: String
+    public var environment: String
+    public var issuerURL: ExternalLink?
+    public var discovery: ExternalLink?
+    public var jwks: ExternalLink?
+    public var algorithms: String
+    public var acceptedBy: [SiteLink]
+    public var findings: [FindingRow]
+}
+
+public struct TeamSection: Sendable {
+    public var anchor: String
+    public var name: String
+    public var title: String
+    public var description: String?
+    public var contact: ExternalLink?
+    public var services: [SiteLink]
+    public var issuers: [SiteLink]
+    public var findings: [FindingRow]
+    public var findingCount: Int
+}
+
+public struct RuleRow: Sendable {
+    public var link: SiteLink
+    public var id: String
+    public var name: String
+    public var severity: String
+    public var summary: String
+    public var findingCount: Int
+}
+
+public struct ExampleBlock: Sendable {
+    public var yaml: String
+    public var fence: String
+}
+
+public struct RulePage: Sendable {
+    public var chrome: PageChrome
+    public var id: String
+    public var name: String
+    public var severity: String
+    public var stage: String
+    public var summary: String
+    public var rationale: String
+    public var remediation: String
+    public var references: [ExternalLink]
+    public var controls: [SiteLink]
+    public var triggering: [ExampleBlock]
+    public var nonTriggering: [ExampleBlock]
+    public var findings: [FindingRow]
+}
+
+public struct ControlRow: Sendable {
+    public var link: SiteLink
+    public var id: String
+    public var title: String
+    public var ruleCount: Int
+    public var evidenced: Bool
+    public var met: Int
+    public var failing: Int
+    public var excepted: Int
+}
+
+public struct FrameworkSection: Sendable {
+    public var anchor: String
+    public var id: String
+    public var title: String
+    public var version: String
+    public var url: ExternalLink?
+    public var controls: [ControlRow]
+}
+
+public struct ServiceControlRow: Sendable {
+    public var service: SiteLink
+    public var status: String
+    public var statusLabel: String
+    public var failingRules: [SiteLink]
+    public var exceptedRules: [SiteLink]
+}
+
+public struct ControlPage: Sendable {
+    public var chrome: PageChrome
+    public var id: String
+    public var title: String
+    public var text: String
+    public var url: ExternalLink?
+    public var framework: SiteLink
+    public var frameworkTitle: String
+    public var aliases: String?
+    public var rules: [RuleRow]
+    public var evidenced: Bool
+    public var services: [ServiceControlRow]
+    public var met: Int
+    public var failing: Int
+    public var excepted: Int
+}
+
+public struct MatrixCell: Sendable {
+    public var status: String
+    public var symbol: String
+    public var label: String
+}
+
+public struct MatrixRow: Sendable {
+    public var service: SiteLink
+    public var cells: [MatrixCell]
+}
+
+public struct MatrixColumn: Sendable {
+    public var control: SiteLink
+    public var title: String
+}
+
+public struct ControlsPage: Sendable {
+    public var chrome: PageChrome
+    public var frameworks: [FrameworkSection]
+    public var columns: [MatrixColumn]
+    public var rows: [MatrixRow]
+}
+
+public struct CountItem: Sendable {
+    public var label: String
+    public var value: Int
+    public var link: SiteLink
+}
+
+public struct SeverityCount: Sendable {
+    public var severity: String
+    public var label: String
+    public var count: Int
+}
+
+public struct FrameworkCoverage: Sendable {
+    public var link: SiteLink
+    public var controls: Int
+    public var evidenced: Int
+    public var met: Int
+    public var failing: Int
+    public var excepted: Int
+}
+
+public struct OverviewPage: Sendable {
+    public var chrome: PageChrome
+    public var counts: [CountItem]
+    public var severities: [SeverityCount]
+    public var findingsTotal: Int
+    public var suppressedTotal: Int
+    public var expiringSoon: [ExceptionRow]
+    public var expiringWindow: Int
+    public var coverage: [FrameworkCoverage]
+    public var services: [ServiceRow]
+    public var today: String
+}
+
+public struct ListPage<Item: Sendable>: Sendable {
+    public var chrome: PageChrome
+    public var items: [Item]
+}
+
+public struct TokenFlowPage: Sendable {
+    public var chrome: PageChrome
+    /// A complete `<svg>` element, produced by this program (never from registry text unescaped).
+    public var svg: String
+    public var engine: String
+    public var hops: [HopRow]
+    public var mermaid: String
+    public var hasHops: Bool
+}
+
+public struct SearchEntry: Sendable {
+    public var kind: String
+    public var title: String
+    public var link: SiteLink
+    public var detail: String
+}

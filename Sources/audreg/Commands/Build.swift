@@ -1,0 +1,59 @@
+import ArgumentParser
+import AudregKit
+import Foundation
+
+/// When the build fails because of findings: a severity, or `never` to always publish.
+enum BuildFailThreshold: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, note, never
+
+    var severity: Severity? { Severity(rawValue: rawValue) }
+}
+
+extension TokenFlowGraph.Engine: ExpressibleByArgument {}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the registry and build the documentation site (HTML and Markdown).",
+        discussion: """
+            Writes OUT/index.html (the HTML site, usable from file:// and any web server) and OUT/markdown/ \
+            (GitHub-flavoured Markdown with mkdocs.yml). The site is built in a temporary sibling folder and \
+            swapped in only on success: a failed build leaves the previous site as it was. Templates: \
+            built-in, with files of the same relative name under --templates taking their place \
+            ('audreg templates list' shows which file each page uses).
+            """)
+
+    @Argument(help: "The registry directory.")
+    var directory: String = "registry"
+
+    @Option(name: .shortAndLong, help: "The site folder, replaced as a whole on success.")
+    var out: String = "site"
+
+    @Option(help: "Template overrides. Default: ./templates when it exists.")
+    var templates: String?
+
+    @Option(help: "Fail (exit 1, previous site kept) when a finding is at or above this severity: error, warning, note, or never.")
+    var failOn: BuildFailThreshold = .error
+
+    @Option(help: "Token-flow layout: auto (Graphviz dot when installed), graphviz, or built-in.")
+    var layout: TokenFlowGraph.Engine = .auto
+
+    @OptionGroup var date: DateOptions
+
+    func run() throws {
+        let today = try date.resolved()
+        let report = try Validator(today: today).validate(directory: directory)
+        if let threshold = failOn.severity, report.fails(at: threshold) {
+            let count = report.findings.filter { $0.severity >= threshold }.count
+            Terminal.diagnostic("audreg: \(count) finding(s) at or above \(threshold.rawValue); the site was not rebuilt (see 'audreg validate \(directory)', or build with --fail-on never to publish them)")
+            throw ExitCode(1)
+        }
+        let templatesDirectory = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout)
+        do {
+            let result = try SiteBuilder.build(report: report, options: options)
+            Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
+        } catch let error as SiteBuildError {
+            throw AudregCLIError("\(error.description); the previous site is unchanged")
+        }
+    }
+}

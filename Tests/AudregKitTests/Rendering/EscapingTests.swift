@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Rendering: escaping")
+struct EscapingTests {
+    static let hostile = SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service(
+        "evil", audience: "\"javascript:alert(1)\"", description: "\"<script>alert(1)</script> | **bold** [x](javascript:alert(2))\"")
+
+    @Test func htmlShowsInjectedMarkupAsText() throws {
+        let report = SiteTestSupport.report(yaml: Self.hostile)
+        let files = try SiteTestSupport.render(report)
+        let page = try #require(files["services/evil.html"])
+        #expect(!page.contains("<script>alert(1)</script>"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(page.contains("javascript:alert(1)"))
+        for (path, text) in files where path.hasSuffix(".html") {
+            #expect(!text.lowercased().contains("href=\"javascript:"), "\(path) links to javascript:")
+            #expect(!text.contains("<script>alert"), "\(path) contains the injected script")
+        }
+        // Search index: registry text is JSON with < > & escaped, so it cannot close the script element.
+        let index = try #require(files["search-index.js"])
+        #expect(!index.contains("<") && !index.contains(">"))
+        #expect(index.contains("javascript:alert(1)"), "the audience is searchable, as text")
+    }
+
+    @Test func markdownEscapesTableCellsAndMarkup() throws {
+        let report = SiteTestSupport.report(yaml: Self.hostile)
+        let files = try SiteTestSupport.render(report)
+        let page = try #require(files["markdown/docs/services/evil.md"])
+        #expect(!page.contains("<script>"))
+        #expect(page.contains("\\<script\\>alert\\(1\\)\\</script\\>"))
+        #expect(!page.contains("](javascript:"))
+        let overview = try #require(files["markdown/docs/index.md"])
+        #expect(overview.contains("javascript:alert\\(1\\)"))
+    }
+
+    @Test func markdownEscapeNeutralisesEveryStructuralCharacter() {
+        #expect(MarkdownEscaping.escape("a|b") == "a\\|b")
+        #expect(MarkdownEscaping.escape("line\nbreak") == "line break")
+        #expect(MarkdownEscaping.escape("[x](y)") == "\\[x\\]\\(y\\)")
+        #expect(MarkdownEscaping.escape("<b>&amp;") == "\\<b\\>\\&amp;")
+        #expect(MarkdownEscaping.fence(for: "a ```` b") == "`````")
+        #expect(MarkdownEscaping.fence(for: "plain") == "```")
+    }
+
+    @Test func onlyHttpURLsBecomeLinks() {
+        #expect(SafeURL.href("https://id.example.com/keys") == "https://id.example.com/keys")
+        #expect(SafeURL.href("http://localhost:8080/x") == "http://localhost:8080/x")
+        #expect(SafeURL.href("javascript:alert(1)") == nil)
+        #expect(SafeURL.href("JAVASCRIPT://%0aalert(1)") == nil)
+        #expect(SafeURL.href("data:text/html,<b>") == nil)
+        #expect(SafeURL.href("https://x.example.com/\"onmouseover=\"x") == nil)
+        #expect(SafeURL.href("/relative") == nil)
+        #expect(SafeURL.href("#team-contact") == nil)
+    }
+
+    @Test func tokenFlowEscapesNamesInBothLayouts() throws {
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n"
+            + SiteTestSupport.service("alpha", audience: "https://a.example.com", extra: "  downstream:\n    - {service: beta, mode: passthrough}")
+            + "\n---\n" + SiteTestSupport.service("beta", audience: "https://b.example.com"))
+        let builtIn = TokenFlowGraph.builtInSVG(services: report.registry.services)
+        #expect(builtIn.hasPrefix("<svg role=\"img\""))
+        #expect(builtIn.contains("href=\"services/alpha.html\""))
+        #expect(builtIn.contains("class=\"hop passthrough\""))
+        let dot = TokenFlowGraph.dotSource(services: report.registry.services)
+        #expect(dot.contains("\"alpha\" -> \"beta\" [style=dotted"))
+        #expect(TokenFlowGraph.dotString("a\"b\\c\nd") == "\"a\\\"b\\\\c d\"")
+        #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Rendering: site builds", .serialized)
+struct SiteBuildTests {
+    func build(_ registry: String, out: String, templates: String? = nil, engine: TokenFlowGraph.Engine = .builtIn) throws -> SiteBuildResult {
+        let report = try SiteTestSupport.report(directory: registry)
+        return try SiteBuilder.build(report: report, options: SiteBuildOptions(outputDirectory: out, templatesDirectory: templates,
+                                                                              today: SiteTestSupport.today, engine: engine))
+    }
+
+    func twoServices() throws -> String {
+        try SiteTestSupport.registry([
+            "alpha": SiteTestSupport.service("alpha", audience: "https://alpha.example.com"),
+            "beta": SiteTestSupport.service("beta", audience: "https://beta.example.com"),
+        ])
+    }
+
+    @Test func buildsBothTreesWithEveryPage() throws {
+        let out = try SiteTestSupport.temporaryDirectory("out") + "/site"
+        let result = try build(twoServices(), out: out)
+        let tree = SiteTestSupport.tree(out)
+        for page in ["index", "services/index", "services/alpha", "services/beta", "audiences", "issuers", "teams", "token-flow",
+                     "rules/index", "rules/audience-collision", "controls/index", "findings", "exceptions", "search"] {
+            #expect(tree[page + ".html"] != nil, "missing \(page).html")
+            #expect(tree["markdown/docs/" + page + ".md"] != nil, "missing \(page).md")
+        }
+        for file in ["assets/style.css", "assets/print.css", "assets/search.js", "search-index.json", "search-index.js",
+                     "markdown/mkdocs.yml", SiteBuilder.markerFile] {
+            #expect(tree[file] != nil, "missing \(file)")
+        }
+        #expect(result.htmlPages == tree.keys.filter { $0.hasSuffix(".html") }.count)
+        let mkdocs = String(decoding: tree["markdown/mkdocs.yml"]!, as: UTF8.self)
+        #expect(mkdocs.contains("docs_dir: docs"))
+        #expect(mkdocs.contains("\"Services\": services/index.md"))
+    }
+
+    @Test func sameInputGivesByteIdenticalOutput() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("det")
+        _ = try build(registry, out: base + "/one")
+        _ = try build(registry, out: base + "/two")
+        let one = SiteTestSupport.tree(base + "/one")
+        let two = SiteTestSupport.tree(base + "/two")
+        #expect(one.count > 20)
+        #expect(one.keys.sorted() == two.keys.sorted())
+        for (path, data) in one { #expect(two[path] == data, "\(path) differs between two builds") }
+    }
+
+    @Test func overridingOneTemplateChangesOnlyThatPage() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("override")
+        _ = try build(registry, out: base + "/plain")
+        let overrides = base + "/templates"
+        let original = try #require(TemplateSet.builtIn.entry("html/audiences.mustache")).text
+        try SiteTestSupport.write(["html/audiences.mustache": original.replacingOccurrences(of: "<h1>Audiences</h1>", with: "<h1>Audiences (ACME)</h1>")],
+                                  under: overrides)
+        _ = try build(registry, out: base + "/custom", templates: overrides)
+        let plain = SiteTestSupport.tree(base + "/plain")
+        let custom = SiteTestSupport.tree(base + "/custom")
+        let changed = plain.keys.filter { plain[$0] != custom[$0] }.sorted()
+        #expect(changed == ["audiences.html"])
+        #expect(String(decoding: custom["audiences.html"]!, as: UTF8.self).contains("Audiences (ACME)"))
+
+        // A partial override reaches every page that includes it, and `templates list` names the file.
+        let set = try TemplateSet.resolve(overrides: overrides)
+        #expect(set.entry("html/audiences.mustache")?.source == .file(overrides + "/html/audiences.mustache"))
+        #expect(set.entry("html/service.mustache")?.source == .builtIn)
+        let listing = TemplateListing.text(set)
+        #expect(listing.contains("html/audiences.mustache (\(overrides)/html/audiences.mustache)"))
+    }
+
+    @Test func aFailedBuildLeavesThePreviousSiteUntouched() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("atomic")
+        let out = base + "/site"
+        _ = try build(registry, out: out)
+        let before = SiteTestSupport.tree(out)
+        let broken = base + "/templates"
+        try SiteTestSupport.write(["html/rule.mustache": "{{#page}}unclosed"], under: broken)
+        #expect(throws: SiteBuildError.self) { try build(registry, out: out, templates: broken) }
+        let after = SiteTestSupport.tree(out)
+        #expect(after == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func pagesOfDeletedServicesDisappear() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("stale")
+        let out = base + "/site"
+        _ = try build(registry, out: out)
+        #expect(FileManager.default.fileExists(atPath: out + "/services/beta.html"))
+        try FileManager.default.removeItem(atPath: registry + "/services/beta.yaml")
+        _ = try build(registry, out: out)
+        #expect(!FileManager.default.fileExists(atPath: out + "/services/beta.html"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/markdown/docs/services/beta.md"))
+        #expect(FileManager.default.fileExists(atPath: out + "/services/alpha.html"))
+    }
+
+    @Test func refusesToReplaceAFolderItDidNotBuild() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("refuse")
+        let precious = base + "/docs"
+        try SiteTestSupport.write(["notes.txt": "keep me"], under: precious)
+        #expect(throws: SiteBuildError.self) { try build(registry, out: precious) }
+        #expect(FileManager.default.contents(atPath: precious + "/notes.txt") == Data("keep me".utf8))
+    }
+
+    @Test func fileNamesComeOnlyFromValidatedNames() throws {
+        // An invalid name is a schema finding and gets no page; nothing is written outside the output.
+        let registry = try SiteTestSupport.registry([
+            "bad": SiteTestSupport.service("../../escape", audience: "https://bad.example.com"),
+            "good": SiteTestSupport.service("good", audience: "https://good.example.com"),
+        ])
+        let base = try SiteTestSupport.temporaryDirectory("names")
+        _ = try build(registry, out: base + "/site")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base) == ["site"])
+        let pages = SiteTestSupport.tree(base + "/site").keys.filter { $0.hasPrefix("services/") }.sorted()
+        #expect(pages == ["services/good.html", "services/index.html"])
+    }
+
+    /// `site/` is the example registry's site, committed. Regenerate with scripts/build-site.sh.
+    @Test func committedSiteEqualsAFreshBuild() throws {
+        let root = SiteTestSupport.packageRoot
+        try #require(TokenFlowGraph.findDot() != nil, "the committed site is drawn with Graphviz: install graphviz (scripts/install-deps.sh build)")
+        let out = try SiteTestSupport.temporaryDirectory("committed") + "/site"
+        _ = try build(root + "/registry", out: out, templates: root + "/templates", engine: .auto)
+        let fresh = SiteTestSupport.tree(out)
+        let committed = SiteTestSupport.tree(root + "/site")
+        let missing = fresh.keys.filter { committed[$0] == nil }.sorted()
+        let extra = committed.keys.filter { fresh[$0] == nil }.sorted()
+        let different = fresh.keys.filter { committed[$0] != nil && committed[$0] != fresh[$0] }.sorted()
+        #expect(missing.isEmpty && extra.isEmpty && different.isEmpty,
+                "site/ is out of date (missing \(missing.prefix(5)), extra \(extra.prefix(5)), different \(different.prefix(5))): run scripts/build-site.sh")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Rendering: view models")
+struct SiteModelTests {
+    @Test func exampleRegistryHasOnePagePerServiceRuleAndControl() throws {
+        let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
+        let model = SiteTestSupport.model(report)
+        let names = model.services.map(\.name)
+        #expect(names == names.sorted())
+        #expect(Set(names).count == Set(report.registry.services.map(\.name)).count)
+        #expect(model.rules.map(\.id) == RuleCatalog.builtIn.descriptions.map(\.id))
+        let controlCount = ControlCatalog.builtIn.frameworks.reduce(0) { $0 + $1.controls.count }
+        #expect(model.controls.count == controlCount)
+        #expect(Set(model.controls.map(\.path)).count == controlCount, "control page paths are unique")
+        #expect(model.controlsIndex.rows.count == names.count)
+        #expect(model.controlsIndex.rows.allSatisfy { $0.cells.count == controlCount })
+    }
+
+    @Test func servicePageAnswersTheThreeQuestionsSeparately() throws {
+        let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
+        let model = SiteTestSupport.model(report)
+        let orders = try #require(model.services.first { $0.name == "orders-api" })
+        #expect(orders.accepts.map(\.issuerName) == ["corp-idp"])
+        #expect(orders.accepts[0].algorithms == "RS256")
+        #expect(orders.accepts[0].tokenTypes == "at+jwt")
+        #expect(orders.accepts[0].jwks?.externalURL == "https://id.larkspur.example/oauth2/keys")
+        #expect(orders.audiences.map(\.value) == ["https://orders.api.larkspur.example", "https://orders-legacy.api.larkspur.example"])
+        #expect(orders.scopes == ["orders.read", "orders.write"])
+        #expect(orders.downstream.map(\.toText) == ["inventory-api", "notifications-worker"])
+        #expect(orders.downstream.map(\.mode) == ["token-exchange", "new-token"])
+        #expect(orders.upstream.map(\.fromText) == ["storefront-gateway"])
+        #expect(orders.owner?.href == "teams.html#team-team-orders")
+        // The approved exception for multiple-audiences suppresses a finding and shows up as excepted.
+        #expect(orders.exceptions.map(\.ruleText) == ["multiple-audiences"])
+        #expect(orders.exceptions[0].status == "active")
+        #expect(orders.exceptions[0].daysLeft == "211")
+        #expect(orders.exceptions[0].suppressedCount == "1")
+        let excepted = orders.controls.filter { $0.status == "excepted" }
+        #expect(!excepted.isEmpty)
+        #expect(excepted.allSatisfy { $0.rules.contains { $0.text == "multiple-audiences" } })
+    }
+
+    @Test func controlStatusIsFailingWhenAnEvidencingRuleHasAFinding() throws {
+        let yaml = SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service("alpha", audience: "https://alpha.example.com")
+            + "\n---\n" + SiteTestSupport.service("beta", audience: "https://alpha.example.com")
+        let report = SiteTestSupport.report(yaml: yaml)
+        #expect(report.findings.contains { $0.ruleID == "audience-collision" })
+        let model = SiteTestSupport.model(report)
+        let alpha = try #require(model.services.first { $0.name == "alpha" })
+        let failing = alpha.controls.filter { $0.status == "failing" }
+        #expect(!failing.isEmpty)
+        let collisionControls = try #require(RuleCatalog.builtIn.rule(id: "audience-collision")).controls
+        for id in collisionControls {
+            let canonical = try #require(ControlCatalog.builtIn.control(id)).id
+            #expect(failing.contains { $0.controlID == canonical })
+        }
+        // The audiences page highlights the shared audience.
+        let row = try #require(model.audiences.items.first { $0.value == "https://alpha.example.com" })
+        #expect(row.shared && row.flagged)
+        #expect(row.services.map(\.text) == ["alpha", "beta"])
+        #expect(row.flags.contains { $0.rule.text == "audience-collision" })
+    }
+
+    @Test func overviewListsExceptionsExpiringWithinThirtyDays() throws {
+        let soon = """
+              exceptions:
+                - rule: multiple-audiences
+                  reason: migration
+                  approvedBy: security
+                  expires: 2026-12-20
+                  ticket: SEC-1
+            """
+        let yaml = SiteTestSupport.issuerAndTeam + "\n---\n"
+            + SiteTestSupport.service("alpha", audience: "https://a.example.com, https://b.example.com", extra: soon)
+        let model = SiteTestSupport.model(SiteTestSupport.report(yaml: yaml))
+        #expect(model.overview.expiringSoon.map(\.entityText) == ["Service/alpha"])
+        #expect(model.overview.expiringSoon[0].daysLeft == "19")
+        #expect(model.overview.expiringSoon[0].status == "expiring")
+        #expect(model.overview.severities.first { $0.severity == "suppressed" }?.count == 1)
+    }
+
+    @Test func searchIndexFindsAServiceByAudienceFragment() throws {
+        let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
+        let model = SiteTestSupport.model(report)
+        let hits = model.search.items.filter { $0.kind == "Service" && $0.detail.contains("orders-legacy") }
+        #expect(hits.map(\.title) == ["orders-api"])
+        let json = SearchIndex.json(model.search.items).serialized(pretty: false)
+        #expect(json.contains("\"u\":\"services/orders-api.html\""))
+    }
+
+    @Test func slugsAreSafeAndUnique() {
+        #expect(Slug.make("GOVERN 1.6") == "govern-1-6")
+        #expect(Slug.make("PR.AA-05") == "pr-aa-05")
+        #expect(Slug.make("../../etc/passwd") == "etc-passwd")
+        #expect(Slug.make("ÄÖ") == "x")
+        let unique = Slug.unique(["A.1", "a-1", "A 1"])
+        #expect(Set(unique.values).count == 3)
+        #expect(unique["A.1"] == "a-1" && unique["a-1"] == "a-1-2")
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates site/, the committed documentation site of the example registry, exactly as the test
+# suite builds it (the test fails when site/ differs from a fresh build). Usage: scripts/build-site.sh
+# Set SCRATCH to use another build folder (swift build --scratch-path).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh build
+scratch=(); [[ -n "${SCRATCH:-}" ]] && scratch=(--scratch-path "$SCRATCH")
+swift build "${scratch[@]}" --product audreg 2>&1 | grep -v '^\[' >&2 || true
+bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
+# The date is fixed so that "days left" and expiry columns do not change from day to day.
+"$bin" build registry --out site --templates templates --today 2026-12-01 --layout auto

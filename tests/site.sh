@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Real-browser tests of the built site (Debian's chromium + chromium-driver + python3-selenium):
+# builds the example registry and a hostile registry, then drives headless Chromium over file:// and
+# a local HTTP server on 127.0.0.1. Screenshots go to .artifacts/site/.
+# Usage: tests/site.sh   (AUDREG=path/to/audreg to test another binary; SCRATCH=.build-x for swift build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+scratch=(); [[ -n "${SCRATCH:-}" ]] && scratch=(--scratch-path "$SCRATCH")
+bin="${AUDREG:-}"
+if [[ -z "$bin" ]]; then
+  swift build "${scratch[@]}" --product audreg 2>&1 | grep -v '^\[' >&2 || true
+  bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
+fi
+python3 tests/site/browser_test.py --audreg "$bin"

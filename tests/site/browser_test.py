@@ -1,0 +1,350 @@
+#!/usr/bin/env python3
+"""Drives the built site in headless Chromium, as a person would.
+
+Builds the example registry and tests/site/hostile-registry with the given audreg binary, serves the
+example site from 127.0.0.1 with python3 -m http.server, and checks, over file:// and http://:
+every internal link (and its #anchor) resolves, search finds a service by a fragment of its audience
+(with JavaScript) and the site stays usable without it, the token-flow picture is there, injected
+markup does not execute, no console errors, landmarks, heading order, labels, contrast, the print
+stylesheet and dark mode. Screenshots of the overview and a service page go to .artifacts/site/.
+"""
+import argparse
+import html.parser
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, ".artifacts", "site")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message, flush=True)
+    return condition
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src", "xlink:href"):
+            if key in attrs and attrs[key] is not None:
+                self.links.append((tag, attrs[key]))
+
+
+def parse(path):
+    parser = Links()
+    with open(path, encoding="utf-8") as handle:
+        parser.feed(handle.read())
+    return parser
+
+
+def check_links_on_disk(site):
+    """Every internal link of every HTML page points at a file that exists, and at an id on it."""
+    pages = {}
+    for folder, _, files in os.walk(site):
+        for name in files:
+            if name.endswith(".html"):
+                pages[os.path.join(folder, name)] = parse(os.path.join(folder, name))
+    checked = 0
+    for page, parsed in sorted(pages.items()):
+        for tag, link in parsed.links:
+            scheme = urllib.parse.urlsplit(link).scheme
+            if scheme in ("http", "https"):
+                continue
+            check(scheme in ("", "data"), f"{os.path.relpath(page, site)}: link with scheme '{scheme}': {link}")
+            if scheme == "data":
+                continue
+            target, _, fragment = link.partition("#")
+            path = os.path.normpath(os.path.join(os.path.dirname(page), urllib.parse.unquote(target))) if target else page
+            check(path.startswith(site + os.sep), f"{os.path.relpath(page, site)}: link leaves the site: {link}")
+            if not check(os.path.isfile(path), f"{os.path.relpath(page, site)}: broken link {link}"):
+                continue
+            if fragment and path.endswith(".html"):
+                ids = pages[path].ids if path in pages else parse(path).ids
+                check(fragment in ids, f"{os.path.relpath(page, site)}: missing anchor {link}")
+            checked += 1
+    md_checked = 0
+    docs = os.path.join(site, "markdown", "docs")
+    for folder, _, files in os.walk(docs):
+        for name in files:
+            if not name.endswith(".md"):
+                continue
+            page = os.path.join(folder, name)
+            text = open(page, encoding="utf-8").read()
+            for link in re.findall(r"\]\(([^)<>\s]+\.md(?:#[^)\s]*)?)\)", text):
+                target = link.split("#")[0]
+                check(os.path.isfile(os.path.normpath(os.path.join(folder, target))), f"markdown {os.path.relpath(page, site)}: broken link {link}")
+                md_checked += 1
+    print(f"links: {checked} HTML links on {len(pages)} pages and {md_checked} Markdown links resolve", flush=True)
+    check(len(pages) > 20 and checked > 200, f"too few pages or links checked ({len(pages)}, {checked})")
+    return sorted(pages)
+
+
+def build(audreg, registry, out, *extra):
+    result = subprocess.run([audreg, "build", registry, "--out", out, "--today", "2026-12-01", *extra],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, file=sys.stderr)
+        raise SystemExit(f"audreg build {registry} failed with {result.returncode}")
+
+
+def driver(javascript=True):
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                     "--allow-file-access-from-files"):
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    service = ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def console_errors(browser):
+    return [entry for entry in browser.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+def no_alert(browser, where):
+    try:
+        alert = browser.switch_to.alert
+        text = alert.text
+        alert.dismiss()
+        check(False, f"{where}: an injected script ran (alert '{text}')")
+    except NoAlertPresentException:
+        pass
+
+
+def check_accessibility(browser, where):
+    result = browser.execute_script("""
+      const out = {};
+      out.lang = document.documentElement.getAttribute('lang');
+      out.main = document.querySelectorAll('main').length;
+      out.header = document.querySelectorAll('body > header').length;
+      out.footer = document.querySelectorAll('body > footer').length;
+      out.nav = document.querySelectorAll('nav[aria-label]').length;
+      out.title = document.title;
+      const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+      out.levels = levels;
+      out.unlabelled = [...document.querySelectorAll('input,select,textarea')].filter(el => {
+        if (el.type === 'hidden') return false;
+        if (el.getAttribute('aria-label')) return false;
+        return !(el.id && document.querySelector('label[for="' + el.id + '"]'));
+      }).map(el => el.outerHTML);
+      out.svgs = [...document.querySelectorAll('svg')].filter(s => !(s.getAttribute('role') === 'img' && s.querySelector('title'))).length;
+      out.printSheet = !!document.querySelector('link[rel=stylesheet][media=print]');
+      return out;
+    """)
+    check(result["lang"] == "en", f"{where}: html has no lang")
+    check(result["main"] == 1, f"{where}: expected one main landmark, found {result['main']}")
+    check(result["header"] == 1 and result["footer"] == 1 and result["nav"] >= 1, f"{where}: missing banner, contentinfo or labelled nav")
+    check(bool(result["title"]), f"{where}: no title")
+    levels = result["levels"]
+    check(levels[:1] == [1] and levels.count(1) == 1, f"{where}: headings must start with one h1: {levels[:5]}")
+    for previous, current in zip(levels, levels[1:]):
+        check(current <= previous + 1, f"{where}: heading level jumps from h{previous} to h{current}")
+    check(not result["unlabelled"], f"{where}: form fields without labels: {result['unlabelled']}")
+    check(result["svgs"] == 0, f"{where}: svg without role=img and title")
+    check(result["printSheet"], f"{where}: no print stylesheet")
+
+
+CONTRAST_JS = """
+  function rgb(text) { const m = text.match(/[\\d.]+/g).map(Number); return m.length > 3 && m[3] === 0 ? null : m.slice(0, 3); }
+  function lum(c) { const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; }
+  function background(el) { while (el) { const c = rgb(getComputedStyle(el).backgroundColor); if (c) return c; el = el.parentElement; } return [255, 255, 255]; }
+  const worst = [];
+  for (const el of document.querySelectorAll('main p, main a, main td, main th, .badge, .muted, nav a, footer p')) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    const fg = rgb(getComputedStyle(el).color), bg = background(el);
+    const a = lum(fg), b = lum(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2));
+  }
+  return { worst: worst.slice(0, 5), bg: getComputedStyle(document.body).backgroundColor,
+           navShown: getComputedStyle(document.querySelector('header nav')).display !== 'none' };
+"""
+
+
+def set_media(browser, features=None, media=""):
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features or []})
+
+
+def main():
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("--audreg", required=True)
+    options = arguments.parse_args()
+    audreg = os.path.abspath(options.audreg)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="audreg-browser-")
+    site = os.path.join(work, "site")
+    hostile = os.path.join(work, "hostile")
+    build(audreg, "registry", site)
+    build(audreg, os.path.join("tests", "site", "hostile-registry"), hostile, "--fail-on", "never")
+
+    pages = check_links_on_disk(site)
+    hostile_pages = check_links_on_disk_quiet(hostile)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    browser = driver()
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        bases = {"file": "file://" + site + "/", "http": f"http://127.0.0.1:{port}/"}
+        for label, base in bases.items():
+            # Every page loads without console errors and passes the accessibility basics.
+            subset = pages if label == "file" else [p for p in pages if "/controls/" not in p or p.endswith("index.html")]
+            for page in subset:
+                relative = os.path.relpath(page, site)
+                browser.get(base + relative)
+                check(browser.find_element(By.TAG_NAME, "h1").text.strip() != "", f"{label} {relative}: empty h1")
+                check_accessibility(browser, f"{label} {relative}")
+                errors = console_errors(browser)
+                check(not errors, f"{label} {relative}: console errors {errors}")
+            print(f"{label}: {len(subset)} pages load without console errors", flush=True)
+
+            # Clicking through: overview → a service → its owner's team, following real links.
+            browser.get(base + "index.html")
+            browser.find_element(By.LINK_TEXT, "orders-api").click()
+            check(browser.current_url.endswith("services/orders-api.html"), f"{label}: overview link to orders-api goes to {browser.current_url}")
+            headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+            for question in ("1. Is the token authentic?", "2. Was it issued for this service?", "3. What may the caller do?"):
+                check(question in headings, f"{label}: service page lacks '{question}'")
+            browser.find_element(By.CSS_SELECTOR, "dl.facts a[href*='teams.html']").click()
+            check("teams.html#team-team-orders" in browser.current_url, f"{label}: owner link goes to {browser.current_url}")
+
+            # Search by a fragment of an audience, from the header form of another page.
+            browser.get(base + "rules/index.html")
+            field = browser.find_element(By.ID, "site-search-input")
+            field.send_keys("orders-legacy")
+            field.submit()
+            time.sleep(0.3)
+            results = browser.find_elements(By.CSS_SELECTOR, "#search-results a")
+            check([r.text for r in results if r.text == "orders-api"], f"{label}: search for 'orders-legacy' did not find orders-api: {[r.text for r in results]}")
+            if results:
+                first = [r for r in results if r.text == "orders-api"][0]
+                first.click()
+                check(browser.current_url.endswith("services/orders-api.html"), f"{label}: search result leads to {browser.current_url}")
+            # Typing narrows the results live.
+            browser.get(base + "search.html")
+            box = browser.find_element(By.ID, "search-query")
+            box.send_keys("catalog.api")
+            time.sleep(0.2)
+            texts = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#search-results a")]
+            check("catalog-api" in texts and "orders-api" not in texts, f"{label}: live search for 'catalog.api' gave {texts}")
+            check(not console_errors(browser), f"{label}: console errors during search")
+
+            # The token-flow picture: an inline SVG with a linked node per service and the three hop kinds.
+            browser.get(base + "token-flow.html")
+            svg = browser.find_elements(By.CSS_SELECTOR, "figure svg.token-flow")
+            if check(len(svg) == 1, f"{label}: token-flow page has no picture"):
+                size = svg[0].size
+                check(size["width"] > 200 and size["height"] > 100, f"{label}: token-flow picture is too small: {size}")
+                nodes = browser.execute_script("return [...document.querySelectorAll('svg.token-flow a')].length")
+                check(nodes >= 12, f"{label}: token-flow picture links {nodes} services, expected 12")
+            if label == "file":
+                browser.save_screenshot(os.path.join(ARTIFACTS, "token-flow.png"))
+
+        # Screenshots, dark mode and print, on the file:// site.
+        browser.get(bases["file"] + "index.html")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "overview.png"))
+        browser.get(bases["file"] + "services/orders-api.html")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "service-orders-api.png"))
+        for scheme in ("light", "dark"):
+            set_media(browser, [{"name": "prefers-color-scheme", "value": scheme}])
+            for page in ("index.html", "services/orders-api.html", "controls/index.html", "findings.html"):
+                browser.get(bases["file"] + page)
+                result = browser.execute_script(CONTRAST_JS)
+                check(not result["worst"], f"{scheme} {page}: text below 4.5:1 contrast: {result['worst']}")
+                if scheme == "dark" and page == "index.html":
+                    channels = [float(x) for x in re.findall(r"[\d.]+", result["bg"])[:3]]
+                    check(sum(channels) < 150, f"dark mode does not follow the system setting: body background {result['bg']}")
+                    browser.save_screenshot(os.path.join(ARTIFACTS, "overview-dark.png"))
+        set_media(browser, [], "print")
+        browser.get(bases["file"] + "services/orders-api.html")
+        check(not browser.execute_script(CONTRAST_JS)["navShown"], "print: the navigation is still shown")
+        set_media(browser, [], "")
+
+        # Injection: the hostile registry's markup shows as text and nothing runs.
+        for page in hostile_pages:
+            relative = os.path.relpath(page, hostile)
+            browser.get("file://" + page)
+            time.sleep(0.05)
+            no_alert(browser, f"hostile {relative}")
+            flagged = browser.execute_script("""
+              return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+                .filter(h => /^\\s*(javascript|data|vbscript):/i.test(h))
+                .concat([...document.querySelectorAll('script:not([src]), [onerror], [onload], main img, main svg[onload]')].map(e => e.outerHTML));
+            """)
+            check(not flagged, f"hostile {relative}: dangerous markup reached the DOM: {flagged[:3]}")
+        browser.get("file://" + os.path.join(hostile, "services", "evil-api.html"))
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("<script>alert(1)</script>" in text, "hostile: the description is not shown as text")
+        check("javascript:alert(1)" in text, "hostile: the javascript: audience is not shown as text")
+        browser.get("file://" + os.path.join(hostile, "search.html") + "?q=%3Cscript")
+        time.sleep(0.2)
+        no_alert(browser, "hostile search")
+        check(browser.find_elements(By.CSS_SELECTOR, "#search-results li"), "hostile: search for '<script' found nothing")
+        print(f"hostile: {len(hostile_pages)} pages, nothing executed", flush=True)
+    finally:
+        browser.quit()
+        server.kill()
+        server.wait()
+
+    # Without JavaScript the site stays usable: navigation works and search.html lists everything.
+    plain = driver(javascript=False)
+    try:
+        plain.get("file://" + site + "/search.html?q=orders-legacy")
+        listed = [a.text for a in plain.find_elements(By.CSS_SELECTOR, "#search-all a")]
+        check("orders-api" in listed and "https://orders-legacy.api.larkspur.example" in listed, "no-JS: search page does not list everything")
+        check(not plain.find_element(By.ID, "search-results-section").is_displayed(), "no-JS: empty results section is shown")
+        plain.find_element(By.LINK_TEXT, "Token flow").click()
+        check(plain.find_elements(By.CSS_SELECTOR, "svg.token-flow"), "no-JS: token-flow picture missing")
+    finally:
+        plain.quit()
+
+    shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} browser check(s) failed", file=sys.stderr)
+        return 1
+    print("browser tests passed; screenshots in .artifacts/site/")
+    return 0
+
+
+def check_links_on_disk_quiet(site):
+    pages = []
+    for folder, _, files in os.walk(site):
+        pages += [os.path.join(folder, name) for name in files if name.endswith(".html")]
+    return sorted(pages)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
