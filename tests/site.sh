@@ -12,4 +12,6 @@ if [[ -z "$bin" ]]; then
   swift build "${scratch[@]}" --product audreg 2>&1 | grep -v '^\[' >&2 || true
   bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
 fi
-python3 tests/site/browser_test.py --audreg "$bin"
+# Debian's python3-selenium lives in the system interpreter, not in a pyenv or venv one.
+python=/usr/bin/python3; [[ -x "$python" ]] || python=python3
+"$python" tests/site/browser_test.py --audreg "$bin"

@@ -309,10 +309,12 @@ def main():
         text = browser.find_element(By.TAG_NAME, "main").text
         check("<script>alert(1)</script>" in text, "hostile: the description is not shown as text")
         check("javascript:alert(1)" in text, "hostile: the javascript: audience is not shown as text")
-        browser.get("file://" + os.path.join(hostile, "search.html") + "?q=%3Cscript")
+        browser.get("file://" + os.path.join(hostile, "search.html") + "?q=%3Cb%3EAPI")
         time.sleep(0.2)
         no_alert(browser, "hostile search")
-        check(browser.find_elements(By.CSS_SELECTOR, "#search-results li"), "hostile: search for '<script' found nothing")
+        shown = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-results li")]
+        check(any("Evil <b>API</b>" in text for text in shown), f"hostile: search for '<b>API' does not show the title as text: {shown}")
+        check(not browser.find_elements(By.CSS_SELECTOR, "#search-results b"), "hostile: search results parsed registry text as HTML")
         print(f"hostile: {len(hostile_pages)} pages, nothing executed", flush=True)
     finally:
         browser.quit()
