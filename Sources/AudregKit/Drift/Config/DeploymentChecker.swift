@@ -1,0 +1,168 @@
+import Foundation
+
+/// Compares one Service's `deployments` entry with the config it names. Findings point at the config
+/// file (path relative to the registry directory) and relate to the registry entry.
+public struct DeploymentChecker: Sendable {
+    public init() {}
+
+    /// `source` resolved against the registry file that names it, relative to the registry directory and
+    /// normalized (`services/production/../../../deploy/x.yaml` becomes `../deploy/x.yaml`).
+    public static func configPath(source: String, registryFile: String) -> String {
+        let base = (registryFile as NSString).deletingLastPathComponent
+        return normalize(base.isEmpty ? source : base + "/" + source)
+    }
+
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    public func check(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,
+                      source: any DocumentSource) async -> [Finding] {
+        let deploymentRelated = RelatedLocation(deployment.location, entity: service.ref, message: "the registry's deployment entry")
+        func finding(_ rule: String, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) -> Finding {
+            Finding(ruleID: rule, severity: DriftRuleIDs.severity(of: rule), message: "service '\(service.name)': \(message)",
+                    location: location, entity: service.ref, related: related + [deploymentRelated])
+        }
+
+        // Read the config: a file beside the registry, or a URL (an Envoy admin /config_dump).
+        let sourceText = deployment.source.value
+        let bytes: [UInt8]
+        let file: String
+        if sourceText.hasPrefix("http://") || sourceText.hasPrefix("https://") {
+            file = sourceText
+            switch await source.fetch(sourceText) {
+            case .failure(let failure):
+                return [finding("config-provider-missing", "the config at \(sourceText) cannot be fetched: \(failure.reason)", at: deployment.source.location)]
+            case .success(let document):
+                guard document.status == 200 else {
+                    return [finding("config-provider-missing", "the config at \(sourceText) cannot be fetched: HTTP \(document.status)", at: deployment.source.location)]
+                }
+                bytes = document.body
+            }
+        } else {
+            file = Self.configPath(source: sourceText, registryFile: service.origin.file)
+            let path = file.hasPrefix("/") ? file : (registryDirectory as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let exists = FileManager.default.fileExists(atPath: path)
+                return [finding("config-provider-missing", "the \(deployment.kind.value.rawValue) config \(file) \(exists ? "cannot be read" : "does not exist")",
+                                at: deployment.source.location)]
+            }
+            bytes = [UInt8](data)
+        }
+
+        let reader = DeploymentReaders.reader(for: deployment.kind.value)
+        let config: DeployedConfig
+        do {
+            config = try reader.read(bytes, file: file)
+        } catch let caught {
+            let error = caught as? DeploymentReadError ?? DeploymentReadError("\(caught)")
+            return [finding("config-provider-missing", "\(file) cannot be read as \(deployment.kind.value.rawValue) config: \(error.message)",
+                            at: error.location ?? deployment.source.location,
+                            related: error.location == nil ? [] : [RelatedLocation(deployment.source.location, entity: service.ref, message: "named here")])]
+        }
+
+        var providers = config.providers
+        if let wanted = deployment.provider {
+            providers = providers.filter { $0.isNamed(wanted.value) }
+            if providers.isEmpty {
+                let found = Array(Set(config.providers.compactMap { $0.name?.value })).sorted()
+                return [finding("config-provider-missing",
+                                "\(config.providerNoun) '\(wanted.value)' is not in \(file)" + (found.isEmpty ? " (it has none)" : " (found: \(found.joined(separator: ", ")))"),
+                                at: config.providersLocation,
+                                related: [RelatedLocation(wanted.location, entity: service.ref, message: "the provider the registry names")])]
+            }
+        } else if providers.isEmpty {
+            return [finding("config-provider-missing", "\(file) has no \(config.providerNoun)", at: config.providersLocation)]
+        }
+
+        var findings: [Finding] = []
+        let accepted = service.accepts.compactMap { index.issuers[$0.issuer.value] }
+        let registryAudiences = service.audiences
+        for provider in providers {
+            let label = provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
+            // Audiences.
+            if let caveat = provider.audienceCaveat, provider.audiences == nil {
+                findings.append(finding("config-audience-unchecked", "\(label) checks no audience: \(caveat.value); tokens for any service are accepted",
+                                        at: caveat.location, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
+            } else if provider.audiences?.isEmpty ?? true {
+                let how = provider.audiences == nil ? "sets no audiences" : "has an empty audience list"
+                let consequence = deployment.kind.value == .istio
+                    ? "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
+                    : "every audience passes, so tokens minted for other services are accepted"
+                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(consequence)",
+                                        at: provider.audiencesLocation, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
+            } else if let audiences = provider.audiences {
+                let expected = Set(registryAudiences.map(\.value))
+                for audience in audiences where !expected.contains(audience.value) {
+                    findings.append(finding("config-audience-broadened",
+                                            "\(label) accepts audience '\(audience.value)', which the registry does not list for this service (it lists \(registryAudiences.map { "'\($0.value)'" }.joined(separator: ", ")))",
+                                            at: audience.location, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
+                }
+                let deployed = Set(audiences.map(\.value))
+                for audience in registryAudiences where !deployed.contains(audience.value) {
+                    findings.append(finding("config-audience-narrowed",
+                                            "\(label) does not accept audience '\(audience.value)', which the registry lists: callers using it will be refused",
+                                            at: provider.audiencesLocation, related: [RelatedLocation(audience.location, entity: service.ref, message: "the audience in the registry")]))
+                }
+            }
+
+            // Issuers and keys.
+            let issuerValues = [provider.issuer].compactMap { $0 } + provider.extraIssuers
+            if issuerValues.isEmpty {
+                findings.append(finding("config-issuer-mismatch", "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted",
+                                        at: provider.location))
+            }
+            var matchedIssuers: [Issuer] = []
+            for value in issuerValues {
+                if let match = accepted.first(where: { Self.issuerMatches(value.value, $0) }) {
+                    matchedIssuers.append(match)
+                } else if let other = index.issuers.values.sorted(by: { $0.name < $1.name }).first(where: { Self.issuerMatches(value.value, $0) }) {
+                    findings.append(finding("config-issuer-mismatch",
+                                            "\(label) accepts tokens from '\(value.value)' (registry issuer '\(other.name)'), which the registry does not list in this service's accepts",
+                                            at: value.location, related: other.issuer.map { [RelatedLocation($0.location, entity: other.ref, message: "that issuer")] } ?? []))
+                } else {
+                    let list = accepted.compactMap { issuer in issuer.issuer.map { "'\($0.value)' (\(issuer.name))" } }
+                    findings.append(finding("config-issuer-mismatch",
+                                            "\(label) accepts issuer '\(value.value)', which is not in the registry; the service accepts \(list.isEmpty ? "no registered issuer" : list.joined(separator: ", "))",
+                                            at: value.location, related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") }))
+                }
+            }
+            if let jwks = provider.jwksUri {
+                let candidates = matchedIssuers.isEmpty ? accepted : matchedIssuers
+                let known = candidates.compactMap { $0.jwksUri }
+                if !known.isEmpty, !known.contains(where: { $0.value == jwks.value }) {
+                    findings.append(finding("config-issuer-mismatch",
+                                            "\(label) fetches keys from \(jwks.value), the registry's JWKS URI is \(known.map(\.value).joined(separator: " or "))",
+                                            at: jwks.location, related: known.map { RelatedLocation($0.location, message: "the registry's jwksUri") }))
+                }
+            }
+
+            // Token forwarding where the registry says the service exchanges tokens.
+            if let forward = provider.forwardsToken, forward.value,
+               let hop = service.downstream.first(where: { $0.mode.value == .tokenExchange }) {
+                findings.append(finding("config-token-forwarded",
+                                        "\(label) forwards the caller's token upstream although the registry says the service exchanges tokens (e.g. for '\(hop.service.value)'); the original token, with its audience, leaves the gateway",
+                                        at: forward.location, related: [RelatedLocation(hop.location, entity: service.ref, message: "token-exchange hop")]))
+            }
+        }
+        return findings
+    }
+
+    /// A config names an issuer by its identifier; Kong may name it by its discovery URL.
+    static func issuerMatches(_ value: String, _ issuer: Issuer) -> Bool {
+        guard let identifier = issuer.issuer?.value else { return false }
+        if value == identifier { return true }
+        if let discovery = issuer.discoveryUrl?.value, value == discovery { return true }
+        let trimmed = identifier.hasSuffix("/") ? String(identifier.dropLast()) : identifier
+        return value == trimmed + "/.well-known/openid-configuration" || value == trimmed + "/.well-known/oauth-authorization-server"
+    }
+}

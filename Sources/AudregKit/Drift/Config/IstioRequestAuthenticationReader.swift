@@ -1,0 +1,45 @@
+/// Istio `RequestAuthentication` (`security.istio.io/v1` and `v1beta1`) in multi-document Kubernetes
+/// YAML. Each `jwtRules` item is a provider named after its RequestAuthentication's `metadata.name`.
+public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
+    public static let kind = DeploymentKind.istio
+    static let apiVersions: Set<String> = ["security.istio.io/v1", "security.istio.io/v1beta1"]
+
+    public init() {}
+
+    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+        var providers: [DeployedProvider] = []
+        var firstLocation: SourceLocation?
+        for document in try ConfigYAML.documents(bytes, file: file) {
+            let root = document.root
+            guard root["kind"]?.scalar == "RequestAuthentication" else { continue }
+            if let version = root["apiVersion"], let value = version.scalar, !Self.apiVersions.contains(value) {
+                throw DeploymentReadError("RequestAuthentication with apiVersion '\(value)'; expected security.istio.io/v1 or v1beta1",
+                                          at: SourceLocation(file: file, node: version))
+            }
+            let kindLocation = ConfigYAML.location(root["kind"]!, file: file)
+            if firstLocation == nil { firstLocation = kindLocation }
+            let name = ConfigYAML.string(root["metadata"]?["name"], file: file)
+            let rules = root["spec"]?["jwtRules"]?.sequence ?? []
+            if rules.isEmpty {
+                // A RequestAuthentication without rules accepts no JWT issuer at all; keep it so the name is found.
+                var provider = DeployedProvider(name: name, location: name?.location ?? kindLocation)
+                provider.audiences = nil
+                providers.append(provider)
+            }
+            for rule in rules {
+                var provider = DeployedProvider(name: name, location: ConfigYAML.location(rule, file: file))
+                provider.issuer = ConfigYAML.string(rule["issuer"], file: file)
+                provider.jwksUri = ConfigYAML.string(rule["jwksUri"], file: file)
+                if let audiences = rule["audiences"] {
+                    provider.audiences = ConfigYAML.strings(audiences, file: file) ?? []
+                    provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(rule, "audiences") ?? audiences, file: file)
+                }
+                provider.forwardsToken = ConfigYAML.bool(rule["forwardOriginalToken"], file: file)
+                providers.append(provider)
+            }
+        }
+        return DeployedConfig(file: file, providers: providers,
+                              providersLocation: firstLocation ?? SourceLocation(file: file, line: 1, column: 1),
+                              providerNoun: "Istio RequestAuthentication")
+    }
+}

@@ -1,0 +1,69 @@
+/// Kong declarative configuration (decK `kong.yaml`): `openid-connect` plugins on services, routes or at
+/// the top level with `service:`/`route:`. A plugin is a provider named by its service, route and
+/// `instance_name`. `audience_required` is what Kong checks; `audience` is only sent to the authorization
+/// endpoint. The OSS `jwt` plugin cannot check audiences at all.
+public struct KongDeclarativeReader: DeploymentConfigReader {
+    public static let kind = DeploymentKind.kong
+
+    public init() {}
+
+    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+        var providers: [DeployedProvider] = []
+        var location = SourceLocation(file: file, line: 1, column: 1)
+        for document in try ConfigYAML.documents(bytes, file: file) {
+            let root = document.root
+            if let key = ConfigYAML.keyNode(root, "services") { location = ConfigYAML.location(key, file: file) }
+            for service in root["services"]?.sequence ?? [] {
+                let serviceName = ConfigYAML.string(service["name"], file: file)
+                for plugin in service["plugins"]?.sequence ?? [] {
+                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, file: file))
+                }
+                for route in service["routes"]?.sequence ?? [] {
+                    let routeName = ConfigYAML.string(route["name"], file: file)
+                    for plugin in route["plugins"]?.sequence ?? [] {
+                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, file: file))
+                    }
+                }
+            }
+            for plugin in root["plugins"]?.sequence ?? [] {
+                let names = [ConfigYAML.string(plugin["service"], file: file), ConfigYAML.string(plugin["route"], file: file)].compactMap { $0 }
+                providers.append(contentsOf: provider(plugin, names: names, file: file))
+            }
+        }
+        return DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
+    }
+
+    /// One provider per name the plugin can be selected by; the first name is the one shown.
+    func provider(_ plugin: YAMLNode, names: [Located<String>], file: String) -> [DeployedProvider] {
+        guard let pluginName = plugin["name"]?.scalar, ["openid-connect", "jwt"].contains(pluginName) else { return [] }
+        if plugin["enabled"]?.scalar == "false" { return [] }
+        let config = plugin["config"]
+        var allNames = names
+        if let instance = ConfigYAML.string(plugin["instance_name"], file: file) { allNames.append(instance) }
+        let pluginLocation = ConfigYAML.location(plugin["name"]!, file: file)
+        var provider = DeployedProvider(name: allNames.first, location: pluginLocation)
+        if pluginName == "jwt" {
+            provider.audiencesLocation = pluginLocation
+            provider.audienceCaveat = Located("Kong's jwt plugin cannot check audiences (claims_to_verify supports only exp and nbf)", at: pluginLocation)
+        } else {
+            provider.issuer = ConfigYAML.string(config?["issuer"], file: file)
+            provider.extraIssuers = ConfigYAML.strings(config?["issuers_allowed"], file: file) ?? []
+            if let required = config?["audience_required"], !required.isNull {
+                provider.audiences = ConfigYAML.strings(required, file: file) ?? []
+                provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(config!, "audience_required") ?? required, file: file)
+            } else {
+                provider.audiencesLocation = config.flatMap { _ in ConfigYAML.keyNode(plugin, "config") }.map { ConfigYAML.location($0, file: file) } ?? pluginLocation
+                if let audience = config?["audience"], !audience.isNull, let key = ConfigYAML.keyNode(config!, "audience") {
+                    provider.audiencesLocation = ConfigYAML.location(key, file: file)
+                    provider.audienceCaveat = Located("config.audience is only sent to the authorization endpoint and is not validated; set audience_required",
+                                                      at: ConfigYAML.location(key, file: file))
+                }
+            }
+            if let extra = config?["extra_jwks_uris"]?.sequence?.first {
+                provider.jwksUri = ConfigYAML.string(extra, file: file)
+            }
+        }
+        provider.aliases = allNames.dropFirst().map(\.value)
+        return [provider]
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Settings of one drift run besides where documents come from.
+public struct DriftOptions: Sendable {
+    public var today: Day
+    public var certificateWarnDays: Int = 30
+    /// Check issuers (JWKS, discovery).
+    public var checkIssuers = true
+    /// Check Service deployments against their config.
+    public var checkDeployments = true
+
+    public init(today: Day) { self.today = today }
+}
+
+/// Progress for a terminal: checks done out of all checks.
+public typealias DriftProgress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+/// Runs every drift check over a loaded registry and returns a report for the usual reporters.
+/// Policy severity overrides and Service/Issuer exceptions apply as they do in `validate`.
+public struct DriftRunner: Sendable {
+    public var options: DriftOptions
+    public var catalog: RuleCatalog
+
+    public init(options: DriftOptions, catalog: RuleCatalog = .builtIn) {
+        self.options = options
+        self.catalog = catalog
+    }
+
+    public func run(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
+                    progress: DriftProgress? = nil) async -> ValidationReport {
+        let registry = loaded.registry
+        let index = registry.index()
+        let policy = registry.policy
+        let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
+        let deploymentChecker = DeploymentChecker()
+
+        enum Job: Sendable {
+            case issuer(Issuer)
+            case deployment(Service, Deployment)
+        }
+        var jobs: [Job] = []
+        if options.checkIssuers {
+            // One check per issuer name: duplicates are a registry finding, not a reason to fetch twice.
+            var seen = Set<String>()
+            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil) {
+                jobs.append(.issuer(issuer))
+            }
+        }
+        if options.checkDeployments {
+            for service in registry.services {
+                for deployment in service.deployments { jobs.append(.deployment(service, deployment)) }
+            }
+        }
+
+        let total = jobs.count
+        let counter = ProgressCounter()
+        var findings = loaded.findings.filter { $0.severity == .error }
+        await withTaskGroup(of: [Finding].self) { group in
+            for job in jobs {
+                group.addTask {
+                    let result: [Finding]
+                    switch job {
+                    case .issuer(let issuer):
+                        result = await issuerChecker.check(issuer, policy: policy, source: source)
+                    case .deployment(let service, let deployment):
+                        result = await deploymentChecker.check(service: service, deployment: deployment, index: index,
+                                                               registryDirectory: registryDirectory, source: source)
+                    }
+                    let done = await counter.increment()
+                    progress?(done, total)
+                    return result
+                }
+            }
+            for await result in group { findings.append(contentsOf: result) }
+        }
+
+        let context = RuleContext(registry: registry, today: options.today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
+        let applied = Validator(catalog: catalog, today: options.today).apply(findings: findings, to: registry, context: context)
+        let driftRules = catalog.rules.map { $0.description }.filter { $0.stage == .drift || findings.map(\.ruleID).contains($0.id) }
+        return ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: driftRules, registry: registry)
+    }
+}
+
+actor ProgressCounter {
+    var value = 0
+    func increment() -> Int {
+        value += 1
+        return value
+    }
+}
+
+/// The drift rules' IDs and default severities, read from their descriptions.
+public enum DriftRuleIDs {
+    public static let rules: [any Rule.Type] = [
+        ConfigAudienceBroadenedRule.self, ConfigAudienceNarrowedRule.self, ConfigAudienceUncheckedRule.self,
+        ConfigIssuerMismatchRule.self, ConfigProviderMissingRule.self, ConfigTokenForwardedRule.self,
+        DiscoveryIssuerMismatchRule.self, DiscoveryJWKSMismatchRule.self, JWKSAlgorithmMismatchRule.self,
+        JWKSCertificateExpiringRule.self, JWKSKidProblemRule.self, JWKSPrivateKeyMaterialRule.self,
+        JWKSUnreachableRule.self, JWKSWeakKeyRule.self,
+    ]
+
+    static let severities: [String: Severity] = Dictionary(uniqueKeysWithValues: rules.map { ($0.description.id, $0.description.defaultSeverity) })
+
+    public static func severity(of id: String) -> Severity { severities[id] ?? .error }
+}
+
+/// Drift rules are evaluated by `DriftRunner`, not by the registry validator: their `check` finds nothing.
+public protocol DriftRule: Rule {}
+
+extension DriftRule {
+    public func check(_ context: RuleContext) -> [Finding] { [] }
+}

@@ -1,0 +1,254 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOSSL
+
+/// How drift talks to the network. Every number here bounds time or memory.
+public struct HTTPFetchOptions: Sendable {
+    /// Per request, including connecting, TLS, redirects and reading the body.
+    public var timeout: Duration = .seconds(10)
+    /// For the whole run; requests that would start after it fail with "deadline reached".
+    public var deadline: Duration = .seconds(300)
+    /// Requests in flight at once.
+    public var concurrency: Int = 16
+    /// Responses larger than this are refused, unread.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Same-host redirects followed (https→http and other hosts are always refused).
+    public var maxRedirects: Int = 3
+    /// Pause before the single retry of a refused connection, a reset, a 429 or a 5xx.
+    public var retryBackoff: Duration = .milliseconds(250)
+    /// PEM file of extra trust roots, added to the system's.
+    public var caBundle: String?
+    /// Skip certificate verification for 127.0.0.0/8 only.
+    public var insecureLoopback: Bool = false
+
+    public init() {}
+}
+
+/// The network source: async-http-client with timeouts, a size cap, bounded concurrency, a redirect
+/// policy and one retry. Call `shutdown()` when done.
+public final class HTTPDocumentSource: DocumentSource {
+    let options: HTTPFetchOptions
+    let client: HTTPClient
+    let loopbackClient: HTTPClient?
+    let limiter: ConcurrencyLimiter
+    let runDeadline: ContinuousClock.Instant
+
+    public init(options: HTTPFetchOptions) throws(FetchFailure) {
+        self.options = options
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let bundle = options.caBundle {
+            guard FileManager.default.isReadableFile(atPath: bundle) else { throw FetchFailure("--ca-bundle '\(bundle)' cannot be read") }
+            guard (try? NIOSSLCertificate.fromPEMFile(bundle))?.isEmpty == false else {
+                throw FetchFailure("--ca-bundle '\(bundle)' holds no PEM certificate")
+            }
+            tls.additionalTrustRoots = [.file(bundle)]
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(options.timeout.components.seconds) * 1_000_000_000
+                                             + options.timeout.components.attoseconds / 1_000_000_000)
+        func configuration(_ tls: TLSConfiguration) -> HTTPClient.Configuration {
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
+                                                         timeout: .init(connect: timeout, read: timeout))
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(options.concurrency, 1)
+            configuration.decompression = .disabled
+            return configuration
+        }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(tls))
+        if options.insecureLoopback {
+            var insecure = tls
+            insecure.certificateVerification = .none
+            loopbackClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(insecure))
+        } else {
+            loopbackClient = nil
+        }
+        limiter = ConcurrencyLimiter(limit: max(options.concurrency, 1))
+        runDeadline = .now + options.deadline
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+        try? await loopbackClient?.shutdown()
+    }
+
+    public func fetch(_ url: String) async -> Result<FetchedDocument, FetchFailure> {
+        await limiter.acquire()
+        let result = await fetchWithRetry(url)
+        await limiter.release()
+        return result
+    }
+
+    func fetchWithRetry(_ url: String) async -> Result<FetchedDocument, FetchFailure> {
+        guard ContinuousClock.now < runDeadline else {
+            return .failure(FetchFailure("not fetched: the overall deadline of \(Self.seconds(options.deadline)) was reached"))
+        }
+        let requestDeadline = min(ContinuousClock.now + options.timeout, runDeadline)
+        let first = await fetchFollowingRedirects(url, deadline: requestDeadline)
+        guard case .failure(let failure) = first, failure.retryable else { return first.mapError(\.failure) }
+        guard ContinuousClock.now + options.retryBackoff + .milliseconds(50) < requestDeadline else { return first.mapError(\.failure) }
+        try? await Task.sleep(for: options.retryBackoff)
+        return await fetchFollowingRedirects(url, deadline: requestDeadline).mapError(\.failure)
+    }
+
+    struct Attempt: Error {
+        var failure: FetchFailure
+        var retryable: Bool
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
+    func fetchFollowingRedirects(_ original: String, deadline: ContinuousClock.Instant) async -> Result<FetchedDocument, Attempt> {
+        var current = original
+        for _ in 0...options.maxRedirects {
+            let result = await fetchOnce(current, deadline: deadline)
+            switch result {
+            case .failure(let attempt): return .failure(attempt)
+            case .success(.document(let document)):
+                return .success(FetchedDocument(url: original, status: document.status, contentType: document.contentType, body: document.body))
+            case .success(.redirect(let location, let status)):
+                guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
+                      let from = URLParts(current), let to = URLParts(next.absoluteString) else {
+                    return .failure(Attempt(failure: FetchFailure("HTTP \(status) redirect to an unusable location"), retryable: false))
+                }
+                if from.scheme.lowercased() == "https" && to.scheme.lowercased() != "https" {
+                    return .failure(Attempt(failure: FetchFailure("HTTP \(status) redirect from https to \(to.scheme) refused"), retryable: false))
+                }
+                if from.host.lowercased() != to.host.lowercased() || from.port != to.port {
+                    return .failure(Attempt(failure: FetchFailure("HTTP \(status) redirect to another host (\(to.host)) refused"), retryable: false))
+                }
+                current = next.absoluteString
+            }
+        }
+        return .failure(Attempt(failure: FetchFailure("more than \(options.maxRedirects) redirects"), retryable: false))
+    }
+
+    enum Outcome {
+        case document(FetchedDocument)
+        case redirect(String, Int)
+    }
+
+    func fetchOnce(_ url: String, deadline: ContinuousClock.Instant) async -> Result<Outcome, Attempt> {
+        guard let parts = URLParts(url), ["http", "https"].contains(parts.scheme.lowercased()) else {
+            return .failure(Attempt(failure: FetchFailure("not an http(s) URL"), retryable: false))
+        }
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else { return .failure(Attempt(failure: FetchFailure("timed out after \(Self.seconds(options.timeout))"), retryable: false)) }
+        let useLoopback = parts.scheme.lowercased() == "https" && Self.isLoopbackIPv4(parts.host) && loopbackClient != nil
+        let client = useLoopback ? loopbackClient! : self.client
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json, application/jwk-set+json")
+        request.headers.add(name: "User-Agent", value: "audreg/\(AudregVersion.current) drift")
+        let nanos = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
+        let nioDeadline = NIODeadline.now() + .nanoseconds(nanos)
+        let maxBytes = options.maxBodyBytes
+        let timeoutText = Self.seconds(options.timeout)
+        let prepared = request
+        // The deadline is also enforced from outside, so a server that dribbles bytes cannot hold a slot.
+        return await withTaskGroup(of: Result<Outcome, Attempt>?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(prepared, deadline: nioDeadline)
+                    let status = Int(response.status.code)
+                    if (300...399).contains(status), let location = response.headers.first(name: "Location") {
+                        return .success(.redirect(location, status))
+                    }
+                    if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
+                        return .failure(Attempt(failure: FetchFailure("response of \(length) bytes is over the \(maxBytes)-byte limit"), retryable: false))
+                    }
+                    let body = try await response.body.collect(upTo: maxBytes)
+                    let document = FetchedDocument(url: url, status: status, contentType: response.headers.first(name: "Content-Type"),
+                                                   body: Array(body.readableBytesView))
+                    if status == 429 || (500...599).contains(status) {
+                        return .failure(Attempt(failure: FetchFailure("HTTP \(status)"), retryable: true))
+                    }
+                    return .success(.document(document))
+                } catch {
+                    return .failure(Self.describe(error, timeout: timeoutText, maxBytes: maxBytes))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline + .milliseconds(100), clock: .continuous)
+                return Task.isCancelled ? nil : .failure(Attempt(failure: FetchFailure("timed out after \(timeoutText)"), retryable: false))
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first ?? .failure(Attempt(failure: FetchFailure("cancelled"), retryable: false))
+        }
+    }
+
+    /// A reason for a person, without bodies or keys; connection-level failures may be retried.
+    static func describe(_ error: any Error, timeout: String, maxBytes: Int) -> Attempt {
+        if error is NIOTooManyBytesError {
+            return Attempt(failure: FetchFailure("response is over the \(maxBytes)-byte limit"), retryable: false)
+        }
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return Attempt(failure: FetchFailure("timed out after \(timeout)"), retryable: false)
+            case .tlsHandshakeTimeout:
+                return Attempt(failure: FetchFailure("TLS handshake timed out"), retryable: false)
+            case .remoteConnectionClosed:
+                return Attempt(failure: FetchFailure("the server closed the connection"), retryable: true)
+            case .cancelled:
+                return Attempt(failure: FetchFailure("cancelled"), retryable: false)
+            default:
+                return Attempt(failure: FetchFailure("HTTP client error: \(client)"), retryable: false)
+            }
+        }
+        if let ssl = error as? NIOSSLError {
+            return Attempt(failure: FetchFailure("TLS failure: \(ssl)"), retryable: false)
+        }
+        if let ssl = error as? BoringSSLError {
+            return Attempt(failure: FetchFailure("TLS failure (certificate not trusted?): \(ssl)"), retryable: false)
+        }
+        let text = String(describing: error)
+        if text.contains("certificate") || text.contains("SSL") || text.contains("handshake") {
+            return Attempt(failure: FetchFailure("TLS failure: \(text)"), retryable: false)
+        }
+        if text.lowercased().contains("refused") {
+            return Attempt(failure: FetchFailure("connection refused"), retryable: true)
+        }
+        if text.contains("NXDOMAIN") || text.lowercased().contains("resolve") || text.contains("lookup") {
+            return Attempt(failure: FetchFailure("DNS lookup failed: \(text)"), retryable: false)
+        }
+        if text.lowercased().contains("reset") {
+            return Attempt(failure: FetchFailure("connection reset"), retryable: true)
+        }
+        return Attempt(failure: FetchFailure("cannot fetch: \(text)"), retryable: false)
+    }
+
+    /// 127.0.0.0/8 written as a dotted quad; names such as `localhost` do not count.
+    static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ $0.count <= 3 && UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
+    }
+}
+
+/// A counting semaphore for async code.
+actor ConcurrencyLimiter {
+    let limit: Int
+    var inUse = 0
+    var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

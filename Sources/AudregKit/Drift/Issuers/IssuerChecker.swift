@@ -1,0 +1,105 @@
+import Foundation
+
+/// Compares what one Issuer publishes (discovery document, JWKS) with what the registry says about it.
+/// Findings sit on the registry field whose URL was fetched, so they point at the line to fix or review.
+public struct IssuerChecker: Sendable {
+    public var today: Day
+    public var certificateWarnDays: Int
+
+    public init(today: Day, certificateWarnDays: Int) {
+        self.today = today
+        self.certificateWarnDays = certificateWarnDays
+    }
+
+    public func check(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> [Finding] {
+        var findings: [Finding] = []
+        func add(_ rule: String, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) {
+            findings.append(Finding(ruleID: rule, severity: DriftRuleIDs.severity(of: rule), message: "issuer '\(issuer.name)': \(message)",
+                                    location: location, entity: issuer.ref, related: related))
+        }
+
+        var discoveredJWKS: Located<String>?
+        if let discoveryUrl = issuer.discoveryUrl {
+            switch await Self.fetchJSON(discoveryUrl.value, source: source) {
+            case .failure(let failure):
+                add("jwks-unreachable", "discovery document \(discoveryUrl.value) cannot be used: \(failure.reason)", at: discoveryUrl.location)
+            case .success(let document):
+                let published = document["issuer"] as? String
+                if let expected = issuer.issuer {
+                    if published == nil {
+                        add("discovery-issuer-mismatch", "the discovery document at \(discoveryUrl.value) has no issuer; the registry says '\(expected.value)'",
+                            at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
+                    } else if let published, !Self.codePointEqual(published, expected.value) {
+                        add("discovery-issuer-mismatch", "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
+                            at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
+                    }
+                }
+                let publishedJWKS = document["jwks_uri"] as? String
+                if let jwksUri = issuer.jwksUri {
+                    if publishedJWKS == nil {
+                        add("discovery-jwks-mismatch", "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
+                            at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
+                    } else if let publishedJWKS, publishedJWKS != jwksUri.value {
+                        add("discovery-jwks-mismatch", "the discovery document publishes jwks_uri \(publishedJWKS), the registry \(jwksUri.value); gateways that discover keys use the published one",
+                            at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
+                    }
+                } else if let publishedJWKS {
+                    discoveredJWKS = Located(publishedJWKS, at: discoveryUrl.location)
+                }
+            }
+        }
+
+        guard let jwks = issuer.jwksUri ?? discoveredJWKS else { return findings }
+        let via = issuer.jwksUri == nil ? " (from the discovery document)" : ""
+        let fetched = await source.fetch(jwks.value)
+        let document: FetchedDocument
+        switch fetched {
+        case .failure(let failure):
+            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be fetched: \(failure.reason)", at: jwks.location)
+            return findings
+        case .success(let value):
+            document = value
+        }
+        if let problem = Self.responseProblem(document) {
+            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be used: \(problem)", at: jwks.location)
+            return findings
+        }
+        let allowed = issuer.algorithms.isEmpty ? policy.effectiveAllowedAlgorithms : issuer.algorithms.map(\.value)
+        let analyzer = JWKSAnalyzer(allowedAlgorithms: allowed,
+                                    allowedFrom: issuer.algorithms.isEmpty ? "policy's allowedAlgorithms" : "issuer's algorithms",
+                                    today: today, certificateWarnDays: certificateWarnDays)
+        switch await analyzer.analyze(document.body) {
+        case .failure(let failure):
+            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be used: \(failure.reason)", at: jwks.location)
+        case .success(let problems):
+            for problem in problems { add(problem.ruleID, "JWKS \(jwks.value): \(problem.message)", at: jwks.location) }
+        }
+        return findings
+    }
+
+    /// Status and content type: a 200 carrying JSON (or no content type at all).
+    static func responseProblem(_ document: FetchedDocument) -> String? {
+        guard document.status == 200 else { return "HTTP \(document.status)" }
+        if let type = document.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+           !type.isEmpty, type != "application/json", !(type.hasPrefix("application/") && type.hasSuffix("+json")) {
+            return "content type '\(type)' is not JSON"
+        }
+        return nil
+    }
+
+    static func fetchJSON(_ url: String, source: any DocumentSource) async -> Result<[String: Any], FetchFailure> {
+        switch await source.fetch(url) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let document):
+            if let problem = responseProblem(document) { return .failure(FetchFailure(problem)) }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(document.body)) else { return .failure(FetchFailure("body is not JSON")) }
+            guard let dictionary = object as? [String: Any] else { return .failure(FetchFailure("body is not a JSON object")) }
+            return .success(dictionary)
+        }
+    }
+
+    /// RFC 8414 §3.3 and OpenID Connect Discovery §4.3: simple string comparison, no normalization.
+    static func codePointEqual(_ a: String, _ b: String) -> Bool {
+        Array(a.unicodeScalars) == Array(b.unicodeScalars)
+    }
+}

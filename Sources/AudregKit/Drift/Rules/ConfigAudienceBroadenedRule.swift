@@ -1,0 +1,65 @@
+/// A deployed config that accepts audiences the registry does not list.
+public struct ConfigAudienceBroadenedRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "config-audience-broadened",
+        name: "Deployed config accepts extra audiences",
+        defaultSeverity: .error,
+        stage: .drift,
+        summary: "The deployed config accepts an audience the registry does not list for that service.",
+        rationale: """
+            Every extra audience in a gateway is a set of tokens, minted for someone else, that the service now \
+            accepts without anyone reviewing it. The registry is where audiences are reviewed; a config that \
+            drifted from it bypasses that review.
+            """,
+        remediation: "Remove the audience from the config, or add it to the registry through review.",
+        references: ["RFC 7519 §4.1.3", "RFC 8725 §3.9"],
+        controls: ["DE.CM-09", "PR.AA-05", "NHI2:2025"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+                #> envoy.yaml
+                providers:
+                  corp_idp:
+                    issuer: https://idp.example.com
+                    audiences:
+                      - https://orders.example.com
+                      - ↓https://admin.example.com
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+                #> envoy.yaml
+                providers:
+                  corp_idp:
+                    issuer: https://idp.example.com
+                    audiences: [https://orders.example.com]
+                """),
+        ])
+
+    public init() {}
+}

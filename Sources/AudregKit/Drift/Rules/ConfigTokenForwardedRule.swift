@@ -1,0 +1,69 @@
+/// A gateway that forwards the caller's token where the registry says it exchanges tokens.
+public struct ConfigTokenForwardedRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "config-token-forwarded",
+        name: "Deployed config forwards the caller's token",
+        defaultSeverity: .error,
+        stage: .drift,
+        summary: "The config forwards the original token upstream (Envoy forward: true, Istio forwardOriginalToken: true) although the registry says the service exchanges tokens.",
+        rationale: """
+            The registry says this service exchanges the caller's token for one issued to each backend, so no \
+            backend ever sees a token with the gateway's audience. Forwarding the original token undoes that: \
+            every backend receives a bearer token it could replay against the gateway.
+            """,
+        remediation: "Set forward / forwardOriginalToken to false, or change the registry's downstream mode after review.",
+        references: ["RFC 8693", "RFC 8725 §3.10"],
+        controls: ["NHI2:2025", "PR.AA-05", "DE.CM-09"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: storefront-gateway}
+                spec:
+                  audiences: [https://shop.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  downstream:
+                    - {service: orders-api, mode: token-exchange}
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+                #> envoy.yaml
+                providers:
+                  corp_idp:
+                    issuer: https://idp.example.com
+                    audiences: [https://shop.example.com]
+                    forward: ↓true
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: storefront-gateway}
+                spec:
+                  audiences: [https://shop.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  downstream:
+                    - {service: orders-api, mode: token-exchange}
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+                #> envoy.yaml
+                providers:
+                  corp_idp:
+                    issuer: https://idp.example.com
+                    audiences: [https://shop.example.com]
+                    forward: false
+                """),
+        ])
+
+    public init() {}
+}

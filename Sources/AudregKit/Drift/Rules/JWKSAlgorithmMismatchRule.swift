@@ -1,0 +1,48 @@
+/// A key published for an algorithm the registry does not allow, or without the alg that binds it.
+public struct JWKSAlgorithmMismatchRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "jwks-algorithm-mismatch",
+        name: "JWKS algorithm mismatch",
+        defaultSeverity: .warning,
+        stage: .drift,
+        summary: "A JWKS key's alg is not among the Issuer's algorithms (or the policy's), does not fit its key type, or is missing; or use is missing where the set mixes signing and encryption keys.",
+        rationale: """
+            The registry says which algorithms an issuer signs with, and services are configured from it. A key \
+            for another algorithm means either the registry is stale or the issuer signs in a way services were \
+            not told about. A key without alg can be used with any algorithm its type allows, which is how \
+            algorithm-confusion attacks start.
+            """,
+        remediation: "Update the Issuer's algorithms, or have the issuer publish alg (and use) on every key.",
+        references: ["RFC 8725 §2.1, §3.1", "RFC 7517 §4.2, §4.4", "OpenID Connect Discovery 1.0 §3 (jwks_uri)"],
+        controls: ["PR.PS-01", "NHI6:2025"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  jwksUri: ↓https://idp.example.com/keys
+                  algorithms: [RS256]
+                #> https://idp.example.com/keys
+                {"keys": [{"kty": "EC", "crv": "P-256", "kid": "ec-p256", "alg": "ES256", "use": "sig",
+                  "x": "VnYdikpj6kPGtJiKPO6jh4Vv4wVad8U75B7uoP6cLkw", "y": "W3v9dyV03lMzCx8uu1j1NP0McYoC24D0WfXZTzONR2g"}]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  jwksUri: https://idp.example.com/keys
+                  algorithms: [RS256, ES256]
+                #> https://idp.example.com/keys
+                {"keys": [{"kty": "EC", "crv": "P-256", "kid": "ec-p256", "alg": "ES256", "use": "sig",
+                  "x": "VnYdikpj6kPGtJiKPO6jh4Vv4wVad8U75B7uoP6cLkw", "y": "W3v9dyV03lMzCx8uu1j1NP0McYoC24D0WfXZTzONR2g"}]}
+                """),
+        ])
+
+    public init() {}
+}

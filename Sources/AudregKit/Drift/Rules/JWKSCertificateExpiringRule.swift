@@ -1,0 +1,49 @@
+/// An x5c certificate that expired, expires soon, or does not hold the key beside it.
+public struct JWKSCertificateExpiringRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "jwks-certificate-expiring",
+        name: "JWKS certificate expiring",
+        defaultSeverity: .warning,
+        stage: .drift,
+        summary: "A JWKS key's x5c certificate has expired or expires within --cert-warn-days (default 30), cannot be parsed, or holds a different key than the JWK.",
+        rationale: """
+            Verifiers that check x5c (mutual-TLS-bound tokens, some SAML bridges, FAPI profiles) refuse keys whose \
+            certificate has expired, so an expiring certificate is a dated outage. A certificate for another key \
+            means the issuer's publication is broken and whichever half a verifier reads decides what it trusts.
+            """,
+        remediation: "Have the issuer renew the certificate before it expires, or drop x5c if no verifier needs it.",
+        references: ["RFC 7517 §4.7", "RFC 5280 §4.1.2.5"],
+        controls: ["PR.PS-01", "DE.CM-09", "MANAGE 4.1"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  jwksUri: ↓https://idp.example.com/keys
+                  algorithms: [EdDSA]
+                #> https://idp.example.com/keys
+                {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "ed-2026", "alg": "EdDSA", "use": "sig",
+                  "x": "jtwCsMSMhQ1qhaHywWBcp60VY--uI0_bNVEWuMfuNvM",
+                  "x5c": ["MIHHMHugAwIBAgIBATAFBgMrZXAwDjEMMAoGA1UEAwwDaWRwMB4XDTI2MDEwMTAwMDAwMFoXDTI2MDYyMDAwMDAwMFowDjEMMAoGA1UEAwwDaWRwMCowBQYDK2VwAyEAjtwCsMSMhQ1qhaHywWBcp60VY++uI0/bNVEWuMfuNvMwBQYDK2VwA0EAAglaWznP4iDzrOO5U+RkRB1d29zo5kWHhjrlYSbVwL0YhTTu8dR96PbydKMWLrxCEpw/amv9c2lX8u8B0+xtCA=="]}]}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  jwksUri: https://idp.example.com/keys
+                  algorithms: [EdDSA]
+                #> https://idp.example.com/keys
+                {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "ed-2026", "alg": "EdDSA", "use": "sig",
+                  "x": "jtwCsMSMhQ1qhaHywWBcp60VY--uI0_bNVEWuMfuNvM",
+                  "x5c": ["MIHHMHugAwIBAgIBATAFBgMrZXAwDjEMMAoGA1UEAwwDaWRwMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowDjEMMAoGA1UEAwwDaWRwMCowBQYDK2VwAyEAjtwCsMSMhQ1qhaHywWBcp60VY++uI0/bNVEWuMfuNvMwBQYDK2VwA0EAlhKciMVM/TbcltmXx5K02a1pf1WbfN5WJklU8epAPhOh+r7OhTOU1PTFNMb0RK6CW3usOqv55fx94fVwlyheAw=="]}]}
+                """),
+        ])
+
+    public init() {}
+}

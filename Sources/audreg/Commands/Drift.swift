@@ -1,0 +1,155 @@
+import ArgumentParser
+import AudregKit
+import Foundation
+
+struct Drift: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare the registry with what issuers publish and what gateways enforce.",
+        discussion: """
+            Fetches each Issuer's discovery document and JWKS, and reads each Service deployment's Envoy, Istio, \
+            Spring Boot or Kong config, and reports every difference in the formats of `validate`, with the same \
+            exit codes. --offline DIR replays a --save DIR run without touching the network.
+            """)
+
+    @Argument(help: "The registry directory.")
+    var directory: String = "registry"
+
+    @Option(name: .shortAndLong, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Exit 1 when a finding is at or above this severity: error, warning or note.")
+    var failOn: Severity = .error
+
+    @OptionGroup var date: DateOptions
+
+    @Option(help: "Seconds allowed for each request, connection to last byte.")
+    var timeout: Double = 10
+
+    @Option(help: "Seconds allowed for all requests together.")
+    var deadline: Double = 300
+
+    @Option(help: "Requests in flight at once.")
+    var concurrency: Int = 16
+
+    @Option(help: "A PEM file of extra CA certificates to trust, for internal PKI.")
+    var caBundle: String?
+
+    @Flag(help: "Do not verify TLS certificates of servers on 127.0.0.0/8 (test setups only).")
+    var insecureLoopback = false
+
+    @Option(help: "Read saved responses from this directory (written by --save) instead of the network.")
+    var offline: String?
+
+    @Option(help: "Save every fetched response (private key members redacted) and a manifest in this directory.")
+    var save: String?
+
+    @Option(help: "Warn about x5c certificates that expire within this many days.")
+    var certWarnDays: Int = 30
+
+    @Flag(help: "Skip the JWKS and discovery checks.")
+    var skipIssuers = false
+
+    @Flag(help: "Skip the deployed-config checks.")
+    var skipDeployments = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        guard deadline > 0 else { throw ValidationError("--deadline must be positive") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        guard certWarnDays >= 0 else { throw ValidationError("--cert-warn-days must not be negative") }
+        if offline != nil, save != nil { throw ValidationError("--offline and --save cannot be combined") }
+        if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
+            throw ValidationError("--ca-bundle '\(caBundle)' cannot be read")
+        }
+    }
+
+    func run() async throws {
+        let today = try date.resolved()
+        let loaded = try RegistryLoader().load(directory: directory)
+        var options = DriftOptions(today: today)
+        options.certificateWarnDays = certWarnDays
+        options.checkIssuers = !skipIssuers
+        options.checkDeployments = !skipDeployments
+
+        var http: HTTPDocumentSource?
+        let source: any DocumentSource
+        var saving: SavingDocumentSource?
+        do {
+            if let offline {
+                source = try OfflineDocumentSource(directory: offline)
+            } else {
+                var fetch = HTTPFetchOptions()
+                fetch.timeout = .milliseconds(Int64(timeout * 1000))
+                fetch.deadline = .milliseconds(Int64(deadline * 1000))
+                fetch.concurrency = concurrency
+                fetch.caBundle = caBundle
+                fetch.insecureLoopback = insecureLoopback
+                let live = try HTTPDocumentSource(options: fetch)
+                http = live
+                if let save {
+                    let recorder = try SavingDocumentSource(upstream: live, directory: save)
+                    saving = recorder
+                    source = recorder
+                } else {
+                    source = live
+                }
+            }
+        } catch {
+            throw AudregCLIError((error as? FetchFailure)?.reason ?? "\(error)")
+        }
+
+        let showProgress = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["CI"] == nil
+        var progress: DriftProgress?
+        if showProgress {
+            progress = { @Sendable done, total in
+                FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
+            }
+        }
+        var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        await http?.shutdown()
+        if let saving {
+            do { try await saving.writeManifest() } catch { throw AudregCLIError((error as? FetchFailure)?.reason ?? "\(error)") }
+        }
+
+        // Config files live outside the registry; give every path relative to the current directory
+        // when the registry is below it, so SARIF and GitHub annotations point at real files.
+        let prefix = ReportOptions.pathPrefix(forRegistry: directory)
+        if !prefix.isEmpty {
+            report = Self.rebased(report, prefix: prefix)
+        }
+        let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, pathPrefix: "", command: "drift")
+        Terminal.write(format.render(report, options: reportOptions))
+        if report.fails(at: failOn) { throw ExitCode(1) }
+    }
+
+    static func rebased(_ report: ValidationReport, prefix: String) -> ValidationReport {
+        func path(_ file: String) -> String {
+            if file.hasPrefix("/") || file.hasPrefix("http://") || file.hasPrefix("https://") { return file }
+            var parts: [Substring] = []
+            for part in (prefix + file).split(separator: "/") {
+                if part == "." { continue }
+                if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+            }
+            return parts.joined(separator: "/")
+        }
+        func location(_ location: SourceLocation) -> SourceLocation {
+            var copy = location
+            copy.file = path(location.file)
+            return copy
+        }
+        func finding(_ finding: Finding) -> Finding {
+            var copy = finding
+            copy.location = location(finding.location)
+            copy.related = finding.related.map { RelatedLocation(location($0.location), entity: $0.entity, message: $0.message) }
+            return copy
+        }
+        let suppressed = report.suppressed.map { item -> SuppressedFinding in
+            var copy = item
+            copy.finding = finding(item.finding)
+            copy.exceptionLocation = location(item.exceptionLocation)
+            return copy
+        }
+        return ValidationReport(findings: report.findings.map(finding), suppressed: suppressed, rules: report.rules, registry: report.registry)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+@testable import AudregKit
+
+enum DriftFixtures {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let directory = repositoryRoot + "/Tests/AudregKitTests/Fixtures/drift"
+
+    static func bytes(_ relative: String) -> [UInt8] {
+        [UInt8](FileManager.default.contents(atPath: directory + "/" + relative)!)
+    }
+
+    static func text(_ relative: String) -> String {
+        String(decoding: bytes(relative), as: UTF8.self)
+    }
+
+    /// The JSON of one fixture JWKS, as an object.
+    static func jwks(_ name: String) -> [String: Any] {
+        try! JSONSerialization.jsonObject(with: Data(bytes("jwks/\(name).json"))) as! [String: Any]
+    }
+}
+
+/// A scratch directory removed when the value is released.
+final class DriftScratch: @unchecked Sendable {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "audreg-drift-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ relative: String, _ text: String) {
+        let full = path + "/" + relative
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
+    }
+}
+
+enum DriftTest {
+    static let today = Day(year: 2026, month: 6, day: 1)!
+
+    /// Runs drift over a registry directory with a given source.
+    static func run(directory: String, source: any DocumentSource, today: Day = today, warnDays: Int = 30) async throws -> ValidationReport {
+        let loaded = try RegistryLoader().load(directory: directory)
+        var options = DriftOptions(today: today)
+        options.certificateWarnDays = warnDays
+        return await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source)
+    }
+
+    /// A registry with one issuer whose URLs point at `base`.
+    static func issuerRegistry(base: String, name: String = "corp-idp", issuer: String? = nil, algorithms: [String] = ["RS256", "ES256"],
+                               discovery: Bool = true, jwksPath: String = "/keys") -> String {
+        """
+        apiVersion: audreg/v1
+        kind: Issuer
+        metadata: {name: \(name), owner: platform}
+        spec:
+          issuer: \(issuer ?? base)
+        \(discovery ? "  discoveryUrl: \(base)/.well-known/openid-configuration\n" : "")  jwksUri: \(base)\(jwksPath)
+          algorithms: [\(algorithms.joined(separator: ", "))]
+
+        """
+    }
+
+    static func discovery(issuer: String, jwks: String) -> String {
+        "{\"issuer\": \"\(issuer)\", \"jwks_uri\": \"\(jwks)\", \"response_types_supported\": [\"code\"]}"
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import AudregKit
+
+/// Drift against real HTTP servers on 127.0.0.1, one fault at a time.
+@Suite("Drift: live fetches against loopback servers", .serialized)
+struct LoopbackDriftTests {
+    static func options(timeout: Duration = .seconds(2)) -> HTTPFetchOptions {
+        var options = HTTPFetchOptions()
+        options.timeout = timeout
+        options.retryBackoff = .milliseconds(100)
+        return options
+    }
+
+    /// Serves a correct discovery document and `jwks`, then runs drift with a registry pointing there.
+    static func run(_ server: LoopbackServer, jwks: LoopbackServer.Behavior, discovery: LoopbackServer.Behavior? = nil,
+                    options: HTTPFetchOptions = options()) async throws -> [Finding] {
+        server.route("/keys", jwks)
+        server.route("/.well-known/openid-configuration", discovery ?? .json(DriftTest.discovery(issuer: server.baseURL, jwks: server.baseURL + "/keys")))
+        let scratch = DriftScratch()
+        scratch.write("issuers.yaml", DriftTest.issuerRegistry(base: server.baseURL))
+        let source = try HTTPDocumentSource(options: options)
+        let report = try await DriftTest.run(directory: scratch.path, source: source)
+        await source.shutdown()
+        return report.findings
+    }
+
+    static func only(_ findings: [Finding], _ rule: String, containing text: String) {
+        #expect(findings.map(\.ruleID) == [rule], "\(findings.map { "\($0.ruleID): \($0.message)" })")
+        #expect(findings.first?.message.contains(text) == true, "\(findings.first?.message ?? "no finding") lacks '\(text)'")
+    }
+
+    @Test("a correct JWKS and discovery document: drift is clean")
+    func clean() async throws {
+        try await LoopbackServer.withServer { server in
+            let findings = try await Self.run(server, jwks: .respond(body: DriftFixtures.bytes("jwks/good.json")))
+            #expect(findings.isEmpty, "\(findings.map(\.message))")
+        }
+    }
+
+    @Test("each published-key fault raises its rule through the network path")
+    func keyFaults() async throws {
+        try await LoopbackServer.withServer { server in
+            let cases: [(String, String)] = [("leaked-d", "jwks-private-key-material"), ("rsa-1024", "jwks-weak-key"),
+                                             ("duplicate-kid", "jwks-kid-problem"), ("expired-cert", "jwks-certificate-expiring")]
+            for (fixture, rule) in cases {
+                let findings = try await Self.run(server, jwks: .respond(body: DriftFixtures.bytes("jwks/\(fixture).json")))
+                #expect(findings.map(\.ruleID).contains(rule), "\(fixture): \(findings.map(\.ruleID))")
+                #expect(findings.allSatisfy { $0.location.file == "issuers.yaml" && $0.location.line == 7 })
+            }
+        }
+    }
+
+    @Test("wrong content type, garbage, HTTP errors and a closed connection are jwks-unreachable with a reason")
+    func badResponses() async throws {
+        try await LoopbackServer.withServer { server in
+            Self.only(try await Self.run(server, jwks: .json("<html>login</html>", contentType: "text/html")), "jwks-unreachable", containing: "content type 'text/html'")
+            Self.only(try await Self.run(server, jwks: .json("\u{0}\u{1}garbage{{{")), "jwks-unreachable", containing: "not JSON")
+            Self.only(try await Self.run(server, jwks: .json("{\"error\": 1}", status: 404)), "jwks-unreachable", containing: "HTTP 404")
+            Self.only(try await Self.run(server, jwks: .json("{\"keys\": 3}")), "jwks-unreachable", containing: "no \"keys\" array")
+            Self.only(try await Self.run(server, jwks: .close), "jwks-unreachable", containing: "JWKS")
+        }
+    }
+
+    @Test("a body over 1 MiB is refused, announced or chunked")
+    func huge() async throws {
+        try await LoopbackServer.withServer { server in
+            Self.only(try await Self.run(server, jwks: .huge(bytes: 3 << 20, announceLength: true)), "jwks-unreachable", containing: "1048576-byte limit")
+            Self.only(try await Self.run(server, jwks: .huge(bytes: 3 << 20, announceLength: false)), "jwks-unreachable", containing: "1048576-byte limit")
+        }
+    }
+
+    @Test("a hanging endpoint costs at most --timeout and is not retried")
+    func hanging() async throws {
+        try await LoopbackServer.withServer { server in
+            let start = ContinuousClock.now
+            let findings = try await Self.run(server, jwks: .hang, options: Self.options(timeout: .seconds(1)))
+            let elapsed = ContinuousClock.now - start
+            Self.only(findings, "jwks-unreachable", containing: "timed out after 1 s")
+            #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+            #expect(server.requests(to: "/keys") == 1)
+        }
+    }
+
+    @Test("a server that dribbles bytes past the timeout is cut off")
+    func slow() async throws {
+        try await LoopbackServer.withServer { server in
+            let start = ContinuousClock.now
+            let findings = try await Self.run(server, jwks: .dribble(chunk: Array(" ".utf8), chunkCount: 100, interval: .milliseconds(100)),
+                                              options: Self.options(timeout: .seconds(1)))
+            Self.only(findings, "jwks-unreachable", containing: "timed out")
+            #expect(ContinuousClock.now - start < .milliseconds(2500))
+        }
+    }
+
+    @Test("redirects: same host followed, another host refused")
+    func redirects() async throws {
+        try await LoopbackServer.withServer { server in
+            server.route("/moved", .respond(body: DriftFixtures.bytes("jwks/good.json")))
+            let clean = try await Self.run(server, jwks: .redirect(location: "/moved"))
+            #expect(clean.isEmpty, "\(clean.map(\.message))")
+            let other = "http://localhost:\(server.port)/moved"
+            Self.only(try await Self.run(server, jwks: .redirect(location: other)), "jwks-unreachable", containing: "redirect to another host (localhost) refused")
+            Self.only(try await Self.run(server, jwks: .redirect(location: "/keys")), "jwks-unreachable", containing: "more than 3 redirects")
+        }
+    }
+
+    @Test("one retry after a 503, then success; never more than two attempts")
+    func retry() async throws {
+        try await LoopbackServer.withServer { server in
+            let clean = try await Self.run(server, jwks: .failFirst(failures: 1, status: 503, then: DriftFixtures.bytes("jwks/good.json")))
+            #expect(clean.isEmpty, "\(clean.map(\.message))")
+            #expect(server.requests(to: "/keys") == 2)
+        }
+        try await LoopbackServer.withServer { server in
+            Self.only(try await Self.run(server, jwks: .failFirst(failures: 5, status: 503, then: [])), "jwks-unreachable", containing: "HTTP 503")
+            #expect(server.requests(to: "/keys") == 2)
+        }
+    }
+
+    @Test("connection refused is a finding, not a crash")
+    func refused() async throws {
+        let server = LoopbackServer()
+        try await server.start()
+        let base = server.baseURL
+        await server.stop()
+        let scratch = DriftScratch()
+        scratch.write("issuers.yaml", DriftTest.issuerRegistry(base: base, discovery: false))
+        let source = try HTTPDocumentSource(options: Self.options(timeout: .seconds(1)))
+        let findings = try await DriftTest.run(directory: scratch.path, source: source).findings
+        await source.shutdown()
+        Self.only(findings, "jwks-unreachable", containing: "JWKS")
+    }
+
+    @Test("discovery: issuer and jwks_uri compared exactly")
+    func discovery() async throws {
+        try await LoopbackServer.withServer { server in
+            let good = LoopbackServer.Behavior.respond(body: DriftFixtures.bytes("jwks/good.json"))
+            let slash = LoopbackServer.Behavior.json(DriftTest.discovery(issuer: server.baseURL + "/", jwks: server.baseURL + "/keys"))
+            Self.only(try await Self.run(server, jwks: good, discovery: slash), "discovery-issuer-mismatch", containing: "'\(server.baseURL)/'")
+            let otherKeys = LoopbackServer.Behavior.json(DriftTest.discovery(issuer: server.baseURL, jwks: server.baseURL + "/v2/keys"))
+            Self.only(try await Self.run(server, jwks: good, discovery: otherKeys), "discovery-jwks-mismatch", containing: "/v2/keys")
+        }
+    }
+
+    @Test("--save writes what was fetched (private members redacted) and --offline replays it")
+    func saveAndReplay() async throws {
+        try await LoopbackServer.withServer { server in
+            server.route("/keys", .respond(body: DriftFixtures.bytes("jwks/leaked-d.json")))
+            server.route("/.well-known/openid-configuration", .json(DriftTest.discovery(issuer: server.baseURL, jwks: server.baseURL + "/keys")))
+            let scratch = DriftScratch()
+            scratch.write("registry/issuers.yaml", DriftTest.issuerRegistry(base: server.baseURL))
+            let live = try HTTPDocumentSource(options: Self.options())
+            let saving = try SavingDocumentSource(upstream: live, directory: scratch.path + "/saved")
+            let first = try await DriftTest.run(directory: scratch.path + "/registry", source: saving)
+            try await saving.writeManifest()
+            await live.shutdown()
+            let requests = server.totalRequests
+
+            let offline = try OfflineDocumentSource(directory: scratch.path + "/saved")
+            let second = try await DriftTest.run(directory: scratch.path + "/registry", source: offline)
+            #expect(server.totalRequests == requests)
+            #expect(first.findings.map(\.ruleID) == second.findings.map(\.ruleID))
+            #expect(second.findings.map(\.ruleID).contains("jwks-private-key-material"))
+            let saved = try String(contentsOfFile: scratch.path + "/saved/" + SavedResponses.fileName(for: server.baseURL + "/keys"), encoding: .utf8)
+            let d = (DriftFixtures.jwks("leaked-d")["keys"] as! [[String: Any]])[0]["d"] as! String
+            #expect(!saved.contains(d))
+            #expect(saved.contains("REDACTED"))
+            let manifest = try String(contentsOfFile: scratch.path + "/saved/manifest.json", encoding: .utf8)
+            #expect(manifest.contains("\"redacted\" : true"))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# End-to-end test of `audreg drift` over TLS: Debian's nginx serves discovery documents and key sets on
+# 127.0.0.1 with a certificate from the test CA in Tests/AudregKitTests/Fixtures/drift/tls (made by
+# make-fixtures.sh); audreg trusts it only through --ca-bundle. Also times 1,000 issuers on loopback
+# (DRIFT_BENCH_ISSUERS to change the count, 0 to skip) and checks the example registry offline.
+# Uses $AUDREG, or the binary of `swift build` in the default build directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+fixtures="$root/Tests/AudregKitTests/Fixtures/drift"
+audreg=${AUDREG:-$(swift build --show-bin-path)/audreg}
+issuers=${DRIFT_BENCH_ISSUERS:-1000}
+command -v nginx >/dev/null || { echo "drift-nginx: nginx is not installed (scripts/apt-packages-test.txt)" >&2; exit 1; }
+[[ -x "$audreg" ]] || { echo "drift-nginx: $audreg not built" >&2; exit 1; }
+
+work=$(mktemp -d)
+chmod 755 "$work"
+nginx_pid=""
+cleanup() {
+  if [[ -n "$nginx_pid" ]]; then kill -QUIT "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "drift-nginx: FAIL: $*" >&2; exit 1; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+base="https://127.0.0.1:$port"
+
+# Documents and registries.
+python3 - "$work" "$base" "$fixtures" "$issuers" <<'PY'
+import json, os, sys
+work, base, fixtures, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def put(path, body):
+    full = os.path.join(work, "www", path.lstrip("/"))
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "w") as f: f.write(body)
+good = open(os.path.join(fixtures, "jwks/good.json")).read()
+leaked = open(os.path.join(fixtures, "jwks/leaked-d.json")).read()
+def issuer_doc(name, issuer, jwks_path, algorithms="[RS256, ES256]"):
+    return f"""apiVersion: audreg/v1
+kind: Issuer
+metadata: {{name: {name}, owner: platform}}
+spec:
+  issuer: {issuer}
+  discoveryUrl: {issuer}/.well-known/openid-configuration
+  jwksUri: {issuer}{jwks_path}
+  algorithms: {algorithms}
+"""
+def publish(issuer_path, keys):
+    issuer = base + issuer_path
+    put(issuer_path + "/.well-known/openid-configuration", json.dumps({"issuer": issuer, "jwks_uri": issuer + "/keys"}))
+    put(issuer_path + "/keys", keys)
+publish("/good", good)
+publish("/leaked", leaked)
+os.makedirs(os.path.join(work, "clean"))
+with open(os.path.join(work, "clean/issuers.yaml"), "w") as f: f.write(issuer_doc("good-idp", base + "/good", "/keys"))
+os.makedirs(os.path.join(work, "leaked"))
+with open(os.path.join(work, "leaked/issuers.yaml"), "w") as f: f.write(issuer_doc("leaky-idp", base + "/leaked", "/keys"))
+if count:
+    docs = []
+    for i in range(count):
+        publish(f"/i/{i}", good)
+        docs.append(issuer_doc(f"bench-{i}", f"{base}/i/{i}", "/keys"))
+    os.makedirs(os.path.join(work, "bench"))
+    with open(os.path.join(work, "bench/issuers.yaml"), "w") as f: f.write("---\n".join(docs))
+PY
+
+mkdir -p "$work/logs" "$work/tmp"
+cat > "$work/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/json;
+  access_log off;
+  client_body_temp_path $work/tmp/body;
+  proxy_temp_path $work/tmp/proxy;
+  fastcgi_temp_path $work/tmp/fastcgi;
+  uwsgi_temp_path $work/tmp/uwsgi;
+  scgi_temp_path $work/tmp/scgi;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$port ssl;
+    server_name localhost;
+    ssl_certificate $fixtures/tls/server.pem;
+    ssl_certificate_key $fixtures/tls/server-key.pem;
+    root $work/www;
+  }
+}
+CONF
+nginx -t -q -c "$work/nginx.conf" -p "$work" || fail "nginx config"
+nginx -c "$work/nginx.conf" -p "$work" &
+nginx_pid=$!
+for _ in $(seq 1 50); do
+  curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null || fail "nginx did not start: $(cat "$work/logs/error.log")"
+
+run() { set +e; output=$("$audreg" drift "$@" 2>&1); status=$?; set -e; }
+
+# 1. Trusted through --ca-bundle: clean.
+run "$work/clean" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json
+[[ $status -eq 0 ]] || fail "with --ca-bundle: exit $status: $output"
+echo "ok: JWKS and discovery over TLS, trusted through --ca-bundle, no findings"
+
+# 2. Without the test CA: a TLS failure, reported, exit 1.
+run "$work/clean" --today 2026-06-01 --timeout 5
+[[ $status -eq 1 ]] || fail "without --ca-bundle: exit $status: $output"
+grep -q "jwks-unreachable" <<<"$output" || fail "without --ca-bundle: no jwks-unreachable: $output"
+grep -qi "TLS\|certificate" <<<"$output" || fail "without --ca-bundle: no TLS reason: $output"
+echo "ok: untrusted certificate reported as jwks-unreachable"
+
+# 3. --insecure-loopback skips verification for 127.0.0.0/8 only.
+run "$work/clean" --insecure-loopback --today 2026-06-01
+[[ $status -eq 0 ]] || fail "--insecure-loopback: exit $status: $output"
+echo "ok: --insecure-loopback"
+
+# 4. A leaked private key over TLS.
+run "$work/leaked" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format sarif
+[[ $status -eq 1 ]] || fail "leaked key: exit $status"
+grep -q '"ruleId" : "jwks-private-key-material"\|"ruleId": "jwks-private-key-material"' <<<"$output" || fail "leaked key: no finding: $output"
+d=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys"][0]["d"])' "$fixtures/jwks/leaked-d.json")
+grep -qF "$d" <<<"$output" && fail "leaked key material printed"
+echo "ok: leaked private key reported without printing it"
+
+# 5. The example registry against its offline fixtures: exactly the deliberately broadened audience.
+run registry --offline "$fixtures/example-offline" --today 2026-06-01 --format json
+[[ $status -eq 1 ]] || fail "example registry: exit $status: $output"
+python3 - "$output" <<'PY' || fail "example registry: $output"
+import json, sys
+report = json.loads(sys.argv[1])
+findings = report["findings"]
+assert [f["ruleId"] if "ruleId" in f else f.get("rule") for f in findings] == ["config-audience-broadened"], findings
+PY
+echo "ok: example registry reports exactly config-audience-broadened"
+
+# 6. Speed: many issuers on loopback over TLS with the default concurrency.
+if [[ "$issuers" -gt 0 ]]; then
+  start=$EPOCHREALTIME
+  run "$work/bench" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json
+  end=$EPOCHREALTIME
+  [[ $status -eq 0 ]] || fail "benchmark: exit $status: $(head -c 2000 <<<"$output")"
+  printf 'ok: %d issuers (discovery + JWKS each) over TLS on loopback: %.2f s\n' "$issuers" "$(python3 -c "print($end - $start)")"
+fi
