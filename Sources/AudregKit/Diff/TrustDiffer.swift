@@ -1,3 +1,5 @@
+import Foundation
+
 /// Compares two loaded registries entity by entity, classifies every difference, and runs the rules on both
 /// sides to find the findings the change introduces and those it fixes.
 public struct TrustDiffer: Sendable {
@@ -107,7 +109,8 @@ struct FindingKey: Hashable {
     init(_ finding: Finding) {
         rule = finding.ruleID
         entity = finding.entity?.description ?? finding.location.file
-        message = finding.message
+        // Some messages cite positions ("first at line 12, column 3"); an edit above them is not a new finding.
+        message = finding.message.replacingOccurrences(of: #"(line|column) [0-9]+"#, with: "$1 #", options: .regularExpression)
     }
 }
 

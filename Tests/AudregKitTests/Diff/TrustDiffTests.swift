@@ -263,3 +263,26 @@ struct TrustDiffLocationTests {
         #expect(MarkdownText.urlPath("a b/(x).yaml") == "a%20b/%28x%29.yaml")
     }
 }
+
+@Suite("Trust diff: finding matching")
+struct TrustDiffMatchingTests {
+    @Test("a finding whose message cites a line is the same finding after lines move")
+    func movedLines() {
+        let base = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Team
+            metadata: {name: team-a, name: team-a}
+            """, file: "teams.yaml")
+        let head = RegistryLoader().load(text: """
+            # a comment moves everything down
+            apiVersion: audreg/v1
+            kind: Team
+            metadata: {name: team-a, name: team-a}
+            """, file: "teams.yaml")
+        let duplicate = Validator(today: PRSupport.today).validate(base).findings.first { $0.ruleID == "duplicate-key" }
+        #expect(duplicate?.message.contains("line 3") == true, "\(String(describing: duplicate))")
+        let diff = TrustDiffer(today: PRSupport.today).diff(base: base, head: head)
+        #expect(diff.introduced.isEmpty, "\(diff.introduced.map(\.message))")
+        #expect(diff.fixed.isEmpty)
+    }
+}
