@@ -54,6 +54,13 @@ publish("/good", good)
 publish("/leaked", leaked)
 os.makedirs(os.path.join(work, "clean"))
 with open(os.path.join(work, "clean/issuers.yaml"), "w") as f: f.write(issuer_doc("good-idp", base + "/good", "/keys"))
+os.makedirs(os.path.join(work, "downgrade"))
+with open(os.path.join(work, "downgrade/issuers.yaml"), "w") as f:
+    f.write(f"apiVersion: audreg/v1\nkind: Issuer\nmetadata: {{name: downgrade-idp, owner: platform}}\n"
+            f"spec: {{issuer: {base}/good, jwksUri: {base}/downgrade/keys, algorithms: [RS256, ES256]}}\n")
+os.makedirs(os.path.join(work, "byname"))
+with open(os.path.join(work, "byname/issuers.yaml"), "w") as f:
+    f.write(issuer_doc("byname-idp", base.replace("127.0.0.1", "localhost") + "/good", "/keys"))
 os.makedirs(os.path.join(work, "leaked"))
 with open(os.path.join(work, "leaked/issuers.yaml"), "w") as f: f.write(issuer_doc("leaky-idp", base + "/leaked", "/keys"))
 if count:
@@ -88,6 +95,7 @@ http {
     ssl_certificate $fixtures/tls/server.pem;
     ssl_certificate_key $fixtures/tls/server-key.pem;
     root $work/www;
+    location = /downgrade/keys { return 302 http://127.0.0.1:$port/good/keys; }
   }
 }
 CONF
@@ -118,6 +126,16 @@ echo "ok: untrusted certificate reported as jwks-unreachable"
 run "$work/clean" --insecure-loopback --today 2026-06-01
 [[ $status -eq 0 ]] || fail "--insecure-loopback: exit $status: $output"
 echo "ok: --insecure-loopback"
+
+# 3b. ... and not for names: localhost still needs a trusted certificate.
+run "$work/byname" --insecure-loopback --today 2026-06-01 --timeout 5
+[[ $status -eq 1 ]] && grep -qi "TLS\|certificate" <<<"$output" || fail "--insecure-loopback applied to localhost: exit $status: $output"
+echo "ok: --insecure-loopback does not cover host names"
+
+# 3c. A redirect from https to http is refused.
+run "$work/downgrade" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01
+[[ $status -eq 1 ]] && grep -q "redirect from https to http refused" <<<"$output" || fail "https->http redirect: exit $status: $output"
+echo "ok: https to http redirect refused"
 
 # 4. A leaked private key over TLS.
 run "$work/leaked" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format sarif

@@ -172,3 +172,97 @@ struct LoopbackDriftTests {
         }
     }
 }
+
+@Suite("Drift: bounds on concurrency and time", .serialized)
+struct DriftBoundsTests {
+    static func registry(count: Int, base: String) -> String {
+        (0..<count).map { index in
+            """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: idp-\(index), owner: platform}
+            spec: {issuer: \(base)/i/\(index), jwksUri: \(base)/i/\(index)/keys, algorithms: [RS256, ES256]}
+
+            """
+        }.joined(separator: "---\n")
+    }
+
+    @Test("--concurrency bounds the requests in flight")
+    func concurrency() async throws {
+        try await LoopbackServer.withServer { server in
+            let count = 24
+            for index in 0..<count { server.route("/i/\(index)/keys", .delayed(.milliseconds(150), body: DriftFixtures.bytes("jwks/good.json"))) }
+            let scratch = DriftScratch()
+            scratch.write("issuers.yaml", Self.registry(count: count, base: server.baseURL))
+            var options = HTTPFetchOptions()
+            options.concurrency = 4
+            let source = try HTTPDocumentSource(options: options)
+            let start = ContinuousClock.now
+            let report = try await DriftTest.run(directory: scratch.path, source: source)
+            let elapsed = ContinuousClock.now - start
+            await source.shutdown()
+            #expect(report.findings.isEmpty, "\(report.findings.prefix(2).map(\.message))")
+            #expect(server.maxInFlight <= 4, "max in flight \(server.maxInFlight)")
+            #expect(server.maxInFlight >= 2)
+            #expect(elapsed >= .milliseconds(6 * 150))
+        }
+    }
+
+    @Test("the overall deadline stops a run of hanging endpoints; the rest are reported as not fetched")
+    func deadline() async throws {
+        try await LoopbackServer.withServer { server in
+            let count = 12
+            for index in 0..<count { server.route("/i/\(index)/keys", .hang) }
+            let scratch = DriftScratch()
+            scratch.write("issuers.yaml", Self.registry(count: count, base: server.baseURL))
+            var options = HTTPFetchOptions()
+            options.concurrency = 2
+            options.timeout = .seconds(1)
+            options.deadline = .milliseconds(1500)
+            let source = try HTTPDocumentSource(options: options)
+            let start = ContinuousClock.now
+            let report = try await DriftTest.run(directory: scratch.path, source: source)
+            let elapsed = ContinuousClock.now - start
+            await source.shutdown()
+            #expect(report.findings.count == count)
+            #expect(report.findings.allSatisfy { $0.ruleID == "jwks-unreachable" })
+            #expect(report.findings.contains { $0.message.contains("overall deadline") })
+            #expect(elapsed < .milliseconds(3000), "took \(elapsed)")
+        }
+    }
+
+    @Test("an Envoy /config_dump fetched from a URL is read like a file")
+    func configDumpURL() async throws {
+        try await LoopbackServer.withServer { server in
+            let dump = """
+                {"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", "dynamic_listeners": [{"active_state": {"listener": {
+                  "filter_chains": [{"filters": [{"typed_config": {"http_filters": [{"name": "envoy.filters.http.jwt_authn", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
+                    "providers": {"corp_idp": {"issuer": "https://idp.example.com", "audiences": []}}}}]}}]}]}}}]}]}
+                """
+            server.route("/config_dump", .json(dump))
+            let scratch = DriftScratch()
+            scratch.write("registry.yaml", """
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp, owner: platform}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: edge, owner: platform}
+                spec:
+                  audiences: [https://edge.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: "\(server.baseURL)/config_dump", provider: corp_idp}
+                """)
+            let source = try HTTPDocumentSource(options: HTTPFetchOptions())
+            let report = try await DriftTest.run(directory: scratch.path, source: source)
+            await source.shutdown()
+            #expect(report.findings.map(\.ruleID) == ["config-audience-unchecked"], "\(report.findings.map(\.message))")
+            #expect(report.findings.first?.location.file == server.baseURL + "/config_dump")
+            #expect(report.findings.first?.location.line == 4)
+        }
+    }
+}

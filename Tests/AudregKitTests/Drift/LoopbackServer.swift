@@ -17,6 +17,8 @@ final class LoopbackServer: @unchecked Sendable {
         case redirect(status: Int = 302, location: String)
         /// Closes the connection without a response.
         case close
+        /// Answers 200 with `body` after `delay`.
+        case delayed(TimeAmount, body: [UInt8])
         /// The first `failures` requests get `status`, later ones `then`.
         case failFirst(failures: Int, status: Int, then: [UInt8])
 
@@ -28,6 +30,8 @@ final class LoopbackServer: @unchecked Sendable {
     private let lock = NSLock()
     private var routes: [String: Behavior] = [:]
     private var counts: [String: Int] = [:]
+    private var inFlight = 0
+    private(set) var maxInFlight = 0
     private var channel: Channel?
     private(set) var port: Int = 0
 
@@ -48,6 +52,17 @@ final class LoopbackServer: @unchecked Sendable {
     var totalRequests: Int {
         lock.lock(); defer { lock.unlock() }
         return counts.values.reduce(0, +)
+    }
+
+    fileprivate func began() {
+        lock.lock(); defer { lock.unlock() }
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+    }
+
+    fileprivate func ended() {
+        lock.lock(); defer { lock.unlock() }
+        inFlight -= 1
     }
 
     fileprivate func behavior(for path: String) -> (Behavior?, Int) {
@@ -131,6 +146,15 @@ private final class LoopbackHandler: ChannelInboundHandler {
             head(context, status: status, headers: headers)
             body(context, bytes)
             end(context)
+        case .delayed(let delay, let bytes):
+            server.began()
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+                self.server.ended()
+                guard context.channel.isActive else { return }
+                self.head(context, status: 200, headers: [("Content-Length", "\(bytes.count)"), ("Content-Type", "application/json")])
+                self.body(context, bytes)
+                self.end(context)
+            }
         case .failFirst(let failures, let status, let then):
             let (code, bytes) = count <= failures ? (status, Array("{}".utf8)) : (200, then)
             head(context, status: code, headers: [("Content-Length", "\(bytes.count)"), ("Content-Type", "application/json")])

@@ -211,8 +211,8 @@ public final class HTTPDocumentSource: DocumentSource {
         if text.lowercased().contains("refused") {
             return Attempt(failure: FetchFailure("connection refused"), retryable: true)
         }
-        if text.contains("NXDOMAIN") || text.lowercased().contains("resolve") || text.contains("lookup") {
-            return Attempt(failure: FetchFailure("DNS lookup failed: \(text)"), retryable: false)
+        if text.contains("UnknownHost") || text.contains("NXDOMAIN") || text.contains("DNS") {
+            return Attempt(failure: FetchFailure("DNS lookup failed (\(text))"), retryable: false)
         }
         if text.lowercased().contains("reset") {
             return Attempt(failure: FetchFailure("connection reset"), retryable: true)
