@@ -198,13 +198,16 @@ public final class HTTPDocumentSource: DocumentSource {
                 return Attempt(failure: FetchFailure("HTTP client error: \(client)"), retryable: false)
             }
         }
-        if let ssl = error as? NIOSSLError {
-            return Attempt(failure: FetchFailure("TLS failure: \(ssl)"), retryable: false)
-        }
-        if let ssl = error as? BoringSSLError {
-            return Attempt(failure: FetchFailure("TLS failure (certificate not trusted?): \(ssl)"), retryable: false)
-        }
         let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return Attempt(failure: FetchFailure("TLS failure: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); for an internal CA pass --ca-bundle"), retryable: false)
+        }
+        if let range = text.range(of: #"error:[0-9a-f]+:[^ \]]+"#, options: .regularExpression), error is NIOSSLError || error is BoringSSLError {
+            return Attempt(failure: FetchFailure("TLS failure: \(text[range])"), retryable: false)
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return Attempt(failure: FetchFailure("TLS failure: \(text)"), retryable: false)
+        }
         if text.contains("certificate") || text.contains("SSL") || text.contains("handshake") {
             return Attempt(failure: FetchFailure("TLS failure: \(text)"), retryable: false)
         }
