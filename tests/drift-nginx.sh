@@ -99,8 +99,8 @@ http {
   }
 }
 CONF
-nginx -t -q -c "$work/nginx.conf" -p "$work" || fail "nginx config"
-nginx -c "$work/nginx.conf" -p "$work" &
+nginx -t -q -e "$work/logs/error.log" -c "$work/nginx.conf" -p "$work" || fail "nginx config"
+nginx -e "$work/logs/error.log" -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 for _ in $(seq 1 50); do
   curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null 2>&1 && break

@@ -18,6 +18,9 @@ public struct IssuerChecker: Sendable {
                                     location: location, entity: issuer.ref, related: related))
         }
 
+        // The registry's JWKS is fetched while discovery is, so an issuer costs one timeout, not two.
+        let registryJWKS = issuer.jwksUri?.value
+        async let prefetched: Result<FetchedDocument, FetchFailure>? = registryJWKS == nil ? nil : source.fetch(registryJWKS!)
         var discoveredJWKS: Located<String>?
         if let discoveryUrl = issuer.discoveryUrl {
             switch await Self.fetchJSON(discoveryUrl.value, source: source) {
@@ -49,9 +52,11 @@ public struct IssuerChecker: Sendable {
             }
         }
 
+        let early = await prefetched
         guard let jwks = issuer.jwksUri ?? discoveredJWKS else { return findings }
         let via = issuer.jwksUri == nil ? " (from the discovery document)" : ""
-        let fetched = await source.fetch(jwks.value)
+        let fetched: Result<FetchedDocument, FetchFailure>
+        if let early { fetched = early } else { fetched = await source.fetch(jwks.value) }
         let document: FetchedDocument
         switch fetched {
         case .failure(let failure):
