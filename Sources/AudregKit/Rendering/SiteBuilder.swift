@@ -163,7 +163,7 @@ public enum SiteBuilder {
 
     static func renderJob(_ job: Job, model: SiteModel, library: MustacheLibrary) throws -> Rendered {
         let (path, chrome, page, template) = self.page(job, model: model)
-        let context = PageContext(root: chrome.root, chrome: chrome, page: page)
+        let context = MustacheBox.convert(PageContext(root: chrome.root, chrome: chrome, page: page)) ?? [:]
         guard let html = library.render(context, withTemplate: "html/\(template)") else {
             throw SiteBuildError.render("no template html/\(template).mustache")
         }
@@ -179,7 +179,7 @@ public enum SiteBuilder {
         let index = SearchIndex.json(model.search.items)
         files.append(("search-index.json", index.serialized(pretty: false) + "\n"))
         files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index.serialized(pretty: false) + ";\n"))
-        let mkdocs = library.render(MkDocsContext(model: model), withTemplate: "markdown/mkdocs.yml") ?? ""
+        let mkdocs = library.render(MustacheBox.convert(MkDocsContext(model: model)) ?? [:], withTemplate: "markdown/mkdocs.yml") ?? ""
         files.append(("markdown/mkdocs.yml", mkdocs))
         files.append((markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"))
         return files
