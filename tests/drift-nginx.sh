@@ -156,6 +156,15 @@ assert [f["ruleId"] if "ruleId" in f else f.get("rule") for f in findings] == ["
 PY
 echo "ok: example registry reports exactly config-audience-broadened"
 
+# 5b. Usage errors exit 2.
+run registry --offline "$fixtures/example-offline" --save "$work/saved"
+[[ $status -eq 2 ]] || fail "--offline with --save: exit $status"
+run registry --ca-bundle "$work/no-such-ca.pem"
+[[ $status -eq 2 ]] || fail "missing --ca-bundle: exit $status"
+run registry --offline "$work/no-such-dir"
+[[ $status -eq 2 ]] || fail "missing --offline dir: exit $status: $output"
+echo "ok: usage errors exit 2"
+
 # 6. Speed: many issuers on loopback over TLS with the default concurrency.
 if [[ "$issuers" -gt 0 ]]; then
   start=$EPOCHREALTIME

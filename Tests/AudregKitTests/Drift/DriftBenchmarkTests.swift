@@ -36,3 +36,50 @@ struct DriftBenchmarkTests {
         }
     }
 }
+
+@Suite("Drift: policy and exceptions apply as in validate")
+struct DriftPolicyTests {
+    static let registry = """
+        apiVersion: audreg/v1
+        kind: Issuer
+        metadata: {name: corp-idp, owner: platform}
+        spec: {issuer: https://idp.example.com}
+        ---
+        apiVersion: audreg/v1
+        kind: Service
+        metadata: {name: orders-api, owner: orders}
+        spec:
+          audiences: [https://orders.example.com]
+          accepts: [{issuer: corp-idp}]
+          deployments:
+            - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+        EXCEPTIONS
+        """
+    static let envoy = """
+        providers:
+          corp_idp:
+            issuer: https://idp.example.com
+            audiences: [https://orders.example.com, https://admin.example.com]
+        """
+
+    @Test("an approved exception suppresses a drift finding; a severity override changes it")
+    func exceptionsAndOverrides() async throws {
+        let scratch = DriftScratch()
+        scratch.write("envoy.yaml", Self.envoy)
+        scratch.write("registry.yaml", Self.registry.replacingOccurrences(of: "EXCEPTIONS", with: """
+              exceptions:
+                - rule: config-audience-broadened
+                  reason: The admin audience is being migrated away this quarter.
+                  approvedBy: security-architecture
+                  expires: 2026-09-30
+            """))
+        let suppressed = try await DriftTest.run(directory: scratch.path, source: StaticDocumentSource([]))
+        #expect(suppressed.findings.filter { $0.ruleID == "config-audience-broadened" }.isEmpty)
+        #expect(suppressed.suppressed.map(\.finding.ruleID) == ["config-audience-broadened"])
+
+        scratch.write("registry.yaml", Self.registry.replacingOccurrences(of: "EXCEPTIONS", with: "")
+            + "\n---\napiVersion: audreg/v1\nkind: Policy\nmetadata: {name: default, owner: platform}\nspec:\n  severity: {config-audience-broadened: warning}\n")
+        let overridden = try await DriftTest.run(directory: scratch.path, source: StaticDocumentSource([]))
+        #expect(overridden.findings.filter { $0.ruleID == "config-audience-broadened" }.map(\.severity) == [.warning])
+    }
+}
