@@ -14,10 +14,10 @@ public enum StarterRegistry {
         /// The schema and templates sit beside the registry folder, as in audreg's own repository.
         public init(registry: String, schema: String? = nil, templates: String? = nil, includeTemplates: Bool = true) {
             self.registry = registry
-            var base = (registry as NSString).deletingLastPathComponent
-            if base.isEmpty { base = "." }
-            self.schema = schema ?? (base as NSString).appendingPathComponent("schema/\(Scaffold.schemaFileName)")
-            self.templates = includeTemplates ? (templates ?? (base as NSString).appendingPathComponent("templates")) : nil
+            let base = (registry as NSString).deletingLastPathComponent
+            func beside(_ name: String) -> String { base.isEmpty || base == "." ? name : (base as NSString).appendingPathComponent(name) }
+            self.schema = schema ?? beside("schema/\(Scaffold.schemaFileName)")
+            self.templates = includeTemplates ? (templates ?? beside("templates")) : nil
         }
     }
 

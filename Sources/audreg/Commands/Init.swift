@@ -35,8 +35,17 @@ struct Init: ParsableCommand {
         } catch let error as ScaffoldError {
             throw AudregCLIError(error.description)
         }
-        for path in result.written { Terminal.write("created  \(path)\n") }
-        for path in result.kept { Terminal.write("kept     \(path) (exists)\n") }
+        // Templates are many small files: one line for them, one line per other file.
+        let templatePrefix = layout.templates.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        func isTemplate(_ path: String) -> Bool { templatePrefix.map { path.hasPrefix($0) } ?? false }
+        for path in result.written where !isTemplate(path) { Terminal.write("created  \(path)\n") }
+        for path in result.kept where !isTemplate(path) { Terminal.write("kept     \(path) (exists)\n") }
+        if let folder = layout.templates {
+            let written = result.written.filter(isTemplate).count
+            let kept = result.kept.filter(isTemplate).count
+            if written > 0 { Terminal.write("created  \(folder)/ (\(written) default templates)\n") }
+            if kept > 0 { Terminal.write("kept     \(kept) existing files in \(folder)/\n") }
+        }
         if !StarterRegistry.registryExists(directory) { return }
         Terminal.diagnostic("next: audreg validate \(directory), then audreg new service NAME --owner TEAM --audience URL --issuer ISSUER --registry \(directory)")
     }

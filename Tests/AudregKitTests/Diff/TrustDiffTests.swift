@@ -286,3 +286,23 @@ struct TrustDiffMatchingTests {
         #expect(diff.fixed.isEmpty)
     }
 }
+
+@Suite("Trust diff: long lists fold")
+struct TrustDiffFoldingTests {
+    @Test("many neutral changes fold into one <details>, widening stays visible")
+    func folding() throws {
+        let diff = try TrustDiffTests.diff { registry in
+            for service in ["catalog-api", "customer-profile-api", "inventory-api", "notifications-worker", "reporting-api", "search-api", "shipping-api"] {
+                try PRSupport.edit(registry, "services/production/\(service).yaml", replacing: "  title: ", with: "  title: New ")
+            }
+            try TrustDiffTests.wideningChange(registry)
+        }
+        #expect(diff.count(.neutral) == 7)
+        let markdown = MarkdownDiffRenderer.render(diff)
+        let fold = try #require(markdown.range(of: "<details><summary>6 neutral changes in 6 entities</summary>"))
+        // search-api has a widening too, so its neutral title change stays in its visible table.
+        let widening = try #require(markdown.range(of: "### Service <code>storefront-gateway</code>"))
+        #expect(widening.lowerBound < fold.lowerBound)
+        #expect(markdown.contains("| ▫️ neutral | title changes |"))
+    }
+}
