@@ -139,6 +139,7 @@ struct DeploymentReaderTests {
         #expect(Self.position(shipping.audienceCaveat?.location) == "10:15")
         let legacy = try #require(config.providers.first { $0.isNamed("legacy") })
         #expect(legacy.audienceCaveat?.value.contains("jwt plugin") == true)
+        #expect(shipping.forwardsToken?.value == true, "openid-connect forwards the access token by default")
         let billing = try #require(config.providers.first { $0.isNamed("billing") })
         #expect(billing.audiences?.map(\.value) == ["https://billing.example.com"])
     }

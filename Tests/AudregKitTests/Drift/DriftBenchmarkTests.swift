@@ -83,3 +83,32 @@ struct DriftPolicyTests {
         #expect(overridden.findings.filter { $0.ruleID == "config-audience-broadened" }.map(\.severity) == [.warning])
     }
 }
+
+@Suite("Drift: deployments that cannot be read")
+struct DriftUnreadableConfigTests {
+    @Test("a missing config file and a config that is not YAML are config-provider-missing at the right place")
+    func unreadable() async throws {
+        let scratch = DriftScratch()
+        scratch.write("registry/services/a.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: a, owner: x}
+            spec:
+              audiences: [https://a.example.com]
+              deployments:
+                - kind: spring-boot
+                  source: ../../deploy/missing/application.yml
+                - kind: istio-request-authentication
+                  source: ../../deploy/broken.yaml
+            """)
+        scratch.write("deploy/broken.yaml", "apiVersion: security.istio.io/v1\nkind: [unclosed\n")
+        let report = try await DriftTest.run(directory: scratch.path + "/registry", source: StaticDocumentSource([]))
+        let findings = report.findings.filter { $0.ruleID == "config-provider-missing" }
+        #expect(findings.count == 2, "\(report.findings.map(\.message))")
+        let missing = try #require(findings.first { $0.message.contains("does not exist") })
+        #expect(missing.location.file == "services/a.yaml" && missing.location.line == 8)
+        #expect(missing.message.contains("../deploy/missing/application.yml"))
+        let broken = try #require(findings.first { $0.message.contains("not valid YAML") })
+        #expect(broken.location.file == "../deploy/broken.yaml")
+    }
+}

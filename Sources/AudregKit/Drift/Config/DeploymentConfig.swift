@@ -17,7 +17,8 @@ public struct DeployedProvider: Sendable {
     public var audiencesLocation: SourceLocation
     /// Why a present setting still checks nothing (Kong's `audience`), reported with config-audience-unchecked.
     public var audienceCaveat: Located<String>?
-    /// `forward: true` (Envoy) or `forwardOriginalToken: true` (Istio).
+    /// `forward: true` (Envoy), `forwardOriginalToken: true` (Istio), Kong openid-connect's default
+    /// `upstream_access_token_header`.
     public var forwardsToken: Located<Bool>?
     public var location: SourceLocation
 

@@ -59,6 +59,12 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
                                                       at: ConfigYAML.location(key, file: file))
                 }
             }
+            // openid-connect passes the access token upstream unless upstream_access_token_header is null.
+            if let header = config?["upstream_access_token_header"], let key = ConfigYAML.keyNode(config!, "upstream_access_token_header") {
+                provider.forwardsToken = Located(!header.isNull && header.scalar?.isEmpty == false, at: ConfigYAML.location(key, file: file))
+            } else {
+                provider.forwardsToken = Located(true, at: pluginLocation)
+            }
             if let extra = config?["extra_jwks_uris"]?.sequence?.first {
                 provider.jwksUri = ConfigYAML.string(extra, file: file)
             }
