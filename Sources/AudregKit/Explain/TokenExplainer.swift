@@ -101,6 +101,8 @@ public struct TokenExplainer: Sendable {
                 } else {
                     failures.append("iss \(iss) is \(issuer.name), which \(service.name) does not trust (it accepts \(trusted.isEmpty ? "no issuer" : trusted.joined(separator: ", ")))")
                 }
+            } else if let near = registry.issuers.first(where: { $0.issuer.map { Self.nearlyEqual($0.value, iss) } ?? false }) {
+                failures.append("iss \(iss) differs from \(near.name)'s issuer \(near.issuer!.value) only in case or a trailing slash; iss must match exactly (RFC 9068 §4)")
             } else {
                 failures.append("iss \(iss) is not an issuer in the registry")
             }

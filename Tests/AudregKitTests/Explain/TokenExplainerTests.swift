@@ -193,3 +193,48 @@ struct TokenExplainerTests {
         #expect(TimeText.utc(Self.now) == "2026-12-01T10:05:00Z")
     }
 }
+
+@Suite("Explain: claims checks")
+struct ExplainClaimsTests {
+    static func explain(_ claims: String, service: String = "orders-api") async throws -> Explanation {
+        try await TokenExplainer(registry: try TokenExplainerTests.registry(), now: TokenExplainerTests.now)
+            .explain(.claims(Data(claims.utf8)), service: service)
+    }
+
+    @Test("an iss that differs only by a trailing slash is named as such")
+    func issuerNearMiss() async throws {
+        let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example/", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800}"#)
+        #expect(explanation.check(.authentic)?.status == .fail)
+        #expect(explanation.check(.authentic)?.reason.contains("only in case or a trailing slash") == true)
+    }
+
+    @Test("an issuer the service does not trust fails, naming the ones it does")
+    func untrustedIssuer() async throws {
+        let explanation = try await Self.explain(#"{"iss": "https://partners.id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800}"#)
+        #expect(explanation.check(.authentic)?.reason.contains("does not trust (it accepts corp-idp)") == true)
+    }
+
+    @Test("a multi-audience token passes here and says which other services it opens")
+    func multiAudience() async throws {
+        let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": ["https://orders.api.larkspur.example", "https://payments.api.larkspur.example"], "iat": 1796119200, "exp": 1796119800}"#)
+        let check = try #require(explanation.check(.issuedForService))
+        #expect(check.status == .pass)
+        #expect(check.details.contains { $0.contains("also opens payments-api") })
+    }
+
+    @Test("missing aud, missing exp and missing required claims fail")
+    func missing() async throws {
+        let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "sub": "x"}"#)
+        #expect(explanation.check(.issuedForService)?.status == .fail)
+        #expect(explanation.check(.timely)?.reason.contains("no exp") == true)
+        #expect(explanation.check(.claims)?.reason.contains("missing aud, exp, iat, jti") == true)
+        #expect(explanation.verdict == .rejected)
+    }
+
+    @Test("scopes the service does not define are named, and grant nothing")
+    func unknownScopes() async throws {
+        let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "sub": "x", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800, "jti": "j", "scp": ["orders.read", "orders.admin"]}"#)
+        #expect(explanation.grantedScopes == ["orders.read"])
+        #expect(explanation.check(.admitted)?.details.contains { $0.contains("orders.admin means nothing to orders-api") } == true)
+    }
+}
