@@ -78,7 +78,7 @@ struct LoopbackDriftTests {
             let findings = try await Self.run(server, jwks: .hang, options: Self.options(timeout: .seconds(1)))
             let elapsed = ContinuousClock.now - start
             Self.only(findings, "jwks-unreachable", containing: "timed out after 1 s")
-            #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+            #expect(elapsed < .milliseconds(3000), "took \(elapsed)")
             #expect(server.requests(to: "/keys") == 1)
         }
     }
@@ -90,7 +90,7 @@ struct LoopbackDriftTests {
             let findings = try await Self.run(server, jwks: .dribble(chunk: Array(" ".utf8), chunkCount: 100, interval: .milliseconds(100)),
                                               options: Self.options(timeout: .seconds(1)))
             Self.only(findings, "jwks-unreachable", containing: "timed out")
-            #expect(ContinuousClock.now - start < .milliseconds(2500))
+            #expect(ContinuousClock.now - start < .milliseconds(3000))
         }
     }
 
