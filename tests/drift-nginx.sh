@@ -3,6 +3,8 @@
 # 127.0.0.1 with a certificate from the test CA in Tests/AudregKitTests/Fixtures/drift/tls (made by
 # make-fixtures.sh); audreg trusts it only through --ca-bundle. Also times 1,000 issuers on loopback
 # (DRIFT_BENCH_ISSUERS to change the count, 0 to skip) and checks the example registry offline.
+# `tests/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
+# (e.g. AUDREG=.build/release/audreg tests/drift-nginx.sh --bench-only).
 # Uses $AUDREG, or the binary of `swift build` in the default build directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -110,6 +112,7 @@ curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null || fail "n
 
 run() { set +e; output=$("$audreg" drift "$@" 2>&1); status=$?; set -e; }
 
+if [[ "${1:-}" != "--bench-only" ]]; then
 # 1. Trusted through --ca-bundle: clean.
 run "$work/clean" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json
 [[ $status -eq 0 ]] || fail "with --ca-bundle: exit $status: $output"
@@ -164,6 +167,8 @@ run registry --ca-bundle "$work/no-such-ca.pem"
 run registry --offline "$work/no-such-dir"
 [[ $status -eq 2 ]] || fail "missing --offline dir: exit $status: $output"
 echo "ok: usage errors exit 2"
+
+fi
 
 # 6. Speed: many issuers on loopback over TLS with the default concurrency.
 if [[ "$issuers" -gt 0 ]]; then
