@@ -44,8 +44,8 @@ public struct TrustDiffer: Sendable {
             var best: (index: Int, size: Int)?
             for (index, change) in changes.enumerated() {
                 for span in change.spans {
-                    guard points.contains(where: { span.contains($0) }) else { continue }
-                    let size = span.size
+                    guard points.contains(where: { span.spanContains($0) }) else { continue }
+                    let size = span.spanSize
                     if best == nil || size < best!.size { best = (index, size) }
                 }
             }
@@ -133,7 +133,7 @@ final class FindingMultiset {
 
 extension SourceLocation {
     /// True when `point`'s start lies within this span (same file).
-    func contains(_ point: SourceLocation) -> Bool {
+    fileprivate func spanContains(_ point: SourceLocation) -> Bool {
         guard point.file == file else { return false }
         let start = (line, column)
         let end = (endLine, endColumn)
@@ -142,7 +142,7 @@ extension SourceLocation {
     }
 
     /// A rough size used to prefer the narrowest span.
-    var size: Int { (endLine - line) * 10_000 + (endColumn - column) }
+    fileprivate var spanSize: Int { (endLine - line) * 10_000 + (endColumn - column) }
 }
 
 extension TrustDiffer {

@@ -28,7 +28,9 @@ public enum ExplanationRenderer {
         out += "\nverdict: "
         switch explanation.verdict {
         case .admitted: out += paint("admitted", "32")
-        case .rejected: out += paint("rejected", "1;31")
+        case .rejected:
+            let failed = explanation.checks.filter { $0.status == .fail && $0.question != .admitted }.map(\.question.rawValue)
+            out += paint("rejected", "1;31") + (failed.isEmpty ? "" : " (failed: \(failed.joined(separator: ", ")))")
         case .unverified: out += paint("unverified", "33") + " (nothing failed, but the signature was not checked)"
         }
         if !explanation.otherServices.isEmpty, explanation.check(.issuedForService)?.status == .fail {
