@@ -306,3 +306,31 @@ struct TrustDiffFoldingTests {
         #expect(markdown.contains("| ▫️ neutral | title changes |"))
     }
 }
+
+@Suite("Trust diff: issuers, teams and the policy")
+struct TrustDiffEntityKindsTests {
+    @Test("issuer keys and iss widen, the policy relaxing widens, team contacts are neutral")
+    func kinds() throws {
+        let diff = try TrustDiffTests.diff { registry in
+            try PRSupport.edit(registry, "issuers/corp-idp.yaml", replacing: "jwksUri: https://id.larkspur.example/oauth2/keys",
+                               with: "jwksUri: https://keys.larkspur.example/jwks.json")
+            try PRSupport.edit(registry, "issuers/corp-idp.yaml", replacing: "algorithms: [RS256, ES256]", with: "algorithms: [RS256, ES256, PS256]")
+            try PRSupport.edit(registry, "issuers/partner-idp.yaml", replacing: "algorithms: [ES256]", with: "algorithms: []")
+            try PRSupport.edit(registry, "policy.yaml", replacing: "maxTokenLifetime: 1h", with: "maxTokenLifetime: 2h")
+            try PRSupport.edit(registry, "policy.yaml", replacing: "multiple-audiences: error", with: "multiple-audiences: warning")
+            try PRSupport.edit(registry, "policy.yaml", replacing: "maxExceptionDays: 365", with: "maxExceptionDays: 180")
+            try PRSupport.edit(registry, "teams.yaml", replacing: "spec: {contact: \"#orders-oncall\"}", with: "spec: {contact: \"#orders\"}")
+        }
+        func kind(_ entity: EntityRef, _ field: String) -> TrustChangeKind? {
+            diff.changes.first { $0.entity == entity && $0.field == field }?.kind
+        }
+        #expect(kind(EntityRef(.issuer, "corp-idp"), "jwksUri") == .widening)
+        #expect(kind(EntityRef(.issuer, "corp-idp"), "algorithms") == .widening)
+        #expect(kind(EntityRef(.issuer, "partner-idp"), "algorithms") == .narrowing)
+        #expect(kind(EntityRef(.policy, "default"), "maxTokenLifetime") == .widening)
+        #expect(kind(EntityRef(.policy, "default"), "severity") == .widening)
+        #expect(kind(EntityRef(.policy, "default"), "maxExceptionDays") == .narrowing)
+        #expect(kind(EntityRef(.team, "team-orders"), "contact") == .neutral)
+        #expect(diff.changes.count == 7, "\(diff.changes.map { "\($0.entity) \($0.field)" })")
+    }
+}
