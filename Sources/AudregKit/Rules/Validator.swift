@@ -70,7 +70,10 @@ public struct Validator: Sendable {
         let registryRules = catalog.rules.filter { $0.description.stage == .registry }
         let perRule = ParallelMap.map(registryRules.map { RuleBox(type: $0) }) { box in box.type.init().check(context) }
         for ruleFindings in perRule { findings.append(contentsOf: ruleFindings) }
-        return apply(findings: findings, to: registry, context: context)
+        var report = apply(findings: findings, to: registry, context: context)
+        // Drift rules are not run by validate; the report lists the rules that were.
+        report.rules = catalog.descriptions.filter { $0.stage != .drift }
+        return report
     }
 
     /// Applies the policy's severity overrides and the entities' exceptions to raw findings.

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Exports")
+struct ExportTests {
+    static let today = Day(year: 2026, month: 12, day: 1)!
+
+    static func report() throws -> ValidationReport {
+        try Validator(today: today).validate(directory: Paths.exampleRegistry)
+    }
+
+    @Test("UUIDs are RFC 9562 version 5, equal to Python's uuid.uuid5")
+    func uuidV5() {
+        #expect(StableUUID.namespace == "0fe3df77-bed2-52c5-84bb-290192296a78")
+        #expect(StableUUID.v5(name: "component/orders-api") == "2e16e35b-2c1d-5404-b266-3060e616bb5a")
+    }
+
+    @Test("the OSCAL export is deterministic and carries every service as a component")
+    func oscalShape() throws {
+        let export = OSCALExport(report: try Self.report(), today: Self.today)
+        let first = export.componentDefinition().serialized()
+        #expect(first == OSCALExport(report: try Self.report(), today: Self.today).componentDefinition().serialized())
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        let definition = try #require(root["component-definition"] as? [String: Any])
+        let metadata = try #require(definition["metadata"] as? [String: Any])
+        #expect(metadata["oscal-version"] as? String == "1.2.1")
+        #expect(metadata["last-modified"] as? String == "2026-12-01T00:00:00Z")
+        let components = try #require(definition["components"] as? [[String: Any]])
+        #expect(components.count == 12)
+        #expect(components.first?["uuid"] as? String == StableUUID.v5(name: "component/catalog-api"))
+    }
+
+    @Test("statuses: the excepted rule makes orders-api's controls excepted until the expiry; others are satisfied")
+    func statuses() throws {
+        let export = OSCALExport(report: try Self.report(), today: Self.today)
+        let data = Data(export.componentDefinition().serialized().utf8)
+        let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let components = ((root?["component-definition"] as? [String: Any])?["components"] as? [[String: Any]]) ?? []
+        func requirements(_ service: String) -> [String: [String: String]] {
+            let component = components.first { $0["uuid"] as? String == StableUUID.v5(name: "component/\(service)") }
+            var result: [String: [String: String]] = [:]
+            for implementation in (component?["control-implementations"] as? [[String: Any]]) ?? [] {
+                for requirement in (implementation["implemented-requirements"] as? [[String: Any]]) ?? [] {
+                    let props = (requirement["props"] as? [[String: String]]) ?? []
+                    result[requirement["control-id"] as! String] = Dictionary(props.map { ($0["name"]!, $0["value"]!) }, uniquingKeysWith: { a, _ in a })
+                }
+            }
+            return result
+        }
+        let orders = requirements("orders-api")
+        #expect(orders["PR.AA-05"]?["audreg-status"] == "excepted")
+        #expect(orders["PR.AA-05"]?["excepted-until"] == "2027-06-30")
+        #expect(orders["nhi5-2025"]?["audreg-status"] == "excepted")
+        #expect(orders["nhi4-2025"]?["audreg-status"] == "satisfied")
+        #expect(requirements("payments-api")["PR.AA-05"]?["audreg-status"] == "satisfied")
+    }
+
+    @Test("OSCAL control IDs are tokens; official catalogs keep their own IDs")
+    func controlIDs() throws {
+        let catalog = ControlCatalog.builtIn
+        let nhi = try #require(catalog.framework("owasp-nhi-2025"))
+        let csf = try #require(catalog.framework("nist-csf-2.0"))
+        let rmf = try #require(catalog.framework("nist-ai-rmf-1.0"))
+        #expect(OSCALExport.oscalControlID(catalog.control("NHI6:2025")!, framework: nhi) == "nhi6-2025")
+        #expect(OSCALExport.oscalControlID(catalog.control("PR.AA-05")!, framework: csf) == "PR.AA-05")
+        #expect(OSCALExport.oscalControlID(catalog.control("GOVERN 1.6")!, framework: rmf) == "govern-1.6")
+        let token = try Regex("^[A-Za-z_][A-Za-z0-9_.-]*$")
+        for framework in catalog.frameworks {
+            for control in framework.controls {
+                #expect(OSCALExport.oscalControlID(control, framework: framework).wholeMatch(of: token) != nil)
+            }
+        }
+    }
+
+    @Test("gateway exports keep the registry's audiences exactly and never leave them empty")
+    func gatewayExports() throws {
+        let registry = try RegistryLoader().load(directory: Paths.exampleRegistry).registry
+        let export = GatewayExport(registry: registry)
+        let envoy = try export.files(.envoy, service: "orders-api")
+        #expect(envoy.map(\.0) == ["orders-api.yaml"])
+        let parsed = YAMLParser.parse(envoy[0].1)
+        #expect(parsed.diagnostics.isEmpty)
+        let provider = parsed.documents.first?.root["typed_config"]?["providers"]?["corp-idp"]
+        #expect(provider?["audiences"]?.sequence?.compactMap(\.scalar) == ["https://orders.api.larkspur.example", "https://orders-legacy.api.larkspur.example"])
+        #expect(provider?["forward"]?.scalar == "false")
+        #expect(provider?["max_lifetime"]?.scalar == "900s")
+        let istio = try export.files(.istio)
+        #expect(istio.count == 12)
+        for (_, text) in istio {
+            let documents = YAMLParser.parse(text).documents
+            #expect(documents.map { $0.root["kind"]?.scalar } == ["RequestAuthentication", "AuthorizationPolicy"])
+            for rule in documents[0].root["spec"]?["jwtRules"]?.sequence ?? [] {
+                #expect((rule["audiences"]?.sequence ?? []).isEmpty == false)
+            }
+        }
+        #expect(throws: GatewayExportError.self) { try export.files(.envoy, service: "orders-apii") }
+    }
+
+    @Test("a pass-through hop is the only thing that turns token forwarding on")
+    func forwarding() throws {
+        let loaded = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: idp}
+            spec: {issuer: "https://idp.example.com", jwksUri: "https://idp.example.com/keys"}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: edge}
+            spec:
+              audiences: [https://edge.example.com]
+              accepts: [{issuer: idp}]
+              downstream: [{service: edge, mode: passthrough}]
+            """)
+        let text = try GatewayExport(registry: loaded.registry).files(.istio)[0].1
+        #expect(text.contains("forwardOriginalToken: true"))
+    }
+}
