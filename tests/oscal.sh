@@ -28,7 +28,7 @@ check "export is deterministic" bash -c "'$audreg' export oscal registry --today
 mkdir "$work/ws" && (cd "$work/ws" && "$OLDPWD/$venv/bin/trestle" init >/dev/null)
 check "trestle imports the component definition" bash -c "cd '$work/ws' && '$PWD/$venv/bin/trestle' import -f '$work/export/component-definition.json' -o audreg"
 for catalog in "$work"/export/catalogs/*.json; do
-  name=$(basename "$catalog" .json)
+  name=$(basename "$catalog" .json | tr . _)
   check "trestle imports catalog $name" bash -c "cd '$work/ws' && '$PWD/$venv/bin/trestle' import -f '$catalog' -o '$name'"
 done
 check "trestle validate passes on the whole workspace" bash -c "cd '$work/ws' && '$PWD/$venv/bin/trestle' validate -a"
