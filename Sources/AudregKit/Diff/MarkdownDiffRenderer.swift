@@ -14,10 +14,13 @@ public enum MarkdownDiffRenderer {
         /// When set, locations of head-side findings link to `linkBase + path#Lline`, for example
         /// `https://github.com/org/repo/blob/<head sha>/`.
         public var linkBase: String?
+        /// The longest comment to produce, in UTF-8 bytes (GitHub accepts 65,536 characters).
+        public var maxCharacters: Int
 
-        public init(pathPrefix: String = "", linkBase: String? = nil) {
+        public init(pathPrefix: String = "", linkBase: String? = nil, maxCharacters: Int = 60_000) {
             self.pathPrefix = pathPrefix
             self.linkBase = linkBase
+            self.maxCharacters = maxCharacters
         }
     }
 
@@ -40,30 +43,43 @@ public enum MarkdownDiffRenderer {
                 out += "No trust-boundary changes between \(MarkdownText.code(diff.baseLabel)) and \(MarkdownText.code(diff.headLabel)).\n\n"
             }
 
+            // Blocks in order of importance; a comment has a size limit (GitHub: 65,536 characters), so
+            // blocks that no longer fit are left out with a note, and widening comes first.
+            var blocks: [(text: String, entities: Int)] = []
             let groups = diff.byEntity
             let judged = groups.filter { group in group.changes.contains { $0.kind != .neutral } }
             let neutralOnly = groups.filter { group in group.changes.allSatisfy { $0.kind == .neutral } }
             for group in judged {
-                out += section(group.entity, group.changes)
+                blocks.append((section(group.entity, group.changes), 1))
             }
             let neutralCount = neutralOnly.reduce(0) { $0 + $1.changes.count }
             if neutralCount > MarkdownDiffRenderer.foldAfter {
-                out += "<details><summary>\(neutralCount) neutral changes in \(neutralOnly.count) entities</summary>\n\n"
-                for group in neutralOnly { out += section(group.entity, group.changes) }
-                out += "</details>\n\n"
+                var folded = "<details><summary>\(neutralCount) neutral changes in \(neutralOnly.count) entities</summary>\n\n"
+                for group in neutralOnly { folded += section(group.entity, group.changes) }
+                blocks.append((folded + "</details>\n\n", neutralOnly.count))
             } else {
-                for group in neutralOnly { out += section(group.entity, group.changes) }
+                for group in neutralOnly { blocks.append((section(group.entity, group.changes), 1)) }
             }
-
             let unattributed = diff.unattributed
             if !unattributed.isEmpty {
-                out += findingList("Other findings introduced", unattributed, linked: true)
+                blocks.append((findingList("Other findings introduced", unattributed, linked: true), 0))
             }
             if !diff.fixed.isEmpty {
-                out += findingList("Findings fixed", diff.fixed, linked: false)
+                blocks.append((findingList("Findings fixed", diff.fixed, linked: false), 0))
             }
             if !diff.newlySuppressed.isEmpty {
-                out += findingList("Findings now covered by an exception", diff.newlySuppressed, linked: false)
+                blocks.append((findingList("Findings now covered by an exception", diff.newlySuppressed, linked: false), 0))
+            }
+            let reserve = 600 // the truncation note and the footer
+            for (index, block) in blocks.enumerated() {
+                if out.utf8.count + block.text.utf8.count + reserve > options.maxCharacters {
+                    let left = blocks[index...].reduce(0) { $0 + $1.entities }
+                    out += "> [!NOTE]\n> This comment stops at the size limit of a pull-request comment"
+                    out += left > 0 ? ": \(left) more \(left == 1 ? "entity is" : "entities are") not shown" : ""
+                    out += ". Run `audreg diff --git-base <base> --format text` for the whole diff.\n\n"
+                    break
+                }
+                out += block.text
             }
             out += "<sub>audreg \(MarkdownText.text(AudregVersion.current)) · \(MarkdownText.code(diff.baseLabel)) → \(MarkdownText.code(diff.headLabel))</sub>\n"
             return out

@@ -334,3 +334,30 @@ struct TrustDiffEntityKindsTests {
         #expect(diff.changes.count == 7, "\(diff.changes.map { "\($0.entity) \($0.field)" })")
     }
 }
+
+@Suite("Trust diff: comment size")
+struct TrustDiffSizeTests {
+    @Test("a diff too long for one comment keeps the summary and the widening, and says what it left out")
+    func truncated() throws {
+        let diff = try TrustDiffTests.diff { registry in
+            for index in 0..<400 {
+                try """
+                    apiVersion: audreg/v1
+                    kind: Service
+                    metadata: {name: generated-\(index), owner: team-data, environment: production, description: Generated service \(index).}
+                    spec:
+                      audiences: [https://generated-\(index).api.larkspur.example]
+                      accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], algorithms: [RS256], maxLifetime: 15m}]
+                    """.write(toFile: registry + "/services/production/generated-\(index).yaml", atomically: true, encoding: .utf8)
+            }
+        }
+        #expect(diff.count(.widening) == 400)
+        let full = MarkdownDiffRenderer.render(diff, options: .init(maxCharacters: .max))
+        #expect(full.utf8.count > 60_000)
+        let comment = MarkdownDiffRenderer.render(diff)
+        #expect(comment.utf8.count <= 60_000)
+        #expect(comment.contains("400 widening"))
+        #expect(comment.contains("entities are not shown"))
+        #expect(comment.contains("### Service <code>generated-0</code>"))
+    }
+}
