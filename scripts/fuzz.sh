@@ -10,7 +10,7 @@ scripts/install-deps.sh build
 
 # The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
 # from their folders; network, JWT and template code stays out of the fuzz binaries.
-library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated} -name '*.swift' | sort)
+library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated,Drift/Rules} Sources/AudregKit/Drift/DriftExample.swift -name '*.swift' | sort)
 mkdir -p .build/fuzz
 for target in "${targets[@]}"; do
   case "$target" in
@@ -23,6 +23,12 @@ for target in "${targets[@]}"; do
     -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources "$entry" -o "$binary"
   mkdir -p ".build/fuzz/$target-artifacts" ".build/fuzz/$target-corpus"
   echo "== fuzzing $target for $seconds s" >&2
-  "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | tail -5
+  # Leak detection is off: Swift's lazily initialized globals (the schema, the catalogs) live until
+  # exit by design, and LeakSanitizer reports each of them.
+  "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
+    -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | grep -E "ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss" || true
+  if ls ".build/fuzz/$target-artifacts/" | grep -qE "^(crash|timeout|oom|leak)-"; then
+    echo "fuzz target $target found problems: see .build/fuzz/$target-artifacts/" >&2
+    exit 1
+  fi
 done

@@ -88,25 +88,3 @@ actor ProgressCounter {
         return value
     }
 }
-
-/// The drift rules' IDs and default severities, read from their descriptions.
-public enum DriftRuleIDs {
-    public static let rules: [any Rule.Type] = [
-        ConfigAudienceBroadenedRule.self, ConfigAudienceNarrowedRule.self, ConfigAudienceUncheckedRule.self,
-        ConfigIssuerMismatchRule.self, ConfigProviderMissingRule.self, ConfigTokenForwardedRule.self,
-        DiscoveryIssuerMismatchRule.self, DiscoveryJWKSMismatchRule.self, JWKSAlgorithmMismatchRule.self,
-        JWKSCertificateExpiringRule.self, JWKSKidProblemRule.self, JWKSPrivateKeyMaterialRule.self,
-        JWKSUnreachableRule.self, JWKSWeakKeyRule.self,
-    ]
-
-    static let severities: [String: Severity] = Dictionary(uniqueKeysWithValues: rules.map { ($0.description.id, $0.description.defaultSeverity) })
-
-    public static func severity(of id: String) -> Severity { severities[id] ?? .error }
-}
-
-/// Drift rules are evaluated by `DriftRunner`, not by the registry validator: their `check` finds nothing.
-public protocol DriftRule: Rule {}
-
-extension DriftRule {
-    public func check(_ context: RuleContext) -> [Finding] { [] }
-}
