@@ -100,17 +100,23 @@ public struct RuleContext: Sendable {
     public let today: Day
     public let knownRuleIDs: Set<String>
 
+    /// Every audience of every service, in registry order, parsed once for all rules.
+    public let audiences: [AudienceUse]
+
     public init(registry: Registry, today: Day, knownRuleIDs: Set<String>) {
         self.registry = registry
         self.index = registry.index()
         self.policy = registry.policy
         self.today = today
         self.knownRuleIDs = knownRuleIDs
-    }
-
-    /// Every audience of every service, in registry order.
-    public var audiences: [(service: Service, audience: Located<String>)] {
-        registry.services.flatMap { service in service.audiences.map { (service, $0) } }
+        var audiences: [AudienceUse] = []
+        for (position, service) in registry.services.enumerated() {
+            for audience in service.audiences {
+                audiences.append(AudienceUse(serviceIndex: position, name: service.name, ref: service.ref,
+                                             environment: service.metadata.environment?.value, audience: audience))
+            }
+        }
+        self.audiences = audiences
     }
 
     /// Entities of a given kind with their metadata, for rules that look at all of them alike.
@@ -123,6 +129,30 @@ public struct RuleContext: Sendable {
                 return (EntityRef(.policy, metadata.name.value), metadata, origin)
             }
     }
+}
+
+/// One audience of one service: what the audience rules look at, without copying the whole Service.
+public struct AudienceUse: Sendable {
+    /// The service's position in `registry.services`.
+    public let serviceIndex: Int
+    public let name: String
+    public let ref: EntityRef
+    public let environment: String?
+    public let audience: Located<String>
+    /// The audience as a URL, or nil for names such as `urn:…` without `//` or plain words.
+    public let url: URLParts?
+
+    init(serviceIndex: Int, name: String, ref: EntityRef, environment: String?, audience: Located<String>) {
+        self.serviceIndex = serviceIndex
+        self.name = name
+        self.ref = ref
+        self.environment = environment
+        self.audience = audience
+        self.url = URLParts(audience.value)
+    }
+
+    public var value: String { audience.value }
+    public var location: SourceLocation { audience.location }
 }
 
 extension Rule {

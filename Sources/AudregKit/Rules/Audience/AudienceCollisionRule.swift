@@ -47,7 +47,7 @@ public struct AudienceCollisionRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        var byAudience: [String: [(service: Service, audience: Located<String>)]] = [:]
+        var byAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []
         for entry in context.audiences {
             if byAudience[entry.audience.value] == nil { order.append(entry.audience.value) }
@@ -56,17 +56,17 @@ public struct AudienceCollisionRule: Rule {
         var findings: [Finding] = []
         for audience in order {
             guard let entries = byAudience[audience] else { continue }
-            let services = Set(entries.map(\.service.name))
+            let services = Set(entries.map(\.name))
             guard services.count > 1 else { continue }
             let sortedNames = services.sorted()
             var reported = Set<String>()
-            for entry in entries where reported.insert(entry.service.name).inserted {
-                let others = entries.capped { $0.service.name == entry.service.name }
-                let names = RelatedLimit.names(sortedUnique: sortedNames, excluding: entry.service.name)
+            for entry in entries where reported.insert(entry.name).inserted {
+                let others = entries.capped { $0.name == entry.name }
+                let names = RelatedLimit.names(sortedUnique: sortedNames, excluding: entry.name)
                 findings.append(finding(
-                    "audience '\(audience)' of service '\(entry.service.name)' is also accepted by \(names); a token for one is valid at the other",
-                    at: entry.audience.location, entity: entry.service.ref,
-                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "also accepts '\(audience)'") }))
+                    "audience '\(audience)' of service '\(entry.name)' is also accepted by \(names); a token for one is valid at the other",
+                    at: entry.audience.location, entity: entry.ref,
+                    related: others.map { RelatedLocation($0.audience.location, entity: $0.ref, message: "also accepts '\(audience)'") }))
             }
         }
         return findings

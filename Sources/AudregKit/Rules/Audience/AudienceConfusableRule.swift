@@ -71,7 +71,7 @@ public struct AudienceConfusableRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        var groups: [String: [(service: Service, audience: Located<String>)]] = [:]
+        var groups: [String: [AudienceUse]] = [:]
         var order: [String] = []
         for entry in context.audiences {
             let key = AudienceForms.confusableKey(entry.audience.value)
@@ -81,31 +81,31 @@ public struct AudienceConfusableRule: Rule {
         var findings: [Finding] = []
         for key in order {
             guard let entries = groups[key], Set(entries.map(\.audience.value)).count > 1,
-                  Set(entries.map(\.service.name)).count > 1 else { continue }
+                  Set(entries.map(\.name)).count > 1 else { continue }
             // Entries grouped by exact spelling; each spelling's "others" are computed once and capped,
             // so a group of thousands costs thousands, not millions.
-            var bySpelling: [String: [(service: Service, audience: Located<String>)]] = [:]
+            var bySpelling: [String: [AudienceUse]] = [:]
             for entry in entries { bySpelling[entry.audience.value, default: []].append(entry) }
             let spellings = bySpelling.keys.sorted()
-            var othersBySpelling: [String: [(service: Service, audience: Located<String>)]] = [:]
+            var othersBySpelling: [String: [AudienceUse]] = [:]
             for spelling in spellings {
-                var others: [(service: Service, audience: Located<String>)] = []
+                var others: [AudienceUse] = []
                 for other in spellings where other != spelling {
-                    others.append(contentsOf: bySpelling[other]!.sorted { $0.service.name < $1.service.name }.prefix(RelatedLimit.locations + 1))
+                    others.append(contentsOf: bySpelling[other]!.sorted { $0.name < $1.name }.prefix(RelatedLimit.locations + 1))
                     if others.count > RelatedLimit.locations { break }
                 }
                 othersBySpelling[spelling] = others
             }
             for entry in entries {
                 // Exact duplicates are audience-collision's finding; here only different spellings count.
-                let others = (othersBySpelling[entry.audience.value] ?? []).capped { $0.service.name == entry.service.name }
+                let others = (othersBySpelling[entry.audience.value] ?? []).capped { $0.name == entry.name }
                 guard let first = others.first else { continue }
                 let how = AudienceForms.differences(between: entry.audience.value, and: first.audience.value).map(\.rawValue)
                 let description = how.isEmpty ? "spelling" : how.joined(separator: ", ")
                 findings.append(finding(
-                    "audience '\(entry.audience.value)' of service '\(entry.service.name)' differs from '\(first.audience.value)' of service '\(first.service.name)' only by \(description)",
-                    at: entry.audience.location, entity: entry.service.ref,
-                    related: others.map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: "confusable audience '\($0.audience.value)'") }))
+                    "audience '\(entry.audience.value)' of service '\(entry.name)' differs from '\(first.audience.value)' of service '\(first.name)' only by \(description)",
+                    at: entry.audience.location, entity: entry.ref,
+                    related: others.map { RelatedLocation($0.audience.location, entity: $0.ref, message: "confusable audience '\($0.audience.value)'") }))
             }
         }
         return findings

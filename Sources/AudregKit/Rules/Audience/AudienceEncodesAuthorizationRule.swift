@@ -47,9 +47,9 @@ public struct AudienceEncodesAuthorizationRule: Rule {
         "entitlements", "grant", "grants",
     ]
 
-    static func reason(for audience: String) -> String? {
+    static func reason(for audience: String, url: URLParts?) -> String? {
         let text: Substring
-        if let url = URLParts(audience) {
+        if let url {
             if let query = url.query { return "it has a query ('?\(query)'), which carries parameters rather than naming a resource" }
             text = Substring(url.path)
         } else {
@@ -72,10 +72,10 @@ public struct AudienceEncodesAuthorizationRule: Rule {
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.audiences.compactMap { entry in
-            guard let reason = Self.reason(for: entry.audience.value) else { return nil }
-            return finding("audience '\(entry.audience.value)' of service '\(entry.service.name)' encodes authorization: \(reason); put it in scopes, roles or a tenant claim",
-                           at: entry.audience.location, entity: entry.service.ref)
+        context.audiences.compactMap { use in
+            guard let reason = Self.reason(for: use.value, url: use.url) else { return nil }
+            return finding("audience '\(use.value)' of service '\(use.name)' encodes authorization: \(reason); put it in scopes, roles or a tenant claim",
+                           at: use.location, entity: use.ref)
         }
     }
 }

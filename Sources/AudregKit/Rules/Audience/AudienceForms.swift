@@ -15,7 +15,8 @@ public enum AudienceForms {
 
         func apply(_ text: String) -> String {
             switch self {
-            case .unicodeNormalization: return text.precomposedStringWithCompatibilityMapping
+            // NFKC leaves ASCII unchanged, and most audiences are ASCII: skip the costly call for them.
+            case .unicodeNormalization: return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
             case .confusableCharacters: return AudienceForms.skeleton(text)
             case .letterCase: return text.lowercased()
             case .percentEncoding: return AudienceForms.decodeUnreserved(text)
@@ -103,7 +104,7 @@ public enum AudienceForms {
     }
 
     static func removeDefaultPort(_ text: String) -> String {
-        guard let url = URLParts(text), let port = url.port else { return text }
+        guard text.contains(":443") || text.contains(":80"), let url = URLParts(text), let port = url.port else { return text }
         let scheme = url.scheme.lowercased()
         guard (scheme == "https" && port == "443") || (scheme == "http" && port == "80") else { return text }
         let needle = "\(url.host):\(port)"
@@ -112,7 +113,7 @@ public enum AudienceForms {
     }
 
     static func removeDotSegments(_ text: String) -> String {
-        guard let url = URLParts(text), url.path.contains(".") else { return text }
+        guard text.contains("/."), let url = URLParts(text), url.path.contains(".") else { return text }
         var output: [Substring] = []
         let segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for segment in segments {
@@ -137,7 +138,11 @@ public enum AudienceForms {
     /// An audience URL's origin (scheme, host and port, lower-cased, default port dropped) and path segments,
     /// for prefix comparisons. Nil for audiences that are not URLs.
     public static func hierarchy(_ audience: String) -> (origin: String, segments: [String])? {
-        guard let url = URLParts(audience), url.query == nil, url.fragment == nil else { return nil }
+        URLParts(audience).flatMap(hierarchy)
+    }
+
+    public static func hierarchy(_ url: URLParts) -> (origin: String, segments: [String])? {
+        guard url.query == nil, url.fragment == nil else { return nil }
         let scheme = url.scheme.lowercased()
         var origin = "\(scheme)://\(url.host.lowercased())"
         if let port = url.port, !((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) {

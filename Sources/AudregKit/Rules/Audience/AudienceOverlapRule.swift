@@ -45,23 +45,18 @@ public struct AudienceOverlapRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         // Indexed by origin and full path, then each audience looks up its own ancestors: linear in the
         // number of audiences times their path depth, never pairwise.
-        struct Entry {
-            var service: Service
-            var audience: Located<String>
-        }
-        var byPath: [String: [Entry]] = [:]
-        var hierarchies: [(Entry, String, [String])] = []
-        for (service, audience) in context.audiences {
-            guard let (origin, segments) = AudienceForms.hierarchy(audience.value) else { continue }
-            let entry = Entry(service: service, audience: audience)
+        var byPath: [String: [AudienceUse]] = [:]
+        var hierarchies: [(AudienceUse, String, [String])] = []
+        for entry in context.audiences {
+            guard let url = entry.url, let (origin, segments) = AudienceForms.hierarchy(url) else { continue }
             byPath[origin + "/" + segments.joined(separator: "/"), default: []].append(entry)
             hierarchies.append((entry, origin, segments))
         }
-        var pairs: [(parent: Entry, child: Entry)] = []
+        var pairs: [(parent: AudienceUse, child: AudienceUse)] = []
         for (child, origin, segments) in hierarchies where !segments.isEmpty {
             for depth in 0..<segments.count {
                 let key = origin + "/" + segments[0..<depth].joined(separator: "/")
-                for parent in byPath[key] ?? [] where parent.service.name != child.service.name {
+                for parent in byPath[key] ?? [] where parent.name != child.name {
                     pairs.append((parent, child))
                 }
             }
@@ -69,13 +64,13 @@ public struct AudienceOverlapRule: Rule {
         var findings: [Finding] = []
         for (parent, child) in pairs {
             findings.append(finding(
-                "audience '\(parent.audience.value)' of service '\(parent.service.name)' is a path prefix of '\(child.audience.value)' of service '\(child.service.name)'",
-                at: parent.audience.location, entity: parent.service.ref,
-                related: [RelatedLocation(child.audience.location, entity: child.service.ref, message: "nested audience")]))
+                "audience '\(parent.audience.value)' of service '\(parent.name)' is a path prefix of '\(child.audience.value)' of service '\(child.name)'",
+                at: parent.audience.location, entity: parent.ref,
+                related: [RelatedLocation(child.audience.location, entity: child.ref, message: "nested audience")]))
             findings.append(finding(
-                "audience '\(child.audience.value)' of service '\(child.service.name)' sits under '\(parent.audience.value)' of service '\(parent.service.name)'",
-                at: child.audience.location, entity: child.service.ref,
-                related: [RelatedLocation(parent.audience.location, entity: parent.service.ref, message: "parent audience")]))
+                "audience '\(child.audience.value)' of service '\(child.name)' sits under '\(parent.audience.value)' of service '\(parent.name)'",
+                at: child.audience.location, entity: child.ref,
+                related: [RelatedLocation(parent.audience.location, entity: parent.ref, message: "parent audience")]))
         }
         return findings
     }

@@ -56,10 +56,10 @@ public struct AudienceTooBroadRule: Rule {
     ]
 
     /// Why an audience names no single resource, or nil when it does.
-    static func reason(for audience: String, generic: Set<String>) -> String? {
+    static func reason(for audience: String, url: URLParts?, generic: Set<String>) -> String? {
         let lowered = audience.lowercased()
         if generic.contains(lowered) { return "'\(audience)' is a generic word" }
-        if let url = URLParts(audience) {
+        if let url {
             let labels = url.host.lowercased().split(separator: ".").map(String.init)
             let segments = url.path.split(separator: "/").map(String.init)
             if segments.isEmpty, labels.count <= 2, !url.host.hasPrefix("["), !url.isLoopback {
@@ -81,10 +81,10 @@ public struct AudienceTooBroadRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let generic = Self.genericWords.union(context.policy.genericAudiences.map { $0.lowercased() })
-        return context.audiences.compactMap { entry in
-            guard let reason = Self.reason(for: entry.audience.value, generic: generic) else { return nil }
-            return finding("audience '\(entry.audience.value)' of service '\(entry.service.name)' names no single resource: \(reason)",
-                           at: entry.audience.location, entity: entry.service.ref)
+        return context.audiences.compactMap { use in
+            guard let reason = Self.reason(for: use.value, url: use.url, generic: generic) else { return nil }
+            return finding("audience '\(use.value)' of service '\(use.name)' names no single resource: \(reason)",
+                           at: use.location, entity: use.ref)
         }
     }
 }

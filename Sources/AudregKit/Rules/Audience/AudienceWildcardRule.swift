@@ -1,5 +1,3 @@
-import Foundation
-
 /// Consumers match audiences exactly; a pattern in the registry is a misunderstanding or a broad acceptance.
 public struct AudienceWildcardRule: Rule {
     public static let description = RuleDescription(
@@ -43,24 +41,22 @@ public struct AudienceWildcardRule: Rule {
     public init() {}
 
     /// Characters that only mean something in a pattern. Brackets are allowed around an IPv6 host.
-    static func patternSyntax(in audience: String) -> String? {
+    static func patternSyntax(in audience: String, url: URLParts?) -> String? {
         if audience.contains("*") { return "'*'" }
         if audience.hasPrefix("^") || audience.hasSuffix("$") { return "regular-expression anchors" }
         if audience.contains(".+") || audience.contains("\\") { return "regular-expression syntax" }
         for character in ["(", ")", "|", "{", "}"] where audience.contains(character) { return "'\(character)'" }
-        var withoutHost = audience
-        if let url = URLParts(audience), url.host.hasPrefix("[") {
-            withoutHost = withoutHost.replacingOccurrences(of: url.host, with: "host")
-        }
-        if withoutHost.contains("[") || withoutHost.contains("]") { return "a character class" }
+        var brackets = audience.filter { $0 == "[" || $0 == "]" }.count
+        if let url, url.host.hasPrefix("[") { brackets -= 2 }
+        if brackets > 0 { return "a character class" }
         return nil
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.audiences.compactMap { entry in
-            guard let syntax = Self.patternSyntax(in: entry.audience.value) else { return nil }
-            return finding("audience '\(entry.audience.value)' of service '\(entry.service.name)' contains \(syntax); consumers compare audiences exactly, so list the exact audience",
-                           at: entry.audience.location, entity: entry.service.ref)
+        context.audiences.compactMap { use in
+            guard let syntax = Self.patternSyntax(in: use.value, url: use.url) else { return nil }
+            return finding("audience '\(use.value)' of service '\(use.name)' contains \(syntax); consumers compare audiences exactly, so list the exact audience",
+                           at: use.location, entity: use.ref)
         }
     }
 }

@@ -85,29 +85,27 @@ public struct EnvironmentCrossingRule: Rule {
             }
         }
         // One audience in two environments: indexed by audience, so linear in the number of audiences.
-        typealias Use = (service: Service, audience: Located<String>, environment: String)
-        var usesByAudience: [String: [Use]] = [:]
+        var usesByAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []
-        for (service, audience) in context.audiences {
-            guard let environment = service.metadata.environment?.value else { continue }
-            if usesByAudience[audience.value] == nil { order.append(audience.value) }
-            usesByAudience[audience.value, default: []].append((service, audience, environment))
+        for use in context.audiences where use.environment != nil {
+            if usesByAudience[use.value] == nil { order.append(use.value) }
+            usesByAudience[use.value, default: []].append(use)
         }
         for audience in order {
             guard let uses = usesByAudience[audience] else { continue }
-            let environments = Set(uses.map(\.environment))
+            let environments = Set(uses.compactMap(\.environment))
             guard environments.count > 1 else { continue }
             // Per environment, the uses elsewhere: computed once per environment, not once per use.
             var elsewhere: [String: (names: String, related: [RelatedLocation])] = [:]
             for environment in environments {
                 let others = uses.filter { $0.environment != environment }
-                elsewhere[environment] = (RelatedLimit.list(others.map { "'\($0.service.name)' (\($0.environment))" }),
-                                          others.prefix(RelatedLimit.locations).map { RelatedLocation($0.audience.location, entity: $0.service.ref, message: $0.environment) })
+                elsewhere[environment] = (RelatedLimit.list(others.map { "'\($0.name)' (\($0.environment ?? ""))" }),
+                                          others.prefix(RelatedLimit.locations).map { RelatedLocation($0.location, entity: $0.ref, message: $0.environment) })
             }
             for use in uses {
-                let other = elsewhere[use.environment]!
-                findings.append(finding("audience '\(audience)' of \(use.environment) service '\(use.service.name)' is also used in another environment by \(other.names)",
-                                        at: use.audience.location, entity: use.service.ref, related: other.related))
+                guard let environment = use.environment, let other = elsewhere[environment] else { continue }
+                findings.append(finding("audience '\(audience)' of \(environment) service '\(use.name)' is also used in another environment by \(other.names)",
+                                        at: use.location, entity: use.ref, related: other.related))
             }
         }
         return findings
