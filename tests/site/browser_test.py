@@ -231,8 +231,9 @@ def main():
                 check(not errors, f"{label} {relative}: console errors {errors}")
             print(f"{label}: {len(subset)} pages load without console errors", flush=True)
 
-            # Clicking through: overview → a service → its owner's team, following real links.
+            # Clicking through: overview → services → a service → its owner's team, following real links.
             browser.get(base + "index.html")
+            browser.find_element(By.CSS_SELECTOR, "a[href='services/index.html']").click()
             browser.find_element(By.LINK_TEXT, "orders-api").click()
             check(browser.current_url.endswith("services/orders-api.html"), f"{label}: overview link to orders-api goes to {browser.current_url}")
             headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]

@@ -496,10 +496,6 @@ tr.flagged a { color: inherit; }
 </div>
 <p><a href="{{root}}controls/index.html#matrix">Services × controls matrix</a></p>
 </section>
-<section aria-labelledby="services-heading">
-<h2 id="services-heading">Services</h2>
-{{> html/partials/services-table}}
-</section>
 {{/page}}
 {{> html/partials/foot}}
 
@@ -556,7 +552,6 @@ tr.flagged a { color: inherit; }
 """#
         files["templates/html/partials/external.mustache"] = #"""
 {{#externalURL}}<a href="{{externalURL}}" rel="noopener noreferrer">{{text}}</a>{{/externalURL}}{{^externalURL}}{{text}}{{/externalURL}}
-
 """#
         files["templates/html/partials/findings-table.mustache"] = #"""
 {{^empty(findings)}}
@@ -659,20 +654,6 @@ tr.flagged a { color: inherit; }
 """#
         files["templates/html/partials/link.mustache"] = #"""
 <a href="{{root}}{{href}}">{{text}}</a>
-
-"""#
-        files["templates/html/partials/services-table.mustache"] = #"""
-<div class="table-wrap">
-<table class="services">
-<caption class="visually-hidden">Services</caption>
-<thead><tr><th scope="col">Service</th><th scope="col">Owner</th><th scope="col">Environment</th><th scope="col">Audiences</th><th scope="col">Open findings</th></tr></thead>
-<tbody>
-{{#services}}
-<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a><br><span class="muted">{{title}}</span></th><td>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</td><td>{{environment}}</td><td>{{#audiences}}<code class="audience">{{.}}</code> {{/audiences}}</td><td>{{#hasFindings}}<span class="badge sev-warning">{{findingCount}}</span>{{/hasFindings}}{{^hasFindings}}0{{/hasFindings}}</td></tr>
-{{/services}}
-</tbody>
-</table>
-</div>
 
 """#
         files["templates/html/rule.mustache"] = #"""
@@ -858,11 +839,11 @@ tr.flagged a { color: inherit; }
 <div class="table-wrap">
 <table>
 <caption class="visually-hidden">Control status</caption>
-<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Evidenced by</th></tr></thead>
+<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Rules</th><th scope="col">Open or excepted findings</th></tr></thead>
 <tbody>
 {{/empty(controls)}}
 {{#controls}}
-<tr><th scope="row"><a href="{{root}}{{control.href}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#rules}}<a href="{{root}}{{href}}">{{text}}</a> {{/rules}}</td></tr>
+<tr><th scope="row"><a href="{{root}}{{control.href}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{ruleCount}}</td><td>{{#failingRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{root}}{{href}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
 {{/controls}}
 {{^empty(controls)}}
 </tbody>
@@ -932,7 +913,7 @@ tr.flagged a { color: inherit; }
 </ul>
 <figure class="token-flow-figure">
 {{{svg}}}
-<figcaption>Drawn with the {{engine}}.</figcaption>
+<figcaption>Layout: {{engine}}. The table below lists every hop as text.</figcaption>
 </figure>
 <h2 id="hops-heading">Every hop</h2>
 {{^empty(hops)}}
@@ -1132,14 +1113,6 @@ None.
 {{#coverage}}
 | [{{link.text}}]({{{root}}}{{{link.md}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{excepted}} |
 {{/coverage}}
-
-## Services
-
-| Service | Owner | Environment | Audiences | Open findings |
-| --- | --- | --- | --- | --- |
-{{#services}}
-| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{ownerText}} | {{environment}} | {{audiencesText}} | {{findingCount}} |
-{{/services}}
 {{/page}}
 
 """#
@@ -1207,7 +1180,6 @@ No exceptions.
         files["templates/markdown/partials/external.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
 {{#externalURL}}[{{text}}](<{{{externalURL}}}>){{/externalURL}}{{^externalURL}}{{text}}{{/externalURL}}
-
 """#
         files["templates/markdown/partials/findings-table.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
@@ -1398,11 +1370,11 @@ No deployment configuration is linked.
 ## Controls this service evidences
 
 {{^empty(controls)}}
-| Control | Framework | Status | Evidenced by |
-| --- | --- | --- | --- |
+| Control | Framework | Status | Rules | Open or excepted findings |
+| --- | --- | --- | --- | --- |
 {{/empty(controls)}}
 {{#controls}}
-| [{{controlID}}]({{{root}}}{{{control.md}}}) {{title}} | {{framework}} | {{statusLabel}} | {{#rules}}[{{text}}]({{{root}}}{{{md}}}) {{/rules}} |
+| [{{controlID}}]({{{root}}}{{{control.md}}}) {{title}} | {{framework}} | {{statusLabel}} | {{ruleCount}} | {{#failingRules}}[{{text}}]({{{root}}}{{{md}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{root}}}{{{md}}}) (excepted) {{/exceptedRules}} |
 {{/controls}}
 {{/page}}
 

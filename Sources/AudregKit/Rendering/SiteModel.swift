@@ -313,8 +313,12 @@ struct SiteModelBuilder {
                 let rules = controlRules[control.id] ?? []
                 guard !rules.isEmpty, let link = controlLink(control.id) else { return nil }
                 let status = status(service: service.name, rules: rules)
+                let failing = failingRulesByService[service.name] ?? []
+                let excepted = exceptedRulesByService[service.name] ?? []
                 return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
-                                        status: status.rawValue, statusLabel: status.label, rules: rules.map(SiteModel.ruleLink))
+                                        status: status.rawValue, statusLabel: status.label, ruleCount: rules.count,
+                                        failingRules: rules.filter(failing.contains).map(SiteModel.ruleLink),
+                                        exceptedRules: rules.filter(excepted.contains).map(SiteModel.ruleLink))
             }
             return ServicePage(
                 chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
@@ -496,7 +500,7 @@ struct SiteModelBuilder {
                 SeverityCount(severity: "suppressed", label: "Suppressed by exceptions", count: summary.suppressed),
             ],
             findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
-            expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage, services: serviceRows,
+            expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage,
             today: today.description)
 
         return SiteModel(

@@ -123,7 +123,11 @@ public struct ControlStatusRow: Sendable {
     public var framework: String
     public var status: String
     public var statusLabel: String
-    public var rules: [SiteLink]
+    /// How many rules evidence the control; the control page lists them.
+    public var ruleCount: Int
+    /// The evidencing rules with an open finding on this service, and those suppressed by an exception.
+    public var failingRules: [SiteLink]
+    public var exceptedRules: [SiteLink]
 }
 
 public struct LabelRow: Sendable {
@@ -331,7 +335,6 @@ public struct OverviewPage: Sendable {
     public var expiringSoon: [ExceptionRow]
     public var expiringWindow: Int
     public var coverage: [FrameworkCoverage]
-    public var services: [ServiceRow]
     public var today: String
 }
 

@@ -31,8 +31,48 @@ struct EscapingTests {
         #expect(!page.contains("<script>"))
         #expect(page.contains("\\<script\\>alert\\(1\\)\\</script\\>"))
         #expect(!page.contains("](javascript:"))
-        let overview = try #require(files["markdown/docs/index.md"])
+        let overview = try #require(files["markdown/docs/services/index.md"])
         #expect(overview.contains("javascript:alert\\(1\\)"))
+    }
+
+    /// Every GFM table keeps its shape: each row has as many unescaped pipes as the header, and a
+    /// table is followed by a blank line (a stray line break in a cell would continue it as text).
+    @Test func markdownTablesKeepTheirShape() throws {
+        let exampleReport = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
+        for report in [SiteTestSupport.report(yaml: Self.hostile), exampleReport] {
+            let files = try SiteTestSupport.render(report)
+            var tables = 0
+            for (path, text) in files where path.hasSuffix(".md") {
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                var columns: Int?
+                for line in lines {
+                    if line.hasPrefix("|") {
+                        let pipes = Self.unescapedPipes(line)
+                        if let columns {
+                            #expect(pipes == columns, "\(path): row has \(pipes) pipes, header \(columns): \(line)")
+                        } else {
+                            columns = pipes
+                            tables += 1
+                        }
+                        #expect(line.hasSuffix("|"), "\(path): row does not end with a pipe: \(line)")
+                    } else {
+                        if columns != nil { #expect(line.isEmpty, "\(path): text straight after a table row: \(line)") }
+                        columns = nil
+                    }
+                }
+            }
+            #expect(tables > 10)
+        }
+    }
+
+    static func unescapedPipes(_ line: String) -> Int {
+        var count = 0
+        var escaped = false
+        for character in line {
+            if escaped { escaped = false; continue }
+            if character == "\\" { escaped = true } else if character == "|" { count += 1 }
+        }
+        return count
     }
 
     @Test func markdownEscapeNeutralisesEveryStructuralCharacter() {

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Rendering: scaling")
+struct SiteScalingTests {
+    /// A registry of `count` services in a chain of token exchanges, with shared owners and issuers.
+    static func registry(_ count: Int) -> ValidationReport {
+        var yaml = SiteTestSupport.issuerAndTeam
+        for index in 0..<count {
+            let next = index + 1 < count && index % 3 == 0 ? "  downstream:\n    - {service: svc-\(index + 1), mode: token-exchange}" : ""
+            yaml += "\n---\n" + SiteTestSupport.service("svc-\(index)", audience: "https://svc-\(index).example.com", extra: next)
+        }
+        return SiteTestSupport.report(yaml: yaml)
+    }
+
+    static func fastest(_ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    /// The view models are built from indexes, so four times the services must take about four times
+    /// as long, not sixteen (a quadratic scan). The bound leaves room for a noisy shared machine.
+    @Test func viewModelsGrowLinearly() {
+        let small = Self.registry(300)
+        let large = Self.registry(1200)
+        let picture = TokenFlowGraph.Picture(svg: "<svg></svg>", engine: "test")
+        _ = SiteModel.build(report: small, today: SiteTestSupport.today, tokenFlow: picture)
+        let smallTime = Self.fastest { _ = SiteModel.build(report: small, today: SiteTestSupport.today, tokenFlow: picture) }
+        let largeTime = Self.fastest { _ = SiteModel.build(report: large, today: SiteTestSupport.today, tokenFlow: picture) }
+        let model = SiteModel.build(report: large, today: SiteTestSupport.today, tokenFlow: picture)
+        #expect(model.services.count == 1200)
+        #expect(model.services[1].upstream.map(\.fromText) == ["svc-0"])
+        #expect(largeTime / smallTime < 9, "4× the services took \(largeTime / smallTime)× as long (\(smallTime)s → \(largeTime)s)")
+    }
+
+    @Test func builtInTokenFlowLayoutGrowsLinearly() {
+        let small = Self.registry(300).registry.services
+        let large = Self.registry(1200).registry.services
+        let smallTime = Self.fastest { _ = TokenFlowGraph.builtInSVG(services: small) }
+        let largeTime = Self.fastest { _ = TokenFlowGraph.builtInSVG(services: large) }
+        #expect(largeTime / smallTime < 9, "4× the services took \(largeTime / smallTime)× as long")
+    }
+}
