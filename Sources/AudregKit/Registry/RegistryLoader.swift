@@ -18,11 +18,16 @@ public struct RegistryLoader: Sendable {
 
     public func load(directory: String) throws(RegistryError) -> LoadedRegistry {
         let files = try Self.registryFiles(in: directory)
+        // Reading and parsing are independent per file, so both happen in parallel; results are merged
+        // in path order, which keeps the output identical to a sequential run.
+        let limit = limits.maxFileBytes
+        let contents = ParallelMap.map(files) { relative in
+            Self.read((directory as NSString).appendingPathComponent(relative), limit: limit)
+        }
         var sources: [(path: String, bytes: [UInt8])] = []
         var findings: [Finding] = []
-        for relative in files {
-            let full = (directory as NSString).appendingPathComponent(relative)
-            switch Self.read(full, limit: limits.maxFileBytes) {
+        for (relative, content) in zip(files, contents) {
+            switch content {
             case .success(let bytes):
                 sources.append((relative, bytes))
             case .failure(let message):
@@ -31,6 +36,7 @@ public struct RegistryLoader: Sendable {
             }
         }
         var result = load(sources: sources)
+        result.registry.files = files
         result.findings.append(contentsOf: findings)
         result.directory = directory
         return result
@@ -75,28 +81,15 @@ public struct RegistryLoader: Sendable {
         guard FileManager.default.isReadableFile(atPath: directory) else {
             throw .unreadable(path: directory, reason: "permission denied")
         }
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
-            throw .unreadable(path: directory, reason: "cannot list the directory")
-        }
         var files: [String] = []
-        while let next = enumerator.nextObject() as? String {
-            let name = (next as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                enumerator.skipDescendants()
-                continue
-            }
-            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
-            var fileIsDirectory: ObjCBool = false
-            let full = (directory as NSString).appendingPathComponent(next)
-            if FileManager.default.fileExists(atPath: full, isDirectory: &fileIsDirectory), !fileIsDirectory.boolValue {
-                files.append(next)
-            }
+        DirectoryWalker.walk(directory, relative: "") { relative in
+            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { files.append(relative) }
         }
         guard !files.isEmpty else { throw .noRegistryFiles(directory) }
         return files.sorted()
     }
 
-    enum ReadResult {
+    enum ReadResult: Sendable {
         case success([UInt8])
         case failure(String)
     }
@@ -115,6 +108,40 @@ public struct RegistryLoader: Sendable {
             return .success([UInt8](data))
         } catch {
             return .failure("cannot read the file: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Lists regular files below a directory with readdir: FileManager's enumerator costs more than parsing
+/// the files it finds. Hidden entries are skipped; symbolic links are not followed into directories.
+enum DirectoryWalker {
+    static func walk(_ directory: String, relative: String, visit: (String) -> Void) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        var names: [(name: String, isDirectory: Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name.hasPrefix(".") { continue }
+            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                var info = stat()
+                if lstat(directory + "/" + name, &info) == 0 { isDirectory = (info.st_mode & S_IFMT) == S_IFDIR }
+            } else if Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+                // A link to a file counts; a link to a directory is not followed, to avoid cycles.
+                var info = stat()
+                guard stat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            }
+            names.append((name, isDirectory))
+        }
+        for (name, isDirectory) in names.sorted(by: { $0.name < $1.name }) {
+            let path = relative.isEmpty ? name : relative + "/" + name
+            if isDirectory {
+                walk(directory + "/" + name, relative: path, visit: visit)
+            } else {
+                visit(path)
+            }
         }
     }
 }

@@ -84,7 +84,7 @@ public enum AudienceForms {
     }
 
     static func decodeUnreserved(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.hasSubstring("%") else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -104,7 +104,7 @@ public enum AudienceForms {
     }
 
     static func removeDefaultPort(_ text: String) -> String {
-        guard text.contains(":443") || text.contains(":80"), let url = URLParts(text), let port = url.port else { return text }
+        guard text.hasSubstring(":443") || text.hasSubstring(":80"), let url = URLParts(text), let port = url.port else { return text }
         let scheme = url.scheme.lowercased()
         guard (scheme == "https" && port == "443") || (scheme == "http" && port == "80") else { return text }
         let needle = "\(url.host):\(port)"
@@ -113,7 +113,7 @@ public enum AudienceForms {
     }
 
     static func removeDotSegments(_ text: String) -> String {
-        guard text.contains("/."), let url = URLParts(text), url.path.contains(".") else { return text }
+        guard text.hasSubstring("/."), let url = URLParts(text), url.path.hasSubstring(".") else { return text }
         var output: [Substring] = []
         let segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for segment in segments {

@@ -42,10 +42,10 @@ public struct AudienceWildcardRule: Rule {
 
     /// Characters that only mean something in a pattern. Brackets are allowed around an IPv6 host.
     static func patternSyntax(in audience: String, url: URLParts?) -> String? {
-        if audience.contains("*") { return "'*'" }
+        if audience.hasSubstring("*") { return "'*'" }
         if audience.hasPrefix("^") || audience.hasSuffix("$") { return "regular-expression anchors" }
-        if audience.contains(".+") || audience.contains("\\") { return "regular-expression syntax" }
-        for character in ["(", ")", "|", "{", "}"] where audience.contains(character) { return "'\(character)'" }
+        if audience.hasSubstring(".+") || audience.hasSubstring("\\") { return "regular-expression syntax" }
+        for character in ["(", ")", "|", "{", "}"] where audience.hasSubstring(character) { return "'\(character)'" }
         var brackets = audience.filter { $0 == "[" || $0 == "]" }.count
         if let url, url.host.hasPrefix("[") { brackets -= 2 }
         if brackets > 0 { return "a character class" }
