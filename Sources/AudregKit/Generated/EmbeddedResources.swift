@@ -295,7 +295,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Audience</th><th scope="col">Accepted by</th><th scope="col">Flags</th></tr></thead>
 <tbody>
 {{#items}}
-<tr id="{{anchor}}"{{#flagged}} class="flagged"{{/flagged}}><th scope="row"><code class="audience">{{value}}</code></th><td>{{#services}}<a href="{{root}}{{href}}">{{text}}</a> {{/services}}{{#shared}}<span class="badge sev-error">shared</span>{{/shared}}</td><td>{{#flags}}<p><a href="{{root}}{{rule.href}}">{{rule.text}}</a>: {{message}}</p>{{/flags}}</td></tr>
+<tr id="{{anchor}}"{{#flagged}} class="flagged"{{/flagged}}><th scope="row"><code class="audience">{{value}}</code></th><td>{{#services}}<a href="{{pageHref}}">{{text}}</a> {{/services}}{{#shared}}<span class="badge sev-error">shared</span>{{/shared}}</td><td>{{#flags}}<p><a href="{{rule.pageHref}}">{{rule.text}}</a>: {{message}}</p>{{/flags}}</td></tr>
 {{/items}}
 </tbody>
 </table>
@@ -307,7 +307,7 @@ tr.flagged a { color: inherit; }
         files["templates/html/control.mustache"] = #"""
 {{> html/partials/head}}
 {{#page}}
-<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}controls/index.html">Controls</a> › <a href="{{root}}{{framework.href}}">{{framework.text}}</a> › <span>{{id}}</span></nav>
+<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}controls/index.html">Controls</a> › <a href="{{framework.pageHref}}">{{framework.text}}</a> › <span>{{id}}</span></nav>
 <h1>{{id}}: {{title}}</h1>
 <blockquote class="control-text"><p>{{text}}</p></blockquote>
 <dl class="facts">
@@ -319,7 +319,7 @@ tr.flagged a { color: inherit; }
 {{^empty(rules)}}
 <ul>
 {{#rules}}
-<li><a href="{{root}}{{link.href}}">{{id}}</a>: {{summary}} ({{findingCount}} open findings)</li>
+<li><a href="{{link.pageHref}}">{{id}}</a>: {{summary}} ({{findingCount}} open findings)</li>
 {{/rules}}
 </ul>
 {{/empty(rules)}}
@@ -329,17 +329,27 @@ tr.flagged a { color: inherit; }
 {{#evidenced}}
 <h2>Status per service</h2>
 <p>{{met}} met · {{failing}} failing · {{excepted}} excepted</p>
+<h3>Failing or excepted</h3>
+{{^empty(attention)}}
 <div class="table-wrap">
 <table>
-<caption class="visually-hidden">Status per service</caption>
+<caption class="visually-hidden">Services where the control is failing or excepted</caption>
 <thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Failing rules</th><th scope="col">Excepted rules</th></tr></thead>
 <tbody>
-{{#services}}
-<tr><th scope="row"><a href="{{root}}{{service.href}}">{{service.text}}</a></th><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/exceptedRules}}</td></tr>
-{{/services}}
+{{/empty(attention)}}
+{{#attention}}
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> {{/exceptedRules}}</td></tr>
+{{/attention}}
+{{^empty(attention)}}
 </tbody>
 </table>
 </div>
+{{/empty(attention)}}
+{{^attention}}
+<p class="empty">No service fails this control or holds an exception for it.</p>
+{{/attention}}
+<h3>Met</h3>
+<p class="service-list">{{#metServices}}<a href="{{pageHref}}">{{text}}</a> {{/metServices}}{{^metServices}}No service meets it.{{/metServices}}</p>
 {{/evidenced}}
 {{/page}}
 {{> html/partials/foot}}
@@ -360,7 +370,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Met</th><th scope="col">Failing</th><th scope="col">Excepted</th></tr></thead>
 <tbody>
 {{#controls}}
-<tr><th scope="row"><a href="{{root}}{{link.href}}">{{id}}</a></th><td>{{title}}</td><td>{{ruleCount}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{id}}</a></th><td>{{title}}</td><td>{{ruleCount}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
 {{/controls}}
 </tbody>
 </table>
@@ -373,10 +383,10 @@ tr.flagged a { color: inherit; }
 <div class="table-wrap matrix-wrap">
 <table class="matrix">
 <caption class="visually-hidden">Services × controls</caption>
-<thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{root}}{{control.href}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
+<thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{control.pageHref}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
 <tbody>
 {{#rows}}
-<tr><th scope="row"><a href="{{root}}{{service.href}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
 {{/rows}}
 </tbody>
 </table>
@@ -399,7 +409,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(items)}}
 {{#items}}
-<tr><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{root}}{{href}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
+<tr><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{pageHref}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
 {{/items}}
 {{^empty(items)}}
 </tbody>
@@ -426,7 +436,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(items)}}
 {{#items}}
-<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{root}}{{rule.href}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
 {{/items}}
 {{^empty(items)}}
 </tbody>
@@ -449,7 +459,7 @@ tr.flagged a { color: inherit; }
 <h2 id="counts-heading">The registry at a glance</h2>
 <ul class="cards">
 {{#counts}}
-<li class="card"><a href="{{root}}{{link.href}}"><span class="count">{{value}}</span> <span class="label">{{label}}</span></a></li>
+<li class="card"><a href="{{link.pageHref}}"><span class="count">{{value}}</span> <span class="label">{{label}}</span></a></li>
 {{/counts}}
 </ul>
 </section>
@@ -472,7 +482,7 @@ tr.flagged a { color: inherit; }
 <ul class="expiring">
 {{/empty(expiringSoon)}}
 {{#expiringSoon}}
-<li>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}{{#ticket}}, ticket {{ticket}}{{/ticket}}</li>
+<li>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}{{#ticket}}, ticket {{ticket}}{{/ticket}}</li>
 {{/expiringSoon}}
 {{^empty(expiringSoon)}}
 </ul>
@@ -489,7 +499,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Framework</th><th scope="col">Controls</th><th scope="col">Evidenced by rules</th><th scope="col">Met by every service</th><th scope="col">Failing somewhere</th><th scope="col">Excepted somewhere</th></tr></thead>
 <tbody>
 {{#coverage}}
-<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a></th><td>{{controls}}</td><td>{{evidenced}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{link.text}}</a></th><td>{{controls}}</td><td>{{evidenced}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
 {{/coverage}}
 </tbody>
 </table>
@@ -510,13 +520,13 @@ tr.flagged a { color: inherit; }
 <h2 id="{{anchor}}-heading">{{title}} <code class="entity-name">{{name}}</code></h2>
 {{#description}}<p>{{description}}</p>{{/description}}
 <dl class="facts">
-<dt>Owner</dt><dd>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
+<dt>Owner</dt><dd>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
 <dt>Environment</dt><dd>{{environment}}</dd>
 <dt><code>iss</code></dt><dd>{{#issuerURL}}<code>{{text}}</code>{{/issuerURL}}{{^issuerURL}}not set{{/issuerURL}}</dd>
 <dt>Discovery</dt><dd>{{#discovery}}{{> html/partials/external}}{{/discovery}}{{^discovery}}not set{{/discovery}}</dd>
 <dt>JWKS</dt><dd>{{#jwks}}{{> html/partials/external}}{{/jwks}}{{^jwks}}not set{{/jwks}}</dd>
 <dt>Algorithms</dt><dd>{{algorithms}}</dd>
-<dt>Accepted by</dt><dd>{{#acceptedBy}}<a href="{{root}}{{href}}">{{text}}</a> {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}</dd>
+<dt>Accepted by</dt><dd>{{#acceptedBy}}<a href="{{pageHref}}">{{text}}</a> {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}</dd>
 </dl>
 <h3>Findings</h3>
 {{> html/partials/findings-table}}
@@ -538,7 +548,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(exceptions)}}
 {{#exceptions}}
-<tr><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{root}}{{href}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
+<tr><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{#rule}}<a href="{{pageHref}}">{{text}}</a>{{/rule}}{{^rule}}{{ruleText}}{{/rule}}</td><td>{{reason}}</td><td>{{approvedBy}}</td><td>{{ticket}}</td><td>{{expires}}</td><td>{{daysLeft}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{suppressedCount}}</td></tr>
 {{/exceptions}}
 {{^empty(exceptions)}}
 </tbody>
@@ -562,7 +572,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(findings)}}
 {{#findings}}
-<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{root}}{{rule.href}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{root}}{{href}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
 {{/findings}}
 {{^empty(findings)}}
 </tbody>
@@ -603,7 +613,7 @@ tr.flagged a { color: inherit; }
 <nav aria-label="Site">
 <ul>
 {{#chrome.nav}}
-<li><a href="{{root}}{{href}}"{{#current}} aria-current="page"{{/current}}>{{text}}</a></li>
+<li><a href="{{pageHref}}"{{#current}} aria-current="page"{{/current}}>{{text}}</a></li>
 {{/chrome.nav}}
 </ul>
 </nav>
@@ -625,7 +635,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(downstream)}}
 {{#downstream}}
-<tr><th scope="row">{{#to}}<a href="{{root}}{{href}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</th><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{explanation}}</td><td>{{reason}}</td></tr>
+<tr><th scope="row">{{#to}}<a href="{{pageHref}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</th><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{explanation}}</td><td>{{reason}}</td></tr>
 {{/downstream}}
 {{^empty(downstream)}}
 </tbody>
@@ -642,7 +652,7 @@ tr.flagged a { color: inherit; }
 <ul>
 {{/empty(upstream)}}
 {{#upstream}}
-<li>{{#from}}<a href="{{root}}{{href}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}: <span class="hop hop-{{mode}}">{{modeLabel}}</span>{{#reason}}. {{reason}}{{/reason}}</li>
+<li>{{#from}}<a href="{{pageHref}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}: <span class="hop hop-{{mode}}">{{modeLabel}}</span>{{#reason}}. {{reason}}{{/reason}}</li>
 {{/upstream}}
 {{^empty(upstream)}}
 </ul>
@@ -653,7 +663,7 @@ tr.flagged a { color: inherit; }
 
 """#
         files["templates/html/partials/link.mustache"] = #"""
-<a href="{{root}}{{href}}">{{text}}</a>
+<a href="{{pageHref}}">{{text}}</a>
 
 """#
         files["templates/html/rule.mustache"] = #"""
@@ -665,7 +675,7 @@ tr.flagged a { color: inherit; }
 <dl class="facts">
 <dt>Default severity</dt><dd><span class="badge sev-{{severity}}">{{severity}}</span></dd>
 <dt>Stage</dt><dd>{{stage}}</dd>
-<dt>Controls</dt><dd>{{#controls}}<a href="{{root}}{{href}}">{{text}}</a> {{/controls}}{{^controls}}none{{/controls}}</dd>
+<dt>Controls</dt><dd>{{#controls}}<a href="{{pageHref}}">{{text}}</a> {{/controls}}{{^controls}}none{{/controls}}</dd>
 </dl>
 <h2>Why it matters</h2>
 <p>{{rationale}}</p>
@@ -705,7 +715,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Summary</th><th scope="col">Open findings</th></tr></thead>
 <tbody>
 {{#items}}
-<tr><th scope="row"><a href="{{root}}{{link.href}}">{{id}}</a><br><span class="muted">{{name}}</span></th><td><span class="badge sev-{{severity}}">{{severity}}</span></td><td>{{summary}}</td><td>{{findingCount}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{id}}</a><br><span class="muted">{{name}}</span></th><td><span class="badge sev-{{severity}}">{{severity}}</span></td><td>{{summary}}</td><td>{{findingCount}}</td></tr>
 {{/items}}
 </tbody>
 </table>
@@ -733,7 +743,7 @@ tr.flagged a { color: inherit; }
 <p>Without JavaScript, use your browser's find in page on this list.</p>
 <ul class="search-all" id="search-all">
 {{#items}}
-<li><span class="kind">{{kind}}</span> <a href="{{root}}{{link.href}}">{{title}}</a> <span class="muted">{{detail}}</span></li>
+<li><span class="kind">{{kind}}</span> <a href="{{link.pageHref}}">{{title}}</a> <span class="muted">{{detail}}</span></li>
 {{/items}}
 </ul>
 </section>
@@ -750,7 +760,7 @@ tr.flagged a { color: inherit; }
 <h1>{{title}} <code class="entity-name">{{name}}</code></h1>
 {{#description}}<p class="lead">{{description}}</p>{{/description}}
 <dl class="facts">
-<dt>Owner</dt><dd>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
+<dt>Owner</dt><dd>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
 <dt>Environment</dt><dd>{{environment}}</dd>
 <dt>Defined in</dt><dd><code>{{source}}</code></dd>
 {{#labels}}
@@ -769,7 +779,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(accepts)}}
 {{#accepts}}
-<tr><th scope="row">{{#issuer}}<a href="{{root}}{{href}}">{{text}}</a>{{/issuer}}{{^issuer}}{{issuerName}} <span class="badge sev-error">unknown</span>{{/issuer}}</th><td>{{#issuerURL}}<code>{{text}}</code>{{/issuerURL}}</td><td>{{algorithms}}</td><td>{{tokenTypes}}</td><td>{{maxLifetime}}</td><td>{{requiredClaims}}</td><td>{{#jwks}}{{> html/partials/external}}{{/jwks}}</td></tr>
+<tr><th scope="row">{{#issuer}}<a href="{{pageHref}}">{{text}}</a>{{/issuer}}{{^issuer}}{{issuerName}} <span class="badge sev-error">unknown</span>{{/issuer}}</th><td>{{#issuerURL}}<code>{{text}}</code>{{/issuerURL}}</td><td>{{algorithms}}</td><td>{{tokenTypes}}</td><td>{{maxLifetime}}</td><td>{{requiredClaims}}</td><td>{{#jwks}}{{> html/partials/external}}{{/jwks}}</td></tr>
 {{/accepts}}
 {{^empty(accepts)}}
 </tbody>
@@ -786,7 +796,7 @@ tr.flagged a { color: inherit; }
 <p>The <code>aud</code> claim must hold one of these audiences.</p>
 <ul class="audiences">
 {{#audiences}}
-<li><a href="{{root}}{{link.href}}"><code class="audience">{{value}}</code></a>{{#flagged}} <span class="badge sev-warning">see findings</span>{{/flagged}}</li>
+<li><a href="{{link.pageHref}}"><code class="audience">{{value}}</code></a>{{#flagged}} <span class="badge sev-warning">see findings</span>{{/flagged}}</li>
 {{/audiences}}
 </ul>
 {{^audiences}}
@@ -843,7 +853,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(controls)}}
 {{#controls}}
-<tr><th scope="row"><a href="{{root}}{{control.href}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{ruleCount}}</td><td>{{#failingRules}}<a href="{{root}}{{href}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{root}}{{href}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
+<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{ruleCount}}</td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
 {{/controls}}
 {{^empty(controls)}}
 </tbody>
@@ -866,7 +876,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Service</th><th scope="col">Owner</th><th scope="col">Environment</th><th scope="col">Audiences</th><th scope="col">Open findings</th></tr></thead>
 <tbody>
 {{#items}}
-<tr><th scope="row"><a href="{{root}}{{link.href}}">{{link.text}}</a><br><span class="muted">{{title}}</span></th><td>{{#owner}}<a href="{{root}}{{href}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</td><td>{{environment}}</td><td>{{#audiences}}<code class="audience">{{.}}</code> {{/audiences}}</td><td>{{#hasFindings}}<span class="badge sev-warning">{{findingCount}}</span>{{/hasFindings}}{{^hasFindings}}0{{/hasFindings}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{link.text}}</a><br><span class="muted">{{title}}</span></th><td>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</td><td>{{environment}}</td><td>{{#audiences}}<code class="audience">{{.}}</code> {{/audiences}}</td><td>{{#hasFindings}}<span class="badge sev-warning">{{findingCount}}</span>{{/hasFindings}}{{^hasFindings}}0{{/hasFindings}}</td></tr>
 {{/items}}
 </tbody>
 </table>
@@ -886,8 +896,8 @@ tr.flagged a { color: inherit; }
 {{#description}}<p>{{description}}</p>{{/description}}
 <dl class="facts">
 <dt>Contact</dt><dd>{{#contact}}{{> html/partials/external}}{{/contact}}{{^contact}}not set{{/contact}}</dd>
-<dt>Services</dt><dd>{{#services}}<a href="{{root}}{{href}}">{{text}}</a> {{/services}}{{^services}}none{{/services}}</dd>
-<dt>Issuers</dt><dd>{{#issuers}}<a href="{{root}}{{href}}">{{text}}</a> {{/issuers}}{{^issuers}}none{{/issuers}}</dd>
+<dt>Services</dt><dd>{{#services}}<a href="{{pageHref}}">{{text}}</a> {{/services}}{{^services}}none{{/services}}</dd>
+<dt>Issuers</dt><dd>{{#issuers}}<a href="{{pageHref}}">{{text}}</a> {{/issuers}}{{^issuers}}none{{/issuers}}</dd>
 <dt>Open findings</dt><dd>{{findingCount}}</dd>
 </dl>
 <h3>Open findings</h3>
@@ -924,7 +934,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(hops)}}
 {{#hops}}
-<tr><th scope="row">{{#from}}<a href="{{root}}{{href}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}</th><td>{{#to}}<a href="{{root}}{{href}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</td><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{reason}}</td></tr>
+<tr><th scope="row">{{#from}}<a href="{{pageHref}}">{{text}}</a>{{/from}}{{^from}}{{fromText}}{{/from}}</th><td>{{#to}}<a href="{{pageHref}}">{{text}}</a>{{/to}}{{^to}}{{toText}}{{/to}}</td><td><span class="hop hop-{{mode}}">{{modeLabel}}</span></td><td>{{reason}}</td></tr>
 {{/hops}}
 {{^empty(hops)}}
 </tbody>
@@ -950,7 +960,7 @@ Every audience and the services that accept it. Flagged audiences are marked ⚠
 | Audience | Accepted by | Flags |
 | --- | --- | --- |
 {{#items}}
-| {{#flagged}}⚠ {{/flagged}}<a id="{{{anchor}}}"></a>{{value}} | {{#services}}[{{text}}]({{{root}}}{{{md}}}) {{/services}}{{#shared}}**shared**{{/shared}} | {{#flags}}[{{rule.text}}]({{{root}}}{{{rule.md}}}): {{message}} {{/flags}} |
+| {{#flagged}}⚠ {{/flagged}}<a id="{{{anchor}}}"></a>{{value}} | {{#services}}[{{text}}]({{{pageMd}}}) {{/services}}{{#shared}}**shared**{{/shared}} | {{#flags}}[{{rule.text}}]({{{rule.pageMd}}}): {{message}} {{/flags}} |
 {{/items}}
 {{/page}}
 
@@ -964,7 +974,7 @@ Every audience and the services that accept it. Flagged audiences are marked ⚠
 
 > {{text}}
 
-- **Framework:** [{{frameworkTitle}}]({{{root}}}{{{framework.md}}})
+- **Framework:** [{{frameworkTitle}}]({{{framework.pageMd}}})
 {{#url}}
 - **Source:** {{> markdown/partials/external}}
 {{/url}}
@@ -975,7 +985,7 @@ Every audience and the services that accept it. Flagged audiences are marked ⚠
 ## Rules that provide evidence
 
 {{#rules}}
-- [{{id}}]({{{root}}}{{{link.md}}}): {{summary}} ({{findingCount}} open findings)
+- [{{id}}]({{{link.pageMd}}}): {{summary}} ({{findingCount}} open findings)
 {{/rules}}
 {{^rules}}
 No rule evidences this control yet; it needs evidence from elsewhere.
@@ -986,11 +996,22 @@ No rule evidences this control yet; it needs evidence from elsewhere.
 
 {{met}} met · {{failing}} failing · {{excepted}} excepted
 
+### Failing or excepted
+
+{{^empty(attention)}}
 | Service | Status | Failing rules | Excepted rules |
 | --- | --- | --- | --- |
-{{#services}}
-| [{{service.text}}]({{{root}}}{{{service.md}}}) | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{root}}}{{{md}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{root}}}{{{md}}}) {{/exceptedRules}} |
-{{/services}}
+{{/empty(attention)}}
+{{#attention}}
+| [{{service.text}}]({{{service.pageMd}}}) | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{pageMd}}}) {{/exceptedRules}} |
+{{/attention}}
+{{^attention}}
+No service fails this control or holds an exception for it.
+{{/attention}}
+
+### Met
+
+{{#metServices}}[{{text}}]({{{pageMd}}}) {{/metServices}}{{^metServices}}No service meets it.{{/metServices}}
 {{/evidenced}}
 {{/page}}
 
@@ -1013,7 +1034,7 @@ Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 | Control | Title | Rules | Met | Failing | Excepted |
 | --- | --- | --- | --- | --- | --- |
 {{#controls}}
-| [{{id}}]({{{root}}}{{{link.md}}}) | {{title}} | {{ruleCount}} | {{met}} | {{failing}} | {{excepted}} |
+| [{{id}}]({{{link.pageMd}}}) | {{title}} | {{ruleCount}} | {{met}} | {{failing}} | {{excepted}} |
 {{/controls}}
 
 {{/frameworks}}
@@ -1022,10 +1043,10 @@ Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 
 ✓ met · ✗ failing · E excepted · – no rule evidences the control.
 
-| Service |{{#columns}} [{{control.text}}]({{{root}}}{{{control.md}}}) |{{/columns}}
+| Service |{{#columns}} [{{control.text}}]({{{control.pageMd}}}) |{{/columns}}
 | --- |{{#columns}} --- |{{/columns}}
 {{#rows}}
-| [{{service.text}}]({{{root}}}{{{service.md}}}) |{{#cells}} {{symbol}} |{{/cells}}
+| [{{service.text}}]({{{service.pageMd}}}) |{{#cells}} {{symbol}} |{{/cells}}
 {{/rows}}
 {{/page}}
 
@@ -1042,7 +1063,7 @@ Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {{/empty(items)}}
 {{#items}}
-| {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{root}}}{{{md}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
+| {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{pageMd}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
 {{/items}}
 {{^items}}
 No exceptions.
@@ -1064,7 +1085,7 @@ Every open finding, in file order. Findings suppressed by an approved exception 
 | --- | --- | --- | --- | --- |
 {{/empty(items)}}
 {{#items}}
-| {{severityLabel}} | [{{rule.text}}]({{{root}}}{{{rule.md}}}) | {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
 {{/items}}
 {{^items}}
 No open findings.
@@ -1086,7 +1107,7 @@ Which service accepts which JWT audiences, who issues the tokens, and what the r
 | What | Count |
 | --- | --- |
 {{#counts}}
-| [{{label}}]({{{root}}}{{{link.md}}}) | {{value}} |
+| [{{label}}]({{{link.pageMd}}}) | {{value}} |
 {{/counts}}
 
 ## Findings by severity
@@ -1111,7 +1132,7 @@ None.
 | Framework | Controls | Evidenced by rules | Met by every service | Failing somewhere | Excepted somewhere |
 | --- | --- | --- | --- | --- | --- |
 {{#coverage}}
-| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{excepted}} |
+| [{{link.text}}]({{{link.pageMd}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{excepted}} |
 {{/coverage}}
 {{/page}}
 
@@ -1137,7 +1158,7 @@ None.
 - **Discovery:** {{#discovery}}{{> markdown/partials/external}}{{/discovery}}{{^discovery}}not set{{/discovery}}
 - **JWKS:** {{#jwks}}{{> markdown/partials/external}}{{/jwks}}{{^jwks}}not set{{/jwks}}
 - **Algorithms:** {{algorithms}}
-- **Accepted by:** {{#acceptedBy}}[{{text}}]({{{root}}}{{{md}}}) {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}
+- **Accepted by:** {{#acceptedBy}}[{{text}}]({{{pageMd}}}) {{/acceptedBy}}{{^acceptedBy}}no service{{/acceptedBy}}
 
 ### Findings
 
@@ -1170,7 +1191,7 @@ nav:
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {{/empty(exceptions)}}
 {{#exceptions}}
-| {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{root}}}{{{md}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
+| {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{#rule}}[{{text}}]({{{pageMd}}}){{/rule}}{{^rule}}{{ruleText}}{{/rule}} | {{reason}} | {{approvedBy}} | {{ticket}} | {{expires}} | {{daysLeft}} | {{statusLabel}} | {{suppressedCount}} |
 {{/exceptions}}
 {{^exceptions}}
 No exceptions.
@@ -1188,7 +1209,7 @@ No exceptions.
 | --- | --- | --- | --- | --- |
 {{/empty(findings)}}
 {{#findings}}
-| {{severityLabel}} | [{{rule.text}}]({{{root}}}{{{rule.md}}}) | {{#entity}}[{{entityText}}]({{{root}}}{{{md}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
 {{/findings}}
 {{^findings}}
 No open findings.
@@ -1197,7 +1218,7 @@ No open findings.
 """#
         files["templates/markdown/partials/nav.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
-{{#chrome.nav}}{{^current}}[{{text}}]({{{root}}}{{{md}}}){{/current}}{{#current}}**{{text}}**{{/current}} · {{/chrome.nav}}
+{{#chrome.nav}}{{^current}}[{{text}}]({{{pageMd}}}){{/current}}{{#current}}**{{text}}**{{/current}} · {{/chrome.nav}}
 
 """#
         files["templates/markdown/rule.mustache"] = #"""
@@ -1211,7 +1232,7 @@ No open findings.
 
 - **Default severity:** {{severity}}
 - **Stage:** {{stage}}
-- **Controls:** {{#controls}}[{{text}}]({{{root}}}{{{md}}}) {{/controls}}{{^controls}}none{{/controls}}
+- **Controls:** {{#controls}}[{{text}}]({{{pageMd}}}) {{/controls}}{{^controls}}none{{/controls}}
 
 ## Why it matters
 
@@ -1263,7 +1284,7 @@ The arrow ↓ marks where each finding starts.
 | Rule | Name | Severity | Summary | Open findings |
 | --- | --- | --- | --- | --- |
 {{#items}}
-| [{{id}}]({{{root}}}{{{link.md}}}) | {{name}} | {{severity}} | {{summary}} | {{findingCount}} |
+| [{{id}}]({{{link.pageMd}}}) | {{name}} | {{severity}} | {{summary}} | {{findingCount}} |
 {{/items}}
 {{/page}}
 
@@ -1278,7 +1299,7 @@ The arrow ↓ marks where each finding starts.
 | Kind | Name | Details |
 | --- | --- | --- |
 {{#items}}
-| {{kind}} | [{{title}}]({{{root}}}{{{link.md}}}) | {{detail}} |
+| {{kind}} | [{{title}}]({{{link.pageMd}}}) | {{detail}} |
 {{/items}}
 {{/page}}
 
@@ -1294,7 +1315,7 @@ The arrow ↓ marks where each finding starts.
 {{description}}
 
 {{/description}}
-- **Owner:** {{#owner}}[{{text}}]({{{root}}}{{{md}}}){{/owner}}{{^owner}}{{ownerText}}{{/owner}}
+- **Owner:** {{#owner}}[{{text}}]({{{pageMd}}}){{/owner}}{{^owner}}{{ownerText}}{{/owner}}
 - **Environment:** {{environment}}
 - **Defined in:** {{source}}
 {{#labels}}
@@ -1308,7 +1329,7 @@ The arrow ↓ marks where each finding starts.
 | --- | --- | --- | --- | --- | --- | --- |
 {{/empty(accepts)}}
 {{#accepts}}
-| {{#issuer}}[{{text}}]({{{root}}}{{{md}}}){{/issuer}}{{^issuer}}{{issuerName}} (unknown){{/issuer}} | {{#issuerURL}}{{text}}{{/issuerURL}} | {{algorithms}} | {{tokenTypes}} | {{maxLifetime}} | {{requiredClaims}} | {{#jwks}}{{> markdown/partials/external}}{{/jwks}} |
+| {{#issuer}}[{{text}}]({{{pageMd}}}){{/issuer}}{{^issuer}}{{issuerName}} (unknown){{/issuer}} | {{#issuerURL}}{{text}}{{/issuerURL}} | {{algorithms}} | {{tokenTypes}} | {{maxLifetime}} | {{requiredClaims}} | {{#jwks}}{{> markdown/partials/external}}{{/jwks}} |
 {{/accepts}}
 {{^accepts}}
 No issuer is accepted: every token is rejected.
@@ -1335,7 +1356,7 @@ No audience.
 | --- | --- | --- | --- |
 {{/empty(downstream)}}
 {{#downstream}}
-| {{#to}}[{{text}}]({{{root}}}{{{md}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{explanation}} | {{reason}} |
+| {{#to}}[{{text}}]({{{pageMd}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{explanation}} | {{reason}} |
 {{/downstream}}
 {{^downstream}}
 Calls no other service in the registry.
@@ -1344,7 +1365,7 @@ Calls no other service in the registry.
 ### Called by
 
 {{#upstream}}
-- {{#from}}[{{text}}]({{{root}}}{{{md}}}){{/from}}{{^from}}{{fromText}}{{/from}}: {{modeLabel}}
+- {{#from}}[{{text}}]({{{pageMd}}}){{/from}}{{^from}}{{fromText}}{{/from}}: {{modeLabel}}
 {{/upstream}}
 {{^upstream}}
 No service in the registry calls it.
@@ -1374,7 +1395,7 @@ No deployment configuration is linked.
 | --- | --- | --- | --- | --- |
 {{/empty(controls)}}
 {{#controls}}
-| [{{controlID}}]({{{root}}}{{{control.md}}}) {{title}} | {{framework}} | {{statusLabel}} | {{ruleCount}} | {{#failingRules}}[{{text}}]({{{root}}}{{{md}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{root}}}{{{md}}}) (excepted) {{/exceptedRules}} |
+| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{statusLabel}} | {{ruleCount}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}} |
 {{/controls}}
 {{/page}}
 
@@ -1389,7 +1410,7 @@ No deployment configuration is linked.
 | Service | Title | Owner | Environment | Audiences | Open findings |
 | --- | --- | --- | --- | --- | --- |
 {{#items}}
-| [{{link.text}}]({{{root}}}{{{link.md}}}) | {{title}} | {{ownerText}} | {{environment}} | {{audiencesText}} | {{findingCount}} |
+| [{{link.text}}]({{{link.pageMd}}}) | {{title}} | {{ownerText}} | {{environment}} | {{audiencesText}} | {{findingCount}} |
 {{/items}}
 {{/page}}
 
@@ -1410,8 +1431,8 @@ No deployment configuration is linked.
 
 {{/description}}
 - **Contact:** {{#contact}}{{> markdown/partials/external}}{{/contact}}{{^contact}}not set{{/contact}}
-- **Services:** {{#services}}[{{text}}]({{{root}}}{{{md}}}) {{/services}}{{^services}}none{{/services}}
-- **Issuers:** {{#issuers}}[{{text}}]({{{root}}}{{{md}}}) {{/issuers}}{{^issuers}}none{{/issuers}}
+- **Services:** {{#services}}[{{text}}]({{{pageMd}}}) {{/services}}{{^services}}none{{/services}}
+- **Issuers:** {{#issuers}}[{{text}}]({{{pageMd}}}) {{/issuers}}{{^issuers}}none{{/issuers}}
 - **Open findings:** {{findingCount}}
 
 {{> markdown/partials/findings-table}}
@@ -1440,7 +1461,7 @@ Solid arrows are token exchange, dashed arrows a new token, thick arrows passthr
 | --- | --- | --- | --- |
 {{/empty(hops)}}
 {{#hops}}
-| {{#from}}[{{text}}]({{{root}}}{{{md}}}){{/from}}{{^from}}{{fromText}}{{/from}} | {{#to}}[{{text}}]({{{root}}}{{{md}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{reason}} |
+| {{#from}}[{{text}}]({{{pageMd}}}){{/from}}{{^from}}{{fromText}}{{/from}} | {{#to}}[{{text}}]({{{pageMd}}}){{/to}}{{^to}}{{toText}}{{/to}} | {{modeLabel}} | {{reason}} |
 {{/hops}}
 {{^hops}}
 No service declares a downstream call.

@@ -163,7 +163,7 @@ public enum SiteBuilder {
 
     static func renderJob(_ job: Job, model: SiteModel, library: MustacheLibrary) throws -> Rendered {
         let (path, chrome, page, template) = self.page(job, model: model)
-        let context = MustacheBox.convert(PageContext(root: chrome.root, chrome: chrome, page: page)) ?? [:]
+        let context = MustacheBox.convert(PageContext(root: chrome.root, chrome: chrome, page: page), root: chrome.root) ?? [:]
         guard let html = library.render(context, withTemplate: "html/\(template)") else {
             throw SiteBuildError.render("no template html/\(template).mustache")
         }

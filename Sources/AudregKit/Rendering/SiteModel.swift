@@ -394,6 +394,7 @@ struct SiteModelBuilder {
                 let path = controlPaths[control.id]!
                 var counts = (met: 0, failing: 0, excepted: 0)
                 var serviceRowsForControl: [ServiceControlRow] = []
+                var metServices: [SiteLink] = []
                 for (index, service) in services.enumerated() {
                     let status = status(service: service.name, rules: rules)
                     statusGrid[index].append(status)
@@ -403,6 +404,10 @@ struct SiteModelBuilder {
                     case .failing: counts.failing += 1
                     case .excepted: counts.excepted += 1
                     case .notEvidenced: break
+                    }
+                    if status == .met {
+                        metServices.append(SiteModel.serviceLink(service.name))
+                        continue
                     }
                     let failing = failingRulesByService[service.name] ?? []
                     let excepted = exceptedRulesByService[service.name] ?? []
@@ -430,7 +435,7 @@ struct SiteModelBuilder {
                     chrome: SiteModel.chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
-                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, services: serviceRowsForControl,
+                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, attention: serviceRowsForControl, metServices: metServices,
                     met: counts.met, failing: counts.failing, excepted: counts.excepted)))
             }
             frameworkSections.append(FrameworkSection(anchor: "fw-\(frameworkSlugs[framework.id]!)", id: framework.id, title: framework.title,

@@ -276,7 +276,10 @@ public struct ControlPage: Sendable {
     public var aliases: String?
     public var rules: [RuleRow]
     public var evidenced: Bool
-    public var services: [ServiceControlRow]
+    /// Services where the control is failing or excepted, with the rules concerned.
+    public var attention: [ServiceControlRow]
+    /// Services that meet the control.
+    public var metServices: [SiteLink]
     public var met: Int
     public var failing: Int
     public var excepted: Int
