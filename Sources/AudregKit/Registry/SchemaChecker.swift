@@ -15,18 +15,16 @@ struct SchemaChecker {
                                 location: SourceLocation(file: file, node: node), entity: entity))
     }
 
-    mutating func check(_ node: YAMLNode, against schema: ObjectSchema, path: String) {
+    mutating func check(_ node: YAMLNode, against schema: ObjectSchema, path: SchemaPath) {
         guard let pairs = node.mapping else {
             report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
             return
         }
-        var present = Set<String>()
         for pair in pairs {
             guard let key = pair.key.scalar else {
                 report("keys in \(path) must be plain text, found \(pair.key.kindDescription)", at: pair.key)
                 continue
             }
-            present.insert(key)
             guard let field = schema.field(key) else {
                 let known = schema.fields.map(\.name)
                 if let suggestion = Suggestion.closest(to: key, in: known) {
@@ -37,18 +35,18 @@ struct SchemaChecker {
                 continue
             }
             if pair.value.isNull && !field.required { continue }
-            check(pair.value, against: field.type, path: "\(path).\(key)")
+            check(pair.value, against: field.type, path: .key(key, in: path))
         }
         for field in schema.fields where field.required {
-            if !present.contains(field.name) {
+            if !pairs.contains(where: { $0.key.scalar == field.name }) {
                 report("\(path) is missing required key '\(field.name)'", at: node)
             } else if let value = node[field.name], value.isNull {
-                report("\(path).\(field.name) is required but empty", at: value)
+                report("\(SchemaPath.key(field.name, in: path)) is required but empty", at: value)
             }
         }
     }
 
-    mutating func check(_ node: YAMLNode, against type: SchemaType, path: String) {
+    mutating func check(_ node: YAMLNode, against type: SchemaType, path: SchemaPath) {
         switch type {
         case .string(let format):
             guard let text = node.scalar, !node.isNull || format == .text else {
@@ -77,7 +75,7 @@ struct SchemaChecker {
                 return
             }
             for (index, item) in items.enumerated() {
-                check(item, against: element, path: "\(path)[\(index)]")
+                check(item, against: element, path: .index(index, in: path))
             }
         case .object(let schema):
             check(node, against: schema, path: path)
@@ -91,8 +89,26 @@ struct SchemaChecker {
                     report("keys in \(path) must be plain text", at: pair.key)
                     continue
                 }
-                check(pair.value, against: value, path: "\(path).\(key)")
+                check(pair.value, against: value, path: .key(key, in: path))
             }
+        }
+    }
+}
+
+/// Where a node sits in a document (`spec.accepts[0].issuer`). Built as a chain and rendered only when
+/// a message needs it, so checking a valid document builds no strings.
+indirect enum SchemaPath: CustomStringConvertible, ExpressibleByStringLiteral {
+    case root(String)
+    case key(String, in: SchemaPath)
+    case index(Int, in: SchemaPath)
+
+    init(stringLiteral value: String) { self = .root(value) }
+
+    var description: String {
+        switch self {
+        case .root(let name): return name
+        case .key(let key, let parent): return "\(parent).\(key)"
+        case .index(let index, let parent): return "\(parent)[\(index)]"
         }
     }
 }

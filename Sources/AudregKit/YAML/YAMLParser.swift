@@ -202,6 +202,21 @@ private struct TreeBuilder {
     /// Reports repeated keys (at the second occurrence) and applies `<<` merge keys, whose pairs never
     /// override keys written in the mapping itself.
     mutating func mergeAndCheckDuplicates(_ pairs: [YAMLPair]) -> [YAMLPair] {
+        // Most mappings are small and have no merge keys: compare keys pairwise then, which is cheaper
+        // than hashing; large mappings use a dictionary so the cost stays linear.
+        let hasMerge = pairs.contains { if case .scalar("<<", .plain) = $0.key.content { return true } else { return false } }
+        if !hasMerge && pairs.count <= 12 {
+            var result: [YAMLPair] = []
+            result.reserveCapacity(pairs.count)
+            for pair in pairs {
+                if let key = pair.key.scalar, let first = result.first(where: { $0.key.scalar == key }) {
+                    reportDuplicate(key, at: pair.key.start, first: first.key.start)
+                    continue
+                }
+                result.append(pair)
+            }
+            return result
+        }
         var seen: [String: TextPosition] = [:]
         var result: [YAMLPair] = []
         var merges: [YAMLNode] = []
@@ -213,10 +228,7 @@ private struct TreeBuilder {
             }
             if let key = pair.key.scalar {
                 if let first = seen[key] {
-                    diagnostics.append(YAMLDiagnostic(
-                        kind: .duplicateKey,
-                        message: "key '\(key)' is given twice in this mapping (first at line \(first.line), column \(first.column)); remove one",
-                        position: pair.key.start, related: first))
+                    reportDuplicate(key, at: pair.key.start, first: first)
                     continue
                 }
                 seen[key] = pair.key.start
@@ -240,6 +252,13 @@ private struct TreeBuilder {
             }
         }
         return result
+    }
+
+    mutating func reportDuplicate(_ key: String, at position: TextPosition, first: TextPosition) {
+        diagnostics.append(YAMLDiagnostic(
+            kind: .duplicateKey,
+            message: "key '\(key)' is given twice in this mapping (first at line \(first.line), column \(first.column)); remove one",
+            position: position, related: first))
     }
 
     mutating func fail(_ message: String, at position: TextPosition) {
