@@ -216,12 +216,27 @@ public enum SiteBuilder {
         return (jobs.count, jobs.count, jobs.count * 2 + support.count)
     }
 
+    /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
+    /// (and their fsync) would only slow large sites down.
     static func write(_ text: String, to url: URL) throws {
-        do {
-            try Data(text.utf8).write(to: url)
-        } catch {
-            throw SiteBuildError.output("cannot write '\(url.path)': \(error.localizedDescription)")
+        let path = url.path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var text = text
+        let ok = text.withUTF8 { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
         }
+        guard ok else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
     }
 }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Rendering: boxing view models")
+struct MustacheBoxTests {
+    /// A stable text form of a boxed value: dictionaries with sorted keys.
+    static func canonical(_ value: Any?) -> String {
+        switch value {
+        case nil: return "nil"
+        case let dictionary as [String: Any]:
+            return "{" + dictionary.keys.sorted().map { "\($0): \(canonical(dictionary[$0]))" }.joined(separator: ", ") + "}"
+        case let array as [Any]: return "[" + array.map { canonical($0) }.joined(separator: ", ") + "]"
+        case let value?: return "\(value)"
+        }
+    }
+
+    /// The hand-written boxes must say exactly what `Mirror` would, so adding a field to a view model
+    /// without adding it to its box fails here instead of silently vanishing from templates.
+    @Test func handWrittenBoxesMatchReflection() throws {
+        let yaml = SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service("alpha", audience: "https://alpha.example.com")
+            + "\n---\n" + SiteTestSupport.service("beta", audience: "https://alpha.example.com")
+        let model = SiteTestSupport.model(SiteTestSupport.report(yaml: yaml))
+        var samples: [Any] = [
+            model.servicesIndex.items[0], model.audiences.items[0], model.search.items[0], model.controlsIndex.rows[0],
+            model.controlsIndex.rows[0].cells[0], model.services[0].controls[0], model.overview.chrome.nav[0],
+            SiteModel.serviceLink("alpha"),
+        ]
+        samples += model.controls.compactMap { $0.page.attention.first }
+        #expect(model.controls.contains { !$0.page.attention.isEmpty }, "a control fails for the colliding services")
+        for sample in samples {
+            #expect(sample is MustacheBoxable, "\(type(of: sample)) has no hand-written box")
+            let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
+            let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../"))
+            #expect(boxed == reflected, "\(type(of: sample)): box and reflection differ")
+        }
+    }
+}
