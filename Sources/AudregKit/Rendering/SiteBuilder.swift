@@ -45,9 +45,13 @@ public enum SiteBuilder {
                              controls: ControlCatalog = .builtIn) throws -> SiteBuildResult {
         let output = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL
         try checkOutput(output)
+        var timing = PhaseTiming()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)
+        timing.lap("token flow (\(picture.engine))")
         let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture)
+        timing.lap("view models")
+        defer { timing.report() }
 
         let fileManager = FileManager.default
         let parent = output.deletingLastPathComponent()
@@ -59,8 +63,9 @@ public enum SiteBuilder {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }
         do {
-            let counts = try render(model: model, templates: templates, into: temporary)
+            let counts = try render(model: model, templates: templates, into: temporary, timing: &timing)
             try swap(temporary, into: output)
+            timing.lap("swap")
             return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
         } catch {
             try? fileManager.removeItem(at: temporary)
@@ -99,7 +104,23 @@ public enum SiteBuilder {
             if exists && !fileManager.fileExists(atPath: output.path) { try? fileManager.moveItem(at: old, to: output) }
             throw SiteBuildError.output("cannot move the new site into '\(output.path)': \(error.localizedDescription)")
         }
-        try? fileManager.removeItem(at: old)
+        removeTree(old)
+    }
+
+    /// Deletes a previous site; its biggest folders are removed in parallel, since a large site has
+    /// tens of thousands of files.
+    static func removeTree(_ url: URL) {
+        let fileManager = FileManager.default
+        var folders: [String] = []
+        for top in ["services", "controls", "rules", "markdown/docs/services", "markdown/docs/controls", "markdown/docs/rules"] {
+            let path = url.appendingPathComponent(top).path
+            if fileManager.fileExists(atPath: path) { folders.append(path) }
+        }
+        let paths = folders
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            try? FileManager.default.removeItem(atPath: paths[index])
+        }
+        try? fileManager.removeItem(at: url)
     }
 
     /// One unit of rendering: a page in both trees.
@@ -185,7 +206,7 @@ public enum SiteBuilder {
         return files
     }
 
-    static func render(model: SiteModel, templates: TemplateSet, into directory: URL) throws -> (html: Int, markdown: Int, files: Int) {
+    static func render(model: SiteModel, templates: TemplateSet, into directory: URL, timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
         let library = try templates.library()
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
@@ -211,8 +232,10 @@ public enum SiteBuilder {
             }
         }
         if let error = errors.compactMap({ $0 }).first { throw SiteBuildError.render(error) }
+        timing.lap("pages (\(jobs.count) × 2)")
         let support = supportFiles(model: model, templates: templates, library: library)
         for (path, content) in support { try write(content, to: directory.appendingPathComponent(path)) }
+        timing.lap("assets and search index")
         return (jobs.count, jobs.count, jobs.count * 2 + support.count)
     }
 
@@ -257,5 +280,24 @@ public enum SearchIndex {
         .array(entries.map { entry in
             .object([("k", .string(entry.kind)), ("t", .string(entry.title)), ("u", .string(entry.link.href)), ("d", .string(entry.detail))])
         })
+    }
+}
+
+/// Phase durations, printed to stderr when AUDREG_TIMING is set (for profiling large registries).
+struct PhaseTiming {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var phases: [(String, Double)] = []
+
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((name, Double(now - last) / 1e9))
+        last = now
+    }
+
+    func report() {
+        guard ProcessInfo.processInfo.environment["AUDREG_TIMING"] != nil else { return }
+        for (name, seconds) in phases {
+            FileHandle.standardError.write(Data("audreg: \(name): \(String(format: "%.2f", seconds)) s\n".utf8))
+        }
     }
 }

@@ -69,6 +69,10 @@ struct SiteBuildTests {
         #expect(set.entry("html/service.mustache")?.source == .builtIn)
         let listing = TemplateListing.text(set)
         #expect(listing.contains("html/audiences.mustache (\(overrides)/html/audiences.mustache)"))
+        #expect(listing.contains("1 from the override folder, 1 of them different from the built-in ones"))
+        // The repository's templates/ folder holds exact copies of the built-in templates.
+        let repository = TemplateListing.text(try TemplateSet.resolve(overrides: SiteTestSupport.packageRoot + "/templates"))
+        #expect(repository.contains(", 0 of them different from the built-in ones"), "templates/ and the embedded copies differ: run python3 scripts/embed-resources.py")
     }
 
     @Test func aFailedBuildLeavesThePreviousSiteUntouched() throws {
