@@ -322,6 +322,20 @@ def main():
         server.kill()
         server.wait()
 
+    # The Markdown trees build with MkDocs as they are (strict: every link and nav entry resolves), and
+    # the hostile one's markup stays text in MkDocs' HTML too (Python-Markdown passes raw HTML through).
+    for label, tree in (("example", site), ("hostile", hostile)):
+        out = os.path.join(work, "mkdocs-" + label)
+        result = subprocess.run(["mkdocs", "build", "--strict", "-q", "-f", os.path.join(tree, "markdown", "mkdocs.yml"), "-d", out],
+                                capture_output=True, text=True)
+        check(result.returncode == 0, f"mkdocs build --strict of the {label} Markdown tree failed: {result.stderr[-1500:]}")
+        if result.returncode == 0 and label == "hostile":
+            page = open(os.path.join(out, "services", "evil-api.html"), encoding="utf-8").read()
+            check("<script>alert" not in page and "onerror=" not in page and "javascript:alert" not in re.findall(r'href="([^"]*)"', page),
+                  "hostile: registry markup reached MkDocs' HTML")
+            check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "hostile: the description is not shown as text by MkDocs")
+    print("mkdocs: both Markdown trees build with --strict", flush=True)
+
     # Without JavaScript the site stays usable: navigation works and search.html lists everything.
     plain = driver(javascript=False)
     try:

@@ -4,19 +4,25 @@ import Mustache
 /// default content type (`{{x}}` escapes `< > & " '`); Markdown templates declare
 /// `{{% CONTENT_TYPE: MARKDOWN}}` and get `MarkdownEscaping`; URLs pass `SafeURL` before they become links.
 public enum MarkdownEscaping {
-    /// ASCII punctuation that changes the meaning of inline Markdown or a GFM table cell. Each is written
-    /// with a backslash, which CommonMark turns back into the character (also inside link destinations).
-    static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "<", ">", "#", "+", "!", "|", "~", "&", "$", "\""]
+    /// ASCII punctuation that changes the meaning of inline Markdown or a table cell, written with a
+    /// backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn these back into the character.
+    static let backslashed: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|"]
+    /// Characters written as HTML entities instead, because one of the two dialects has no backslash
+    /// escape for them; `<` and `&` this way can never start raw HTML or an entity.
+    static let entities: [Unicode.Scalar: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "~": "&#126;", "$": "&#36;"]
 
-    /// Escapes text for inline Markdown, table cells included: punctuation gets a backslash, line breaks
-    /// and other control characters become spaces, so a value can never start a new block or cell.
+    /// Escapes text for inline Markdown, table cells included, so that GitHub and MkDocs both show it as
+    /// written: punctuation gets a backslash or becomes an entity, and line breaks and other control
+    /// characters become spaces, so a value can never start a new block or cell.
     public static func escape(_ text: String) -> String {
         var output = ""
         output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            if special.contains(scalar) {
+            if backslashed.contains(scalar) {
                 output.unicodeScalars.append("\\")
                 output.unicodeScalars.append(scalar)
+            } else if let entity = entities[scalar] {
+                output.append(entity)
             } else if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
                 output.unicodeScalars.append(" ")
             } else {

@@ -29,7 +29,7 @@ struct EscapingTests {
         let files = try SiteTestSupport.render(report)
         let page = try #require(files["markdown/docs/services/evil.md"])
         #expect(!page.contains("<script>"))
-        #expect(page.contains("\\<script\\>alert\\(1\\)\\</script\\>"))
+        #expect(page.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"))
         #expect(!page.contains("](javascript:"))
         let overview = try #require(files["markdown/docs/services/index.md"])
         #expect(overview.contains("javascript:alert\\(1\\)"))
@@ -79,7 +79,8 @@ struct EscapingTests {
         #expect(MarkdownEscaping.escape("a|b") == "a\\|b")
         #expect(MarkdownEscaping.escape("line\nbreak") == "line break")
         #expect(MarkdownEscaping.escape("[x](y)") == "\\[x\\]\\(y\\)")
-        #expect(MarkdownEscaping.escape("<b>&amp;") == "\\<b\\>\\&amp;")
+        #expect(MarkdownEscaping.escape("<b>&amp;") == "&lt;b&gt;&amp;amp;")
+        #expect(MarkdownEscaping.escape("~~x~~ $y$ \"q\"") == "&#126;&#126;x&#126;&#126; &#36;y&#36; &quot;q&quot;")
         #expect(MarkdownEscaping.fence(for: "a ```` b") == "`````")
         #expect(MarkdownEscaping.fence(for: "plain") == "```")
     }
