@@ -202,6 +202,13 @@ def main():
     build(audreg, "registry", site)
     build(audreg, os.path.join("tests", "site", "hostile-registry"), hostile, "--fail-on", "never")
 
+    # Findings at or above --fail-on (default: error) fail the build and leave the previous site as it was.
+    before = {name: open(os.path.join(hostile, name), "rb").read() for name in ("index.html", "services/evil-api.html")}
+    refused = subprocess.run([audreg, "build", os.path.join("tests", "site", "hostile-registry"), "--out", hostile, "--today", "2026-12-01"],
+                             cwd=ROOT, capture_output=True, text=True)
+    check(refused.returncode == 1, f"build with error findings exited {refused.returncode}, expected 1")
+    check(all(open(os.path.join(hostile, name), "rb").read() == data for name, data in before.items()), "a failed build changed the previous site")
+
     pages = check_links_on_disk(site)
     hostile_pages = check_links_on_disk_quiet(hostile)
 
