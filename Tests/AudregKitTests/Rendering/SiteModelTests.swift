@@ -63,6 +63,22 @@ struct SiteModelTests {
         #expect(row.flags.contains { $0.rule.text == "audience-collision" })
     }
 
+    @Test func audiencesPageHighlightsConfusablesAndOverlaps() throws {
+        let yaml = SiteTestSupport.issuerAndTeam + "\n---\n"
+            + SiteTestSupport.service("alpha", audience: "https://api.example.com/orders") + "\n---\n"
+            + SiteTestSupport.service("beta", audience: "https://API.example.com/orders/") + "\n---\n"
+            + SiteTestSupport.service("gamma", audience: "https://api.example.com/orders/refunds") + "\n---\n"
+            + SiteTestSupport.service("delta", audience: "https://other.example.com")
+        let model = SiteTestSupport.model(SiteTestSupport.report(yaml: yaml))
+        let rows = Dictionary(uniqueKeysWithValues: model.audiences.items.map { ($0.value, $0) })
+        #expect(model.audiences.items.map(\.value) == model.audiences.items.map(\.value).sorted())
+        #expect(rows["https://API.example.com/orders/"]?.flags.map(\.rule.text).contains("audience-confusable") == true)
+        #expect(rows["https://api.example.com/orders/refunds"]?.flags.map(\.rule.text).contains("audience-overlap") == true)
+        #expect(rows["https://api.example.com/orders/refunds"]?.flagged == true)
+        #expect(rows["https://other.example.com"]?.flagged == false)
+        #expect(rows["https://other.example.com"]?.flags.isEmpty == true)
+    }
+
     @Test func overviewListsExceptionsExpiringWithinThirtyDays() throws {
         let soon = """
               exceptions:
