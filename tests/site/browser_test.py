@@ -209,6 +209,13 @@ def main():
     check(refused.returncode == 1, f"build with error findings exited {refused.returncode}, expected 1")
     check(all(open(os.path.join(hostile, name), "rb").read() == data for name, data in before.items()), "a failed build changed the previous site")
 
+    # Without Graphviz the token-flow page still has a readable picture: the built-in layout.
+    builtin = os.path.join(work, "builtin")
+    build(audreg, "registry", builtin, "--layout", "built-in")
+    flow = open(os.path.join(builtin, "token-flow.html"), encoding="utf-8").read()
+    check("Layout: built-in layout" in flow and flow.count('<a href="services/') >= 12 and 'class="hop token-exchange"' in flow,
+          "built-in token-flow layout: picture missing or incomplete")
+
     pages = check_links_on_disk(site)
     hostile_pages = check_links_on_disk_quiet(hostile)
 
@@ -280,6 +287,11 @@ def main():
                 check(nodes >= 12, f"{label}: token-flow picture links {nodes} services, expected 12")
             if label == "file":
                 browser.save_screenshot(os.path.join(ARTIFACTS, "token-flow.png"))
+
+        browser.get("file://" + os.path.join(builtin, "token-flow.html"))
+        check(browser.find_elements(By.CSS_SELECTOR, "figure svg.token-flow line.hop"), "built-in layout: no hop arrows in the browser")
+        check(not console_errors(browser), "built-in layout: console errors")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "token-flow-built-in.png"))
 
         # Screenshots, dark mode and print, on the file:// site.
         browser.get(bases["file"] + "index.html")

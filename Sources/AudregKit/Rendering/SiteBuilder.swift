@@ -45,6 +45,9 @@ public enum SiteBuilder {
                              controls: ControlCatalog = .builtIn) throws -> SiteBuildResult {
         let output = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL
         try checkOutput(output)
+        if options.engine == .graphviz && TokenFlowGraph.findDot() == nil {
+            throw SiteBuildError.output("--layout graphviz needs Graphviz's dot on the PATH (apt-get install graphviz), or use --layout auto")
+        }
         var timing = PhaseTiming()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)

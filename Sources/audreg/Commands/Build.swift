@@ -19,7 +19,8 @@ struct Build: ParsableCommand {
             (GitHub-flavoured Markdown with mkdocs.yml). The site is built in a temporary sibling folder and \
             swapped in only on success: a failed build leaves the previous site as it was. Templates: \
             built-in, with files of the same relative name under --templates taking their place \
-            ('audreg templates list' shows which file each page uses).
+            ('audreg templates list' shows which file each page uses). Set AUDREG_TIMING=1 to print \
+            how long each phase took.
             """)
 
     @Argument(help: "The registry directory.")
@@ -34,7 +35,7 @@ struct Build: ParsableCommand {
     @Option(help: "Fail (exit 1, previous site kept) when a finding is at or above this severity: error, warning, note, or never.")
     var failOn: BuildFailThreshold = .error
 
-    @Option(help: "Token-flow layout: auto (Graphviz dot when installed), graphviz, or built-in.")
+    @Option(help: "Token-flow layout: auto (Graphviz dot when installed and at most \(TokenFlowGraph.dotServiceLimit) services), graphviz (require dot), or built-in.")
     var layout: TokenFlowGraph.Engine = .auto
 
     @OptionGroup var date: DateOptions
