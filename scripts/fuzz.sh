@@ -25,7 +25,7 @@ for target in "${targets[@]}"; do
   echo "== fuzzing $target for $seconds s" >&2
   # Leak detection is off: Swift's lazily initialized globals (the schema, the catalogs) live until
   # exit by design, and LeakSanitizer reports each of them.
-  "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
+  ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
     -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | grep -E "ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss" || true
   if ls ".build/fuzz/$target-artifacts/" | grep -qE "^(crash|timeout|oom|leak)-"; then
     echo "fuzz target $target found problems: see .build/fuzz/$target-artifacts/" >&2
