@@ -845,21 +845,27 @@ tr.flagged a { color: inherit; }
 
 <section aria-labelledby="controls-heading">
 <h2 id="controls-heading">Controls this service evidences</h2>
-{{^empty(controls)}}
+<h3>Failing or excepted</h3>
+{{^empty(controlsAttention)}}
 <div class="table-wrap">
 <table>
-<caption class="visually-hidden">Control status</caption>
-<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Rules</th><th scope="col">Open or excepted findings</th></tr></thead>
+<caption class="visually-hidden">Controls failing or excepted</caption>
+<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Open or excepted findings</th></tr></thead>
 <tbody>
-{{/empty(controls)}}
-{{#controls}}
-<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{ruleCount}}</td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
-{{/controls}}
-{{^empty(controls)}}
+{{/empty(controlsAttention)}}
+{{#controlsAttention}}
+<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
+{{/controlsAttention}}
+{{^empty(controlsAttention)}}
 </tbody>
 </table>
 </div>
-{{/empty(controls)}}
+{{/empty(controlsAttention)}}
+{{^controlsAttention}}
+<p class="empty">None: no rule that evidences a control has an open or excepted finding here.</p>
+{{/controlsAttention}}
+<h3>Met</h3>
+<p class="control-list">{{#controlsMet}}<a href="{{control.pageHref}}" title="{{title}}">{{controlID}}</a> {{/controlsMet}}{{^controlsMet}}None.{{/controlsMet}}</p>
 </section>
 {{/page}}
 {{> html/partials/foot}}
@@ -1390,13 +1396,22 @@ No deployment configuration is linked.
 
 ## Controls this service evidences
 
-{{^empty(controls)}}
-| Control | Framework | Status | Rules | Open or excepted findings |
-| --- | --- | --- | --- | --- |
-{{/empty(controls)}}
-{{#controls}}
-| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{statusLabel}} | {{ruleCount}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}} |
-{{/controls}}
+### Failing or excepted
+
+{{^empty(controlsAttention)}}
+| Control | Framework | Status | Open or excepted findings |
+| --- | --- | --- | --- |
+{{/empty(controlsAttention)}}
+{{#controlsAttention}}
+| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}} |
+{{/controlsAttention}}
+{{^controlsAttention}}
+None: no rule that evidences a control has an open or excepted finding here.
+{{/controlsAttention}}
+
+### Met
+
+{{#controlsMet}}[{{controlID}}]({{{control.pageMd}}}) {{/controlsMet}}{{^controlsMet}}None.{{/controlsMet}}
 {{/page}}
 
 """#

@@ -130,6 +130,16 @@ public enum SiteBuilder {
     enum Job: Sendable {
         case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
         case controlsIndex, control(Int), findings, exceptions, search
+
+        /// The page kind, for AUDREG_TIMING.
+        var kind: String {
+            switch self {
+            case .service: return "service pages"
+            case .rule: return "rule pages"
+            case .control: return "control pages"
+            default: return "\(self)"
+            }
+        }
     }
 
     struct Rendered: Sendable {
@@ -224,18 +234,22 @@ public enum SiteBuilder {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let boxedLibrary = library
-        let errors = ParallelMap.map(jobs) { job -> String? in
+        let results = ParallelMap.map(jobs) { job -> (error: String?, seconds: Double) in
+            let start = DispatchTime.now().uptimeNanoseconds
             do {
                 let rendered = try renderJob(job, model: model, library: boxedLibrary)
                 try write(rendered.html, to: directory.appendingPathComponent(rendered.path + ".html"))
                 try write(rendered.markdown, to: directory.appendingPathComponent(markdownDocs + rendered.path + ".md"))
-                return nil
+                return (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             } catch {
-                return "\(error)"
+                return ("\(error)", 0)
             }
         }
-        if let error = errors.compactMap({ $0 }).first { throw SiteBuildError.render(error) }
+        if let error = results.compactMap(\.error).first { throw SiteBuildError.render(error) }
         timing.lap("pages (\(jobs.count) × 2)")
+        var byKind: [String: Double] = [:]
+        for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
+        timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
         let support = supportFiles(model: model, templates: templates, library: library)
         for (path, content) in support { try write(content, to: directory.appendingPathComponent(path)) }
         timing.lap("assets and search index")
@@ -290,6 +304,8 @@ public enum SearchIndex {
 struct PhaseTiming {
     private var last = DispatchTime.now().uptimeNanoseconds
     private var phases: [(String, Double)] = []
+    /// Render time per page kind, summed over threads.
+    var detail = ""
 
     mutating func lap(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
@@ -302,5 +318,6 @@ struct PhaseTiming {
         for (name, seconds) in phases {
             FileHandle.standardError.write(Data("audreg: \(name): \(String(format: "%.2f", seconds)) s\n".utf8))
         }
+        if !detail.isEmpty { FileHandle.standardError.write(Data("audreg: render time by page kind (all threads): \(detail)\n".utf8)) }
     }
 }

@@ -338,7 +338,8 @@ struct SiteModelBuilder {
                 deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
                 findings: (findingsByEntity[ref] ?? []).map(findingRow),
                 exceptions: exceptionRows(for: ref, service.exceptions),
-                controls: controls)
+                controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
+                controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue })
         }
 
         // Issuers and teams.

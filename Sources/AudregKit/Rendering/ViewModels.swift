@@ -162,7 +162,10 @@ public struct ServicePage: Sendable {
     public var deployments: [DeploymentRow]
     public var findings: [FindingRow]
     public var exceptions: [ExceptionRow]
-    public var controls: [ControlStatusRow]
+    /// Controls the service fails or holds an exception for, with the rules concerned.
+    public var controlsAttention: [ControlStatusRow]
+    /// Controls the service meets.
+    public var controlsMet: [ControlStatusRow]
 }
 
 public struct AudienceFlag: Sendable {

@@ -23,7 +23,7 @@ struct MustacheBoxTests {
         let model = SiteTestSupport.model(SiteTestSupport.report(yaml: yaml))
         var samples: [Any] = [
             model.servicesIndex.items[0], model.audiences.items[0], model.search.items[0], model.controlsIndex.rows[0],
-            model.controlsIndex.rows[0].cells[0], model.services[0].controls[0], model.overview.chrome.nav[0],
+            model.controlsIndex.rows[0].cells[0], model.services[0].controlsAttention[0], model.services[0].controlsMet[0], model.overview.chrome.nav[0],
             SiteModel.serviceLink("alpha"),
         ]
         samples += model.controls.compactMap { $0.page.attention.first }

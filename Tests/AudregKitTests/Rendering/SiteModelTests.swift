@@ -37,9 +37,11 @@ struct SiteModelTests {
         #expect(orders.exceptions[0].status == "active")
         #expect(orders.exceptions[0].daysLeft == "211")
         #expect(orders.exceptions[0].suppressedCount == "1")
-        let excepted = orders.controls.filter { $0.status == "excepted" }
+        let excepted = orders.controlsAttention.filter { $0.status == "excepted" }
         #expect(!excepted.isEmpty)
         #expect(excepted.allSatisfy { $0.exceptedRules.map(\.text) == ["multiple-audiences"] && $0.failingRules.isEmpty })
+        #expect(excepted.count == orders.controlsAttention.count, "orders-api fails no control")
+        #expect(!orders.controlsMet.isEmpty && orders.controlsMet.allSatisfy { $0.status == "met" })
     }
 
     @Test func controlStatusIsFailingWhenAnEvidencingRuleHasAFinding() throws {
@@ -49,7 +51,7 @@ struct SiteModelTests {
         #expect(report.findings.contains { $0.ruleID == "audience-collision" })
         let model = SiteTestSupport.model(report)
         let alpha = try #require(model.services.first { $0.name == "alpha" })
-        let failing = alpha.controls.filter { $0.status == "failing" }
+        let failing = alpha.controlsAttention.filter { $0.status == "failing" }
         #expect(!failing.isEmpty)
         let collisionControls = try #require(RuleCatalog.builtIn.rule(id: "audience-collision")).controls
         for id in collisionControls {
