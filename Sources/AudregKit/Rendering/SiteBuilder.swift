@@ -60,6 +60,10 @@ public enum SiteBuilder {
         let parent = output.deletingLastPathComponent()
         let temporary = parent.appendingPathComponent("\(output.lastPathComponent).tmp-\(getpid())")
         try? fileManager.removeItem(at: temporary)
+        // An interrupt (SIGINT, SIGTERM) removes the temporary folder and exits; the previous site stays.
+        let cleanup = InterruptCleanup.shared
+        cleanup.register(temporary.path)
+        defer { cleanup.unregister(temporary.path) }
         do {
             try fileManager.createDirectory(at: temporary, withIntermediateDirectories: true)
         } catch {
@@ -100,14 +104,23 @@ public enum SiteBuilder {
         let old = output.deletingLastPathComponent().appendingPathComponent("\(output.lastPathComponent).tmp-\(getpid())-old")
         try? fileManager.removeItem(at: old)
         let exists = fileManager.fileExists(atPath: output.path)
-        do {
-            if exists { try fileManager.moveItem(at: output, to: old) }
-            try fileManager.moveItem(at: temporary, to: output)
-        } catch {
-            if exists && !fileManager.fileExists(atPath: output.path) { try? fileManager.moveItem(at: old, to: output) }
-            throw SiteBuildError.output("cannot move the new site into '\(output.path)': \(error.localizedDescription)")
+        let cleanup = InterruptCleanup.shared
+        // Both renames happen with interrupts held off, so a signal never leaves the output half swapped;
+        // afterwards an interrupt removes the old site (now only a leftover) instead of the new one.
+        if cleanup.isCancelled { throw SiteBuildError.output("interrupted") }
+        try cleanup.critical {
+            do {
+                if exists { try fileManager.moveItem(at: output, to: old) }
+                try fileManager.moveItem(at: temporary, to: output)
+            } catch {
+                if exists && !fileManager.fileExists(atPath: output.path) { try? fileManager.moveItem(at: old, to: output) }
+                throw SiteBuildError.output("cannot move the new site into '\(output.path)': \(error.localizedDescription)")
+            }
+            cleanup.unregisterLocked(temporary.path)
+            if exists { cleanup.registerLocked(old.path) }
         }
         removeTree(old)
+        cleanup.unregister(old.path)
     }
 
     /// Deletes a previous site; its biggest folders are removed in parallel, since a large site has
@@ -236,6 +249,8 @@ public enum SiteBuilder {
         let boxedLibrary = library
         let results = ParallelMap.map(jobs) { job -> (error: String?, seconds: Double) in
             let start = DispatchTime.now().uptimeNanoseconds
+            // After an interrupt, write nothing more: the cleanup is removing the folder.
+            if InterruptCleanup.shared.isCancelled { return ("interrupted", 0) }
             do {
                 let rendered = try renderJob(job, model: model, library: boxedLibrary)
                 try write(rendered.html, to: directory.appendingPathComponent(rendered.path + ".html"))

@@ -48,6 +48,7 @@ struct Build: ParsableCommand {
             Terminal.diagnostic("audreg: \(count) finding(s) at or above \(threshold.rawValue); the site was not rebuilt (see 'audreg validate \(directory)', or build with --fail-on never to publish them)")
             throw ExitCode(1)
         }
+        InterruptCleanup.shared.install()
         let templatesDirectory = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
         let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout)
         do {
