@@ -60,6 +60,7 @@ public enum SiteBuilder {
         let parent = output.deletingLastPathComponent()
         let temporary = parent.appendingPathComponent("\(output.lastPathComponent).tmp-\(getpid())")
         try? fileManager.removeItem(at: temporary)
+        removeAbandonedTemporaries(of: output)
         // An interrupt (SIGINT, SIGTERM) removes the temporary folder and exits; the previous site stays.
         let cleanup = InterruptCleanup.shared
         cleanup.register(temporary.path)
@@ -77,6 +78,23 @@ public enum SiteBuilder {
         } catch {
             try? fileManager.removeItem(at: temporary)
             throw error
+        }
+    }
+
+    /// Removes `<out>.tmp-<pid>` folders left by builds that were killed outright (SIGKILL, power loss):
+    /// only those whose process no longer exists, so a concurrent build's folder is never touched.
+    static func removeAbandonedTemporaries(of output: URL) {
+        let prefix = output.lastPathComponent + ".tmp-"
+        let parent = output.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, rest.count == digits.count || rest.dropFirst(digits.count) == "-old",
+                  let pid = Int32(digits), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
         }
     }
 

@@ -90,6 +90,21 @@ struct SiteBuildTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func foldersOfKilledBuildsAreRemoved() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("abandoned")
+        // pid_max is at most 4194304 on Linux, so these processes cannot exist.
+        for name in ["site.tmp-99999999", "site.tmp-99999999-old"] {
+            try SiteTestSupport.write(["index.html": "half written"], under: base + "/" + name)
+        }
+        // A folder of a build that is still running (this test's own parent process, pid 1) stays.
+        try SiteTestSupport.write(["index.html": "in progress"], under: base + "/site.tmp-1")
+        try SiteTestSupport.write(["keep.txt": "not ours"], under: base + "/site.tmp-notes")
+        _ = try build(registry, out: base + "/site")
+        let names = try FileManager.default.contentsOfDirectory(atPath: base).sorted()
+        #expect(names == ["site", "site.tmp-1", "site.tmp-notes"])
+    }
+
     @Test func pagesOfDeletedServicesDisappear() throws {
         let registry = try twoServices()
         let base = try SiteTestSupport.temporaryDirectory("stale")
