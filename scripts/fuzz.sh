@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Builds audreg's libFuzzer targets (address sanitizer on) and runs each for a chosen time.
-# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate)
+# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config)
 # Crashes are written to .build/fuzz/<target>/crash-*; turn each into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
-targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate)
+targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config)
 scripts/install-deps.sh build
 
 # The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
 # from their folders; network, JWT and template code stays out of the fuzz binaries.
-library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated,Drift/Rules} Sources/AudregKit/Drift/DriftExample.swift -name '*.swift' | sort)
+library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated,Drift/Rules} \
+  Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/Config -name '*.swift' ! -name DeploymentChecker.swift | sort)
 mkdir -p .build/fuzz
 for target in "${targets[@]}"; do
   case "$target" in
     yaml) entry=Fuzz/YAMLLoaderFuzz.swift ;;
     validate) entry=Fuzz/ValidateFuzz.swift ;;
-    *) echo "unknown fuzz target '$target' (yaml, validate)" >&2; exit 2 ;;
+    config) entry=Fuzz/ConfigReaderFuzz.swift ;;
+    *) echo "unknown fuzz target '$target' (yaml, validate, config)" >&2; exit 2 ;;
   esac
   binary=.build/fuzz/$target
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \

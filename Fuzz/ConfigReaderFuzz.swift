@@ -1,0 +1,17 @@
+// libFuzzer target: arbitrary bytes through every deployed-configuration reader (Envoy, Istio,
+// Spring Boot, Kong). Readers may reject input with a DeploymentReadError, never crash or hang.
+// Built by scripts/fuzz.sh together with the library's sources.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    for kind in DeploymentKind.allCases {
+        let reader = DeploymentReaders.reader(for: kind)
+        if let config = try? reader.read(bytes, file: "fuzz.yaml") {
+            for provider in config.providers {
+                precondition(provider.location.line >= 1 && provider.location.column >= 1, "positions are 1-based")
+            }
+        }
+    }
+    return 0
+}
