@@ -118,7 +118,7 @@ func firstByKey<T>(_ values: [T], key: (T) -> String) -> [String: T] {
 }
 
 enum ServiceDiff {
-    static func changes(base: Service?, head: Service?, headRegistry: Registry) -> [TrustChange] {
+    static func changes(base: Service?, head: Service?, audienceOwners: [String: [String]]) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -143,7 +143,7 @@ enum ServiceDiff {
         case (let base?, let head?):
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
-            audiences(base, head, headRegistry: headRegistry, into: &recorder)
+            audiences(base, head, audienceOwners: audienceOwners, into: &recorder)
             accepts(base, head, into: &recorder)
             authorization(base, head, into: &recorder)
             downstream(base, head, into: &recorder)
@@ -155,13 +155,12 @@ enum ServiceDiff {
         }
     }
 
-    static func audiences(_ base: Service, _ head: Service, headRegistry: Registry, into recorder: inout ChangeRecorder) {
+    static func audiences(_ base: Service, _ head: Service, audienceOwners: [String: [String]], into recorder: inout ChangeRecorder) {
         let old = Set(base.audiences.map(\.value))
         let new = Set(head.audiences.map(\.value))
         var seen = Set<String>()
         for audience in head.audiences where !old.contains(audience.value) && seen.insert(audience.value).inserted {
-            let others = headRegistry.services.filter { $0.name != head.name && $0.audiences.contains { $0.value == audience.value } }
-                .map(\.name)
+            let others = (audienceOwners[audience.value] ?? []).filter { $0 != head.name }
             let also = others.isEmpty ? "" : " (also accepted by \(DiffText.names(others)))"
             recorder.add(.widening, "audiences", item: audience.value, "accepts a new audience \(audience.value)\(also)",
                          before: nil, after: audience.value, spans: [audience.location])

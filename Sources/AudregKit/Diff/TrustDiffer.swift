@@ -39,18 +39,26 @@ public struct TrustDiffer: Sendable {
     /// Gives each introduced finding to the change whose head-side span holds the finding or one of its
     /// related locations (the smallest such span wins); a new entity's findings go to its "added" change.
     static func attribute(_ findings: [Finding], to changes: inout [TrustChange]) {
+        // Spans indexed by file and "added" changes by entity, so each finding looks only at the
+        // changes in its own files: linear in findings and changes together.
+        var spansByFile: [String: [(index: Int, span: SourceLocation)]] = [:]
+        var additions: [EntityRef: Int] = [:]
+        for (index, change) in changes.enumerated() {
+            for span in change.spans { spansByFile[span.file, default: []].append((index, span)) }
+            if change.field == "entity" && change.before == nil && additions[change.entity] == nil { additions[change.entity] = index }
+        }
         for finding in findings {
             let points = [finding.location] + finding.related.map(\.location)
             var best: (index: Int, size: Int)?
-            for (index, change) in changes.enumerated() {
-                for span in change.spans {
+            var files = Set<String>()
+            for point in points where files.insert(point.file).inserted {
+                for (index, span) in spansByFile[point.file] ?? [] {
                     guard points.contains(where: { span.spanContains($0) }) else { continue }
                     let size = span.spanSize
-                    if best == nil || size < best!.size { best = (index, size) }
+                    if best == nil || size < best!.size || (size == best!.size && index < best!.index) { best = (index, size) }
                 }
             }
-            if best == nil, let entity = finding.entity,
-               let index = changes.firstIndex(where: { $0.entity == entity && $0.field == "entity" && $0.before == nil }) {
+            if best == nil, let entity = finding.entity, let index = additions[entity] {
                 best = (index, 0)
             }
             if let best { changes[best.index].findings.append(finding) }
@@ -79,9 +87,15 @@ public struct TrustDiffer: Sendable {
     static func changes(base: Registry, head: Registry, catalog: RuleCatalog) -> [TrustChange] {
         let (baseIndex, headIndex) = (base.index(), head.index())
         var changes: [TrustChange] = []
+        // Who accepts each audience on the head side, built once: looking it up per new audience keeps
+        // the diff linear in the registry's size.
+        var audienceOwners: [String: [String]] = [:]
+        for service in head.services {
+            for audience in Set(service.audiences.map(\.value)) { audienceOwners[audience, default: []].append(service.name) }
+        }
 
         for name in Self.names(base.services.map(\.name), head.services.map(\.name)) {
-            changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], headRegistry: head)
+            changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners)
         }
         for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {
             changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name])
