@@ -74,6 +74,40 @@ if count:
     with open(os.path.join(work, "bench/issuers.yaml"), "w") as f: f.write("---\n".join(docs))
 PY
 
+# Certificates that must be refused even with the test CA trusted: one expired, one for another host.
+# Made here with python3-cryptography, signed by the committed test CA.
+badport_expired=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+badport_host=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+/usr/bin/python3 - "$work" "$fixtures/tls" <<'PY'
+import datetime, ipaddress, os, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+work, tls = sys.argv[1], sys.argv[2]
+ca_cert = x509.load_pem_x509_certificate(open(os.path.join(tls, "ca.pem"), "rb").read())
+ca_key = serialization.load_pem_private_key(open(os.path.join(tls, "ca-key.pem"), "rb").read(), password=None)
+def make(name, names, not_before, not_after):
+    key = ec.generate_private_key(ec.SECP256R1())
+    sans = [x509.IPAddress(ipaddress.ip_address(n)) if n[0].isdigit() else x509.DNSName(n) for n in names]
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(not_before).not_valid_after(not_after)
+            .add_extension(x509.SubjectAlternativeName(sans), critical=False).sign(ca_key, hashes.SHA256()))
+    open(os.path.join(work, name + ".pem"), "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+    open(os.path.join(work, name + "-key.pem"), "wb").write(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+now = datetime.datetime.now(datetime.timezone.utc)
+make("expired", ["127.0.0.1", "localhost"], now - datetime.timedelta(days=30), now - datetime.timedelta(days=1))
+make("wronghost", ["wrong.example"], now - datetime.timedelta(days=1), now + datetime.timedelta(days=30))
+PY
+for bad in expired:$badport_expired wronghost:$badport_host; do
+  name=${bad%%:*}; port_=${bad##*:}
+  mkdir -p "$work/$name"
+  printf 'apiVersion: audreg/v1\nkind: Issuer\nmetadata: {name: %s-idp, owner: platform}\nspec: {issuer: "https://127.0.0.1:%s/good", jwksUri: "https://127.0.0.1:%s/good/keys", algorithms: [RS256, ES256]}\n' \
+    "$name" "$port_" "$port_" > "$work/$name/issuers.yaml"
+done
+
 mkdir -p "$work/logs" "$work/tmp"
 cat > "$work/nginx.conf" <<CONF
 daemon off;
@@ -98,6 +132,18 @@ http {
     ssl_certificate_key $fixtures/tls/server-key.pem;
     root $work/www;
     location = /downgrade/keys { return 302 http://127.0.0.1:$port/good/keys; }
+  }
+  server {
+    listen 127.0.0.1:$badport_expired ssl;
+    ssl_certificate $work/expired.pem;
+    ssl_certificate_key $work/expired-key.pem;
+    root $work/www;
+  }
+  server {
+    listen 127.0.0.1:$badport_host ssl;
+    ssl_certificate $work/wronghost.pem;
+    ssl_certificate_key $work/wronghost-key.pem;
+    root $work/www;
   }
 }
 CONF
@@ -134,6 +180,14 @@ echo "ok: --insecure-loopback"
 run "$work/byname" --insecure-loopback --today 2026-06-01 --timeout 5
 [[ $status -eq 1 ]] && grep -qi "TLS\|certificate" <<<"$output" || fail "--insecure-loopback applied to localhost: exit $status: $output"
 echo "ok: --insecure-loopback does not cover host names"
+
+# 3b2. Certificates from the trusted CA that are expired, or for another host, are still refused.
+for name in expired wronghost; do
+  run "$work/$name" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
+  [[ $status -eq 1 ]] && grep -q "jwks-unreachable" <<<"$output" && grep -qi "TLS\|certificate" <<<"$output" \
+    || fail "$name certificate: exit $status: $output"
+  echo "ok: $name server certificate refused with a TLS finding, even with the CA trusted"
+done
 
 # 3c. A redirect from https to http is refused.
 run "$work/downgrade" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01
