@@ -5,15 +5,7 @@ import Foundation
 enum PRSupport {
     static let today = Day(year: 2026, month: 12, day: 1)!
 
-    /// The package root, found from this source file's location.
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    static var packageRoot: String { Paths.packageRoot }
 
     static func path(_ relative: String) -> String { (packageRoot as NSString).appendingPathComponent(relative) }
 
@@ -48,49 +40,15 @@ enum PRSupport {
         var description: String { message }
     }
 
-    /// The audreg executable built next to the test bundle.
-    static let executable: String = {
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundleDirectory.appendingPathComponent("audreg").path,
-                          bundleDirectory.deletingLastPathComponent().appendingPathComponent("audreg").path]
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        return path(".build/debug/audreg")
-    }()
+    static var executable: String { Paths.executable }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = ProcessResult
 
-    /// Runs a program that ends on its own (audreg, git) and captures its output. A child of the test
-    /// process ignores SIGTERM, so a runaway one is killed with SIGKILL after `timeout` seconds.
+    /// The shared runner, with colour off as a user's pipe would have it.
     static func run(_ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Double = 120) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let buffers = Buffers()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { buffers.err = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Output(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                      stderr: String(decoding: buffers.err, as: UTF8.self))
+        return try AudregKitTests.run(executable, arguments, in: directory, environment: environment, timeout: timeout)
     }
 
     static func audreg(_ arguments: [String], in directory: String? = nil) throws -> Output {
@@ -100,9 +58,5 @@ enum PRSupport {
     static func git(_ arguments: [String], in directory: String) throws -> Output {
         try run("/usr/bin/env", ["git", "-c", "user.name=audreg tests", "-c", "user.email=tests@audreg.invalid",
                                  "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"] + arguments, in: directory)
-    }
-
-    private final class Buffers: @unchecked Sendable {
-        var err = Data()
     }
 }

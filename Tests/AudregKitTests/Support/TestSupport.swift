@@ -61,8 +61,10 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs a program to completion and captures its output. Used for the built CLI, git and python3.
-func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil, stdin: String? = nil) throws -> ProcessResult {
+/// Runs a program to completion and captures its output: the built CLI, git and python3. A child of
+/// the test process ignores SIGTERM, so a runaway one is killed with SIGKILL after `timeout` seconds.
+func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+         timeout: Double = 120) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -72,21 +74,20 @@ func run(_ executable: String, _ arguments: [String], in directory: String? = ni
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    let input = Pipe()
-    process.standardInput = input
+    process.standardInput = FileHandle.nullDevice
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
+    let pid = process.processIdentifier
+    let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
     // Read both pipes before waiting so a large output cannot block the child.
     let group = DispatchGroup()
-    nonisolated(unsafe) var outData = Data()
     nonisolated(unsafe) var errData = Data()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
+    watchdog.cancel()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 

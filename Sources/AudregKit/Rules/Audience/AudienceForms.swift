@@ -137,10 +137,6 @@ public enum AudienceForms {
 
     /// An audience URL's origin (scheme, host and port, lower-cased, default port dropped) and path segments,
     /// for prefix comparisons. Nil for audiences that are not URLs.
-    public static func hierarchy(_ audience: String) -> (origin: String, segments: [String])? {
-        URLParts(audience).flatMap(hierarchy)
-    }
-
     public static func hierarchy(_ url: URLParts) -> (origin: String, segments: [String])? {
         guard url.query == nil, url.fragment == nil else { return nil }
         let scheme = url.scheme.lowercased()
