@@ -62,6 +62,23 @@ enum Terminal {
 extension Severity: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
 
+/// An organization's own frameworks (SOC 2, ISO 27001, an internal standard), added to the built-in ones.
+struct ControlOptions: ParsableArguments {
+    @Option(help: "A folder of control catalog files (*.yaml, the shape of controls/ in the audreg repository) to add to the built-in frameworks.")
+    var controls: String?
+
+    func catalog() throws -> ControlCatalog {
+        guard let controls else { return .builtIn }
+        do {
+            return try ControlCatalog.withAdditions(from: controls)
+        } catch let error as ControlCatalogError {
+            throw AudregCLIError("\(error.description); fix the control catalog file")
+        } catch {
+            throw AudregCLIError("cannot read control catalogs in '\(controls)': \(error.localizedDescription)")
+        }
+    }
+}
+
 /// The date that date checks use; `--today` fixes it for reproducible runs.
 struct DateOptions: ParsableArguments {
     @Option(help: "The date (YYYY-MM-DD) that exception and certificate expiry are checked against. Default: today (UTC).")

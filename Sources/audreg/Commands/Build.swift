@@ -40,6 +40,8 @@ struct Build: ParsableCommand {
 
     @OptionGroup var date: DateOptions
 
+    @OptionGroup var controlOptions: ControlOptions
+
     func run() throws {
         let today = try date.resolved()
         let report = try Validator(today: today).validate(directory: directory)
@@ -52,7 +54,7 @@ struct Build: ParsableCommand {
         let templatesDirectory = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
         let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout)
         do {
-            let result = try SiteBuilder.build(report: report, options: options)
+            let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")

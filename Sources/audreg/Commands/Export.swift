@@ -24,10 +24,13 @@ struct Export: ParsableCommand {
 
         @OptionGroup var date: DateOptions
 
+        @OptionGroup var controlOptions: ControlOptions
+
         func run() throws {
             let today = try date.resolved()
+            let controls = try controlOptions.catalog()
             let report = try Validator(today: today).validate(directory: directory)
-            let export = OSCALExport(report: report, today: today)
+            let export = OSCALExport(report: report, controls: controls, today: today)
             guard let out else {
                 Terminal.write(export.componentDefinition().serialized())
                 return
