@@ -9,4 +9,11 @@ scratch=(); [[ -n "${SCRATCH:-}" ]] && scratch=(--scratch-path "$SCRATCH")
 swift build "${scratch[@]}" --product audreg 2>&1 | grep -v '^\[' >&2 || true
 bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
 # The date is fixed so that "days left" and expiry columns do not change from day to day.
-"$bin" build registry --out site --templates templates --today 2026-12-01 --layout auto
+today=2026-12-01
+# The drift pages show the example's deliberately broadened gateway, replayed from the saved
+# responses in the test fixtures (drift exits 1 because it finds that drift; 2 would be a failure).
+drift=$(mktemp); trap 'rm -f "$drift"' EXIT
+status=0
+"$bin" drift registry --offline Tests/AudregKitTests/Fixtures/drift/example-offline --format json --today "$today" >"$drift" || status=$?
+[[ $status -le 1 ]] || exit "$status"
+"$bin" build registry --out site --templates templates --today "$today" --layout auto --drift-report "$drift"

@@ -396,6 +396,43 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
+        files["templates/html/drift.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Drift</h1>
+<p class="lead">Where what issuers publish (discovery documents, JWKS) and what gateways enforce (Envoy, Istio, Spring Boot, Kong) differs from the registry, as found by the last <code>audreg drift</code> run given to this build.</p>
+{{#drift.reported}}
+<p>Run of {{drift.when}}.</p>
+<table class="severity-summary">
+<caption class="visually-hidden">Drift findings by severity</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Count</th></tr></thead>
+<tbody>
+{{#severities}}
+<tr><th scope="row"><span class="badge sev-{{severity}}">{{label}}</span></th><td>{{count}}</td></tr>
+{{/severities}}
+</tbody>
+</table>
+{{#hasUnmatched}}
+<p><span class="badge sev-warning">Stale</span> {{unmatched}} finding(s) concern entities this registry does not have: the report is older than the registry.</p>
+{{/hasUnmatched}}
+{{/drift.reported}}
+{{#drift}}
+{{#reported}}
+{{^empty(findings)}}
+{{> html/partials/findings-table}}
+{{/empty(findings)}}
+{{#empty(findings)}}
+<p class="empty">No drift: what is published and deployed matches the registry.</p>
+{{/empty(findings)}}
+{{/reported}}
+{{^reported}}
+<p class="empty">This site was built without a drift report: run <code>audreg drift --format json &gt; drift.json</code>, then <code>audreg build --drift-report drift.json</code>.</p>
+{{/reported}}
+{{/drift}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
         files["templates/html/exceptions.mustache"] = #"""
 {{> html/partials/head}}
 {{#page}}
@@ -476,6 +513,15 @@ tr.flagged a { color: inherit; }
 </table>
 <p><a href="{{root}}findings.html">All findings</a> · <a href="{{root}}exceptions.html">All exceptions</a></p>
 </section>
+<section aria-labelledby="drift-heading">
+<h2 id="drift-heading">Drift</h2>
+{{#drift.reported}}
+<p>The last drift run ({{drift.when}}) found <a href="{{root}}drift.html">{{driftCount}} difference(s)</a> between the registry and what is published and deployed.</p>
+{{/drift.reported}}
+{{^drift.reported}}
+<p class="empty">No drift report was given to this build (<a href="{{root}}drift.html">how to add one</a>).</p>
+{{/drift.reported}}
+</section>
 <section aria-labelledby="expiring-heading">
 <h2 id="expiring-heading">Exceptions expiring in the next {{expiringWindow}} days</h2>
 {{^empty(expiringSoon)}}
@@ -530,6 +576,8 @@ tr.flagged a { color: inherit; }
 </dl>
 <h3>Findings</h3>
 {{> html/partials/findings-table}}
+<h3>Drift from what it publishes</h3>
+{{> html/partials/drift-status}}
 </section>
 {{/items}}
 {{^items}}
@@ -537,6 +585,23 @@ tr.flagged a { color: inherit; }
 {{/items}}
 {{/page}}
 {{> html/partials/foot}}
+
+"""#
+        files["templates/html/partials/drift-status.mustache"] = #"""
+{{#drift}}
+{{#reported}}
+<p>From the drift run of {{when}} (<a href="{{root}}drift.html">all drift</a>).</p>
+{{^empty(findings)}}
+{{> html/partials/findings-table}}
+{{/empty(findings)}}
+{{#empty(findings)}}
+<p class="empty">No drift: what is published and deployed matches the registry.</p>
+{{/empty(findings)}}
+{{/reported}}
+{{^reported}}
+<p class="empty">This site was built without a drift report: run <code>audreg drift --format json &gt; drift.json</code>, then <code>audreg build --drift-report drift.json</code>.</p>
+{{/reported}}
+{{/drift}}
 
 """#
         files["templates/html/partials/exceptions-table.mustache"] = #"""
@@ -838,6 +903,11 @@ tr.flagged a { color: inherit; }
 {{> html/partials/findings-table}}
 </section>
 
+<section aria-labelledby="drift-heading">
+<h2 id="drift-heading">Drift from what is deployed</h2>
+{{> html/partials/drift-status}}
+</section>
+
 <section aria-labelledby="exceptions-heading">
 <h2 id="exceptions-heading">Exceptions</h2>
 {{> html/partials/exceptions-table}}
@@ -1057,6 +1127,45 @@ Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 {{/page}}
 
 """#
+        files["templates/markdown/drift.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Drift
+
+Where what issuers publish (discovery documents, JWKS) and what gateways enforce (Envoy, Istio, Spring Boot, Kong) differs from the registry, as found by the last `audreg drift` run given to this build.
+
+{{#drift.reported}}
+Run of {{drift.when}}.
+
+| Severity | Count |
+| --- | --- |
+{{#severities}}
+| {{label}} | {{count}} |
+{{/severities}}
+
+{{#hasUnmatched}}
+**Stale:** {{unmatched}} finding(s) concern entities this registry does not have: the report is older than the registry.
+
+{{/hasUnmatched}}
+{{/drift.reported}}
+{{#drift}}
+{{#reported}}
+{{^empty(findings)}}
+{{> markdown/partials/findings-table}}
+{{/empty(findings)}}
+{{#empty(findings)}}
+No drift: what is published and deployed matches the registry.
+{{/empty(findings)}}
+{{/reported}}
+{{^reported}}
+This site was built without a drift report: run `audreg drift --format json > drift.json`, then `audreg build --drift-report drift.json`.
+{{/reported}}
+{{/drift}}
+{{/page}}
+
+"""#
         files["templates/markdown/exceptions.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
 {{> markdown/partials/nav}}
@@ -1124,6 +1233,15 @@ Which service accepts which JWT audiences, who issues the tokens, and what the r
 | {{label}} | {{count}} |
 {{/severities}}
 
+## Drift
+
+{{#drift.reported}}
+The last drift run ({{drift.when}}) found [{{driftCount}} difference(s)]({{{root}}}drift.md) between the registry and what is published and deployed.
+{{/drift.reported}}
+{{^drift.reported}}
+No drift report was given to this build ([how to add one]({{{root}}}drift.md)).
+{{/drift.reported}}
+
 ## Exceptions expiring in the next {{expiringWindow}} days
 
 {{#expiringSoon}}
@@ -1170,6 +1288,10 @@ None.
 
 {{> markdown/partials/findings-table}}
 
+### Drift from what it publishes
+
+{{> markdown/partials/drift-status}}
+
 {{/items}}
 {{/page}}
 
@@ -1188,6 +1310,25 @@ nav:
 <%#nav%>
   - "<%title%>": <%md%>
 <%/nav%>
+
+"""#
+        files["templates/markdown/partials/drift-status.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{#drift}}
+{{#reported}}
+From the drift run of {{when}} ([all drift]({{{root}}}drift.md)).
+
+{{^empty(findings)}}
+{{> markdown/partials/findings-table}}
+{{/empty(findings)}}
+{{#empty(findings)}}
+No drift: what is published and deployed matches the registry.
+{{/empty(findings)}}
+{{/reported}}
+{{^reported}}
+This site was built without a drift report: run `audreg drift --format json > drift.json`, then `audreg build --drift-report drift.json`.
+{{/reported}}
+{{/drift}}
 
 """#
         files["templates/markdown/partials/exceptions-table.mustache"] = #"""
@@ -1389,6 +1530,10 @@ No deployment configuration is linked.
 ## Findings
 
 {{> markdown/partials/findings-table}}
+
+## Drift from what is deployed
+
+{{> markdown/partials/drift-status}}
 
 ## Exceptions
 

@@ -16,12 +16,16 @@ public struct SiteBuildOptions: Sendable {
     public var templatesDirectory: String?
     public var today: Day
     public var engine: TokenFlowGraph.Engine
+    /// The last `audreg drift --format json` run, shown on the service, issuer and Drift pages.
+    public var drift: DriftReport?
 
-    public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto) {
+    public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
+                drift: DriftReport? = nil) {
         self.outputDirectory = outputDirectory
         self.templatesDirectory = templatesDirectory
         self.today = today
         self.engine = engine
+        self.drift = drift
     }
 }
 
@@ -52,7 +56,7 @@ public enum SiteBuilder {
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)
         timing.lap("token flow (\(picture.engine))")
-        let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture)
+        let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture, drift: options.drift)
         timing.lap("view models")
         defer { timing.report() }
 
@@ -160,7 +164,7 @@ public enum SiteBuilder {
     /// One unit of rendering: a page in both trees.
     enum Job: Sendable {
         case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
-        case controlsIndex, control(Int), findings, exceptions, search
+        case controlsIndex, control(Int), findings, exceptions, drift, search
 
         /// The page kind, for AUDREG_TIMING.
         var kind: String {
@@ -201,12 +205,13 @@ public enum SiteBuilder {
             return (path, page.chrome, page, "control")
         case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
         case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
+        case .drift: return ("drift", model.drift.chrome, model.drift, "drift")
         case .search: return ("search", model.search.chrome, model.search, "search")
         }
     }
 
     static func jobs(_ model: SiteModel) -> [Job] {
-        var jobs: [Job] = [.overview, .servicesIndex, .audiences, .issuers, .teams, .tokenFlow, .rulesIndex, .controlsIndex, .findings, .exceptions, .search]
+        var jobs: [Job] = [.overview, .servicesIndex, .audiences, .issuers, .teams, .tokenFlow, .rulesIndex, .controlsIndex, .findings, .exceptions, .drift, .search]
         jobs += model.services.indices.map(Job.service)
         jobs += model.rules.indices.map(Job.rule)
         jobs += model.controls.indices.map(Job.control)

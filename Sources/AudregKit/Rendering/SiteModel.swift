@@ -19,13 +19,14 @@ public struct SiteModel: Sendable {
     public var controls: [(path: String, page: ControlPage)]
     public var findings: ListPage<FindingRow>
     public var exceptions: ListPage<ExceptionRow>
+    public var drift: DriftPage
     public var search: ListPage<SearchEntry>
 
     /// The navigation, in order: (text, root-relative path without extension).
     static let navigation: [(String, String)] = [
         ("Overview", "index"), ("Services", "services/index"), ("Audiences", "audiences"), ("Issuers", "issuers"),
         ("Teams", "teams"), ("Token flow", "token-flow"), ("Rules", "rules/index"), ("Controls", "controls/index"),
-        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Search", "search"),
+        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Search", "search"),
     ]
 
     static func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
@@ -86,9 +87,10 @@ public enum ControlStatus: String, Sendable {
 
 extension SiteModel {
     /// Builds every page. `tokenFlowSVG` is the picture for the token-flow page (see `TokenFlowGraph`).
+    /// `drift` is the last `audreg drift --format json` run, shown on service, issuer and Drift pages.
     public static func build(report: ValidationReport, catalog: RuleCatalog = .builtIn, controls: ControlCatalog = .builtIn,
-                             today: Day, tokenFlow: TokenFlowGraph.Picture) -> SiteModel {
-        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today).build(tokenFlow: tokenFlow)
+                             today: Day, tokenFlow: TokenFlowGraph.Picture, drift: DriftReport? = nil) -> SiteModel {
+        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift).build(tokenFlow: tokenFlow)
     }
 }
 
@@ -97,6 +99,7 @@ struct SiteModelBuilder {
     let catalog: RuleCatalog
     let controlCatalog: ControlCatalog
     let today: Day
+    let drift: DriftReport?
 
     // Indexes, built once.
     let services: [Service]
@@ -120,12 +123,14 @@ struct SiteModelBuilder {
     var controlRules: [String: [String]] = [:]
     var controlPaths: [String: String] = [:]
     var frameworkSlugs: [String: String] = [:]
+    var driftByEntity: [EntityRef: [Finding]] = [:]
 
-    init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day) {
+    init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?) {
         self.report = report
         self.catalog = catalog
         self.controlCatalog = controls
         self.today = today
+        self.drift = drift
         func firsts<T>(_ items: [T], name: (T) -> String) -> [T] {
             var seen = Set<String>()
             return items.filter { EntityName.isValid(name($0)) && seen.insert(name($0)).inserted }.sorted { name($0) < name($1) }
@@ -151,6 +156,9 @@ struct SiteModelBuilder {
                 suppressedByEntity[entity, default: []].append(suppressed)
                 if entity.kind == .service { exceptedRulesByService[entity.name, default: []].insert(suppressed.finding.ruleID) }
             }
+        }
+        for finding in drift?.findings ?? [] {
+            if let entity = finding.entity { driftByEntity[entity, default: []].append(finding) }
         }
         for service in services {
             for hop in service.downstream { callers[hop.service.value, default: []].append((service, hop)) }
@@ -195,6 +203,22 @@ struct SiteModelBuilder {
                    entity: entityLink(finding.entity), entityText: finding.entity?.description ?? "",
                    message: finding.message, location: finding.location.description)
     }
+
+    /// "2026-11-30T09:00:00Z, live" or "2026-11-30T09:00:00Z, replayed from saved responses".
+    var driftWhen: String {
+        guard let run = drift?.run else { return "" }
+        let time = run.checkedAt ?? "time unknown"
+        switch run.mode {
+        case .live: return "\(time), live"
+        case .offline: return "\(time), replayed from saved responses"
+        }
+    }
+
+    func driftStatus(_ findings: [Finding]) -> DriftStatus {
+        DriftStatus(reported: drift != nil, when: driftWhen, findings: findings.map(findingRow))
+    }
+
+    func driftStatus(for ref: EntityRef) -> DriftStatus { driftStatus(driftByEntity[ref] ?? []) }
 
     func controlLink(_ id: String) -> SiteLink? {
         guard let control = controlCatalog.control(id), let path = controlPaths[control.id] else { return nil }
@@ -339,7 +363,8 @@ struct SiteModelBuilder {
                 findings: (findingsByEntity[ref] ?? []).map(findingRow),
                 exceptions: exceptionRows(for: ref, service.exceptions),
                 controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
-                controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue })
+                controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue },
+                drift: driftStatus(for: ref))
         }
 
         // Issuers and teams.
@@ -350,7 +375,7 @@ struct SiteModelBuilder {
                           issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
                           jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
                           acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { SiteModel.serviceLink($0) },
-                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow))
+                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
         }
         let teamSections = teams.map { team -> TeamSection in
             let owned = (servicesByOwner[team.name] ?? []).sorted()
@@ -486,6 +511,17 @@ struct SiteModelBuilder {
             }
         }
 
+        let driftFindings = drift?.findings ?? []
+        let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
+        let unmatched = driftFindings.filter { finding in finding.entity.map { $0.kind != .policy && entityLink($0) == nil } ?? false }.count
+        let driftPage = DriftPage(
+            chrome: SiteModel.chrome("Drift", path: "drift", template: "html/drift.mustache"),
+            drift: driftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
+            severities: [Severity.error, .warning, .note].map { severity in
+                SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
+            },
+            unmatched: unmatched, hasUnmatched: unmatched > 0)
+
         let summary = report.summary
         let overview = OverviewPage(
             chrome: SiteModel.chrome("Overview", path: "index", template: "html/index.mustache"),
@@ -507,7 +543,7 @@ struct SiteModelBuilder {
             ],
             findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
             expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage,
-            today: today.description)
+            today: today.description, drift: driftStatus([]), driftCount: driftFindings.count)
 
         return SiteModel(
             overview: overview,
@@ -526,6 +562,7 @@ struct SiteModelBuilder {
             controls: controlPages,
             findings: ListPage(chrome: SiteModel.chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
             exceptions: ListPage(chrome: SiteModel.chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
+            drift: driftPage,
             search: ListPage(chrome: SiteModel.chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
     }
 }

@@ -43,6 +43,7 @@ public struct TemplateSet: Sendable {
         ("Control (one per control)", "html/control.mustache", "markdown/control.mustache"),
         ("Findings register", "html/findings.mustache", "markdown/findings.mustache"),
         ("Exceptions register", "html/exceptions.mustache", "markdown/exceptions.mustache"),
+        ("Drift (last drift run)", "html/drift.mustache", "markdown/drift.mustache"),
         ("Search", "html/search.mustache", "markdown/search.mustache"),
     ]
 

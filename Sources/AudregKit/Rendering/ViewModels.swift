@@ -166,6 +166,7 @@ public struct ServicePage: Sendable {
     public var controlsAttention: [ControlStatusRow]
     /// Controls the service meets.
     public var controlsMet: [ControlStatusRow]
+    public var drift: DriftStatus
 }
 
 public struct AudienceFlag: Sendable {
@@ -196,6 +197,7 @@ public struct IssuerSection: Sendable {
     public var algorithms: String
     public var acceptedBy: [SiteLink]
     public var findings: [FindingRow]
+    public var drift: DriftStatus
 }
 
 public struct TeamSection: Sendable {
@@ -342,6 +344,8 @@ public struct OverviewPage: Sendable {
     public var expiringWindow: Int
     public var coverage: [FrameworkCoverage]
     public var today: String
+    public var drift: DriftStatus
+    public var driftCount: Int
 }
 
 public struct ListPage<Item: Sendable>: Sendable {
@@ -364,4 +368,23 @@ public struct SearchEntry: Sendable {
     public var title: String
     public var link: SiteLink
     public var detail: String
+}
+
+/// What the last drift run (`audreg build --drift-report`) found for one service or issuer, or for the
+/// whole registry on the Drift page. `reported` is false when the build was given no drift report.
+public struct DriftStatus: Sendable {
+    public var reported: Bool
+    /// When the run looked, and how: "2026-11-30T09:00:00Z, live".
+    public var when: String
+    public var findings: [FindingRow]
+}
+
+public struct DriftPage: Sendable {
+    public var chrome: PageChrome
+    public var drift: DriftStatus
+    public var mode: String
+    public var severities: [SeverityCount]
+    /// Findings on entities this registry no longer has (the report is older than the registry).
+    public var unmatched: Int
+    public var hasUnmatched: Bool
 }

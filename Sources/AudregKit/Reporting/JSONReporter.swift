@@ -1,7 +1,7 @@
-/// `{"findings": [...], "summary": {...}}`. The field names are a public contract for users' scripts.
+/// `{"findings": [...], "summary": {...}, "suppressed": [...]}`, plus `"drift": {"checkedAt", "mode"}` from `audreg drift`. The field names are a public contract for users' scripts.
 public enum JSONReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
-        JSONValue.object([
+        var members: [(String, JSONValue)] = [
             ("findings", .array(report.findings.map(json))),
             ("summary", .object([
                 ("errors", .int(report.summary.errors)),
@@ -24,7 +24,9 @@ public enum JSONReporter {
                 }
                 return object
             })),
-        ]).serialized()
+        ]
+        if let run = options.driftRun { members.append(("drift", run.json)) }
+        return JSONValue.object(members).serialized()
     }
 
     public static func json(_ finding: Finding) -> JSONValue {

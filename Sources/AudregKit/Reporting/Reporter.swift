@@ -22,11 +22,14 @@ public struct ReportOptions: Sendable {
     public var pathPrefix: String
     /// The command that produced the report, for JUnit and SARIF (`validate` or `drift`).
     public var command: String
+    /// Set for `drift`: when and how the run looked, written into the JSON report for `build --drift-report`.
+    public var driftRun: DriftRun?
 
-    public init(color: Bool = false, pathPrefix: String = "", command: String = "validate") {
+    public init(color: Bool = false, pathPrefix: String = "", command: String = "validate", driftRun: DriftRun? = nil) {
         self.color = color
         self.pathPrefix = pathPrefix
         self.command = command
+        self.driftRun = driftRun
     }
 
     /// `registry` or `./registry/` become `registry/`; `.`, absolute paths and paths leaving the

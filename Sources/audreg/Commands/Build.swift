@@ -38,6 +38,9 @@ struct Build: ParsableCommand {
     @Option(help: "Token-flow layout: auto (Graphviz dot when installed and at most \(TokenFlowGraph.dotServiceLimit) services), graphviz (require dot), or built-in.")
     var layout: TokenFlowGraph.Engine = .auto
 
+    @Option(help: "The JSON output of an earlier 'audreg drift --format json' run, shown on the service, issuer and Drift pages.")
+    var driftReport: String?
+
     @OptionGroup var date: DateOptions
 
     @OptionGroup var controlOptions: ControlOptions
@@ -50,9 +53,13 @@ struct Build: ParsableCommand {
             Terminal.diagnostic("audreg: \(count) finding(s) at or above \(threshold.rawValue); the site was not rebuilt (see 'audreg validate \(directory)', or build with --fail-on never to publish them)")
             throw ExitCode(1)
         }
+        var drift: DriftReport?
+        if let driftReport {
+            do { drift = try DriftReport.read(path: driftReport) } catch { throw AudregCLIError("\(error.description); the previous site is unchanged") }
+        }
         InterruptCleanup.shared.install()
         let templatesDirectory = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
-        let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout)
+        let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")

@@ -8,7 +8,9 @@ struct Drift: AsyncParsableCommand {
         discussion: """
             Fetches each Issuer's discovery document and JWKS, and reads each Service deployment's Envoy, Istio, \
             Spring Boot or Kong config, and reports every difference in the formats of `validate`, with the same \
-            exit codes. --offline DIR replays a --save DIR run without touching the network.
+            exit codes. --offline DIR replays a --save DIR run without touching the network. The JSON output \
+            carries the run's time and mode ("drift": {"checkedAt", "mode"}); give it to \
+            'audreg build --drift-report' to show the run on the site.
             """)
 
     @Argument(help: "The registry directory.")
@@ -74,9 +76,12 @@ struct Drift: AsyncParsableCommand {
         var http: HTTPDocumentSource?
         let source: any DocumentSource
         var saving: SavingDocumentSource?
+        var run = DriftRun(checkedAt: DriftRun.now(), mode: .live)
         do {
             if let offline {
-                source = try OfflineDocumentSource(directory: offline)
+                let replay = try OfflineDocumentSource(directory: offline)
+                run = DriftRun(checkedAt: replay.takenAt, mode: .offline)
+                source = replay
             } else {
                 var fetch = HTTPFetchOptions()
                 fetch.timeout = .milliseconds(Int64(timeout * 1000))
@@ -116,40 +121,10 @@ struct Drift: AsyncParsableCommand {
         // when the registry is below it, so SARIF and GitHub annotations point at real files.
         let prefix = ReportOptions.pathPrefix(forRegistry: directory)
         if !prefix.isEmpty {
-            report = Self.rebased(report, prefix: prefix)
+            report = report.rebased(under: prefix)
         }
-        let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, pathPrefix: "", command: "drift")
+        let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, pathPrefix: "", command: "drift", driftRun: run)
         Terminal.write(format.render(report, options: reportOptions))
         if report.fails(at: failOn) { throw ExitCode(1) }
-    }
-
-    static func rebased(_ report: ValidationReport, prefix: String) -> ValidationReport {
-        func path(_ file: String) -> String {
-            if file.hasPrefix("/") || file.hasPrefix("http://") || file.hasPrefix("https://") { return file }
-            var parts: [Substring] = []
-            for part in (prefix + file).split(separator: "/") {
-                if part == "." { continue }
-                if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
-            }
-            return parts.joined(separator: "/")
-        }
-        func location(_ location: SourceLocation) -> SourceLocation {
-            var copy = location
-            copy.file = path(location.file)
-            return copy
-        }
-        func finding(_ finding: Finding) -> Finding {
-            var copy = finding
-            copy.location = location(finding.location)
-            copy.related = finding.related.map { RelatedLocation(location($0.location), entity: $0.entity, message: $0.message) }
-            return copy
-        }
-        let suppressed = report.suppressed.map { item -> SuppressedFinding in
-            var copy = item
-            copy.finding = finding(item.finding)
-            copy.exceptionLocation = location(item.exceptionLocation)
-            return copy
-        }
-        return ValidationReport(findings: report.findings.map(finding), suppressed: suppressed, rules: report.rules, registry: report.registry)
     }
 }

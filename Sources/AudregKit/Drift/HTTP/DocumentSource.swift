@@ -95,6 +95,8 @@ public enum SavedResponses {
 public struct OfflineDocumentSource: DocumentSource {
     public let directory: String
     let entries: [String: SavedResponses.Entry]
+    /// When the saved responses were taken, from the manifest; nil for a hand-written folder.
+    public let takenAt: String?
 
     public init(directory: String) throws(FetchFailure) {
         self.directory = directory
@@ -108,8 +110,10 @@ public struct OfflineDocumentSource: DocumentSource {
                 throw FetchFailure("\(manifestPath) is not a drift manifest")
             }
             entries = Dictionary(manifest.entries.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            takenAt = manifest.takenAt
         } else {
             entries = [:]
+            takenAt = nil
         }
     }
 
@@ -160,7 +164,7 @@ public actor SavingDocumentSource: DocumentSource {
 
     public func writeManifest() throws(FetchFailure) {
         let manifest = SavedResponses.Manifest(tool: "audreg \(AudregVersion.current) drift",
-                                               takenAt: ISO8601DateFormatter().string(from: Date()),
+                                               takenAt: DriftRun.now(),
                                                entries: entries.values.sorted { $0.url < $1.url })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

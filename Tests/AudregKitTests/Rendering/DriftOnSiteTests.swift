@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// `audreg build --drift-report`: the last drift run on the service, issuer and Drift pages.
+@Suite("Drift on the site")
+struct DriftOnSiteTests {
+    static let examplesOffline = Paths.fixture("drift/example-offline")
+
+    /// The example registry's drift, as `audreg drift registry --offline … --format json` reports it.
+    static func exampleDrift() async throws -> DriftReport {
+        let offline = try OfflineDocumentSource(directory: examplesOffline)
+        let report = try await DriftTest.run(directory: Paths.exampleRegistry, source: offline, today: SiteTestSupport.today)
+        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline), findings: report.rebased(under: "registry/").findings)
+    }
+
+    @Test("the JSON of a drift run reads back as the same findings, time and mode")
+    func jsonRoundTrip() async throws {
+        let offline = try OfflineDocumentSource(directory: Self.examplesOffline)
+        let report = try await DriftTest.run(directory: Paths.exampleRegistry, source: offline, today: SiteTestSupport.today)
+        let run = DriftRun(checkedAt: offline.takenAt, mode: .offline)
+        #expect(run.checkedAt == "2026-11-30T09:00:00Z")
+        let json = JSONReporter.render(report, options: ReportOptions(command: "drift", driftRun: run))
+        let directory = TemporaryDirectory()
+        let path = directory.write("drift.json", json)
+        let read = try DriftReport.read(path: path)
+        #expect(read.run == run)
+        #expect(read.findings == report.findings.map { finding in
+            var copy = finding
+            copy.related = []
+            return copy
+        })
+        #expect(read.findings.map(\.ruleID) == ["config-audience-broadened"])
+    }
+
+    @Test("a live run is dated now, or at SOURCE_DATE_EPOCH when set")
+    func liveTime() {
+        #expect(DriftRun.now(environment: ["SOURCE_DATE_EPOCH": "1796032800"]) == "2026-11-30T10:00:00Z")
+        let now = DriftRun.now(environment: [:])
+        #expect(now.hasSuffix("Z") && now.count == 20)
+    }
+
+    @Test("a file that is not a drift report is refused with what is wrong and how to make one",
+          arguments: [
+            ("not json", "is not a JSON object"),
+            (#"{"findings": [], "summary": {}}"#, "has no 'drift' object"),
+            (#"{"drift": {"mode": "yesterday"}, "findings": []}"#, "drift.mode must be"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "no-such-rule"}]}"#, "findings[0].rule 'no-such-rule' is not a rule"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "fatal"}]}"#, "findings[0].severity"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "error", "message": "m", "file": "f"}]}"#,
+             "findings[0] needs file, line and column"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "error", "message": "m", "file": "f", "line": 1, "column": 1, "entity": "Gateway/x"}]}"#,
+             "findings[0].entity 'Gateway/x' is not Kind/name"),
+          ])
+    func badReports(text: String, problem: String) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("drift.json", text)
+        #expect {
+            try DriftReport.read(path: path)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains(path + ": ") && message.contains(problem) && message.contains("audreg drift --format json")
+        }
+    }
+
+    @Test("service and issuer pages show their own drift; the Drift page shows all, dated, and counts stale entries")
+    func pages() throws {
+        let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        let at = SourceLocation(file: "deploy/envoy/x.yaml", line: 3, column: 5)
+        let drift = DriftReport(run: DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live), findings: [
+            Finding(ruleID: "config-audience-broadened", severity: .error, message: "broadened", location: at,
+                    entity: EntityRef(.service, "orders-api")),
+            Finding(ruleID: "jwks-kid-problem", severity: .warning, message: "duplicate kid", location: at,
+                    entity: EntityRef(.issuer, "corp-idp")),
+            Finding(ruleID: "jwks-unreachable", severity: .error, message: "gone", location: at,
+                    entity: EntityRef(.issuer, "retired-idp")),
+        ])
+        let model = SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"), drift: drift)
+        let orders = try #require(model.services.first { $0.name == "orders-api" })
+        #expect(orders.drift.reported && orders.drift.when == "2026-11-30T09:00:00Z, live")
+        #expect(orders.drift.findings.map(\.message) == ["broadened"])
+        #expect(model.services.filter { $0.name != "orders-api" }.allSatisfy { $0.drift.reported && $0.drift.findings.isEmpty })
+        let issuer = try #require(model.issuers.items.first { $0.name == "corp-idp" })
+        #expect(issuer.drift.findings.map(\.message) == ["duplicate kid"])
+        #expect(model.drift.drift.findings.count == 3)
+        #expect(model.drift.unmatched == 1 && model.drift.hasUnmatched)
+        #expect(model.drift.severities.map(\.count) == [2, 1, 0])
+        #expect(model.overview.driftCount == 3)
+
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let page = try #require(files["services/orders-api.html"])
+        #expect(page.contains("From the drift run of 2026-11-30T09:00:00Z, live"))
+        #expect(page.contains("broadened") && !page.contains("duplicate kid"))
+        #expect(try #require(files["drift.html"]).contains("Stale"))
+        #expect(try #require(files["markdown/docs/drift.md"]).contains("Run of 2026-11-30T09:00:00Z, live."))
+    }
+
+    @Test("without a report every drift section says how to add one")
+    func noReport() throws {
+        let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        let model = SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"))
+        #expect(model.services.allSatisfy { !$0.drift.reported })
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        #expect(try #require(files["drift.html"]).contains("built without a drift report"))
+        #expect(try #require(files["services/orders-api.html"]).contains("built without a drift report"))
+    }
+
+    @Test("audreg build --drift-report: the CLI reads drift's JSON; a bad report is exit 2 and the site is untouched")
+    func cli() throws {
+        let directory = TemporaryDirectory()
+        let drift = try audreg("drift", "registry", "--offline", Self.examplesOffline, "--format", "json", "--today", "2026-12-01",
+                               in: Paths.packageRoot)
+        #expect(drift.status == 1, "\(drift.stderr)")
+        let report = directory.write("drift.json", drift.stdout)
+        let site = directory.path + "/site"
+        let build = try audreg("build", Paths.exampleRegistry, "--out", site, "--today", "2026-12-01", "--drift-report", report)
+        #expect(build.status == 0, "\(build.stderr)")
+        let page = try String(contentsOfFile: site + "/services/storefront-gateway.html", encoding: .utf8)
+        #expect(page.contains("config-audience-broadened") && page.contains("deploy/envoy/storefront-gateway.yaml:"))
+        let before = SiteTestSupport.tree(site)
+
+        let bad = directory.write("validate.json", try audreg("validate", Paths.exampleRegistry, "--format", "json").stdout)
+        let refused = try audreg("build", Paths.exampleRegistry, "--out", site, "--today", "2026-12-01", "--drift-report", bad)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("has no 'drift' object"))
+        #expect(SiteTestSupport.tree(site) == before)
+    }
+}
