@@ -155,19 +155,37 @@ def main():
                          "reference": None, "referenceSeconds": None, "ratio": None, "peakMiB": None,
                          "floorPeakMiB": round(floor_mem, 1)})
             print(f"measured {size} services", file=sys.stderr)
+        if commands["drift"]:
+            drift(rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(rows)
 
 
+def drift(rows):
+    """1,000 issuers, each a discovery document and a JWKS, served by nginx over TLS on loopback
+    (tests/drift-nginx.sh builds the setup), then the same responses replayed with --offline."""
+    environment = dict(os.environ, AUDREG=AUDREG, DRIFT_BENCH_ISSUERS="1000", DRIFT_BENCH_RUNS=str(3 if QUICK else 5))
+    process = subprocess.run(["bash", os.path.join(ROOT, "tests", "drift-nginx.sh"), "--bench-only"], env=environment,
+                             capture_output=True, text=True)
+    if process.returncode != 0:
+        raise SystemExit(f"tests/drift-nginx.sh --bench-only failed:\n{process.stderr[-2000:]}{process.stdout[-2000:]}")
+    figures = json.loads(process.stdout.strip().splitlines()[-1])
+    for task, seconds, peak in [("drift (1,000 issuers, TLS loopback)", figures["liveSeconds"], figures["livePeakMiB"]),
+                                ("drift --offline (1,000 issuers)", figures["offlineSeconds"], figures["offlinePeakMiB"])]:
+        rows.append({"task": task, "services": figures["issuers"], "registryMiB": None, "audreg": round(seconds, 3),
+                     "reference": "none (target: a few seconds)", "referenceSeconds": None, "ratio": None, "peakMiB": round(peak, 1)})
+    print("measured drift", file=sys.stderr)
+
+
 def report(rows):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
-    print(f"{'task':26} {'services':>8} {'MiB':>7} {'audreg s':>9} {'reference':30} {'ref s':>8} {'ratio':>6} {'peak MiB':>9}")
+    print(f"{'task':36} {'services':>8} {'MiB':>7} {'audreg s':>9} {'reference':30} {'ref s':>8} {'ratio':>6} {'peak MiB':>9}")
     for row in rows:
         if row["audreg"] is None:
             continue
-        print(f"{row['task']:26} {row['services']:>8} {row['registryMiB']:>7} {row['audreg']:>9.3f} {row['reference']:30} "
+        print(f"{row['task']:36} {row['services']:>8} {row['registryMiB'] or '':>7} {row['audreg']:>9.3f} {row['reference']:30} "
               f"{row['referenceSeconds'] or 0:>8.3f} {row['ratio'] or 0:>6.2f} {row['peakMiB']:>9.1f}")
     growth = {}
     for row in rows:
