@@ -1,35 +1,56 @@
 import Mustache
 
-/// Escaping for the contexts the site writes into. HTML text and attributes are escaped by Mustache's
-/// default content type (`{{x}}` escapes `< > & " '`); Markdown templates declare
+/// Escaping for the contexts the site writes into. HTML text and attributes are escaped as Mustache's
+/// default content type does (`{{x}}` escapes `< > & " '`, see `HTMLEscaping`); Markdown templates declare
 /// `{{% CONTENT_TYPE: MARKDOWN}}` and get `MarkdownEscaping`; URLs pass `SafeURL` before they become links.
 public enum MarkdownEscaping {
-    /// ASCII punctuation that changes the meaning of inline Markdown or a table cell, written with a
-    /// backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn these back into the character.
-    static let backslashed: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|"]
-    /// Characters written as HTML entities instead, because one of the two dialects has no backslash
-    /// escape for them; `<` and `&` this way can never start raw HTML or an entity.
-    static let entities: [Unicode.Scalar: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "~": "&#126;", "$": "&#36;"]
-
     /// Escapes text for inline Markdown, table cells included, so that GitHub and MkDocs both show it as
     /// written: punctuation gets a backslash or becomes an entity, and line breaks and other control
     /// characters become spaces, so a value can never start a new block or cell.
     public static func escape(_ text: String) -> String {
+        // Most values (names, URLs without brackets) need nothing; they are returned as they are.
+        if !text.utf8.contains(where: needsWork) { return text }
         var output = ""
         output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            if backslashed.contains(scalar) {
+            switch scalar {
+            // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
+            // backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn it back into the character.
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|":
                 output.unicodeScalars.append("\\")
                 output.unicodeScalars.append(scalar)
-            } else if let entity = entities[scalar] {
-                output.append(entity)
-            } else if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                output.unicodeScalars.append(" ")
-            } else {
-                output.unicodeScalars.append(scalar)
+            // These become entities, because one of the two dialects has no backslash escape for them;
+            // `<` and `&` this way can never start raw HTML or an entity.
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "&": output += "&amp;"
+            case "\"": output += "&quot;"
+            case "~": output += "&#126;"
+            case "$": output += "&#36;"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    output.unicodeScalars.append(" ")
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
             }
         }
         return output
+    }
+
+    /// Whether a UTF-8 byte may need escaping: the punctuation `escape` handles, a control character,
+    /// or the lead byte of U+2028/U+2029 (0xE2).
+    static func needsWork(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x00..<0x20, 0x7F, 0xE2: return true
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "+"),
+             UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""),
+             UInt8(ascii: "~"), UInt8(ascii: "$"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// A code fence longer than any run of backticks in `text`, so the block cannot be closed early.

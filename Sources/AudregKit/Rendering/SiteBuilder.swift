@@ -219,8 +219,9 @@ public enum SiteBuilder {
     }
 
     /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
-    public static func renderAll(model: SiteModel, templates: TemplateSet) throws -> [String: String] {
-        let library = try templates.library()
+    /// `compiled` picks the renderer (nil: the compiled one unless AUDREG_TEMPLATE_ENGINE=swift-mustache).
+    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool? = nil) throws -> [String: String] {
+        let library = try PageRenderer(templates: templates, useCompiled: compiled ?? PageRenderer.compiledEnabled)
         var files: [String: String] = [:]
         for job in jobs(model) {
             let rendered = try renderJob(job, model: model, library: library)
@@ -231,7 +232,7 @@ public enum SiteBuilder {
         return files
     }
 
-    static func renderJob(_ job: Job, model: SiteModel, library: MustacheLibrary) throws -> Rendered {
+    static func renderJob(_ job: Job, model: SiteModel, library: PageRenderer) throws -> Rendered {
         let (path, chrome, page, template) = self.page(job, model: model)
         let context = MustacheBox.convert(PageContext(root: chrome.root, chrome: chrome, page: page), root: chrome.root) ?? [:]
         guard let html = library.render(context, withTemplate: "html/\(template)") else {
@@ -244,7 +245,7 @@ public enum SiteBuilder {
     }
 
     /// Assets, the search index, mkdocs.yml and the marker file.
-    static func supportFiles(model: SiteModel, templates: TemplateSet, library: MustacheLibrary) -> [(String, String)] {
+    static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer) -> [(String, String)] {
         var files: [(String, String)] = templates.assets.map { ($0.name, $0.text) }
         let index = SearchIndex.json(model.search.items)
         files.append(("search-index.json", index.serialized(pretty: false) + "\n"))
@@ -256,7 +257,7 @@ public enum SiteBuilder {
     }
 
     static func render(model: SiteModel, templates: TemplateSet, into directory: URL, timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
-        let library = try templates.library()
+        let library = try PageRenderer(templates: templates)
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])

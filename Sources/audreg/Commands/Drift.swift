@@ -100,7 +100,7 @@ struct Drift: AsyncParsableCommand {
                 }
             }
         } catch {
-            throw AudregCLIError((error as? FetchFailure)?.reason ?? "\(error)")
+            throw AudregCLIError(error.reason)
         }
 
         let showProgress = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["CI"] == nil
@@ -114,7 +114,7 @@ struct Drift: AsyncParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         await http?.shutdown()
         if let saving {
-            do { try await saving.writeManifest() } catch { throw AudregCLIError((error as? FetchFailure)?.reason ?? "\(error)") }
+            do { try await saving.writeManifest() } catch { throw AudregCLIError(error.reason) }
         }
 
         // Config files live outside the registry; give every path relative to the current directory

@@ -31,8 +31,29 @@ struct MustacheBoxTests {
         for sample in samples {
             #expect(sample is MustacheBoxable, "\(type(of: sample)) has no hand-written box")
             let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
-            let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../"))
+            let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", handWritten: false))
             #expect(boxed == reflected, "\(type(of: sample)): box and reflection differ")
+        }
+    }
+
+    /// Every service page of the example registry (issuers, hops both ways, deployments, labels,
+    /// exceptions, findings, drift) boxes by hand exactly as by reflection, and so does its page context.
+    @Test func servicePagesBoxAsReflectionDoes() async throws {
+        let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        let model = SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                    drift: try await DriftOnSiteTests.exampleDrift())
+        let pages = model.services
+        #expect(pages.contains { !$0.downstream.isEmpty } && pages.contains { !$0.upstream.isEmpty } && pages.contains { !$0.deployments.isEmpty }
+                && pages.contains { !$0.exceptions.isEmpty } && pages.contains { !$0.drift.findings.isEmpty } && pages.contains { !$0.labels.isEmpty },
+                "the example registry exercises every part of a service page")
+        for page in pages {
+            let context = PageContext(root: page.chrome.root, chrome: page.chrome, page: page)
+            for sample in [page as Any, context] {
+                #expect(sample is MustacheBoxable)
+                let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
+                let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", handWritten: false))
+                #expect(boxed == reflected, "\(page.name): \(type(of: sample)) box and reflection differ")
+            }
         }
     }
 }
