@@ -380,17 +380,17 @@ tr.flagged a { color: inherit; }
 <section id="matrix" aria-labelledby="matrix-heading">
 <h2 id="matrix-heading">Coverage matrix: services × controls</h2>
 <p>✓ met · ✗ failing · E excepted · – no rule evidences the control.</p>
-<div class="table-wrap matrix-wrap">
-<table class="matrix">
-<caption class="visually-hidden">Services × controls</caption>
-<thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{control.pageHref}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
-<tbody>
-{{#rows}}
-<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
-{{/rows}}
-</tbody>
-</table>
-</div>
+{{#matrixInline}}
+{{> html/partials/matrix-table}}
+{{/matrixInline}}
+{{^matrixInline}}
+<p>With {{serviceCount}} services the matrix is split into pages of {{pageSize}} services, in name order:</p>
+<ul class="matrix-pages">
+{{#matrixPages}}
+<li><a href="{{pageHref}}">{{text}}</a></li>
+{{/matrixPages}}
+</ul>
+{{/matrixInline}}
 </section>
 {{/page}}
 {{> html/partials/foot}}
@@ -587,6 +587,18 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
+        files["templates/html/matrix.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}controls/index.html#matrix">Controls</a> › <span>{{range}}</span></nav>
+<h1>Coverage matrix: {{range}}</h1>
+<p class="lead">Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · – no rule evidences the control.</p>
+<p class="pager">{{#previous}}<a href="{{pageHref}}" rel="prev">← {{text}}</a>{{/previous}}{{#previous}}{{#next}} · {{/next}}{{/previous}}{{#next}}<a href="{{pageHref}}" rel="next">{{text}} →</a>{{/next}}</p>
+{{> html/partials/matrix-table}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
         files["templates/html/partials/drift-status.mustache"] = #"""
 {{#drift}}
 {{#reported}}
@@ -729,6 +741,20 @@ tr.flagged a { color: inherit; }
 """#
         files["templates/html/partials/link.mustache"] = #"""
 <a href="{{pageHref}}">{{text}}</a>
+
+"""#
+        files["templates/html/partials/matrix-table.mustache"] = #"""
+<div class="table-wrap matrix-wrap">
+<table class="matrix">
+<caption class="visually-hidden">Services × controls</caption>
+<thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{control.pageHref}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
+<tbody>
+{{#rows}}
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
+{{/rows}}
+</tbody>
+</table>
+</div>
 
 """#
         files["templates/html/rule.mustache"] = #"""
@@ -1119,11 +1145,16 @@ Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 
 ✓ met · ✗ failing · E excepted · – no rule evidences the control.
 
-| Service |{{#columns}} [{{control.text}}]({{{control.pageMd}}}) |{{/columns}}
-| --- |{{#columns}} --- |{{/columns}}
-{{#rows}}
-| [{{service.text}}]({{{service.pageMd}}}) |{{#cells}} {{symbol}} |{{/cells}}
-{{/rows}}
+{{#matrixInline}}
+{{> markdown/partials/matrix-table}}
+{{/matrixInline}}
+{{^matrixInline}}
+With {{serviceCount}} services the matrix is split into pages of {{pageSize}} services, in name order:
+
+{{#matrixPages}}
+- [{{text}}]({{{pageMd}}})
+{{/matrixPages}}
+{{/matrixInline}}
 {{/page}}
 
 """#
@@ -1296,6 +1327,21 @@ None.
 {{/page}}
 
 """#
+        files["templates/markdown/matrix.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Coverage matrix: {{range}}
+
+Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · – no rule evidences the control.
+
+{{#previous}}[← {{text}}]({{{pageMd}}}) {{/previous}}{{#next}}[{{text}} →]({{{pageMd}}}){{/next}}
+
+{{> markdown/partials/matrix-table}}
+{{/page}}
+
+"""#
         files["templates/markdown/mkdocs.yml.mustache"] = #"""
 {{=<% %>=}}
 # Written by audreg build. Publish with: mkdocs build -f mkdocs.yml (or Backstage TechDocs).
@@ -1361,6 +1407,15 @@ No exceptions.
 {{^findings}}
 No open findings.
 {{/findings}}
+
+"""#
+        files["templates/markdown/partials/matrix-table.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+| Service |{{#columns}} [{{control.text}}]({{{control.pageMd}}}) |{{/columns}}
+| --- |{{#columns}} --- |{{/columns}}
+{{#rows}}
+| [{{service.text}}]({{{service.pageMd}}}) |{{#cells}} {{symbol}} |{{/cells}}
+{{/rows}}
 
 """#
         files["templates/markdown/partials/nav.mustache"] = #"""

@@ -164,7 +164,7 @@ public enum SiteBuilder {
     /// One unit of rendering: a page in both trees.
     enum Job: Sendable {
         case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
-        case controlsIndex, control(Int), findings, exceptions, drift, search
+        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, search
 
         /// The page kind, for AUDREG_TIMING.
         var kind: String {
@@ -172,6 +172,7 @@ public enum SiteBuilder {
             case .service: return "service pages"
             case .rule: return "rule pages"
             case .control: return "control pages"
+            case .matrixPage: return "matrix pages"
             default: return "\(self)"
             }
         }
@@ -203,6 +204,9 @@ public enum SiteBuilder {
         case .control(let index):
             let (path, page) = model.controls[index]
             return (path, page.chrome, page, "control")
+        case .matrixPage(let index):
+            let (path, page) = model.matrixPages[index]
+            return (path, page.chrome, page, "matrix")
         case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
         case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
         case .drift: return ("drift", model.drift.chrome, model.drift, "drift")
@@ -215,6 +219,7 @@ public enum SiteBuilder {
         jobs += model.services.indices.map(Job.service)
         jobs += model.rules.indices.map(Job.rule)
         jobs += model.controls.indices.map(Job.control)
+        jobs += model.matrixPages.indices.map(Job.matrixPage)
         return jobs
     }
 

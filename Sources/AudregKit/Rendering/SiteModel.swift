@@ -5,6 +5,9 @@ public struct SiteModel: Sendable {
     public static let siteTitle = "Audience registry"
     /// Exceptions that expire within this many days are listed on the overview.
     public static let expiringWindow = 30
+    /// Above this many services the coverage matrix moves from the controls page to pages of this many
+    /// rows each: a 50,000-row table is over 100 MB of HTML that no browser shows usefully.
+    public static let matrixPageSize = 1000
 
     public var overview: OverviewPage
     public var servicesIndex: ListPage<ServiceRow>
@@ -17,6 +20,8 @@ public struct SiteModel: Sendable {
     public var rules: [RulePage]
     public var controlsIndex: ControlsPage
     public var controls: [(path: String, page: ControlPage)]
+    /// Pages of the coverage matrix when it has more than `matrixPageSize` services; empty otherwise.
+    public var matrixPages: [(path: String, page: MatrixPage)]
     public var findings: ListPage<FindingRow>
     public var exceptions: ListPage<ExceptionRow>
     public var drift: DriftPage
@@ -124,6 +129,11 @@ struct SiteModelBuilder {
     var controlPaths: [String: String] = [:]
     var frameworkSlugs: [String: String] = [:]
     var driftByEntity: [EntityRef: [Finding]] = [:]
+    /// Links made once and shared: a link copied into thousands of rows shares its strings' storage,
+    /// where making it again would allocate new strings for every row (50,000 services × 27 controls).
+    var serviceLinks: [String: SiteLink] = [:]
+    var controlLinks: [String: SiteLink] = [:]
+    var ruleLinks: [String: SiteLink] = [:]
 
     init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?) {
         self.report = report
@@ -174,9 +184,15 @@ struct SiteModelBuilder {
             for control in framework.controls {
                 controlRules[control.id] = controls.rules(evidencing: control, in: catalog)
                 controlPaths[control.id] = "controls/\(frameworkSlugs[framework.id]!)/\(slugs[control.id]!)"
+                controlLinks[control.id] = SiteLink(control.id, path: controlPaths[control.id]!)
             }
         }
+        for service in services { serviceLinks[service.name] = SiteModel.serviceLink(service.name) }
+        for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
     }
+
+    func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }
+    func ruleLink(_ id: String) -> SiteLink { ruleLinks[id] ?? SiteModel.ruleLink(id) }
 
     // MARK: links and rows
 
@@ -185,7 +201,7 @@ struct SiteModelBuilder {
     func entityLink(_ ref: EntityRef?) -> SiteLink? {
         guard let ref else { return nil }
         switch ref.kind {
-        case .service: return serviceNames.contains(ref.name) ? SiteModel.serviceLink(ref.name) : nil
+        case .service: return serviceNames.contains(ref.name) ? serviceLink(ref.name) : nil
         case .issuer: return issuerNames.contains(ref.name) ? SiteModel.issuerLink(ref.name) : nil
         case .team: return teamNames.contains(ref.name) ? SiteModel.teamLink(ref.name) : nil
         case .policy: return nil
@@ -199,7 +215,7 @@ struct SiteModelBuilder {
 
     func findingRow(_ finding: Finding) -> FindingRow {
         FindingRow(severity: finding.severity.rawValue, severityLabel: SiteModel.severityLabel(finding.severity),
-                   rule: SiteModel.ruleLink(ruleIDs.contains(finding.ruleID) ? finding.ruleID : "unknown"),
+                   rule: ruleLink(ruleIDs.contains(finding.ruleID) ? finding.ruleID : "unknown"),
                    entity: entityLink(finding.entity), entityText: finding.entity?.description ?? "",
                    message: finding.message, location: finding.location.description)
     }
@@ -221,6 +237,7 @@ struct SiteModelBuilder {
     func driftStatus(for ref: EntityRef) -> DriftStatus { driftStatus(driftByEntity[ref] ?? []) }
 
     func controlLink(_ id: String) -> SiteLink? {
+        if let link = controlLinks[id] { return link }
         guard let control = controlCatalog.control(id), let path = controlPaths[control.id] else { return nil }
         return SiteLink(control.id, path: path)
     }
@@ -243,7 +260,7 @@ struct SiteModelBuilder {
             }
             let count = suppressed.filter { $0.finding.ruleID == rule && $0.exceptionLocation == exception.location }.count
             return ExceptionRow(entity: entityLink(ref), entityText: ref.description,
-                                rule: ruleIDs.contains(rule) ? SiteModel.ruleLink(rule) : nil, ruleText: rule,
+                                rule: ruleIDs.contains(rule) ? ruleLink(rule) : nil, ruleText: rule,
                                 reason: exception.reason?.value ?? "", approvedBy: exception.approvedBy?.value ?? "",
                                 ticket: nonEmpty(exception.ticket?.value), expires: exception.expires?.value.description ?? "",
                                 daysLeft: daysLeft, status: status.0, statusLabel: status.1, suppressedCount: String(count),
@@ -254,7 +271,7 @@ struct SiteModelBuilder {
     func serviceRow(_ service: Service) -> ServiceRow {
         let audiences = service.audiences.map(\.value)
         let count = findingsByEntity[service.ref]?.count ?? 0
-        return ServiceRow(link: SiteModel.serviceLink(service.name), title: service.metadata.title?.value ?? service.name,
+        return ServiceRow(link: serviceLink(service.name), title: service.metadata.title?.value ?? service.name,
                           owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
                           environment: service.metadata.environment?.value ?? "", audiences: audiences,
                           audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
@@ -274,8 +291,8 @@ struct SiteModelBuilder {
     func hopRow(from: String, hop: DownstreamHop) -> HopRow {
         let (label, explanation) = Self.modeLabel(hop.mode.value)
         let to = hop.service.value
-        return HopRow(from: serviceNames.contains(from) ? SiteModel.serviceLink(from) : nil, fromText: from,
-                      to: serviceNames.contains(to) ? SiteModel.serviceLink(to) : nil, toText: to,
+        return HopRow(from: serviceNames.contains(from) ? serviceLink(from) : nil, fromText: from,
+                      to: serviceNames.contains(to) ? serviceLink(to) : nil, toText: to,
                       mode: hop.mode.value.rawValue, modeLabel: label, explanation: explanation, reason: nonEmpty(hop.description))
     }
 
@@ -306,14 +323,14 @@ struct SiteModelBuilder {
                     servicesByAudience[audience.value, default: []].append(service.name)
                 }
                 for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
-                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: SiteModel.ruleLink(finding.ruleID), message: finding.message))
+                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
                 }
             }
         }
         let audienceRows = servicesByAudience.keys.sorted().map { value -> AudienceRow in
             let names = servicesByAudience[value]!
             let flags = flagsByAudience[value] ?? []
-            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { SiteModel.serviceLink($0) },
+            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { serviceLink($0) },
                                flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
         }
 
@@ -341,8 +358,8 @@ struct SiteModelBuilder {
                 let excepted = exceptedRulesByService[service.name] ?? []
                 return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
                                         status: status.rawValue, statusLabel: status.label, ruleCount: rules.count,
-                                        failingRules: rules.filter(failing.contains).map(SiteModel.ruleLink),
-                                        exceptedRules: rules.filter(excepted.contains).map(SiteModel.ruleLink))
+                                        failingRules: rules.filter(failing.contains).map(ruleLink),
+                                        exceptedRules: rules.filter(excepted.contains).map(ruleLink))
             }
             return ServicePage(
                 chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
@@ -374,7 +391,7 @@ struct SiteModelBuilder {
                           ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
                           issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
                           jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
-                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { SiteModel.serviceLink($0) },
+                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
                           findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
         }
         let teamSections = teams.map { team -> TeamSection in
@@ -386,13 +403,13 @@ struct SiteModelBuilder {
             findings.sort(by: Finding.reportOrder)
             return TeamSection(anchor: "team-\(team.name)", name: team.name, title: team.metadata.title?.value ?? team.name,
                                description: nonEmpty(team.metadata.description?.value), contact: team.contact.map { ExternalLink($0.value) },
-                               services: owned.map { SiteModel.serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
+                               services: owned.map { serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
                                findings: findings.map(findingRow), findingCount: findings.count)
         }
 
         // Rules.
         let ruleRows = catalog.descriptions.map { rule in
-            RuleRow(link: SiteModel.ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
+            RuleRow(link: ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
                     summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
         }
         let rulePages = catalog.descriptions.map { rule in
@@ -432,17 +449,17 @@ struct SiteModelBuilder {
                     case .notEvidenced: break
                     }
                     if status == .met {
-                        metServices.append(SiteModel.serviceLink(service.name))
+                        metServices.append(serviceLink(service.name))
                         continue
                     }
                     let failing = failingRulesByService[service.name] ?? []
                     let excepted = exceptedRulesByService[service.name] ?? []
                     serviceRowsForControl.append(ServiceControlRow(
-                        service: SiteModel.serviceLink(service.name), status: status.rawValue, statusLabel: status.label,
-                        failingRules: rules.filter(failing.contains).map(SiteModel.ruleLink),
-                        exceptedRules: rules.filter(excepted.contains).map(SiteModel.ruleLink)))
+                        service: serviceLink(service.name), status: status.rawValue, statusLabel: status.label,
+                        failingRules: rules.filter(failing.contains).map(ruleLink),
+                        exceptedRules: rules.filter(excepted.contains).map(ruleLink)))
                 }
-                let link = SiteLink(control.id, path: path)
+                let link = controlLinks[control.id]!
                 columns.append(MatrixColumn(control: link, title: control.title))
                 rows.append(ControlRow(link: link, id: control.id, title: control.title, ruleCount: rules.count, evidenced: !rules.isEmpty,
                                        met: counts.met, failing: counts.failing, excepted: counts.excepted))
@@ -454,7 +471,7 @@ struct SiteModelBuilder {
                 }
                 let ruleRowsForControl = rules.map { id in
                     let rule = catalog.rule(id: id)
-                    return RuleRow(link: SiteModel.ruleLink(id), id: id, name: rule?.name ?? id, severity: rule?.defaultSeverity.rawValue ?? "",
+                    return RuleRow(link: ruleLink(id), id: id, name: rule?.name ?? id, severity: rule?.defaultSeverity.rawValue ?? "",
                                    summary: rule?.summary ?? "", findingCount: findingsByRule[id]?.count ?? 0)
                 }
                 controlPages.append((path, ControlPage(
@@ -470,8 +487,29 @@ struct SiteModelBuilder {
                                               met: frameworkCounts.met, failing: frameworkCounts.failing, excepted: frameworkCounts.excepted))
         }
         let matrixRows = services.enumerated().map { index, service in
-            MatrixRow(service: SiteModel.serviceLink(service.name),
+            MatrixRow(service: serviceLink(service.name),
                       cells: statusGrid[index].map { MatrixCell(status: $0.rawValue, symbol: $0.symbol, label: $0.label) })
+        }
+        var controlMatrixLinks: [SiteLink] = []
+        let matrixInline = matrixRows.count <= SiteModel.matrixPageSize
+        var matrixPages: [(String, MatrixPage)] = []
+        if !matrixInline {
+            let chunks = stride(from: 0, to: matrixRows.count, by: SiteModel.matrixPageSize).map {
+                Array(matrixRows[$0..<min($0 + SiteModel.matrixPageSize, matrixRows.count)])
+            }
+            let links = chunks.enumerated().map { number, rows in
+                SiteLink("Services \(number * SiteModel.matrixPageSize + 1)–\(number * SiteModel.matrixPageSize + rows.count): "
+                         + "\(rows.first!.service.text) … \(rows.last!.service.text)", path: "controls/matrix-\(number + 1)")
+            }
+            for (number, rows) in chunks.enumerated() {
+                let path = "controls/matrix-\(number + 1)"
+                let range = "\(rows.first!.service.text) … \(rows.last!.service.text)"
+                matrixPages.append((path, MatrixPage(
+                    chrome: SiteModel.chrome("Coverage matrix: \(range)", path: path, template: "html/matrix.mustache", section: "controls/index"),
+                    range: range, columns: columns, rows: rows, previous: number > 0 ? links[number - 1] : nil,
+                    next: number + 1 < links.count ? links[number + 1] : nil)))
+            }
+            controlMatrixLinks = links
         }
 
         // Registers.
@@ -558,8 +596,11 @@ struct SiteModelBuilder {
             rulesIndex: ListPage(chrome: SiteModel.chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
             rules: rulePages,
             controlsIndex: ControlsPage(chrome: SiteModel.chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
-                                        frameworks: frameworkSections, columns: columns, rows: matrixRows),
+                                        frameworks: frameworkSections, columns: columns, rows: matrixInline ? matrixRows : [],
+                                        matrixInline: matrixInline, matrixPages: controlMatrixLinks, serviceCount: matrixRows.count,
+                                        pageSize: SiteModel.matrixPageSize),
             controls: controlPages,
+            matrixPages: matrixPages,
             findings: ListPage(chrome: SiteModel.chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
             exceptions: ListPage(chrome: SiteModel.chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
             drift: driftPage,

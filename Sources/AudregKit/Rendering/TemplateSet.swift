@@ -41,6 +41,7 @@ public struct TemplateSet: Sendable {
         ("Rule (one per rule)", "html/rule.mustache", "markdown/rule.mustache"),
         ("Controls and coverage matrix", "html/controls.mustache", "markdown/controls.mustache"),
         ("Control (one per control)", "html/control.mustache", "markdown/control.mustache"),
+        ("Coverage matrix page (over 1,000 services)", "html/matrix.mustache", "markdown/matrix.mustache"),
         ("Findings register", "html/findings.mustache", "markdown/findings.mustache"),
         ("Exceptions register", "html/exceptions.mustache", "markdown/exceptions.mustache"),
         ("Drift (last drift run)", "html/drift.mustache", "markdown/drift.mustache"),

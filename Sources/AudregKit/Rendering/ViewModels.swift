@@ -310,7 +310,24 @@ public struct ControlsPage: Sendable {
     public var chrome: PageChrome
     public var frameworks: [FrameworkSection]
     public var columns: [MatrixColumn]
+    /// The whole matrix when it fits on this page (`matrixInline`); empty when it is split.
     public var rows: [MatrixRow]
+    public var matrixInline: Bool
+    /// The pages of a split matrix, in service-name order.
+    public var matrixPages: [SiteLink]
+    public var serviceCount: Int
+    public var pageSize: Int
+}
+
+/// One page of the coverage matrix of a large registry: `SiteModel.matrixPageSize` services.
+public struct MatrixPage: Sendable {
+    public var chrome: PageChrome
+    /// "alpha-api … delta-api"
+    public var range: String
+    public var columns: [MatrixColumn]
+    public var rows: [MatrixRow]
+    public var previous: SiteLink?
+    public var next: SiteLink?
 }
 
 public struct CountItem: Sendable {

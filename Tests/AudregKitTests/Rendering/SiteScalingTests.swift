@@ -47,4 +47,25 @@ struct SiteScalingTests {
         let largeTime = Self.fastest { _ = TokenFlowGraph.builtInSVG(services: large) }
         #expect(largeTime / smallTime < 10, "4× the services took \(largeTime / smallTime)× as long")
     }
+
+    /// Above `matrixPageSize` services the matrix leaves the controls page for pages of its own, which
+    /// link to each other and back; every service appears on exactly one of them.
+    @Test func largeMatricesAreSplitIntoPages() throws {
+        let count = SiteModel.matrixPageSize + 7
+        let model = SiteTestSupport.model(Self.registry(count))
+        #expect(!model.controlsIndex.matrixInline && model.controlsIndex.rows.isEmpty)
+        #expect(model.matrixPages.map(\.path) == ["controls/matrix-1", "controls/matrix-2"])
+        #expect(model.matrixPages.map(\.page.rows.count) == [SiteModel.matrixPageSize, 7])
+        #expect(Set(model.matrixPages.flatMap { $0.page.rows.map(\.service.text) }).count == count)
+        #expect(model.matrixPages[0].page.next?.href == "controls/matrix-2.html" && model.matrixPages[0].page.previous == nil)
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let index = try #require(files["controls/index.html"])
+        #expect(index.contains("href=\"../controls/matrix-2.html\"") && !index.contains("<table class=\"matrix\">"))
+        let second = try #require(files["controls/matrix-2.html"])
+        #expect(second.contains("rel=\"prev\"") && second.contains("<table class=\"matrix\">"))
+        #expect(files["markdown/docs/controls/matrix-2.md"] != nil)
+
+        let small = SiteTestSupport.model(Self.registry(3))
+        #expect(small.controlsIndex.matrixInline && small.matrixPages.isEmpty && small.controlsIndex.rows.count == 3)
+    }
 }
