@@ -11,7 +11,7 @@ public struct SiteModel: Sendable {
 
     public var overview: OverviewPage
     public var servicesIndex: ListPage<ServiceRow>
-    public var services: [ServicePage]
+    public var services: ServicePages
     public var audiences: ListPage<AudienceRow>
     public var issuers: ListPage<IssuerSection>
     public var teams: ListPage<TeamSection>
@@ -134,6 +134,8 @@ struct SiteModelBuilder {
     var serviceLinks: [String: SiteLink] = [:]
     var controlLinks: [String: SiteLink] = [:]
     var ruleLinks: [String: SiteLink] = [:]
+    let issuerByName: [String: Issuer]
+    let allControls: [(Framework, Control)]
 
     init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?) {
         self.report = report
@@ -149,6 +151,8 @@ struct SiteModelBuilder {
         issuers = firsts(report.registry.issuers, name: \.name)
         teams = firsts(report.registry.teams, name: \.name)
         serviceNames = Set(services.map(\.name))
+        issuerByName = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        allControls = controls.frameworks.flatMap { framework in framework.controls.map { (framework, $0) } }
         issuerNames = Set(issuers.map(\.name))
         teamNames = Set(teams.map(\.name))
         ruleIDs = Set(catalog.descriptions.map(\.id))
@@ -307,12 +311,61 @@ struct SiteModelBuilder {
 
     static func audienceAnchor(_ audience: String) -> String { "aud-" + StableHash.hex(audience) }
 
+    /// One service's page. Pages are made when rendered (see `ServicePages`), not kept for the whole
+    /// site: on 50,000 services they would hold over 200 MB of rows at once.
+    func servicePage(_ service: Service) -> ServicePage {
+        let ref = service.ref
+        let accepts = service.accepts.map { accepted -> AcceptedIssuerRow in
+            let issuer = accepted.issuer.value
+            let known = issuerByName[issuer]
+            return AcceptedIssuerRow(
+                issuer: issuerNames.contains(issuer) ? SiteModel.issuerLink(issuer) : nil, issuerName: issuer,
+                issuerURL: known?.issuer.map { ExternalLink($0.value) }, jwks: known?.jwksUri.map { ExternalLink($0.value) },
+                tokenTypes: accepted.tokenTypes.map { SiteModel.join($0.map(\.value)) } ?? "not checked",
+                tokenTypesChecked: accepted.tokenTypes != nil,
+                algorithms: SiteModel.join((accepted.algorithms ?? known?.algorithms ?? []).map(\.value), empty: "issuer default"),
+                maxLifetime: accepted.maxLifetime?.value.description ?? "policy maximum (\(report.registry.policy.effectiveMaxTokenLifetime))",
+                requiredClaims: SiteModel.join((accepted.requiredClaims ?? []).map(\.value), empty: "not listed"))
+        }
+        let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
+        let controls = allControls.compactMap { framework, control -> ControlStatusRow? in
+            let rules = controlRules[control.id] ?? []
+            guard !rules.isEmpty, let link = controlLink(control.id) else { return nil }
+            let status = status(service: service.name, rules: rules)
+            let failing = failingRulesByService[service.name] ?? []
+            let excepted = exceptedRulesByService[service.name] ?? []
+            return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
+                                    status: status.rawValue, statusLabel: status.label, ruleCount: rules.count,
+                                    failingRules: rules.filter(failing.contains).map(ruleLink),
+                                    exceptedRules: rules.filter(excepted.contains).map(ruleLink))
+        }
+        return ServicePage(
+            chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
+                                     template: "html/service.mustache", section: "services/index"),
+            name: service.name, title: service.metadata.title?.value ?? service.name,
+            description: nonEmpty(service.metadata.description?.value),
+            owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
+            environment: service.metadata.environment?.value ?? "not set",
+            labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
+            source: service.origin.file,
+            accepts: accepts,
+            audiences: service.audiences.map { AudienceValue(value: $0.value, link: SiteLink($0.value, path: "audiences", fragment: Self.audienceAnchor($0.value)), flagged: flagged.contains($0.value)) },
+            scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
+            scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
+            downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
+            upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0.name, hop: $0.1) },
+            deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
+            findings: (findingsByEntity[ref] ?? []).map(findingRow),
+            exceptions: exceptionRows(for: ref, service.exceptions),
+            controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
+            controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue },
+            drift: driftStatus(for: ref))
+    }
+
     // MARK: pages
 
     func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
         let serviceRows = services.map(serviceRow)
-        let issuerByName = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let allControls = controlCatalog.frameworks.flatMap { framework in framework.controls.map { (framework, $0) } }
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
         var servicesByAudience: [String: [String]] = [:]
@@ -332,56 +385,6 @@ struct SiteModelBuilder {
             let flags = flagsByAudience[value] ?? []
             return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { serviceLink($0) },
                                flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
-        }
-
-        // Services.
-        let servicePages = services.map { service -> ServicePage in
-            let ref = service.ref
-            let accepts = service.accepts.map { accepted -> AcceptedIssuerRow in
-                let issuer = accepted.issuer.value
-                let known = issuerByName[issuer]
-                return AcceptedIssuerRow(
-                    issuer: issuerNames.contains(issuer) ? SiteModel.issuerLink(issuer) : nil, issuerName: issuer,
-                    issuerURL: known?.issuer.map { ExternalLink($0.value) }, jwks: known?.jwksUri.map { ExternalLink($0.value) },
-                    tokenTypes: accepted.tokenTypes.map { SiteModel.join($0.map(\.value)) } ?? "not checked",
-                    tokenTypesChecked: accepted.tokenTypes != nil,
-                    algorithms: SiteModel.join((accepted.algorithms ?? known?.algorithms ?? []).map(\.value), empty: "issuer default"),
-                    maxLifetime: accepted.maxLifetime?.value.description ?? "policy maximum (\(report.registry.policy.effectiveMaxTokenLifetime))",
-                    requiredClaims: SiteModel.join((accepted.requiredClaims ?? []).map(\.value), empty: "not listed"))
-            }
-            let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
-            let controls = allControls.compactMap { framework, control -> ControlStatusRow? in
-                let rules = controlRules[control.id] ?? []
-                guard !rules.isEmpty, let link = controlLink(control.id) else { return nil }
-                let status = status(service: service.name, rules: rules)
-                let failing = failingRulesByService[service.name] ?? []
-                let excepted = exceptedRulesByService[service.name] ?? []
-                return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
-                                        status: status.rawValue, statusLabel: status.label, ruleCount: rules.count,
-                                        failingRules: rules.filter(failing.contains).map(ruleLink),
-                                        exceptedRules: rules.filter(excepted.contains).map(ruleLink))
-            }
-            return ServicePage(
-                chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
-                                         template: "html/service.mustache", section: "services/index"),
-                name: service.name, title: service.metadata.title?.value ?? service.name,
-                description: nonEmpty(service.metadata.description?.value),
-                owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
-                environment: service.metadata.environment?.value ?? "not set",
-                labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
-                source: service.origin.file,
-                accepts: accepts,
-                audiences: service.audiences.map { AudienceValue(value: $0.value, link: SiteLink($0.value, path: "audiences", fragment: Self.audienceAnchor($0.value)), flagged: flagged.contains($0.value)) },
-                scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
-                scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
-                downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
-                upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0.name, hop: $0.1) },
-                deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
-                findings: (findingsByEntity[ref] ?? []).map(findingRow),
-                exceptions: exceptionRows(for: ref, service.exceptions),
-                controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
-                controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue },
-                drift: driftStatus(for: ref))
         }
 
         // Issuers and teams.
@@ -586,7 +589,7 @@ struct SiteModelBuilder {
         return SiteModel(
             overview: overview,
             servicesIndex: ListPage(chrome: SiteModel.chrome("Services", path: "services/index", template: "html/services.mustache"), items: serviceRows),
-            services: servicePages,
+            services: ServicePages(builder: self),
             audiences: ListPage(chrome: SiteModel.chrome("Audiences", path: "audiences", template: "html/audiences.mustache"), items: audienceRows),
             issuers: ListPage(chrome: SiteModel.chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
             teams: ListPage(chrome: SiteModel.chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
@@ -606,4 +609,14 @@ struct SiteModelBuilder {
             drift: driftPage,
             search: ListPage(chrome: SiteModel.chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
     }
+}
+
+/// Every service's page, made on access from the builder's indexes (a page is rendered once, so
+/// nothing is computed twice in a build).
+public struct ServicePages: RandomAccessCollection, Sendable {
+    let builder: SiteModelBuilder
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { builder.services.count }
+    public subscript(position: Int) -> ServicePage { builder.servicePage(builder.services[position]) }
 }
