@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds audreg's libFuzzer targets (address sanitizer on) and runs each for a chosen time.
-# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config)
+# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config jwks)
 # Crashes are written to .build/fuzz/<target>/crash-*; turn each into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
-targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config)
+targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks)
 scripts/install-deps.sh build
 
 # The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
@@ -18,16 +18,37 @@ for target in "${targets[@]}"; do
     yaml) entry=Fuzz/YAMLLoaderFuzz.swift ;;
     validate) entry=Fuzz/ValidateFuzz.swift ;;
     config) entry=Fuzz/ConfigReaderFuzz.swift ;;
-    *) echo "unknown fuzz target '$target' (yaml, validate, config)" >&2; exit 2 ;;
+    jwks) entry=Fuzz/JWKS ;;
+    *) echo "unknown fuzz target '$target' (yaml, validate, config, jwks)" >&2; exit 2 ;;
   esac
   binary=.build/fuzz/$target
-  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \
-    -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources "$entry" -o "$binary"
+  if [[ "$target" == jwks ]]; then
+    # The JWKS analyzer needs jwt-kit, swift-crypto and swift-certificates, which only SwiftPM builds,
+    # so this target is a package of its own that depends on this one by path. Its build folder stays
+    # under .build (out of git, and apart from the main build, which has other flags); the flags reach
+    # every Swift module, so the dependencies are instrumented too. libFuzzer runs from the package's
+    # main.swift, since SwiftPM links an executable's own entry point as main. Progress lines are
+    # dropped (a first build prints about 900); SwiftPM's Package.resolved for it is not kept.
+    jwks_build=(swift build --package-path "$entry" --scratch-path .build/fuzz/jwks-build -c release -Xswiftc -sanitize=fuzzer,address)
+    rm -f "$binary"
+    status=0
+    "${jwks_build[@]}" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || status=$?
+    bin_path=$("${jwks_build[@]}" --show-bin-path)
+    rm -f "$entry/Package.resolved"
+    [[ $status -eq 0 ]] || exit "$status"
+    ln -s "$bin_path/JWKSFuzz" "$binary"
+  else
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \
+      -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources "$entry" -o "$binary"
+  fi
   mkdir -p ".build/fuzz/$target-artifacts" ".build/fuzz/$target-corpus"
   echo "== fuzzing $target for $seconds s" >&2
   # Leak detection is off: Swift's lazily initialized globals (the schema, the catalogs) live until
-  # exit by design, and LeakSanitizer reports each of them.
-  ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
+  # exit by design, and LeakSanitizer reports each of them. Swift's own crash backtracer is off too: it
+  # catches a trap (a failed precondition, an index out of range) before libFuzzer does, trips
+  # AddressSanitizer in its crash handler, which then is all the report shows, and leaves a
+  # swift-backtrace process behind; without it libFuzzer reports the trap with its stack.
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
     -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | grep -E "ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss" || true
   if ls ".build/fuzz/$target-artifacts/" | grep -qE "^(crash|timeout|oom|leak)-"; then
     echo "fuzz target $target found problems: see .build/fuzz/$target-artifacts/" >&2

@@ -110,4 +110,31 @@ struct JWKSAnalyzerTests {
         #expect(text.contains(key["n"] as! String))
         #expect(KeyMaterial.redactPrivateMembers(DriftFixtures.bytes("jwks/good.json")).redacted == false)
     }
+
+    /// Found by the JWKS fuzz target; the key sets are its seeds in Fuzz/corpus/jwks.
+    static func fuzzSeed(_ name: String, today: Day) async throws -> [KeyProblem] {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/Fuzz/corpus/jwks/" + name)))
+        let analyzer = JWKSAnalyzer(allowedAlgorithms: ["RS256", "PS256", "ES256", "ES384", "EdDSA"], allowedFrom: "test", today: today,
+                                    certificateWarnDays: 30)
+        guard case .success(let problems) = await analyzer.analyze(bytes) else { throw FetchFailure("\(name) did not parse") }
+        return problems
+    }
+
+    @Test("an RSA key whose x5c certificate holds an EC key is a mismatch, like the EC and Ed25519 cases")
+    func rsaKeyWithECCertificate() async throws {
+        let found = try await Self.fuzzSeed("x5c-rsa-and-mismatches.json", today: Day("2026-12-01")!)
+        let mismatched = found.filter { $0.message.contains("holds a different public key") }.map { $0.message.prefix { $0 != ":" } }
+        for kid in ["rsa-ec-cert", "ec-rsa-cert", "ed-rsa-cert"] {
+            #expect(mismatched.contains { $0.contains(kid) }, "\(kid) is not reported: \(found.map(\.message))")
+        }
+        #expect(!mismatched.contains { $0.contains("'rsa'") || $0.hasSuffix("rsa") }, "the matching RSA key is not reported")
+    }
+
+    @Test("a certificate whose notAfter is 00:00:00Z today has expired")
+    func expiryAtMidnight() async throws {
+        let found = try await Self.fuzzSeed("x5c-p256-boundary.json", today: Day("2026-12-01")!)
+        let p256 = found.filter { $0.message.contains("p256") && !$0.message.contains("p256-") }.map(\.message)
+        #expect(p256.contains { $0.contains("expired on 2026-12-01") }, "\(found.map(\.message))")
+        #expect(!p256.contains { $0.contains("in 0 days") })
+    }
 }

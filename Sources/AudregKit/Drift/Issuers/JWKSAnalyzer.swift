@@ -202,7 +202,8 @@ public struct JWKSAnalyzer: Sendable {
         var problems: [KeyProblem] = []
         let expiryDay = Day.today(now: certificate.notValidAfter.timeIntervalSince1970)
         let left = today.days(until: expiryDay)
-        if certificate.notValidAfter.timeIntervalSince1970 < Double(today.ordinal) * 86_400 || left < 0 {
+        // notAfter is the last instant of validity (RFC 5280), so one at 00:00:00Z today is over for the day.
+        if certificate.notValidAfter.timeIntervalSince1970 <= Double(today.ordinal) * 86_400 || left < 0 {
             problems.append(KeyProblem(ruleID: "jwks-certificate-expiring", message: "\(name): its x5c certificate expired on \(expiryDay)"))
         } else if left <= certificateWarnDays {
             problems.append(KeyProblem(ruleID: "jwks-certificate-expiring",
@@ -222,8 +223,13 @@ public struct JWKSAnalyzer: Sendable {
     static func certificate(_ certificate: Certificate, matches key: [String: Any], pem: String) -> Bool? {
         switch key["kty"] as? String {
         case "RSA":
-            guard let n = (key["n"] as? String).flatMap(base64URLDecode), let e = (key["e"] as? String).flatMap(base64URLDecode),
-                  let primitives = try? Insecure.RSA.PublicKey(certificatePEM: pem).getKeyPrimitives() else { return nil }
+            guard let n = (key["n"] as? String).flatMap(base64URLDecode), let e = (key["e"] as? String).flatMap(base64URLDecode) else { return nil }
+            guard let primitives = try? Insecure.RSA.PublicKey(certificatePEM: pem).getKeyPrimitives() else {
+                // An EC or Ed25519 certificate beside an RSA key is a mismatch, as the other branches report.
+                let other = P256.Signing.PublicKey(certificate.publicKey) != nil || P384.Signing.PublicKey(certificate.publicKey) != nil
+                    || P521.Signing.PublicKey(certificate.publicKey) != nil || Curve25519.Signing.PublicKey(certificate.publicKey) != nil
+                return other ? false : nil
+            }
             return stripZeros([UInt8](primitives.modulus)) == stripZeros(n) && stripZeros([UInt8](primitives.publicExponent)) == stripZeros(e)
         case "EC":
             guard let x = (key["x"] as? String).flatMap(base64URLDecode), let y = (key["y"] as? String).flatMap(base64URLDecode) else { return nil }
