@@ -11,7 +11,8 @@ scripts/install-deps.sh build
 # The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
 # from their folders; network, JWT and template code stays out of the fuzz binaries.
 library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated,Drift/Rules} \
-  Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/Config -name '*.swift' ! -name DeploymentChecker.swift | sort)
+  Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/DriftReport.swift Sources/AudregKit/Drift/Config \
+  -name '*.swift' ! -name DeploymentChecker.swift | sort)
 mkdir -p .build/fuzz
 for target in "${targets[@]}"; do
   case "$target" in
@@ -22,6 +23,8 @@ for target in "${targets[@]}"; do
     *) echo "unknown fuzz target '$target' (yaml, validate, config, jwks)" >&2; exit 2 ;;
   esac
   binary=.build/fuzz/$target
+  # A binary left from an earlier build must never stand in for one that no longer compiles.
+  rm -f "$binary"
   if [[ "$target" == jwks ]]; then
     # The JWKS analyzer needs jwt-kit, swift-crypto and swift-certificates, which only SwiftPM builds,
     # so this target is a package of its own that depends on this one by path. Its build folder stays
@@ -30,7 +33,6 @@ for target in "${targets[@]}"; do
     # main.swift, since SwiftPM links an executable's own entry point as main. Progress lines are
     # dropped (a first build prints about 900); SwiftPM's Package.resolved for it is not kept.
     jwks_build=(swift build --package-path "$entry" --scratch-path .build/fuzz/jwks-build -c release -Xswiftc -sanitize=fuzzer,address)
-    rm -f "$binary"
     status=0
     "${jwks_build[@]}" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || status=$?
     bin_path=$("${jwks_build[@]}" --show-bin-path)
