@@ -46,9 +46,10 @@ public struct DriftRun: Sendable, Equatable {
 /// A bad `--drift-report` file, with what to do about it.
 public struct DriftReportError: Error, CustomStringConvertible, Sendable {
     public let file: String
+    public let position: TextPosition
     public let problem: String
     public var description: String {
-        "\(file): \(problem); write the report with 'audreg drift --format json > \((file as NSString).lastPathComponent)'"
+        "\(file):\(position.line):\(position.column): \(problem); write the report with 'audreg drift --format json > \((file as NSString).lastPathComponent)'"
     }
 }
 
@@ -66,54 +67,70 @@ public struct DriftReport: Sendable {
     public static let sizeLimit = 64 << 20
 
     /// Reads a report and checks every field it uses; rule IDs must be ones this catalog knows,
-    /// so every finding on the site links to its rule page.
+    /// so every finding on the site links to its rule page. JSON is read by the registry's libyaml
+    /// loader (a JSON document is YAML), so every problem has a line and column.
     public static func read(path: String, catalog: RuleCatalog = .builtIn) throws(DriftReportError) -> DriftReport {
-        func fail(_ problem: String) -> DriftReportError { DriftReportError(file: path, problem: problem) }
+        func fail(_ problem: String, at node: YAMLNode? = nil) -> DriftReportError {
+            DriftReportError(file: path, position: node?.start ?? TextPosition(line: 1, column: 1), problem: problem)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot be read") }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: sizeLimit + 1)) ?? Data()
         guard data.count <= sizeLimit else { throw fail("is larger than \(sizeLimit >> 20) MiB") }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw fail("is not a JSON object")
+        let parsed = YAMLParser.parse(bytes: [UInt8](data), limits: YAMLLimits(maxFileBytes: sizeLimit))
+        if let problem = parsed.diagnostics.first {
+            throw DriftReportError(file: path, position: problem.position, problem: "is not valid JSON: \(problem.message)")
         }
-        guard let drift = root["drift"] as? [String: Any] else {
-            throw fail("has no 'drift' object, so it is not the JSON output of 'audreg drift' (validate's JSON is not a drift report)")
+        guard let root = parsed.documents.first?.root, root.mapping != nil else { throw fail("is not a JSON object", at: parsed.documents.first?.root) }
+        /// A JSON string: a quoted scalar (a plain one is a number, `true`, `false` or `null`).
+        func string(_ node: YAMLNode?) -> String? {
+            guard let node, case .scalar(let value, let style) = node.content, style == .doubleQuoted || style == .singleQuoted else { return nil }
+            return value
         }
-        guard let modeText = drift["mode"] as? String, let mode = DriftRun.Mode(rawValue: modeText) else {
-            throw fail("drift.mode must be \"live\" or \"offline\"")
+        func integer(_ node: YAMLNode?) -> Int? {
+            guard let node, case .scalar(let value, .plain) = node.content else { return nil }
+            return Int(value)
         }
-        let checkedAt = drift["checkedAt"]
-        guard checkedAt == nil || checkedAt is String else { throw fail("drift.checkedAt must be a string") }
-        guard let items = root["findings"] as? [Any] else { throw fail("findings must be a list") }
+        guard let drift = root["drift"], drift.mapping != nil else {
+            throw fail("has no 'drift' object, so it is not the JSON output of 'audreg drift' (validate's JSON is not a drift report)", at: root)
+        }
+        guard let modeText = string(drift["mode"]), let mode = DriftRun.Mode(rawValue: modeText) else {
+            throw fail("drift.mode must be \"live\" or \"offline\"", at: drift["mode"] ?? drift)
+        }
+        let checkedAtNode = drift["checkedAt"]
+        let checkedAt = string(checkedAtNode)
+        guard checkedAtNode == nil || checkedAt != nil else { throw fail("drift.checkedAt must be a string", at: checkedAtNode) }
+        guard let items = root["findings"]?.sequence else { throw fail("findings must be a list", at: root["findings"] ?? root) }
         let known = Set(catalog.descriptions.map(\.id))
         var findings: [Finding] = []
         findings.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
+        for (index, object) in items.enumerated() {
             let at = "findings[\(index)]"
-            guard let object = item as? [String: Any] else { throw fail("\(at) must be an object") }
-            guard let rule = object["rule"] as? String else { throw fail("\(at).rule must be a string") }
-            guard known.contains(rule) else { throw fail("\(at).rule '\(rule)' is not a rule of this audreg (see 'audreg rules')") }
-            guard let severity = (object["severity"] as? String).flatMap(Severity.init(rawValue:)) else {
-                throw fail("\(at).severity must be error, warning or note")
+            guard object.mapping != nil else { throw fail("\(at) must be an object", at: object) }
+            guard let rule = string(object["rule"]) else { throw fail("\(at).rule must be a string", at: object["rule"] ?? object) }
+            guard known.contains(rule) else { throw fail("\(at).rule '\(rule)' is not a rule of this audreg (see 'audreg rules')", at: object["rule"]) }
+            guard let severity = string(object["severity"]).flatMap(Severity.init(rawValue:)) else {
+                throw fail("\(at).severity must be error, warning or note", at: object["severity"] ?? object)
             }
-            guard let message = object["message"] as? String else { throw fail("\(at).message must be a string") }
-            guard let file = object["file"] as? String, let line = object["line"] as? Int, let column = object["column"] as? Int else {
-                throw fail("\(at) needs file, line and column")
+            guard let message = string(object["message"]) else { throw fail("\(at).message must be a string", at: object["message"] ?? object) }
+            guard let file = string(object["file"]), let line = integer(object["line"]), let column = integer(object["column"]) else {
+                throw fail("\(at) needs file, line and column", at: object)
             }
             var entity: EntityRef?
-            if let text = object["entity"] as? String {
+            if let node = object["entity"], !node.isNull {
+                let text = string(node) ?? ""
                 let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else {
-                    throw fail("\(at).entity '\(text)' is not Kind/name")
+                    throw fail("\(at).entity '\(text)' is not Kind/name", at: node)
                 }
                 entity = EntityRef(kind, parts[1])
             }
             findings.append(Finding(ruleID: rule, severity: severity, message: message,
                                     location: SourceLocation(file: file, line: line, column: column,
-                                                             endLine: object["endLine"] as? Int, endColumn: object["endColumn"] as? Int),
+                                                             endLine: integer(object["endLine"]), endColumn: integer(object["endColumn"])),
                                     entity: entity))
         }
-        return DriftReport(run: DriftRun(checkedAt: checkedAt as? String, mode: mode), findings: findings)
+        return DriftReport(run: DriftRun(checkedAt: checkedAt, mode: mode), findings: findings)
     }
 }
 

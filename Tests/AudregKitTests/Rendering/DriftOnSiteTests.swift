@@ -31,6 +31,14 @@ struct DriftOnSiteTests {
             return copy
         })
         #expect(read.findings.map(\.ruleID) == ["config-audience-broadened"])
+
+        // Every character drift's JSON writer escapes comes back as it was.
+        let odd = Finding(ruleID: "jwks-kid-problem", severity: .warning, message: "\"q\" \\ / <a&b> \t\n\r \u{1} é 😀 \u{2028}",
+                          location: SourceLocation(file: "d/x y.yaml", line: 3, column: 7), entity: EntityRef(.issuer, "corp-idp"))
+        let oddJSON = JSONReporter.render(ValidationReport(findings: [odd], suppressed: [], rules: [], registry: Registry()),
+                                          options: ReportOptions(command: "drift", driftRun: DriftRun(checkedAt: nil, mode: .live)))
+        let oddRead = try DriftReport.read(path: directory.write("odd.json", oddJSON))
+        #expect(oddRead.findings == [odd] && oddRead.run == DriftRun(checkedAt: nil, mode: .live))
     }
 
     @Test("a live run is dated now, or at SOURCE_DATE_EPOCH when set")
@@ -40,27 +48,30 @@ struct DriftOnSiteTests {
         #expect(now.hasSuffix("Z") && now.count == 20)
     }
 
-    @Test("a file that is not a drift report is refused with what is wrong and how to make one",
+    @Test("a file that is not a drift report is refused at its line and column, with what is wrong and how to make one",
           arguments: [
-            ("not json", "is not a JSON object"),
-            (#"{"findings": [], "summary": {}}"#, "has no 'drift' object"),
-            (#"{"drift": {"mode": "yesterday"}, "findings": []}"#, "drift.mode must be"),
-            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "no-such-rule"}]}"#, "findings[0].rule 'no-such-rule' is not a rule"),
-            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "fatal"}]}"#, "findings[0].severity"),
+            ("not json", "1:1", "is not a JSON object"),
+            ("{\"drift\": {\"mode\": \"live\"},\n \"findings\": [\n", "3:1", "is not valid JSON"),
+            (#"{"findings": [], "summary": {}}"#, "1:1", "has no 'drift' object"),
+            (#"{"drift": {"mode": "yesterday"}, "findings": []}"#, "1:20", "drift.mode must be"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "no-such-rule"}]}"#, "1:51", "findings[0].rule 'no-such-rule' is not a rule"),
+            ("{\"drift\": {\"mode\": \"live\"},\n \"findings\": [\n  {\"rule\": 3}\n ]\n}\n", "3:12", "findings[0].rule must be a string"),
+            (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "fatal"}]}"#, "1:83", "findings[0].severity"),
             (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "error", "message": "m", "file": "f"}]}"#,
-             "findings[0] needs file, line and column"),
+             "1:42", "findings[0] needs file, line and column"),
             (#"{"drift": {"mode": "live"}, "findings": [{"rule": "jwks-kid-problem", "severity": "error", "message": "m", "file": "f", "line": 1, "column": 1, "entity": "Gateway/x"}]}"#,
-             "findings[0].entity 'Gateway/x' is not Kind/name"),
+             "1:155", "findings[0].entity 'Gateway/x' is not Kind/name"),
           ])
-    func badReports(text: String, problem: String) throws {
+    func badReports(text: String, position: String, problem: String) throws {
         let directory = TemporaryDirectory()
         let path = directory.write("drift.json", text)
         #expect {
             try DriftReport.read(path: path)
         } throws: { error in
             let message = "\(error)"
-            return message.contains(path + ": ") && message.contains(problem) && message.contains("audreg drift --format json")
+            return message.hasPrefix("\(path):\(position): ") && message.contains(problem) && message.contains("audreg drift --format json")
         }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "the report is left as it was")
     }
 
     @Test("service and issuer pages show their own drift; the Drift page shows all, dated, and counts stale entries")
