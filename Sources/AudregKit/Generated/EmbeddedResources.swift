@@ -416,19 +416,7 @@ tr.flagged a { color: inherit; }
 <p><span class="badge sev-warning">Stale</span> {{unmatched}} finding(s) concern entities this registry does not have: the report is older than the registry.</p>
 {{/hasUnmatched}}
 {{/drift.reported}}
-{{#drift}}
-{{#reported}}
-{{^empty(findings)}}
-{{> html/partials/findings-table}}
-{{/empty(findings)}}
-{{#empty(findings)}}
-<p class="empty">No drift: what is published and deployed matches the registry.</p>
-{{/empty(findings)}}
-{{/reported}}
-{{^reported}}
-<p class="empty">This site was built without a drift report: run <code>audreg drift --format json &gt; drift.json</code>, then <code>audreg build --drift-report drift.json</code>.</p>
-{{/reported}}
-{{/drift}}
+{{> html/partials/drift-findings}}
 {{/page}}
 {{> html/partials/foot}}
 
@@ -599,10 +587,9 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
-        files["templates/html/partials/drift-status.mustache"] = #"""
+        files["templates/html/partials/drift-findings.mustache"] = #"""
 {{#drift}}
 {{#reported}}
-<p>From the drift run of {{when}} (<a href="{{root}}drift.html">all drift</a>).</p>
 {{^empty(findings)}}
 {{> html/partials/findings-table}}
 {{/empty(findings)}}
@@ -614,6 +601,13 @@ tr.flagged a { color: inherit; }
 <p class="empty">This site was built without a drift report: run <code>audreg drift --format json &gt; drift.json</code>, then <code>audreg build --drift-report drift.json</code>.</p>
 {{/reported}}
 {{/drift}}
+
+"""#
+        files["templates/html/partials/drift-status.mustache"] = #"""
+{{#drift.reported}}
+<p>From the drift run of {{drift.when}} (<a href="{{root}}drift.html">all drift</a>).</p>
+{{/drift.reported}}
+{{> html/partials/drift-findings}}
 
 """#
         files["templates/html/partials/exceptions-table.mustache"] = #"""
@@ -1181,19 +1175,7 @@ Run of {{drift.when}}.
 
 {{/hasUnmatched}}
 {{/drift.reported}}
-{{#drift}}
-{{#reported}}
-{{^empty(findings)}}
-{{> markdown/partials/findings-table}}
-{{/empty(findings)}}
-{{#empty(findings)}}
-No drift: what is published and deployed matches the registry.
-{{/empty(findings)}}
-{{/reported}}
-{{^reported}}
-This site was built without a drift report: run `audreg drift --format json > drift.json`, then `audreg build --drift-report drift.json`.
-{{/reported}}
-{{/drift}}
+{{> markdown/partials/drift-findings}}
 {{/page}}
 
 """#
@@ -1358,12 +1340,10 @@ nav:
 <%/nav%>
 
 """#
-        files["templates/markdown/partials/drift-status.mustache"] = #"""
+        files["templates/markdown/partials/drift-findings.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
 {{#drift}}
 {{#reported}}
-From the drift run of {{when}} ([all drift]({{{root}}}drift.md)).
-
 {{^empty(findings)}}
 {{> markdown/partials/findings-table}}
 {{/empty(findings)}}
@@ -1375,6 +1355,15 @@ No drift: what is published and deployed matches the registry.
 This site was built without a drift report: run `audreg drift --format json > drift.json`, then `audreg build --drift-report drift.json`.
 {{/reported}}
 {{/drift}}
+
+"""#
+        files["templates/markdown/partials/drift-status.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{#drift.reported}}
+From the drift run of {{drift.when}} ([all drift]({{{root}}}drift.md)).
+
+{{/drift.reported}}
+{{> markdown/partials/drift-findings}}
 
 """#
         files["templates/markdown/partials/exceptions-table.mustache"] = #"""
