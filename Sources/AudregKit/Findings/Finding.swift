@@ -58,17 +58,56 @@ public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringCo
 /// lines and columns are 1-based.
 public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public var file: String
-    public var line: Int
-    public var column: Int
-    public var endLine: Int
-    public var endColumn: Int
+    // 32-bit storage: a registry holds a location for every value it read, and files are at most
+    // 16 MiB, so no line or column comes near the limit.
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    private var storedEndLine: Int32
+    private var storedEndColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
+    public var endLine: Int {
+        get { Int(storedEndLine) }
+        set { storedEndLine = Int32(clamping: newValue) }
+    }
+    public var endColumn: Int {
+        get { Int(storedEndColumn) }
+        set { storedEndColumn = Int32(clamping: newValue) }
+    }
 
     public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
         self.file = file
-        self.line = line
-        self.column = column
-        self.endLine = endLine ?? line
-        self.endColumn = endColumn ?? column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+        storedEndLine = Int32(clamping: endLine ?? line)
+        storedEndColumn = Int32(clamping: endColumn ?? column)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, line, column, endLine, endColumn
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try container.decode(String.self, forKey: .file), line: try container.decode(Int.self, forKey: .line),
+                  column: try container.decode(Int.self, forKey: .column), endLine: try container.decode(Int.self, forKey: .endLine),
+                  endColumn: try container.decode(Int.self, forKey: .endColumn))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(endLine, forKey: .endLine)
+        try container.encode(endColumn, forKey: .endColumn)
     }
 
     public init(file: String, start: TextPosition, end: TextPosition? = nil) {

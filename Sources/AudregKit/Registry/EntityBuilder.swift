@@ -118,7 +118,10 @@ struct EntityBuilder {
 
     func texts(_ node: YAMLNode?, format: StringFormat = .text) -> [Located<String>]? {
         guard let items = node?.sequence else { return nil }
-        return items.compactMap { formatted($0, format) }
+        var values: [Located<String>] = []
+        values.reserveCapacity(items.count)
+        for item in items { if let value = formatted(item, format) { values.append(value) } }
+        return values
     }
 
     func objects(_ node: YAMLNode?) -> [YAMLNode] {

@@ -18,41 +18,61 @@ public struct RegistryLoader: Sendable {
 
     public func load(directory: String) throws(RegistryError) -> LoadedRegistry {
         let files = try Self.registryFiles(in: directory)
-        // Reading and parsing are independent per file, so both happen in parallel; results are merged
-        // in path order, which keeps the output identical to a sequential run.
+        // Reading and parsing are independent per file, so both happen in parallel, and each file's bytes
+        // and YAML tree are dropped as soon as its entities are built; results are merged in path order,
+        // which keeps the output identical to a sequential run.
         let limit = limits.maxFileBytes
-        let contents = ParallelMap.map(files) { relative in
-            Self.read((directory as NSString).appendingPathComponent(relative), limit: limit)
-        }
-        var sources: [(path: String, bytes: [UInt8])] = []
-        var findings: [Finding] = []
-        for (relative, content) in zip(files, contents) {
-            switch content {
+        let limits = self.limits
+        let parsed = ParallelMap.map(files) { relative -> EntityBuilder.FileResult in
+            switch Self.read((directory as NSString).appendingPathComponent(relative), limit: limit) {
             case .success(let bytes):
-                sources.append((relative, bytes))
+                return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative)
             case .failure(let message):
-                findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
-                                        location: SourceLocation(file: relative, line: 1, column: 1)))
+                var result = EntityBuilder.FileResult()
+                result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
+                                               location: SourceLocation(file: relative, line: 1, column: 1)))
+                return result
             }
         }
-        var result = load(sources: sources)
+        var result = Self.merge(parsed)
         result.registry.files = files
-        result.findings.append(contentsOf: findings)
         result.directory = directory
         return result
     }
 
     /// Loads in-memory files (path relative to the registry root, and contents); used by tests and rule examples.
     public func load(sources: [(path: String, bytes: [UInt8])]) -> LoadedRegistry {
-        var registry = Registry()
-        var findings: [Finding] = []
         let sorted = sources.sorted { $0.path < $1.path }
-        registry.files = sorted.map(\.path)
         // Parsing dominates the cost and files are independent, so they are parsed in parallel and
         // merged in path order, which keeps the output identical to a sequential run.
         let parsed = ParallelMap.map(sorted) { source in
             EntityBuilder.entities(in: YAMLParser.parse(bytes: source.bytes, limits: limits), file: source.path)
         }
+        var result = Self.merge(parsed)
+        result.registry.files = sorted.map(\.path)
+        return result
+    }
+
+    /// Every file's entities and findings, in file order, in arrays of exactly the size needed.
+    static func merge(_ parsed: [EntityBuilder.FileResult]) -> LoadedRegistry {
+        var registry = Registry()
+        var counts = (services: 0, issuers: 0, teams: 0, findings: 0)
+        for fileResult in parsed {
+            counts.findings += fileResult.findings.count
+            for entity in fileResult.entities {
+                switch entity {
+                case .service: counts.services += 1
+                case .issuer: counts.issuers += 1
+                case .team: counts.teams += 1
+                case .policy: break
+                }
+            }
+        }
+        registry.services.reserveCapacity(counts.services)
+        registry.issuers.reserveCapacity(counts.issuers)
+        registry.teams.reserveCapacity(counts.teams)
+        var findings: [Finding] = []
+        findings.reserveCapacity(counts.findings)
         for fileResult in parsed {
             findings.append(contentsOf: fileResult.findings)
             for entity in fileResult.entities {
