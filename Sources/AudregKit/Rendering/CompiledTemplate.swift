@@ -340,6 +340,8 @@ struct CompiledLibrary: @unchecked Sendable {
                     switch value {
                     case let list as [Any]:
                         if list.isEmpty { renderPushing(list, body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
+                    case let lazy as LazyBoxList:
+                        if lazy.count == 0 { renderPushing([Any](), body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
                     case let flag as Bool:
                         if !flag { render(body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
                     case .some:
@@ -351,6 +353,8 @@ struct CompiledLibrary: @unchecked Sendable {
                     switch value {
                     case let list as [Any]:
                         for element in list { renderPushing(element, body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
+                    case let lazy as LazyBoxList:
+                        for index in 0..<lazy.count { renderPushing(lazy[index], body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
                     case let flag as Bool:
                         if flag { render(body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
                     case .some(let object):
@@ -407,6 +411,7 @@ struct CompiledLibrary: @unchecked Sendable {
             guard name.emptyTransform else { return resolved }
             switch resolved {
             case let list as [Any]: return list.isEmpty
+            case let lazy as LazyBoxList: return lazy.count == 0
             case let text as String: return text.isEmpty
             case let dictionary as [String: Any]: return dictionary.isEmpty
             default: return nil
@@ -493,6 +498,6 @@ struct PageRenderer: @unchecked Sendable {
 
     func render(_ context: Any, withTemplate name: String) -> String? {
         if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name) }
-        return mustache.render(context, withTemplate: name)
+        return mustache.render(MustacheBox.materialize(context), withTemplate: name)
     }
 }

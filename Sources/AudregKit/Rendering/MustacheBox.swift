@@ -26,6 +26,10 @@ enum MustacheBox {
             guard let wrapped = mirror.children.first?.value else { return nil }
             return convert(wrapped, root: root, handWritten: handWritten)
         case .collection, .set:
+            // The protocol cast is costly for every short list, so only long ones are asked.
+            if handWritten, mirror.children.count >= LazyBoxList.threshold, let list = value as? LazilyBoxable {
+                return list.lazyBox(root: root)
+            }
             return mirror.children.compactMap { convert($0.value, root: root, handWritten: handWritten) }
         case .struct, .class:
             var dictionary: [String: Any] = [:]
@@ -43,6 +47,59 @@ enum MustacheBox {
             return mirror.children.compactMap { convert($0.value, root: root, handWritten: handWritten) }
         default:
             return value
+        }
+    }
+}
+
+/// A long list of view models boxed one element at a time, as the compiled renderer reaches it, so a
+/// page listing 10,000 services never holds 10,000 boxed rows at once. Short lists are boxed eagerly:
+/// a list a template reads twice would otherwise be boxed twice. A struct, not a class: casting `Any`
+/// to a class type makes the runtime bridge every String it meets to NSString to ask.
+struct LazyBoxList: @unchecked Sendable {
+    static let threshold = 256
+
+    let count: Int
+    private let element: (Int) -> Any
+
+    init(count: Int, element: @escaping (Int) -> Any) {
+        self.count = count
+        self.element = element
+    }
+
+    subscript(index: Int) -> Any { element(index) }
+
+    /// Every element boxed, for swift-mustache, which only knows arrays.
+    var materialized: [Any] { (0..<count).map(element) }
+}
+
+/// Lists whose elements have hand-written boxes.
+protocol LazilyBoxable {
+    var boxCount: Int { get }
+    func lazyBox(root: String) -> LazyBoxList
+}
+
+extension Array: LazilyBoxable where Element: MustacheBoxable {
+    var boxCount: Int { count }
+    func lazyBox(root: String) -> LazyBoxList {
+        LazyBoxList(count: count) { self[$0].box(root: root) }
+    }
+}
+
+extension SiteLinkList: LazilyBoxable {
+    var boxCount: Int { count }
+    func lazyBox(root: String) -> LazyBoxList {
+        LazyBoxList(count: count) { self[$0].box(root: root) }
+    }
+}
+
+extension MustacheBox {
+    /// The context with every lazy list boxed: what swift-mustache renders.
+    static func materialize(_ value: Any) -> Any {
+        switch value {
+        case let lazy as LazyBoxList: return lazy.materialized.map(materialize)
+        case let dictionary as [String: Any]: return dictionary.mapValues(materialize)
+        case let array as [Any]: return array.map(materialize)
+        default: return value
         }
     }
 }

@@ -53,11 +53,13 @@ public enum SiteBuilder {
             throw SiteBuildError.output("--layout graphviz needs Graphviz's dot on the PATH (apt-get install graphviz), or use --layout auto")
         }
         var timing = PhaseTiming()
+        Allocator.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)
         timing.lap("token flow (\(picture.engine))")
         let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture, drift: options.drift)
         timing.lap("view models")
+        Allocator.releaseFreedPages()
         defer { timing.report() }
 
         let fileManager = FileManager.default
@@ -252,9 +254,11 @@ public enum SiteBuilder {
     /// Assets, the search index, mkdocs.yml and the marker file.
     static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer) -> [(String, String)] {
         var files: [(String, String)] = templates.assets.map { ($0.name, $0.text) }
-        let index = SearchIndex.json(model.search.items)
-        files.append(("search-index.json", index.serialized(pretty: false) + "\n"))
-        files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index.serialized(pretty: false) + ";\n"))
+        // Written straight to text: the index of a large registry is megabytes, and a JSONValue tree
+        // of it would be several times that.
+        let index = SearchIndex.text(model.search.items)
+        files.append(("search-index.json", index + "\n"))
+        files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index + ";\n"))
         let mkdocs = library.render(MustacheBox.convert(MkDocsContext(model: model)) ?? [:], withTemplate: "markdown/mkdocs.yml") ?? ""
         files.append(("markdown/mkdocs.yml", mkdocs))
         files.append((markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"))
@@ -337,10 +341,22 @@ struct MkDocsContext {
 
 /// The client-side search index: one entry per service, audience, issuer, team, rule and control.
 public enum SearchIndex {
-    public static func json(_ entries: [SearchEntry]) -> JSONValue {
-        .array(entries.map { entry in
-            .object([("k", .string(entry.kind)), ("t", .string(entry.title)), ("u", .string(entry.link.href)), ("d", .string(entry.detail))])
-        })
+    /// A JSON array of `{"k": kind, "t": title, "u": href, "d": detail}`, written directly.
+    public static func text(_ entries: [SearchEntry]) -> String {
+        var output = "["
+        output.reserveCapacity(entries.count * 128)
+        for (number, entry) in entries.enumerated() {
+            output += number == 0 ? "{\"k\":" : ",{\"k\":"
+            JSONValue.writeString(entry.kind, to: &output)
+            output += ",\"t\":"
+            JSONValue.writeString(entry.title, to: &output)
+            output += ",\"u\":"
+            JSONValue.writeString(entry.link.href, to: &output)
+            output += ",\"d\":"
+            JSONValue.writeString(entry.detail, to: &output)
+            output += "}"
+        }
+        return output + "]"
     }
 }
 

@@ -107,7 +107,7 @@ struct SiteModelBuilder {
     let drift: DriftReport?
 
     // Indexes, built once.
-    let services: [Service]
+    let services: Reordered<Service>
     let issuers: [Issuer]
     let teams: [Team]
     let serviceNames: Set<String>
@@ -143,13 +143,9 @@ struct SiteModelBuilder {
         self.controlCatalog = controls
         self.today = today
         self.drift = drift
-        func firsts<T>(_ items: [T], name: (T) -> String) -> [T] {
-            var seen = Set<String>()
-            return items.filter { EntityName.isValid(name($0)) && seen.insert(name($0)).inserted }.sorted { name($0) < name($1) }
-        }
-        services = firsts(report.registry.services, name: \.name)
-        issuers = firsts(report.registry.issuers, name: \.name)
-        teams = firsts(report.registry.teams, name: \.name)
+        services = report.registry.services.firstOfEachName(\.name)
+        issuers = Array(report.registry.issuers.firstOfEachName(\.name))
+        teams = Array(report.registry.teams.firstOfEachName(\.name))
         serviceNames = Set(services.map(\.name))
         issuerByName = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         allControls = controls.frameworks.flatMap { framework in framework.controls.map { (framework, $0) } }
@@ -426,7 +422,10 @@ struct SiteModelBuilder {
         }
 
         // Controls: per control page, per framework summary, and the services × controls matrix.
+        let controlCount = controlCatalog.frameworks.reduce(0) { $0 + $1.controls.count }
         var statusGrid: [[ControlStatus]] = Array(repeating: [], count: services.count)
+        for index in statusGrid.indices { statusGrid[index].reserveCapacity(controlCount) }
+        let serviceLinkTable = services.map { serviceLink($0.name) }
         var controlPages: [(String, ControlPage)] = []
         var frameworkSections: [FrameworkSection] = []
         var coverage: [FrameworkCoverage] = []
@@ -440,7 +439,7 @@ struct SiteModelBuilder {
                 let path = controlPaths[control.id]!
                 var counts = (met: 0, failing: 0, excepted: 0)
                 var serviceRowsForControl: [ServiceControlRow] = []
-                var metServices: [SiteLink] = []
+                var metServices: [Int32] = []
                 for (index, service) in services.enumerated() {
                     let status = status(service: service.name, rules: rules)
                     statusGrid[index].append(status)
@@ -452,7 +451,7 @@ struct SiteModelBuilder {
                     case .notEvidenced: break
                     }
                     if status == .met {
-                        metServices.append(serviceLink(service.name))
+                        metServices.append(Int32(index))
                         continue
                     }
                     let failing = failingRulesByService[service.name] ?? []
@@ -481,7 +480,7 @@ struct SiteModelBuilder {
                     chrome: SiteModel.chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
-                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, attention: serviceRowsForControl, metServices: metServices,
+                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, attention: serviceRowsForControl, metServices: SiteLinkList(table: serviceLinkTable, positions: metServices),
                     met: counts.met, failing: counts.failing, excepted: counts.excepted)))
             }
             frameworkSections.append(FrameworkSection(anchor: "fw-\(frameworkSlugs[framework.id]!)", id: framework.id, title: framework.title,
@@ -491,7 +490,7 @@ struct SiteModelBuilder {
         }
         let matrixRows = services.enumerated().map { index, service in
             MatrixRow(service: serviceLink(service.name),
-                      cells: statusGrid[index].map { MatrixCell(status: $0.rawValue, symbol: $0.symbol, label: $0.label) })
+                      cells: statusGrid[index].map { MatrixCell(value: $0) })
         }
         var controlMatrixLinks: [SiteLink] = []
         let matrixInline = matrixRows.count <= SiteModel.matrixPageSize
@@ -594,7 +593,7 @@ struct SiteModelBuilder {
             issuers: ListPage(chrome: SiteModel.chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
             teams: ListPage(chrome: SiteModel.chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
             tokenFlow: TokenFlowPage(chrome: SiteModel.chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
-                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: TokenFlowGraph.mermaid(services: services, serviceNames: serviceNames),
+                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames),
                                      hasHops: !hops.isEmpty),
             rulesIndex: ListPage(chrome: SiteModel.chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
             rules: rulePages,

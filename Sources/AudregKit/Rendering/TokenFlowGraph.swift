@@ -32,8 +32,7 @@ public enum TokenFlowGraph {
     }
 
     static func uniqueSorted(_ services: [Service]) -> [Service] {
-        var seen = Set<String>()
-        return services.filter { EntityName.isValid($0.name) && seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
+        Array(services.firstOfEachName(\.name))
     }
 
     /// `dot` on the PATH, if any.
@@ -46,7 +45,7 @@ public enum TokenFlowGraph {
         return nil
     }
 
-    static func environments(_ services: [Service]) -> [(String, [Service])] {
+    static func environments(_ services: some Sequence<Service>) -> [(String, [Service])] {
         var groups: [String: [Service]] = [:]
         for service in services { groups[service.metadata.environment?.value ?? "unspecified", default: []].append(service) }
         return groups.keys.sorted().map { ($0, groups[$0]!) }
@@ -226,8 +225,8 @@ public enum TokenFlowGraph {
     }
 
     /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text).
-    static func mermaid(services: [Service], serviceNames: Set<String>) -> String {
-        let sorted = uniqueSorted(services)
+    /// `sorted`: the services of the picture, one per name, in name order.
+    static func mermaid(sorted: some RandomAccessCollection<Service>, serviceNames: Set<String>) -> String {
         var ids: [String: String] = [:]
         for (index, service) in sorted.enumerated() { ids[service.name] = "s\(index)" }
         func label(_ text: String) -> String {

@@ -284,16 +284,41 @@ public struct ControlPage: Sendable {
     /// Services where the control is failing or excepted, with the rules concerned.
     public var attention: [ServiceControlRow]
     /// Services that meet the control.
-    public var metServices: [SiteLink]
+    public var metServices: SiteLinkList
     public var met: Int
     public var failing: Int
     public var excepted: Int
 }
 
-public struct MatrixCell: Sendable {
-    public var status: String
-    public var symbol: String
-    public var label: String
+/// One byte per cell: a 50,000-service matrix has millions of them. The strings are derived.
+public struct MatrixCell: Sendable, CustomReflectable {
+    var value: ControlStatus
+
+    public var status: String { value.rawValue }
+    public var symbol: String { value.symbol }
+    public var label: String { value.label }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["status": status, "symbol": symbol, "label": label], displayStyle: .struct)
+    }
+}
+
+/// Links picked from a shared table by position: a control page lists every service that meets it,
+/// and the same 10,000 links would otherwise be copied onto every control page.
+public struct SiteLinkList: RandomAccessCollection, Sendable, CustomReflectable {
+    let table: [SiteLink]
+    let positions: [Int32]
+
+    init(table: [SiteLink], positions: [Int32]) {
+        self.table = table
+        self.positions = positions
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+    public subscript(position: Int) -> SiteLink { table[Int(positions[position])] }
+
+    public var customMirror: Mirror { Mirror(self, unlabeledChildren: Array(self), displayStyle: .collection) }
 }
 
 public struct MatrixRow: Sendable {

@@ -11,6 +11,7 @@ struct MustacheBoxTests {
         case let dictionary as [String: Any]:
             return "{" + dictionary.keys.sorted().map { "\($0): \(canonical(dictionary[$0]))" }.joined(separator: ", ") + "}"
         case let array as [Any]: return "[" + array.map { canonical($0) }.joined(separator: ", ") + "]"
+        case let lazy as LazyBoxList: return canonical(lazy.materialized)
         case let value?: return "\(value)"
         }
     }

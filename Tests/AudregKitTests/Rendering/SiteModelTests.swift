@@ -104,8 +104,20 @@ struct SiteModelTests {
         let model = SiteTestSupport.model(report)
         let hits = model.search.items.filter { $0.kind == "Service" && $0.detail.contains("orders-legacy") }
         #expect(hits.map(\.title) == ["orders-api"])
-        let json = SearchIndex.json(model.search.items).serialized(pretty: false)
+        let json = SearchIndex.text(model.search.items)
         #expect(json.contains("\"u\":\"services/orders-api.html\""))
+    }
+
+    /// The index is written without a JSON tree; it must say what the tree would, escapes included.
+    @Test func searchIndexIsTheJSONOfItsEntries() throws {
+        let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
+        var entries = SiteTestSupport.model(report).search.items
+        entries.append(SearchEntry(kind: "Service", title: "q\"uote\\ </script> \u{7} \u{2028} é 🚀", link: SiteModel.serviceLink("x"), detail: "line\nbreak\ttab"))
+        let tree = JSONValue.array(entries.map { entry in
+            .object([("k", .string(entry.kind)), ("t", .string(entry.title)), ("u", .string(entry.link.href)), ("d", .string(entry.detail))])
+        })
+        #expect(SearchIndex.text(entries) == tree.serialized(pretty: false))
+        #expect(SearchIndex.text([]) == "[]")
     }
 
     @Test func slugsAreSafeAndUnique() {
