@@ -15,6 +15,7 @@ struct Audreg: AsyncParsableCommand {
 
     /// Exit codes are part of the contract: 0 clean, 1 findings, 2 usage or unreadable input.
     static func main() async {
+        Allocator.configure()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
