@@ -48,6 +48,27 @@ struct SiteScalingTests {
         #expect(largeTime / smallTime < 10, "4× the services took \(largeTime / smallTime)× as long")
     }
 
+    /// Lists of `LazyBoxList.threshold` rows or more are boxed row by row while rendering; the pages must
+    /// be what swift-mustache renders from the fully boxed lists.
+    @Test func longListsAreBoxedLazilyAndRenderTheSame() throws {
+        let model = SiteTestSupport.model(Self.registry(LazyBoxList.threshold + 40))
+        let boxedIndex = try #require(MustacheBox.convert(model.servicesIndex, root: "../") as? [String: Any])
+        #expect(boxedIndex["items"] is LazyBoxList, "the services index boxes its rows lazily")
+        let metByAll = try #require(model.controls.first { $0.page.metServices.count >= LazyBoxList.threshold })
+        let boxedControl = try #require(MustacheBox.convert(metByAll.page, root: "../") as? [String: Any])
+        #expect(boxedControl["metServices"] is LazyBoxList, "a control page boxes its met services lazily")
+        #expect(MustacheBoxTests.canonical(MustacheBox.convert(metByAll.page, root: "../"))
+                == MustacheBoxTests.canonical(MustacheBox.reflect(metByAll.page, root: "../", handWritten: false)))
+
+        let compiled = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: true)
+        let reference = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: false)
+        #expect(compiled.keys.sorted() == reference.keys.sorted())
+        let different = compiled.keys.filter { compiled[$0] != reference[$0] }.sorted()
+        #expect(different.isEmpty, "\(different.prefix(5)) differ")
+        let index = try #require(compiled["services/index.html"])
+        #expect(index.contains("svc-\(LazyBoxList.threshold + 39)"))
+    }
+
     /// Above `matrixPageSize` services the matrix leaves the controls page for pages of its own, which
     /// link to each other and back; every service appears on exactly one of them.
     @Test func largeMatricesAreSplitIntoPages() throws {
