@@ -286,15 +286,27 @@ struct CompiledLibrary: @unchecked Sendable {
         let renderer = Renderer(library: self)
         var output = ""
         output.reserveCapacity(32_768)
-        var stack: [Any] = [context]
+        var stack = [Frame(context)]
         renderer.render(template.nodes, stack: &stack, kind: .html, indentation: nil, into: &output)
         return output
+    }
+
+    /// An object on the context stack, with its dictionary cast once when it is pushed rather than at
+    /// every lookup that passes it.
+    struct Frame {
+        let value: Any
+        let dictionary: [String: Any]?
+
+        init(_ value: Any) {
+            self.value = value
+            dictionary = value as? [String: Any]
+        }
     }
 
     struct Renderer {
         let library: CompiledLibrary
 
-        func render(_ nodes: [CompiledTemplate.Node], stack: inout [Any], kind initialKind: CompiledTemplate.ContentKind,
+        func render(_ nodes: [CompiledTemplate.Node], stack: inout [Frame], kind initialKind: CompiledTemplate.ContentKind,
                              indentation: String?, into output: inout String) {
             // With an indentation (a standalone partial inside an indented line), swift-mustache indents a
             // node's output when this template's own output so far ends in a newline; that needs the
@@ -315,7 +327,7 @@ struct CompiledLibrary: @unchecked Sendable {
             for node in nodes { renderNode(node, stack: &stack, kind: &kind, indentation: indentation, into: &output) }
         }
 
-        func renderNode(_ node: CompiledTemplate.Node, stack: inout [Any], kind: inout CompiledTemplate.ContentKind,
+        func renderNode(_ node: CompiledTemplate.Node, stack: inout [Frame], kind: inout CompiledTemplate.ContentKind,
                                  indentation: String?, into output: inout String) {
             switch node {
             case .text(let text):
@@ -371,9 +383,9 @@ struct CompiledLibrary: @unchecked Sendable {
             }
         }
 
-        func renderPushing(_ object: Any, _ nodes: [CompiledTemplate.Node], stack: inout [Any], kind: CompiledTemplate.ContentKind,
+        func renderPushing(_ object: Any, _ nodes: [CompiledTemplate.Node], stack: inout [Frame], kind: CompiledTemplate.ContentKind,
                            indentation: String?, into output: inout String) {
-            stack.append(object)
+            stack.append(Frame(object))
             render(nodes, stack: &stack, kind: kind, indentation: indentation, into: &output)
             stack.removeLast()
         }
@@ -382,21 +394,24 @@ struct CompiledLibrary: @unchecked Sendable {
             (object as? [String: Any])?[name]
         }
 
-        static func lookup(_ name: CompiledTemplate.Name, in stack: [Any]) -> Any? {
+        static func lookup(_ name: CompiledTemplate.Name, in stack: [Frame]) -> Any? {
             var value: Any?
             if name.isDot {
-                value = stack.last
+                value = stack.last?.value
             } else if name.currentOnly {
-                value = stack.last
-                for part in name.parts {
-                    guard let found = value.flatMap({ child(part, of: $0) }) else { return nil }
-                    value = found
+                guard let last = stack.last else { return nil }
+                guard let first = name.parts.first else { return last.value }
+                guard let found = last.dictionary?[first] else { return nil }
+                value = found
+                for part in name.parts.dropFirst() {
+                    guard let next = value.flatMap({ child(part, of: $0) }) else { return nil }
+                    value = next
                 }
             } else {
                 guard let first = name.parts.first else { return nil }
                 var found: Any?
-                for object in stack.reversed() {
-                    if let child = child(first, of: object) {
+                for frame in stack.reversed() {
+                    if let child = frame.dictionary?[first] {
                         found = child
                         break
                     }

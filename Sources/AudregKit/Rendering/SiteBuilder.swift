@@ -55,10 +55,19 @@ public enum SiteBuilder {
         var timing = PhaseTiming()
         Allocator.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
-        let picture = TokenFlowGraph.picture(services: report.registry.services, engine: options.engine)
-        timing.lap("token flow (\(picture.engine))")
-        let model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today, tokenFlow: picture, drift: options.drift)
-        timing.lap("view models")
+        // The picture and the view models are independent; drawing it on another core hides its cost.
+        let pictureBox = PictureBox()
+        let drawing = DispatchGroup()
+        let services = report.registry.services
+        let engine = options.engine
+        DispatchQueue.global().async(group: drawing) { pictureBox.picture = TokenFlowGraph.picture(services: services, engine: engine) }
+        var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
+                                    tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift)
+        drawing.wait()
+        let picture = pictureBox.picture!
+        model.tokenFlow.svg = picture.svg
+        model.tokenFlow.engine = picture.engine
+        timing.lap("view models and token flow (\(picture.engine))")
         Allocator.releaseFreedPages()
         defer { timing.report() }
 
@@ -358,6 +367,11 @@ public enum SearchIndex {
         }
         return output + "]"
     }
+}
+
+/// The token-flow picture, handed back from the thread that draws it (read only after the group's wait).
+private final class PictureBox: @unchecked Sendable {
+    var picture: TokenFlowGraph.Picture?
 }
 
 /// Phase durations, printed to stderr when AUDREG_TIMING is set (for profiling large registries).
