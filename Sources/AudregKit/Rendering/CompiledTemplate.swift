@@ -438,6 +438,8 @@ struct CompiledLibrary: @unchecked Sendable {
             case let text as String: return text
             case let number as Int: return String(number)
             case let flag as Bool: return flag ? "true" : "false"
+            // What swift-mustache would print for the same list, boxed in full.
+            case let lazy as LazyBoxList: return String(describing: lazy.materialized)
             default: return String(describing: value)
             }
         }

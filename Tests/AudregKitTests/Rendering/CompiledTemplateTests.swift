@@ -95,6 +95,26 @@ struct CompiledTemplateTests {
         #expect(renderer.render(context, withTemplate: "t") == reference.render(context, withTemplate: "t"))
     }
 
+    /// Long lists reach templates as `LazyBoxList`s; sections, inverted sections, `empty()` and printing
+    /// them must behave as swift-mustache does with the fully boxed list, and a template that falls
+    /// back to swift-mustache gets the list boxed in full.
+    @Test("lazily boxed lists render as the fully boxed lists do, compiled or not")
+    func lazyLists() throws {
+        let context: [String: Any] = ["items": LazyBoxList(count: 3) { ["n": $0] as [String: Any] },
+                                      "none": LazyBoxList(count: 0) { _ in [String: Any]() }]
+        let template = "{{items}}|{{#items}}{{n}},{{/items}}|{{^items}}none{{/items}}|{{^empty(items)}}some{{/empty(items)}}|"
+            + "{{#none}}x{{/none}}{{^none}}empty{{/none}}|{{#empty(none)}}yes{{/empty(none)}}\n"
+        let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),
+                                        .init(name: "f.mustache", text: "{{#reversed(items)}}{{n}}{{/reversed(items)}}", source: .builtIn)])
+        let compiled = try PageRenderer(templates: set, useCompiled: true)
+        let reference = try PageRenderer(templates: set, useCompiled: false)
+        #expect(compiled.compiledNames.contains("t") && !compiled.compiledNames.contains("f"))
+        let expected = try #require(reference.render(context, withTemplate: "t"))
+        #expect(expected.hasSuffix("|0,1,2,||some|empty|yes\n"))
+        #expect(compiled.render(context, withTemplate: "t") == expected)
+        #expect(compiled.render(context, withTemplate: "f") == "210")
+    }
+
     @Test("a page that includes a partial that does not compile falls back as a whole")
     func partialFallsBack() throws {
         let set = TemplateSet(entries: [.init(name: "t.mustache", text: "{{> p}}", source: .builtIn),
