@@ -36,20 +36,28 @@ def runs_for(size):
     return 3 if size >= 50000 or QUICK else 5
 
 
+CPU_SECONDS = {}
+
+
 def measure(command, runs, cwd=None, accept=(0, 1), prepare=None):
-    """Median wall time in seconds and peak resident memory in MiB over `runs` runs."""
-    times, peaks = [], []
+    """Median wall time in seconds and peak resident memory in MiB over `runs` runs. The median CPU time
+    (user + system, all threads) is kept in CPU_SECONDS: on a shared 2-core machine it shows how the
+    work grows when wall times are disturbed by other load."""
+    times, peaks, cpus = [], [], []
     for _ in range(runs):
         if prepare:
             prepare()
         start = time.perf_counter()
-        process = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
+        process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
         elapsed = time.perf_counter() - start
         if process.returncode not in accept:
             raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{process.stderr[-2000:]}")
         times.append(elapsed)
-        peaks.append(int(process.stderr.strip().splitlines()[-1]) / 1024)
+        peak, user, system = process.stderr.strip().splitlines()[-1].split()
+        peaks.append(int(peak) / 1024)
+        cpus.append(float(user) + float(system))
+    CPU_SECONDS[tuple(command)] = statistics.median(cpus)
     return statistics.median(times), max(peaks)
 
 
@@ -139,28 +147,31 @@ def main():
             floor, floor_mem = measure([FLOOR, listing], runs)
             pyyaml, _ = measure([sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listing], runs)
 
-            def add(task, audreg, reference_name, reference, memory):
+            def add(task, audreg, reference_name, reference, memory, cpu=None):
                 rows.append({"task": task, "services": size, "registryMiB": round(size_mib, 2), "audreg": round(audreg, 3),
+                             "audregCPU": round(cpu, 3) if cpu is not None else None,
                              "reference": reference_name, "referenceSeconds": round(reference, 3) if reference else None,
                              "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1)})
 
-            text, text_mem = measure([AUDREG, "validate", registry, "--today", TODAY], runs)
-            add("validate (text)", text, "libyaml floor", floor, text_mem)
-            add("validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem)
-            sarif, sarif_mem = measure([AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"], runs)
-            add("validate (sarif)", sarif, "libyaml floor", floor, sarif_mem)
+            validate_text = [AUDREG, "validate", registry, "--today", TODAY]
+            text, text_mem = measure(validate_text, runs)
+            add("validate (text)", text, "libyaml floor", floor, text_mem, CPU_SECONDS[tuple(validate_text)])
+            add("validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem, CPU_SECONDS[tuple(validate_text)])
+            validate_sarif = [AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"]
+            sarif, sarif_mem = measure(validate_sarif, runs)
+            add("validate (sarif)", sarif, "libyaml floor", floor, sarif_mem, CPU_SECONDS[tuple(validate_sarif)])
             if commands["build"]:
                 out = os.path.join(work, f"site{size}")
                 # Both builders start from an empty output folder (removed before each run, untimed), so
                 # neither pays for deleting the previous site's files.
-                built, built_mem = measure([AUDREG, "build", registry, "--out", out, "--today", TODAY, "--fail-on", "never"], runs,
-                                           prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+                build_command = [AUDREG, "build", registry, "--out", out, "--today", TODAY, "--fail-on", "never"]
+                built, built_mem = measure(build_command, runs, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
                 hugo_dir = os.path.join(work, f"hugo{size}")
                 hugo_site(registry, hugo_dir)
                 hugo_out = os.path.join(work, f"hugo-out{size}")
                 hugo, _ = measure(["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], runs,
                                   prepare=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
-                add("build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem)
+                add("build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem, CPU_SECONDS[tuple(build_command)])
                 # The same two builds with their output in RAM: on this machine's ext4 (no journal) every
                 # file created after a mass delete scans the recently deleted inodes, which dominates both
                 # tools' time on disk. In RAM what is left is each tool's own work.
@@ -168,19 +179,20 @@ def main():
                     ram_out = os.path.join(RAM_DIR, f"site{size}")
                     ram_hugo_out = os.path.join(RAM_DIR, f"hugo-out{size}")
                     try:
-                        in_ram, in_ram_mem = measure([AUDREG, "build", registry, "--out", ram_out, "--today", TODAY, "--fail-on", "never"],
-                                                     runs, prepare=lambda: shutil.rmtree(ram_out, ignore_errors=True))
+                        ram_command = [AUDREG, "build", registry, "--out", ram_out, "--today", TODAY, "--fail-on", "never"]
+                        in_ram, in_ram_mem = measure(ram_command, runs, prepare=lambda: shutil.rmtree(ram_out, ignore_errors=True))
                         hugo_ram, _ = measure(["hugo", "--quiet", "-s", hugo_dir, "-d", ram_hugo_out], runs,
                                               prepare=lambda: shutil.rmtree(ram_hugo_out, ignore_errors=True))
                     finally:
                         shutil.rmtree(ram_out, ignore_errors=True)
                         shutil.rmtree(ram_hugo_out, ignore_errors=True)
-                    add("build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem)
+                    add("build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, CPU_SECONDS[tuple(ram_command)])
             if commands["diff"]:
                 head = os.path.join(work, f"r{size}-head")
                 mutate_one_percent(registry, head)
-                diffed, diff_mem = measure([AUDREG, "diff", registry, head, "--today", TODAY], runs)
-                add("diff (1% changed)", diffed, "libyaml floor x2", floor * 2, diff_mem)
+                diff_command = [AUDREG, "diff", registry, head, "--today", TODAY]
+                diffed, diff_mem = measure(diff_command, runs)
+                add("diff (1% changed)", diffed, "libyaml floor x2", floor * 2, diff_mem, CPU_SECONDS[tuple(diff_command)])
             rows.append({"task": "registry on disk", "services": size, "registryMiB": round(size_mib, 2), "audreg": None,
                          "reference": None, "referenceSeconds": None, "ratio": None, "peakMiB": None,
                          "floorPeakMiB": round(floor_mem, 1)})
@@ -213,20 +225,22 @@ def drift(rows):
 def report(rows):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
-    print(f"{'task':36} {'services':>8} {'MiB':>7} {'audreg s':>9} {'reference':30} {'ref s':>8} {'ratio':>6} {'peak MiB':>9}")
+    print(f"{'task':36} {'services':>8} {'MiB':>7} {'audreg s':>9} {'cpu s':>7} {'reference':30} {'ref s':>8} {'ratio':>6} {'peak MiB':>9}")
     for row in rows:
         if row["audreg"] is None:
             continue
-        print(f"{row['task']:36} {row['services']:>8} {row['registryMiB'] or '':>7} {row['audreg']:>9.3f} {row['reference']:30} "
+        cpu = f"{row['audregCPU']:>7.2f}" if row.get("audregCPU") is not None else f"{'':>7}"
+        print(f"{row['task']:36} {row['services']:>8} {row['registryMiB'] or '':>7} {row['audreg']:>9.3f} {cpu} {row['reference']:30} "
               f"{row['referenceSeconds'] or 0:>8.3f} {row['ratio'] or 0:>6.2f} {row['peakMiB']:>9.1f}")
     growth = {}
     for row in rows:
         if row["audreg"] is not None:
-            growth.setdefault((row["task"], row["reference"]), {})[row["services"]] = row["audreg"]
-    print("\ngrowth from 10k to 50k services (linear is 5.0):")
+            growth.setdefault((row["task"], row["reference"]), {})[row["services"]] = (row["audreg"], row.get("audregCPU"))
+    print("\ngrowth from 10k to 50k services (linear is 5.0): wall time, CPU time")
     for (task, reference), figures in growth.items():
         if 10000 in figures and 50000 in figures and reference in ("libyaml floor", "Hugo, one page per service", "Hugo, output in RAM", "libyaml floor x2"):
-            print(f"  {task:26} {figures[50000] / figures[10000]:.2f}x")
+            (wall10, cpu10), (wall50, cpu50) = figures[10000], figures[50000]
+            print(f"  {task:30} {wall50 / wall10:.2f}x  {cpu50 / cpu10:.2f}x")
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
