@@ -171,6 +171,29 @@ struct LoopbackDriftTests {
             #expect(manifest.contains("\"redacted\" : true"))
         }
     }
+
+    /// A response that cannot be written (here a folder stands where its file goes) is recorded in the
+    /// manifest as not saved, and the replay reports that instead of a missing file.
+    @Test("--save records a response it cannot write, and --offline says so")
+    func unsaveableResponse() async throws {
+        let url = "https://idp.example.com/keys"
+        let scratch = DriftScratch()
+        let directory = scratch.path + "/saved"
+        let upstream = StaticDocumentSource([FetchedDocument(url: url, text: #"{"keys": []}"#)])
+        let saving = try SavingDocumentSource(upstream: upstream, directory: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/" + SavedResponses.fileName(for: url), withIntermediateDirectories: true)
+        guard case .success = await saving.fetch(url) else {
+            Issue.record("the live result is still returned")
+            return
+        }
+        try await saving.writeManifest()
+        let offline = try OfflineDocumentSource(directory: directory)
+        guard case .failure(let failure) = await offline.fetch(url) else {
+            Issue.record("the replay must fail for a response that was not saved")
+            return
+        }
+        #expect(failure.reason.contains("could not be saved"))
+    }
 }
 
 @Suite("Drift: bounds on concurrency and time", .serialized)

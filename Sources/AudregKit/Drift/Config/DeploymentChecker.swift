@@ -63,8 +63,7 @@ public struct DeploymentChecker: Sendable {
         let config: DeployedConfig
         do {
             config = try reader.read(bytes, file: file)
-        } catch let caught {
-            let error = caught as? DeploymentReadError ?? DeploymentReadError("\(caught)")
+        } catch let error {
             return [finding("config-provider-missing", "\(file) cannot be read as \(deployment.kind.value.rawValue) config: \(error.message)",
                             at: error.location ?? deployment.source.location,
                             related: error.location == nil ? [] : [RelatedLocation(deployment.source.location, entity: service.ref, message: "named here")])]

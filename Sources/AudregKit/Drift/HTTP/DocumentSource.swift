@@ -153,7 +153,13 @@ public actor SavingDocumentSource: DocumentSource {
         case .success(let document):
             let file = SavedResponses.fileName(for: url)
             let (body, redacted) = KeyMaterial.redactPrivateMembers(document.body)
-            FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(file), contents: Data(body))
+            // A response that cannot be saved is recorded as such, so a replay says why it is missing
+            // instead of pointing at a file that was never written.
+            guard FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(file), contents: Data(body)) else {
+                entries[url] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now,
+                                     failure: "fetched, but could not be saved to \(directory)", redacted: nil)
+                return result
+            }
             entries[url] = .init(url: url, file: file, status: document.status, contentType: document.contentType,
                                  fetchedAt: now, failure: nil, redacted: redacted ? true : nil)
         case .failure(let failure):
