@@ -119,6 +119,19 @@ public struct RuleContext: Sendable {
         self.audiences = audiences
     }
 
+    /// Every entity's reference and origin, in registry order, without copying metadata.
+    public var allOrigins: [(ref: EntityRef, origin: EntityOrigin)] {
+        var result: [(ref: EntityRef, origin: EntityOrigin)] = []
+        result.reserveCapacity(registry.services.count + registry.issuers.count + registry.teams.count + registry.policies.count)
+        for service in registry.services { result.append((service.ref, service.origin)) }
+        for issuer in registry.issuers { result.append((issuer.ref, issuer.origin)) }
+        for team in registry.teams { result.append((team.ref, team.origin)) }
+        for policy in registry.policies {
+            if let metadata = policy.metadata, let origin = policy.origin { result.append((EntityRef(.policy, metadata.name.value), origin)) }
+        }
+        return result
+    }
+
     /// Entities of a given kind with their metadata, for rules that look at all of them alike.
     public var allEntities: [(ref: EntityRef, metadata: EntityMetadata, origin: EntityOrigin)] {
         registry.services.map { ($0.ref, $0.metadata, $0.origin) }

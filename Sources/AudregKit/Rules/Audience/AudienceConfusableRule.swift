@@ -71,10 +71,15 @@ public struct AudienceConfusableRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        // Almost every key occurs once: repeated keys are found first, so only they are grouped.
+        let keys = context.audiences.map { AudienceForms.confusableKey($0.audience.value) }
+        var seen = Set<String>(minimumCapacity: keys.count)
+        var repeated = Set<String>()
+        for key in keys where !seen.insert(key).inserted { repeated.insert(key) }
+        guard !repeated.isEmpty else { return [] }
         var groups: [String: [AudienceUse]] = [:]
         var order: [String] = []
-        for entry in context.audiences {
-            let key = AudienceForms.confusableKey(entry.audience.value)
+        for (entry, key) in zip(context.audiences, keys) where repeated.contains(key) {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(entry)
         }

@@ -42,9 +42,15 @@ public struct DuplicateNameRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        // Almost every name is unique: repeated ones are found first, so only they are grouped.
+        let entities = context.allOrigins
+        var seen = Set<EntityRef>(minimumCapacity: entities.count)
+        var repeated = Set<EntityRef>()
+        for entity in entities where !seen.insert(entity.ref).inserted { repeated.insert(entity.ref) }
+        guard !repeated.isEmpty else { return [] }
         var byRef: [EntityRef: [EntityOrigin]] = [:]
         var order: [EntityRef] = []
-        for entity in context.allEntities {
+        for entity in entities where repeated.contains(entity.ref) {
             if byRef[entity.ref] == nil { order.append(entity.ref) }
             byRef[entity.ref, default: []].append(entity.origin)
         }
