@@ -109,13 +109,19 @@ public struct RuleContext: Sendable {
         self.policy = registry.policy
         self.today = today
         self.knownRuleIDs = knownRuleIDs
-        var audiences: [AudienceUse] = []
-        for (position, service) in registry.services.enumerated() {
-            for audience in service.audiences {
-                audiences.append(AudienceUse(serviceIndex: position, name: service.name, ref: service.ref,
-                                             environment: service.metadata.environment?.value, audience: audience))
+        // Parsing every audience as a URL is the costliest part of the context, and services are
+        // independent, so it runs on all cores; the result keeps registry order.
+        let services = registry.services
+        let perService = ParallelMap.map(Array(services.indices)) { position -> [AudienceUse] in
+            let service = services[position]
+            return service.audiences.map { audience in
+                AudienceUse(serviceIndex: position, name: service.name, ref: service.ref,
+                            environment: service.metadata.environment?.value, audience: audience)
             }
         }
+        var audiences: [AudienceUse] = []
+        audiences.reserveCapacity(perService.reduce(0) { $0 + $1.count })
+        for uses in perService { audiences.append(contentsOf: uses) }
         self.audiences = audiences
     }
 
