@@ -39,24 +39,47 @@ def runs_for(size):
 CPU_SECONDS = {}
 
 
+def run_once(command, cwd=None, accept=(0, 1), prepare=None):
+    """One timed run: wall seconds, peak resident MiB, CPU seconds (user + system, all threads)."""
+    if prepare:
+        prepare()
+    start = time.perf_counter()
+    process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if process.returncode not in accept:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{process.stderr[-2000:]}")
+    peak, user, system = process.stderr.strip().splitlines()[-1].split()
+    return elapsed, int(peak) / 1024, float(user) + float(system)
+
+
+def measure_interleaved(specs, runs):
+    """Commands measured in turns (A B C, A B C, ...) rather than one after the other, so a slow
+    stretch of a shared machine slows audreg and its reference alike instead of biasing their ratio.
+    specs: (command, prepare or None). Returns (median wall seconds, peak MiB) per command; the median
+    CPU time is kept in CPU_SECONDS."""
+    results = [([], [], []) for _ in specs]
+    for _ in range(runs):
+        for (command, prepare), (times, peaks, cpus) in zip(specs, results):
+            elapsed, peak, cpu = run_once(command, prepare=prepare)
+            times.append(elapsed)
+            peaks.append(peak)
+            cpus.append(cpu)
+    for (command, _), (_, _, cpus) in zip(specs, results):
+        CPU_SECONDS[tuple(command)] = statistics.median(cpus)
+    return [(statistics.median(times), max(peaks)) for times, peaks, _ in results]
+
+
 def measure(command, runs, cwd=None, accept=(0, 1), prepare=None):
     """Median wall time in seconds and peak resident memory in MiB over `runs` runs. The median CPU time
     (user + system, all threads) is kept in CPU_SECONDS: on a shared 2-core machine it shows how the
     work grows when wall times are disturbed by other load."""
     times, peaks, cpus = [], [], []
     for _ in range(runs):
-        if prepare:
-            prepare()
-        start = time.perf_counter()
-        process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True)
-        elapsed = time.perf_counter() - start
-        if process.returncode not in accept:
-            raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{process.stderr[-2000:]}")
+        elapsed, peak, cpu = run_once(command, cwd=cwd, accept=accept, prepare=prepare)
         times.append(elapsed)
-        peak, user, system = process.stderr.strip().splitlines()[-1].split()
-        peaks.append(int(peak) / 1024)
-        cpus.append(float(user) + float(system))
+        peaks.append(peak)
+        cpus.append(cpu)
     CPU_SECONDS[tuple(command)] = statistics.median(cpus)
     return statistics.median(times), max(peaks)
 
@@ -144,8 +167,11 @@ def main():
             file_list(registry, listing)
             size_mib = registry_bytes(registry) / 1048576
             runs = runs_for(size)
-            floor, floor_mem = measure([FLOOR, listing], runs)
-            pyyaml, _ = measure([sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listing], runs)
+            validate_text = [AUDREG, "validate", registry, "--today", TODAY]
+            validate_sarif = [AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"]
+            pyyaml_command = [sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listing]
+            (floor, floor_mem), (pyyaml, _), (text, text_mem), (sarif, sarif_mem) = measure_interleaved(
+                [([FLOOR, listing], None), (pyyaml_command, None), (validate_text, None), (validate_sarif, None)], runs)
 
             def add(task, audreg, reference_name, reference, memory, cpu=None):
                 rows.append({"task": task, "services": size, "registryMiB": round(size_mib, 2), "audreg": round(audreg, 3),
@@ -153,24 +179,20 @@ def main():
                              "reference": reference_name, "referenceSeconds": round(reference, 3) if reference else None,
                              "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1)})
 
-            validate_text = [AUDREG, "validate", registry, "--today", TODAY]
-            text, text_mem = measure(validate_text, runs)
             add("validate (text)", text, "libyaml floor", floor, text_mem, CPU_SECONDS[tuple(validate_text)])
             add("validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem, CPU_SECONDS[tuple(validate_text)])
-            validate_sarif = [AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"]
-            sarif, sarif_mem = measure(validate_sarif, runs)
             add("validate (sarif)", sarif, "libyaml floor", floor, sarif_mem, CPU_SECONDS[tuple(validate_sarif)])
             if commands["build"]:
                 out = os.path.join(work, f"site{size}")
                 # Both builders start from an empty output folder (removed before each run, untimed), so
                 # neither pays for deleting the previous site's files.
                 build_command = [AUDREG, "build", registry, "--out", out, "--today", TODAY, "--fail-on", "never"]
-                built, built_mem = measure(build_command, runs, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
                 hugo_dir = os.path.join(work, f"hugo{size}")
                 hugo_site(registry, hugo_dir)
                 hugo_out = os.path.join(work, f"hugo-out{size}")
-                hugo, _ = measure(["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], runs,
-                                  prepare=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
+                (built, built_mem), (hugo, _) = measure_interleaved(
+                    [(build_command, lambda: shutil.rmtree(out, ignore_errors=True)),
+                     (["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], lambda: shutil.rmtree(hugo_out, ignore_errors=True))], runs)
                 add("build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem, CPU_SECONDS[tuple(build_command)])
                 # The same two builds with their output in RAM: on this machine's ext4 (no journal) every
                 # file created after a mass delete scans the recently deleted inodes, which dominates both
@@ -180,9 +202,10 @@ def main():
                     ram_hugo_out = os.path.join(RAM_DIR, f"hugo-out{size}")
                     try:
                         ram_command = [AUDREG, "build", registry, "--out", ram_out, "--today", TODAY, "--fail-on", "never"]
-                        in_ram, in_ram_mem = measure(ram_command, runs, prepare=lambda: shutil.rmtree(ram_out, ignore_errors=True))
-                        hugo_ram, _ = measure(["hugo", "--quiet", "-s", hugo_dir, "-d", ram_hugo_out], runs,
-                                              prepare=lambda: shutil.rmtree(ram_hugo_out, ignore_errors=True))
+                        (in_ram, in_ram_mem), (hugo_ram, _) = measure_interleaved(
+                            [(ram_command, lambda: shutil.rmtree(ram_out, ignore_errors=True)),
+                             (["hugo", "--quiet", "-s", hugo_dir, "-d", ram_hugo_out], lambda: shutil.rmtree(ram_hugo_out, ignore_errors=True))],
+                            runs)
                     finally:
                         shutil.rmtree(ram_out, ignore_errors=True)
                         shutil.rmtree(ram_hugo_out, ignore_errors=True)
