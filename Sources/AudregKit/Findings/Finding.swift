@@ -65,22 +65,10 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
     private var storedEndLine: Int32
     private var storedEndColumn: Int32
 
-    public var line: Int {
-        get { Int(storedLine) }
-        set { storedLine = Int32(clamping: newValue) }
-    }
-    public var column: Int {
-        get { Int(storedColumn) }
-        set { storedColumn = Int32(clamping: newValue) }
-    }
-    public var endLine: Int {
-        get { Int(storedEndLine) }
-        set { storedEndLine = Int32(clamping: newValue) }
-    }
-    public var endColumn: Int {
-        get { Int(storedEndColumn) }
-        set { storedEndColumn = Int32(clamping: newValue) }
-    }
+    public var line: Int { Int(storedLine) }
+    public var column: Int { Int(storedColumn) }
+    public var endLine: Int { Int(storedEndLine) }
+    public var endColumn: Int { Int(storedEndColumn) }
 
     public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
         self.file = file

@@ -174,6 +174,17 @@ public struct AudienceUse: Sendable {
     public var location: SourceLocation { audience.location }
 }
 
+extension Sequence where Element: Hashable {
+    /// The values that occur more than once. Rules that group by a key find these first: almost every
+    /// key is unique, and grouping all of them costs an array per key.
+    func repeatedValues() -> Set<Element> {
+        var seen = Set<Element>(minimumCapacity: underestimatedCount)
+        var repeated = Set<Element>()
+        for value in self where !seen.insert(value).inserted { repeated.insert(value) }
+        return repeated
+    }
+}
+
 extension Rule {
     /// A finding of this rule at its default severity; the engine applies policy overrides and exceptions.
     public func finding(_ message: String, at location: SourceLocation, entity: EntityRef?, related: [RelatedLocation] = []) -> Finding {

@@ -47,11 +47,7 @@ public struct AudienceCollisionRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        // Almost every audience belongs to one service: repeated values are found first, so only
-        // they are grouped.
-        var seen = Set<String>(minimumCapacity: context.audiences.count)
-        var repeated = Set<String>()
-        for entry in context.audiences where !seen.insert(entry.audience.value).inserted { repeated.insert(entry.audience.value) }
+        let repeated = context.audiences.lazy.map(\.audience.value).repeatedValues()
         guard !repeated.isEmpty else { return [] }
         var byAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []

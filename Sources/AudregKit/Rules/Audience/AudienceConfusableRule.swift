@@ -71,11 +71,8 @@ public struct AudienceConfusableRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        // Almost every key occurs once: repeated keys are found first, so only they are grouped.
         let keys = context.audiences.map { AudienceForms.confusableKey($0.audience.value) }
-        var seen = Set<String>(minimumCapacity: keys.count)
-        var repeated = Set<String>()
-        for key in keys where !seen.insert(key).inserted { repeated.insert(key) }
+        let repeated = keys.repeatedValues()
         guard !repeated.isEmpty else { return [] }
         var groups: [String: [AudienceUse]] = [:]
         var order: [String] = []

@@ -42,11 +42,8 @@ public struct DuplicateNameRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        // Almost every name is unique: repeated ones are found first, so only they are grouped.
         let entities = context.allOrigins
-        var seen = Set<EntityRef>(minimumCapacity: entities.count)
-        var repeated = Set<EntityRef>()
-        for entity in entities where !seen.insert(entity.ref).inserted { repeated.insert(entity.ref) }
+        let repeated = entities.lazy.map(\.ref).repeatedValues()
         guard !repeated.isEmpty else { return [] }
         var byRef: [EntityRef: [EntityOrigin]] = [:]
         var order: [EntityRef] = []
