@@ -1,12 +1,9 @@
-import Foundation
-import Mustache
-
-/// A Mustache renderer for the boxed view models (`MustacheBox`), compiled from the same template text
+/// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
 /// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`
 /// through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and escapes text
 /// one `Character` at a time; on a 10,000-service site that is most of the build. This renderer parses
-/// each template once into nodes with pre-split names, looks values up in the boxes' dictionaries, and
-/// escapes on UTF-8 bytes, appending everything to one buffer.
+/// each template once, lowers it to flat instructions with interned names (`CompiledLibrary`), finds
+/// values by comparing integer keys, and escapes and appends UTF-8 bytes to one buffer per page.
 ///
 /// The parser is a port of swift-mustache 2.x's, covering what site templates use: variables,
 /// `{{{triple}}}` and `{{&amp}}`, sections, inverted sections, partials, comments, the `empty()`
@@ -244,10 +241,40 @@ final class CompiledTemplate: @unchecked Sendable {
     }
 }
 
-/// The compiled templates of a `TemplateSet`, by name (`html/service`), rendering the boxed contexts
-/// of `MustacheBox`.
-struct CompiledLibrary: @unchecked Sendable {
+/// The compiled templates of a `TemplateSet`, lowered into one flat program: each template is a range
+/// of fixed-size instructions, its text is spans of one byte buffer and its names are interned keys. The
+/// renderer walks integers and copies bytes; reading the program takes no reference counting at all,
+/// which matters when two threads render pages from the same templates.
+final class CompiledLibrary: @unchecked Sendable {
+    struct Instruction {
+        enum Code: UInt8 { case text, escaped, raw, section, inverted, partial, contentType }
+        var code: Code
+        /// text: byte offset; escaped, raw, section, inverted: name; partial: template (-1: none);
+        /// contentType: the kind.
+        var a: Int32
+        /// text: byte count; section, inverted: the instruction after the body; partial: indentation offset.
+        var b: Int32 = 0
+        /// partial: indentation byte count.
+        var c: Int32 = 0
+    }
+
+    struct CompiledName {
+        var keysStart: Int32
+        var keysCount: Int32
+        var currentOnly: Bool
+        var isDot: Bool
+        var emptyTransform: Bool
+    }
+
+    /// By name (`html/service`): the parsed nodes, for tests and for finding partials.
     let templates: [String: CompiledTemplate]
+    private let ranges: [String: Range<Int32>]
+    private let instructions: UnsafeMutableBufferPointer<Instruction>
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let names: UnsafeMutableBufferPointer<CompiledName>
+    private let keys: UnsafeMutableBufferPointer<Int32>
+    /// By template number, as partial instructions refer to them.
+    private let templateRanges: UnsafeMutableBufferPointer<Range<Int32>>
 
     init(_ set: TemplateSet) {
         var templates: [String: CompiledTemplate] = [:]
@@ -257,6 +284,79 @@ struct CompiledLibrary: @unchecked Sendable {
             }
         }
         self.templates = templates
+        var lowering = Lowering(numbers: Dictionary(uniqueKeysWithValues: templates.keys.sorted().enumerated().map { ($1, Int32($0)) }))
+        var ranges: [String: Range<Int32>] = [:]
+        var byNumber = [Range<Int32>](repeating: 0..<0, count: templates.count)
+        for (name, number) in lowering.numbers.sorted(by: { $0.value < $1.value }) {
+            let start = Int32(lowering.instructions.count)
+            lowering.lower(templates[name]!.nodes)
+            ranges[name] = start..<Int32(lowering.instructions.count)
+            byNumber[Int(number)] = ranges[name]!
+        }
+        self.ranges = ranges
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return buffer
+        }
+        instructions = copy(lowering.instructions)
+        bytes = copy(lowering.bytes)
+        names = copy(lowering.names)
+        keys = copy(lowering.keys)
+        templateRanges = copy(byNumber)
+    }
+
+    deinit {
+        instructions.deallocate()
+        bytes.deallocate()
+        names.deallocate()
+        keys.deallocate()
+        templateRanges.deallocate()
+    }
+
+    private struct Lowering {
+        let numbers: [String: Int32]
+        var instructions: [Instruction] = []
+        var bytes: [UInt8] = []
+        var names: [CompiledName] = []
+        var keys: [Int32] = []
+
+        mutating func span(_ text: String) -> (Int32, Int32) {
+            let start = Int32(bytes.count)
+            bytes.append(contentsOf: text.utf8)
+            return (start, Int32(bytes.count) - start)
+        }
+
+        mutating func name(_ name: CompiledTemplate.Name) -> Int32 {
+            let start = Int32(keys.count)
+            keys.append(contentsOf: name.parts.map { BoxKey.named($0).id })
+            names.append(CompiledName(keysStart: start, keysCount: Int32(name.parts.count), currentOnly: name.currentOnly,
+                                      isDot: name.isDot, emptyTransform: name.emptyTransform))
+            return Int32(names.count - 1)
+        }
+
+        mutating func lower(_ nodes: [CompiledTemplate.Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let text):
+                    let (offset, count) = span(text)
+                    instructions.append(Instruction(code: .text, a: offset, b: count))
+                case .variable(let variable, let escaped):
+                    instructions.append(Instruction(code: escaped ? .escaped : .raw, a: name(variable)))
+                case .section(let variable, let inverted, let body):
+                    let index = instructions.count
+                    instructions.append(Instruction(code: inverted ? .inverted : .section, a: name(variable)))
+                    lower(body)
+                    instructions[index].b = Int32(instructions.count)
+                case .partial(let partial, let indentation):
+                    let (offset, count) = span(indentation ?? "")
+                    instructions.append(Instruction(code: .partial, a: numbers[partial] ?? -1, b: offset, c: count))
+                case .contentType(let kind):
+                    let code: Int32 = switch kind { case .html: 0; case .text: 1; case .markdown: 2 }
+                    instructions.append(Instruction(code: .contentType, a: code))
+                }
+            }
+        }
     }
 
     /// Whether `name` and every partial it can reach compiled; otherwise swift-mustache renders it.
@@ -281,210 +381,222 @@ struct CompiledLibrary: @unchecked Sendable {
         }
     }
 
-    func render(_ context: Any, withTemplate name: String) -> String? {
-        guard let template = templates[name] else { return nil }
-        let renderer = Renderer(library: self)
-        var output = ""
-        output.reserveCapacity(32_768)
-        var stack = [Frame(context)]
-        renderer.render(template.nodes, stack: &stack, kind: .html, indentation: nil, into: &output)
-        return output
-    }
-
-    /// An object on the context stack, with its dictionary cast once when it is pushed rather than at
-    /// every lookup that passes it.
-    struct Frame {
-        let value: Any
-        let dictionary: [String: Any]?
-
-        init(_ value: Any) {
-            self.value = value
-            dictionary = value as? [String: Any]
-        }
+    /// The page's UTF-8 bytes.
+    func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
+        guard let range = ranges[name] else { return nil }
+        var renderer = Renderer(instructions: instructions, bytes: bytes, names: names, keys: keys, templateRanges: templateRanges)
+        renderer.output.reserveCapacity(16_384)
+        renderer.stack.reserveCapacity(16)
+        renderer.stack.append(context)
+        renderer.render(range, kind: .html, indentation: [])
+        return renderer.output
     }
 
     struct Renderer {
-        let library: CompiledLibrary
+        let instructions: UnsafeMutableBufferPointer<Instruction>
+        let bytes: UnsafeMutableBufferPointer<UInt8>
+        let names: UnsafeMutableBufferPointer<CompiledName>
+        let keys: UnsafeMutableBufferPointer<Int32>
+        let templateRanges: UnsafeMutableBufferPointer<Range<Int32>>
+        var stack: [BoxValue] = []
+        var output: [UInt8] = []
 
-        func render(_ nodes: [CompiledTemplate.Node], stack: inout [Frame], kind initialKind: CompiledTemplate.ContentKind,
-                             indentation: String?, into output: inout String) {
-            // With an indentation (a standalone partial inside an indented line), swift-mustache indents a
-            // node's output when this template's own output so far ends in a newline; that needs the
-            // template's output apart, so it is collected separately and appended.
-            if let indentation, !indentation.isEmpty {
-                var own = ""
-                var kind = initialKind
-                for node in nodes {
-                    var piece = ""
-                    renderNode(node, stack: &stack, kind: &kind, indentation: indentation, into: &piece)
-                    if !piece.isEmpty, own.utf8.last == UInt8(ascii: "\n") { own += indentation }
-                    own += piece
-                }
-                output += own
+        /// With an indentation (a standalone partial inside an indented line), swift-mustache indents a
+        /// node's output when this template's own output so far ends in a newline; that needs the
+        /// template's output apart, so it is collected separately and appended.
+        mutating func render(_ range: Range<Int32>, kind initialKind: CompiledTemplate.ContentKind, indentation: [UInt8]) {
+            var kind = initialKind
+            var index = Int(range.lowerBound)
+            let end = Int(range.upperBound)
+            guard !indentation.isEmpty else {
+                while index < end { index = renderInstruction(at: index, kind: &kind, indentation: indentation) }
                 return
             }
-            var kind = initialKind
-            for node in nodes { renderNode(node, stack: &stack, kind: &kind, indentation: indentation, into: &output) }
+            let outer = output
+            var own: [UInt8] = []
+            while index < end {
+                output = []
+                index = renderInstruction(at: index, kind: &kind, indentation: indentation)
+                if !output.isEmpty, own.last == UInt8(ascii: "\n") { own += indentation }
+                own += output
+            }
+            output = outer + own
         }
 
-        func renderNode(_ node: CompiledTemplate.Node, stack: inout [Frame], kind: inout CompiledTemplate.ContentKind,
-                                 indentation: String?, into output: inout String) {
-            switch node {
-            case .text(let text):
-                output += text
-            case .contentType(let newKind):
-                kind = newKind
-            case .variable(let name, let escaped):
-                guard let value = Self.lookup(name, in: stack) else { return }
-                let text = Self.describe(value)
-                if !escaped {
-                    output += text
-                } else {
-                    switch kind {
-                    case .html: HTMLEscaping.append(text, to: &output)
-                    case .text: output += text
-                    case .markdown: output += MarkdownEscaping.escape(text)
-                    }
-                }
-            case .section(let name, let inverted, let body):
-                let value = Self.lookup(name, in: stack)
-                if inverted {
+        /// Renders one instruction (a section with its body) and returns the index of the next.
+        mutating func renderInstruction(at index: Int, kind: inout CompiledTemplate.ContentKind, indentation: [UInt8]) -> Int {
+            let instruction = instructions[index]
+            switch instruction.code {
+            case .text:
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.a)..<Int(instruction.a + instruction.b)]))
+                return index + 1
+            case .contentType:
+                kind = instruction.a == 0 ? .html : instruction.a == 1 ? .text : .markdown
+                return index + 1
+            case .escaped, .raw:
+                guard let value = lookup(Int(instruction.a)) else { return index + 1 }
+                write(value, escapedAs: instruction.code == .raw ? .text : kind)
+                return index + 1
+            case .section, .inverted:
+                let body = Int32(index + 1)..<instruction.b
+                let value = lookup(Int(instruction.a))
+                if instruction.code == .inverted {
                     switch value {
-                    case let list as [Any]:
-                        if list.isEmpty { renderPushing(list, body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
-                    case let lazy as LazyBoxList:
-                        if lazy.count == 0 { renderPushing([Any](), body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
-                    case let flag as Bool:
-                        if !flag { render(body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
+                    case .list(let items)?:
+                        if items.isEmpty { renderPushing(.list(items), body, kind: kind, indentation: indentation) }
+                    case .lazyList(let lazy)?:
+                        if lazy.count == 0 { renderPushing(.list([]), body, kind: kind, indentation: indentation) }
+                    case .bool(let flag)?:
+                        if !flag { render(body, kind: kind, indentation: indentation) }
                     case .some:
                         break
                     case .none:
-                        render(body, stack: &stack, kind: kind, indentation: indentation, into: &output)
+                        render(body, kind: kind, indentation: indentation)
                     }
                 } else {
                     switch value {
-                    case let list as [Any]:
-                        for element in list { renderPushing(element, body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
-                    case let lazy as LazyBoxList:
-                        for index in 0..<lazy.count { renderPushing(lazy[index], body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
-                    case let flag as Bool:
-                        if flag { render(body, stack: &stack, kind: kind, indentation: indentation, into: &output) }
+                    case .list(let items)?:
+                        for item in items { renderPushing(item, body, kind: kind, indentation: indentation) }
+                    case .lazyList(let lazy)?:
+                        for position in 0..<lazy.count { renderPushing(lazy[position], body, kind: kind, indentation: indentation) }
+                    case .bool(let flag)?:
+                        if flag { render(body, kind: kind, indentation: indentation) }
                     case .some(let object):
-                        renderPushing(object, body, stack: &stack, kind: kind, indentation: indentation, into: &output)
+                        renderPushing(object, body, kind: kind, indentation: indentation)
                     case .none:
                         break
                     }
                 }
-            case .partial(let name, let partialIndentation):
-                guard let template = library.templates[name] else { return }
-                let combined: String? = partialIndentation.map { (indentation ?? "") + $0 } ?? indentation
+                return Int(instruction.b)
+            case .partial:
+                guard instruction.a >= 0 else { return index + 1 }
+                var combined = indentation
+                combined.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.b)..<Int(instruction.b + instruction.c)]))
                 // A partial starts in HTML, whatever the including template declared.
-                render(template.nodes, stack: &stack, kind: .html, indentation: combined, into: &output)
+                render(templateRanges[Int(instruction.a)], kind: .html, indentation: combined)
+                return index + 1
             }
         }
 
-        func renderPushing(_ object: Any, _ nodes: [CompiledTemplate.Node], stack: inout [Frame], kind: CompiledTemplate.ContentKind,
-                           indentation: String?, into output: inout String) {
-            stack.append(Frame(object))
-            render(nodes, stack: &stack, kind: kind, indentation: indentation, into: &output)
+        mutating func renderPushing(_ object: BoxValue, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind, indentation: [UInt8]) {
+            stack.append(object)
+            render(body, kind: kind, indentation: indentation)
             stack.removeLast()
         }
 
-        static func child(_ name: String, of object: Any) -> Any? {
-            (object as? [String: Any])?[name]
-        }
-
-        static func lookup(_ name: CompiledTemplate.Name, in stack: [Frame]) -> Any? {
-            var value: Any?
+        func lookup(_ nameIndex: Int) -> BoxValue? {
+            let name = names[nameIndex]
+            let first = Int(name.keysStart)
+            let end = first + Int(name.keysCount)
+            var value: BoxValue?
             if name.isDot {
-                value = stack.last?.value
+                value = stack.last
             } else if name.currentOnly {
-                guard let last = stack.last else { return nil }
-                guard let first = name.parts.first else { return last.value }
-                guard let found = last.dictionary?[first] else { return nil }
-                value = found
-                for part in name.parts.dropFirst() {
-                    guard let next = value.flatMap({ child(part, of: $0) }) else { return nil }
-                    value = next
-                }
+                guard !stack.isEmpty else { return nil }
+                guard first < end else { return stack[stack.count - 1] }
+                value = stack[stack.count - 1].child(keys[first])
             } else {
-                guard let first = name.parts.first else { return nil }
-                var found: Any?
-                for frame in stack.reversed() {
-                    if let child = frame.dictionary?[first] {
-                        found = child
+                guard first < end else { return nil }
+                var frame = stack.count - 1
+                while frame >= 0 {
+                    if let found = stack[frame].child(keys[first]) {
+                        value = found
                         break
                     }
+                    frame -= 1
                 }
-                for part in name.parts.dropFirst() {
-                    guard let current = found, let next = child(part, of: current) else { return nil }
-                    found = next
+            }
+            if first + 1 < end {
+                for position in (first + 1)..<end {
+                    guard let next = value?.child(keys[position]) else { return nil }
+                    value = next
                 }
-                value = found
             }
             guard let resolved = value else { return nil }
             guard name.emptyTransform else { return resolved }
             switch resolved {
-            case let list as [Any]: return list.isEmpty
-            case let lazy as LazyBoxList: return lazy.count == 0
-            case let text as String: return text.isEmpty
-            case let dictionary as [String: Any]: return dictionary.isEmpty
-            default: return nil
+            case .list(let items): return .bool(items.isEmpty)
+            case .lazyList(let lazy): return .bool(lazy.count == 0)
+            case .string(let text): return .bool(text.isEmpty)
+            case .object(let object): return .bool(object.isEmpty)
+            case .int, .bool, .other: return nil
             }
         }
 
-        static func describe(_ value: Any) -> String {
+        mutating func write(_ value: BoxValue, escapedAs kind: CompiledTemplate.ContentKind) {
             switch value {
-            case let text as String: return text
-            case let number as Int: return String(number)
-            case let flag as Bool: return flag ? "true" : "false"
-            // What swift-mustache would print for the same list, boxed in full.
-            case let lazy as LazyBoxList: return String(describing: lazy.materialized)
-            default: return String(describing: value)
+            case .string(let text):
+                switch kind {
+                case .html: HTMLEscaping.append(text, to: &output)
+                case .text: output.append(text)
+                case .markdown: output.append(MarkdownEscaping.escape(text))
+                }
+            case .int(let number):
+                output.append(String(number))
+            default:
+                write(.string(Self.describe(value)), escapedAs: kind)
+            }
+        }
+
+        static func describe(_ value: BoxValue) -> String {
+            switch value {
+            case .string(let text): return text
+            case .int(let number): return String(number)
+            case .bool(let flag): return flag ? "true" : "false"
+            // What swift-mustache prints for the same value, boxed in full.
+            default: return String(describing: value.materialized)
             }
         }
     }
 }
 
-/// HTML escaping of `< > & " '` on UTF-8 bytes; text without any of them is appended as it is.
+extension BoxValue {
+    func child(_ key: Int32) -> BoxValue? {
+        guard case .object(let object) = self else { return nil }
+        return object[BoxKey(id: key)]
+    }
+}
+
+extension [UInt8] {
+    mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil { append(contentsOf: text.utf8) }
+    }
+}
+
+/// HTML escaping of `< > & " '` on UTF-8 bytes; runs without any of them are copied as they are.
 enum HTMLEscaping {
-    static func append(_ text: String, to output: inout String) {
-        var needsEscaping = false
-        for byte in text.utf8 where byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 {
-            needsEscaping = true
-            break
-        }
-        guard needsEscaping else {
-            output += text
-            return
-        }
-        var start = text.utf8.startIndex
-        var index = start
-        let utf8 = text.utf8
-        while index != utf8.endIndex {
-            let replacement: String?
-            switch utf8[index] {
+    static func append(_ text: String, to output: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: &output) }
+        if done == nil { append(Array(text.utf8), to: &output) }
+    }
+
+    static func append(_ input: [UInt8], to output: inout [UInt8]) {
+        input.withUnsafeBufferPointer { append($0, to: &output) }
+    }
+
+    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var start = 0
+        for index in input.indices {
+            let replacement: StaticString
+            switch input[index] {
             case 0x3C: replacement = "&lt;"
             case 0x3E: replacement = "&gt;"
             case 0x26: replacement = "&amp;"
             case 0x22: replacement = "&quot;"
             case 0x27: replacement = "&#39;"
-            default: replacement = nil
+            default: continue
             }
-            if let replacement {
-                output += Substring(utf8[start..<index])
-                output += replacement
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
+            output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            start = index + 1
         }
-        output += Substring(utf8[start..<utf8.endIndex])
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<input.count]))
     }
 
     static func escape(_ text: String) -> String {
-        var output = ""
+        var output: [UInt8] = []
         append(text, to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -513,8 +625,14 @@ struct PageRenderer: @unchecked Sendable {
         ProcessInfo.processInfo.environment["AUDREG_TEMPLATE_ENGINE"] != "swift-mustache"
     }
 
-    func render(_ context: Any, withTemplate name: String) -> String? {
+    /// The page's UTF-8 bytes.
+    func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
         if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name) }
-        return mustache.render(MustacheBox.materialize(context), withTemplate: name)
+        return mustache.render(context.materialized, withTemplate: name).map { Array($0.utf8) }
+    }
+
+    /// For contexts made by hand as dictionaries and arrays, and for tests.
+    func render(_ context: Any, withTemplate name: String) -> String? {
+        render(BoxValue(any: context), withTemplate: name).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -1,69 +1,72 @@
 /// Hand-written boxes for the view models that appear thousands of times in a large site (links,
-/// table rows, matrix cells), so boxing them costs a few dictionary stores instead of a `Mirror` walk.
-/// Every other type is boxed by `MustacheBox` through `Mirror`; both give the same dictionaries.
-/// Lists are stored as `[Any]`, so renderers take them without converting each element.
+/// table rows, matrix cells, the service page), so boxing them costs a few stores instead of a `Mirror`
+/// walk. Every other type is boxed by `MustacheBox` through `Mirror`; tests check that both agree.
 protocol MustacheBoxable {
-    func box(root: String) -> [String: Any]
+    func box(root: String) -> BoxObject
 }
 
 extension SiteLink: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["text": text, "href": href, "md": md, "pageHref": root + href, "pageMd": root + md]
+    func box(root: String) -> BoxObject {
+        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .string(root + href), .pageMd: .string(root + md)]
     }
 }
 
 extension NavItem: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["text": text, "href": href, "md": md, "pageHref": root + href, "pageMd": root + md, "current": current]
+    func box(root: String) -> BoxObject {
+        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .string(root + href), .pageMd: .string(root + md),
+         .current: .bool(current)]
     }
 }
 
 extension MatrixCell: MustacheBoxable {
-    func box(root: String) -> [String: Any] { ["status": status, "symbol": symbol, "label": label] }
+    func box(root: String) -> BoxObject { [.status: .string(status), .symbol: .string(symbol), .label: .string(label)] }
 }
 
 extension MatrixRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["service": service.box(root: root), "cells": cells.map { $0.box(root: root) as Any }]
+    func box(root: String) -> BoxObject {
+        [.service: .box(service, root: root), .cells: .boxes(cells, root: root)]
     }
 }
 
 extension ControlStatusRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["control": control.box(root: root), "controlID": controlID, "title": title, "framework": framework, "status": status,
-         "statusLabel": statusLabel, "ruleCount": ruleCount, "failingRules": failingRules.map { $0.box(root: root) as Any },
-         "exceptedRules": exceptedRules.map { $0.box(root: root) as Any }]
+    func box(root: String) -> BoxObject {
+        [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
+         .status: .string(status), .statusLabel: .string(statusLabel), .ruleCount: .int(ruleCount),
+         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
     }
 }
 
 extension ServiceControlRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["service": service.box(root: root), "status": status, "statusLabel": statusLabel,
-         "failingRules": failingRules.map { $0.box(root: root) as Any }, "exceptedRules": exceptedRules.map { $0.box(root: root) as Any }]
+    func box(root: String) -> BoxObject {
+        [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel),
+         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
     }
 }
 
 extension SearchEntry: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["kind": kind, "title": title, "link": link.box(root: root), "detail": detail]
+    func box(root: String) -> BoxObject {
+        [.kind: .string(kind), .title: .string(title), .link: .box(link, root: root), .detail: .string(detail)]
     }
 }
 
 extension ServiceRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["link": link.box(root: root), "title": title, "ownerText": ownerText, "environment": environment,
-                                  "audiences": audiences as [Any], "audiencesText": audiencesText, "findingCount": findingCount,
-                                  "hasFindings": hasFindings]
-        if let owner { box["owner"] = owner.box(root: root) }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.link: .box(link, root: root), .title: .string(title), .ownerText: .string(ownerText),
+                              .environment: .string(environment), .audiences: .strings(audiences), .audiencesText: .string(audiencesText),
+                              .findingCount: .int(findingCount), .hasFindings: .bool(hasFindings)]
+        if let owner { box.set(.owner, .box(owner, root: root)) }
         return box
     }
 }
 
+extension AudienceFlag: MustacheBoxable {
+    func box(root: String) -> BoxObject { [.rule: .box(rule, root: root), .message: .string(message)] }
+}
+
 extension AudienceRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["value": value, "anchor": anchor, "services": services.map { $0.box(root: root) as Any },
-         "flags": flags.map { ["rule": $0.rule.box(root: root), "message": $0.message] as [String: Any] as Any },
-         "flagged": flagged, "shared": shared]
+    func box(root: String) -> BoxObject {
+        [.value: .string(value), .anchor: .string(anchor), .services: .boxes(services, root: root), .flags: .boxes(flags, root: root),
+         .flagged: .bool(flagged), .shared: .bool(shared)]
     }
 }
 
@@ -71,104 +74,108 @@ extension AudienceRow: MustacheBoxable {
 // 10,000-service site.
 
 extension PageContext: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["root": self.root, "chrome": chrome.box(root: root)]
-        if let page = MustacheBox.convert(page, root: root) { box["page"] = page }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.root: .string(self.root), .chrome: .box(chrome, root: root)]
+        if let page = MustacheBox.convert(page, root: root) { box.set(.page, page) }
         return box
     }
 }
 
 extension PageChrome: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["siteTitle": siteTitle, "pageTitle": pageTitle, "root": self.root, "nav": nav.map { $0.box(root: root) as Any }, "template": template]
+    func box(root: String) -> BoxObject {
+        [.siteTitle: .string(siteTitle), .pageTitle: .string(pageTitle), .root: .string(self.root), .nav: .boxes(nav, root: root),
+         .template: .string(template)]
     }
 }
 
 extension ExternalLink: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["text": text]
-        if let externalURL { box["externalURL"] = externalURL }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.text: .string(text)]
+        if let externalURL { box.set(.externalURL, .string(externalURL)) }
         return box
     }
 }
 
 extension FindingRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["severity": severity, "severityLabel": severityLabel, "rule": rule.box(root: root),
-                                  "entityText": entityText, "message": message, "location": location]
-        if let entity { box["entity"] = entity.box(root: root) }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.severity: .string(severity), .severityLabel: .string(severityLabel), .rule: .box(rule, root: root),
+                              .entityText: .string(entityText), .message: .string(message), .location: .string(location)]
+        if let entity { box.set(.entity, .box(entity, root: root)) }
         return box
     }
 }
 
 extension ExceptionRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["entityText": entityText, "ruleText": ruleText, "reason": reason, "approvedBy": approvedBy,
-                                  "expires": expires, "daysLeft": daysLeft, "status": status, "statusLabel": statusLabel,
-                                  "suppressedCount": suppressedCount, "location": location]
-        if let entity { box["entity"] = entity.box(root: root) }
-        if let rule { box["rule"] = rule.box(root: root) }
-        if let ticket { box["ticket"] = ticket }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.entityText: .string(entityText), .ruleText: .string(ruleText), .reason: .string(reason),
+                              .approvedBy: .string(approvedBy), .expires: .string(expires), .daysLeft: .string(daysLeft),
+                              .status: .string(status), .statusLabel: .string(statusLabel), .suppressedCount: .string(suppressedCount),
+                              .location: .string(location)]
+        if let entity { box.set(.entity, .box(entity, root: root)) }
+        if let rule { box.set(.rule, .box(rule, root: root)) }
+        if let ticket { box.set(.ticket, .string(ticket)) }
         return box
     }
 }
 
 extension AcceptedIssuerRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["issuerName": issuerName, "tokenTypes": tokenTypes, "tokenTypesChecked": tokenTypesChecked,
-                                  "algorithms": algorithms, "maxLifetime": maxLifetime, "requiredClaims": requiredClaims]
-        if let issuer { box["issuer"] = issuer.box(root: root) }
-        if let issuerURL { box["issuerURL"] = issuerURL.box(root: root) }
-        if let jwks { box["jwks"] = jwks.box(root: root) }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.issuerName: .string(issuerName), .tokenTypes: .string(tokenTypes), .tokenTypesChecked: .bool(tokenTypesChecked),
+                              .algorithms: .string(algorithms), .maxLifetime: .string(maxLifetime), .requiredClaims: .string(requiredClaims)]
+        if let issuer { box.set(.issuer, .box(issuer, root: root)) }
+        if let issuerURL { box.set(.issuerURL, .box(issuerURL, root: root)) }
+        if let jwks { box.set(.jwks, .box(jwks, root: root)) }
         return box
     }
 }
 
 extension HopRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["fromText": fromText, "toText": toText, "mode": mode, "modeLabel": modeLabel, "explanation": explanation]
-        if let from { box["from"] = from.box(root: root) }
-        if let to { box["to"] = to.box(root: root) }
-        if let reason { box["reason"] = reason }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.fromText: .string(fromText), .toText: .string(toText), .mode: .string(mode), .modeLabel: .string(modeLabel),
+                              .explanation: .string(explanation)]
+        if let from { box.set(.from, .box(from, root: root)) }
+        if let to { box.set(.to, .box(to, root: root)) }
+        if let reason { box.set(.reason, .string(reason)) }
         return box
     }
 }
 
 extension DeploymentRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        var box: [String: Any] = ["kind": kind, "source": source]
-        if let provider { box["provider"] = provider }
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [.kind: .string(kind), .source: .string(source)]
+        if let provider { box.set(.provider, .string(provider)) }
         return box
     }
 }
 
 extension LabelRow: MustacheBoxable {
-    func box(root: String) -> [String: Any] { ["key": key, "value": value] }
+    func box(root: String) -> BoxObject { [.key: .string(key), .value: .string(value)] }
 }
 
 extension AudienceValue: MustacheBoxable {
-    func box(root: String) -> [String: Any] { ["value": value, "link": link.box(root: root), "flagged": flagged] }
+    func box(root: String) -> BoxObject { [.value: .string(value), .link: .box(link, root: root), .flagged: .bool(flagged)] }
 }
 
 extension DriftStatus: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        ["reported": reported, "when": when, "findings": findings.map { $0.box(root: root) as Any }]
+    func box(root: String) -> BoxObject {
+        [.reported: .bool(reported), .when: .string(when), .findings: .boxes(findings, root: root)]
     }
 }
 
 extension ServicePage: MustacheBoxable {
-    func box(root: String) -> [String: Any] {
-        func boxes<T: MustacheBoxable>(_ items: [T]) -> [Any] { items.map { $0.box(root: root) as Any } }
-        var box: [String: Any] = [
-            "chrome": chrome.box(root: root), "name": name, "title": title, "ownerText": ownerText, "environment": environment,
-            "labels": boxes(labels), "source": source, "accepts": boxes(accepts), "audiences": boxes(audiences),
-            "scopes": scopes as [Any], "roles": roles as [Any], "scopesText": scopesText, "rolesText": rolesText,
-            "downstream": boxes(downstream), "upstream": boxes(upstream), "deployments": boxes(deployments),
-            "findings": boxes(findings), "exceptions": boxes(exceptions), "controlsAttention": boxes(controlsAttention),
-            "controlsMet": boxes(controlsMet), "drift": drift.box(root: root),
+    func box(root: String) -> BoxObject {
+        var box: BoxObject = [
+            .chrome: .box(chrome, root: root), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),
+            .environment: .string(environment), .labels: .boxes(labels, root: root), .source: .string(source),
+            .accepts: .boxes(accepts, root: root), .audiences: .boxes(audiences, root: root), .scopes: .strings(scopes),
+            .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),
+            .downstream: .boxes(downstream, root: root), .upstream: .boxes(upstream, root: root),
+            .deployments: .boxes(deployments, root: root), .findings: .boxes(findings, root: root),
+            .exceptions: .boxes(exceptions, root: root), .controlsAttention: .boxes(controlsAttention, root: root),
+            .controlsMet: .boxes(controlsMet, root: root), .drift: .box(drift, root: root),
         ]
-        if let description { box["description"] = description }
-        if let owner { box["owner"] = owner.box(root: root) }
+        if let description { box.set(.description, .string(description)) }
+        if let owner { box.set(.owner, .box(owner, root: root)) }
         return box
     }
 }

@@ -191,8 +191,9 @@ public enum SiteBuilder {
 
     struct Rendered: Sendable {
         var path: String
-        var html: String
-        var markdown: String
+        /// UTF-8 bytes, written to the file as they are.
+        var html: [UInt8]
+        var markdown: [UInt8]
     }
 
     /// Renders one job: (root-relative path without extension, context, HTML template, Markdown template).
@@ -241,8 +242,8 @@ public enum SiteBuilder {
         var files: [String: String] = [:]
         for job in jobs(model) {
             let rendered = try renderJob(job, model: model, library: library)
-            files[rendered.path + ".html"] = rendered.html
-            files[markdownDocs + rendered.path + ".md"] = rendered.markdown
+            files[rendered.path + ".html"] = String(decoding: rendered.html, as: UTF8.self)
+            files[markdownDocs + rendered.path + ".md"] = String(decoding: rendered.markdown, as: UTF8.self)
         }
         for (path, content) in supportFiles(model: model, templates: templates, library: library) { files[path] = content }
         return files
@@ -250,7 +251,7 @@ public enum SiteBuilder {
 
     static func renderJob(_ job: Job, model: SiteModel, library: PageRenderer) throws -> Rendered {
         let (path, chrome, page, template) = self.page(job, model: model)
-        let context = MustacheBox.convert(PageContext(root: chrome.root, chrome: chrome, page: page), root: chrome.root) ?? [:]
+        let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root))
         guard let html = library.render(context, withTemplate: "html/\(template)") else {
             throw SiteBuildError.render("no template html/\(template).mustache")
         }
@@ -268,7 +269,8 @@ public enum SiteBuilder {
         let index = SearchIndex.text(model.search.items)
         files.append(("search-index.json", index + "\n"))
         files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index + ";\n"))
-        let mkdocs = library.render(MustacheBox.convert(MkDocsContext(model: model)) ?? [:], withTemplate: "markdown/mkdocs.yml") ?? ""
+        let mkdocs = MustacheBox.convert(MkDocsContext(model: model))
+            .flatMap { library.render($0, withTemplate: "markdown/mkdocs.yml") }.map { String(decoding: $0, as: UTF8.self) } ?? ""
         files.append(("markdown/mkdocs.yml", mkdocs))
         files.append((markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"))
         return files
@@ -316,12 +318,20 @@ public enum SiteBuilder {
     /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
     /// (and their fsync) would only slow large sites down.
     static func write(_ text: String, to url: URL) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: url) }
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL) throws {
+        try bytes.withUnsafeBytes { try write($0, to: url) }
+    }
+
+    static func write(_ buffer: UnsafeRawBufferPointer, to url: URL) throws {
         let path = url.path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var text = text
-        let ok = text.withUTF8 { buffer -> Bool in
+        let ok = { () -> Bool in
             var offset = 0
             while offset < buffer.count {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
@@ -332,7 +342,7 @@ public enum SiteBuilder {
                 offset += written
             }
             return true
-        }
+        }()
         guard ok else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
     }
 }

@@ -100,8 +100,8 @@ struct CompiledTemplateTests {
     /// back to swift-mustache gets the list boxed in full.
     @Test("lazily boxed lists render as the fully boxed lists do, compiled or not")
     func lazyLists() throws {
-        let context: [String: Any] = ["items": LazyBoxList(count: 3) { ["n": $0] as [String: Any] },
-                                      "none": LazyBoxList(count: 0) { _ in [String: Any]() }]
+        let context: [String: Any] = ["items": LazyBoxList(count: 3) { BoxValue(any: ["n": $0] as [String: Any]) },
+                                      "none": LazyBoxList(count: 0) { _ in .object([:]) }]
         let template = "{{items}}|{{#items}}{{n}},{{/items}}|{{^items}}none{{/items}}|{{^empty(items)}}some{{/empty(items)}}|"
             + "{{#none}}x{{/none}}{{^none}}empty{{/none}}|{{#empty(none)}}yes{{/empty(none)}}\n"
         let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),

@@ -8,10 +8,11 @@ struct MustacheBoxTests {
     static func canonical(_ value: Any?) -> String {
         switch value {
         case nil: return "nil"
+        case let boxed as BoxValue: return canonical(boxed.materialized)
         case let dictionary as [String: Any]:
             return "{" + dictionary.keys.sorted().map { "\($0): \(canonical(dictionary[$0]))" }.joined(separator: ", ") + "}"
         case let array as [Any]: return "[" + array.map { canonical($0) }.joined(separator: ", ") + "]"
-        case let lazy as LazyBoxList: return canonical(lazy.materialized)
+        case let lazy as LazyBoxList: return canonical(lazy.materialized.map(\.materialized))
         case let value?: return "\(value)"
         }
     }
