@@ -1,3 +1,6 @@
+import Foundation
+import Mustache
+
 /// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
 /// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`
 /// through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and escapes text

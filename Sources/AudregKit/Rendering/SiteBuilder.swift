@@ -291,14 +291,15 @@ public enum SiteBuilder {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let boxedLibrary = library
+        let outputFolder = directory.path + "/"
         let results = ParallelMap.map(jobs) { job -> (error: String?, seconds: Double) in
             let start = DispatchTime.now().uptimeNanoseconds
             // After an interrupt, write nothing more: the cleanup is removing the folder.
             if InterruptCleanup.shared.isCancelled { return ("interrupted", 0) }
             do {
                 let rendered = try renderJob(job, model: model, library: boxedLibrary)
-                try write(rendered.html, to: directory.appendingPathComponent(rendered.path + ".html"))
-                try write(rendered.markdown, to: directory.appendingPathComponent(markdownDocs + rendered.path + ".md"))
+                try write(rendered.html, toPath: outputFolder + rendered.path + ".html")
+                try write(rendered.markdown, toPath: outputFolder + markdownDocs + rendered.path + ".md")
                 return (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             } catch {
                 return ("\(error)", 0)
@@ -319,15 +320,14 @@ public enum SiteBuilder {
     /// (and their fsync) would only slow large sites down.
     static func write(_ text: String, to url: URL) throws {
         var text = text
-        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: url) }
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), toPath: url.path) }
     }
 
-    static func write(_ bytes: [UInt8], to url: URL) throws {
-        try bytes.withUnsafeBytes { try write($0, to: url) }
+    static func write(_ bytes: [UInt8], toPath path: String) throws {
+        try bytes.withUnsafeBytes { try write($0, toPath: path) }
     }
 
-    static func write(_ buffer: UnsafeRawBufferPointer, to url: URL) throws {
-        let path = url.path
+    static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }

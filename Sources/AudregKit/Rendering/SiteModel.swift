@@ -118,7 +118,8 @@ struct SiteModelBuilder {
     var findingsByRule: [String: [Finding]] = [:]
     var suppressedByEntity: [EntityRef: [SuppressedFinding]] = [:]
     var findingsByLocation: [SourceLocation: [Finding]] = [:]
-    var callers: [String: [(Service, DownstreamHop)]] = [:]
+    /// Callee → (caller's name, hop).
+    var callers: [String: [(String, DownstreamHop)]] = [:]
     var servicesByIssuer: [String: [String]] = [:]
     var servicesByOwner: [String: [String]] = [:]
     var issuersByOwner: [String: [String]] = [:]
@@ -136,6 +137,25 @@ struct SiteModelBuilder {
     var ruleLinks: [String: SiteLink] = [:]
     let issuerByName: [String: Issuer]
     let allControls: [(Framework, Control)]
+    /// What a service page shows about an issuer it accepts, worked out once per issuer rather than once
+    /// per service (the URLs are parsed to decide whether they may be links).
+    var issuerDisplays: [String: IssuerDisplay] = [:]
+    /// The controls a service page lists: those evidenced by at least one rule.
+    var serviceControlColumns: [ServiceControlColumn] = []
+
+    struct IssuerDisplay {
+        var issuerURL: ExternalLink?
+        var jwks: ExternalLink?
+        var algorithms: [String]
+    }
+
+    struct ServiceControlColumn {
+        var link: SiteLink
+        var id: String
+        var title: String
+        var framework: String
+        var rules: [String]
+    }
 
     init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?) {
         self.report = report
@@ -170,10 +190,11 @@ struct SiteModelBuilder {
         for finding in drift?.findings ?? [] {
             if let entity = finding.entity { driftByEntity[entity, default: []].append(finding) }
         }
-        for service in services {
-            for hop in service.downstream { callers[hop.service.value, default: []].append((service, hop)) }
-            for accepted in service.accepts { servicesByIssuer[accepted.issuer.value, default: []].append(service.name) }
-            if let owner = service.metadata.owner?.value { servicesByOwner[owner, default: []].append(service.name) }
+        for index in services.indices {
+            let name = services[index].name
+            for hop in services[index].downstream { callers[hop.service.value, default: []].append((name, hop)) }
+            for accepted in services[index].accepts { servicesByIssuer[accepted.issuer.value, default: []].append(name) }
+            if let owner = services[index].metadata.owner?.value { servicesByOwner[owner, default: []].append(name) }
         }
         for issuer in issuers {
             if let owner = issuer.metadata.owner?.value { issuersByOwner[owner, default: []].append(issuer.name) }
@@ -187,8 +208,17 @@ struct SiteModelBuilder {
                 controlLinks[control.id] = SiteLink(control.id, path: controlPaths[control.id]!)
             }
         }
-        for service in services { serviceLinks[service.name] = SiteModel.serviceLink(service.name) }
+        for index in services.indices { serviceLinks[services[index].name] = SiteModel.serviceLink(services[index].name) }
         for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
+        for issuer in issuers {
+            issuerDisplays[issuer.name] = IssuerDisplay(issuerURL: issuer.issuer.map { ExternalLink($0.value) },
+                                                        jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: issuer.algorithms.map(\.value))
+        }
+        for (framework, control) in allControls {
+            let rules = controlRules[control.id] ?? []
+            guard !rules.isEmpty, let link = controlLinks[control.id] else { continue }
+            serviceControlColumns.append(ServiceControlColumn(link: link, id: control.id, title: control.title, framework: framework.shortTitle, rules: rules))
+        }
     }
 
     func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }
@@ -297,11 +327,13 @@ struct SiteModelBuilder {
     }
 
     func status(service: String, rules: [String]) -> ControlStatus {
+        Self.status(rules: rules, failing: failingRulesByService[service] ?? [], excepted: exceptedRulesByService[service] ?? [])
+    }
+
+    static func status(rules: [String], failing: Set<String>, excepted: Set<String>) -> ControlStatus {
         guard !rules.isEmpty else { return .notEvidenced }
-        let failing = failingRulesByService[service] ?? []
-        if rules.contains(where: failing.contains) { return .failing }
-        let excepted = exceptedRulesByService[service] ?? []
-        if rules.contains(where: excepted.contains) { return .excepted }
+        if !failing.isEmpty, rules.contains(where: failing.contains) { return .failing }
+        if !excepted.isEmpty, rules.contains(where: excepted.contains) { return .excepted }
         return .met
     }
 
@@ -313,27 +345,25 @@ struct SiteModelBuilder {
         let ref = service.ref
         let accepts = service.accepts.map { accepted -> AcceptedIssuerRow in
             let issuer = accepted.issuer.value
-            let known = issuerByName[issuer]
+            let known = issuerDisplays[issuer]
             return AcceptedIssuerRow(
                 issuer: issuerNames.contains(issuer) ? SiteModel.issuerLink(issuer) : nil, issuerName: issuer,
-                issuerURL: known?.issuer.map { ExternalLink($0.value) }, jwks: known?.jwksUri.map { ExternalLink($0.value) },
+                issuerURL: known?.issuerURL, jwks: known?.jwks,
                 tokenTypes: accepted.tokenTypes.map { SiteModel.join($0.map(\.value)) } ?? "not checked",
                 tokenTypesChecked: accepted.tokenTypes != nil,
-                algorithms: SiteModel.join((accepted.algorithms ?? known?.algorithms ?? []).map(\.value), empty: "issuer default"),
+                algorithms: SiteModel.join(accepted.algorithms?.map(\.value) ?? known?.algorithms ?? [], empty: "issuer default"),
                 maxLifetime: accepted.maxLifetime?.value.description ?? "policy maximum (\(report.registry.policy.effectiveMaxTokenLifetime))",
                 requiredClaims: SiteModel.join((accepted.requiredClaims ?? []).map(\.value), empty: "not listed"))
         }
         let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
-        let controls = allControls.compactMap { framework, control -> ControlStatusRow? in
-            let rules = controlRules[control.id] ?? []
-            guard !rules.isEmpty, let link = controlLink(control.id) else { return nil }
-            let status = status(service: service.name, rules: rules)
-            let failing = failingRulesByService[service.name] ?? []
-            let excepted = exceptedRulesByService[service.name] ?? []
-            return ControlStatusRow(control: link, controlID: control.id, title: control.title, framework: framework.shortTitle,
-                                    status: status.rawValue, statusLabel: status.label, ruleCount: rules.count,
-                                    failingRules: rules.filter(failing.contains).map(ruleLink),
-                                    exceptedRules: rules.filter(excepted.contains).map(ruleLink))
+        let failing = failingRulesByService[service.name] ?? []
+        let excepted = exceptedRulesByService[service.name] ?? []
+        let controls = serviceControlColumns.map { column -> ControlStatusRow in
+            let status = Self.status(rules: column.rules, failing: failing, excepted: excepted)
+            return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
+                                    status: status.rawValue, statusLabel: status.label, ruleCount: column.rules.count,
+                                    failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),
+                                    exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink))
         }
         return ServicePage(
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
@@ -349,7 +379,7 @@ struct SiteModelBuilder {
             scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
             scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
             downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
-            upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0.name, hop: $0.1) },
+            upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0, hop: $0.1) },
             deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
             findings: (findingsByEntity[ref] ?? []).map(findingRow),
             exceptions: exceptionRows(for: ref, service.exceptions),
@@ -361,15 +391,16 @@ struct SiteModelBuilder {
     // MARK: pages
 
     func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
-        let serviceRows = services.map(serviceRow)
+        let serviceRows = services.indices.map { serviceRow(services[$0]) }
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
         var servicesByAudience: [String: [String]] = [:]
         var flagsByAudience: [String: [AudienceFlag]] = [:]
-        for service in services {
-            for audience in service.audiences {
-                if servicesByAudience[audience.value]?.last != service.name {
-                    servicesByAudience[audience.value, default: []].append(service.name)
+        for index in services.indices {
+            let name = services[index].name
+            for audience in services[index].audiences {
+                if servicesByAudience[audience.value]?.last != name {
+                    servicesByAudience[audience.value, default: []].append(name)
                 }
                 for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
                     flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
@@ -425,7 +456,10 @@ struct SiteModelBuilder {
         let controlCount = controlCatalog.frameworks.reduce(0) { $0 + $1.controls.count }
         var statusGrid: [[ControlStatus]] = Array(repeating: [], count: services.count)
         for index in statusGrid.indices { statusGrid[index].reserveCapacity(controlCount) }
-        let serviceLinkTable = services.map { serviceLink($0.name) }
+        let serviceLinkTable = services.indices.map { serviceLink(services[$0].name) }
+        // Looked up once per service, not once per service and control.
+        let failingByPosition = services.indices.map { failingRulesByService[services[$0].name] ?? [] }
+        let exceptedByPosition = services.indices.map { exceptedRulesByService[services[$0].name] ?? [] }
         var controlPages: [(String, ControlPage)] = []
         var frameworkSections: [FrameworkSection] = []
         var coverage: [FrameworkCoverage] = []
@@ -440,8 +474,10 @@ struct SiteModelBuilder {
                 var counts = (met: 0, failing: 0, excepted: 0)
                 var serviceRowsForControl: [ServiceControlRow] = []
                 var metServices: [Int32] = []
-                for (index, service) in services.enumerated() {
-                    let status = status(service: service.name, rules: rules)
+                for index in services.indices {
+                    let failing = failingByPosition[index]
+                    let excepted = exceptedByPosition[index]
+                    let status = Self.status(rules: rules, failing: failing, excepted: excepted)
                     statusGrid[index].append(status)
                     guard status != .notEvidenced else { continue }
                     switch status {
@@ -454,10 +490,8 @@ struct SiteModelBuilder {
                         metServices.append(Int32(index))
                         continue
                     }
-                    let failing = failingRulesByService[service.name] ?? []
-                    let excepted = exceptedRulesByService[service.name] ?? []
                     serviceRowsForControl.append(ServiceControlRow(
-                        service: serviceLink(service.name), status: status.rawValue, statusLabel: status.label,
+                        service: serviceLinkTable[index], status: status.rawValue, statusLabel: status.label,
                         failingRules: rules.filter(failing.contains).map(ruleLink),
                         exceptedRules: rules.filter(excepted.contains).map(ruleLink)))
                 }
@@ -516,7 +550,9 @@ struct SiteModelBuilder {
 
         // Registers.
         var allExceptions: [ExceptionRow] = []
-        for service in services { allExceptions += exceptionRows(for: service.ref, service.exceptions) }
+        for index in services.indices where !services[index].exceptions.isEmpty {
+            allExceptions += exceptionRows(for: services[index].ref, services[index].exceptions)
+        }
         for issuer in issuers { allExceptions += exceptionRows(for: issuer.ref, issuer.exceptions) }
         allExceptions.sort { ($0.expires, $0.entityText, $0.ruleText) < ($1.expires, $1.entityText, $1.ruleText) }
         let expiring = allExceptions.filter { row in
@@ -525,7 +561,7 @@ struct SiteModelBuilder {
         }
 
         // Hops for the token-flow page.
-        let hops = services.flatMap { service in service.downstream.map { hopRow(from: service.name, hop: $0) } }
+        let hops = services.indices.flatMap { index in services[index].downstream.map { hopRow(from: services[index].name, hop: $0) } }
 
         // Search: services (with audiences), audiences, issuers, teams, rules, controls.
         var entries: [SearchEntry] = []

@@ -16,7 +16,10 @@ public struct Reordered<Element>: RandomAccessCollection {
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
-    public subscript(position: Int) -> Element { base[Int(order[position])] }
+    /// Read in place: `services[i].name` or passing `services[i]` along copies no `Service`.
+    public subscript(position: Int) -> Element {
+        _read { yield base[Int(order[position])] }
+    }
 }
 
 extension Reordered: Sendable where Element: Sendable {}
