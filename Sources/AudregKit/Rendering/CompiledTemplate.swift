@@ -386,13 +386,22 @@ final class CompiledLibrary: @unchecked Sendable {
 
     /// The page's UTF-8 bytes.
     func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
-        guard let range = ranges[name] else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(16_384)
+        return render(context, withTemplate: name, into: &output) ? output : nil
+    }
+
+    /// Appends the page's UTF-8 bytes to `output`, which a caller rendering many pages reuses, so its
+    /// capacity is grown once rather than for every page. False when there is no such template.
+    func render(_ context: BoxValue, withTemplate name: String, into output: inout [UInt8]) -> Bool {
+        guard let range = ranges[name] else { return false }
         var renderer = Renderer(instructions: instructions, bytes: bytes, names: names, keys: keys, templateRanges: templateRanges)
-        renderer.output.reserveCapacity(16_384)
+        swap(&renderer.output, &output)
+        defer { swap(&renderer.output, &output) }
         renderer.stack.reserveCapacity(16)
         renderer.stack.append(context)
         renderer.render(range, kind: .html, indentation: [])
-        return renderer.output
+        return true
     }
 
     struct Renderer {
@@ -630,8 +639,16 @@ struct PageRenderer: @unchecked Sendable {
 
     /// The page's UTF-8 bytes.
     func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
-        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name) }
-        return mustache.render(context.materialized, withTemplate: name).map { Array($0.utf8) }
+        var output: [UInt8] = []
+        return render(context, withTemplate: name, into: &output) ? output : nil
+    }
+
+    /// Appends the page's UTF-8 bytes to `output`; false when there is no such template.
+    func render(_ context: BoxValue, withTemplate name: String, into output: inout [UInt8]) -> Bool {
+        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: &output) }
+        guard let text = mustache.render(context.materialized, withTemplate: name) else { return false }
+        output.append(text)
+        return true
     }
 
     /// For contexts made by hand as dictionaries and arrays, and for tests.

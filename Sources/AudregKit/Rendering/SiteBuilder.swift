@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Mustache
 
 /// What a page template is rendered with: the page's view model under `page`, and what every page
@@ -226,12 +227,14 @@ public enum SiteBuilder {
         }
     }
 
+    /// Every page, the longest first (the coverage matrix, control pages listing every service, the
+    /// indexes), so that no thread is left rendering a large page after the other has finished.
     static func jobs(_ model: SiteModel) -> [Job] {
-        var jobs: [Job] = [.overview, .servicesIndex, .audiences, .issuers, .teams, .tokenFlow, .rulesIndex, .controlsIndex, .findings, .exceptions, .drift, .search]
-        jobs += model.services.indices.map(Job.service)
-        jobs += model.rules.indices.map(Job.rule)
+        var jobs: [Job] = model.matrixPages.indices.map(Job.matrixPage)
         jobs += model.controls.indices.map(Job.control)
-        jobs += model.matrixPages.indices.map(Job.matrixPage)
+        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .rulesIndex, .overview]
+        jobs += model.rules.indices.map(Job.rule)
+        jobs += model.services.indices.map(Job.service)
         return jobs
     }
 
@@ -250,15 +253,20 @@ public enum SiteBuilder {
     }
 
     static func renderJob(_ job: Job, model: SiteModel, library: PageRenderer) throws -> Rendered {
+        let (path, context, html, markdown) = pageContext(job, model: model)
+        guard let htmlBytes = library.render(context, withTemplate: html) else { throw SiteBuildError.render("no template \(html).mustache") }
+        guard let markdownBytes = library.render(context, withTemplate: markdown) else {
+            throw SiteBuildError.render("no template \(markdown).mustache")
+        }
+        return Rendered(path: path, html: htmlBytes, markdown: markdownBytes)
+    }
+
+    /// A job's output path (root-relative, without extension), its boxed context, and its HTML and
+    /// Markdown template names.
+    static func pageContext(_ job: Job, model: SiteModel) -> (String, BoxValue, String, String) {
         let (path, chrome, page, template) = self.page(job, model: model)
         let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root))
-        guard let html = library.render(context, withTemplate: "html/\(template)") else {
-            throw SiteBuildError.render("no template html/\(template).mustache")
-        }
-        guard let markdown = library.render(context, withTemplate: "markdown/\(template)") else {
-            throw SiteBuildError.render("no template markdown/\(template).mustache")
-        }
-        return Rendered(path: path, html: html, markdown: markdown)
+        return (path, context, "html/\(template)", "markdown/\(template)")
     }
 
     /// Assets, the search index, mkdocs.yml and the marker file.
@@ -290,27 +298,57 @@ public enum SiteBuilder {
         for folder in folders.sorted() {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        let boxedLibrary = library
         let outputFolder = directory.path + "/"
-        let results = ParallelMap.map(jobs) { job -> (error: String?, seconds: Double) in
-            let start = DispatchTime.now().uptimeNanoseconds
-            // After an interrupt, write nothing more: the cleanup is removing the folder.
-            if InterruptCleanup.shared.isCancelled { return ("interrupted", 0) }
-            do {
-                let rendered = try renderJob(job, model: model, library: boxedLibrary)
-                try write(rendered.html, toPath: outputFolder + rendered.path + ".html")
-                try write(rendered.markdown, toPath: outputFolder + markdownDocs + rendered.path + ".md")
-                return (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            } catch {
-                return ("\(error)", 0)
+        // The search index and mkdocs.yml are made while the pages render.
+        let supportBox = SupportFilesBox()
+        let supportGroup = DispatchGroup()
+        DispatchQueue.global().async(group: supportGroup) {
+            supportBox.files = supportFiles(model: model, templates: templates, library: library)
+        }
+        // One worker per core takes the next job until none is left, and reuses one output buffer.
+        let results = UnsafeMutableBufferPointer<(error: String?, seconds: Double)>.allocate(capacity: jobs.count)
+        results.initialize(repeating: (nil, 0))
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        let shared = SharedResults(results)
+        let nextJob = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(65_536)
+            while true {
+                let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < jobs.count else { return }
+                let start = DispatchTime.now().uptimeNanoseconds
+                // After an interrupt, write nothing more: the cleanup is removing the folder.
+                if InterruptCleanup.shared.isCancelled {
+                    shared.buffer[index] = ("interrupted", 0)
+                    return
+                }
+                do {
+                    let (path, context, html, markdown) = pageContext(jobs[index], model: model)
+                    for (template, file) in [(html, outputFolder + path + ".html"), (markdown, outputFolder + markdownDocs + path + ".md")] {
+                        buffer.removeAll(keepingCapacity: true)
+                        guard library.render(context, withTemplate: template, into: &buffer) else {
+                            throw SiteBuildError.render("no template \(template).mustache")
+                        }
+                        try write(buffer, toPath: file)
+                    }
+                    shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                } catch {
+                    shared.buffer[index] = ("\(error)", 0)
+                    return
+                }
             }
         }
+        supportGroup.wait()
         if let error = results.compactMap(\.error).first { throw SiteBuildError.render(error) }
         timing.lap("pages (\(jobs.count) × 2)")
         var byKind: [String: Double] = [:]
         for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
         timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
-        let support = supportFiles(model: model, templates: templates, library: library)
+        let support = supportBox.files
         for (path, content) in support { try write(content, to: directory.appendingPathComponent(path)) }
         timing.lap("assets and search index")
         return (jobs.count, jobs.count, jobs.count * 2 + support.count)
@@ -377,6 +415,17 @@ public enum SearchIndex {
         }
         return output + "]"
     }
+}
+
+/// The support files, handed back from the thread that makes them (read only after the group's wait).
+private final class SupportFilesBox: @unchecked Sendable {
+    var files: [(String, String)] = []
+}
+
+/// Each job's result is written by exactly one worker, so sharing the buffer across threads is safe.
+private struct SharedResults: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>
+    init(_ buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>) { self.buffer = buffer }
 }
 
 /// The token-flow picture, handed back from the thread that draws it (read only after the group's wait).
