@@ -6,6 +6,9 @@ import Foundation
 /// no value is cast from `Any` while rendering.
 enum BoxValue {
     case string(String)
+    /// Two strings that read as one: a link relative to the page (`root` + `href`) without allocating
+    /// the concatenation for every link of every page.
+    case joined(String, String)
     case int(Int)
     case bool(Bool)
     case object(BoxObject)
@@ -158,6 +161,7 @@ extension BoxValue {
     var materialized: Any {
         switch self {
         case .string(let text): return text
+        case .joined(let first, let second): return first + second
         case .int(let number): return number
         case .bool(let flag): return flag
         case .object(let object):

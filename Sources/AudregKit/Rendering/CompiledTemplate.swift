@@ -530,6 +530,7 @@ final class CompiledLibrary: @unchecked Sendable {
             case .list(let items): return .bool(items.isEmpty)
             case .lazyList(let lazy): return .bool(lazy.count == 0)
             case .string(let text): return .bool(text.isEmpty)
+            case .joined(let first, let second): return .bool(first.isEmpty && second.isEmpty)
             case .object(let object): return .bool(object.isEmpty)
             case .int, .bool, .other: return nil
             }
@@ -543,6 +544,9 @@ final class CompiledLibrary: @unchecked Sendable {
                 case .text: output.append(text)
                 case .markdown: output.append(MarkdownEscaping.escape(text))
                 }
+            case .joined(let first, let second):
+                write(.string(first), escapedAs: kind)
+                write(.string(second), escapedAs: kind)
             case .int(let number):
                 output.append(String(number))
             default:
@@ -553,6 +557,7 @@ final class CompiledLibrary: @unchecked Sendable {
         static func describe(_ value: BoxValue) -> String {
             switch value {
             case .string(let text): return text
+            case .joined(let first, let second): return first + second
             case .int(let number): return String(number)
             case .bool(let flag): return flag ? "true" : "false"
             // What swift-mustache prints for the same value, boxed in full.

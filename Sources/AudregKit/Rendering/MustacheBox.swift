@@ -38,8 +38,8 @@ enum MustacheBox {
                 object.set(BoxKey.named(label), converted)
             }
             if case .string(let href)? = object[.href], case .string(let md)? = object[.md] {
-                object.set(.pageHref, .string(root + href))
-                object.set(.pageMd, .string(root + md))
+                object.set(.pageHref, .joined(root, href))
+                object.set(.pageMd, .joined(root, md))
             }
             return .object(object)
         case .tuple:

@@ -7,13 +7,13 @@ protocol MustacheBoxable {
 
 extension SiteLink: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .string(root + href), .pageMd: .string(root + md)]
+        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .joined(root, href), .pageMd: .joined(root, md)]
     }
 }
 
 extension NavItem: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .string(root + href), .pageMd: .string(root + md),
+        [.text: .string(text), .href: .string(href), .md: .string(md), .pageHref: .joined(root, href), .pageMd: .joined(root, md),
          .current: .bool(current)]
     }
 }
