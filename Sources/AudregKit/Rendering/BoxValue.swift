@@ -89,44 +89,81 @@ final class BoxKeyTable: @unchecked Sendable {
 }
 
 /// An object's fields in the order they were set; a few dozen at most, so a linear scan finds one.
+/// Keys and values live in one allocation that never moves while the object lives, so the renderer can
+/// hold pointers to values instead of copying them (and retaining their strings) at every lookup.
 struct BoxObject: ExpressibleByDictionaryLiteral {
-    struct Entry {
-        var key: Int32
-        var value: BoxValue
+    final class Storage {
+        private(set) var count = 0
+        private(set) var capacity: Int
+        let values: UnsafeMutablePointer<BoxValue>
+        let keys: UnsafeMutablePointer<Int32>
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            values = .allocate(capacity: capacity)
+            keys = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            values.deinitialize(count: count)
+            values.deallocate()
+            keys.deallocate()
+        }
+
+        /// Where the value of `key` is, valid while this storage lives.
+        func pointer(to key: Int32) -> UnsafeMutablePointer<BoxValue>? {
+            for index in 0..<count where keys[index] == key { return values + index }
+            return nil
+        }
+
+        func append(_ key: Int32, _ value: BoxValue) {
+            precondition(count < capacity, "BoxObject.Storage is full; it is made with room for its fields")
+            keys[count] = key
+            (values + count).initialize(to: value)
+            count += 1
+        }
+
+        func copy(extra: Int) -> Storage {
+            let copy = Storage(capacity: count + extra)
+            for index in 0..<count { copy.append(keys[index], values[index]) }
+            return copy
+        }
     }
 
-    private(set) var entries: [Entry]
+    private(set) var storage: Storage
 
     init(dictionaryLiteral elements: (BoxKey.Known, BoxValue)...) {
-        entries = []
-        entries.reserveCapacity(elements.count + 2)
-        for (key, value) in elements { entries.append(Entry(key: key.rawValue, value: value)) }
+        // Room for the optional fields a box adds after its literal.
+        storage = Storage(capacity: elements.count + 3)
+        for (key, value) in elements { storage.append(key.rawValue, value) }
     }
 
     init(capacity: Int) {
-        entries = []
-        entries.reserveCapacity(capacity)
+        storage = Storage(capacity: capacity)
     }
 
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { storage.count == 0 }
+
+    /// The fields in the order they were set.
+    var entries: [(key: BoxKey, value: BoxValue)] {
+        (0..<storage.count).map { (BoxKey(id: storage.keys[$0]), storage.values[$0]) }
+    }
 
     /// Sets a field; a name set twice keeps the last value, as a dictionary would.
     mutating func set(_ key: BoxKey, _ value: BoxValue) {
-        if let index = entries.firstIndex(where: { $0.key == key.id }) {
-            entries[index].value = value
+        if !isKnownUniquelyReferenced(&storage) || storage.count == storage.capacity {
+            storage = storage.copy(extra: max(4, storage.count / 2))
+        }
+        if let existing = storage.pointer(to: key.id) {
+            existing.pointee = value
         } else {
-            entries.append(Entry(key: key.id, value: value))
+            storage.append(key.id, value)
         }
     }
 
     mutating func set(_ key: BoxKey.Known, _ value: BoxValue) { set(BoxKey(key), value) }
 
-    subscript(key: BoxKey) -> BoxValue? {
-        entries.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices where buffer[index].key == key.id { return buffer[index].value }
-            return nil
-        }
-    }
+    subscript(key: BoxKey) -> BoxValue? { storage.pointer(to: key.id)?.pointee }
 
     subscript(key: BoxKey.Known) -> BoxValue? { self[BoxKey(key)] }
 }
@@ -166,7 +203,7 @@ extension BoxValue {
         case .bool(let flag): return flag
         case .object(let object):
             var dictionary: [String: Any] = [:]
-            for entry in object.entries { dictionary[BoxKey(id: entry.key).name] = entry.value.materialized }
+            for (key, value) in object.entries { dictionary[key.name] = value.materialized }
             return dictionary
         case .list(let items): return items.map(\.materialized)
         case .lazyList(let lazy): return lazy.materialized.map(\.materialized)

@@ -399,9 +399,21 @@ final class CompiledLibrary: @unchecked Sendable {
         swap(&renderer.output, &output)
         defer { swap(&renderer.output, &output) }
         renderer.stack.reserveCapacity(16)
-        renderer.stack.append(context)
-        renderer.render(range, kind: .html, indentation: [])
+        withUnsafePointer(to: context) { root in
+            renderer.stack.append(root)
+            renderer.render(range, kind: .html, indentation: [])
+        }
         return true
+    }
+
+    /// `empty()`'s answers, for lookups that return where a value is; never written after they are made.
+    nonisolated(unsafe) private static let trueValue = constant(.bool(true))
+    nonisolated(unsafe) private static let falseValue = constant(.bool(false))
+
+    private static func constant(_ value: BoxValue) -> UnsafePointer<BoxValue> {
+        let pointer = UnsafeMutablePointer<BoxValue>.allocate(capacity: 1)
+        pointer.initialize(to: value)
+        return UnsafePointer(pointer)
     }
 
     struct Renderer {
@@ -410,7 +422,10 @@ final class CompiledLibrary: @unchecked Sendable {
         let names: UnsafeMutableBufferPointer<CompiledName>
         let keys: UnsafeMutableBufferPointer<Int32>
         let templateRanges: UnsafeMutableBufferPointer<Range<Int32>>
-        var stack: [BoxValue] = []
+        /// The context stack, as pointers to values the page's context owns (or, for an element of a
+        /// lazily boxed list, the section rendering it): nothing is copied or retained to push a frame
+        /// or to find a name, and every pointer is valid while its frame is on the stack.
+        var stack: [UnsafePointer<BoxValue>] = []
         var output: [UInt8] = []
 
         /// With an indentation (a standalone partial inside an indented line), swift-mustache indents a
@@ -447,36 +462,43 @@ final class CompiledLibrary: @unchecked Sendable {
                 return index + 1
             case .escaped, .raw:
                 guard let value = lookup(Int(instruction.a)) else { return index + 1 }
-                write(value, escapedAs: instruction.code == .raw ? .text : kind)
+                write(value.pointee, escapedAs: instruction.code == .raw ? .text : kind)
                 return index + 1
             case .section, .inverted:
                 let body = Int32(index + 1)..<instruction.b
-                let value = lookup(Int(instruction.a))
+                guard let found = lookup(Int(instruction.a)) else {
+                    if instruction.code == .inverted { render(body, kind: kind, indentation: indentation) }
+                    return Int(instruction.b)
+                }
                 if instruction.code == .inverted {
-                    switch value {
-                    case .list(let items)?:
-                        if items.isEmpty { renderPushing(.list(items), body, kind: kind, indentation: indentation) }
-                    case .lazyList(let lazy)?:
-                        if lazy.count == 0 { renderPushing(.list([]), body, kind: kind, indentation: indentation) }
-                    case .bool(let flag)?:
+                    switch found.pointee {
+                    case .list(let items):
+                        if items.isEmpty { renderPushing(found, body, kind: kind, indentation: indentation) }
+                    case .lazyList(let lazy):
+                        if lazy.count == 0 { renderPushing(found, body, kind: kind, indentation: indentation) }
+                    case .bool(let flag):
                         if !flag { render(body, kind: kind, indentation: indentation) }
-                    case .some:
+                    default:
                         break
-                    case .none:
-                        render(body, kind: kind, indentation: indentation)
                     }
                 } else {
-                    switch value {
-                    case .list(let items)?:
-                        for item in items { renderPushing(item, body, kind: kind, indentation: indentation) }
-                    case .lazyList(let lazy)?:
-                        for position in 0..<lazy.count { renderPushing(lazy[position], body, kind: kind, indentation: indentation) }
-                    case .bool(let flag)?:
+                    switch found.pointee {
+                    case .list(let items):
+                        items.withUnsafeBufferPointer { elements in
+                            for position in elements.indices {
+                                renderPushing(elements.baseAddress! + position, body, kind: kind, indentation: indentation)
+                            }
+                        }
+                    case .lazyList(let lazy):
+                        for position in 0..<lazy.count {
+                            withUnsafePointer(to: lazy[position]) { element in
+                                renderPushing(element, body, kind: kind, indentation: indentation)
+                            }
+                        }
+                    case .bool(let flag):
                         if flag { render(body, kind: kind, indentation: indentation) }
-                    case .some(let object):
-                        renderPushing(object, body, kind: kind, indentation: indentation)
-                    case .none:
-                        break
+                    default:
+                        renderPushing(found, body, kind: kind, indentation: indentation)
                     }
                 }
                 return Int(instruction.b)
@@ -490,28 +512,35 @@ final class CompiledLibrary: @unchecked Sendable {
             }
         }
 
-        mutating func renderPushing(_ object: BoxValue, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind, indentation: [UInt8]) {
+        mutating func renderPushing(_ object: UnsafePointer<BoxValue>, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind,
+                                    indentation: [UInt8]) {
             stack.append(object)
             render(body, kind: kind, indentation: indentation)
             stack.removeLast()
         }
 
-        func lookup(_ nameIndex: Int) -> BoxValue? {
+        /// Where the value of an object's field is, valid while the object lives.
+        static func child(_ value: UnsafePointer<BoxValue>, _ key: Int32) -> UnsafePointer<BoxValue>? {
+            guard case .object(let object) = value.pointee, let field = object.storage.pointer(to: key) else { return nil }
+            return UnsafePointer(field)
+        }
+
+        func lookup(_ nameIndex: Int) -> UnsafePointer<BoxValue>? {
             let name = names[nameIndex]
             let first = Int(name.keysStart)
             let end = first + Int(name.keysCount)
-            var value: BoxValue?
+            var value: UnsafePointer<BoxValue>?
             if name.isDot {
                 value = stack.last
             } else if name.currentOnly {
-                guard !stack.isEmpty else { return nil }
-                guard first < end else { return stack[stack.count - 1] }
-                value = stack[stack.count - 1].child(keys[first])
+                guard let last = stack.last else { return nil }
+                guard first < end else { return last }
+                value = Self.child(last, keys[first])
             } else {
                 guard first < end else { return nil }
                 var frame = stack.count - 1
                 while frame >= 0 {
-                    if let found = stack[frame].child(keys[first]) {
+                    if let found = Self.child(stack[frame], keys[first]) {
                         value = found
                         break
                     }
@@ -520,20 +549,22 @@ final class CompiledLibrary: @unchecked Sendable {
             }
             if first + 1 < end {
                 for position in (first + 1)..<end {
-                    guard let next = value?.child(keys[position]) else { return nil }
+                    guard let current = value, let next = Self.child(current, keys[position]) else { return nil }
                     value = next
                 }
             }
             guard let resolved = value else { return nil }
             guard name.emptyTransform else { return resolved }
-            switch resolved {
-            case .list(let items): return .bool(items.isEmpty)
-            case .lazyList(let lazy): return .bool(lazy.count == 0)
-            case .string(let text): return .bool(text.isEmpty)
-            case .joined(let first, let second): return .bool(first.isEmpty && second.isEmpty)
-            case .object(let object): return .bool(object.isEmpty)
+            let empty: Bool
+            switch resolved.pointee {
+            case .list(let items): empty = items.isEmpty
+            case .lazyList(let lazy): empty = lazy.count == 0
+            case .string(let text): empty = text.isEmpty
+            case .joined(let first, let second): empty = first.isEmpty && second.isEmpty
+            case .object(let object): empty = object.isEmpty
             case .int, .bool, .other: return nil
             }
+            return empty ? CompiledLibrary.trueValue : CompiledLibrary.falseValue
         }
 
         mutating func write(_ value: BoxValue, escapedAs kind: CompiledTemplate.ContentKind) {

@@ -74,17 +74,51 @@ extension AudienceRow: MustacheBoxable {
 // 10,000-service site.
 
 extension PageContext: MustacheBoxable {
-    func box(root: String) -> BoxObject {
-        var box: BoxObject = [.root: .string(self.root), .chrome: .box(chrome, root: root)]
-        if let page = MustacheBox.convert(page, root: root) { box.set(.page, page) }
+    func box(root: String) -> BoxObject { box(root: root, cache: nil) }
+
+    /// With a cache, rows that are the same on many pages are boxed once (see `BoxCache`).
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        var box: BoxObject = [.root: .string(self.root), .chrome: .object(chrome.box(root: root, cache: cache))]
+        let page = (self.page as? ServicePage).map { BoxValue.object($0.box(root: root, cache: cache)) } ?? MustacheBox.convert(self.page, root: root)
+        if let page { box.set(.page, page) }
         return box
     }
 }
 
 extension PageChrome: MustacheBoxable {
-    func box(root: String) -> BoxObject {
-        [.siteTitle: .string(siteTitle), .pageTitle: .string(pageTitle), .root: .string(self.root), .nav: .boxes(nav, root: root),
-         .template: .string(template)]
+    func box(root: String) -> BoxObject { box(root: root, cache: nil) }
+
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        [.siteTitle: .string(siteTitle), .pageTitle: .string(pageTitle), .root: .string(self.root),
+         .nav: cache?.navigation(nav, root: root) ?? .boxes(nav, root: root), .template: .string(template)]
+    }
+}
+
+/// Boxes that many pages share, made once by each rendering thread: the navigation (the same on every
+/// page of a section) and the service page's rows for controls it meets (the same on every service page
+/// that meets the control). Each thread has its own cache, so nothing is locked and no box is shared
+/// between threads.
+final class BoxCache {
+    private var navigations: [String: BoxValue] = [:]
+    private var metControlRows: [String: BoxValue] = [:]
+
+    func navigation(_ items: [NavItem], root: String) -> BoxValue {
+        // The navigation is the site's fixed list; only the root and the current item vary.
+        let key = root + "\u{0}" + (items.first(where: \.current)?.href ?? "")
+        if let cached = navigations[key] { return cached }
+        let boxed = BoxValue.boxes(items, root: root)
+        navigations[key] = boxed
+        return boxed
+    }
+
+    /// A row without failing or excepted rules is determined by its control and status.
+    func controlRow(_ row: ControlStatusRow, root: String) -> BoxValue {
+        guard row.failingRules.isEmpty, row.exceptedRules.isEmpty else { return .box(row, root: root) }
+        let key = root + "\u{0}" + row.controlID + "\u{0}" + row.status
+        if let cached = metControlRows[key] { return cached }
+        let boxed = BoxValue.box(row, root: root)
+        metControlRows[key] = boxed
+        return boxed
     }
 }
 
@@ -163,16 +197,22 @@ extension DriftStatus: MustacheBoxable {
 }
 
 extension ServicePage: MustacheBoxable {
-    func box(root: String) -> BoxObject {
+    func box(root: String) -> BoxObject { box(root: root, cache: nil) }
+
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        func controlRows(_ rows: [ControlStatusRow]) -> BoxValue {
+            guard let cache else { return .boxes(rows, root: root) }
+            return .list(rows.map { cache.controlRow($0, root: root) })
+        }
         var box: BoxObject = [
-            .chrome: .box(chrome, root: root), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),
+            .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),
             .environment: .string(environment), .labels: .boxes(labels, root: root), .source: .string(source),
             .accepts: .boxes(accepts, root: root), .audiences: .boxes(audiences, root: root), .scopes: .strings(scopes),
             .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),
             .downstream: .boxes(downstream, root: root), .upstream: .boxes(upstream, root: root),
             .deployments: .boxes(deployments, root: root), .findings: .boxes(findings, root: root),
-            .exceptions: .boxes(exceptions, root: root), .controlsAttention: .boxes(controlsAttention, root: root),
-            .controlsMet: .boxes(controlsMet, root: root), .drift: .box(drift, root: root),
+            .exceptions: .boxes(exceptions, root: root), .controlsAttention: controlRows(controlsAttention),
+            .controlsMet: controlRows(controlsMet), .drift: .box(drift, root: root),
         ]
         if let description { box.set(.description, .string(description)) }
         if let owner { box.set(.owner, .box(owner, root: root)) }

@@ -263,9 +263,9 @@ public enum SiteBuilder {
 
     /// A job's output path (root-relative, without extension), its boxed context, and its HTML and
     /// Markdown template names.
-    static func pageContext(_ job: Job, model: SiteModel) -> (String, BoxValue, String, String) {
+    static func pageContext(_ job: Job, model: SiteModel, cache: BoxCache? = nil) -> (String, BoxValue, String, String) {
         let (path, chrome, page, template) = self.page(job, model: model)
-        let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root))
+        let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root, cache: cache))
         return (path, context, "html/\(template)", "markdown/\(template)")
     }
 
@@ -317,6 +317,7 @@ public enum SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(65_536)
+            let cache = BoxCache()
             while true {
                 let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < jobs.count else { return }
@@ -327,7 +328,7 @@ public enum SiteBuilder {
                     return
                 }
                 do {
-                    let (path, context, html, markdown) = pageContext(jobs[index], model: model)
+                    let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)
                     for (template, file) in [(html, outputFolder + path + ".html"), (markdown, outputFolder + markdownDocs + path + ".md")] {
                         buffer.removeAll(keepingCapacity: true)
                         guard library.render(context, withTemplate: template, into: &buffer) else {

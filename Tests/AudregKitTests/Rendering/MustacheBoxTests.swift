@@ -58,4 +58,28 @@ struct MustacheBoxTests {
             }
         }
     }
+
+    /// Boxes from a worker's cache (navigation, rows of met controls) are the boxes the page would
+    /// have made itself, on every page that reuses them.
+    @Test func cachedBoxesAreTheBoxesEachPageWouldMake() throws {
+        let model = SiteTestSupport.model(try SiteTestSupport.report(directory: Paths.fixture("registries/findings")))
+        let pages = model.services
+        #expect(pages.contains { !$0.controlsMet.isEmpty } && pages.contains { $0.controlsAttention.contains { !$0.failingRules.isEmpty } },
+                "the registry has met controls and failing ones")
+        let cache = BoxCache()
+        for _ in 0..<2 {
+            for page in pages {
+                let context = PageContext(root: page.chrome.root, chrome: page.chrome, page: page)
+                let cached = Self.canonical(BoxValue.object(context.box(root: page.chrome.root, cache: cache)))
+                let fresh = Self.canonical(MustacheBox.reflect(context, root: page.chrome.root, handWritten: false))
+                #expect(cached == fresh, "\(page.name): the cached boxes differ from reflection")
+            }
+        }
+        // A rule page sits as deep as a service page, in another section: its navigation is its own.
+        let rule = try #require(model.rules.first)
+        #expect(rule.chrome.root == pages[0].chrome.root)
+        let context = PageContext(root: rule.chrome.root, chrome: rule.chrome, page: rule)
+        #expect(Self.canonical(BoxValue.object(context.box(root: rule.chrome.root, cache: cache)))
+                == Self.canonical(MustacheBox.reflect(context, root: rule.chrome.root, handWritten: false)))
+    }
 }
