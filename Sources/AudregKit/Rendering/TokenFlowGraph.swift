@@ -23,16 +23,12 @@ public enum TokenFlowGraph {
 
     /// Draws the picture. Links inside it are relative to the token-flow page at the site root.
     public static func picture(services: [Service], engine: Engine = .auto, dotPath: String? = findDot()) -> Picture {
-        let sorted = uniqueSorted(services)
+        let sorted = services.firstOfEachName(\.name)
         if engine != .builtIn, sorted.count <= dotServiceLimit, let dotPath,
            let svg = runDot(dotPath, source: dotSource(services: sorted)) {
             return Picture(svg: svg, engine: "Graphviz dot")
         }
         return Picture(svg: builtInSVG(services: sorted), engine: "built-in layout")
-    }
-
-    static func uniqueSorted(_ services: [Service]) -> [Service] {
-        Array(services.firstOfEachName(\.name))
     }
 
     /// `dot` on the PATH, if any.
@@ -45,9 +41,10 @@ public enum TokenFlowGraph {
         return nil
     }
 
-    static func environments(_ services: some Sequence<Service>) -> [(String, [Service])] {
-        var groups: [String: [Service]] = [:]
-        for service in services { groups[service.metadata.environment?.value ?? "unspecified", default: []].append(service) }
+    /// The positions of the services in each environment, environments sorted by name.
+    static func environments<Services: RandomAccessCollection<Service>>(_ services: Services) -> [(String, [Int])] where Services.Index == Int {
+        var groups: [String: [Int]] = [:]
+        for index in services.indices { groups[services[index].metadata.environment?.value ?? "unspecified", default: []].append(index) }
         return groups.keys.sorted().map { ($0, groups[$0]!) }
     }
 
@@ -74,7 +71,7 @@ public enum TokenFlowGraph {
     }
 
     /// The Graphviz source: one cluster per environment, nodes link to service pages.
-    public static func dotSource(services: [Service]) -> String {
+    public static func dotSource<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
         let names = Set(services.map(\.name))
         var lines = ["digraph tokenflow {", "  rankdir=LR;", "  graph [fontname=\"sans-serif\", fontsize=11, nodesep=0.3, ranksep=0.6];",
                      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f6f8fa\", fontname=\"sans-serif\", fontsize=11];",
@@ -82,7 +79,8 @@ public enum TokenFlowGraph {
         for (index, (environment, members)) in environments(services).enumerated() {
             lines.append("  subgraph cluster_\(index) {")
             lines.append("    label=\(dotString(environment)); style=\"rounded,dashed\"; color=\"#8c959f\";")
-            for service in members {
+            for index in members {
+                let service = services[index]
                 lines.append("    \(dotString(service.name)) [URL=\(dotString("services/\(service.name).html")), tooltip=\(dotString(service.metadata.title?.value ?? service.name))];")
             }
             lines.append("  }")
@@ -139,6 +137,8 @@ public enum TokenFlowGraph {
     }
 
     static func xml(_ text: String) -> String {
+        // Service names are validated, so almost every text is returned as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) { return text }
         var output = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -154,12 +154,17 @@ public enum TokenFlowGraph {
     }
 
     /// A layered layout without Graphviz: one band per environment, a column per call depth.
-    public static func builtInSVG(services: [Service]) -> String {
-        let byName = Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
+        var names = Set<String>(minimumCapacity: services.count)
+        for index in services.indices { names.insert(services[index].name) }
         // Depth = longest chain of callers above a service, cycles cut by the visiting set.
         var depth: [String: Int] = [:]
         var callers: [String: [String]] = [:]
-        for service in services { for hop in service.downstream where byName[hop.service.value] != nil { callers[hop.service.value, default: []].append(service.name) } }
+        for index in services.indices {
+            for hop in services[index].downstream where names.contains(hop.service.value) {
+                callers[hop.service.value, default: []].append(services[index].name)
+            }
+        }
         func level(_ name: String, _ visiting: inout Set<String>) -> Int {
             if let known = depth[name] { return known }
             visiting.insert(name)
@@ -169,7 +174,10 @@ public enum TokenFlowGraph {
             depth[name] = result
             return result
         }
-        for service in services { var visiting = Set<String>(); _ = level(service.name, &visiting) }
+        for index in services.indices {
+            var visiting = Set<String>()
+            _ = level(services[index].name, &visiting)
+        }
 
         let boxWidth = 200, boxHeight = 30, columnGap = 70, rowGap = 14, bandPad = 28
         var positions: [String: (x: Int, y: Int)] = [:]
@@ -179,13 +187,14 @@ public enum TokenFlowGraph {
         for (environment, members) in environments(services) {
             var rows: [Int: Int] = [:]
             var bandRows = 0
-            for service in members {
-                let column = min(depth[service.name] ?? 0, 12)
+            for member in members {
+                let name = services[member].name
+                let column = min(depth[name] ?? 0, 12)
                 let row = rows[column, default: 0]
                 rows[column] = row + 1
                 bandRows = max(bandRows, row + 1)
                 maxColumn = max(maxColumn, column)
-                positions[service.name] = (20 + column * (boxWidth + columnGap), top + bandPad + row * (boxHeight + rowGap))
+                positions[name] = (20 + column * (boxWidth + columnGap), top + bandPad + row * (boxHeight + rowGap))
             }
             let height = bandPad + bandRows * (boxHeight + rowGap) + 6
             bands.append((environment, top, height))
@@ -199,9 +208,10 @@ public enum TokenFlowGraph {
             svg += "<g class=\"environment\"><rect x=\"6\" y=\"\(bandTop)\" width=\"\(width - 12)\" height=\"\(height)\" rx=\"8\" fill=\"none\" stroke=\"#8c959f\" stroke-dasharray=\"4 3\"/>"
             svg += "<text x=\"16\" y=\"\(bandTop + 18)\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#57606a\">\(xml(environment))</text></g>\n"
         }
-        for service in services {
-            guard let from = positions[service.name] else { continue }
-            for hop in service.downstream {
+        for index in services.indices {
+            let name = services[index].name
+            guard let from = positions[name] else { continue }
+            for hop in services[index].downstream {
                 guard let to = positions[hop.service.value] else { continue }
                 let (stroke, dash, widthAttr): (String, String, String) = {
                     switch hop.mode.value {
@@ -212,13 +222,14 @@ public enum TokenFlowGraph {
                 }()
                 let x1 = from.x + boxWidth, y1 = from.y + boxHeight / 2
                 let x2 = to.x, y2 = to.y + boxHeight / 2
-                svg += "<line class=\"hop \(hop.mode.value.rawValue)\" x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(stroke)\" stroke-width=\"\(widthAttr)\"\(dash) marker-end=\"url(#arrow)\"><title>\(xml(service.name)) → \(xml(hop.service.value)): \(hop.mode.value.rawValue)</title></line>\n"
+                svg += "<line class=\"hop \(hop.mode.value.rawValue)\" x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(stroke)\" stroke-width=\"\(widthAttr)\"\(dash) marker-end=\"url(#arrow)\"><title>\(xml(name)) → \(xml(hop.service.value)): \(hop.mode.value.rawValue)</title></line>\n"
             }
         }
-        for service in services {
-            guard let position = positions[service.name] else { continue }
-            svg += "<a href=\"services/\(service.name).html\"><g class=\"node\"><rect x=\"\(position.x)\" y=\"\(position.y)\" width=\"\(boxWidth)\" height=\"\(boxHeight)\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>"
-            svg += "<text x=\"\(position.x + boxWidth / 2)\" y=\"\(position.y + 19)\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">\(xml(service.name))</text></g></a>\n"
+        for index in services.indices {
+            let name = services[index].name
+            guard let position = positions[name] else { continue }
+            svg += "<a href=\"services/\(name).html\"><g class=\"node\"><rect x=\"\(position.x)\" y=\"\(position.y)\" width=\"\(boxWidth)\" height=\"\(boxHeight)\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>"
+            svg += "<text x=\"\(position.x + boxWidth / 2)\" y=\"\(position.y + 19)\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">\(xml(name))</text></g></a>\n"
         }
         svg += "</svg>\n"
         return svg
@@ -226,21 +237,24 @@ public enum TokenFlowGraph {
 
     /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text).
     /// `sorted`: the services of the picture, one per name, in name order.
-    static func mermaid(sorted: some RandomAccessCollection<Service>, serviceNames: Set<String>) -> String {
+    static func mermaid<Services: RandomAccessCollection<Service>>(sorted: Services, serviceNames: Set<String>) -> String where Services.Index == Int {
         var ids: [String: String] = [:]
-        for (index, service) in sorted.enumerated() { ids[service.name] = "s\(index)" }
+        for (position, index) in sorted.indices.enumerated() { ids[sorted[index].name] = "s\(position)" }
         func label(_ text: String) -> String {
-            "\"" + text.unicodeScalars.map { ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"].contains($0) ? "_" : String($0) }.joined() + "\""
+            let replaced: Set<Unicode.Scalar> = ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"]
+            guard text.unicodeScalars.contains(where: replaced.contains) else { return "\"" + text + "\"" }
+            return "\"" + text.unicodeScalars.map { replaced.contains($0) ? "_" : String($0) }.joined() + "\""
         }
         var lines = ["flowchart LR"]
         for (index, (environment, members)) in environments(sorted).enumerated() {
             lines.append("  subgraph env\(index)[\(label(environment))]")
-            for service in members { lines.append("    \(ids[service.name]!)[\(label(service.name))]") }
+            for member in members { lines.append("    \(ids[sorted[member].name]!)[\(label(sorted[member].name))]") }
             lines.append("  end")
         }
         var unknownCount = 0
-        for service in sorted {
-            for hop in service.downstream {
+        for index in sorted.indices {
+            let name = sorted[index].name
+            for hop in sorted[index].downstream {
                 let target: String
                 if let id = ids[hop.service.value] { target = id } else {
                     unknownCount += 1
@@ -252,7 +266,7 @@ public enum TokenFlowGraph {
                 case .newToken: arrow = "-.->|new token|"
                 case .passthrough: arrow = "==>|passthrough|"
                 }
-                lines.append("  \(ids[service.name]!) \(arrow) \(target)")
+                lines.append("  \(ids[name]!) \(arrow) \(target)")
             }
         }
         return lines.joined(separator: "\n")
