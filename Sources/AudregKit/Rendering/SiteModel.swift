@@ -166,7 +166,8 @@ struct SiteModelBuilder {
         services = report.registry.services.firstOfEachName(\.name)
         issuers = Array(report.registry.issuers.firstOfEachName(\.name))
         teams = Array(report.registry.teams.firstOfEachName(\.name))
-        serviceNames = Set(services.map(\.name))
+        let sortedServices = services
+        serviceNames = Set(sortedServices.indices.map { sortedServices[$0].name })
         issuerByName = Dictionary(issuers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         allControls = controls.frameworks.flatMap { framework in framework.controls.map { (framework, $0) } }
         issuerNames = Set(issuers.map(\.name))
@@ -522,9 +523,8 @@ struct SiteModelBuilder {
             coverage.append(FrameworkCoverage(link: frameworkLink, controls: framework.controls.count, evidenced: frameworkCounts.evidenced,
                                               met: frameworkCounts.met, failing: frameworkCounts.failing, excepted: frameworkCounts.excepted))
         }
-        let matrixRows = services.enumerated().map { index, service in
-            MatrixRow(service: serviceLink(service.name),
-                      cells: statusGrid[index].map { MatrixCell(value: $0) })
+        let matrixRows = services.indices.map { index in
+            MatrixRow(service: serviceLinkTable[index], cells: statusGrid[index].map { MatrixCell(value: $0) })
         }
         var controlMatrixLinks: [SiteLink] = []
         let matrixInline = matrixRows.count <= SiteModel.matrixPageSize

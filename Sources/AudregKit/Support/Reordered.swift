@@ -4,14 +4,17 @@ public struct Reordered<Element>: RandomAccessCollection {
     let base: [Element]
     let order: [Int32]
 
-    /// The elements of `base` kept by `isIncluded`, in the order `areInIncreasingOrder` gives.
-    init(_ base: [Element], keeping isIncluded: (Element) -> Bool, by areInIncreasingOrder: (Element, Element) -> Bool) {
+    /// The elements of `base` whose key is not nil, in increasing order of key (ties in `base` order).
+    /// Keys are computed once per element, so sorting never touches the elements themselves.
+    init<Key: Comparable>(_ base: [Element], key: (Element) -> Key?) {
         self.base = base
-        var order: [Int32] = []
-        order.reserveCapacity(base.count)
-        for index in base.indices where isIncluded(base[index]) { order.append(Int32(index)) }
-        order.sort { areInIncreasingOrder(base[Int($0)], base[Int($1)]) }
-        self.order = order
+        var keyed: [(key: Key, index: Int32)] = []
+        keyed.reserveCapacity(base.count)
+        for index in base.indices {
+            if let key = key(base[index]) { keyed.append((key, Int32(index))) }
+        }
+        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
+        order = keyed.map(\.index)
     }
 
     public var startIndex: Int { 0 }
@@ -28,6 +31,9 @@ extension Array {
     /// The first element of every name that is a valid entity name, sorted by name, without copies.
     func firstOfEachName(_ name: (Element) -> String) -> Reordered<Element> {
         var seen = Set<String>()
-        return Reordered(self, keeping: { EntityName.isValid(name($0)) && seen.insert(name($0)).inserted }, by: { name($0) < name($1) })
+        return Reordered(self) { element in
+            let name = name(element)
+            return EntityName.isValid(name) && seen.insert(name).inserted ? name : nil
+        }
     }
 }
