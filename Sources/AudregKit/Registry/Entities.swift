@@ -64,18 +64,137 @@ public struct Deployment: Sendable {
     public var location: SourceLocation
 }
 
+/// A service as the registry declares it. Its fields live in one shared box that is copied only when a
+/// copy is changed: rules, pages and reports go over every service many times, and passing one reference
+/// along is far cheaper than retaining a dozen arrays and strings for every copy.
 public struct Service: Sendable {
-    public var metadata: EntityMetadata
-    public var origin: EntityOrigin
-    public var audiences: [Located<String>]
+    private final class Storage: @unchecked Sendable {
+        var metadata: EntityMetadata
+        var origin: EntityOrigin
+        var audiences: [Located<String>]
+        var audiencesLocation: SourceLocation
+        var accepts: [AcceptedIssuer]
+        var scopes: [Located<String>]
+        var roles: [Located<String>]
+        var downstream: [DownstreamHop]
+        var deployments: [Deployment]
+        var exceptions: [RuleException]
+
+        init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<String>], audiencesLocation: SourceLocation,
+             accepts: [AcceptedIssuer], scopes: [Located<String>], roles: [Located<String>], downstream: [DownstreamHop],
+             deployments: [Deployment], exceptions: [RuleException]) {
+            self.metadata = metadata
+            self.origin = origin
+            self.audiences = audiences
+            self.audiencesLocation = audiencesLocation
+            self.accepts = accepts
+            self.scopes = scopes
+            self.roles = roles
+            self.downstream = downstream
+            self.deployments = deployments
+            self.exceptions = exceptions
+        }
+
+        func copy() -> Storage {
+            Storage(metadata: metadata, origin: origin, audiences: audiences, audiencesLocation: audiencesLocation, accepts: accepts,
+                    scopes: scopes, roles: roles, downstream: downstream, deployments: deployments, exceptions: exceptions)
+        }
+    }
+
+    private var storage: Storage
+
+    public init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<String>], audiencesLocation: SourceLocation,
+                accepts: [AcceptedIssuer], scopes: [Located<String>], roles: [Located<String>], downstream: [DownstreamHop],
+                deployments: [Deployment], exceptions: [RuleException]) {
+        storage = Storage(metadata: metadata, origin: origin, audiences: audiences, audiencesLocation: audiencesLocation, accepts: accepts,
+                          scopes: scopes, roles: roles, downstream: downstream, deployments: deployments, exceptions: exceptions)
+    }
+
+    /// Writes go to a box of this value's own (copy on write).
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var metadata: EntityMetadata {
+        _read { yield storage.metadata }
+        _modify {
+            makeUnique()
+            yield &storage.metadata
+        }
+    }
+
+    public var origin: EntityOrigin {
+        _read { yield storage.origin }
+        _modify {
+            makeUnique()
+            yield &storage.origin
+        }
+    }
+
+    public var audiences: [Located<String>] {
+        _read { yield storage.audiences }
+        _modify {
+            makeUnique()
+            yield &storage.audiences
+        }
+    }
+
     /// Where `audiences:` was written (or the spec, when it was not), for findings about the list as a whole.
-    public var audiencesLocation: SourceLocation
-    public var accepts: [AcceptedIssuer]
-    public var scopes: [Located<String>]
-    public var roles: [Located<String>]
-    public var downstream: [DownstreamHop]
-    public var deployments: [Deployment]
-    public var exceptions: [RuleException]
+    public var audiencesLocation: SourceLocation {
+        _read { yield storage.audiencesLocation }
+        _modify {
+            makeUnique()
+            yield &storage.audiencesLocation
+        }
+    }
+
+    public var accepts: [AcceptedIssuer] {
+        _read { yield storage.accepts }
+        _modify {
+            makeUnique()
+            yield &storage.accepts
+        }
+    }
+
+    public var scopes: [Located<String>] {
+        _read { yield storage.scopes }
+        _modify {
+            makeUnique()
+            yield &storage.scopes
+        }
+    }
+
+    public var roles: [Located<String>] {
+        _read { yield storage.roles }
+        _modify {
+            makeUnique()
+            yield &storage.roles
+        }
+    }
+
+    public var downstream: [DownstreamHop] {
+        _read { yield storage.downstream }
+        _modify {
+            makeUnique()
+            yield &storage.downstream
+        }
+    }
+
+    public var deployments: [Deployment] {
+        _read { yield storage.deployments }
+        _modify {
+            makeUnique()
+            yield &storage.deployments
+        }
+    }
+
+    public var exceptions: [RuleException] {
+        _read { yield storage.exceptions }
+        _modify {
+            makeUnique()
+            yield &storage.exceptions
+        }
+    }
 
     public var name: String { metadata.name.value }
     public var ref: EntityRef { EntityRef(.service, name) }

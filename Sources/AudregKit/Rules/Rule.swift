@@ -151,7 +151,8 @@ public struct RuleContext: Sendable {
 }
 
 /// One audience of one service: what the audience rules look at, without copying the whole Service.
-public struct AudienceUse: Sendable {
+/// A class, so the many rules that go over every audience pass one reference around per audience.
+public final class AudienceUse: Sendable {
     /// The service's position in `registry.services`.
     public let serviceIndex: Int
     public let name: String

@@ -120,4 +120,24 @@ struct RegistryLoaderTests {
         #expect(report.suppressed.count == 1)
         #expect(report.suppressed.first?.finding.ruleID == "multiple-audiences")
     }
+
+    /// Services share their fields until one copy is changed; the change must not reach the others.
+    @Test func servicesKeepValueSemantics() throws {
+        let loaded = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api, owner: team-a}
+            spec:
+              audiences: [https://orders.example.com]
+            """, file: "orders.yaml")
+        let original = try #require(loaded.registry.services.first)
+        var copy = original
+        copy.audiences.append(Located("https://other.example.com", at: copy.audiencesLocation))
+        copy.metadata.owner = nil
+        #expect(original.audiences.map(\.value) == ["https://orders.example.com"])
+        #expect(original.metadata.owner?.value == "team-a")
+        #expect(copy.audiences.map(\.value) == ["https://orders.example.com", "https://other.example.com"])
+        #expect(copy.metadata.owner == nil)
+        #expect(loaded.registry.services[0].audiences.count == 1)
+    }
 }
