@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every page of the site as view models, computed once from a validation report. Lookups go through
 /// indexes built up front (findings by entity and by rule, callers by service, services by issuer and
 /// by owner), so the work grows linearly with the registry.
@@ -391,68 +393,20 @@ struct SiteModelBuilder {
 
     // MARK: pages
 
-    func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
-        let serviceRows = services.indices.map { serviceRow(services[$0]) }
+    /// The control pages, the framework summaries and the services × controls matrix: independent of
+    /// the other pages, so `build` makes them on another core.
+    struct ControlsModel: Sendable {
+        var controlPages: [(String, ControlPage)]
+        var frameworkSections: [FrameworkSection]
+        var coverage: [FrameworkCoverage]
+        var columns: [MatrixColumn]
+        var matrixRows: [MatrixRow]
+        var matrixInline: Bool
+        var matrixPages: [(String, MatrixPage)]
+        var matrixLinks: [SiteLink]
+    }
 
-        // Audiences: every value with the services that accept it, flags from the audience rules' findings.
-        var servicesByAudience: [String: [String]] = [:]
-        var flagsByAudience: [String: [AudienceFlag]] = [:]
-        for index in services.indices {
-            let name = services[index].name
-            for audience in services[index].audiences {
-                if servicesByAudience[audience.value]?.last != name {
-                    servicesByAudience[audience.value, default: []].append(name)
-                }
-                for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
-                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
-                }
-            }
-        }
-        let audienceRows = servicesByAudience.keys.sorted().map { value -> AudienceRow in
-            let names = servicesByAudience[value]!
-            let flags = flagsByAudience[value] ?? []
-            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { serviceLink($0) },
-                               flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
-        }
-
-        // Issuers and teams.
-        let issuerSections = issuers.map { issuer in
-            IssuerSection(anchor: "issuer-\(issuer.name)", name: issuer.name, title: issuer.metadata.title?.value ?? issuer.name,
-                          description: nonEmpty(issuer.metadata.description?.value), owner: ownerLink(issuer.metadata.owner?.value),
-                          ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
-                          issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
-                          jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
-                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
-                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
-        }
-        let teamSections = teams.map { team -> TeamSection in
-            let owned = (servicesByOwner[team.name] ?? []).sorted()
-            let ownedIssuers = (issuersByOwner[team.name] ?? []).sorted()
-            var findings: [Finding] = findingsByEntity[team.ref] ?? []
-            for name in owned { findings += findingsByEntity[EntityRef(.service, name)] ?? [] }
-            for name in ownedIssuers { findings += findingsByEntity[EntityRef(.issuer, name)] ?? [] }
-            findings.sort(by: Finding.reportOrder)
-            return TeamSection(anchor: "team-\(team.name)", name: team.name, title: team.metadata.title?.value ?? team.name,
-                               description: nonEmpty(team.metadata.description?.value), contact: team.contact.map { ExternalLink($0.value) },
-                               services: owned.map { serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
-                               findings: findings.map(findingRow), findingCount: findings.count)
-        }
-
-        // Rules.
-        let ruleRows = catalog.descriptions.map { rule in
-            RuleRow(link: ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
-                    summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
-        }
-        let rulePages = catalog.descriptions.map { rule in
-            RulePage(chrome: SiteModel.chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
-                     id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
-                     summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
-                     references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
-                     triggering: rule.triggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
-                     nonTriggering: rule.nonTriggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
-                     findings: (findingsByRule[rule.id] ?? []).map(findingRow))
-        }
-
+    func controlsModel() -> ControlsModel {
         // Controls: per control page, per framework summary, and the services × controls matrix.
         let controlCount = controlCatalog.frameworks.reduce(0) { $0 + $1.controls.count }
         var statusGrid: [[ControlStatus]] = Array(repeating: [], count: services.count)
@@ -548,6 +502,77 @@ struct SiteModelBuilder {
             controlMatrixLinks = links
         }
 
+        return ControlsModel(controlPages: controlPages, frameworkSections: frameworkSections, coverage: coverage, columns: columns,
+                             matrixRows: matrixRows, matrixInline: matrixInline, matrixPages: matrixPages, matrixLinks: controlMatrixLinks)
+    }
+
+    func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
+        // The controls part and the Mermaid chart are made on other threads while this one makes the rest.
+        let parts = ModelParts()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { parts.controls = controlsModel() }
+        DispatchQueue.global().async(group: group) { parts.mermaid = TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames) }
+        let serviceRows = services.indices.map { serviceRow(services[$0]) }
+
+        // Audiences: every value with the services that accept it, flags from the audience rules' findings.
+        var servicesByAudience: [String: [String]] = [:]
+        var flagsByAudience: [String: [AudienceFlag]] = [:]
+        for index in services.indices {
+            let name = services[index].name
+            for audience in services[index].audiences {
+                if servicesByAudience[audience.value]?.last != name {
+                    servicesByAudience[audience.value, default: []].append(name)
+                }
+                for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
+                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
+                }
+            }
+        }
+        let audienceRows = servicesByAudience.keys.sorted().map { value -> AudienceRow in
+            let names = servicesByAudience[value]!
+            let flags = flagsByAudience[value] ?? []
+            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { serviceLink($0) },
+                               flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
+        }
+
+        // Issuers and teams.
+        let issuerSections = issuers.map { issuer in
+            IssuerSection(anchor: "issuer-\(issuer.name)", name: issuer.name, title: issuer.metadata.title?.value ?? issuer.name,
+                          description: nonEmpty(issuer.metadata.description?.value), owner: ownerLink(issuer.metadata.owner?.value),
+                          ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
+                          issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
+                          jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
+                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
+                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
+        }
+        let teamSections = teams.map { team -> TeamSection in
+            let owned = (servicesByOwner[team.name] ?? []).sorted()
+            let ownedIssuers = (issuersByOwner[team.name] ?? []).sorted()
+            var findings: [Finding] = findingsByEntity[team.ref] ?? []
+            for name in owned { findings += findingsByEntity[EntityRef(.service, name)] ?? [] }
+            for name in ownedIssuers { findings += findingsByEntity[EntityRef(.issuer, name)] ?? [] }
+            findings.sort(by: Finding.reportOrder)
+            return TeamSection(anchor: "team-\(team.name)", name: team.name, title: team.metadata.title?.value ?? team.name,
+                               description: nonEmpty(team.metadata.description?.value), contact: team.contact.map { ExternalLink($0.value) },
+                               services: owned.map { serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
+                               findings: findings.map(findingRow), findingCount: findings.count)
+        }
+
+        // Rules.
+        let ruleRows = catalog.descriptions.map { rule in
+            RuleRow(link: ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
+                    summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
+        }
+        let rulePages = catalog.descriptions.map { rule in
+            RulePage(chrome: SiteModel.chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
+                     id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
+                     summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
+                     references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
+                     triggering: rule.triggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
+                     nonTriggering: rule.nonTriggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
+                     findings: (findingsByRule[rule.id] ?? []).map(findingRow))
+        }
+
         // Registers.
         var allExceptions: [ExceptionRow] = []
         for index in services.indices where !services[index].exceptions.isEmpty {
@@ -586,6 +611,10 @@ struct SiteModelBuilder {
                 entries.append(SearchEntry(kind: "Control", title: control.id, link: link, detail: "\(framework.shortTitle) · \(control.title)"))
             }
         }
+
+        group.wait()
+        let controls = parts.controls!
+        let coverage = controls.coverage
 
         let driftFindings = drift?.findings ?? []
         let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
@@ -629,21 +658,28 @@ struct SiteModelBuilder {
             issuers: ListPage(chrome: SiteModel.chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
             teams: ListPage(chrome: SiteModel.chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
             tokenFlow: TokenFlowPage(chrome: SiteModel.chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
-                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames),
+                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: parts.mermaid,
                                      hasHops: !hops.isEmpty),
             rulesIndex: ListPage(chrome: SiteModel.chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
             rules: rulePages,
             controlsIndex: ControlsPage(chrome: SiteModel.chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
-                                        frameworks: frameworkSections, columns: columns, rows: matrixInline ? matrixRows : [],
-                                        matrixInline: matrixInline, matrixPages: controlMatrixLinks, serviceCount: matrixRows.count,
+                                        frameworks: controls.frameworkSections, columns: controls.columns,
+                                        rows: controls.matrixInline ? controls.matrixRows : [], matrixInline: controls.matrixInline,
+                                        matrixPages: controls.matrixLinks, serviceCount: controls.matrixRows.count,
                                         pageSize: SiteModel.matrixPageSize),
-            controls: controlPages,
-            matrixPages: matrixPages,
+            controls: controls.controlPages,
+            matrixPages: controls.matrixPages,
             findings: ListPage(chrome: SiteModel.chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
             exceptions: ListPage(chrome: SiteModel.chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
             drift: driftPage,
             search: ListPage(chrome: SiteModel.chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
     }
+}
+
+/// What `build` gets back from its other threads (read only after the group's wait).
+private final class ModelParts: @unchecked Sendable {
+    var controls: SiteModelBuilder.ControlsModel?
+    var mermaid = ""
 }
 
 /// Every service's page, made on access from the builder's indexes (a page is rendered once, so
