@@ -400,7 +400,7 @@ final class CompiledLibrary: @unchecked Sendable {
         defer { swap(&renderer.output, &output) }
         renderer.stack.reserveCapacity(16)
         withUnsafePointer(to: context) { root in
-            renderer.stack.append(root)
+            renderer.stack.append(Frame(root))
             renderer.render(range, kind: .html, indentation: [])
         }
         return true
@@ -416,6 +416,35 @@ final class CompiledLibrary: @unchecked Sendable {
         return UnsafePointer(pointer)
     }
 
+    /// A value on the context stack. For an object, where its keys and values are is read once, when
+    /// it is pushed: finding a name then compares integers through pointers, without copying or
+    /// retaining anything. The object's storage lives as long as the value, which outlives the frame.
+    struct Frame {
+        let value: UnsafePointer<BoxValue>
+        let keys: UnsafePointer<Int32>?
+        let values: UnsafePointer<BoxValue>?
+        let count: Int
+
+        init(_ value: UnsafePointer<BoxValue>) {
+            self.value = value
+            if case .object(let object) = value.pointee {
+                keys = UnsafePointer(object.storage.keys)
+                values = UnsafePointer(object.storage.values)
+                count = object.storage.count
+            } else {
+                keys = nil
+                values = nil
+                count = 0
+            }
+        }
+
+        func field(_ key: Int32) -> UnsafePointer<BoxValue>? {
+            guard let keys, let values else { return nil }
+            for index in 0..<count where keys[index] == key { return values + index }
+            return nil
+        }
+    }
+
     struct Renderer {
         let instructions: UnsafeMutableBufferPointer<Instruction>
         let bytes: UnsafeMutableBufferPointer<UInt8>
@@ -425,7 +454,7 @@ final class CompiledLibrary: @unchecked Sendable {
         /// The context stack, as pointers to values the page's context owns (or, for an element of a
         /// lazily boxed list, the section rendering it): nothing is copied or retained to push a frame
         /// or to find a name, and every pointer is valid while its frame is on the stack.
-        var stack: [UnsafePointer<BoxValue>] = []
+        var stack: [Frame] = []
         var output: [UInt8] = []
 
         /// With an indentation (a standalone partial inside an indented line), swift-mustache indents a
@@ -514,7 +543,7 @@ final class CompiledLibrary: @unchecked Sendable {
 
         mutating func renderPushing(_ object: UnsafePointer<BoxValue>, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind,
                                     indentation: [UInt8]) {
-            stack.append(object)
+            stack.append(Frame(object))
             render(body, kind: kind, indentation: indentation)
             stack.removeLast()
         }
@@ -531,16 +560,17 @@ final class CompiledLibrary: @unchecked Sendable {
             let end = first + Int(name.keysCount)
             var value: UnsafePointer<BoxValue>?
             if name.isDot {
-                value = stack.last
+                value = stack.last?.value
             } else if name.currentOnly {
                 guard let last = stack.last else { return nil }
-                guard first < end else { return last }
-                value = Self.child(last, keys[first])
+                guard first < end else { return last.value }
+                value = last.field(keys[first])
             } else {
                 guard first < end else { return nil }
+                let key = keys[first]
                 var frame = stack.count - 1
                 while frame >= 0 {
-                    if let found = Self.child(stack[frame], keys[first]) {
+                    if let found = stack[frame].field(key) {
                         value = found
                         break
                     }
