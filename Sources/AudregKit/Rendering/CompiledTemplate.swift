@@ -386,18 +386,16 @@ final class CompiledLibrary: @unchecked Sendable {
 
     /// The page's UTF-8 bytes.
     func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
-        var output: [UInt8] = []
-        output.reserveCapacity(16_384)
-        return render(context, withTemplate: name, into: &output) ? output : nil
+        let output = OutputBuffer()
+        return render(context, withTemplate: name, into: output) ? output.array : nil
     }
 
     /// Appends the page's UTF-8 bytes to `output`, which a caller rendering many pages reuses, so its
     /// capacity is grown once rather than for every page. False when there is no such template.
-    func render(_ context: BoxValue, withTemplate name: String, into output: inout [UInt8]) -> Bool {
+    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer) -> Bool {
         guard let range = ranges[name] else { return false }
-        var renderer = Renderer(instructions: instructions, bytes: bytes, names: names, keys: keys, templateRanges: templateRanges)
-        swap(&renderer.output, &output)
-        defer { swap(&renderer.output, &output) }
+        var renderer = Renderer(instructions: instructions, bytes: bytes, names: names, keys: keys, templateRanges: templateRanges,
+                                output: output)
         renderer.stack.reserveCapacity(16)
         withUnsafePointer(to: context) { root in
             renderer.stack.append(Frame(root))
@@ -455,7 +453,18 @@ final class CompiledLibrary: @unchecked Sendable {
         /// lazily boxed list, the section rendering it): nothing is copied or retained to push a frame
         /// or to find a name, and every pointer is valid while its frame is on the stack.
         var stack: [Frame] = []
-        var output: [UInt8] = []
+        var output: OutputBuffer
+
+        init(instructions: UnsafeMutableBufferPointer<Instruction>, bytes: UnsafeMutableBufferPointer<UInt8>,
+             names: UnsafeMutableBufferPointer<CompiledName>, keys: UnsafeMutableBufferPointer<Int32>,
+             templateRanges: UnsafeMutableBufferPointer<Range<Int32>>, output: OutputBuffer) {
+            self.instructions = instructions
+            self.bytes = bytes
+            self.names = names
+            self.keys = keys
+            self.templateRanges = templateRanges
+            self.output = output
+        }
 
         /// With an indentation (a standalone partial inside an indented line), swift-mustache indents a
         /// node's output when this template's own output so far ends in a newline; that needs the
@@ -469,14 +478,16 @@ final class CompiledLibrary: @unchecked Sendable {
                 return
             }
             let outer = output
-            var own: [UInt8] = []
+            let own = OutputBuffer(capacity: 1024)
             while index < end {
-                output = []
+                let piece = OutputBuffer(capacity: 256)
+                output = piece
                 index = renderInstruction(at: index, kind: &kind, indentation: indentation)
-                if !output.isEmpty, own.last == UInt8(ascii: "\n") { own += indentation }
-                own += output
+                if !piece.isEmpty, own.last == UInt8(ascii: "\n") { own.append(indentation) }
+                own.append(piece)
             }
-            output = outer + own
+            output = outer
+            outer.append(own)
         }
 
         /// Renders one instruction (a section with its body) and returns the index of the next.
@@ -484,7 +495,7 @@ final class CompiledLibrary: @unchecked Sendable {
             let instruction = instructions[index]
             switch instruction.code {
             case .text:
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.a)..<Int(instruction.a + instruction.b)]))
+                output.append(bytes.baseAddress! + Int(instruction.a), count: Int(instruction.b))
                 return index + 1
             case .contentType:
                 kind = instruction.a == 0 ? .html : instruction.a == 1 ? .text : .markdown
@@ -601,7 +612,7 @@ final class CompiledLibrary: @unchecked Sendable {
             switch value {
             case .string(let text):
                 switch kind {
-                case .html: HTMLEscaping.append(text, to: &output)
+                case .html: HTMLEscaping.append(text, to: output)
                 case .text: output.append(text)
                 case .markdown: output.append(MarkdownEscaping.escape(text))
                 }
@@ -635,24 +646,16 @@ extension BoxValue {
     }
 }
 
-extension [UInt8] {
-    mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil { append(contentsOf: text.utf8) }
-    }
-}
 
 /// HTML escaping of `< > & " '` on UTF-8 bytes; runs without any of them are copied as they are.
 enum HTMLEscaping {
-    static func append(_ text: String, to output: inout [UInt8]) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: &output) }
-        if done == nil { append(Array(text.utf8), to: &output) }
+    static func append(_ text: String, to output: OutputBuffer) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: output) }
+        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: output) } }
     }
 
-    static func append(_ input: [UInt8], to output: inout [UInt8]) {
-        input.withUnsafeBufferPointer { append($0, to: &output) }
-    }
-
-    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
+        guard let base = input.baseAddress else { return }
         var start = 0
         for index in input.indices {
             let replacement: StaticString
@@ -664,17 +667,17 @@ enum HTMLEscaping {
             case 0x27: replacement = "&#39;"
             default: continue
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
-            output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            output.append(base + start, count: index - start)
+            output.append(replacement.utf8Start, count: replacement.utf8CodeUnitCount)
             start = index + 1
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<input.count]))
+        output.append(base + start, count: input.count - start)
     }
 
     static func escape(_ text: String) -> String {
-        var output: [UInt8] = []
-        append(text, to: &output)
-        return String(decoding: output, as: UTF8.self)
+        let output = OutputBuffer(capacity: text.utf8.count + 16)
+        append(text, to: output)
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 }
 
@@ -705,13 +708,13 @@ struct PageRenderer: @unchecked Sendable {
 
     /// The page's UTF-8 bytes.
     func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
-        var output: [UInt8] = []
-        return render(context, withTemplate: name, into: &output) ? output : nil
+        let output = OutputBuffer()
+        return render(context, withTemplate: name, into: output) ? output.array : nil
     }
 
     /// Appends the page's UTF-8 bytes to `output`; false when there is no such template.
-    func render(_ context: BoxValue, withTemplate name: String, into output: inout [UInt8]) -> Bool {
-        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: &output) }
+    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer) -> Bool {
+        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: output) }
         guard let text = mustache.render(context.materialized, withTemplate: name) else { return false }
         output.append(text)
         return true

@@ -315,8 +315,7 @@ public enum SiteBuilder {
         let shared = SharedResults(results)
         let nextJob = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(65_536)
+            let buffer = OutputBuffer(capacity: 65_536)
             let cache = BoxCache()
             while true {
                 let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -330,11 +329,11 @@ public enum SiteBuilder {
                 do {
                     let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)
                     for (template, file) in [(html, outputFolder + path + ".html"), (markdown, outputFolder + markdownDocs + path + ".md")] {
-                        buffer.removeAll(keepingCapacity: true)
-                        guard library.render(context, withTemplate: template, into: &buffer) else {
+                        buffer.removeAll()
+                        guard library.render(context, withTemplate: template, into: buffer) else {
                             throw SiteBuildError.render("no template \(template).mustache")
                         }
-                        try write(buffer, toPath: file)
+                        try write(buffer.bytes, toPath: file)
                     }
                     shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 } catch {

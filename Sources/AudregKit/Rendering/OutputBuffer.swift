@@ -1,0 +1,61 @@
+/// The bytes of a page being rendered. An append is a capacity check and a copy, without an array's
+/// uniqueness and growth checks on every call, and each rendering thread reuses one buffer from page to
+/// page, so its capacity is grown a few times per build rather than for every page.
+final class OutputBuffer {
+    private(set) var count = 0
+    private var capacity: Int
+    private var base: UnsafeMutablePointer<UInt8>
+
+    init(capacity: Int = 16_384) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var last: UInt8? { count == 0 ? nil : base[count - 1] }
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    func removeAll() { count = 0 }
+
+    @inline(__always)
+    func append(_ source: UnsafePointer<UInt8>, count length: Int) {
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        append(start, count: buffer.count)
+    }
+
+    func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { append($0) }
+        }
+    }
+
+    func append(_ other: OutputBuffer) { append(other.base, count: other.count) }
+
+    func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+
+    private func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
