@@ -9,7 +9,7 @@ public enum MarkdownEscaping {
     /// characters become spaces, so a value can never start a new block or cell.
     public static func escape(_ text: String) -> String {
         // Most values (names, URLs without brackets) need nothing; they are returned as they are.
-        if !text.utf8.contains(where: needsWork) { return text }
+        if !mayNeedWork(text) { return text }
         var output = ""
         output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -37,6 +37,15 @@ public enum MarkdownEscaping {
         }
         return output
     }
+
+    /// Whether any byte of `text` may need escaping, looked up in a table over the string's bytes.
+    static func mayNeedWork(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { workTable[Int($0)] }
+        } ?? text.utf8.contains(where: needsWork)
+    }
+
+    private static let workTable: [Bool] = (0...255).map { needsWork(UInt8($0)) }
 
     /// Whether a UTF-8 byte may need escaping: the punctuation `escape` handles, a control character,
     /// or the lead byte of U+2028/U+2029 (0xE2).

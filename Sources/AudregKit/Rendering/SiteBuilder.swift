@@ -298,7 +298,8 @@ public enum SiteBuilder {
         for folder in folders.sorted() {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        let outputFolder = directory.path + "/"
+        let output = try OutputFolders(root: directory.path, folders: folders.union(["", "markdown/docs"]))
+        defer { output.close() }
         // The search index and mkdocs.yml are made while the pages render.
         let supportBox = SupportFilesBox()
         let supportGroup = DispatchGroup()
@@ -328,12 +329,12 @@ public enum SiteBuilder {
                 }
                 do {
                     let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)
-                    for (template, file) in [(html, outputFolder + path + ".html"), (markdown, outputFolder + markdownDocs + path + ".md")] {
+                    for (template, file) in [(html, path + ".html"), (markdown, markdownDocs + path + ".md")] {
                         buffer.removeAll()
                         guard library.render(context, withTemplate: template, into: buffer) else {
                             throw SiteBuildError.render("no template \(template).mustache")
                         }
-                        try write(buffer.bytes, toPath: file)
+                        try output.write(buffer.bytes, to: file)
                     }
                     shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 } catch {
@@ -367,7 +368,12 @@ public enum SiteBuilder {
 
     static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        try write(buffer, to: descriptor, path: path)
+    }
+
+    /// Writes all of `buffer` to a file just opened (`descriptor` < 0: the open failed) and closes it.
+    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: @autoclosure () -> String) throws {
+        guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         let ok = { () -> Bool in
             var offset = 0
@@ -381,7 +387,7 @@ public enum SiteBuilder {
             }
             return true
         }()
-        guard ok else { throw SiteBuildError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard ok else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
     }
 }
 
@@ -414,6 +420,44 @@ public enum SearchIndex {
             output += "}"
         }
         return output + "]"
+    }
+}
+
+/// The folders of the site being built, opened once: each page is created relative to its folder's
+/// descriptor (`openat`), so the kernel does not walk the whole path again for each of 20,000 files.
+private struct OutputFolders: @unchecked Sendable {
+    let root: String
+    let descriptors: [String: Int32]
+
+    init(root: String, folders: Set<String>) throws {
+        self.root = root
+        var descriptors: [String: Int32] = [:]
+        for folder in folders {
+            let path = folder.isEmpty ? root : root + "/" + folder
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                for opened in descriptors.values { _ = Foundation.close(opened) }
+                throw SiteBuildError.output("cannot open '\(path)': \(String(cString: strerror(errno)))")
+            }
+            descriptors[folder] = descriptor
+        }
+        self.descriptors = descriptors
+    }
+
+    /// Writes a file at a root-relative path; a folder that was not opened is reached by its full path.
+    func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String) throws {
+        let slash = relativePath.lastIndex(of: "/")
+        let folder = slash.map { String(relativePath[..<$0]) } ?? ""
+        let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
+        if let directory = descriptors[folder] {
+            try SiteBuilder.write(bytes, to: openat(directory, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644), path: root + "/" + relativePath)
+        } else {
+            try SiteBuilder.write(bytes, toPath: root + "/" + relativePath)
+        }
+    }
+
+    func close() {
+        for descriptor in descriptors.values { _ = Foundation.close(descriptor) }
     }
 }
 
