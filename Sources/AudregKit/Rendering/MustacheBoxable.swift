@@ -99,12 +99,18 @@ extension PageChrome: MustacheBoxable {
 /// that meets the control). Each thread has its own cache, so nothing is locked and no box is shared
 /// between threads.
 final class BoxCache {
-    private var navigations: [String: BoxValue] = [:]
-    private var metControlRows: [String: BoxValue] = [:]
+    private struct Key: Hashable {
+        var root: String
+        var first: String
+        var second: String
+    }
+
+    private var navigations: [Key: BoxValue] = [:]
+    private var metControlRows: [Key: BoxValue] = [:]
 
     func navigation(_ items: [NavItem], root: String) -> BoxValue {
         // The navigation is the site's fixed list; only the root and the current item vary.
-        let key = root + "\u{0}" + (items.first(where: \.current)?.href ?? "")
+        let key = Key(root: root, first: items.first(where: \.current)?.href ?? "", second: "")
         if let cached = navigations[key] { return cached }
         let boxed = BoxValue.boxes(items, root: root)
         navigations[key] = boxed
@@ -114,7 +120,7 @@ final class BoxCache {
     /// A row without failing or excepted rules is determined by its control and status.
     func controlRow(_ row: ControlStatusRow, root: String) -> BoxValue {
         guard row.failingRules.isEmpty, row.exceptedRules.isEmpty else { return .box(row, root: root) }
-        let key = root + "\u{0}" + row.controlID + "\u{0}" + row.status
+        let key = Key(root: root, first: row.controlID, second: row.status)
         if let cached = metControlRows[key] { return cached }
         let boxed = BoxValue.box(row, root: root)
         metControlRows[key] = boxed

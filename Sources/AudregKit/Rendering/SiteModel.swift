@@ -36,12 +36,18 @@ public struct SiteModel: Sendable {
         ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Search", "search"),
     ]
 
+    /// The navigation with each entry current in turn (the last: none), made once and shared by every
+    /// page: a 10,000-service site would otherwise make 10,000 identical lists.
+    private static let navigations: [[NavItem]] = (0...navigation.count).map { current in
+        navigation.enumerated().map { index, item in
+            NavItem(text: item.0, href: item.1 + ".html", md: item.1 + ".md", current: index == current)
+        }
+    }
+
     static func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
         let depth = path.split(separator: "/").count - 1
         let current = section ?? path
-        let nav = navigation.map { text, target in
-            NavItem(text: text, href: target + ".html", md: target + ".md", current: target == current)
-        }
+        let nav = navigations[navigation.firstIndex { $0.1 == current } ?? navigation.count]
         return PageChrome(siteTitle: siteTitle, pageTitle: title, root: String(repeating: "../", count: depth), nav: nav, template: template)
     }
 
