@@ -20,6 +20,16 @@ final class OutputBuffer {
 
     func removeAll() { count = 0 }
 
+    /// Empties the buffer and gives back memory beyond `limit`: one very large page (a search page
+    /// listing every entity) must not keep megabytes per thread for the rest of the build.
+    func removeAll(keepingAtMost limit: Int) {
+        count = 0
+        guard capacity > limit else { return }
+        base.deallocate()
+        capacity = limit
+        base = .allocate(capacity: limit)
+    }
+
     @inline(__always)
     func append(_ source: UnsafePointer<UInt8>, count length: Int) {
         if count + length > capacity { grow(to: count + length) }

@@ -271,17 +271,35 @@ public enum SiteBuilder {
 
     /// Assets, the search index, mkdocs.yml and the marker file.
     static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer) -> [(String, String)] {
-        var files: [(String, String)] = templates.assets.map { ($0.name, $0.text) }
+        var files: [(String, String)] = []
+        supportFiles(model: model, templates: templates, library: library) { files.append(($0, $1)) }
+        return files
+    }
+
+    /// Each support file in turn (root-relative path, content), so a caller can write one before the
+    /// next is made.
+    static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer,
+                             each: (String, String) throws -> Void) rethrows {
+        for asset in templates.assets { try each(asset.name, asset.text) }
         // Written straight to text: the index of a large registry is megabytes, and a JSONValue tree
         // of it would be several times that.
         let index = SearchIndex.text(model.search.items)
-        files.append(("search-index.json", index + "\n"))
-        files.append(("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index + ";\n"))
+        try each("search-index.json", index + "\n")
+        try each("search-index.js", "window.AUDREG_SEARCH_INDEX = " + index + ";\n")
         let mkdocs = MustacheBox.convert(MkDocsContext(model: model))
             .flatMap { library.render($0, withTemplate: "markdown/mkdocs.yml") }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        files.append(("markdown/mkdocs.yml", mkdocs))
-        files.append((markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"))
-        return files
+        try each("markdown/mkdocs.yml", mkdocs)
+        try each(markerFile, "This folder is written by `audreg build`; it is replaced as a whole on every build.\n")
+    }
+
+    /// Writes the support files into the site folder; returns how many.
+    static func writeSupportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer, into directory: URL) throws -> Int {
+        var count = 0
+        try supportFiles(model: model, templates: templates, library: library) { path, content in
+            try write(content, to: directory.appendingPathComponent(path))
+            count += 1
+        }
+        return count
     }
 
     static func render(model: SiteModel, templates: TemplateSet, into directory: URL, timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
@@ -300,11 +318,17 @@ public enum SiteBuilder {
         }
         let output = try OutputFolders(root: directory.path, folders: folders.union(["", "markdown/docs"]))
         defer { output.close() }
-        // The search index and mkdocs.yml are made while the pages render.
+        // The search index and mkdocs.yml are made and written while the pages render, one at a time,
+        // so none of them is held in memory longer than it takes to write it.
         let supportBox = SupportFilesBox()
         let supportGroup = DispatchGroup()
+        let supportFolder = directory
         DispatchQueue.global().async(group: supportGroup) {
-            supportBox.files = supportFiles(model: model, templates: templates, library: library)
+            do {
+                supportBox.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
+            } catch {
+                supportBox.error = error
+            }
         }
         // One worker per core takes the next job until none is left, and reuses one output buffer.
         let results = UnsafeMutableBufferPointer<(error: String?, seconds: Double)>.allocate(capacity: jobs.count)
@@ -336,6 +360,7 @@ public enum SiteBuilder {
                         }
                         try output.write(buffer.bytes, to: file)
                     }
+                    buffer.removeAll(keepingAtMost: 1 << 20)
                     shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 } catch {
                     shared.buffer[index] = ("\(error)", 0)
@@ -349,10 +374,9 @@ public enum SiteBuilder {
         var byKind: [String: Double] = [:]
         for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
         timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
-        let support = supportBox.files
-        for (path, content) in support { try write(content, to: directory.appendingPathComponent(path)) }
+        if let error = supportBox.error { throw error }
         timing.lap("assets and search index")
-        return (jobs.count, jobs.count, jobs.count * 2 + support.count)
+        return (jobs.count, jobs.count, jobs.count * 2 + supportBox.count)
     }
 
     /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
@@ -461,9 +485,10 @@ private struct OutputFolders: @unchecked Sendable {
     }
 }
 
-/// The support files, handed back from the thread that makes them (read only after the group's wait).
+/// What the thread writing the support files reports (read only after the group's wait).
 private final class SupportFilesBox: @unchecked Sendable {
-    var files: [(String, String)] = []
+    var count = 0
+    var error: Error?
 }
 
 /// Each job's result is written by exactly one worker, so sharing the buffer across threads is safe.
