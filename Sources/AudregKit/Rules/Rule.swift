@@ -138,15 +138,15 @@ public struct RuleContext: Sendable {
         return result
     }
 
-    /// Entities of a given kind with their metadata, for rules that look at all of them alike.
-    public var allEntities: [(ref: EntityRef, metadata: EntityMetadata, origin: EntityOrigin)] {
-        registry.services.map { ($0.ref, $0.metadata, $0.origin) }
-            + registry.issuers.map { ($0.ref, $0.metadata, $0.origin) }
-            + registry.teams.map { ($0.ref, $0.metadata, $0.origin) }
-            + registry.policies.compactMap { policy in
-                guard let metadata = policy.metadata, let origin = policy.origin else { return nil }
-                return (EntityRef(.policy, metadata.name.value), metadata, origin)
-            }
+    /// Every entity with its metadata, for rules that look at all of them alike; read in place, so no
+    /// metadata is copied.
+    public func forEachEntity(_ body: (EntityRef, EntityMetadata, EntityOrigin) throws -> Void) rethrows {
+        for service in registry.services { try body(service.ref, service.metadata, service.origin) }
+        for issuer in registry.issuers { try body(issuer.ref, issuer.metadata, issuer.origin) }
+        for team in registry.teams { try body(team.ref, team.metadata, team.origin) }
+        for policy in registry.policies {
+            if let metadata = policy.metadata, let origin = policy.origin { try body(EntityRef(.policy, metadata.name.value), metadata, origin) }
+        }
     }
 }
 
@@ -161,6 +161,11 @@ public final class AudienceUse: Sendable {
     public let audience: Located<String>
     /// The audience as a URL, or nil for names such as `urn:…` without `//` or plain words.
     public let url: URLParts?
+    /// For a URL without query or fragment: the normalized origin and path (`https://api.example.com/a/b`),
+    /// and where each of its ancestors ends in it (`https://api.example.com/`, then `…/a`), as UTF-8
+    /// offsets. Worked out here, on all cores, for the overlap rule.
+    public let hierarchyKey: String?
+    public let ancestorEnds: [Int]
 
     init(serviceIndex: Int, name: String, ref: EntityRef, environment: String?, audience: Located<String>) {
         self.serviceIndex = serviceIndex
@@ -168,7 +173,23 @@ public final class AudienceUse: Sendable {
         self.ref = ref
         self.environment = environment
         self.audience = audience
-        self.url = URLParts(audience.value)
+        let url = URLParts(audience.value)
+        self.url = url
+        if let url, let (origin, segments) = AudienceForms.hierarchy(url) {
+            var key = origin + "/"
+            var ends: [Int] = []
+            ends.reserveCapacity(segments.count)
+            for (depth, segment) in segments.enumerated() {
+                ends.append(key.utf8.count - (depth == 0 ? 0 : 1))
+                key += segment + "/"
+            }
+            if !segments.isEmpty { key.removeLast() }
+            hierarchyKey = key
+            ancestorEnds = ends
+        } else {
+            hierarchyKey = nil
+            ancestorEnds = []
+        }
     }
 
     public var value: String { audience.value }

@@ -44,20 +44,23 @@ public struct AudienceOverlapRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         // Indexed by origin and full path, then each audience looks up its own ancestors: linear in the
-        // number of audiences times their path depth, never pairwise.
-        var byPath: [String: [AudienceUse]] = [:]
-        var hierarchies: [(AudienceUse, String, [String])] = []
-        for entry in context.audiences {
-            guard let url = entry.url, let (origin, segments) = AudienceForms.hierarchy(url) else { continue }
-            byPath[origin + "/" + segments.joined(separator: "/"), default: []].append(entry)
-            hierarchies.append((entry, origin, segments))
+        // number of audiences times their path depth, never pairwise. An ancestor's key is a prefix of
+        // the audience's own key, looked up as a substring of it, so nothing is allocated per lookup.
+        let audiences = context.audiences
+        var first: [Substring: Int] = [:]
+        var more: [Substring: [Int]] = [:]
+        for (position, entry) in audiences.enumerated() {
+            guard let key = entry.hierarchyKey.map({ Substring($0) }) else { continue }
+            if first[key] == nil { first[key] = position } else { more[key, default: []].append(position) }
         }
         var pairs: [(parent: AudienceUse, child: AudienceUse)] = []
-        for (child, origin, segments) in hierarchies where !segments.isEmpty {
-            for depth in 0..<segments.count {
-                let key = origin + "/" + segments[0..<depth].joined(separator: "/")
-                for parent in byPath[key] ?? [] where parent.name != child.name {
-                    pairs.append((parent, child))
+        for child in audiences {
+            guard let key = child.hierarchyKey, !child.ancestorEnds.isEmpty else { continue }
+            for end in child.ancestorEnds {
+                let ancestor = Substring(key.utf8.prefix(end))
+                guard let firstParent = first[ancestor] else { continue }
+                for position in [firstParent] + (more[ancestor] ?? []) where audiences[position].name != child.name {
+                    pairs.append((audiences[position], child))
                 }
             }
         }

@@ -84,10 +84,12 @@ public struct EnvironmentCrossingRule: Rule {
                                         related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
             }
         }
-        // One audience in two environments: indexed by audience, so linear in the number of audiences.
+        // One audience in two environments: only audiences used more than once can be, so only those
+        // are grouped; linear in the number of audiences.
+        let repeated = context.audiences.lazy.filter { $0.environment != nil }.map(\.value).repeatedValues()
         var usesByAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []
-        for use in context.audiences where use.environment != nil {
+        for use in context.audiences where use.environment != nil && repeated.contains(use.value) {
             if usesByAudience[use.value] == nil { order.append(use.value) }
             usesByAudience[use.value, default: []].append(use)
         }
