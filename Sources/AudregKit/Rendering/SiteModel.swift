@@ -217,6 +217,7 @@ struct SiteModelBuilder {
                 controlLinks[control.id] = SiteLink(control.id, path: controlPaths[control.id]!)
             }
         }
+        serviceLinks.reserveCapacity(services.count)
         for index in services.indices { serviceLinks[services[index].name] = SiteModel.serviceLink(services[index].name) }
         for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
         for issuer in issuers {

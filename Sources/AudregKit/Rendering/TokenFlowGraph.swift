@@ -238,27 +238,24 @@ public enum TokenFlowGraph {
     /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text).
     /// `sorted`: the services of the picture, one per name, in name order.
     static func mermaid<Services: RandomAccessCollection<Service>>(sorted: Services, serviceNames: Set<String>) -> String where Services.Index == Int {
-        var ids: [String: String] = [:]
-        for (position, index) in sorted.indices.enumerated() { ids[sorted[index].name] = "s\(position)" }
-        func label(_ text: String) -> String {
-            let replaced: Set<Unicode.Scalar> = ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"]
-            guard text.unicodeScalars.contains(where: replaced.contains) else { return "\"" + text + "\"" }
-            return "\"" + text.unicodeScalars.map { replaced.contains($0) ? "_" : String($0) }.joined() + "\""
-        }
-        var lines = ["flowchart LR"]
-        for (index, (environment, members)) in environments(sorted).enumerated() {
-            lines.append("  subgraph env\(index)[\(label(environment))]")
-            for member in members { lines.append("    \(ids[sorted[member].name]!)[\(label(sorted[member].name))]") }
-            lines.append("  end")
+        // A service's node is `s` and its position in `sorted`.
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(sorted.count)
+        for index in sorted.indices { positions[sorted[index].name] = index }
+        var output = "flowchart LR"
+        output.reserveCapacity(sorted.count * 64)
+        for (number, (environment, members)) in environments(sorted).enumerated() {
+            output += "\n  subgraph env\(number)[\(mermaidLabel(environment))]"
+            for member in members { output += "\n    s\(member)[\(mermaidLabel(sorted[member].name))]" }
+            output += "\n  end"
         }
         var unknownCount = 0
         for index in sorted.indices {
-            let name = sorted[index].name
             for hop in sorted[index].downstream {
                 let target: String
-                if let id = ids[hop.service.value] { target = id } else {
+                if let position = positions[hop.service.value] { target = "s\(position)" } else {
                     unknownCount += 1
-                    target = "u\(unknownCount)[\(label(hop.service.value))]"
+                    target = "u\(unknownCount)[\(mermaidLabel(hop.service.value))]"
                 }
                 let arrow: String
                 switch hop.mode.value {
@@ -266,9 +263,17 @@ public enum TokenFlowGraph {
                 case .newToken: arrow = "-.->|new token|"
                 case .passthrough: arrow = "==>|passthrough|"
                 }
-                lines.append("  \(ids[name]!) \(arrow) \(target)")
+                output += "\n  s\(index) \(arrow) \(target)"
             }
         }
-        return lines.joined(separator: "\n")
+        return output
+    }
+
+    private static let mermaidReplaced: Set<Unicode.Scalar> = ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"]
+
+    /// A quoted Mermaid label: characters that would end or break it become `_`.
+    static func mermaidLabel(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: mermaidReplaced.contains) else { return "\"" + text + "\"" }
+        return "\"" + text.unicodeScalars.map { mermaidReplaced.contains($0) ? "_" : String($0) }.joined() + "\""
     }
 }
