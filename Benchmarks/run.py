@@ -57,7 +57,11 @@ def measure_interleaved(specs, runs):
     """Commands measured in turns (A B C, A B C, ...) rather than one after the other, so a slow
     stretch of a shared machine slows audreg and its reference alike instead of biasing their ratio.
     specs: (command, prepare or None). Returns (median wall seconds, peak MiB) per command; the median
-    CPU time is kept in CPU_SECONDS."""
+    CPU time is kept in CPU_SECONDS. One untimed round comes first, as hyperfine's --warmup does: the
+    first read of a freshly generated registry (or one the kernel has since dropped from its caches)
+    measures the disk, not the tools."""
+    for command, prepare in specs:
+        run_once(command, prepare=prepare)
     results = [([], [], []) for _ in specs]
     for _ in range(runs):
         for (command, prepare), (times, peaks, cpus) in zip(specs, results):
