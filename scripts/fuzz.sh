@@ -33,6 +33,9 @@ for target in "${targets[@]}"; do
     # main.swift, since SwiftPM links an executable's own entry point as main. Progress lines are
     # dropped (a first build prints about 900); SwiftPM's Package.resolved for it is not kept.
     jwks_build=(swift build --package-path "$entry" --scratch-path .build/fuzz/jwks-build -c release -Xswiftc -sanitize=fuzzer,address)
+    # SwiftPM reuses its build plan for a path dependency and misses source files added to it since
+    # ("cannot find 'X' in scope"); removing the plan makes it plan again and keeps compiled modules.
+    rm -f .build/fuzz/jwks-build/release.yaml
     status=0
     "${jwks_build[@]}" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || status=$?
     bin_path=$("${jwks_build[@]}" --show-bin-path)
