@@ -143,6 +143,7 @@ struct SiteModelBuilder {
     var serviceLinks: [String: SiteLink] = [:]
     var controlLinks: [String: SiteLink] = [:]
     var ruleLinks: [String: SiteLink] = [:]
+    var teamLinks: [String: SiteLink] = [:]
     let issuerByName: [String: Issuer]
     let allControls: [(Framework, Control)]
     /// What a service page shows about an issuer it accepts, worked out once per issuer rather than once
@@ -220,6 +221,7 @@ struct SiteModelBuilder {
         serviceLinks.reserveCapacity(services.count)
         for index in services.indices { serviceLinks[services[index].name] = SiteModel.serviceLink(services[index].name) }
         for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
+        for name in teamNames { teamLinks[name] = SiteModel.teamLink(name) }
         for issuer in issuers {
             issuerDisplays[issuer.name] = IssuerDisplay(issuerURL: issuer.issuer.map { ExternalLink($0.value) },
                                                         jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: issuer.algorithms.map(\.value))
@@ -249,8 +251,8 @@ struct SiteModelBuilder {
     }
 
     func ownerLink(_ owner: String?) -> SiteLink? {
-        guard let owner, teamNames.contains(owner) else { return nil }
-        return SiteModel.teamLink(owner)
+        guard let owner else { return nil }
+        return teamLinks[owner]
     }
 
     func findingRow(_ finding: Finding) -> FindingRow {
@@ -522,24 +524,42 @@ struct SiteModelBuilder {
         let serviceRows = services.indices.map { serviceRow(services[$0]) }
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
-        var servicesByAudience: [String: [String]] = [:]
-        var flagsByAudience: [String: [AudienceFlag]] = [:]
+        // Grouped by sorting (value, service position) pairs: one array, where a dictionary of arrays
+        // would allocate one per audience.
+        var uses: [(value: String, service: Int32)] = []
+        uses.reserveCapacity(services.indices.reduce(0) { $0 + services[$1].audiences.count })
         for index in services.indices {
-            let name = services[index].name
-            for audience in services[index].audiences {
-                if servicesByAudience[audience.value]?.last != name {
-                    servicesByAudience[audience.value, default: []].append(name)
-                }
-                for finding in findingsByLocation[audience.location] ?? [] where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
-                    flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
+            for audience in services[index].audiences { uses.append((audience.value, Int32(index))) }
+        }
+        uses.sort { $0.value < $1.value || ($0.value == $1.value && $0.service < $1.service) }
+        var audienceFindings: [SourceLocation: [Finding]] = [:]
+        for finding in report.findings where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
+            audienceFindings[finding.location, default: []].append(finding)
+        }
+        var flagsByAudience: [String: [AudienceFlag]] = [:]
+        if !audienceFindings.isEmpty {
+            for index in services.indices {
+                for audience in services[index].audiences {
+                    for finding in audienceFindings[audience.location] ?? [] {
+                        flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
+                    }
                 }
             }
         }
-        let audienceRows = servicesByAudience.keys.sorted().map { value -> AudienceRow in
-            let names = servicesByAudience[value]!
+        var audienceRows: [AudienceRow] = []
+        var start = 0
+        while start < uses.count {
+            let value = uses[start].value
+            var end = start + 1
+            while end < uses.count && uses[end].value == value { end += 1 }
+            var links: [SiteLink] = []
+            for position in start..<end where position == start || uses[position].service != uses[position - 1].service {
+                links.append(serviceLink(services[Int(uses[position].service)].name))
+            }
             let flags = flagsByAudience[value] ?? []
-            return AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: names.map { serviceLink($0) },
-                               flags: flags, flagged: !flags.isEmpty || names.count > 1, shared: names.count > 1)
+            audienceRows.append(AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: links,
+                                            flags: flags, flagged: !flags.isEmpty || links.count > 1, shared: links.count > 1))
+            start = end
         }
 
         // Issuers and teams.
@@ -598,7 +618,9 @@ struct SiteModelBuilder {
         // Search: services (with audiences), audiences, issuers, teams, rules, controls.
         var entries: [SearchEntry] = []
         for row in serviceRows {
-            entries.append(SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: ([row.title] + row.audiences).joined(separator: " · ")))
+            var detail = row.title
+            for audience in row.audiences { detail += " · " + audience }
+            entries.append(SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: detail))
         }
         for row in audienceRows {
             entries.append(SearchEntry(kind: "Audience", title: row.value, link: SiteLink(row.value, path: "audiences", fragment: row.anchor),
