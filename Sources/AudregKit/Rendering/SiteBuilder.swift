@@ -386,10 +386,6 @@ public enum SiteBuilder {
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0), toPath: url.path) }
     }
 
-    static func write(_ bytes: [UInt8], toPath path: String) throws {
-        try bytes.withUnsafeBytes { try write($0, toPath: path) }
-    }
-
     static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         try write(buffer, to: descriptor, path: path)

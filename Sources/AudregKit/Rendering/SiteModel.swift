@@ -338,10 +338,6 @@ struct SiteModelBuilder {
                       mode: hop.mode.value.rawValue, modeLabel: label, explanation: explanation, reason: nonEmpty(hop.description))
     }
 
-    func status(service: String, rules: [String]) -> ControlStatus {
-        Self.status(rules: rules, failing: failingRulesByService[service] ?? [], excepted: exceptedRulesByService[service] ?? [])
-    }
-
     static func status(rules: [String], failing: Set<String>, excepted: Set<String>) -> ControlStatus {
         guard !rules.isEmpty else { return .notEvidenced }
         if !failing.isEmpty, rules.contains(where: failing.contains) { return .failing }
