@@ -10,9 +10,10 @@ public struct TrustDiffer: Sendable {
     }
 
     public func diff(base: LoadedRegistry, head: LoadedRegistry, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {
-        let baseReport = validator.validate(base)
-        let headReport = validator.validate(head)
-        var changes = Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog)
+        let validator = validator
+        var (baseReport, headReport, changes) = Concurrently.run(
+            { validator.validate(base) }, { validator.validate(head) },
+            { Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog) })
 
         // Findings are matched by rule, entity and message: lines move when a file is edited, meaning does not.
         let baseKeys = FindingMultiset(baseReport.findings)
@@ -162,8 +163,8 @@ extension SourceLocation {
 extension TrustDiffer {
     /// Compares two registry directories.
     public func diff(baseDirectory: String, headDirectory: String, loader: RegistryLoader = RegistryLoader()) throws -> TrustDiff {
-        let base = try loader.load(directory: baseDirectory)
-        let head = try loader.load(directory: headDirectory)
+        // Both sides load at once; when both fail, the base's error is the one reported.
+        let (base, head) = try Concurrently.run({ try loader.load(directory: baseDirectory) }, { try loader.load(directory: headDirectory) })
         return diff(base: base, head: head, baseLabel: baseDirectory, headLabel: headDirectory)
     }
 

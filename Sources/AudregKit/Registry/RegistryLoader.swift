@@ -196,6 +196,39 @@ enum ParallelMap {
     }
 }
 
+/// Independent pieces of work run at the same time, for steps that are parallel inside but have serial
+/// stretches (merging, sorting) during which the other piece keeps the second core busy.
+enum Concurrently {
+    static func run<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
+        let results = ResultSlots<A, B, Void>()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { results.first = Result { try first() } } else { results.second = Result { try second() } }
+        }
+        return (try results.first!.get(), try results.second!.get())
+    }
+
+    static func run<A: Sendable, B: Sendable, C: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B,
+                                                           _ third: @Sendable () -> C) -> (A, B, C) {
+        let results = ResultSlots<A, B, C>()
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            switch index {
+            case 0: results.first = .success(first())
+            case 1: results.second = .success(second())
+            default: results.third = .success(third())
+            }
+        }
+        // Every slot was filled with a success above.
+        return (try! results.first!.get(), try! results.second!.get(), try! results.third!.get())
+    }
+}
+
+/// Each slot is written by exactly one iteration and read after all of them finished.
+private final class ResultSlots<A, B, C>: @unchecked Sendable {
+    var first: Result<A, any Error>?
+    var second: Result<B, any Error>?
+    var third: Result<C, any Error>?
+}
+
 /// Each index is written by exactly one iteration, so sharing the buffer across threads is safe.
 private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>

@@ -59,6 +59,22 @@ final class OutputBuffer {
 
     func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
 
+    /// An integer in decimal, as `String(value)` would write it, without making the string.
+    func append(decimal value: Int) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 24 digits, written from the end
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            repeat {
+                length += 1
+                scratch[24 - length] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - length), count: length)
+        }
+    }
+
     private func grow(to needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }

@@ -61,14 +61,19 @@ public enum SiteBuilder {
         let drawing = DispatchGroup()
         let services = report.registry.services
         let engine = options.engine
-        DispatchQueue.global().async(group: drawing) { pictureBox.picture = TokenFlowGraph.picture(services: services, engine: engine) }
+        DispatchQueue.global().async(group: drawing) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            pictureBox.picture = TokenFlowGraph.picture(services: services, engine: engine)
+            pictureBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
         var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
                                     tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift)
+        let modelSeconds = timing.sinceLap
         drawing.wait()
         let picture = pictureBox.picture!
         model.tokenFlow.svg = picture.svg
         model.tokenFlow.engine = picture.engine
-        timing.lap("view models and token flow (\(picture.engine))")
+        timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(pictureBox.seconds)) s)")
         Allocator.releaseFreedPages()
         defer { timing.report() }
 
@@ -496,6 +501,7 @@ private struct SharedResults: @unchecked Sendable {
 /// The token-flow picture, handed back from the thread that draws it (read only after the group's wait).
 private final class PictureBox: @unchecked Sendable {
     var picture: TokenFlowGraph.Picture?
+    var seconds = 0.0
 }
 
 /// Phase durations, printed to stderr when AUDREG_TIMING is set (for profiling large registries).
@@ -504,6 +510,11 @@ struct PhaseTiming {
     private var phases: [(String, Double)] = []
     /// Render time per page kind, summed over threads.
     var detail = ""
+
+    /// Seconds since the last lap, without starting a new one.
+    var sinceLap: Double { Double(DispatchTime.now().uptimeNanoseconds - last) / 1e9 }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
 
     mutating func lap(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
@@ -514,7 +525,7 @@ struct PhaseTiming {
     func report() {
         guard ProcessInfo.processInfo.environment["AUDREG_TIMING"] != nil else { return }
         for (name, seconds) in phases {
-            FileHandle.standardError.write(Data("audreg: \(name): \(String(format: "%.2f", seconds)) s\n".utf8))
+            FileHandle.standardError.write(Data("audreg: \(name): \(Self.format(seconds)) s\n".utf8))
         }
         if !detail.isEmpty { FileHandle.standardError.write(Data("audreg: render time by page kind (all threads): \(detail)\n".utf8)) }
     }

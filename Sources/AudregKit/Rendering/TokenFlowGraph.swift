@@ -154,85 +154,152 @@ public enum TokenFlowGraph {
     }
 
     /// A layered layout without Graphviz: one band per environment, a column per call depth.
+    /// Services are handled by position (names are looked up once, to resolve hops) and the picture is
+    /// written as bytes: at 50,000 services, dictionaries keyed by name and string interpolation made
+    /// this the slowest step of the site's view models. `services`: one per name, as `picture` passes them.
     public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
-        var names = Set<String>(minimumCapacity: services.count)
-        for index in services.indices { names.insert(services[index].name) }
-        // Depth = longest chain of callers above a service, cycles cut by the visiting set.
-        var depth: [String: Int] = [:]
-        var callers: [String: [String]] = [:]
-        for index in services.indices {
-            for hop in services[index].downstream where names.contains(hop.service.value) {
-                callers[hop.service.value, default: []].append(services[index].name)
+        let count = services.count
+        let base = services.startIndex
+        var positionOfName: [String: Int32] = [:]
+        positionOfName.reserveCapacity(count)
+        for offset in 0..<count where positionOfName[services[base + offset].name] == nil {
+            positionOfName[services[base + offset].name] = Int32(offset)
+        }
+        // Hops whose target is in the picture, as (caller, callee) positions, in the services' order.
+        var edges: [(caller: Int32, callee: Int32)] = []
+        for offset in 0..<count {
+            for hop in services[base + offset].downstream {
+                if let callee = positionOfName[hop.service.value] { edges.append((Int32(offset), callee)) }
             }
         }
-        func level(_ name: String, _ visiting: inout Set<String>) -> Int {
-            if let known = depth[name] { return known }
-            visiting.insert(name)
-            var result = 0
-            for caller in callers[name] ?? [] where !visiting.contains(caller) { result = max(result, level(caller, &visiting) + 1) }
-            visiting.remove(name)
-            depth[name] = result
-            return result
-        }
-        for index in services.indices {
-            var visiting = Set<String>()
-            _ = level(services[index].name, &visiting)
-        }
+        let callers = Adjacency(count: count, edges: edges)
+        let depth = depths(count: count, callers: callers)
 
         let boxWidth = 200, boxHeight = 30, columnGap = 70, rowGap = 14, bandPad = 28
-        var positions: [String: (x: Int, y: Int)] = [:]
+        var x = [Int](repeating: 0, count: count), y = [Int](repeating: 0, count: count)
         var bands: [(String, Int, Int)] = []
         var top = 10
         var maxColumn = 0
+        var rows = [Int](repeating: 0, count: 13)
         for (environment, members) in environments(services) {
-            var rows: [Int: Int] = [:]
+            for column in rows.indices { rows[column] = 0 }
             var bandRows = 0
             for member in members {
-                let name = services[member].name
-                let column = min(depth[name] ?? 0, 12)
-                let row = rows[column, default: 0]
+                let offset = member - base
+                let column = min(depth[offset], 12)
+                let row = rows[column]
                 rows[column] = row + 1
                 bandRows = max(bandRows, row + 1)
                 maxColumn = max(maxColumn, column)
-                positions[name] = (20 + column * (boxWidth + columnGap), top + bandPad + row * (boxHeight + rowGap))
+                x[offset] = 20 + column * (boxWidth + columnGap)
+                y[offset] = top + bandPad + row * (boxHeight + rowGap)
             }
             let height = bandPad + bandRows * (boxHeight + rowGap) + 6
             bands.append((environment, top, height))
             top += height + 12
         }
         let width = 40 + (maxColumn + 1) * (boxWidth + columnGap)
-        var svg = "<svg role=\"img\" aria-labelledby=\"token-flow-title\" class=\"token-flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(top)\" viewBox=\"0 0 \(width) \(top)\">\n"
-        svg += "<title id=\"token-flow-title\">Token flow between services</title>\n"
-        svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker></defs>\n"
+        let svg = OutputBuffer(capacity: 4096 + count * 400 + edges.count * 260)
+        svg.append("<svg role=\"img\" aria-labelledby=\"token-flow-title\" class=\"token-flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        svg.append(decimal: width); svg.append("\" height=\""); svg.append(decimal: top)
+        svg.append("\" viewBox=\"0 0 "); svg.append(decimal: width); svg.append(" "); svg.append(decimal: top); svg.append("\">\n")
+        svg.append("<title id=\"token-flow-title\">Token flow between services</title>\n")
+        svg.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker></defs>\n")
         for (environment, bandTop, height) in bands {
-            svg += "<g class=\"environment\"><rect x=\"6\" y=\"\(bandTop)\" width=\"\(width - 12)\" height=\"\(height)\" rx=\"8\" fill=\"none\" stroke=\"#8c959f\" stroke-dasharray=\"4 3\"/>"
-            svg += "<text x=\"16\" y=\"\(bandTop + 18)\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#57606a\">\(xml(environment))</text></g>\n"
+            svg.append("<g class=\"environment\"><rect x=\"6\" y=\""); svg.append(decimal: bandTop)
+            svg.append("\" width=\""); svg.append(decimal: width - 12); svg.append("\" height=\""); svg.append(decimal: height)
+            svg.append("\" rx=\"8\" fill=\"none\" stroke=\"#8c959f\" stroke-dasharray=\"4 3\"/>")
+            svg.append("<text x=\"16\" y=\""); svg.append(decimal: bandTop + 18)
+            svg.append("\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#57606a\">"); svg.append(xml(environment)); svg.append("</text></g>\n")
         }
-        for index in services.indices {
-            let name = services[index].name
-            guard let from = positions[name] else { continue }
-            for hop in services[index].downstream {
-                guard let to = positions[hop.service.value] else { continue }
-                let (stroke, dash, widthAttr): (String, String, String) = {
-                    switch hop.mode.value {
-                    case .tokenExchange: return ("#1f6feb", "", "1.5")
-                    case .newToken: return ("#2da44e", " stroke-dasharray=\"6 4\"", "1.5")
-                    case .passthrough: return ("#cf222e", " stroke-dasharray=\"2 3\"", "3")
-                    }
-                }()
-                let x1 = from.x + boxWidth, y1 = from.y + boxHeight / 2
-                let x2 = to.x, y2 = to.y + boxHeight / 2
-                svg += "<line class=\"hop \(hop.mode.value.rawValue)\" x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(stroke)\" stroke-width=\"\(widthAttr)\"\(dash) marker-end=\"url(#arrow)\"><title>\(xml(name)) → \(xml(hop.service.value)): \(hop.mode.value.rawValue)</title></line>\n"
+        for offset in 0..<count {
+            let service = services[base + offset]
+            for hop in service.downstream {
+                guard let callee = positionOfName[hop.service.value] else { continue }
+                let to = Int(callee)
+                let mode = hop.mode.value
+                svg.append("<line class=\"hop "); svg.append(mode.rawValue)
+                svg.append("\" x1=\""); svg.append(decimal: x[offset] + boxWidth)
+                svg.append("\" y1=\""); svg.append(decimal: y[offset] + boxHeight / 2)
+                svg.append("\" x2=\""); svg.append(decimal: x[to])
+                svg.append("\" y2=\""); svg.append(decimal: y[to] + boxHeight / 2)
+                switch mode {
+                case .tokenExchange: svg.append("\" stroke=\"#1f6feb\" stroke-width=\"1.5\"")
+                case .newToken: svg.append("\" stroke=\"#2da44e\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
+                case .passthrough: svg.append("\" stroke=\"#cf222e\" stroke-width=\"3\" stroke-dasharray=\"2 3\"")
+                }
+                svg.append(" marker-end=\"url(#arrow)\"><title>"); svg.append(xml(service.name)); svg.append(" → ")
+                svg.append(xml(hop.service.value)); svg.append(": "); svg.append(mode.rawValue); svg.append("</title></line>\n")
             }
         }
-        for index in services.indices {
-            let name = services[index].name
-            guard let position = positions[name] else { continue }
-            svg += "<a href=\"services/\(name).html\"><g class=\"node\"><rect x=\"\(position.x)\" y=\"\(position.y)\" width=\"\(boxWidth)\" height=\"\(boxHeight)\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>"
-            svg += "<text x=\"\(position.x + boxWidth / 2)\" y=\"\(position.y + 19)\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">\(xml(name))</text></g></a>\n"
+        for offset in 0..<count {
+            let name = xml(services[base + offset].name)
+            svg.append("<a href=\"services/"); svg.append(services[base + offset].name)
+            svg.append(".html\"><g class=\"node\"><rect x=\""); svg.append(decimal: x[offset])
+            svg.append("\" y=\""); svg.append(decimal: y[offset])
+            svg.append("\" width=\""); svg.append(decimal: boxWidth); svg.append("\" height=\""); svg.append(decimal: boxHeight)
+            svg.append("\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>")
+            svg.append("<text x=\""); svg.append(decimal: x[offset] + boxWidth / 2)
+            svg.append("\" y=\""); svg.append(decimal: y[offset] + 19)
+            svg.append("\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">"); svg.append(name)
+            svg.append("</text></g></a>\n")
         }
-        svg += "</svg>\n"
-        return svg
+        svg.append("</svg>\n")
+        return String(decoding: svg.bytes, as: UTF8.self)
+    }
+
+    /// Callers of each service, by position: the edges grouped by callee, each group in the edges' order.
+    struct Adjacency {
+        private var starts: [Int32]
+        private var members: [Int32]
+
+        init(count: Int, edges: [(caller: Int32, callee: Int32)]) {
+            starts = [Int32](repeating: 0, count: count + 1)
+            for edge in edges { starts[Int(edge.callee) + 1] += 1 }
+            for index in 0..<count { starts[index + 1] += starts[index] }
+            members = [Int32](repeating: 0, count: edges.count)
+            var next = starts
+            for edge in edges {
+                members[Int(next[Int(edge.callee)])] = edge.caller
+                next[Int(edge.callee)] += 1
+            }
+        }
+
+        subscript(position: Int) -> ArraySlice<Int32> { members[Int(starts[position])..<Int(starts[position + 1])] }
+    }
+
+    /// Depth = the longest chain of callers above a service; a caller already on the chain being followed
+    /// is skipped, which cuts cycles. Each depth is remembered once found, so the result depends on the
+    /// order services are visited in (their order in the picture). Iterative: a chain of thousands of
+    /// hops must not overflow the stack of the thread that draws the picture.
+    static func depths(count: Int, callers: Adjacency) -> [Int] {
+        var depth = [Int](repeating: -1, count: count)
+        var onChain = [Bool](repeating: false, count: count)
+        var stack: [(node: Int, next: Int, result: Int)] = []
+        for root in 0..<count where depth[root] < 0 {
+            onChain[root] = true
+            stack.append((root, 0, 0))
+            while let top = stack.last {
+                let list = callers[top.node]
+                if top.next < list.count {
+                    let caller = Int(list[list.startIndex + top.next])
+                    stack[stack.count - 1].next += 1
+                    if onChain[caller] { continue }
+                    if depth[caller] >= 0 {
+                        stack[stack.count - 1].result = max(top.result, depth[caller] + 1)
+                    } else {
+                        onChain[caller] = true
+                        stack.append((caller, 0, 0))
+                    }
+                    continue
+                }
+                stack.removeLast()
+                onChain[top.node] = false
+                depth[top.node] = top.result
+                if !stack.isEmpty { stack[stack.count - 1].result = max(stack[stack.count - 1].result, top.result + 1) }
+            }
+        }
+        return depth
     }
 
     /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text).
