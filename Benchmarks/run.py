@@ -32,17 +32,24 @@ def ram_directory():
 RAM_DIR = None
 
 
-def runs_for(size):
-    return 3 if size >= 50000 or QUICK else 5
+# Five runs of everything (three with --quick): with three, one disturbed run at 50k moved a median
+# enough to swing the 10k → 50k growth by half a point.
+RUNS = 3 if QUICK else 5
 
 
 CPU_SECONDS = {}
+# Every run's wall and CPU seconds per command, in round order: the JSON keeps them, and the growth
+# table pairs the 10k and 50k runs of the same round.
+RUN_TIMES = {}
 
 
 def run_once(command, cwd=None, accept=(0, 1), prepare=None):
     """One timed run: wall seconds, peak resident MiB, CPU seconds (user + system, all threads)."""
     if prepare:
         prepare()
+    # Untimed: the previous run's writes and deletes (or a registry just generated) go to the disk now,
+    # not in the background during this run. On 2 cores the kernel's flusher competes for a core.
+    os.sync()
     start = time.perf_counter()
     process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
@@ -53,15 +60,17 @@ def run_once(command, cwd=None, accept=(0, 1), prepare=None):
     return elapsed, int(peak) / 1024, float(user) + float(system)
 
 
-def measure_interleaved(specs, runs):
+def measure_interleaved(specs, runs, warmup=True):
     """Commands measured in turns (A B C, A B C, ...) rather than one after the other, so a slow
     stretch of a shared machine slows audreg and its reference alike instead of biasing their ratio.
     specs: (command, prepare or None). Returns (median wall seconds, peak MiB) per command; the median
     CPU time is kept in CPU_SECONDS. One untimed round comes first, as hyperfine's --warmup does: the
     first read of a freshly generated registry (or one the kernel has since dropped from its caches)
-    measures the disk, not the tools."""
-    for command, prepare in specs:
-        run_once(command, prepare=prepare)
+    measures the disk, not the tools. Later measurements on the same registry skip it (warmup=False):
+    its files are in the page cache by then."""
+    if warmup:
+        for command, prepare in specs:
+            run_once(command, prepare=prepare)
     results = [([], [], []) for _ in specs]
     for _ in range(runs):
         for (command, prepare), (times, peaks, cpus) in zip(specs, results):
@@ -69,23 +78,10 @@ def measure_interleaved(specs, runs):
             times.append(elapsed)
             peaks.append(peak)
             cpus.append(cpu)
-    for (command, _), (_, _, cpus) in zip(specs, results):
+    for (command, _), (times, _, cpus) in zip(specs, results):
         CPU_SECONDS[tuple(command)] = statistics.median(cpus)
+        RUN_TIMES[tuple(command)] = (times, cpus)
     return [(statistics.median(times), max(peaks)) for times, peaks, _ in results]
-
-
-def measure(command, runs, cwd=None, accept=(0, 1), prepare=None):
-    """Median wall time in seconds and peak resident memory in MiB over `runs` runs. The median CPU time
-    (user + system, all threads) is kept in CPU_SECONDS: on a shared 2-core machine it shows how the
-    work grows when wall times are disturbed by other load."""
-    times, peaks, cpus = [], [], []
-    for _ in range(runs):
-        elapsed, peak, cpu = run_once(command, cwd=cwd, accept=accept, prepare=prepare)
-        times.append(elapsed)
-        peaks.append(peak)
-        cpus.append(cpu)
-    CPU_SECONDS[tuple(command)] = statistics.median(cpus)
-    return statistics.median(times), max(peaks)
 
 
 def has_command(name):
@@ -158,72 +154,115 @@ def mutate_one_percent(source, target):
 
 
 def main():
+    """Every registry is generated first; then each task is measured at every size in the same rounds
+    (1k, 10k, 50k, 1k, 10k, 50k, ...), each size next to its reference. A slow stretch of this shared
+    machine then lands on all sizes alike, so the 10k → 50k growth compares like with like: measured
+    size after size, minutes apart, the growth swung by more than the distance to its target."""
     global RAM_DIR
     work = tempfile.mkdtemp(prefix="audreg-bench-")
     RAM_DIR = ram_directory()
-    rows = []
     commands = {name: has_command(name) for name in ["build", "diff", "drift"]}
+    rows_by_size = {size: [] for size in SIZES}
+    rows = []
     try:
+        registries, listings, sizes_mib = {}, {}, {}
         for size in SIZES:
-            registry = os.path.join(work, f"r{size}")
-            subprocess.run([AUDREG, "generate", "--services", str(size), "--out", registry], check=True, stderr=subprocess.DEVNULL)
-            listing = os.path.join(work, f"files{size}.txt")
-            file_list(registry, listing)
-            size_mib = registry_bytes(registry) / 1048576
-            runs = runs_for(size)
-            validate_text = [AUDREG, "validate", registry, "--today", TODAY]
-            validate_sarif = [AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"]
-            pyyaml_command = [sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listing]
-            (floor, floor_mem), (pyyaml, _), (text, text_mem), (sarif, sarif_mem) = measure_interleaved(
-                [([FLOOR, listing], None), (pyyaml_command, None), (validate_text, None), (validate_sarif, None)], runs)
+            registries[size] = os.path.join(work, f"r{size}")
+            subprocess.run([AUDREG, "generate", "--services", str(size), "--out", registries[size]], check=True,
+                           stderr=subprocess.DEVNULL)
+            listings[size] = os.path.join(work, f"files{size}.txt")
+            file_list(registries[size], listings[size])
+            sizes_mib[size] = registry_bytes(registries[size]) / 1048576
 
-            def add(task, audreg, reference_name, reference, memory, cpu=None):
-                rows.append({"task": task, "services": size, "registryMiB": round(size_mib, 2), "audreg": round(audreg, 3),
-                             "audregCPU": round(cpu, 3) if cpu is not None else None,
-                             "reference": reference_name, "referenceSeconds": round(reference, 3) if reference else None,
-                             "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1)})
+        def add(size, task, audreg, reference_name, reference, memory, command, reference_command=None):
+            cpu = CPU_SECONDS[tuple(command)]
+            times, cpus = RUN_TIMES[tuple(command)]
+            row = {"task": task, "services": size, "registryMiB": round(sizes_mib[size], 2), "audreg": round(audreg, 3),
+                   "audregCPU": round(cpu, 3), "reference": reference_name,
+                   "referenceSeconds": round(reference, 3) if reference else None,
+                   "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1),
+                   "runs": [round(value, 3) for value in times], "cpuRuns": [round(value, 3) for value in cpus]}
+            if reference_command:
+                row["referenceRuns"] = [round(value, 3) for value in RUN_TIMES[tuple(reference_command)][0]]
+            rows_by_size[size].append(row)
 
-            add("validate (text)", text, "libyaml floor", floor, text_mem, CPU_SECONDS[tuple(validate_text)])
-            add("validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem, CPU_SECONDS[tuple(validate_text)])
-            add("validate (sarif)", sarif, "libyaml floor", floor, sarif_mem, CPU_SECONDS[tuple(validate_sarif)])
-            if commands["build"]:
-                out = os.path.join(work, f"site{size}")
-                # Both builders start from an empty output folder (removed before each run, untimed), so
-                # neither pays for deleting the previous site's files.
-                build_command = [AUDREG, "build", registry, "--out", out, "--today", TODAY, "--fail-on", "never"]
-                hugo_dir = os.path.join(work, f"hugo{size}")
-                hugo_site(registry, hugo_dir)
-                hugo_out = os.path.join(work, f"hugo-out{size}")
-                (built, built_mem), (hugo, _) = measure_interleaved(
-                    [(build_command, lambda: shutil.rmtree(out, ignore_errors=True)),
-                     (["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], lambda: shutil.rmtree(hugo_out, ignore_errors=True))], runs)
-                add("build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem, CPU_SECONDS[tuple(build_command)])
-                # The same two builds with their output in RAM: on this machine's ext4 (no journal) every
-                # file created after a mass delete scans the recently deleted inodes, which dominates both
-                # tools' time on disk. In RAM what is left is each tool's own work.
-                if RAM_DIR:
-                    ram_out = os.path.join(RAM_DIR, f"site{size}")
-                    ram_hugo_out = os.path.join(RAM_DIR, f"hugo-out{size}")
-                    try:
-                        ram_command = [AUDREG, "build", registry, "--out", ram_out, "--today", TODAY, "--fail-on", "never"]
-                        (in_ram, in_ram_mem), (hugo_ram, _) = measure_interleaved(
-                            [(ram_command, lambda: shutil.rmtree(ram_out, ignore_errors=True)),
-                             (["hugo", "--quiet", "-s", hugo_dir, "-d", ram_hugo_out], lambda: shutil.rmtree(ram_hugo_out, ignore_errors=True))],
-                            runs)
-                    finally:
-                        shutil.rmtree(ram_out, ignore_errors=True)
-                        shutil.rmtree(ram_hugo_out, ignore_errors=True)
-                    add("build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, CPU_SECONDS[tuple(ram_command)])
-            if commands["diff"]:
+        # validate, next to the libyaml floor and PyYAML, with one warm-up round (the registries are new).
+        specs = []
+        for size in SIZES:
+            registry = registries[size]
+            specs += [([FLOOR, listings[size]], None),
+                      ([sys.executable, os.path.join(ROOT, "Benchmarks", "pyyaml_load.py"), listings[size]], None),
+                      ([AUDREG, "validate", registry, "--today", TODAY], None),
+                      ([AUDREG, "validate", registry, "--today", TODAY, "--format", "sarif"], None)]
+        results = measure_interleaved(specs, RUNS)
+        floors = {}
+        for number, size in enumerate(SIZES):
+            (floor, floor_mem), (pyyaml, _), (text, text_mem), (sarif, sarif_mem) = results[number * 4:number * 4 + 4]
+            floor_command, pyyaml_command, text_command, sarif_command = (spec[0] for spec in specs[number * 4:number * 4 + 4])
+            floors[size] = (floor, floor_mem, floor_command)
+            add(size, "validate (text)", text, "libyaml floor", floor, text_mem, text_command, floor_command)
+            add(size, "validate (text)", text, "PyYAML CSafeLoader load", pyyaml, text_mem, text_command, pyyaml_command)
+            add(size, "validate (sarif)", sarif, "libyaml floor", floor, sarif_mem, sarif_command, floor_command)
+        print("measured validate", file=sys.stderr)
+
+        if commands["build"]:
+            # Both builders start from an empty output folder (removed before each run, untimed), so
+            # neither pays for deleting the previous site's files.
+            specs = []
+            for size in SIZES:
+                out, hugo_dir, hugo_out = (os.path.join(work, f"{name}{size}") for name in ("site", "hugo", "hugo-out"))
+                hugo_site(registries[size], hugo_dir)
+                specs += [([AUDREG, "build", registries[size], "--out", out, "--today", TODAY, "--fail-on", "never"],
+                           lambda out=out: shutil.rmtree(out, ignore_errors=True)),
+                          (["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], lambda out=hugo_out: shutil.rmtree(out, ignore_errors=True))]
+            results = measure_interleaved(specs, RUNS, warmup=False)
+            for number, size in enumerate(SIZES):
+                (built, built_mem), (hugo, _) = results[number * 2:number * 2 + 2]
+                add(size, "build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem, specs[number * 2][0],
+                    specs[number * 2 + 1][0])
+                shutil.rmtree(os.path.join(work, f"site{size}"), ignore_errors=True)
+                shutil.rmtree(os.path.join(work, f"hugo-out{size}"), ignore_errors=True)
+            print("measured build", file=sys.stderr)
+            # The same two builds with their output in RAM: on this machine's ext4 (no journal) every
+            # file created after a mass delete scans the recently deleted inodes, which dominates both
+            # tools' time on disk. In RAM what is left is each tool's own work.
+            if RAM_DIR:
+                specs = []
+                for size in SIZES:
+                    ram_out, ram_hugo_out = os.path.join(RAM_DIR, f"site{size}"), os.path.join(RAM_DIR, f"hugo-out{size}")
+                    specs += [([AUDREG, "build", registries[size], "--out", ram_out, "--today", TODAY, "--fail-on", "never"],
+                               lambda out=ram_out: shutil.rmtree(out, ignore_errors=True)),
+                              (["hugo", "--quiet", "-s", os.path.join(work, f"hugo{size}"), "-d", ram_hugo_out],
+                               lambda out=ram_hugo_out: shutil.rmtree(out, ignore_errors=True))]
+                try:
+                    results = measure_interleaved(specs, RUNS, warmup=False)
+                finally:
+                    for size in SIZES:
+                        shutil.rmtree(os.path.join(RAM_DIR, f"site{size}"), ignore_errors=True)
+                        shutil.rmtree(os.path.join(RAM_DIR, f"hugo-out{size}"), ignore_errors=True)
+                for number, size in enumerate(SIZES):
+                    (in_ram, in_ram_mem), (hugo_ram, _) = results[number * 2:number * 2 + 2]
+                    add(size, "build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, specs[number * 2][0],
+                        specs[number * 2 + 1][0])
+                print("measured build in RAM", file=sys.stderr)
+
+        if commands["diff"]:
+            specs = []
+            for size in SIZES:
                 head = os.path.join(work, f"r{size}-head")
-                mutate_one_percent(registry, head)
-                diff_command = [AUDREG, "diff", registry, head, "--today", TODAY]
-                diffed, diff_mem = measure(diff_command, runs)
-                add("diff (1% changed)", diffed, "libyaml floor x2", floor * 2, diff_mem, CPU_SECONDS[tuple(diff_command)])
-            rows.append({"task": "registry on disk", "services": size, "registryMiB": round(size_mib, 2), "audreg": None,
+                mutate_one_percent(registries[size], head)
+                specs.append(([AUDREG, "diff", registries[size], head, "--today", TODAY], None))
+            results = measure_interleaved(specs, RUNS, warmup=False)
+            for number, size in enumerate(SIZES):
+                diffed, diff_mem = results[number]
+                add(size, "diff (1% changed)", diffed, "libyaml floor x2", floors[size][0] * 2, diff_mem, specs[number][0], floors[size][2])
+            print("measured diff", file=sys.stderr)
+
+        for size in SIZES:
+            rows += rows_by_size[size]
+            rows.append({"task": "registry on disk", "services": size, "registryMiB": round(sizes_mib[size], 2), "audreg": None,
                          "reference": None, "referenceSeconds": None, "ratio": None, "peakMiB": None,
-                         "floorPeakMiB": round(floor_mem, 1)})
-            print(f"measured {size} services", file=sys.stderr)
+                         "floorPeakMiB": round(floors[size][1], 1)})
         if commands["drift"]:
             drift(rows)
     finally:
@@ -261,13 +300,27 @@ def report(rows):
               f"{row['referenceSeconds'] or 0:>8.3f} {row['ratio'] or 0:>6.2f} {row['peakMiB']:>9.1f}")
     growth = {}
     for row in rows:
-        if row["audreg"] is not None:
-            growth.setdefault((row["task"], row["reference"]), {})[row["services"]] = (row["audreg"], row.get("audregCPU"))
-    print("\ngrowth from 10k to 50k services (linear is 5.0): wall time, CPU time")
+        if row["audreg"] is not None and "runs" in row:
+            growth.setdefault((row["task"], row["reference"]), {})[row["services"]] = row
+    if 50000 in SIZES:
+        print("\ngrowth from 10k to 50k services (linear is 5.0). medians: the 50k median over the 10k median; paired: the median,")
+        print("over rounds, of the 50k run over the 10k run of the same round (seconds apart), which a slow stretch of the machine")
+        print("moves less; the reference's paired growth on the same rounds for comparison")
+        print(f"  {'task':30} {'medians wall':>12} {'CPU':>6} {'paired wall':>12} {'CPU':>6}   reference")
     for (task, reference), figures in growth.items():
         if 10000 in figures and 50000 in figures and reference in ("libyaml floor", "Hugo, one page per service", "Hugo, output in RAM", "libyaml floor x2"):
-            (wall10, cpu10), (wall50, cpu50) = figures[10000], figures[50000]
-            print(f"  {task:30} {wall50 / wall10:.2f}x  {cpu50 / cpu10:.2f}x")
+            small, large = figures[10000], figures[50000]
+            paired_wall = statistics.median(b / a for a, b in zip(small["runs"], large["runs"]))
+            paired_cpu = statistics.median(b / a for a, b in zip(small["cpuRuns"], large["cpuRuns"]))
+            reference_paired = ""
+            if "referenceRuns" in small and "referenceRuns" in large:
+                ratio = statistics.median(b / a for a, b in zip(small["referenceRuns"], large["referenceRuns"]))
+                reference_paired = f"{reference.replace(' x2', '')} {ratio:.2f}x"
+            large["growthFrom10k"] = {"medians": round(large["audreg"] / small["audreg"], 2),
+                                      "mediansCPU": round(large["audregCPU"] / small["audregCPU"], 2),
+                                      "paired": round(paired_wall, 2), "pairedCPU": round(paired_cpu, 2)}
+            print(f"  {task:30} {large['audreg'] / small['audreg']:>11.2f}x {large['audregCPU'] / small['audregCPU']:>5.2f}x "
+                  f"{paired_wall:>11.2f}x {paired_cpu:>5.2f}x   {reference_paired}")
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
