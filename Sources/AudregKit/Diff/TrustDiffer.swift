@@ -11,9 +11,10 @@ public struct TrustDiffer: Sendable {
 
     public func diff(base: LoadedRegistry, head: LoadedRegistry, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {
         let validator = validator
-        var (baseReport, headReport, changes) = Concurrently.run(
+        let (baseReport, headReport, classified) = Concurrently.run(
             { validator.validate(base) }, { validator.validate(head) },
             { Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog) })
+        var changes = classified
 
         // Findings are matched by rule, entity and message: lines move when a file is edited, meaning does not.
         let baseKeys = FindingMultiset(baseReport.findings)

@@ -25,6 +25,17 @@ struct TrustDiffTests {
         return try differ.diff(baseDirectory: PRSupport.path("registry"), headDirectory: head)
     }
 
+    @Test("when neither side can be read, the base's error is the one reported (both load at once)")
+    func baseErrorFirst() throws {
+        let missing = NSTemporaryDirectory() + "audreg-missing-\(UUID().uuidString)"
+        #expect(throws: RegistryError.directoryNotFound(missing + "/base")) {
+            try Self.differ.diff(baseDirectory: missing + "/base", headDirectory: missing + "/head")
+        }
+        #expect(throws: RegistryError.directoryNotFound(missing + "/head")) {
+            try Self.differ.diff(baseDirectory: PRSupport.path("registry"), headDirectory: missing + "/head")
+        }
+    }
+
     @Test("the example registry compared with itself has no changes and no findings moved")
     func identical() throws {
         let diff = try Self.diff { _ in }
