@@ -620,7 +620,7 @@ final class CompiledLibrary: @unchecked Sendable {
                 write(.string(first), escapedAs: kind)
                 write(.string(second), escapedAs: kind)
             case .int(let number):
-                output.append(String(number))
+                output.append(decimal: number)
             default:
                 write(.string(Self.describe(value)), escapedAs: kind)
             }
@@ -645,7 +645,6 @@ extension BoxValue {
         return object[BoxKey(id: key)]
     }
 }
-
 
 /// HTML escaping of `< > & " '` on UTF-8 bytes; runs without any of them are copied as they are.
 enum HTMLEscaping {

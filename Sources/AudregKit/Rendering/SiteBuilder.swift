@@ -253,7 +253,7 @@ public enum SiteBuilder {
             files[rendered.path + ".html"] = String(decoding: rendered.html, as: UTF8.self)
             files[markdownDocs + rendered.path + ".md"] = String(decoding: rendered.markdown, as: UTF8.self)
         }
-        for (path, content) in supportFiles(model: model, templates: templates, library: library) { files[path] = content }
+        supportFiles(model: model, templates: templates, library: library) { files[$0] = $1 }
         return files
     }
 
@@ -274,15 +274,8 @@ public enum SiteBuilder {
         return (path, context, "html/\(template)", "markdown/\(template)")
     }
 
-    /// Assets, the search index, mkdocs.yml and the marker file.
-    static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer) -> [(String, String)] {
-        var files: [(String, String)] = []
-        supportFiles(model: model, templates: templates, library: library) { files.append(($0, $1)) }
-        return files
-    }
-
-    /// Each support file in turn (root-relative path, content), so a caller can write one before the
-    /// next is made.
+    /// Assets, the search index, mkdocs.yml and the marker file: each in turn (root-relative path,
+    /// content), so a caller can write one before the next is made.
     static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer,
                              each: (String, String) throws -> Void) rethrows {
         for asset in templates.assets { try each(asset.name, asset.text) }

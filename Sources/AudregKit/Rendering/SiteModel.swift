@@ -528,15 +528,12 @@ struct SiteModelBuilder {
             for audience in services[index].audiences { uses.append((audience.value, Int32(index))) }
         }
         uses.sort { $0.value < $1.value || ($0.value == $1.value && $0.service < $1.service) }
-        var audienceFindings: [SourceLocation: [Finding]] = [:]
-        for finding in report.findings where finding.ruleID.hasPrefix("audience-") || finding.ruleID == "multiple-audiences" {
-            audienceFindings[finding.location, default: []].append(finding)
-        }
+        let isAudienceRule = { (id: String) in id.hasPrefix("audience-") || id == "multiple-audiences" }
         var flagsByAudience: [String: [AudienceFlag]] = [:]
-        if !audienceFindings.isEmpty {
+        if report.findings.contains(where: { isAudienceRule($0.ruleID) }) {
             for index in services.indices {
                 for audience in services[index].audiences {
-                    for finding in audienceFindings[audience.location] ?? [] {
+                    for finding in findingsByLocation[audience.location] ?? [] where isAudienceRule(finding.ruleID) {
                         flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
                     }
                 }
