@@ -322,11 +322,13 @@ public enum SiteBuilder {
         let supportGroup = DispatchGroup()
         let supportFolder = directory
         DispatchQueue.global().async(group: supportGroup) {
+            let start = DispatchTime.now().uptimeNanoseconds
             do {
                 supportBox.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
             } catch {
                 supportBox.error = error
             }
+            supportBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         // One worker per core takes the next job until none is left, and reuses one output buffer.
         let results = UnsafeMutableBufferPointer<(error: String?, seconds: Double)>.allocate(capacity: jobs.count)
@@ -373,7 +375,7 @@ public enum SiteBuilder {
         for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
         timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
         if let error = supportBox.error { throw error }
-        timing.lap("assets and search index")
+        timing.lap("assets and search index (\(PhaseTiming.format(supportBox.seconds)) s on their own thread, while the pages render)")
         return (jobs.count, jobs.count, jobs.count * 2 + supportBox.count)
     }
 
@@ -482,6 +484,7 @@ private struct OutputFolders: @unchecked Sendable {
 /// What the thread writing the support files reports (read only after the group's wait).
 private final class SupportFilesBox: @unchecked Sendable {
     var count = 0
+    var seconds = 0.0
     var error: Error?
 }
 

@@ -66,11 +66,16 @@ public struct Validator: Sendable {
         let registry = loaded.registry
         var findings = loaded.findings
         findings.append(contentsOf: Self.policyCountFindings(registry))
+        var timing = PhaseTiming()
         let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
+        timing.lap("rule context")
         let registryRules = catalog.rules.filter { $0.description.stage == .registry }
         let perRule = ParallelMap.map(registryRules.map { RuleBox(type: $0) }) { box in box.type.init().check(context) }
         for ruleFindings in perRule { findings.append(contentsOf: ruleFindings) }
+        timing.lap("rules")
         var report = apply(findings: findings, to: registry, context: context)
+        timing.lap("severity overrides and exceptions")
+        timing.report()
         // Drift rules are not run by validate; the report lists the rules that were.
         report.rules = catalog.descriptions.filter { $0.stage != .drift }
         return report
