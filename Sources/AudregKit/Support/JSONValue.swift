@@ -83,6 +83,54 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
         output.append(String(repeating: "  ", count: indent))
     }
 
+    /// The same escapes as the `String` form below, written as bytes: runs that need none are copied whole.
+    static func writeString(_ value: String, to output: OutputBuffer) {
+        var value = value
+        output.append(UInt8(ascii: "\""))
+        value.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let escape: StaticString?
+                var length = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case UInt8(ascii: "<"): escape = "\\u003c"
+                case UInt8(ascii: ">"): escape = "\\u003e"
+                case UInt8(ascii: "&"): escape = "\\u0026"
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    // U+2028 and U+2029 end a line in older JavaScript, so the index stays valid as a script.
+                    escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    length = 3
+                case ..<0x20: escape = nil
+                default:
+                    index += 1
+                    continue
+                }
+                output.append(base + runStart, count: index - runStart)
+                if let escape {
+                    output.append(escape.utf8Start, count: escape.utf8CodeUnitCount)
+                } else {
+                    output.append("\\u00")
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
+                }
+                index += length
+                runStart = index
+            }
+            output.append(base + runStart, count: bytes.count - runStart)
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// Escapes per RFC 8259, plus `<`, `>` and `&` so the text is also safe inside an HTML script element.
     static func writeString(_ value: String, to output: inout String) {
         output.append("\"")
