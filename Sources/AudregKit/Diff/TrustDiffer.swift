@@ -164,20 +164,21 @@ extension SourceLocation {
 extension TrustDiffer {
     /// Compares two registry directories.
     public func diff(baseDirectory: String, headDirectory: String, loader: RegistryLoader = RegistryLoader()) throws -> TrustDiff {
-        // Both sides load at once; when both fail, the base's error is the one reported.
-        let (base, head) = try Concurrently.run({ try loader.load(directory: baseDirectory) }, { try loader.load(directory: headDirectory) })
+        // Files the two sides share are parsed once; when both sides fail, the base's error is reported.
+        let (base, head) = try loader.load(base: baseDirectory, head: headDirectory)
         return diff(base: base, head: head, baseLabel: baseDirectory, headLabel: headDirectory)
     }
 
     /// Compares the registry folder as of a git ref (read with git itself) with the working tree.
     public func diff(gitBase ref: String, headDirectory: String, loader: RegistryLoader = RegistryLoader()) throws -> TrustDiff {
-        let head = try loader.load(directory: headDirectory)
         let tree = try GitBaseTree.extract(ref: ref, registryDirectory: headDirectory)
         defer { tree.remove() }
         let base: LoadedRegistry
+        let head: LoadedRegistry
         if let path = tree.registryPath, (try? RegistryLoader.registryFiles(in: path)) != nil {
-            base = try loader.load(directory: path)
+            (base, head) = try loader.load(base: path, head: headDirectory)
         } else {
+            head = try loader.load(directory: headDirectory)
             base = loader.load(sources: []) // the registry is new in this change
         }
         return diff(base: base, head: head, baseLabel: ref, headLabel: "\(headDirectory) (working tree)")

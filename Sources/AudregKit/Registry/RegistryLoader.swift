@@ -21,23 +21,68 @@ public struct RegistryLoader: Sendable {
         // Reading and parsing are independent per file, so both happen in parallel, and each file's bytes
         // and YAML tree are dropped as soon as its entities are built; results are merged in path order,
         // which keeps the output identical to a sequential run.
-        let limit = limits.maxFileBytes
         let limits = self.limits
-        let parsed = ParallelMap.map(files) { relative -> EntityBuilder.FileResult in
-            switch Self.read((directory as NSString).appendingPathComponent(relative), limit: limit) {
-            case .success(let bytes):
-                return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative)
-            case .failure(let message):
-                var result = EntityBuilder.FileResult()
-                result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
-                                               location: SourceLocation(file: relative, line: 1, column: 1)))
-                return result
-            }
+        let parsed = ParallelMap.map(files) { relative in
+            Self.entities(of: Self.read((directory as NSString).appendingPathComponent(relative), limit: limits.maxFileBytes),
+                          file: relative, limits: limits)
         }
         var result = Self.merge(parsed)
         result.registry.files = files
         result.directory = directory
         return result
+    }
+
+    /// Two versions of one registry, such as a pull request's base and head. A file with the same path
+    /// and the same bytes on both sides is parsed once and its entities are shared by both, so comparing
+    /// two versions that differ in a few files costs little more than loading one. Each side is exactly
+    /// what `load(directory:)` gives; when both directories fail, the base's error is the one thrown.
+    public func load(base baseDirectory: String, head headDirectory: String) throws(RegistryError) -> (base: LoadedRegistry, head: LoadedRegistry) {
+        let baseFiles = try Self.registryFiles(in: baseDirectory)
+        let headFiles = try Self.registryFiles(in: headDirectory)
+        var headPositions: [String: Int] = [:]
+        headPositions.reserveCapacity(headFiles.count)
+        for (position, file) in headFiles.enumerated() { headPositions[file] = position }
+        // One job per base file, with the head file of the same path if there is one, then one per head
+        // file that only the head has.
+        var jobs: [(base: Int?, head: Int?)] = baseFiles.indices.map { ($0, headPositions[baseFiles[$0]]) }
+        var inBase = [Bool](repeating: false, count: headFiles.count)
+        for job in jobs { if let head = job.head { inBase[head] = true } }
+        for position in headFiles.indices where !inBase[position] { jobs.append((nil, position)) }
+
+        let limits = self.limits
+        let parsed = ParallelMap.map(jobs) { job -> (base: EntityBuilder.FileResult?, head: EntityBuilder.FileResult?) in
+            let baseRead = job.base.map { (file: baseFiles[$0], read: Self.read((baseDirectory as NSString).appendingPathComponent(baseFiles[$0]), limit: limits.maxFileBytes)) }
+            let headRead = job.head.map { (file: headFiles[$0], read: Self.read((headDirectory as NSString).appendingPathComponent(headFiles[$0]), limit: limits.maxFileBytes)) }
+            if case .success(let baseBytes)? = baseRead?.read, case .success(let headBytes)? = headRead?.read, baseBytes == headBytes {
+                let shared = Self.entities(of: .success(baseBytes), file: baseRead!.file, limits: limits)
+                return (shared, shared)
+            }
+            return (baseRead.map { Self.entities(of: $0.read, file: $0.file, limits: limits) },
+                    headRead.map { Self.entities(of: $0.read, file: $0.file, limits: limits) })
+        }
+        var headParsed = [EntityBuilder.FileResult?](repeating: nil, count: headFiles.count)
+        for (job, result) in zip(jobs, parsed) { if let head = job.head { headParsed[head] = result.head } }
+
+        var base = Self.merge(parsed.prefix(baseFiles.count).map { $0.base! })
+        base.registry.files = baseFiles
+        base.directory = baseDirectory
+        var head = Self.merge(headParsed.map { $0! })
+        head.registry.files = headFiles
+        head.directory = headDirectory
+        return (base, head)
+    }
+
+    /// One file's entities, or the finding that it could not be read.
+    static func entities(of read: ReadResult, file relative: String, limits: YAMLLimits) -> EntityBuilder.FileResult {
+        switch read {
+        case .success(let bytes):
+            return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative)
+        case .failure(let message):
+            var result = EntityBuilder.FileResult()
+            result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
+                                           location: SourceLocation(file: relative, line: 1, column: 1)))
+            return result
+        }
     }
 
     /// Loads in-memory files (path relative to the registry root, and contents); used by tests and rule examples.
@@ -199,34 +244,26 @@ enum ParallelMap {
 /// Independent pieces of work run at the same time, for steps that are parallel inside but have serial
 /// stretches (merging, sorting) during which the other piece keeps the second core busy.
 enum Concurrently {
-    static func run<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
-        let results = ResultSlots<A, B, Void>()
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 { results.first = Result { try first() } } else { results.second = Result { try second() } }
-        }
-        return (try results.first!.get(), try results.second!.get())
-    }
-
     static func run<A: Sendable, B: Sendable, C: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B,
                                                            _ third: @Sendable () -> C) -> (A, B, C) {
         let results = ResultSlots<A, B, C>()
         DispatchQueue.concurrentPerform(iterations: 3) { index in
             switch index {
-            case 0: results.first = .success(first())
-            case 1: results.second = .success(second())
-            default: results.third = .success(third())
+            case 0: results.first = first()
+            case 1: results.second = second()
+            default: results.third = third()
             }
         }
-        // Every slot was filled with a success above.
-        return (try! results.first!.get(), try! results.second!.get(), try! results.third!.get())
+        // concurrentPerform returns after every iteration, so every slot is filled.
+        return (results.first!, results.second!, results.third!)
     }
 }
 
 /// Each slot is written by exactly one iteration and read after all of them finished.
 private final class ResultSlots<A, B, C>: @unchecked Sendable {
-    var first: Result<A, any Error>?
-    var second: Result<B, any Error>?
-    var third: Result<C, any Error>?
+    var first: A?
+    var second: B?
+    var third: C?
 }
 
 /// Each index is written by exactly one iteration, so sharing the buffer across threads is safe.

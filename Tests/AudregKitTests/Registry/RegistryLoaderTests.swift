@@ -141,3 +141,45 @@ struct RegistryLoaderTests {
         #expect(loaded.registry.services[0].audiences.count == 1)
     }
 }
+
+@Suite("Registry loader: two versions at once")
+struct PairedLoadTests {
+    static let validator = Validator(today: PRSupport.today)
+
+    /// What a report says about a loaded registry, as bytes: two loads are the same when these are.
+    static func reportText(_ loaded: LoadedRegistry) -> String {
+        JSONReporter.render(validator.validate(loaded), options: ReportOptions())
+    }
+
+    @Test("each side loaded together is what loading it alone gives: edited, removed, added and broken files")
+    func sidesMatchSingleLoads() throws {
+        let base = try PRSupport.copyOfExampleRegistry()
+        let head = try PRSupport.copyOfExampleRegistry()
+        defer {
+            for copy in [base, head] { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
+        }
+        try TrustDiffTests.wideningChange(head)
+        try FileManager.default.removeItem(atPath: head + "/services/production/search-api.yaml")
+        try PRSupport.read(base + "/services/production/orders-api.yaml")
+            .replacingOccurrences(of: "name: orders-api\n", with: "name: orders-api-v2\n")
+            .write(toFile: head + "/services/production/orders-api-v2.yaml", atomically: true, encoding: .utf8)
+        // Broken the same way on both sides (parsed once, its finding on both), and only in the head.
+        for side in [base, head] { try "kind: [unclosed\n".write(toFile: side + "/broken.yaml", atomically: true, encoding: .utf8) }
+        try "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: x}\nspec: {audiences: [\n".write(toFile: head + "/services/late.yaml", atomically: true, encoding: .utf8)
+
+        let loader = RegistryLoader()
+        let together = try loader.load(base: base, head: head)
+        let (baseAlone, headAlone) = (try loader.load(directory: base), try loader.load(directory: head))
+        #expect(together.base.registry.files == baseAlone.registry.files)
+        #expect(together.head.registry.files == headAlone.registry.files)
+        #expect(together.head.registry.files.contains("services/production/orders-api-v2.yaml"))
+        #expect(!together.head.registry.files.contains("services/production/search-api.yaml"))
+        #expect(together.base.directory == base && together.head.directory == head)
+        #expect(Self.reportText(together.base) == Self.reportText(baseAlone))
+        #expect(Self.reportText(together.head) == Self.reportText(headAlone))
+        #expect(Self.reportText(together.base) != Self.reportText(together.head))
+        #expect(together.head.findings.contains { $0.location.file == "services/late.yaml" })
+        #expect(!together.base.findings.contains { $0.location.file == "services/late.yaml" })
+        #expect(together.base.findings.contains { $0.location.file == "broken.yaml" })
+    }
+}
