@@ -141,6 +141,7 @@ enum ServiceDiff {
                          before: audiences.isEmpty ? "present" : DiffText.names(audiences), after: nil)
             return recorder.changes
         case (let base?, let head?):
+            if base.isSameParse(as: head) { return [] }
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
             audiences(base, head, audienceOwners: audienceOwners, into: &recorder)

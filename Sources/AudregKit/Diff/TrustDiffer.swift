@@ -89,14 +89,27 @@ public struct TrustDiffer: Sendable {
     static func changes(base: Registry, head: Registry, catalog: RuleCatalog) -> [TrustChange] {
         let (baseIndex, headIndex) = (base.index(), head.index())
         var changes: [TrustChange] = []
-        // Who accepts each audience on the head side, built once: looking it up per new audience keeps
-        // the diff linear in the registry's size.
+        let serviceNames = Self.names(base.services.map(\.name), head.services.map(\.name))
+        // Who else accepts each audience a service newly accepts, found in one pass over the head side,
+        // for those audiences only: the diff stays linear in the registry's size.
+        var newAudiences = Set<String>()
+        for name in serviceNames {
+            guard let before = baseIndex.services[name], let after = headIndex.services[name], !before.isSameParse(as: after) else { continue }
+            let old = Set(before.audiences.map(\.value))
+            for audience in after.audiences where !old.contains(audience.value) { newAudiences.insert(audience.value) }
+        }
         var audienceOwners: [String: [String]] = [:]
-        for service in head.services {
-            for audience in Set(service.audiences.map(\.value)) { audienceOwners[audience, default: []].append(service.name) }
+        if !newAudiences.isEmpty {
+            var lastOwner: [String: Int] = [:] // each service counts once per audience, however often it lists it
+            for (position, service) in head.services.enumerated() {
+                for audience in service.audiences where newAudiences.contains(audience.value) && lastOwner[audience.value] != position {
+                    lastOwner[audience.value] = position
+                    audienceOwners[audience.value, default: []].append(service.name)
+                }
+            }
         }
 
-        for name in Self.names(base.services.map(\.name), head.services.map(\.name)) {
+        for name in serviceNames {
             changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners)
         }
         for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {

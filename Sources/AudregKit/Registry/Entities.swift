@@ -110,6 +110,10 @@ public struct Service: Sendable {
                           scopes: scopes, roles: roles, downstream: downstream, deployments: deployments, exceptions: exceptions)
     }
 
+    /// True when both are the same parsed entity, as when a file is unchanged between the two sides of
+    /// a diff and was parsed once: then every field is equal without comparing any.
+    func isSameParse(as other: Service) -> Bool { storage === other.storage }
+
     /// Writes go to a box of this value's own (copy on write).
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
