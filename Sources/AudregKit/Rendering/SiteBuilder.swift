@@ -290,7 +290,7 @@ public enum SiteBuilder {
         try each("search-index.json", index.bytes)
         let script = OutputBuffer(capacity: index.count + 40)
         script.append("window.AUDREG_SEARCH_INDEX = ")
-        script.append(UnsafeRawBufferPointer(rebasing: index.bytes.dropLast()).bindMemory(to: UInt8.self))
+        script.append(index.bytes.bindMemory(to: UInt8.self).baseAddress!, count: index.count - 1) // without its newline
         script.append(";\n")
         try each("search-index.js", script.bytes)
         let mkdocs = MustacheBox.convert(MkDocsContext(model: model)).flatMap { library.render($0, withTemplate: "markdown/mkdocs.yml") } ?? []

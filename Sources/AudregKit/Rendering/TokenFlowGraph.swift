@@ -154,7 +154,7 @@ public enum TokenFlowGraph {
     }
 
     /// A layered layout without Graphviz: one band per environment, a column per call depth.
-    /// Services are handled by position (one dictionary turns a hop's target name into one) and the picture is
+    /// Services are handled by position (each hop's target name is looked up once) and the picture is
     /// written as bytes: at 50,000 services, dictionaries keyed by name and string interpolation made
     /// this the slowest step of the site's view models. `services`: one per name, as `picture` passes them.
     public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {

@@ -83,7 +83,15 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
         output.append(String(repeating: "  ", count: indent))
     }
 
-    /// The same escapes as the `String` form below, written as bytes: runs that need none are copied whole.
+    /// `value` as a JSON string, escaped as the byte form below escapes it.
+    static func writeString(_ value: String, to output: inout String) {
+        let buffer = OutputBuffer(capacity: value.utf8.count + 16)
+        writeString(value, to: buffer)
+        output += String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    /// Escapes per RFC 8259, plus `<`, `>`, `&`, U+2028 and U+2029, so the text is also safe inside an
+    /// HTML script element and in older JavaScript; runs that need no escape are copied whole.
     static func writeString(_ value: String, to output: OutputBuffer) {
         var value = value
         output.append(UInt8(ascii: "\""))
@@ -130,30 +138,4 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Escapes per RFC 8259, plus `<`, `>` and `&` so the text is also safe inside an HTML script element.
-    static func writeString(_ value: String, to output: inout String) {
-        output.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case "<": output.append("\\u003c")
-            case ">": output.append("\\u003e")
-            case "&": output.append("\\u0026")
-            case "\u{2028}": output.append("\\u2028")
-            case "\u{2029}": output.append("\\u2029")
-            default:
-                if scalar.value < 0x20 {
-                    output.append("\\u" + String(scalar.value, radix: 16).leftPadded(to: 4))
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output.append("\"")
-    }
 }

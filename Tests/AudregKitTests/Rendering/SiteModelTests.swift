@@ -118,6 +118,10 @@ struct SiteModelTests {
         })
         #expect(SearchIndex.text(entries) == tree.serialized(pretty: false))
         #expect(SearchIndex.text([]) == "[]")
+        // Both forms share one escaper, so the escapes themselves are checked against written-out text.
+        let escaped = #"[{"k":"Service","t":"q\"uote\\ \u003c/script\u003e \u0007 \u2028 é 🚀","u":"\#(entries.last!.link.href)","#
+            + #""d":"line\nbreak\ttab\r \u0026 \u003e \u2029 \u001f \#u{7F} \#u{2027} \#u{202A}"}]"#
+        #expect(SearchIndex.text([entries.last!]) == escaped)
     }
 
     @Test func slugsAreSafeAndUnique() {
