@@ -48,6 +48,10 @@ public enum YAMLParser {
     }
 
     public static func parse(bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLParseResult {
+        parse(bytes: bytes, limits: limits, parsers: .shared)
+    }
+
+    static func parse(bytes: [UInt8], limits: YAMLLimits, parsers: ParserPool) -> YAMLParseResult {
         if bytes.count > limits.maxFileBytes {
             let diagnostic = YAMLDiagnostic(
                 kind: .syntax,
@@ -57,7 +61,7 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(limits: limits)
         bytes.withUnsafeBufferPointer { buffer in
-            builder.run(buffer)
+            builder.run(buffer, parsers: parsers)
         }
         return YAMLParseResult(documents: builder.documents, diagnostics: builder.diagnostics)
     }
@@ -90,29 +94,28 @@ private struct TreeBuilder {
         self.aliasBudget = limits.maxAliasExpansion
     }
 
-    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
-            fail("libyaml could not allocate a parser", at: TextPosition(line: 1, column: 1))
-            return
-        }
-        defer { yaml_parser_delete(&parser) }
-        if let base = buffer.baseAddress {
-            yaml_parser_set_input_string(&parser, base, buffer.count)
-        } else {
-            var empty: UInt8 = 0
-            yaml_parser_set_input_string(&parser, &empty, 0)
-        }
-        var event = yaml_event_t()
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else {
-                reportParserError(parser, buffer: buffer)
-                return
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, parsers: ParserPool) {
+        let parsed: Void? = parsers.withParser { parser in
+            if let base = buffer.baseAddress {
+                yaml_parser_set_input_string(parser, base, buffer.count)
+            } else {
+                var empty: UInt8 = 0
+                yaml_parser_set_input_string(parser, &empty, 0)
             }
-            let type = event.type
-            let keepGoing = handle(&event)
-            yaml_event_delete(&event)
-            if !keepGoing || type == YAML_STREAM_END_EVENT { return }
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(parser, &event) == 1 else {
+                    reportParserError(parser.pointee, buffer: buffer)
+                    return
+                }
+                let type = event.type
+                let keepGoing = handle(&event)
+                yaml_event_delete(&event)
+                if !keepGoing || type == YAML_STREAM_END_EVENT { return }
+            }
+        }
+        if parsed == nil {
+            fail("libyaml could not allocate a parser", at: TextPosition(line: 1, column: 1))
         }
     }
 

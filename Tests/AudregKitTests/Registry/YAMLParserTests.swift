@@ -83,4 +83,53 @@ struct YAMLParserTests {
         #expect(diagnostic.kind == .syntax)
         #expect(diagnostic.position.line == 2)
     }
+
+    @Test("a parser reused after any earlier file parses exactly as a new one does")
+    func reusedParsersStartClean() {
+        let deep = String(repeating: "[", count: 100) + "x" + String(repeating: "]", count: 100) + "\n"
+        let long = (0..<800).map { "key\($0): välue-\($0)\n" }.joined()
+        var utf16 = [UInt8]([0xFF, 0xFE])
+        for unit in "a: ü\nb: [1, 2]\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let texts: [(name: String, bytes: [UInt8])] = [
+            ("a %TAG directive, then an error inside the document", Array("%TAG !e! tag:example.com,2000:\n--- !e!doc\nx: [1, 2\n".utf8)),
+            ("a tag handle no directive defines", Array("--- !e!doc\nx: 1\n".utf8)),
+            ("an error with tokens still queued", Array("a: {b: c, d: \"open\n".utf8)),
+            ("nesting that grows every stack", Array(deep.utf8)),
+            ("a file longer than the input buffer", Array(long.utf8)),
+            ("UTF-16 with a byte order mark", utf16),
+            ("several documents", Array("a: 1\n---\nb: &x 2\nc: *x\n...\n".utf8)),
+            ("an empty file", []),
+        ]
+        for earlier in texts {
+            for later in texts {
+                let fresh = YAMLParser.parse(bytes: later.bytes, limits: .default, parsers: ParserPool())
+                let pool = ParserPool()
+                _ = YAMLParser.parse(bytes: earlier.bytes, limits: .default, parsers: pool)
+                let reused = YAMLParser.parse(bytes: later.bytes, limits: .default, parsers: pool)
+                #expect(pool.parsersCreated == 1, "the second parse took a new parser")
+                #expect(Self.dump(reused) == Self.dump(fresh), "\(later.name), after \(earlier.name)")
+            }
+        }
+        // The cases cover what they claim: the directive is not inherited, and the long file parses.
+        let tagged = YAMLParser.parse(bytes: texts[1].bytes, limits: .default, parsers: ParserPool())
+        #expect(tagged.diagnostics.first?.message.contains("undefined tag handle") == true)
+        let longResult = YAMLParser.parse(bytes: texts[4].bytes, limits: .default, parsers: ParserPool())
+        #expect(longResult.diagnostics.isEmpty && longResult.documents.first?.root["key799"]?.scalar == "välue-799")
+        let utf16Result = YAMLParser.parse(bytes: utf16, limits: .default, parsers: ParserPool())
+        #expect(utf16Result.documents.first?.root["a"]?.scalar == "ü")
+    }
+
+    /// Every document, node, position, tag and diagnostic as text, to compare two parses.
+    static func dump(_ result: YAMLParseResult) -> String {
+        func text(_ node: YAMLNode) -> String {
+            let place = "\(node.start.line):\(node.start.column)-\(node.end.line):\(node.end.column)\(node.tag.map { " \($0)" } ?? "")"
+            switch node.content {
+            case .scalar(let value, let style): return "\(place) \(style) \(value.debugDescription)"
+            case .sequence(let items): return "\(place) [\(items.map(text).joined(separator: ", "))]"
+            case .mapping(let pairs): return "\(place) {\(pairs.map { text($0.key) + ": " + text($0.value) }.joined(separator: ", "))}"
+            }
+        }
+        return result.documents.map { "\($0.index) \($0.start.line):\($0.start.column) " + text($0.root) }.joined(separator: "\n")
+            + "\n" + result.diagnostics.map { "\($0.kind) \($0.message) \($0.position) \(String(describing: $0.related))" }.joined(separator: "\n")
+    }
 }
