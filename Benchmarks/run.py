@@ -312,6 +312,28 @@ def drift(rows):
     print("measured drift", file=sys.stderr)
 
 
+# As hyperfine warns about outliers: when the slowest round of one of audreg's timings at 10k or 50k
+# is this many times its fastest, the report says so. Undisturbed runs on the project's machine stay
+# under 1.2. (Hugo's own 50k build on disk has one slow round in most runs, so references are left out.)
+UNSTEADY = 1.3
+
+
+def unsteady_rounds(rows):
+    """audreg's timings whose rounds disagree, once each, in table order."""
+    found, seen = [], set()
+    for row in rows:
+        if row["audreg"] is None or "runs" not in row or row["services"] not in (10000, 50000):
+            continue
+        key = (row["task"], row["services"])
+        if key in seen:
+            continue
+        seen.add(key)
+        runs = row["runs"]
+        if max(runs) > UNSTEADY * min(runs):
+            found.append({"task": row["task"], "services": row["services"], "fastest": min(runs), "slowest": max(runs)})
+    return found
+
+
 def report(rows):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
@@ -345,7 +367,15 @@ def report(rows):
                                       "paired": round(paired_wall, 2), "pairedCPU": round(paired_cpu, 2)}
             print(f"  {task:30} {large['audreg'] / small['audreg']:>11.2f}x {large['audregCPU'] / small['audregCPU']:>5.2f}x "
                   f"{paired_wall:>11.2f}x {paired_cpu:>5.2f}x   {reference_paired}")
-    result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows}
+    unsteady = unsteady_rounds(rows)
+    if unsteady:
+        print(f"\nwarning: the rounds of these differed by more than {UNSTEADY - 1:.0%}, so their medians and growth say less than")
+        print("usual. Something else was using the machine or its disk. On ext4 without a journal, files deleted in the")
+        print("minutes before a run slow every file created (see BENCHMARKS.md). Re-run on a quiet machine.")
+        for entry in unsteady:
+            print(f"  {entry['task']}, {entry['services']:,} services: {entry['fastest']:.3f} to {entry['slowest']:.3f} s")
+    result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows,
+              "unsteady": unsteady}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
         json.dump(result, handle, indent=2)
