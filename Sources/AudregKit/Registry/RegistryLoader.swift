@@ -23,8 +23,7 @@ public struct RegistryLoader: Sendable {
         // which keeps the output identical to a sequential run.
         let limits = self.limits
         let parsed = ParallelMap.map(files) { relative in
-            Self.entities(of: Self.read((directory as NSString).appendingPathComponent(relative), limit: limits.maxFileBytes),
-                          file: relative, limits: limits)
+            Self.entities(of: Self.read(relative, in: directory, limit: limits.maxFileBytes), file: relative, limits: limits)
         }
         var result = Self.merge(parsed)
         result.registry.files = files
@@ -51,8 +50,8 @@ public struct RegistryLoader: Sendable {
 
         let limits = self.limits
         let parsed = ParallelMap.map(jobs) { job -> (base: EntityBuilder.FileResult?, head: EntityBuilder.FileResult?) in
-            let baseRead = job.base.map { (file: baseFiles[$0], read: Self.read((baseDirectory as NSString).appendingPathComponent(baseFiles[$0]), limit: limits.maxFileBytes)) }
-            let headRead = job.head.map { (file: headFiles[$0], read: Self.read((headDirectory as NSString).appendingPathComponent(headFiles[$0]), limit: limits.maxFileBytes)) }
+            let baseRead = job.base.map { (file: baseFiles[$0], read: Self.read(baseFiles[$0], in: baseDirectory, limit: limits.maxFileBytes)) }
+            let headRead = job.head.map { (file: headFiles[$0], read: Self.read(headFiles[$0], in: headDirectory, limit: limits.maxFileBytes)) }
             if case .success(let baseBytes)? = baseRead?.read, case .success(let headBytes)? = headRead?.read, baseBytes == headBytes {
                 let shared = Self.entities(of: .success(baseBytes), file: baseRead!.file, limits: limits)
                 return (shared, shared)
@@ -161,6 +160,11 @@ public struct RegistryLoader: Sendable {
 
     /// Reads a whole file with POSIX calls: Foundation's FileHandle and Data cost more than the read
     /// itself on registries of thousands of small files.
+    /// A registry file, by its path relative to the registry directory.
+    static func read(_ relative: String, in directory: String, limit: Int) -> ReadResult {
+        read((directory as NSString).appendingPathComponent(relative), limit: limit)
+    }
+
     static func read(_ path: String, limit: Int) -> ReadResult {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure("cannot open the file; check its permissions") }

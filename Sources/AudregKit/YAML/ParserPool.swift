@@ -15,12 +15,8 @@ final class ParserPool: @unchecked Sendable {
     /// More idle parsers than this are deleted instead of kept; more threads than this never parse at once.
     private static let maximumIdle = 64
 
-    private struct Parser {
-        let pointer: UnsafeMutablePointer<yaml_parser_t>
-    }
-
     // Guarded by `lock`; the parsers in it belong to no thread until taken.
-    private var idle: [Parser] = []
+    private var idle: [UnsafeMutablePointer<yaml_parser_t>] = []
     private let lock = NSLock()
     private var created = 0
 
@@ -31,33 +27,37 @@ final class ParserPool: @unchecked Sendable {
     /// cannot allocate one. The parser must not escape `body`.
     func withParser<Result>(_ body: (UnsafeMutablePointer<yaml_parser_t>) -> Result) -> Result? {
         guard let parser = take() else { return nil }
-        let result = body(parser.pointer)
+        let result = body(parser)
         give(parser)
         return result
     }
 
-    private func take() -> Parser? {
-        if let parser = lock.withLock({ idle.popLast() }) { return parser }
-        lock.withLock { created += 1 }
-        let pointer = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        pointer.initialize(to: yaml_parser_t())
-        guard yaml_parser_initialize(pointer) == 1 else {
-            pointer.deallocate()
+    private func take() -> UnsafeMutablePointer<yaml_parser_t>? {
+        let reused = lock.withLock { () -> UnsafeMutablePointer<yaml_parser_t>? in
+            if let parser = idle.popLast() { return parser }
+            created += 1
             return nil
         }
-        return Parser(pointer: pointer)
+        if let reused { return reused }
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
+        guard yaml_parser_initialize(parser) == 1 else {
+            parser.deallocate()
+            return nil
+        }
+        return parser
     }
 
-    private func give(_ parser: Parser) {
-        Self.reset(parser.pointer)
+    private func give(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
+        Self.reset(parser)
         let kept = lock.withLock { () -> Bool in
             guard idle.count < Self.maximumIdle else { return false }
             idle.append(parser)
             return true
         }
         if !kept {
-            yaml_parser_delete(parser.pointer)
-            parser.pointer.deallocate()
+            yaml_parser_delete(parser)
+            parser.deallocate()
         }
     }
 
