@@ -84,6 +84,71 @@ def measure_interleaved(specs, runs, warmup=True):
     return [(statistics.median(times), max(peaks)) for times, peaks, _ in results]
 
 
+def evict(tree):
+    """Drops a folder's files, already written to disk, from the page cache (POSIX_FADV_DONTNEED)."""
+    for dirpath, _, filenames in os.walk(tree):
+        for name in filenames:
+            try:
+                descriptor = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(descriptor)
+
+
+# The table's order of tasks within a size (the on-disk build is measured last, see main).
+TASK_ORDER = ["validate (text)", "validate (sarif)", "build (HTML + Markdown)", "build, output in RAM (tmpfs)",
+              "diff (1% changed)"]
+# When this benchmark last deleted its files (seconds since the epoch), for the next run.
+DELETES_STAMP = os.path.join(ROOT, ".build", "bench-deleted-at")
+# ext4 without a journal treats an inode deleted in the last minute as in use, or in the last six
+# minutes while its inode-table block has unwritten changes (which every file created next to it
+# makes): each new file scans past them. A build on disk in that window measures the deletes.
+RECENT_DELETES_SECONDS = 6 * 60 + 10
+
+
+def mark_deletes():
+    with open(DELETES_STAMP, "w") as handle:
+        handle.write(f"{time.time():.0f}\n")
+
+
+def journal_less_ext4(path):
+    """Whether path is on ext4 without a journal: ext4 in /proc/mounts, no jbd2 entry for its device."""
+    real, best = os.path.realpath(path), None
+    try:
+        with open("/proc/mounts") as handle:
+            for line in handle:
+                device, mount_point, kind = line.split()[:3]
+                if (real == mount_point or real.startswith(mount_point.rstrip("/") + "/")) and \
+                        (best is None or len(mount_point) > len(best[1])):
+                    best = (device, mount_point, kind)
+        journals = os.listdir("/proc/fs/jbd2") if os.path.isdir("/proc/fs/jbd2") else []
+    except OSError:
+        return False
+    if best is None or best[2] != "ext4":
+        return False
+    name = os.path.basename(os.path.realpath(best[0]))
+    return not any(journal.startswith(name + "-") for journal in journals)
+
+
+def wait_for_deletes_to_age(work):
+    """Waits, before the on-disk build, until this benchmark's last deletes (a previous run's clean-up)
+    are old enough not to slow file creation; only on ext4 without a journal."""
+    try:
+        with open(DELETES_STAMP) as handle:
+            last = float(handle.read())
+    except (OSError, ValueError):
+        return
+    left = RECENT_DELETES_SECONDS - (time.time() - last)
+    if left > 0 and journal_less_ext4(work):
+        print(f"note: waiting {left:.0f} s before the build on disk: the previous run deleted its files "
+              f"{time.time() - last:.0f} s ago, and on ext4 without a journal files created within six "
+              "minutes of a mass delete are slower to create", file=sys.stderr)
+        time.sleep(left)
+
+
 def has_command(name):
     result = subprocess.run([AUDREG, "help"], capture_output=True, text=True)
     return f"  {name} " in result.stdout or f"  {name}\n" in result.stdout
@@ -206,8 +271,48 @@ def main():
         print("measured validate", file=sys.stderr)
 
         if commands["build"]:
-            # Both builders start from an empty output folder. The previous run's output is moved aside
-            # (untimed) rather than deleted, and everything moved aside is deleted after the last round:
+            for size in SIZES:
+                hugo_site(registries[size], os.path.join(work, f"hugo{size}"))
+        # The two builds with their output in RAM first, then on disk (after diff, below). On this
+        # machine's ext4 (no journal), files created in the minutes after a mass delete scan past the
+        # recently deleted inodes, which can dominate both tools' time on disk. In RAM what is left is
+        # each tool's own work.
+        if commands["build"] and RAM_DIR:
+            specs = []
+            for size in SIZES:
+                ram_out, ram_hugo_out = os.path.join(RAM_DIR, f"site{size}"), os.path.join(RAM_DIR, f"hugo-out{size}")
+                specs += [([AUDREG, "build", registries[size], "--out", ram_out, "--today", TODAY, "--fail-on", "never"],
+                           lambda out=ram_out: shutil.rmtree(out, ignore_errors=True)),
+                          (["hugo", "--quiet", "-s", os.path.join(work, f"hugo{size}"), "-d", ram_hugo_out],
+                           lambda out=ram_hugo_out: shutil.rmtree(out, ignore_errors=True))]
+            try:
+                results = measure_interleaved(specs, RUNS, warmup=False)
+            finally:
+                for size in SIZES:
+                    shutil.rmtree(os.path.join(RAM_DIR, f"site{size}"), ignore_errors=True)
+                    shutil.rmtree(os.path.join(RAM_DIR, f"hugo-out{size}"), ignore_errors=True)
+            for number, size in enumerate(SIZES):
+                (in_ram, in_ram_mem), (hugo_ram, _) = results[number * 2:number * 2 + 2]
+                add(size, "build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, specs[number * 2][0],
+                    specs[number * 2 + 1][0])
+            print("measured build in RAM", file=sys.stderr)
+
+        if commands["diff"]:
+            specs = []
+            for size in SIZES:
+                head = os.path.join(work, f"r{size}-head")
+                mutate_one_percent(registries[size], head)
+                specs.append(([AUDREG, "diff", registries[size], head, "--today", TODAY], None))
+            results = measure_interleaved(specs, RUNS, warmup=False)
+            for number, size in enumerate(SIZES):
+                diffed, diff_mem = results[number]
+                add(size, "diff (1% changed)", diffed, "libyaml floor x2", floors[size][0] * 2, diff_mem, specs[number][0], floors[size][2])
+            print("measured diff", file=sys.stderr)
+
+        if commands["build"]:
+            # Last, so that a run started right after another finds that run's deletes older (see
+            # wait_for_deletes_to_age). Both builders start from an empty output folder. The previous
+            # run's output is moved aside (untimed) rather than deleted, and everything moved aside is deleted after the last round:
             # on an ext4 without a journal, files created after a mass delete scan past the recently
             # deleted inodes, so deleting between runs made each round slower than the one before (at
             # 50k audreg took 6.2, 6.1, 11.3, 13.1 and 15.0 s in turn, Hugo 6.0 to 28.6 s).
@@ -231,13 +336,32 @@ def main():
                 else:
                     shutil.rmtree(path, ignore_errors=True)
 
+            outputs = [os.path.join(work, f"{name}{size}") for size in SIZES for name in ("site", "hugo-out")]
+            evicted = set()
+
+            def settle():
+                """Before each round, every earlier output is moved aside, written out and dropped from the
+                page cache (untimed), so each round finds as much free memory as the first. Kept cached,
+                a full run's outputs (about 13 GB) fill this machine's memory after a few rounds, and from
+                then on every page a build writes must first be reclaimed: creating 100,000 files of 7 KB
+                then took 4.1 s instead of 2.7 s, while the first 20,000 still found free pages, so the
+                reclaim slowed the 50k builds more than the 10k ones."""
+                for path in outputs:
+                    move_aside(path)
+                if not keep_outputs:
+                    return
+                os.sync()
+                for name in os.listdir(trash):
+                    if name not in evicted:
+                        evict(os.path.join(trash, name))
+                        evicted.add(name)
+
+            wait_for_deletes_to_age(work)
             specs = []
             for size in SIZES:
                 out, hugo_dir, hugo_out = (os.path.join(work, f"{name}{size}") for name in ("site", "hugo", "hugo-out"))
-                hugo_site(registries[size], hugo_dir)
-                specs += [([AUDREG, "build", registries[size], "--out", out, "--today", TODAY, "--fail-on", "never"],
-                           lambda out=out: move_aside(out)),
-                          (["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], lambda out=hugo_out: move_aside(out))]
+                specs += [([AUDREG, "build", registries[size], "--out", out, "--today", TODAY, "--fail-on", "never"], settle),
+                          (["hugo", "--quiet", "-s", hugo_dir, "-d", hugo_out], settle)]
             results = measure_interleaved(specs, RUNS, warmup=False)
             for number, size in enumerate(SIZES):
                 (built, built_mem), (hugo, _) = results[number * 2:number * 2 + 2]
@@ -246,44 +370,11 @@ def main():
                 move_aside(os.path.join(work, f"site{size}"))
                 move_aside(os.path.join(work, f"hugo-out{size}"))
             shutil.rmtree(trash, ignore_errors=True)
+            mark_deletes()
             print("measured build", file=sys.stderr)
-            # The same two builds with their output in RAM: on this machine's ext4 (no journal) every
-            # file created after a mass delete scans the recently deleted inodes, which dominates both
-            # tools' time on disk. In RAM what is left is each tool's own work.
-            if RAM_DIR:
-                specs = []
-                for size in SIZES:
-                    ram_out, ram_hugo_out = os.path.join(RAM_DIR, f"site{size}"), os.path.join(RAM_DIR, f"hugo-out{size}")
-                    specs += [([AUDREG, "build", registries[size], "--out", ram_out, "--today", TODAY, "--fail-on", "never"],
-                               lambda out=ram_out: shutil.rmtree(out, ignore_errors=True)),
-                              (["hugo", "--quiet", "-s", os.path.join(work, f"hugo{size}"), "-d", ram_hugo_out],
-                               lambda out=ram_hugo_out: shutil.rmtree(out, ignore_errors=True))]
-                try:
-                    results = measure_interleaved(specs, RUNS, warmup=False)
-                finally:
-                    for size in SIZES:
-                        shutil.rmtree(os.path.join(RAM_DIR, f"site{size}"), ignore_errors=True)
-                        shutil.rmtree(os.path.join(RAM_DIR, f"hugo-out{size}"), ignore_errors=True)
-                for number, size in enumerate(SIZES):
-                    (in_ram, in_ram_mem), (hugo_ram, _) = results[number * 2:number * 2 + 2]
-                    add(size, "build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, specs[number * 2][0],
-                        specs[number * 2 + 1][0])
-                print("measured build in RAM", file=sys.stderr)
-
-        if commands["diff"]:
-            specs = []
-            for size in SIZES:
-                head = os.path.join(work, f"r{size}-head")
-                mutate_one_percent(registries[size], head)
-                specs.append(([AUDREG, "diff", registries[size], head, "--today", TODAY], None))
-            results = measure_interleaved(specs, RUNS, warmup=False)
-            for number, size in enumerate(SIZES):
-                diffed, diff_mem = results[number]
-                add(size, "diff (1% changed)", diffed, "libyaml floor x2", floors[size][0] * 2, diff_mem, specs[number][0], floors[size][2])
-            print("measured diff", file=sys.stderr)
 
         for size in SIZES:
-            rows += rows_by_size[size]
+            rows += sorted(rows_by_size[size], key=lambda row: TASK_ORDER.index(row["task"]))
             rows.append({"task": "registry on disk", "services": size, "registryMiB": round(sizes_mib[size], 2), "audreg": None,
                          "reference": None, "referenceSeconds": None, "ratio": None, "peakMiB": None,
                          "floorPeakMiB": round(floors[size][1], 1)})
@@ -291,6 +382,7 @@ def main():
             drift(rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        mark_deletes()
         if RAM_DIR:
             shutil.rmtree(RAM_DIR, ignore_errors=True)
     report(rows)
@@ -334,6 +426,22 @@ def unsteady_rounds(rows):
     return found
 
 
+# On a quiet disk here the build on disk takes 1.1 to 1.25 times the build in RAM; far more means
+# creating files was slow during the run (on ext4 without a journal: files deleted minutes before).
+SLOW_DISK = 1.4
+
+
+def slow_disk(rows):
+    """Sizes at which the build on disk took over SLOW_DISK times the same build in RAM."""
+    medians = {(row["task"], row["services"]): row["audreg"] for row in rows if row["audreg"] is not None}
+    found = []
+    for size in SIZES:
+        on_disk, in_ram = medians.get(("build (HTML + Markdown)", size)), medians.get(("build, output in RAM (tmpfs)", size))
+        if size >= 10000 and on_disk and in_ram and on_disk > SLOW_DISK * in_ram:
+            found.append({"services": size, "onDisk": on_disk, "inRAM": in_ram})
+    return found
+
+
 def report(rows):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
@@ -374,8 +482,15 @@ def report(rows):
         print("minutes before a run slow every file created (see BENCHMARKS.md). Re-run on a quiet machine.")
         for entry in unsteady:
             print(f"  {entry['task']}, {entry['services']:,} services: {entry['fastest']:.3f} to {entry['slowest']:.3f} s")
+    slow = slow_disk(rows)
+    if slow:
+        print(f"\nwarning: the build on disk took more than {SLOW_DISK}× the same build in RAM, so its figures measure the")
+        print("disk more than audreg. Files deleted in the minutes before (by another program, on ext4 without a journal)")
+        print("slow every file created; see BENCHMARKS.md. Re-run on a quiet machine.")
+        for entry in slow:
+            print(f"  {entry['services']:,} services: {entry['onDisk']:.3f} s on disk, {entry['inRAM']:.3f} s in RAM")
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows,
-              "unsteady": unsteady}
+              "unsteady": unsteady, "slowDisk": slow}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
         json.dump(result, handle, indent=2)
