@@ -33,6 +33,16 @@ struct RuleExampleTests {
         }
     }
 
+    @Test("rules timed one at a time (AUDREG_TIMING=rules) find exactly what they find in parallel", arguments: rules)
+    func timedOneAtATime(rule: RuleDescription) {
+        for example in rule.triggeringExamples + rule.nonTriggeringExamples {
+            let loaded = RegistryLoader().load(text: example.unmarked.yaml, file: "example.yaml")
+            let parallel = Validator(today: example.today, timesEachRule: false).validate(loaded).findings
+            let oneByOne = Validator(today: example.today, timesEachRule: true).validate(loaded).findings
+            #expect(oneByOne == parallel, "\(rule.id)")
+        }
+    }
+
     @Test("every finding of an example carries its entity or is a loader finding", arguments: rules)
     func findingsNameTheirEntity(rule: RuleDescription) {
         for example in rule.triggeringExamples where rule.stage == .registry {
