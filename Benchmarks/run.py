@@ -442,6 +442,14 @@ def slow_disk(rows):
     return found
 
 
+def warn(message, affected):
+    """A warning, when anything is affected: what it means, then one line per affected timing."""
+    if affected:
+        print(f"\nwarning: {message}")
+        for line in affected:
+            print(f"  {line}")
+
+
 def report(rows):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     print(f"audreg benchmark — {machine} — {time.strftime('%Y-%m-%d', time.gmtime())}")
@@ -476,19 +484,15 @@ def report(rows):
             print(f"  {task:30} {large['audreg'] / small['audreg']:>11.2f}x {large['audregCPU'] / small['audregCPU']:>5.2f}x "
                   f"{paired_wall:>11.2f}x {paired_cpu:>5.2f}x   {reference_paired}")
     unsteady = unsteady_rounds(rows)
-    if unsteady:
-        print(f"\nwarning: the rounds of these differed by more than {UNSTEADY - 1:.0%}, so their medians and growth say less than")
-        print("usual. Something else was using the machine or its disk. On ext4 without a journal, files deleted in the")
-        print("minutes before a run slow every file created (see BENCHMARKS.md). Re-run on a quiet machine.")
-        for entry in unsteady:
-            print(f"  {entry['task']}, {entry['services']:,} services: {entry['fastest']:.3f} to {entry['slowest']:.3f} s")
+    warn(f"""the rounds of these differed by more than {UNSTEADY - 1:.0%}, so their medians and growth say less than
+usual. Something else was using the machine or its disk. On ext4 without a journal, files deleted in the
+minutes before a run slow every file created (see BENCHMARKS.md). Re-run on a quiet machine.""",
+         [f"{entry['task']}, {entry['services']:,} services: {entry['fastest']:.3f} to {entry['slowest']:.3f} s" for entry in unsteady])
     slow = slow_disk(rows)
-    if slow:
-        print(f"\nwarning: the build on disk took more than {SLOW_DISK}× the same build in RAM, so its figures measure the")
-        print("disk more than audreg. Files deleted in the minutes before (by another program, on ext4 without a journal)")
-        print("slow every file created; see BENCHMARKS.md. Re-run on a quiet machine.")
-        for entry in slow:
-            print(f"  {entry['services']:,} services: {entry['onDisk']:.3f} s on disk, {entry['inRAM']:.3f} s in RAM")
+    warn(f"""the build on disk took more than {SLOW_DISK}× the same build in RAM, so its figures measure the
+disk more than audreg. Files deleted in the minutes before (by another program, on ext4 without a journal)
+slow every file created; see BENCHMARKS.md. Re-run on a quiet machine.""",
+         [f"{entry['services']:,} services: {entry['onDisk']:.3f} s on disk, {entry['inRAM']:.3f} s in RAM" for entry in slow])
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows,
               "unsteady": unsteady, "slowDisk": slow}
     path = os.path.join(ROOT, ".build", "bench-results.json")
