@@ -311,9 +311,9 @@ def main():
 
         if commands["build"]:
             # Last, so that a run started right after another finds that run's deletes older (see
-            # wait_for_deletes_to_age). Both builders start from an empty output folder. The previous
-            # run's output is moved aside (untimed) rather than deleted, and everything moved aside is deleted after the last round:
-            # on an ext4 without a journal, files created after a mass delete scan past the recently
+            # wait_for_deletes_to_age). Both builders start from an empty output folder: earlier outputs
+            # are moved aside (untimed, see settle) rather than deleted, and deleted after the last round.
+            # On an ext4 without a journal, files created after a mass delete scan past the recently
             # deleted inodes, so deleting between runs made each round slower than the one before (at
             # 50k audreg took 6.2, 6.1, 11.3, 13.1 and 15.0 s in turn, Hugo 6.0 to 28.6 s).
             trash = os.path.join(work, "moved-aside")
@@ -367,8 +367,8 @@ def main():
                 (built, built_mem), (hugo, _) = results[number * 2:number * 2 + 2]
                 add(size, "build (HTML + Markdown)", built, "Hugo, one page per service", hugo, built_mem, specs[number * 2][0],
                     specs[number * 2 + 1][0])
-                move_aside(os.path.join(work, f"site{size}"))
-                move_aside(os.path.join(work, f"hugo-out{size}"))
+            for path in outputs:
+                move_aside(path)
             shutil.rmtree(trash, ignore_errors=True)
             mark_deletes()
             print("measured build", file=sys.stderr)

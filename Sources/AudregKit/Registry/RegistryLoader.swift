@@ -158,13 +158,13 @@ public struct RegistryLoader: Sendable {
         case failure(String)
     }
 
-    /// Reads a whole file with POSIX calls: Foundation's FileHandle and Data cost more than the read
-    /// itself on registries of thousands of small files.
     /// A registry file, by its path relative to the registry directory.
     static func read(_ relative: String, in directory: String, limit: Int) -> ReadResult {
         read((directory as NSString).appendingPathComponent(relative), limit: limit)
     }
 
+    /// Reads a whole file with POSIX calls: Foundation's FileHandle and Data cost more than the read
+    /// itself on registries of thousands of small files.
     static func read(_ path: String, limit: Int) -> ReadResult {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure("cannot open the file; check its permissions") }

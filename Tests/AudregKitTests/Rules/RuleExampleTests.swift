@@ -7,9 +7,9 @@ import Testing
 struct RuleExampleTests {
     static let rules = RuleCatalog.builtIn.descriptions.filter { $0.stage != .drift }
 
-    static func findings(for example: RuleExample) -> [Finding] {
+    static func findings(for example: RuleExample, timesEachRule: Bool = false) -> [Finding] {
         let loaded = RegistryLoader().load(text: example.unmarked.yaml, file: "example.yaml")
-        return Validator(today: example.today).validate(loaded).findings
+        return Validator(today: example.today, timesEachRule: timesEachRule).validate(loaded).findings
     }
 
     @Test("triggering examples raise the rule at every marker", arguments: rules)
@@ -36,10 +36,7 @@ struct RuleExampleTests {
     @Test("rules timed one at a time (AUDREG_TIMING=rules) find exactly what they find in parallel", arguments: rules)
     func timedOneAtATime(rule: RuleDescription) {
         for example in rule.triggeringExamples + rule.nonTriggeringExamples {
-            let loaded = RegistryLoader().load(text: example.unmarked.yaml, file: "example.yaml")
-            let parallel = Validator(today: example.today, timesEachRule: false).validate(loaded).findings
-            let oneByOne = Validator(today: example.today, timesEachRule: true).validate(loaded).findings
-            #expect(oneByOne == parallel, "\(rule.id)")
+            #expect(Self.findings(for: example, timesEachRule: true) == Self.findings(for: example), "\(rule.id)")
         }
     }
 
