@@ -295,8 +295,9 @@ public struct EntityTable<Entity: Sendable>: Sendable {
         self.entities = entities
         var positions: [String: Int] = [:]
         positions.reserveCapacity(entities.count)
-        for (position, entity) in entities.enumerated() where positions[name(entity)] == nil {
-            positions[name(entity)] = position
+        // Last to first, so the first definition's position is the one left, with one hash per name.
+        for position in entities.indices.reversed() {
+            positions[name(entities[position])] = position
         }
         self.positions = positions
     }

@@ -72,17 +72,17 @@ public struct Validator: Sendable {
         var timing = PhaseTiming()
         let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
         timing.lap("rule context")
-        let registryRules = catalog.rules.filter { $0.description.stage == .registry }
+        let rules = catalog.rules.filter { $0.description.stage == .registry }.map { $0.init() }
         let perRule: [[Finding]]
         if timesEachRule {
             // One rule at a time, so each one's time is its own (for profiling; slower than in parallel).
-            perRule = registryRules.map { rule in
-                let findings = rule.init().check(context)
-                timing.lap("rule \(rule.description.id)")
+            perRule = rules.map { rule in
+                let findings = rule.findings(in: context)
+                timing.lap("rule \(type(of: rule).description.id)")
                 return findings
             }
         } else {
-            perRule = ParallelMap.map(registryRules.map { RuleBox(type: $0) }) { box in box.type.init().check(context) }
+            perRule = Self.runTogether(rules, in: context)
             timing.lap("rules")
         }
         for ruleFindings in perRule { findings.append(contentsOf: ruleFindings) }
@@ -92,6 +92,31 @@ public struct Validator: Sendable {
         // Drift rules are not run by validate; the report lists the rules that were.
         report.rules = catalog.descriptions.filter { $0.stage != .drift }
         return report
+    }
+
+    /// Runs the rules' registry-wide parts side by side, and their per-service parts in one pass over
+    /// the services, cut into slices that the cores share out.
+    static func runTogether(_ rules: [any Rule], in context: RuleContext) -> [[Finding]] {
+        let serviceRules = rules.compactMap { $0 as? any ServiceRule }
+        let services = context.registry.services
+        let sliceSize = 1024
+        var jobs = rules.map(RuleJob.registryWide)
+        if !serviceRules.isEmpty {
+            jobs += stride(from: 0, to: services.count, by: sliceSize).map { .services($0..<min($0 + sliceSize, services.count)) }
+        }
+        return ParallelMap.map(jobs) { job in
+            switch job {
+            case .registryWide(let rule):
+                return rule.check(context)
+            case .services(let positions):
+                var findings: [Finding] = []
+                for position in positions {
+                    let service = services[position]
+                    for rule in serviceRules { rule.check(service, at: position, in: context, into: &findings) }
+                }
+                return findings
+            }
+        }
     }
 
     /// Applies the policy's severity overrides and the entities' exceptions to raw findings.
@@ -154,6 +179,7 @@ public struct Validator: Sendable {
     }
 }
 
-private struct RuleBox: Sendable {
-    let type: any Rule.Type
+private enum RuleJob: Sendable {
+    case registryWide(any Rule)
+    case services(Range<Int>)
 }

@@ -1,5 +1,5 @@
 /// A service that checks signatures but not `aud` accepts every token its issuers mint for anyone.
-public struct AudienceMissingRule: Rule {
+public struct AudienceMissingRule: ServiceRule {
     public static let description = RuleDescription(
         id: "audience-missing",
         name: "Audience missing",
@@ -50,11 +50,9 @@ public struct AudienceMissingRule: Rule {
 
     public init() {}
 
-    public func check(_ context: RuleContext) -> [Finding] {
-        context.registry.services.compactMap { service in
-            guard !service.accepts.isEmpty, service.audiences.isEmpty else { return nil }
-            return finding("service '\(service.name)' accepts tokens from \(service.accepts.map { "'\($0.issuer.value)'" }.joined(separator: ", ")) but lists no audience; any token those issuers sign would be accepted",
-                           at: service.audiencesLocation, entity: service.ref)
-        }
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        guard !service.accepts.isEmpty, service.audiences.isEmpty else { return }
+        findings.append(finding("service '\(service.name)' accepts tokens from \(service.accepts.map { "'\($0.issuer.value)'" }.joined(separator: ", ")) but lists no audience; any token those issuers sign would be accepted",
+                                at: service.audiencesLocation, entity: service.ref))
     }
 }

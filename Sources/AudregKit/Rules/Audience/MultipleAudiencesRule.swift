@@ -1,5 +1,5 @@
 /// Each extra audience is another name under which tokens for other purposes may reach the service.
-public struct MultipleAudiencesRule: Rule {
+public struct MultipleAudiencesRule: ServiceRule {
     public static let description = RuleDescription(
         id: "multiple-audiences",
         name: "Multiple audiences",
@@ -40,14 +40,12 @@ public struct MultipleAudiencesRule: Rule {
 
     public init() {}
 
-    public func check(_ context: RuleContext) -> [Finding] {
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         let limit = context.policy.effectiveMaxAudiencesPerService
-        return context.registry.services.compactMap { service in
-            guard service.audiences.count > limit else { return nil }
-            let first = service.audiences[limit]
-            return finding("service '\(service.name)' accepts \(service.audiences.count) audiences; the policy allows \(limit)",
-                           at: first.location, entity: service.ref,
-                           related: service.audiences.dropFirst(limit + 1).map { RelatedLocation($0.location, entity: service.ref, message: "extra audience") })
-        }
+        guard service.audiences.count > limit else { return }
+        let first = service.audiences[limit]
+        findings.append(finding("service '\(service.name)' accepts \(service.audiences.count) audiences; the policy allows \(limit)",
+                                at: first.location, entity: service.ref,
+                                related: service.audiences.dropFirst(limit + 1).map { RelatedLocation($0.location, entity: service.ref, message: "extra audience") }))
     }
 }

@@ -1,5 +1,5 @@
 /// An exception is a dated promise; once the date passes, the deviation is back to being a finding.
-public struct ExceptionExpiredRule: Rule {
+public struct ExceptionExpiredRule: ServiceRule {
     public static let description = RuleDescription(
         id: "exception-expired",
         name: "Exception expired",
@@ -46,16 +46,20 @@ public struct ExceptionExpiredRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        let owners: [(EntityRef, [RuleException])] = context.registry.services.map { ($0.ref, $0.exceptions) }
-            + context.registry.issuers.map { ($0.ref, $0.exceptions) }
-        for (ref, exceptions) in owners {
-            for exception in exceptions {
-                guard let expires = exception.expires, expires.value < context.today else { continue }
-                let days = expires.value.days(until: context.today)
-                findings.append(finding("exception for '\(exception.rule.value)' on \(ref) expired on \(expires.value) (\(days) day\(days == 1 ? "" : "s") ago) and no longer suppresses anything",
-                                        at: expires.location, entity: ref))
-            }
-        }
+        for issuer in context.registry.issuers { inspect(issuer.exceptions, of: issuer.ref, today: context.today, into: &findings) }
         return findings
+    }
+
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        inspect(service.exceptions, of: service.ref, today: context.today, into: &findings)
+    }
+
+    private func inspect(_ exceptions: [RuleException], of ref: @autoclosure () -> EntityRef, today: Day, into findings: inout [Finding]) {
+        for exception in exceptions {
+            guard let expires = exception.expires, expires.value < today else { continue }
+            let days = expires.value.days(until: today)
+            findings.append(finding("exception for '\(exception.rule.value)' on \(ref()) expired on \(expires.value) (\(days) day\(days == 1 ? "" : "s") ago) and no longer suppresses anything",
+                                    at: expires.location, entity: ref()))
+        }
     }
 }

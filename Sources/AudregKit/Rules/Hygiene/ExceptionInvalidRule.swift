@@ -1,5 +1,5 @@
 /// An exception nobody can trace, or one that never ends, is a silent rule change.
-public struct ExceptionInvalidRule: Rule {
+public struct ExceptionInvalidRule: ServiceRule {
     public static let description = RuleDescription(
         id: "exception-invalid",
         name: "Exception invalid",
@@ -53,28 +53,32 @@ public struct ExceptionInvalidRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
+        for issuer in context.registry.issuers { inspect(issuer.exceptions, of: issuer.ref, in: context, into: &findings) }
+        return findings
+    }
+
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        inspect(service.exceptions, of: service.ref, in: context, into: &findings)
+    }
+
+    private func inspect(_ exceptions: [RuleException], of ref: @autoclosure () -> EntityRef, in context: RuleContext, into findings: inout [Finding]) {
         let maxDays = context.policy.effectiveMaxExceptionDays
-        let owners: [(EntityRef, [RuleException])] = context.registry.services.map { ($0.ref, $0.exceptions) }
-            + context.registry.issuers.map { ($0.ref, $0.exceptions) }
-        for (ref, exceptions) in owners {
-            for exception in exceptions {
-                let rule = exception.rule.value
-                if !context.knownRuleIDs.contains(rule) {
-                    let hint = Suggestion.closest(to: rule, in: context.knownRuleIDs.sorted()).map { "; did you mean '\($0)'?" } ?? "; see 'audreg rules'"
-                    findings.append(finding("exception on \(ref) names the unknown rule '\(rule)'\(hint)", at: exception.rule.location, entity: ref))
-                }
-                let missing = [("reason", exception.reason == nil), ("approvedBy", exception.approvedBy == nil), ("expires", exception.expires == nil)]
-                    .filter(\.1).map(\.0)
-                if !missing.isEmpty {
-                    findings.append(finding("exception for '\(rule)' on \(ref) lacks \(missing.joined(separator: ", ")) and suppresses nothing until they are given",
-                                            at: exception.location, entity: ref))
-                }
-                if let expires = exception.expires, context.today.days(until: expires.value) > maxDays {
-                    findings.append(finding("exception for '\(rule)' on \(ref) expires on \(expires.value), more than \(maxDays) days ahead; approve it for a shorter time and renew it if needed",
-                                            at: expires.location, entity: ref))
-                }
+        for exception in exceptions {
+            let rule = exception.rule.value
+            if !context.knownRuleIDs.contains(rule) {
+                let hint = Suggestion.closest(to: rule, in: context.knownRuleIDs.sorted()).map { "; did you mean '\($0)'?" } ?? "; see 'audreg rules'"
+                findings.append(finding("exception on \(ref()) names the unknown rule '\(rule)'\(hint)", at: exception.rule.location, entity: ref()))
+            }
+            let missing = [("reason", exception.reason == nil), ("approvedBy", exception.approvedBy == nil), ("expires", exception.expires == nil)]
+                .filter(\.1).map(\.0)
+            if !missing.isEmpty {
+                findings.append(finding("exception for '\(rule)' on \(ref()) lacks \(missing.joined(separator: ", ")) and suppresses nothing until they are given",
+                                        at: exception.location, entity: ref()))
+            }
+            if let expires = exception.expires, context.today.days(until: expires.value) > maxDays {
+                findings.append(finding("exception for '\(rule)' on \(ref()) expires on \(expires.value), more than \(maxDays) days ahead; approve it for a shorter time and renew it if needed",
+                                        at: expires.location, entity: ref()))
             }
         }
-        return findings
     }
 }

@@ -1,5 +1,5 @@
 /// Trust relationships nobody owns are never reviewed, rotated or retired.
-public struct OwnerMissingRule: Rule {
+public struct OwnerMissingRule: ServiceRule {
     public static let description = RuleDescription(
         id: "owner-missing",
         name: "Owner missing",
@@ -42,10 +42,12 @@ public struct OwnerMissingRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let services = context.registry.services.filter { $0.metadata.owner == nil }
-            .map { finding("service '\($0.name)' has no owner; set metadata.owner to a Team", at: $0.origin.location, entity: $0.ref) }
-        let issuers = context.registry.issuers.filter { $0.metadata.owner == nil }
+        context.registry.issuers.filter { $0.metadata.owner == nil }
             .map { finding("issuer '\($0.name)' has no owner; set metadata.owner to a Team", at: $0.origin.location, entity: $0.ref) }
-        return services + issuers
+    }
+
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        guard service.metadata.owner == nil else { return }
+        findings.append(finding("service '\(service.name)' has no owner; set metadata.owner to a Team", at: service.origin.location, entity: service.ref))
     }
 }

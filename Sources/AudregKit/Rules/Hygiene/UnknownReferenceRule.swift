@@ -1,5 +1,5 @@
 /// A reference to nothing is a trust relationship nobody can review.
-public struct UnknownReferenceRule: Rule {
+public struct UnknownReferenceRule: ServiceRule {
     public static let description = RuleDescription(
         id: "unknown-reference",
         name: "Unknown reference",
@@ -51,34 +51,37 @@ public struct UnknownReferenceRule: Rule {
 
     public init() {}
 
-    func missing(_ kind: EntityKind, _ name: Located<String>, known: [String], from ref: EntityRef, role: String) -> Finding {
-        let hint = Suggestion.closest(to: name.value, in: known).map { "; did you mean '\($0)'?" } ?? ""
+    /// The candidates for "did you mean" come from the context, which sorts each kind's names the first
+    /// time a reference is missing: a registry without a dangling reference never pays for the sort.
+    func missing(_ kind: EntityKind, _ name: Located<String>, from ref: EntityRef, role: String, in context: RuleContext) -> Finding {
+        let hint = Suggestion.closest(to: name.value, in: context.sortedNames(of: kind)).map { "; did you mean '\($0)'?" } ?? ""
         return finding("\(role) '\(name.value)' of \(ref) is not a defined \(kind.rawValue)\(hint)", at: name.location, entity: ref)
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
-        // The sorted names only feed suggestions, so they are made when the first reference is missing:
-        // sorting 50,000 service names for a registry without a dangling reference is wasted.
-        var teams: [String]?
-        var issuers: [String]?
-        var services: [String]?
         var findings: [Finding] = []
-        context.forEachEntity { ref, metadata, _ in
+        func checkOwner(_ metadata: EntityMetadata, of ref: EntityRef) {
             if let owner = metadata.owner, context.index.teams[owner.value] == nil {
-                teams = teams ?? context.index.teams.keys.sorted()
-                findings.append(missing(.team, owner, known: teams!, from: ref, role: "owner"))
+                findings.append(missing(.team, owner, from: ref, role: "owner", in: context))
             }
         }
-        for service in context.registry.services {
-            for accepted in service.accepts where context.index.issuers[accepted.issuer.value] == nil {
-                issuers = issuers ?? context.index.issuers.keys.sorted()
-                findings.append(missing(.issuer, accepted.issuer, known: issuers!, from: service.ref, role: "issuer"))
-            }
-            for hop in service.downstream where context.index.services[hop.service.value] == nil {
-                services = services ?? context.index.services.keys.sorted()
-                findings.append(missing(.service, hop.service, known: services!, from: service.ref, role: "downstream service"))
-            }
+        for issuer in context.registry.issuers { checkOwner(issuer.metadata, of: issuer.ref) }
+        for team in context.registry.teams { checkOwner(team.metadata, of: team.ref) }
+        for policy in context.registry.policies {
+            if let metadata = policy.metadata, policy.origin != nil { checkOwner(metadata, of: EntityRef(.policy, metadata.name.value)) }
         }
         return findings
+    }
+
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        if let owner = service.metadata.owner, context.index.teams[owner.value] == nil {
+            findings.append(missing(.team, owner, from: service.ref, role: "owner", in: context))
+        }
+        for accepted in service.accepts where context.index.issuers[accepted.issuer.value] == nil {
+            findings.append(missing(.issuer, accepted.issuer, from: service.ref, role: "issuer", in: context))
+        }
+        for hop in service.downstream where context.index.services[hop.service.value] == nil {
+            findings.append(missing(.service, hop.service, from: service.ref, role: "downstream service", in: context))
+        }
     }
 }

@@ -1,5 +1,5 @@
 /// Signature algorithms decide whether question 1 (is the token authentic) can be answered at all.
-public struct AlgorithmNotAllowedRule: Rule {
+public struct AlgorithmNotAllowedRule: ServiceRule {
     public static let description = RuleDescription(
         id: "algorithm-not-allowed",
         name: "Algorithm not allowed",
@@ -62,32 +62,37 @@ public struct AlgorithmNotAllowedRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let allowed = Set(context.policy.effectiveAllowedAlgorithms)
         var findings: [Finding] = []
-        func inspect(_ algorithms: [Located<String>], owner: String, entity: EntityRef) {
-            var reportedMix = false
-            let hasAsymmetric = algorithms.contains { !$0.value.hasPrefix("HS") && $0.value != "none" }
-            for algorithm in algorithms {
-                if algorithm.value == "none" {
-                    findings.append(finding("\(owner) accepts 'none', which means unsigned tokens", at: algorithm.location, entity: entity))
-                } else if algorithm.value.hasPrefix("HS") && hasAsymmetric && !reportedMix {
-                    reportedMix = true
-                    findings.append(finding("\(owner) mixes the symmetric '\(algorithm.value)' with asymmetric algorithms, which allows algorithm confusion",
-                                            at: algorithm.location, entity: entity))
-                } else if !allowed.contains(algorithm.value) {
-                    findings.append(finding("\(owner) uses '\(algorithm.value)', which the policy does not allow (allowed: \(allowed.sorted().joined(separator: ", ")))",
-                                            at: algorithm.location, entity: entity))
-                }
-            }
-        }
         for issuer in context.registry.issuers {
-            inspect(issuer.algorithms, owner: "issuer '\(issuer.name)'", entity: issuer.ref)
-        }
-        for service in context.registry.services {
-            for accepted in service.accepts {
-                inspect(accepted.algorithms ?? [], owner: "service '\(service.name)' (tokens from '\(accepted.issuer.value)')", entity: service.ref)
-            }
+            inspect(issuer.algorithms, owner: "issuer '\(issuer.name)'", entity: issuer.ref, context: context, into: &findings)
         }
         return findings
+    }
+
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        for accepted in service.accepts {
+            guard let algorithms = accepted.algorithms else { continue }
+            inspect(algorithms, owner: "service '\(service.name)' (tokens from '\(accepted.issuer.value)')", entity: service.ref,
+                    context: context, into: &findings)
+        }
+    }
+
+    /// `owner` is only spelled out for a finding: most algorithm lists are fine.
+    private func inspect(_ algorithms: [Located<String>], owner: @autoclosure () -> String, entity: @autoclosure () -> EntityRef,
+                         context: RuleContext, into findings: inout [Finding]) {
+        var reportedMix = false
+        let hasAsymmetric = algorithms.contains { !$0.value.hasPrefix("HS") && $0.value != "none" }
+        for algorithm in algorithms {
+            if algorithm.value == "none" {
+                findings.append(finding("\(owner()) accepts 'none', which means unsigned tokens", at: algorithm.location, entity: entity()))
+            } else if algorithm.value.hasPrefix("HS") && hasAsymmetric && !reportedMix {
+                reportedMix = true
+                findings.append(finding("\(owner()) mixes the symmetric '\(algorithm.value)' with asymmetric algorithms, which allows algorithm confusion",
+                                        at: algorithm.location, entity: entity()))
+            } else if !context.allowedAlgorithms.contains(algorithm.value) {
+                findings.append(finding("\(owner()) uses '\(algorithm.value)', which the policy does not allow (allowed: \(context.allowedAlgorithms.sorted().joined(separator: ", ")))",
+                                        at: algorithm.location, entity: entity()))
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 /// A stolen token is useful until it expires.
-public struct LifetimeTooLongRule: Rule {
+public struct LifetimeTooLongRule: ServiceRule {
     public static let description = RuleDescription(
         id: "lifetime-too-long",
         name: "Token lifetime too long",
@@ -39,22 +39,18 @@ public struct LifetimeTooLongRule: Rule {
 
     public init() {}
 
-    public func check(_ context: RuleContext) -> [Finding] {
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         let limit = context.policy.effectiveMaxTokenLifetime
-        var findings: [Finding] = []
-        for service in context.registry.services {
-            for accepted in service.accepts {
-                guard let lifetime = accepted.maxLifetime else {
-                    findings.append(finding("service '\(service.name)' sets no maxLifetime for tokens from '\(accepted.issuer.value)'; the policy allows at most \(limit)",
-                                            at: accepted.location, entity: service.ref))
-                    continue
-                }
-                if lifetime.value > limit {
-                    findings.append(finding("service '\(service.name)' accepts tokens from '\(accepted.issuer.value)' living \(lifetime.value); the policy allows at most \(limit)",
-                                            at: lifetime.location, entity: service.ref))
-                }
+        for accepted in service.accepts {
+            guard let lifetime = accepted.maxLifetime else {
+                findings.append(finding("service '\(service.name)' sets no maxLifetime for tokens from '\(accepted.issuer.value)'; the policy allows at most \(limit)",
+                                        at: accepted.location, entity: service.ref))
+                continue
+            }
+            if lifetime.value > limit {
+                findings.append(finding("service '\(service.name)' accepts tokens from '\(accepted.issuer.value)' living \(lifetime.value); the policy allows at most \(limit)",
+                                        at: lifetime.location, entity: service.ref))
             }
         }
-        return findings
     }
 }

@@ -1,5 +1,5 @@
 /// Without a required `typ`, an ID token or any other JWT from the same issuer passes as an access token.
-public struct TokenTypeUncheckedRule: Rule {
+public struct TokenTypeUncheckedRule: ServiceRule {
     public static let description = RuleDescription(
         id: "token-type-unchecked",
         name: "Token type unchecked",
@@ -42,20 +42,16 @@ public struct TokenTypeUncheckedRule: Rule {
 
     static let genericTypes: Set<String> = ["jwt", "application/jwt"]
 
-    public func check(_ context: RuleContext) -> [Finding] {
-        var findings: [Finding] = []
-        for service in context.registry.services {
-            for accepted in service.accepts {
-                let types = accepted.tokenTypes ?? []
-                if types.isEmpty {
-                    findings.append(finding("service '\(service.name)' accepts tokens from '\(accepted.issuer.value)' without requiring a token type, so ID tokens and other JWTs pass too",
-                                            at: accepted.location, entity: service.ref))
-                } else if types.allSatisfy({ Self.genericTypes.contains($0.value.lowercased()) }) {
-                    findings.append(finding("service '\(service.name)' requires only the generic type '\(types[0].value)' from '\(accepted.issuer.value)', which every kind of JWT may carry; require at+jwt",
-                                            at: types[0].location, entity: service.ref))
-                }
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        for accepted in service.accepts {
+            let types = accepted.tokenTypes ?? []
+            if types.isEmpty {
+                findings.append(finding("service '\(service.name)' accepts tokens from '\(accepted.issuer.value)' without requiring a token type, so ID tokens and other JWTs pass too",
+                                        at: accepted.location, entity: service.ref))
+            } else if types.allSatisfy({ Self.genericTypes.contains($0.value.lowercased()) }) {
+                findings.append(finding("service '\(service.name)' requires only the generic type '\(types[0].value)' from '\(accepted.issuer.value)', which every kind of JWT may carry; require at+jwt",
+                                        at: types[0].location, entity: service.ref))
             }
         }
-        return findings
     }
 }

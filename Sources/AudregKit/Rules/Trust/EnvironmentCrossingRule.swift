@@ -1,5 +1,5 @@
 /// A token minted for staging must never open production, and the other way round.
-public struct EnvironmentCrossingRule: Rule {
+public struct EnvironmentCrossingRule: ServiceRule {
     public static let description = RuleDescription(
         id: "environment-crossing",
         name: "Environment crossing",
@@ -65,25 +65,26 @@ public struct EnvironmentCrossingRule: Rule {
 
     public init() {}
 
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        guard let environment = service.metadata.environment?.value else { return }
+        for accepted in service.accepts {
+            guard let issuer = context.index.issuers[accepted.issuer.value],
+                  let issuerEnvironment = issuer.metadata.environment?.value, issuerEnvironment != environment else { continue }
+            findings.append(finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer of \(issuerEnvironment)",
+                                    at: accepted.issuer.location, entity: service.ref,
+                                    related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "\(issuerEnvironment) issuer")]))
+        }
+        for hop in service.downstream {
+            guard let target = context.index.services[hop.service.value],
+                  let targetEnvironment = target.metadata.environment?.value, targetEnvironment != environment else { continue }
+            findings.append(finding("\(environment) service '\(service.name)' calls '\(target.name)' in \(targetEnvironment)",
+                                    at: hop.service.location, entity: service.ref,
+                                    related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
+        }
+    }
+
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for service in context.registry.services {
-            guard let environment = service.metadata.environment?.value else { continue }
-            for accepted in service.accepts {
-                guard let issuer = context.index.issuers[accepted.issuer.value],
-                      let issuerEnvironment = issuer.metadata.environment?.value, issuerEnvironment != environment else { continue }
-                findings.append(finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer of \(issuerEnvironment)",
-                                        at: accepted.issuer.location, entity: service.ref,
-                                        related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "\(issuerEnvironment) issuer")]))
-            }
-            for hop in service.downstream {
-                guard let target = context.index.services[hop.service.value],
-                      let targetEnvironment = target.metadata.environment?.value, targetEnvironment != environment else { continue }
-                findings.append(finding("\(environment) service '\(service.name)' calls '\(target.name)' in \(targetEnvironment)",
-                                        at: hop.service.location, entity: service.ref,
-                                        related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
-            }
-        }
         // One audience in two environments: only audiences used more than once can be, so only those
         // are grouped; linear in the number of audiences.
         let repeated = context.audiences.lazy.filter { $0.environment != nil }.map(\.value).repeatedValues()

@@ -1,5 +1,5 @@
 /// If the downstream service accepts the caller-facing audience, exchanging tokens protects nothing.
-public struct ExchangeAudienceReuseRule: Rule {
+public struct ExchangeAudienceReuseRule: ServiceRule {
     public static let description = RuleDescription(
         id: "exchange-audience-reuse",
         name: "Exchanged audience reused",
@@ -47,20 +47,20 @@ public struct ExchangeAudienceReuseRule: Rule {
 
     public init() {}
 
-    public func check(_ context: RuleContext) -> [Finding] {
-        var findings: [Finding] = []
-        for caller in context.registry.services {
-            let callerAudiences = Set(caller.audiences.map(\.value))
-            for hop in caller.downstream where hop.mode.value != .passthrough {
-                guard let target = context.index.services[hop.service.value], target.name != caller.name else { continue }
-                for audience in target.audiences where callerAudiences.contains(audience.value) {
-                    findings.append(finding(
-                        "service '\(target.name)' accepts '\(audience.value)', the audience of '\(caller.name)', which reaches it through \(hop.mode.value.rawValue); the original token already works here",
-                        at: audience.location, entity: target.ref,
-                        related: [RelatedLocation(hop.location, entity: caller.ref, message: "\(hop.mode.value.rawValue) hop")]))
-                }
+    public func check(_ caller: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        let callerAudiences = caller.audiences
+        // A service lists one audience or a few: looking through them beats hashing them into a set.
+        let callerAudienceSet = callerAudiences.count > 8 ? Set(callerAudiences.map(\.value)) : nil
+        for hop in caller.downstream where hop.mode.value != .passthrough {
+            guard let target = context.index.services[hop.service.value], target.name != caller.name else { continue }
+            for audience in target.audiences {
+                let shared = callerAudienceSet?.contains(audience.value) ?? callerAudiences.contains { $0.value == audience.value }
+                guard shared else { continue }
+                findings.append(finding(
+                    "service '\(target.name)' accepts '\(audience.value)', the audience of '\(caller.name)', which reaches it through \(hop.mode.value.rawValue); the original token already works here",
+                    at: audience.location, entity: target.ref,
+                    related: [RelatedLocation(hop.location, entity: caller.ref, message: "\(hop.mode.value.rawValue) hop")]))
             }
         }
-        return findings
     }
 }

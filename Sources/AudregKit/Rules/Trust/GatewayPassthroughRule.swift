@@ -1,5 +1,5 @@
 /// A hop that replays the caller's token makes the next service accept a token that was not issued for it.
-public struct GatewayPassthroughRule: Rule {
+public struct GatewayPassthroughRule: ServiceRule {
     public static let description = RuleDescription(
         id: "gateway-passthrough",
         name: "Gateway pass-through",
@@ -41,18 +41,14 @@ public struct GatewayPassthroughRule: Rule {
 
     public init() {}
 
-    public func check(_ context: RuleContext) -> [Finding] {
-        var findings: [Finding] = []
-        for service in context.registry.services {
-            for hop in service.downstream where hop.mode.value == .passthrough {
-                var related: [RelatedLocation] = []
-                if let target = context.index.services[hop.service.value] {
-                    related.append(RelatedLocation(target.origin.location, entity: target.ref, message: "receives the caller's token"))
-                }
-                findings.append(finding("service '\(service.name)' passes the caller's token through to '\(hop.service.value)' instead of exchanging it for one issued to '\(hop.service.value)'",
-                                        at: hop.mode.location, entity: service.ref, related: related))
+    public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
+        for hop in service.downstream where hop.mode.value == .passthrough {
+            var related: [RelatedLocation] = []
+            if let target = context.index.services[hop.service.value] {
+                related.append(RelatedLocation(target.origin.location, entity: target.ref, message: "receives the caller's token"))
             }
+            findings.append(finding("service '\(service.name)' passes the caller's token through to '\(hop.service.value)' instead of exchanging it for one issued to '\(hop.service.value)'",
+                                    at: hop.mode.location, entity: service.ref, related: related))
         }
-        return findings
     }
 }
