@@ -132,6 +132,10 @@ public struct RuleContext: Sendable {
 
     /// Every audience of every service, in registry order, parsed once for all rules.
     public let audiences: [AudienceUse]
+    /// For each entry of `audiences`, whether another entry has the same value. The rules that group
+    /// audiences by value look only at these (almost every audience is unique), and every value is
+    /// hashed once for all of them.
+    public let audienceRepeats: [Bool]
     /// The policy's algorithms as a set, made once instead of once per service.
     public let allowedAlgorithms: Set<String>
     private let sortedNameLists = SortedNameLists()
@@ -170,6 +174,21 @@ public struct RuleContext: Sendable {
         }
         self.index = index!
         self.audiences = audiences
+        var repeats = [Bool](repeating: false, count: audiences.count)
+        var lastSeen: [String: Int] = [:]
+        lastSeen.reserveCapacity(audiences.count)
+        for (position, use) in audiences.enumerated() {
+            if let earlier = lastSeen.updateValue(position, forKey: use.value) {
+                repeats[earlier] = true
+                repeats[position] = true
+            }
+        }
+        self.audienceRepeats = repeats
+    }
+
+    /// The audiences that some other audience repeats, in registry order.
+    public var repeatedAudiences: some Sequence<AudienceUse> {
+        zip(audiences, audienceRepeats).lazy.filter(\.1).map(\.0)
     }
 
     private enum ContextPart: Sendable {

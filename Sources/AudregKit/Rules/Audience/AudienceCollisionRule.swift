@@ -47,11 +47,9 @@ public struct AudienceCollisionRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let repeated = context.audiences.lazy.map(\.audience.value).repeatedValues()
-        guard !repeated.isEmpty else { return [] }
         var byAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []
-        for entry in context.audiences where repeated.contains(entry.audience.value) {
+        for entry in context.repeatedAudiences {
             if byAudience[entry.audience.value] == nil { order.append(entry.audience.value) }
             byAudience[entry.audience.value, default: []].append(entry)
         }

@@ -18,7 +18,8 @@ public enum AudienceForms {
             // NFKC leaves ASCII unchanged, and most audiences are ASCII: skip the costly call for them.
             case .unicodeNormalization: return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
             case .confusableCharacters: return AudienceForms.skeleton(text)
-            case .letterCase: return text.lowercased()
+            // Lower-casing makes a new string; an ASCII audience without capitals is its own lower case.
+            case .letterCase: return text.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) } ? text : text.lowercased()
             case .percentEncoding: return AudienceForms.decodeUnreserved(text)
             case .defaultPort: return AudienceForms.removeDefaultPort(text)
             case .dotSegments: return AudienceForms.removeDotSegments(text)
@@ -130,6 +131,7 @@ public enum AudienceForms {
     }
 
     static func removeTrailingSlash(_ text: String) -> String {
+        guard text.utf8.last == UInt8(ascii: "/") else { return text }
         var result = Substring(text)
         while result.hasSuffix("/"), result.count > 1, !result.hasSuffix("://") { result = result.dropLast() }
         return String(result)

@@ -55,34 +55,71 @@ public struct AudienceTooBroadRule: Rule {
         "resources", "server", "servers", "audience", "aud", "*",
     ]
 
-    /// Why an audience names no single resource, or nil when it does.
-    static func reason(for audience: String, url: URLParts?, generic: Set<String>) -> String? {
-        let lowered = audience.lowercased()
-        if generic.contains(lowered) { return "'\(audience)' is a generic word" }
+    /// Why an audience names no single resource, or nil when it does. Works on UTF-8 bytes and lower-cases
+    /// only the parts it compares, since the rule looks at every audience of the registry.
+    static func reason(for audience: String, url: URLParts?, generic: Set<String>, longestGeneric: Int) -> String? {
+        // Lower-casing leaves an ASCII string's length alone, so an ASCII audience longer than every
+        // generic word cannot be one.
+        let isASCII = audience.utf8.allSatisfy { $0 < 0x80 }
+        if !isASCII || audience.utf8.count <= longestGeneric, generic.contains(audience.lowercased()) {
+            return "'\(audience)' is a generic word"
+        }
         if let url {
-            let labels = url.host.lowercased().split(separator: ".").map(String.init)
-            let segments = url.path.split(separator: "/").map(String.init)
-            if segments.isEmpty, labels.count <= 2, !url.host.hasPrefix("["), !url.isLoopback {
+            let labels = Self.runs(of: url.host, between: UInt8(ascii: "."))
+            let segments = Self.runs(of: url.path, between: UInt8(ascii: "/"))
+            if segments.count == 0, labels.count <= 2, url.host.utf8.first != UInt8(ascii: "["), !url.isLoopback {
                 return "'\(audience)' is a bare organization domain"
             }
-            if segments.isEmpty, let first = labels.first, labels.count > 1, generic.contains(first) {
+            if segments.count == 0, let first = labels.first.map({ $0.lowercased() }), labels.count > 1, generic.contains(first) {
                 return "its host begins with the generic label '\(first)'"
             }
-            if let last = segments.last, generic.contains(last.lowercased()), segments.count == 1, labels.count <= 2 {
+            if let last = segments.last, segments.count == 1, labels.count <= 2, generic.contains(last.lowercased()) {
                 return "its only path segment is the generic word '\(last)'"
             }
             return nil
         }
-        if lowered.hasPrefix("urn:"), let last = lowered.split(separator: ":").last, generic.contains(String(last)) {
+        let lowered = audience.lowercased()
+        if lowered.hasPrefix("urn:"), let last = Self.runs(of: lowered, between: UInt8(ascii: ":")).last, generic.contains(String(last)) {
             return "it ends in the generic word '\(last)'"
         }
         return nil
     }
 
+    /// The non-empty runs of `text` between `separator` bytes, as `split(separator:)` gives them: how
+    /// many, the first and the last, without making an array of them.
+    static func runs(of text: String, between separator: UInt8) -> (count: Int, first: Substring?, last: Substring?) {
+        let bytes = text.utf8
+        var count = 0
+        var first: Range<String.Index>?
+        var last: Range<String.Index>?
+        var start: String.Index?
+        var position = bytes.startIndex
+        while position < bytes.endIndex {
+            if bytes[position] == separator {
+                if let runStart = start {
+                    count += 1
+                    first = first ?? runStart..<position
+                    last = runStart..<position
+                    start = nil
+                }
+            } else if start == nil {
+                start = position
+            }
+            position = bytes.index(after: position)
+        }
+        if let runStart = start {
+            count += 1
+            first = first ?? runStart..<bytes.endIndex
+            last = runStart..<bytes.endIndex
+        }
+        return (count, first.map { text[$0] }, last.map { text[$0] })
+    }
+
     public func check(_ context: RuleContext) -> [Finding] {
         let generic = Self.genericWords.union(context.policy.genericAudiences.map { $0.lowercased() })
+        let longestGeneric = generic.map(\.utf8.count).max() ?? 0
         return context.audiences.compactMap { use in
-            guard let reason = Self.reason(for: use.value, url: use.url, generic: generic) else { return nil }
+            guard let reason = Self.reason(for: use.value, url: use.url, generic: generic, longestGeneric: longestGeneric) else { return nil }
             return finding("audience '\(use.value)' of service '\(use.name)' names no single resource: \(reason)",
                            at: use.location, entity: use.ref)
         }

@@ -41,16 +41,33 @@ public struct AudienceWildcardRule: Rule {
     public init() {}
 
     /// Characters that only mean something in a pattern. Brackets are allowed around an IPv6 host.
+    /// One pass over the UTF-8 bytes finds them all (every one is ASCII); the order of the checks below
+    /// decides which one a message names.
     static func patternSyntax(in audience: String, url: URLParts?) -> String? {
-        if audience.hasSubstring("*") { return "'*'" }
+        var star = false, regularExpression = false, brackets = 0
+        var grouping: [Bool] = [false, false, false, false, false]
+        var previous: UInt8 = 0
+        for byte in audience.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"): star = true
+            case UInt8(ascii: "\\"): regularExpression = true
+            case UInt8(ascii: "+") where previous == UInt8(ascii: "."): regularExpression = true
+            case UInt8(ascii: "["), UInt8(ascii: "]"): brackets += 1
+            default:
+                if let slot = Self.grouping.firstIndex(of: byte) { grouping[slot] = true }
+            }
+            previous = byte
+        }
+        if star { return "'*'" }
         if audience.hasPrefix("^") || audience.hasSuffix("$") { return "regular-expression anchors" }
-        if audience.hasSubstring(".+") || audience.hasSubstring("\\") { return "regular-expression syntax" }
-        for character in ["(", ")", "|", "{", "}"] where audience.hasSubstring(character) { return "'\(character)'" }
-        var brackets = audience.filter { $0 == "[" || $0 == "]" }.count
-        if let url, url.host.hasPrefix("[") { brackets -= 2 }
+        if regularExpression { return "regular-expression syntax" }
+        if let slot = grouping.firstIndex(of: true) { return "'\(Character(UnicodeScalar(Self.grouping[slot])))'" }
+        if let url, url.host.utf8.first == UInt8(ascii: "[") { brackets -= 2 }
         if brackets > 0 { return "a character class" }
         return nil
     }
+
+    private static let grouping: [UInt8] = ["(", ")", "|", "{", "}"].map { UInt8(ascii: $0) }
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.audiences.compactMap { use in

@@ -87,10 +87,9 @@ public struct EnvironmentCrossingRule: ServiceRule {
         var findings: [Finding] = []
         // One audience in two environments: only audiences used more than once can be, so only those
         // are grouped; linear in the number of audiences.
-        let repeated = context.audiences.lazy.filter { $0.environment != nil }.map(\.value).repeatedValues()
         var usesByAudience: [String: [AudienceUse]] = [:]
         var order: [String] = []
-        for use in context.audiences where use.environment != nil && repeated.contains(use.value) {
+        for use in context.repeatedAudiences where use.environment != nil {
             if usesByAudience[use.value] == nil { order.append(use.value) }
             usesByAudience[use.value, default: []].append(use)
         }

@@ -1,0 +1,84 @@
+import Testing
+@testable import AudregKit
+
+/// The audience rules read every audience of the registry, so their text handling works on UTF-8 bytes.
+/// These tests hold it to the character-based code it replaced, over random audiences.
+@Suite("Audience text, byte by byte")
+struct AudienceTextTests {
+    static func randomAudiences(seed: UInt64, count: Int = 3_000) -> [String] {
+        var random = SplitMix64(seed: seed)
+        let starts = ["https://", "http://", "urn:", "HTTPS://[::1]", "", "spiffe://"]
+        let pieces = ["api", "API", "internal", "example", "com", ".", "..", "/", "//", ":", "*", "^", "$", ".+", "\\", "(", ")", "|",
+                      "{", "}", "[", "]", "é", "日本", "-", "svc-0001", "orders", "localhost", "127.0.0.1", "Services", "all", "+",
+                      "microservices", "Backend"]
+        return (0..<count).map { _ in
+            var text = starts.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 0...7, using: &random) { text += pieces.randomElement(using: &random)! }
+            return text
+        }
+    }
+
+    @Test("runs between separators are split's pieces", arguments: 0..<4)
+    func runsAreSplit(seed: UInt64) {
+        for text in Self.randomAudiences(seed: seed) {
+            for separator in [".", "/", ":"] {
+                let pieces = text.split(separator: Character(separator))
+                let runs = AudienceTooBroadRule.runs(of: text, between: UInt8(ascii: Unicode.Scalar(separator)!))
+                #expect(runs.count == pieces.count && runs.first == pieces.first && runs.last == pieces.last, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("audience-wildcard and audience-too-broad give the reasons the character-based checks gave", arguments: 0..<4)
+    func sameReasons(seed: UInt64) {
+        let generic = AudienceTooBroadRule.genericWords.union(["platform"])
+        let longest = generic.map(\.utf8.count).max()!
+        var fired = 0
+        for text in Self.randomAudiences(seed: seed) {
+            let url = URLParts(text)
+            let wildcard = AudienceWildcardRule.patternSyntax(in: text, url: url)
+            #expect(wildcard == CharacterChecks.patternSyntax(in: text, url: url), "\(text.debugDescription)")
+            let broad = AudienceTooBroadRule.reason(for: text, url: url, generic: generic, longestGeneric: longest)
+            #expect(broad == CharacterChecks.reason(for: text, url: url, generic: generic), "\(text.debugDescription)")
+            if wildcard != nil || broad != nil { fired += 1 }
+        }
+        #expect(fired > 300, "the random audiences should trigger the rules often enough to compare them")
+    }
+}
+
+/// The two checks as they were written before they moved to bytes (2026-11-30).
+private enum CharacterChecks {
+    static func patternSyntax(in audience: String, url: URLParts?) -> String? {
+        if audience.hasSubstring("*") { return "'*'" }
+        if audience.hasPrefix("^") || audience.hasSuffix("$") { return "regular-expression anchors" }
+        if audience.hasSubstring(".+") || audience.hasSubstring("\\") { return "regular-expression syntax" }
+        for character in ["(", ")", "|", "{", "}"] where audience.hasSubstring(character) { return "'\(character)'" }
+        var brackets = audience.filter { $0 == "[" || $0 == "]" }.count
+        if let url, url.host.hasPrefix("[") { brackets -= 2 }
+        if brackets > 0 { return "a character class" }
+        return nil
+    }
+
+    static func reason(for audience: String, url: URLParts?, generic: Set<String>) -> String? {
+        let lowered = audience.lowercased()
+        if generic.contains(lowered) { return "'\(audience)' is a generic word" }
+        if let url {
+            let labels = url.host.lowercased().split(separator: ".").map(String.init)
+            let segments = url.path.split(separator: "/").map(String.init)
+            if segments.isEmpty, labels.count <= 2, !url.host.hasPrefix("["), !url.isLoopback {
+                return "'\(audience)' is a bare organization domain"
+            }
+            if segments.isEmpty, let first = labels.first, labels.count > 1, generic.contains(first) {
+                return "its host begins with the generic label '\(first)'"
+            }
+            if let last = segments.last, generic.contains(last.lowercased()), segments.count == 1, labels.count <= 2 {
+                return "its only path segment is the generic word '\(last)'"
+            }
+            return nil
+        }
+        if lowered.hasPrefix("urn:"), let last = lowered.split(separator: ":").last, generic.contains(String(last)) {
+            return "it ends in the generic word '\(last)'"
+        }
+        return nil
+    }
+}
