@@ -43,21 +43,35 @@ CPU_SECONDS = {}
 RUN_TIMES = {}
 
 
+def stolen_seconds():
+    """The machine's steal time so far (/proc/stat): CPU time its virtual CPUs wanted and the
+    hypervisor gave to other guests. Zero where there is no such counter."""
+    try:
+        with open("/proc/stat") as handle:
+            fields = handle.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK") if fields[0] == "cpu" and len(fields) > 8 else 0.0
+    except (OSError, ValueError):
+        return 0.0
+
+
 def run_once(command, cwd=None, accept=(0, 1), prepare=None):
-    """One timed run: wall seconds, peak resident MiB, CPU seconds (user + system, all threads)."""
+    """One timed run: wall seconds, peak resident MiB, CPU seconds (user + system, all threads), and
+    the seconds of steal time during it."""
     if prepare:
         prepare()
     # Untimed: the previous run's writes and deletes (or a registry just generated) go to the disk now,
     # not in the background during this run. On 2 cores the kernel's flusher competes for a core.
     os.sync()
+    stolen = stolen_seconds()
     start = time.perf_counter()
     process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + command, cwd=cwd, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
+    stolen = stolen_seconds() - stolen
     if process.returncode not in accept:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{process.stderr[-2000:]}")
     peak, user, system = process.stderr.strip().splitlines()[-1].split()
-    return elapsed, int(peak) / 1024, float(user) + float(system)
+    return elapsed, int(peak) / 1024, float(user) + float(system), stolen
 
 
 def measure_interleaved(specs, runs, warmup=True):
@@ -71,17 +85,18 @@ def measure_interleaved(specs, runs, warmup=True):
     if warmup:
         for command, prepare in specs:
             run_once(command, prepare=prepare)
-    results = [([], [], []) for _ in specs]
+    results = [([], [], [], []) for _ in specs]
     for _ in range(runs):
-        for (command, prepare), (times, peaks, cpus) in zip(specs, results):
-            elapsed, peak, cpu = run_once(command, prepare=prepare)
+        for (command, prepare), (times, peaks, cpus, steals) in zip(specs, results):
+            elapsed, peak, cpu, stolen = run_once(command, prepare=prepare)
             times.append(elapsed)
             peaks.append(peak)
             cpus.append(cpu)
-    for (command, _), (times, _, cpus) in zip(specs, results):
+            steals.append(stolen)
+    for (command, _), (times, _, cpus, steals) in zip(specs, results):
         CPU_SECONDS[tuple(command)] = statistics.median(cpus)
-        RUN_TIMES[tuple(command)] = (times, cpus)
-    return [(statistics.median(times), max(peaks)) for times, peaks, _ in results]
+        RUN_TIMES[tuple(command)] = (times, cpus, steals)
+    return [(statistics.median(times), max(peaks)) for times, peaks, _, _ in results]
 
 
 def evict(tree):
@@ -241,12 +256,13 @@ def main():
 
         def add(size, task, audreg, reference_name, reference, memory, command, reference_command=None):
             cpu = CPU_SECONDS[tuple(command)]
-            times, cpus = RUN_TIMES[tuple(command)]
+            times, cpus, steals = RUN_TIMES[tuple(command)]
             row = {"task": task, "services": size, "registryMiB": round(sizes_mib[size], 2), "audreg": round(audreg, 3),
                    "audregCPU": round(cpu, 3), "reference": reference_name,
                    "referenceSeconds": round(reference, 3) if reference else None,
                    "ratio": round(audreg / reference, 2) if reference else None, "peakMiB": round(memory, 1),
-                   "runs": [round(value, 3) for value in times], "cpuRuns": [round(value, 3) for value in cpus]}
+                   "runs": [round(value, 3) for value in times], "cpuRuns": [round(value, 3) for value in cpus],
+                   "stolenRuns": [round(value, 3) for value in steals]}
             if reference_command:
                 row["referenceRuns"] = [round(value, 3) for value in RUN_TIMES[tuple(reference_command)][0]]
             rows_by_size[size].append(row)
@@ -442,6 +458,24 @@ def slow_disk(rows):
     return found
 
 
+# A virtual machine's CPUs can be taken by the hypervisor for other guests ("steal" in /proc/stat).
+# Quiet runs here lose under 1% of their CPU time so; more means a neighbour slowed the timings.
+STOLEN = 0.03
+
+
+def stolen_rounds(rows):
+    """audreg's timings at 10k and 50k that lost over STOLEN of the machine's CPU time to steal."""
+    found = []
+    for row in rows:
+        if row["audreg"] is None or "stolenRuns" not in row or row["services"] not in (10000, 50000):
+            continue
+        available = sum(row["runs"]) * (os.cpu_count() or 1)
+        if available and sum(row["stolenRuns"]) > STOLEN * available:
+            found.append({"task": row["task"], "services": row["services"], "stolen": round(sum(row["stolenRuns"]), 3),
+                          "share": round(sum(row["stolenRuns"]) / available, 3)})
+    return found
+
+
 def warn(message, affected):
     """A warning, when anything is affected: what it means, then one line per affected timing."""
     if affected:
@@ -493,8 +527,13 @@ minutes before a run slow every file created (see BENCHMARKS.md). Re-run on a qu
 disk more than audreg. Files deleted in the minutes before (by another program, on ext4 without a journal)
 slow every file created; see BENCHMARKS.md. Re-run on a quiet machine.""",
          [f"{entry['services']:,} services: {entry['onDisk']:.3f} s on disk, {entry['inRAM']:.3f} s in RAM" for entry in slow])
+    stolen = stolen_rounds(rows)
+    warn(f"""the hypervisor gave more than {STOLEN:.0%} of this machine's CPU time to other guests (steal time in
+/proc/stat) during these timings, so they are slower than audreg is. Re-run when the host is quieter.""",
+         [f"{entry['task']}, {entry['services']:,} services: {entry['stolen']:.2f} s stolen, {entry['share']:.1%} of the CPU time"
+          for entry in stolen])
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows,
-              "unsteady": unsteady, "slowDisk": slow}
+              "unsteady": unsteady, "slowDisk": slow, "stolen": stolen}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
         json.dump(result, handle, indent=2)
