@@ -476,6 +476,42 @@ def stolen_rounds(rows):
     return found
 
 
+# The issue's targets, as ratios so that they hold across machines.
+FLOOR_LIMIT, GROWTH_LIMIT, MEMORY_LIMIT = 3.0, 5.5, 20.0
+
+
+def targets(rows):
+    """Each target with this run's figures and whether they meet it. Growth counts as met only when
+    both the ratio of medians and the paired growth are within the limit."""
+    def pick(task=None, reference=None, sizes=(10000, 50000)):
+        return [row for row in rows if row["audreg"] is not None and row["services"] in sizes
+                and (task is None or row["task"].startswith(task)) and (reference is None or row["reference"] == reference)]
+
+    def verdict(name, values, passes, unit="x"):
+        if not values:
+            return {"target": name, "result": "not measured in this run", "met": None}
+        low, high = min(values), max(values)
+        figures = f"{low:.2f}{unit}" if low == high else f"{low:.2f}-{high:.2f}{unit}"
+        return {"target": name, "result": figures, "met": all(passes(value) for value in values)}
+
+    found = [
+        verdict(f"validate within {FLOOR_LIMIT:g}x the libyaml floor at 10k and 50k",
+                [row["ratio"] for row in pick("validate", "libyaml floor")], lambda ratio: ratio <= FLOOR_LIMIT),
+        verdict("validate faster than PyYAML's C loader loading the same files",
+                [row["ratio"] for row in pick("validate", "PyYAML CSafeLoader load")], lambda ratio: ratio < 1),
+        verdict("build faster than Hugo at 10k (on disk and in RAM)",
+                [row["ratio"] for row in pick("build", sizes=(10000,))], lambda ratio: ratio < 1),
+    ]
+    growth = [value for row in pick(sizes=(50000,)) if "growthFrom10k" in row
+              for value in (row["growthFrom10k"]["medians"], row["growthFrom10k"]["paired"])]
+    found.append(verdict(f"10k -> 50k at most {GROWTH_LIMIT:g}x for every task (medians and paired)", growth,
+                         lambda value: value <= GROWTH_LIMIT))
+    memory = [row["peakMiB"] / row["registryMiB"] for row in pick() if row.get("peakMiB") and row.get("registryMiB")]
+    found.append(verdict(f"peak memory at most {MEMORY_LIMIT:g}x the registry on disk at 10k and 50k", memory,
+                         lambda value: value <= MEMORY_LIMIT))
+    return found
+
+
 def warn(message, affected):
     """A warning, when anything is affected: what it means, then one line per affected timing."""
     if affected:
@@ -517,6 +553,11 @@ def report(rows):
                                       "paired": round(paired_wall, 2), "pairedCPU": round(paired_cpu, 2)}
             print(f"  {task:30} {large['audreg'] / small['audreg']:>11.2f}x {large['audregCPU'] / small['audregCPU']:>5.2f}x "
                   f"{paired_wall:>11.2f}x {paired_cpu:>5.2f}x   {reference_paired}")
+    checked = targets(rows)
+    print("\ntargets (ratios, from issue #8):")
+    for entry in checked:
+        state = {True: "met", False: "MISSED", None: "-"}[entry["met"]]
+        print(f"  {state:7} {entry['target']}: {entry['result']}")
     unsteady = unsteady_rounds(rows)
     warn(f"""the rounds of these differed by more than {UNSTEADY - 1:.0%}, so their medians and growth say less than
 usual. Something else was using the machine or its disk. On ext4 without a journal, files deleted in the
@@ -533,7 +574,7 @@ slow every file created; see BENCHMARKS.md. Re-run on a quiet machine.""",
          [f"{entry['task']}, {entry['services']:,} services: {entry['stolen']:.2f} s stolen, {entry['share']:.1%} of the CPU time"
           for entry in stolen])
     result = {"machine": machine, "date": time.strftime('%Y-%m-%d', time.gmtime()), "quick": QUICK, "rows": rows,
-              "unsteady": unsteady, "slowDisk": slow, "stolen": stolen}
+              "targets": checked, "unsteady": unsteady, "slowDisk": slow, "stolen": stolen}
     path = os.path.join(ROOT, ".build", "bench-results.json")
     with open(path, "w") as handle:
         json.dump(result, handle, indent=2)
