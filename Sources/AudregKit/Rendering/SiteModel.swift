@@ -141,6 +141,9 @@ struct SiteModelBuilder {
     /// Links made once and shared: a link copied into thousands of rows shares its strings' storage,
     /// where making it again would allocate new strings for every row (50,000 services × 27 controls).
     var serviceLinks: [String: SiteLink] = [:]
+    /// The same links by position in `services`: rows that know the position skip hashing the name, which
+    /// at 50,000 services means reading a random entry of a large table each time.
+    var serviceLinkTable: [SiteLink] = []
     var controlLinks: [String: SiteLink] = [:]
     var ruleLinks: [String: SiteLink] = [:]
     var teamLinks: [String: SiteLink] = [:]
@@ -219,7 +222,8 @@ struct SiteModelBuilder {
             }
         }
         serviceLinks.reserveCapacity(services.count)
-        for index in services.indices { serviceLinks[services[index].name] = SiteModel.serviceLink(services[index].name) }
+        serviceLinkTable = services.indices.map { SiteModel.serviceLink(services[$0].name) }
+        for index in services.indices { serviceLinks[services[index].name] = serviceLinkTable[index] }
         for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
         for name in teamNames { teamLinks[name] = SiteModel.teamLink(name) }
         for issuer in issuers {
@@ -310,10 +314,11 @@ struct SiteModelBuilder {
         }
     }
 
-    func serviceRow(_ service: Service) -> ServiceRow {
+    func serviceRow(at position: Int) -> ServiceRow {
+        let service = services[position]
         let audiences = service.audiences.map(\.value)
         let count = findingsByEntity[service.ref]?.count ?? 0
-        return ServiceRow(link: serviceLink(service.name), title: service.metadata.title?.value ?? service.name,
+        return ServiceRow(link: serviceLinkTable[position], title: service.metadata.title?.value ?? service.name,
                           owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
                           environment: service.metadata.environment?.value ?? "", audiences: audiences,
                           audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
@@ -416,7 +421,6 @@ struct SiteModelBuilder {
         let controlCount = controlCatalog.frameworks.reduce(0) { $0 + $1.controls.count }
         var statusGrid: [[ControlStatus]] = Array(repeating: [], count: services.count)
         for index in statusGrid.indices { statusGrid[index].reserveCapacity(controlCount) }
-        let serviceLinkTable = services.indices.map { serviceLink(services[$0].name) }
         // Looked up once per service, not once per service and control.
         let failingByPosition = services.indices.map { failingRulesByService[services[$0].name] ?? [] }
         let exceptedByPosition = services.indices.map { exceptedRulesByService[services[$0].name] ?? [] }
@@ -517,7 +521,7 @@ struct SiteModelBuilder {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { parts.controls = controlsModel() }
         DispatchQueue.global().async(group: group) { parts.mermaid = TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames) }
-        let serviceRows = services.indices.map { serviceRow(services[$0]) }
+        let serviceRows = services.indices.map { serviceRow(at: $0) }
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
         // Grouped by sorting (value, service position) pairs: one array, where a dictionary of arrays
@@ -547,7 +551,7 @@ struct SiteModelBuilder {
             while end < uses.count && uses[end].value == value { end += 1 }
             var links: [SiteLink] = []
             for position in start..<end where position == start || uses[position].service != uses[position - 1].service {
-                links.append(serviceLink(services[Int(uses[position].service)].name))
+                links.append(serviceLinkTable[Int(uses[position].service)])
             }
             let flags = flagsByAudience[value] ?? []
             audienceRows.append(AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: links,
