@@ -243,6 +243,11 @@ enum ParallelMap {
         }
         return results.map { $0! }
     }
+
+    /// `0..<count` cut into consecutive ranges of at most `size`, for jobs that each take a slice.
+    static func slices(of count: Int, size: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
 }
 
 /// Independent pieces of work run at the same time, for steps that are parallel inside but have serial

@@ -150,11 +150,11 @@ public struct RuleContext: Sendable {
         // independent, so it runs on all cores in slices of services; the index of names is built
         // meanwhile, as the first job. The audiences keep registry order.
         let services = registry.services
-        let sliceSize = 512
-        let parts = ParallelMap.map([-1] + Array(stride(from: 0, to: services.count, by: sliceSize))) { start -> ContextPart in
-            guard start >= 0 else { return .index(registry.index()) }
+        let jobs: [Range<Int>?] = [nil] + ParallelMap.slices(of: services.count, size: 512)
+        let parts = ParallelMap.map(jobs) { slice -> ContextPart in
+            guard let slice else { return .index(registry.index()) }
             var uses: [AudienceUse] = []
-            for position in start..<min(start + sliceSize, services.count) {
+            for position in slice {
                 let service = services[position]
                 for audience in service.audiences {
                     uses.append(AudienceUse(serviceIndex: position, name: service.name, ref: service.ref,

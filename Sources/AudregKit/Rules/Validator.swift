@@ -99,11 +99,8 @@ public struct Validator: Sendable {
     static func runTogether(_ rules: [any Rule], in context: RuleContext) -> [[Finding]] {
         let serviceRules = rules.compactMap { $0 as? any ServiceRule }
         let services = context.registry.services
-        let sliceSize = 1024
         var jobs = rules.map(RuleJob.registryWide)
-        if !serviceRules.isEmpty {
-            jobs += stride(from: 0, to: services.count, by: sliceSize).map { .services($0..<min($0 + sliceSize, services.count)) }
-        }
+        if !serviceRules.isEmpty { jobs += ParallelMap.slices(of: services.count, size: 1024).map(RuleJob.services) }
         return ParallelMap.map(jobs) { job in
             switch job {
             case .registryWide(let rule):
