@@ -392,10 +392,12 @@ final class CompiledLibrary: @unchecked Sendable {
 
     /// Appends the page's UTF-8 bytes to `output`, which a caller rendering many pages reuses, so its
     /// capacity is grown once rather than for every page. False when there is no such template.
-    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer) -> Bool {
+    /// `shared`: lists whose renderings may be reused from page to page (see `SharedRenderings`).
+    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer, shared: SharedRenderings? = nil) -> Bool {
         guard let range = ranges[name] else { return false }
         var renderer = Renderer(instructions: instructions, bytes: bytes, names: names, keys: keys, templateRanges: templateRanges,
                                 output: output)
+        if let shared { renderer.sharing = (self, shared) }
         renderer.stack.reserveCapacity(16)
         withUnsafePointer(to: context) { root in
             renderer.stack.append(Frame(root))
@@ -454,6 +456,12 @@ final class CompiledLibrary: @unchecked Sendable {
         /// or to find a name, and every pointer is valid while its frame is on the stack.
         var stack: [Frame] = []
         var output: OutputBuffer
+        /// The library these instructions belong to and the renderings of shared lists it may reuse.
+        var sharing: (library: CompiledLibrary, renderings: SharedRenderings)?
+        /// The lowest frame of the stack any lookup has read since this was last reset (a lookup that
+        /// finds nothing has read every frame): a list's rendering that read no frame below the list's
+        /// own items is the same wherever that list is rendered with the same instructions.
+        var lowestFrameRead = Int.max
 
         init(instructions: UnsafeMutableBufferPointer<Instruction>, bytes: UnsafeMutableBufferPointer<UInt8>,
              names: UnsafeMutableBufferPointer<CompiledName>, keys: UnsafeMutableBufferPointer<Int32>,
@@ -524,10 +532,11 @@ final class CompiledLibrary: @unchecked Sendable {
                 } else {
                     switch found.pointee {
                     case .list(let items):
-                        items.withUnsafeBufferPointer { elements in
-                            for position in elements.indices {
-                                renderPushing(elements.baseAddress! + position, body, kind: kind, indentation: indentation)
-                            }
+                        if let sharing, indentation.isEmpty,
+                           let key = sharing.renderings.key(library: sharing.library, items: items, body: body.lowerBound, kind: kind) {
+                            renderShared(items, key: key, body, kind: kind, renderings: sharing.renderings)
+                        } else {
+                            renderEach(items, body, kind: kind, indentation: indentation)
                         }
                     case .lazyList(let lazy):
                         for position in 0..<lazy.count {
@@ -552,6 +561,31 @@ final class CompiledLibrary: @unchecked Sendable {
             }
         }
 
+        mutating func renderEach(_ items: [BoxValue], _ body: Range<Int32>, kind: CompiledTemplate.ContentKind, indentation: [UInt8]) {
+            items.withUnsafeBufferPointer { elements in
+                for position in elements.indices {
+                    renderPushing(elements.baseAddress! + position, body, kind: kind, indentation: indentation)
+                }
+            }
+        }
+
+        /// A shared list's section: its earlier rendering when there is one, else rendered and kept
+        /// unless it read anything outside the list's items.
+        mutating func renderShared(_ items: [BoxValue], key: SharedRenderings.Key, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind,
+                                   renderings: SharedRenderings) {
+            if let rendered = renderings.rendering(for: key) {
+                output.append(rendered)
+                return
+            }
+            let outside = lowestFrameRead
+            lowestFrameRead = Int.max
+            let start = output.count
+            let itemFrame = stack.count
+            renderEach(items, body, kind: kind, indentation: [])
+            renderings.store(output.bytes(from: start), for: key, dependsOnPage: lowestFrameRead < itemFrame)
+            lowestFrameRead = min(outside, lowestFrameRead)
+        }
+
         mutating func renderPushing(_ object: UnsafePointer<BoxValue>, _ body: Range<Int32>, kind: CompiledTemplate.ContentKind,
                                     indentation: [UInt8]) {
             stack.append(Frame(object))
@@ -565,14 +599,16 @@ final class CompiledLibrary: @unchecked Sendable {
             return UnsafePointer(field)
         }
 
-        func lookup(_ nameIndex: Int) -> UnsafePointer<BoxValue>? {
+        mutating func lookup(_ nameIndex: Int) -> UnsafePointer<BoxValue>? {
             let name = names[nameIndex]
             let first = Int(name.keysStart)
             let end = first + Int(name.keysCount)
             var value: UnsafePointer<BoxValue>?
             if name.isDot {
+                lowestFrameRead = min(lowestFrameRead, stack.count - 1)
                 value = stack.last?.value
             } else if name.currentOnly {
+                lowestFrameRead = min(lowestFrameRead, stack.count - 1)
                 guard let last = stack.last else { return nil }
                 guard first < end else { return last.value }
                 value = last.field(keys[first])
@@ -587,6 +623,7 @@ final class CompiledLibrary: @unchecked Sendable {
                     }
                     frame -= 1
                 }
+                lowestFrameRead = min(lowestFrameRead, max(frame, 0))
             }
             if first + 1 < end {
                 for position in (first + 1)..<end {
@@ -712,8 +749,8 @@ struct PageRenderer: @unchecked Sendable {
     }
 
     /// Appends the page's UTF-8 bytes to `output`; false when there is no such template.
-    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer) -> Bool {
-        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: output) }
+    func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer, shared: SharedRenderings? = nil) -> Bool {
+        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: output, shared: shared) }
         guard let text = mustache.render(context.materialized, withTemplate: name) else { return false }
         output.append(text)
         return true

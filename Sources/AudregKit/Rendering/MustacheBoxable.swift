@@ -107,13 +107,35 @@ final class BoxCache {
 
     private var navigations: [Key: BoxValue] = [:]
     private var metControlRows: [Key: BoxValue] = [:]
+    /// The model's list of every control met, which all service pages without an open or excepted
+    /// finding hold (see `SiteModelBuilder.allControlsMet`): recognised by its storage, which this cache
+    /// keeps alive, and boxed once per root.
+    private let allControlsMet: [ControlStatusRow]
+    private var allControlsMetBoxes: [String: BoxValue] = [:]
+    /// The lists boxed here are the same on many pages; the renderer may reuse what it made of them.
+    let renderings = SharedRenderings()
 
     func navigation(_ items: [NavItem], root: String) -> BoxValue {
         // The navigation is the site's fixed list; only the root and the current item vary.
         let key = Key(root: root, first: items.first(where: \.current)?.href ?? "", second: "")
         if let cached = navigations[key] { return cached }
-        let boxed = BoxValue.boxes(items, root: root)
+        let boxed = renderings.share(items.map { .object($0.box(root: root)) })
         navigations[key] = boxed
+        return boxed
+    }
+
+    init(allControlsMet: [ControlStatusRow] = []) {
+        self.allControlsMet = allControlsMet
+    }
+
+    /// A service page's rows of controls met; the model's list of every control met is boxed once.
+    func metControlRows(_ rows: [ControlStatusRow], root: String) -> BoxValue {
+        guard !rows.isEmpty, rows.withUnsafeBufferPointer({ $0.baseAddress }) == allControlsMet.withUnsafeBufferPointer({ $0.baseAddress }) else {
+            return .list(rows.map { controlRow($0, root: root) })
+        }
+        if let cached = allControlsMetBoxes[root] { return cached }
+        let boxed = renderings.share(rows.map { controlRow($0, root: root) })
+        allControlsMetBoxes[root] = boxed
         return boxed
     }
 
@@ -208,7 +230,7 @@ extension ServicePage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         func controlRows(_ rows: [ControlStatusRow]) -> BoxValue {
             guard let cache else { return .boxes(rows, root: root) }
-            return .list(rows.map { cache.controlRow($0, root: root) })
+            return cache.metControlRows(rows, root: root)
         }
         var box: BoxObject = [
             .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),

@@ -350,7 +350,7 @@ public enum SiteBuilder {
         let nextJob = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
-            let cache = BoxCache()
+            let cache = BoxCache(allControlsMet: model.services.allControlsMet)
             while true {
                 let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < jobs.count else { return }
@@ -364,7 +364,7 @@ public enum SiteBuilder {
                     let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)
                     for (template, file) in [(html, path + ".html"), (markdown, markdownDocs + path + ".md")] {
                         buffer.removeAll()
-                        guard library.render(context, withTemplate: template, into: buffer) else {
+                        guard library.render(context, withTemplate: template, into: buffer, shared: cache.renderings) else {
                             throw SiteBuildError.render("no template \(template).mustache")
                         }
                         try output.write(buffer.bytes, to: file)

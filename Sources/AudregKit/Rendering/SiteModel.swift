@@ -154,6 +154,9 @@ struct SiteModelBuilder {
     var issuerDisplays: [String: IssuerDisplay] = [:]
     /// The controls a service page lists: those evidenced by at least one rule.
     var serviceControlColumns: [ServiceControlColumn] = []
+    /// What a service page without an open or excepted finding shows for them (most pages): one list,
+    /// shared, so each page neither builds it again nor has it boxed and rendered again (see `BoxCache`).
+    var allControlsMet: [ControlStatusRow] = []
 
     struct IssuerDisplay {
         var issuerURL: ExternalLink?
@@ -235,6 +238,7 @@ struct SiteModelBuilder {
             guard !rules.isEmpty, let link = controlLinks[control.id] else { continue }
             serviceControlColumns.append(ServiceControlColumn(link: link, id: control.id, title: control.title, framework: framework.shortTitle, rules: rules))
         }
+        allControlsMet = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: []) }
     }
 
     func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }
@@ -324,6 +328,15 @@ struct SiteModelBuilder {
                           audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
     }
 
+    static func controlStatusRow(_ column: ServiceControlColumn, failing: Set<String>, excepted: Set<String>,
+                                 ruleLink: (String) -> SiteLink = SiteModel.ruleLink) -> ControlStatusRow {
+        let status = status(rules: column.rules, failing: failing, excepted: excepted)
+        return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
+                                status: status.rawValue, statusLabel: status.label, ruleCount: column.rules.count,
+                                failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),
+                                exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink))
+    }
+
     static func modeLabel(_ mode: HopMode) -> (String, String) {
         switch mode {
         case .tokenExchange:
@@ -371,13 +384,11 @@ struct SiteModelBuilder {
         let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
         let failing = failingRulesByService[service.name] ?? []
         let excepted = exceptedRulesByService[service.name] ?? []
-        let controls = serviceControlColumns.map { column -> ControlStatusRow in
-            let status = Self.status(rules: column.rules, failing: failing, excepted: excepted)
-            return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
-                                    status: status.rawValue, statusLabel: status.label, ruleCount: column.rules.count,
-                                    failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),
-                                    exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink))
-        }
+        let controls = failing.isEmpty && excepted.isEmpty
+            ? allControlsMet
+            : serviceControlColumns.map { Self.controlStatusRow($0, failing: failing, excepted: excepted, ruleLink: ruleLink) }
+        let controlsMet = controls.count == allControlsMet.count && controls.allSatisfy({ $0.status == ControlStatus.met.rawValue })
+            ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
         return ServicePage(
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
@@ -397,7 +408,7 @@ struct SiteModelBuilder {
             findings: (findingsByEntity[ref] ?? []).map(findingRow),
             exceptions: exceptionRows(for: ref, service.exceptions),
             controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
-            controlsMet: controls.filter { $0.status == ControlStatus.met.rawValue },
+            controlsMet: controlsMet,
             drift: driftStatus(for: ref))
     }
 
@@ -716,4 +727,7 @@ public struct ServicePages: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { builder.services.count }
     public subscript(position: Int) -> ServicePage { builder.servicePage(builder.services[position]) }
+
+    /// The list of controls met that pages without an open or excepted finding share.
+    var allControlsMet: [ControlStatusRow] { builder.allControlsMet }
 }

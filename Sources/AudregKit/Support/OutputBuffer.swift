@@ -16,6 +16,8 @@ final class OutputBuffer {
     var isEmpty: Bool { count == 0 }
     var last: UInt8? { count == 0 ? nil : base[count - 1] }
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    /// The bytes appended since the buffer held `start` bytes.
+    func bytes(from start: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + start, count: count - start) }
     var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     func removeAll() { count = 0 }
