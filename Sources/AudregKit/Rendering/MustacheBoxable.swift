@@ -115,6 +115,10 @@ final class BoxCache {
     /// The lists boxed here are the same on many pages; the renderer may reuse what it made of them.
     let renderings = SharedRenderings()
 
+    init(allControlsMet: [ControlStatusRow] = []) {
+        self.allControlsMet = allControlsMet
+    }
+
     func navigation(_ items: [NavItem], root: String) -> BoxValue {
         // The navigation is the site's fixed list; only the root and the current item vary.
         let key = Key(root: root, first: items.first(where: \.current)?.href ?? "", second: "")
@@ -124,19 +128,19 @@ final class BoxCache {
         return boxed
     }
 
-    init(allControlsMet: [ControlStatusRow] = []) {
-        self.allControlsMet = allControlsMet
-    }
-
     /// A service page's rows of controls met; the model's list of every control met is boxed once.
-    func metControlRows(_ rows: [ControlStatusRow], root: String) -> BoxValue {
-        guard !rows.isEmpty, rows.withUnsafeBufferPointer({ $0.baseAddress }) == allControlsMet.withUnsafeBufferPointer({ $0.baseAddress }) else {
-            return .list(rows.map { controlRow($0, root: root) })
-        }
+    func controlsMetList(_ rows: [ControlStatusRow], root: String) -> BoxValue {
+        guard isAllControlsMet(rows) else { return .list(rows.map { controlRow($0, root: root) }) }
         if let cached = allControlsMetBoxes[root] { return cached }
         let boxed = renderings.share(rows.map { controlRow($0, root: root) })
         allControlsMetBoxes[root] = boxed
         return boxed
+    }
+
+    /// Whether `rows` is the model's list itself (the same storage), not merely equal to it.
+    private func isAllControlsMet(_ rows: [ControlStatusRow]) -> Bool {
+        guard !rows.isEmpty else { return false }
+        return rows.withUnsafeBufferPointer { $0.baseAddress } == allControlsMet.withUnsafeBufferPointer { $0.baseAddress }
     }
 
     /// A row without failing or excepted rules is determined by its control and status.
@@ -230,7 +234,7 @@ extension ServicePage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         func controlRows(_ rows: [ControlStatusRow]) -> BoxValue {
             guard let cache else { return .boxes(rows, root: root) }
-            return cache.metControlRows(rows, root: root)
+            return cache.controlsMetList(rows, root: root)
         }
         var box: BoxObject = [
             .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),
