@@ -387,8 +387,9 @@ struct SiteModelBuilder {
         let controls = failing.isEmpty && excepted.isEmpty
             ? allControlsMet
             : serviceControlColumns.map { Self.controlStatusRow($0, failing: failing, excepted: excepted, ruleLink: ruleLink) }
-        let controlsMet = controls.count == allControlsMet.count && controls.allSatisfy({ $0.status == ControlStatus.met.rawValue })
-            ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+        let controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
+        // Every column met means every row is the shared list's row, so the page holds that list itself.
+        let controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
         return ServicePage(
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
@@ -407,7 +408,7 @@ struct SiteModelBuilder {
             deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
             findings: (findingsByEntity[ref] ?? []).map(findingRow),
             exceptions: exceptionRows(for: ref, service.exceptions),
-            controlsAttention: controls.filter { $0.status != ControlStatus.met.rawValue },
+            controlsAttention: controlsAttention,
             controlsMet: controlsMet,
             drift: driftStatus(for: ref))
     }
