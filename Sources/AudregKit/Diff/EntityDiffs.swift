@@ -24,6 +24,7 @@ enum DiffText {
 
     /// `a, b` for a set difference, in the order given.
     static func names(_ values: [String]) -> String { values.joined(separator: ", ") }
+    static func names(_ values: [ExactString]) -> String { names(values.map(\.text)) }
 
     static func plural(_ count: Int, _ word: String) -> String { count == 1 ? word : word + "s" }
 
@@ -118,7 +119,7 @@ func firstByKey<T>(_ values: [T], key: (T) -> String) -> [String: T] {
 }
 
 enum ServiceDiff {
-    static func changes(base: Service?, head: Service?, audienceOwners: [String: [String]]) -> [TrustChange] {
+    static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]]) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -156,20 +157,22 @@ enum ServiceDiff {
         }
     }
 
-    static func audiences(_ base: Service, _ head: Service, audienceOwners: [String: [String]], into recorder: inout ChangeRecorder) {
+    /// Audiences are compared byte for byte, as gateways compare them: a change of normalization form
+    /// is a new audience (and the old one no longer accepted), not "no change".
+    static func audiences(_ base: Service, _ head: Service, audienceOwners: [ExactString: [String]], into recorder: inout ChangeRecorder) {
         let old = Set(base.audiences.map(\.value))
         let new = Set(head.audiences.map(\.value))
-        var seen = Set<String>()
+        var seen = Set<ExactString>()
         for audience in head.audiences where !old.contains(audience.value) && seen.insert(audience.value).inserted {
             let others = (audienceOwners[audience.value] ?? []).filter { $0 != head.name }
             let also = others.isEmpty ? "" : " (also accepted by \(DiffText.names(others)))"
-            recorder.add(.widening, "audiences", item: audience.value, "accepts a new audience \(audience.value)\(also)",
-                         before: nil, after: audience.value, spans: [audience.location])
+            recorder.add(.widening, "audiences", item: audience.value.text, "accepts a new audience \(audience.value)\(also)",
+                         before: nil, after: audience.value.text, spans: [audience.location])
         }
         seen = []
         for audience in base.audiences where !new.contains(audience.value) && seen.insert(audience.value).inserted {
-            recorder.add(.narrowing, "audiences", item: audience.value, "no longer accepts audience \(audience.value)",
-                         before: audience.value, after: nil)
+            recorder.add(.narrowing, "audiences", item: audience.value.text, "no longer accepts audience \(audience.value)",
+                         before: audience.value.text, after: nil)
         }
     }
 
@@ -373,19 +376,19 @@ enum IssuerDiff {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
-            recorder.add(.neutral, "entity", "new issuer \(head.issuer?.value ?? "")" + " (no service trusts it until one accepts it)",
-                         before: nil, after: head.issuer?.value ?? "added", at: head.origin.location)
+            recorder.add(.neutral, "entity", "new issuer \(head.issuer?.value.text ?? "")" + " (no service trusts it until one accepts it)",
+                         before: nil, after: head.issuer?.value.text ?? "added", at: head.origin.location)
             return recorder.changes
         case (let base?, nil):
             var recorder = ChangeRecorder(base.ref)
-            recorder.add(.neutral, "entity", "issuer removed", before: base.issuer?.value ?? "present", after: nil)
+            recorder.add(.neutral, "entity", "issuer removed", before: base.issuer?.value.text ?? "present", after: nil)
             return recorder.changes
         case (let base?, let head?):
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
             if base.issuer?.value != head.issuer?.value {
                 recorder.add(.widening, "issuer", "iss changes: services that trust \(head.name) accept tokens from another issuer",
-                             before: base.issuer?.value, after: head.issuer?.value, spans: [head.issuer?.location])
+                             before: base.issuer?.value.text, after: head.issuer?.value.text, spans: [head.issuer?.location])
             }
             if base.jwksUri?.value != head.jwksUri?.value {
                 recorder.add(.widening, "jwksUri", "keys come from another JWKS",

@@ -92,15 +92,15 @@ public struct TrustDiffer: Sendable {
         let serviceNames = Self.names(base.services.map(\.name), head.services.map(\.name))
         // Who else accepts each audience a service newly accepts, found in one pass over the head side,
         // for those audiences only: the diff stays linear in the registry's size.
-        var newAudiences = Set<String>()
+        var newAudiences = Set<ExactString>()
         for name in serviceNames {
             guard let before = baseIndex.services[name], let after = headIndex.services[name], !before.isSameParse(as: after) else { continue }
             let old = Set(before.audiences.map(\.value))
             for audience in after.audiences where !old.contains(audience.value) { newAudiences.insert(audience.value) }
         }
-        var audienceOwners: [String: [String]] = [:]
+        var audienceOwners: [ExactString: [String]] = [:]
         if !newAudiences.isEmpty {
-            var lastOwner: [String: Int] = [:] // each service counts once per audience, however often it lists it
+            var lastOwner: [ExactString: Int] = [:] // each service counts once per audience, however often it lists it
             for (position, service) in head.services.enumerated() {
                 for audience in service.audiences where newAudiences.contains(audience.value) && lastOwner[audience.value] != position {
                     lastOwner[audience.value] = position

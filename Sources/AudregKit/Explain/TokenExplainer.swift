@@ -67,7 +67,8 @@ public struct TokenExplainer: Sendable {
         }
 
         let iss = claims["iss"]?.string
-        let issuer = iss.flatMap { value in registry.issuers.first { $0.issuer?.value == value } }
+        // `iss` and `aud` are compared byte for byte, as the libraries that will check this token do.
+        let issuer = iss.flatMap { value in registry.issuers.first { $0.issuer?.value == ExactString(value) } }
         let accepted = issuer.flatMap { issuer in service.accepts.first { $0.issuer.value == issuer.name } }
 
         var checks: [ExplainCheck] = []
@@ -101,8 +102,8 @@ public struct TokenExplainer: Sendable {
                 } else {
                     failures.append("iss \(iss) is \(issuer.name), which \(service.name) does not trust (it accepts \(trusted.isEmpty ? "no issuer" : trusted.joined(separator: ", ")))")
                 }
-            } else if let near = registry.issuers.first(where: { $0.issuer.map { Self.nearlyEqual($0.value, iss) } ?? false }) {
-                failures.append("iss \(iss) differs from \(near.name)'s issuer \(near.issuer!.value) only in case or a trailing slash; iss must match exactly (RFC 9068 §4)")
+            } else if let (near, how) = registry.issuers.lazy.compactMap({ issuer in issuer.issuer.flatMap { Self.nearMiss($0.value.text, iss) }.map { (issuer, $0) } }).first {
+                failures.append("iss \(iss) differs from \(near.name)'s issuer \(near.issuer!.value) only by \(how); iss must match exactly (RFC 9068 §4)")
             } else {
                 failures.append("iss \(iss) is not an issuer in the registry")
             }
@@ -224,13 +225,13 @@ public struct TokenExplainer: Sendable {
             return (ExplainCheck(.issuedForService, .fail, "aud is not a string or an array of strings"), [])
         }
         let own = Set(service.audiences.map(\.value))
-        let owners: [String: [String]] = Dictionary(grouping: registry.services.flatMap { s in s.audiences.map { ($0.value, s.name) } },
-                                                    by: \.0).mapValues { $0.map(\.1) }
-        let matching = audiences.filter { own.contains($0) }
-        let foreign = audiences.filter { !own.contains($0) }
+        let owners: [ExactString: [String]] = Dictionary(grouping: registry.services.flatMap { s in s.audiences.map { ($0.value, s.name) } },
+                                                         by: \.0).mapValues { $0.map(\.1) }
+        let matching = audiences.filter { own.contains(ExactString($0)) }
+        let foreign = audiences.filter { !own.contains(ExactString($0)) }
         var others: [String] = []
         for audience in foreign {
-            for owner in owners[audience] ?? [] where owner != service.name && !others.contains(owner) { others.append(owner) }
+            for owner in owners[ExactString(audience)] ?? [] where owner != service.name && !others.contains(owner) { others.append(owner) }
         }
         if let match = matching.first {
             var details: [String] = []
@@ -241,15 +242,15 @@ public struct TokenExplainer: Sendable {
         }
         var details: [String] = []
         for audience in foreign {
-            if let names = owners[audience] {
+            if let names = owners[ExactString(audience)] {
                 details.append("\(audience) belongs to \(names.joined(separator: ", "))")
-            } else if let near = service.audiences.first(where: { Self.nearlyEqual($0.value, audience) }) {
-                details.append("\(audience) differs from \(service.name)'s audience \(near.value) only in case or a trailing slash; audiences compare exactly (RFC 7519 §2)")
+            } else if let (near, how) = service.audiences.lazy.compactMap({ own in Self.nearMiss(own.value.text, audience).map { (own, $0) } }).first {
+                details.append("\(audience) differs from \(service.name)'s audience \(near.value) only by \(how); audiences compare exactly (RFC 7519 §2)")
             } else {
                 details.append("\(audience) belongs to no service in the registry")
             }
         }
-        let expected = service.audiences.map(\.value).joined(separator: ", ")
+        let expected = service.audiences.map(\.value.text).joined(separator: ", ")
         let reason: String
         if !others.isEmpty {
             reason = "the token was issued for \(others.joined(separator: ", ")), not \(service.name) (aud \(audiences.joined(separator: ", ")); \(service.name) accepts \(expected))"
@@ -259,13 +260,12 @@ public struct TokenExplainer: Sendable {
         return (ExplainCheck(.issuedForService, .fail, reason, details: details), others)
     }
 
-    static func nearlyEqual(_ a: String, _ b: String) -> Bool {
-        func fold(_ s: String) -> String {
-            var value = s.lowercased()
-            while value.hasSuffix("/") { value.removeLast() }
-            return value
-        }
-        return a != b && fold(a) == fold(b)
+    /// What separates two values that lenient comparison would take for one (case, a trailing slash,
+    /// Unicode normalization, look-alikes...), or nil when they are equal byte for byte or unrelated.
+    static func nearMiss(_ registered: String, _ presented: String) -> String? {
+        guard !registered.isExactly(presented),
+              AudienceForms.confusableKey(registered) == AudienceForms.confusableKey(presented) else { return nil }
+        return AudienceForms.differences(between: registered, and: presented).map(\.rawValue).joined(separator: ", ")
     }
 
     // MARK: Lifetime

@@ -60,9 +60,9 @@ public struct GatewayExport: Sendable {
             providerNames.append(name)
             let issuer = index.issuers[accepted.issuer.value]
             text += "    \(yaml(name)):\n"
-            if let iss = issuer?.issuer?.value { text += "      issuer: \(yaml(iss))\n" }
+            if let iss = issuer?.issuer?.value.text { text += "      issuer: \(yaml(iss))\n" }
             text += "      audiences:\n"
-            for audience in service.audiences { text += "        - \(yaml(audience.value))\n" }
+            for audience in service.audiences { text += "        - \(yaml(audience.value.text))\n" }
             if let jwks = issuer?.jwksUri?.value {
                 text += "      remote_jwks:\n"
                 text += "        http_uri:\n"
@@ -105,12 +105,12 @@ public struct GatewayExport: Sendable {
         var seen = Set<String>()
         for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
             let issuer = index.issuers[accepted.issuer.value]
-            let iss = issuer?.issuer?.value ?? accepted.issuer.value
+            let iss = issuer?.issuer?.value.text ?? accepted.issuer.value
             principals.append("\(iss)/*")
             text += "    - issuer: \(yaml(iss))\n"
             if let jwks = issuer?.jwksUri?.value { text += "      jwksUri: \(yaml(jwks))\n" }
             text += "      audiences:\n"
-            for audience in service.audiences { text += "        - \(yaml(audience.value))\n" }
+            for audience in service.audiences { text += "        - \(yaml(audience.value.text))\n" }
             text += "      forwardOriginalToken: \(forwards)\n"
         }
         text += "---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
@@ -122,7 +122,7 @@ public struct GatewayExport: Sendable {
         // in some Istio versions), so the audience requirement holds even if the RequestAuthentication
         // is later widened.
         text += "      when:\n        - key: request.auth.claims[aud]\n          values:\n"
-        for audience in service.audiences { text += "            - \(yaml(audience.value))\n" }
+        for audience in service.audiences { text += "            - \(yaml(audience.value.text))\n" }
         return text
     }
 

@@ -87,7 +87,7 @@ public struct OSCALExport: Sendable {
             var props: [JSONValue] = []
             if let environment = service.metadata.environment?.value { props.append(prop("environment", environment)) }
             if let owner = service.metadata.owner?.value { props.append(prop("owner", owner)) }
-            for audience in service.audiences { props.append(prop("audience", audience.value)) }
+            for audience in service.audiences { props.append(prop("audience", audience.value.text)) }
             var members: [(String, JSONValue)] = [
                 ("uuid", .string(StableUUID.v5(name: "component/\(service.name)"))),
                 ("type", "service"),

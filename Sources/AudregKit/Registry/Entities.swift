@@ -71,7 +71,7 @@ public struct Service: Sendable {
     private final class Storage: @unchecked Sendable {
         var metadata: EntityMetadata
         var origin: EntityOrigin
-        var audiences: [Located<String>]
+        var audiences: [Located<ExactString>]
         var audiencesLocation: SourceLocation
         var accepts: [AcceptedIssuer]
         var scopes: [Located<String>]
@@ -80,7 +80,7 @@ public struct Service: Sendable {
         var deployments: [Deployment]
         var exceptions: [RuleException]
 
-        init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<String>], audiencesLocation: SourceLocation,
+        init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<ExactString>], audiencesLocation: SourceLocation,
              accepts: [AcceptedIssuer], scopes: [Located<String>], roles: [Located<String>], downstream: [DownstreamHop],
              deployments: [Deployment], exceptions: [RuleException]) {
             self.metadata = metadata
@@ -103,7 +103,7 @@ public struct Service: Sendable {
 
     private var storage: Storage
 
-    public init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<String>], audiencesLocation: SourceLocation,
+    public init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<ExactString>], audiencesLocation: SourceLocation,
                 accepts: [AcceptedIssuer], scopes: [Located<String>], roles: [Located<String>], downstream: [DownstreamHop],
                 deployments: [Deployment], exceptions: [RuleException]) {
         storage = Storage(metadata: metadata, origin: origin, audiences: audiences, audiencesLocation: audiencesLocation, accepts: accepts,
@@ -135,7 +135,7 @@ public struct Service: Sendable {
         }
     }
 
-    public var audiences: [Located<String>] {
+    public var audiences: [Located<ExactString>] {
         _read { yield storage.audiences }
         _modify {
             makeUnique()
@@ -207,7 +207,8 @@ public struct Service: Sendable {
 public struct Issuer: Sendable {
     public var metadata: EntityMetadata
     public var origin: EntityOrigin
-    public var issuer: Located<String>?
+    /// The exact `iss` value its tokens carry.
+    public var issuer: Located<ExactString>?
     public var discoveryUrl: Located<String>?
     public var jwksUri: Located<String>?
     public var algorithms: [Located<String>]

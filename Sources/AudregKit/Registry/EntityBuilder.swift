@@ -97,11 +97,34 @@ struct EntityBuilder {
         let metadata = self.metadata(metadataNode, name: Located(name, at: location(nameNode)))
         let spec = root["spec"].flatMap { $0.mapping == nil ? nil : $0 }
         switch kind {
-        case .service: result.entities.append(.service(service(metadata, origin, spec, documentRoot: root)))
+        case .service:
+            let service = service(metadata, origin, spec, documentRoot: root)
+            result.findings.append(contentsOf: repeatedAudiences(of: service))
+            result.entities.append(.service(service))
         case .issuer: result.entities.append(.issuer(issuer(metadata, origin, spec)))
         case .team: result.entities.append(.team(Team(metadata: metadata, origin: origin, contact: text(spec?["contact"]))))
         case .policy: result.entities.append(.policy(policy(metadata, origin, spec)))
         }
+    }
+
+    /// An audience listed twice changes nothing a token can do, but it is the mark of a bad merge, and it is
+    /// no second audience: `multiple-audiences` counts distinct values, and this warning names the repeat.
+    /// Repeats are exact repeats, byte for byte, as the gateways compare them.
+    func repeatedAudiences(of service: Service) -> [Finding] {
+        guard service.audiences.count > 1 else { return [] }
+        var firstListed: [ExactString: SourceLocation] = [:]
+        var findings: [Finding] = []
+        for audience in service.audiences {
+            if let first = firstListed[audience.value] {
+                findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .warning,
+                                        message: "audience '\(audience.value)' is listed twice in spec.audiences; remove the repeat",
+                                        location: audience.location, entity: service.ref,
+                                        related: [RelatedLocation(first, entity: service.ref, message: "first listed here")]))
+            } else {
+                firstListed[audience.value] = audience.location
+            }
+        }
+        return findings
     }
 
     // MARK: - Typed readers: each returns nil for a value that does not fit, which the checker already reported.
@@ -187,7 +210,7 @@ struct EntityBuilder {
         let audiencesAnchor = audiencesKey ?? specKey ?? documentRoot["kind"] ?? documentRoot
         return Service(
             metadata: metadata, origin: origin,
-            audiences: texts(audiencesNode) ?? [],
+            audiences: (texts(audiencesNode) ?? []).map { Located(ExactString($0.value), at: $0.location) },
             audiencesLocation: location(audiencesAnchor),
             accepts: accepts,
             scopes: texts(spec?["authorization"]?["scopes"]) ?? [],
@@ -199,7 +222,7 @@ struct EntityBuilder {
 
     func issuer(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?) -> Issuer {
         Issuer(metadata: metadata, origin: origin,
-               issuer: formatted(spec?["issuer"], .url),
+               issuer: formatted(spec?["issuer"], .issuerValue).map { Located(ExactString($0.value), at: $0.location) },
                discoveryUrl: formatted(spec?["discoveryUrl"], .url),
                jwksUri: formatted(spec?["jwksUri"], .url),
                algorithms: texts(spec?["algorithms"], format: .oneOf(RegistrySchema.algorithms)) ?? [],

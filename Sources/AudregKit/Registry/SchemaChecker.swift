@@ -118,7 +118,7 @@ extension StringFormat {
         switch self {
         case .text: return "text"
         case .name: return "a name"
-        case .url: return "a URL"
+        case .url, .issuerValue: return "a URL"
         case .duration: return "a duration such as 15m"
         case .date: return "a date YYYY-MM-DD"
         case .oneOf(let values): return "one of \(values.joined(separator: ", "))"
@@ -133,6 +133,9 @@ extension StringFormat {
         case .name:
             return EntityName.isValid(text) ? nil
                 : "'\(text)' is not a valid name: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit"
+        case .issuerValue:
+            if ClaimValueInvalidRule.problem(with: text) != nil { return nil }
+            return StringFormat.url.problem(with: text)
         case .url:
             return URLParts(text) == nil ? "'\(text)' is not an absolute URL (scheme://host...)" : nil
         case .duration:

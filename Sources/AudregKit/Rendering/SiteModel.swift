@@ -230,7 +230,7 @@ struct SiteModelBuilder {
         for id in ruleIDs { ruleLinks[id] = SiteModel.ruleLink(id) }
         for name in teamNames { teamLinks[name] = SiteModel.teamLink(name) }
         for issuer in issuers {
-            issuerDisplays[issuer.name] = IssuerDisplay(issuerURL: issuer.issuer.map { ExternalLink($0.value) },
+            issuerDisplays[issuer.name] = IssuerDisplay(issuerURL: issuer.issuer.map { ExternalLink($0.value.text) },
                                                         jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: issuer.algorithms.map(\.value))
         }
         for (framework, control) in allControls {
@@ -320,7 +320,7 @@ struct SiteModelBuilder {
 
     func serviceRow(at position: Int) -> ServiceRow {
         let service = services[position]
-        let audiences = service.audiences.map(\.value)
+        let audiences = service.audiences.map(\.value.text)
         let count = findingsByEntity[service.ref]?.count ?? 0
         return ServiceRow(link: serviceLinkTable[position], title: service.metadata.title?.value ?? service.name,
                           owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
@@ -400,7 +400,7 @@ struct SiteModelBuilder {
             labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
             source: service.origin.file,
             accepts: accepts,
-            audiences: service.audiences.map { AudienceValue(value: $0.value, link: SiteLink($0.value, path: "audiences", fragment: Self.audienceAnchor($0.value)), flagged: flagged.contains($0.value)) },
+            audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SiteLink($0.value.text, path: "audiences", fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
             scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
             scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
             downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
@@ -537,15 +537,16 @@ struct SiteModelBuilder {
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
         // Grouped by sorting (value, service position) pairs: one array, where a dictionary of arrays
-        // would allocate one per audience.
-        var uses: [(value: String, service: Int32)] = []
+        // would allocate one per audience. Values are grouped byte for byte, as gateways compare them:
+        // two spellings of one text are two rows.
+        var uses: [(value: ExactString, service: Int32)] = []
         uses.reserveCapacity(services.indices.reduce(0) { $0 + services[$1].audiences.count })
         for index in services.indices {
             for audience in services[index].audiences { uses.append((audience.value, Int32(index))) }
         }
         uses.sort { $0.value < $1.value || ($0.value == $1.value && $0.service < $1.service) }
         let isAudienceRule = { (id: String) in id.hasPrefix("audience-") || id == "multiple-audiences" }
-        var flagsByAudience: [String: [AudienceFlag]] = [:]
+        var flagsByAudience: [ExactString: [AudienceFlag]] = [:]
         if report.findings.contains(where: { isAudienceRule($0.ruleID) }) {
             for index in services.indices {
                 for audience in services[index].audiences {
@@ -566,7 +567,7 @@ struct SiteModelBuilder {
                 links.append(serviceLinkTable[Int(uses[position].service)])
             }
             let flags = flagsByAudience[value] ?? []
-            audienceRows.append(AudienceRow(value: value, anchor: Self.audienceAnchor(value), services: links,
+            audienceRows.append(AudienceRow(value: value.text, anchor: Self.audienceAnchor(value.text), services: links,
                                             flags: flags, flagged: !flags.isEmpty || links.count > 1, shared: links.count > 1))
             start = end
         }
@@ -576,7 +577,7 @@ struct SiteModelBuilder {
             IssuerSection(anchor: "issuer-\(issuer.name)", name: issuer.name, title: issuer.metadata.title?.value ?? issuer.name,
                           description: nonEmpty(issuer.metadata.description?.value), owner: ownerLink(issuer.metadata.owner?.value),
                           ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
-                          issuerURL: issuer.issuer.map { ExternalLink($0.value) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
+                          issuerURL: issuer.issuer.map { ExternalLink($0.value.text) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
                           jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
                           acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
                           findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))

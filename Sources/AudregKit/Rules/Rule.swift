@@ -175,7 +175,7 @@ public struct RuleContext: Sendable {
         self.index = index!
         self.audiences = audiences
         var repeats = [Bool](repeating: false, count: audiences.count)
-        var lastSeen: [String: Int] = [:]
+        var lastSeen: [ExactString: Int] = [:]
         lastSeen.reserveCapacity(audiences.count)
         for (position, use) in audiences.enumerated() {
             if let earlier = lastSeen.updateValue(position, forKey: use.value) {
@@ -246,7 +246,7 @@ public final class AudienceUse: Sendable {
     public let name: String
     public let ref: EntityRef
     public let environment: String?
-    public let audience: Located<String>
+    public let audience: Located<ExactString>
     /// The audience as a URL, or nil for names such as `urn:…` without `//` or plain words.
     public let url: URLParts?
     /// For a URL without query or fragment: the normalized origin and path (`https://api.example.com/a/b`),
@@ -255,13 +255,13 @@ public final class AudienceUse: Sendable {
     public let hierarchyKey: String?
     public let ancestorEnds: [Int]
 
-    init(serviceIndex: Int, name: String, ref: EntityRef, environment: String?, audience: Located<String>) {
+    init(serviceIndex: Int, name: String, ref: EntityRef, environment: String?, audience: Located<ExactString>) {
         self.serviceIndex = serviceIndex
         self.name = name
         self.ref = ref
         self.environment = environment
         self.audience = audience
-        let url = URLParts(audience.value)
+        let url = URLParts(audience.value.text)
         self.url = url
         if let url, let (origin, segments) = AudienceForms.hierarchy(url) {
             var key = origin + "/"
@@ -280,7 +280,9 @@ public final class AudienceUse: Sendable {
         }
     }
 
-    public var value: String { audience.value }
+    public var value: ExactString { audience.value }
+    /// The audience as written, for messages and for lenient comparisons that say what they ignore.
+    public var text: String { audience.value.text }
     public var location: SourceLocation { audience.location }
 }
 

@@ -15,6 +15,7 @@ public struct RuleCatalog: Sendable {
         AudienceOverlapRule.self,
         AudienceTooBroadRule.self,
         AudienceWildcardRule.self,
+        ClaimValueInvalidRule.self,
         ConfigAudienceBroadenedRule.self,
         ConfigAudienceNarrowedRule.self,
         ConfigAudienceUncheckedRule.self,

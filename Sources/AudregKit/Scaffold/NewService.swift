@@ -68,7 +68,7 @@ public struct NewService: Sendable {
             let issuers = registry.issuers.map(\.name).sorted()
             throw ScaffoldError("no issuer '\(issuer)' in the registry (issuers: \(issuers.isEmpty ? "none; add an Issuer first" : issuers.joined(separator: ", ")))")
         }
-        if let holder = registry.services.first(where: { $0.audiences.contains { $0.value == audience } }) {
+        if let holder = registry.services.first(where: { $0.audiences.contains { $0.value == ExactString(audience) } }) {
             throw ScaffoldError("the audience \(audience) already belongs to '\(holder.name)'; every service needs an audience of its own (RFC 9068 §5)")
         }
         let policy = registry.policy

@@ -205,7 +205,7 @@ struct ExplainClaimsTests {
     func issuerNearMiss() async throws {
         let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example/", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800}"#)
         #expect(explanation.check(.authentic)?.status == .fail)
-        #expect(explanation.check(.authentic)?.reason.contains("only in case or a trailing slash") == true)
+        #expect(explanation.check(.authentic)?.reason.contains("only by a trailing slash") == true)
     }
 
     @Test("an issuer the service does not trust fails, naming the ones it does")

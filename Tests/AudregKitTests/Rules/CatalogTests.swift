@@ -77,6 +77,9 @@ struct AudienceFormsTests {
         ("https://orders.example.com", "https://оrders.example.com"),
         ("https://orders.example.com", "https://ｏrders.example.com"),
         ("https://café.example.com", "https://cafe\u{301}.example.com"),
+        ("https://orders.example.com/Api", "https://orders.example.com/%41pi"),
+        ("https://orders.example.com/api", "https://orders.example.com/%41pi"),
+        ("urn:example:orders", "URN:example:Orders"),
     ])
     func equal(pair: (String, String)) {
         #expect(AudienceForms.confusableKey(pair.0) == AudienceForms.confusableKey(pair.1))
@@ -96,5 +99,23 @@ struct AudienceFormsTests {
     func differences() {
         #expect(AudienceForms.differences(between: "https://a.example.com", and: "https://a.example.com/") == [.trailingSlash])
         #expect(AudienceForms.differences(between: "https://a.example.com", and: "https://а.example.com") == [.confusableCharacters])
+        #expect(AudienceForms.differences(between: "https://a.example.com/Api", and: "https://a.example.com/%41pi") == [.percentEncoding])
+        #expect(AudienceForms.differences(between: "https://b\u{FC}cher.example.com", and: "https://bu\u{308}cher.example.com") == [.unicodeNormalization])
+    }
+
+    @Test("messages name every difference, and only real ones")
+    func everyDifference() {
+        #expect(AudienceForms.differences(between: "https://Orders.API.example.com:443/v1/../", and: "https://orders.api.example.com")
+                == [.schemeAndHostCase, .defaultPort, .dotSegments, .trailingSlash])
+        #expect(AudienceForms.differences(between: "https://a.example.com/api", and: "https://a.example.com/%41pi") == [.percentEncoding, .otherCase])
+        // Both sides name the default port: that is no difference between them.
+        #expect(AudienceForms.differences(between: "https://a.example.com:443/X", and: "https://a.example.com:443/x") == [.otherCase])
+    }
+
+    @Test("scheme and host case is told apart from path case")
+    func caseSteps() {
+        #expect(AudienceForms.Step.schemeAndHostCase.apply("HTTPS://Orders.Example.com/Api?Q=1") == "https://orders.example.com/Api?Q=1")
+        #expect(AudienceForms.Step.schemeAndHostCase.apply("URN:Example:Orders") == "urn:Example:Orders")
+        #expect(AudienceForms.Step.schemeAndHostCase.apply("Orders") == "Orders")
     }
 }

@@ -142,7 +142,7 @@ struct ScaffoldTests {
         if let quoted {
             // Hostile text stays one quoted scalar: the file still loads as one service with that audience.
             let loaded = RegistryLoader().load(text: quoted.file.contents, file: "x.yaml")
-            #expect(loaded.registry.services.first?.audiences.map(\.value) == [request.audience])
+            #expect(loaded.registry.services.first?.audiences.map(\.value) == [ExactString(request.audience)])
         }
         #expect(!FileManager.default.fileExists(atPath: registry + "/services/production/wishlist-api.yaml"))
     }

@@ -157,11 +157,12 @@ public struct DeploymentChecker: Sendable {
     }
 
     /// A config names an issuer by its identifier; Kong may name it by its discovery URL.
+    /// Byte for byte, as the gateway compares `iss`.
     static func issuerMatches(_ value: String, _ issuer: Issuer) -> Bool {
-        guard let identifier = issuer.issuer?.value else { return false }
-        if value == identifier { return true }
-        if let discovery = issuer.discoveryUrl?.value, value == discovery { return true }
+        guard let identifier = issuer.issuer?.value.text else { return false }
+        if value.isExactly(identifier) { return true }
+        if let discovery = issuer.discoveryUrl?.value, value.isExactly(discovery) { return true }
         let trimmed = identifier.hasSuffix("/") ? String(identifier.dropLast()) : identifier
-        return value == trimmed + "/.well-known/openid-configuration" || value == trimmed + "/.well-known/oauth-authorization-server"
+        return value.isExactly(trimmed + "/.well-known/openid-configuration") || value.isExactly(trimmed + "/.well-known/oauth-authorization-server")
     }
 }

@@ -11,8 +11,8 @@ public struct DeployedProvider: Sendable {
     /// Further issuers accepted (Kong `issuers_allowed`).
     public var extraIssuers: [Located<String>] = []
     public var jwksUri: Located<String>?
-    /// nil when the config sets no audience check at all.
-    public var audiences: [Located<String>]?
+    /// nil when the config sets no audience check at all. Exact values: gateways compare byte for byte.
+    public var audiences: [Located<ExactString>]?
     /// Where the audience list is written, or where it belongs when absent.
     public var audiencesLocation: SourceLocation
     /// Why a present setting still checks nothing (Kong's `audience`), reported with config-audience-unchecked.
@@ -26,6 +26,11 @@ public struct DeployedProvider: Sendable {
         self.name = name
         self.location = location
         self.audiencesLocation = location
+    }
+
+    /// Sets the audiences from a reader's strings, kept byte for byte.
+    mutating func setAudiences(_ values: [Located<String>]) {
+        audiences = values.map { Located(ExactString($0.value), at: $0.location) }
     }
 
     public func isNamed(_ wanted: String) -> Bool {

@@ -52,7 +52,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         provider.issuer = ConfigYAML.string(body["issuer"], file: file)
         provider.jwksUri = ConfigYAML.string(body["remote_jwks"]?["http_uri"]?["uri"], file: file)
         if let audiences = body["audiences"] {
-            provider.audiences = ConfigYAML.strings(audiences, file: file) ?? []
+            provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
             provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(body, "audiences") ?? audiences, file: file)
         }
         provider.forwardsToken = ConfigYAML.bool(body["forward"], file: file)

@@ -31,7 +31,7 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
                 provider.issuer = ConfigYAML.string(rule["issuer"], file: file)
                 provider.jwksUri = ConfigYAML.string(rule["jwksUri"], file: file)
                 if let audiences = rule["audiences"] {
-                    provider.audiences = ConfigYAML.strings(audiences, file: file) ?? []
+                    provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
                     provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(rule, "audiences") ?? audiences, file: file)
                 }
                 provider.forwardsToken = ConfigYAML.bool(rule["forwardOriginalToken"], file: file)

@@ -49,7 +49,7 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             provider.issuer = ConfigYAML.string(config?["issuer"], file: file)
             provider.extraIssuers = ConfigYAML.strings(config?["issuers_allowed"], file: file) ?? []
             if let required = config?["audience_required"], !required.isNull {
-                provider.audiences = ConfigYAML.strings(required, file: file) ?? []
+                provider.setAudiences(ConfigYAML.strings(required, file: file) ?? [])
                 provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(config!, "audience_required") ?? required, file: file)
             } else {
                 provider.audiencesLocation = config.flatMap { _ in ConfigYAML.keyNode(plugin, "config") }.map { ConfigYAML.location($0, file: file) } ?? pluginLocation

@@ -36,7 +36,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         provider.issuer = settings["issueruri"]?.values.first
         provider.jwksUri = settings["jwkseturi"]?.values.first
         if let audiences = settings["audiences"] {
-            provider.audiences = audiences.values
+            provider.setAudiences(audiences.values)
             provider.audiencesLocation = audiences.keyLocation
         }
         return DeployedConfig(file: file, providers: [provider], providersLocation: first,

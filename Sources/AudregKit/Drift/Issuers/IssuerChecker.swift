@@ -32,7 +32,7 @@ public struct IssuerChecker: Sendable {
                     if published == nil {
                         add("discovery-issuer-mismatch", "the discovery document at \(discoveryUrl.value) has no issuer; the registry says '\(expected.value)'",
                             at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
-                    } else if let published, !Self.codePointEqual(published, expected.value) {
+                    } else if let published, !published.isExactly(expected.value.text) {
                         add("discovery-issuer-mismatch", "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
                             at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
                     }
@@ -103,8 +103,4 @@ public struct IssuerChecker: Sendable {
         }
     }
 
-    /// RFC 8414 §3.3 and OpenID Connect Discovery §4.3: simple string comparison, no normalization.
-    static func codePointEqual(_ a: String, _ b: String) -> Bool {
-        Array(a.unicodeScalars) == Array(b.unicodeScalars)
-    }
 }

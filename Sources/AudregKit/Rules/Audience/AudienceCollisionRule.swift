@@ -42,13 +42,24 @@ public struct AudienceCollisionRule: Rule {
                 metadata: {name: billing-api}
                 spec: {audiences: [https://billing.api.example.com]}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-api, description: Precomposed u-umlaut (U+00FC).}
+                spec: {audiences: ["https://b\\u00FCcher.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-shadow, description: u followed by a combining diaeresis (U+0308); no JWT library takes one for the other, so this is audience-confusable's case.}
+                spec: {audiences: ["https://bu\\u0308cher.example.com"]}
+                """),
         ])
 
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        var byAudience: [String: [AudienceUse]] = [:]
-        var order: [String] = []
+        var byAudience: [ExactString: [AudienceUse]] = [:]
+        var order: [ExactString] = []
         for entry in context.repeatedAudiences {
             if byAudience[entry.audience.value] == nil { order.append(entry.audience.value) }
             byAudience[entry.audience.value, default: []].append(entry)

@@ -4,7 +4,7 @@ public struct AudienceConfusableRule: Rule {
         id: "audience-confusable",
         name: "Confusable audiences",
         defaultSeverity: .error,
-        summary: "Audiences of different services differ only by case, a trailing slash, a default port, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
+        summary: "Audiences of different services differ only by letter case, a trailing slash, a default port, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
         rationale: """
             The standard compares audiences as exact strings, but some libraries do not (.NET ignores a trailing \
             slash by default) and reviewers cannot see a Cyrillic 'о' in place of a Latin 'o'. Near-identical \
@@ -47,6 +47,28 @@ public struct AudienceConfusableRule: Rule {
                 metadata: {name: other}
                 spec: {audiences: [↓https://orders.api.example.com]}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-api}
+                spec: {audiences: [↓"https://b\\u00FCcher.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-shadow, description: The same text in decomposed form (NFD).}
+                spec: {audiences: [↓"https://bu\\u0308cher.example.com"]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://orders.example.com/Api]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-shadow, description: "%41 is an unreserved A (RFC 3986 §2.3)."}
+                spec: {audiences: [↓https://orders.example.com/%41pi]}
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -71,11 +93,11 @@ public struct AudienceConfusableRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let keys = context.audiences.map { AudienceForms.confusableKey($0.audience.value) }
+        let keys = context.audiences.map { AudienceForms.confusableKey($0.text) }
         let repeated = keys.repeatedValues()
         guard !repeated.isEmpty else { return [] }
-        var groups: [String: [AudienceUse]] = [:]
-        var order: [String] = []
+        var groups: [ExactString: [AudienceUse]] = [:]
+        var order: [ExactString] = []
         for (entry, key) in zip(context.audiences, keys) where repeated.contains(key) {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(entry)
@@ -86,10 +108,10 @@ public struct AudienceConfusableRule: Rule {
                   Set(entries.map(\.name)).count > 1 else { continue }
             // Entries grouped by exact spelling; each spelling's "others" are computed once and capped,
             // so a group of thousands costs thousands, not millions.
-            var bySpelling: [String: [AudienceUse]] = [:]
+            var bySpelling: [ExactString: [AudienceUse]] = [:]
             for entry in entries { bySpelling[entry.audience.value, default: []].append(entry) }
             let spellings = bySpelling.keys.sorted()
-            var othersBySpelling: [String: [AudienceUse]] = [:]
+            var othersBySpelling: [ExactString: [AudienceUse]] = [:]
             for spelling in spellings {
                 var others: [AudienceUse] = []
                 for other in spellings where other != spelling {
@@ -102,7 +124,7 @@ public struct AudienceConfusableRule: Rule {
                 // Exact duplicates are audience-collision's finding; here only different spellings count.
                 let others = (othersBySpelling[entry.audience.value] ?? []).capped { $0.name == entry.name }
                 guard let first = others.first else { continue }
-                let how = AudienceForms.differences(between: entry.audience.value, and: first.audience.value).map(\.rawValue)
+                let how = AudienceForms.differences(between: entry.text, and: first.text).map(\.rawValue)
                 let description = how.isEmpty ? "spelling" : how.joined(separator: ", ")
                 findings.append(finding(
                     "audience '\(entry.audience.value)' of service '\(entry.name)' differs from '\(first.audience.value)' of service '\(first.name)' only by \(description)",

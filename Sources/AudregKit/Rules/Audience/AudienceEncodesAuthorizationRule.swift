@@ -73,7 +73,7 @@ public struct AudienceEncodesAuthorizationRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.audiences.compactMap { use in
-            guard let reason = Self.reason(for: use.value, url: use.url) else { return nil }
+            guard let reason = Self.reason(for: use.text, url: use.url) else { return nil }
             return finding("audience '\(use.value)' of service '\(use.name)' encodes authorization: \(reason); put it in scopes, roles or a tenant claim",
                            at: use.location, entity: use.ref)
         }

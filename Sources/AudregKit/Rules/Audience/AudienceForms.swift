@@ -4,54 +4,103 @@ import Foundation
 /// audiences as exact strings, but some libraries and every human reviewer are more lenient; these are
 /// the lenient forms, applied one at a time so that a message can say which difference was found.
 public enum AudienceForms {
+    /// The steps of the lenient key, in the order they must run: percent-decoding first, since `%41` is
+    /// an `A` that the case steps must see; case-folding of the scheme and host (case-insensitive by
+    /// RFC 3986 §3.1 and §3.2.2) apart from case elsewhere, which servers do compare and which is named
+    /// as a difference of its own.
     public enum Step: String, CaseIterable, Sendable {
-        case unicodeNormalization = "Unicode normalization (NFKC)"
-        case confusableCharacters = "look-alike characters (Unicode UTS #39 confusables)"
-        case letterCase = "letter case"
         case percentEncoding = "percent-encoding of unreserved characters"
+        case unicodeNormalization = "Unicode normalization (NFC, NFD or NFKC forms)"
+        case confusableCharacters = "look-alike characters (Unicode UTS #39 confusables)"
+        case schemeAndHostCase = "letter case in the scheme or host"
         case defaultPort = "a default port"
         case dotSegments = "dot segments (./ and ../)"
         case trailingSlash = "a trailing slash"
+        case otherCase = "letter case outside the scheme and host (which servers compare)"
 
         func apply(_ text: String) -> String {
             switch self {
-            // NFKC leaves ASCII unchanged, and most audiences are ASCII: skip the costly call for them.
-            case .unicodeNormalization: return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
-            case .confusableCharacters: return AudienceForms.skeleton(text)
-            // Lower-casing makes a new string; an ASCII audience without capitals is its own lower case.
-            case .letterCase: return text.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) } ? text : text.lowercased()
             case .percentEncoding: return AudienceForms.decodeUnreserved(text)
+            // NFKC leaves ASCII unchanged, and most audiences are ASCII: skip the costly call for them.
+            case .unicodeNormalization: return AudienceForms.isASCII(text) ? text : text.precomposedStringWithCompatibilityMapping
+            case .confusableCharacters: return AudienceForms.skeleton(text)
+            case .schemeAndHostCase: return AudienceForms.lowercasingSchemeAndHost(text)
             case .defaultPort: return AudienceForms.removeDefaultPort(text)
             case .dotSegments: return AudienceForms.removeDotSegments(text)
             case .trailingSlash: return AudienceForms.removeTrailingSlash(text)
+            case .otherCase: return AudienceForms.lowercasingOutsideSchemeAndHost(text)
             }
         }
     }
 
-    /// The key under which lenient comparison would treat two audiences as one.
-    public static func confusableKey(_ audience: String) -> String {
-        Step.allCases.reduce(audience) { $1.apply($0) }
+    /// The key under which lenient comparison would treat two audiences as one. Keys are compared as
+    /// exact strings: after NFKC, canonically equivalent spellings have one key anyway.
+    public static func confusableKey(_ audience: String) -> ExactString {
+        ExactString(key(audience, skipping: nil))
     }
 
-    /// Which differences separate two audiences that share a confusable key, for messages.
+    private static func key(_ audience: String, skipping skipped: Step?) -> String {
+        Step.allCases.reduce(audience) { $1 == skipped ? $0 : $1.apply($0) }
+    }
+
+    /// Every difference between two audiences that share a confusable key, for messages: each step
+    /// without which the two keys would differ. Where steps overlap (a decomposed accent is both a
+    /// normalization and a look-alike difference), none is needed alone, and the steps that first bring
+    /// the two together are named instead.
     public static func differences(between first: String, and second: String) -> [Step] {
-        if first == second { return [] }
-        // A single step that makes them equal is the clearest explanation.
-        for step in Step.allCases where step.apply(first) == step.apply(second) {
-            return [step]
+        if first.isExactly(second) { return [] }
+        let needed = Step.allCases.filter { step in
+            !key(first, skipping: step).isExactly(key(second, skipping: step))
         }
+        if !needed.isEmpty { return needed }
         var steps: [Step] = []
         var a = first
         var b = second
         for step in Step.allCases {
             let nextA = step.apply(a)
             let nextB = step.apply(b)
-            if nextA != a || nextB != b { steps.append(step) }
+            if !nextA.isExactly(a) || !nextB.isExactly(b) { steps.append(step) }
             a = nextA
             b = nextB
-            if a == b { break }
+            if a.isExactly(b) { break }
         }
         return steps
+    }
+
+    static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// Lower-cases the scheme and, for a URL with an authority, the host; the rest keeps its case.
+    static func lowercasingSchemeAndHost(_ text: String) -> String {
+        lowercasing(text, schemeAndHost: true)
+    }
+
+    /// Lower-cases everything but the scheme and host: a URL's user info, path, query and fragment, the
+    /// rest of a `urn:`-style value, or the whole of a plain word.
+    static func lowercasingOutsideSchemeAndHost(_ text: String) -> String {
+        lowercasing(text, schemeAndHost: false)
+    }
+
+    private static func lowercasing(_ text: String, schemeAndHost: Bool) -> String {
+        // Lower-casing makes a new string; an ASCII value without capitals is its own lower case.
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) || !isASCII(text) else { return text }
+        func inside(_ part: String) -> String { schemeAndHost ? part.lowercased() : part }
+        func outside(_ part: String) -> String { schemeAndHost ? part : part.lowercased() }
+        if let url = URLParts(text) {
+            var rebuilt = inside(url.scheme) + "://"
+            if let userInfo = url.userInfo { rebuilt += outside(userInfo) + "@" }
+            rebuilt += inside(url.host)
+            if let port = url.port { rebuilt += ":" + port }
+            rebuilt += outside(url.path)
+            if let query = url.query { rebuilt += "?" + outside(query) }
+            if let fragment = url.fragment { rebuilt += "#" + outside(fragment) }
+            return rebuilt
+        }
+        // `urn:`, `api:` and other values without an authority: only the scheme is case-insensitive.
+        let bytes = text.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > bytes.startIndex,
+              bytes[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
+        else { return outside(text) }
+        return inside(String(text[..<colon])) + outside(String(text[colon...]))
     }
 
     private static let confusableMap: [UInt32: Character] = {

@@ -37,6 +37,12 @@ public struct AudienceTooBroadRule: Rule {
                 metadata: {name: orders-api}
                 spec: {audiences: [↓https://platform.example.com]}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, description: A trust domain and a generic App ID URI.}
+                spec: {audiences: [↓"spiffe://prod.example.org", ↓"api://internal"]}
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -44,6 +50,12 @@ public struct AudienceTooBroadRule: Rule {
                 kind: Service
                 metadata: {name: orders-api}
                 spec: {audiences: [https://orders.api.example.com, "urn:example:orders-api", orders-api]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: invoices-api, description: An App ID URI and a SPIFFE ID name one application each.}
+                spec: {audiences: ["api://invoices-api", "spiffe://prod.example.org/ns/billing/sa/invoices-api"]}
                 """),
         ])
 
@@ -67,11 +79,25 @@ public struct AudienceTooBroadRule: Rule {
         if let url {
             let labels = Self.runs(of: url.host, between: UInt8(ascii: "."))
             let segments = Self.runs(of: url.path, between: UInt8(ascii: "/"))
-            if segments.count == 0, labels.count <= 2, url.host.utf8.first != UInt8(ascii: "["), !url.isLoopback {
-                return "'\(audience)' is a bare organization domain"
-            }
-            if segments.count == 0, let first = labels.first.map({ $0.lowercased() }), labels.count > 1, generic.contains(first) {
-                return "its host begins with the generic label '\(first)'"
+            switch url.scheme.lowercased() {
+            case "http", "https":
+                if segments.count == 0, labels.count <= 2, url.host.utf8.first != UInt8(ascii: "["), !url.isLoopback {
+                    return "'\(audience)' is a bare organization domain"
+                }
+                if segments.count == 0, let first = labels.first.map({ $0.lowercased() }), labels.count > 1, generic.contains(first) {
+                    return "its host begins with the generic label '\(first)'"
+                }
+            case "spiffe":
+                // A SPIFFE ID without a path is the trust domain itself: every workload in it.
+                if segments.count == 0 {
+                    return "'\(audience)' names a whole SPIFFE trust domain, not one workload"
+                }
+            default:
+                // `api://name` (an App ID URI) and other schemes name an application by their host, whatever
+                // its number of labels: only a generic host is too broad.
+                if segments.count == 0, generic.contains(url.host.lowercased()) {
+                    return "it names the generic application '\(url.host)'"
+                }
             }
             if let last = segments.last, segments.count == 1, labels.count <= 2, generic.contains(last.lowercased()) {
                 return "its only path segment is the generic word '\(last)'"
@@ -119,7 +145,7 @@ public struct AudienceTooBroadRule: Rule {
         let generic = Self.genericWords.union(context.policy.genericAudiences.map { $0.lowercased() })
         let longestGeneric = generic.map(\.utf8.count).max() ?? 0
         return context.audiences.compactMap { use in
-            guard let reason = Self.reason(for: use.value, url: use.url, generic: generic, longestGeneric: longestGeneric) else { return nil }
+            guard let reason = Self.reason(for: use.text, url: use.url, generic: generic, longestGeneric: longestGeneric) else { return nil }
             return finding("audience '\(use.value)' of service '\(use.name)' names no single resource: \(reason)",
                            at: use.location, entity: use.ref)
         }

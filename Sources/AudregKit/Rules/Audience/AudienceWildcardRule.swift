@@ -71,7 +71,7 @@ public struct AudienceWildcardRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         context.audiences.compactMap { use in
-            guard let syntax = Self.patternSyntax(in: use.value, url: use.url) else { return nil }
+            guard let syntax = Self.patternSyntax(in: use.text, url: use.url) else { return nil }
             return finding("audience '\(use.value)' of service '\(use.name)' contains \(syntax); consumers compare audiences exactly, so list the exact audience",
                            at: use.location, entity: use.ref)
         }

@@ -23,6 +23,15 @@ public struct MultipleAudiencesRule: ServiceRule {
                     - https://orders.api.example.com
                     - ↓https://orders-legacy.api.example.com
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-api, description: Precomposed and decomposed spellings are two audiences to every JWT library.}
+                spec:
+                  audiences:
+                    - "https://b\\u00FCcher.example.com"
+                    - ↓"https://bu\\u0308cher.example.com"
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -36,6 +45,12 @@ public struct MultipleAudiencesRule: ServiceRule {
                 metadata: {name: orders-api}
                 spec: {audiences: [https://orders.api.example.com, https://orders-legacy.api.example.com]}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, description: A repeated entry is one audience (the loader warns about the repeat).}
+                spec: {audiences: [https://orders.api.example.com, https://orders.api.example.com]}
+                """),
         ])
 
     public init() {}
@@ -43,9 +58,14 @@ public struct MultipleAudiencesRule: ServiceRule {
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         let limit = context.policy.effectiveMaxAudiencesPerService
         guard service.audiences.count > limit else { return }
-        let first = service.audiences[limit]
-        findings.append(finding("service '\(service.name)' accepts \(service.audiences.count) audiences; the policy allows \(limit)",
+        // A repeated entry is no extra audience (the loader warns about it): count distinct values, as
+        // the gateways see them, byte for byte.
+        var seen = Set<ExactString>(minimumCapacity: service.audiences.count)
+        let distinct = service.audiences.filter { seen.insert($0.value).inserted }
+        guard distinct.count > limit else { return }
+        let first = distinct[limit]
+        findings.append(finding("service '\(service.name)' accepts \(distinct.count) audiences; the policy allows \(limit)",
                                 at: first.location, entity: service.ref,
-                                related: service.audiences.dropFirst(limit + 1).map { RelatedLocation($0.location, entity: service.ref, message: "extra audience") }))
+                                related: distinct.dropFirst(limit + 1).map { RelatedLocation($0.location, entity: service.ref, message: "extra audience") }))
     }
 }

@@ -104,6 +104,15 @@ public struct SchemaRule: Rule {
                 kind: ↓Servce
                 metadata: {name: orders-api}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, description: The repeat is a warning of its own.}
+                spec:
+                  audiences:
+                    - https://orders.api.example.com
+                    - ↓https://orders.api.example.com
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""

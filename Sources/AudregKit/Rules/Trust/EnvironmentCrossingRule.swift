@@ -87,8 +87,8 @@ public struct EnvironmentCrossingRule: ServiceRule {
         var findings: [Finding] = []
         // One audience in two environments: only audiences used more than once can be, so only those
         // are grouped; linear in the number of audiences.
-        var usesByAudience: [String: [AudienceUse]] = [:]
-        var order: [String] = []
+        var usesByAudience: [ExactString: [AudienceUse]] = [:]
+        var order: [ExactString] = []
         for use in context.repeatedAudiences where use.environment != nil {
             if usesByAudience[use.value] == nil { order.append(use.value) }
             usesByAudience[use.value, default: []].append(use)

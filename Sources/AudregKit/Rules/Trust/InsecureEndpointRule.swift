@@ -57,7 +57,7 @@ public struct InsecureEndpointRule: Rule {
         var findings: [Finding] = []
         for issuer in context.registry.issuers {
             let fields: [(Located<String>?, String, Bool)] = [
-                (issuer.issuer, "issuer", false), (issuer.discoveryUrl, "discoveryUrl", true), (issuer.jwksUri, "jwksUri", true),
+                (issuer.issuer.map { Located($0.value.text, at: $0.location) }, "issuer", false), (issuer.discoveryUrl, "discoveryUrl", true), (issuer.jwksUri, "jwksUri", true),
             ]
             for (value, field, allowQuery) in fields {
                 guard let value, let problem = Self.problem(with: value.value, field: field, allowQuery: allowQuery) else { continue }

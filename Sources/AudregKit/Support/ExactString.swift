@@ -1,0 +1,55 @@
+/// A value that JWT libraries and gateways compare byte for byte: an audience (`aud`), an issuer
+/// (`iss`), or an entity name used as a key. RFC 7519 §2 compares StringOrURI values "with no
+/// transformations or canonicalizations applied", and Envoy, Istio, Spring Security, jwt-kit and jose do
+/// exactly that. Swift's `String ==`, `Hashable` and `<` do not: they treat canonically equivalent
+/// strings as equal (U+00FC equals "u" + U+0308), so an audience kept as a `String` would make audreg
+/// report collisions no JWT library has, and miss the difference between the two.
+///
+/// This type compares, hashes and orders by the exact UTF-8 bytes. It deliberately offers no `==` with
+/// `String`: a security comparison that mixes the two does not compile. Lenient comparisons (case,
+/// normalization, look-alikes) are the confusable rule's business and say so in their names.
+public struct ExactString: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The value exactly as written.
+    public let text: String
+
+    public init(_ text: String) {
+        var text = text
+        // Native strings hold contiguous UTF-8; bridged or lazily built ones are made so once here, so
+        // every comparison below takes the fast path.
+        text.makeContiguousUTF8()
+        self.text = text
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    public var description: String { text }
+    public var utf8: String.UTF8View { text.utf8 }
+    public var isEmpty: Bool { text.utf8.isEmpty }
+
+    public static func == (lhs: ExactString, rhs: ExactString) -> Bool {
+        lhs.withBytes { left in rhs.withBytes { right in left.count == right.count && left.elementsEqual(right) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte order: deterministic, and the same order the reports and the site have always shown for
+    /// ASCII values.
+    public static func < (lhs: ExactString, rhs: ExactString) -> Bool {
+        lhs.withBytes { left in rhs.withBytes { right in left.lexicographicallyPrecedes(right) } }
+    }
+
+    private func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+extension String {
+    /// Byte-for-byte equality, for the few places that compare a raw `String` with a claim value (a token's
+    /// `aud` read from JSON, a value in a gateway's config) before it becomes an `ExactString`.
+    func isExactly(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8)
+    }
+}
