@@ -46,7 +46,8 @@ struct AudienceTextTests {
     }
 }
 
-/// The two checks as they were written before they moved to bytes (2026-11-30).
+/// The two checks as they were written before they moved to bytes (2026-11-30), with the per-scheme
+/// forms of audience-too-broad added since.
 private enum CharacterChecks {
     static func patternSyntax(in audience: String, url: URLParts?) -> String? {
         if audience.hasSubstring("*") { return "'*'" }
@@ -65,11 +66,19 @@ private enum CharacterChecks {
         if let url {
             let labels = url.host.lowercased().split(separator: ".").map(String.init)
             let segments = url.path.split(separator: "/").map(String.init)
-            if segments.isEmpty, labels.count <= 2, !url.host.hasPrefix("["), !url.isLoopback {
-                return "'\(audience)' is a bare organization domain"
-            }
-            if segments.isEmpty, let first = labels.first, labels.count > 1, generic.contains(first) {
-                return "its host begins with the generic label '\(first)'"
+            // Since 2026-12-06 each scheme is judged on its own form: only http(s) has bare domains.
+            switch url.scheme.lowercased() {
+            case "http", "https":
+                if segments.isEmpty, labels.count <= 2, !url.host.hasPrefix("["), !url.isLoopback {
+                    return "'\(audience)' is a bare organization domain"
+                }
+                if segments.isEmpty, let first = labels.first, labels.count > 1, generic.contains(first) {
+                    return "its host begins with the generic label '\(first)'"
+                }
+            case "spiffe":
+                if segments.isEmpty { return "'\(audience)' names a whole SPIFFE trust domain, not one workload" }
+            default:
+                if segments.isEmpty, generic.contains(url.host.lowercased()) { return "it names the generic application '\(url.host)'" }
             }
             if let last = segments.last, generic.contains(last.lowercased()), segments.count == 1, labels.count <= 2 {
                 return "its only path segment is the generic word '\(last)'"
