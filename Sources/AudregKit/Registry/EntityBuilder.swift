@@ -14,10 +14,25 @@ struct EntityBuilder {
     struct FileResult: Sendable {
         var entities: [AnyEntity] = []
         var findings: [Finding] = []
+        /// False for YAML that is not audreg's (Compose, Kubernetes, Backstage…): not listed among the
+        /// registry's files, and nothing in it is reported beyond a note when it looks like audreg's.
+        var isRegistryFile = true
     }
 
-    static func entities(in parse: YAMLParseResult, file: String) -> FileResult {
+    static func entities(in parse: YAMLParseResult, file: String, bytes: [UInt8]) -> FileResult {
         var result = FileResult()
+        switch RegistryFileFilter.classify(parse, bytes: bytes) {
+        case .registry:
+            break
+        case .skipped:
+            result.isRegistryFile = false
+            return result
+        case .skippedLookingLikeRegistry(let message, let line, let column):
+            result.isRegistryFile = false
+            result.findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .note, message: message,
+                                           location: SourceLocation(file: file, line: line, column: column)))
+            return result
+        }
         for diagnostic in parse.diagnostics {
             let ruleID = diagnostic.kind == .duplicateKey ? LoaderRuleID.duplicateKey : LoaderRuleID.yamlSyntax
             var related: [RelatedLocation] = []

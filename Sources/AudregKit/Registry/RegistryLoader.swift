@@ -26,8 +26,9 @@ public struct RegistryLoader: Sendable {
             Self.entities(of: Self.read(relative, in: directory, limit: limits.maxFileBytes), file: relative, limits: limits)
         }
         var result = Self.merge(parsed)
-        result.registry.files = files
+        result.registry.files = Self.registryFiles(files, parsed)
         result.directory = directory
+        guard !result.registry.files.isEmpty || !result.findings.isEmpty else { throw .noRegistryFiles(directory) }
         return result
     }
 
@@ -62,11 +63,13 @@ public struct RegistryLoader: Sendable {
         var headParsed = [EntityBuilder.FileResult?](repeating: nil, count: headFiles.count)
         for (job, result) in zip(jobs, parsed) { if let head = job.head { headParsed[head] = result.head } }
 
-        var base = Self.merge(parsed.prefix(baseFiles.count).map { $0.base! })
-        base.registry.files = baseFiles
+        let baseParsed = parsed.prefix(baseFiles.count).map { $0.base! }
+        var base = Self.merge(baseParsed)
+        base.registry.files = Self.registryFiles(baseFiles, baseParsed)
         base.directory = baseDirectory
-        var head = Self.merge(headParsed.map { $0! })
-        head.registry.files = headFiles
+        let headResults = headParsed.map { $0! }
+        var head = Self.merge(headResults)
+        head.registry.files = Self.registryFiles(headFiles, headResults)
         head.directory = headDirectory
         return (base, head)
     }
@@ -75,7 +78,7 @@ public struct RegistryLoader: Sendable {
     static func entities(of read: ReadResult, file relative: String, limits: YAMLLimits) -> EntityBuilder.FileResult {
         switch read {
         case .success(let bytes):
-            return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative)
+            return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative, bytes: bytes)
         case .failure(let message):
             var result = EntityBuilder.FileResult()
             result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
@@ -90,11 +93,16 @@ public struct RegistryLoader: Sendable {
         // Parsing dominates the cost and files are independent, so they are parsed in parallel and
         // merged in path order, which keeps the output identical to a sequential run.
         let parsed = ParallelMap.map(sorted) { source in
-            EntityBuilder.entities(in: YAMLParser.parse(bytes: source.bytes, limits: limits), file: source.path)
+            EntityBuilder.entities(in: YAMLParser.parse(bytes: source.bytes, limits: limits), file: source.path, bytes: source.bytes)
         }
         var result = Self.merge(parsed)
-        result.registry.files = sorted.map(\.path)
+        result.registry.files = Self.registryFiles(sorted.map(\.path), parsed)
         return result
+    }
+
+    /// The files that hold audreg documents, in the order given.
+    static func registryFiles(_ files: [String], _ parsed: [EntityBuilder.FileResult]) -> [String] {
+        zip(files, parsed).filter { $0.1.isRegistryFile }.map(\.0)
     }
 
     /// Every file's entities and findings, in file order, in arrays of exactly the size needed.
@@ -135,7 +143,9 @@ public struct RegistryLoader: Sendable {
         load(sources: [(file, Array(text.utf8))])
     }
 
-    /// Registry files below `directory`, relative to it, sorted. Hidden files and folders are skipped.
+    /// YAML files below `directory`, relative to it, sorted: the candidates, of which those that declare
+    /// `apiVersion: audreg/…` are the registry. Hidden files and folders, folders a site was built into,
+    /// and what `.audregignore` names are skipped.
     public static func registryFiles(in directory: String) throws(RegistryError) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
@@ -146,7 +156,8 @@ public struct RegistryLoader: Sendable {
             throw .unreadable(path: directory, reason: "permission denied")
         }
         var files: [String] = []
-        DirectoryWalker.walk(directory, relative: "") { relative in
+        let ignore = RegistryIgnore(directory: directory)
+        DirectoryWalker.walk(directory, relative: "", ignore: ignore) { relative in
             if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { files.append(relative) }
         }
         guard !files.isEmpty else { throw .noRegistryFiles(directory) }
@@ -199,7 +210,9 @@ public struct RegistryLoader: Sendable {
 /// Lists regular files below a directory with readdir: FileManager's enumerator costs more than parsing
 /// the files it finds. Hidden entries are skipped; symbolic links are not followed into directories.
 enum DirectoryWalker {
-    static func walk(_ directory: String, relative: String, visit: (String) -> Void) {
+    static func walk(_ directory: String, relative: String, ignore: RegistryIgnore = RegistryIgnore(), visit: (String) -> Void) {
+        // A folder `audreg build` wrote (its mkdocs.yml would otherwise be read) is never registry.
+        if !relative.isEmpty, RegistryIgnore.isSiteFolder(directory) { return }
         guard let handle = opendir(directory) else { return }
         defer { closedir(handle) }
         var names: [(name: String, isDirectory: Bool)] = []
@@ -221,8 +234,9 @@ enum DirectoryWalker {
         }
         for (name, isDirectory) in names.sorted(by: { $0.name < $1.name }) {
             let path = relative.isEmpty ? name : relative + "/" + name
+            if ignore.ignores(path, isDirectory: isDirectory) { continue }
             if isDirectory {
-                walk(directory + "/" + name, relative: path, visit: visit)
+                walk(directory + "/" + name, relative: path, ignore: ignore, visit: visit)
             } else {
                 visit(path)
             }

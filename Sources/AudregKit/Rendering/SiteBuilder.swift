@@ -42,7 +42,7 @@ public struct SiteBuildResult: Sendable {
 /// deleted entities disappear.
 public enum SiteBuilder {
     /// A file in every built site, so the builder never replaces a directory it did not make.
-    public static let markerFile = ".audreg-site"
+    public static let markerFile = RegistryIgnore.siteMarker
     /// The Markdown tree: `markdown/mkdocs.yml` and `markdown/docs/…`.
     public static let markdownDocs = "markdown/docs/"
 

@@ -47,13 +47,7 @@ public struct NewService: Sendable {
         guard name.range(of: RegistrySchema.namePattern, options: .regularExpression) != nil else {
             throw ScaffoldError("'\(name)' is not a valid name: lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters")
         }
-        let files = try RegistryLoader.registryFiles(in: registryDirectory)
-        var sources: [(path: String, bytes: [UInt8])] = []
-        for relative in files {
-            let full = (registryDirectory as NSString).appendingPathComponent(relative)
-            guard let data = FileManager.default.contents(atPath: full) else { throw ScaffoldError("cannot read '\(full)'") }
-            sources.append((relative, [UInt8](data)))
-        }
+        let sources = try Self.sources(of: registryDirectory)
         let registry = RegistryLoader().load(sources: sources).registry
         let index = registry.index()
 
@@ -87,7 +81,7 @@ public struct NewService: Sendable {
         }
         let environment = self.environment ?? issuerEntity.metadata.environment?.value
 
-        let servicesFolder = (registryDirectory as NSString).appendingPathComponent("services")
+        let servicesFolder = StarterRegistry.Layout.join(registryDirectory, "services")
         var path = output
         if path == nil {
             var folder = servicesFolder
@@ -102,8 +96,7 @@ public struct NewService: Sendable {
         if FileManager.default.fileExists(atPath: target) {
             throw ScaffoldError("'\(target)' already exists; audreg new never overwrites a file")
         }
-        let schemaPath = schema ?? Self.nearestSchema(above: registryDirectory)
-            ?? ((registryDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("schema/\(Scaffold.schemaFileName)")
+        let schemaPath = schema ?? Self.defaultSchema(for: registryDirectory)
 
         var yaml = Scaffold.schemaComment(forFileAt: target, schemaPath: schemaPath) + "\n"
         yaml += "# Created by audreg new service. Reviewers: the trust diff of this pull request lists what it widens.\n"
@@ -123,16 +116,45 @@ public struct NewService: Sendable {
             yaml += "  authorization:\n    scopes: \(Scaffold.yamlList(scopes))\n"
         }
 
-        // Validate the registry with the new file in place, in memory, before anything is written.
-        let relative = Self.relative(target, to: registryDirectory) ?? "services/\(name).yaml"
-        let loaded = RegistryLoader().load(sources: sources + [(relative, Array(yaml.utf8))])
-        let report = Validator(today: today).validate(loaded)
-        let ours = report.findings.filter { $0.entity == EntityRef(.service, name) || $0.location.file == relative }
-        let errors = ours.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            throw ScaffoldError("the new service would not pass validation; nothing was written", findings: errors)
+        let file = ScaffoldFile(path: target, contents: yaml)
+        return Plan(file: file, findings: try Self.check(file, entity: EntityRef(.service, name), sources: sources,
+                                                         registryDirectory: registryDirectory, today: today))
+    }
+
+    /// The registry's files as they are on disk, for validating a new file beside them in memory.
+    static func sources(of registryDirectory: String) throws -> [(path: String, bytes: [UInt8])] {
+        let files = try RegistryLoader.registryFiles(in: registryDirectory)
+        var sources: [(path: String, bytes: [UInt8])] = []
+        for relative in files {
+            let full = (registryDirectory as NSString).appendingPathComponent(relative)
+            guard let data = FileManager.default.contents(atPath: full) else { throw ScaffoldError("cannot read '\(full)'") }
+            sources.append((relative, [UInt8](data)))
         }
-        return Plan(file: ScaffoldFile(path: target, contents: yaml), findings: ours)
+        return sources
+    }
+
+    static func defaultSchema(for registryDirectory: String) -> String {
+        nearestSchema(above: registryDirectory) ?? StarterRegistry.Layout.join(registryDirectory, "schema/\(Scaffold.schemaFileName)")
+    }
+
+    /// Validates the registry with the new file in place, in memory, before anything is written: any
+    /// finding about the new entity or in its file, at any severity, refuses it, so what `new` writes
+    /// passes every rule.
+    static func check(_ file: ScaffoldFile, entity: EntityRef, sources: [(path: String, bytes: [UInt8])],
+                      registryDirectory: String, today: Day) throws -> [Finding] {
+        guard let relative = relative(file.path, to: registryDirectory) else {
+            throw ScaffoldError("'\(file.path)' is outside the registry '\(registryDirectory)'; write new files inside it")
+        }
+        if FileManager.default.fileExists(atPath: file.path) {
+            throw ScaffoldError("'\(file.path)' already exists; audreg new never overwrites a file")
+        }
+        let loaded = RegistryLoader().load(sources: sources + [(relative, Array(file.contents.utf8))])
+        let report = Validator(today: today).validate(loaded)
+        let ours = report.findings.filter { $0.entity == entity || $0.location.file == relative }
+        if !ours.isEmpty {
+            throw ScaffoldError("the new \(entity.kind.rawValue.lowercased()) would not pass every rule; nothing was written", findings: ours)
+        }
+        return ours
     }
 
     /// `schema/audreg-v1.json` in the registry's folder or any folder above it.

@@ -1,23 +1,27 @@
 import Foundation
 
-/// `audreg init`: a starter registry (a policy, a team, an issuer and one service that passes every rule),
-/// a local copy of the JSON Schema the files point at, and the default templates.
+/// `audreg init`: a starter registry (a policy, a team, an issuer and one service that passes every rule)
+/// and a local copy of the JSON Schema the files point at, all inside the registry folder, which may be
+/// a repository's root (`.`). Templates are not copied: the built-in ones stay current with audreg, and
+/// `audreg templates eject` copies the few a team wants to change.
 public enum StarterRegistry {
     public struct Layout: Sendable {
-        /// The registry folder (`registry`).
+        /// The registry folder (`registry`, `.`, an absolute path).
         public var registry: String
-        /// Where the JSON Schema copy goes (`schema/audreg-v1.json` beside the registry).
+        /// Where the JSON Schema copy goes (`schema/audreg-v1.json` inside the registry folder).
         public var schema: String
-        /// Where the default templates go (`templates` beside the registry); nil to skip them.
-        public var templates: String?
 
-        /// The schema and templates sit beside the registry folder, as in audreg's own repository.
-        public init(registry: String, schema: String? = nil, templates: String? = nil, includeTemplates: Bool = true) {
+        public init(registry: String, schema: String? = nil) {
             self.registry = registry
-            let base = (registry as NSString).deletingLastPathComponent
-            func beside(_ name: String) -> String { base.isEmpty || base == "." ? name : (base as NSString).appendingPathComponent(name) }
-            self.schema = schema ?? beside("schema/\(Scaffold.schemaFileName)")
-            self.templates = includeTemplates ? (templates ?? beside("templates")) : nil
+            self.schema = schema ?? Self.join(registry, "schema/\(Scaffold.schemaFileName)")
+        }
+
+        /// `name` inside `folder`, without `./` noise: `.` and `./` give `name` itself.
+        static func join(_ folder: String, _ name: String) -> String {
+            var base = folder
+            while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+            if base.isEmpty || base == "." { return name }
+            return base == "/" ? "/" + name : base + "/" + name
         }
     }
 
@@ -25,22 +29,21 @@ public enum StarterRegistry {
         var files: [ScaffoldFile] = []
         if !registryExists(layout.registry) {
             for (relative, body) in documents {
-                let path = (layout.registry as NSString).appendingPathComponent(relative)
+                let path = Layout.join(layout.registry, relative)
                 let header = Scaffold.schemaComment(forFileAt: path, schemaPath: layout.schema)
                 files.append(ScaffoldFile(path: path, contents: header + "\n" + body))
             }
         }
         files.append(Scaffold.schemaFile(at: layout.schema))
-        if let templates = layout.templates {
-            files += Scaffold.templateFiles(into: templates)
-        }
         return files
     }
 
-    /// True when the folder already holds registry files; `init` then adds none, so it cannot create a
+    /// True when the folder already holds registry files (YAML that declares `apiVersion: audreg/…`; a
+    /// Compose file or a Kubernetes manifest is none); `init` then adds none, so it cannot create a
     /// second Policy or a duplicate name next to an existing registry.
     public static func registryExists(_ directory: String) -> Bool {
-        (try? RegistryLoader.registryFiles(in: directory)) != nil
+        guard let loaded = try? RegistryLoader().load(directory: directory) else { return false }
+        return !loaded.registry.files.isEmpty
     }
 
     static let documents: [(String, String)] = [

@@ -4,30 +4,34 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a starter registry: a policy, a team, an issuer and one service, plus the default templates.",
+        abstract: "Create a starter registry: a policy, a team, an issuer and one service.",
         discussion: """
-            Writes DIR (default registry) with files that pass every rule, a copy of the JSON Schema in \
-            schema/audreg-v1.json beside it (every file's yaml-language-server line points there), and the default \
-            site templates in templates/ beside it. An existing file is never overwritten, and no registry file is \
-            added to a folder that already holds a registry.
+            Writes into DIR (default registry; '.' for the root of a repository) files that pass every rule, \
+            and a copy of the JSON Schema in DIR/schema/audreg-v1.json that every file's yaml-language-server \
+            line points at. Nothing is written outside DIR, an existing file is never overwritten, and no \
+            registry file is added to a folder that already holds a registry. Other YAML in DIR (Compose, \
+            Kubernetes, Backstage) is left alone and never read as registry. Templates are not copied: \
+            'audreg templates eject NAME' copies the ones you want to change.
+
+            Example:
+              git init && audreg init . && audreg validate .
+
+            Exit status: 0 on success, 1 when a file cannot be written, 2 for a usage error.
             """)
 
-    @Argument(help: "The registry directory to create.")
+    @Argument(help: "The registry directory to create or fill.", completion: .directory)
     var directory: String = "registry"
 
-    @Option(help: "Where to write the JSON Schema copy. Default: schema/audreg-v1.json beside DIR.")
+    @Option(help: "Where to write the JSON Schema copy. Default: DIR/schema/audreg-v1.json.")
     var schema: String?
 
-    @Option(help: "Where to write the default templates. Default: templates/ beside DIR.")
-    var templates: String?
-
-    @Flag(help: "Do not write the default templates.")
+    @Flag(help: .hidden)
     var noTemplates = false
 
     func run() throws {
-        let layout = StarterRegistry.Layout(registry: directory, schema: schema, templates: templates, includeTemplates: !noTemplates)
+        let layout = StarterRegistry.Layout(registry: directory, schema: schema)
         if StarterRegistry.registryExists(directory) {
-            Terminal.diagnostic("audreg: '\(directory)' already holds a registry; only missing schema and template files are added")
+            Terminal.diagnostic("audreg: '\(directory)' already holds a registry; only a missing schema copy is added")
         }
         let result: ScaffoldResult
         do {
@@ -35,18 +39,9 @@ struct Init: ParsableCommand {
         } catch let error as ScaffoldError {
             throw AudregCLIError(error.description)
         }
-        // Templates are many small files: one line for them, one line per other file.
-        let templatePrefix = layout.templates.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-        func isTemplate(_ path: String) -> Bool { templatePrefix.map { path.hasPrefix($0) } ?? false }
-        for path in result.written where !isTemplate(path) { Terminal.write("created  \(path)\n") }
-        for path in result.kept where !isTemplate(path) { Terminal.write("kept     \(path) (exists)\n") }
-        if let folder = layout.templates {
-            let written = result.written.filter(isTemplate).count
-            let kept = result.kept.filter(isTemplate).count
-            if written > 0 { Terminal.write("created  \(folder)/ (\(written) default templates)\n") }
-            if kept > 0 { Terminal.write("kept     \(kept) existing files in \(folder)/\n") }
-        }
+        for path in result.written { Terminal.write("created  \(path)\n") }
+        for path in result.kept { Terminal.write("kept     \(path) (exists)\n") }
         if !StarterRegistry.registryExists(directory) { return }
-        Terminal.diagnostic("next: audreg validate \(directory), then audreg new service NAME --owner TEAM --audience URL --issuer ISSUER --registry \(directory)")
+        Terminal.diagnostic("next: audreg validate \(directory), then audreg new service NAME \(directory) --owner TEAM --audience URL --issuer ISSUER")
     }
 }

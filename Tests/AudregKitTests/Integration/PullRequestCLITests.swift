@@ -92,18 +92,70 @@ struct PullRequestCLITests {
         #expect(added.status == 0, "\(added.stderr)")
         #expect(FileManager.default.fileExists(atPath: root + "/registry/services/billing-api.yaml"))
         let first = try PRSupport.read(root + "/registry/services/billing-api.yaml").split(separator: "\n").first
-        #expect(first == "# yaml-language-server: $schema=../../schema/audreg-v1.json")
+        #expect(first == "# yaml-language-server: $schema=../schema/audreg-v1.json")
 
         let validated = try PRSupport.audreg(["validate", "registry", "--today", "2026-12-01"], in: root)
         #expect(validated.status == 0, "\(validated.stdout)")
 
         let duplicate = try PRSupport.audreg(["new", "service", "billing-api", "--owner", "platform-identity",
                                               "--audience", "https://billing2.example.com", "--issuer", "example-idp"], in: root)
-        #expect(duplicate.status == 2)
+        #expect(duplicate.status == 1, "new's help says 1 for a refusal")
         let invalid = try PRSupport.audreg(["new", "service", "ledger-api", "--owner", "platform-identity",
                                             "--audience", "https://ledger.example.com", "--issuer", "example-idp", "--algorithm", "HS256"], in: root)
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("algorithm-not-allowed"))
         #expect(!FileManager.default.fileExists(atPath: root + "/registry/services/ledger-api.yaml"))
+    }
+
+    @Test("a platform team's first hour: the registry at a repository's root, beside Compose and Kubernetes files")
+    func firstHour() throws {
+        let root = try PRSupport.temporaryDirectory("cli-first-hour")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try PRSupport.git(["init", "-q"], in: root)
+        try "services:\n  web:\n    image: nginx\n".write(toFile: root + "/docker-compose.yml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/k8s", withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  ports: [{port: 80}]\n".write(toFile: root + "/k8s/service.yaml", atomically: true, encoding: .utf8)
+        try "# Misspelled on purpose.\napiVersion: audreg-v1\nkind: Team\nmetadata: {name: team-typo}\n".write(toFile: root + "/typo.yaml", atomically: true, encoding: .utf8)
+
+        let initialized = try PRSupport.audreg(["init", "."], in: root)
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(initialized.stdout.contains("created  policy.yaml"))
+        #expect(initialized.stdout.contains("created  schema/audreg-v1.json"))
+        let added = try PRSupport.audreg(["new", "service", "orders-api", ".", "--owner", "platform-identity",
+                                          "--audience", "https://orders.api.example.com", "--issuer", "example-idp"], in: root)
+        #expect(added.status == 0, "\(added.stderr)")
+        let first = try PRSupport.audreg(["validate", ".", "--format", "json"], in: root)
+        #expect(first.status == 0, "\(first.stdout)")
+        #expect(!first.stdout.contains("docker-compose.yml") && !first.stdout.contains("k8s/service.yaml"))
+        #expect(first.stdout.contains("did you mean audreg/v1?"), "a misspelled apiVersion gets a note")
+        let built = try PRSupport.audreg(["build", ".", "--out", "site"], in: root)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/site/markdown/mkdocs.yml"))
+        let again = try PRSupport.audreg(["validate", "."], in: root)
+        #expect(again.status == 0, "the site's mkdocs.yml is not read back: \(again.stdout)")
+
+        // .audregignore takes a folder out of the registry.
+        try "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: Not_Valid}\n".write(toFile: root + "/k8s/broken-team.yaml", atomically: true, encoding: .utf8)
+        #expect(try PRSupport.audreg(["validate", "."], in: root).status == 1)
+        try "# generated manifests\nk8s/\n".write(toFile: root + "/.audregignore", atomically: true, encoding: .utf8)
+        #expect(try PRSupport.audreg(["validate", "."], in: root).status == 0)
+    }
+
+    @Test("init writes only inside DIR, for ., ./, an absolute path and a new folder", arguments: [".", "./", "ABSOLUTE", "new/registry"])
+    func initWritesOnlyInside(form: String) throws {
+        let root = try PRSupport.temporaryDirectory("cli-init-forms")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let work = root + "/work"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let directory = form == "ABSOLUTE" ? work : form
+        let result = try PRSupport.audreg(["init", directory], in: work)
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: root)
+        #expect(entries == ["work"], "nothing is written beside the working folder: \(entries)")
+        let registry = form == "new/registry" ? work + "/new/registry" : work
+        #expect(FileManager.default.fileExists(atPath: registry + "/schema/audreg-v1.json"))
+        #expect(!FileManager.default.fileExists(atPath: registry + "/templates"))
+        let validated = try PRSupport.audreg(["validate", directory], in: work)
+        #expect(validated.status == 0, "\(validated.stdout)")
     }
 }

@@ -165,7 +165,7 @@ struct PairedLoadTests {
             .replacingOccurrences(of: "name: orders-api\n", with: "name: orders-api-v2\n")
             .write(toFile: head + "/services/production/orders-api-v2.yaml", atomically: true, encoding: .utf8)
         // Broken the same way on both sides (parsed once, its finding on both), and only in the head.
-        for side in [base, head] { try "kind: [unclosed\n".write(toFile: side + "/broken.yaml", atomically: true, encoding: .utf8) }
+        for side in [base, head] { try "apiVersion: audreg/v1\nkind: [unclosed\n".write(toFile: side + "/broken.yaml", atomically: true, encoding: .utf8) }
         try "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: x}\nspec: {audiences: [\n".write(toFile: head + "/services/late.yaml", atomically: true, encoding: .utf8)
 
         let loader = RegistryLoader()

@@ -14,7 +14,7 @@ struct ScaffoldTests {
         for file in ["policy.yaml", "teams.yaml", "issuers/example-idp.yaml", "services/example-api.yaml"] {
             #expect(result.written.contains(registry + "/" + file), "\(file) not written")
         }
-        #expect(FileManager.default.fileExists(atPath: root + "/schema/audreg-v1.json"))
+        #expect(FileManager.default.fileExists(atPath: registry + "/schema/audreg-v1.json"))
 
         let loaded = try RegistryLoader().load(directory: registry)
         #expect(loaded.registry.policies.count == 1)
@@ -33,24 +33,8 @@ struct ScaffoldTests {
             let resolved = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
             #expect(FileManager.default.fileExists(atPath: resolved), "\(file) points at \(target)")
         }
-        let schema = try PRSupport.read(root + "/schema/audreg-v1.json")
+        let schema = try PRSupport.read(registry + "/schema/audreg-v1.json")
         #expect(schema == JSONSchemaExport.document().serialized())
-    }
-
-    @Test("init copies the default templates compiled into the binary")
-    func templates() throws {
-        let root = try PRSupport.temporaryDirectory("init")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let files = StarterRegistry.files(.init(registry: root + "/registry"))
-        let expected = EmbeddedResources.files.keys.filter { $0.hasPrefix("templates/") }
-        let templates = files.filter { $0.path.hasPrefix(root + "/templates/") }
-        #expect(templates.count == expected.count)
-        for template in templates {
-            let key = "templates/" + template.path.dropFirst((root + "/templates/").count)
-            #expect(EmbeddedResources.files[key] == template.contents)
-        }
-        let none = StarterRegistry.files(.init(registry: root + "/registry", includeTemplates: false))
-        #expect(none.allSatisfy { !$0.path.contains("/templates/") })
     }
 
     @Test("init never overwrites, and adds no registry file to an existing registry")
@@ -58,22 +42,22 @@ struct ScaffoldTests {
         let root = try PRSupport.temporaryDirectory("init")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let registry = root + "/registry"
-        try FileManager.default.createDirectory(atPath: root + "/schema", withIntermediateDirectories: true)
-        try "mine\n".write(toFile: root + "/schema/audreg-v1.json", atomically: true, encoding: .utf8)
-        let first = try Scaffold.write(StarterRegistry.files(.init(registry: registry, includeTemplates: false)))
-        #expect(first.kept == [root + "/schema/audreg-v1.json"])
-        #expect(try PRSupport.read(root + "/schema/audreg-v1.json") == "mine\n")
+        try FileManager.default.createDirectory(atPath: registry + "/schema", withIntermediateDirectories: true)
+        try "mine\n".write(toFile: registry + "/schema/audreg-v1.json", atomically: true, encoding: .utf8)
+        let first = try Scaffold.write(StarterRegistry.files(.init(registry: registry)))
+        #expect(first.kept == [registry + "/schema/audreg-v1.json"])
+        #expect(try PRSupport.read(registry + "/schema/audreg-v1.json") == "mine\n")
 
         try "# edited\n".write(toFile: registry + "/teams.yaml", atomically: true, encoding: .utf8)
-        let second = try Scaffold.write(StarterRegistry.files(.init(registry: registry, includeTemplates: false)))
+        let second = try Scaffold.write(StarterRegistry.files(.init(registry: registry)))
         #expect(second.written.isEmpty)
         #expect(try PRSupport.read(registry + "/teams.yaml") == "# edited\n")
 
         // A folder that already holds a registry gets no starter files at all.
         let example = try PRSupport.copyOfExampleRegistry()
         defer { try? FileManager.default.removeItem(atPath: (example as NSString).deletingLastPathComponent) }
-        let files = StarterRegistry.files(.init(registry: example, includeTemplates: false))
-        #expect(files.allSatisfy { !$0.path.hasPrefix(example + "/") })
+        let files = StarterRegistry.files(.init(registry: example))
+        #expect(files.allSatisfy { !$0.path.hasSuffix(".yaml") })
     }
 
     @Test("new service writes one valid file into the environment's folder, with the schema line")
@@ -162,5 +146,45 @@ struct ScaffoldTests {
         #expect(Scaffold.yamlScalar("a: b") == "\"a: b\"")
         #expect(Scaffold.yamlScalar("#channel") == "\"#channel\"")
         #expect(Scaffold.yamlScalar("say \"hi\"\n") == "\"say \\\"hi\\\"\\n\"")
+    }
+}
+
+@Suite("Scaffolding: new team and new issuer")
+struct NewTeamAndIssuerTests {
+    @Test("a new team and a new issuer owned by it pass every rule, and a service can then use both")
+    func teamThenIssuerThenService() throws {
+        let registry = try PRSupport.copyOfExampleRegistry()
+        defer { try? FileManager.default.removeItem(atPath: (registry as NSString).deletingLastPathComponent) }
+        let team = try NewTeam(name: "team-wishlist", contact: "wishlist@larkspur.example").plan(registryDirectory: registry, today: PRSupport.today)
+        #expect(team.file.path == registry + "/teams/team-wishlist.yaml")
+        _ = try Scaffold.write([team.file])
+        let issuer = try NewIssuer(name: "wishlist-idp", owner: "team-wishlist", issuer: "https://id.wishlist.larkspur.example",
+                                   jwksUri: "https://id.wishlist.larkspur.example/keys", algorithms: ["ES256"], environment: "production")
+            .plan(registryDirectory: registry, today: PRSupport.today)
+        _ = try Scaffold.write([issuer.file])
+        let service = try NewService(name: "wishlist-api", owner: "team-wishlist", audience: "https://wishlist.api.larkspur.example", issuer: "wishlist-idp")
+            .plan(registryDirectory: registry, today: PRSupport.today)
+        _ = try Scaffold.write([service.file])
+        let report = try Validator(today: PRSupport.today).validate(directory: registry)
+        #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.ruleID): \($0.message)" })")
+        #expect(report.registry.index().issuers["wishlist-idp"]?.algorithms.map(\.value) == ["ES256"])
+    }
+
+    @Test("a new issuer that would raise any finding, a warning included, is refused and nothing is written")
+    func issuerRefused() throws {
+        let registry = try PRSupport.copyOfExampleRegistry()
+        defer { try? FileManager.default.removeItem(atPath: (registry as NSString).deletingLastPathComponent) }
+        let request = NewIssuer(name: "plain-idp", owner: "team-storefront", issuer: "http://id.plain.larkspur.example",
+                                jwksUri: "http://id.plain.larkspur.example/keys")
+        do {
+            _ = try request.plan(registryDirectory: registry, today: PRSupport.today)
+            Issue.record("an issuer on plain http was accepted")
+        } catch let error as ScaffoldError {
+            #expect(error.findings.contains { $0.ruleID == "insecure-endpoint" }, "\(error.description)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: registry + "/issuers/plain-idp.yaml"))
+        #expect(throws: ScaffoldError.self) {
+            _ = try NewTeam(name: "team-storefront").plan(registryDirectory: registry, today: PRSupport.today)
+        }
     }
 }
