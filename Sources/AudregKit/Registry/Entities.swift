@@ -35,6 +35,9 @@ public struct AcceptedIssuer: Sendable {
     public var maxLifetime: Located<TokenLifetime>?
     public var requiredClaims: [Located<String>]?
     public var location: SourceLocation
+    /// True when `maxLifetime` was written but is not a duration: unknown, not missing, so the schema
+    /// finding is the only one that mistake gives.
+    public var maxLifetimeIsInvalid = false
 }
 
 public enum HopMode: String, Sendable, Hashable, CaseIterable {
@@ -79,6 +82,8 @@ public struct Service: Sendable {
         var downstream: [DownstreamHop]
         var deployments: [Deployment]
         var exceptions: [RuleException]
+        var audiencesAreKnown = true
+        var hopsWithUnknownMode: [Located<String>] = []
 
         init(metadata: EntityMetadata, origin: EntityOrigin, audiences: [Located<ExactString>], audiencesLocation: SourceLocation,
              accepts: [AcceptedIssuer], scopes: [Located<String>], roles: [Located<String>], downstream: [DownstreamHop],
@@ -96,8 +101,11 @@ public struct Service: Sendable {
         }
 
         func copy() -> Storage {
-            Storage(metadata: metadata, origin: origin, audiences: audiences, audiencesLocation: audiencesLocation, accepts: accepts,
-                    scopes: scopes, roles: roles, downstream: downstream, deployments: deployments, exceptions: exceptions)
+            let copy = Storage(metadata: metadata, origin: origin, audiences: audiences, audiencesLocation: audiencesLocation, accepts: accepts,
+                               scopes: scopes, roles: roles, downstream: downstream, deployments: deployments, exceptions: exceptions)
+            copy.audiencesAreKnown = audiencesAreKnown
+            copy.hopsWithUnknownMode = hopsWithUnknownMode
+            return copy
         }
     }
 
@@ -140,6 +148,27 @@ public struct Service: Sendable {
         _modify {
             makeUnique()
             yield &storage.audiences
+        }
+    }
+
+    /// False when `audiences` was written but is not a list of strings (a schema finding): the audiences
+    /// are then unknown rather than absent, and `audience-missing` does not report them missing too.
+    public var audiencesAreKnown: Bool {
+        _read { yield storage.audiencesAreKnown }
+        _modify {
+            makeUnique()
+            yield &storage.audiencesAreKnown
+        }
+    }
+
+    /// The `service` of each downstream hop whose `mode` is missing or misspelled (a schema finding). No
+    /// rule guesses what such a hop does, so it is not in `downstream`; its target is still checked, so a
+    /// typo there is not hidden behind the one in `mode`.
+    public var hopsWithUnknownMode: [Located<String>] {
+        _read { yield storage.hopsWithUnknownMode }
+        _modify {
+            makeUnique()
+            yield &storage.hopsWithUnknownMode
         }
     }
 

@@ -200,12 +200,14 @@ struct EntityBuilder {
             let lifetime = formatted(item["maxLifetime"], .duration).flatMap { value in
                 TokenLifetime(value.value).map { Located($0, at: value.location) }
             }
+            let lifetimeNode = item["maxLifetime"]
             return AcceptedIssuer(issuer: issuer,
                                   tokenTypes: texts(item["tokenTypes"]),
                                   algorithms: texts(item["algorithms"], format: .oneOf(RegistrySchema.algorithms)),
                                   maxLifetime: lifetime,
                                   requiredClaims: texts(item["requiredClaims"]),
-                                  location: location(item))
+                                  location: location(item),
+                                  maxLifetimeIsInvalid: lifetime == nil && lifetimeNode != nil && !lifetimeNode!.isNull)
         }
         let downstream: [DownstreamHop] = objects(spec?["downstream"]).compactMap { item in
             guard let service = formatted(item["service"], .name), let modeText = text(item["mode"]),
@@ -223,9 +225,10 @@ struct EntityBuilder {
         let specKey = documentRoot.mapping?.first { $0.key.scalar == "spec" }?.key
         let audiencesKey = spec?.mapping?.first { $0.key.scalar == "audiences" }?.key
         let audiencesAnchor = audiencesKey ?? specKey ?? documentRoot["kind"] ?? documentRoot
-        return Service(
+        let audiences = (texts(audiencesNode) ?? []).map { Located(ExactString($0.value), at: $0.location) }
+        var built = Service(
             metadata: metadata, origin: origin,
-            audiences: (texts(audiencesNode) ?? []).map { Located(ExactString($0.value), at: $0.location) },
+            audiences: audiences,
             audiencesLocation: location(audiencesAnchor),
             accepts: accepts,
             scopes: texts(spec?["authorization"]?["scopes"]) ?? [],
@@ -233,6 +236,15 @@ struct EntityBuilder {
             downstream: downstream,
             deployments: deployments,
             exceptions: exceptions(spec?["exceptions"]))
+        if let audiencesNode, !audiencesNode.isNull, audiencesNode.sequence?.count != audiences.count {
+            built.audiencesAreKnown = false
+        }
+        built.hopsWithUnknownMode = objects(spec?["downstream"]).compactMap { item in
+            guard let service = formatted(item["service"], .name) else { return nil }
+            let modeIsKnown = text(item["mode"]).map { HopMode(rawValue: $0.value) != nil } ?? false
+            return modeIsKnown ? nil : service
+        }
+        return built
     }
 
     func issuer(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?) -> Issuer {

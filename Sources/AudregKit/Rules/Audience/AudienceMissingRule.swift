@@ -35,6 +35,14 @@ public struct AudienceMissingRule: ServiceRule {
             RuleExample("""
                 apiVersion: audreg/v1
                 kind: Service
+                metadata: {name: orders-api, description: A scalar where a list belongs is the schema's one finding; the audience is unknown, not missing.}
+                spec:
+                  audiences: https://orders.api.example.com
+                  accepts: [{issuer: corp-idp}]
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
                 metadata: {name: orders-api}
                 spec:
                   audiences: [https://orders.api.example.com]
@@ -51,7 +59,7 @@ public struct AudienceMissingRule: ServiceRule {
     public init() {}
 
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
-        guard !service.accepts.isEmpty, service.audiences.isEmpty else { return }
+        guard !service.accepts.isEmpty, service.audiences.isEmpty, service.audiencesAreKnown else { return }
         findings.append(finding("service '\(service.name)' accepts tokens from \(service.accepts.map { "'\($0.issuer.value)'" }.joined(separator: ", ")) but lists no audience; any token those issuers sign would be accepted",
                                 at: service.audiencesLocation, entity: service.ref))
     }

@@ -27,6 +27,14 @@ public struct UnknownReferenceRule: ServiceRule {
                 kind: Team
                 metadata: {name: team-orders}
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, description: A misspelled mode does not hide the misspelled target.}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  downstream: [{service: ↓inventroy-api, mode: pass-through}]
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -82,6 +90,9 @@ public struct UnknownReferenceRule: ServiceRule {
         }
         for hop in service.downstream where context.index.services[hop.service.value] == nil {
             findings.append(missing(.service, hop.service, from: service.ref, role: "downstream service", in: context))
+        }
+        for target in service.hopsWithUnknownMode where context.index.services[target.value] == nil {
+            findings.append(missing(.service, target, from: service.ref, role: "downstream service", in: context))
         }
     }
 }

@@ -30,6 +30,14 @@ public struct LifetimeTooLongRule: ServiceRule {
             RuleExample("""
                 apiVersion: audreg/v1
                 kind: Service
+                metadata: {name: orders-api, description: A lifetime that is not a duration is the schema's one finding.}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  accepts: [{issuer: corp-idp, maxLifetime: 15 minutes}]
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
                 metadata: {name: orders-api}
                 spec:
                   audiences: [https://orders.api.example.com]
@@ -43,6 +51,7 @@ public struct LifetimeTooLongRule: ServiceRule {
         let limit = context.policy.effectiveMaxTokenLifetime
         for accepted in service.accepts {
             guard let lifetime = accepted.maxLifetime else {
+                if accepted.maxLifetimeIsInvalid { continue } // the schema finding says what is wrong with it
                 findings.append(finding("service '\(service.name)' sets no maxLifetime for tokens from '\(accepted.issuer.value)'; the policy allows at most \(limit)",
                                         at: accepted.location, entity: service.ref))
                 continue
