@@ -39,7 +39,10 @@ struct EntityBuilder {
             if let first = diagnostic.related {
                 related.append(RelatedLocation(SourceLocation(file: file, start: first), message: "first occurrence"))
             }
-            result.findings.append(Finding(ruleID: ruleID, severity: .error, message: diagnostic.message,
+            let message = ruleID == LoaderRuleID.yamlSyntax
+                ? YAMLErrorHints.explain(diagnostic.message, bytes: bytes, line: diagnostic.position.line, column: diagnostic.position.column)
+                : diagnostic.message
+            result.findings.append(Finding(ruleID: ruleID, severity: .error, message: message,
                                            location: SourceLocation(file: file, start: diagnostic.position), related: related))
         }
         let builder = EntityBuilder(file: file)
