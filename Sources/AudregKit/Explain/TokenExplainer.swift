@@ -41,7 +41,8 @@ public struct TokenExplainer: Sendable {
         let index = registry.index()
         guard let service = index.services[name] else {
             let names = registry.services.map(\.name).sorted()
-            let close = names.filter { $0.contains(name) || name.contains($0) }
+            var close = Suggestion.closest(to: name, in: names).map { [$0] } ?? []
+            close += names.filter { ($0.contains(name) || name.contains($0)) && !close.contains($0) }.prefix(3)
             throw ExplainError("no service '\(name)' in the registry" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?")
                                + " (\(names.count) services: audreg validate lists them)")
         }
@@ -52,7 +53,7 @@ public struct TokenExplainer: Sendable {
         switch material {
         case .token(let text):
             do {
-                let token = try DecodedToken(compact: text)
+                let token = try DecodedToken(compact: Self.compactToken(from: text))
                 header = token.header
                 claims = token.claims
                 decoded = token
@@ -137,7 +138,11 @@ public struct TokenExplainer: Sendable {
 
             let required = accepted?.tokenTypes?.map(\.value) ?? []
             let typ = header["typ"]?.string
-            if !required.isEmpty {
+            if accepted == nil {
+                // What the service requires of typ is written per issuer it accepts; for any other issuer
+                // nothing can be said, so nothing passes.
+                unchecked.append("not checked: typ, since no issuer that \(service.name) accepts applies to this token")
+            } else if !required.isEmpty {
                 if let typ {
                     if required.map(Self.normalizedType).contains(Self.normalizedType(typ)) {
                         passes.append("typ \(typ) is accepted")
@@ -206,6 +211,16 @@ public struct TokenExplainer: Sendable {
         } catch {
             return .failure("\(error.description); pass --jwks FILE to check against a saved key set")
         }
+    }
+
+    /// The compact JWS inside what a person pastes: an `Authorization` header value (`Bearer eyJ…`), or a
+    /// token with a line break or spaces around it.
+    static func compactToken(from text: String) -> String {
+        var token = Substring(text).trimmingWhitespace()
+        for prefix in ["Authorization:", "Bearer "] where token.lowercased().hasPrefix(prefix.lowercased()) {
+            token = Substring(token.dropFirst(prefix.count)).trimmingWhitespace()
+        }
+        return String(token)
     }
 
     /// `application/at+jwt` and `at+jwt` name the same type (RFC 7515 §4.1.9); comparison ignores case.
@@ -316,9 +331,12 @@ public struct TokenExplainer: Sendable {
     // MARK: Required claims
 
     func requiredClaims(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
-        let required = accepted?.requiredClaims?.map(\.value) ?? []
+        guard let accepted else {
+            return ExplainCheck(.claims, .notChecked, "not checked: unknown issuer, so no list of required claims applies")
+        }
+        let required = accepted.requiredClaims?.map(\.value) ?? []
         guard !required.isEmpty else {
-            return ExplainCheck(.claims, .pass, accepted == nil ? "no issuer of \(service.name) applies, so no claim list" : "\(service.name) requires no particular claims")
+            return ExplainCheck(.claims, .pass, "\(service.name) requires no particular claims")
         }
         let missing = required.filter { claims[$0] == nil }
         if missing.isEmpty {
@@ -380,5 +398,14 @@ public struct TokenExplainer: Sendable {
         let rest = claims.keys.filter { !order.contains($0) }.sorted()
         if !rest.isEmpty { shown.append(("other claims", rest.joined(separator: ", "))) }
         return shown
+    }
+}
+
+private extension Substring {
+    func trimmingWhitespace() -> Substring {
+        var result = self
+        while let first = result.unicodeScalars.first, first.properties.isWhitespace { result = result.dropFirst() }
+        while let last = result.unicodeScalars.last, last.properties.isWhitespace { result = result.dropLast() }
+        return result
     }
 }

@@ -11,7 +11,11 @@ struct Explain: AsyncParsableCommand {
             which), is it within its lifetime (exp, nbf, iat, lifetime against maxLifetime), are the required claims \
             present, and is it admitted with which scopes. The signature is verified with jwt-kit against --jwks, or \
             the issuer's jwksUri from the registry. The token's signature and key material are never printed. \
-            Prefer --token-file (or --token-file - for stdin) to --token, which lands in your shell history. \
+            Prefer --token - (standard input) or --token-file to --token TOKEN, which lands in your shell history.
+
+            Example:
+              pbpaste | audreg explain registry --service orders-api --token -
+
             Exit status: 0 admitted, 1 rejected (or unverified when a token was given), 2 usage or unreadable input.
             """)
 
@@ -21,7 +25,7 @@ struct Explain: AsyncParsableCommand {
     @Option(help: "The service the token is presented to.")
     var service: String
 
-    @Option(help: "The token (compact JWS).")
+    @Option(help: "The token (compact JWS, or an Authorization header value 'Bearer eyJ…'); - reads it from standard input.")
     var token: String?
 
     @Option(help: "A file holding the token; - reads it from standard input.")
@@ -50,8 +54,13 @@ struct Explain: AsyncParsableCommand {
     func run() async throws {
         let loaded = try RegistryLoader().load(directory: directory)
         let material: TokenMaterial
-        if let token {
+        if let token, token != "-" {
             material = .token(token)
+        } else if token == "-" {
+            guard let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {
+                throw AudregCLIError("standard input holds no UTF-8 text; pipe the token into audreg explain --token -")
+            }
+            material = .token(text)
         } else if let tokenFile {
             let data = tokenFile == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: tokenFile)
             guard let data, let text = String(data: data, encoding: .utf8) else { throw AudregCLIError("cannot read the token file '\(tokenFile)'") }

@@ -184,6 +184,40 @@ struct TokenExplainerTests {
         }
     }
 
+    @Test("a pasted Authorization header value, with Bearer and a line break, is read as the token")
+    func bearerPrefix() async throws {
+        let keys = try KeySet.load(file: "\(Self.tokens)/jwks.json")
+        for pasted in ["Bearer " + (try Self.token("valid")), "  bearer \(try Self.token("valid"))\n", "Authorization: Bearer \(try Self.token("valid"))"] {
+            let explanation = try await TokenExplainer(registry: try Self.registry(), now: Self.now)
+                .explain(.token(pasted), service: "orders-api", keys: .loaded(keys))
+            #expect(explanation.verdict == .admitted, "\(explanation.checks)")
+        }
+    }
+
+    @Test("a misspelled service name gets the closest names as suggestions")
+    func suggestions() async throws {
+        do {
+            _ = try await Self.explain("valid", at: "ordres-api")
+            Issue.record("an unknown service was explained")
+        } catch let error as ExplainError {
+            #expect(error.description.contains("did you mean orders-api"), "\(error.description)")
+        }
+    }
+
+    @Test("for an issuer the registry does not know, typ and required claims are not checked, never passed")
+    func unknownIssuerIsNotChecked() async throws {
+        let explanation = try await ExplainClaimsTests.explain(#"{"iss": "https://stranger.example", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800}"#)
+        #expect(explanation.check(.claims)?.status == .notChecked)
+        #expect(explanation.check(.claims)?.reason.contains("unknown issuer") == true)
+        // A signed token at a service that does not accept its issuer: typ is not passed either.
+        let signed = try await Self.explain("valid", at: "orders-api-staging")
+        let details = signed.check(.authentic)?.details ?? []
+        #expect(signed.check(.authentic)?.status == .fail)
+        #expect(!details.contains { $0.hasPrefix("ok: typ") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix("not checked: typ") }, "\(details)")
+        #expect(signed.check(.claims)?.status == .notChecked)
+    }
+
     @Test("--now accepts a UTC time, a date and epoch seconds")
     func clock() {
         #expect(TimeText.parse("2026-12-01T10:05:00Z") == Self.now)
