@@ -70,7 +70,7 @@ struct New: ParsableCommand {
                 guard !error.findings.isEmpty else { throw AudregCLIError(error.description) }
                 Terminal.diagnostic("audreg: \(error.description):")
                 for finding in error.findings {
-                    Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(finding.message)")
+                    Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(TerminalText.escape(finding.message))")
                 }
                 throw ExitCode(1)
             }
@@ -80,7 +80,7 @@ struct New: ParsableCommand {
             }
             Terminal.write("created  \(plan.file.path)\n")
             for finding in plan.findings {
-                Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(finding.message)")
+                Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(TerminalText.escape(finding.message))")
             }
         }
     }
