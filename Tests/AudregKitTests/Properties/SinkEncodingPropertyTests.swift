@@ -98,17 +98,21 @@ struct SinkEncodingPropertyTests {
         var lines = physicalLines(output)
         #expect(lines.removeLast() == "")
         try #require(lines.count == findings.count, "\(output)")
-        for (line, finding) in zip(lines, findings) {
-            #expect(line.hasPrefix("::warning file="))
+        // The report sorts its findings; the lines follow that order.
+        let sorted = ValidationReport(findings: findings, suppressed: [], rules: [], registry: Registry()).findings
+        for (line, finding) in zip(lines, sorted) {
+            // Scalars throughout: a combining mark in a value joins the `=` or `:` before it into one Character.
+            let scalarsOfLine = Array(line.unicodeScalars)
+            let prefix = Array("::warning file=".unicodeScalars)
+            #expect(Array(scalarsOfLine.prefix(prefix.count)) == prefix)
             #expect(!line.unicodeScalars.contains { UnsafeScalar.kind($0) != nil })
             // Properties encode `:`, so the first `::` after the command ends them.
-            let body = line.dropFirst(2)
-            let separator = try #require(body.range(of: "::"))
-            let properties = String(body[..<separator.lowerBound].dropFirst("warning ".count))
-            let message = String(body[separator.upperBound...])
+            let separator = try #require((2..<scalarsOfLine.count - 1).first { scalarsOfLine[$0] == ":" && scalarsOfLine[$0 + 1] == ":" })
+            let properties = String(String.UnicodeScalarView(scalarsOfLine[prefix.count..<separator]))
+            let message = String(String.UnicodeScalarView(scalarsOfLine[(separator + 2)...]))
             #expect(GitHubWorkflowCommand.decode(message, property: false).map(scalars) == scalars(finding.message))
-            let file = try #require(properties.split(separator: ",").first.map(String.init))
-            #expect(GitHubWorkflowCommand.decode(String(file.dropFirst("file=".count)), property: true).map(scalars) == scalars(finding.location.file))
+            let file = String(String.UnicodeScalarView(properties.unicodeScalars.prefix { $0 != "," }))
+            #expect(GitHubWorkflowCommand.decode(file, property: true).map(scalars) == scalars(finding.location.file))
         }
     }
 
@@ -169,7 +173,7 @@ struct SinkEncodingPropertyTests {
                 let next = rest.unicodeScalars.dropFirst().first!
                 shown.unicodeScalars.append(next)
                 rest = Substring(rest.unicodeScalars.dropFirst(2))
-            } else if scalar == "&", let (entity, value) = entities.first(where: { rest.hasPrefix($0.key) }) {
+            } else if scalar == "&", let (entity, value) = entities.first(where: { rest.unicodeScalars.starts(with: $0.key.unicodeScalars) }) {
                 shown += value
                 rest = Substring(rest.unicodeScalars.dropFirst(entity.unicodeScalars.count))
             } else {
@@ -181,11 +185,13 @@ struct SinkEncodingPropertyTests {
     }
 
     static func decodeCode(_ markdown: String) -> String? {
-        guard markdown.hasPrefix("<code>"), markdown.hasSuffix("</code>") else { return nil }
+        let all = Array(markdown.unicodeScalars)
+        guard all.starts(with: "<code>".unicodeScalars), all.reversed().starts(with: "</code>".unicodeScalars.reversed()) else { return nil }
         var shown = ""
-        var rest = Substring(String(markdown.dropFirst(6).dropLast(7)).replacingOccurrences(of: MarkdownText.splitter, with: ""))
+        let inner = String(String.UnicodeScalarView(all[6..<(all.count - 7)]))
+        var rest = Substring(inner.replacingOccurrences(of: MarkdownText.splitter, with: ""))
         while let scalar = rest.unicodeScalars.first {
-            if scalar == "&", let (entity, value) = entities.first(where: { rest.hasPrefix($0.key) }) {
+            if scalar == "&", let (entity, value) = entities.first(where: { rest.unicodeScalars.starts(with: $0.key.unicodeScalars) }) {
                 shown += value
                 rest = Substring(rest.unicodeScalars.dropFirst(entity.unicodeScalars.count))
             } else {
@@ -244,5 +250,42 @@ struct SinkEncodingPropertyTests {
                 #expect(providers.first?.value["audiences"]?.sequence?.compactMap(\.scalar).map(scalars) == audiences.map(scalars))
             }
         }
+    }
+}
+
+@Suite("Sink encoders (examples)")
+struct SinkEncodingExampleTests {
+    @Test("terminal text shows each hidden character as an escape, and a backslash as two")
+    func terminal() {
+        #expect(TerminalText.escape("a\r\nb\tc\\d") == #"a\r\nb\tc\\d"#)
+        #expect(TerminalText.escape("x\u{202E}y\u{200B}z\u{1B}[31m\u{85}") == #"x\u{202E}y\u{200B}z\u{1B}[31m\u{85}"#)
+        #expect(TerminalText.escape("Übersicht 注文 😀") == "Übersicht 注文 😀")
+        #expect(TerminalText.escapeLineStart("::warning x::y.yaml") == #"\u{3A}:warning x::y.yaml"#)
+        #expect(TerminalText.unescape(#"\q"#) == nil)
+    }
+
+    @Test("unsafe scalars are named with their code point")
+    func names() {
+        #expect(UnsafeScalar.describe("\u{202E}") == "U+202E RIGHT-TO-LEFT OVERRIDE")
+        #expect(UnsafeScalar.describe("\r") == "U+000D CARRIAGE RETURN")
+        #expect(UnsafeScalar.describe("\u{200B}") == "U+200B ZERO WIDTH SPACE")
+        #expect(UnsafeScalar.kind("\u{2066}") == .bidi && UnsafeScalar.kind("\u{2028}") == .lineSeparator)
+        #expect(UnsafeScalar.kind("\u{2013}") == nil && UnsafeScalar.kind("é") == nil)
+        #expect(!UnsafeScalar.containsAny("https://orders.example.com – Übersicht"))
+        #expect(UnsafeScalar.containsAny("a\u{FEFF}"))
+    }
+
+    @Test("YAML scalars are double-quoted with \\u escapes; comments hold no line break")
+    func yaml() {
+        #expect(YAMLText.scalar("a\"b\\c\n\u{2028}\u{85}") == #""a\"b\\c\u000A\u2028\u0085""#)
+        #expect(YAMLText.comment("orders\n---\nkind: AuthorizationPolicy") == #"orders\n---\nkind: AuthorizationPolicy"#)
+    }
+
+    @Test("Markdown text escapes pipes and line breaks on scalars and breaks auto-links and mentions")
+    func markdown() {
+        #expect(MarkdownText.text("a|\u{301}b\r\nc") == #"a&#124;"# + "\u{301}" + #"b\\r\\nc"#)
+        #expect(MarkdownText.text("see https://x.example and www.y.example, @team")
+                == "see https:<span></span>//x.example and www<span></span>.y.example, &#64;<span></span>team")
+        #expect(MarkdownText.code("a`b|c\n") == #"<code>a&#96;b&#124;c&#92;n</code>"#)
     }
 }

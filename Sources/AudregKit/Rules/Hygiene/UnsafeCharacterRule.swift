@@ -48,7 +48,7 @@ public struct UnsafeCharacterRule: Rule {
                   title: Bestellungen – Übersicht 注文
                   description: |
                     Line one,
-                    	line two after a tab.
+                    \tline two after a tab.
                 spec: {audiences: [https://orders.api.example.com]}
                 """),
         ])
@@ -57,23 +57,25 @@ public struct UnsafeCharacterRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] { [] }
 
     /// Findings for one parsed file: its path, then every key and value of every document, each string
-    /// once (aliases repeat nodes at the same position).
+    /// once (aliases repeat nodes at the same position). Messages name the code points but do not quote
+    /// the string: the position points at it, and every sink escapes what it shows.
     static func findings(in parse: YAMLParseResult, file: String) -> [Finding] {
         var findings: [Finding] = []
         if let problem = problem(in: file, allowLineBreaks: false) {
-            findings.append(finding("file name '\(quoted(file))'", problem, at: SourceLocation(file: file, line: 1, column: 1), entity: nil))
+            findings.append(finding("file name", problem, at: SourceLocation(file: file, line: 1, column: 1), entity: nil))
         }
         var reported = Set<TextPosition>()
         for document in parse.documents {
             let entity = entityRef(of: document.root)
             var stack: [(node: YAMLNode, isKey: Bool)] = [(document.root, false)]
-            while let (node, isKey) = stack.popLast() {
+            while let item = stack.popLast() {
+                let (node, isKey) = item
                 switch node.content {
                 case .scalar(let value, let style):
                     let multiLine = style == .literal || style == .folded || node.end.line > node.start.line
                     guard let problem = problem(in: value, allowLineBreaks: !isKey && multiLine),
                           reported.insert(node.start).inserted else { continue }
-                    findings.append(finding("\(isKey ? "key" : "value") '\(quoted(value))'", problem,
+                    findings.append(finding(isKey ? "key" : "value", problem,
                                             at: SourceLocation(file: file, node: node), entity: entity))
                 case .sequence(let items):
                     for item in items.reversed() { stack.append((item, false)) }
@@ -105,13 +107,6 @@ public struct UnsafeCharacterRule: Rule {
         return Finding(ruleID: id, severity: .error,
                        message: "\(subject) holds \(named.joined(separator: ", "))\(more), which a reviewer cannot see; retype it without them",
                        location: location, entity: entity)
-    }
-
-    /// The string as the message shows it: escaped visibly, and cut at 80 scalars.
-    static func quoted(_ text: String) -> String {
-        let escaped = TerminalText.escape(text)
-        guard escaped.unicodeScalars.count > 80 else { return escaped }
-        return String(String.UnicodeScalarView(escaped.unicodeScalars.prefix(80))) + "…"
     }
 
     /// The document's entity when its kind and name are valid, as the entity builder names it.
