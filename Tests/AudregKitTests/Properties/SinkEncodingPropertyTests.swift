@@ -289,3 +289,20 @@ struct SinkEncodingExampleTests {
         #expect(MarkdownText.code("a`b|c\n") == #"<code>a&#96;b&#124;c&#92;n</code>"#)
     }
 }
+
+@Suite("Sink encoders (explain text)")
+struct ExplainTextEncodingTests {
+    @Test("explain's text form keeps hostile claims and reasons on their own line, visibly escaped")
+    func explainText() {
+        let hostile = "https://orders.example.com\r\n::warning file=x::forged\u{202E}"
+        let explanation = Explanation(service: "orders-api", header: [("alg", "RS256\n::error::x")], claims: [("aud", hostile)],
+                                      checks: [ExplainCheck(.issuedForService, .fail, "aud '\(hostile)' is not an audience", details: [hostile])],
+                                      otherServices: [hostile], grantedScopes: [], grantedRoles: [], now: 0, claimsOnly: true)
+        let text = ExplanationRenderer.text(explanation)
+        for line in physicalLines(text) {
+            #expect(!line.hasPrefix("::"), "\(line)")
+            #expect(!line.unicodeScalars.contains { UnsafeScalar.kind($0) != nil })
+        }
+        #expect(text.contains(#"https://orders.example.com\r\n::warning file=x::forged\u{202E}"#))
+    }
+}
