@@ -287,6 +287,10 @@ struct SinkEncodingExampleTests {
         #expect(MarkdownText.text("see https://x.example and www.y.example, @team")
                 == "see https:<span></span>//x.example and www<span></span>.y.example, &#64;<span></span>team")
         #expect(MarkdownText.code("a`b|c\n") == #"<code>a&#96;b&#124;c&#92;n</code>"#)
+        // The site's Markdown escaping works on scalars too: CR LF (one Character) is two spaces, and a
+        // pipe carrying a combining mark is still escaped.
+        #expect(MarkdownEscaping.escape("a\r\nb|\u{301}") == "a  b\\|\u{301}")
+        #expect(MarkdownEscaping.fence(for: "````\u{301}") == "`````")
     }
 }
 
