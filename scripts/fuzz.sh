@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Builds audreg's libFuzzer targets (address sanitizer on) and runs each for a chosen time.
-# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config jwks)
+# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config jwks encoders)
 # Crashes are written to .build/fuzz/<target>/crash-*; turn each into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
-targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks)
+targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks encoders)
 scripts/install-deps.sh build
 
 # The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
 # from their folders; network, JWT and template code stays out of the fuzz binaries.
-library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Generated,Drift/Rules} \
+library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Encoding,Generated,Drift/Rules} \
   Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/DriftReport.swift Sources/AudregKit/Drift/Config \
   -name '*.swift' ! -name DeploymentChecker.swift | sort)
 mkdir -p .build/fuzz
@@ -20,7 +20,8 @@ for target in "${targets[@]}"; do
     validate) entry=Fuzz/ValidateFuzz.swift ;;
     config) entry=Fuzz/ConfigReaderFuzz.swift ;;
     jwks) entry=Fuzz/JWKS ;;
-    *) echo "unknown fuzz target '$target' (yaml, validate, config, jwks)" >&2; exit 2 ;;
+    encoders) entry=Fuzz/EncodersFuzz.swift ;;
+    *) echo "unknown fuzz target '$target' (yaml, validate, config, jwks, encoders)" >&2; exit 2 ;;
   esac
   binary=.build/fuzz/$target
   # A binary left from an earlier build must never stand in for one that no longer compiles.

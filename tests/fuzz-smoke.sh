@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-20}
-targets=(yaml validate config jwks)
+targets=(yaml validate config jwks encoders)
 passed=0; failed=0
 for target in "${targets[@]}"; do
   rm -rf ".build/fuzz/$target-artifacts"

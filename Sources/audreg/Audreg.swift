@@ -26,10 +26,11 @@ struct Audreg: AsyncParsableCommand {
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let error as AudregCLIError {
-            FileHandle.standardError.write(Data("audreg: error: \(error.message)\n".utf8))
+            // Messages quote registry names and paths: one escaped line each, like findings.
+            FileHandle.standardError.write(Data("audreg: error: \(TerminalText.escape(error.message))\n".utf8))
             Foundation.exit(2)
         } catch let error as RegistryError {
-            FileHandle.standardError.write(Data("audreg: error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("audreg: error: \(TerminalText.escape(error.description))\n".utf8))
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)

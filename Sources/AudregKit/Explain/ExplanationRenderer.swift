@@ -1,15 +1,17 @@
 /// Text and JSON forms of an explanation. Neither holds the signature or any key material: an explanation
-/// never carries them.
+/// never carries them. Claims come from the token and reasons quote the registry, so the text form passes
+/// each through `TerminalText`: one line per claim and check, nothing invisible.
 public enum ExplanationRenderer {
     public static func text(_ explanation: Explanation, color: Bool = false) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-        var out = "Token at \(explanation.service)" + (explanation.claimsOnly ? " (claims only: signature not checked)" : "") + "\n"
+        func safe(_ text: String) -> String { TerminalText.escape(text) }
+        var out = "Token at \(safe(explanation.service))" + (explanation.claimsOnly ? " (claims only: signature not checked)" : "") + "\n"
         if !explanation.header.isEmpty {
-            out += "  " + "header".padding(toLength: max(8, (explanation.claims.map(\.name.count).max() ?? 0) + 2), withPad: " ", startingAt: 0) + explanation.header.map { "\($0.name) \($0.value)" }.joined(separator: ", ") + "\n"
+            out += "  " + "header".padding(toLength: max(8, (explanation.claims.map(\.name.count).max() ?? 0) + 2), withPad: " ", startingAt: 0) + explanation.header.map { "\(safe($0.name)) \(safe($0.value))" }.joined(separator: ", ") + "\n"
         }
         let nameWidth = max(8, (explanation.claims.map(\.name.count).max() ?? 0) + 2)
         for claim in explanation.claims {
-            out += "  " + claim.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "\(claim.value)\n"
+            out += "  " + safe(claim.name).padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "\(safe(claim.value))\n"
         }
         out += "  checked at \(TimeText.utc(explanation.now))\n\n"
         let width = ExplainQuestion.allCases.map(\.rawValue.count).max()!
@@ -20,9 +22,9 @@ public enum ExplanationRenderer {
             case .fail: status = paint("fail       ", "1;31")
             case .notChecked: status = paint("not checked", "33")
             }
-            out += "\(check.question.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(status)  \(check.reason)\n"
+            out += "\(check.question.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(status)  \(safe(check.reason))\n"
             for detail in check.details {
-                out += String(repeating: " ", count: width + 15) + "\(detail)\n"
+                out += String(repeating: " ", count: width + 15) + "\(safe(detail))\n"
             }
         }
         out += "\nverdict: "
@@ -34,7 +36,7 @@ public enum ExplanationRenderer {
         case .unverified: out += paint("unverified", "33") + " (nothing failed, but the signature was not checked)"
         }
         if !explanation.otherServices.isEmpty, explanation.check(.issuedForService)?.status == .fail {
-            out += "; this token is for \(explanation.otherServices.joined(separator: ", "))"
+            out += "; this token is for \(explanation.otherServices.map(safe).joined(separator: ", "))"
         }
         return out + "\n"
     }

@@ -9,33 +9,30 @@ public enum GitHubReporter {
             case .warning: command = "warning"
             case .note: command = "notice"
             }
-            let properties = [
+            var message = finding.message
+            if let entity = finding.entity { message += " (\(entity))" }
+            // Every value, file names included, is registry data: GitHubWorkflowCommand keeps each finding
+            // on exactly one line, so no value can start a workflow command of its own.
+            output += GitHubWorkflowCommand.line(command, properties: [
                 ("file", options.repositoryPath(finding.location.file)),
                 ("line", String(finding.location.line)),
                 ("endLine", String(max(finding.location.endLine, finding.location.line))),
                 ("col", String(finding.location.column)),
                 ("title", "audreg \(finding.ruleID)"),
-            ].map { "\($0)=\(escapeProperty($1))" }.joined(separator: ",")
-            var message = finding.message
-            if let entity = finding.entity { message += " (\(entity))" }
-            output += "::\(command) \(properties)::\(escapeData(message))\n"
+            ], message: message)
         }
         return output
     }
 
-    /// `%`, CR and LF are encoded in messages, as actions/toolkit does.
-    public static func escapeData(_ text: String) -> String {
-        text.replacingAll([("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
-    }
+    public static func escapeData(_ text: String) -> String { GitHubWorkflowCommand.escapeData(text) }
 
-    /// Property values additionally encode `:` and `,`, which separate properties.
-    public static func escapeProperty(_ text: String) -> String {
-        text.replacingAll([("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")])
-    }
+    public static func escapeProperty(_ text: String) -> String { GitHubWorkflowCommand.escapeProperty(text) }
 }
 
 extension String {
     /// Replaces single characters in one pass, so `%` introduced by one replacement is never re-escaped.
+    /// It compares `Character`s, so it is only for audreg's own text (IDs, UUIDs), never for registry
+    /// data: `"\r\n"` is one Character and matches neither `"\r"` nor `"\n"`.
     func replacingAll(_ replacements: [(Character, String)]) -> String {
         var output = ""
         output.reserveCapacity(count)

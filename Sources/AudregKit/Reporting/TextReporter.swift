@@ -1,14 +1,16 @@
 /// `services/orders.yaml:12:7: error: <message> [rule-id]`, the format compilers and editors recognise.
+/// File names, messages and entities come from the registry (or a fetched document), so each passes
+/// `TerminalText`: one line per finding, nothing invisible, and no line that starts a workflow command.
 public enum TextReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
         var output = ""
         for finding in report.findings {
             let severity = colored(finding.severity.rawValue, finding.severity, enabled: options.color)
-            output += "\(finding.location): \(severity): \(finding.message) [\(finding.ruleID)]\n"
+            output += "\(TerminalText.escapeLineStart(finding.location.description)): \(severity): \(TerminalText.escape(finding.message)) [\(finding.ruleID)]\n"
             for related in finding.related {
-                let entity = related.entity.map { " \($0)" } ?? ""
-                let message = related.message.map { ": \($0)" } ?? ""
-                output += "    \(related.location)\(entity)\(message)\n"
+                let entity = related.entity.map { " \(TerminalText.escape($0.description))" } ?? ""
+                let message = related.message.map { ": \(TerminalText.escape($0))" } ?? ""
+                output += "    \(TerminalText.escape(related.location.description))\(entity)\(message)\n"
             }
         }
         let summary = report.summary

@@ -44,6 +44,7 @@ public struct RuleCatalog: Sendable {
         SchemaRule.self,
         TokenTypeUncheckedRule.self,
         UnknownReferenceRule.self,
+        UnsafeCharacterRule.self,
         YAMLSyntaxRule.self,
     ])
 

@@ -24,9 +24,9 @@ struct New: ParsableCommand {
         do {
             planned = try plan()
         } catch let error as ScaffoldError {
-            Terminal.diagnostic("audreg: \(error.description)\(error.findings.isEmpty ? "" : ":")")
+            Terminal.diagnostic("audreg: \(TerminalText.escape(error.description))\(error.findings.isEmpty ? "" : ":")")
             for finding in error.findings {
-                Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(finding.message)")
+                Terminal.diagnostic("  \(finding.severity.rawValue) \(finding.ruleID): \(TerminalText.escape(finding.message))")
             }
             throw ExitCode(1)
         }
@@ -35,7 +35,7 @@ struct New: ParsableCommand {
             Terminal.diagnostic("audreg: '\(planned.file.path)' already exists; audreg new never overwrites a file")
             throw ExitCode(1)
         }
-        Terminal.write("created  \(planned.file.path)\n")
+        Terminal.write("created  \(TerminalText.escape(planned.file.path))\n")
     }
 
     static let exitStatus = "Exit status: 0 when the file was written; 1 when it was refused (the reasons are printed) or exists; 2 for a usage error."

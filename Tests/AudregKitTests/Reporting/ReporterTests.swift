@@ -50,15 +50,18 @@ struct ReporterTests {
         #expect(related.first?["entity"] as? String != nil)
     }
 
-    @Test("GitHub annotations escape %, newlines, commas and colons")
+    @Test("GitHub annotations escape %, commas and colons, and show line breaks (CR LF too) as visible escapes")
     func githubEscaping() {
-        #expect(GitHubReporter.escapeData("100% done\nnext") == "100%25 done%0Anext")
+        #expect(GitHubReporter.escapeData("100% done\nnext") == "100%25 done\\nnext")
+        // "\r\n" is one Character: escaping by Character left both bytes in place.
+        #expect(GitHubReporter.escapeData("a\r\n::warning file=x::forged") == "a\\r\\n::warning file=x::forged")
+        #expect(GitHubReporter.escapeData("rtl\u{202E}\u{2028}") == "rtl\\u{202E}\\u{2028}")
         #expect(GitHubReporter.escapeProperty("a,b:c%") == "a%2Cb%3Ac%25")
         let finding = Finding(ruleID: "schema", severity: .warning, message: "line one\nline two 50%",
                               location: SourceLocation(file: "a, b.yaml", line: 3, column: 4), entity: EntityRef(.service, "x"))
         let report = ValidationReport(findings: [finding], suppressed: [], rules: [], registry: Registry())
         #expect(GitHubReporter.render(report, options: ReportOptions(pathPrefix: "registry/")) ==
-                "::warning file=registry/a%2C b.yaml,line=3,endLine=3,col=4,title=audreg schema::line one%0Aline two 50%25 (Service/x)\n")
+                "::warning file=registry/a%2C b.yaml,line=3,endLine=3,col=4,title=audreg schema::line one\\nline two 50%25 (Service/x)\n")
     }
 
     @Test("SARIF validates against the official SARIF 2.1.0 JSON schema")
