@@ -41,6 +41,7 @@ public struct RuleCatalog: Sendable {
         MultipleAudiencesRule.self,
         OwnerMissingRule.self,
         SchemaRule.self,
+        SourceOutsideRootRule.self,
         TokenTypeUncheckedRule.self,
         UnknownReferenceRule.self,
         YAMLSyntaxRule.self,
