@@ -17,7 +17,7 @@ public struct SourceOutsideRootRule: DriftRule {
             """,
         remediation: "Keep deployment configs inside the repository and name them by a relative path; replace a link with the file itself, or pass the repository folder with --root.",
         references: ["SECURITY.md (Paths)", "CWE-22", "CWE-59"],
-        controls: ["PR.PS-01", "PR.DS-01"],
+        controls: ["PR.PS-01"],
         triggeringExamples: [
             RuleExample("""
                 apiVersion: audreg/v1
