@@ -71,8 +71,10 @@ public struct ControlCatalog: Sendable {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ControlCatalogError(file: path, line: 1, column: 1, message: "cannot read the file")
+            let data: Data
+            switch BoundedFile.data(path) {
+            case .success(let contents): data = contents
+            case .failure(let failure): throw ControlCatalogError(file: path, line: 1, column: 1, message: failure.message)
             }
             let framework = try parse(String(decoding: data, as: UTF8.self), file: path)
             frameworks.removeAll { $0.id == framework.id }

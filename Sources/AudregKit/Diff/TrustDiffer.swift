@@ -189,7 +189,8 @@ extension TrustDiffer {
         let base: LoadedRegistry
         let head: LoadedRegistry
         if let path = tree.registryPath, (try? RegistryLoader.registryFiles(in: path)) != nil {
-            (base, head) = try loader.load(base: path, head: headDirectory)
+            // The base is a scratch copy from git objects: confined to itself, not to the working tree's root.
+            (base, head) = try loader.load(base: path, baseRoot: nil, head: headDirectory)
         } else {
             head = try loader.load(directory: headDirectory)
             base = loader.load(sources: []) // the registry is new in this change

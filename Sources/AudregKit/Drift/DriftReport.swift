@@ -73,11 +73,13 @@ public struct DriftReport: Sendable {
         func fail(_ problem: String, at node: YAMLNode? = nil) -> DriftReportError {
             DriftReportError(file: path, position: node?.start ?? TextPosition(line: 1, column: 1), problem: problem)
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot be read") }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: sizeLimit + 1)) ?? Data()
-        guard data.count <= sizeLimit else { throw fail("is larger than \(sizeLimit >> 20) MiB") }
-        let parsed = YAMLParser.parse(bytes: [UInt8](data), limits: YAMLLimits(maxFileBytes: sizeLimit))
+        let bytes: [UInt8]
+        switch BoundedFile.read(path, limit: sizeLimit) {
+        case .success(let contents): bytes = contents
+        case .failure(.tooLarge): throw fail("is larger than \(sizeLimit >> 20) MiB")
+        case .failure: throw fail("cannot be read")
+        }
+        let parsed = YAMLParser.parse(bytes: bytes, limits: YAMLLimits(maxFileBytes: sizeLimit))
         if let problem = parsed.diagnostics.first {
             throw DriftReportError(file: path, position: problem.position, problem: "is not valid JSON: \(problem.message)")
         }

@@ -8,6 +8,9 @@ public struct DriftOptions: Sendable {
     public var checkIssuers = true
     /// Check Service deployments against their config.
     public var checkDeployments = true
+    /// `--root`: local deployment sources must resolve inside it. nil: the registry's git top-level,
+    /// else the registry folder (see `RepositoryRoot`).
+    public var root: String?
 
     public init(today: Day) { self.today = today }
 }
@@ -33,6 +36,7 @@ public struct DriftRunner: Sendable {
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
         let deploymentChecker = DeploymentChecker()
+        let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {
             case issuer(Issuer)
@@ -64,7 +68,7 @@ public struct DriftRunner: Sendable {
                         result = await issuerChecker.check(issuer, policy: policy, source: source)
                     case .deployment(let service, let deployment):
                         result = await deploymentChecker.check(service: service, deployment: deployment, index: index,
-                                                               registryDirectory: registryDirectory, source: source)
+                                                               registryDirectory: registryDirectory, root: root, source: source)
                     }
                     let done = await counter.increment()
                     progress?(done, total)

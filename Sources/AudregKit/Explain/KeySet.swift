@@ -41,10 +41,11 @@ public struct KeySet: Sendable {
     }
 
     public static func load(file path: String) throws(LoadError) -> KeySet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(description: "cannot read the JWKS file '\(path)'")
+        // A key set is a few KiB; the bound matches the one for fetched key sets.
+        switch BoundedFile.data(path, limit: 1 << 20) {
+        case .success(let data): return try KeySet(json: data, source: path)
+        case .failure(let failure): throw LoadError(description: "cannot read the JWKS file '\(path)': \(failure.message)")
         }
-        return try KeySet(json: data, source: path)
     }
 
     /// Fetches a JWKS over HTTP(S) with a timeout and a size cap.

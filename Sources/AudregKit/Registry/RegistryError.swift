@@ -4,6 +4,12 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case notADirectory(String)
     case unreadable(path: String, reason: String)
     case noRegistryFiles(String)
+    /// `--root` names no folder.
+    case rootNotFound(String)
+    /// The registry folder itself lies outside the repository root.
+    case outsideRoot(directory: String, root: String)
+    /// More registry files than `RegistryLoader.maxFiles`.
+    case tooManyFiles(directory: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +21,12 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
             return "cannot read '\(path)': \(reason); check its permissions"
         case .noRegistryFiles(let path):
             return "no *.yaml or *.yml files under '\(path)'; add entity files there, or create a starter registry with 'audreg init \(path)'"
+        case .rootNotFound(let path):
+            return "--root '\(path)' is not a folder; pass the repository's top-level folder"
+        case .outsideRoot(let directory, let root):
+            return "registry directory '\(directory)' is outside the repository root '\(root)'; pass a registry inside it, or the right folder with --root"
+        case .tooManyFiles(let directory, let limit):
+            return "'\(directory)' holds more than \(limit) registry files, the limit; pass the registry folder itself, not a folder above it"
         }
     }
 }

@@ -11,22 +11,33 @@ public struct LoadedRegistry: Sendable {
 /// Reads every `*.yaml` / `*.yml` file below a directory, in sorted path order, into a `Registry`.
 public struct RegistryLoader: Sendable {
     public var limits: YAMLLimits
+    /// `--root`: the folder every file read must resolve into. nil: the registry folder's git top-level,
+    /// else the registry folder itself (see `RepositoryRoot`).
+    public var root: String?
 
-    public init(limits: YAMLLimits = .default) {
+    /// The most registry files one registry may hold (documented in SECURITY.md): enough for any real
+    /// registry, and a stop for `audreg validate /` or a pull request that adds a million empty files.
+    public static let maxFiles = 100_000
+    /// `maxFiles` unless a test needs a smaller bound.
+    var fileLimit = RegistryLoader.maxFiles
+
+    public init(limits: YAMLLimits = .default, root: String? = nil) {
         self.limits = limits
+        self.root = root
     }
 
     public func load(directory: String) throws(RegistryError) -> LoadedRegistry {
-        let files = try Self.registryFiles(in: directory)
+        let scan = try Self.scan(directory, root: root, maxFiles: fileLimit)
         // Reading and parsing are independent per file, so both happen in parallel, and each file's bytes
         // and YAML tree are dropped as soon as its entities are built; results are merged in path order,
         // which keeps the output identical to a sequential run.
         let limits = self.limits
-        let parsed = ParallelMap.map(files) { relative in
-            Self.entities(of: Self.read(relative, in: directory, limit: limits.maxFileBytes), file: relative, limits: limits)
+        let parsed = ParallelMap.map(scan.files) { relative in
+            Self.entities(of: scan.read(relative, limit: limits.maxFileBytes), file: relative, limits: limits)
         }
         var result = Self.merge(parsed)
-        result.registry.files = Self.registryFiles(files, parsed)
+        result.findings.append(contentsOf: scan.outsideFindings)
+        result.registry.files = Self.registryFiles(scan.files, parsed)
         result.directory = directory
         guard !result.registry.files.isEmpty || !result.findings.isEmpty else { throw .noRegistryFiles(directory) }
         return result
@@ -37,8 +48,16 @@ public struct RegistryLoader: Sendable {
     /// two versions that differ in a few files costs little more than loading one. Each side is exactly
     /// what `load(directory:)` gives; when both directories fail, the base's error is the one thrown.
     public func load(base baseDirectory: String, head headDirectory: String) throws(RegistryError) -> (base: LoadedRegistry, head: LoadedRegistry) {
-        let baseFiles = try Self.registryFiles(in: baseDirectory)
-        let headFiles = try Self.registryFiles(in: headDirectory)
+        try load(base: baseDirectory, baseRoot: root, head: headDirectory)
+    }
+
+    /// As `load(base:head:)`, with the base's own root: a base extracted from git into a scratch folder
+    /// is confined to that folder, not to the working tree's `--root`.
+    public func load(base baseDirectory: String, baseRoot: String?, head headDirectory: String) throws(RegistryError) -> (base: LoadedRegistry, head: LoadedRegistry) {
+        let baseScan = try Self.scan(baseDirectory, root: baseRoot, maxFiles: fileLimit)
+        let headScan = try Self.scan(headDirectory, root: root, maxFiles: fileLimit)
+        let baseFiles = baseScan.files
+        let headFiles = headScan.files
         var headPositions: [String: Int] = [:]
         headPositions.reserveCapacity(headFiles.count)
         for (position, file) in headFiles.enumerated() { headPositions[file] = position }
@@ -51,8 +70,8 @@ public struct RegistryLoader: Sendable {
 
         let limits = self.limits
         let parsed = ParallelMap.map(jobs) { job -> (base: EntityBuilder.FileResult?, head: EntityBuilder.FileResult?) in
-            let baseRead = job.base.map { (file: baseFiles[$0], read: Self.read(baseFiles[$0], in: baseDirectory, limit: limits.maxFileBytes)) }
-            let headRead = job.head.map { (file: headFiles[$0], read: Self.read(headFiles[$0], in: headDirectory, limit: limits.maxFileBytes)) }
+            let baseRead = job.base.map { (file: baseFiles[$0], read: baseScan.read(baseFiles[$0], limit: limits.maxFileBytes)) }
+            let headRead = job.head.map { (file: headFiles[$0], read: headScan.read(headFiles[$0], limit: limits.maxFileBytes)) }
             if case .success(let baseBytes)? = baseRead?.read, case .success(let headBytes)? = headRead?.read, baseBytes == headBytes {
                 let shared = Self.entities(of: .success(baseBytes), file: baseRead!.file, limits: limits)
                 return (shared, shared)
@@ -65,10 +84,12 @@ public struct RegistryLoader: Sendable {
 
         let baseParsed = parsed.prefix(baseFiles.count).map { $0.base! }
         var base = Self.merge(baseParsed)
+        base.findings.append(contentsOf: baseScan.outsideFindings)
         base.registry.files = Self.registryFiles(baseFiles, baseParsed)
         base.directory = baseDirectory
         let headResults = headParsed.map { $0! }
         var head = Self.merge(headResults)
+        head.findings.append(contentsOf: headScan.outsideFindings)
         head.registry.files = Self.registryFiles(headFiles, headResults)
         head.directory = headDirectory
         return (base, head)
@@ -100,12 +121,12 @@ public struct RegistryLoader: Sendable {
         return result
     }
 
+    /// Every file's entities and findings, in file order, in arrays of exactly the size needed.
     /// The files that hold audreg documents, in the order given.
     static func registryFiles(_ files: [String], _ parsed: [EntityBuilder.FileResult]) -> [String] {
         zip(files, parsed).filter { $0.1.isRegistryFile }.map(\.0)
     }
 
-    /// Every file's entities and findings, in file order, in arrays of exactly the size needed.
     static func merge(_ parsed: [EntityBuilder.FileResult]) -> LoadedRegistry {
         var registry = Registry()
         var counts = (services: 0, issuers: 0, teams: 0, findings: 0)
@@ -145,8 +166,45 @@ public struct RegistryLoader: Sendable {
 
     /// YAML files below `directory`, relative to it, sorted: the candidates, of which those that declare
     /// `apiVersion: audreg/…` are the registry. Hidden files and folders, folders a site was built into,
-    /// and what `.audregignore` names are skipped.
-    public static func registryFiles(in directory: String) throws(RegistryError) -> [String] {
+    /// what `.audregignore` names, and links that resolve outside the repository root are skipped.
+    public static func registryFiles(in directory: String, root: String? = nil) throws(RegistryError) -> [String] {
+        try scan(directory, root: root).files
+    }
+
+    /// What a registry folder holds: its files, and the links among them that lead out of the root.
+    struct Scan: Sendable {
+        /// The registry folder with every link resolved; files are read below it.
+        var directory: String
+        var root: RepositoryRoot
+        var files: [String]
+        /// Registry-named links whose target lies outside the root: reported, never opened.
+        var outside: [String]
+
+        var outsideFindings: [Finding] {
+            outside.map { relative in
+                Finding(ruleID: SourceOutsideRootRule.id, severity: .error,
+                        message: "'\(relative)' is a link that resolves outside the repository root, so audreg does not follow it; commit the file itself, or pass --root",
+                        location: SourceLocation(file: relative, line: 1, column: 1))
+            }
+        }
+
+        /// A registry file. A plain file is opened with O_NOFOLLOW: the walk saw no link there, and a link
+        /// swapped in since is refused. A link is resolved and checked against the root first.
+        func read(_ relative: String, limit: Int) -> ReadResult {
+            let path = directory + "/" + relative
+            switch BoundedFile.read(path, limit: limit, followLinks: false) {
+            case .success(let bytes): return .success(bytes)
+            case .failure(.isLink):
+                switch root.read(path, limit: limit) {
+                case .success(let bytes): return .success(bytes)
+                case .failure(let failure): return .failure(failure.message)
+                }
+            case .failure(let failure): return .failure(failure.message)
+            }
+        }
+    }
+
+    static func scan(_ directory: String, root explicitRoot: String?, maxFiles: Int = RegistryLoader.maxFiles) throws(RegistryError) -> Scan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw .directoryNotFound(directory)
@@ -155,92 +213,114 @@ public struct RegistryLoader: Sendable {
         guard FileManager.default.isReadableFile(atPath: directory) else {
             throw .unreadable(path: directory, reason: "permission denied")
         }
+        let root = try RepositoryRoot.forRegistry(directory, explicit: explicitRoot)
+        guard let resolved = RepositoryRoot.realPath(directory) else { throw .directoryNotFound(directory) }
         var files: [String] = []
-        let ignore = RegistryIgnore(directory: directory)
-        DirectoryWalker.walk(directory, relative: "", ignore: ignore) { relative in
-            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { files.append(relative) }
+        var outside: [String] = []
+        var tooMany = false
+        let ignore = RegistryIgnore(directory: resolved)
+        DirectoryWalker.walk(resolved, relative: "", root: root, ignore: ignore, maxEntries: maxFiles) { entry in
+            switch entry {
+            case .file(let relative):
+                guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { return true }
+                files.append(relative)
+                if files.count > maxFiles {
+                    tooMany = true
+                    return false
+                }
+            case .linkOutsideRoot(let relative):
+                if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { outside.append(relative) }
+            case .tooManyEntries:
+                tooMany = true
+                return false
+            }
+            return true
         }
-        guard !files.isEmpty else { throw .noRegistryFiles(directory) }
-        return files.sorted()
+        if tooMany { throw .tooManyFiles(directory: directory, limit: maxFiles) }
+        guard !files.isEmpty || !outside.isEmpty else { throw .noRegistryFiles(directory) }
+        return Scan(directory: resolved, root: root, files: files.sorted(), outside: outside.sorted())
     }
 
     enum ReadResult: Sendable {
         case success([UInt8])
         case failure(String)
     }
-
-    /// A registry file, by its path relative to the registry directory.
-    static func read(_ relative: String, in directory: String, limit: Int) -> ReadResult {
-        read((directory as NSString).appendingPathComponent(relative), limit: limit)
-    }
-
-    /// Reads a whole file with POSIX calls: Foundation's FileHandle and Data cost more than the read
-    /// itself on registries of thousands of small files.
-    static func read(_ path: String, limit: Int) -> ReadResult {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure("cannot open the file; check its permissions") }
-        defer { close(descriptor) }
-        var info = stat()
-        let expected = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
-        // One byte past the limit is enough to know the file is too large without loading it all.
-        let capacity = min(max(expected, 0), limit) + 1
-        var bytes = [UInt8](repeating: 0, count: capacity)
-        var count = 0
-        var failure: Int32 = 0
-        while count <= limit {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit + 1 - count))) }
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            if got == 0 { break }
-            count += got
-        }
-        if failure != 0 { return .failure("cannot read the file: \(String(cString: strerror(failure)))") }
-        if count > limit { return .failure("file is larger than the limit of \(limit) bytes; split it into several files") }
-        bytes.removeLast(bytes.count - count)
-        return .success(bytes)
-    }
 }
 
 /// Lists regular files below a directory with readdir: FileManager's enumerator costs more than parsing
-/// the files it finds. Hidden entries are skipped; symbolic links are not followed into directories.
+/// the files it finds. Hidden entries are skipped; symbolic links are not followed into directories, and
+/// a link to a file counts only when it resolves inside the repository root.
 enum DirectoryWalker {
-    static func walk(_ directory: String, relative: String, ignore: RegistryIgnore = RegistryIgnore(), visit: (String) -> Void) {
+    enum Entry {
+        case file(String)
+        case linkOutsideRoot(String)
+        /// One folder holds more entries than a registry may hold files; the rest were not listed.
+        case tooManyEntries
+    }
+
+    /// Calls `visit` for each entry in sorted order; `visit` returns false to stop the walk.
+    @discardableResult
+    static func walk(_ directory: String, relative: String, root: RepositoryRoot, ignore: RegistryIgnore = RegistryIgnore(),
+                     maxEntries: Int, visit: (Entry) -> Bool) -> Bool {
         // A folder `audreg build` wrote (its mkdocs.yml would otherwise be read) is never registry.
-        if !relative.isEmpty, RegistryIgnore.isSiteFolder(directory) { return }
-        guard let handle = opendir(directory) else { return }
-        defer { closedir(handle) }
-        var names: [(name: String, isDirectory: Bool)] = []
+        if !relative.isEmpty, RegistryIgnore.isSiteFolder(directory) { return true }
+        guard let handle = opendir(directory) else { return true }
+        var names: [(name: String, kind: Kind)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             if name.hasPrefix(".") { continue }
-            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
                 var info = stat()
-                if lstat(directory + "/" + name, &info) == 0 { isDirectory = (info.st_mode & S_IFMT) == S_IFDIR }
-            } else if Int32(entry.pointee.d_type) == Int32(DT_LNK) {
-                // A link to a file counts; a link to a directory is not followed, to avoid cycles.
-                var info = stat()
-                guard stat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                guard lstat(directory + "/" + name, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: type = Int32(DT_DIR)
+                case S_IFLNK: type = Int32(DT_LNK)
+                case S_IFREG: type = Int32(DT_REG)
+                default: continue
+                }
             }
-            names.append((name, isDirectory))
+            switch type {
+            case Int32(DT_DIR): names.append((name, .directory))
+            case Int32(DT_REG): names.append((name, .file))
+            case Int32(DT_LNK):
+                // realpath only reads links; the target is not opened. A link to a directory is not
+                // followed, to avoid cycles; one to a file counts only when it stays inside the root.
+                switch root.resolve(directory + "/" + name) {
+                case .inside(let target):
+                    var info = stat()
+                    if stat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { names.append((name, .file)) }
+                case .outside: names.append((name, .outside))
+                case .missing: continue
+                }
+            default: continue
+            }
+            // A folder with millions of entries is refused without listing it all.
+            if names.count > maxEntries {
+                closedir(handle)
+                return visit(.tooManyEntries) && false
+            }
         }
-        for (name, isDirectory) in names.sorted(by: { $0.name < $1.name }) {
+        closedir(handle)
+        for (name, kind) in names.sorted(by: { $0.name < $1.name }) {
             let path = relative.isEmpty ? name : relative + "/" + name
-            if ignore.ignores(path, isDirectory: isDirectory) { continue }
-            if isDirectory {
-                walk(directory + "/" + name, relative: path, ignore: ignore, visit: visit)
-            } else {
-                visit(path)
+            if ignore.ignores(path, isDirectory: kind == .directory) { continue }
+            switch kind {
+            case .directory:
+                if !walk(directory + "/" + name, relative: path, root: root, ignore: ignore, maxEntries: maxEntries, visit: visit) { return false }
+            case .file:
+                if !visit(.file(path)) { return false }
+            case .outside:
+                if !visit(.linkOutsideRoot(path)) { return false }
             }
         }
+        return true
+    }
+
+    enum Kind {
+        case directory, file, outside
     }
 }
 

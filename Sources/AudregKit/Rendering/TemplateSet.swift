@@ -79,8 +79,10 @@ public struct TemplateSet: Sendable {
             let path = (directory as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SiteBuildError.templates("cannot read template '\(path)'")
+            let data: Data
+            switch BoundedFile.data(path) {
+            case .success(let contents): data = contents
+            case .failure(let failure): throw SiteBuildError.templates("cannot read template '\(path)': \(failure.message)")
             }
             byName[name] = Entry(name: name, text: String(decoding: data, as: UTF8.self), source: .file(path))
         }

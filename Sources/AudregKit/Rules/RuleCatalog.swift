@@ -42,6 +42,7 @@ public struct RuleCatalog: Sendable {
         MultipleAudiencesRule.self,
         OwnerMissingRule.self,
         SchemaRule.self,
+        SourceOutsideRootRule.self,
         TokenTypeUncheckedRule.self,
         UnknownReferenceRule.self,
         UnsafeCharacterRule.self,

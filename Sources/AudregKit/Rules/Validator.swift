@@ -33,6 +33,9 @@ public struct ValidationReport: Sendable {
     /// The rules that ran, for SARIF's rule table and JUnit's test cases.
     public var rules: [RuleDescription]
     public var registry: Registry
+    /// Findings left out by `limited(to:)` (`--max-findings`), by severity. `summary` still counts them,
+    /// and so does the exit status: a finding not shown is not a finding that passed.
+    public var omitted = ReportSummary(findings: [], suppressed: 0)
 
     public init(findings: [Finding], suppressed: [SuppressedFinding], rules: [RuleDescription], registry: Registry) {
         self.findings = findings.sorted(by: Finding.reportOrder)
@@ -42,9 +45,30 @@ public struct ValidationReport: Sendable {
         self.registry = registry
     }
 
-    /// True when some finding is at or above `threshold`: the exit status 1 condition.
+    /// True when some finding, shown or omitted, is at or above `threshold`: the exit status 1 condition.
     public func fails(at threshold: Severity) -> Bool {
         findings.contains { $0.severity >= threshold }
+            || (threshold <= .error && omitted.errors > 0) || (threshold <= .warning && omitted.warnings > 0)
+            || (threshold <= .note && omitted.notes > 0)
+    }
+
+    /// How many findings `limited(to:)` left out.
+    public var omittedCount: Int { omitted.errors + omitted.warnings + omitted.notes }
+
+    /// The report with at most `maximum` findings (`--max-findings`): the most severe first, then in report
+    /// order, so a cut never hides an error behind notes. The summary keeps the full counts.
+    public func limited(to maximum: Int) -> ValidationReport {
+        guard findings.count > maximum else { return self }
+        var result = self
+        let ranked = findings.enumerated().sorted { lhs, rhs in
+            lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
+        }
+        let kept = ranked.prefix(max(maximum, 0)).map(\.offset).sorted()
+        result.findings = kept.map { findings[$0] }
+        var omittedFindings = ranked.dropFirst(max(maximum, 0)).map(\.element)
+        omittedFindings.sort(by: Finding.reportOrder)
+        result.omitted = ReportSummary(findings: omittedFindings, suppressed: 0)
+        return result
     }
 }
 
@@ -89,8 +113,10 @@ public struct Validator: Sendable {
         var report = apply(findings: findings, to: registry, context: context)
         timing.lap("severity overrides and exceptions")
         timing.report()
-        // Drift rules are not run by validate; the report lists the rules that were.
-        report.rules = catalog.descriptions.filter { $0.stage != .drift }
+        // Drift rules are not run by validate; the report lists the rules that were, and any whose
+        // findings the loader raised (a registry file linked from outside the root).
+        let raised = Set(report.findings.map(\.ruleID))
+        report.rules = catalog.descriptions.filter { $0.stage != .drift || raised.contains($0.id) }
         return report
     }
 
@@ -138,7 +164,53 @@ public struct Validator: Sendable {
             }
             kept.append(finding)
         }
-        return ValidationReport(findings: kept, suppressed: suppressed, rules: catalog.rules.map { $0.description }, registry: registry)
+        return ValidationReport(findings: Self.capped(kept), suppressed: suppressed, rules: catalog.rules.map { $0.description }, registry: registry)
+    }
+
+    /// Findings listed per rule per file (SECURITY.md, Limits): past it, one finding counts the rest, so a
+    /// file built to raise a rule a million times cannot flood CI logs, PR comments or memory downstream.
+    public static let maxFindingsPerRulePerFile = 1_000
+
+    struct RuleFileKey: Hashable {
+        var rule: String
+        var file: String
+    }
+
+    /// Keeps the first `limit` findings of each rule in each file, in report order, and adds one finding
+    /// per cut group that says how many more there were, at the first one left out, with the highest
+    /// severity among them.
+    static func capped(_ findings: [Finding], limit: Int = maxFindingsPerRulePerFile) -> [Finding] {
+        var counts: [RuleFileKey: Int] = [:]
+        var over = false
+        for finding in findings {
+            let key = RuleFileKey(rule: finding.ruleID, file: finding.location.file)
+            let count = counts[key, default: 0] + 1
+            counts[key] = count
+            // One finding over the limit costs what the count line would: only cut past that.
+            if count > limit + 1 { over = true }
+        }
+        guard over else { return findings }
+        var listed: [RuleFileKey: Int] = [:]
+        var leftOut: [RuleFileKey: (count: Int, severity: Severity, first: Finding)] = [:]
+        var result: [Finding] = []
+        for finding in findings.sorted(by: Finding.reportOrder) {
+            let key = RuleFileKey(rule: finding.ruleID, file: finding.location.file)
+            let count = listed[key, default: 0]
+            if count < limit || counts[key, default: 0] <= limit + 1 {
+                listed[key] = count + 1
+                result.append(finding)
+            } else if let previous = leftOut[key] {
+                leftOut[key] = (previous.count + 1, max(previous.severity, finding.severity), previous.first)
+            } else {
+                leftOut[key] = (1, finding.severity, finding)
+            }
+        }
+        for (key, omitted) in leftOut {
+            result.append(Finding(ruleID: key.rule, severity: omitted.severity,
+                                  message: "\(omitted.count) more \(key.rule) finding(s) in this file from here on are not listed (audreg lists at most \(limit) per rule per file); fix the ones listed and run again",
+                                  location: omitted.first.location))
+        }
+        return result
     }
 
     /// Findings about exceptions themselves cannot be excepted away.

@@ -127,8 +127,11 @@ public struct NewService: Sendable {
         var sources: [(path: String, bytes: [UInt8])] = []
         for relative in files {
             let full = (registryDirectory as NSString).appendingPathComponent(relative)
-            guard let data = FileManager.default.contents(atPath: full) else { throw ScaffoldError("cannot read '\(full)'") }
-            sources.append((relative, [UInt8](data)))
+            // registryFiles listed only files inside the repository root; the read is bounded like the loader's.
+            switch BoundedFile.read(full) {
+            case .success(let bytes): sources.append((relative, bytes))
+            case .failure(let failure): throw ScaffoldError("cannot read '\(full)': \(failure.message)")
+            }
         }
         return sources
     }

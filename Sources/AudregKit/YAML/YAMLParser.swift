@@ -9,11 +9,16 @@ public struct YAMLLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// How many nodes all aliases of one file may add when expanded ("billion laughs" guard).
     public var maxAliasExpansion: Int
+    /// Duplicate keys reported per file; the rest are counted in one closing diagnostic, so a file of a
+    /// million repeated keys costs a thousand findings, not a million (SECURITY.md, Limits).
+    public var maxDuplicateKeyReports: Int
 
-    public init(maxFileBytes: Int = 16 * 1024 * 1024, maxDepth: Int = 128, maxAliasExpansion: Int = 100_000) {
+    public init(maxFileBytes: Int = 16 * 1024 * 1024, maxDepth: Int = 128, maxAliasExpansion: Int = 100_000,
+                maxDuplicateKeyReports: Int = 1_000) {
         self.maxFileBytes = maxFileBytes
         self.maxDepth = maxDepth
         self.maxAliasExpansion = maxAliasExpansion
+        self.maxDuplicateKeyReports = maxDuplicateKeyReports
     }
 
     public static let `default` = YAMLLimits()
@@ -63,6 +68,7 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             builder.run(buffer, parsers: parsers)
         }
+        builder.reportOmittedDuplicates()
         return YAMLParseResult(documents: builder.documents, diagnostics: builder.diagnostics)
     }
 }
@@ -78,11 +84,19 @@ private struct TreeBuilder {
         var pairs: [YAMLPair] = []
         var pendingKey: YAMLNode?
         var size = 1
+        /// First position of each key, kept once a mapping is large, so that a repeated key is dropped
+        /// as it arrives: a file of a million repeated keys then holds one pair, not a million.
+        var keyIndex: [String: TextPosition]?
     }
+
+    /// Mappings at least this large check repeated keys as they arrive rather than when they close.
+    static let earlyDuplicateCheck = 64
 
     let limits: YAMLLimits
     var documents: [YAMLDocument] = []
     var diagnostics: [YAMLDiagnostic] = []
+    var duplicatesReported = 0
+    var firstOmittedDuplicate: TextPosition?
     var stack: [Frame] = []
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var aliasBudget: Int
@@ -194,12 +208,43 @@ private struct TreeBuilder {
         if !stack[top].isMapping {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
-            stack[top].pairs.append(YAMLPair(key: key, value: node))
             stack[top].pendingKey = nil
+            if let name = key.scalar, !Self.isMergeKey(key) {
+                if stack[top].keyIndex == nil, stack[top].pairs.count >= Self.earlyDuplicateCheck {
+                    // Repeats among the pairs so far are reported now, so reports stay in file order.
+                    var index: [String: TextPosition] = [:]
+                    var kept: [YAMLPair] = []
+                    for pair in stack[top].pairs {
+                        if !Self.isMergeKey(pair.key), let earlier = pair.key.scalar {
+                            if let first = index[earlier] {
+                                reportDuplicate(earlier, at: pair.key.start, first: first)
+                                continue
+                            }
+                            index[earlier] = pair.key.start
+                        }
+                        kept.append(pair)
+                    }
+                    stack[top].pairs = kept
+                    stack[top].keyIndex = index
+                }
+                if stack[top].keyIndex != nil {
+                    if let first = stack[top].keyIndex?[name] {
+                        reportDuplicate(name, at: key.start, first: first)
+                        return true
+                    }
+                    stack[top].keyIndex?[name] = key.start
+                }
+            }
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {
             stack[top].pendingKey = node
         }
         return true
+    }
+
+    static func isMergeKey(_ node: YAMLNode) -> Bool {
+        if case .scalar("<<", .plain) = node.content { return true }
+        return false
     }
 
     /// Reports repeated keys (at the second occurrence) and applies `<<` merge keys, whose pairs never
@@ -258,10 +303,25 @@ private struct TreeBuilder {
     }
 
     mutating func reportDuplicate(_ key: String, at position: TextPosition, first: TextPosition) {
+        duplicatesReported += 1
+        guard duplicatesReported <= limits.maxDuplicateKeyReports else {
+            if firstOmittedDuplicate == nil { firstOmittedDuplicate = position }
+            return
+        }
         diagnostics.append(YAMLDiagnostic(
             kind: .duplicateKey,
             message: "key '\(key)' is given twice in this mapping (first at line \(first.line), column \(first.column)); remove one",
             position: position, related: first))
+    }
+
+    /// One diagnostic for the duplicate keys past the limit, at the first of them.
+    mutating func reportOmittedDuplicates() {
+        let omitted = duplicatesReported - limits.maxDuplicateKeyReports
+        guard omitted > 0, let position = firstOmittedDuplicate else { return }
+        diagnostics.append(YAMLDiagnostic(
+            kind: .duplicateKey,
+            message: "\(omitted) more duplicate key(s) in this file from here on are not listed (audreg lists at most \(limits.maxDuplicateKeyReports) per file); remove the repeated keys",
+            position: position, related: nil))
     }
 
     mutating func fail(_ message: String, at position: TextPosition) {

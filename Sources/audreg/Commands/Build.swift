@@ -45,9 +45,11 @@ struct Build: ParsableCommand {
 
     @OptionGroup var controlOptions: ControlOptions
 
+    @OptionGroup var paths: RootOptions
+
     func run() throws {
         let today = try date.resolved()
-        let report = try Validator(today: today).validate(directory: directory)
+        let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
         if let threshold = failOn.severity, report.fails(at: threshold) {
             let count = report.findings.filter { $0.severity >= threshold }.count
             Terminal.diagnostic("audreg: \(count) finding(s) at or above \(threshold.rawValue); the site was not rebuilt (see 'audreg validate \(directory)', or build with --fail-on never to publish them)")

@@ -29,6 +29,8 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var date: DateOptions
 
+    @OptionGroup var paths: RootOptions
+
     func validate() throws {
         if gitBase == nil, directories.count != 2 {
             throw ValidationError("give two registry directories (BASE HEAD), or --git-base REF and at most one directory")
@@ -44,12 +46,12 @@ struct Diff: ParsableCommand {
         let head = gitBase == nil ? directories[1] : (directories.first ?? "registry")
         if let gitBase {
             do {
-                diff = try differ.diff(gitBase: gitBase, headDirectory: head)
+                diff = try differ.diff(gitBase: gitBase, headDirectory: head, loader: paths.loader)
             } catch let error as GitBaseError {
                 throw AudregCLIError(error.description)
             }
         } else {
-            diff = try differ.diff(baseDirectory: directories[0], headDirectory: directories[1])
+            diff = try differ.diff(baseDirectory: directories[0], headDirectory: directories[1], loader: paths.loader)
         }
         let markdown = MarkdownDiffRenderer.Options(pathPrefix: ReportOptions.pathPrefix(forRegistry: head), linkBase: linkBase)
         Terminal.write(format.render(diff, color: format == .text && Terminal.colorAllowed, markdown: markdown))

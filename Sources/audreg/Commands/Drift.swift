@@ -54,6 +54,10 @@ struct Drift: AsyncParsableCommand {
     @Flag(help: "Skip the deployed-config checks.")
     var skipDeployments = false
 
+    @OptionGroup var paths: RootOptions
+
+    @OptionGroup var findingLimit: FindingLimitOptions
+
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard deadline > 0 else { throw ValidationError("--deadline must be positive") }
@@ -67,8 +71,9 @@ struct Drift: AsyncParsableCommand {
 
     func run() async throws {
         let today = try date.resolved()
-        let loaded = try RegistryLoader().load(directory: directory)
+        let loaded = try paths.loader.load(directory: directory)
         var options = DriftOptions(today: today)
+        options.root = paths.root
         options.certificateWarnDays = certWarnDays
         options.checkIssuers = !skipIssuers
         options.checkDeployments = !skipDeployments
@@ -123,6 +128,7 @@ struct Drift: AsyncParsableCommand {
         if !prefix.isEmpty {
             report = report.rebased(under: prefix)
         }
+        report = findingLimit.apply(report)
         let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, pathPrefix: "", command: "drift", driftRun: run)
         Terminal.write(format.render(report, options: reportOptions))
         if report.fails(at: failOn) { throw ExitCode(1) }

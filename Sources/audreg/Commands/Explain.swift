@@ -43,6 +43,8 @@ struct Explain: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "text or json.")
     var format: CatalogFormat = .text
 
+    @OptionGroup var paths: RootOptions
+
     func validate() throws {
         let given = [token, tokenFile, claims].compactMap { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --token, --token-file and --claims") }
@@ -51,8 +53,16 @@ struct Explain: AsyncParsableCommand {
         }
     }
 
+    /// A token or claims file is a few KiB; anything past 1 MiB is not one.
+    static let inputLimit = 1 << 20
+
+    static func reason(_ read: Result<[UInt8], BoundedFile.Failure>) -> String {
+        if case .failure(let failure) = read { return failure.message }
+        return "not UTF-8 text"
+    }
+
     func run() async throws {
-        let loaded = try RegistryLoader().load(directory: directory)
+        let loaded = try RegistryLoader(root: paths.root).load(directory: directory)
         let material: TokenMaterial
         if let token, token != "-" {
             material = .token(token)
@@ -62,14 +72,18 @@ struct Explain: AsyncParsableCommand {
             }
             material = .token(text)
         } else if let tokenFile {
-            let data = tokenFile == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: tokenFile)
-            guard let data, let text = String(data: data, encoding: .utf8) else { throw AudregCLIError("cannot read the token file '\(tokenFile)'") }
+            let read = tokenFile == "-" ? BoundedFile.readStandardInput(limit: Self.inputLimit) : BoundedFile.read(tokenFile, limit: Self.inputLimit)
+            guard case .success(let bytes) = read, let text = String(bytes: bytes, encoding: .utf8) else {
+                throw AudregCLIError("cannot read the token file '\(tokenFile)': \(Self.reason(read)); give a file holding one compact JWS")
+            }
             material = .token(text)
         } else {
-            guard let path = claims, let data = FileManager.default.contents(atPath: path) else {
-                throw AudregCLIError("cannot read the claims file '\(claims ?? "")'")
+            let path = claims ?? ""
+            let read = BoundedFile.read(path, limit: Self.inputLimit)
+            guard case .success(let bytes) = read else {
+                throw AudregCLIError("cannot read the claims file '\(path)': \(Self.reason(read)); give a JSON file of claims")
             }
-            material = .claims(data)
+            material = .claims(Data(bytes))
         }
         let moment = now.flatMap(TimeText.parse) ?? Int(Date().timeIntervalSince1970)
         let explainer = TokenExplainer(registry: loaded.registry, now: moment)

@@ -26,10 +26,12 @@ struct Export: ParsableCommand {
 
         @OptionGroup var controlOptions: ControlOptions
 
+        @OptionGroup var paths: RootOptions
+
         func run() throws {
             let today = try date.resolved()
             let controls = try controlOptions.catalog()
-            let report = try Validator(today: today).validate(directory: directory)
+            let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
             let export = OSCALExport(report: report, controls: controls, today: today)
             guard let out else {
                 Terminal.write(export.componentDefinition().serialized())
@@ -56,8 +58,10 @@ struct GatewayExportOptions: ParsableArguments {
     @Option(help: "A directory to write one file per service into. Without it, the files are printed, separated by ---.")
     var out: String?
 
+    @OptionGroup var paths: RootOptions
+
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        let loaded = try RegistryLoader().load(directory: directory)
+        let loaded = try paths.loader.load(directory: directory)
         let errors = loaded.findings.filter { $0.severity == .error }
         guard errors.isEmpty else {
             throw AudregCLIError("the registry has \(errors.count) loading error(s), first: \(errors[0].location): \(errors[0].message); run 'audreg validate' and fix them before exporting")

@@ -17,8 +17,12 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var date: DateOptions
 
+    @OptionGroup var paths: RootOptions
+
+    @OptionGroup var findingLimit: FindingLimitOptions
+
     func run() throws {
-        let report = try Validator(today: try date.resolved()).validate(directory: directory)
+        let report = findingLimit.apply(try Validator(today: try date.resolved()).validate(directory: directory, loader: paths.loader))
         let options = ReportOptions(color: format == .text && Terminal.colorAllowed,
                                     pathPrefix: ReportOptions.pathPrefix(forRegistry: directory))
         Terminal.write(format.render(report, options: options))

@@ -26,7 +26,8 @@ final class DriftScratch: @unchecked Sendable {
 
     init() {
         path = NSTemporaryDirectory() + "audreg-drift-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // A repository, as in real use: configs beside the registry folder are inside its root.
+        try! FileManager.default.createDirectory(atPath: path + "/.git", withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -11,6 +11,8 @@ struct GatewayRoundTripTests {
     static func registryWithGeneratedDeployments(in directory: TemporaryDirectory) throws -> (registry: String, generated: String) {
         let registry = directory.path + "/registry"
         let generated = directory.path + "/gen"
+        // A repository, as in real use: the generated configs beside the registry are inside its root.
+        try FileManager.default.createDirectory(atPath: directory.path + "/.git", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
         let loaded = try RegistryLoader().load(directory: registry)
         let export = GatewayExport(registry: loaded.registry)

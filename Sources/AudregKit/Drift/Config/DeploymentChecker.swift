@@ -7,7 +7,9 @@ public struct DeploymentChecker: Sendable {
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
     /// normalized (`services/production/../../../deploy/x.yaml` becomes `../deploy/x.yaml`).
+    /// An absolute `source` stays absolute (and is then refused unless it lies in the repository root).
     public static func configPath(source: String, registryFile: String) -> String {
+        if source.hasPrefix("/") { return normalize(source) }
         let base = (registryFile as NSString).deletingLastPathComponent
         return normalize(base.isEmpty ? source : base + "/" + source)
     }
@@ -26,7 +28,7 @@ public struct DeploymentChecker: Sendable {
     }
 
     public func check(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,
-                      source: any DocumentSource) async -> [Finding] {
+                      root: RepositoryRoot?, source: any DocumentSource) async -> [Finding] {
         let deploymentRelated = RelatedLocation(deployment.location, entity: service.ref, message: "the registry's deployment entry")
         func finding(_ rule: String, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) -> Finding {
             Finding(ruleID: rule, severity: DriftRuleIDs.severity(of: rule), message: "service '\(service.name)': \(message)",
@@ -51,12 +53,23 @@ public struct DeploymentChecker: Sendable {
         } else {
             file = Self.configPath(source: sourceText, registryFile: service.origin.file)
             let path = file.hasPrefix("/") ? file : (registryDirectory as NSString).appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let exists = FileManager.default.fileExists(atPath: path)
-                return [finding("config-provider-missing", "the \(deployment.kind.value.rawValue) config \(file) \(exists ? "cannot be read" : "does not exist")",
+            // The path is resolved and checked before anything opens it (RepositoryRoot.read); without a
+            // root every local source is refused, so a failure to find one never widens what is read.
+            let read = root.map { $0.read(path) } ?? .failure(.outside)
+            switch read {
+            case .success(let contents):
+                bytes = contents
+            case .failure(.outside):
+                return [finding(SourceOutsideRootRule.id,
+                                "the \(deployment.kind.value.rawValue) config source \(file) resolves outside the repository root, so audreg does not read it; keep deployment configs inside the repository, or pass --root",
+                                at: deployment.source.location)]
+            case .failure(.missing):
+                return [finding("config-provider-missing", "the \(deployment.kind.value.rawValue) config \(file) does not exist",
+                                at: deployment.source.location)]
+            case .failure(.file(let failure)):
+                return [finding("config-provider-missing", "the \(deployment.kind.value.rawValue) config \(file) cannot be read: \(failure.message)",
                                 at: deployment.source.location)]
             }
-            bytes = [UInt8](data)
         }
 
         let reader = DeploymentReaders.reader(for: deployment.kind.value)
