@@ -35,7 +35,7 @@ struct PathConfinementTests {
     @Test("--root must hold the registry folder")
     func explicitRoot() throws {
         let directory = TemporaryDirectory()
-        directory.write("a/registry/t.yaml", "kind: Team\n")
+        directory.write("a/registry/t.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: t}\n")
         directory.write("b/x", "")
         #expect(throws: RegistryError.self) { try RegistryLoader(root: directory.path + "/b").load(directory: directory.path + "/a/registry") }
         #expect(throws: RegistryError.rootNotFound(directory.path + "/none")) {

@@ -57,15 +57,18 @@ struct HostileInputTests {
         #expect(loaded.findings.first?.message.contains("larger than the limit") == true)
     }
 
-    @Test("an empty file contributes nothing and is no error")
+    @Test("an empty file contributes nothing and is no error; YAML that is not audreg's is not registry")
     func emptyFile() throws {
         let directory = TemporaryDirectory()
         directory.write("empty.yaml", "")
         directory.write("comments.yml", "# nothing here yet\n")
+        directory.write("compose.yaml", "services: {web: {image: nginx}}\n")
+        directory.write("chart/templates/deployment.yaml", "metadata:\n  name: {{ .Values.name }}\n  labels: [\n")
+        directory.write("team.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-a}\n")
         let loaded = try RegistryLoader().load(directory: directory.path)
-        #expect(loaded.findings.isEmpty)
+        #expect(loaded.findings.isEmpty, "\(loaded.findings.map(\.message))")
         #expect(loaded.registry.services.isEmpty)
-        #expect(loaded.registry.files == ["comments.yml", "empty.yaml"])
+        #expect(loaded.registry.files == ["team.yaml"])
     }
 
     @Test("a directory without YAML, or no directory, is a clear error")
@@ -81,7 +84,7 @@ struct HostileInputTests {
     @Test("a hostile file does not stop the other files from being checked")
     func otherFilesStillChecked() throws {
         let directory = TemporaryDirectory()
-        directory.write("a-bad.yaml", "key: [unclosed\n")
+        directory.write("a-bad.yaml", "apiVersion: audreg/v1\nkey: [unclosed\n")
         directory.write("b-good.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-a}\n")
         let loaded = try RegistryLoader().load(directory: directory.path)
         #expect(loaded.findings.map(\.location.file) == ["a-bad.yaml"])
