@@ -31,3 +31,28 @@ struct FindingLimitOptions: ParsableArguments {
         return limited
     }
 }
+
+extension RootOptions {
+    /// How reports name files for a registry given as `directory`: paths that open from the current
+    /// directory, SARIF relative to the repository root, GitHub relative to `$GITHUB_WORKSPACE`.
+    func reportPaths(registry directory: String) -> ReportPaths {
+        let workingDirectory = RepositoryRoot.realPath(FileManager.default.currentDirectoryPath)
+        let repository = (try? RepositoryRoot.forRegistry(directory, explicit: root))?.path
+        let workspace = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"].flatMap { RepositoryRoot.realPath($0) }
+        return ReportPaths(registry: ReportPaths.prefix(forRegistry: directory), workingDirectory: workingDirectory,
+                           repositoryRoot: repository, githubWorkspace: workspace)
+    }
+}
+
+/// `--fail-on`: the severity at which a command fails (exit 1), or `never`.
+enum FailThreshold: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, note, never
+
+    var severity: Severity? { Severity(rawValue: rawValue) }
+
+    static let help = "Exit 1 when a finding is at or above this severity: error, warning, note, or never."
+
+    func fails(_ report: ValidationReport) -> Bool {
+        severity.map { report.fails(at: $0) } ?? false
+    }
+}

@@ -14,9 +14,9 @@ public enum JSONDiffRenderer {
                 ("suppressed", .int(diff.newlySuppressed.count)),
             ])),
             ("changes", .array(diff.changes.map(json))),
-            ("introduced", .array(diff.introduced.map(JSONReporter.json))),
-            ("fixed", .array(diff.fixed.map(JSONReporter.json))),
-            ("suppressed", .array(diff.newlySuppressed.map(JSONReporter.json))),
+            ("introduced", .array(diff.introduced.map { JSONReporter.json($0) })),
+            ("fixed", .array(diff.fixed.map { JSONReporter.json($0) })),
+            ("suppressed", .array(diff.newlySuppressed.map { JSONReporter.json($0) })),
         ]).serialized()
     }
 
@@ -32,7 +32,7 @@ public enum JSONDiffRenderer {
             ("location", change.location.map { location in
                 .object([("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))])
             }),
-            ("findings", .array(change.findings.map(JSONReporter.json))),
+            ("findings", .array(change.findings.map { JSONReporter.json($0) })),
         ])
     }
 }

@@ -11,15 +11,27 @@ public enum GitHubReporter {
             }
             var message = finding.message
             if let entity = finding.entity { message += " (\(entity))" }
+            // An annotation has one place; the others (the second service of a collision) are named in
+            // its text, as paths that open from the workspace.
+            let related = finding.related.map { related in
+                "\(options.paths.github(related.location.file)):\(related.location.line):\(related.location.column)"
+                    + (related.entity.map { " \($0)" } ?? "") + (related.message.map { ": \($0)" } ?? "")
+            }
+            if !related.isEmpty { message += "; see also " + related.joined(separator: "; ") }
+            let location = finding.location
+            let endLine = max(location.endLine, location.line)
+            var properties = [
+                ("file", options.paths.github(location.file)),
+                ("line", String(location.line)),
+                ("endLine", String(endLine)),
+                ("col", String(location.column)),
+            ]
+            // GitHub reads endColumn only for an annotation on one line.
+            if endLine == location.line { properties.append(("endColumn", String(max(location.endColumn, location.column)))) }
+            properties.append(("title", "audreg \(finding.ruleID)"))
             // Every value, file names included, is registry data: GitHubWorkflowCommand keeps each finding
             // on exactly one line, so no value can start a workflow command of its own.
-            output += GitHubWorkflowCommand.line(command, properties: [
-                ("file", options.repositoryPath(finding.location.file)),
-                ("line", String(finding.location.line)),
-                ("endLine", String(max(finding.location.endLine, finding.location.line))),
-                ("col", String(finding.location.column)),
-                ("title", "audreg \(finding.ruleID)"),
-            ], message: message)
+            output += GitHubWorkflowCommand.line(command, properties: properties, message: message)
         }
         return output
     }

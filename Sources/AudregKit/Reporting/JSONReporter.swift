@@ -2,7 +2,7 @@
 public enum JSONReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
         var members: [(String, JSONValue)] = [
-            ("findings", .array(report.findings.map(json))),
+            ("findings", .array(report.findings.map { json($0, paths: options.paths) })),
             ("summary", .object([
                 ("errors", .int(report.summary.errors)),
                 ("warnings", .int(report.summary.warnings)),
@@ -10,10 +10,11 @@ public enum JSONReporter {
                 ("suppressed", .int(report.summary.suppressed)),
             ])),
             ("suppressed", .array(report.suppressed.map { suppressed in
-                var object = json(suppressed.finding)
+                var object = json(suppressed.finding, paths: options.paths)
                 if case .object(var members) = object {
                     members.append(("exception", JSONValue.compactObject([
                         ("file", .string(suppressed.exceptionLocation.file)),
+                        ("path", .string(options.paths.display(suppressed.exceptionLocation.file))),
                         ("line", .int(suppressed.exceptionLocation.line)),
                         ("column", .int(suppressed.exceptionLocation.column)),
                         ("expires", .string(suppressed.expires.description)),
@@ -29,12 +30,14 @@ public enum JSONReporter {
         return JSONValue.object(members).serialized()
     }
 
-    public static func json(_ finding: Finding) -> JSONValue {
+    /// `file` is relative to the registry (the published contract); `path` opens from the current directory.
+    public static func json(_ finding: Finding, paths: ReportPaths = ReportPaths()) -> JSONValue {
         .object([
             ("rule", .string(finding.ruleID)),
             ("severity", .string(finding.severity.rawValue)),
             ("message", .string(finding.message)),
             ("file", .string(finding.location.file)),
+            ("path", .string(paths.display(finding.location.file))),
             ("line", .int(finding.location.line)),
             ("column", .int(finding.location.column)),
             ("endLine", .int(finding.location.endLine)),
@@ -43,6 +46,7 @@ public enum JSONReporter {
             ("related", .array(finding.related.map { related in
                 JSONValue.compactObject([
                     ("file", .string(related.location.file)),
+                    ("path", .string(paths.display(related.location.file))),
                     ("line", .int(related.location.line)),
                     ("column", .int(related.location.column)),
                     ("entity", .optional(related.entity?.description)),

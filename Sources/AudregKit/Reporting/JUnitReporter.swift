@@ -1,5 +1,7 @@
-/// JUnit XML for CI systems that only show test results: one suite per rule, one failing case per
-/// entity with findings, and one passing case for a rule with none.
+/// JUnit XML for CI systems that only show test results: one suite per rule, one case per entity with
+/// findings, and one passing case for a rule with none. A case fails only when a finding reaches the
+/// `--fail-on` threshold, so the test report and the exit status agree; lower findings are passed cases
+/// with the findings in their output.
 public enum JUnitReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
         var byRule: [String: [String: [Finding]]] = [:]
@@ -19,9 +21,9 @@ public enum JUnitReporter {
             for entity in entities.keys.sorted() {
                 let findings = entities[entity] ?? []
                 let worst = findings.map(\.severity).max() ?? .note
-                let body = findings.map { "\(options.repositoryPath($0.location.file)):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message)" }
+                let body = findings.map { "\(options.paths.display($0.location.file)):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message)" }
                     .joined(separator: "\n")
-                if worst == .note {
+                if options.failOn.map({ worst < $0 }) ?? true {
                     cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(entity))\">\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
                 } else {
                     failures += 1

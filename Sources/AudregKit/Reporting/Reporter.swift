@@ -17,33 +17,27 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct ReportOptions: Sendable {
     /// Colour the text output (only on a terminal, never with NO_COLOR: the CLI decides).
     public var color: Bool
-    /// Prefix that turns registry-relative paths into repository-relative ones (SARIF, GitHub annotations),
-    /// such as `registry/`. Empty when the registry is the current directory.
-    public var pathPrefix: String
+    /// How files are named: see `ReportPaths`.
+    public var paths: ReportPaths
     /// The command that produced the report, for JUnit and SARIF (`validate` or `drift`).
     public var command: String
     /// Set for `drift`: when and how the run looked, written into the JSON report for `build --drift-report`.
     public var driftRun: DriftRun?
+    /// The `--fail-on` threshold: JUnit marks findings at or above it as failures and lists the rest as
+    /// passed cases, so the test report agrees with the exit status. Nil for `--fail-on never`.
+    public var failOn: Severity?
 
-    public init(color: Bool = false, pathPrefix: String = "", command: String = "validate", driftRun: DriftRun? = nil) {
+    public init(color: Bool = false, paths: ReportPaths = ReportPaths(), command: String = "validate", driftRun: DriftRun? = nil,
+                failOn: Severity? = .error) {
         self.color = color
-        self.pathPrefix = pathPrefix
+        self.paths = paths
         self.command = command
         self.driftRun = driftRun
+        self.failOn = failOn
     }
 
-    /// `registry` or `./registry/` become `registry/`; `.`, absolute paths and paths leaving the
-    /// current directory give no prefix (those reports keep registry-relative paths).
-    public static func pathPrefix(forRegistry directory: String) -> String {
-        var path = directory
-        while path.hasPrefix("./") { path.removeFirst(2) }
-        while path.hasSuffix("/") { path.removeLast() }
-        if path.isEmpty || path == "." || path.hasPrefix("/") || path.hasPrefix("..") { return "" }
-        return path + "/"
-    }
-
-    public func repositoryPath(_ file: String) -> String {
-        file.hasPrefix("/") || file.hasPrefix("..") ? file : pathPrefix + file
+    public init(color: Bool = false, pathPrefix: String, command: String = "validate", driftRun: DriftRun? = nil, failOn: Severity? = .error) {
+        self.init(color: color, paths: ReportPaths(registry: pathPrefix), command: command, driftRun: driftRun, failOn: failOn)
     }
 }
 

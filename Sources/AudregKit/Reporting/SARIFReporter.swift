@@ -7,14 +7,17 @@ public enum SARIFReporter {
         let rules = report.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         var occurrences: [String: Int] = [:]
-        let results: [JSONValue] = report.findings.map { finding in
+        // Excepted findings are results too, marked as suppressed by the exception: code scanning then
+        // shows them as dismissed, with the reason, instead of not at all.
+        let entries: [(finding: Finding, suppressed: SuppressedFinding?)] = report.findings.map { ($0, nil) } + report.suppressed.map { ($0.finding, $0) }
+        let results: [JSONValue] = entries.map { finding, suppressed in
             let base = fingerprintBase(finding)
             occurrences[base, default: 0] += 1
             var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
             if let index = ruleIndex[finding.ruleID] { members.append(("ruleIndex", .int(index))) }
             members += [
                 ("level", .string(finding.severity.rawValue)),
-                ("message", .object([("text", .string(finding.message))])),
+                ("message", .object([("text", .string(messageText(finding)))])),
                 ("locations", .array([location(finding.location, entity: finding.entity, options: options)])),
             ]
             if !finding.related.isEmpty {
@@ -32,6 +35,17 @@ public enum SARIFReporter {
             members.append(("partialFingerprints", .object([
                 ("primaryLocationLineHash", .string("\(StableHash.hex(base)):\(occurrences[base]!)")),
             ])))
+            if let suppressed {
+                var justification = suppressed.reason ?? "exception"
+                justification += " (approved by \(suppressed.approvedBy.isEmpty ? "unknown" : suppressed.approvedBy), expires \(suppressed.expires)"
+                justification += (suppressed.ticket.map { ", \($0)" } ?? "") + ")"
+                members.append(("suppressions", .array([.object([
+                    ("kind", "external"),
+                    ("status", "accepted"),
+                    ("justification", .string(justification)),
+                    ("location", .object([("physicalLocation", physical(suppressed.exceptionLocation, options: options))])),
+                ])])))
+            }
             return .object(members)
         }
         let driver: JSONValue = .object([
@@ -45,7 +59,7 @@ public enum SARIFReporter {
             ("automationDetails", .object([("id", .string("audreg/\(options.command)/"))])),
             ("columnKind", "unicodeCodePoints"),
             ("results", .array(results)),
-        ])
+        ] + (options.paths.sourceRootURI.map { [("originalUriBaseIds", JSONValue.object([(ReportPaths.sourceRootID, .object([("uri", .string($0))]))]))] } ?? []))
         return JSONValue.object([
             ("$schema", .string(schemaURI)),
             ("version", "2.1.0"),
@@ -97,7 +111,7 @@ public enum SARIFReporter {
         let endLine = max(location.endLine, location.line)
         let endColumn = endLine == location.line ? max(location.endColumn, location.column + 1) : max(location.endColumn, 1)
         return .object([
-            ("artifactLocation", .object([("uri", .string(options.repositoryPath(location.file)))])),
+            ("artifactLocation", artifact(location.file, options: options)),
             ("region", .object([
                 ("startLine", .int(location.line)),
                 ("startColumn", .int(location.column)),
@@ -105,6 +119,30 @@ public enum SARIFReporter {
                 ("endColumn", .int(endColumn)),
             ])),
         ])
+    }
+
+    static func artifact(_ file: String, options: ReportOptions) -> JSONValue {
+        let (uri, baseID) = options.paths.sarif(file)
+        return .object([("uri", .string(uri))] + (baseID.map { [("uriBaseId", JSONValue.string($0))] } ?? []))
+    }
+
+    /// The message, with links to its related locations (`[text](id)`, SARIF §3.11.6) so code scanning
+    /// can take the reader to the other service of a collision. Brackets in the message itself are
+    /// escaped so they cannot form links of their own.
+    static func messageText(_ finding: Finding) -> String {
+        var text = ""
+        for scalar in finding.message.unicodeScalars {
+            if scalar == "[" || scalar == "]" || scalar == "\\" { text.unicodeScalars.append("\\") }
+            text.unicodeScalars.append(scalar)
+        }
+        guard !finding.related.isEmpty else { return text }
+        let links = finding.related.indices.map { index in
+            let related = finding.related[index]
+            let label = (related.entity?.description ?? related.message ?? "related location")
+                .unicodeScalars.filter { $0 != "[" && $0 != "]" && $0 != "\\" }
+            return "[\(String(String.UnicodeScalarView(label)))](\(index + 1))"
+        }
+        return text + " (see " + links.joined(separator: ", ") + ")"
     }
 
     /// Rule, entity, file and the message without positions: moving lines around leaves it unchanged.

@@ -6,17 +6,22 @@ public enum TextReporter {
         var output = ""
         for finding in report.findings {
             let severity = colored(finding.severity.rawValue, finding.severity, enabled: options.color)
-            output += "\(TerminalText.escapeLineStart(finding.location.description)): \(severity): \(TerminalText.escape(finding.message)) [\(finding.ruleID)]\n"
+            output += "\(TerminalText.escapeLineStart(shown(finding.location, options))): \(severity): \(TerminalText.escape(finding.message)) [\(finding.ruleID)]\n"
             for related in finding.related {
                 let entity = related.entity.map { " \(TerminalText.escape($0.description))" } ?? ""
                 let message = related.message.map { ": \(TerminalText.escape($0))" } ?? ""
-                output += "    \(TerminalText.escape(related.location.description))\(entity)\(message)\n"
+                output += "    \(TerminalText.escape(shown(related.location, options)))\(entity)\(message)\n"
             }
         }
         let summary = report.summary
         output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"
         return output
+    }
+
+    /// `path:line:column`, the path as it opens from the current directory.
+    static func shown(_ location: SourceLocation, _ options: ReportOptions) -> String {
+        "\(options.paths.display(location.file)):\(location.line):\(location.column)"
     }
 
     static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }

@@ -5,6 +5,8 @@ public struct SuppressedFinding: Sendable, Hashable {
     public var expires: Day
     public var approvedBy: String
     public var ticket: String?
+    /// Why the exception was granted, as written.
+    public var reason: String? = nil
 }
 
 public struct ReportSummary: Sendable, Hashable, Codable {
@@ -159,7 +161,7 @@ public struct Validator: Sendable {
                !Self.unsuppressible.contains(finding.ruleID) {
                 suppressed.append(SuppressedFinding(finding: finding, exceptionLocation: exception.location,
                                                     expires: exception.expires!.value, approvedBy: exception.approvedBy?.value ?? "",
-                                                    ticket: exception.ticket?.value))
+                                                    ticket: exception.ticket?.value, reason: exception.reason?.value))
                 continue
             }
             kept.append(finding)

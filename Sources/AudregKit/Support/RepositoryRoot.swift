@@ -135,7 +135,7 @@ public struct RepositoryRoot: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func realPath(_ path: String) -> String? {
+    public static func realPath(_ path: String) -> String? {
         guard let pointer = realpath(path, nil) else { return nil }
         defer { free(pointer) }
         return String(cString: pointer)

@@ -2,13 +2,6 @@ import ArgumentParser
 import AudregKit
 import Foundation
 
-/// When the build fails because of findings: a severity, or `never` to always publish.
-enum BuildFailThreshold: String, ExpressibleByArgument, CaseIterable {
-    case error, warning, note, never
-
-    var severity: Severity? { Severity(rawValue: rawValue) }
-}
-
 extension TokenFlowGraph.Engine: ExpressibleByArgument {}
 
 struct Build: ParsableCommand {
@@ -33,7 +26,7 @@ struct Build: ParsableCommand {
     var templates: String?
 
     @Option(help: "Fail (exit 1, previous site kept) when a finding is at or above this severity: error, warning, note, or never.")
-    var failOn: BuildFailThreshold = .error
+    var failOn: FailThreshold = .error
 
     @Option(help: "Token-flow layout: auto (Graphviz dot when installed and at most \(TokenFlowGraph.dotServiceLimit) services), graphviz (require dot), or built-in.")
     var layout: TokenFlowGraph.Engine = .auto

@@ -53,7 +53,7 @@ struct Diff: ParsableCommand {
         } else {
             diff = try differ.diff(baseDirectory: directories[0], headDirectory: directories[1], loader: paths.loader)
         }
-        let markdown = MarkdownDiffRenderer.Options(pathPrefix: ReportOptions.pathPrefix(forRegistry: head), linkBase: linkBase)
+        let markdown = MarkdownDiffRenderer.Options(pathPrefix: ReportPaths.prefix(forRegistry: head), linkBase: linkBase)
         Terminal.write(format.render(diff, color: format == .text && Terminal.colorAllowed, markdown: markdown))
         if failOn.fails(diff) { throw ExitCode(1) }
     }

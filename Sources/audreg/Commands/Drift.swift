@@ -19,8 +19,8 @@ struct Drift: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: OutputFormat = .text
 
-    @Option(help: "Exit 1 when a finding is at or above this severity: error, warning or note.")
-    var failOn: Severity = .error
+    @Option(help: ArgumentHelp(FailThreshold.help))
+    var failOn: FailThreshold = .error
 
     @OptionGroup var date: DateOptions
 
@@ -122,15 +122,12 @@ struct Drift: AsyncParsableCommand {
             do { try await saving.writeManifest() } catch { throw AudregCLIError(error.reason) }
         }
 
-        // Config files live outside the registry; give every path relative to the current directory
-        // when the registry is below it, so SARIF and GitHub annotations point at real files.
-        let prefix = ReportOptions.pathPrefix(forRegistry: directory)
-        if !prefix.isEmpty {
-            report = report.rebased(under: prefix)
-        }
+        // Config files live outside the registry (`../deploy/…`); reports name them, like registry files,
+        // as paths that open from the current directory.
         report = findingLimit.apply(report)
-        let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, pathPrefix: "", command: "drift", driftRun: run)
+        let reportOptions = ReportOptions(color: format == .text && Terminal.colorAllowed, paths: paths.reportPaths(registry: directory),
+                                          command: "drift", driftRun: run, failOn: failOn.severity)
         Terminal.write(format.render(report, options: reportOptions))
-        if report.fails(at: failOn) { throw ExitCode(1) }
+        if failOn.fails(report) { throw ExitCode(1) }
     }
 }

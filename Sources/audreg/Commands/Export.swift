@@ -13,14 +13,24 @@ struct Export: ParsableCommand {
             abstract: "An OSCAL component-definition (one component per service), with catalogs for frameworks NIST does not publish in OSCAL.",
             discussion: """
                 Without --out, prints the component-definition JSON. With --out DIR, writes DIR/component-definition.json and \
-                DIR/catalogs/<framework>.json. UUIDs are derived from names, so exports of an unchanged registry are identical.
+                DIR/catalogs/<framework>.json. UUIDs are derived from names, so exports of an unchanged registry are identical. \
+                The registry is validated first: a finding at or above --fail-on refuses the export (pass --fail-on never \
+                to export a registry whose failing controls the document should show).
+
+                Example:
+                  audreg export oscal registry --out oscal/
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage error.
                 """)
 
-        @Argument(help: "The registry directory.")
+        @Argument(help: "The registry directory.", completion: .directory)
         var directory: String = "registry"
 
-        @Option(help: "A directory to write the component definition and catalogs into.")
+        @Option(name: .shortAndLong, help: "A directory to write the component definition and catalogs into.")
         var out: String?
+
+        @Option(help: ArgumentHelp(FailThreshold.help + " Default: error."))
+        var failOn: FailThreshold = .error
 
         @OptionGroup var date: DateOptions
 
@@ -32,6 +42,7 @@ struct Export: ParsableCommand {
             let today = try date.resolved()
             let controls = try controlOptions.catalog()
             let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
+            try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
             let export = OSCALExport(report: report, controls: controls, today: today)
             guard let out else {
                 Terminal.write(export.componentDefinition().serialized())
@@ -49,26 +60,28 @@ struct Export: ParsableCommand {
 
 /// Options shared by the gateway exporters.
 struct GatewayExportOptions: ParsableArguments {
-    @Argument(help: "The registry directory.")
+    @Argument(help: "The registry directory.", completion: .directory)
     var directory: String = "registry"
 
     @Option(help: "Export one service only.")
     var service: String?
 
-    @Option(help: "A directory to write one file per service into. Without it, the files are printed, separated by ---.")
+    @Option(name: .shortAndLong, help: "A directory to write one file per service into. Without it, the files are printed, separated by ---.")
     var out: String?
+
+    @Option(help: ArgumentHelp(FailThreshold.help + " Default: error: a gateway should never enforce a registry that fails its own rules."))
+    var failOn: FailThreshold = .error
+
+    @OptionGroup var date: DateOptions
 
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        let loaded = try paths.loader.load(directory: directory)
-        let errors = loaded.findings.filter { $0.severity == .error }
-        guard errors.isEmpty else {
-            throw AudregCLIError("the registry has \(errors.count) loading error(s), first: \(errors[0].location): \(errors[0].message); run 'audreg validate' and fix them before exporting")
-        }
+        let report = try Validator(today: try date.resolved()).validate(directory: directory, loader: paths.loader)
+        try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
         let files: [(String, String)]
         do {
-            files = try GatewayExport(registry: loaded.registry, namespace: namespace).files(format, service: service)
+            files = try GatewayExport(registry: report.registry, namespace: namespace).files(format, service: service)
         } catch {
             throw AudregCLIError(error.description)
         }
@@ -116,5 +129,17 @@ enum OutputFiles {
                 throw AudregCLIError("cannot write '\(path)': \(error.localizedDescription); check that the folder is writable")
             }
         }
+    }
+}
+
+/// Exports validate first: a configuration generated from a registry that fails its own rules (two
+/// services sharing an audience) would enforce the mistake. Refused exports list their findings on stderr.
+enum ExportGate {
+    static func check(_ report: ValidationReport, failOn: FailThreshold, paths: ReportPaths) throws {
+        guard failOn.fails(report) else { return }
+        let listing = TextReporter.render(report, options: ReportOptions(color: Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, paths: paths))
+        FileHandle.standardError.write(Data(listing.utf8))
+        Terminal.diagnostic("audreg: nothing exported: the registry has findings at or above --fail-on \(failOn.rawValue); fix them (see above), or pass --fail-on never to export anyway")
+        throw ExitCode(1)
     }
 }
