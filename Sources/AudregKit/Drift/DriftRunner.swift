@@ -8,6 +8,8 @@ public struct DriftOptions: Sendable {
     public var checkIssuers = true
     /// Check Service deployments against their config.
     public var checkDeployments = true
+    /// Properties for Spring `${…}` placeholders, from `--spring-property` and `--spring-env-file`.
+    public var springProperties: [String: String] = [:]
 
     public init(today: Day) { self.today = today }
 }
@@ -32,7 +34,7 @@ public struct DriftRunner: Sendable {
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker()
+        let deploymentChecker = DeploymentChecker(springProperties: options.springProperties)
 
         enum Job: Sendable {
             case issuer(Issuer)
