@@ -11,6 +11,8 @@ public struct DriftOptions: Sendable {
     /// `--root`: local deployment sources must resolve inside it. nil: the registry's git top-level,
     /// else the registry folder (see `RepositoryRoot`).
     public var root: String?
+    /// Properties for Spring `${…}` placeholders, from `--spring-property` and `--spring-env-file`.
+    public var springProperties: [String: String] = [:]
 
     public init(today: Day) { self.today = today }
 }
@@ -35,7 +37,7 @@ public struct DriftRunner: Sendable {
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker()
+        let deploymentChecker = DeploymentChecker(springProperties: options.springProperties)
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {

@@ -66,7 +66,8 @@ public enum JSONSchemaExport {
             switch format {
             case .text: break
             case .name: members.append(("pattern", .string(RegistrySchema.namePattern)))
-            case .url, .issuerValue: members.append(("pattern", "^[A-Za-z][A-Za-z0-9+.-]*://"))
+            case .url: members.append(("pattern", "^[A-Za-z][A-Za-z0-9+.-]*://"))
+            case .issuerValue: members.append(("minLength", .int(1)))
             case .duration: members.append(("pattern", "^([0-9]+[smhd])+$"))
             case .date: members.append(("pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
             case .oneOf(let values): members.append(("enum", .array(values.map(JSONValue.string))))

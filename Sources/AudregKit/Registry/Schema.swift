@@ -15,8 +15,9 @@ public enum StringFormat: Sendable, Hashable {
     /// `[a-z0-9][a-z0-9-]{0,62}`: names become file names and URLs, so nothing else may pass.
     case name
     case url
-    /// An issuer's exact `iss`: a URL, or a value that `claim-value-invalid` reports (empty, padded, a
-    /// ':' without a scheme), kept as written so that one mistake gives that rule's one finding.
+    /// An issuer's exact `iss`: any StringOrURI (RFC 7519 §4.1.1), a URL or not; what is wrong with a
+    /// value (empty, padded, a ':' without a scheme) is reported by `claim-value-invalid`, kept as written
+    /// so that one mistake gives that rule's one finding.
     case issuerValue
     /// `30s`, `15m`, `1h`, `7d`, or combinations such as `1h30m`.
     case duration
@@ -114,7 +115,7 @@ public enum RegistrySchema {
     ])
 
     public static let issuerSpec = ObjectSchema("IssuerSpec", [
-        FieldSchema("issuer", .string(.issuerValue), required: true, "The exact `iss` value."),
+        FieldSchema("issuer", .string(.issuerValue), required: true, "The exact `iss` value: a URL or any other StringOrURI (RFC 7519 §4.1.1), compared byte for byte."),
         FieldSchema("discoveryUrl", .string(.url), "The OpenID Connect discovery or RFC 8414 metadata URL."),
         FieldSchema("jwksUri", .string(.url), "Where the issuer publishes its public keys."),
         FieldSchema("algorithms", .list(.string(.oneOf(algorithms))), "Algorithms the issuer signs with."),

@@ -22,6 +22,8 @@ public struct RuleCatalog: Sendable {
         ConfigIssuerMismatchRule.self,
         ConfigProviderMissingRule.self,
         ConfigTokenForwardedRule.self,
+        ConfigValueUnresolvedRule.self,
+        ConfigVerificationSkippedRule.self,
         DiscoveryIssuerMismatchRule.self,
         DiscoveryJWKSMismatchRule.self,
         DuplicateKeyRule.self,

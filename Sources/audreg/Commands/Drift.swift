@@ -58,12 +58,24 @@ struct Drift: AsyncParsableCommand {
 
     @OptionGroup var findingLimit: FindingLimitOptions
 
+    @Option(name: .customLong("spring-property"), help: ArgumentHelp("A property for Spring ${…} placeholders, as KEY=VALUE (repeatable); wins over --spring-env-file and the file.", valueName: "KEY=VALUE"))
+    var springProperties: [String] = []
+
+    @Option(help: ArgumentHelp("A file of KEY=VALUE lines (a .env file, the deployment's environment) for Spring ${…} placeholders.", valueName: "FILE"))
+    var springEnvFile: String?
+
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard deadline > 0 else { throw ValidationError("--deadline must be positive") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
         guard certWarnDays >= 0 else { throw ValidationError("--cert-warn-days must not be negative") }
         if offline != nil, save != nil { throw ValidationError("--offline and --save cannot be combined") }
+        for property in springProperties where SpringProperties.parse(line: property) == nil {
+            throw ValidationError("--spring-property '\(property)' is not KEY=VALUE; write it as issuer.base=https://idp.example.com")
+        }
+        if let springEnvFile, !FileManager.default.isReadableFile(atPath: springEnvFile) {
+            throw ValidationError("--spring-env-file '\(springEnvFile)' cannot be read")
+        }
         if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
             throw ValidationError("--ca-bundle '\(caBundle)' cannot be read")
         }
@@ -77,6 +89,15 @@ struct Drift: AsyncParsableCommand {
         options.certificateWarnDays = certWarnDays
         options.checkIssuers = !skipIssuers
         options.checkDeployments = !skipDeployments
+        if let springEnvFile {
+            guard let data = FileManager.default.contents(atPath: springEnvFile) else {
+                throw AudregCLIError("--spring-env-file '\(springEnvFile)' cannot be read")
+            }
+            options.springProperties = SpringProperties.parse(envFile: String(decoding: data, as: UTF8.self))
+        }
+        for property in springProperties {
+            if let (key, value) = SpringProperties.parse(line: property) { options.springProperties[key] = value }
+        }
 
         var http: HTTPDocumentSource?
         let source: any DocumentSource

@@ -42,7 +42,7 @@ struct ValidateCommandTests {
               audiences: [https://orders.api.example.com]
               acepts: []
             """)
-        let result = try audreg("validate", directory.path, "--today", "2026-12-01", environment: ["NO_COLOR": "1"])
+        let result = try audreg("validate", ".", "--today", "2026-12-01", in: directory.path, environment: ["NO_COLOR": "1"])
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("services/orders.yaml:6:3: error: key 'name' is given twice in this mapping (first at line 4, column 3); remove one [duplicate-key]"))

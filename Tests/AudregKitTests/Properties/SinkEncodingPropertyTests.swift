@@ -112,7 +112,7 @@ struct SinkEncodingPropertyTests {
             let message = String(String.UnicodeScalarView(scalarsOfLine[(separator + 2)...]))
             #expect(GitHubWorkflowCommand.decode(message, property: false).map(scalars) == scalars(finding.message))
             let file = String(String.UnicodeScalarView(properties.unicodeScalars.prefix { $0 != "," }))
-            #expect(GitHubWorkflowCommand.decode(file, property: true).map(scalars) == scalars(finding.location.file))
+            #expect(GitHubWorkflowCommand.decode(file, property: true).map(scalars) == scalars(ReportOptions().paths.github(finding.location.file)))
         }
     }
 

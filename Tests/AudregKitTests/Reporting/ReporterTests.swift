@@ -61,7 +61,7 @@ struct ReporterTests {
                               location: SourceLocation(file: "a, b.yaml", line: 3, column: 4), entity: EntityRef(.service, "x"))
         let report = ValidationReport(findings: [finding], suppressed: [], rules: [], registry: Registry())
         #expect(GitHubReporter.render(report, options: ReportOptions(pathPrefix: "registry/")) ==
-                "::warning file=registry/a%2C b.yaml,line=3,endLine=3,col=4,title=audreg schema::line one\\nline two 50%25 (Service/x)\n")
+                "::warning file=registry/a%2C b.yaml,line=3,endLine=3,col=4,endColumn=4,title=audreg schema::line one\\nline two 50%25 (Service/x)\n")
     }
 
     @Test("SARIF validates against the official SARIF 2.1.0 JSON schema")

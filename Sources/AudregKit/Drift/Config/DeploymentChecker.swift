@@ -3,7 +3,12 @@ import Foundation
 /// Compares one Service's `deployments` entry with the config it names. Findings point at the config
 /// file (path relative to the registry directory) and relate to the registry entry.
 public struct DeploymentChecker: Sendable {
-    public init() {}
+    /// Properties for Spring's `${…}` placeholders (`--spring-property`, `--spring-env-file`).
+    public var springProperties: [String: String]
+
+    public init(springProperties: [String: String] = [:]) {
+        self.springProperties = springProperties
+    }
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
     /// normalized (`services/production/../../../deploy/x.yaml` becomes `../deploy/x.yaml`).
@@ -72,7 +77,8 @@ public struct DeploymentChecker: Sendable {
             }
         }
 
-        let reader = DeploymentReaders.reader(for: deployment.kind.value)
+        let reader: any DeploymentConfigReader = deployment.kind.value == .springBoot
+            ? SpringBootResourceServerReader(externalProperties: springProperties) : DeploymentReaders.reader(for: deployment.kind.value)
         let config: DeployedConfig
         do {
             config = try reader.read(bytes, file: file)
@@ -99,39 +105,98 @@ public struct DeploymentChecker: Sendable {
         var findings: [Finding] = []
         let accepted = service.accepts.compactMap { index.issuers[$0.issuer.value] }
         let registryAudiences = service.audiences
+        let audiencesRelated = [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]
+        // The registry requires tokens of a service that accepts issuers.
+        let requiresTokens = !service.accepts.isEmpty
+        let acceptedNames = accepted.map { "'\($0.name)'" }.joined(separator: ", ")
+
+        func compareAudiences(_ label: String, _ audiences: [Located<ExactString>], at location: SourceLocation) {
+            let expected = Set(registryAudiences.map(\.value))
+            for audience in audiences where !expected.contains(audience.value) {
+                findings.append(finding("config-audience-broadened",
+                                        "\(label) accepts audience '\(audience.value)', which the registry does not list for this service (it lists \(registryAudiences.map { "'\($0.value)'" }.joined(separator: ", ")))",
+                                        at: audience.location, related: audiencesRelated))
+            }
+            let deployed = Set(audiences.map(\.value))
+            for audience in registryAudiences where !deployed.contains(audience.value) {
+                findings.append(finding("config-audience-narrowed",
+                                        "\(label) does not accept audience '\(audience.value)', which the registry lists: callers using it will be refused",
+                                        at: location, related: [RelatedLocation(audience.location, entity: service.ref, message: "the audience in the registry")]))
+            }
+        }
+
+        // Requirements of the selected providers: a weaker mode is reported once per requirement.
+        let requirements = config.requirements.filter { requirement in
+            deployment.provider == nil || providers.contains { requirement.applies(to: $0) }
+        }
+        if requiresTokens {
+            for requirement in requirements where requirement.mode != .required {
+                findings.append(finding("config-verification-skipped",
+                                        "\(requirement.label) of \(file) \(requirement.mode.explanation), although the registry says this service requires tokens from \(acceptedNames.isEmpty ? "its accepted issuers" : acceptedNames)",
+                                        at: requirement.location,
+                                        related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") }))
+            }
+        }
+
         for provider in providers {
             let label = provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
+            for unresolved in provider.unresolved {
+                findings.append(finding("config-value-unresolved",
+                                        "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
+                                        at: unresolved.location))
+            }
+            if let nothing = provider.verifiesNothing {
+                if requiresTokens {
+                    findings.append(finding("config-verification-skipped",
+                                            "\(label) \(nothing.value): no token from the registry's accepted issuers (\(acceptedNames)) is validated there",
+                                            at: nothing.location,
+                                            related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") }))
+                }
+                continue
+            }
+            // A provider whose every use skips verification enforces none of its settings: comparing them
+            // would claim a check the gateway does not make.
+            let uses = requirements.filter { $0.applies(to: provider) }
+            if !uses.isEmpty, uses.allSatisfy({ !$0.mode.enforcesPresentToken }) { continue }
+
             // Audiences.
-            if let caveat = provider.audienceCaveat, provider.audiences == nil {
+            let audienceUnresolved = provider.unresolved.contains { $0.setting == "audiences" }
+            if audienceUnresolved {
+                // Noted above; a partial list would be reported as narrowed.
+            } else if let caveat = provider.audienceCaveat, provider.audiences == nil {
                 findings.append(finding("config-audience-unchecked", "\(label) checks no audience: \(caveat.value); tokens for any service are accepted",
-                                        at: caveat.location, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
+                                        at: caveat.location, related: audiencesRelated))
             } else if provider.audiences?.isEmpty ?? true {
                 let how = provider.audiences == nil ? "sets no audiences" : "has an empty audience list"
                 let consequence = deployment.kind.value == .istio
                     ? "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
                     : "every audience passes, so tokens minted for other services are accepted"
                 findings.append(finding("config-audience-unchecked", "\(label) \(how): \(consequence)",
-                                        at: provider.audiencesLocation, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
+                                        at: provider.audiencesLocation, related: audiencesRelated))
             } else if let audiences = provider.audiences {
-                let expected = Set(registryAudiences.map(\.value))
-                for audience in audiences where !expected.contains(audience.value) {
-                    findings.append(finding("config-audience-broadened",
-                                            "\(label) accepts audience '\(audience.value)', which the registry does not list for this service (it lists \(registryAudiences.map { "'\($0.value)'" }.joined(separator: ", ")))",
-                                            at: audience.location, related: [RelatedLocation(service.audiencesLocation, entity: service.ref, message: "the audiences the registry lists")]))
-                }
-                let deployed = Set(audiences.map(\.value))
-                for audience in registryAudiences where !deployed.contains(audience.value) {
-                    findings.append(finding("config-audience-narrowed",
-                                            "\(label) does not accept audience '\(audience.value)', which the registry lists: callers using it will be refused",
-                                            at: provider.audiencesLocation, related: [RelatedLocation(audience.location, entity: service.ref, message: "the audience in the registry")]))
+                compareAudiences(label, audiences, at: provider.audiencesLocation)
+            }
+            // Audiences a requirement sets for this provider replace the provider's own on its routes.
+            for requirement in uses where requirement.mode.enforcesPresentToken {
+                for use in requirement.providers where provider.isNamed(use.name.value) {
+                    guard let overrides = use.audiences else { continue }
+                    let values = overrides.map { Located(ExactString($0.value), at: $0.location) }
+                    let where_ = use.audiencesLocation ?? requirement.location
+                    if values.isEmpty {
+                        findings.append(finding("config-audience-unchecked", "\(label), in \(requirement.label), has an empty audience list: every audience passes",
+                                                at: where_, related: audiencesRelated))
+                    } else {
+                        compareAudiences("\(label), in \(requirement.label),", values, at: where_)
+                    }
                 }
             }
 
             // Issuers and keys.
             let issuerValues = [provider.issuer].compactMap { $0 } + provider.extraIssuers
-            if issuerValues.isEmpty {
-                findings.append(finding("config-issuer-mismatch", "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted",
-                                        at: provider.location))
+            let issuerUnresolved = provider.unresolved.contains { $0.setting == "issuer-uri" }
+            if issuerValues.isEmpty, !issuerUnresolved {
+                let message = provider.issuerCaveat.map { "\(label) \($0)" } ?? "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted"
+                findings.append(finding("config-issuer-mismatch", message, at: provider.location))
             }
             var matchedIssuers: [Issuer] = []
             for value in issuerValues {

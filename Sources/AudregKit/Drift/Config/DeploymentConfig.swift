@@ -20,6 +20,13 @@ public struct DeployedProvider: Sendable {
     /// `forward: true` (Envoy), `forwardOriginalToken: true` (Istio), Kong openid-connect's default
     /// `upstream_access_token_header`.
     public var forwardsToken: Located<Bool>?
+    /// Why the provider verifies no token at all (an Istio RequestAuthentication without jwtRules);
+    /// its issuer, keys and audiences are then not compared.
+    public var verifiesNothing: Located<String>?
+    /// Why no issuer is listed although one is checked another way, replacing "checks no issuer".
+    public var issuerCaveat: String?
+    /// Values whose `${…}` placeholders could not be resolved: not compared, reported as notes.
+    public var unresolved: [UnresolvedValue] = []
     public var location: SourceLocation
 
     public init(name: Located<String>?, location: SourceLocation) {
@@ -38,10 +45,87 @@ public struct DeployedProvider: Sendable {
     }
 }
 
+/// A value the config writes with a placeholder nothing given to drift defines.
+public struct UnresolvedValue: Sendable {
+    /// The setting (`issuer-uri`, `jwk-set-uri`, `audiences`).
+    public var setting: String
+    /// The placeholder as written, `${name}`.
+    public var placeholder: String
+    public var location: SourceLocation
+}
+
+/// Per route or rule, whether a token must be present and valid, as the enforcer's config says.
+public struct DeployedRequirement: Sendable {
+    public enum Mode: String, Sendable, Comparable {
+        /// A missing or invalid token is refused.
+        case required
+        /// A request without a token passes; a present token must verify (Envoy `allow_missing`).
+        case optional
+        /// Missing and invalid tokens both pass (Envoy `allow_missing_or_failed`): nothing is enforced.
+        case failureAccepted
+        /// The token is read but never verified (Envoy `extract_only_without_validation`).
+        case extractOnly
+
+        /// Weaker modes sort later: `required < optional < failureAccepted < extractOnly`.
+        var strength: Int {
+            switch self {
+            case .required: return 3
+            case .optional: return 2
+            case .failureAccepted: return 1
+            case .extractOnly: return 0
+            }
+        }
+
+        public static func < (lhs: Mode, rhs: Mode) -> Bool { lhs.strength > rhs.strength }
+
+        /// Whether a token that is present is verified and a failure refused.
+        public var enforcesPresentToken: Bool { self == .required || self == .optional }
+
+        var explanation: String {
+            switch self {
+            case .required: return "requires a valid token"
+            case .optional: return "accepts requests without a token (allow_missing)"
+            case .failureAccepted: return "accepts requests whose token is missing or fails verification (allow_missing_or_failed), so no issuer, key or audience check is enforced"
+            case .extractOnly: return "extracts the token without verifying it (extract_only_without_validation), so no issuer, key or audience check is made"
+            }
+        }
+    }
+
+    /// One provider a requirement names, with the audiences it sets for this requirement (Envoy
+    /// `provider_and_audiences`), which replace the provider's own.
+    public struct ProviderUse: Sendable {
+        public var name: Located<String>
+        public var audiences: [Located<String>]?
+        public var audiencesLocation: SourceLocation?
+    }
+
+    public var mode: Mode
+    /// Where the requirement is written and what it is ("rule 2 (prefix /api)").
+    public var label: String
+    public var location: SourceLocation
+    /// Providers it names; empty when the mode names none (`allow_missing_or_failed` on its own).
+    public var providers: [ProviderUse]
+
+    public init(mode: Mode, label: String, location: SourceLocation, providers: [ProviderUse]) {
+        self.mode = mode
+        self.label = label
+        self.location = location
+        self.providers = providers
+    }
+
+    /// Whether this requirement decides how `provider` is used.
+    public func applies(to provider: DeployedProvider) -> Bool {
+        providers.isEmpty || providers.contains { provider.isNamed($0.name.value) }
+    }
+}
+
 /// What a reader found in one file (or config dump).
 public struct DeployedConfig: Sendable {
     public var file: String
     public var providers: [DeployedProvider]
+    /// The routes' or rules' requirements; empty when the config has none the reader understands
+    /// (then every provider is taken as required).
+    public var requirements: [DeployedRequirement] = []
     /// Where to report a provider that is not there: the providers block, or the file's start.
     public var providersLocation: SourceLocation
     /// What the kind calls a provider, for messages ("Envoy provider", "RequestAuthentication").
@@ -133,6 +217,47 @@ enum ConfigYAML {
     /// The key node of `key` in a mapping, for findings about a whole entry.
     static func keyNode(_ mapping: YAMLNode, _ key: String) -> YAMLNode? {
         mapping.mapping?.first(where: { $0.key.scalar == key })?.key
+    }
+}
+
+/// Field names of protobuf-defined configs (Envoy, and everything generated from Envoy's protos:
+/// Envoy Gateway, ESPv2, config dumps). Protobuf's JSON and YAML parsers accept a field under its
+/// proto name (`remote_jwks`) and its lowerCamelCase JSON name (`remoteJwks`); every read goes through
+/// here so that no field is readable in one form only.
+enum ProtoFields {
+    /// `remote_jwks` → `remoteJwks`, as protoc derives `json_name`.
+    static func jsonName(_ protoName: String) -> String {
+        var result = ""
+        var upperNext = false
+        for scalar in protoName.unicodeScalars {
+            if scalar == "_" { upperNext = true; continue }
+            if upperNext { result += String(scalar).uppercased(); upperNext = false } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
+    static func pair(_ node: YAMLNode?, _ protoName: String) -> YAMLPair? {
+        guard let pairs = node?.mapping else { return nil }
+        let json = jsonName(protoName)
+        return pairs.first { $0.key.scalar == protoName } ?? pairs.first { $0.key.scalar == json }
+    }
+
+    /// The value of a field under either name.
+    static func value(_ node: YAMLNode?, _ protoName: String) -> YAMLNode? {
+        pair(node, protoName)?.value
+    }
+
+    /// The value at a path of fields, each under either name.
+    static func value(_ node: YAMLNode?, _ path: [String]) -> YAMLNode? {
+        path.reduce(node) { value($0, $1) }
+    }
+
+    static func key(_ node: YAMLNode?, _ protoName: String) -> YAMLNode? {
+        pair(node, protoName)?.key
+    }
+
+    static func has(_ node: YAMLNode?, _ protoName: String) -> Bool {
+        pair(node, protoName) != nil
     }
 }
 

@@ -1,61 +1,148 @@
 /// Envoy's `envoy.filters.http.jwt_authn` (v3 `JwtAuthentication`), from a static bootstrap in YAML or
 /// JSON, a bare `JwtAuthentication` message, or an admin `/config_dump` JSON. Every JwtAuthentication
-/// found anywhere in the tree is read; providers are named by their key under `providers`.
+/// found anywhere in the tree is read; providers are named by their key under `providers`. Every field
+/// is read under its proto name or its lowerCamelCase JSON name (`ProtoFields`), as Envoy accepts both
+/// and generated configs (Envoy Gateway, ESPv2, config dumps) use the JSON names.
+///
+/// `rules[].requires` (or `requirement_name`) and `requirement_map` are read into requirements:
+/// `provider_name`, `provider_and_audiences` (whose audiences replace the provider's for that rule),
+/// `requires_any`, `requires_all`, `allow_missing`, `allow_missing_or_failed` and
+/// `extract_only_without_validation`.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     public static let kind = DeploymentKind.envoy
     static let typeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
+    static let filterNames: Set<String> = ["envoy.filters.http.jwt_authn", "envoy.filters.http.jwtAuthn"]
 
     public init() {}
 
     public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
         let documents = try ConfigYAML.documents(bytes, file: file)
         var blocks: [YAMLNode] = []
-        for document in documents { collect(document.root, into: &blocks, parentIsFilter: false) }
+        for document in documents { collect(document.root, into: &blocks) }
         // A file that is just the JwtAuthentication message.
         if blocks.isEmpty {
-            blocks = documents.map(\.root).filter { $0["providers"]?.mapping != nil }
+            blocks = documents.map(\.root).filter { ProtoFields.value($0, "providers")?.mapping != nil }
         }
         var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
         var providersLocation = SourceLocation(file: file, line: 1, column: 1)
         for (index, block) in blocks.enumerated() {
-            guard let providersNode = block["providers"] else { continue }
-            if index == 0, let key = ConfigYAML.keyNode(block, "providers") { providersLocation = ConfigYAML.location(key, file: file) }
+            guard let providersNode = ProtoFields.value(block, "providers") else { continue }
+            if index == 0, let key = ProtoFields.key(block, "providers") { providersLocation = ConfigYAML.location(key, file: file) }
             for pair in providersNode.mapping ?? [] {
                 providers.append(provider(pair, file: file))
             }
+            requirements += self.requirements(block, file: file)
         }
-        return DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
+        var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
+        config.requirements = requirements
+        return config
     }
 
-    func collect(_ node: YAMLNode, into blocks: inout [YAMLNode], parentIsFilter: Bool) {
+    func collect(_ node: YAMLNode, into blocks: inout [YAMLNode]) {
         switch node.content {
         case .scalar: return
         case .sequence(let items):
-            for item in items { collect(item, into: &blocks, parentIsFilter: false) }
+            for item in items { collect(item, into: &blocks) }
         case .mapping(let pairs):
             if let type = node["@type"]?.scalar, type.hasSuffix(Self.typeSuffix) {
                 blocks.append(node)
                 return
             }
-            let isFilter = node["name"]?.scalar == "envoy.filters.http.jwt_authn"
-            if isFilter, let typed = node["typed_config"], typed["@type"] == nil, typed["providers"] != nil {
+            // A filter entry named jwt_authn whose typed config omits `@type` (hand-written configs and
+            // some generators' YAML): the name says what it is.
+            if let name = node["name"]?.scalar, Self.filterNames.contains(name),
+               let typed = ProtoFields.value(node, "typed_config"), typed["@type"] == nil, ProtoFields.has(typed, "providers") {
                 blocks.append(typed)
                 return
             }
-            for pair in pairs { collect(pair.value, into: &blocks, parentIsFilter: isFilter) }
+            for pair in pairs { collect(pair.value, into: &blocks) }
         }
     }
 
     func provider(_ pair: YAMLPair, file: String) -> DeployedProvider {
         let body = pair.value
         var provider = DeployedProvider(name: ConfigYAML.string(pair.key, file: file), location: ConfigYAML.location(pair.key, file: file))
-        provider.issuer = ConfigYAML.string(body["issuer"], file: file)
-        provider.jwksUri = ConfigYAML.string(body["remote_jwks"]?["http_uri"]?["uri"], file: file)
-        if let audiences = body["audiences"] {
+        provider.issuer = ConfigYAML.string(ProtoFields.value(body, "issuer"), file: file)
+        provider.jwksUri = ConfigYAML.string(ProtoFields.value(body, ["remote_jwks", "http_uri", "uri"]), file: file)
+        if let audiences = ProtoFields.value(body, "audiences") {
             provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
-            provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(body, "audiences") ?? audiences, file: file)
+            provider.audiencesLocation = ConfigYAML.location(ProtoFields.key(body, "audiences") ?? audiences, file: file)
         }
-        provider.forwardsToken = ConfigYAML.bool(body["forward"], file: file)
+        provider.forwardsToken = ConfigYAML.bool(ProtoFields.value(body, "forward"), file: file)
         return provider
+    }
+
+    // MARK: requirements
+
+    func requirements(_ block: YAMLNode, file: String) -> [DeployedRequirement] {
+        var result: [DeployedRequirement] = []
+        let map = ProtoFields.value(block, "requirement_map")?.mapping ?? []
+        for pair in map {
+            guard let name = pair.key.scalar, let parsed = requirement(pair.value, file: file) else { continue }
+            result.append(DeployedRequirement(mode: parsed.mode, label: "requirement_map entry '\(name)'",
+                                              location: parsed.location, providers: parsed.providers))
+        }
+        for (index, rule) in (ProtoFields.value(block, "rules")?.sequence ?? []).enumerated() {
+            let label = "rule \(index + 1)" + Self.describe(match: ProtoFields.value(rule, "match"))
+            if let requires = ProtoFields.value(rule, "requires") {
+                guard let parsed = requirement(requires, file: file) else { continue }
+                result.append(DeployedRequirement(mode: parsed.mode, label: label, location: parsed.location, providers: parsed.providers))
+            }
+            // A rule naming a requirement_map entry is covered by that entry; a rule with neither
+            // exempts its match from verification on purpose (health checks) and is not a requirement.
+        }
+        return result
+    }
+
+    struct ParsedRequirement {
+        var mode: DeployedRequirement.Mode
+        var location: SourceLocation
+        var providers: [DeployedRequirement.ProviderUse]
+    }
+
+    /// One `JwtRequirement`; nil when it is written in a form this reader does not know, so that an
+    /// unknown form is never reported as weaker or stronger than it is.
+    func requirement(_ node: YAMLNode, file: String, depth: Int = 0) -> ParsedRequirement? {
+        guard depth < 32, node.mapping != nil else { return nil }
+        let location = ConfigYAML.location(node, file: file)
+        if let name = ConfigYAML.string(ProtoFields.value(node, "provider_name"), file: file) {
+            return ParsedRequirement(mode: .required, location: location, providers: [.init(name: name)])
+        }
+        if let pair = ProtoFields.pair(node, "provider_and_audiences") {
+            guard let name = ConfigYAML.string(ProtoFields.value(pair.value, "provider_name"), file: file) else { return nil }
+            var use = DeployedRequirement.ProviderUse(name: name)
+            if let audiences = ProtoFields.value(pair.value, "audiences") {
+                use.audiences = ConfigYAML.strings(audiences, file: file) ?? []
+                use.audiencesLocation = ConfigYAML.location(ProtoFields.key(pair.value, "audiences") ?? audiences, file: file)
+            }
+            return ParsedRequirement(mode: .required, location: location, providers: [use])
+        }
+        let modes: [(String, DeployedRequirement.Mode)] = [("allow_missing_or_failed", .failureAccepted), ("allow_missing", .optional),
+                                                            ("extract_only_without_validation", .extractOnly)]
+        for (field, mode) in modes {
+            if let key = ProtoFields.key(node, field) {
+                return ParsedRequirement(mode: mode, location: ConfigYAML.location(key, file: file), providers: [])
+            }
+        }
+        for (field, any) in [("requires_any", true), ("requires_all", false)] {
+            guard let list = ProtoFields.value(ProtoFields.value(node, field), "requirements")?.sequence else { continue }
+            let children = list.compactMap { requirement($0, file: file, depth: depth + 1) }
+            guard children.count == list.count, !children.isEmpty else { return nil }
+            // requires_any passes when its weakest branch does; requires_all only when every branch does.
+            let decisive = any ? children.max { $0.mode < $1.mode }! : children.min { $0.mode < $1.mode }!
+            let weakens = decisive.mode != .required
+            return ParsedRequirement(mode: decisive.mode, location: weakens ? decisive.location : location,
+                                     providers: children.flatMap(\.providers))
+        }
+        return nil
+    }
+
+    static func describe(match: YAMLNode?) -> String {
+        for field in ["prefix", "path", "path_separated_prefix"] {
+            if let value = ProtoFields.value(match, field)?.scalar { return " (\(field) \(value))" }
+        }
+        if let regex = ProtoFields.value(ProtoFields.value(match, "safe_regex"), "regex")?.scalar { return " (regex \(regex))" }
+        return ""
     }
 }

@@ -21,9 +21,14 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
             let name = ConfigYAML.string(root["metadata"]?["name"], file: file)
             let rules = root["spec"]?["jwtRules"]?.sequence ?? []
             if rules.isEmpty {
-                // A RequestAuthentication without rules accepts no JWT issuer at all; keep it so the name is found.
-                var provider = DeployedProvider(name: name, location: name?.location ?? kindLocation)
+                // Istio validates no JWT for a RequestAuthentication without jwtRules; keep it so the name is
+                // found, and say so instead of comparing issuers it does not have.
+                let spec = root["spec"]
+                let at = (ConfigYAML.keyNode(spec ?? root, "jwtRules") ?? ConfigYAML.keyNode(root, "spec")).map { ConfigYAML.location($0, file: file) }
+                    ?? name?.location ?? kindLocation
+                var provider = DeployedProvider(name: name, location: at)
                 provider.audiences = nil
+                provider.verifiesNothing = Located("has no jwtRules, so Istio validates no JWT for the workloads it selects", at: at)
                 providers.append(provider)
             }
             for rule in rules {

@@ -10,31 +10,40 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
     public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
         var location = SourceLocation(file: file, line: 1, column: 1)
-        for document in try ConfigYAML.documents(bytes, file: file) {
+        let documents = try ConfigYAML.documents(bytes, file: file)
+        let jwtKeys = documents.flatMap { Self.jwtSecretKeys($0.root, file: file) }
+        for document in documents {
             let root = document.root
             if let key = ConfigYAML.keyNode(root, "services") { location = ConfigYAML.location(key, file: file) }
             for service in root["services"]?.sequence ?? [] {
                 let serviceName = ConfigYAML.string(service["name"], file: file)
                 for plugin in service["plugins"]?.sequence ?? [] {
-                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, file: file))
+                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file))
                 }
                 for route in service["routes"]?.sequence ?? [] {
                     let routeName = ConfigYAML.string(route["name"], file: file)
                     for plugin in route["plugins"]?.sequence ?? [] {
-                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, file: file))
+                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file))
                     }
                 }
             }
             for plugin in root["plugins"]?.sequence ?? [] {
                 let names = [ConfigYAML.string(plugin["service"], file: file), ConfigYAML.string(plugin["route"], file: file)].compactMap { $0 }
-                providers.append(contentsOf: provider(plugin, names: names, file: file))
+                providers.append(contentsOf: provider(plugin, names: names, jwtKeys: jwtKeys, file: file))
             }
         }
         return DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
     }
 
+    /// The `key` of every JWT credential: under `consumers[].jwt_secrets` and in a top-level
+    /// `jwt_secrets` list (decK writes both forms).
+    static func jwtSecretKeys(_ root: YAMLNode, file: String) -> [Located<String>] {
+        let secrets = (root["consumers"]?.sequence ?? []).flatMap { $0["jwt_secrets"]?.sequence ?? [] } + (root["jwt_secrets"]?.sequence ?? [])
+        return secrets.compactMap { ConfigYAML.string($0["key"], file: file) }
+    }
+
     /// One provider per name the plugin can be selected by; the first name is the one shown.
-    func provider(_ plugin: YAMLNode, names: [Located<String>], file: String) -> [DeployedProvider] {
+    func provider(_ plugin: YAMLNode, names: [Located<String>], jwtKeys: [Located<String>], file: String) -> [DeployedProvider] {
         guard let pluginName = plugin["name"]?.scalar, ["openid-connect", "jwt"].contains(pluginName) else { return [] }
         if plugin["enabled"]?.scalar == "false" { return [] }
         let config = plugin["config"]
@@ -45,6 +54,18 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         if pluginName == "jwt" {
             provider.audiencesLocation = pluginLocation
             provider.audienceCaveat = Located("Kong's jwt plugin cannot check audiences (claims_to_verify supports only exp and nbf)", at: pluginLocation)
+            // The plugin finds the credential whose `key` equals the token's `key_claim_name` claim (default
+            // `iss`) and verifies with that credential's secret: with `iss`, the keys are the issuers accepted.
+            let claim = ConfigYAML.string(config?["key_claim_name"], file: file)
+            if claim == nil || claim?.value == "iss" {
+                provider.issuer = jwtKeys.first
+                provider.extraIssuers = Array(jwtKeys.dropFirst())
+                if jwtKeys.isEmpty {
+                    provider.issuerCaveat = "matches the token's iss against consumers' jwt_secrets keys, and this file defines no jwt_secrets, so Kong accepts no token here"
+                }
+            } else if let claim {
+                provider.issuerCaveat = "identifies the credential by the '\(claim.value)' claim (key_claim_name), not by iss, so it checks no issuer; a token from any issuer signed with a consumer's secret is accepted"
+            }
         } else {
             provider.issuer = ConfigYAML.string(config?["issuer"], file: file)
             provider.extraIssuers = ConfigYAML.strings(config?["issuers_allowed"], file: file) ?? []

@@ -45,6 +45,8 @@ public struct InsecureEndpointRule: Rule {
 
     static func problem(with text: String, field: String, allowQuery: Bool) -> String? {
         guard let url = URLParts(text) else { return nil }
+        // An issuer identifier need not be a URL (StringOrURI); only an http(s) one is fetched from.
+        if field == "issuer", !["http", "https"].contains(url.scheme.lowercased()) { return nil }
         if url.scheme.lowercased() != "https" && !url.isLoopback {
             return "\(field) '\(text)' uses \(url.scheme), not https"
         }

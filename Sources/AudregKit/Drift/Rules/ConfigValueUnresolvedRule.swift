@@ -1,0 +1,61 @@
+/// A deployed value written with a placeholder that drift cannot resolve, so it was not compared.
+public struct ConfigValueUnresolvedRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "config-value-unresolved",
+        name: "Deployed value not resolved",
+        defaultSeverity: .note,
+        stage: .drift,
+        summary: "A Spring `${…}` placeholder in the deployed config is defined neither in the file nor by --spring-property / --spring-env-file, so that value was not compared with the registry.",
+        rationale: """
+            Spring fills `${name}` and `${name:default}` from the environment, the command line and the \
+            configuration itself. A placeholder compared as literal text would be reported as a mismatch \
+            that is not there; one left out silently would look checked. A note says which value drift \
+            could not compare.
+            """,
+        remediation: "Give the value to drift: `audreg drift --spring-property NAME=VALUE` or `--spring-env-file FILE` (the deployment's environment), or write a default (`${NAME:value}`).",
+        references: ["Spring Boot reference: Externalized Configuration, Property Placeholders"],
+        controls: ["DE.CM-09"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: spring-boot, source: application.properties}
+                #> application.properties
+                spring.security.oauth2.resourceserver.jwt.issuer-uri=↓${IDP_URL}
+                spring.security.oauth2.resourceserver.jwt.audiences=https://payments.example.com
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: spring-boot, source: application.properties}
+                #> application.properties
+                idp.base=https://idp.example.com
+                spring.security.oauth2.resourceserver.jwt.issuer-uri=${IDP_URL:${idp.base}}
+                spring.security.oauth2.resourceserver.jwt.audiences=https://payments.example.com
+                """),
+        ])
+
+    public init() {}
+}

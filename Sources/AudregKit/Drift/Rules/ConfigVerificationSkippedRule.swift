@@ -1,0 +1,102 @@
+/// A route or resource of the deployed config that lets requests through without a verified token,
+/// while the registry says the service requires tokens.
+public struct ConfigVerificationSkippedRule: DriftRule {
+    public static let description = RuleDescription(
+        id: "config-verification-skipped",
+        name: "Deployed config skips token verification",
+        defaultSeverity: .error,
+        stage: .drift,
+        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation; Istio RequestAuthentication without jwtRules) although the registry says the service accepts tokens from its issuers.",
+        rationale: """
+            The registry's audiences and issuers protect a service only where the gateway enforces them. \
+            Envoy's `allow_missing` lets requests without a token through, `allow_missing_or_failed` also \
+            lets through tokens that fail verification, and `extract_only_without_validation` never verifies; \
+            an Istio RequestAuthentication without jwtRules validates no JWT. The issuer, key and audience \
+            settings of such a provider are then not compared: they enforce nothing on that route.
+            """,
+        remediation: "Require the provider on the route (Envoy `requires: {provider_name: …}`; Istio jwtRules plus an AuthorizationPolicy requiring a principal), or remove the service's accepts if it really takes anonymous calls.",
+        references: ["RFC 8725 §3.1", "RFC 6750 §3"],
+        controls: ["NHI6:2025", "PR.AA-05"],
+        triggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml}
+                #> envoy.yaml
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://payments.example.com]
+                  rules:
+                    - match: {prefix: /}
+                      requires:
+                        requires_any:
+                          requirements:
+                            - provider_name: corp
+                            - ↓allow_missing: {}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: istio-request-authentication, source: ra.yaml}
+                #> ra.yaml
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: payments}
+                ↓spec:
+                  selector: {matchLabels: {app: payments}}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml}
+                #> envoy.yaml
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://payments.example.com]
+                  rules:
+                    - match: {prefix: /healthz}
+                    - match: {prefix: /}
+                      requires: {provider_name: corp}
+                """),
+        ])
+
+    public init() {}
+}

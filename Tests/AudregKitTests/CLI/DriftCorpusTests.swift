@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// Real-world-shaped configs (Tests/AudregKitTests/Fixtures/drift-corpus, each citing where its shape
+/// comes from) run through `audreg drift --skip-issuers` behind one small registry. A new construct is
+/// one fixture and one row. Nothing here opens a socket: issuers are skipped and every config is a file.
+@Suite("audreg drift over the config corpus (CLI)")
+struct DriftCorpusTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var fixture: String
+        var kind: String
+        var provider: String? = nil
+        /// Extra arguments; `{corpus}` is the copied corpus folder.
+        var arguments: [String] = []
+        /// `rule@line`, sorted, of every finding.
+        var expected: [String]
+        /// Text some finding's message must contain.
+        var mentions: [String] = []
+        /// Text no finding's message may contain.
+        var never: [String] = []
+        /// The registry Issuer's `issuer` and `jwksUri`.
+        var issuer = "https://idp.example.com/realms/corp"
+        var jwksUri = "https://idp.example.com/realms/corp/keys"
+        var testDescription: String { fixture + (arguments.isEmpty ? "" : " " + arguments.joined(separator: " ")) }
+    }
+
+    static let cases: [Case] = [
+        // Envoy: camelCase names (problem 2).
+        Case(fixture: "envoy-gateway-camelcase.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-issuer-mismatch@22"], mentions: ["fetches keys from https://keys.attacker.example/jwks.json"]),
+        Case(fixture: "envoy-typedconfig-without-type.yaml", kind: "envoy-jwt-authn", expected: []),
+        // Envoy: verification modes (problem 5).
+        Case(fixture: "envoy-extract-only.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@14"], mentions: ["extract_only_without_validation"],
+             never: ["other-idp.example.com"]),
+        // The shape of istio/istio#15854's generated requirement, as config_dump JSON in camelCase.
+        Case(fixture: "envoy-allow-missing-or-failed.json", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@7"], mentions: ["allow_missing_or_failed"]),
+        Case(fixture: "envoy-allow-missing.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"]),
+        // Envoy: requirement-level audiences (problem 6).
+        Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],
+             mentions: ["requirement_map entry 'orders-admin'", "'https://admin.example.com'"]),
+        Case(fixture: "envoy-requires-provider-and-audiences.yaml", kind: "envoy-jwt-authn", expected: []),
+        // Istio without jwtRules (problem 4): one true finding, no "checks no issuer".
+        Case(fixture: "istio-no-jwtrules.yaml", kind: "istio-request-authentication",
+             expected: ["config-verification-skipped@8"], mentions: ["has no jwtRules"], never: ["checks no issuer", "sets no audiences"]),
+        // Kong jwt: the issuer through consumers (problem 6).
+        Case(fixture: "kong-jwt-consumers.yaml", kind: "kong", expected: ["config-audience-unchecked@9"], never: ["checks no issuer"]),
+        Case(fixture: "kong-jwt-foreign-key.yaml", kind: "kong",
+             expected: ["config-audience-unchecked@8", "config-issuer-mismatch@11"], mentions: ["accepts issuer 'https://partner-idp.example.net'"]),
+        // Spring placeholders (problem 1) and properties continuations (problem 6).
+        Case(fixture: "spring-placeholder-same-file.yml", kind: "spring-boot", expected: []),
+        Case(fixture: "spring-placeholder-default.properties", kind: "spring-boot", expected: []),
+        Case(fixture: "spring-placeholder-unresolved.yml", kind: "spring-boot",
+             expected: ["config-value-unresolved@8"], mentions: ["issuer-uri uses ${mockwebserver.url}"], never: ["checks no issuer"]),
+        Case(fixture: "spring-placeholder-unresolved.yml", kind: "spring-boot",
+             arguments: ["--spring-property", "mockwebserver.url=https://idp.example.com"], expected: []),
+        Case(fixture: "spring-placeholder-env.yml", kind: "spring-boot",
+             arguments: ["--spring-env-file", "{corpus}/spring-placeholder-env.env"], expected: []),
+        Case(fixture: "spring-placeholder-env.yml", kind: "spring-boot",
+             arguments: ["--spring-env-file", "{corpus}/spring-placeholder-env.env", "--spring-property", "ISSUER_URI=https://evil.example.com"],
+             expected: ["config-issuer-mismatch@4"], mentions: ["'https://evil.example.com'"]),
+        Case(fixture: "spring-placeholder-env.yml", kind: "spring-boot",
+             expected: ["config-value-unresolved@4", "config-value-unresolved@5"]),
+        Case(fixture: "spring-profile-documents.yml", kind: "spring-boot", expected: []),
+        // Issuers that are not URLs (problem 3): registered and matched byte for byte.
+        Case(fixture: "istio-non-url-issuer.yaml", kind: "istio-request-authentication", expected: [],
+             issuer: "testing@secure.istio.io", jwksUri: "https://raw.githubusercontent.com/istio/istio/release-1.24/security/tools/jwt/samples/jwks.json"),
+        Case(fixture: "istio-non-url-issuer.yaml", kind: "istio-request-authentication",
+             expected: ["config-issuer-mismatch@13"], mentions: ["accepts issuer 'testing@secure.istio.io'"], issuer: "testing@secure.istio.io.evil",
+             jwksUri: "https://raw.githubusercontent.com/istio/istio/release-1.24/security/tools/jwt/samples/jwks.json"),
+        Case(fixture: "spring-properties-continuation.properties", kind: "spring-boot",
+             expected: ["config-audience-broadened@6"], mentions: ["'https://other.example.com'"]),
+    ]
+
+    static func registry(kind: String, source: String, provider: String?,
+                         issuer: String = "https://idp.example.com/realms/corp", jwksUri: String = "https://idp.example.com/realms/corp/keys") -> String {
+        """
+        apiVersion: audreg/v1
+        kind: Team
+        metadata: {name: platform}
+        ---
+        apiVersion: audreg/v1
+        kind: Issuer
+        metadata: {name: corp-idp, owner: platform}
+        spec:
+          issuer: "\(issuer)"
+          jwksUri: "\(jwksUri)"
+        ---
+        apiVersion: audreg/v1
+        kind: Service
+        metadata: {name: orders-api, owner: platform}
+        spec:
+          audiences: [https://orders.example.com]
+          accepts: [{issuer: corp-idp}]
+          deployments:
+            - {kind: \(kind), source: \(source)\(provider.map { ", provider: \($0)" } ?? "")}
+
+        """
+    }
+
+    @Test("each corpus config gives its expected drift findings", arguments: cases)
+    func corpus(_ row: Case) throws {
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n") // the repository root holds both folders
+        let corpus = directory.path + "/corpus"
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Tests/AudregKitTests/Fixtures/drift-corpus", toPath: corpus)
+        directory.write("registry/orders.yaml", Self.registry(kind: row.kind, source: "../corpus/" + row.fixture, provider: row.provider,
+                                                                   issuer: row.issuer, jwksUri: row.jwksUri))
+        let arguments = ["drift", directory.path + "/registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "note"]
+            + row.arguments.map { $0.replacingOccurrences(of: "{corpus}", with: corpus) }
+        let result = try run(Paths.executable, arguments)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")
+        let findings = object["findings"] as? [[String: Any]] ?? []
+        let actual = findings.map { "\($0["rule"] as? String ?? "?")@\($0["line"] as? Int ?? 0)" }.sorted()
+        let messages = findings.compactMap { $0["message"] as? String }
+        #expect(actual == row.expected, "\(messages)")
+        #expect(result.status == (row.expected.isEmpty ? 0 : 1), "\(result.stderr)")
+        for text in row.mentions {
+            #expect(messages.contains { $0.contains(text) }, "no message mentions \(text): \(messages)")
+        }
+        for text in row.never {
+            #expect(!messages.contains { $0.contains(text) }, "a message mentions \(text): \(messages)")
+        }
+        for finding in findings {
+            #expect((finding["file"] as? String)?.hasSuffix(row.fixture) == true, "\(finding)")
+        }
+    }
+
+    @Test("a registry whose issuer is not a URL validates clean")
+    func nonURLIssuerValidates() throws {
+        let directory = TemporaryDirectory()
+        directory.write("registry/orders.yaml", Self.registry(kind: "istio-request-authentication", source: "ra.yaml", provider: nil,
+                                                              issuer: "testing@secure.istio.io"))
+        let result = try audreg("validate", directory.path + "/registry", "--today", "2026-06-01", "--format", "json")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let rules = (object?["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? ["unparsed: \(result.stdout)"]
+        #expect(!rules.contains("schema") && !rules.contains("insecure-endpoint") && !rules.contains("claim-value-invalid"), "\(result.stdout)")
+    }
+
+    @Test("a --spring-property without '=' is refused with what to write")
+    func badProperty() throws {
+        let directory = TemporaryDirectory()
+        directory.write("registry/orders.yaml", Self.registry(kind: "spring-boot", source: "application.yml", provider: nil))
+        let result = try audreg("drift", directory.path + "/registry", "--skip-issuers", "--spring-property", "ISSUER_URI")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("is not KEY=VALUE"))
+    }
+}

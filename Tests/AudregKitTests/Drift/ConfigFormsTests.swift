@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// The field-name forms, placeholders and verification modes the config readers understand.
+@Suite("Drift: config forms")
+struct ConfigFormsTests {
+    @Test("protobuf JSON names are derived as protoc derives them")
+    func jsonNames() {
+        #expect(ProtoFields.jsonName("remote_jwks") == "remoteJwks")
+        #expect(ProtoFields.jsonName("extract_only_without_validation") == "extractOnlyWithoutValidation")
+        #expect(ProtoFields.jsonName("issuer") == "issuer")
+    }
+
+    @Test("Envoy: snake_case and camelCase give the same provider and requirements")
+    func envoyBothForms() throws {
+        let snake = """
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers:
+                p: {issuer: i, audiences: [a], remote_jwks: {http_uri: {uri: https://k.example/keys}}}
+              rules:
+                - match: {prefix: /}
+                  requires: {requires_any: {requirements: [{provider_name: p}, {allow_missing: {}}]}}
+            """
+        let camel = """
+            name: envoy.filters.http.jwt_authn
+            typedConfig:
+              providers:
+                p: {issuer: i, audiences: [a], remoteJwks: {httpUri: {uri: https://k.example/keys}}}
+              rules:
+                - match: {prefix: /}
+                  requires: {requiresAny: {requirements: [{providerName: p}, {allowMissing: {}}]}}
+            """
+        for text in [snake, camel] {
+            let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
+            #expect(config.providers.first?.jwksUri?.value == "https://k.example/keys", "\(text)")
+            #expect(config.requirements.map(\.mode) == [.optional])
+            #expect(config.requirements.first?.providers.map(\.name.value) == ["p"])
+        }
+    }
+
+    @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is left out")
+    func envoyModes() throws {
+        let text = """
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers: {p: {issuer: i}}
+              rules:
+                - match: {prefix: /a}
+                  requires: {requires_all: {requirements: [{provider_name: p}, {allow_missing: {}}]}}
+                - match: {prefix: /b}
+                  requires: {some_future_mode: {}}
+                - match: {prefix: /c}
+                  requires: {allow_missing_or_failed: {}}
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
+        #expect(config.requirements.map(\.mode) == [.required, .failureAccepted])
+        #expect(config.requirements.map(\.label) == ["rule 1 (prefix /a)", "rule 3 (prefix /c)"])
+    }
+
+    @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")
+    func placeholders() {
+        let resolver = PlaceholderResolver(external: ["REALM": "ext"], file: ["realm": "file", "base": "https://idp", "mockwebserver.url": "http://127.0.0.1:1"])
+        #expect(resolver.resolve("${base}/realms/${realm}") == .resolved("https://idp/realms/file"))
+        #expect(resolver.resolve("${REALM}") == .resolved("ext"))
+        #expect(resolver.resolve("${MOCKWEBSERVER_URL}/x") == .resolved("http://127.0.0.1:1/x"))
+        #expect(resolver.resolve("${missing:https://d:8443}") == .resolved("https://d:8443"))
+        #expect(resolver.resolve("${missing:${base}}") == .resolved("https://idp"))
+        #expect(resolver.resolve("${missing}/x") == .unresolved("${missing}"))
+        #expect(resolver.resolve("no placeholder, ${ unclosed") == .resolved("no placeholder, ${ unclosed"))
+    }
+
+    @Test("placeholders: a cycle and an exponential expansion end unresolved, quickly")
+    func placeholderBounds() {
+        #expect(PlaceholderResolver(external: [:], file: ["a": "${a}"]).resolve("${a}") == .unresolved("${a}"))
+        var file: [String: String] = [:]
+        for level in 0..<15 { file["l\(level)"] = String(repeating: "${l\(level + 1)}", count: 50) }
+        file["l15"] = "x"
+        let start = ContinuousClock.now
+        if case .resolved = PlaceholderResolver(external: [:], file: file).resolve("${l0}") { Issue.record("50^15 characters were produced") }
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
+    @Test(".properties: continuation lines are joined and every value keeps its own line and column")
+    func propertiesContinuation() throws {
+        let text = "# c \\\nspring.security.oauth2.resourceserver.jwt.audiences=https://a.example,\\\n    https://b.example\\\\\nnext=1\n"
+        let config = try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties")
+        let audiences = try #require(config.providers.first?.audiences)
+        #expect(audiences.map(\.value) == ["https://a.example", "https://b.example\\"])
+        #expect(audiences.map { "\($0.location.line):\($0.location.column)" } == ["2:53", "3:5"])
+    }
+
+    @Test("Spring env files: export, comments and quotes")
+    func envFile() {
+        let parsed = SpringProperties.parse(envFile: "# x\nexport A=1\r\nB='two words'\nC=\"x=y\"\nnot a pair\n")
+        #expect(parsed == ["A": "1", "B": "two words", "C": "x=y"])
+    }
+
+    @Test("Kong jwt: consumers' jwt_secrets keys are the issuers; another key_claim_name checks none")
+    func kongJWT() throws {
+        let text = """
+            services:
+              - name: s
+                plugins: [{name: jwt, config: {key_claim_name: kid}}]
+            consumers:
+              - username: c
+                jwt_secrets: [{key: https://idp.example.com}]
+            """
+        let config = try KongDeclarativeReader().read(Array(text.utf8), file: "kong.yaml")
+        #expect(config.providers.first?.issuer == nil)
+        #expect(config.providers.first?.issuerCaveat?.contains("'kid' claim") == true)
+        let defaulted = try KongDeclarativeReader().read(Array(text.replacingOccurrences(of: ", config: {key_claim_name: kid}", with: "").utf8), file: "kong.yaml")
+        #expect(defaulted.providers.first?.issuer?.value == "https://idp.example.com")
+    }
+}
