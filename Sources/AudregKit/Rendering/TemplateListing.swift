@@ -7,9 +7,11 @@ public enum TemplateListing {
             return entry.source.description + (builtIn[entry.name] == entry.text ? " (same as built-in)" : "")
         }
         func source(_ name: String) -> String { set.entry(name).map(describe) ?? "missing" }
-        var output = "PAGE                           HTML TEMPLATE (SOURCE)  /  MARKDOWN TEMPLATE (SOURCE)\n"
+        // Columns as wide as their longest value plus two spaces, so no two run together.
+        let pageWidth = max("PAGE".count, TemplateSet.pages.map(\.page.count).max() ?? 0) + 2
+        var output = "PAGE".padding(to: pageWidth) + "HTML TEMPLATE (SOURCE)  /  MARKDOWN TEMPLATE (SOURCE)\n"
         for page in TemplateSet.pages {
-            output += page.page.padding(to: 31) + "\(page.html) (\(source(page.html)))  /  \(page.markdown) (\(source(page.markdown)))\n"
+            output += page.page.padding(to: pageWidth) + "\(page.html) (\(source(page.html)))  /  \(page.markdown) (\(source(page.markdown)))\n"
         }
         output += "\nALL TEMPLATES, PARTIALS AND ASSETS\n"
         let width = (set.entries.map(\.name.count).max() ?? 0) + 2

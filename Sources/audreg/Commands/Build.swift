@@ -53,7 +53,12 @@ struct Build: ParsableCommand {
             do { drift = try DriftReport.read(path: driftReport) } catch { throw AudregCLIError("\(error.description); the previous site is unchanged") }
         }
         InterruptCleanup.shared.install()
-        let templatesDirectory = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        let templatesDirectory = Templates.overrides(templates)
+        if let templatesDirectory {
+            for record in TemplateEjection.stale(in: templatesDirectory) {
+                Terminal.diagnostic("audreg: warning: \(TerminalText.escape(templatesDirectory))/\(TerminalText.escape(record.name)) was ejected from audreg \(TerminalText.escape(record.version)), and the built-in template has changed since; compare it with a fresh copy (audreg templates eject \(TerminalText.escape(record.name)) --out /tmp/audreg-templates)")
+            }
+        }
         let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+@Suite("Templates: eject, staleness and parse errors")
+struct TemplateCommandTests {
+    @Test("eject copies a page's two templates and records them; build warns once the built-in one changed")
+    func ejectThenStale() throws {
+        let directory = TemporaryDirectory()
+        let ejected = try audreg("templates", "eject", "Service", in: directory.path)
+        #expect(ejected.status == 0, "\(ejected.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/templates/html/service.mustache"))
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/templates/markdown/service.mustache"))
+        let records = TemplateEjection.read(directory.path + "/templates")
+        #expect(records.map(\.name) == ["html/service.mustache", "markdown/service.mustache"])
+        #expect(TemplateEjection.stale(in: directory.path + "/templates").isEmpty)
+
+        let built = try audreg("build", Paths.exampleRegistry, "--out", directory.path + "/site", "--today", "2026-12-01", in: directory.path)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(!built.stderr.contains("has changed since"))
+
+        // As if the copy came from an older audreg whose built-in template differed.
+        let recordPath = directory.path + "/templates/" + TemplateEjection.recordFile
+        let old = try String(contentsOfFile: recordPath, encoding: .utf8).replacingOccurrences(of: "\t0.1.0\t", with: "\t0.0.9\t0000")
+        try old.write(toFile: recordPath, atomically: true, encoding: .utf8)
+        let rebuilt = try audreg("build", Paths.exampleRegistry, "--out", directory.path + "/site", "--today", "2026-12-01", in: directory.path)
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stderr.contains("templates/html/service.mustache was ejected from audreg 0.0.9, and the built-in template has changed since"), "\(rebuilt.stderr)")
+
+        let unknown = try audreg("templates", "eject", "Servce", in: directory.path)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("did you mean"), "\(unknown.stderr)")
+    }
+
+    @Test("a template that does not parse is reported as file:line:column: what to fix", arguments: [
+        ("<p>{{#services}}{{name}}\n</p>\n", "section is never closed"),
+        ("ab\n{{#a}}x{{/b}}\n", ":2:"),
+        ("<p>{{name</p>\n", "not closed with }}"),
+    ])
+    func parseError(template: String, expected: String) throws {
+        let directory = TemporaryDirectory()
+        directory.write("templates/html/index.mustache", template)
+        let result = try audreg("build", Paths.exampleRegistry, "--out", directory.path + "/site", "--today", "2026-12-01", in: directory.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("templates/html/index.mustache:"), "\(result.stderr)")
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!result.stderr.contains("ParserError"), "no debug dump")
+    }
+}
