@@ -12,8 +12,15 @@ struct Build: ParsableCommand {
             (GitHub-flavoured Markdown with mkdocs.yml). The site is built in a temporary sibling folder and \
             swapped in only on success: a failed build leaves the previous site as it was. Templates: \
             built-in, with files of the same relative name under --templates taking their place \
-            ('audreg templates list' shows which file each page uses). Set AUDREG_TIMING=1 to print \
-            how long each phase took.
+            ('audreg templates list' shows which file each page uses; 'audreg templates eject' copies one to \
+            change). Set AUDREG_TIMING=1 to print how long each phase took.
+
+            Examples:
+              audreg build registry --out site
+              audreg build . --out site --drift-report drift.json --fail-on never
+
+            Exit status: 0 when built; 1 when a finding is at or above --fail-on (the previous site is kept); 2 \
+            for a usage error, a registry or template that cannot be read, or an output folder audreg did not build.
             """)
 
     @Argument(help: "The registry directory.")

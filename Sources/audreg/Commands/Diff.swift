@@ -7,9 +7,14 @@ struct Diff: ParsableCommand {
         discussion: """
             audreg diff BASE HEAD compares two registry directories; audreg diff --git-base REF [HEAD] reads the base \
             from git at REF (the same folder as HEAD, default registry) and compares it with the working tree. \
-            The rules run on both sides, so the report also lists the findings the change introduces and fixes. \
-            Exit status: 1 when --fail-on matches (--fail-on widening: any widening change), 2 for a usage error or \
-            a registry that cannot be read.
+            The rules run on both sides, so the report also lists the findings the change introduces and fixes.
+
+            Examples:
+              audreg diff --git-base origin/main registry --format markdown >> "$GITHUB_STEP_SUMMARY"
+              audreg diff base/registry registry --fail-on widening
+
+            Exit status: 0 unless --fail-on matches; 1 when it does (--fail-on widening: any widening change); 2 for \
+            a usage error or a registry that cannot be read.
             """)
 
     @Argument(help: "BASE and HEAD registry directories; with --git-base only HEAD (default: registry).")

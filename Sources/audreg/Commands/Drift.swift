@@ -5,12 +5,24 @@ import Foundation
 struct Drift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the registry with what issuers publish and what gateways enforce.",
+        usage: """
+            audreg drift [DIR] [--format text|json|sarif|github|junit] [--fail-on error|warning|note|never]
+                         [--skip-issuers] [--skip-deployments] [--save DIR | --offline DIR] [--root DIR] [<more options>]
+            """,
         discussion: """
             Fetches each Issuer's discovery document and JWKS, and reads each Service deployment's Envoy, Istio, \
             Spring Boot or Kong config, and reports every difference in the formats of `validate`, with the same \
             exit codes. --offline DIR replays a --save DIR run without touching the network. The JSON output \
             carries the run's time and mode ("drift": {"checkedAt", "mode"}); give it to \
             'audreg build --drift-report' to show the run on the site.
+
+            Examples:
+              audreg drift registry --format json > drift.json
+              audreg drift registry --skip-issuers --format github
+              audreg drift registry --offline saved/
+
+            Exit status: 0 when no finding is at or above --fail-on; 1 when one is; 2 for a usage error or a \
+            registry that cannot be read.
             """)
 
     @Argument(help: "The registry directory.")

@@ -97,7 +97,15 @@ struct GatewayExportOptions: ParsableArguments {
 extension Export {
     struct Envoy: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Envoy jwt_authn filter configuration: one provider per (service, issuer), audiences exactly the registry's.")
+            abstract: "Envoy jwt_authn filter configuration: one provider per (service, issuer), audiences exactly the registry's.",
+            discussion: """
+                The registry is validated first; a finding at or above --fail-on refuses the export.
+
+                Example:
+                  audreg export envoy registry --out envoy/
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage error.
+                """)
 
         @OptionGroup var options: GatewayExportOptions
 
@@ -106,7 +114,15 @@ extension Export {
 
     struct Istio: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Istio RequestAuthentication and AuthorizationPolicy per service (audiences never empty).")
+            abstract: "Istio RequestAuthentication and AuthorizationPolicy per service (audiences never empty).",
+            discussion: """
+                The registry is validated first; a finding at or above --fail-on refuses the export.
+
+                Example:
+                  audreg export istio registry --namespace shop --out istio/
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage error.
+                """)
 
         @OptionGroup var options: GatewayExportOptions
 

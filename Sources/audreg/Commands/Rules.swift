@@ -8,7 +8,14 @@ struct Rules: ParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A table of every rule: ID, severity, summary, controls.")
+        static let configuration = CommandConfiguration(
+            abstract: "A table of every rule: ID, severity, summary, controls.",
+            discussion: """
+                Example:
+                  audreg rules --format json | jq '.[].id'
+
+                Exit status: 0; 2 for a usage error.
+                """)
 
         @Option(name: .shortAndLong, help: "text or json.")
         var format: CatalogFormat = .text
@@ -23,7 +30,14 @@ struct Rules: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything about one rule, examples included.")
+        static let configuration = CommandConfiguration(
+            abstract: "Everything about one rule, examples included.",
+            discussion: """
+                Example:
+                  audreg rules show audience-collision
+
+                Exit status: 0; 2 for an unknown rule ID or a usage error.
+                """)
 
         @Argument(help: "A rule ID, such as audience-collision.")
         var id: String
