@@ -6,6 +6,17 @@ public struct LoadedRegistry: Sendable {
     public var findings: [Finding]
     /// The directory the registry was read from, as given.
     public var directory: String
+    /// Where files were read from: the registry folder with links resolved, and the repository root every
+    /// path must stay inside. Nil for a registry loaded from memory, where no file can be looked at.
+    public var files: RegistryFiles? = nil
+}
+
+/// The registry's place on disk, for the rules that look at files the registry names (local deployment
+/// sources) without opening them.
+public struct RegistryFiles: Sendable {
+    /// The registry folder, absolute, links resolved.
+    public var directory: String
+    public var root: RepositoryRoot
 }
 
 /// Reads every `*.yaml` / `*.yml` file below a directory, in sorted path order, into a `Registry`.
@@ -39,6 +50,7 @@ public struct RegistryLoader: Sendable {
         result.findings.append(contentsOf: scan.outsideFindings)
         result.registry.files = Self.registryFiles(scan.files, parsed)
         result.directory = directory
+        result.files = RegistryFiles(directory: scan.directory, root: scan.root)
         guard !result.registry.files.isEmpty || !result.findings.isEmpty else { throw .noRegistryFiles(directory) }
         return result
     }
@@ -87,11 +99,13 @@ public struct RegistryLoader: Sendable {
         base.findings.append(contentsOf: baseScan.outsideFindings)
         base.registry.files = Self.registryFiles(baseFiles, baseParsed)
         base.directory = baseDirectory
+        base.files = RegistryFiles(directory: baseScan.directory, root: baseScan.root)
         let headResults = headParsed.map { $0! }
         var head = Self.merge(headResults)
         head.findings.append(contentsOf: headScan.outsideFindings)
         head.registry.files = Self.registryFiles(headFiles, headResults)
         head.directory = headDirectory
+        head.files = RegistryFiles(directory: headScan.directory, root: headScan.root)
         return (base, head)
     }
 

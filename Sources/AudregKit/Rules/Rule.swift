@@ -129,6 +129,9 @@ public struct RuleContext: Sendable {
     public let policy: Policy
     public let today: Day
     public let knownRuleIDs: Set<String>
+    /// Where the registry lies on disk; nil for one loaded from memory. Rules that need it do not run
+    /// without it (their evidence is "not assessed", never "ok").
+    public let files: RegistryFiles?
 
     /// Every audience of every service, in registry order, parsed once for all rules.
     public let audiences: [AudienceUse]
@@ -140,8 +143,9 @@ public struct RuleContext: Sendable {
     public let allowedAlgorithms: Set<String>
     private let sortedNameLists = SortedNameLists()
 
-    public init(registry: Registry, today: Day, knownRuleIDs: Set<String>) {
+    public init(registry: Registry, today: Day, knownRuleIDs: Set<String>, files: RegistryFiles? = nil) {
         self.registry = registry
+        self.files = files
         self.policy = registry.policy
         self.today = today
         self.knownRuleIDs = knownRuleIDs

@@ -26,6 +26,7 @@ public struct RuleCatalog: Sendable {
         ConfigVerificationSkippedRule.self,
         DiscoveryIssuerMismatchRule.self,
         DiscoveryJWKSMismatchRule.self,
+        DeploymentSourceMissingRule.self,
         DuplicateKeyRule.self,
         DuplicateNameRule.self,
         EnvironmentCrossingRule.self,

@@ -96,7 +96,7 @@ public struct Validator: Sendable {
         var findings = loaded.findings
         findings.append(contentsOf: Self.policyCountFindings(registry))
         var timing = PhaseTiming()
-        let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
+        let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }), files: loaded.files)
         timing.lap("rule context")
         let rules = catalog.rules.filter { $0.description.stage == .registry }.map { $0.init() }
         let perRule: [[Finding]]

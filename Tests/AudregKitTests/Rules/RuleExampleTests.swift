@@ -7,18 +7,29 @@ import Testing
 struct RuleExampleTests {
     static let rules = RuleCatalog.builtIn.descriptions.filter { $0.stage != .drift }
 
+    /// The example is written to a folder of its own (a repository root), with any `#> path` sections
+    /// as files beside it, and validated from disk as `audreg validate` would: rules that look at the
+    /// files a registry names are tested like the others.
     static func findings(for example: RuleExample, timesEachRule: Bool = false) -> [Finding] {
-        let loaded = RegistryLoader().load(text: example.unmarked.yaml, file: "example.yaml")
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        for section in DriftExample.sections(of: example) { directory.write(section.name, section.text) }
+        guard let loaded = try? RegistryLoader().load(directory: directory.path) else { return [] }
         return Validator(today: example.today, timesEachRule: timesEachRule).validate(loaded).findings
+    }
+
+    /// `file:line:column` of every marker, in every section.
+    static func expected(for example: RuleExample) -> [String] {
+        DriftExample.sections(of: example).flatMap { section in section.markers.map { "\(section.name):\($0.line):\($0.column)" } }.sorted()
     }
 
     @Test("triggering examples raise the rule at every marker", arguments: rules)
     func triggering(rule: RuleDescription) {
         #expect(!rule.triggeringExamples.isEmpty, "rule \(rule.id) has no triggering example")
         for example in rule.triggeringExamples {
-            let expected = example.unmarked.markers.map { "\($0.line):\($0.column)" }.sorted()
+            let expected = Self.expected(for: example)
             let actual = Self.findings(for: example).filter { $0.ruleID == rule.id }
-                .map { "\($0.location.line):\($0.location.column)" }.sorted()
+                .map { "\($0.location.file):\($0.location.line):\($0.location.column)" }.sorted()
             #expect(!expected.isEmpty, "a triggering example of \(rule.id) has no ↓ marker (\(example.sourceFile):\(example.sourceLine))")
             #expect(actual == expected, "\(rule.id) example at \(example.sourceFile):\(example.sourceLine)")
         }
