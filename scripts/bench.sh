@@ -12,6 +12,6 @@ python3 -c "import yaml; yaml.CSafeLoader" 2>/dev/null || { [[ "$(id -u)" -eq 0 
 for package in nginx curl python3-cryptography; do
   dpkg -s "$package" >/dev/null 2>&1 || { [[ "$(id -u)" -eq 0 ]] && apt-get install -y -qq "$package" >/dev/null; }
 done
-swift build -c release --product audreg 2>&1 | grep -v '^\[' >&2 || true
+swift build -c release --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
 cc -O2 -o .build/libyaml-floor Benchmarks/libyaml-floor.c $(pkg-config --cflags --libs yaml-0.1)
 python3 Benchmarks/run.py "$@"

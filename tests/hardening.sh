@@ -10,7 +10,7 @@ if [[ "${AUDREG_HARDENING_NAMESPACE:-}" != 1 ]]; then
   if [[ "$(id -u)" -ne 0 ]] || ! unshare -m true 2>/dev/null; then
     echo "skipping: needs root and mount namespaces (unshare -m) for tmpfs mounts"; echo "0 passed, 0 failed"; exit 0
   fi
-  swift build --product audreg 2>&1 | grep -v '^\[' >&2 || true
+  swift build --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
   exec unshare -m env AUDREG_HARDENING_NAMESPACE=1 bash "$0" "$@"
 fi
 
