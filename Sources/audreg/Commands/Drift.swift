@@ -110,6 +110,7 @@ struct Drift: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
             }
         }
+        run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
         var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         await http?.shutdown()
