@@ -31,14 +31,25 @@ extension MatrixRow: MustacheBoxable {
 extension ControlStatusRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
         [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
-         .status: .string(status), .statusLabel: .string(statusLabel), .ruleCount: .int(ruleCount),
-         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+         .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol), .ruleCount: .int(ruleCount),
+         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root),
+         .notRun: .boxes(notRun, root: root)]
+    }
+}
+
+extension RuleGap: MustacheBoxable {
+    func box(root: String) -> BoxObject { [.rule: .box(rule, root: root), .reason: .string(reason)] }
+}
+
+extension EvidenceSourceRow: MustacheBoxable {
+    func box(root: String) -> BoxObject {
+        [.label: .string(label), .status: .string(status), .ran: .bool(ran), .text: .string(text)]
     }
 }
 
 extension ServiceControlRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel),
+        [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol),
          .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
     }
 }
@@ -143,10 +154,13 @@ final class BoxCache {
         return rows.withUnsafeBufferPointer { $0.baseAddress } == allControlsMet.withUnsafeBufferPointer { $0.baseAddress }
     }
 
-    /// A row without failing or excepted rules is determined by its control and status.
+    /// A row without failing or excepted rules is determined by its control, status and the rules that did not run.
     func controlRow(_ row: ControlStatusRow, root: String) -> BoxValue {
         guard row.failingRules.isEmpty, row.exceptedRules.isEmpty else { return .box(row, root: root) }
-        let key = Key(root: root, first: row.controlID, second: row.status)
+        // Rules that did not run share their reasons across most services (no drift report: all).
+        var second = row.status
+        for gap in row.notRun { second += "\u{0}" + gap.rule.text + "\u{0}" + gap.reason }
+        let key = Key(root: root, first: row.controlID, second: second)
         if let cached = metControlRows[key] { return cached }
         let boxed = BoxValue.box(row, root: root)
         metControlRows[key] = boxed
@@ -243,6 +257,7 @@ extension ServicePage: MustacheBoxable {
             .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),
             .downstream: .boxes(downstream, root: root), .upstream: .boxes(upstream, root: root),
             .deployments: .boxes(deployments, root: root), .findings: .boxes(findings, root: root),
+            .exposedFindings: .boxes(exposedFindings, root: root), .evidence: .boxes(evidence, root: root),
             .exceptions: .boxes(exceptions, root: root), .controlsAttention: controlRows(controlsAttention),
             .controlsMet: controlRows(controlsMet), .drift: .box(drift, root: root),
         ]
