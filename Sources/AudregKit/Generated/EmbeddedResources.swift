@@ -365,7 +365,7 @@ tr.flagged a { color: inherit; }
 {{/attention}}
 <h3>Not assessed</h3>
 {{#unassessed}}
-<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> {{count}} service(s), because {{reason}}:</p>
+<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> {{count}} service(s): {{reason}}.</p>
 <p class="service-list">{{#services}}<a href="{{pageHref}}">{{text}}</a> {{/services}}</p>
 {{/unassessed}}
 {{^unassessed}}
@@ -533,7 +533,7 @@ tr.flagged a { color: inherit; }
 <p class="empty">No drift report was given to this build (<a href="{{root}}drift.html">how to add one</a>).</p>
 {{/drift.reported}}
 <dl class="facts">
-<dt>Drift evidence</dt><dd>{{driftEvidence}} (age {{driftAge}}; used for control status up to {{maxDriftAge}} days)</dd>
+<dt>Drift evidence</dt><dd>{{driftEvidence}} (it assesses controls while at most {{maxDriftAge}} days old)</dd>
 <dt>Registry evidence</dt><dd>{{registryEvidence}}</dd>
 </dl>
 {{#driftGap}}<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> Controls evidenced by drift rules are not assessed: {{driftGap}}.</p>{{/driftGap}}
@@ -1171,7 +1171,7 @@ No service fails this control or holds an exception for it.
 ### Not assessed
 
 {{#unassessed}}
-? Not assessed, {{count}} service(s), because {{reason}}:
+? Not assessed, {{count}} service(s): {{reason}}.
 
 {{#services}}[{{text}}]({{{pageMd}}}) {{/services}}
 
@@ -1330,7 +1330,7 @@ The last drift run ({{drift.when}}) found [{{driftCount}} difference(s)]({{{root
 No drift report was given to this build ([how to add one]({{{root}}}drift.md)).
 {{/drift.reported}}
 
-- **Drift evidence:** {{driftEvidence}} (age {{driftAge}}; used for control status up to {{maxDriftAge}} days)
+- **Drift evidence:** {{driftEvidence}} (it assesses controls while at most {{maxDriftAge}} days old)
 - **Registry evidence:** {{registryEvidence}}
 {{#driftGap}}
 

@@ -302,6 +302,18 @@ struct SiteModelBuilder {
         return gaps
     }
 
+    /// "config-audience-broadened, config-token-forwarded did not run: the service has no deployment to
+    /// check", one clause per reason.
+    static func describe(_ gaps: [(rule: String, reason: String)]) -> String {
+        var order: [String] = []
+        var rules: [String: [String]] = [:]
+        for gap in gaps {
+            if rules[gap.reason] == nil { order.append(gap.reason) }
+            rules[gap.reason, default: []].append(gap.rule)
+        }
+        return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0)" }.joined(separator: "; ")
+    }
+
     func hasGap(_ needs: EvidenceNeeds, at position: Int) -> Bool {
         needs.always || (!needs.issuerRules.isEmpty && issuerGaps[position] != nil)
             || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
@@ -546,7 +558,7 @@ struct SiteModelBuilder {
                         continue
                     }
                     if status == .notAssessed {
-                        let reason = gaps(needs, at: index).map { "\($0.rule): \($0.reason)" }.joined(separator: "; ")
+                        let reason = Self.describe(gaps(needs, at: index))
                         if unassessed[reason] == nil { unassessedOrder.append(reason) }
                         unassessed[reason, default: []].append(Int32(index))
                         continue

@@ -159,7 +159,7 @@ struct ControlStatusTests {
         let model = Self.model(report, drift: nil)
         let page = try Self.controlPage(model, "DE.CM-09")
         #expect(page.met == 0 && page.notAssessed == 3)
-        #expect(page.unassessed.count == 1 && page.unassessed[0].reason.contains("no drift report was given"))
+        #expect(page.unassessed.count == 1 && page.unassessed[0].reason.contains("did not run: no drift report was given"))
         #expect(page.evidence.contains { $0.rule.text == "config-audience-broadened" && $0.status == "not-assessed" })
         #expect(try Self.cell(model, service: "ledger-api", control: "DE.CM-09") == "not-assessed")
         #expect(model.overview.driftGap?.contains("no drift report") == true)
@@ -254,12 +254,16 @@ struct ControlStatusTests {
 
     // MARK: OSCAL
 
+    /// A service's component, by its UUID (titles are the services' titles).
+    static func component(_ service: String) -> String { StableUUID.v5(name: "component/\(service)") }
+
+    /// Component UUID → control ID → the requirement's props and statements.
     static func requirements(_ json: String) throws -> [String: [String: (props: [String: String], statements: [[String: Any]])]] {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let components = ((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]]) ?? []
         var result: [String: [String: (props: [String: String], statements: [[String: Any]])]] = [:]
         for component in components {
-            let title = component["title"] as! String
+            let title = component["uuid"] as! String
             for implementation in (component["control-implementations"] as? [[String: Any]]) ?? [] {
                 for requirement in (implementation["implemented-requirements"] as? [[String: Any]]) ?? [] {
                     let props = (requirement["props"] as? [[String: String]]) ?? []
@@ -277,17 +281,17 @@ struct ControlStatusTests {
         let report = Self.report()
         let withDrift = OSCALExport(report: report, today: Self.today, drift: Self.drift([Self.broadened])).componentDefinition().serialized()
         let read = try Self.requirements(withDrift)
-        let failing = try #require(read["orders-api"]?["DE.CM-09"])
+        let failing = try #require(read[Self.component("orders-api")]?["DE.CM-09"])
         #expect(failing.props["audreg-status"] == "not-satisfied" && failing.props["implementation-status"] == "partial")
         let statement = try #require(failing.statements.first { ($0["statement-id"] as? String) == "DE.CM-09_stmt.config-audience-broadened" })
         #expect((statement["description"] as? String)?.contains("reports 1 finding") == true)
         #expect((statement["description"] as? String)?.contains("2026-11-30T09:00:00Z") == true)
-        let excepted = try #require(read["billing-api"]?["govern-2.1"])
+        let excepted = try #require(read[Self.component("billing-api")]?["govern-2.1"])
         #expect(excepted.props["audreg-status"] == "excepted" && excepted.props["implementation-status"] == "planned")
         #expect(excepted.props["excepted-until"] == "2027-03-31")
 
         let withoutDrift = try Self.requirements(OSCALExport(report: report, today: Self.today).componentDefinition().serialized())
-        let unassessed = try #require(withoutDrift["orders-api"]?["DE.CM-09"])
+        let unassessed = try #require(withoutDrift[Self.component("orders-api")]?["DE.CM-09"])
         #expect(unassessed.props["audreg-status"] == "not-assessed")
         #expect(unassessed.props["implementation-status"] == nil, "not assessed is never exported as implemented")
         #expect(unassessed.statements.contains { ($0["description"] as? String)?.contains("did not run for this service") == true })
@@ -297,6 +301,28 @@ struct ControlStatusTests {
                 #expect(requirement.props["implementation-status"] == nil)
             }
         }
+    }
+
+    @Test("CLI: export oscal reads --drift-report; past --max-drift-age its drift controls are not assessed, and a bad age is refused")
+    func oscalCLI() throws {
+        let directory = TemporaryDirectory()
+        let drift = try audreg("drift", "registry", "--offline", DriftOnSiteTests.examplesOffline, "--format", "json", "--today", "2026-12-01",
+                               in: Paths.packageRoot)
+        #expect(drift.status == 1, "\(drift.stderr)")
+        let path = directory.write("drift.json", drift.stdout)
+        let fresh = try audreg("export", "oscal", "registry", "--today", "2026-12-01", "--drift-report", path, in: Paths.packageRoot)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try Self.requirements(fresh.stdout)[Self.component("storefront-gateway")]?["DE.CM-09"]?.props["audreg-status"] == "not-satisfied")
+        let stale = try audreg("export", "oscal", "registry", "--today", "2026-12-01", "--drift-report", path, "--max-drift-age", "0",
+                               in: Paths.packageRoot)
+        #expect(stale.status == 0, "\(stale.stderr)")
+        let read = try Self.requirements(stale.stdout)
+        // Its finding still counts; the silence of a stale report assesses nothing.
+        #expect(read[Self.component("storefront-gateway")]?["DE.CM-09"]?.props["audreg-status"] == "not-satisfied")
+        #expect(read[Self.component("payments-api")]?["DE.CM-09"]?.props["audreg-status"] == "not-assessed")
+        #expect(stale.stdout.contains("older than --max-drift-age 0"))
+        let negative = try audreg("export", "oscal", "registry", "--max-drift-age", "-1", in: Paths.packageRoot)
+        #expect(negative.status != 0 && negative.stderr.contains("--max-drift-age"))
     }
 
     // MARK: the drift report
