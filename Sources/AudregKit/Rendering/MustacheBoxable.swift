@@ -123,11 +123,16 @@ final class BoxCache {
     /// keeps alive, and boxed once per root.
     private let allControlsMet: [ControlStatusRow]
     private var allControlsMetBoxes: [String: BoxValue] = [:]
+    /// Other lists that many pages hold (those of pages that lack the same drift evidence), recognised
+    /// the same way and boxed once per root.
+    private let sharedLists: [[ControlStatusRow]]
+    private var sharedListBoxes: [Key: BoxValue] = [:]
     /// The lists boxed here are the same on many pages; the renderer may reuse what it made of them.
     let renderings = SharedRenderings()
 
-    init(allControlsMet: [ControlStatusRow] = []) {
+    init(allControlsMet: [ControlStatusRow] = [], sharedLists: [[ControlStatusRow]] = []) {
         self.allControlsMet = allControlsMet
+        self.sharedLists = sharedLists.filter { !$0.isEmpty }
     }
 
     func navigation(_ items: [NavItem], root: String) -> BoxValue {
@@ -141,7 +146,17 @@ final class BoxCache {
 
     /// A service page's rows of controls met; the model's list of every control met is boxed once.
     func controlsMetList(_ rows: [ControlStatusRow], root: String) -> BoxValue {
-        guard isAllControlsMet(rows) else { return .list(rows.map { controlRow($0, root: root) }) }
+        guard isAllControlsMet(rows) else {
+            let address = rows.withUnsafeBufferPointer { $0.baseAddress }
+            if !rows.isEmpty, let index = sharedLists.firstIndex(where: { $0.withUnsafeBufferPointer { $0.baseAddress } == address && $0.count == rows.count }) {
+                let key = Key(root: root, first: String(index), second: "")
+                if let cached = sharedListBoxes[key] { return cached }
+                let boxed = renderings.share(rows.map { controlRow($0, root: root) })
+                sharedListBoxes[key] = boxed
+                return boxed
+            }
+            return .list(rows.map { controlRow($0, root: root) })
+        }
         if let cached = allControlsMetBoxes[root] { return cached }
         let boxed = renderings.share(rows.map { controlRow($0, root: root) })
         allControlsMetBoxes[root] = boxed

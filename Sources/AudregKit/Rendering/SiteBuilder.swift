@@ -355,7 +355,7 @@ public enum SiteBuilder {
         let nextJob = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
-            let cache = BoxCache(allControlsMet: model.services.allControlsMet)
+            let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
             while true {
                 let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < jobs.count else { return }

@@ -174,6 +174,10 @@ struct SiteModelBuilder {
     /// What a service page without an open or excepted finding shows for them (most pages): one list,
     /// shared, so each page neither builds it again nor has it boxed and rendered again (see `BoxCache`).
     var allControlsMet: [ControlStatusRow] = []
+    /// By `gapProfile`: the control rows (needing attention, met) and evidence rows of pages without an
+    /// open or excepted finding.
+    var sharedControls: [String: (attention: [ControlStatusRow], met: [ControlStatusRow])] = [:]
+    var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
 
     struct IssuerDisplay {
         var issuerURL: ExternalLink?
@@ -279,6 +283,24 @@ struct SiteModelBuilder {
                                                               rules: rules, needs: evidenceNeeds(rules)))
         }
         allControlsMet = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: []) }
+        // Services without an open or excepted finding differ only in which drift evidence they lack
+        // (a handful of combinations): their pages share the lists made here, boxed once per thread.
+        for position in services.indices where failingRulesByService[services[position].name] == nil
+                                                && exceptedRulesByService[services[position].name] == nil {
+            let key = gapProfile(at: position)
+            guard sharedControls[key] == nil else { continue }
+            let rows = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: gaps($0.needs, at: position)) }
+            let attention = rows.filter { $0.status != ControlStatus.met.rawValue }
+            sharedControls[key] = attention.isEmpty
+                ? ([], allControlsMet)
+                : (attention, rows.filter { $0.status == ControlStatus.met.rawValue })
+            sharedEvidence[key] = evidenceSources(at: position)
+        }
+    }
+
+    /// Which drift evidence the service at `position` lacks, as a key.
+    func gapProfile(at position: Int) -> String {
+        (issuerGaps[position] ?? "") + "\u{0}" + (deploymentGaps[position] ?? "")
     }
 
     func evidenceNeeds(_ rules: [String]) -> EvidenceNeeds {
@@ -467,13 +489,19 @@ struct SiteModelBuilder {
         let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
         let failing = failingRulesByService[service.name] ?? []
         let excepted = exceptedRulesByService[service.name] ?? []
-        let anyGap = serviceControlColumns.contains { hasGap($0.needs, at: position) }
-        let controls = failing.isEmpty && excepted.isEmpty && !anyGap
-            ? allControlsMet
-            : serviceControlColumns.map { Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position), ruleLink: ruleLink) }
-        let controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
-        // Every column met means every row is the shared list's row, so the page holds that list itself.
-        let controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+        let profile = gapProfile(at: position)
+        let controlsAttention: [ControlStatusRow]
+        let controlsMet: [ControlStatusRow]
+        if failing.isEmpty && excepted.isEmpty, let shared = sharedControls[profile] {
+            (controlsAttention, controlsMet) = shared
+        } else {
+            let controls = serviceControlColumns.map {
+                Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position), ruleLink: ruleLink)
+            }
+            controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
+            // Every column met means every row is the shared list's row, so the page holds that list itself.
+            controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+        }
         return ServicePage(
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
@@ -492,7 +520,7 @@ struct SiteModelBuilder {
             deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
             findings: (findingsByEntity[ref] ?? []).map(findingRow),
             exposedFindings: exposedFindings(of: service).map(findingRow),
-            evidence: evidenceSources(at: position),
+            evidence: sharedEvidence[profile] ?? evidenceSources(at: position),
             exceptions: exceptionRows(for: ref, service.exceptions),
             controlsAttention: controlsAttention,
             controlsMet: controlsMet,
@@ -839,6 +867,14 @@ public struct ServicePages: RandomAccessCollection, Sendable {
 
     /// The list of controls met that pages without an open or excepted finding share.
     var allControlsMet: [ControlStatusRow] { builder.allControlsMet }
+
+    /// Every list of control rows that many pages share (see `BoxCache`).
+    var sharedControlLists: [[ControlStatusRow]] {
+        [builder.allControlsMet] + builder.sharedControls.keys.sorted().flatMap { key -> [[ControlStatusRow]] in
+            let shared = builder.sharedControls[key]!
+            return [shared.attention, shared.met]
+        }
+    }
 }
 
 // MARK: evidence

@@ -73,9 +73,15 @@ struct MustacheBoxTests {
                                       drift: try await DriftOnSiteTests.exampleDrift()).services
         let allMet = example.filter { $0.controlsMet.count == example.allControlsMet.count && $0.controlsAttention.isEmpty }
         #expect(allMet.count >= 2, "several pages hold the shared list of every control met")
-        for (pages, shared) in [(Array(pages), model.services.allControlsMet), (Array(example), example.allControlsMet)] {
-            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared))
+        for (pages, shared) in [(Array(pages), model.services), (Array(example), example)] {
+            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared.allControlsMet))
+            // Pages that lack the same drift evidence share their lists of rows too.
+            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared.allControlsMet, sharedLists: shared.sharedControlLists))
         }
+        let withoutDrift = SiteTestSupport.model(exampleReport).services
+        #expect(withoutDrift.sharedControlLists.count > 1, "without drift, pages share lists of not-assessed rows")
+        try Self.expectCachedBoxesMatch(Array(withoutDrift), cache: BoxCache(allControlsMet: withoutDrift.allControlsMet,
+                                                                              sharedLists: withoutDrift.sharedControlLists))
         let cache = BoxCache(allControlsMet: model.services.allControlsMet)
         // A rule page sits as deep as a service page, in another section: its navigation is its own.
         let rule = try #require(model.rules.first)
