@@ -325,6 +325,38 @@ struct ControlStatusTests {
         #expect(negative.status != 0 && negative.stderr.contains("--max-drift-age"))
     }
 
+    @Test("registry evidence is dated by its last git commit, never the wall clock; build shows it, --no-git-evidence leaves it out")
+    func registryRevision() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry"
+        for (path, text) in Self.files { directory.write("registry/" + path, text) }
+        #expect(RegistryRevision.read(directory: registry) == nil, "not a git repository")
+        func git(_ arguments: String...) throws -> String {
+            let result = try PRSupport.git(Array(arguments), in: directory.path)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try git("init", "-q")
+        _ = try git("add", ".")
+        _ = try git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "registry", "--date", "2026-11-29T02:33:49Z")
+        let head = try git("rev-parse", "HEAD")
+        let revision = try #require(RegistryRevision.read(directory: registry))
+        #expect(revision.commit == head && !revision.modified)
+        #expect(revision.summary.hasPrefix("commit \(head.prefix(12)) of "))
+        try "# changed\n".write(toFile: registry + "/services/orders.yaml", atomically: true, encoding: .utf8)
+        #expect(RegistryRevision.read(directory: registry)?.modified == true)
+        _ = try git("checkout", "-q", "--", ".")
+
+        let out = directory.path + "/site"
+        let built = try audreg("build", registry, "--out", out, "--today", "2026-12-01", "--layout", "built-in", "--fail-on", "never")
+        #expect(built.status == 0, "\(built.stderr)")
+        let page = try String(contentsOfFile: out + "/services/orders-api.html", encoding: .utf8)
+        #expect(page.contains("Ran on the registry at commit \(head.prefix(12)) of "))
+        let plain = try audreg("build", registry, "--out", out, "--today", "2026-12-01", "--layout", "built-in", "--fail-on", "never", "--no-git-evidence")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8).contains("not dated: no git commit given"))
+    }
+
     // MARK: the drift report
 
     @Test("a drift report says what it checked, and reads back with it")
