@@ -353,7 +353,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(attention)}}
 {{#attention}}
-<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> {{/exceptedRules}}</td></tr>
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="{{service.pageHref}}#exceptions-heading">the exception</a>){{/exceptedUntil}}</td></tr>
 {{/attention}}
 {{^empty(attention)}}
 </tbody>
@@ -866,7 +866,7 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
-        files["templates/html/service.mustache"] = #"""
+        files["templates/html/service.mustache"] = ##"""
 {{> html/partials/head}}
 {{#page}}
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}services/index.html">Services</a> › <span>{{name}}</span></nav>
@@ -999,7 +999,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> (finding) {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}{{#notRun}}<a href="{{rule.pageHref}}">{{rule.text}}</a> (not run: {{reason}}) {{/notRun}}</td></tr>
+<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> (finding) {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="#exceptions-heading">exceptions</a>) {{/exceptedUntil}}{{#notRun}}<a href="{{rule.pageHref}}">{{rule.text}}</a> (not run: {{reason}}) {{/notRun}}</td></tr>
 {{/controlsAttention}}
 {{^empty(controlsAttention)}}
 </tbody>
@@ -1015,7 +1015,7 @@ tr.flagged a { color: inherit; }
 {{/page}}
 {{> html/partials/foot}}
 
-"""#
+"""##
         files["templates/html/services.mustache"] = #"""
 {{> html/partials/head}}
 {{#page}}
@@ -1162,7 +1162,7 @@ No rule evidences this control yet; it needs evidence from elsewhere.
 | --- | --- | --- | --- |
 {{/empty(attention)}}
 {{#attention}}
-| [{{service.text}}]({{{service.pageMd}}}) | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{pageMd}}}) {{/exceptedRules}} |
+| [{{service.text}}]({{{service.pageMd}}}) | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{pageMd}}}) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}}{{/exceptedUntil}} |
 {{/attention}}
 {{^attention}}
 No service fails this control or holds an exception for it.
@@ -1694,7 +1694,7 @@ Findings on an issuer it accepts (published keys included), its team, the policy
 | --- | --- | --- | --- |
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) (finding) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}}{{#notRun}}[{{rule.text}}]({{{rule.pageMd}}}) (not run: {{reason}}) {{/notRun}} |
+| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) (finding) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} {{/exceptedUntil}}{{#notRun}}[{{rule.text}}]({{{rule.pageMd}}}) (not run: {{reason}}) {{/notRun}} |
 {{/controlsAttention}}
 {{^controlsAttention}}
 None: every rule that evidences a control ran for this service, and none has an open or excepted finding here.

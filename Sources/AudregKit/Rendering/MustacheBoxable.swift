@@ -30,10 +30,12 @@ extension MatrixRow: MustacheBoxable {
 
 extension ControlStatusRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
-         .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol), .ruleCount: .int(ruleCount),
-         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root),
-         .notRun: .boxes(notRun, root: root)]
+        var box: BoxObject = [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
+                              .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol), .ruleCount: .int(ruleCount),
+                              .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root),
+                              .notRun: .boxes(notRun, root: root)]
+        if let exceptedUntil { box.set(.exceptedUntil, .string(exceptedUntil)) }
+        return box
     }
 }
 
@@ -49,8 +51,10 @@ extension EvidenceSourceRow: MustacheBoxable {
 
 extension ServiceControlRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol),
-         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+        var box: BoxObject = [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol),
+                              .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+        if let exceptedUntil { box.set(.exceptedUntil, .string(exceptedUntil)) }
+        return box
     }
 }
 

@@ -298,6 +298,12 @@ struct SiteModelBuilder {
         }
     }
 
+    /// The earliest expiry of the exceptions that suppress findings of `rules` reaching `service`.
+    func exceptedUntil(_ service: String, rules: [String]) -> String? {
+        guard let byRule = assessment.excepted[service] else { return nil }
+        return rules.compactMap { byRule[$0]?.map(\.expires).min() }.min()?.description
+    }
+
     /// Which drift evidence the service at `position` lacks, as a key.
     func gapProfile(at position: Int) -> String {
         (issuerGaps[position] ?? "") + "\u{0}" + (deploymentGaps[position] ?? "")
@@ -429,14 +435,15 @@ struct SiteModelBuilder {
     }
 
     static func controlStatusRow(_ column: ServiceControlColumn, failing: Set<String>, excepted: Set<String>,
-                                 gaps: [(rule: String, reason: String)],
+                                 gaps: [(rule: String, reason: String)], exceptedUntil: String? = nil,
                                  ruleLink: (String) -> SiteLink = SiteModel.ruleLink) -> ControlStatusRow {
         let status = status(rules: column.rules, failing: failing, excepted: excepted, unassessed: !gaps.isEmpty)
         return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
                                 status: status.rawValue, statusLabel: status.label, symbol: status.symbol, ruleCount: column.rules.count,
                                 failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),
                                 exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink),
-                                notRun: gaps.map { RuleGap(rule: ruleLink($0.rule), reason: $0.reason) })
+                                notRun: gaps.map { RuleGap(rule: ruleLink($0.rule), reason: $0.reason) },
+                                exceptedUntil: excepted.isEmpty ? nil : exceptedUntil)
     }
 
     static func modeLabel(_ mode: HopMode) -> (String, String) {
@@ -496,7 +503,8 @@ struct SiteModelBuilder {
             (controlsAttention, controlsMet) = shared
         } else {
             let controls = serviceControlColumns.map {
-                Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position), ruleLink: ruleLink)
+                Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position),
+                                      exceptedUntil: exceptedUntil(service.name, rules: $0.rules), ruleLink: ruleLink)
             }
             controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
             // Every column met means every row is the shared list's row, so the page holds that list itself.
@@ -594,7 +602,8 @@ struct SiteModelBuilder {
                     serviceRowsForControl.append(ServiceControlRow(
                         service: serviceLinkTable[index], status: status.rawValue, statusLabel: status.label, symbol: status.symbol,
                         failingRules: rules.filter(failing.contains).map(ruleLink),
-                        exceptedRules: rules.filter(excepted.contains).map(ruleLink)))
+                        exceptedRules: rules.filter(excepted.contains).map(ruleLink),
+                        exceptedUntil: excepted.isEmpty ? nil : exceptedUntil(services[index].name, rules: rules)))
                 }
                 let unassessedGroups = unassessedOrder.map { reason in
                     UnassessedGroup(reason: reason, services: SiteLinkList(table: serviceLinkTable, positions: unassessed[reason]!),

@@ -131,6 +131,8 @@ public struct ControlStatusRow: Sendable {
     public var exceptedRules: [SiteLink]
     /// The evidencing rules that did not run for this service, with why.
     public var notRun: [RuleGap]
+    /// When the earliest exception behind an excepted rule expires (YYYY-MM-DD).
+    public var exceptedUntil: String?
 }
 
 /// An evidencing rule that did not run for a service, and why.
@@ -311,6 +313,8 @@ public struct ServiceControlRow: Sendable {
     public var symbol: String
     public var failingRules: [SiteLink]
     public var exceptedRules: [SiteLink]
+    /// When the earliest exception behind an excepted rule expires (YYYY-MM-DD).
+    public var exceptedUntil: String?
 }
 
 public struct ControlPage: Sendable {

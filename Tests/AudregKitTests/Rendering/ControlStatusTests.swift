@@ -250,6 +250,14 @@ struct ControlStatusTests {
         let billing = try #require(report.registry.services.first { $0.name == "billing-api" })
         let result = try #require(assessment.assess(control, for: billing))
         #expect(result.state == .excepted && result.exceptedUntil == Day("2027-03-31"))
+        // The site says until when, on the control page and on the service page.
+        let model = Self.model(report, drift: Self.drift([]))
+        let row = try #require(try Self.controlPage(model, "GOVERN 2.1").attention.first { $0.service.text == "billing-api" })
+        #expect(row.status == "excepted" && row.exceptedUntil == "2027-03-31")
+        let page = model.services[model.services.firstIndex { $0.name == "billing-api" }!]
+        #expect(page.controlsAttention.contains { $0.controlID == "GOVERN 2.1" && $0.status == "excepted" && $0.exceptedUntil == "2027-03-31" })
+        let html = try #require(try SiteBuilder.renderAll(model: model, templates: .builtIn)["services/billing-api.html"])
+        #expect(html.contains("(excepted) until 2027-03-31"))
     }
 
     // MARK: OSCAL
