@@ -186,6 +186,84 @@ CONTRAST_JS = """
 """
 
 
+STATE_SYMBOLS = {"met": ("✓", "Met"), "failing": ("✗", "Failing"), "excepted": ("E", "Excepted"), "not-assessed": ("?", "Not assessed")}
+
+
+def check_control_states(audreg, work):
+    """The four control states on the coverage matrix and on control pages, as a person (and a screen
+    reader) meets them: the example built with its drift run has all four, each with its own symbol and
+    label, not colour alone; built without a drift run, nothing a drift rule evidences is met."""
+    drift = subprocess.run([audreg, "drift", "registry", "--offline", "Tests/AudregKitTests/Fixtures/drift/example-offline",
+                            "--format", "json", "--today", "2026-12-01"], cwd=ROOT, capture_output=True, text=True)
+    check(drift.returncode == 1, f"drift of the example exited {drift.returncode}, expected 1 (it finds the planted drift)")
+    report = os.path.join(work, "drift.json")
+    with open(report, "w", encoding="utf-8") as handle:
+        handle.write(drift.stdout)
+    with_drift = os.path.join(work, "site-drift")
+    build(audreg, "registry", with_drift, "--drift-report", report, "--no-git-evidence")
+    without = os.path.join(work, "site-no-drift")
+    build(audreg, "registry", without, "--no-git-evidence")
+
+    browser = driver()
+    try:
+        browser.get("file://" + with_drift + "/controls/index.html")
+        cells = browser.execute_script("""
+          return [...document.querySelectorAll('table.matrix tbody td')].map(td => ({
+            state: td.className.replace('status-', ''), visible: td.querySelector('[aria-hidden]').innerText.trim(),
+            label: td.querySelector('.visually-hidden') ? td.querySelector('.visually-hidden').textContent : '',
+            title: td.title, background: getComputedStyle(td).backgroundColor }));
+        """)
+        seen = {}
+        for cell in cells:
+            seen.setdefault(cell["state"], cell)
+        for state, (symbol, label) in STATE_SYMBOLS.items():
+            cell = seen.get(state)
+            if not check(cell is not None, f"matrix with drift: no cell is {state}"):
+                continue
+            check(cell["visible"] == symbol, f"matrix: a {state} cell shows '{cell['visible']}', expected '{symbol}'")
+            check(cell["label"] == label and cell["title"] == label, f"matrix: a {state} cell is labelled '{cell['label']}'/'{cell['title']}', expected '{label}'")
+        symbols = {cell["visible"] for cell in seen.values()}
+        check(len(symbols) == len(seen), f"matrix: states share a symbol: {symbols}")
+        legend = browser.find_element(By.ID, "matrix").text
+        check(all(f"{symbol} {label.lower()}" in legend for symbol, label in STATE_SYMBOLS.values()), "matrix: the legend does not name every state")
+        check(not console_errors(browser), "controls page with drift: console errors")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "controls-four-states.png"))
+
+        # A control evidenced by drift rules: the failing service with its rule, the services that could
+        # not be checked and why, and the evidence per rule with its run and date.
+        browser.get("file://" + with_drift + "/controls/nist-csf-2-0/de-cm-09.html")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("✗ Failing" in text and "storefront-gateway" in text, "DE.CM-09 with drift: the failing service is not shown with its state")
+        check("? Not assessed" in text and "the service has no deployment to check" in text, "DE.CM-09 with drift: unassessed services lack their reason")
+        check("2026-11-30T09:00:00Z" in text and "Ran for 4 of 12 services" in text, "DE.CM-09 with drift: evidence lacks its run, date and reach")
+        row = browser.execute_script("""
+          const link = [...document.querySelectorAll('main table a')].find(a => a.textContent === 'storefront-gateway');
+          return link ? link.closest('tr').innerText : '';""")
+        check("config-audience-broadened" in row, f"DE.CM-09: the failing row does not link its rule: {row}")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "control-de-cm-09.png"))
+        browser.get("file://" + with_drift + "/controls/nist-csf-2-0/pr-aa-05.html")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("E Excepted" in text and "orders-api" in text, "PR.AA-05 with drift: orders-api's exception is not shown as excepted")
+
+        # Without a drift run nothing a drift rule evidences is met: the matrix column and the page say so.
+        browser.get("file://" + without + "/controls/index.html")
+        column = browser.execute_script("""
+          const heads = [...document.querySelectorAll('table.matrix thead th')].map(th => th.textContent.trim());
+          const index = heads.indexOf('DE.CM-09');
+          return [...document.querySelectorAll('table.matrix tbody tr')].map(tr => tr.children[index].className);""")
+        check(column and all(state == "status-not-assessed" for state in column), f"no drift: DE.CM-09 column is not all not assessed: {set(column)}")
+        browser.get("file://" + without + "/controls/nist-csf-2-0/de-cm-09.html")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("✓ 0 met" in text and "? 12 not assessed" in text and "no drift report was given" in text,
+              "no drift: DE.CM-09 does not say 0 met, 12 not assessed and why")
+        browser.get("file://" + without + "/index.html")
+        check("Controls evidenced by drift rules are not assessed" in browser.find_element(By.TAG_NAME, "main").text,
+              "no drift: the overview does not say drift-evidenced controls are not assessed")
+    finally:
+        browser.quit()
+    print("control states: matrix and control pages show met, failing, excepted and not assessed", flush=True)
+
+
 def set_media(browser, features=None, media=""):
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features or []})
 
@@ -208,6 +286,8 @@ def main():
                              cwd=ROOT, capture_output=True, text=True)
     check(refused.returncode == 1, f"build with error findings exited {refused.returncode}, expected 1")
     check(all(open(os.path.join(hostile, name), "rb").read() == data for name, data in before.items()), "a failed build changed the previous site")
+
+    check_control_states(audreg, work)
 
     # Without Graphviz the token-flow page still has a readable picture: the built-in layout.
     builtin = os.path.join(work, "builtin")

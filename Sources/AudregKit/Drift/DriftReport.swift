@@ -13,11 +13,18 @@ public struct DriftRun: Sendable, Equatable {
     /// ISO 8601 UTC time, or nil for an offline folder without a manifest (its time is unknown).
     public var checkedAt: String?
     public var mode: Mode
+    /// What the run checked; nil in reports that do not say (written by earlier versions), whose
+    /// drift rules then count as not run for every service.
+    public var coverage: DriftCoverage?
 
-    public init(checkedAt: String?, mode: Mode) {
+    public init(checkedAt: String?, mode: Mode, coverage: DriftCoverage? = nil) {
         self.checkedAt = checkedAt
         self.mode = mode
+        self.coverage = coverage
     }
+
+    /// The day of `checkedAt`, when it is a date.
+    public var day: Day? { checkedAt.flatMap { Day(String($0.prefix(10))) } }
 
     /// A live run's time: now, or `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention),
     /// so scripted runs can produce byte-identical reports.
@@ -39,7 +46,34 @@ public struct DriftRun: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        .compactObject([("checkedAt", checkedAt.map(JSONValue.string)), ("mode", .string(mode.rawValue))])
+        .compactObject([("checkedAt", checkedAt.map(JSONValue.string)), ("mode", .string(mode.rawValue)),
+                        ("coverage", coverage?.json)])
+    }
+}
+
+/// Which issuers and which services' deployments a drift run looked at. A control evidenced by a
+/// drift rule is assessed for a service only when the run covered that service, so the report says so.
+public struct DriftCoverage: Sendable, Equatable {
+    /// The run was told to skip them (`--skip-issuers`, `--skip-deployments`).
+    public var issuersSkipped: Bool
+    public var deploymentsSkipped: Bool
+    /// The issuers whose discovery document or JWKS were fetched, by name.
+    public var issuers: [String]
+    /// The services whose deployed configs were read, by name.
+    public var services: [String]
+
+    public init(issuersSkipped: Bool, deploymentsSkipped: Bool, issuers: [String], services: [String]) {
+        self.issuersSkipped = issuersSkipped
+        self.deploymentsSkipped = deploymentsSkipped
+        self.issuers = issuers.sorted()
+        self.services = services.sorted()
+    }
+
+    var json: JSONValue {
+        .object([
+            ("issuers", .object([("skipped", .bool(issuersSkipped)), ("checked", .array(issuers.map(JSONValue.string)))])),
+            ("deployments", .object([("skipped", .bool(deploymentsSkipped)), ("services", .array(services.map(JSONValue.string)))])),
+        ])
     }
 }
 
@@ -57,10 +91,14 @@ public struct DriftReportError: Error, CustomStringConvertible, Sendable {
 public struct DriftReport: Sendable {
     public var run: DriftRun
     public var findings: [Finding]
+    /// Findings the registry's exceptions suppressed in that run: the controls they evidence are
+    /// excepted, not met.
+    public var suppressed: [SuppressedFinding]
 
-    public init(run: DriftRun, findings: [Finding]) {
+    public init(run: DriftRun, findings: [Finding], suppressed: [SuppressedFinding] = []) {
         self.run = run
         self.findings = findings.sorted(by: Finding.reportOrder)
+        self.suppressed = suppressed.sorted { Finding.reportOrder($0.finding, $1.finding) }
     }
 
     /// At most this much is read: a drift report of 50,000 services is a few MiB.
@@ -102,12 +140,31 @@ public struct DriftReport: Sendable {
         let checkedAtNode = drift["checkedAt"]
         let checkedAt = string(checkedAtNode)
         guard checkedAtNode == nil || checkedAt != nil else { throw fail("drift.checkedAt must be a string", at: checkedAtNode) }
+        var coverage: DriftCoverage?
+        if let node = drift["coverage"], !node.isNull {
+            func names(_ node: YAMLNode?, _ what: String) throws(DriftReportError) -> [String] {
+                guard let list = node?.sequence else { throw fail("drift.coverage.\(what) must be a list of names", at: node ?? drift) }
+                var result: [String] = []
+                for item in list {
+                    guard let name = string(item) else { throw fail("drift.coverage.\(what) must hold strings", at: item) }
+                    result.append(name)
+                }
+                return result
+            }
+            func flag(_ node: YAMLNode?, _ what: String) throws(DriftReportError) -> Bool {
+                guard let node, case .scalar(let value, .plain) = node.content, value == "true" || value == "false" else {
+                    throw fail("drift.coverage.\(what) must be true or false", at: node ?? drift)
+                }
+                return value == "true"
+            }
+            coverage = DriftCoverage(issuersSkipped: try flag(node["issuers"]?["skipped"], "issuers.skipped"),
+                                     deploymentsSkipped: try flag(node["deployments"]?["skipped"], "deployments.skipped"),
+                                     issuers: try names(node["issuers"]?["checked"], "issuers.checked"),
+                                     services: try names(node["deployments"]?["services"], "deployments.services"))
+        }
         guard let items = root["findings"]?.sequence else { throw fail("findings must be a list", at: root["findings"] ?? root) }
         let known = Set(catalog.descriptions.map(\.id))
-        var findings: [Finding] = []
-        findings.reserveCapacity(items.count)
-        for (index, object) in items.enumerated() {
-            let at = "findings[\(index)]"
+        func finding(_ object: YAMLNode, at: String) throws(DriftReportError) -> Finding {
             guard object.mapping != nil else { throw fail("\(at) must be an object", at: object) }
             guard let rule = string(object["rule"]) else { throw fail("\(at).rule must be a string", at: object["rule"] ?? object) }
             guard known.contains(rule) else { throw fail("\(at).rule '\(rule)' is not a rule of this audreg (see 'audreg rules')", at: object["rule"]) }
@@ -127,12 +184,30 @@ public struct DriftReport: Sendable {
                 }
                 entity = EntityRef(kind, parts[1])
             }
-            findings.append(Finding(ruleID: rule, severity: severity, message: message,
-                                    location: SourceLocation(file: file, line: line, column: column,
-                                                             endLine: integer(object["endLine"]), endColumn: integer(object["endColumn"])),
-                                    entity: entity))
+            return Finding(ruleID: rule, severity: severity, message: message,
+                           location: SourceLocation(file: file, line: line, column: column,
+                                                    endLine: integer(object["endLine"]), endColumn: integer(object["endColumn"])),
+                           entity: entity)
         }
-        return DriftReport(run: DriftRun(checkedAt: checkedAt, mode: mode), findings: findings)
+        var findings: [Finding] = []
+        findings.reserveCapacity(items.count)
+        for (index, object) in items.enumerated() { findings.append(try finding(object, at: "findings[\(index)]")) }
+        var suppressed: [SuppressedFinding] = []
+        if let node = root["suppressed"], !node.isNull {
+            guard let list = node.sequence else { throw fail("suppressed must be a list", at: node) }
+            for (index, object) in list.enumerated() {
+                let at = "suppressed[\(index)]"
+                let found = try finding(object, at: at)
+                guard let exception = object["exception"], exception.mapping != nil,
+                      let file = string(exception["file"]), let line = integer(exception["line"]), let column = integer(exception["column"]),
+                      let expires = string(exception["expires"]).flatMap(Day.init), let approvedBy = string(exception["approvedBy"]) else {
+                    throw fail("\(at).exception needs file, line, column, expires (YYYY-MM-DD) and approvedBy", at: object["exception"] ?? object)
+                }
+                suppressed.append(SuppressedFinding(finding: found, exceptionLocation: SourceLocation(file: file, line: line, column: column),
+                                                    expires: expires, approvedBy: approvedBy, ticket: string(exception["ticket"])))
+            }
+        }
+        return DriftReport(run: DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage), findings: findings, suppressed: suppressed)
     }
 }
 

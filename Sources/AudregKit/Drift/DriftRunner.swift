@@ -31,6 +31,27 @@ public struct DriftRunner: Sendable {
         self.catalog = catalog
     }
 
+    /// What `run` checks in this registry, for the report's `drift.coverage`: the same selection as
+    /// the jobs `run` makes.
+    public func coverage(of registry: Registry) -> DriftCoverage {
+        var issuers: [String] = []
+        if options.checkIssuers {
+            var seen = Set<String>()
+            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil) {
+                issuers.append(issuer.name)
+            }
+        }
+        var services: [String] = []
+        if options.checkDeployments {
+            var seen = Set<String>()
+            for service in registry.services where !service.deployments.isEmpty && seen.insert(service.name).inserted {
+                services.append(service.name)
+            }
+        }
+        return DriftCoverage(issuersSkipped: !options.checkIssuers, deploymentsSkipped: !options.checkDeployments,
+                             issuers: issuers, services: services)
+    }
+
     public func run(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
                     progress: DriftProgress? = nil) async -> ValidationReport {
         let registry = loaded.registry

@@ -9,14 +9,21 @@ public struct OSCALExport: Sendable {
     public var controls: ControlCatalog
     public var rules: RuleCatalog
     public var today: Day
+    /// The last `audreg drift --format json` run: without it (or when it is older than
+    /// `maxDriftAgeDays`) every control a drift rule evidences is exported as not assessed.
+    public var drift: DriftReport?
+    public var maxDriftAgeDays: Int
     /// Where the exported catalogs sit relative to the component definition.
     public var catalogDirectory = "catalogs"
 
-    public init(report: ValidationReport, controls: ControlCatalog = .builtIn, rules: RuleCatalog = .builtIn, today: Day) {
+    public init(report: ValidationReport, controls: ControlCatalog = .builtIn, rules: RuleCatalog = .builtIn, today: Day,
+                drift: DriftReport? = nil, maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays) {
         self.report = report
         self.controls = controls
         self.rules = rules
         self.today = today
+        self.drift = drift
+        self.maxDriftAgeDays = maxDriftAgeDays
     }
 
     /// OSCAL control IDs are tokens (letters, digits, `.`, `-`, `_`): `NHI6:2025` becomes `nhi6-2025`,
@@ -28,53 +35,102 @@ public struct OSCALExport: Sendable {
 
     var timestamp: String { "\(today)T00:00:00Z" }
 
+    /// audreg's own status, in the `audreg-status` property.
     public enum Status: String, Sendable {
-        case satisfied, notSatisfied = "not-satisfied", excepted
-    }
+        case satisfied, notSatisfied = "not-satisfied", excepted, notAssessed = "not-assessed"
 
-    /// The status of one control for one service, and the findings behind it.
-    func status(of control: Control, for service: Service, findingsByEntity: [EntityRef: [Finding]],
-                suppressedByEntity: [EntityRef: [SuppressedFinding]]) -> (Status, [Finding], Day?) {
-        let ruleIDs = Set(controls.rules(evidencing: control, in: rules))
-        let failing = (findingsByEntity[service.ref] ?? []).filter { ruleIDs.contains($0.ruleID) }
-        if !failing.isEmpty { return (.notSatisfied, failing, nil) }
-        let excepted = (suppressedByEntity[service.ref] ?? []).filter { ruleIDs.contains($0.finding.ruleID) }
-        if let until = excepted.map(\.expires).min() { return (.excepted, excepted.map(\.finding), until) }
-        return (.satisfied, [], nil)
+        init(_ state: ControlState) {
+            switch state {
+            case .met: self = .satisfied
+            case .failing: self = .notSatisfied
+            case .excepted: self = .excepted
+            case .notAssessed: self = .notAssessed
+            }
+        }
+
+        /// OSCAL's implementation-status value (implemented, partial, planned, alternative,
+        /// not-applicable). Every one of them states something about the implementation, and a control
+        /// that was not assessed has none that is true: it carries no implementation-status at all,
+        /// so no reader can take it for implemented.
+        public var implementationStatus: String? {
+            switch self {
+            case .satisfied: return "implemented"
+            // A finding shows a gap in a control the registry otherwise implements.
+            case .notSatisfied: return "partial"
+            // An approved exception is a dated plan: the remarks give its expiry and approver.
+            case .excepted: return "planned"
+            case .notAssessed: return nil
+            }
+        }
     }
 
     public func componentDefinition(title: String = "JWT audience registry") -> JSONValue {
-        let findingsByEntity = Dictionary(grouping: report.findings.filter { $0.entity != nil }, by: { $0.entity! })
-        let suppressedByEntity = Dictionary(grouping: report.suppressed.filter { $0.finding.entity != nil }, by: { $0.finding.entity! })
+        let assessment = ControlAssessment(report: report, drift: drift, controls: controls, rules: rules, today: today,
+                                           maxDriftAgeDays: maxDriftAgeDays)
         let frameworks = controls.frameworks.compactMap { framework -> (Framework, [Control])? in
-            let evidenced = framework.controls.filter { !controls.rules(evidencing: $0, in: rules).isEmpty }
+            let evidenced = framework.controls.filter { !assessment.evidence.entries(for: $0).isEmpty }
             return evidenced.isEmpty ? nil : (framework, evidenced)
         }
-        let components: [JSONValue] = report.registry.services.sorted { $0.name < $1.name }.map { service in
+        let registrySource = "the registry as exported on \(today)"
+        let driftSource = "the drift run of \(assessment.drift.summary)"
+        let components: [JSONValue] = report.registry.services.firstOfEachName(\.name).sorted { $0.name < $1.name }.map { service in
             let implementations: [JSONValue] = frameworks.map { framework, evidenced in
                 let requirements: [JSONValue] = evidenced.map { control in
-                    let (status, findings, until) = status(of: control, for: service, findingsByEntity: findingsByEntity, suppressedByEntity: suppressedByEntity)
-                    let ruleIDs = controls.rules(evidencing: control, in: rules)
-                    var props: [JSONValue] = [
-                        prop("implementation-status", status == .satisfied ? "implemented" : status == .excepted ? "partial" : "planned"),
-                        prop("audreg-status", status.rawValue),
-                        prop("label", control.id),
-                    ]
-                    if let until { props.append(prop("excepted-until", until.description)) }
-                    for finding in findings.prefix(50) {
+                    let result = assessment.assess(control, for: service)!
+                    let status = Status(result.state)
+                    let controlID = Self.oscalControlID(control, framework: framework)
+                    var props: [JSONValue] = []
+                    if let implementation = status.implementationStatus { props.append(prop("implementation-status", implementation, ns: nil)) }
+                    props.append(prop("audreg-status", status.rawValue))
+                    props.append(prop("label", control.id))
+                    if let until = result.exceptedUntil, status == .excepted { props.append(prop("excepted-until", until.description)) }
+                    for finding in result.failing.prefix(50) {
                         props.append(prop("finding", "\(finding.ruleID) at \(finding.location)"))
                     }
+                    let gaps = Dictionary(result.gaps.map { ($0.rule, $0.reason) }, uniquingKeysWith: { first, _ in first })
+                    let statements: [JSONValue] = assessment.evidence.entries(for: control).map { entry in
+                        let id = entry.ruleID
+                        let open = result.failing.filter { $0.ruleID == id }
+                        let suppressed = result.excepted.filter { $0.finding.ruleID == id }
+                        let isDrift = entry.scope == .issuer || entry.scope == .deployment
+                        let ruleResult: String
+                        var text = "audreg rule \(id) (\(entry.scope?.label ?? "unknown rule"))"
+                        if let reason = gaps[id] {
+                            ruleResult = "not-run"
+                            text += " did not run for this service: \(reason)."
+                        } else if !open.isEmpty {
+                            ruleResult = "finding"
+                            text += ", run on \(isDrift ? driftSource : registrySource), reports \(open.count) finding\(open.count == 1 ? "" : "s"): "
+                                + open.prefix(3).map(\.message).joined(separator: "; ")
+                        } else if let until = suppressed.map(\.expires).min() {
+                            ruleResult = "excepted"
+                            text += ", run on \(isDrift ? driftSource : registrySource), reports findings suppressed by an approved exception until \(until)"
+                                + (suppressed.first.map { " (approved by \($0.approvedBy)\($0.ticket.map { ", ticket \($0)" } ?? ""))" } ?? "") + "."
+                        } else {
+                            ruleResult = "no-finding"
+                            text += ", run on \(isDrift ? driftSource : registrySource), reports no finding for this service."
+                        }
+                        return .object([
+                            ("statement-id", .string("\(controlID)_stmt.\(id)")),
+                            ("uuid", .string(StableUUID.v5(name: "statement/\(service.name)/\(framework.id)/\(control.id)/\(id)"))),
+                            ("description", .string(text)),
+                            ("props", .array([prop("rule", id), prop("rule-result", ruleResult)])),
+                        ])
+                    }
+                    let ruleIDs = assessment.evidence.ruleIDs(for: control)
                     var description = "Evidenced by audreg rules \(ruleIDs.joined(separator: ", ")), run over the registry entry for \(service.ref). "
                     switch status {
-                    case .satisfied: description += "No rule reports a finding for this service."
-                    case .notSatisfied: description += "\(findings.count) finding\(findings.count == 1 ? "" : "s") open: " + findings.prefix(5).map(\.message).joined(separator: "; ")
-                    case .excepted: description += "Findings are suppressed by an approved exception until \(until!)."
+                    case .satisfied: description += "Every evidencing rule ran for this service and none reports a finding."
+                    case .notSatisfied: description += "\(result.failing.count) finding\(result.failing.count == 1 ? "" : "s") open: " + result.failing.prefix(5).map(\.message).joined(separator: "; ")
+                    case .excepted: description += "Findings are suppressed by an approved exception until \(result.exceptedUntil!)."
+                    case .notAssessed: description += "Not assessed: " + result.gaps.map { "\($0.rule) did not run (\($0.reason))" }.joined(separator: "; ") + "."
                     }
                     return .object([
                         ("uuid", .string(StableUUID.v5(name: "requirement/\(service.name)/\(framework.id)/\(control.id)"))),
-                        ("control-id", .string(Self.oscalControlID(control, framework: framework))),
+                        ("control-id", .string(controlID)),
                         ("description", .string(description)),
                         ("props", .array(props)),
+                        ("statements", .array(statements)),
                     ])
                 }
                 return .object([
@@ -99,6 +155,10 @@ public struct OSCALExport: Sendable {
             if !implementations.isEmpty { members.append(("control-implementations", .array(implementations))) }
             return .object(members)
         }
+        var remarks = "Generated by audreg from the registry; statuses as of \(today). "
+        remarks += drift == nil
+            ? "No drift report was given, so controls evidenced by drift rules are not assessed."
+            : "Drift evidence: \(assessment.drift.summary)" + (assessment.drift.reportGap.map { "; not used for status: \($0)" } ?? "") + "."
         var definition: [(String, JSONValue)] = [
             ("uuid", .string(StableUUID.v5(name: "component-definition/\(title)"))),
             ("metadata", .object([
@@ -106,7 +166,7 @@ public struct OSCALExport: Sendable {
                 ("last-modified", .string(timestamp)),
                 ("version", .string(AudregVersion.current)),
                 ("oscal-version", .string(Self.oscalVersion)),
-                ("remarks", .string("Generated by audreg from the registry; statuses as of \(today).")),
+                ("remarks", .string(remarks)),
             ])),
         ]
         if !components.isEmpty { definition.append(("components", .array(components))) }

@@ -267,6 +267,9 @@ dl.facts dd { margin: 0; }
 .sev-note, .sev-suppressed { background: var(--note-bg); color: var(--note-fg); }
 .status-met, .status-active { background: var(--ok-bg); color: var(--ok-fg); }
 .status-not-evidenced { color: var(--muted); }
+/* Not assessed is no colour of a result: muted, hatched, with its own symbol and label. */
+.status-not-assessed { color: var(--muted); background: repeating-linear-gradient(135deg, var(--surface) 0 4px, var(--bg) 4px 8px); border-style: dashed; }
+td.status-not-assessed { border-style: solid; }
 tr.flagged > th, tr.flagged > td { background: var(--warning-bg); color: var(--warning-fg); }
 tr.flagged a { color: inherit; }
 .matrix td { text-align: center; min-width: 2.5rem; }
@@ -327,8 +330,20 @@ tr.flagged a { color: inherit; }
 <p class="empty">No rule evidences this control yet; it needs evidence from elsewhere.</p>
 {{/rules}}
 {{#evidenced}}
+<h2>Evidence</h2>
+<div class="table-wrap">
+<table class="evidence">
+<caption class="visually-hidden">Evidence per rule: what it looks at, which run, for how many services, result</caption>
+<thead><tr><th scope="col">Rule</th><th scope="col">Looks at</th><th scope="col">Source and date</th><th scope="col">Ran</th><th scope="col">Result</th></tr></thead>
+<tbody>
+{{#evidence}}
+<tr><th scope="row"><a href="{{rule.pageHref}}">{{rule.text}}</a></th><td>{{scope}}</td><td>{{source}}</td><td>{{ran}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span> {{result}}</td></tr>
+{{/evidence}}
+</tbody>
+</table>
+</div>
 <h2>Status per service</h2>
-<p>{{met}} met · {{failing}} failing · {{excepted}} excepted</p>
+<p><span aria-hidden="true">✓</span> {{met}} met · <span aria-hidden="true">✗</span> {{failing}} failing · <span aria-hidden="true">E</span> {{excepted}} excepted · <span aria-hidden="true">?</span> {{notAssessed}} not assessed</p>
 <h3>Failing or excepted</h3>
 {{^empty(attention)}}
 <div class="table-wrap">
@@ -338,7 +353,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(attention)}}
 {{#attention}}
-<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> {{/exceptedRules}}</td></tr>
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}</td><td>{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="{{service.pageHref}}#exceptions-heading">the exception</a>){{/exceptedUntil}}</td></tr>
 {{/attention}}
 {{^empty(attention)}}
 </tbody>
@@ -348,6 +363,14 @@ tr.flagged a { color: inherit; }
 {{^attention}}
 <p class="empty">No service fails this control or holds an exception for it.</p>
 {{/attention}}
+<h3>Not assessed</h3>
+{{#unassessed}}
+<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> {{count}} service(s): {{reason}}.</p>
+<p class="service-list">{{#services}}<a href="{{pageHref}}">{{text}}</a> {{/services}}</p>
+{{/unassessed}}
+{{^unassessed}}
+<p class="empty">None: every evidencing rule ran for every service.</p>
+{{/unassessed}}
 <h3>Met</h3>
 <p class="service-list">{{#metServices}}<a href="{{pageHref}}">{{text}}</a> {{/metServices}}{{^metServices}}No service meets it.{{/metServices}}</p>
 {{/evidenced}}
@@ -359,7 +382,7 @@ tr.flagged a { color: inherit; }
 {{> html/partials/head}}
 {{#page}}
 <h1>Controls</h1>
-<p class="lead">The controls of each framework, the rules that provide evidence for them, and whether each service meets them. A control is met by a service when no rule that evidences it has an open finding on that service.</p>
+<p class="lead">The controls of each framework, the rules that provide evidence for them, and whether each service meets them. A control is met by a service only when every rule that evidences it ran for that service and none has an open finding there; when a rule did not run (no recent drift report, nothing deployed to check) it is not assessed.</p>
 {{#frameworks}}
 <section id="{{anchor}}" aria-labelledby="{{anchor}}-heading">
 <h2 id="{{anchor}}-heading">{{title}}</h2>
@@ -367,10 +390,10 @@ tr.flagged a { color: inherit; }
 <div class="table-wrap">
 <table>
 <caption class="visually-hidden">{{title}} controls</caption>
-<thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Met</th><th scope="col">Failing</th><th scope="col">Excepted</th></tr></thead>
+<thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Met</th><th scope="col">Failing</th><th scope="col">Excepted</th><th scope="col">Not assessed</th></tr></thead>
 <tbody>
 {{#controls}}
-<tr><th scope="row"><a href="{{link.pageHref}}">{{id}}</a></th><td>{{title}}</td><td>{{ruleCount}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{id}}</a></th><td>{{title}}</td><td>{{ruleCount}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td><td>{{notAssessed}}</td></tr>
 {{/controls}}
 </tbody>
 </table>
@@ -379,7 +402,7 @@ tr.flagged a { color: inherit; }
 {{/frameworks}}
 <section id="matrix" aria-labelledby="matrix-heading">
 <h2 id="matrix-heading">Coverage matrix: services × controls</h2>
-<p>✓ met · ✗ failing · E excepted · – no rule evidences the control.</p>
+<p>✓ met · ✗ failing · E excepted · ? not assessed (an evidencing rule did not run) · – no rule evidences the control.</p>
 {{#matrixInline}}
 {{> html/partials/matrix-table}}
 {{/matrixInline}}
@@ -509,6 +532,11 @@ tr.flagged a { color: inherit; }
 {{^drift.reported}}
 <p class="empty">No drift report was given to this build (<a href="{{root}}drift.html">how to add one</a>).</p>
 {{/drift.reported}}
+<dl class="facts">
+<dt>Drift evidence</dt><dd>{{driftEvidence}} (it assesses controls while at most {{maxDriftAge}} days old)</dd>
+<dt>Registry evidence</dt><dd>{{registryEvidence}}</dd>
+</dl>
+{{#driftGap}}<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> Controls evidenced by drift rules are not assessed: {{driftGap}}.</p>{{/driftGap}}
 </section>
 <section aria-labelledby="expiring-heading">
 <h2 id="expiring-heading">Exceptions expiring in the next {{expiringWindow}} days</h2>
@@ -530,10 +558,10 @@ tr.flagged a { color: inherit; }
 <div class="table-wrap">
 <table>
 <caption class="visually-hidden">Control coverage per framework</caption>
-<thead><tr><th scope="col">Framework</th><th scope="col">Controls</th><th scope="col">Evidenced by rules</th><th scope="col">Met by every service</th><th scope="col">Failing somewhere</th><th scope="col">Excepted somewhere</th></tr></thead>
+<thead><tr><th scope="col">Framework</th><th scope="col">Controls</th><th scope="col">Evidenced by rules</th><th scope="col">Met by every service</th><th scope="col">Failing somewhere</th><th scope="col">Not assessed somewhere</th><th scope="col">Excepted somewhere</th></tr></thead>
 <tbody>
 {{#coverage}}
-<tr><th scope="row"><a href="{{link.pageHref}}">{{link.text}}</a></th><td>{{controls}}</td><td>{{evidenced}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{excepted}}</td></tr>
+<tr><th scope="row"><a href="{{link.pageHref}}">{{link.text}}</a></th><td>{{controls}}</td><td>{{evidenced}}</td><td>{{met}}</td><td>{{failing}}</td><td>{{notAssessed}}</td><td>{{excepted}}</td></tr>
 {{/coverage}}
 </tbody>
 </table>
@@ -580,7 +608,7 @@ tr.flagged a { color: inherit; }
 {{#page}}
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}controls/index.html#matrix">Controls</a> › <span>{{range}}</span></nav>
 <h1>Coverage matrix: {{range}}</h1>
-<p class="lead">Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · – no rule evidences the control.</p>
+<p class="lead">Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · ? not assessed (an evidencing rule did not run) · – no rule evidences the control.</p>
 <p class="pager">{{#previous}}<a href="{{pageHref}}" rel="prev">← {{text}}</a>{{/previous}}{{#previous}}{{#next}} · {{/next}}{{/previous}}{{#next}}<a href="{{pageHref}}" rel="next">{{text}} →</a>{{/next}}</p>
 {{> html/partials/matrix-table}}
 {{/page}}
@@ -744,7 +772,7 @@ tr.flagged a { color: inherit; }
 <thead><tr><th scope="col">Service</th>{{#columns}}<th scope="col"><a href="{{control.pageHref}}" title="{{title}}">{{control.text}}</a></th>{{/columns}}</tr></thead>
 <tbody>
 {{#rows}}
-<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th>{{#cells}}<td class="status-{{status}}" title="{{label}}"><span aria-hidden="true">{{symbol}}</span><span class="visually-hidden">{{label}}</span></td>{{/cells}}</tr>
 {{/rows}}
 </tbody>
 </table>
@@ -838,7 +866,7 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
-        files["templates/html/service.mustache"] = #"""
+        files["templates/html/service.mustache"] = ##"""
 {{> html/partials/head}}
 {{#page}}
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}services/index.html">Services</a> › <span>{{name}}</span></nav>
@@ -921,6 +949,23 @@ tr.flagged a { color: inherit; }
 <section aria-labelledby="findings-heading">
 <h2 id="findings-heading">Findings</h2>
 {{> html/partials/findings-table}}
+{{^empty(exposedFindings)}}
+<h3 id="exposed-heading">Findings elsewhere that expose this service</h3>
+<p>Findings on an issuer it accepts (published keys included), its team, the policy, or the file it is defined in. They count against its controls.</p>
+<div class="table-wrap">
+<table class="findings">
+<caption class="visually-hidden">Findings that expose this service</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Entity</th><th scope="col">Message</th><th scope="col">Where</th></tr></thead>
+<tbody>
+{{/empty(exposedFindings)}}
+{{#exposedFindings}}
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+{{/exposedFindings}}
+{{^empty(exposedFindings)}}
+</tbody>
+</table>
+</div>
+{{/empty(exposedFindings)}}
 </section>
 
 <section aria-labelledby="drift-heading">
@@ -933,18 +978,28 @@ tr.flagged a { color: inherit; }
 {{> html/partials/exceptions-table}}
 </section>
 
+<section aria-labelledby="evidence-heading">
+<h2 id="evidence-heading">Evidence for this service</h2>
+<dl class="facts evidence">
+{{#evidence}}
+<dt>{{label}}</dt><dd><span class="badge status-{{status}}">{{#ran}}<span aria-hidden="true">✓</span> Ran{{/ran}}{{^ran}}<span aria-hidden="true">?</span> Not run{{/ran}}</span> {{text}}</dd>
+{{/evidence}}
+</dl>
+</section>
+
 <section aria-labelledby="controls-heading">
 <h2 id="controls-heading">Controls this service evidences</h2>
-<h3>Failing or excepted</h3>
+<p>✓ Met: every evidencing rule ran and none has a finding here · ✗ Failing: a finding · E Excepted: findings suppressed by an exception · ? Not assessed: an evidencing rule did not run for this service.</p>
+<h3>Failing, excepted or not assessed</h3>
 {{^empty(controlsAttention)}}
 <div class="table-wrap">
 <table>
-<caption class="visually-hidden">Controls failing or excepted</caption>
-<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Open or excepted findings</th></tr></thead>
+<caption class="visually-hidden">Controls failing, excepted or not assessed</caption>
+<thead><tr><th scope="col">Control</th><th scope="col">Framework</th><th scope="col">Status</th><th scope="col">Open or excepted findings, rules not run</th></tr></thead>
 <tbody>
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}">{{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}</td></tr>
+<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> (finding) {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="#exceptions-heading">exceptions</a>) {{/exceptedUntil}}{{#notRun}}<a href="{{rule.pageHref}}">{{rule.text}}</a> (not run: {{reason}}) {{/notRun}}</td></tr>
 {{/controlsAttention}}
 {{^empty(controlsAttention)}}
 </tbody>
@@ -952,7 +1007,7 @@ tr.flagged a { color: inherit; }
 </div>
 {{/empty(controlsAttention)}}
 {{^controlsAttention}}
-<p class="empty">None: no rule that evidences a control has an open or excepted finding here.</p>
+<p class="empty">None: every rule that evidences a control ran for this service, and none has an open or excepted finding here.</p>
 {{/controlsAttention}}
 <h3>Met</h3>
 <p class="control-list">{{#controlsMet}}<a href="{{control.pageHref}}" title="{{title}}">{{controlID}}</a> {{/controlsMet}}{{^controlsMet}}None.{{/controlsMet}}</p>
@@ -960,7 +1015,7 @@ tr.flagged a { color: inherit; }
 {{/page}}
 {{> html/partials/foot}}
 
-"""#
+"""##
         files["templates/html/services.mustache"] = #"""
 {{> html/partials/head}}
 {{#page}}
@@ -1088,9 +1143,17 @@ No rule evidences this control yet; it needs evidence from elsewhere.
 {{/rules}}
 {{#evidenced}}
 
+## Evidence
+
+| Rule | Looks at | Source and date | Ran | Result |
+| --- | --- | --- | --- | --- |
+{{#evidence}}
+| [{{rule.text}}]({{{rule.pageMd}}}) | {{scope}} | {{source}} | {{ran}} | {{symbol}} {{statusLabel}}: {{result}} |
+{{/evidence}}
+
 ## Status per service
 
-{{met}} met · {{failing}} failing · {{excepted}} excepted
+✓ {{met}} met · ✗ {{failing}} failing · E {{excepted}} excepted · ? {{notAssessed}} not assessed
 
 ### Failing or excepted
 
@@ -1099,12 +1162,24 @@ No rule evidences this control yet; it needs evidence from elsewhere.
 | --- | --- | --- | --- |
 {{/empty(attention)}}
 {{#attention}}
-| [{{service.text}}]({{{service.pageMd}}}) | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{pageMd}}}) {{/exceptedRules}} |
+| [{{service.text}}]({{{service.pageMd}}}) | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}} | {{#exceptedRules}}[{{text}}]({{{pageMd}}}) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}}{{/exceptedUntil}} |
 {{/attention}}
 {{^attention}}
 No service fails this control or holds an exception for it.
 {{/attention}}
 
+### Not assessed
+
+{{#unassessed}}
+? Not assessed, {{count}} service(s): {{reason}}.
+
+{{#services}}[{{text}}]({{{pageMd}}}) {{/services}}
+
+{{/unassessed}}
+{{^unassessed}}
+None: every evidencing rule ran for every service.
+
+{{/unassessed}}
 ### Met
 
 {{#metServices}}[{{text}}]({{{pageMd}}}) {{/metServices}}{{^metServices}}No service meets it.{{/metServices}}
@@ -1119,7 +1194,7 @@ No service fails this control or holds an exception for it.
 {{#page}}
 # Controls
 
-A control is met by a service when no rule that evidences it has an open finding on that service.
+A control is met by a service only when every rule that evidences it ran for that service and none has an open finding there; when a rule did not run (no recent drift report, nothing deployed to check) it is not assessed.
 
 {{#frameworks}}
 <a id="{{{anchor}}}"></a>
@@ -1127,17 +1202,17 @@ A control is met by a service when no rule that evidences it has an open finding
 
 Version {{version}}{{#url}} · {{> markdown/partials/external}}{{/url}}
 
-| Control | Title | Rules | Met | Failing | Excepted |
-| --- | --- | --- | --- | --- | --- |
+| Control | Title | Rules | Met | Failing | Excepted | Not assessed |
+| --- | --- | --- | --- | --- | --- | --- |
 {{#controls}}
-| [{{id}}]({{{link.pageMd}}}) | {{title}} | {{ruleCount}} | {{met}} | {{failing}} | {{excepted}} |
+| [{{id}}]({{{link.pageMd}}}) | {{title}} | {{ruleCount}} | {{met}} | {{failing}} | {{excepted}} | {{notAssessed}} |
 {{/controls}}
 
 {{/frameworks}}
 <a id="matrix"></a>
 ## Coverage matrix: services × controls
 
-✓ met · ✗ failing · E excepted · – no rule evidences the control.
+✓ met · ✗ failing · E excepted · ? not assessed (an evidencing rule did not run) · – no rule evidences the control.
 
 {{#matrixInline}}
 {{> markdown/partials/matrix-table}}
@@ -1255,6 +1330,13 @@ The last drift run ({{drift.when}}) found [{{driftCount}} difference(s)]({{{root
 No drift report was given to this build ([how to add one]({{{root}}}drift.md)).
 {{/drift.reported}}
 
+- **Drift evidence:** {{driftEvidence}} (it assesses controls while at most {{maxDriftAge}} days old)
+- **Registry evidence:** {{registryEvidence}}
+{{#driftGap}}
+
+? Not assessed: controls evidenced by drift rules are not assessed: {{driftGap}}.
+{{/driftGap}}
+
 ## Exceptions expiring in the next {{expiringWindow}} days
 
 {{#expiringSoon}}
@@ -1266,10 +1348,10 @@ None.
 
 ## Control coverage
 
-| Framework | Controls | Evidenced by rules | Met by every service | Failing somewhere | Excepted somewhere |
-| --- | --- | --- | --- | --- | --- |
+| Framework | Controls | Evidenced by rules | Met by every service | Failing somewhere | Not assessed somewhere | Excepted somewhere |
+| --- | --- | --- | --- | --- | --- | --- |
 {{#coverage}}
-| [{{link.text}}]({{{link.pageMd}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{excepted}} |
+| [{{link.text}}]({{{link.pageMd}}}) | {{controls}} | {{evidenced}} | {{met}} | {{failing}} | {{notAssessed}} | {{excepted}} |
 {{/coverage}}
 {{/page}}
 
@@ -1316,7 +1398,7 @@ None.
 {{#page}}
 # Coverage matrix: {{range}}
 
-Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · – no rule evidences the control.
+Services {{range}} × the controls of every framework. ✓ met · ✗ failing · E excepted · ? not assessed (an evidencing rule did not run) · – no rule evidences the control.
 
 {{#previous}}[← {{text}}]({{{pageMd}}}) {{/previous}}{{#next}}[{{text}} →]({{{pageMd}}}){{/next}}
 
@@ -1574,6 +1656,18 @@ No deployment configuration is linked.
 ## Findings
 
 {{> markdown/partials/findings-table}}
+{{^empty(exposedFindings)}}
+
+### Findings elsewhere that expose this service
+
+Findings on an issuer it accepts (published keys included), its team, the policy, or the file it is defined in. They count against its controls.
+
+| Severity | Rule | Entity | Message | Where |
+| --- | --- | --- | --- | --- |
+{{/empty(exposedFindings)}}
+{{#exposedFindings}}
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{entityText}} | {{message}} | {{location}} |
+{{/exposedFindings}}
 
 ## Drift from what is deployed
 
@@ -1583,19 +1677,27 @@ No deployment configuration is linked.
 
 {{> markdown/partials/exceptions-table}}
 
+## Evidence for this service
+
+{{#evidence}}
+- **{{label}}:** {{#ran}}✓ Ran.{{/ran}}{{^ran}}? Not run.{{/ran}} {{text}}
+{{/evidence}}
+
 ## Controls this service evidences
 
-### Failing or excepted
+✓ Met: every evidencing rule ran and none has a finding here · ✗ Failing: a finding · E Excepted: findings suppressed by an exception · ? Not assessed: an evidencing rule did not run for this service.
+
+### Failing, excepted or not assessed
 
 {{^empty(controlsAttention)}}
-| Control | Framework | Status | Open or excepted findings |
+| Control | Framework | Status | Open or excepted findings, rules not run |
 | --- | --- | --- | --- |
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}} |
+| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) (finding) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} {{/exceptedUntil}}{{#notRun}}[{{rule.text}}]({{{rule.pageMd}}}) (not run: {{reason}}) {{/notRun}} |
 {{/controlsAttention}}
 {{^controlsAttention}}
-None: no rule that evidences a control has an open or excepted finding here.
+None: every rule that evidences a control ran for this service, and none has an open or excepted finding here.
 {{/controlsAttention}}
 
 ### Met

@@ -42,8 +42,11 @@ struct EntityBuilder {
             let message = ruleID == LoaderRuleID.yamlSyntax
                 ? YAMLErrorHints.explain(diagnostic.message, bytes: bytes, line: diagnostic.position.line, column: diagnostic.position.column)
                 : diagnostic.message
+            // A repeated key sits inside a complete document, so the entity it changes is known; a
+            // syntax error stops the document it is in, which then has no entity.
+            let entity = diagnostic.kind == .duplicateKey ? documentEntity(at: diagnostic.position, in: parse.documents) : nil
             result.findings.append(Finding(ruleID: ruleID, severity: .error, message: message,
-                                           location: SourceLocation(file: file, start: diagnostic.position), related: related))
+                                           location: SourceLocation(file: file, start: diagnostic.position), entity: entity, related: related))
         }
         result.findings += UnsafeCharacterRule.findings(in: parse, file: file)
         let builder = EntityBuilder(file: file)
@@ -54,6 +57,16 @@ struct EntityBuilder {
     }
 
     func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(file: file, node: node) }
+
+    /// The entity a document defines, for the document whose text holds `position`.
+    static func documentEntity(at position: TextPosition, in documents: [YAMLDocument]) -> EntityRef? {
+        guard let document = documents.last(where: { $0.start <= position && $0.root.start <= position }) else { return nil }
+        let root = document.root
+        guard root.end >= position,
+              let kind = root["kind"]?.scalar.flatMap(EntityKind.init(rawValue:)),
+              let name = root["metadata"]?["name"]?.scalar, EntityName.isValid(name) else { return nil }
+        return EntityRef(kind, name)
+    }
 
     func build(_ document: YAMLDocument, into result: inout FileResult) {
         let root = document.root

@@ -48,6 +48,7 @@ struct BoxKey: Hashable, Sendable {
         case service, services, severity, severityLabel, shared, siteTitle, source, status, statusLabel
         case suppressedCount, symbol, template, text, ticket, title, to, toText, tokenTypes, tokenTypesChecked
         case upstream, value, when
+        case notRun, ran, exposedFindings, evidence, exceptedUntil
     }
 
     static func named(_ name: String) -> BoxKey { BoxKeyTable.shared.key(for: name) }

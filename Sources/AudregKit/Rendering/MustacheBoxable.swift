@@ -30,16 +30,31 @@ extension MatrixRow: MustacheBoxable {
 
 extension ControlStatusRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
-         .status: .string(status), .statusLabel: .string(statusLabel), .ruleCount: .int(ruleCount),
-         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+        var box: BoxObject = [.control: .box(control, root: root), .controlID: .string(controlID), .title: .string(title), .framework: .string(framework),
+                              .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol), .ruleCount: .int(ruleCount),
+                              .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root),
+                              .notRun: .boxes(notRun, root: root)]
+        if let exceptedUntil { box.set(.exceptedUntil, .string(exceptedUntil)) }
+        return box
+    }
+}
+
+extension RuleGap: MustacheBoxable {
+    func box(root: String) -> BoxObject { [.rule: .box(rule, root: root), .reason: .string(reason)] }
+}
+
+extension EvidenceSourceRow: MustacheBoxable {
+    func box(root: String) -> BoxObject {
+        [.label: .string(label), .status: .string(status), .ran: .bool(ran), .text: .string(text)]
     }
 }
 
 extension ServiceControlRow: MustacheBoxable {
     func box(root: String) -> BoxObject {
-        [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel),
-         .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+        var box: BoxObject = [.service: .box(service, root: root), .status: .string(status), .statusLabel: .string(statusLabel), .symbol: .string(symbol),
+                              .failingRules: .boxes(failingRules, root: root), .exceptedRules: .boxes(exceptedRules, root: root)]
+        if let exceptedUntil { box.set(.exceptedUntil, .string(exceptedUntil)) }
+        return box
     }
 }
 
@@ -112,11 +127,16 @@ final class BoxCache {
     /// keeps alive, and boxed once per root.
     private let allControlsMet: [ControlStatusRow]
     private var allControlsMetBoxes: [String: BoxValue] = [:]
+    /// Other lists that many pages hold (those of pages that lack the same drift evidence), recognised
+    /// the same way and boxed once per root.
+    private let sharedLists: [[ControlStatusRow]]
+    private var sharedListBoxes: [Key: BoxValue] = [:]
     /// The lists boxed here are the same on many pages; the renderer may reuse what it made of them.
     let renderings = SharedRenderings()
 
-    init(allControlsMet: [ControlStatusRow] = []) {
+    init(allControlsMet: [ControlStatusRow] = [], sharedLists: [[ControlStatusRow]] = []) {
         self.allControlsMet = allControlsMet
+        self.sharedLists = sharedLists.filter { !$0.isEmpty }
     }
 
     func navigation(_ items: [NavItem], root: String) -> BoxValue {
@@ -130,7 +150,17 @@ final class BoxCache {
 
     /// A service page's rows of controls met; the model's list of every control met is boxed once.
     func controlsMetList(_ rows: [ControlStatusRow], root: String) -> BoxValue {
-        guard isAllControlsMet(rows) else { return .list(rows.map { controlRow($0, root: root) }) }
+        guard isAllControlsMet(rows) else {
+            let address = rows.withUnsafeBufferPointer { $0.baseAddress }
+            if !rows.isEmpty, let index = sharedLists.firstIndex(where: { $0.withUnsafeBufferPointer { $0.baseAddress } == address && $0.count == rows.count }) {
+                let key = Key(root: root, first: String(index), second: "")
+                if let cached = sharedListBoxes[key] { return cached }
+                let boxed = renderings.share(rows.map { controlRow($0, root: root) })
+                sharedListBoxes[key] = boxed
+                return boxed
+            }
+            return .list(rows.map { controlRow($0, root: root) })
+        }
         if let cached = allControlsMetBoxes[root] { return cached }
         let boxed = renderings.share(rows.map { controlRow($0, root: root) })
         allControlsMetBoxes[root] = boxed
@@ -143,10 +173,13 @@ final class BoxCache {
         return rows.withUnsafeBufferPointer { $0.baseAddress } == allControlsMet.withUnsafeBufferPointer { $0.baseAddress }
     }
 
-    /// A row without failing or excepted rules is determined by its control and status.
+    /// A row without failing or excepted rules is determined by its control, status and the rules that did not run.
     func controlRow(_ row: ControlStatusRow, root: String) -> BoxValue {
         guard row.failingRules.isEmpty, row.exceptedRules.isEmpty else { return .box(row, root: root) }
-        let key = Key(root: root, first: row.controlID, second: row.status)
+        // Rules that did not run share their reasons across most services (no drift report: all).
+        var second = row.status
+        for gap in row.notRun { second += "\u{0}" + gap.rule.text + "\u{0}" + gap.reason }
+        let key = Key(root: root, first: row.controlID, second: second)
         if let cached = metControlRows[key] { return cached }
         let boxed = BoxValue.box(row, root: root)
         metControlRows[key] = boxed
@@ -243,6 +276,7 @@ extension ServicePage: MustacheBoxable {
             .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),
             .downstream: .boxes(downstream, root: root), .upstream: .boxes(upstream, root: root),
             .deployments: .boxes(deployments, root: root), .findings: .boxes(findings, root: root),
+            .exposedFindings: .boxes(exposedFindings, root: root), .evidence: .boxes(evidence, root: root),
             .exceptions: .boxes(exceptions, root: root), .controlsAttention: controlRows(controlsAttention),
             .controlsMet: controlRows(controlsMet), .drift: .box(drift, root: root),
         ]

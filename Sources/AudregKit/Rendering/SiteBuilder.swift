@@ -19,6 +19,10 @@ public struct SiteBuildOptions: Sendable {
     public var engine: TokenFlowGraph.Engine
     /// The last `audreg drift --format json` run, shown on the service, issuer and Drift pages.
     public var drift: DriftReport?
+    /// A drift report older than this (against `today`) assesses no control.
+    public var maxDriftAgeDays = DriftEvidence.defaultMaxAgeDays
+    /// The registry's git commit, dating the registry evidence; nil leaves it undated.
+    public var registryRevision: RegistryRevision?
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -67,7 +71,8 @@ public enum SiteBuilder {
             pictureBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
-                                    tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift)
+                                    tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift,
+                                    maxDriftAgeDays: options.maxDriftAgeDays, registryRevision: options.registryRevision)
         let modelSeconds = timing.sinceLap
         drawing.wait()
         let picture = pictureBox.picture!
@@ -350,7 +355,7 @@ public enum SiteBuilder {
         let nextJob = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
-            let cache = BoxCache(allControlsMet: model.services.allControlsMet)
+            let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
             while true {
                 let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < jobs.count else { return }

@@ -74,16 +74,18 @@ public struct SiteModel: Sendable {
     }
 }
 
-/// Per-service control status: met when no rule that evidences the control has an open finding on the
-/// service, failing when one does, excepted when the only findings are suppressed by approved exceptions.
+/// Per-service control status (see `ControlState`): met only when every rule that evidences the control
+/// ran for the service and none has a finding reaching it; failing when one does; not assessed when an
+/// evidencing rule did not run for it; excepted when the only findings are suppressed by exceptions.
 public enum ControlStatus: String, Sendable {
-    case met, failing, excepted, notEvidenced = "not-evidenced"
+    case met, failing, excepted, notAssessed = "not-assessed", notEvidenced = "not-evidenced"
 
     var label: String {
         switch self {
         case .met: return "Met"
         case .failing: return "Failing"
         case .excepted: return "Excepted"
+        case .notAssessed: return "Not assessed"
         case .notEvidenced: return "No rule evidences it"
         }
     }
@@ -93,6 +95,7 @@ public enum ControlStatus: String, Sendable {
         case .met: return "✓"
         case .failing: return "✗"
         case .excepted: return "E"
+        case .notAssessed: return "?"
         case .notEvidenced: return "–"
         }
     }
@@ -101,9 +104,13 @@ public enum ControlStatus: String, Sendable {
 extension SiteModel {
     /// Builds every page. `tokenFlowSVG` is the picture for the token-flow page (see `TokenFlowGraph`).
     /// `drift` is the last `audreg drift --format json` run, shown on service, issuer and Drift pages.
+    /// A drift report older than `maxDriftAgeDays` still shows its findings, but the controls its rules
+    /// evidence are not assessed.
     public static func build(report: ValidationReport, catalog: RuleCatalog = .builtIn, controls: ControlCatalog = .builtIn,
-                             today: Day, tokenFlow: TokenFlowGraph.Picture, drift: DriftReport? = nil) -> SiteModel {
-        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift).build(tokenFlow: tokenFlow)
+                             today: Day, tokenFlow: TokenFlowGraph.Picture, drift: DriftReport? = nil,
+                             maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays, registryRevision: RegistryRevision? = nil) -> SiteModel {
+        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift,
+                         maxDriftAgeDays: maxDriftAgeDays, registryRevision: registryRevision).build(tokenFlow: tokenFlow)
     }
 }
 
@@ -113,6 +120,9 @@ struct SiteModelBuilder {
     let controlCatalog: ControlCatalog
     let today: Day
     let drift: DriftReport?
+    /// Every finding counted against the services it exposes, and which rules ran for which service.
+    let assessment: ControlAssessment
+    let registryRevision: RegistryRevision?
 
     // Indexes, built once.
     let services: Reordered<Service>
@@ -133,6 +143,13 @@ struct SiteModelBuilder {
     var issuersByOwner: [String: [String]] = [:]
     var failingRulesByService: [String: Set<String>] = [:]
     var exceptedRulesByService: [String: Set<String>] = [:]
+    /// By service position: why the issuer-scope and deployment-scope drift rules did not run for it.
+    var issuerGaps: [String?] = []
+    var deploymentGaps: [String?] = []
+    /// How many services the drift rules of each scope ran for, and the first reason one did not.
+    var issuerRuns: (Int, String?) = (0, nil)
+    var deploymentRuns: (Int, String?) = (0, nil)
+    var driftFindingsByRule: [String: [Finding]] = [:]
     /// Control ID → the rules that evidence it, with its page path.
     var controlRules: [String: [String]] = [:]
     var controlPaths: [String: String] = [:]
@@ -157,6 +174,10 @@ struct SiteModelBuilder {
     /// What a service page without an open or excepted finding shows for them (most pages): one list,
     /// shared, so each page neither builds it again nor has it boxed and rendered again (see `BoxCache`).
     var allControlsMet: [ControlStatusRow] = []
+    /// By `gapProfile`: the control rows (needing attention, met) and evidence rows of pages without an
+    /// open or excepted finding.
+    var sharedControls: [String: (attention: [ControlStatusRow], met: [ControlStatusRow])] = [:]
+    var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
 
     struct IssuerDisplay {
         var issuerURL: ExternalLink?
@@ -170,14 +191,31 @@ struct SiteModelBuilder {
         var title: String
         var framework: String
         var rules: [String]
+        var needs: EvidenceNeeds
     }
 
-    init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?) {
+    /// Which runs a control's evidence needs, worked out once per control so a matrix cell is a few
+    /// comparisons.
+    struct EvidenceNeeds: Sendable {
+        var issuerRules: [String] = []
+        var deploymentRules: [String] = []
+        /// Rules that never run for any service (unknown to this audreg, or turned off), with why.
+        var neverRun: [(rule: String, reason: String)] = []
+
+        var always: Bool { !neverRun.isEmpty }
+    }
+
+    init(report: ValidationReport, catalog: RuleCatalog, controls: ControlCatalog, today: Day, drift: DriftReport?,
+         maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays, registryRevision: RegistryRevision? = nil) {
         self.report = report
         self.catalog = catalog
         self.controlCatalog = controls
         self.today = today
         self.drift = drift
+        self.registryRevision = registryRevision
+        let assessment = ControlAssessment(report: report, drift: drift, controls: controls, rules: catalog, today: today,
+                                           maxDriftAgeDays: maxDriftAgeDays)
+        self.assessment = assessment
         services = report.registry.services.firstOfEachName(\.name)
         issuers = Array(report.registry.issuers.firstOfEachName(\.name))
         teams = Array(report.registry.teams.firstOfEachName(\.name))
@@ -193,15 +231,20 @@ struct SiteModelBuilder {
             if let entity = finding.entity { findingsByEntity[entity, default: []].append(finding) }
             findingsByRule[finding.ruleID, default: []].append(finding)
             findingsByLocation[finding.location, default: []].append(finding)
-            if let entity = finding.entity, entity.kind == .service {
-                failingRulesByService[entity.name, default: []].insert(finding.ruleID)
-            }
         }
         for suppressed in report.suppressed {
-            if let entity = suppressed.finding.entity {
-                suppressedByEntity[entity, default: []].append(suppressed)
-                if entity.kind == .service { exceptedRulesByService[entity.name, default: []].insert(suppressed.finding.ruleID) }
-            }
+            if let entity = suppressed.finding.entity { suppressedByEntity[entity, default: []].append(suppressed) }
+        }
+        // Control status counts every finding against what it exposes (see `ControlAssessment`),
+        // drift findings included.
+        for (name, rules) in assessment.failing { failingRulesByService[name] = Set(rules.keys) }
+        for (name, rules) in assessment.excepted { exceptedRulesByService[name] = Set(rules.keys) }
+        issuerGaps = services.indices.map { assessment.gap(scope: .issuer, for: services[$0]) }
+        deploymentGaps = services.indices.map { assessment.gap(scope: .deployment, for: services[$0]) }
+        issuerRuns = (issuerGaps.lazy.filter { $0 == nil }.count, issuerGaps.lazy.compactMap { $0 }.first)
+        deploymentRuns = (deploymentGaps.lazy.filter { $0 == nil }.count, deploymentGaps.lazy.compactMap { $0 }.first)
+        for finding in drift?.findings ?? [] where catalog.rule(id: finding.ruleID)?.stage == .drift {
+            driftFindingsByRule[finding.ruleID, default: []].append(finding)
         }
         for finding in drift?.findings ?? [] {
             if let entity = finding.entity { driftByEntity[entity, default: []].append(finding) }
@@ -219,7 +262,7 @@ struct SiteModelBuilder {
         for framework in controls.frameworks {
             let slugs = Slug.unique(framework.controls.map(\.id))
             for control in framework.controls {
-                controlRules[control.id] = controls.rules(evidencing: control, in: catalog)
+                controlRules[control.id] = assessment.evidence.ruleIDs(for: control)
                 controlPaths[control.id] = "controls/\(frameworkSlugs[framework.id]!)/\(slugs[control.id]!)"
                 controlLinks[control.id] = SiteLink(control.id, path: controlPaths[control.id]!)
             }
@@ -236,9 +279,72 @@ struct SiteModelBuilder {
         for (framework, control) in allControls {
             let rules = controlRules[control.id] ?? []
             guard !rules.isEmpty, let link = controlLinks[control.id] else { continue }
-            serviceControlColumns.append(ServiceControlColumn(link: link, id: control.id, title: control.title, framework: framework.shortTitle, rules: rules))
+            serviceControlColumns.append(ServiceControlColumn(link: link, id: control.id, title: control.title, framework: framework.shortTitle,
+                                                              rules: rules, needs: evidenceNeeds(rules)))
         }
-        allControlsMet = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: []) }
+        allControlsMet = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: []) }
+        // Services without an open or excepted finding differ only in which drift evidence they lack
+        // (a handful of combinations): their pages share the lists made here, boxed once per thread.
+        for position in services.indices where failingRulesByService[services[position].name] == nil
+                                                && exceptedRulesByService[services[position].name] == nil {
+            let key = gapProfile(at: position)
+            guard sharedControls[key] == nil else { continue }
+            let rows = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: gaps($0.needs, at: position)) }
+            let attention = rows.filter { $0.status != ControlStatus.met.rawValue }
+            sharedControls[key] = attention.isEmpty
+                ? ([], allControlsMet)
+                : (attention, rows.filter { $0.status == ControlStatus.met.rawValue })
+            sharedEvidence[key] = evidenceSources(at: position)
+        }
+    }
+
+    /// The earliest expiry of the exceptions that suppress findings of `rules` reaching `service`.
+    func exceptedUntil(_ service: String, rules: [String]) -> String? {
+        guard let byRule = assessment.excepted[service] else { return nil }
+        return rules.compactMap { byRule[$0]?.map(\.expires).min() }.min()?.description
+    }
+
+    /// Which drift evidence the service at `position` lacks, as a key.
+    func gapProfile(at position: Int) -> String {
+        (issuerGaps[position] ?? "") + "\u{0}" + (deploymentGaps[position] ?? "")
+    }
+
+    func evidenceNeeds(_ rules: [String]) -> EvidenceNeeds {
+        var needs = EvidenceNeeds()
+        for rule in rules {
+            if let reason = assessment.globalGap(rule: rule) { needs.neverRun.append((rule, reason)); continue }
+            switch assessment.evidence.scope(of: rule) {
+            case .issuer: needs.issuerRules.append(rule)
+            case .deployment: needs.deploymentRules.append(rule)
+            default: break
+            }
+        }
+        return needs
+    }
+
+    /// The evidencing rules that did not run for the service at `position`, with why.
+    func gaps(_ needs: EvidenceNeeds, at position: Int) -> [(rule: String, reason: String)] {
+        var gaps = needs.neverRun
+        if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] { gaps += needs.issuerRules.map { ($0, reason) } }
+        if !needs.deploymentRules.isEmpty, let reason = deploymentGaps[position] { gaps += needs.deploymentRules.map { ($0, reason) } }
+        return gaps
+    }
+
+    /// "config-audience-broadened, config-token-forwarded did not run: the service has no deployment to
+    /// check", one clause per reason.
+    static func describe(_ gaps: [(rule: String, reason: String)]) -> String {
+        var order: [String] = []
+        var rules: [String: [String]] = [:]
+        for gap in gaps {
+            if rules[gap.reason] == nil { order.append(gap.reason) }
+            rules[gap.reason, default: []].append(gap.rule)
+        }
+        return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0)" }.joined(separator: "; ")
+    }
+
+    func hasGap(_ needs: EvidenceNeeds, at position: Int) -> Bool {
+        needs.always || (!needs.issuerRules.isEmpty && issuerGaps[position] != nil)
+            || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
     }
 
     func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }
@@ -329,12 +435,15 @@ struct SiteModelBuilder {
     }
 
     static func controlStatusRow(_ column: ServiceControlColumn, failing: Set<String>, excepted: Set<String>,
+                                 gaps: [(rule: String, reason: String)], exceptedUntil: String? = nil,
                                  ruleLink: (String) -> SiteLink = SiteModel.ruleLink) -> ControlStatusRow {
-        let status = status(rules: column.rules, failing: failing, excepted: excepted)
+        let status = status(rules: column.rules, failing: failing, excepted: excepted, unassessed: !gaps.isEmpty)
         return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
-                                status: status.rawValue, statusLabel: status.label, ruleCount: column.rules.count,
+                                status: status.rawValue, statusLabel: status.label, symbol: status.symbol, ruleCount: column.rules.count,
                                 failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),
-                                exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink))
+                                exceptedRules: excepted.isEmpty ? [] : column.rules.filter(excepted.contains).map(ruleLink),
+                                notRun: gaps.map { RuleGap(rule: ruleLink($0.rule), reason: $0.reason) },
+                                exceptedUntil: excepted.isEmpty ? nil : exceptedUntil)
     }
 
     static func modeLabel(_ mode: HopMode) -> (String, String) {
@@ -356,9 +465,11 @@ struct SiteModelBuilder {
                       mode: hop.mode.value.rawValue, modeLabel: label, explanation: explanation, reason: nonEmpty(hop.description))
     }
 
-    static func status(rules: [String], failing: Set<String>, excepted: Set<String>) -> ControlStatus {
+    /// A finding outweighs a rule that did not run, which outweighs an exception (as `ControlAssessment`).
+    static func status(rules: [String], failing: Set<String>, excepted: Set<String>, unassessed: Bool) -> ControlStatus {
         guard !rules.isEmpty else { return .notEvidenced }
         if !failing.isEmpty, rules.contains(where: failing.contains) { return .failing }
+        if unassessed { return .notAssessed }
         if !excepted.isEmpty, rules.contains(where: excepted.contains) { return .excepted }
         return .met
     }
@@ -367,7 +478,8 @@ struct SiteModelBuilder {
 
     /// One service's page. Pages are made when rendered (see `ServicePages`), not kept for the whole
     /// site: on 50,000 services they would hold over 200 MB of rows at once.
-    func servicePage(_ service: Service) -> ServicePage {
+    func servicePage(at position: Int) -> ServicePage {
+        let service = services[position]
         let ref = service.ref
         let accepts = service.accepts.map { accepted -> AcceptedIssuerRow in
             let issuer = accepted.issuer.value
@@ -384,12 +496,20 @@ struct SiteModelBuilder {
         let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
         let failing = failingRulesByService[service.name] ?? []
         let excepted = exceptedRulesByService[service.name] ?? []
-        let controls = failing.isEmpty && excepted.isEmpty
-            ? allControlsMet
-            : serviceControlColumns.map { Self.controlStatusRow($0, failing: failing, excepted: excepted, ruleLink: ruleLink) }
-        let controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
-        // Every column met means every row is the shared list's row, so the page holds that list itself.
-        let controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+        let profile = gapProfile(at: position)
+        let controlsAttention: [ControlStatusRow]
+        let controlsMet: [ControlStatusRow]
+        if failing.isEmpty && excepted.isEmpty, let shared = sharedControls[profile] {
+            (controlsAttention, controlsMet) = shared
+        } else {
+            let controls = serviceControlColumns.map {
+                Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position),
+                                      exceptedUntil: exceptedUntil(service.name, rules: $0.rules), ruleLink: ruleLink)
+            }
+            controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
+            // Every column met means every row is the shared list's row, so the page holds that list itself.
+            controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+        }
         return ServicePage(
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
@@ -407,6 +527,8 @@ struct SiteModelBuilder {
             upstream: (callers[service.name] ?? []).map { hopRow(from: $0.0, hop: $0.1) },
             deployments: service.deployments.map { DeploymentRow(kind: $0.kind.value.rawValue, source: $0.source.value, provider: nonEmpty($0.provider?.value)) },
             findings: (findingsByEntity[ref] ?? []).map(findingRow),
+            exposedFindings: exposedFindings(of: service).map(findingRow),
+            evidence: sharedEvidence[profile] ?? evidenceSources(at: position),
             exceptions: exceptionRows(for: ref, service.exceptions),
             controlsAttention: controlsAttention,
             controlsMet: controlsMet,
@@ -442,42 +564,59 @@ struct SiteModelBuilder {
         var columns: [MatrixColumn] = []
         for framework in controlCatalog.frameworks {
             var rows: [ControlRow] = []
-            var frameworkCounts = (evidenced: 0, met: 0, failing: 0, excepted: 0)
+            var frameworkCounts = (evidenced: 0, met: 0, failing: 0, excepted: 0, notAssessed: 0)
             let frameworkLink = SiteLink(framework.shortTitle, path: "controls/index", fragment: "fw-\(frameworkSlugs[framework.id]!)")
             for control in framework.controls {
                 let rules = controlRules[control.id] ?? []
+                let needs = evidenceNeeds(rules)
                 let path = controlPaths[control.id]!
-                var counts = (met: 0, failing: 0, excepted: 0)
+                var counts = (met: 0, failing: 0, excepted: 0, notAssessed: 0)
                 var serviceRowsForControl: [ServiceControlRow] = []
                 var metServices: [Int32] = []
+                // Services not assessed, grouped by why: usually one reason for all of them.
+                var unassessed: [String: [Int32]] = [:]
+                var unassessedOrder: [String] = []
                 for index in services.indices {
                     let failing = failingByPosition[index]
                     let excepted = exceptedByPosition[index]
-                    let status = Self.status(rules: rules, failing: failing, excepted: excepted)
+                    let status = Self.status(rules: rules, failing: failing, excepted: excepted, unassessed: hasGap(needs, at: index))
                     statusGrid[index].append(status)
                     guard status != .notEvidenced else { continue }
                     switch status {
                     case .met: counts.met += 1
                     case .failing: counts.failing += 1
                     case .excepted: counts.excepted += 1
+                    case .notAssessed: counts.notAssessed += 1
                     case .notEvidenced: break
                     }
                     if status == .met {
                         metServices.append(Int32(index))
                         continue
                     }
+                    if status == .notAssessed {
+                        let reason = Self.describe(gaps(needs, at: index))
+                        if unassessed[reason] == nil { unassessedOrder.append(reason) }
+                        unassessed[reason, default: []].append(Int32(index))
+                        continue
+                    }
                     serviceRowsForControl.append(ServiceControlRow(
-                        service: serviceLinkTable[index], status: status.rawValue, statusLabel: status.label,
+                        service: serviceLinkTable[index], status: status.rawValue, statusLabel: status.label, symbol: status.symbol,
                         failingRules: rules.filter(failing.contains).map(ruleLink),
-                        exceptedRules: rules.filter(excepted.contains).map(ruleLink)))
+                        exceptedRules: rules.filter(excepted.contains).map(ruleLink),
+                        exceptedUntil: excepted.isEmpty ? nil : exceptedUntil(services[index].name, rules: rules)))
+                }
+                let unassessedGroups = unassessedOrder.map { reason in
+                    UnassessedGroup(reason: reason, services: SiteLinkList(table: serviceLinkTable, positions: unassessed[reason]!),
+                                    count: unassessed[reason]!.count)
                 }
                 let link = controlLinks[control.id]!
                 columns.append(MatrixColumn(control: link, title: control.title))
                 rows.append(ControlRow(link: link, id: control.id, title: control.title, ruleCount: rules.count, evidenced: !rules.isEmpty,
-                                       met: counts.met, failing: counts.failing, excepted: counts.excepted))
+                                       met: counts.met, failing: counts.failing, excepted: counts.excepted, notAssessed: counts.notAssessed))
                 if !rules.isEmpty {
                     frameworkCounts.evidenced += 1
                     if counts.failing > 0 { frameworkCounts.failing += 1 }
+                    else if counts.notAssessed > 0 { frameworkCounts.notAssessed += 1 }
                     else if counts.excepted > 0 { frameworkCounts.excepted += 1 }
                     else { frameworkCounts.met += 1 }
                 }
@@ -486,17 +625,20 @@ struct SiteModelBuilder {
                     return RuleRow(link: ruleLink(id), id: id, name: rule?.name ?? id, severity: rule?.defaultSeverity.rawValue ?? "",
                                    summary: rule?.summary ?? "", findingCount: findingsByRule[id]?.count ?? 0)
                 }
+                let evidenceRows = rules.map { evidenceRow(rule: $0, needs: needs) }
                 controlPages.append((path, ControlPage(
                     chrome: SiteModel.chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
-                    rules: ruleRowsForControl, evidenced: !rules.isEmpty, attention: serviceRowsForControl, metServices: SiteLinkList(table: serviceLinkTable, positions: metServices),
-                    met: counts.met, failing: counts.failing, excepted: counts.excepted)))
+                    rules: ruleRowsForControl, evidence: evidenceRows, evidenced: !rules.isEmpty, attention: serviceRowsForControl,
+                    unassessed: unassessedGroups, metServices: SiteLinkList(table: serviceLinkTable, positions: metServices),
+                    met: counts.met, failing: counts.failing, excepted: counts.excepted, notAssessed: counts.notAssessed)))
             }
             frameworkSections.append(FrameworkSection(anchor: "fw-\(frameworkSlugs[framework.id]!)", id: framework.id, title: framework.title,
                                                       version: framework.version, url: framework.url.map(ExternalLink.init), controls: rows))
             coverage.append(FrameworkCoverage(link: frameworkLink, controls: framework.controls.count, evidenced: frameworkCounts.evidenced,
-                                              met: frameworkCounts.met, failing: frameworkCounts.failing, excepted: frameworkCounts.excepted))
+                                              met: frameworkCounts.met, failing: frameworkCounts.failing, excepted: frameworkCounts.excepted,
+                                              notAssessed: frameworkCounts.notAssessed))
         }
         let matrixRows = services.indices.map { index in
             MatrixRow(service: serviceLinkTable[index], cells: statusGrid[index].map { MatrixCell(value: $0) })
@@ -687,7 +829,9 @@ struct SiteModelBuilder {
             ],
             findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
             expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage,
-            today: today.description, drift: driftStatus([]), driftCount: driftFindings.count)
+            today: today.description, drift: driftStatus([]), driftCount: driftFindings.count,
+            driftEvidence: assessment.drift.summary, driftAge: assessment.drift.ageDays.map { "\($0) day\($0 == 1 ? "" : "s")" } ?? "unknown",
+            driftGap: assessment.drift.reportGap, maxDriftAge: assessment.drift.maxAgeDays, registryEvidence: registryEvidence)
 
         return SiteModel(
             overview: overview,
@@ -728,8 +872,88 @@ public struct ServicePages: RandomAccessCollection, Sendable {
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { builder.services.count }
-    public subscript(position: Int) -> ServicePage { builder.servicePage(builder.services[position]) }
+    public subscript(position: Int) -> ServicePage { builder.servicePage(at: position) }
 
     /// The list of controls met that pages without an open or excepted finding share.
     var allControlsMet: [ControlStatusRow] { builder.allControlsMet }
+
+    /// Every list of control rows that many pages share (see `BoxCache`).
+    var sharedControlLists: [[ControlStatusRow]] {
+        [builder.allControlsMet] + builder.sharedControls.keys.sorted().flatMap { key -> [[ControlStatusRow]] in
+            let shared = builder.sharedControls[key]!
+            return [shared.attention, shared.met]
+        }
+    }
+}
+
+// MARK: evidence
+
+extension SiteModelBuilder {
+    /// Where registry evidence comes from: this build's reading of the registry, dated by its commit
+    /// when it is a git repository.
+    var registryEvidence: String {
+        guard let registryRevision else { return "the registry as read by this build (not dated: no git commit given)" }
+        return "the registry at \(registryRevision.summary)"
+    }
+
+    var driftEvidenceText: String {
+        let drift = assessment.drift
+        guard drift.run != nil else { return "no drift report" }
+        return "the drift run of \(drift.summary)"
+    }
+
+    /// Findings that reach a service from elsewhere: its issuers, its team, the policy, the file it is in.
+    func exposedFindings(of service: Service) -> [Finding] {
+        guard let byRule = assessment.failing[service.name] else { return [] }
+        var seen = Set<Finding>()
+        var result: [Finding] = []
+        for findings in byRule.values {
+            for finding in findings where finding.entity != service.ref && seen.insert(finding).inserted { result.append(finding) }
+        }
+        return result.sorted(by: Finding.reportOrder)
+    }
+
+    /// The service page's evidence: each source, whether it ran for this service, and when.
+    func evidenceSources(at position: Int) -> [EvidenceSourceRow] {
+        [
+            EvidenceSourceRow(label: "Registry checks (\(EvidenceScope.file.label), \(EvidenceScope.service.label))", status: ControlStatus.met.rawValue,
+                              ran: true, text: "Ran on \(registryEvidence)."),
+            source(EvidenceScope.issuer, gap: issuerGaps[position]),
+            source(EvidenceScope.deployment, gap: deploymentGaps[position]),
+        ]
+    }
+
+    private func source(_ scope: EvidenceScope, gap: String?) -> EvidenceSourceRow {
+        let label = scope == .issuer ? "Issuer keys and discovery (drift)" : "Deployed gateway config (drift)"
+        if let gap {
+            return EvidenceSourceRow(label: label, status: ControlStatus.notAssessed.rawValue, ran: false, text: "Not run for this service: \(gap).")
+        }
+        return EvidenceSourceRow(label: label, status: ControlStatus.met.rawValue, ran: true, text: "Ran in \(driftEvidenceText).")
+    }
+
+    /// One evidencing rule on a control page: its scope, where its evidence comes from, for how many
+    /// services it ran, and what it found.
+    func evidenceRow(rule id: String, needs: EvidenceNeeds) -> EvidenceRow {
+        let scope = assessment.evidence.scope(of: id)
+        let total = services.count
+        var ran = total
+        var reason: String?
+        if let never = needs.neverRun.first(where: { $0.rule == id }) {
+            ran = 0
+            reason = never.reason
+        } else if scope == .issuer {
+            (ran, reason) = issuerRuns
+        } else if scope == .deployment {
+            (ran, reason) = deploymentRuns
+        }
+        let source = scope == .issuer || scope == .deployment ? driftEvidenceText : registryEvidence
+        var ranText = ran == total ? "Ran for every service (\(total))" : "Ran for \(ran) of \(total) services"
+        if let reason, ran < total { ranText += "; not run where \(reason)" }
+        let open = (findingsByRule[id]?.count ?? 0) + (driftFindingsByRule[id]?.count ?? 0)
+        let status: ControlStatus = open > 0 ? .failing : ran < total ? .notAssessed : .met
+        return EvidenceRow(rule: ruleLink(id), scope: scope?.label ?? "unknown rule", source: source, ran: ranText,
+                           result: open == 0 ? (ran == 0 ? "No result: it did not run" : "No open finding") : "\(open) open finding\(open == 1 ? "" : "s")",
+                           status: status.rawValue, statusLabel: status.label, symbol: status.symbol)
+    }
+
 }

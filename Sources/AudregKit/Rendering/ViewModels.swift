@@ -123,11 +123,50 @@ public struct ControlStatusRow: Sendable {
     public var framework: String
     public var status: String
     public var statusLabel: String
+    public var symbol: String
     /// How many rules evidence the control; the control page lists them.
     public var ruleCount: Int
     /// The evidencing rules with an open finding on this service, and those suppressed by an exception.
     public var failingRules: [SiteLink]
     public var exceptedRules: [SiteLink]
+    /// The evidencing rules that did not run for this service, with why.
+    public var notRun: [RuleGap]
+    /// When the earliest exception behind an excepted rule expires (YYYY-MM-DD).
+    public var exceptedUntil: String?
+}
+
+/// An evidencing rule that did not run for a service, and why.
+public struct RuleGap: Sendable {
+    public var rule: SiteLink
+    public var reason: String
+}
+
+/// One source of evidence on a service page: whether it ran for the service, and when.
+public struct EvidenceSourceRow: Sendable {
+    public var label: String
+    public var status: String
+    public var ran: Bool
+    public var text: String
+}
+
+/// One evidencing rule on a control page: its scope, the run it comes from, for how many services
+/// it ran, and its result.
+public struct EvidenceRow: Sendable {
+    public var rule: SiteLink
+    public var scope: String
+    public var source: String
+    public var ran: String
+    public var result: String
+    public var status: String
+    public var statusLabel: String
+    public var symbol: String
+}
+
+/// Services where a control is not assessed, for one reason.
+public struct UnassessedGroup: Sendable {
+    public var reason: String
+    public var services: SiteLinkList
+    public var count: Int
 }
 
 public struct LabelRow: Sendable {
@@ -161,8 +200,12 @@ public struct ServicePage: Sendable {
     public var upstream: [HopRow]
     public var deployments: [DeploymentRow]
     public var findings: [FindingRow]
+    /// Findings on its issuers, team, policy or file that count against this service too.
+    public var exposedFindings: [FindingRow]
+    /// Each source of evidence, whether it ran for this service, and when.
+    public var evidence: [EvidenceSourceRow]
     public var exceptions: [ExceptionRow]
-    /// Controls the service fails or holds an exception for, with the rules concerned.
+    /// Controls the service fails, holds an exception for, or that are not assessed, with the rules concerned.
     public var controlsAttention: [ControlStatusRow]
     /// Controls the service meets.
     public var controlsMet: [ControlStatusRow]
@@ -251,6 +294,7 @@ public struct ControlRow: Sendable {
     public var met: Int
     public var failing: Int
     public var excepted: Int
+    public var notAssessed: Int
 }
 
 public struct FrameworkSection: Sendable {
@@ -266,8 +310,11 @@ public struct ServiceControlRow: Sendable {
     public var service: SiteLink
     public var status: String
     public var statusLabel: String
+    public var symbol: String
     public var failingRules: [SiteLink]
     public var exceptedRules: [SiteLink]
+    /// When the earliest exception behind an excepted rule expires (YYYY-MM-DD).
+    public var exceptedUntil: String?
 }
 
 public struct ControlPage: Sendable {
@@ -280,14 +327,19 @@ public struct ControlPage: Sendable {
     public var frameworkTitle: String
     public var aliases: String?
     public var rules: [RuleRow]
+    /// Each evidencing rule: scope, source and date, for how many services it ran, result.
+    public var evidence: [EvidenceRow]
     public var evidenced: Bool
     /// Services where the control is failing or excepted, with the rules concerned.
     public var attention: [ServiceControlRow]
+    /// Services where it is not assessed, grouped by why.
+    public var unassessed: [UnassessedGroup]
     /// Services that meet the control.
     public var metServices: SiteLinkList
     public var met: Int
     public var failing: Int
     public var excepted: Int
+    public var notAssessed: Int
 }
 
 /// One byte per cell: a 50,000-service matrix has millions of them. The strings are derived.
@@ -374,6 +426,7 @@ public struct FrameworkCoverage: Sendable {
     public var met: Int
     public var failing: Int
     public var excepted: Int
+    public var notAssessed: Int
 }
 
 public struct OverviewPage: Sendable {
@@ -388,6 +441,13 @@ public struct OverviewPage: Sendable {
     public var today: String
     public var drift: DriftStatus
     public var driftCount: Int
+    /// "2026-11-30T09:00:00Z, live, 1 day old", or "no drift report".
+    public var driftEvidence: String
+    public var driftAge: String
+    /// Why drift rules count as not run for every service, when they do.
+    public var driftGap: String?
+    public var maxDriftAge: Int
+    public var registryEvidence: String
 }
 
 public struct ListPage<Item: Sendable>: Sendable {

@@ -60,10 +60,13 @@ public struct RuleDescription: Sendable {
     public var references: [String]
     /// Control IDs from the control catalogs (`NHI6:2025`, `PR.AA-05`, `GOVERN 1.6`).
     public var controls: [String]
+    /// What one run of the rule looks at, and so which services its findings and its absence concern
+    /// (see `ControlEvidence`).
+    public var scope: EvidenceScope
     public var triggeringExamples: [RuleExample]
     public var nonTriggeringExamples: [RuleExample]
 
-    public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, summary: String,
+    public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, scope: EvidenceScope? = nil, summary: String,
                 rationale: String, remediation: String, references: [String] = [], controls: [String],
                 triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample]) {
         self.id = id
@@ -75,6 +78,9 @@ public struct RuleDescription: Sendable {
         self.remediation = remediation
         self.references = references
         self.controls = controls
+        // Loader findings concern a file, registry checks the entity they name; a drift rule says
+        // whether it looks at an issuer's documents or a service's deployment.
+        self.scope = scope ?? (stage == .loading ? .file : stage == .registry ? .service : .deployment)
         self.triggeringExamples = triggeringExamples
         self.nonTriggeringExamples = nonTriggeringExamples
     }

@@ -38,8 +38,14 @@ struct Build: ParsableCommand {
     @Option(help: "Token-flow layout: auto (Graphviz dot when installed and at most \(TokenFlowGraph.dotServiceLimit) services), graphviz (require dot), or built-in.")
     var layout: TokenFlowGraph.Engine = .auto
 
-    @Option(help: "The JSON output of an earlier 'audreg drift --format json' run, shown on the service, issuer and Drift pages.")
+    @Option(help: "The JSON output of an earlier 'audreg drift --format json' run, shown on the service, issuer and Drift pages; without it, controls evidenced by drift rules are not assessed.")
     var driftReport: String?
+
+    @Option(help: "Days after which a drift report no longer assesses controls (its findings still count), against --today.")
+    var maxDriftAge: Int = DriftEvidence.defaultMaxAgeDays
+
+    @Flag(help: "Do not date registry evidence with the registry's last git commit (git log -1).")
+    var noGitEvidence = false
 
     @OptionGroup var date: DateOptions
 
@@ -66,7 +72,10 @@ struct Build: ParsableCommand {
                 Terminal.diagnostic("audreg: warning: \(TerminalText.escape(templatesDirectory))/\(TerminalText.escape(record.name)) was ejected from audreg \(TerminalText.escape(record.version)), and the built-in template has changed since; compare it with a fresh copy (audreg templates eject \(TerminalText.escape(record.name)) --out /tmp/audreg-templates)")
             }
         }
-        let options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
+        guard maxDriftAge >= 0 else { throw ValidationError("--max-drift-age must be 0 or more days") }
+        var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
+        options.maxDriftAgeDays = maxDriftAge
+        options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")

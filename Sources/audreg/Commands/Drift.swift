@@ -13,8 +13,9 @@ struct Drift: AsyncParsableCommand {
             Fetches each Issuer's discovery document and JWKS, and reads each Service deployment's Envoy, Istio, \
             Spring Boot or Kong config, and reports every difference in the formats of `validate`, with the same \
             exit codes. --offline DIR replays a --save DIR run without touching the network. The JSON output \
-            carries the run's time and mode ("drift": {"checkedAt", "mode"}); give it to \
-            'audreg build --drift-report' to show the run on the site.
+            carries the run's time, mode and coverage ("drift": {"checkedAt", "mode", "coverage"}: the issuers \
+            and the services' deployments it checked); give it to 'audreg build --drift-report' or \
+            'audreg export oscal --drift-report' to show the run and assess the controls its rules evidence.
 
             Examples:
               audreg drift registry --format json > drift.json
@@ -148,6 +149,7 @@ struct Drift: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
             }
         }
+        run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
         var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         await http?.shutdown()

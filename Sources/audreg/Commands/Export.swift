@@ -38,12 +38,15 @@ struct Export: ParsableCommand {
 
         @OptionGroup var paths: RootOptions
 
+        @OptionGroup var driftOptions: DriftEvidenceOptions
+
         func run() throws {
             let today = try date.resolved()
             let controls = try controlOptions.catalog()
             let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
             try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
-            let export = OSCALExport(report: report, controls: controls, today: today)
+            let export = OSCALExport(report: report, controls: controls, today: today, drift: try driftOptions.report(),
+                                     maxDriftAgeDays: driftOptions.maxDriftAge)
             guard let out else {
                 Terminal.write(export.componentDefinition().serialized())
                 return
@@ -55,6 +58,24 @@ struct Export: ParsableCommand {
             try OutputFiles.write(files, into: out)
             Terminal.diagnostic("wrote \(files.count) files to \(out)")
         }
+    }
+}
+
+/// The drift evidence for control status, shared by `build` and `export oscal`.
+struct DriftEvidenceOptions: ParsableArguments {
+    @Option(help: "The JSON output of an earlier 'audreg drift --format json' run. Without it, controls evidenced by drift rules are not assessed.")
+    var driftReport: String?
+
+    @Option(help: "Days after which a drift report no longer assesses controls (its findings still count), against --today.")
+    var maxDriftAge: Int = DriftEvidence.defaultMaxAgeDays
+
+    func validate() throws {
+        guard maxDriftAge >= 0 else { throw ValidationError("--max-drift-age must be 0 or more days") }
+    }
+
+    func report() throws -> DriftReport? {
+        guard let driftReport else { return nil }
+        do { return try DriftReport.read(path: driftReport) } catch { throw AudregCLIError(error.description) }
     }
 }
 

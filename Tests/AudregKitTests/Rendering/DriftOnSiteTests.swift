@@ -11,7 +11,8 @@ struct DriftOnSiteTests {
     static func exampleDrift() async throws -> DriftReport {
         let offline = try OfflineDocumentSource(directory: examplesOffline)
         let report = try await DriftTest.run(directory: Paths.exampleRegistry, source: offline, today: SiteTestSupport.today)
-        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline), findings: report.rebased(under: "registry/").findings)
+        let coverage = DriftRunner(options: DriftOptions(today: SiteTestSupport.today)).coverage(of: report.registry)
+        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline, coverage: coverage), findings: report.rebased(under: "registry/").findings)
     }
 
     @Test("the JSON of a drift run reads back as the same findings, time and mode")
@@ -101,7 +102,11 @@ struct DriftOnSiteTests {
         let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
         let page = try #require(files["services/orders-api.html"])
         #expect(page.contains("From the drift run of 2026-11-30T09:00:00Z, live"))
-        #expect(page.contains("broadened") && !page.contains("duplicate kid"))
+        // The issuer's finding is not orders-api's drift, but it exposes orders-api, which accepts corp-idp.
+        #expect(orders.exposedFindings.map(\.message) == ["duplicate kid"])
+        let driftSection = try #require(page.components(separatedBy: "id=\"drift-heading\"").last?.components(separatedBy: "</section>").first)
+        #expect(driftSection.contains("broadened") && !driftSection.contains("duplicate kid"))
+        #expect(page.contains("Findings elsewhere that expose this service"))
         #expect(try #require(files["drift.html"]).contains("Stale"))
         #expect(try #require(files["markdown/docs/drift.md"]).contains("Run of 2026-11-30T09:00:00Z, live."))
     }

@@ -61,18 +61,27 @@ struct MustacheBoxTests {
 
     /// Boxes from a worker's cache (navigation, rows of met controls) are the boxes the page would
     /// have made itself, on every page that reuses them.
-    @Test func cachedBoxesAreTheBoxesEachPageWouldMake() throws {
+    @Test func cachedBoxesAreTheBoxesEachPageWouldMake() async throws {
         let model = SiteTestSupport.model(try SiteTestSupport.report(directory: Paths.fixture("registries/findings")))
         let pages = model.services
         #expect(pages.contains { !$0.controlsMet.isEmpty } && pages.contains { $0.controlsAttention.contains { !$0.failingRules.isEmpty } },
                 "the registry has met controls and failing ones")
         // The example registry has services without open findings, whose pages share one list.
-        let example = SiteTestSupport.model(try SiteTestSupport.report(directory: Paths.exampleRegistry)).services
+        // With its drift run, since without one no control drift rules evidence is met anywhere.
+        let exampleReport = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        let example = SiteModel.build(report: exampleReport, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                      drift: try await DriftOnSiteTests.exampleDrift()).services
         let allMet = example.filter { $0.controlsMet.count == example.allControlsMet.count && $0.controlsAttention.isEmpty }
         #expect(allMet.count >= 2, "several pages hold the shared list of every control met")
-        for (pages, shared) in [(Array(pages), model.services.allControlsMet), (Array(example), example.allControlsMet)] {
-            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared))
+        for (pages, shared) in [(Array(pages), model.services), (Array(example), example)] {
+            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared.allControlsMet))
+            // Pages that lack the same drift evidence share their lists of rows too.
+            try Self.expectCachedBoxesMatch(pages, cache: BoxCache(allControlsMet: shared.allControlsMet, sharedLists: shared.sharedControlLists))
         }
+        let withoutDrift = SiteTestSupport.model(exampleReport).services
+        #expect(withoutDrift.sharedControlLists.count > 1, "without drift, pages share lists of not-assessed rows")
+        try Self.expectCachedBoxesMatch(Array(withoutDrift), cache: BoxCache(allControlsMet: withoutDrift.allControlsMet,
+                                                                              sharedLists: withoutDrift.sharedControlLists))
         let cache = BoxCache(allControlsMet: model.services.allControlsMet)
         // A rule page sits as deep as a service page, in another section: its navigation is its own.
         let rule = try #require(model.rules.first)

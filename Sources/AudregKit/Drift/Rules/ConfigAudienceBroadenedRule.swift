@@ -5,6 +5,7 @@ public struct ConfigAudienceBroadenedRule: DriftRule {
         name: "Deployed config accepts extra audiences",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .deployment,
         summary: "The deployed config accepts an audience the registry does not list for that service.",
         rationale: """
             Every extra audience in a gateway is a set of tokens, minted for someone else, that the service now \

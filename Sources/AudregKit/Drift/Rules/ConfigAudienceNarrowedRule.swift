@@ -5,6 +5,7 @@ public struct ConfigAudienceNarrowedRule: DriftRule {
         name: "Deployed config refuses listed audiences",
         defaultSeverity: .note,
         stage: .drift,
+        scope: .deployment,
         summary: "The registry lists an audience for the service that the deployed config does not accept: callers using it will be refused.",
         rationale: """
             Narrower than the registry is safe but surprising: clients that request tokens for the listed \

@@ -5,6 +5,7 @@ public struct ConfigAudienceUncheckedRule: DriftRule {
         name: "Deployed config checks no audience",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .deployment,
         summary: "The deployed config checks no audience: empty or missing audiences in Envoy, Istio or Spring, Kong without audience_required (its audience option is not validated) or Kong's jwt plugin.",
         rationale: """
             Envoy, Spring Boot and Kong accept every audience when none is configured, so a token minted for any \

@@ -5,6 +5,7 @@ public struct ConfigIssuerMismatchRule: DriftRule {
         name: "Deployed config issuer mismatch",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .deployment,
         summary: "The config's issuer or JWKS URI differs from the registry's issuer, it accepts an issuer the registry does not list for the service, or it checks no issuer.",
         rationale: """
             Which issuer a service trusts is as important as which audience it accepts: a gateway that accepts \

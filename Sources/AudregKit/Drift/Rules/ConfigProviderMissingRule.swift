@@ -5,6 +5,7 @@ public struct ConfigProviderMissingRule: DriftRule {
         name: "Deployed config or provider missing",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .deployment,
         summary: "The deployment's config file is missing or unreadable, or the named provider, RequestAuthentication or Kong service is not in it.",
         rationale: """
             A registry entry that points at nothing cannot be checked, and usually means the config moved or \

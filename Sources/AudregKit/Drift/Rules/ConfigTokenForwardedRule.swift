@@ -5,6 +5,7 @@ public struct ConfigTokenForwardedRule: DriftRule {
         name: "Deployed config forwards the caller's token",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .deployment,
         summary: "The config forwards the original token upstream (Envoy forward: true, Istio forwardOriginalToken: true, Kong openid-connect unless upstream_access_token_header is null) although the registry says the service exchanges tokens.",
         rationale: """
             The registry says this service exchanges the caller's token for one issued to each backend, so no \

@@ -5,6 +5,7 @@ public struct DiscoveryIssuerMismatchRule: DriftRule {
         name: "Discovery issuer mismatch",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .issuer,
         summary: "The discovery document's issuer is not exactly (code point for code point) the registry's issuer.",
         rationale: """
             Tokens carry the issuer the provider publishes. Services configured from the registry compare iss \

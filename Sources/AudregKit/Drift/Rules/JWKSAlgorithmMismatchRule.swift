@@ -5,6 +5,7 @@ public struct JWKSAlgorithmMismatchRule: DriftRule {
         name: "JWKS algorithm mismatch",
         defaultSeverity: .warning,
         stage: .drift,
+        scope: .issuer,
         summary: "A JWKS key's alg is not among the Issuer's algorithms (or the policy's), does not fit its key type, or is missing; or use is missing where the set mixes signing and encryption keys.",
         rationale: """
             The registry says which algorithms an issuer signs with, and services are configured from it. A key \

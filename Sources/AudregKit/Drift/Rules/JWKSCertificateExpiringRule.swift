@@ -5,6 +5,7 @@ public struct JWKSCertificateExpiringRule: DriftRule {
         name: "JWKS certificate expiring",
         defaultSeverity: .warning,
         stage: .drift,
+        scope: .issuer,
         summary: "A JWKS key's x5c certificate has expired or expires within --cert-warn-days (default 30), cannot be parsed, or holds a different key than the JWK.",
         rationale: """
             Verifiers that check x5c (mutual-TLS-bound tokens, some SAML bridges, FAPI profiles) refuse keys whose \

@@ -5,6 +5,7 @@ public struct JWKSKidProblemRule: DriftRule {
         name: "JWKS kid missing or duplicated",
         defaultSeverity: .warning,
         stage: .drift,
+        scope: .issuer,
         summary: "A JWKS key has no kid, two keys share a kid, or the set is empty.",
         rationale: """
             Verifiers pick the key by the token's kid. Without one they try every key or the first one (jwt-kit \

@@ -5,6 +5,7 @@ public struct JWKSPrivateKeyMaterialRule: DriftRule {
         name: "Private key material in a JWKS",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .issuer,
         summary: "A JWKS key carries private members (d, p, q, dp, dq, qi, oth) or is an oct key with its secret k.",
         rationale: """
             A JWKS is public by design. A key published with its private part lets anyone sign tokens that every \

@@ -5,6 +5,7 @@ public struct JWKSUnreachableRule: DriftRule {
         name: "JWKS or discovery unreachable",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .issuer,
         summary: "An issuer's JWKS or discovery document cannot be fetched (refused, DNS, TLS, timeout, HTTP error, too large) or is not a JWKS.",
         rationale: """
             Gateways that cannot fetch keys refuse every token (Envoy answers 401 until the next fetch, istiod \

@@ -5,6 +5,7 @@ public struct JWKSWeakKeyRule: DriftRule {
         name: "Weak or unusable JWKS key",
         defaultSeverity: .error,
         stage: .drift,
+        scope: .issuer,
         summary: "A JWKS key is an RSA key under 2048 bits, an EC key whose curve does not match its alg, an unknown kty, or a key jwt-kit rejects.",
         rationale: """
             RSA keys under 2048 bits can be factored by well-funded attackers, and libraries increasingly refuse \

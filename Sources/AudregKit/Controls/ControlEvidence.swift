@@ -1,0 +1,324 @@
+import Foundation
+
+/// What one run of a rule looks at. It decides two things: which services a finding of the rule
+/// counts against, and whether the rule ran for a given service at all.
+public enum EvidenceScope: String, Sendable, Hashable, CaseIterable {
+    /// A registry file as read (syntax, duplicate keys, schema): the entity the finding names, or,
+    /// when the loader cannot tell, every entity defined in that file. Runs with every validation.
+    case file
+    /// A registry entity as checked by the validator: the entity the finding names (an issuer's
+    /// finding reaches every service that accepts it). Runs with every validation.
+    case service
+    /// An issuer's published discovery document and JWKS (`audreg drift`): every service that accepts
+    /// the issuer. Runs only when a drift report covers the issuer.
+    case issuer
+    /// A service's deployed gateway config (`audreg drift`): the service that declares the deployment.
+    /// Runs only when a drift report covers the service's deployments.
+    case deployment
+
+    public var label: String {
+        switch self {
+        case .file: return "registry file"
+        case .service: return "registry entry"
+        case .issuer: return "issuer's published keys (drift)"
+        case .deployment: return "deployed config (drift)"
+        }
+    }
+}
+
+/// The one table of which rule evidences which control, and at what scope, built from the rules'
+/// own declarations (`RuleDescription.controls`, `.scope`) and the rules that a control catalog file
+/// names. The site and the OSCAL export read it; nothing else decides what evidences a control.
+public struct ControlEvidence: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var ruleID: String
+        /// nil for a rule a catalog file names that this audreg does not have: it never runs.
+        public var scope: EvidenceScope?
+    }
+
+    private var byControl: [String: [Entry]] = [:]
+    private var scopes: [String: EvidenceScope] = [:]
+
+    public init(controls: ControlCatalog, rules: RuleCatalog) {
+        var ruleIDs: [String: Set<String>] = [:]
+        for description in rules.descriptions {
+            scopes[description.id] = description.scope
+            for id in description.controls {
+                if let control = controls.control(id) { ruleIDs[control.id, default: []].insert(description.id) }
+            }
+        }
+        for framework in controls.frameworks {
+            for control in framework.controls {
+                let ids = ruleIDs[control.id, default: []].union(control.declaredRules)
+                byControl[control.id] = ids.sorted().map { Entry(ruleID: $0, scope: scopes[$0]) }
+            }
+        }
+    }
+
+    /// The rules that evidence a control, sorted by ID.
+    public func entries(for control: Control) -> [Entry] { byControl[control.id] ?? [] }
+
+    public func ruleIDs(for control: Control) -> [String] { entries(for: control).map(\.ruleID) }
+
+    /// A known rule's scope; nil for IDs this audreg does not have.
+    public func scope(of ruleID: String) -> EvidenceScope? { scopes[ruleID] }
+}
+
+/// The status of one control for one service.
+public enum ControlState: String, Sendable, Hashable, CaseIterable {
+    /// Every evidencing rule ran for the service and none reports a finding.
+    case met
+    /// An evidencing rule reports an open finding that reaches the service.
+    case failing
+    /// The only findings are suppressed by approved exceptions, until they expire.
+    case excepted
+    /// An evidencing rule did not run for the service (no or stale drift report, nothing to check,
+    /// a skipped check, a rule turned off); nothing is claimed either way.
+    case notAssessed = "not-assessed"
+}
+
+/// How fresh and how complete the drift evidence is, against `today`.
+public struct DriftEvidence: Sendable {
+    public static let defaultMaxAgeDays = 7
+
+    public var run: DriftRun?
+    public var today: Day
+    public var maxAgeDays: Int
+    /// Days between the run and `today`, when both are known.
+    public var ageDays: Int?
+    /// Why no drift rule counts as run for any service; nil when the report is usable.
+    public var reportGap: String?
+    let issuersChecked: Set<String>
+    let servicesChecked: Set<String>
+
+    public init(run: DriftRun?, today: Day, maxAgeDays: Int = DriftEvidence.defaultMaxAgeDays) {
+        self.run = run
+        self.today = today
+        self.maxAgeDays = maxAgeDays
+        ageDays = run?.day.map { $0.days(until: today) }
+        issuersChecked = Set(run?.coverage?.issuers ?? [])
+        servicesChecked = Set(run?.coverage?.services ?? [])
+        if let run {
+            if let ageDays {
+                if ageDays > maxAgeDays {
+                    reportGap = "the drift report of \(run.checkedAt!) is \(ageDays) days old, older than --max-drift-age \(maxAgeDays)"
+                } else if ageDays < 0 {
+                    reportGap = "the drift report is dated \(run.checkedAt!), after --today \(today)"
+                }
+            } else {
+                reportGap = "the drift report does not say when it was run (an offline replay without a manifest)"
+            }
+            if reportGap == nil && run.coverage == nil {
+                reportGap = "the drift report does not say what it checked (an earlier audreg wrote it); run 'audreg drift --format json' again"
+            }
+        } else {
+            reportGap = "no drift report was given ('audreg drift --format json', then --drift-report)"
+        }
+    }
+
+    /// Why a drift rule of `scope` did not run for `service`, or nil when it did.
+    func gap(_ scope: EvidenceScope, for service: Service, issuerHasDocuments: (String) -> Bool) -> String? {
+        if let reportGap { return reportGap }
+        guard let coverage = run?.coverage else { return "no drift coverage" }
+        switch scope {
+        case .file, .service:
+            return nil
+        case .issuer:
+            if coverage.issuersSkipped { return "the drift run skipped issuer checks (--skip-issuers)" }
+            guard !service.accepts.isEmpty else { return "the service accepts no issuer whose keys could be checked" }
+            for accepted in service.accepts where !issuersChecked.contains(accepted.issuer.value) {
+                let name = accepted.issuer.value
+                return issuerHasDocuments(name)
+                    ? "the drift run did not check issuer \(name)"
+                    : "issuer \(name) has no JWKS or discovery URL to check"
+            }
+            return nil
+        case .deployment:
+            if coverage.deploymentsSkipped { return "the drift run skipped deployment checks (--skip-deployments)" }
+            guard !service.deployments.isEmpty else { return "the service has no deployment to check" }
+            return servicesChecked.contains(service.name) ? nil : "the drift run did not check this service's deployments"
+        }
+    }
+
+    /// "2026-11-30T09:00:00Z, live, 1 day old"
+    public var summary: String {
+        guard let run else { return "no drift report" }
+        var text = "\(run.checkedAt ?? "time unknown"), \(run.mode == .live ? "live" : "replayed from saved responses")"
+        if let ageDays { text += ", \(ageDays) day\(ageDays == 1 ? "" : "s") old" }
+        return text
+    }
+}
+
+/// Every finding counted against what it exposes, and whether each rule ran for each service: the
+/// per-(service, control) state the site and the OSCAL export show.
+public struct ControlAssessment: Sendable {
+    public let evidence: ControlEvidence
+    public let drift: DriftEvidence
+    /// Service name → rule ID → open findings that reach the service.
+    public private(set) var failing: [String: [String: [Finding]]] = [:]
+    /// Service name → rule ID → suppressed findings that reach the service.
+    public private(set) var excepted: [String: [String: [SuppressedFinding]]] = [:]
+    /// Rules the policy turned off: they report nothing, so they evidence nothing.
+    public let rulesOff: Set<String>
+    let documentedIssuers: Set<String>
+
+    /// `drift` is the last `audreg drift --format json` run, if any; only its drift-stage findings are
+    /// counted (its loader findings repeat the validation's).
+    public init(report: ValidationReport, drift: DriftReport?, controls: ControlCatalog = .builtIn, rules: RuleCatalog = .builtIn,
+                today: Day, maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays) {
+        evidence = ControlEvidence(controls: controls, rules: rules)
+        self.drift = DriftEvidence(run: drift?.run, today: today, maxAgeDays: maxDriftAgeDays)
+        let registry = report.registry
+        rulesOff = Set(registry.policy.severityOverrides.filter { $0.value.value == "off" }.keys)
+        documentedIssuers = Set(registry.issuers.filter { $0.jwksUri != nil || $0.discoveryUrl != nil }.map(\.name))
+        let reach = FindingReach(registry: registry)
+        for finding in report.findings {
+            for name in reach.services(reachedBy: finding) { failing[name, default: [:]][finding.ruleID, default: []].append(finding) }
+        }
+        for suppressed in report.suppressed {
+            for name in reach.services(reachedBy: suppressed.finding) {
+                excepted[name, default: [:]][suppressed.finding.ruleID, default: []].append(suppressed)
+            }
+        }
+        // A stale or incomplete report still shows its findings: a finding is evidence of a problem
+        // however old, while its silence is evidence of nothing.
+        for finding in drift?.findings ?? [] where rules.rule(id: finding.ruleID)?.stage == .drift {
+            for name in reach.services(reachedBy: finding) { failing[name, default: [:]][finding.ruleID, default: []].append(finding) }
+        }
+        for suppressed in drift?.suppressed ?? [] where rules.rule(id: suppressed.finding.ruleID)?.stage == .drift {
+            for name in reach.services(reachedBy: suppressed.finding) {
+                excepted[name, default: [:]][suppressed.finding.ruleID, default: []].append(suppressed)
+            }
+        }
+    }
+
+    /// Why `ruleID` did not run for `service`, or nil when it did.
+    public func gap(rule ruleID: String, for service: Service) -> String? {
+        guard let scope = evidence.scope(of: ruleID) else { return "\(ruleID) is not a rule of this audreg" }
+        if rulesOff.contains(ruleID) { return "the policy turns \(ruleID) off" }
+        return drift.gap(scope, for: service, issuerHasDocuments: documentedIssuers.contains)
+    }
+
+    public struct Result: Sendable {
+        public var state: ControlState
+        public var failing: [Finding]
+        public var excepted: [SuppressedFinding]
+        /// Rule ID and why it did not run, for each evidencing rule that did not.
+        public var gaps: [(rule: String, reason: String)]
+        public var exceptedUntil: Day? { excepted.map(\.expires).min() }
+    }
+
+    /// The state of `control` for `service`; nil when no rule evidences the control. A finding
+    /// outweighs a rule that did not run, which outweighs an exception.
+    public func assess(_ control: Control, for service: Service) -> Result? {
+        let entries = evidence.entries(for: control)
+        guard !entries.isEmpty else { return nil }
+        let open = failing[service.name] ?? [:]
+        let suppressed = excepted[service.name] ?? [:]
+        var result = Result(state: .met, failing: [], excepted: [], gaps: [])
+        for entry in entries {
+            result.failing += open[entry.ruleID] ?? []
+            result.excepted += suppressed[entry.ruleID] ?? []
+            if let reason = gap(rule: entry.ruleID, for: service) { result.gaps.append((entry.ruleID, reason)) }
+        }
+        if !result.failing.isEmpty { result.state = .failing }
+        else if !result.gaps.isEmpty { result.state = .notAssessed }
+        else if !result.excepted.isEmpty { result.state = .excepted }
+        return result
+    }
+}
+
+/// Which services a finding counts against: the one it names; for an issuer, every service that
+/// accepts it; for a team, the services it owns; for the policy, every service; and for a finding
+/// that names nothing (a file that could not be read as entities), every entity defined in its file.
+struct FindingReach {
+    let allServices: [String]
+    let serviceNames: Set<String>
+    var byIssuer: [String: [String]] = [:]
+    var byOwner: [String: [String]] = [:]
+    var entitiesByFile: [String: [EntityRef]] = [:]
+
+    init(registry: Registry) {
+        var names: [String] = []
+        var seen = Set<String>()
+        for service in registry.services {
+            entitiesByFile[service.origin.file, default: []].append(service.ref)
+            guard seen.insert(service.name).inserted else { continue }
+            names.append(service.name)
+            for accepted in service.accepts { byIssuer[accepted.issuer.value, default: []].append(service.name) }
+            if let owner = service.metadata.owner?.value { byOwner[owner, default: []].append(service.name) }
+        }
+        allServices = names
+        serviceNames = seen
+        for issuer in registry.issuers { entitiesByFile[issuer.origin.file, default: []].append(issuer.ref) }
+        for team in registry.teams { entitiesByFile[team.origin.file, default: []].append(team.ref) }
+        for policy in registry.policies {
+            if let name = policy.metadata?.name.value, let origin = policy.origin {
+                entitiesByFile[origin.file, default: []].append(EntityRef(.policy, name))
+            }
+        }
+    }
+
+    func services(reachedBy finding: Finding) -> [String] {
+        if let entity = finding.entity { return services(exposedBy: entity) }
+        var result: [String] = []
+        var seen = Set<String>()
+        for entity in entitiesByFile[finding.location.file] ?? [] {
+            for name in services(exposedBy: entity) where seen.insert(name).inserted { result.append(name) }
+        }
+        return result
+    }
+
+    func services(exposedBy entity: EntityRef) -> [String] {
+        switch entity.kind {
+        case .service: return serviceNames.contains(entity.name) ? [entity.name] : []
+        case .issuer: return byIssuer[entity.name] ?? []
+        case .team: return byOwner[entity.name] ?? []
+        case .policy: return allServices
+        }
+    }
+}
+
+extension ControlAssessment {
+    /// Why a rule never runs for any service (unknown to this audreg, or turned off by the policy).
+    public func globalGap(rule ruleID: String) -> String? {
+        guard evidence.scope(of: ruleID) != nil else { return "\(ruleID) is not a rule of this audreg" }
+        return rulesOff.contains(ruleID) ? "the policy turns \(ruleID) off" : nil
+    }
+
+    /// Why rules of `scope` did not run for `service`, or nil when they did.
+    public func gap(scope: EvidenceScope, for service: Service) -> String? {
+        drift.gap(scope, for: service, issuerHasDocuments: documentedIssuers.contains)
+    }
+}
+
+/// The commit the registry was read at, from `git log -1` (never the wall clock), for evidence dates.
+public struct RegistryRevision: Sendable, Equatable {
+    public var commit: String
+    /// The commit's date as git prints it (`%cI`, ISO 8601).
+    public var date: String
+    /// Files under the registry differ from the commit.
+    public var modified: Bool
+
+    public init(commit: String, date: String, modified: Bool = false) {
+        self.commit = commit
+        self.date = date
+        self.modified = modified
+    }
+
+    /// "commit 1a2b3c4d5e6f of 2026-11-30T09:00:00Z" (with ", plus uncommitted changes").
+    public var summary: String {
+        "commit \(commit.prefix(12)) of \(date)" + (modified ? ", plus uncommitted changes" : "")
+    }
+
+    /// The last commit that touched `directory`, or nil when it is not in a git working tree (or git
+    /// is not installed).
+    public static func read(directory: String) -> RegistryRevision? {
+        guard let log = try? GitProcess.run("git", ["log", "-1", "--format=%H %cI", "--", "."], in: directory), log.status == 0 else { return nil }
+        let parts = log.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        guard parts.count == 2 else { return nil }
+        let status = try? GitProcess.run("git", ["status", "--porcelain", "--", "."], in: directory)
+        return RegistryRevision(commit: String(parts[0]), date: String(parts[1]),
+                                modified: status.map { $0.status == 0 && !$0.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false)
+    }
+}

@@ -1,0 +1,393 @@
+import Foundation
+import Testing
+@testable import AudregKit
+
+/// Issue 23: control status an auditor can trust. Met only when every evidencing rule ran for the
+/// service and none has a finding there; every finding counts against what it exposes.
+@Suite("Control status and evidence")
+struct ControlStatusTests {
+    static let today = Day("2026-12-01")!
+
+    /// orders-api and billing-api accept corp-idp; ledger-api accepts other-idp. Only orders-api has a
+    /// deployment. billing-api has no owner, under an approved exception.
+    static let files: [(String, String)] = [
+        ("issuers.yaml", """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp, owner: platform}
+            spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys, algorithms: [RS256]}
+            ---
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: other-idp, owner: platform}
+            spec: {issuer: https://other.example.com, jwksUri: https://other.example.com/keys, algorithms: [RS256]}
+            ---
+            apiVersion: audreg/v1
+            kind: Team
+            metadata: {name: platform}
+            spec: {contact: https://chat.example.com/platform}
+
+            """),
+        ("services/orders.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api, owner: platform, environment: production}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
+              deployments:
+                - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+
+            """),
+        ("services/billing.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: billing-api, environment: production}
+            spec:
+              audiences: [https://billing.example.com]
+              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
+              exceptions:
+                - rule: owner-missing
+                  reason: The team is being formed.
+                  approvedBy: security-architecture
+                  expires: 2027-03-31
+                  ticket: SEC-77
+
+            """),
+        ("services/ledger.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: ledger-api, owner: platform, environment: production}
+            spec:
+              audiences: [https://ledger.example.com]
+              accepts: [{issuer: other-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
+
+            """),
+    ]
+
+    static func report(replacing replacements: [String: String] = [:]) -> ValidationReport {
+        let sources = files.map { (path: $0.0, bytes: Array((replacements[$0.0] ?? $0.1).utf8)) }
+        return Validator(today: today).validate(RegistryLoader().load(sources: sources))
+    }
+
+    static let fullCoverage = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false,
+                                            issuers: ["corp-idp", "other-idp"], services: ["orders-api"])
+
+    static func drift(_ findings: [Finding], checkedAt: String = "2026-11-30T09:00:00Z",
+                      coverage: DriftCoverage? = fullCoverage) -> DriftReport {
+        DriftReport(run: DriftRun(checkedAt: checkedAt, mode: .live, coverage: coverage), findings: findings)
+    }
+
+    static let broadened = Finding(ruleID: "config-audience-broadened", severity: .error, message: "accepts https://admin.example.com",
+                                   location: SourceLocation(file: "envoy.yaml", line: 5, column: 9), entity: EntityRef(.service, "orders-api"))
+    static let privateKey = Finding(ruleID: "jwks-private-key-material", severity: .error, message: "key k1 publishes d",
+                                    location: SourceLocation(file: "issuers.yaml", line: 4, column: 55), entity: EntityRef(.issuer, "corp-idp"))
+
+    static func state(_ assessment: ControlAssessment, _ control: String, _ service: String, in report: ValidationReport) throws -> ControlState {
+        let control = try #require(ControlCatalog.builtIn.control(control))
+        let service = try #require(report.registry.services.first { $0.name == service })
+        return try #require(assessment.assess(control, for: service)).state
+    }
+
+    static func model(_ report: ValidationReport, drift: DriftReport?, maxAge: Int = 7) -> SiteModel {
+        SiteModel.build(report: report, today: today, tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: drift, maxDriftAgeDays: maxAge)
+    }
+
+    static func controlPage(_ model: SiteModel, _ id: String) throws -> ControlPage {
+        try #require(model.controls.first { $0.page.id == id }).page
+    }
+
+    static func cell(_ model: SiteModel, service: String, control: String) throws -> String {
+        let column = try #require(model.controlsIndex.columns.firstIndex { $0.control.text == control })
+        let row = try #require(model.controlsIndex.rows.first { $0.service.text == service })
+        return row.cells[column].status
+    }
+
+    // MARK: the table
+
+    @Test("one table says which rule evidences which control and at what scope; drift rules name theirs")
+    func evidenceTable() throws {
+        let evidence = ControlEvidence(controls: .builtIn, rules: .builtIn)
+        let nhi2 = try #require(ControlCatalog.builtIn.control("NHI2:2025"))
+        #expect(evidence.entries(for: nhi2).contains(.init(ruleID: "jwks-private-key-material", scope: .issuer)))
+        #expect(evidence.entries(for: nhi2).contains(.init(ruleID: "config-audience-broadened", scope: .deployment)))
+        #expect(evidence.scope(of: "duplicate-key") == .file)
+        #expect(evidence.scope(of: "audience-too-broad") == .service)
+        for description in RuleCatalog.builtIn.descriptions where description.stage == .drift {
+            #expect(description.scope == .issuer || description.scope == .deployment, "\(description.id)")
+        }
+        // It agrees with the catalog's own list for every control.
+        for framework in ControlCatalog.builtIn.frameworks {
+            for control in framework.controls {
+                #expect(evidence.ruleIDs(for: control) == ControlCatalog.builtIn.rules(evidencing: control, in: .builtIn))
+            }
+        }
+    }
+
+    // MARK: the four scenarios of the issue
+
+    @Test("broadened drift: failing for that service's drift-evidenced controls, on every page and in the matrix")
+    func broadenedDrift() throws {
+        let report = Self.report()
+        let drift = Self.drift([Self.broadened])
+        let assessment = ControlAssessment(report: report, drift: drift, today: Self.today)
+        for control in ["DE.CM-09", "PR.AA-05", "NHI2:2025"] {
+            #expect(try Self.state(assessment, control, "orders-api", in: report) == .failing, "\(control)")
+        }
+        let model = Self.model(report, drift: drift)
+        #expect(try Self.cell(model, service: "orders-api", control: "DE.CM-09") == "failing")
+        let page = try Self.controlPage(model, "DE.CM-09")
+        #expect(page.failing == 1 && page.attention.map(\.service.text) == ["orders-api"])
+        #expect(page.attention.first?.failingRules.map(\.text) == ["config-audience-broadened"])
+        let service = model.services[model.services.firstIndex { $0.name == "orders-api" }!]
+        #expect(service.controlsAttention.contains { $0.controlID == "DE.CM-09" && $0.status == "failing" })
+        #expect(!service.controlsMet.contains { $0.controlID == "DE.CM-09" })
+        let csf = try #require(model.overview.coverage.first { $0.link.text.contains("CSF") })
+        #expect(csf.failing >= 1)
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let markdown = try #require(files["markdown/docs/services/orders-api.md"])
+        #expect(markdown.contains("| ✗ Failing | [config-audience-broadened]"))
+    }
+
+    @Test("no drift run: controls a drift rule evidences are not assessed, never met")
+    func noDriftRun() throws {
+        let report = Self.report()
+        let assessment = ControlAssessment(report: report, drift: nil, today: Self.today)
+        for service in ["orders-api", "billing-api", "ledger-api"] {
+            #expect(try Self.state(assessment, "DE.CM-09", service, in: report) == .notAssessed)
+        }
+        let model = Self.model(report, drift: nil)
+        let page = try Self.controlPage(model, "DE.CM-09")
+        #expect(page.met == 0 && page.notAssessed == 3)
+        #expect(page.unassessed.count == 1 && page.unassessed[0].reason.contains("did not run: no drift report was given"))
+        #expect(page.evidence.contains { $0.rule.text == "config-audience-broadened" && $0.status == "not-assessed" })
+        #expect(try Self.cell(model, service: "ledger-api", control: "DE.CM-09") == "not-assessed")
+        #expect(model.overview.driftGap?.contains("no drift report") == true)
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let html = try #require(files["controls/index.html"])
+        #expect(html.contains("<td class=\"status-not-assessed\" title=\"Not assessed\"><span aria-hidden=\"true\">?</span><span class=\"visually-hidden\">Not assessed</span></td>"))
+        let markdown = try #require(files["markdown/docs/services/ledger-api.md"])
+        #expect(markdown.contains("? Not assessed"))
+    }
+
+    @Test("a stale drift report, a skipped check, a service with nothing deployed: not assessed, each with its reason")
+    func notRun() throws {
+        let report = Self.report()
+        let stale = ControlAssessment(report: report, drift: Self.drift([], checkedAt: "2026-11-01T00:00:00Z"), today: Self.today)
+        #expect(try Self.state(stale, "DE.CM-09", "orders-api", in: report) == .notAssessed)
+        #expect(stale.drift.reportGap?.contains("30 days old, older than --max-drift-age 7") == true)
+        let lenient = ControlAssessment(report: report, drift: Self.drift([], checkedAt: "2026-11-01T00:00:00Z"), today: Self.today, maxDriftAgeDays: 31)
+        #expect(try Self.state(lenient, "DE.CM-09", "orders-api", in: report) == .met)
+        // billing-api has no deployment: the deployment rules cannot have run for it.
+        let orders = try #require(report.registry.services.first { $0.name == "billing-api" })
+        #expect(lenient.gap(scope: .deployment, for: orders) == "the service has no deployment to check")
+        #expect(try Self.state(lenient, "DE.CM-09", "billing-api", in: report) == .notAssessed)
+        let skipped = ControlAssessment(report: report, drift: Self.drift([], coverage: DriftCoverage(
+            issuersSkipped: true, deploymentsSkipped: false, issuers: [], services: ["orders-api"])), today: Self.today)
+        #expect(try Self.state(skipped, "NHI2:2025", "orders-api", in: report) == .notAssessed)
+        let unknown = ControlAssessment(report: report, drift: Self.drift([], coverage: nil), today: Self.today)
+        #expect(try Self.state(unknown, "DE.CM-09", "orders-api", in: report) == .notAssessed)
+        #expect(unknown.drift.reportGap?.contains("does not say what it checked") == true)
+    }
+
+    @Test("a JWKS with private members: failing for every service that accepts the issuer, and only those")
+    func privateKeyMaterial() throws {
+        let report = Self.report()
+        let drift = Self.drift([Self.privateKey])
+        let assessment = ControlAssessment(report: report, drift: drift, today: Self.today)
+        #expect(try Self.state(assessment, "NHI2:2025", "orders-api", in: report) == .failing)
+        #expect(try Self.state(assessment, "NHI2:2025", "billing-api", in: report) == .failing)
+        #expect(try Self.state(assessment, "NHI2:2025", "ledger-api", in: report) != .failing)
+        let model = Self.model(report, drift: drift)
+        #expect(try Self.cell(model, service: "billing-api", control: "NHI2:2025") == "failing")
+        let billing = model.services[model.services.firstIndex { $0.name == "billing-api" }!]
+        #expect(billing.exposedFindings.map(\.rule.text) == ["jwks-private-key-material"])
+        #expect(billing.controlsAttention.contains { $0.controlID == "NHI2:2025" && $0.failingRules.map(\.text) == ["jwks-private-key-material"] })
+    }
+
+    @Test("a duplicate key: the finding names the entity of its document, and that entity fails PR.PS-01")
+    func duplicateKey() throws {
+        let report = Self.report(replacing: ["services/ledger.yaml": """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: ledger-api, owner: platform, environment: production}
+            spec:
+              audiences: [https://ledger.example.com]
+              accepts: [{issuer: other-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
+              audiences: [https://everything.example.com]
+
+            """])
+        let finding = try #require(report.findings.first { $0.ruleID == "duplicate-key" })
+        #expect(finding.entity == EntityRef(.service, "ledger-api"))
+        let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
+        #expect(try Self.state(assessment, "PR.PS-01", "ledger-api", in: report) == .failing)
+        // orders-api is defined in another file; with every drift rule run for it, it meets PR.PS-01.
+        #expect(try Self.state(assessment, "PR.PS-01", "orders-api", in: report) == .met)
+        let model = Self.model(report, drift: nil)
+        #expect(try Self.cell(model, service: "ledger-api", control: "PR.PS-01") == "failing")
+    }
+
+    @Test("a file-level finding without an entity counts against every entity defined in that file")
+    func fileLevel() throws {
+        let report = Self.report()
+        var findings = report.findings
+        findings.append(Finding(ruleID: "yaml-syntax", severity: .error, message: "stopped", location: SourceLocation(file: "issuers.yaml", line: 20, column: 1)))
+        let broken = ValidationReport(findings: findings, suppressed: report.suppressed, rules: report.rules, registry: report.registry)
+        let assessment = ControlAssessment(report: broken, drift: nil, today: Self.today)
+        // issuers.yaml defines both issuers (so every service accepting them) and the team.
+        for service in ["orders-api", "billing-api", "ledger-api"] {
+            #expect(try Self.state(assessment, "PR.PS-01", service, in: broken) == .failing)
+        }
+    }
+
+    @Test("an approved exception: excepted until its date, unless an evidencing rule did not run")
+    func excepted() throws {
+        let report = Self.report()
+        let control = try #require(ControlCatalog.builtIn.control("GOVERN 2.1"))
+        let evidence = ControlEvidence(controls: .builtIn, rules: .builtIn)
+        try #require(evidence.entries(for: control).allSatisfy { $0.scope == .service || $0.scope == .file || $0.scope == .issuer })
+        let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
+        let billing = try #require(report.registry.services.first { $0.name == "billing-api" })
+        let result = try #require(assessment.assess(control, for: billing))
+        #expect(result.state == .excepted && result.exceptedUntil == Day("2027-03-31"))
+        // The site says until when, on the control page and on the service page.
+        let model = Self.model(report, drift: Self.drift([]))
+        let row = try #require(try Self.controlPage(model, "GOVERN 2.1").attention.first { $0.service.text == "billing-api" })
+        #expect(row.status == "excepted" && row.exceptedUntil == "2027-03-31")
+        let page = model.services[model.services.firstIndex { $0.name == "billing-api" }!]
+        #expect(page.controlsAttention.contains { $0.controlID == "GOVERN 2.1" && $0.status == "excepted" && $0.exceptedUntil == "2027-03-31" })
+        let html = try #require(try SiteBuilder.renderAll(model: model, templates: .builtIn)["services/billing-api.html"])
+        #expect(html.contains("(excepted) until 2027-03-31"))
+    }
+
+    // MARK: OSCAL
+
+    /// A service's component, by its UUID (titles are the services' titles).
+    static func component(_ service: String) -> String { StableUUID.v5(name: "component/\(service)") }
+
+    /// Component UUID → control ID → the requirement's props and statements.
+    static func requirements(_ json: String) throws -> [String: [String: (props: [String: String], statements: [[String: Any]])]] {
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let components = ((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]]) ?? []
+        var result: [String: [String: (props: [String: String], statements: [[String: Any]])]] = [:]
+        for component in components {
+            let title = component["uuid"] as! String
+            for implementation in (component["control-implementations"] as? [[String: Any]]) ?? [] {
+                for requirement in (implementation["implemented-requirements"] as? [[String: Any]]) ?? [] {
+                    let props = (requirement["props"] as? [[String: String]]) ?? []
+                    result[title, default: [:]][requirement["control-id"] as! String] = (
+                        Dictionary(props.map { ($0["name"]!, $0["value"]!) }, uniquingKeysWith: { a, _ in a }),
+                        (requirement["statements"] as? [[String: Any]]) ?? [])
+                }
+            }
+        }
+        return result
+    }
+
+    @Test("OSCAL read back: a failing, an excepted and an unassessed control, each with OSCAL's value or none")
+    func oscalStatuses() throws {
+        let report = Self.report()
+        let withDrift = OSCALExport(report: report, today: Self.today, drift: Self.drift([Self.broadened])).componentDefinition().serialized()
+        let read = try Self.requirements(withDrift)
+        let failing = try #require(read[Self.component("orders-api")]?["DE.CM-09"])
+        #expect(failing.props["audreg-status"] == "not-satisfied" && failing.props["implementation-status"] == "partial")
+        let statement = try #require(failing.statements.first { ($0["statement-id"] as? String) == "DE.CM-09_stmt.config-audience-broadened" })
+        #expect((statement["description"] as? String)?.contains("reports 1 finding") == true)
+        #expect((statement["description"] as? String)?.contains("2026-11-30T09:00:00Z") == true)
+        let excepted = try #require(read[Self.component("billing-api")]?["govern-2.1"])
+        #expect(excepted.props["audreg-status"] == "excepted" && excepted.props["implementation-status"] == "planned")
+        #expect(excepted.props["excepted-until"] == "2027-03-31")
+
+        let withoutDrift = try Self.requirements(OSCALExport(report: report, today: Self.today).componentDefinition().serialized())
+        let unassessed = try #require(withoutDrift[Self.component("orders-api")]?["DE.CM-09"])
+        #expect(unassessed.props["audreg-status"] == "not-assessed")
+        #expect(unassessed.props["implementation-status"] == nil, "not assessed is never exported as implemented")
+        #expect(unassessed.statements.contains { ($0["description"] as? String)?.contains("did not run for this service") == true })
+        // No requirement anywhere claims implemented while a rule did not run.
+        for (_, controls) in withoutDrift {
+            for (_, requirement) in controls where requirement.props["audreg-status"] == "not-assessed" {
+                #expect(requirement.props["implementation-status"] == nil)
+            }
+        }
+    }
+
+    @Test("CLI: export oscal reads --drift-report; past --max-drift-age its drift controls are not assessed, and a bad age is refused")
+    func oscalCLI() throws {
+        let directory = TemporaryDirectory()
+        let drift = try audreg("drift", "registry", "--offline", DriftOnSiteTests.examplesOffline, "--format", "json", "--today", "2026-12-01",
+                               in: Paths.packageRoot)
+        #expect(drift.status == 1, "\(drift.stderr)")
+        let path = directory.write("drift.json", drift.stdout)
+        let fresh = try audreg("export", "oscal", "registry", "--today", "2026-12-01", "--drift-report", path, in: Paths.packageRoot)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try Self.requirements(fresh.stdout)[Self.component("storefront-gateway")]?["DE.CM-09"]?.props["audreg-status"] == "not-satisfied")
+        let stale = try audreg("export", "oscal", "registry", "--today", "2026-12-01", "--drift-report", path, "--max-drift-age", "0",
+                               in: Paths.packageRoot)
+        #expect(stale.status == 0, "\(stale.stderr)")
+        let read = try Self.requirements(stale.stdout)
+        // Its finding still counts; the silence of a stale report assesses nothing.
+        #expect(read[Self.component("storefront-gateway")]?["DE.CM-09"]?.props["audreg-status"] == "not-satisfied")
+        #expect(read[Self.component("payments-api")]?["DE.CM-09"]?.props["audreg-status"] == "not-assessed")
+        #expect(stale.stdout.contains("older than --max-drift-age 0"))
+        let negative = try audreg("export", "oscal", "registry", "--max-drift-age", "-1", in: Paths.packageRoot)
+        #expect(negative.status != 0 && negative.stderr.contains("--max-drift-age"))
+    }
+
+    @Test("registry evidence is dated by its last git commit, never the wall clock; build shows it, --no-git-evidence leaves it out")
+    func registryRevision() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry"
+        for (path, text) in Self.files { directory.write("registry/" + path, text) }
+        #expect(RegistryRevision.read(directory: registry) == nil, "not a git repository")
+        func git(_ arguments: String...) throws -> String {
+            let result = try PRSupport.git(Array(arguments), in: directory.path)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try git("init", "-q")
+        _ = try git("add", ".")
+        _ = try git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "registry", "--date", "2026-11-29T02:33:49Z")
+        let head = try git("rev-parse", "HEAD")
+        let revision = try #require(RegistryRevision.read(directory: registry))
+        #expect(revision.commit == head && !revision.modified)
+        #expect(revision.summary.hasPrefix("commit \(head.prefix(12)) of "))
+        try "# changed\n".write(toFile: registry + "/services/orders.yaml", atomically: true, encoding: .utf8)
+        #expect(RegistryRevision.read(directory: registry)?.modified == true)
+        _ = try git("checkout", "-q", "--", ".")
+
+        let out = directory.path + "/site"
+        let built = try audreg("build", registry, "--out", out, "--today", "2026-12-01", "--layout", "built-in", "--fail-on", "never")
+        #expect(built.status == 0, "\(built.stderr)")
+        let page = try String(contentsOfFile: out + "/services/orders-api.html", encoding: .utf8)
+        #expect(page.contains("Ran on the registry at commit \(head.prefix(12)) of "))
+        let plain = try audreg("build", registry, "--out", out, "--today", "2026-12-01", "--layout", "built-in", "--fail-on", "never", "--no-git-evidence")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8).contains("not dated: no git commit given"))
+    }
+
+    // MARK: the drift report
+
+    @Test("a drift report says what it checked, and reads back with it")
+    func coverageRoundTrip() throws {
+        let report = Self.report()
+        var options = DriftOptions(today: Self.today)
+        options.checkDeployments = false
+        let coverage = DriftRunner(options: options).coverage(of: report.registry)
+        #expect(coverage == DriftCoverage(issuersSkipped: false, deploymentsSkipped: true, issuers: ["corp-idp", "other-idp"], services: []))
+        let run = DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live, coverage: coverage)
+        let suppressed = SuppressedFinding(finding: Self.privateKey, exceptionLocation: SourceLocation(file: "issuers.yaml", line: 9, column: 7),
+                                           expires: Day("2027-01-15")!, approvedBy: "security-architecture", ticket: "SEC-9")
+        let json = JSONReporter.render(ValidationReport(findings: [], suppressed: [suppressed], rules: [], registry: Registry()),
+                                       options: ReportOptions(command: "drift", driftRun: run))
+        let directory = TemporaryDirectory()
+        let read = try DriftReport.read(path: directory.write("drift.json", json))
+        #expect(read.run == run)
+        #expect(read.suppressed == [suppressed])
+        // A drift finding suppressed by an exception makes the control excepted, not met.
+        let assessment = ControlAssessment(report: report, drift: DriftReport(run: Self.drift([]).run, findings: [], suppressed: read.suppressed),
+                                           today: Self.today)
+        let result = try #require(assessment.assess(ControlCatalog.builtIn.control("NHI2:2025")!,
+                                                    for: report.registry.services.first { $0.name == "orders-api" }!))
+        #expect(result.state == .excepted && result.exceptedUntil == Day("2027-01-15"))
+    }
+}
