@@ -539,12 +539,12 @@ tr.flagged a { color: inherit; }
 {{#driftGap}}<p><span class="badge status-not-assessed"><span aria-hidden="true">?</span> Not assessed</span> Controls evidenced by drift rules are not assessed: {{driftGap}}.</p>{{/driftGap}}
 </section>
 <section aria-labelledby="expiring-heading">
-<h2 id="expiring-heading">Exceptions expiring in the next {{expiringWindow}} days</h2>
+<h2 id="expiring-heading">Exceptions expired or expiring in the next {{expiringWindow}} days</h2>
 {{^empty(expiringSoon)}}
 <ul class="expiring">
 {{/empty(expiringSoon)}}
 {{#expiringSoon}}
-<li>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}{{#ticket}}, ticket {{ticket}}{{/ticket}}</li>
+<li>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}: {{ruleText}} {{when}}, approved by {{approvedBy}}{{#ticket}}, ticket {{ticket}}{{/ticket}}</li>
 {{/expiringSoon}}
 {{^empty(expiringSoon)}}
 </ul>
@@ -870,7 +870,7 @@ tr.flagged a { color: inherit; }
 {{> html/partials/head}}
 {{#page}}
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="{{root}}services/index.html">Services</a> › <span>{{name}}</span></nav>
-<h1>{{title}} <code class="entity-name">{{name}}</code></h1>
+<h1>{{#titled}}{{title}} {{/titled}}<code class="entity-name">{{name}}</code></h1>
 {{#description}}<p class="lead">{{description}}</p>{{/description}}
 <dl class="facts">
 <dt>Owner</dt><dd>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
@@ -1337,10 +1337,10 @@ No drift report was given to this build ([how to add one]({{{root}}}drift.md)).
 ? Not assessed: controls evidenced by drift rules are not assessed: {{driftGap}}.
 {{/driftGap}}
 
-## Exceptions expiring in the next {{expiringWindow}} days
+## Exceptions expired or expiring in the next {{expiringWindow}} days
 
 {{#expiringSoon}}
-- {{entityText}}: {{ruleText}} expires {{expires}} ({{daysLeft}} days left), approved by {{approvedBy}}
+- {{entityText}}: {{ruleText}} {{when}}, approved by {{approvedBy}}
 {{/expiringSoon}}
 {{^expiringSoon}}
 None.
@@ -1582,7 +1582,7 @@ The arrow ↓ marks where each finding starts.
 {{> markdown/partials/nav}}
 
 {{#page}}
-# {{title}} ({{name}})
+# {{#titled}}{{title}} ({{/titled}}{{name}}{{#titled}}){{/titled}}
 
 {{#description}}
 {{description}}

@@ -49,6 +49,7 @@ struct BoxKey: Hashable, Sendable {
         case suppressedCount, symbol, template, text, ticket, title, to, toText, tokenTypes, tokenTypesChecked
         case upstream, value, when
         case notRun, ran, exposedFindings, evidence, exceptedUntil
+        case titled
     }
 
     static func named(_ name: String) -> BoxKey { BoxKeyTable.shared.key(for: name) }

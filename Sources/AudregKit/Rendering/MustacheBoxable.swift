@@ -209,7 +209,7 @@ extension ExceptionRow: MustacheBoxable {
         var box: BoxObject = [.entityText: .string(entityText), .ruleText: .string(ruleText), .reason: .string(reason),
                               .approvedBy: .string(approvedBy), .expires: .string(expires), .daysLeft: .string(daysLeft),
                               .status: .string(status), .statusLabel: .string(statusLabel), .suppressedCount: .string(suppressedCount),
-                              .location: .string(location)]
+                              .location: .string(location), .when: .string(when)]
         if let entity { box.set(.entity, .box(entity, root: root)) }
         if let rule { box.set(.rule, .box(rule, root: root)) }
         if let ticket { box.set(.ticket, .string(ticket)) }
@@ -270,7 +270,9 @@ extension ServicePage: MustacheBoxable {
             return cache.controlsMetList(rows, root: root)
         }
         var box: BoxObject = [
-            .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title), .ownerText: .string(ownerText),
+            .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title),
+            // A service without a title of its own shows its name once, not as title and name.
+            .titled: .bool(title != name), .ownerText: .string(ownerText),
             .environment: .string(environment), .labels: .boxes(labels, root: root), .source: .string(source),
             .accepts: .boxes(accepts, root: root), .audiences: .boxes(audiences, root: root), .scopes: .strings(scopes),
             .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),

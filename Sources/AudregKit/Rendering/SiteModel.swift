@@ -761,7 +761,7 @@ struct SiteModelBuilder {
         allExceptions.sort { ($0.expires, $0.entityText, $0.ruleText) < ($1.expires, $1.entityText, $1.ruleText) }
         let expiring = allExceptions.filter { row in
             guard let days = Int(row.daysLeft) else { return false }
-            return days >= 0 && days <= SiteModel.expiringWindow
+            return days <= SiteModel.expiringWindow
         }
 
         // Hops for the token-flow page.

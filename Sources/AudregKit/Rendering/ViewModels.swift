@@ -72,6 +72,13 @@ public struct ExceptionRow: Sendable {
     public var statusLabel: String
     public var suppressedCount: String
     public var location: String
+
+    /// `expires 2027-01-31 (12 days left)`, or for a lapsed one `expired 2026-11-30, 3 days ago`: an
+    /// expired exception suppresses nothing, and the overview must not say "None" beside it.
+    var when: String {
+        guard let days = Int(daysLeft) else { return "has no valid expiry" }
+        return days < 0 ? "expired \(expires), \(-days) day\(days == -1 ? "" : "s") ago, and suppresses nothing" : "expires \(expires) (\(days) days left)"
+    }
 }
 
 public struct ServiceRow: Sendable {

@@ -18,6 +18,26 @@ struct SiteModelTests {
         #expect(model.controlsIndex.rows.allSatisfy { $0.cells.count == controlCount })
     }
 
+    @Test func theOverviewListsAnExpiredExceptionAndAServiceWithoutTitleShowsItsNameOnce() throws {
+        let report = SiteTestSupport.report(yaml: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.api.example.com, https://orders-legacy.api.example.com]
+              exceptions:
+                - {rule: multiple-audiences, reason: Legacy clients., approvedBy: security, expires: 2026-11-28}
+            """)
+        let model = SiteTestSupport.model(report)
+        let listed = model.overview.expiringSoon.map(\.when)
+        #expect(listed == ["expired 2026-11-28, 3 days ago, and suppresses nothing"], "\(listed)")
+        let pages = try SiteTestSupport.render(report)
+        let html = try #require(pages["services/orders-api.html"])
+        #expect(html.contains("<h1><code class=\"entity-name\">orders-api</code></h1>"))
+        let markdown = try #require(pages["markdown/docs/services/orders-api.md"] ?? pages.first { $0.key.hasSuffix("services/orders-api.md") }?.value)
+        #expect(markdown.contains("# orders-api\n"))
+    }
+
     @Test func servicePageAnswersTheThreeQuestionsSeparately() throws {
         let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
         let model = SiteTestSupport.model(report)
