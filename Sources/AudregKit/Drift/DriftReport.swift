@@ -45,9 +45,19 @@ public struct DriftRun: Sendable, Equatable {
         return formatter.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
+    /// Where deployment configs came from. A replay serves saved issuer responses only; local deployment
+    /// files are read as they are in the working tree when the run is made, which the report says rather
+    /// than dating them at the save.
+    public var deploymentFiles: String {
+        switch mode {
+        case .live: return "read when checked"
+        case .offline: return "read from the working tree at replay, not from the save"
+        }
+    }
+
     var json: JSONValue {
         .compactObject([("checkedAt", checkedAt.map(JSONValue.string)), ("mode", .string(mode.rawValue)),
-                        ("coverage", coverage?.json)])
+                        ("deploymentFiles", .string(deploymentFiles)), ("coverage", coverage?.json)])
     }
 }
 

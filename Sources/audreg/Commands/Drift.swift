@@ -120,6 +120,9 @@ struct Drift: AsyncParsableCommand {
             if let offline {
                 let replay = try OfflineDocumentSource(directory: offline)
                 run = DriftRun(checkedAt: replay.takenAt, mode: .offline)
+                if !skipDeployments {
+                    Terminal.diagnostic("audreg: --offline replays the issuer responses saved \(replay.takenAt.map { "at \($0)" } ?? "at an unknown time"); deployment configs are read as they are now, not from the save")
+                }
                 source = replay
             } else {
                 var fetch = HTTPFetchOptions()

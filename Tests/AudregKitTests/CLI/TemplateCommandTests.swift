@@ -47,3 +47,18 @@ struct TemplateCommandTests {
         #expect(!result.stderr.contains("ParserError"), "no debug dump")
     }
 }
+
+@Suite("drift --offline says what it replayed")
+struct OfflineModeTests {
+    @Test("an offline run states that deployment configs are read now, in the JSON report and on stderr")
+    func offlineStatement() throws {
+        let result = try audreg("drift", Paths.exampleRegistry, "--offline", Paths.packageRoot + "/Tests/AudregKitTests/Fixtures/drift/example-offline",
+                                "--format", "json", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("deployment configs are read as they are now, not from the save"), "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let drift = try #require(object["drift"] as? [String: Any])
+        #expect(drift["mode"] as? String == "offline")
+        #expect(drift["deploymentFiles"] as? String == "read from the working tree at replay, not from the save")
+    }
+}
