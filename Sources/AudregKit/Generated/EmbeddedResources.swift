@@ -272,8 +272,11 @@ dl.facts dd { margin: 0; }
 td.status-not-assessed { border-style: solid; }
 tr.flagged > th, tr.flagged > td { background: var(--warning-bg); color: var(--warning-fg); }
 tr.flagged a { color: inherit; }
+/* The matrix may use the whole window, not main's reading width: it scrolls inside itself beyond that. */
+.matrix-wrap { width: calc(100vw - 4rem); max-width: max-content; }
 .matrix td { text-align: center; min-width: 2.5rem; }
-.matrix thead th { white-space: nowrap; font-size: 0.85em; }
+.matrix thead th, .matrix tbody th { white-space: nowrap; }
+.matrix thead th { font-size: 0.85em; }
 .hop { font-weight: 600; white-space: nowrap; }
 .hop-token-exchange { color: var(--link); }
 .hop-new-token { color: var(--ok-fg); }
