@@ -9,7 +9,9 @@ struct HostileServerTests {
     func deeplyNestedJSON(depth: Int) async throws {
         try await LoopbackServer.withServer { server in
             let nested = "{\"keys\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
-            let findings = try await LoopbackDriftTests.run(server, jwks: .json(nested))
+            // Parsing a 200,000-deep body takes a while on a loaded 2-core machine; the bound under test is
+            // the parser's depth limit, not the request timeout, so the timeout is generous.
+            let findings = try await LoopbackDriftTests.run(server, jwks: .json(nested), options: LoopbackDriftTests.options(timeout: .seconds(20)))
             #expect(findings.map(\.ruleID) == ["jwks-unreachable"], "\(findings.map(\.message))")
             #expect(findings.first?.message.contains("not JSON") == true)
         }
@@ -19,7 +21,8 @@ struct HostileServerTests {
     func deeplyNestedDiscovery() async throws {
         try await LoopbackServer.withServer { server in
             let nested = String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_000)
-            let findings = try await LoopbackDriftTests.run(server, jwks: .respond(body: DriftFixtures.bytes("jwks/good.json")), discovery: .json(nested))
+            let findings = try await LoopbackDriftTests.run(server, jwks: .respond(body: DriftFixtures.bytes("jwks/good.json")), discovery: .json(nested),
+                                                            options: LoopbackDriftTests.options(timeout: .seconds(20)))
             #expect(!findings.isEmpty)
             #expect(findings.allSatisfy { $0.ruleID == "jwks-unreachable" || $0.ruleID.hasPrefix("discovery-") }, "\(findings.map(\.message))")
         }
