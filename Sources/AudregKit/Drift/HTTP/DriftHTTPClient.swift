@@ -73,7 +73,7 @@ public final class HTTPDocumentSource: DocumentSource {
                                              + options.timeout.components.attoseconds / 1_000_000_000)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
                                                      timeout: .init(connect: timeout, read: timeout))
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(options.concurrency, 1)
         configuration.decompression = .disabled
         configuration.proxy = nil
         if let pin { configuration.dnsOverride = [pin.host: pin.address.description] }

@@ -124,18 +124,18 @@ public struct NetworkPolicy: Sendable, Hashable {
         public var kind: Kind
     }
 
-    public static let blockedIPv4: [Range] = [
+    public static let blockedIPv4: [Range] = ([
         ("0.0.0.0/8", .unspecified), ("127.0.0.0/8", .loopback),
         ("10.0.0.0/8", .private), ("172.16.0.0/12", .private), ("192.168.0.0/16", .private),
         ("169.254.0.0/16", .linkLocal), ("100.64.0.0/10", .sharedCGNAT),
         ("192.0.0.0/24", .reserved), ("198.18.0.0/15", .reserved),
         ("224.0.0.0/4", .multicast), ("255.255.255.255/32", .broadcast), ("240.0.0.0/4", .reserved),
-    ].map { Range(cidr: CIDR($0.0)!, kind: $0.1) }
+    ] as [(String, Kind)]).map { Range(cidr: CIDR($0.0)!, kind: $0.1) }
 
-    public static let blockedIPv6: [Range] = [
+    public static let blockedIPv6: [Range] = ([
         ("::/128", .unspecified), ("::1/128", .loopback), ("fc00::/7", .private), ("fec0::/10", .private),
         ("fe80::/10", .linkLocal), ("ff00::/8", .multicast), ("64:ff9b:1::/48", .nat64Local), ("100::/64", .reserved),
-    ].map { Range(cidr: CIDR($0.0)!, kind: $0.1) }
+    ] as [(String, Kind)]).map { Range(cidr: CIDR($0.0)!, kind: $0.1) }
 
     /// Why an address may not be connected to.
     public struct Block: Sendable, Hashable {
