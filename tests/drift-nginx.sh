@@ -190,6 +190,14 @@ run "$work/byname" --allow-loopback --insecure-loopback --today 2026-06-01 --tim
 [[ $status -eq 1 ]] && grep -qi "TLS\|certificate" <<<"$output" || fail "--insecure-loopback applied to localhost: exit $status: $output"
 echo "ok: --insecure-loopback does not cover host names"
 
+# 3b1. A host name is resolved by audreg and the connection pinned to the checked address, while TLS
+# (SNI and certificate verification) still uses the name: the certificate for localhost verifies, so
+# nothing is unreachable (the documents name 127.0.0.1 as issuer, hence the mismatch findings).
+run "$work/byname" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
+[[ $status -eq 1 ]] && grep -q "discovery-issuer-mismatch" <<<"$output" && ! grep -q "jwks-unreachable" <<<"$output" \
+  || fail "pinned connection by name: exit $status: $output"
+echo "ok: a name is pinned to its checked address and its certificate verified for the name"
+
 # 3b2. Certificates from the trusted CA that are expired, or for another host, are still refused.
 for name in expired wronghost; do
   run "$work/$name" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
