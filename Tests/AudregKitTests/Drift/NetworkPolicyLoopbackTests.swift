@@ -106,6 +106,35 @@ struct NetworkPolicyLoopbackTests {
         }
     }
 
+    @Test("a deployment's source URL on loopback is not fetched by default")
+    func deploymentSource() async throws {
+        try await LoopbackServer.withServer { server in
+            server.route("/config_dump", .json("{}"))
+            let scratch = DriftScratch()
+            scratch.write("registry.yaml", """
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp, owner: platform}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: edge, owner: platform}
+                spec:
+                  audiences: [https://edge.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: "\(server.baseURL)/config_dump", provider: corp_idp}
+                """)
+            let source = try HTTPDocumentSource(options: Self.options(NetworkPolicy()))
+            let findings = try await DriftTest.run(directory: scratch.path, source: source).findings
+            await source.shutdown()
+            #expect(server.totalRequests == 0)
+            #expect(findings.map(\.ruleID) == ["config-provider-missing"], "\(findings.map(\.message))")
+            #expect(findings.first?.message.contains("not fetched: 127.0.0.1 is a loopback address") == true, "\(findings.map(\.message))")
+        }
+    }
+
     @Test("explain: a JWKS URL on loopback is not fetched unless allowed")
     func explain() async throws {
         try await LoopbackServer.withServer { server in

@@ -167,8 +167,11 @@ public final class HTTPDocumentSource: DocumentSource {
             }
             return await fetchPinned(url, tls: tls, pin: nil, deadline: deadline)
         } else {
-            guard case .success(let addresses) = await AddressResolver.resolve(bare) else {
-                return .failure(Attempt(failure: FetchFailure("DNS lookup failed"), retryable: false))
+            let addresses: [IPAddress]
+            switch await AddressResolver.resolve(bare, timeout: remaining) {
+            case .success(let found): addresses = found
+            case .failure(.timedOut): return .failure(Attempt(failure: FetchFailure("timed out after \(Self.seconds(options.timeout))"), retryable: false))
+            case .failure(.noAddress): return .failure(Attempt(failure: FetchFailure("DNS lookup failed"), retryable: false))
             }
             // Every address is checked, not just the one used: a name that also resolves to an internal
             // address is an attempt to reach it.

@@ -218,14 +218,36 @@ public struct NetworkPolicy: Sendable, Hashable {
 
 /// Name resolution done once, by drift itself, so the address checked is the address connected to.
 public enum AddressResolver {
-    public enum Failure: Error, Sendable { case noAddress }
+    public enum Failure: Error, Sendable { case noAddress, timedOut }
 
-    /// `getaddrinfo` on a background thread; numeric hosts come back unchanged without a lookup.
-    public static func resolve(_ host: String) async -> Result<[IPAddress], Failure> {
+    /// `getaddrinfo` on a thread of its own, given up after `timeout` (a lookup cannot be cancelled, so a
+    /// slow resolver is left to finish in the background); IP literals come back unchanged without a lookup.
+    public static func resolve(_ host: String, timeout: Duration = .seconds(10)) async -> Result<[IPAddress], Failure> {
         if let literal = IPAddress(host) { return .success([literal]) }
+        let once = Once()
         return await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: resolveBlocking(host)) }
+            let thread = Thread {
+                let result = resolveBlocking(host)
+                if once.claim() { continuation.resume(returning: result) }
+            }
             thread.start()
+            let nanos = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
+                if once.claim() { continuation.resume(returning: .failure(.timedOut)) }
+            }
+        }
+    }
+
+    /// The first caller wins.
+    final class Once: @unchecked Sendable {
+        private let lock = NSLock()
+        private var claimed = false
+
+        func claim() -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            if claimed { return false }
+            claimed = true
+            return true
         }
     }
 
