@@ -24,6 +24,10 @@ public struct KeySet: Sendable {
     }
 
     public init(json data: Data, source: String) throws(LoadError) {
+        // With a repeated member name, which key (or which `kid`) counts depends on the parser.
+        if case .failure(let problem) = StrictJSON.parse([UInt8](data)), problem != .invalid {
+            throw LoadError(description: "\(source) is not a usable JWK Set: \(problem.description)")
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let keys = object["keys"] as? [Any] else {
             throw LoadError(description: "\(source) is not a JWK Set (a JSON object with a \"keys\" array)")

@@ -84,6 +84,12 @@ struct SaveRedactionTests {
         #expect(StrictJSON.serialize(try! StrictJSON.parse(Array(round.utf8)).get()) == Array(#"{"a":[1,-2.5e3,true,false,null,"x\"\n\u0001é😀"],"b":{}}"#.utf8))
     }
 
+    @Test("explain refuses a key set with a repeated member name")
+    func explainDuplicate() {
+        #expect(throws: KeySet.LoadError.self) { try KeySet(json: Data(DriftFixtures.bytes("secrets/two-keys.json")), source: "two-keys.json") }
+        #expect(throws: Never.self) { try KeySet(json: Data(DriftFixtures.bytes("jwks/good.json")), source: "good.json") }
+    }
+
     @Test("drift reports a bare private JWK, nested private members and a duplicate-member key set")
     func reported() async throws {
         for (name, rule) in [("bare-jwk", "jwks-private-key-material"), ("nested", "jwks-private-key-material"),
