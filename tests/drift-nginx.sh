@@ -118,7 +118,7 @@ events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
   default_type application/json;
-  access_log off;
+  access_log $work/logs/access.log;
   client_body_temp_path $work/tmp/body;
   proxy_temp_path $work/tmp/proxy;
   fastcgi_temp_path $work/tmp/fastcgi;
@@ -159,43 +159,60 @@ curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null || fail "n
 run() { set +e; output=$("$audreg" drift "$@" 2>&1); status=$?; set -e; }
 
 if [[ "${1:-}" != "--bench-only" ]]; then
+# 0. The default network policy blocks loopback: a finding per URL, and nginx receives no request.
+requests_before=$(wc -l <"$work/logs/access.log")
+run "$work/clean" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01
+[[ $status -eq 1 ]] || fail "without --allow-loopback: exit $status: $output"
+grep -q "127.0.0.1 is a loopback address in 127.0.0.0/8, blocked by the network policy; pass --allow-loopback" <<<"$output" \
+  || fail "without --allow-loopback: no blocked finding: $output"
+[[ $(wc -l <"$work/logs/access.log") -eq $requests_before ]] || fail "without --allow-loopback: nginx received a request"
+echo "ok: loopback blocked by default, no request sent"
+
 # 1. Trusted through --ca-bundle: clean.
-run "$work/clean" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json
+run "$work/clean" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json
 [[ $status -eq 0 ]] || fail "with --ca-bundle: exit $status: $output"
 echo "ok: JWKS and discovery over TLS, trusted through --ca-bundle, no findings"
 
 # 2. Without the test CA: a TLS failure, reported, exit 1.
-run "$work/clean" --today 2026-06-01 --timeout 5
+run "$work/clean" --allow-loopback --today 2026-06-01 --timeout 5
 [[ $status -eq 1 ]] || fail "without --ca-bundle: exit $status: $output"
 grep -q "jwks-unreachable" <<<"$output" || fail "without --ca-bundle: no jwks-unreachable: $output"
 grep -qi "TLS\|certificate" <<<"$output" || fail "without --ca-bundle: no TLS reason: $output"
 echo "ok: untrusted certificate reported as jwks-unreachable"
 
 # 3. --insecure-loopback skips verification for 127.0.0.0/8 only.
-run "$work/clean" --insecure-loopback --today 2026-06-01
+run "$work/clean" --allow-loopback --insecure-loopback --today 2026-06-01
 [[ $status -eq 0 ]] || fail "--insecure-loopback: exit $status: $output"
 echo "ok: --insecure-loopback"
 
 # 3b. ... and not for names: localhost still needs a trusted certificate.
-run "$work/byname" --insecure-loopback --today 2026-06-01 --timeout 5
+run "$work/byname" --allow-loopback --insecure-loopback --today 2026-06-01 --timeout 5
 [[ $status -eq 1 ]] && grep -qi "TLS\|certificate" <<<"$output" || fail "--insecure-loopback applied to localhost: exit $status: $output"
 echo "ok: --insecure-loopback does not cover host names"
 
+# 3b1. A host name is resolved by audreg and the connection pinned to the checked address, while TLS
+# (SNI and certificate verification) still uses the name: the certificate for localhost verifies, so
+# nothing is unreachable (the documents name 127.0.0.1 as issuer, hence the mismatch findings).
+run "$work/byname" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
+[[ $status -eq 1 ]] && grep -q "discovery-issuer-mismatch" <<<"$output" && ! grep -q "jwks-unreachable" <<<"$output" \
+  || fail "pinned connection by name: exit $status: $output"
+echo "ok: a name is pinned to its checked address and its certificate verified for the name"
+
 # 3b2. Certificates from the trusted CA that are expired, or for another host, are still refused.
 for name in expired wronghost; do
-  run "$work/$name" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
+  run "$work/$name" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --timeout 5
   [[ $status -eq 1 ]] && grep -q "jwks-unreachable" <<<"$output" && grep -qi "TLS\|certificate" <<<"$output" \
     || fail "$name certificate: exit $status: $output"
   echo "ok: $name server certificate refused with a TLS finding, even with the CA trusted"
 done
 
 # 3c. A redirect from https to http is refused.
-run "$work/downgrade" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01
+run "$work/downgrade" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01
 [[ $status -eq 1 ]] && grep -q "redirect from https to http refused" <<<"$output" || fail "https->http redirect: exit $status: $output"
 echo "ok: https to http redirect refused"
 
 # 4. A leaked private key over TLS.
-run "$work/leaked" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format sarif
+run "$work/leaked" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format sarif
 [[ $status -eq 1 ]] || fail "leaked key: exit $status"
 grep -q '"ruleId" : "jwks-private-key-material"\|"ruleId": "jwks-private-key-material"' <<<"$output" || fail "leaked key: no finding: $output"
 d=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys"][0]["d"])' "$fixtures/jwks/leaked-d.json")
@@ -238,8 +255,8 @@ if [[ "$issuers" -gt 0 ]]; then
     echo "$(python3 -c "print($end - $start)") $(tail -1 "$work/peak")"
   }
   median() { python3 -c 'import statistics,sys; v=[l.split() for l in sys.stdin.read().strip().splitlines()]; print(statistics.median(float(x[0]) for x in v), max(int(x[1]) for x in v) / 1024)'; }
-  live=$(for _ in $(seq 1 "$runs"); do timed "$work/bench" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json; done | median)
-  run "$work/bench" --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --save "$work/bench-saved"
+  live=$(for _ in $(seq 1 "$runs"); do timed "$work/bench" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --format json; done | median)
+  run "$work/bench" --allow-loopback --ca-bundle "$fixtures/tls/ca.pem" --today 2026-06-01 --save "$work/bench-saved"
   [[ $status -eq 0 ]] || fail "benchmark --save: exit $status: $(head -c 2000 <<<"$output")"
   offline=$(for _ in $(seq 1 "$runs"); do timed "$work/bench" --offline "$work/bench-saved" --today 2026-06-01 --format json; done | median)
   read -r live_s live_mib <<<"$live"

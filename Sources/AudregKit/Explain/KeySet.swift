@@ -1,7 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import JWTKit
-import NIOCore
 
 /// One key of a JWK Set, kept as its raw JSON so that a key jwt-kit cannot decode does not spoil the set.
 /// Only `kid`, `kty` and `alg` are ever shown.
@@ -26,6 +24,10 @@ public struct KeySet: Sendable {
     }
 
     public init(json data: Data, source: String) throws(LoadError) {
+        // With a repeated member name, which key (or which `kid`) counts depends on the parser.
+        if case .failure(let problem) = StrictJSON.parse([UInt8](data)), problem != .invalid {
+            throw LoadError(description: "\(source) is not a usable JWK Set: \(problem.description)")
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let keys = object["keys"] as? [Any] else {
             throw LoadError(description: "\(source) is not a JWK Set (a JSON object with a \"keys\" array)")
@@ -48,24 +50,35 @@ public struct KeySet: Sendable {
         }
     }
 
-    /// Fetches a JWKS over HTTP(S) with a timeout and a size cap.
-    public static func fetch(url: String, timeoutSeconds: Int64 = 10, maxBytes: Int = 1 << 20) async throws(LoadError) -> KeySet {
+    /// Fetches a JWKS over HTTP(S) the way drift does: the network policy checked on the address actually
+    /// connected to and on every redirect, a timeout and a size cap; failures are fixed classes of reason.
+    public static func fetch(url: String, timeoutSeconds: Int64 = 10, maxBytes: Int = 1 << 20,
+                             network: NetworkPolicy = NetworkPolicy()) async throws(LoadError) -> KeySet {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
             throw LoadError(description: "'\(url)' is not an http(s) URL")
         }
+        var options = HTTPFetchOptions()
+        options.timeout = .seconds(timeoutSeconds)
+        options.deadline = .seconds(timeoutSeconds * 2 + 1)
+        options.maxBodyBytes = maxBytes
+        options.concurrency = 1
+        options.network = network
+        let source: HTTPDocumentSource
         do {
-            var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeoutSeconds))
-            guard response.status.code == 200 else {
-                throw LoadError(description: "GET \(url) answered HTTP \(response.status.code)")
-            }
-            let body = try await response.body.collect(upTo: maxBytes)
-            return try KeySet(json: Data(body.readableBytesView), source: url)
-        } catch let error as LoadError {
-            throw error
+            source = try HTTPDocumentSource(options: options)
         } catch {
-            throw LoadError(description: "cannot fetch \(url): \(error)")
+            throw LoadError(description: "cannot fetch \(url): \(error.reason)")
+        }
+        let fetched = await source.fetch(url)
+        await source.shutdown()
+        switch fetched {
+        case .failure(let failure):
+            throw LoadError(description: "cannot fetch \(url): \(failure.reason)")
+        case .success(let document):
+            guard document.status == 200 else {
+                throw LoadError(description: "GET \(url) answered HTTP \(document.status)")
+            }
+            return try KeySet(json: Data(document.body), source: url)
         }
     }
 

@@ -31,6 +31,8 @@ public struct TokenExplainer: Sendable {
     public var now: Int
     /// How long fetching a JWKS may take, in seconds.
     public var fetchTimeout: Int64 = 10
+    /// Which addresses a JWKS may be fetched from; by default public unicast addresses only.
+    public var network = NetworkPolicy()
 
     public init(registry: Registry, now: Int) {
         self.registry = registry
@@ -198,7 +200,7 @@ public struct TokenExplainer: Sendable {
                 return .success(keySet)
             case .given(let location):
                 if location.hasPrefix("https://") || location.hasPrefix("http://") {
-                    return .success(try await KeySet.fetch(url: location, timeoutSeconds: fetchTimeout))
+                    return .success(try await KeySet.fetch(url: location, timeoutSeconds: fetchTimeout, network: network))
                 }
                 return .success(try KeySet.load(file: location))
             case .registry:
@@ -206,7 +208,7 @@ public struct TokenExplainer: Sendable {
                 guard let uri = issuer.jwksUri?.value else {
                     return .failure("issuer \(issuer.name) has no jwksUri in the registry; pass --jwks FILE|URL")
                 }
-                return .success(try await KeySet.fetch(url: uri, timeoutSeconds: fetchTimeout))
+                return .success(try await KeySet.fetch(url: uri, timeoutSeconds: fetchTimeout, network: network))
             }
         } catch {
             return .failure("\(error.description); pass --jwks FILE to check against a saved key set")

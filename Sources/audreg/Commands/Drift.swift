@@ -12,7 +12,9 @@ struct Drift: AsyncParsableCommand {
         discussion: """
             Fetches each Issuer's discovery document and JWKS, and reads each Service deployment's Envoy, Istio, \
             Spring Boot or Kong config, and reports every difference in the formats of `validate`, with the same \
-            exit codes. --offline DIR replays a --save DIR run without touching the network. The JSON output \
+            exit codes. Only public addresses are connected to unless --allow-loopback or --allow-network CIDR \
+            says otherwise; the check applies to the address connected to and to every redirect. --offline DIR \
+            replays a --save DIR run without touching the network. The JSON output \
             carries the run's time, mode and coverage ("drift": {"checkedAt", "mode", "coverage"}: the issuers \
             and the services' deployments it checked); give it to 'audreg build --drift-report' or \
             'audreg export oscal --drift-report' to show the run and assess the controls its rules evidence.
@@ -49,8 +51,10 @@ struct Drift: AsyncParsableCommand {
     @Option(help: "A PEM file of extra CA certificates to trust, for internal PKI.")
     var caBundle: String?
 
-    @Flag(help: "Do not verify TLS certificates of servers on 127.0.0.0/8 (test setups only).")
+    @Flag(help: "Do not verify TLS certificates of servers on 127.0.0.0/8 (test setups only; connecting there also needs --allow-loopback).")
     var insecureLoopback = false
+
+    @OptionGroup var network: NetworkOptions
 
     @Option(help: "Read saved responses from this directory (written by --save) instead of the network.")
     var offline: String?
@@ -112,6 +116,7 @@ struct Drift: AsyncParsableCommand {
             if let (key, value) = SpringProperties.parse(line: property) { options.springProperties[key] = value }
         }
 
+        let policy = try network.policy()
         var http: HTTPDocumentSource?
         let source: any DocumentSource
         var saving: SavingDocumentSource?
@@ -131,6 +136,7 @@ struct Drift: AsyncParsableCommand {
                 fetch.concurrency = concurrency
                 fetch.caBundle = caBundle
                 fetch.insecureLoopback = insecureLoopback
+                fetch.network = policy
                 let live = try HTTPDocumentSource(options: fetch)
                 http = live
                 if let save {

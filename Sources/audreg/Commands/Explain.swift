@@ -37,6 +37,8 @@ struct Explain: AsyncParsableCommand {
     @Option(help: "The issuer's key set: a JWKS file or an http(s) URL. Default: the issuer's jwksUri in the registry.")
     var jwks: String?
 
+    @OptionGroup var network: NetworkOptions
+
     @Option(help: "The moment to check exp, nbf and iat against: 2026-12-01T10:05:00Z, a date, or seconds since 1970. Default: now.")
     var now: String?
 
@@ -86,7 +88,8 @@ struct Explain: AsyncParsableCommand {
             material = .claims(Data(bytes))
         }
         let moment = now.flatMap(TimeText.parse) ?? Int(Date().timeIntervalSince1970)
-        let explainer = TokenExplainer(registry: loaded.registry, now: moment)
+        var explainer = TokenExplainer(registry: loaded.registry, now: moment)
+        explainer.network = try network.policy()
         let explanation: Explanation
         do {
             explanation = try await explainer.explain(material, service: service, keys: jwks.map(KeySource.given) ?? .registry)

@@ -26,7 +26,9 @@ struct DriftBenchmarkTests {
             }
             let scratch = DriftScratch()
             scratch.write("issuers.yaml", DriftBenchmark.registry(count: count, base: server.baseURL))
-            let source = try HTTPDocumentSource(options: HTTPFetchOptions())
+            var options = HTTPFetchOptions()
+            options.network = .loopbackAllowed
+            let source = try HTTPDocumentSource(options: options)
             let (seconds, report) = try await DriftBenchmark.time(registryDirectory: scratch.path, source: source, today: DriftTest.today)
             await source.shutdown()
             print("drift benchmark: \(count) issuers, \(server.totalRequests) requests on loopback, concurrency 16: \(String(format: "%.2f", seconds)) s")

@@ -19,19 +19,20 @@ struct JWKSFetchTests {
         do {
             let loaded = try RegistryLoader().load(directory: PRSupport.path("registry"))
             let token = try PRSupport.read("\(Self.tokens)/valid.jwt")
-            let given = try await TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
-                .explain(.token(token), service: "orders-api", keys: .given(url))
+            var explainer = TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
+            explainer.network = .loopbackAllowed
+            let given = try await explainer.explain(.token(token), service: "orders-api", keys: .given(url))
             #expect(given.verdict == .admitted, "\(given.checks)")
 
             var registry = loaded.registry
             let index = try #require(registry.issuers.firstIndex { $0.name == "corp-idp" })
             registry.issuers[index].jwksUri?.value = url
-            let fromRegistry = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now)
-                .explain(.token(token), service: "orders-api")
+            var fromRegistryExplainer = TokenExplainer(registry: registry, now: TokenExplainerTests.now)
+            fromRegistryExplainer.network = .loopbackAllowed
+            let fromRegistry = try await fromRegistryExplainer.explain(.token(token), service: "orders-api")
             #expect(fromRegistry.verdict == .admitted, "\(fromRegistry.checks)")
 
-            let missing = try await TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
-                .explain(.token(token), service: "orders-api", keys: .given("http://127.0.0.1:\(server.port)/nope.json"))
+            let missing = try await explainer.explain(.token(token), service: "orders-api", keys: .given("http://127.0.0.1:\(server.port)/nope.json"))
             #expect(missing.check(.authentic)?.status == .notChecked)
             #expect(missing.check(.authentic)?.reason.contains("HTTP 404") == true)
             #expect(missing.verdict == .unverified)

@@ -152,7 +152,18 @@ public actor SavingDocumentSource: DocumentSource {
         switch result {
         case .success(let document):
             let file = SavedResponses.fileName(for: url)
-            let (body, redacted) = KeyMaterial.redactPrivateMembers(document.body)
+            let body: [UInt8]
+            var redacted = false
+            switch KeyMaterial.prepareForSaving(document.body) {
+            case .unchanged:
+                body = document.body
+            case .redacted(let cleaned):
+                body = cleaned
+                redacted = true
+            case .refused(let reason):
+                entries[url] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now, failure: reason, redacted: nil)
+                return result
+            }
             // A response that cannot be saved is recorded as such, so a replay says why it is missing
             // instead of pointing at a file that was never written.
             guard FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(file), contents: Data(body)) else {
@@ -185,24 +196,162 @@ public actor SavingDocumentSource: DocumentSource {
 /// Knows which JWK members are secret, so nothing drift writes or prints carries them.
 public enum KeyMaterial {
     public static let privateMembers: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+    /// What `--save` never writes: the private members of RSA, EC and OKP keys and `k`, the secret of an
+    /// `oct` key. Matched on any object at any depth, whatever its `kty` says (a member without `kty`, or
+    /// an object that only looks like something else, is redacted all the same).
+    public static let secretMembers: Set<String> = privateMembers.union(["k"])
 
-    /// A JWKS body with private members (and `k` of `oct` keys) replaced by `"REDACTED"`; other bodies unchanged.
-    public static func redactPrivateMembers(_ body: [UInt8]) -> (body: [UInt8], redacted: Bool) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let keys = object["keys"] as? [Any] else { return (body, false) }
-        var redacted = false
-        let cleaned: [Any] = keys.map { item in
-            guard var key = item as? [String: Any] else { return item }
-            for member in key.keys where privateMembers.contains(member) || (member == "k" && (key["kty"] as? String) == "oct") {
-                key[member] = "REDACTED"
-                redacted = true
-            }
-            return key
+    public enum SaveOutcome: Sendable, Equatable {
+        /// Nothing secret: the body is written as received.
+        case unchanged
+        /// Secret members replaced by `"REDACTED"`, re-serialized.
+        case redacted([UInt8])
+        /// Not written at all, with a fixed reason.
+        case refused(String)
+    }
+
+    /// What `--save` may write for a body. JSON is read strictly (duplicate member names are refused:
+    /// parsers disagree on which value counts, so a redaction could miss the one a gateway reads); every
+    /// object at any depth is redacted, and so is JSON held in a string (Envoy's `local_jwks.inline_string`).
+    /// A body that is not JSON but has something shaped like a secret JWK member is not written.
+    public static func prepareForSaving(_ body: [UInt8]) -> SaveOutcome {
+        switch StrictJSON.parse(body) {
+        case .success(let node):
+            let (cleaned, changed) = redact(node, depth: 0)
+            return changed ? .redacted(StrictJSON.serialize(cleaned) + [0x0A]) : .unchanged
+        case .failure(.invalid):
+            return looksSecret(body) ? .refused("not saved: the body is not JSON and has members named like private key members") : .unchanged
+        case .failure(let problem):
+            return .refused("not saved: \(problem.description)")
         }
-        guard redacted else { return (body, false) }
-        var copy = object
-        copy["keys"] = cleaned
-        guard let data = try? JSONSerialization.data(withJSONObject: copy, options: [.prettyPrinted, .sortedKeys]) else { return (body, false) }
-        return ([UInt8](data), true)
+    }
+
+    /// Kept for callers that only need the bytes: a refused body becomes empty.
+    public static func redactPrivateMembers(_ body: [UInt8]) -> (body: [UInt8], redacted: Bool) {
+        switch prepareForSaving(body) {
+        case .unchanged: return (body, false)
+        case .redacted(let bytes): return (bytes, true)
+        case .refused: return ([], true)
+        }
+    }
+
+    static func redact(_ node: StrictJSON.Node, depth: Int) -> (StrictJSON.Node, Bool) {
+        switch node {
+        case .object(let members):
+            var changed = false
+            let cleaned = members.map { member -> (name: String, value: StrictJSON.Node) in
+                if secretMembers.contains(member.name) {
+                    changed = true
+                    return (member.name, .string("REDACTED"))
+                }
+                let (value, inner) = redact(member.value, depth: depth)
+                changed = changed || inner
+                return (member.name, value)
+            }
+            return (.object(cleaned), changed)
+        case .array(let items):
+            var changed = false
+            let cleaned = items.map { item -> StrictJSON.Node in
+                let (value, inner) = redact(item, depth: depth)
+                changed = changed || inner
+                return value
+            }
+            return (.array(cleaned), changed)
+        case .string(let text):
+            // JSON inside a string, at most a few levels deep (a string of a string of JSON...).
+            guard depth < 4, text.utf8.contains(UInt8(ascii: ":")) else { return (node, false) }
+            switch StrictJSON.parse(Array(text.utf8)) {
+            case .success(let inner):
+                let (cleaned, changed) = redact(inner, depth: depth + 1)
+                return changed ? (.string(String(decoding: StrictJSON.serialize(cleaned), as: UTF8.self)), true) : (node, false)
+            case .failure:
+                return looksSecret(Array(text.utf8)) ? (.string("REDACTED"), true) : (node, false)
+            }
+        default:
+            return (node, false)
+        }
+    }
+
+    /// A member name of `secretMembers`, quoted (`"d":`, `'d':`, `\"d\":`) or as a YAML key (`d: …`,
+    /// `- d: …`), anywhere in bytes that are not JSON. Errs on the side of not writing.
+    static func looksSecret(_ body: [UInt8]) -> Bool {
+        let names = secretMembers.map { Array($0.utf8) }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        // Quoted names followed by a colon.
+        for quote in [[UInt8(ascii: "\"")], [UInt8(ascii: "'")], [UInt8(ascii: "\\"), UInt8(ascii: "\"")]] {
+            for name in names {
+                let needle = quote + name + quote
+                var index = 0
+                while index + needle.count <= body.count {
+                    if body[index] == needle[0], Array(body[index..<index + needle.count]) == needle {
+                        var after = index + needle.count
+                        while after < body.count, isBlank(body[after]) || body[after] == 0x0A || body[after] == 0x0D { after += 1 }
+                        if after < body.count, body[after] == UInt8(ascii: ":") { return true }
+                    }
+                    index += 1
+                }
+            }
+        }
+        // YAML keys at the start of a line, after indentation and sequence dashes.
+        var lineStart = 0
+        while lineStart <= body.count {
+            var end = lineStart
+            while end < body.count, body[end] != 0x0A, body[end] != 0x0D { end += 1 }
+            var index = lineStart
+            while index < end, isBlank(body[index]) || body[index] == UInt8(ascii: "-") { index += 1 }
+            for name in names where index + name.count <= end && Array(body[index..<index + name.count]) == name {
+                var after = index + name.count
+                while after < end, isBlank(body[after]) { after += 1 }
+                if after < end, body[after] == UInt8(ascii: ":"), after + 1 == end || isBlank(body[after + 1]) { return true }
+            }
+            lineStart = end + 1
+        }
+        return false
+    }
+
+    /// Where a document holds secret members, as paths such as `$.jwk` or `$.keys[0]`. With `skipKeySet`,
+    /// the members of a top-level `keys` array are left to the JWKS analysis, which names them by kid.
+    public static func leakPaths(in node: StrictJSON.Node, skipKeySet: Bool) -> [(path: String, members: [String])] {
+        var found: [(path: String, members: [String])] = []
+        func walk(_ node: StrictJSON.Node, _ path: String, topLevelKeys: Bool) {
+            switch node {
+            case .object(let members):
+                let secret = members.map(\.name).filter { secretMembers.contains($0) }
+                if !secret.isEmpty { found.append((path, Array(Set(secret)).sorted())) }
+                for member in members {
+                    let isKeySet = path == "$" && member.name == "keys" && skipKeySet
+                    walk(member.value, "\(path).\(Self.pathName(member.name))", topLevelKeys: isKeySet)
+                }
+            case .array(let items):
+                for (index, item) in items.enumerated() {
+                    if topLevelKeys, case .object = item {
+                        // The analyzer reports these keys; their nested objects are still searched.
+                        if case .object(let members) = item {
+                            for member in members { walk(member.value, "\(path)[\(index)].\(Self.pathName(member.name))", topLevelKeys: false) }
+                        }
+                        continue
+                    }
+                    walk(item, "\(path)[\(index)]", topLevelKeys: false)
+                }
+            case .string(let text):
+                // A key set carried as a string (Envoy's inline_string), one level down.
+                guard !path.hasSuffix("(json)"), text.utf8.contains(UInt8(ascii: ":")),
+                      case .success(let inner) = StrictJSON.parse(Array(text.utf8)) else { return }
+                walk(inner, path + "(json)", topLevelKeys: false)
+            default:
+                break
+            }
+        }
+        walk(node, "$", topLevelKeys: false)
+        return found
+    }
+
+    /// A member name for a path: plain ASCII names as they are, anything else as a placeholder, so a
+    /// hostile document cannot put text of its choice into a finding.
+    static func pathName(_ name: String) -> String {
+        let plain = !name.isEmpty && name.utf8.count <= 40 && name.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D
+        }
+        return plain ? name : "(member)"
     }
 }

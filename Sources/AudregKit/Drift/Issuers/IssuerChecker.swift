@@ -26,7 +26,11 @@ public struct IssuerChecker: Sendable {
             switch await Self.fetchJSON(discoveryUrl.value, source: source) {
             case .failure(let failure):
                 add("jwks-unreachable", "discovery document \(discoveryUrl.value) cannot be used: \(failure.reason)", at: discoveryUrl.location)
-            case .success(let document):
+            case .success(let (document, leaks)):
+                for leak in leaks {
+                    add("jwks-private-key-material", "the discovery document at \(discoveryUrl.value) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                        at: discoveryUrl.location)
+                }
                 let published = document["issuer"] as? String
                 if let expected = issuer.issuer {
                     if published == nil {
@@ -69,6 +73,14 @@ public struct IssuerChecker: Sendable {
             add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be used: \(problem)", at: jwks.location)
             return findings
         }
+        // Private members anywhere in the document (a bare JWK, a nested object, a second key list);
+        // the keys of the top-level `keys` array are the analyzer's, which names them by kid.
+        if case .success(let node) = StrictJSON.parse(document.body) {
+            for leak in KeyMaterial.leakPaths(in: node, skipKeySet: true) {
+                add("jwks-private-key-material", "JWKS \(jwks.value)\(via) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                    at: jwks.location)
+            }
+        }
         let allowed = issuer.algorithms.isEmpty ? policy.effectiveAllowedAlgorithms : issuer.algorithms.map(\.value)
         let analyzer = JWKSAnalyzer(allowedAlgorithms: allowed,
                                     allowedFrom: issuer.algorithms.isEmpty ? "policy's allowedAlgorithms" : "issuer's algorithms",
@@ -87,19 +99,27 @@ public struct IssuerChecker: Sendable {
         guard document.status == 200 else { return "HTTP \(document.status)" }
         if let type = document.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
            !type.isEmpty, type != "application/json", !(type.hasPrefix("application/") && type.hasSuffix("+json")) {
-            return "content type '\(type)' is not JSON"
+            // The server's own text is not echoed: only that it is not JSON.
+            return "the content type is not JSON"
         }
         return nil
     }
 
-    static func fetchJSON(_ url: String, source: any DocumentSource) async -> Result<[String: Any], FetchFailure> {
+    /// A JSON object read strictly (duplicate member names refused), with where it holds private key members.
+    static func fetchJSON(_ url: String, source: any DocumentSource) async
+        -> Result<([String: Any], [(path: String, members: [String])]), FetchFailure> {
         switch await source.fetch(url) {
         case .failure(let failure): return .failure(failure)
         case .success(let document):
             if let problem = responseProblem(document) { return .failure(FetchFailure(problem)) }
+            let node: StrictJSON.Node
+            switch StrictJSON.parse(document.body) {
+            case .failure(let problem): return .failure(FetchFailure(problem.description))
+            case .success(let value): node = value
+            }
             guard let object = try? JSONSerialization.jsonObject(with: Data(document.body)) else { return .failure(FetchFailure("body is not JSON")) }
             guard let dictionary = object as? [String: Any] else { return .failure(FetchFailure("body is not a JSON object")) }
-            return .success(dictionary)
+            return .success((dictionary, KeyMaterial.leakPaths(in: node, skipKeySet: false)))
         }
     }
 

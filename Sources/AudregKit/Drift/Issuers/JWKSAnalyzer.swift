@@ -35,6 +35,8 @@ public struct JWKSAnalyzer: Sendable {
 
     /// Parses the body; `nil` with a reason when it is not a key set at all.
     public static func parse(_ body: [UInt8]) -> Result<[Any], FetchFailure> {
+        // Strict first: with duplicate member names, which key set is "the" one depends on the parser.
+        if case .failure(let problem) = StrictJSON.parse(body) { return .failure(FetchFailure(problem.description)) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else {
             return .failure(FetchFailure("body is not JSON"))
         }
