@@ -272,7 +272,7 @@ extension ServicePage: MustacheBoxable {
         var box: BoxObject = [
             .chrome: .object(chrome.box(root: root, cache: cache)), .name: .string(name), .title: .string(title),
             // A service without a title of its own shows its name once, not as title and name.
-            .titled: .bool(title != name), .ownerText: .string(ownerText),
+            .titled: .bool(titled), .ownerText: .string(ownerText),
             .environment: .string(environment), .labels: .boxes(labels, root: root), .source: .string(source),
             .accepts: .boxes(accepts, root: root), .audiences: .boxes(audiences, root: root), .scopes: .strings(scopes),
             .roles: .strings(roles), .scopesText: .string(scopesText), .rolesText: .string(rolesText),

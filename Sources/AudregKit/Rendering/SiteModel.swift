@@ -420,7 +420,8 @@ struct SiteModelBuilder {
                                 reason: exception.reason?.value ?? "", approvedBy: exception.approvedBy?.value ?? "",
                                 ticket: nonEmpty(exception.ticket?.value), expires: exception.expires?.value.description ?? "",
                                 daysLeft: daysLeft, status: status.0, statusLabel: status.1, suppressedCount: String(count),
-                                location: exception.location.description)
+                                location: exception.location.description,
+                                when: ExceptionRow.when(expires: exception.expires?.value.description ?? "", daysLeft: daysLeft))
         }
     }
 
@@ -514,6 +515,7 @@ struct SiteModelBuilder {
             chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
             name: service.name, title: service.metadata.title?.value ?? service.name,
+            titled: (service.metadata.title?.value).map { !$0.isExactly(service.name) } ?? false,
             description: nonEmpty(service.metadata.description?.value),
             owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
             environment: service.metadata.environment?.value ?? "not set",

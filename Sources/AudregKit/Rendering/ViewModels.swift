@@ -72,10 +72,11 @@ public struct ExceptionRow: Sendable {
     public var statusLabel: String
     public var suppressedCount: String
     public var location: String
-
     /// `expires 2027-01-31 (12 days left)`, or for a lapsed one `expired 2026-11-30, 3 days ago`: an
     /// expired exception suppresses nothing, and the overview must not say "None" beside it.
-    var when: String {
+    public var when: String
+
+    static func when(expires: String, daysLeft: String) -> String {
         guard let days = Int(daysLeft) else { return "has no valid expiry" }
         return days < 0 ? "expired \(expires), \(-days) day\(days == -1 ? "" : "s") ago, and suppresses nothing" : "expires \(expires) (\(days) days left)"
     }
@@ -191,6 +192,8 @@ public struct ServicePage: Sendable {
     public var chrome: PageChrome
     public var name: String
     public var title: String
+    /// False when the service has no title of its own: the page shows its name once.
+    public var titled: Bool
     public var description: String?
     public var owner: SiteLink?
     public var ownerText: String
