@@ -6,7 +6,9 @@ import Testing
 /// Drift against real HTTP servers on 127.0.0.1, one fault at a time.
 @Suite("Drift: live fetches against loopback servers", .serialized)
 struct LoopbackDriftTests {
-    static func options(timeout: Duration = .seconds(2)) -> HTTPFetchOptions {
+    /// A generous default: a loaded 2-core CI machine must not turn a served response into a timeout;
+    /// the tests about timeouts pass their own short one.
+    static func options(timeout: Duration = .seconds(10)) -> HTTPFetchOptions {
         var options = HTTPFetchOptions()
         options.timeout = timeout
         options.retryBackoff = .milliseconds(100)
