@@ -62,3 +62,30 @@ struct OfflineModeTests {
         #expect(drift["deploymentFiles"] as? String == "read from the working tree at replay, not from the save")
     }
 }
+
+@Suite("drift --offline reads only its folder, with bounds")
+struct OfflineFolderBoundsTests {
+    @Test("a manifest naming a file outside the folder is refused, and an oversized saved body is not read")
+    func confinedAndBounded() async throws {
+        let directory = TemporaryDirectory()
+        directory.write("outside-secret.json", "{\"keys\": []}")
+        directory.write("saved/huge.json", String(repeating: " ", count: (1 << 20) + 10) + "{}")
+        directory.write("saved/manifest.json", """
+            {"tool": "audreg", "takenAt": "2026-11-30T09:00:00Z", "entries": [
+              {"url": "https://idp.example.com/keys", "file": "../outside-secret.json", "status": 200},
+              {"url": "https://idp.example.com/huge", "file": "huge.json", "status": 200}
+            ]}
+            """)
+        let source = try OfflineDocumentSource(directory: directory.path + "/saved")
+        guard case .failure(let outside) = await source.fetch("https://idp.example.com/keys") else {
+            Issue.record("a file outside the offline folder was read")
+            return
+        }
+        #expect(outside.reason.contains("outside the offline directory"))
+        guard case .failure(let huge) = await source.fetch("https://idp.example.com/huge") else {
+            Issue.record("an oversized saved body was read")
+            return
+        }
+        #expect(huge.reason.contains("cannot be read"), "\(huge.reason)")
+    }
+}

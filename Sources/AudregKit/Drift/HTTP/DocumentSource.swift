@@ -105,7 +105,7 @@ public struct OfflineDocumentSource: DocumentSource {
             throw FetchFailure("offline directory '\(directory)' does not exist")
         }
         let manifestPath = (directory as NSString).appendingPathComponent(SavedResponses.manifestName)
-        if let data = FileManager.default.contents(atPath: manifestPath) {
+        if case .success(let data) = BoundedFile.data(manifestPath) {
             guard let manifest = try? JSONDecoder().decode(SavedResponses.Manifest.self, from: data) else {
                 throw FetchFailure("\(manifestPath) is not a drift manifest")
             }
@@ -121,12 +121,20 @@ public struct OfflineDocumentSource: DocumentSource {
         let entry = entries[url]
         if let failure = entry?.failure { return .failure(FetchFailure("\(failure) (saved)")) }
         let file = entry?.file ?? SavedResponses.fileName(for: url)
+        // A saved folder may come with the pull request: a manifest that names a file elsewhere
+        // (`../../etc/passwd`) is refused, and every body is read with the same bound as a live fetch.
+        guard !file.contains("/"), file != "..", file != "." else {
+            return .failure(FetchFailure("the manifest names a file outside the offline directory; re-save with --save"))
+        }
         let path = (directory as NSString).appendingPathComponent(file)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(FetchFailure("not in the offline directory (expected \(file))"))
+        let body: [UInt8]
+        switch BoundedFile.read(path, limit: HTTPFetchOptions().maxBodyBytes, followLinks: false) {
+        case .success(let bytes): body = bytes
+        case .failure(.cannotOpen(let code)) where code == ENOENT: return .failure(FetchFailure("not in the offline directory (expected \(file))"))
+        case .failure(let failure): return .failure(FetchFailure("saved response \(file) cannot be read: \(failure.message)"))
         }
         return .success(FetchedDocument(url: url, status: entry?.status ?? 200,
-                                        contentType: entry?.contentType ?? "application/json", body: [UInt8](data)))
+                                        contentType: entry?.contentType ?? "application/json", body: body))
     }
 }
 
