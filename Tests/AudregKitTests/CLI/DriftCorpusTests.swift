@@ -34,6 +34,9 @@ struct DriftCorpusTests {
         Case(fixture: "envoy-extract-only.yaml", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@14"], mentions: ["extract_only_without_validation"],
              never: ["other-idp.example.com"]),
+        Case(fixture: "envoy-no-rules.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@9"], mentions: ["no rules and no requirement_map"],
+             never: ["other-idp.example.com"]),
         // The shape of istio/istio#15854's generated requirement, as config_dump JSON in camelCase.
         Case(fixture: "envoy-allow-missing-or-failed.json", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@7"], mentions: ["allow_missing_or_failed"]),

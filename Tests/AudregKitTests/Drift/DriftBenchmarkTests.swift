@@ -62,6 +62,7 @@ struct DriftPolicyTests {
           corp_idp:
             issuer: https://idp.example.com
             audiences: [https://orders.example.com, https://admin.example.com]
+        rules: [{match: {prefix: /}, requires: {provider_name: corp_idp}}]
         """
 
     @Test("an approved exception suppresses a drift finding; a severity override changes it")

@@ -277,7 +277,8 @@ struct DriftBoundsTests {
                 {"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", "dynamic_listeners": [{"active_state": {"listener": {
                   "filter_chains": [{"filters": [{"typed_config": {"http_filters": [{"name": "envoy.filters.http.jwt_authn", "typed_config": {
                     "@type": "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
-                    "providers": {"corp_idp": {"issuer": "https://idp.example.com", "audiences": []}}}}]}}]}]}}}]}]}
+                    "providers": {"corp_idp": {"issuer": "https://idp.example.com", "audiences": []}},
+                    "rules": [{"match": {"prefix": "/"}, "requires": {"providerName": "corp_idp"}}]}}]}}]}]}}}]}]}
                 """
             server.route("/config_dump", .json(dump))
             let scratch = DriftScratch()

@@ -29,10 +29,20 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         for (index, block) in blocks.enumerated() {
             guard let providersNode = ProtoFields.value(block, "providers") else { continue }
             if index == 0, let key = ProtoFields.key(block, "providers") { providersLocation = ConfigYAML.location(key, file: file) }
+            var blockProviders: [DeployedProvider] = []
             for pair in providersNode.mapping ?? [] {
-                providers.append(provider(pair, file: file))
+                blockProviders.append(provider(pair, file: file))
             }
+            providers += blockProviders
             requirements += self.requirements(block, file: file)
+            // With neither `rules` nor `requirement_map`, no route requires a token (and no per-route
+            // `requirement_name` can name one): the providers are defined, but Envoy verifies nothing.
+            if ProtoFields.value(block, "rules") == nil, ProtoFields.value(block, "requirement_map") == nil, !blockProviders.isEmpty {
+                requirements.append(DeployedRequirement(
+                    mode: .failureAccepted, label: "the filter (it has no rules and no requirement_map, so no request requires a token)",
+                    location: ConfigYAML.location(ProtoFields.key(block, "providers") ?? providersNode, file: file),
+                    providers: blockProviders.compactMap { provider in provider.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } }))
+            }
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
         config.requirements = requirements

@@ -37,6 +37,7 @@ public struct ConfigAudienceBroadenedRule: DriftRule {
                     audiences:
                       - https://orders.example.com
                       - ↓https://admin.example.com
+                rules: [{match: {prefix: /}, requires: {provider_name: corp_idp}}]
                 """),
         ],
         nonTriggeringExamples: [
@@ -59,6 +60,7 @@ public struct ConfigAudienceBroadenedRule: DriftRule {
                   corp_idp:
                     issuer: https://idp.example.com
                     audiences: [https://orders.example.com]
+                rules: [{match: {prefix: /}, requires: {provider_name: corp_idp}}]
                 """),
         ])
 

@@ -38,6 +38,7 @@ public struct ConfigTokenForwardedRule: DriftRule {
                     issuer: https://idp.example.com
                     audiences: [https://shop.example.com]
                     forward: ↓true
+                rules: [{match: {prefix: /}, requires: {provider_name: corp_idp}}]
                 """),
         ],
         nonTriggeringExamples: [
@@ -63,6 +64,7 @@ public struct ConfigTokenForwardedRule: DriftRule {
                     issuer: https://idp.example.com
                     audiences: [https://shop.example.com]
                     forward: false
+                rules: [{match: {prefix: /}, requires: {provider_name: corp_idp}}]
                 """),
         ])
 
