@@ -157,6 +157,8 @@ done
 curl -sf --cacert "$fixtures/tls/ca.pem" "$base/good/keys" >/dev/null || fail "nginx did not start: $(cat "$work/logs/error.log")"
 
 run() { set +e; output=$("$audreg" drift "$@" 2>&1); status=$?; set -e; }
+# For a report to parse: stdout only (stderr carries diagnostics, such as what --offline replayed).
+run_report() { set +e; output=$("$audreg" drift "$@" 2>"$work/stderr"); status=$?; set -e; }
 
 if [[ "${1:-}" != "--bench-only" ]]; then
 # 0. The default network policy blocks loopback: a finding per URL, and nginx receives no request.
@@ -220,7 +222,7 @@ grep -qF "$d" <<<"$output" && fail "leaked key material printed"
 echo "ok: leaked private key reported without printing it"
 
 # 5. The example registry against its offline fixtures: exactly the deliberately broadened audience.
-run registry --offline "$fixtures/example-offline" --today 2026-06-01 --format json
+run_report registry --offline "$fixtures/example-offline" --today 2026-06-01 --format json
 [[ $status -eq 1 ]] || fail "example registry: exit $status: $output"
 python3 - "$output" <<'PY' || fail "example registry: $output"
 import json, sys
