@@ -42,13 +42,18 @@ public enum UnsafeScalar {
         for byte in text.utf8 {
             switch byte {
             case 0x00..<0x20, 0x7F: return true
-            case 0xC2, 0xD8, 0xE1, 0xE2, 0xEF: candidate = true
+            case _ where isLeadByte(byte): candidate = true
             default: continue
             }
             if candidate { break }
         }
         guard candidate else { return false }
         return text.unicodeScalars.contains { kind($0) != nil }
+    }
+
+    /// The UTF-8 lead bytes of every unsafe non-ASCII scalar.
+    public static func isLeadByte(_ byte: UInt8) -> Bool {
+        byte == 0xC2 || byte == 0xD8 || byte == 0xE1 || byte == 0xE2 || byte == 0xEF
     }
 
     /// `U+202E RIGHT-TO-LEFT OVERRIDE`: the code point and, where Unicode has one, its name.

@@ -48,7 +48,7 @@ struct EntityBuilder {
             result.findings.append(Finding(ruleID: ruleID, severity: .error, message: message,
                                            location: SourceLocation(file: file, start: diagnostic.position), entity: entity, related: related))
         }
-        result.findings += UnsafeCharacterRule.findings(in: parse, file: file)
+        result.findings += UnsafeCharacterRule.findings(in: parse, file: file, bytes: bytes)
         let builder = EntityBuilder(file: file)
         for document in parse.documents {
             builder.build(document, into: &result)

@@ -59,11 +59,14 @@ public struct UnsafeCharacterRule: Rule {
     /// Findings for one parsed file: its path, then every key and value of every document, each string
     /// once (aliases repeat nodes at the same position). Messages name the code points but do not quote
     /// the string: the position points at it, and every sink escapes what it shows.
-    static func findings(in parse: YAMLParseResult, file: String) -> [Finding] {
+    static func findings(in parse: YAMLParseResult, file: String, bytes: [UInt8]? = nil) -> [Finding] {
         var findings: [Finding] = []
         if let problem = problem(in: file, allowLineBreaks: false) {
             findings.append(finding("file name", problem, at: SourceLocation(file: file, line: 1, column: 1), entity: nil))
         }
+        // Almost every registry file is plain text: when no byte of it could start an unsafe scalar or
+        // an escape that makes one, no key or value can hold one, and the walk over its nodes is skipped.
+        if let bytes, !mayHoldUnsafeScalar(bytes) { return findings }
         var reported = Set<TextPosition>()
         for document in parse.documents {
             let entity = entityRef(of: document.root)
@@ -88,6 +91,17 @@ public struct UnsafeCharacterRule: Rule {
             }
         }
         return findings
+    }
+
+    /// Whether raw YAML bytes could yield an unsafe scalar: a control byte other than tab and line feed,
+    /// a lead byte of an unsafe non-ASCII scalar (`UnsafeScalar.isLeadByte`), or a backslash, which starts
+    /// the escapes of double-quoted scalars (`"\u202E"` is all ASCII in the file).
+    static func mayHoldUnsafeScalar(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.contains { byte in
+                (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F || byte == 0x5C || UnsafeScalar.isLeadByte(byte)
+            }
+        }
     }
 
     /// The distinct unsafe scalars of `text`, in order of first appearance.
