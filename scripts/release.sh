@@ -57,6 +57,9 @@ ln -s "$libstdcxx_a" "$static_libs/libstdc++.a"
 libyaml_a=$(dpkg -L libyaml-dev 2>/dev/null | grep '/libyaml\.a$' | head -1 || true)
 if [[ -n "$libyaml_a" ]]; then
   ln -s "$libyaml_a" "$static_libs/libyaml.a"
+  # SwiftPM turns the package's pkg-config name into `-L/usr/lib/<arch> -lyaml`, which puts the system
+  # folder (with libyaml.so) first; the copy drops it, and the module map's `link "yaml"` remains.
+  sed -i '/pkgConfig: "yaml-0.1",/d' "$src/Package.swift"
 else
   echo "note: libyaml-dev has no libyaml.a here; the binary will need libyaml (libyaml-0-2) installed" >&2
 fi
