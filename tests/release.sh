@@ -15,8 +15,14 @@ passed=0; failed=0
 ok() { passed=$((passed + 1)); echo "ok: $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
 
-outputs=$(scripts/release.sh | tail -2)
-archive=$(sed -n 1p <<<"$outputs"); checksum=$(sed -n 2p <<<"$outputs")
+# With an argument it checks that archive (made by scripts/release.sh earlier) instead of building one.
+if [[ $# -ge 1 ]]; then
+  archive=$1; checksum=$1.sha256; expected_commit=""
+else
+  outputs=$(scripts/release.sh | tail -2)
+  archive=$(sed -n 1p <<<"$outputs"); checksum=$(sed -n 2p <<<"$outputs")
+  expected_commit=$(git rev-parse HEAD)
+fi
 [[ -f "$archive" && -f "$checksum" ]] || { echo "FAIL: scripts/release.sh did not name its archive and checksum"; exit 1; }
 version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' Sources/AudregKit/Reporting/Reporter.swift)
 [[ "$(basename "$archive")" == "audreg-$version-linux-$(uname -m).tar.gz" ]] && ok "archive named $(basename "$archive")" || fail "archive name $(basename "$archive")"
@@ -65,9 +71,17 @@ else
   fail "build differs (exit $release_build_rc vs $debug_build_rc): $(head -c 300 "$work/out/release-build.txt"; head -c 300 "$work/out/site.diff")"
 fi
 
-commit=$(git rev-parse HEAD)
+# The commit it names is one git knows (HEAD when this script built it), and the date is that commit's
+# date, not the time of the build.
 version_line=$(env -i "$bin" --version)
-[[ "$version_line" == "audreg $version (commit $commit, built "*"Z)" ]] && ok "--version: $version_line" || fail "--version says '$version_line'"
+if [[ "$version_line" =~ ^audreg\ $version\ \(commit\ ([0-9a-f]{40}),\ built\ ([0-9T:Z-]+)\)$ ]] \
+  && built_commit=${BASH_REMATCH[1]} && built_date=${BASH_REMATCH[2]} \
+  && [[ -z "$expected_commit" || "$built_commit" == "$expected_commit" ]] \
+  && [[ "$built_date" == "$(TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd "$built_commit" 2>/dev/null)" ]]; then
+  ok "--version: $version_line"
+else
+  fail "--version says '$version_line'"
+fi
 [[ "$("$debug" --version)" == "audreg $version (commit unknown, "* ]] && ok "a development build says its commit is unknown" || fail "debug --version: $("$debug" --version)"
 
 for shell_file in audreg.bash _audreg audreg.fish; do
