@@ -2,7 +2,6 @@
 // Spring Boot, Kong). Readers may reject input with a DeploymentReadError, never crash or hang.
 // Built by scripts/fuzz.sh together with the library's sources.
 
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     for kind in DeploymentKind.allCases {

@@ -7,7 +7,6 @@
 // - YAML: a double-quoted scalar and a comment load through libyaml into exactly the input, in one document.
 // Built by scripts/fuzz.sh together with the library's sources.
 
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEncoders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let parts = bytes.split(separator: 0xFF, omittingEmptySubsequences: false).prefix(8).map { String(decoding: $0, as: UTF8.self) }

@@ -2,7 +2,6 @@
 // fence's containment check against a reference written another way.
 // Built by scripts/fuzz.sh together with the library's sources (no package dependencies needed).
 
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzYAMLLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let parsed = YAMLParser.parse(bytes: bytes)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds audreg's libFuzzer targets (address sanitizer on) and runs each for a chosen time.
 # Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 30 s; targets: yaml validate config jwks encoders)
-# Crashes are written to .build/fuzz/<target>/crash-*; turn each into a regression test.
+# Crashes are written to .build/fuzz/<target>-artifacts/crash-*; turn each into a regression test.
+# yaml, validate, config and encoders share one binary, .build/fuzz/audreg-fuzz (AUDREG_FUZZ_TARGET=<target>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
@@ -14,19 +15,30 @@ library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,C
   Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/DriftReport.swift Sources/AudregKit/Drift/Config \
   -name '*.swift' ! -name DeploymentChecker.swift | sort)
 mkdir -p .build/fuzz
+needs_swiftc=no
 for target in "${targets[@]}"; do
   case "$target" in
-    yaml) entry=Fuzz/YAMLLoaderFuzz.swift ;;
-    validate) entry=Fuzz/ValidateFuzz.swift ;;
-    config) entry=Fuzz/ConfigReaderFuzz.swift ;;
-    jwks) entry=Fuzz/JWKS ;;
-    encoders) entry=Fuzz/EncodersFuzz.swift ;;
+    yaml|validate|config|encoders) needs_swiftc=yes ;;
+    jwks) ;;
     *) echo "unknown fuzz target '$target' (yaml, validate, config, jwks, encoders)" >&2; exit 2 ;;
   esac
-  binary=.build/fuzz/$target
-  # A binary left from an earlier build must never stand in for one that no longer compiles.
-  rm -f "$binary"
+done
+# yaml, validate, config and encoders live in one binary (Fuzz/FuzzMain.swift picks the target from
+# AUDREG_FUZZ_TARGET), so the library is compiled with the sanitizers once, not once per target.
+swiftc_binary=.build/fuzz/audreg-fuzz
+# A binary left from an earlier build must never stand in for one that no longer compiles.
+if [[ $needs_swiftc == yes ]]; then
+  rm -f "$swiftc_binary"
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \
+    -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources Fuzz/*.swift -o "$swiftc_binary"
+fi
+problems=()
+for target in "${targets[@]}"; do
+  binary=$swiftc_binary
   if [[ "$target" == jwks ]]; then
+    entry=Fuzz/JWKS
+    binary=.build/fuzz/jwks
+    rm -f "$binary"
     # The JWKS analyzer needs jwt-kit, swift-crypto and swift-certificates, which only SwiftPM builds,
     # so this target is a package of its own that depends on this one by path. Its build folder stays
     # under .build (out of git, and apart from the main build, which has other flags); the flags reach
@@ -43,9 +55,6 @@ for target in "${targets[@]}"; do
     rm -f "$entry/Package.resolved"
     [[ $status -eq 0 ]] || exit "$status"
     ln -s "$bin_path/JWKSFuzz" "$binary"
-  else
-    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \
-      -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources "$entry" -o "$binary"
   fi
   mkdir -p ".build/fuzz/$target-artifacts" ".build/fuzz/$target-corpus"
   echo "== fuzzing $target for $seconds s" >&2
@@ -54,10 +63,12 @@ for target in "${targets[@]}"; do
   # catches a trap (a failed precondition, an index out of range) before libFuzzer does, trips
   # AddressSanitizer in its crash handler, which then is all the report shows, and leaves a
   # swift-backtrace process behind; without it libFuzzer reports the trap with its stack.
-  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
+  AUDREG_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
     -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | grep -E "ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss" || true
   if ls ".build/fuzz/$target-artifacts/" | grep -qE "^(crash|timeout|oom|leak)-"; then
     echo "fuzz target $target found problems: see .build/fuzz/$target-artifacts/" >&2
-    exit 1
+    problems+=("$target")
   fi
 done
+# Every chosen target runs even when an earlier one found something, so one run shows them all.
+[[ ${#problems[@]} -eq 0 ]]
