@@ -13,6 +13,7 @@ scripts/install-deps.sh build
 # from their folders; network, JWT and template code stays out of the fuzz binaries.
 library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Encoding,Generated,Drift/Rules} \
   Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/DriftReport.swift Sources/AudregKit/Drift/Config \
+  Sources/AudregKit/Diff/GitBaseTree.swift \
   -name '*.swift' ! -name DeploymentChecker.swift | sort)
 mkdir -p .build/fuzz
 needs_swiftc=no
