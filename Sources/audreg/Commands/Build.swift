@@ -23,7 +23,7 @@ struct Build: ParsableCommand {
             for a usage error, a registry or template that cannot be read, or an output folder audreg did not build.
             """)
 
-    @Argument(help: "The registry directory.")
+    @Argument(help: "The registry directory.", completion: .directory)
     var directory: String = "registry"
 
     @Option(name: .shortAndLong, help: "The site folder, replaced as a whole on success.")

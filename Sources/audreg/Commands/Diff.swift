@@ -17,7 +17,7 @@ struct Diff: ParsableCommand {
             a usage error or a registry that cannot be read.
             """)
 
-    @Argument(help: "BASE and HEAD registry directories; with --git-base only HEAD (default: registry).")
+    @Argument(help: "BASE and HEAD registry directories; with --git-base only HEAD (default: registry).", completion: .directory)
     var directories: [String] = []
 
     @Option(help: "Read the base registry from git at this ref (a branch, tag or commit), e.g. origin/main.")

@@ -28,7 +28,7 @@ struct Drift: AsyncParsableCommand {
             registry that cannot be read.
             """)
 
-    @Argument(help: "The registry directory.")
+    @Argument(help: "The registry directory.", completion: .directory)
     var directory: String = "registry"
 
     @Option(name: .shortAndLong, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")

@@ -19,7 +19,7 @@ struct Explain: AsyncParsableCommand {
             Exit status: 0 admitted, 1 rejected (or unverified when a token was given), 2 usage or unreadable input.
             """)
 
-    @Argument(help: "The registry directory.")
+    @Argument(help: "The registry directory.", completion: .directory)
     var directory: String = "registry"
 
     @Option(help: "The service the token is presented to.")

@@ -39,7 +39,7 @@ struct Rules: ParsableCommand {
                 Exit status: 0; 2 for an unknown rule ID or a usage error.
                 """)
 
-        @Argument(help: "A rule ID, such as audience-collision.")
+        @Argument(help: "A rule ID, such as audience-collision.", completion: .list(RuleCatalog.builtIn.descriptions.map(\.id)))
         var id: String
 
         func run() throws {
