@@ -118,6 +118,8 @@ public struct RegistryLoader: Sendable {
             var result = EntityBuilder.FileResult()
             result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
                                            location: SourceLocation(file: relative, line: 1, column: 1)))
+            // A file that cannot be read still has a name, which is registry text like any other.
+            result.findings += UnsafeCharacterRule.findings(in: YAMLParseResult(documents: [], diagnostics: []), file: relative)
             return result
         }
     }

@@ -21,14 +21,16 @@ public enum JUnitReporter {
             for entity in entities.keys.sorted() {
                 let findings = entities[entity] ?? []
                 let worst = findings.map(\.severity).max() ?? .note
-                let body = findings.map { "\(options.paths.display($0.location.file)):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message)" }
+                // CI systems print these files into their logs: each registry value is made visible on one
+                // line (TerminalText) before XML escaping, so no line of the report can start a workflow command.
+                let body = findings.map { "\(TerminalText.escapeLineStart(options.paths.display($0.location.file))):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \(TerminalText.escape($0.message))" }
                     .joined(separator: "\n")
                 if options.failOn.map({ worst < $0 }) ?? true {
-                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(entity))\">\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity)))\">\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
                 } else {
                     failures += 1
-                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(entity))\">\n"
-                    cases += "      <failure type=\"\(worst.rawValue)\" message=\"\(xml(findings[0].message))\">\(xml(body))</failure>\n"
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity)))\">\n"
+                    cases += "      <failure type=\"\(worst.rawValue)\" message=\"\(xml(TerminalText.escape(findings[0].message)))\">\(xml(body))</failure>\n"
                     cases += "    </testcase>\n"
                 }
             }

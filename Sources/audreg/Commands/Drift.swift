@@ -126,7 +126,7 @@ struct Drift: AsyncParsableCommand {
                 let replay = try OfflineDocumentSource(directory: offline)
                 run = DriftRun(checkedAt: replay.takenAt, mode: .offline)
                 if !skipDeployments {
-                    Terminal.diagnostic("audreg: --offline replays the issuer responses saved \(replay.takenAt.map { "at \($0)" } ?? "at an unknown time"); deployment configs are read as they are now, not from the save")
+                    Terminal.diagnostic("audreg: --offline replays the issuer responses saved \(replay.takenAt.map { "at \(TerminalText.escape($0))" } ?? "at an unknown time"); deployment configs are read as they are now, not from the save")
                 }
                 source = replay
             } else {

@@ -89,3 +89,32 @@ struct OfflineFolderBoundsTests {
         #expect(huge.reason.contains("cannot be read"), "\(huge.reason)")
     }
 }
+
+@Suite("Every output escapes registry text: JUnit and unreadable files")
+struct JUnitAndUnreadableEncodingTests {
+    @Test("JUnit shows CR LF and a bidi control as visible escapes, and no line of it starts a workflow command")
+    func junit() throws {
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        directory.write("a.yaml", "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: a}\nspec:\n  audiences: [\"x\\r\\n::error::forged \\u202E\"]\n")
+        let result = try audreg("validate", directory.path, "--format", "junit", "--fail-on", "never")
+        let lines = result.stdout.unicodeScalars.split { $0 == "\n" || $0 == "\r" }.map { String(String.UnicodeScalarView($0)) }
+        #expect(!lines.contains { $0.unicodeScalars.drop { $0 == " " }.starts(with: "::".unicodeScalars) }, "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\r" })
+        #expect(result.stdout.contains("\\r\\n::error::forged \\u{202E}"))
+    }
+
+    @Test("a file that cannot be read still has its name checked by unsafe-character")
+    func unreadableFileName() throws {
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        directory.write("ok.yaml", "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: t}\n")
+        let name = "big\u{202E}.yaml"
+        directory.write(name, "")
+        let path = directory.path + "/" + name
+        #expect(truncate(path, off_t(20 << 20)) == 0)
+        let result = try audreg("validate", directory.path, "--format", "json", "--fail-on", "never")
+        #expect(result.stdout.contains("unsafe-character"), "\(result.stdout)")
+        #expect(result.stdout.contains("yaml-syntax"))
+    }
+}
