@@ -17,10 +17,7 @@ public struct URLParts: Hashable, Sendable {
     public init?(_ text: String) {
         let bytes = text.utf8
         guard let colon = bytes.firstIndex(of: ASCII.colon) else { return nil }
-        let schemeBytes = bytes[..<colon]
-        guard let first = schemeBytes.first, ASCII.isLetter(first),
-              schemeBytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.plus || $0 == ASCII.minus || $0 == ASCII.dot })
-        else { return nil }
+        guard Self.isScheme(bytes[..<colon]) else { return nil }
         var rest = text[bytes.index(after: colon)...]
         guard rest.utf8.starts(with: "//".utf8) else { return nil }
         rest = rest[rest.utf8.index(rest.startIndex, offsetBy: 2)...]
@@ -65,8 +62,16 @@ public struct URLParts: Hashable, Sendable {
     }
 }
 
+extension URLParts {
+    /// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+    static func isScheme<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, ASCII.isLetter(first) else { return false }
+        return bytes.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.plus || $0 == ASCII.minus || $0 == ASCII.dot }
+    }
+}
+
 /// The bytes URL parsing looks for.
-private enum ASCII {
+enum ASCII {
     static let colon = UInt8(ascii: ":")
     static let slash = UInt8(ascii: "/")
     static let hash = UInt8(ascii: "#")

@@ -97,9 +97,7 @@ public enum AudienceForms {
         }
         // `urn:`, `api:` and other values without an authority: only the scheme is case-insensitive.
         let bytes = text.utf8
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > bytes.startIndex,
-              bytes[..<colon].allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
-        else { return outside(text) }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), URLParts.isScheme(bytes[..<colon]) else { return outside(text) }
         return inside(String(text[..<colon])) + outside(String(text[colon...]))
     }
 

@@ -71,9 +71,7 @@ public struct ClaimValueInvalidRule: ServiceRule {
             return "has whitespace at its start or end; no JWT library or gateway trims it, so no token will match"
         }
         if let colon = value.utf8.firstIndex(of: UInt8(ascii: ":")) {
-            let scheme = value.utf8[..<colon]
-            let validScheme = scheme.first.map(ASCIIClass.isLetter) == true
-                && scheme.allSatisfy { ASCIIClass.isLetter($0) || ASCIIClass.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
+            let validScheme = URLParts.isScheme(value.utf8[..<colon])
             let hasSpaceOrControl = scalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
             if !validScheme || hasSpaceOrControl {
                 return "contains ':' but is not a URI; RFC 7519 §2 requires such a value to be one (scheme:...)"
@@ -96,10 +94,4 @@ public struct ClaimValueInvalidRule: ServiceRule {
             return finding("issuer value '\(value.value)' of issuer '\(issuer.name)' \(problem)", at: value.location, entity: issuer.ref)
         }
     }
-}
-
-/// ASCII classes over UTF-8 bytes.
-enum ASCIIClass {
-    static func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
