@@ -93,9 +93,6 @@ public struct NewService: Sendable {
             path = (folder as NSString).appendingPathComponent("\(name).yaml")
         }
         let target = path!
-        if FileManager.default.fileExists(atPath: target) {
-            throw ScaffoldError("'\(target)' already exists; audreg new never overwrites a file")
-        }
         let schemaPath = schema ?? Self.defaultSchema(for: registryDirectory)
 
         var yaml = Scaffold.schemaComment(forFileAt: target, schemaPath: schemaPath) + "\n"
