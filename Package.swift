@@ -1,16 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the architecture (see ARCHITECTURE.md): a core with no network or template
+// dependency, and around it the site, the config readers, drift, explain and export, each with its
+// own tests; the `audreg` executable wires them together and owns every process-wide setting.
 let package = Package(
     name: "audreg",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "audreg", targets: ["audreg"]),
-        .library(name: "AudregKit", targets: ["AudregKit"]),
+        .library(name: "AudregCore", targets: ["AudregCore"]),
+        .library(name: "AudregConfigReaders", targets: ["AudregConfigReaders"]),
+        .library(name: "AudregSite", targets: ["AudregSite"]),
+        .library(name: "AudregDrift", targets: ["AudregDrift"]),
+        .library(name: "AudregExplain", targets: ["AudregExplain"]),
+        .library(name: "AudregExport", targets: ["AudregExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Exact: the tests compare the compiled template engine's output with swift-mustache's byte for byte.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -24,11 +33,25 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // YAML, the registry model and loader, rules, findings, reporters, controls, encoders, diff,
+        // scaffolding. Foundation and libyaml only: no network, no template engine, no crypto.
+        .target(name: "AudregCore", dependencies: ["CYAML"]),
+        // Readers of deployed gateway and service configs (Envoy, Istio, Kong, Spring). Files only.
+        .target(name: "AudregConfigReaders", dependencies: ["AudregCore"]),
+        // The static site: view models, pages, the template engines.
         .target(
-            name: "AudregKit",
+            name: "AudregSite",
             dependencies: [
-                "CYAML",
+                "AudregCore",
                 .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // Drift: fetches issuers' documents over HTTP, analyses key sets, checks deployed configs.
+        .target(
+            name: "AudregDrift",
+            dependencies: [
+                "AudregCore",
+                "AudregConfigReaders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -37,23 +60,82 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // `audreg explain`: decodes a token and verifies it against a key set (fetched through drift's HTTP client).
+        .target(
+            name: "AudregExplain",
+            dependencies: [
+                "AudregCore",
+                "AudregDrift",
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        // `audreg export`: OSCAL and gateway configs.
+        .target(
+            name: "AudregExport",
+            dependencies: [
+                "AudregCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Generated registries and the drift benchmark, for `audreg generate` and the tests.
+        .target(name: "AudregTestSupport", dependencies: ["AudregCore", "AudregDrift"]),
         .executableTarget(
             name: "audreg",
             dependencies: [
-                "AudregKit",
+                "AudregCore",
+                "AudregSite",
+                "AudregDrift",
+                "AudregExplain",
+                "AudregExport",
+                "AudregTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(
-            name: "AudregKitTests",
+        // Helpers shared by the test targets (temporary folders, running the built CLI, snapshots,
+        // a loopback HTTP server). The fixtures they read live in Tests/Fixtures.
+        .target(
+            name: "AudregTestHelpers",
             dependencies: [
-                "AudregKit",
+                "AudregCore",
+                "AudregDrift",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Snapshots"],
-            resources: [.copy("Fixtures")]
+            path: "Tests/AudregTestHelpers"
+        ),
+        .testTarget(
+            name: "AudregCoreTests",
+            dependencies: ["AudregCore", "AudregTestHelpers", "AudregTestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "AudregSiteTests",
+            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregTestHelpers", "AudregTestSupport"]
+        ),
+        .testTarget(
+            name: "AudregDriftTests",
+            dependencies: [
+                "AudregDrift", "AudregConfigReaders", "AudregCore", "AudregTestHelpers", "AudregTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AudregExplainTests",
+            dependencies: ["AudregExplain", "AudregDrift", "AudregCore", "AudregTestHelpers"]
+        ),
+        .testTarget(
+            name: "AudregExportTests",
+            dependencies: ["AudregExport", "AudregDrift", "AudregCore", "AudregTestHelpers"]
+        ),
+        // Tests that run the built `audreg` executable (commands, integration, hardening).
+        .testTarget(
+            name: "audregTests",
+            dependencies: [
+                "audreg", "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
+                "AudregTestHelpers", "AudregTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ]
 )
