@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "audregTests",
             dependencies: [
-                "audreg", "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
+                "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
                 "AudregTestHelpers", "AudregTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

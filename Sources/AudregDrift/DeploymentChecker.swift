@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregConfigReaders
 
 /// Compares one Service's `deployments` entry with the config it names. Findings point at the config
 /// file (path relative to the registry directory) and relate to the registry entry.

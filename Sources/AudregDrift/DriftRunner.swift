@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregConfigReaders
 
 /// Settings of one drift run besides where documents come from.
 public struct DriftOptions: Sendable {

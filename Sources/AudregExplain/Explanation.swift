@@ -1,3 +1,5 @@
+import AudregCore
+import AudregDrift
 /// The outcome of one check.
 public enum CheckStatus: String, Sendable, Hashable, Codable {
     case pass

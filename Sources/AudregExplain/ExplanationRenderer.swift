@@ -1,3 +1,5 @@
+import AudregCore
+import AudregDrift
 /// Text and JSON forms of an explanation. Neither holds the signature or any key material: an explanation
 /// never carries them. Claims come from the token and reasons quote the registry, so the text form passes
 /// each through `TerminalText`: one line per claim and check, nothing invisible.

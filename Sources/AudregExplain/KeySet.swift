@@ -1,5 +1,7 @@
 import Foundation
 import JWTKit
+import AudregCore
+import AudregDrift
 
 /// One key of a JWK Set, kept as its raw JSON so that a key jwt-kit cannot decode does not spoil the set.
 /// Only `kid`, `kty` and `alg` are ever shown.

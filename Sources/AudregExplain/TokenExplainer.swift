@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregDrift
 
 /// What `explain` looks at: a compact token, or claims alone.
 public enum TokenMaterial: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregDrift
 
 /// A JSON value from a token's header or claims.
 public indirect enum TokenValue: Decodable, Sendable, Hashable {

@@ -1,3 +1,4 @@
+import AudregCore
 /// Enforcement configuration generated from the registry, so the gateways enforce exactly what was
 /// reviewed: Envoy `jwt_authn` filters and Istio `RequestAuthentication` + `AuthorizationPolicy`.
 /// `drift` reads these files back and reports zero drift for the registry they came from.

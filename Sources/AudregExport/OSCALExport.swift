@@ -1,3 +1,4 @@
+import AudregCore
 /// OSCAL for governance tools: a component-definition with one component per service and, per framework,
 /// one implemented requirement per control that audreg's rules evidence, carrying the current status.
 /// Frameworks without an official OSCAL catalog (OWASP NHI, NIST AI RMF) are exported as catalogs too.

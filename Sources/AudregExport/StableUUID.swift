@@ -1,4 +1,5 @@
 import Crypto
+import AudregCore
 
 /// RFC 9562 version-5 UUIDs (SHA-1, name-based): the same name always gives the same UUID, so two
 /// exports of an unchanged registry are identical and a diff between exports shows real changes.

@@ -1,4 +1,5 @@
 import Foundation
+import AudregCore
 
 /// A view model as the compiled renderer reads it: strings, numbers, flags, lists and objects whose
 /// field names are small integers (`BoxKey`). A template's `{{owner.text}}` is compiled to two keys, so

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import AudregCore
 
 /// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
 /// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`

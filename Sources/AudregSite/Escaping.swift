@@ -1,4 +1,5 @@
 import Mustache
+import AudregCore
 
 /// The site's Markdown templates declare `{{% CONTENT_TYPE: MARKDOWN}}` and get `MarkdownEscaping`
 /// (Encoding/Markdown.swift); HTML text and attributes are escaped as Mustache's default content type does.

@@ -1,3 +1,4 @@
+import AudregCore
 /// Turns a view model into `BoxValue`s once, before rendering. swift-mustache looks up a struct's
 /// fields through `Mirror` on every `{{name}}` (a scan of all fields, for every level of the context
 /// stack); a boxed object is a short list of interned keys, which makes large sites several times faster.

@@ -1,3 +1,4 @@
+import AudregCore
 /// Hand-written boxes for the view models that appear thousands of times in a large site (links,
 /// table rows, matrix cells, the service page), so boxing them costs a few stores instead of a `Mirror`
 /// walk. Every other type is boxed by `MustacheBox` through `Mirror`; tests check that both agree.

@@ -1,3 +1,4 @@
+import AudregCore
 /// Lists that many pages share, and what the compiled renderer made of them: the site's navigation
 /// (the same on every page of a section) and a service page's "Met" controls (the same on every
 /// service page without an open or excepted finding). On 50,000 service pages these are about a third

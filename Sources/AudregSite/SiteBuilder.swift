@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Mustache
+import AudregCore
 
 /// What a page template is rendered with: the page's view model under `page`, and what every page
 /// needs at the top of the context stack (`root`, `chrome`), so rows nested anywhere can write
@@ -23,6 +24,11 @@ public struct SiteBuildOptions: Sendable {
     public var maxDriftAgeDays = DriftEvidence.defaultMaxAgeDays
     /// The registry's git commit, dating the registry evidence; nil leaves it undated.
     public var registryRevision: RegistryRevision?
+    /// Whether the phases' durations are reported (the executable reads AUDREG_TIMING).
+    public var timing: TimingOptions = .off
+    /// Called between the phases of a build to give freed memory back to the system (the executable
+    /// tunes the allocator; the library does not).
+    public var releaseFreedPages: @Sendable () -> Void = {}
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -57,8 +63,8 @@ public enum SiteBuilder {
         if options.engine == .graphviz && TokenFlowGraph.findDot() == nil {
             throw SiteBuildError.output("--layout graphviz needs Graphviz's dot on the PATH (apt-get install graphviz), or use --layout auto")
         }
-        var timing = PhaseTiming()
-        Allocator.releaseFreedPages()
+        var timing = PhaseTiming(options.timing)
+        options.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         // The picture and the view models are independent; drawing it on another core hides its cost.
         let pictureBox = PictureBox()
@@ -79,7 +85,7 @@ public enum SiteBuilder {
         model.tokenFlow.svg = picture.svg
         model.tokenFlow.engine = picture.engine
         timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(pictureBox.seconds)) s)")
-        Allocator.releaseFreedPages()
+        options.releaseFreedPages()
         defer { timing.report() }
 
         let fileManager = FileManager.default

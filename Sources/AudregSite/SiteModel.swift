@@ -1,4 +1,5 @@
 import Foundation
+import AudregCore
 
 /// Every page of the site as view models, computed once from a validation report. Lookups go through
 /// indexes built up front (findings by entity and by rule, callers by service, services by issuer and

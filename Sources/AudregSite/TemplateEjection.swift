@@ -1,4 +1,5 @@
 import Foundation
+import AudregCore
 
 /// `audreg templates eject`: copies chosen built-in templates into the override folder and records, in
 /// `.audreg-ejected` beside them, which audreg version they came from and a hash of the built-in text.

@@ -1,3 +1,4 @@
+import AudregCore
 /// The text of `audreg templates list`: pages and the files that render them, then every template.
 public enum TemplateListing {
     public static func text(_ set: TemplateSet) -> String {

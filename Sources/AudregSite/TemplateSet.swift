@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import AudregCore
 
 /// The templates and assets a site is built from: the built-in set compiled into the binary, with any
 /// file of the same relative name under an override directory taking its place (partials and assets

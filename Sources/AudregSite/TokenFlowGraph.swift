@@ -1,4 +1,5 @@
 import Foundation
+import AudregCore
 
 /// The token-flow picture: services grouped by environment, with an arrow for every downstream hop,
 /// drawn differently for token exchange (solid), new token (dashed) and passthrough (thick, red, dotted).

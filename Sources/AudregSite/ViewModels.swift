@@ -1,3 +1,4 @@
+import AudregCore
 /// View models for the site's pages. Templates are logic-free: every list is sorted and every value is a
 /// display string here. Internal links are relative to the site root (`href` for the HTML tree, `md` for
 /// the Markdown tree); templates prefix them with the page's `root` (`../` per folder level), so a row

@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregDrift
 
 /// Material for timing drift: a registry of `count` issuers under one base URL and the documents each
 /// publishes. Serve the documents on loopback (any HTTP server), write the registry, and time

@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregDrift
 
 /// Writes a realistic, deterministic registry of any size for benchmarks and property tests:
 /// teams, issuers per environment, one file per service in team folders, gateways that exchange

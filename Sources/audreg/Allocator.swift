@@ -7,7 +7,7 @@ import Glibc
 /// threads. By default glibc raises its mmap threshold to the size of the largest block freed, after
 /// which such buffers come from the thread arenas, where freed pages stay with that arena; on a
 /// 10,000-service build that was about 10 MB of the peak.
-public enum Allocator {
+enum Allocator {
     #if canImport(Glibc)
     // malloc.h is not part of the Glibc module, so its functions are looked up by name.
     private typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
@@ -20,14 +20,14 @@ public enum Allocator {
 
     /// Blocks of 256 KiB and more are mapped on their own and returned to the system when freed.
     /// Call once, at startup, before any threads are started.
-    public static func configure() {
+    static func configure() {
         #if canImport(Glibc)
         _ = symbol("mallopt", as: Mallopt.self)?(mmapThresholdParameter, 256 * 1024)
         #endif
     }
 
     /// Returns freed pages to the system between the phases of a large job.
-    static func releaseFreedPages() {
+    @Sendable static func releaseFreedPages() {
         #if canImport(Glibc)
         _ = symbol("malloc_trim", as: Trim.self)?(0)
         #endif

@@ -1,6 +1,11 @@
 import ArgumentParser
-import AudregKit
 import Foundation
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 @main
 struct Audreg: AsyncParsableCommand {

@@ -1,6 +1,11 @@
 import ArgumentParser
-import AudregKit
 import Foundation
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 /// Where the repository ends: every registry file and local deployment source must resolve inside it.
 struct RootOptions: ParsableArguments {

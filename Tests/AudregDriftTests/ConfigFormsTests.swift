@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The field-name forms, placeholders and verification modes the config readers understand.
 @Suite("Drift: config forms")

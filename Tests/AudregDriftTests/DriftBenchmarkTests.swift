@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 @Suite("Drift: example registry and speed", .serialized)
 struct DriftBenchmarkTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The drift rules' examples are their tests, as for registry rules; RuleExampleTests skips the drift
 /// stage because the validator cannot evaluate it. Each example's registry and config sections are written

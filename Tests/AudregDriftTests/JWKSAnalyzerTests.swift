@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Key sets made by python3-jwcrypto and python3-cryptography (make-fixtures.sh), read the way drift reads them.
 @Suite("Drift: JWKS analysis of independently made keys")

@@ -1,7 +1,11 @@
 import Foundation
 import NIOCore
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Drift against real HTTP servers on 127.0.0.1, one fault at a time.
 @Suite("Drift: live fetches against loopback servers", .serialized)

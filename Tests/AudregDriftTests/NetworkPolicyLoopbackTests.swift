@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The network policy against a real server on 127.0.0.1 (the only place tests may connect to): when the
 /// policy blocks loopback, the server must receive nothing at all.

@@ -1,5 +1,9 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The address classifier as a pure function: no socket is opened and no name is looked up, so every
 /// range can be tested here without sending a packet anywhere (the machine's network rule).

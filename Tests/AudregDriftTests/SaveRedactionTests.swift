@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregConfigReaders
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// `drift --save` writes no secret: documents from Fixtures/drift/secrets (keys made by python3-jwcrypto)
 /// hide private members where a redaction of `keys[*]` alone misses them. The saved bytes are searched

@@ -3,7 +3,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
+@testable import AudregExplain
+import AudregTestHelpers
 
 /// A JWKS served over HTTP on 127.0.0.1: the path `explain` takes when keys come from a URL or from the
 /// issuer's jwksUri.

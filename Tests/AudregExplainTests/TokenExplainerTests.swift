@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
+@testable import AudregExplain
+import AudregTestHelpers
 
 /// Tokens minted by python3-jwcrypto (Fixtures/tokens/mint.py), verified by jwt-kit through audreg.
 @Suite("Explain a token")

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
+@testable import AudregExport
+import AudregTestHelpers
 
 @Suite("Exports")
 struct ExportTests {

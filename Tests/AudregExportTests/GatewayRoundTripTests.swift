@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
+@testable import AudregExport
+import AudregTestHelpers
 
 /// What the exporters write, the drift readers read back as drift-free; a hand-broadened copy is caught.
 @Suite("Gateway export round trip")

@@ -1,7 +1,11 @@
 import Foundation
 import Mustache
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The compiled renderer must write exactly what swift-mustache writes.
 @Suite("Rendering: compiled templates")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Issue 23: control status an auditor can trust. Met only when every evidencing rule ran for the
 /// service and none has a finding there; every finding counts against what it exposes.

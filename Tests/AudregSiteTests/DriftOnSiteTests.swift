@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// `audreg build --drift-report`: the last drift run on the service, issuer and Drift pages.
 @Suite("Drift on the site")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// A shared list's rendering is reused only where it cannot differ from rendering the list again.
 @Suite("Rendering: shared renderings")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 @Suite("Rendering: view models")
 struct SiteModelTests {

@@ -1,30 +1,31 @@
 import Foundation
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
 
-enum DriftFixtures {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let directory = repositoryRoot + "/Tests/AudregKitTests/Fixtures/drift"
+package enum DriftFixtures {
+    package static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    package static let directory = repositoryRoot + "/Tests/Fixtures/drift"
 
-    static func bytes(_ relative: String) -> [UInt8] {
+    package static func bytes(_ relative: String) -> [UInt8] {
         [UInt8](FileManager.default.contents(atPath: directory + "/" + relative)!)
     }
 
-    static func text(_ relative: String) -> String {
+    package static func text(_ relative: String) -> String {
         String(decoding: bytes(relative), as: UTF8.self)
     }
 
     /// The JSON of one fixture JWKS, as an object.
-    static func jwks(_ name: String) -> [String: Any] {
+    package static func jwks(_ name: String) -> [String: Any] {
         try! JSONSerialization.jsonObject(with: Data(bytes("jwks/\(name).json"))) as! [String: Any]
     }
 }
 
 /// A scratch directory removed when the value is released.
-final class DriftScratch: @unchecked Sendable {
-    let path: String
+package final class DriftScratch: @unchecked Sendable {
+    package let path: String
 
-    init() {
+    package init() {
         path = NSTemporaryDirectory() + "audreg-drift-" + UUID().uuidString
         // A repository, as in real use: configs beside the registry folder are inside its root.
         try! FileManager.default.createDirectory(atPath: path + "/.git", withIntermediateDirectories: true)
@@ -32,18 +33,18 @@ final class DriftScratch: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func write(_ relative: String, _ text: String) {
+    package func write(_ relative: String, _ text: String) {
         let full = path + "/" + relative
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
     }
 }
 
-enum DriftTest {
-    static let today = Day(year: 2026, month: 6, day: 1)!
+package enum DriftTest {
+    package static let today = Day(year: 2026, month: 6, day: 1)!
 
     /// Runs drift over a registry directory with a given source.
-    static func run(directory: String, source: any DocumentSource, today: Day = today, warnDays: Int = 30) async throws -> ValidationReport {
+    package static func run(directory: String, source: any DocumentSource, today: Day = today, warnDays: Int = 30) async throws -> ValidationReport {
         let loaded = try RegistryLoader().load(directory: directory)
         var options = DriftOptions(today: today)
         options.certificateWarnDays = warnDays
@@ -51,7 +52,7 @@ enum DriftTest {
     }
 
     /// A registry with one issuer whose URLs point at `base`.
-    static func issuerRegistry(base: String, name: String = "corp-idp", issuer: String? = nil, algorithms: [String] = ["RS256", "ES256"],
+    package static func issuerRegistry(base: String, name: String = "corp-idp", issuer: String? = nil, algorithms: [String] = ["RS256", "ES256"],
                                discovery: Bool = true, jwksPath: String = "/keys") -> String {
         """
         apiVersion: audreg/v1
@@ -65,7 +66,7 @@ enum DriftTest {
         """
     }
 
-    static func discovery(issuer: String, jwks: String) -> String {
+    package static func discovery(issuer: String, jwks: String) -> String {
         "{\"issuer\": \"\(issuer)\", \"jwks_uri\": \"\(jwks)\", \"response_types_supported\": [\"code\"]}"
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+@testable import AudregCore
+@testable import AudregDrift
 
 /// A real HTTP/1.1 server on 127.0.0.1 with a random port, for fault injection: each path answers with
 /// a scripted behaviour. Stop it with `stop()`.
-final class LoopbackServer: @unchecked Sendable {
-    enum Behavior: Sendable {
+package final class LoopbackServer: @unchecked Sendable {
+    package enum Behavior: Sendable {
         case respond(status: Int = 200, contentType: String? = "application/json", body: [UInt8])
         /// Sends headers and then `chunkCount` chunks of `chunk`, one every `interval`.
         case dribble(chunk: [UInt8], chunkCount: Int, interval: TimeAmount)
@@ -22,7 +24,7 @@ final class LoopbackServer: @unchecked Sendable {
         /// The first `failures` requests get `status`, later ones `then`.
         case failFirst(failures: Int, status: Int, then: [UInt8])
 
-        static func json(_ text: String, status: Int = 200, contentType: String? = "application/json") -> Behavior {
+        package static func json(_ text: String, status: Int = 200, contentType: String? = "application/json") -> Behavior {
             .respond(status: status, contentType: contentType, body: Array(text.utf8))
         }
     }
@@ -35,21 +37,21 @@ final class LoopbackServer: @unchecked Sendable {
     private var channel: Channel?
     private(set) var port: Int = 0
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init() {}
+    package init() {}
 
-    func route(_ path: String, _ behavior: Behavior) {
+    package func route(_ path: String, _ behavior: Behavior) {
         lock.lock(); defer { lock.unlock() }
         routes[path] = behavior
     }
 
-    func requests(to path: String) -> Int {
+    package func requests(to path: String) -> Int {
         lock.lock(); defer { lock.unlock() }
         return counts[path, default: 0]
     }
 
-    var totalRequests: Int {
+    package var totalRequests: Int {
         lock.lock(); defer { lock.unlock() }
         return counts.values.reduce(0, +)
     }
@@ -71,7 +73,7 @@ final class LoopbackServer: @unchecked Sendable {
         return (routes[path], counts[path]!)
     }
 
-    func start() async throws {
+    package func start() async throws {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -86,11 +88,11 @@ final class LoopbackServer: @unchecked Sendable {
         port = channel.localAddress!.port!
     }
 
-    func stop() async {
+    package func stop() async {
         try? await channel?.close()
     }
 
-    static func withServer<T>(_ body: (LoopbackServer) async throws -> T) async throws -> T {
+    package static func withServer<T>(_ body: (LoopbackServer) async throws -> T) async throws -> T {
         let server = LoopbackServer()
         try await server.start()
         do {
@@ -105,15 +107,15 @@ final class LoopbackServer: @unchecked Sendable {
 }
 
 private final class LoopbackHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    package typealias InboundIn = HTTPServerRequestPart
+    package typealias OutboundOut = HTTPServerResponsePart
 
-    let server: LoopbackServer
-    var path = "/"
+    package let server: LoopbackServer
+    package var path = "/"
 
-    init(server: LoopbackServer) { self.server = server }
+    package init(server: LoopbackServer) { self.server = server }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head): path = String(head.uri.split(separator: "?", maxSplits: 1).first ?? "/")
         case .body: break
@@ -121,7 +123,7 @@ private final class LoopbackHandler: ChannelInboundHandler {
         }
     }
 
-    func head(_ context: ChannelHandlerContext, status: Int, headers: [(String, String)]) {
+    package func head(_ context: ChannelHandlerContext, status: Int, headers: [(String, String)]) {
         var fields = HTTPHeaders(headers)
         if !fields.contains(name: "Content-Length") && !fields.contains(name: "Transfer-Encoding") {
             fields.add(name: "Transfer-Encoding", value: "chunked")
@@ -129,15 +131,15 @@ private final class LoopbackHandler: ChannelInboundHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: fields))), promise: nil)
     }
 
-    func body(_ context: ChannelHandlerContext, _ bytes: [UInt8]) {
+    package func body(_ context: ChannelHandlerContext, _ bytes: [UInt8]) {
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
     }
 
-    func end(_ context: ChannelHandlerContext) {
+    package func end(_ context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    func respond(context: ChannelHandlerContext) {
+    package func respond(context: ChannelHandlerContext) {
         let (behavior, count) = server.behavior(for: path)
         switch behavior ?? .json("{\"error\": \"not found\"}", status: 404) {
         case .respond(let status, let contentType, let bytes):

@@ -1,11 +1,12 @@
 import Foundation
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregDrift
 
 /// A temporary directory removed when the test's value goes away.
-final class TemporaryDirectory {
-    let path: String
+package final class TemporaryDirectory {
+    package let path: String
 
-    init() {
+    package init() {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("audreg-tests-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.path
@@ -14,12 +15,12 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     @discardableResult
-    func write(_ relative: String, _ text: String) -> String {
+    package func write(_ relative: String, _ text: String) -> String {
         write(relative, bytes: Array(text.utf8))
     }
 
     @discardableResult
-    func write(_ relative: String, bytes: [UInt8]) -> String {
+    package func write(_ relative: String, bytes: [UInt8]) -> String {
         let full = (path as NSString).appendingPathComponent(relative)
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: full, contents: Data(bytes))
@@ -27,9 +28,9 @@ final class TemporaryDirectory {
     }
 }
 
-enum Paths {
+package enum Paths {
     /// The package root, found from this source file's location.
-    static let packageRoot: String = {
+    package static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -38,14 +39,14 @@ enum Paths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    static var exampleRegistry: String { packageRoot + "/registry" }
+    package static var exampleRegistry: String { packageRoot + "/registry" }
 
-    static func fixture(_ name: String) -> String {
-        packageRoot + "/Tests/AudregKitTests/Fixtures/" + name
+    package static func fixture(_ name: String) -> String {
+        packageRoot + "/Tests/Fixtures/" + name
     }
 
     /// The audreg executable built next to the test bundle.
-    static let executable: String = {
+    package static let executable: String = {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var candidates = [bundleDirectory.appendingPathComponent("audreg").path]
         // `swift test` runs the xctest bundle from .build/<config>/; the binary sits beside it.
@@ -55,15 +56,15 @@ enum Paths {
     }()
 }
 
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+package struct ProcessResult {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
 }
 
 /// Runs a program to completion and captures its output: the built CLI, git and python3. A child of
 /// the test process ignores SIGTERM, so a runaway one is killed with SIGKILL after `timeout` seconds.
-func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+package func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
          timeout: Double = 120) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -91,14 +92,14 @@ func run(_ executable: String, _ arguments: [String], in directory: String? = ni
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
-func audreg(_ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+package func audreg(_ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
     try run(Paths.executable, arguments, in: directory, environment: environment)
 }
 
-func findings(_ yaml: String, today: Day = Day(year: 2026, month: 12, day: 1)!) -> [Finding] {
+package func findings(_ yaml: String, today: Day = Day(year: 2026, month: 12, day: 1)!) -> [Finding] {
     Validator(today: today).validate(RegistryLoader().load(text: yaml, file: "test.yaml")).findings
 }
 
-func positions(_ findings: [Finding], rule: String) -> [String] {
+package func positions(_ findings: [Finding], rule: String) -> [String] {
     findings.filter { $0.ruleID == rule }.map { "\($0.location.line):\($0.location.column)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import AudregCore
 
 /// One JWT provider (Envoy provider, Istio jwtRule, Spring resource server, Kong plugin) as deployed,
 /// every value with its position in the config file.
@@ -81,7 +82,7 @@ public struct DeployedRequirement: Sendable {
         /// Whether a token that is present is verified and a failure refused.
         public var enforcesPresentToken: Bool { self == .required || self == .optional }
 
-        var explanation: String {
+        package var explanation: String {
             switch self {
             case .required: return "requires a valid token"
             case .optional: return "accepts requests without a token (allow_missing)"

@@ -1,3 +1,4 @@
+import AudregCore
 /// Spring Boot's resource server settings, `spring.security.oauth2.resourceserver.jwt.*`, from
 /// `application.yml` (nested or dotted keys, several documents) or `application.properties`. Keys are
 /// matched the way Spring's relaxed binding does (`issuer-uri`, `issuerUri`, `issuer_uri`). There is one

@@ -5,8 +5,8 @@ import Foundation
 public struct TrustDiffer: Sendable {
     public var validator: Validator
 
-    public init(today: Day, catalog: RuleCatalog = .builtIn) {
-        self.validator = Validator(catalog: catalog, today: today)
+    public init(today: Day, catalog: RuleCatalog = .builtIn, timing: TimingOptions = .off) {
+        self.validator = Validator(catalog: catalog, today: today, timing: timing)
     }
 
     public func diff(base: LoadedRegistry, head: LoadedRegistry, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {

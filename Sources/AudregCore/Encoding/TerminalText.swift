@@ -21,7 +21,7 @@ public enum TerminalText {
     }
 
     @inline(__always)
-    static func append(_ scalar: Unicode.Scalar, to output: inout String) {
+    package static func append(_ scalar: Unicode.Scalar, to output: inout String) {
         switch scalar {
         case "\\": output += "\\\\"
         case "\n": output += "\\n"

@@ -1,8 +1,8 @@
 // GENERATED FILE. DO NOT EDIT: edit controls/ or templates/ and run scripts/embed-resources.py.
 
 /// The control catalogs and default templates, compiled in so the binary needs no resource folder.
-enum EmbeddedResources {
-    static let files: [String: String] = {
+package enum EmbeddedResources {
+    package static let files: [String: String] = {
         var files: [String: String] = [:]
         files["controls/nist-ai-rmf-1.0.yaml"] = #"""
 # NIST AI Risk Management Framework 1.0 (NIST AI 100-1, January 2023) subcategories that apply where

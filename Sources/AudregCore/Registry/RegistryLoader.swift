@@ -192,7 +192,7 @@ public struct RegistryLoader: Sendable {
         /// The registry folder with every link resolved; files are read below it.
         var directory: String
         var root: RepositoryRoot
-        var files: [String]
+        package var files: [String]
         /// Registry-named links whose target lies outside the root: reported, never opened.
         var outside: [String]
 

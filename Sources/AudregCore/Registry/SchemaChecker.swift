@@ -169,9 +169,9 @@ public enum EntityName {
     }
 }
 
-enum Suggestion {
+package enum Suggestion {
     /// The closest candidate within a small edit distance, for "did you mean" messages.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    package static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {

@@ -45,7 +45,7 @@ extension String {
     /// Replaces single characters in one pass, so `%` introduced by one replacement is never re-escaped.
     /// It compares `Character`s, so it is only for audreg's own text (IDs, UUIDs), never for registry
     /// data: `"\r\n"` is one Character and matches neither `"\r"` nor `"\n"`.
-    func replacingAll(_ replacements: [(Character, String)]) -> String {
+    package func replacingAll(_ replacements: [(Character, String)]) -> String {
         var output = ""
         output.reserveCapacity(count)
         for character in self {

@@ -24,7 +24,7 @@ public enum TextReporter {
         "\(options.paths.display(location.file)):\(location.line):\(location.column)"
     }
 
-    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+    package static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 
     static func colored(_ text: String, _ severity: Severity, enabled: Bool) -> String {
         guard enabled else { return text }

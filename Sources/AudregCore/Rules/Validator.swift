@@ -80,11 +80,14 @@ public struct Validator: Sendable {
     public var today: Day
     /// Runs the rules one after another and times each (AUDREG_TIMING=rules), instead of in parallel.
     public var timesEachRule: Bool
+    /// Whether the phases' durations are reported (the executable reads AUDREG_TIMING).
+    public var timing: TimingOptions
 
-    public init(catalog: RuleCatalog = .builtIn, today: Day, timesEachRule: Bool = PhaseTiming.perRule) {
+    public init(catalog: RuleCatalog = .builtIn, today: Day, timing: TimingOptions = .off, timesEachRule: Bool? = nil) {
         self.catalog = catalog
         self.today = today
-        self.timesEachRule = timesEachRule
+        self.timing = timing
+        self.timesEachRule = timesEachRule ?? timing.timesEachRule
     }
 
     public func validate(directory: String, loader: RegistryLoader = RegistryLoader()) throws(RegistryError) -> ValidationReport {
@@ -95,7 +98,7 @@ public struct Validator: Sendable {
         let registry = loaded.registry
         var findings = loaded.findings
         findings.append(contentsOf: Self.policyCountFindings(registry))
-        var timing = PhaseTiming()
+        var timing = PhaseTiming(self.timing)
         let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }), files: loaded.files)
         timing.lap("rule context")
         let rules = catalog.rules.filter { $0.description.stage == .registry }.map { $0.init() }

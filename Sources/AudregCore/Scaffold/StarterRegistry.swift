@@ -17,7 +17,7 @@ public enum StarterRegistry {
         }
 
         /// `name` inside `folder`, without `./` noise: `.` and `./` give `name` itself.
-        static func join(_ folder: String, _ name: String) -> String {
+        package static func join(_ folder: String, _ name: String) -> String {
             var base = folder
             while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
             if base.isEmpty || base == "." { return name }

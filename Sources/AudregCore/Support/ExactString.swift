@@ -49,7 +49,7 @@ public struct ExactString: Sendable, Hashable, Comparable, CustomStringConvertib
 extension String {
     /// Byte-for-byte equality, for the few places that compare a raw `String` with a claim value (a token's
     /// `aud` read from JSON, a value in a gateway's config) before it becomes an `ExactString`.
-    func isExactly(_ other: String) -> Bool {
+    package func isExactly(_ other: String) -> Bool {
         utf8.elementsEqual(other.utf8)
     }
 }

@@ -1,43 +1,20 @@
 import Foundation
 
-/// Removes half-written output when audreg is interrupted (SIGINT, SIGTERM), then exits with the
-/// conventional status 128 + signal. Commands register their temporary folders while they write them;
-/// a writer checks `isCancelled` so that no file is created after cleanup has begun.
+/// Removes half-written output when audreg is interrupted (SIGINT, SIGTERM). Commands register their
+/// temporary folders while they write them; a writer checks `isCancelled` so that no file is created
+/// after cleanup has begun. The executable installs the signal handlers, which call `cancel()`.
 public final class InterruptCleanup: @unchecked Sendable {
     public static let shared = InterruptCleanup()
 
     private let lock = NSLock()
     private var paths: [String] = []
-    private var sources: [DispatchSourceSignal] = []
     private var cancelled = false
-    private var installed = false
 
     /// True once an interrupt arrived; writers stop instead of creating more files.
     public var isCancelled: Bool {
         lock.lock()
         defer { lock.unlock() }
         return cancelled
-    }
-
-    /// Installs the handlers once. A process started with SIGINT or SIGTERM blocked (some supervisors
-    /// and test harnesses do that) gets them unblocked, or an interrupt would never arrive.
-    public func install() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !installed else { return }
-        installed = true
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in [SIGINT, SIGTERM] { sigaddset(&set, signal) }
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        let queue = DispatchQueue(label: "audreg.interrupt")
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { [weak self] in self?.interrupted(signalNumber) }
-            source.resume()
-            sources.append(source)
-        }
     }
 
     public func register(_ path: String) {
@@ -66,7 +43,8 @@ public final class InterruptCleanup: @unchecked Sendable {
     /// `unregister` for use inside `critical`, where the lock is already held.
     public func unregisterLocked(_ path: String) { paths.removeAll { $0 == path } }
 
-    private func interrupted(_ signalNumber: Int32) {
+    /// Marks the work cancelled and removes every registered path. Called once, by the signal handler.
+    public func cancel() {
         lock.lock()
         cancelled = true
         let toRemove = paths
@@ -78,8 +56,5 @@ public final class InterruptCleanup: @unchecked Sendable {
                 usleep(10_000)
             }
         }
-        let name = signalNumber == SIGINT ? "interrupt" : "termination"
-        FileHandle.standardError.write(Data("audreg: stopped by \(name); the previous output is unchanged\n".utf8))
-        exit(128 + signalNumber)
     }
 }

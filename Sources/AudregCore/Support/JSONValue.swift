@@ -84,7 +84,7 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     }
 
     /// `value` as a JSON string, escaped as the byte form below escapes it.
-    static func writeString(_ value: String, to output: inout String) {
+    package static func writeString(_ value: String, to output: inout String) {
         let buffer = OutputBuffer(capacity: value.utf8.count + 16)
         writeString(value, to: buffer)
         output += String(decoding: buffer.bytes, as: UTF8.self)
@@ -92,7 +92,7 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
 
     /// Escapes per RFC 8259, plus `<`, `>`, `&`, U+2028 and U+2029, so the text is also safe inside an
     /// HTML script element and in older JavaScript; runs that need no escape are copied whole.
-    static func writeString(_ value: String, to output: OutputBuffer) {
+    package static func writeString(_ value: String, to output: OutputBuffer) {
         var value = value
         output.append(UInt8(ascii: "\""))
         value.withUTF8 { bytes in

@@ -1,30 +1,30 @@
 /// The bytes of a page being rendered. An append is a capacity check and a copy, without an array's
 /// uniqueness and growth checks on every call, and each rendering thread reuses one buffer from page to
 /// page, so its capacity is grown a few times per build rather than for every page.
-final class OutputBuffer {
-    private(set) var count = 0
+package final class OutputBuffer {
+    package private(set) var count = 0
     private var capacity: Int
     private var base: UnsafeMutablePointer<UInt8>
 
-    init(capacity: Int = 16_384) {
+    package init(capacity: Int = 16_384) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-    var last: UInt8? { count == 0 ? nil : base[count - 1] }
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    package var isEmpty: Bool { count == 0 }
+    package var last: UInt8? { count == 0 ? nil : base[count - 1] }
+    package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
     /// The bytes appended since the buffer held `start` bytes.
-    func bytes(from start: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + start, count: count - start) }
-    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    package func bytes(from start: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + start, count: count - start) }
+    package var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    func removeAll() { count = 0 }
+    package func removeAll() { count = 0 }
 
     /// Empties the buffer and gives back memory beyond `limit`: one very large page (a search page
     /// listing every entity) must not keep megabytes per thread for the rest of the build.
-    func removeAll(keepingAtMost limit: Int) {
+    package func removeAll(keepingAtMost limit: Int) {
         count = 0
         guard capacity > limit else { return }
         base.deallocate()
@@ -33,36 +33,36 @@ final class OutputBuffer {
     }
 
     @inline(__always)
-    func append(_ source: UnsafePointer<UInt8>, count length: Int) {
+    package func append(_ source: UnsafePointer<UInt8>, count length: Int) {
         if count + length > capacity { grow(to: count + length) }
         (base + count).update(from: source, count: length)
         count += length
     }
 
     @inline(__always)
-    func append(_ byte: UInt8) {
+    package func append(_ byte: UInt8) {
         if count == capacity { grow(to: count + 1) }
         base[count] = byte
         count += 1
     }
 
-    func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+    package func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let start = buffer.baseAddress else { return }
         append(start, count: buffer.count)
     }
 
-    func append(_ text: String) {
+    package func append(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             Array(text.utf8).withUnsafeBufferPointer { append($0) }
         }
     }
 
-    func append(_ other: OutputBuffer) { append(other.base, count: other.count) }
+    package func append(_ other: OutputBuffer) { append(other.base, count: other.count) }
 
-    func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+    package func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
 
     /// An integer in decimal, as `String(value)` would write it, without making the string.
-    func append(decimal value: Int) {
+    package func append(decimal value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 24 digits, written from the end

@@ -29,7 +29,7 @@ extension Reordered: Sendable where Element: Sendable {}
 
 extension Array {
     /// The first element of every name that is a valid entity name, sorted by name, without copies.
-    func firstOfEachName(_ name: (Element) -> String) -> Reordered<Element> {
+    package func firstOfEachName(_ name: (Element) -> String) -> Reordered<Element> {
         var seen = Set<String>()
         return Reordered(self) { element in
             let name = name(element)

@@ -1,4 +1,6 @@
 import Foundation
+import AudregCore
+import AudregConfigReaders
 
 /// A response as drift sees it: status, content type and at most `maxBytes` of body.
 public struct FetchedDocument: Sendable, Hashable {

@@ -6,6 +6,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AudregCore
+import AudregConfigReaders
 
 /// An IPv4 (4 bytes) or IPv6 (16 bytes) address, parsed without touching the network.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {

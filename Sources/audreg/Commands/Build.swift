@@ -1,6 +1,11 @@
 import ArgumentParser
-import AudregKit
 import Foundation
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 extension TokenFlowGraph.Engine: ExpressibleByArgument {}
 
@@ -55,7 +60,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let today = try date.resolved()
-        let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
+        let report = try Validator(today: today, timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         if let threshold = failOn.severity, report.fails(at: threshold) {
             let count = report.findings.filter { $0.severity >= threshold }.count
             Terminal.diagnostic("audreg: \(count) finding(s) at or above \(threshold.rawValue); the site was not rebuilt (see 'audreg validate \(directory)', or build with --fail-on never to publish them)")
@@ -65,7 +70,7 @@ struct Build: ParsableCommand {
         if let driftReport {
             do { drift = try DriftReport.read(path: driftReport) } catch { throw AudregCLIError("\(error.description); the previous site is unchanged") }
         }
-        InterruptCleanup.shared.install()
+        InterruptSignals.install(cleanup: .shared)
         let templatesDirectory = Templates.overrides(templates)
         if let templatesDirectory {
             for record in TemplateEjection.stale(in: templatesDirectory) {
@@ -75,6 +80,8 @@ struct Build: ParsableCommand {
         guard maxDriftAge >= 0 else { throw ValidationError("--max-drift-age must be 0 or more days") }
         var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         options.maxDriftAgeDays = maxDriftAge
+        options.timing = ProcessSettings.timing
+        options.releaseFreedPages = Allocator.releaseFreedPages
         options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())

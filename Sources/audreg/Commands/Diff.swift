@@ -1,5 +1,10 @@
 import ArgumentParser
-import AudregKit
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +51,7 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
-        let differ = TrustDiffer(today: try date.resolved())
+        let differ = TrustDiffer(today: try date.resolved(), timing: ProcessSettings.timing)
         let diff: TrustDiff
         let head = gitBase == nil ? directories[1] : (directories.first ?? "registry")
         if let gitBase {

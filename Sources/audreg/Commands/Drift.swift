@@ -1,6 +1,11 @@
 import ArgumentParser
-import AudregKit
 import Foundation
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 struct Drift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

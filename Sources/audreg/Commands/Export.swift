@@ -1,6 +1,11 @@
 import ArgumentParser
-import AudregKit
 import Foundation
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +48,7 @@ struct Export: ParsableCommand {
         func run() throws {
             let today = try date.resolved()
             let controls = try controlOptions.catalog()
-            let report = try Validator(today: today).validate(directory: directory, loader: paths.loader)
+            let report = try Validator(today: today, timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
             try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
             let export = OSCALExport(report: report, controls: controls, today: today, drift: try driftOptions.report(),
                                      maxDriftAgeDays: driftOptions.maxDriftAge)
@@ -98,7 +103,7 @@ struct GatewayExportOptions: ParsableArguments {
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        let report = try Validator(today: try date.resolved()).validate(directory: directory, loader: paths.loader)
+        let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
         let files: [(String, String)]
         do {

@@ -1,5 +1,10 @@
 import ArgumentParser
-import AudregKit
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 /// `--allow-loopback` and `--allow-network`, shared by drift and explain: the registry's URLs come from
 /// pull requests, so by default only public unicast addresses are connected to.

@@ -1,5 +1,10 @@
 import ArgumentParser
-import AudregKit
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(

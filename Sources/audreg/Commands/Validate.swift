@@ -1,5 +1,10 @@
 import ArgumentParser
-import AudregKit
+import AudregCore
+import AudregSite
+import AudregDrift
+import AudregExplain
+import AudregExport
+import AudregTestSupport
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +41,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var findingLimit: FindingLimitOptions
 
     func run() throws {
-        let report = findingLimit.apply(try Validator(today: try date.resolved()).validate(directory: directory, loader: paths.loader))
+        let report = findingLimit.apply(try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader))
         let options = ReportOptions(color: format == .text && Terminal.colorAllowed, paths: paths.reportPaths(registry: directory),
                                     failOn: failOn.severity)
         Terminal.write(format.render(report, options: options))

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Audiences are compared as JWT libraries compare them: byte for byte (RFC 7519 §2). These properties
 /// run over random values from the whole Unicode range, with pairs biased towards the spellings that

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// A small, seeded random generator, so every property run is reproducible from its seed.
 struct SplitMix64: RandomNumberGenerator {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Random strings over the whole Unicode scalar range, weighted towards what breaks sinks: control
 /// characters, `"\r\n"`, separators, bidi and zero-width characters, combining marks after `|`, and the

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Files written to hurt the parser end in a diagnostic within bounds documented in SECURITY.md.
 @Suite("Hostile inputs")

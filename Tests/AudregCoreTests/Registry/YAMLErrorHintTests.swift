@@ -1,5 +1,7 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// libyaml's messages become what to change, with libyaml's words kept in brackets.
 @Suite("YAML errors say what to do")

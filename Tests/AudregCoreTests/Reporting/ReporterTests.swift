@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 @Suite("Reporters")
 struct ReporterTests {

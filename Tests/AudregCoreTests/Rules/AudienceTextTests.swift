@@ -1,5 +1,7 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The audience rules read every audience of the registry, so their text handling works on UTF-8 bytes.
 /// These tests hold it to the character-based code it replaced, over random audiences.

@@ -1,5 +1,7 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 @Suite("Rule and control catalogs")
 struct CatalogTests {

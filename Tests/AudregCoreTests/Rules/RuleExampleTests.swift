@@ -1,5 +1,7 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Every rule's examples are its tests: a triggering example must raise the rule at each `↓` and nowhere
 /// else; a non-triggering example must not raise it at all.

@@ -1,5 +1,7 @@
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The validator runs the per-service part of every service rule in one pass over slices of the
 /// services. These tests hold that pass to the plain definition: each rule, run on its own over every

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Real-world-shaped configs (Tests/AudregKitTests/Fixtures/drift-corpus, each citing where its shape
 /// comes from) run through `audreg drift --skip-issuers` behind one small registry. A new construct is

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Issue 21, attacks 1, 2, 3 and 8, against the built binary: a hostile pull request controls every
 /// string and file name of the registry, and must not shape what audreg writes.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// One path convention: every format of every command names files as paths that open from the current
 /// directory, whatever form the registry path had; SARIF names them under %SRCROOT% (the repository root)

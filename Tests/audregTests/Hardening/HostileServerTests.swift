@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Documents built to hurt a parser, served by a real loopback server: each ends in a finding.
 @Suite("Hardening: hostile servers", .serialized)

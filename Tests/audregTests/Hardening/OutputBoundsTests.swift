@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Attack 7 of issue 21 at unit level: findings are bounded where they are made and where they are listed.
 @Suite("Hardening: bounded findings")

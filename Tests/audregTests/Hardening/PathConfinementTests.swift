@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Attack 5 of issue 21 at unit level: which root applies, what lies inside it, and that a path outside
 /// is refused before any open() (a FIFO outside the root records every open for reading).

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// Attacks 4 and 6 of issue 21 against the built binary: a registry from a pull request points drift and
 /// explain at the runner's own network, and a key set with private members is saved.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import AudregKit
+@testable import AudregCore
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
+@testable import AudregTestSupport
+import AudregTestHelpers
 
 /// The built binary, end to end: exit codes are part of the contract.
 @Suite("Pull-request commands, end to end")
