@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "AudregCore",
                 "AudregSite",
+                "AudregConfigReaders",
                 "AudregDrift",
                 "AudregExplain",
                 "AudregExport",
@@ -111,12 +112,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AudregSiteTests",
-            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregTestHelpers", "AudregTestSupport"]
+            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregExport", "AudregTestHelpers", "AudregTestSupport"]
         ),
         .testTarget(
             name: "AudregDriftTests",
             dependencies: [
-                "AudregDrift", "AudregConfigReaders", "AudregCore", "AudregTestHelpers", "AudregTestSupport",
+                "AudregDrift", "AudregConfigReaders", "AudregCore", "AudregExplain", "AudregTestHelpers", "AudregTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -14,7 +14,7 @@ today=2026-12-01
 # responses in the test fixtures (drift exits 1 because it finds that drift; 2 would be a failure).
 drift=$(mktemp); trap 'rm -f "$drift"' EXIT
 status=0
-"$bin" drift registry --offline Tests/AudregKitTests/Fixtures/drift/example-offline --format json --today "$today" >"$drift" || status=$?
+"$bin" drift registry --offline Tests/Fixtures/drift/example-offline --format json --today "$today" >"$drift" || status=$?
 [[ $status -le 1 ]] || exit "$status"
 # --no-git-evidence: the test suite builds the site without git, and a commit that changes the
 # registry and site/ together could not name itself.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of `audreg drift` over TLS: Debian's nginx serves discovery documents and key sets on
-# 127.0.0.1 with a certificate from the test CA in Tests/AudregKitTests/Fixtures/drift/tls (made by
+# 127.0.0.1 with a certificate from the test CA in Tests/Fixtures/drift/tls (made by
 # make-fixtures.sh); audreg trusts it only through --ca-bundle. Also times 1,000 issuers on loopback
 # (DRIFT_BENCH_ISSUERS to change the count, 0 to skip) and checks the example registry offline.
 # `tests/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-fixtures="$root/Tests/AudregKitTests/Fixtures/drift"
+fixtures="$root/Tests/Fixtures/drift"
 audreg=${AUDREG:-$(swift build --show-bin-path)/audreg}
 issuers=${DRIFT_BENCH_ISSUERS:-1000}
 command -v nginx >/dev/null || { echo "drift-nginx: nginx is not installed (scripts/apt-packages-test.txt)" >&2; exit 1; }

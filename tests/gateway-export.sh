@@ -4,7 +4,7 @@
 #    .JwtAuthentication with the protobuf definitions generated from envoyproxy/data-plane-api
 #    (PyPI xds-protos), which rejects unknown fields and wrong types;
 #  - Istio: every RequestAuthentication and AuthorizationPolicy validates against JSON Schemas made from
-#    the fields of Istio's published CRD OpenAPI schemas (Tests/AudregKitTests/Fixtures/schemas/).
+#    the fields of Istio's published CRD OpenAPI schemas (Tests/Fixtures/schemas/).
 # Prints "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 .build/debug/audreg export envoy registry --out "$work/envoy"
 .build/debug/audreg export istio registry --out "$work/istio" --namespace shop
 
-"$venv/bin/python" - "$work" Tests/AudregKitTests/Fixtures/schemas <<'PY'
+"$venv/bin/python" - "$work" Tests/Fixtures/schemas <<'PY'
 import glob, json, os, sys
 import jsonschema, yaml
 from google.protobuf import json_format

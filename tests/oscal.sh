@@ -26,7 +26,7 @@ check() { # name, command...
 # The example's drift, replayed from the test fixtures (exit 1: it finds the planted drift), so the
 # export carries failing, excepted, satisfied and not-assessed requirements.
 status=0
-"$audreg" drift registry --offline Tests/AudregKitTests/Fixtures/drift/example-offline --format json --today 2026-12-01 >"$work/drift.json" || status=$?
+"$audreg" drift registry --offline Tests/Fixtures/drift/example-offline --format json --today 2026-12-01 >"$work/drift.json" || status=$?
 [[ $status -le 1 ]] || exit "$status"
 "$audreg" export oscal registry --today 2026-12-01 --drift-report "$work/drift.json" --out "$work/export"
 check "export is deterministic" bash -c "'$audreg' export oscal registry --today 2026-12-01 --drift-report '$work/drift.json' | cmp - '$work/export/component-definition.json'"

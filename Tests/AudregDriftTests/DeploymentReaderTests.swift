@@ -12,7 +12,7 @@ struct DeploymentReaderTests {
         try reader.read(Array(text.utf8), file: file)
     }
 
-    static func position(_ location: AudregKit.SourceLocation?) -> String {
+    static func position(_ location: AudregCore.SourceLocation?) -> String {
         location.map { "\($0.line):\($0.column)" } ?? "-"
     }
 

@@ -3,6 +3,7 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
+@testable import AudregExplain
 @testable import AudregTestSupport
 import AudregTestHelpers
 
@@ -145,11 +146,11 @@ struct NetworkPolicyLoopbackTests {
             server.route("/jwks.json", .respond(body: Array(try String(contentsOfFile: Paths.fixture("tokens/jwks.json"), encoding: .utf8).utf8)))
             let loaded = try RegistryLoader().load(directory: Paths.exampleRegistry)
             let token = try String(contentsOfFile: Paths.fixture("tokens/valid.jwt"), encoding: .utf8)
-            let blocked = try await TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
+            let blocked = try await TokenExplainer(registry: loaded.registry, now: TokenFixtures.now)
                 .explain(.token(token), service: "orders-api", keys: .given(server.baseURL + "/jwks.json"))
             #expect(server.totalRequests == 0)
             #expect(blocked.check(.authentic)?.reason.contains("blocked by the network policy") == true, "\(blocked.checks)")
-            var explainer = TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
+            var explainer = TokenExplainer(registry: loaded.registry, now: TokenFixtures.now)
             explainer.network = .loopbackAllowed
             let allowed = try await explainer.explain(.token(token), service: "orders-api", keys: .given(server.baseURL + "/jwks.json"))
             #expect(allowed.verdict == .admitted, "\(allowed.checks)")

@@ -3,6 +3,7 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
+@testable import AudregExplain
 @testable import AudregTestSupport
 import AudregTestHelpers
 

@@ -12,7 +12,7 @@ import AudregTestHelpers
 /// issuer's jwksUri.
 @Suite("Explain: keys fetched over HTTP")
 struct JWKSFetchTests {
-    static let tokens = PRSupport.path("Tests/AudregKitTests/Fixtures/tokens")
+    static let tokens = PRSupport.path("Tests/Fixtures/tokens")
 
     @Test("--jwks URL and the issuer's jwksUri both verify a token")
     func fetched() async throws {

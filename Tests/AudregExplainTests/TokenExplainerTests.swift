@@ -8,9 +8,8 @@ import AudregTestHelpers
 /// Tokens minted by python3-jwcrypto (Fixtures/tokens/mint.py), verified by jwt-kit through audreg.
 @Suite("Explain a token")
 struct TokenExplainerTests {
-    /// 2026-12-01T10:05:00Z: five minutes after the fixtures were issued.
-    static let now = 1_796_119_500
-    static let tokens = PRSupport.path("Tests/AudregKitTests/Fixtures/tokens")
+    static let now = TokenFixtures.now
+    static let tokens = PRSupport.path("Tests/Fixtures/tokens")
 
     static func registry() throws -> Registry {
         try RegistryLoader().load(directory: PRSupport.path("registry")).registry

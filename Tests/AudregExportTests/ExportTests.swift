@@ -37,7 +37,7 @@ struct ExportTests {
     @Test("statuses: the excepted rule makes orders-api's controls excepted until the expiry; others are satisfied")
     func statuses() async throws {
         // With the example's drift: orders-api and payments-api have deployments the run checked.
-        let export = OSCALExport(report: try Self.report(), today: Self.today, drift: try await DriftOnSiteTests.exampleDrift())
+        let export = OSCALExport(report: try Self.report(), today: Self.today, drift: try await DriftTest.exampleDrift(today: Self.today))
         let data = Data(export.componentDefinition().serialized().utf8)
         let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let components = ((root?["component-definition"] as? [String: Any])?["components"] as? [[String: Any]]) ?? []

@@ -4,6 +4,7 @@ import Testing
 @testable import AudregSite
 @testable import AudregDrift
 @testable import AudregTestSupport
+@testable import AudregExport
 import AudregTestHelpers
 
 /// Issue 23: control status an auditor can trust. Met only when every evidencing rule ran for the

@@ -13,10 +13,7 @@ struct DriftOnSiteTests {
 
     /// The example registry's drift, as `audreg drift registry --offline … --format json` reports it.
     static func exampleDrift() async throws -> DriftReport {
-        let offline = try OfflineDocumentSource(directory: examplesOffline)
-        let report = try await DriftTest.run(directory: Paths.exampleRegistry, source: offline, today: SiteTestSupport.today)
-        let coverage = DriftRunner(options: DriftOptions(today: SiteTestSupport.today)).coverage(of: report.registry)
-        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline, coverage: coverage), findings: report.findings)
+        try await DriftTest.exampleDrift(today: SiteTestSupport.today)
     }
 
     @Test("the JSON of a drift run reads back as the same findings, time and mode")

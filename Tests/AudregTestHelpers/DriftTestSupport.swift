@@ -43,6 +43,14 @@ package final class DriftScratch: @unchecked Sendable {
 package enum DriftTest {
     package static let today = Day(year: 2026, month: 6, day: 1)!
 
+    /// The example registry's drift, as `audreg drift registry --offline … --format json` reports it.
+    package static func exampleDrift(today: Day) async throws -> DriftReport {
+        let offline = try OfflineDocumentSource(directory: Paths.fixture("drift/example-offline"))
+        let report = try await run(directory: Paths.exampleRegistry, source: offline, today: today)
+        let coverage = DriftRunner(options: DriftOptions(today: today)).coverage(of: report.registry)
+        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline, coverage: coverage), findings: report.findings)
+    }
+
     /// Runs drift over a registry directory with a given source.
     package static func run(directory: String, source: any DocumentSource, today: Day = today, warnDays: Int = 30) async throws -> ValidationReport {
         let loaded = try RegistryLoader().load(directory: directory)

@@ -33,9 +33,9 @@ package final class LoopbackServer: @unchecked Sendable {
     private var routes: [String: Behavior] = [:]
     private var counts: [String: Int] = [:]
     private var inFlight = 0
-    private(set) var maxInFlight = 0
+    package private(set) var maxInFlight = 0
     private var channel: Channel?
-    private(set) var port: Int = 0
+    package private(set) var port: Int = 0
 
     package var baseURL: String { "http://127.0.0.1:\(port)" }
 

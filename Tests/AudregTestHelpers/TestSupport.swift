@@ -103,3 +103,9 @@ package func findings(_ yaml: String, today: Day = Day(year: 2026, month: 12, da
 package func positions(_ findings: [Finding], rule: String) -> [String] {
     findings.filter { $0.ruleID == rule }.map { "\($0.location.line):\($0.location.column)" }
 }
+
+/// The tokens under Tests/Fixtures/tokens (made by mint.py).
+package enum TokenFixtures {
+    /// 2026-12-01T10:05:00Z: five minutes after the fixtures were issued.
+    package static let now = 1_796_119_500
+}

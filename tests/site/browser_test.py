@@ -193,7 +193,7 @@ def check_control_states(audreg, work):
     """The four control states on the coverage matrix and on control pages, as a person (and a screen
     reader) meets them: the example built with its drift run has all four, each with its own symbol and
     label, not colour alone; built without a drift run, nothing a drift rule evidences is met."""
-    drift = subprocess.run([audreg, "drift", "registry", "--offline", "Tests/AudregKitTests/Fixtures/drift/example-offline",
+    drift = subprocess.run([audreg, "drift", "registry", "--offline", "Tests/Fixtures/drift/example-offline",
                             "--format", "json", "--today", "2026-12-01"], cwd=ROOT, capture_output=True, text=True)
     check(drift.returncode == 1, f"drift of the example exited {drift.returncode}, expected 1 (it finds the planted drift)")
     report = os.path.join(work, "drift.json")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import AudregCore
 import AudregSite
+import AudregConfigReaders
 import AudregDrift
 import AudregExplain
 import AudregExport

@@ -11,7 +11,7 @@ import AudregTestHelpers
 /// The built binary, end to end: exit codes are part of the contract.
 @Suite("Pull-request commands, end to end")
 struct PullRequestCLITests {
-    static let tokens = PRSupport.path("Tests/AudregKitTests/Fixtures/tokens")
+    static let tokens = PRSupport.path("Tests/Fixtures/tokens")
 
     @Test("diff --fail-on widening exits 1 on the three widenings and 0 on a description change")
     func diffExitCodes() throws {

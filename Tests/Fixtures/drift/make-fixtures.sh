@@ -3,7 +3,7 @@
 # Debian's python3-jwcrypto (JWKs), python3-cryptography (x5c certificates with fixed dates)
 # and openssl (the TLS test CA and the server certificate for the nginx end-to-end test).
 # Keys are random, so every run changes every file; commit the result with this script.
-# Usage: Tests/AudregKitTests/Fixtures/drift/make-fixtures.sh
+# Usage: Tests/Fixtures/drift/make-fixtures.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -rf jwks tls example-offline

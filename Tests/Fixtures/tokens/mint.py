@@ -2,7 +2,7 @@
 """Mints the keys and tokens that `audreg explain` is tested with, using Debian's python3-jwcrypto: an
 implementation independent of jwt-kit, which audreg verifies with.
 
-Run from anywhere: /usr/bin/python3 Tests/AudregKitTests/Fixtures/tokens/mint.py
+Run from anywhere: /usr/bin/python3 Tests/Fixtures/tokens/mint.py
 (Debian's python3 has jwcrypto; a pyenv python3 earlier on PATH may not.)
 
 Every token has a fixed clock: issued 2026-12-01T10:00:00Z unless said otherwise, so tests pass

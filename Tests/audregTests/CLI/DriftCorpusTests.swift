@@ -8,7 +8,7 @@ import Testing
 @testable import AudregTestSupport
 import AudregTestHelpers
 
-/// Real-world-shaped configs (Tests/AudregKitTests/Fixtures/drift-corpus, each citing where its shape
+/// Real-world-shaped configs (Tests/Fixtures/drift-corpus, each citing where its shape
 /// comes from) run through `audreg drift --skip-issuers` behind one small registry. A new construct is
 /// one fixture and one row. Nothing here opens a socket: issuers are skipped and every config is a file.
 @Suite("audreg drift over the config corpus (CLI)")
@@ -116,7 +116,7 @@ struct DriftCorpusTests {
         let directory = TemporaryDirectory()
         directory.write(".git/HEAD", "ref: refs/heads/main\n") // the repository root holds both folders
         let corpus = directory.path + "/corpus"
-        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Tests/AudregKitTests/Fixtures/drift-corpus", toPath: corpus)
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Tests/Fixtures/drift-corpus", toPath: corpus)
         directory.write("registry/orders.yaml", Self.registry(kind: row.kind, source: "../corpus/" + row.fixture, provider: row.provider,
                                                                    issuer: row.issuer, jwksUri: row.jwksUri))
         let arguments = ["drift", directory.path + "/registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "note"]

@@ -58,7 +58,7 @@ struct TemplateCommandTests {
 struct OfflineModeTests {
     @Test("an offline run states that deployment configs are read now, in the JSON report and on stderr")
     func offlineStatement() throws {
-        let result = try audreg("drift", Paths.exampleRegistry, "--offline", Paths.packageRoot + "/Tests/AudregKitTests/Fixtures/drift/example-offline",
+        let result = try audreg("drift", Paths.exampleRegistry, "--offline", Paths.packageRoot + "/Tests/Fixtures/drift/example-offline",
                                 "--format", "json", "--today", "2026-12-01", "--fail-on", "never")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("deployment configs are read as they are now, not from the save"), "\(result.stderr)")

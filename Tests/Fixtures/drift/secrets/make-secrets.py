@@ -3,7 +3,7 @@
 `drift --save` (attack 6 of issue 21). Keys are generated with Debian's python3-jwcrypto, independent of
 the code under test. values.txt lists every private member value; the tests grep saved files for each.
 
-Run: /usr/bin/python3 Tests/AudregKitTests/Fixtures/drift/secrets/make-secrets.py
+Run: /usr/bin/python3 Tests/Fixtures/drift/secrets/make-secrets.py
 """
 import json
 import os
