@@ -2,6 +2,10 @@ import Foundation
 import Testing
 @testable import AudregCore
 @testable import AudregTestSupport
+@testable import AudregSite
+@testable import AudregDrift
+@testable import AudregExplain
+@testable import AudregExport
 import AudregTestHelpers
 
 /// Random strings over the whole Unicode scalar range, weighted towards what breaks sinks: control
