@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/AudregKit/Generated/EmbeddedResources.swift from controls/*.yaml and templates/**.
+"""Writes Sources/AudregCore/Generated/EmbeddedResources.swift from controls/*.yaml and templates/**.
 
 The binary carries its control catalogs and default templates, so it works wherever it is copied.
 The files in controls/ and templates/ stay the editable source; the test suite fails when this
@@ -10,7 +10,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = ["controls", "templates"]
-OUT = os.path.join(ROOT, "Sources", "AudregKit", "Generated", "EmbeddedResources.swift")
+OUT = os.path.join(ROOT, "Sources", "AudregCore", "Generated", "EmbeddedResources.swift")
 
 
 def files():
@@ -38,8 +38,8 @@ def main():
         "// GENERATED FILE. DO NOT EDIT: edit controls/ or templates/ and run scripts/embed-resources.py.",
         "",
         "/// The control catalogs and default templates, compiled in so the binary needs no resource folder.",
-        "enum EmbeddedResources {",
-        "    static let files: [String: String] = {",
+        "package enum EmbeddedResources {",
+        "    package static let files: [String: String] = {",
         "        var files: [String: String] = [:]",
     ]
     for path, text in entries:

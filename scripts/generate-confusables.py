@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/AudregKit/Rules/Audience/ConfusableTable.swift.
+"""Writes Sources/AudregCore/Rules/Audience/ConfusableTable.swift.
 
 The table maps every single code point that Unicode's confusables data (UTS #39) lists as a look-alike
 of an ASCII letter or digit to that ASCII character. It is the part of the skeleton mapping that matters
@@ -38,6 +38,6 @@ for i in range(0, len(keys), 10):
 lines += ["    ]", ""]
 lines.append('    static let prototypes: String = "' + "".join(mapping[cp] for cp in keys) + '"')
 lines += ["}", ""]
-out = "Sources/AudregKit/Rules/Audience/ConfusableTable.swift"
+out = "Sources/AudregCore/Rules/Audience/ConfusableTable.swift"
 open(out, "w", encoding="utf-8").write("\n".join(lines))
 print(f"wrote {out} with {len(mapping)} entries")

@@ -30,12 +30,12 @@ src=.build/release-src
 rm -rf "$src"
 mkdir -p "$src"
 git archive --format=tar HEAD | tar -x -C "$src"
-version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' "$src/Sources/AudregKit/Reporting/Reporter.swift")
+version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' "$src/Sources/AudregCore/Reporting/Reporter.swift")
 if [[ ! "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
-  echo "could not read the version from AudregVersion.current in Sources/AudregKit/Reporting/Reporter.swift (got '$version')" >&2
+  echo "could not read the version from AudregVersion.current in Sources/AudregCore/Reporting/Reporter.swift (got '$version')" >&2
   exit 1
 fi
-cat > "$src/Sources/AudregKit/Reporting/BuildInfo.swift" <<SWIFT
+cat > "$src/Sources/AudregCore/Reporting/BuildInfo.swift" <<SWIFT
 // Written by scripts/release.sh for commit $commit.
 public enum BuildInfo {
     public static let commit = "$commit"

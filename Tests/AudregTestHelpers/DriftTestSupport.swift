@@ -3,9 +3,8 @@ import Foundation
 @testable import AudregDrift
 
 package enum DriftFixtures {
-    package static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    package static let directory = repositoryRoot + "/Tests/Fixtures/drift"
+    package static let repositoryRoot = Paths.packageRoot
+    package static let directory = Paths.fixture("drift")
 
     package static func bytes(_ relative: String) -> [UInt8] {
         [UInt8](FileManager.default.contents(atPath: directory + "/" + relative)!)
