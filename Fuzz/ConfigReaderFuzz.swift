@@ -1,6 +1,8 @@
 // libFuzzer target: arbitrary bytes through every deployed-configuration reader (Envoy, Istio,
 // Spring Boot, Kong). Readers may reject input with a DeploymentReadError, never crash or hang.
-// Built by scripts/fuzz.sh together with the library's sources.
+// Built by scripts/fuzz.sh against the AudregConfigReaders and AudregCore targets.
+@testable import AudregConfigReaders
+@testable import AudregCore
 
 public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,11 +1,12 @@
-// libFuzzer target: the sink encoders (Sources/AudregKit/Encoding). The input, read as UTF-8 (invalid
+// libFuzzer target: the sink encoders (Sources/AudregCore/Encoding). The input, read as UTF-8 (invalid
 // bytes become U+FFFD), is cut at 0xFF-free boundaries into strings that go through every encoder; each
 // output must keep its sink's invariant, or the target traps:
 // - terminal text: no unsafe scalar left, a line start never `::`, and unescape gives back the input;
 // - GitHub workflow commands (through GitHubReporter): one line per finding, each a command of audreg's;
 // - Markdown: a table row keeps its column count, nothing can auto-link, text decodes back;
 // - YAML: a double-quoted scalar and a comment load through libyaml into exactly the input, in one document.
-// Built by scripts/fuzz.sh together with the library's sources.
+// Built by scripts/fuzz.sh against the AudregCore target.
+@testable import AudregCore
 
 public func fuzzEncoders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)

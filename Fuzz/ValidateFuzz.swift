@@ -1,5 +1,6 @@
 // libFuzzer target: a one-file registry through the whole validate pipeline and every reporter.
-// Built by scripts/fuzz.sh together with the library's sources.
+// Built by scripts/fuzz.sh against the AudregCore target.
+@testable import AudregCore
 
 public func fuzzValidate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes through the YAML parser and the registry loader, and the path
 // fence's containment check against a reference written another way.
-// Built by scripts/fuzz.sh together with the library's sources (no package dependencies needed).
+// Built by scripts/fuzz.sh against the AudregCore target (no package dependencies needed).
+@testable import AudregCore
 
 public func fuzzYAMLLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

@@ -9,12 +9,10 @@ seconds=${1:-30}; shift || true
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks encoders)
 scripts/install-deps.sh build
 
-# The loader, rules and reporters need only Foundation and libyaml, so they are compiled straight
-# from their folders; network, JWT and template code stays out of the fuzz binaries.
-library_sources=$(find Sources/AudregKit/{YAML,Registry,Findings,Rules,Support,Controls,Reporting,Encoding,Generated,Drift/Rules} \
-  Sources/AudregKit/Drift/DriftExample.swift Sources/AudregKit/Drift/DriftReport.swift Sources/AudregKit/Drift/Config \
-  Sources/AudregKit/Diff/GitBaseTree.swift \
-  -name '*.swift' ! -name DeploymentChecker.swift | sort)
+# The fuzzed targets need only Foundation and libyaml (Package.swift keeps AudregCore and
+# AudregConfigReaders free of network and template code), so each is compiled from exactly its own
+# folder, as its own module, in dependency order; the fuzz entry points import them.
+swiftc_modules=(AudregCore AudregConfigReaders)
 mkdir -p .build/fuzz
 needs_swiftc=no
 for target in "${targets[@]}"; do
@@ -30,8 +28,18 @@ swiftc_binary=.build/fuzz/audreg-fuzz
 # A binary left from an earlier build must never stand in for one that no longer compiles.
 if [[ $needs_swiftc == yes ]]; then
   rm -f "$swiftc_binary"
-  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name AudregKit \
-    -I Sources/CYAML -Xcc -I/usr/include -lyaml $library_sources Fuzz/*.swift -o "$swiftc_binary"
+  modules=.build/fuzz/modules
+  rm -rf "$modules"
+  mkdir -p "$modules"
+  swift_flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name audreg -enable-testing -I "$modules" -I Sources/CYAML -Xcc -I/usr/include)
+  libraries=()
+  for module in "${swiftc_modules[@]}"; do
+    mapfile -t sources < <(find "Sources/$module" -name '*.swift' | sort)
+    swiftc "${swift_flags[@]}" -module-name "$module" -emit-module -emit-module-path "$modules/$module.swiftmodule" \
+      -emit-library -static -o "$modules/lib$module.a" "${sources[@]}"
+    libraries+=("$modules/lib$module.a")
+  done
+  swiftc "${swift_flags[@]}" -module-name AudregFuzz Fuzz/*.swift "${libraries[@]}" -lyaml -o "$swiftc_binary"
 fi
 problems=()
 for target in "${targets[@]}"; do

@@ -14,7 +14,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "JWKSFuzz",
-            dependencies: [.product(name: "AudregKit", package: "audreg")],
+            dependencies: [
+                .product(name: "AudregCore", package: "audreg"),
+                .product(name: "AudregDrift", package: "audreg"),
+            ],
             // main.swift declares libFuzzer's C entry point LLVMFuzzerRunDriver with @_extern(c).
             swiftSettings: [.enableExperimentalFeature("Extern")]
         ),

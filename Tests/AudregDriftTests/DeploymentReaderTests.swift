@@ -18,7 +18,7 @@ struct DeploymentReaderTests {
 
     @Test("Envoy static bootstrap in the repository: provider, issuer, audiences and their positions")
     func envoyStatic() throws {
-        let config = try EnvoyJWTAuthnReader().read(DriftFixtures.bytes("../../../../deploy/envoy/storefront-gateway.yaml"), file: "envoy.yaml")
+        let config = try EnvoyJWTAuthnReader().read(DriftFixtures.bytes("../../../deploy/envoy/storefront-gateway.yaml"), file: "envoy.yaml")
         #expect(config.providers.count == 1)
         let provider = try #require(config.providers.first)
         #expect(provider.name?.value == "corp_idp")

@@ -9,10 +9,7 @@ import AudregTestHelpers
 enum SiteTestSupport {
     static let today = Day("2026-12-01")!
 
-    static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-    }
+    static var packageRoot: String { Paths.packageRoot }
 
     static var exampleRegistry: String { packageRoot + "/registry" }
 

@@ -2,7 +2,8 @@
 // survive), JWKSAnalyzer.parse and, when it is a key
 // set, the whole analysis (jwt-kit key loading, swift-certificates for x5c); main.swift starts
 // libFuzzer. Built by scripts/fuzz.sh as the package in Fuzz/JWKS.
-import AudregKit
+import AudregCore
+import AudregDrift
 import Dispatch
 
 /// Fixed inputs, so a finding reproduces on any day and machine.
