@@ -30,9 +30,9 @@ src=.build/release-src
 rm -rf "$src"
 mkdir -p "$src"
 git archive --format=tar HEAD | tar -x -C "$src"
-version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' "$src/Sources/AudregCore/Reporting/Reporter.swift")
+version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' "$src/Sources/AudregCore/Reporting/AudregVersion.swift")
 if [[ ! "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
-  echo "could not read the version from AudregVersion.current in Sources/AudregCore/Reporting/Reporter.swift (got '$version')" >&2
+  echo "could not read the version from AudregVersion.current in Sources/AudregCore/Reporting/AudregVersion.swift (got '$version')" >&2
   exit 1
 fi
 cat > "$src/Sources/AudregCore/Reporting/BuildInfo.swift" <<SWIFT

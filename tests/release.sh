@@ -24,7 +24,7 @@ else
   expected_commit=$(git rev-parse HEAD)
 fi
 [[ -f "$archive" && -f "$checksum" ]] || { echo "FAIL: scripts/release.sh did not name its archive and checksum"; exit 1; }
-version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' Sources/AudregCore/Reporting/Reporter.swift)
+version=$(sed -n 's/^ *public static let current = "\([^"]*\)"$/\1/p' Sources/AudregCore/Reporting/AudregVersion.swift)
 [[ "$(basename "$archive")" == "audreg-$version-linux-$(uname -m).tar.gz" ]] && ok "archive named $(basename "$archive")" || fail "archive name $(basename "$archive")"
 (cd "$(dirname "$archive")" && sha256sum -c --quiet "$(basename "$checksum")") && ok "sha256 file checks the archive" || fail "sha256 file does not match the archive"
 

@@ -172,7 +172,7 @@ struct LoopbackDriftTests {
             let live = try HTTPDocumentSource(options: Self.options())
             let saving = try SavingDocumentSource(upstream: live, directory: scratch.path + "/saved")
             let first = try await DriftTest.run(directory: scratch.path + "/registry", source: saving)
-            try await saving.writeManifest()
+            try await saving.writeManifest(takenAt: DriftRun.now(environment: ProcessInfo.processInfo.environment))
             await live.shutdown()
             let requests = server.totalRequests
 
@@ -204,7 +204,7 @@ struct LoopbackDriftTests {
             Issue.record("the live result is still returned")
             return
         }
-        try await saving.writeManifest()
+        try await saving.writeManifest(takenAt: DriftRun.now(environment: ProcessInfo.processInfo.environment))
         let offline = try OfflineDocumentSource(directory: directory)
         guard case .failure(let failure) = await offline.fetch(url) else {
             Issue.record("the replay must fail for a response that was not saved")

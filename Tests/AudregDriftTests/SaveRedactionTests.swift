@@ -22,7 +22,7 @@ struct SaveRedactionTests {
         let upstream = StaticDocumentSource(names.map { FetchedDocument(url: urls[$0]!, body: DriftFixtures.bytes("secrets/\($0).json")) })
         let saving = try SavingDocumentSource(upstream: upstream, directory: scratch.path + "/saved")
         for name in names { _ = await saving.fetch(urls[name]!) }
-        try await saving.writeManifest()
+        try await saving.writeManifest(takenAt: DriftRun.now(environment: ProcessInfo.processInfo.environment))
         return (scratch, urls)
     }
 

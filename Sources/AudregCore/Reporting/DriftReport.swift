@@ -28,7 +28,7 @@ public struct DriftRun: Sendable, Equatable {
 
     /// A live run's time: now, or `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention),
     /// so scripted runs can produce byte-identical reports.
-    public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func now(environment: [String: String]) -> String {
         let date: Date
         if let epoch = environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) {
             date = Date(timeIntervalSince1970: epoch)

@@ -140,7 +140,7 @@ public struct OfflineDocumentSource: DocumentSource {
     }
 }
 
-/// `--save DIR`: passes every fetch through and records it; `writeManifest()` finishes the directory.
+/// `--save DIR`: passes every fetch through and records it; `writeManifest(takenAt:)` finishes the directory.
 public actor SavingDocumentSource: DocumentSource {
     let upstream: any DocumentSource
     public let directory: String
@@ -189,9 +189,10 @@ public actor SavingDocumentSource: DocumentSource {
         return result
     }
 
-    public func writeManifest() throws(FetchFailure) {
+    /// `takenAt`: the run's time, `DriftRun.now(environment:)`.
+    public func writeManifest(takenAt: String) throws(FetchFailure) {
         let manifest = SavedResponses.Manifest(tool: "audreg \(AudregVersion.current) drift",
-                                               takenAt: DriftRun.now(),
+                                               takenAt: takenAt,
                                                entries: entries.values.sorted { $0.url < $1.url })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -126,7 +126,7 @@ struct Drift: AsyncParsableCommand {
         var http: HTTPDocumentSource?
         let source: any DocumentSource
         var saving: SavingDocumentSource?
-        var run = DriftRun(checkedAt: DriftRun.now(), mode: .live)
+        var run = DriftRun(checkedAt: DriftRun.now(environment: ProcessInfo.processInfo.environment), mode: .live)
         do {
             if let offline {
                 let replay = try OfflineDocumentSource(directory: offline)
@@ -169,7 +169,7 @@ struct Drift: AsyncParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         await http?.shutdown()
         if let saving {
-            do { try await saving.writeManifest() } catch { throw AudregCLIError(error.reason) }
+            do { try await saving.writeManifest(takenAt: DriftRun.now(environment: ProcessInfo.processInfo.environment)) } catch { throw AudregCLIError(error.reason) }
         }
 
         // Config files live outside the registry (`../deploy/…`); reports name them, like registry files,
