@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AudregSiteTests",
-            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregExport", "AudregTestHelpers", "AudregTestSupport"]
+            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregExport", "AudregTestHelpers"]
         ),
         .testTarget(
             name: "AudregDriftTests",
@@ -134,8 +134,7 @@ let package = Package(
             name: "audregTests",
             dependencies: [
                 "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
-                "AudregTestHelpers", "AudregTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "AudregTestHelpers",
             ]
         ),
     ]

@@ -3,7 +3,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The field-name forms, placeholders and verification modes the config readers understand.

@@ -3,7 +3,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 @Suite("Drift: config readers")

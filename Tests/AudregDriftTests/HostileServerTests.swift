@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Documents built to hurt a parser, served by a real loopback server: each ends in a finding.

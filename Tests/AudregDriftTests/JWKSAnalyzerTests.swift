@@ -3,7 +3,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Key sets made by python3-jwcrypto and python3-cryptography (make-fixtures.sh), read the way drift reads them.

@@ -4,7 +4,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Drift against real HTTP servers on 127.0.0.1, one fault at a time.

@@ -4,7 +4,6 @@ import Testing
 @testable import AudregConfigReaders
 @testable import AudregDrift
 @testable import AudregExplain
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The network policy against a real server on 127.0.0.1 (the only place tests may connect to): when the

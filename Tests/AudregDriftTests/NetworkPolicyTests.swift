@@ -2,7 +2,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregConfigReaders
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The address classifier as a pure function: no socket is opened and no name is looked up, so every

@@ -4,7 +4,6 @@ import Testing
 @testable import AudregConfigReaders
 @testable import AudregDrift
 @testable import AudregExplain
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// `drift --save` writes no secret: documents from Fixtures/drift/secrets (keys made by python3-jwcrypto)

@@ -4,7 +4,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregSite
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The compiled renderer must write exactly what swift-mustache writes.

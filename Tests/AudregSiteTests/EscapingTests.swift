@@ -3,7 +3,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregSite
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 @Suite("Rendering: escaping")

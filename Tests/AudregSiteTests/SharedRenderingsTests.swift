@@ -3,7 +3,6 @@ import Testing
 @testable import AudregCore
 @testable import AudregSite
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// A shared list's rendering is reused only where it cannot differ from rendering the list again.

@@ -2,7 +2,6 @@ import Foundation
 @testable import AudregCore
 @testable import AudregSite
 @testable import AudregDrift
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Helpers for the site tests: small registries written to temporary folders, builds, and tree reads.

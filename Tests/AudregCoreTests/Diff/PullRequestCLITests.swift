@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The built binary, end to end: exit codes are part of the contract.

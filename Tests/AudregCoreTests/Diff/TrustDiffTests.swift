@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 @Suite("Trust diff")

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Audiences are compared as JWT libraries compare them: byte for byte (RFC 7519 §2). These properties

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// A random registry as a list of entity documents, with a random mix of sound and unsound services.

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Files written to hurt the parser end in a diagnostic within bounds documented in SECURITY.md.

@@ -1,6 +1,5 @@
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// libyaml's messages become what to change, with libyaml's words kept in brackets.

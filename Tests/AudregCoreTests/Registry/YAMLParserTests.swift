@@ -1,6 +1,5 @@
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 @Suite("YAML parser")

@@ -1,6 +1,5 @@
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The audience rules read every audience of the registry, so their text handling works on UTF-8 bytes.

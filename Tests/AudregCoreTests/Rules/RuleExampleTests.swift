@@ -1,6 +1,5 @@
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Every rule's examples are its tests: a triggering example must raise the rule at each `↓` and nowhere

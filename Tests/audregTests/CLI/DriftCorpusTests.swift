@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Real-world-shaped configs (Tests/Fixtures/drift-corpus, each citing where its shape

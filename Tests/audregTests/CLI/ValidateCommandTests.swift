@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// The built `audreg` binary, run as a user runs it.

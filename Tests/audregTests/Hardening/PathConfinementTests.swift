@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Attack 5 of issue 21 at unit level: which root applies, what lies inside it, and that a path outside

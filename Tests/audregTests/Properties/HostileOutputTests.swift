@@ -5,7 +5,6 @@ import Testing
 @testable import AudregDrift
 @testable import AudregExplain
 @testable import AudregExport
-@testable import AudregTestSupport
 import AudregTestHelpers
 
 /// Issue 21, attacks 1, 2, 3 and 8, against the built binary: a hostile pull request controls every

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregTestSupport
 @testable import AudregSite
 @testable import AudregDrift
 @testable import AudregExplain
