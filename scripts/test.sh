@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 
 if ! python3 scripts/embed-resources.py --check; then
-  echo "Sources/AudregCore/Generated/EmbeddedResources.swift is out of date: run python3 scripts/embed-resources.py" >&2
+  echo "Sources/AudregCore/Generated/EmbeddedControls.swift or Sources/AudregSite/Generated/EmbeddedTemplates.swift is out of date: run python3 scripts/embed-resources.py" >&2
   exit 1
 fi
 

@@ -52,7 +52,7 @@ public struct TemplateSet: Sendable {
     /// The built-in templates, as compiled in from `templates/`.
     public static var builtIn: TemplateSet {
         let prefix = "templates/"
-        let entries = EmbeddedResources.files.filter { $0.key.hasPrefix(prefix) }
+        let entries = EmbeddedTemplates.files.filter { $0.key.hasPrefix(prefix) }
             .map { Entry(name: String($0.key.dropFirst(prefix.count)), text: $0.value, source: .builtIn) }
         return TemplateSet(entries: entries.sorted { $0.name < $1.name })
     }

@@ -59,7 +59,7 @@ public struct ControlCatalog: Sendable {
     public func framework(_ id: String) -> Framework? { frameworks.first { $0.id == id } }
 
     public static let builtIn: ControlCatalog = {
-        let files = EmbeddedResources.files.filter { $0.key.hasPrefix("controls/") }.sorted { $0.key < $1.key }
+        let files = EmbeddedControls.files.filter { $0.key.hasPrefix("controls/") }.sorted { $0.key < $1.key }
         // The embedded catalogs are checked by the test suite; a failure here is a build defect.
         let frameworks = files.map { try! parse($0.value, file: $0.key) }
         return ControlCatalog(frameworks: frameworks)

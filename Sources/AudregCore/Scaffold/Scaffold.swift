@@ -90,14 +90,6 @@ public enum Scaffold {
         ScaffoldFile(path: path, contents: JSONSchemaExport.document().serialized())
     }
 
-    /// The default templates compiled into the binary (`templates/…` entries), to be written under `folder`.
-    public static func templateFiles(into folder: String) -> [ScaffoldFile] {
-        EmbeddedResources.files.keys.filter { $0.hasPrefix("templates/") }.sorted().map { key in
-            let relative = String(key.dropFirst("templates/".count))
-            return ScaffoldFile(path: (folder as NSString).appendingPathComponent(relative), contents: EmbeddedResources.files[key]!)
-        }
-    }
-
     /// A YAML scalar: plain when that is unambiguous, double-quoted with escapes otherwise.
     static func yamlScalar(_ value: String) -> String {
         let plainSafe = value.range(of: #"^[A-Za-z0-9][A-Za-z0-9._/+-]*(:[A-Za-z0-9._/+@%=?&#~-][A-Za-z0-9._/+@%=?&#~:-]*)?$"#, options: .regularExpression) != nil
