@@ -19,6 +19,8 @@ struct DriftCorpusTests {
         var mentions: [String] = []
         /// Text no finding's message may contain.
         var never: [String] = []
+        /// `rule@line` to the severity that finding must have, where it differs from the rule's default.
+        var levels: [String: String] = [:]
         /// The registry Issuer's `issuer` and `jwksUri`.
         var issuer = "https://idp.example.com/realms/corp"
         var jwksUri = "https://idp.example.com/realms/corp/keys"
@@ -41,7 +43,15 @@ struct DriftCorpusTests {
         Case(fixture: "envoy-allow-missing-or-failed.json", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@7"], mentions: ["allow_missing_or_failed"]),
         Case(fixture: "envoy-allow-missing.yaml", kind: "envoy-jwt-authn",
-             expected: ["config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"]),
+             expected: ["config-verification-skipped@12", "config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"],
+             levels: ["config-verification-skipped@12": "warning", "config-verification-skipped@18": "error"]),
+        // Envoy: a rule without requires disables verification for its match.
+        Case(fixture: "envoy-rule-without-requires.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@15"], mentions: ["rule 1 (prefix /health) of ", "has no requires"],
+             levels: ["config-verification-skipped@15": "warning"]),
+        Case(fixture: "envoy-rule-without-requires-catch-all.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@14"], mentions: ["rule 1 (prefix /) of "],
+             levels: ["config-verification-skipped@14": "error"]),
         // Envoy: requirement-level audiences (problem 6).
         Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
              expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],
@@ -130,6 +140,10 @@ struct DriftCorpusTests {
         }
         for finding in findings {
             #expect((finding["file"] as? String)?.hasSuffix(row.fixture) == true, "\(finding)")
+        }
+        for (key, level) in row.levels {
+            let matching = findings.filter { "\($0["rule"] as? String ?? "?")@\($0["line"] as? Int ?? 0)" == key }
+            #expect(!matching.isEmpty && matching.allSatisfy { $0["severity"] as? String == level }, "\(key) is not \(level): \(matching)")
         }
     }
 

@@ -131,10 +131,14 @@ public struct DeploymentChecker: Sendable {
         }
         if requiresTokens {
             for requirement in requirements where requirement.mode != .required {
-                findings.append(finding("config-verification-skipped",
-                                        "\(requirement.label) of \(file) \(requirement.mode.explanation), although the registry says this service requires tokens from \(acceptedNames.isEmpty ? "its accepted issuers" : acceptedNames)",
-                                        at: requirement.location,
-                                        related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") }))
+                var skipped = finding("config-verification-skipped",
+                                      "\(requirement.label) of \(file) \(requirement.explained), although the registry says this service requires tokens from \(acceptedNames.isEmpty ? "its accepted issuers" : acceptedNames)",
+                                      at: requirement.location,
+                                      related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") })
+                // Exempting some paths (health checks) is common practice and worth a look, not a
+                // failure; a weaker mode, or an exemption of every path, leaves the service open.
+                if requirement.mode == .disabled, !requirement.coversEveryPath, skipped.severity == .error { skipped.severity = .warning }
+                findings.append(skipped)
             }
         }
 

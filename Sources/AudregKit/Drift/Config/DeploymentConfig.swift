@@ -65,6 +65,9 @@ public struct DeployedRequirement: Sendable {
         case failureAccepted
         /// The token is read but never verified (Envoy `extract_only_without_validation`).
         case extractOnly
+        /// The filter does not run for these requests (an Envoy rule without `requires`, a route whose
+        /// per-route config disables jwt_authn): no token is looked at.
+        case disabled
 
         /// Weaker modes sort later: `required < optional < failureAccepted < extractOnly`.
         var strength: Int {
@@ -73,6 +76,7 @@ public struct DeployedRequirement: Sendable {
             case .optional: return 2
             case .failureAccepted: return 1
             case .extractOnly: return 0
+            case .disabled: return -1
             }
         }
 
@@ -87,6 +91,7 @@ public struct DeployedRequirement: Sendable {
             case .optional: return "accepts requests without a token (allow_missing)"
             case .failureAccepted: return "accepts requests whose token is missing or fails verification (allow_missing_or_failed), so no issuer, key or audience check is enforced"
             case .extractOnly: return "extracts the token without verifying it (extract_only_without_validation), so no issuer, key or audience check is made"
+            case .disabled: return "verifies no token"
             }
         }
     }
@@ -105,6 +110,11 @@ public struct DeployedRequirement: Sendable {
     public var location: SourceLocation
     /// Providers it names; empty when the mode names none (`allow_missing_or_failed` on its own).
     public var providers: [ProviderUse]
+    /// Why the requirement has its mode, when the mode's own explanation does not say it.
+    public var explanation: String?
+    /// Whether the requirement's match takes in every path (Envoy `prefix: /`). An exemption of some
+    /// paths (a health check) is common and reported as a warning; one of every path is an error.
+    public var coversEveryPath = true
 
     public init(mode: Mode, label: String, location: SourceLocation, providers: [ProviderUse]) {
         self.mode = mode
@@ -112,6 +122,8 @@ public struct DeployedRequirement: Sendable {
         self.location = location
         self.providers = providers
     }
+
+    var explained: String { explanation ?? mode.explanation }
 
     /// Whether this requirement decides how `provider` is used.
     public func applies(to provider: DeployedProvider) -> Bool {

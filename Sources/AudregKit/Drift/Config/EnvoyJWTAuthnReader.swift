@@ -7,7 +7,8 @@
 /// `rules[].requires` (or `requirement_name`) and `requirement_map` are read into requirements:
 /// `provider_name`, `provider_and_audiences` (whose audiences replace the provider's for that rule),
 /// `requires_any`, `requires_all`, `allow_missing`, `allow_missing_or_failed` and
-/// `extract_only_without_validation`.
+/// `extract_only_without_validation`. A rule with neither `requires` nor `requirement_name` disables
+/// verification for its match.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     public static let kind = DeploymentKind.envoy
     static let typeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
@@ -98,9 +99,15 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             if let requires = ProtoFields.value(rule, "requires") {
                 guard let parsed = requirement(requires, file: file) else { continue }
                 result.append(DeployedRequirement(mode: parsed.mode, label: label, location: parsed.location, providers: parsed.providers))
+            } else if !ProtoFields.has(rule, "requirement_name") {
+                // RequirementRule.requires: "If not specified, Jwt verification is disabled." Often a
+                // deliberate health-check exemption, but still a route no token protects. (A rule
+                // naming a requirement_map entry is covered by that entry.)
+                var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(rule, file: file), providers: [])
+                skipped.explanation = "has no requires, so Envoy verifies no token for the requests it matches"
+                skipped.coversEveryPath = Self.coversEveryPath(ProtoFields.value(rule, "match"))
+                result.append(skipped)
             }
-            // A rule naming a requirement_map entry is covered by that entry; a rule with neither
-            // exempts its match from verification on purpose (health checks) and is not a requirement.
         }
         return result
     }
@@ -146,6 +153,19 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                                      providers: children.flatMap(\.providers))
         }
         return nil
+    }
+
+    /// Regular expressions that match every path; others are taken as narrower.
+    static let catchAllRegexes: Set<String> = [".*", "^.*", ".*$", "^.*$", "/.*", "^/.*", "/.*$", "^/.*$"]
+
+    /// Whether a RouteMatch takes in every path: `prefix: /` (or empty), a catch-all regex, or no path
+    /// specifier this reader knows (then nothing shows that it is narrower). Header and query
+    /// conditions do not narrow it: the client chooses them.
+    static func coversEveryPath(_ match: YAMLNode?) -> Bool {
+        if let prefix = ProtoFields.value(match, "prefix")?.scalar { return prefix.isEmpty || prefix == "/" }
+        if let regex = ProtoFields.value(ProtoFields.value(match, "safe_regex"), "regex")?.scalar { return catchAllRegexes.contains(regex) }
+        return !(ProtoFields.has(match, "path") || ProtoFields.has(match, "path_separated_prefix") || ProtoFields.has(match, "path_match_policy")
+                 || ProtoFields.has(match, "connect_matcher"))
     }
 
     static func describe(match: YAMLNode?) -> String {
