@@ -52,6 +52,13 @@ struct DriftCorpusTests {
         Case(fixture: "envoy-rule-without-requires-catch-all.yaml", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@14"], mentions: ["rule 1 (prefix /) of "],
              levels: ["config-verification-skipped@14": "error"]),
+        // Envoy: per-route typed_per_filter_config, on a route and on a virtual host; requirement_name
+        // selects the requirement whose audiences are compared.
+        Case(fixture: "envoy-per-route-config.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-audience-broadened@65", "config-audience-narrowed@65", "config-verification-skipped@23", "config-verification-skipped@48"],
+             mentions: ["route 1 (prefix /health) of virtual host 'orders' of ", "route 1 (prefix /) of virtual host 'internal' of ",
+                        "set on the virtual host", "requirement_map entry 'orders-admin' (selected by route 2 (prefix /admin) of virtual host 'orders')"],
+             levels: ["config-verification-skipped@23": "warning", "config-verification-skipped@48": "error"]),
         // Envoy: requirement-level audiences (problem 6).
         Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
              expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],

@@ -40,6 +40,48 @@ struct ConfigFormsTests {
         }
     }
 
+    @Test("Envoy per-route config: a route's own config wins over its virtual host's; a FilterConfig wrapper is unwrapped")
+    func envoyPerRoute() throws {
+        let text = """
+            route_config:
+              typed_per_filter_config:
+                envoy.filters.http.jwt_authn: {disabled: true}
+              virtual_hosts:
+                - name: a
+                  routes:
+                    - match: {path: /x}
+                    - match: {prefix: /y}
+                      typed_per_filter_config:
+                        envoy.filters.http.jwt_authn: {requirement_name: r}
+                - name: b
+                  typed_per_filter_config:
+                    my-jwt:
+                      "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                      config:
+                        "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig
+                        requirement_name: r
+                  routes:
+                    - match: {prefix: /}
+                    - match: {prefix: /z}
+                      typed_per_filter_config:
+                        envoy.filters.http.jwt_authn:
+                          "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                          disabled: true
+            http_filters:
+              - name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers: {p: {issuer: i}}
+                  requirement_map: {r: {provider_name: p}}
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
+        #expect(config.requirements.map(\.mode) == [.required, .disabled, .disabled])
+        #expect(config.requirements.map(\.label) == [
+            "requirement_map entry 'r' (selected by route 2 (prefix /y) of virtual host 'a', route 1 (prefix /) of virtual host 'b')",
+            "route 1 (path /x) of virtual host 'a'", "route 2 (prefix /z) of virtual host 'b'"])
+        #expect(config.requirements.map(\.coversEveryPath) == [true, false, false])
+        #expect(config.requirements.map(\.location.line) == [29, 7, 20])
+    }
+
     @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is left out")
     func envoyModes() throws {
         let text = """

@@ -115,6 +115,8 @@ public struct DeployedRequirement: Sendable {
     /// Whether the requirement's match takes in every path (Envoy `prefix: /`). An exemption of some
     /// paths (a health check) is common and reported as a warning; one of every path is an error.
     public var coversEveryPath = true
+    /// The `requirement_map` key of an Envoy named requirement, which routes select by name.
+    public var mapName: String?
 
     public init(mode: Mode, label: String, location: SourceLocation, providers: [ProviderUse]) {
         self.mode = mode
