@@ -13,6 +13,8 @@ public struct DriftOptions: Sendable {
     public var root: String?
     /// Properties for Spring `${…}` placeholders, from `--spring-property` and `--spring-env-file`.
     public var springProperties: [String: String] = [:]
+    /// Active Spring profiles, from `--spring-profile`.
+    public var springProfiles: [String] = []
 
     public init(today: Day) { self.today = today }
 }
@@ -58,7 +60,7 @@ public struct DriftRunner: Sendable {
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker(springProperties: options.springProperties)
+        let deploymentChecker = DeploymentChecker(springProperties: options.springProperties, springProfiles: options.springProfiles)
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {

@@ -81,6 +81,9 @@ struct Drift: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A file of KEY=VALUE lines (a .env file, the deployment's environment) for Spring ${…} placeholders.", valueName: "FILE"))
     var springEnvFile: String?
 
+    @Option(name: .customLong("spring-profile"), help: ArgumentHelp("An active Spring profile (repeatable); wins over spring.profiles.active in the file and the properties. Profile documents (spring.config.activate.on-profile) apply only when it matches.", valueName: "NAME"))
+    var springProfiles: [String] = []
+
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard deadline > 0 else { throw ValidationError("--deadline must be positive") }
@@ -115,6 +118,7 @@ struct Drift: AsyncParsableCommand {
         for property in springProperties {
             if let (key, value) = SpringProperties.parse(line: property) { options.springProperties[key] = value }
         }
+        options.springProfiles = springProfiles
 
         let policy = try network.policy()
         var http: HTTPDocumentSource?

@@ -82,6 +82,48 @@ struct ConfigFormsTests {
         #expect(config.requirements.map(\.location.line) == [29, 7, 20])
     }
 
+    @Test("Spring profile expressions: !, &, |, parentheses and alternatives as Profiles.of reads them; mixed & and | refused")
+    func springProfileExpressions() {
+        let active: Set<String> = ["prod", "eu"]
+        #expect(ProfileExpression.matches("prod", active: active) == true)
+        #expect(ProfileExpression.matches("!prod", active: active) == false)
+        #expect(ProfileExpression.matches("prod & eu", active: active) == true)
+        #expect(ProfileExpression.matches("prod & us", active: active) == false)
+        #expect(ProfileExpression.matches("us | eu", active: active) == true)
+        #expect(ProfileExpression.matches("(prod & us) | (prod & eu)", active: active) == true)
+        #expect(ProfileExpression.matches("!(prod | qa)", active: active) == false)
+        #expect(ProfileExpression.matches("qa, eu", active: active) == true)
+        #expect(ProfileExpression.matches("Prod", active: active) == false)
+        #expect(ProfileExpression.matches("prod & eu | qa", active: active) == nil)
+        #expect(ProfileExpression.matches("(prod", active: active) == nil)
+        #expect(ProfileExpression.matches("prod &", active: active) == nil)
+        #expect(ProfileExpression.matches(String(repeating: "(", count: 100_000), active: active) == nil)
+    }
+
+    @Test("Spring .properties documents: #--- and !--- split them, a later applying document wins")
+    func springPropertiesDocuments() throws {
+        let text = """
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://a.example.com
+            #---
+            spring.config.activate.on-profile=prod
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://b.example.com
+            !---
+            spring.config.activate.on-profile=dev
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://c.example.com
+            #---
+            spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://b.example.com/keys
+            """
+        let prod = try #require(try SpringBootResourceServerReader(activeProfiles: ["prod"]).read(Array(text.utf8), file: "application.properties").providers.first)
+        #expect(prod.issuer?.value == "https://b.example.com")
+        #expect(prod.issuer?.location.line == 4)
+        #expect(prod.jwksUri?.value == "https://b.example.com/keys")
+        let none = try #require(try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties").providers.first)
+        #expect(none.issuer == nil)
+        #expect(none.unresolved.map(\.setting) == ["issuer-uri"])
+        #expect(none.unresolved.first?.location.line == 7)
+        #expect(none.jwksUri?.value == "https://b.example.com/keys")
+    }
+
     @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is left out")
     func envoyModes() throws {
         let text = """

@@ -5,9 +5,12 @@ import Foundation
 public struct DeploymentChecker: Sendable {
     /// Properties for Spring's `${…}` placeholders (`--spring-property`, `--spring-env-file`).
     public var springProperties: [String: String]
+    /// Active Spring profiles (`--spring-profile`).
+    public var springProfiles: [String]
 
-    public init(springProperties: [String: String] = [:]) {
+    public init(springProperties: [String: String] = [:], springProfiles: [String] = []) {
         self.springProperties = springProperties
+        self.springProfiles = springProfiles
     }
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
@@ -78,7 +81,7 @@ public struct DeploymentChecker: Sendable {
         }
 
         let reader: any DeploymentConfigReader = deployment.kind.value == .springBoot
-            ? SpringBootResourceServerReader(externalProperties: springProperties) : DeploymentReaders.reader(for: deployment.kind.value)
+            ? SpringBootResourceServerReader(externalProperties: springProperties, activeProfiles: springProfiles) : DeploymentReaders.reader(for: deployment.kind.value)
         let config: DeployedConfig
         do {
             config = try reader.read(bytes, file: file)
@@ -146,7 +149,8 @@ public struct DeploymentChecker: Sendable {
             let label = provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
             for unresolved in provider.unresolved {
                 findings.append(finding("config-value-unresolved",
-                                        "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
+                                        unresolved.reason.map { "\(label): \(unresolved.setting) \($0)" }
+                                            ?? "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
                                         at: unresolved.location))
             }
             if let nothing = provider.verifiesNothing {

@@ -52,6 +52,16 @@ public struct UnresolvedValue: Sendable {
     /// The placeholder as written, `${name}`.
     public var placeholder: String
     public var location: SourceLocation
+    /// Why the value was not compared, when it is not a placeholder (a Spring profile document whose
+    /// activation is not known), said after the setting's name.
+    public var reason: String?
+
+    public init(setting: String, placeholder: String, location: SourceLocation, reason: String? = nil) {
+        self.setting = setting
+        self.placeholder = placeholder
+        self.location = location
+        self.reason = reason
+    }
 }
 
 /// Per route or rule, whether a token must be present and valid, as the enforcer's config says.
