@@ -1,5 +1,5 @@
-// libFuzzer target: arbitrary bytes through every deployed-configuration reader (Envoy, Istio,
-// Spring Boot, Kong). Readers may reject input with a DeploymentReadError, never crash or hang.
+// libFuzzer target: arbitrary bytes through every deployed-configuration reader (every kind of
+// DeploymentReaders.all). Readers may reject input with a DeploymentReadError, never crash or hang.
 // Built by scripts/fuzz.sh together with the library's sources.
 
 public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -113,7 +113,7 @@ struct ConfigFormsTests {
             #---
             spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://b.example.com/keys
             """
-        let prod = try #require(try SpringBootResourceServerReader(activeProfiles: ["prod"]).read(Array(text.utf8), file: "application.properties").providers.first)
+        let prod = try #require(try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties", settings: DeploymentReadSettings(springProfiles: ["prod"])).providers.first)
         #expect(prod.issuer?.value == "https://b.example.com")
         #expect(prod.issuer?.location.line == 4)
         #expect(prod.jwksUri?.value == "https://b.example.com/keys")

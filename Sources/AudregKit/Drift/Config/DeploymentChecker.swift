@@ -3,14 +3,11 @@ import Foundation
 /// Compares one Service's `deployments` entry with the config it names. Findings point at the config
 /// file (path relative to the registry directory) and relate to the registry entry.
 public struct DeploymentChecker: Sendable {
-    /// Properties for Spring's `${…}` placeholders (`--spring-property`, `--spring-env-file`).
-    public var springProperties: [String: String]
-    /// Active Spring profiles (`--spring-profile`).
-    public var springProfiles: [String]
+    /// What every reader is given beside the file (Spring properties and profiles).
+    public var settings: DeploymentReadSettings
 
-    public init(springProperties: [String: String] = [:], springProfiles: [String] = []) {
-        self.springProperties = springProperties
-        self.springProfiles = springProfiles
+    public init(settings: DeploymentReadSettings = DeploymentReadSettings()) {
+        self.settings = settings
     }
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
@@ -80,11 +77,10 @@ public struct DeploymentChecker: Sendable {
             }
         }
 
-        let reader: any DeploymentConfigReader = deployment.kind.value == .springBoot
-            ? SpringBootResourceServerReader(externalProperties: springProperties, activeProfiles: springProfiles) : DeploymentReaders.reader(for: deployment.kind.value)
+        let reader = deployment.kind.value.reader
         let config: DeployedConfig
         do {
-            config = try reader.read(bytes, file: file)
+            config = try reader.read(bytes, file: file, settings: settings)
         } catch let error {
             return [finding("config-provider-missing", "\(file) cannot be read as \(deployment.kind.value.rawValue) config: \(error.message)",
                             at: error.location ?? deployment.source.location,
@@ -176,10 +172,7 @@ public struct DeploymentChecker: Sendable {
                                         at: caveat.location, related: audiencesRelated))
             } else if provider.audiences?.isEmpty ?? true {
                 let how = provider.audiences == nil ? "sets no audiences" : "has an empty audience list"
-                let consequence = deployment.kind.value == .istio
-                    ? "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
-                    : "every audience passes, so tokens minted for other services are accepted"
-                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(consequence)",
+                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(reader.uncheckedAudienceConsequence)",
                                         at: provider.audiencesLocation, related: audiencesRelated))
             } else if let audiences = provider.audiences {
                 compareAudiences(label, audiences, at: provider.audiencesLocation)

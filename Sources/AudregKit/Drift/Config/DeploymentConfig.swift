@@ -173,19 +173,58 @@ public struct DeploymentReadError: Error, Sendable {
     }
 }
 
-/// One reader per deployment kind. `file` is the path used in findings.
+/// What a drift run gives every reader beside the file. Readers use what concerns them.
+public struct DeploymentReadSettings: Sendable {
+    /// Properties for Spring `${…}` placeholders (`--spring-property`, `--spring-env-file`).
+    public var springProperties: [String: String]
+    /// Active Spring profiles (`--spring-profile`).
+    public var springProfiles: [String]
+
+    public init(springProperties: [String: String] = [:], springProfiles: [String] = []) {
+        self.springProperties = springProperties
+        self.springProfiles = springProfiles
+    }
+}
+
+/// One reader per deployment kind, in a file of its own, registered by one line in
+/// `DeploymentReaders.all`: its kind name, how it recognises its configs and how it reads them are
+/// declared here and nowhere else. `file` is the path used in findings.
 public protocol DeploymentConfigReader: Sendable {
-    static var kind: DeploymentKind { get }
-    func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig
+    /// The name a registry writes in `deployments[].kind`; `DeploymentKind` and the JSON Schema's
+    /// enum are built from these names.
+    static var kindName: String { get }
+    /// Whether `bytes` hold a configuration of this kind (by default: one the reader finds a provider in).
+    func detects(_ bytes: [UInt8], file: String) -> Bool
+    func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig
+    /// What a provider with no audience check lets through, for `config-audience-unchecked`.
+    var uncheckedAudienceConsequence: String { get }
+}
+
+extension DeploymentConfigReader {
+    public var kind: DeploymentKind { DeploymentKind(reader: self) }
+
+    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+        try read(bytes, file: file, settings: DeploymentReadSettings())
+    }
+
+    public func detects(_ bytes: [UInt8], file: String) -> Bool {
+        guard let config = try? read(bytes, file: file) else { return false }
+        return !config.providers.isEmpty
+    }
+
+    public var uncheckedAudienceConsequence: String { "every audience passes, so tokens minted for other services are accepted" }
 }
 
 public enum DeploymentReaders {
-    public static let all: [any DeploymentConfigReader] = [EnvoyJWTAuthnReader(), IstioRequestAuthenticationReader(),
-                                                           SpringBootResourceServerReader(), KongDeclarativeReader()]
+    /// Every reader: the only place a reader is registered.
+    public static let all: [any DeploymentConfigReader] = [
+        EnvoyJWTAuthnReader(),
+        IstioRequestAuthenticationReader(),
+        SpringBootResourceServerReader(),
+        KongDeclarativeReader(),
+    ]
 
-    public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader {
-        all.first { type(of: $0).kind == kind }!
-    }
+    public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
 }
 
 /// Shared YAML helpers for readers: parse through the registry's libyaml loader and keep positions.

@@ -12,13 +12,13 @@
 /// `typed_per_filter_config` (`PerRouteConfig`): `disabled: true` on a route or virtual host, and
 /// `requirement_name`, which selects a `requirement_map` entry for the route.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.envoy
+    public static let kindName = "envoy-jwt-authn"
     static let typeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
     static let filterNames: Set<String> = ["envoy.filters.http.jwt_authn", "envoy.filters.http.jwtAuthn"]
 
     public init() {}
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         let documents = try ConfigYAML.documents(bytes, file: file)
         var blocks: [YAMLNode] = []
         for document in documents { collect(document.root, into: &blocks) }

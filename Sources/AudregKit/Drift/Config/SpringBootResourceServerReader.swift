@@ -6,7 +6,7 @@
 /// A document with `spring.config.activate.on-profile` (or the legacy `spring.profiles`) applies only
 /// when its profile expression (names, `!`, `&`, `|`, parentheses, a comma between alternatives)
 /// matches the active profiles; later documents override earlier ones, as in Spring. The active
-/// profiles are `--spring-profile` (`activeProfiles`), else `spring.profiles.active` among the
+/// profiles are `--spring-profile` (`settings.springProfiles`), else `spring.profiles.active` among the
 /// external properties (`SPRING_PROFILES_ACTIVE` in an env file), else the file's own, plus
 /// `spring.profiles.include`. When none of these says, a setting that a profile document writes is
 /// not compared and a note says why: drift does not guess which profile the deployment runs.
@@ -16,19 +16,11 @@
 /// environment do), then from any key of the documents that apply. A value that stays unresolved is not
 /// compared.
 public struct SpringBootResourceServerReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.springBoot
+    public static let kindName = "spring-boot"
     static let prefix = ["spring", "security", "oauth2", "resourceserver", "jwt"]
     static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences"]
 
-    /// Properties from outside the file, by name as given.
-    public var externalProperties: [String: String]
-    /// Profiles given to drift as active (`--spring-profile`); empty when none is given.
-    public var activeProfiles: [String]
-
-    public init(externalProperties: [String: String] = [:], activeProfiles: [String] = []) {
-        self.externalProperties = externalProperties
-        self.activeProfiles = activeProfiles
-    }
+    public init() {}
 
     /// A setting as read: its value node (YAML) or value text (properties), and the key's position.
     struct Setting {
@@ -69,12 +61,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     static let activationKeys = ["spring.config.activate.onprofile", "spring.profiles"]
 
     /// Where the active profiles come from, and which they are; nil when nothing says.
-    func active(_ documents: [Document]) -> Set<String>? {
-        if !activeProfiles.isEmpty {
-            return Set(activeProfiles.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+    func active(_ documents: [Document], settings: DeploymentReadSettings) -> Set<String>? {
+        if !settings.springProfiles.isEmpty {
+            return Set(settings.springProfiles.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
         }
         var result: Set<String>?
-        let external = PlaceholderResolver(external: externalProperties, file: [:])
+        let external = PlaceholderResolver(external: settings.springProperties, file: [:])
         if let value = external.lookup("spring.profiles.active") {
             result = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         } else {
@@ -90,12 +82,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         return profiles
     }
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         let documents = file.hasSuffix(".properties") ? readProperties(bytes, file: file) : try readYAML(bytes, file: file)
-        let active = self.active(documents)
+        let active = self.active(documents, settings: settings)
         // The documents that apply, in order, later ones winning; a setting a document writes whose
         // activation cannot be decided stays undecided until an applying document writes it again.
-        var settings: [String: Setting] = [:]
+        var applied: [String: Setting] = [:]
         var fileProperties: [String: String] = [:]
         var undecided: [String: (setting: Setting, reason: String)] = [:]
         for document in documents {
@@ -116,7 +108,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             switch applies {
             case true?:
                 for (name, setting) in document.settings {
-                    settings[name] = setting
+                    applied[name] = setting
                     undecided[name] = nil
                 }
                 fileProperties.merge(document.properties) { $1 }
@@ -126,16 +118,16 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                 for (name, setting) in document.settings { undecided[name] = (setting, reason) }
             }
         }
-        for name in undecided.keys { settings[name] = nil }
+        for name in undecided.keys { applied[name] = nil }
         let start = SourceLocation(file: file, line: 1, column: 1)
-        guard !settings.isEmpty || !undecided.isEmpty else {
+        guard !applied.isEmpty || !undecided.isEmpty else {
             return DeployedConfig(file: file, providers: [], providersLocation: start, providerNoun: "spring.security.oauth2.resourceserver.jwt configuration")
         }
-        let first = (settings.values.map(\.keyLocation) + undecided.values.map(\.setting.keyLocation)).min() ?? start
+        let first = (applied.values.map(\.keyLocation) + undecided.values.map(\.setting.keyLocation)).min() ?? start
         var provider = DeployedProvider(name: nil, location: first)
-        let resolver = PlaceholderResolver(external: externalProperties, file: fileProperties)
-        for name in settings.keys.sorted() {
-            guard let setting = settings[name], let display = Self.settingNames[name] else { continue }
+        let resolver = PlaceholderResolver(external: settings.springProperties, file: fileProperties)
+        for name in applied.keys.sorted() {
+            guard let setting = applied[name], let display = Self.settingNames[name] else { continue }
             var values: [Located<String>] = []
             for value in setting.values {
                 switch resolver.resolve(value.value) {
@@ -147,15 +139,15 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                     provider.unresolved.append(UnresolvedValue(setting: display, placeholder: placeholder, location: value.location))
                 }
             }
-            settings[name]?.values = values
+            applied[name]?.values = values
         }
         for name in undecided.keys.sorted() {
             guard let (setting, reason) = undecided[name], let display = Self.settingNames[name] else { continue }
             provider.unresolved.append(UnresolvedValue(setting: display, placeholder: "", location: setting.keyLocation, reason: reason))
         }
-        provider.issuer = settings["issueruri"]?.values.first
-        provider.jwksUri = settings["jwkseturi"]?.values.first
-        if let audiences = settings["audiences"] {
+        provider.issuer = applied["issueruri"]?.values.first
+        provider.jwksUri = applied["jwkseturi"]?.values.first
+        if let audiences = applied["audiences"] {
             provider.setAudiences(audiences.values)
             provider.audiencesLocation = audiences.keyLocation
         }
