@@ -64,6 +64,16 @@ struct DriftCorpusTests {
              expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],
              mentions: ["requirement_map entry 'orders-admin'", "'https://admin.example.com'"]),
         Case(fixture: "envoy-requires-provider-and-audiences.yaml", kind: "envoy-jwt-authn", expected: []),
+        // Envoy Gateway SecurityPolicy: providers selected by their name, the policy's or a target's;
+        // omitted audiences are unchecked; jwt.optional lets requests without a token through.
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", expected: []),
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", provider: "orders-route", expected: []),
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", provider: "payments-route",
+             expected: ["config-provider-missing@17"], mentions: ["'payments-route' is not in"]),
+        Case(fixture: "envoy-gateway-security-policy-no-audiences.yaml", kind: "envoy-gateway-security-policy",
+             expected: ["config-audience-unchecked@15"], mentions: ["SecurityPolicy JWT provider 'corp' sets no audiences"]),
+        Case(fixture: "envoy-gateway-security-policy-optional.yaml", kind: "envoy-gateway-security-policy",
+             expected: ["config-verification-skipped@17"], mentions: ["SecurityPolicy 'orders-jwt' of ", "jwt.optional: true"]),
         // Istio without jwtRules (problem 4): one true finding, no "checks no issuer".
         Case(fixture: "istio-no-jwtrules.yaml", kind: "istio-request-authentication",
              expected: ["config-verification-skipped@8"], mentions: ["has no jwtRules"], never: ["checks no issuer", "sets no audiences"]),

@@ -222,6 +222,7 @@ public enum DeploymentReaders {
         IstioRequestAuthenticationReader(),
         SpringBootResourceServerReader(),
         KongDeclarativeReader(),
+        EnvoyGatewaySecurityPolicyReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
