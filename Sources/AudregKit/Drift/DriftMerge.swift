@@ -8,7 +8,8 @@ import Foundation
 /// Why the merge equals the unsharded run: each job of a run (an issuer, a service's deployments)
 /// falls in exactly one shard, and the registry's own findings appear in every shard; an unsharded run
 /// lists each distinct finding once, so the merge keeps each distinct finding as often as the shard
-/// listing it most often does, sorts in report order and applies the per-rule-per-file cap again.
+/// listing it most often does, sorts in report order and applies the per-rule-per-file cap again
+/// (adding up what shards cut by that cap left out).
 /// `checkedAt` is the earliest of the shards' times: the evidence is as old as its oldest part.
 public enum DriftMerge {
     public struct Input: Sendable {
@@ -76,7 +77,9 @@ public enum DriftMerge {
             throw Failure("shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(count) missing (given: \(shards.sorted { $0.shard.index < $1.shard.index }.map { "\($0.shard) \($0.path)" }.joined(separator: ", "))); give every shard, or --allow-partial for a report that says which are missing")
         }
 
-        let findings = Validator.capped(entries: union(shards.map(\.findings)))
+        // Count findings of shards cut at the per-rule-per-file limit are added up, not listed.
+        let counts = shards.flatMap { $0.findings.filter { omittedCount($0) != nil } }
+        let findings = capped(union(shards.map { $0.findings.filter { omittedCount($0) == nil } }), omitted: counts)
         let suppressed = union(shards.map(\.suppressed))
         let coverage = DriftCoverage(issuersSkipped: first.coverage.issuersSkipped, deploymentsSkipped: first.coverage.deploymentsSkipped,
                                      issuers: uniqueSorted(shards.flatMap(\.coverage.issuers)),
@@ -118,11 +121,7 @@ public enum DriftMerge {
         }
         var result: [Entry] = []
         for (_, value) in most { result.append(contentsOf: repeatElement(value.entry, count: value.count)) }
-        return result.sorted { lhs, rhs in
-            if Finding.reportOrder(lhs.finding, rhs.finding) { return true }
-            if Finding.reportOrder(rhs.finding, lhs.finding) { return false }
-            return Array(lhs.key.utf8).lexicographicallyPrecedes(Array(rhs.key.utf8))
-        }
+        return sorted(result)
     }
 
     static func uniqueSorted(_ names: [String]) -> [String] {
@@ -335,34 +334,92 @@ public enum DriftMerge {
     }
 }
 
-extension Validator {
-    /// `capped` over merge entries: the same cut, with the count finding written in the shape of the
-    /// first finding it stands for (its path, its position).
-    static func capped(entries: [DriftMerge.Entry], limit: Int = maxFindingsPerRulePerFile) -> [DriftMerge.Entry] {
-        let kept = capped(entries.map(\.finding), limit: limit)
-        guard kept.count != entries.count || zip(kept, entries).contains(where: { $0 != $1.finding }) else { return entries }
-        // Listed findings keep their entries; each count finding borrows the entry at its location.
-        var unused: [Finding: [Int]] = [:]
-        for (position, entry) in entries.enumerated().reversed() { unused[entry.finding, default: []].append(position) }
-        var result: [DriftMerge.Entry] = []
-        for finding in kept {
-            if let position = unused[finding]?.popLast() {
-                result.append(entries[position])
-            } else if let model = entries.first(where: { $0.finding.ruleID == finding.ruleID && $0.finding.location == finding.location }),
-                      case .object(var members) = model.json {
-                for index in members.indices {
-                    switch members[index].0 {
-                    case "severity": members[index].1 = .string(finding.severity.rawValue)
-                    case "message": members[index].1 = .string(finding.message)
-                    case "entity": members[index].1 = .null
-                    case "related": members[index].1 = .array([])
-                    default: break
-                    }
-                }
-                let json = JSONValue.object(members)
-                result.append(DriftMerge.Entry(finding: finding, json: json, key: json.serialized(pretty: false)))
+extension DriftMerge {
+    /// A shard's own count finding ("N more R finding(s) in this file …"): how many it stands for.
+    static func omittedCount(_ entry: Entry) -> Int? {
+        let finding = entry.finding
+        guard finding.entity == nil, finding.related.isEmpty else { return nil }
+        let prefix = " more \(finding.ruleID) finding(s) in this file from here on are not listed (audreg lists at most \(Validator.maxFindingsPerRulePerFile) per rule per file); fix the ones listed and run again"
+        guard let space = finding.message.firstIndex(of: " "), finding.message[space...] == prefix,
+              let count = Int(finding.message[..<space]), count > 0 else { return nil }
+        return count
+    }
+
+    struct RuleFile: Hashable {
+        var rule: String
+        var file: [UInt8]
+    }
+
+    /// `Validator.capped` over the union of shards that may each have been cut already. Each shard
+    /// lists the first `limit` of its findings of a rule in a file, so the first `limit` of the whole
+    /// run are among the ones listed; the count is what the shards left out plus what this cut leaves out.
+    static func capped(_ entries: [Entry], omitted shardCounts: [Entry], limit: Int = Validator.maxFindingsPerRulePerFile) -> [Entry] {
+        struct Left { var count: Int; var severity: Severity; var first: Entry }
+        func earlier(_ a: Entry, _ b: Entry) -> Bool {
+            (a.finding.location.line, a.finding.location.column) < (b.finding.location.line, b.finding.location.column)
+        }
+        var left: [RuleFile: Left] = [:]
+        for entry in shardCounts {
+            let key = RuleFile(rule: entry.finding.ruleID, file: Array(entry.finding.location.file.utf8))
+            let count = omittedCount(entry) ?? 0
+            if var known = left[key] {
+                known.count += count
+                known.severity = max(known.severity, entry.finding.severity)
+                if earlier(entry, known.first) { known.first = entry }
+                left[key] = known
+            } else {
+                left[key] = Left(count: count, severity: entry.finding.severity, first: entry)
             }
         }
-        return result.sorted { Finding.reportOrder($0.finding, $1.finding) }
+        var counts: [RuleFile: Int] = [:]
+        for entry in entries { counts[RuleFile(rule: entry.finding.ruleID, file: Array(entry.finding.location.file.utf8)), default: 0] += 1 }
+        var listed: [RuleFile: Int] = [:]
+        var result: [Entry] = []
+        // `entries` is in report order, so the first one cut is the earliest.
+        var cut: [RuleFile: Left] = [:]
+        for entry in entries {
+            let key = RuleFile(rule: entry.finding.ruleID, file: Array(entry.finding.location.file.utf8))
+            let total = counts[key, default: 0] + (left[key]?.count ?? 0)
+            let count = listed[key, default: 0]
+            if count < limit || total <= limit + 1 {
+                listed[key] = count + 1
+                result.append(entry)
+            } else if var known = cut[key] {
+                known.count += 1
+                known.severity = max(known.severity, entry.finding.severity)
+                cut[key] = known
+            } else {
+                cut[key] = Left(count: 1, severity: entry.finding.severity, first: entry)
+            }
+        }
+        for key in Set(cut.keys).union(left.keys) {
+            let parts = [cut[key], left[key]].compactMap { $0 }
+            let first = parts.map(\.first).min(by: earlier)!
+            let count = parts.reduce(0) { $0 + $1.count }
+            let severity = parts.map(\.severity).max()!
+            let message = "\(count) more \(key.rule) finding(s) in this file from here on are not listed (audreg lists at most \(limit) per rule per file); fix the ones listed and run again"
+            let finding = Finding(ruleID: first.finding.ruleID, severity: severity, message: message, location: first.finding.location)
+            guard case .object(var members) = first.json else { continue }
+            for index in members.indices {
+                switch members[index].0 {
+                case "severity": members[index].1 = .string(severity.rawValue)
+                case "message": members[index].1 = .string(message)
+                case "entity": members[index].1 = .null
+                case "related": members[index].1 = .array([])
+                default: break
+                }
+            }
+            let json = JSONValue.object(members)
+            result.append(Entry(finding: finding, json: json, key: json.serialized(pretty: false)))
+        }
+        return sorted(result)
+    }
+
+    static func sorted(_ entries: [Entry]) -> [Entry] {
+        entries.sorted { lhs, rhs in
+            if Finding.reportOrder(lhs.finding, rhs.finding) { return true }
+            if Finding.reportOrder(rhs.finding, lhs.finding) { return false }
+            return Array(lhs.key.utf8).lexicographicallyPrecedes(Array(rhs.key.utf8))
+        }
     }
 }

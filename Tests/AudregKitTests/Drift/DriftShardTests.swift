@@ -294,3 +294,43 @@ struct DriftShardMergeTests {
         #expect(result.stderr.contains("--shard and --max-findings cannot be combined"), "\(result.stderr)")
     }
 }
+
+/// The per-rule-per-file cap (1,000 listed, one finding counting the rest) over shards: whether or not
+/// each shard was cut, the merge lists and counts what the unsharded run does.
+@Suite("drift merge and the per-rule-per-file cap")
+struct DriftMergeCapTests {
+    static let registry = "sha256:" + String(repeating: "ab", count: 32)
+
+    static func findings(_ count: Int) -> [Finding] {
+        (1...count).map { number in
+            Finding(ruleID: "jwks-weak-key", severity: number % 7 == 0 ? .error : .warning, message: "issuer idp-\(number) serves a weak key",
+                    location: SourceLocation(file: "issuers.yaml", line: number, column: 3), entity: EntityRef(.issuer, "idp-\(number)"))
+        }
+    }
+
+    static func render(_ findings: [Finding], names: [String], shard: DriftShard?) -> String {
+        var run = DriftRun(checkedAt: "2026-06-01T08:00:00Z", mode: .live,
+                           coverage: DriftCoverage(issuersSkipped: false, deploymentsSkipped: true, issuers: names, services: []),
+                           registry: registry)
+        if let shard { run.shard = DriftRun.ShardRecord(shard: shard, options: registry) }
+        let report = ValidationReport(findings: Validator.capped(findings), suppressed: [], rules: [], registry: Registry())
+        return JSONReporter.render(report, options: ReportOptions(pathPrefix: "registry/", command: "drift", driftRun: run))
+    }
+
+    @Test("shards under the cap and shards cut by it merge into the unsharded listing and count",
+          arguments: [(900, 3), (2_500, 3), (4_000, 3), (4_000, 2), (1_001, 1)])
+    func cap(_ total: Int, _ count: Int) throws {
+        let all = Self.findings(total)
+        let names = (1...total).map { "idp-\($0)" }
+        let whole = Self.render(all, names: names, shard: nil)
+        let inputs = (1...count).map { index in
+            let shard = DriftShard(index: index, count: count)!
+            let mine = all.filter { shard.contains(.issuer, named: $0.entity!.name) }
+            return DriftMerge.Input(path: "drift-\(index).json",
+                                    bytes: Array(Self.render(mine, names: mine.map { $0.entity!.name }, shard: shard).utf8))
+        }
+        let merged = try DriftMerge.merge(inputs)
+        #expect(merged == whole)
+        if total > 1_001 { #expect(whole.contains("more jwks-weak-key finding(s) in this file")) }
+    }
+}
