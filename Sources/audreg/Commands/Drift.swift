@@ -179,11 +179,16 @@ struct DriftCheck: AsyncParsableCommand {
             throw AudregCLIError(error.reason)
         }
 
-        let showProgress = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["CI"] == nil
+        let reporter = Terminal.progress(label: "drift", unit: "checks")
         var progress: DriftProgress?
-        if showProgress {
-            progress = { @Sendable done, total in
-                FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
+        var ticker: Task<Void, Never>?
+        if let reporter {
+            progress = { @Sendable done, total in reporter.update(done: done, total: total) }
+            ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if !Task.isCancelled { reporter.tick() }
+                }
             }
         }
         run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
@@ -192,7 +197,8 @@ struct DriftCheck: AsyncParsableCommand {
             run.shard = DriftRun.ShardRecord(shard: shard, options: DriftIdentity.optionsDigest(options, mode: run.mode))
         }
         var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        ticker?.cancel()
+        reporter?.finish()
         await http?.shutdown()
         if let saving {
             do { try await saving.writeManifest() } catch { throw AudregCLIError(error.reason) }

@@ -153,6 +153,8 @@ struct DriftShardMergeTests {
             let directory = try Self.scratch(base: server.baseURL)
             let whole = try Self.drift(directory.path + "/registry")
             #expect(whole.status == 0, "\(whole.stderr)")
+            // stderr is a pipe here: no progress line.
+            #expect(!whole.stderr.contains("\r") && !whole.stderr.contains("checks,"), "\(whole.stderr)")
             let wholeObject = try Self.object(whole.stdout)
             let findings = try #require(wholeObject["findings"] as? [[String: Any]])
             let rules = Set(findings.compactMap { $0["rule"] as? String })
