@@ -64,6 +64,23 @@ public enum DriftMerge {
                 throw Failure("\(first.path) is shard \(first.shard) and \(shard.path) is shard \(shard.shard): the shards of one run share N")
             }
         }
+        // Reports name each file twice: `file` (from the registry) and `path` (from where drift ran).
+        // Shards run from different folders would list one finding under two paths, twice.
+        var displayed: [[UInt8]: (path: String, report: String)] = [:]
+        for shard in shards {
+            for entry in shard.findings + shard.suppressed {
+                for (file, path) in filePaths(entry.json) {
+                    let key = Array(file.utf8)
+                    if let known = displayed[key] {
+                        guard known.path.utf8.elementsEqual(path.utf8) else {
+                            throw Failure("\(known.report) and \(shard.path) name '\(TerminalText.escape(file))' differently ('\(TerminalText.escape(known.path))' and '\(TerminalText.escape(path))'); run every shard from the same folder with the same registry argument")
+                        }
+                    } else {
+                        displayed[key] = (path, shard.path)
+                    }
+                }
+            }
+        }
         var byIndex: [Int: String] = [:]
         for shard in shards {
             if let other = byIndex[shard.shard.index] {
@@ -122,6 +139,26 @@ public enum DriftMerge {
         var result: [Entry] = []
         for (_, value) in most { result.append(contentsOf: repeatElement(value.entry, count: value.count)) }
         return sorted(result)
+    }
+
+    /// The (file, path) pairs of a finding written by `Reader.finding`: its own, its related
+    /// locations' and its exception's.
+    static func filePaths(_ json: JSONValue) -> [(String, String)] {
+        guard case .object(let members) = json else { return [] }
+        func pair(_ members: [(String, JSONValue)]) -> (String, String)? {
+            guard case .string(let file)? = members.first(where: { $0.0 == "file" })?.1,
+                  case .string(let path)? = members.first(where: { $0.0 == "path" })?.1 else { return nil }
+            return (file, path)
+        }
+        var result = [pair(members)].compactMap { $0 }
+        for (name, value) in members {
+            if name == "related", case .array(let items) = value {
+                for case .object(let related) in items { if let found = pair(related) { result.append(found) } }
+            } else if name == "exception", case .object(let exception) = value, let found = pair(exception) {
+                result.append(found)
+            }
+        }
+        return result
     }
 
     static func uniqueSorted(_ names: [String]) -> [String] {

@@ -230,6 +230,14 @@ struct DriftShardMergeTests {
             let skippedPath = directory.write("skipped.json", skipped.stdout)
             #expect(try Self.merge([paths[0], paths[1], skippedPath]).stderr.contains("different settings"))
 
+            // The same registry given as another path: the same files under other display paths.
+            let elsewhere = try run(Paths.executable, ["drift", "registry/../registry", "--today", "2026-06-01", "--allow-loopback", "--format", "json",
+                                                      "--fail-on", "never", "--shard", "2/3"], in: directory.path, environment: Self.environment)
+            let elsewherePath = directory.write("elsewhere.json", elsewhere.stdout)
+            let otherPaths = try Self.merge([paths[0], elsewherePath, paths[2]])
+            #expect(otherPaths.status == 2)
+            #expect(otherPaths.stderr.contains("differently") && otherPaths.stderr.contains("run every shard from the same folder"), "\(otherPaths.stderr)")
+
             directory.write("registry/services/svc-1.yaml", "# changed\n" + String(decoding: FileManager.default.contents(atPath: directory.path + "/registry/services/svc-1.yaml")!, as: UTF8.self))
             let changed = try Self.drift(directory.path + "/registry", ["--shard", "2/3"])
             let changedPath = directory.write("changed.json", changed.stdout)
