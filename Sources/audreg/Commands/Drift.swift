@@ -2,9 +2,23 @@ import ArgumentParser
 import AudregKit
 import Foundation
 
-struct Drift: AsyncParsableCommand {
+/// `audreg drift [check] DIR` runs the checks; `audreg drift merge` combines shard reports. The check is
+/// the default subcommand rather than the group's own run, because a group with its own DIR argument
+/// would read `merge` as the registry folder.
+struct Drift: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the registry with what issuers publish and what gateways enforce.",
+        discussion: """
+            'audreg drift DIR' is 'audreg drift check DIR'; see 'audreg drift check --help' for its options.
+            """,
+        subcommands: [DriftCheck.self, Drift.Merge.self],
+        defaultSubcommand: DriftCheck.self)
+}
+
+struct DriftCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare the registry with what issuers publish and what gateways enforce (the default).",
         usage: """
             audreg drift [DIR] [--format text|json|sarif|github|junit] [--fail-on error|warning|note|never]
                          [--skip-issuers] [--skip-deployments] [--save DIR | --offline DIR] [--root DIR] [<more options>]
@@ -23,6 +37,11 @@ struct Drift: AsyncParsableCommand {
               audreg drift registry --format json > drift.json
               audreg drift registry --skip-issuers --format github
               audreg drift registry --offline saved/
+              audreg drift registry --shard 2/3 --format json > drift-2.json
+
+            With --shard K/N the run checks a stable 1/N of the issuers and services (by a hash of each \
+            name), for CI jobs side by side; 'audreg drift merge' combines their JSON reports into one \
+            (see docs/ci.md).
 
             Exit status: 0 when no finding is at or above --fail-on; 1 when one is; 2 for a usage error or a \
             registry that cannot be read.
@@ -71,6 +90,9 @@ struct Drift: AsyncParsableCommand {
     @Flag(help: "Skip the deployed-config checks.")
     var skipDeployments = false
 
+    @Option(help: ArgumentHelp("Check only shard K of N: a stable 1/N of the issuers and services, the same for a name on every run and machine. Combine the N JSON reports with 'audreg drift merge'.", valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var paths: RootOptions
 
     @OptionGroup var findingLimit: FindingLimitOptions
@@ -96,6 +118,11 @@ struct Drift: AsyncParsableCommand {
         if let springEnvFile, !FileManager.default.isReadableFile(atPath: springEnvFile) {
             throw ValidationError("--spring-env-file '\(springEnvFile)' cannot be read")
         }
+        if let shard {
+            if case .failure(let problem) = DriftShard.parse(shard) { throw ValidationError(problem.message) }
+            // merge rebuilds the whole run's findings from the shards' lists, so none may be cut.
+            if findingLimit.maxFindings != nil { throw ValidationError("--shard and --max-findings cannot be combined: 'audreg drift merge' needs every finding of each shard") }
+        }
         if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
             throw ValidationError("--ca-bundle '\(caBundle)' cannot be read")
         }
@@ -109,6 +136,7 @@ struct Drift: AsyncParsableCommand {
         options.certificateWarnDays = certWarnDays
         options.checkIssuers = !skipIssuers
         options.checkDeployments = !skipDeployments
+        if let shard { options.shard = try DriftShard.parse(shard).get() }
         if let springEnvFile {
             guard let data = FileManager.default.contents(atPath: springEnvFile) else {
                 throw AudregCLIError("--spring-env-file '\(springEnvFile)' cannot be read")
@@ -155,16 +183,26 @@ struct Drift: AsyncParsableCommand {
             throw AudregCLIError(error.reason)
         }
 
-        let showProgress = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["CI"] == nil
+        let reporter = Terminal.progress(label: "drift", unit: "checks")
         var progress: DriftProgress?
-        if showProgress {
-            progress = { @Sendable done, total in
-                FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
+        var ticker: Task<Void, Never>?
+        if let reporter {
+            progress = { @Sendable done, total in reporter.update(done: done, total: total) }
+            ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if !Task.isCancelled { reporter.tick() }
+                }
             }
         }
         run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
+        run.registry = DriftIdentity.registryDigest(of: loaded, root: paths.root)
+        if let shard = options.shard {
+            run.shard = DriftRun.ShardRecord(shard: shard, options: DriftIdentity.optionsDigest(options, mode: run.mode))
+        }
         var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        ticker?.cancel()
+        reporter?.finish()
         await http?.shutdown()
         if let saving {
             do { try await saving.writeManifest() } catch { throw AudregCLIError(error.reason) }
