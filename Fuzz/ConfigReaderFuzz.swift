@@ -1,5 +1,5 @@
-// libFuzzer target: arbitrary bytes through every deployed-configuration reader (Envoy, Istio,
-// Spring Boot, Kong). Readers may reject input with a DeploymentReadError, never crash or hang.
+// libFuzzer target: arbitrary bytes through every deployed-configuration reader (every kind of
+// DeploymentReaders.all). Readers may reject input with a DeploymentReadError, never crash or hang.
 // Built by scripts/fuzz.sh against the AudregConfigReaders and AudregCore targets.
 @testable import AudregConfigReaders
 @testable import AudregCore

@@ -5,11 +5,11 @@ import AudregConfigReaders
 /// Compares one Service's `deployments` entry with the config it names. Findings point at the config
 /// file (path relative to the registry directory) and relate to the registry entry.
 public struct DeploymentChecker: Sendable {
-    /// Properties for Spring's `${…}` placeholders (`--spring-property`, `--spring-env-file`).
-    public var springProperties: [String: String]
+    /// What every reader is given beside the file (Spring properties and profiles).
+    public var settings: DeploymentReadSettings
 
-    public init(springProperties: [String: String] = [:]) {
-        self.springProperties = springProperties
+    public init(settings: DeploymentReadSettings = DeploymentReadSettings()) {
+        self.settings = settings
     }
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
@@ -79,11 +79,10 @@ public struct DeploymentChecker: Sendable {
             }
         }
 
-        let reader: any DeploymentConfigReader = deployment.kind.value == .springBoot
-            ? SpringBootResourceServerReader(externalProperties: springProperties) : DeploymentReaders.reader(for: deployment.kind.value)
+        let reader = deployment.kind.value.reader
         let config: DeployedConfig
         do {
-            config = try reader.read(bytes, file: file)
+            config = try reader.read(bytes, file: file, settings: settings)
         } catch let error {
             return [finding("config-provider-missing", "\(file) cannot be read as \(deployment.kind.value.rawValue) config: \(error.message)",
                             at: error.location ?? deployment.source.location,
@@ -133,10 +132,14 @@ public struct DeploymentChecker: Sendable {
         }
         if requiresTokens {
             for requirement in requirements where requirement.mode != .required {
-                findings.append(finding("config-verification-skipped",
-                                        "\(requirement.label) of \(file) \(requirement.mode.explanation), although the registry says this service requires tokens from \(acceptedNames.isEmpty ? "its accepted issuers" : acceptedNames)",
-                                        at: requirement.location,
-                                        related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") }))
+                var skipped = finding("config-verification-skipped",
+                                      "\(requirement.label) of \(file) \(requirement.explained), although the registry says this service requires tokens from \(acceptedNames.isEmpty ? "its accepted issuers" : acceptedNames)",
+                                      at: requirement.location,
+                                      related: service.accepts.map { RelatedLocation($0.location, entity: service.ref, message: "accepted issuer") })
+                // Exempting some paths (health checks) is common practice and worth a look, not a
+                // failure; a weaker mode, or an exemption of every path, leaves the service open.
+                if requirement.mode == .disabled, !requirement.coversEveryPath, skipped.severity == .error { skipped.severity = .warning }
+                findings.append(skipped)
             }
         }
 
@@ -144,7 +147,8 @@ public struct DeploymentChecker: Sendable {
             let label = provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
             for unresolved in provider.unresolved {
                 findings.append(finding("config-value-unresolved",
-                                        "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
+                                        unresolved.reason.map { "\(label): \(unresolved.setting) \($0)" }
+                                            ?? "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
                                         at: unresolved.location))
             }
             if let nothing = provider.verifiesNothing {
@@ -170,10 +174,7 @@ public struct DeploymentChecker: Sendable {
                                         at: caveat.location, related: audiencesRelated))
             } else if provider.audiences?.isEmpty ?? true {
                 let how = provider.audiences == nil ? "sets no audiences" : "has an empty audience list"
-                let consequence = deployment.kind.value == .istio
-                    ? "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
-                    : "every audience passes, so tokens minted for other services are accepted"
-                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(consequence)",
+                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(reader.uncheckedAudienceConsequence)",
                                         at: provider.audiencesLocation, related: audiencesRelated))
             } else if let audiences = provider.audiences {
                 compareAudiences(label, audiences, at: provider.audiencesLocation)

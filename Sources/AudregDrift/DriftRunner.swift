@@ -15,6 +15,10 @@ public struct DriftOptions: Sendable {
     public var root: String?
     /// Properties for Spring `${…}` placeholders, from `--spring-property` and `--spring-env-file`.
     public var springProperties: [String: String] = [:]
+    /// Active Spring profiles, from `--spring-profile`.
+    public var springProfiles: [String] = []
+    /// `--shard K/N`: check only the issuers and the services whose deployments fall in this shard.
+    public var shard: DriftShard?
 
     public init(today: Day) { self.today = today }
 }
@@ -36,22 +40,30 @@ public struct DriftRunner: Sendable {
     /// What `run` checks in this registry, for the report's `drift.coverage`: the same selection as
     /// the jobs `run` makes.
     public func coverage(of registry: Registry) -> DriftCoverage {
+        let mine = selection
         var issuers: [String] = []
         if options.checkIssuers {
             var seen = Set<String>()
-            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil) {
+            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
+                && mine(.issuer, issuer.name) {
                 issuers.append(issuer.name)
             }
         }
         var services: [String] = []
         if options.checkDeployments {
             var seen = Set<String>()
-            for service in registry.services where !service.deployments.isEmpty && seen.insert(service.name).inserted {
+            for service in registry.services where !service.deployments.isEmpty && mine(.service, service.name) && seen.insert(service.name).inserted {
                 services.append(service.name)
             }
         }
         return DriftCoverage(issuersSkipped: !options.checkIssuers, deploymentsSkipped: !options.checkDeployments,
                              issuers: issuers, services: services)
+    }
+
+    /// Whether this run checks an entity: all of them, or those of its shard.
+    var selection: @Sendable (EntityKind, String) -> Bool {
+        guard let shard = options.shard else { return { _, _ in true } }
+        return { kind, name in shard.contains(kind, named: name) }
     }
 
     public func run(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
@@ -60,7 +72,7 @@ public struct DriftRunner: Sendable {
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker(springProperties: options.springProperties)
+        let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles))
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {
@@ -68,15 +80,19 @@ public struct DriftRunner: Sendable {
             case deployment(Service, Deployment)
         }
         var jobs: [Job] = []
+        let mine = selection
         if options.checkIssuers {
             // One check per issuer name: duplicates are a registry finding, not a reason to fetch twice.
             var seen = Set<String>()
-            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil) {
+            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
+                && mine(.issuer, issuer.name) {
                 jobs.append(.issuer(issuer))
             }
         }
         if options.checkDeployments {
-            for service in registry.services {
+            // By service, not by deployment: coverage names services, so all of one service's
+            // deployments are checked by the same shard.
+            for service in registry.services where mine(.service, service.name) {
                 for deployment in service.deployments { jobs.append(.deployment(service, deployment)) }
             }
         }

@@ -43,6 +43,90 @@ struct ConfigFormsTests {
         }
     }
 
+    @Test("Envoy per-route config: a route's own config wins over its virtual host's; a FilterConfig wrapper is unwrapped")
+    func envoyPerRoute() throws {
+        let text = """
+            route_config:
+              typed_per_filter_config:
+                envoy.filters.http.jwt_authn: {disabled: true}
+              virtual_hosts:
+                - name: a
+                  routes:
+                    - match: {path: /x}
+                    - match: {prefix: /y}
+                      typed_per_filter_config:
+                        envoy.filters.http.jwt_authn: {requirement_name: r}
+                - name: b
+                  typed_per_filter_config:
+                    my-jwt:
+                      "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                      config:
+                        "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig
+                        requirement_name: r
+                  routes:
+                    - match: {prefix: /}
+                    - match: {prefix: /z}
+                      typed_per_filter_config:
+                        envoy.filters.http.jwt_authn:
+                          "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                          disabled: true
+            http_filters:
+              - name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers: {p: {issuer: i}}
+                  requirement_map: {r: {provider_name: p}}
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
+        #expect(config.requirements.map(\.mode) == [.required, .disabled, .disabled])
+        #expect(config.requirements.map(\.label) == [
+            "requirement_map entry 'r' (selected by route 2 (prefix /y) of virtual host 'a', route 1 (prefix /) of virtual host 'b')",
+            "route 1 (path /x) of virtual host 'a'", "route 2 (prefix /z) of virtual host 'b'"])
+        #expect(config.requirements.map(\.coversEveryPath) == [true, false, false])
+        #expect(config.requirements.map(\.location.line) == [29, 7, 20])
+    }
+
+    @Test("Spring profile expressions: !, &, |, parentheses and alternatives as Profiles.of reads them; mixed & and | refused")
+    func springProfileExpressions() {
+        let active: Set<String> = ["prod", "eu"]
+        #expect(ProfileExpression.matches("prod", active: active) == true)
+        #expect(ProfileExpression.matches("!prod", active: active) == false)
+        #expect(ProfileExpression.matches("prod & eu", active: active) == true)
+        #expect(ProfileExpression.matches("prod & us", active: active) == false)
+        #expect(ProfileExpression.matches("us | eu", active: active) == true)
+        #expect(ProfileExpression.matches("(prod & us) | (prod & eu)", active: active) == true)
+        #expect(ProfileExpression.matches("!(prod | qa)", active: active) == false)
+        #expect(ProfileExpression.matches("qa, eu", active: active) == true)
+        #expect(ProfileExpression.matches("Prod", active: active) == false)
+        #expect(ProfileExpression.matches("prod & eu | qa", active: active) == nil)
+        #expect(ProfileExpression.matches("(prod", active: active) == nil)
+        #expect(ProfileExpression.matches("prod &", active: active) == nil)
+        #expect(ProfileExpression.matches(String(repeating: "(", count: 100_000), active: active) == nil)
+    }
+
+    @Test("Spring .properties documents: #--- and !--- split them, a later applying document wins")
+    func springPropertiesDocuments() throws {
+        let text = """
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://a.example.com
+            #---
+            spring.config.activate.on-profile=prod
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://b.example.com
+            !---
+            spring.config.activate.on-profile=dev
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://c.example.com
+            #---
+            spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://b.example.com/keys
+            """
+        let prod = try #require(try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties", settings: DeploymentReadSettings(springProfiles: ["prod"])).providers.first)
+        #expect(prod.issuer?.value == "https://b.example.com")
+        #expect(prod.issuer?.location.line == 4)
+        #expect(prod.jwksUri?.value == "https://b.example.com/keys")
+        let none = try #require(try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties").providers.first)
+        #expect(none.issuer == nil)
+        #expect(none.unresolved.map(\.setting) == ["issuer-uri"])
+        #expect(none.unresolved.first?.location.line == 7)
+        #expect(none.jwksUri?.value == "https://b.example.com/keys")
+    }
+
     @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is left out")
     func envoyModes() throws {
         let text = """

@@ -53,6 +53,16 @@ public struct UnresolvedValue: Sendable {
     /// The placeholder as written, `${name}`.
     public var placeholder: String
     public var location: SourceLocation
+    /// Why the value was not compared, when it is not a placeholder (a Spring profile document whose
+    /// activation is not known), said after the setting's name.
+    public var reason: String?
+
+    public init(setting: String, placeholder: String, location: SourceLocation, reason: String? = nil) {
+        self.setting = setting
+        self.placeholder = placeholder
+        self.location = location
+        self.reason = reason
+    }
 }
 
 /// Per route or rule, whether a token must be present and valid, as the enforcer's config says.
@@ -66,6 +76,9 @@ public struct DeployedRequirement: Sendable {
         case failureAccepted
         /// The token is read but never verified (Envoy `extract_only_without_validation`).
         case extractOnly
+        /// The filter does not run for these requests (an Envoy rule without `requires`, a route whose
+        /// per-route config disables jwt_authn): no token is looked at.
+        case disabled
 
         /// Weaker modes sort later: `required < optional < failureAccepted < extractOnly`.
         var strength: Int {
@@ -74,6 +87,7 @@ public struct DeployedRequirement: Sendable {
             case .optional: return 2
             case .failureAccepted: return 1
             case .extractOnly: return 0
+            case .disabled: return -1
             }
         }
 
@@ -88,6 +102,7 @@ public struct DeployedRequirement: Sendable {
             case .optional: return "accepts requests without a token (allow_missing)"
             case .failureAccepted: return "accepts requests whose token is missing or fails verification (allow_missing_or_failed), so no issuer, key or audience check is enforced"
             case .extractOnly: return "extracts the token without verifying it (extract_only_without_validation), so no issuer, key or audience check is made"
+            case .disabled: return "verifies no token"
             }
         }
     }
@@ -106,6 +121,13 @@ public struct DeployedRequirement: Sendable {
     public var location: SourceLocation
     /// Providers it names; empty when the mode names none (`allow_missing_or_failed` on its own).
     public var providers: [ProviderUse]
+    /// Why the requirement has its mode, when the mode's own explanation does not say it.
+    public var explanation: String?
+    /// Whether the requirement's match takes in every path (Envoy `prefix: /`). An exemption of some
+    /// paths (a health check) is common and reported as a warning; one of every path is an error.
+    public var coversEveryPath = true
+    /// The `requirement_map` key of an Envoy named requirement, which routes select by name.
+    public var mapName: String?
 
     public init(mode: Mode, label: String, location: SourceLocation, providers: [ProviderUse]) {
         self.mode = mode
@@ -113,6 +135,8 @@ public struct DeployedRequirement: Sendable {
         self.location = location
         self.providers = providers
     }
+
+    var explained: String { explanation ?? mode.explanation }
 
     /// Whether this requirement decides how `provider` is used.
     public func applies(to provider: DeployedProvider) -> Bool {
@@ -150,19 +174,59 @@ public struct DeploymentReadError: Error, Sendable {
     }
 }
 
-/// One reader per deployment kind. `file` is the path used in findings.
+/// What a drift run gives every reader beside the file. Readers use what concerns them.
+public struct DeploymentReadSettings: Sendable {
+    /// Properties for Spring `${…}` placeholders (`--spring-property`, `--spring-env-file`).
+    public var springProperties: [String: String]
+    /// Active Spring profiles (`--spring-profile`).
+    public var springProfiles: [String]
+
+    public init(springProperties: [String: String] = [:], springProfiles: [String] = []) {
+        self.springProperties = springProperties
+        self.springProfiles = springProfiles
+    }
+}
+
+/// One reader per deployment kind, in a file of its own, registered by one line in
+/// `DeploymentReaders.all`: its kind name, how it recognises its configs and how it reads them are
+/// declared here and nowhere else. `file` is the path used in findings.
 public protocol DeploymentConfigReader: Sendable {
-    static var kind: DeploymentKind { get }
-    func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig
+    /// The name a registry writes in `deployments[].kind`; `DeploymentKind` and the JSON Schema's
+    /// enum are built from these names.
+    static var kindName: String { get }
+    /// Whether `bytes` hold a configuration of this kind (by default: one the reader finds a provider in).
+    func detects(_ bytes: [UInt8], file: String) -> Bool
+    func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig
+    /// What a provider with no audience check lets through, for `config-audience-unchecked`.
+    var uncheckedAudienceConsequence: String { get }
+}
+
+extension DeploymentConfigReader {
+    public var kind: DeploymentKind { DeploymentKind(reader: self) }
+
+    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+        try read(bytes, file: file, settings: DeploymentReadSettings())
+    }
+
+    public func detects(_ bytes: [UInt8], file: String) -> Bool {
+        guard let config = try? read(bytes, file: file) else { return false }
+        return !config.providers.isEmpty
+    }
+
+    public var uncheckedAudienceConsequence: String { "every audience passes, so tokens minted for other services are accepted" }
 }
 
 public enum DeploymentReaders {
-    public static let all: [any DeploymentConfigReader] = [EnvoyJWTAuthnReader(), IstioRequestAuthenticationReader(),
-                                                           SpringBootResourceServerReader(), KongDeclarativeReader()]
+    /// Every reader: the only place a reader is registered.
+    public static let all: [any DeploymentConfigReader] = [
+        EnvoyJWTAuthnReader(),
+        IstioRequestAuthenticationReader(),
+        SpringBootResourceServerReader(),
+        KongDeclarativeReader(),
+        EnvoyGatewaySecurityPolicyReader(),
+    ]
 
-    public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader {
-        all.first { type(of: $0).kind == kind }!
-    }
+    public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
 }
 
 /// Shared YAML helpers for readers: parse through the registry's libyaml loader and keep positions.

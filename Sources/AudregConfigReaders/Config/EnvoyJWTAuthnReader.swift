@@ -8,15 +8,18 @@ import AudregCore
 /// `rules[].requires` (or `requirement_name`) and `requirement_map` are read into requirements:
 /// `provider_name`, `provider_and_audiences` (whose audiences replace the provider's for that rule),
 /// `requires_any`, `requires_all`, `allow_missing`, `allow_missing_or_failed` and
-/// `extract_only_without_validation`.
+/// `extract_only_without_validation`. A rule with neither `requires` nor `requirement_name` disables
+/// verification for its match. Route configurations in the same file are read for per-route
+/// `typed_per_filter_config` (`PerRouteConfig`): `disabled: true` on a route or virtual host, and
+/// `requirement_name`, which selects a `requirement_map` entry for the route.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.envoy
+    public static let kindName = "envoy-jwt-authn"
     static let typeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
     static let filterNames: Set<String> = ["envoy.filters.http.jwt_authn", "envoy.filters.http.jwtAuthn"]
 
     public init() {}
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         let documents = try ConfigYAML.documents(bytes, file: file)
         var blocks: [YAMLNode] = []
         for document in documents { collect(document.root, into: &blocks) }
@@ -44,6 +47,11 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                     location: ConfigYAML.location(ProtoFields.key(block, "providers") ?? providersNode, file: file),
                     providers: blockProviders.compactMap { provider in provider.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } }))
             }
+        }
+        if !blocks.isEmpty {
+            var routeConfigs: [YAMLNode] = []
+            for document in documents { collectRouteConfigs(document.root, into: &routeConfigs) }
+            requirements = perRoute(routeConfigs, requirements: requirements, file: file)
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
         config.requirements = requirements
@@ -84,6 +92,103 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         return provider
     }
 
+    // MARK: per-route config
+
+    static let perRouteTypeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig"
+    static let filterConfigTypeSuffix = "envoy.config.route.v3.FilterConfig"
+
+    /// Every RouteConfiguration (a mapping with `virtual_hosts`): in an HTTP connection manager's
+    /// `route_config`, a bootstrap's or config dump's route configs.
+    func collectRouteConfigs(_ node: YAMLNode, into configs: inout [YAMLNode]) {
+        switch node.content {
+        case .scalar: return
+        case .sequence(let items):
+            for item in items { collectRouteConfigs(item, into: &configs) }
+        case .mapping(let pairs):
+            if ProtoFields.value(node, "virtual_hosts")?.sequence != nil {
+                configs.append(node)
+                return
+            }
+            for pair in pairs { collectRouteConfigs(pair.value, into: &configs) }
+        }
+    }
+
+    /// What a `typed_per_filter_config` says about jwt_authn.
+    enum PerRoute {
+        case disabled(SourceLocation)
+        case requirement(Located<String>)
+    }
+
+    /// The jwt_authn entry of a `typed_per_filter_config`, found by its key (the filter's name) or by
+    /// the PerRouteConfig type, and unwrapped from a route `FilterConfig` (whose own `disabled: true`
+    /// also turns the filter off). nil when there is none or its form is unknown.
+    func perRouteConfig(_ holder: YAMLNode, file: String) -> PerRoute? {
+        for pair in ProtoFields.value(holder, "typed_per_filter_config")?.mapping ?? [] {
+            var value = pair.value
+            if let type = value["@type"]?.scalar, type.hasSuffix(Self.filterConfigTypeSuffix) {
+                if let disabled = ConfigYAML.bool(ProtoFields.value(value, "disabled"), file: file), disabled.value {
+                    guard Self.filterNames.contains(pair.key.scalar ?? "")
+                        || ProtoFields.value(value, "config")?["@type"]?.scalar?.hasSuffix(Self.perRouteTypeSuffix) == true else { continue }
+                    return .disabled(disabled.location)
+                }
+                guard let inner = ProtoFields.value(value, "config") else { continue }
+                value = inner
+            }
+            let typed = value["@type"]?.scalar
+            guard typed?.hasSuffix(Self.perRouteTypeSuffix) == true || (typed == nil && Self.filterNames.contains(pair.key.scalar ?? "")) else { continue }
+            if let disabled = ConfigYAML.bool(ProtoFields.value(value, "disabled"), file: file), disabled.value {
+                return .disabled(disabled.location)
+            }
+            if let name = ConfigYAML.string(ProtoFields.value(value, "requirement_name"), file: file) {
+                return .requirement(name)
+            }
+        }
+        return nil
+    }
+
+    /// Routes whose per-route config disables jwt_authn become requirements of their own (Envoy then
+    /// skips the filter's `rules` for them); a route's `requirement_name` selects a `requirement_map`
+    /// entry, whose audiences are already compared, and the entry's label names the routes using it.
+    /// A route's own config wins over its virtual host's, which wins over the route configuration's.
+    func perRoute(_ routeConfigs: [YAMLNode], requirements: [DeployedRequirement], file: String) -> [DeployedRequirement] {
+        var result = requirements
+        var users: [String: [String]] = [:]
+        for routeConfig in routeConfigs {
+            let configLevel = perRouteConfig(routeConfig, file: file)
+            for (hostIndex, host) in (ProtoFields.value(routeConfig, "virtual_hosts")?.sequence ?? []).enumerated() {
+                let hostName = ProtoFields.value(host, "name")?.scalar.map { "virtual host '\($0)'" } ?? "virtual host \(hostIndex + 1)"
+                let hostLevel = perRouteConfig(host, file: file) ?? configLevel
+                let routes = ProtoFields.value(host, "routes")?.sequence ?? []
+                for (routeIndex, route) in routes.enumerated() {
+                    let own = perRouteConfig(route, file: file)
+                    guard let effective = own ?? hostLevel else { continue }
+                    let match = ProtoFields.value(route, "match")
+                    let label = "route \(routeIndex + 1)\(Self.describe(match: match)) of \(hostName)"
+                    switch effective {
+                    case .disabled:
+                        var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file), providers: [])
+                        skipped.explanation = "disables jwt_authn (typed_per_filter_config, PerRouteConfig disabled: true\(own == nil ? ", set on the virtual host" : "")), so Envoy verifies no token for it"
+                        skipped.coversEveryPath = Self.coversEveryPath(match)
+                        result.append(skipped)
+                    case .requirement(let name):
+                        users[name.value, default: []].append(label)
+                    }
+                }
+                if routes.isEmpty, case .disabled = hostLevel {
+                    var skipped = DeployedRequirement(mode: .disabled, label: hostName, location: ConfigYAML.location(host, file: file), providers: [])
+                    skipped.explanation = "disables jwt_authn (typed_per_filter_config, PerRouteConfig disabled: true), so Envoy verifies no token for it"
+                    result.append(skipped)
+                }
+            }
+        }
+        for index in result.indices {
+            if let name = result[index].mapName, let labels = users[name] {
+                result[index].label += " (selected by \(labels.joined(separator: ", ")))"
+            }
+        }
+        return result
+    }
+
     // MARK: requirements
 
     func requirements(_ block: YAMLNode, file: String) -> [DeployedRequirement] {
@@ -91,17 +196,24 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         let map = ProtoFields.value(block, "requirement_map")?.mapping ?? []
         for pair in map {
             guard let name = pair.key.scalar, let parsed = requirement(pair.value, file: file) else { continue }
-            result.append(DeployedRequirement(mode: parsed.mode, label: "requirement_map entry '\(name)'",
-                                              location: parsed.location, providers: parsed.providers))
+            var named = DeployedRequirement(mode: parsed.mode, label: "requirement_map entry '\(name)'", location: parsed.location, providers: parsed.providers)
+            named.mapName = name
+            result.append(named)
         }
         for (index, rule) in (ProtoFields.value(block, "rules")?.sequence ?? []).enumerated() {
             let label = "rule \(index + 1)" + Self.describe(match: ProtoFields.value(rule, "match"))
             if let requires = ProtoFields.value(rule, "requires") {
                 guard let parsed = requirement(requires, file: file) else { continue }
                 result.append(DeployedRequirement(mode: parsed.mode, label: label, location: parsed.location, providers: parsed.providers))
+            } else if !ProtoFields.has(rule, "requirement_name") {
+                // RequirementRule.requires: "If not specified, Jwt verification is disabled." Often a
+                // deliberate health-check exemption, but still a route no token protects. (A rule
+                // naming a requirement_map entry is covered by that entry.)
+                var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(rule, file: file), providers: [])
+                skipped.explanation = "has no requires, so Envoy verifies no token for the requests it matches"
+                skipped.coversEveryPath = Self.coversEveryPath(ProtoFields.value(rule, "match"))
+                result.append(skipped)
             }
-            // A rule naming a requirement_map entry is covered by that entry; a rule with neither
-            // exempts its match from verification on purpose (health checks) and is not a requirement.
         }
         return result
     }
@@ -147,6 +259,19 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                                      providers: children.flatMap(\.providers))
         }
         return nil
+    }
+
+    /// Regular expressions that match every path; others are taken as narrower.
+    static let catchAllRegexes: Set<String> = [".*", "^.*", ".*$", "^.*$", "/.*", "^/.*", "/.*$", "^/.*$"]
+
+    /// Whether a RouteMatch takes in every path: `prefix: /` (or empty), a catch-all regex, or no path
+    /// specifier this reader knows (then nothing shows that it is narrower). Header and query
+    /// conditions do not narrow it: the client chooses them.
+    static func coversEveryPath(_ match: YAMLNode?) -> Bool {
+        if let prefix = ProtoFields.value(match, "prefix")?.scalar { return prefix.isEmpty || prefix == "/" }
+        if let regex = ProtoFields.value(ProtoFields.value(match, "safe_regex"), "regex")?.scalar { return catchAllRegexes.contains(regex) }
+        return !(ProtoFields.has(match, "path") || ProtoFields.has(match, "path_separated_prefix") || ProtoFields.has(match, "path_match_policy")
+                 || ProtoFields.has(match, "connect_matcher"))
     }
 
     static func describe(match: YAMLNode?) -> String {

@@ -2,12 +2,16 @@ import AudregCore
 /// Istio `RequestAuthentication` (`security.istio.io/v1` and `v1beta1`) in multi-document Kubernetes
 /// YAML. Each `jwtRules` item is a provider named after its RequestAuthentication's `metadata.name`.
 public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.istio
+    public static let kindName = "istio-request-authentication"
     static let apiVersions: Set<String> = ["security.istio.io/v1", "security.istio.io/v1beta1"]
 
     public init() {}
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+    public var uncheckedAudienceConsequence: String {
+        "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
+    }
+
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
         var firstLocation: SourceLocation?
         for document in try ConfigYAML.documents(bytes, file: file) {

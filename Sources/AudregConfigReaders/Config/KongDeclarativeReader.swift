@@ -4,11 +4,11 @@ import AudregCore
 /// `instance_name`. `audience_required` is what Kong checks; `audience` is only sent to the authorization
 /// endpoint. The OSS `jwt` plugin cannot check audiences at all.
 public struct KongDeclarativeReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.kong
+    public static let kindName = "kong"
 
     public init() {}
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
         var location = SourceLocation(file: file, line: 1, column: 1)
         let documents = try ConfigYAML.documents(bytes, file: file)

@@ -1,24 +1,27 @@
 import AudregCore
 /// Spring Boot's resource server settings, `spring.security.oauth2.resourceserver.jwt.*`, from
-/// `application.yml` (nested or dotted keys, several documents) or `application.properties`. Keys are
-/// matched the way Spring's relaxed binding does (`issuer-uri`, `issuerUri`, `issuer_uri`). There is one
-/// provider, without a name; when several documents set a key, the last one wins (profile documents
-/// included: drift does not know which profile runs).
+/// `application.yml` (nested or dotted keys, several documents) or `application.properties` (several
+/// documents split by `#---` or `!---`). Keys are matched the way Spring's relaxed binding does
+/// (`issuer-uri`, `issuerUri`, `issuer_uri`). There is one provider, without a name.
+///
+/// A document with `spring.config.activate.on-profile` (or the legacy `spring.profiles`) applies only
+/// when its profile expression (names, `!`, `&`, `|`, parentheses, a comma between alternatives)
+/// matches the active profiles; later documents override earlier ones, as in Spring. The active
+/// profiles are `--spring-profile` (`settings.springProfiles`), else `spring.profiles.active` among the
+/// external properties (`SPRING_PROFILES_ACTIVE` in an env file), else the file's own, plus
+/// `spring.profiles.include`. When none of these says, a setting that a profile document writes is
+/// not compared and a note says why: drift does not guess which profile the deployment runs.
 ///
 /// `${name}` and `${name:default}` placeholders are resolved as Spring resolves them: from properties
 /// given to drift (`--spring-property`, `--spring-env-file`, which win as command-line arguments and the
-/// environment do), then from any key of the same file. A value that stays unresolved is not compared.
+/// environment do), then from any key of the documents that apply. A value that stays unresolved is not
+/// compared.
 public struct SpringBootResourceServerReader: DeploymentConfigReader {
-    public static let kind = DeploymentKind.springBoot
+    public static let kindName = "spring-boot"
     static let prefix = ["spring", "security", "oauth2", "resourceserver", "jwt"]
     static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences"]
 
-    /// Properties from outside the file, by name as given.
-    public var externalProperties: [String: String]
-
-    public init(externalProperties: [String: String] = [:]) {
-        self.externalProperties = externalProperties
-    }
+    public init() {}
 
     /// A setting as read: its value node (YAML) or value text (properties), and the key's position.
     struct Setting {
@@ -26,27 +29,106 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         var keyLocation: SourceLocation
     }
 
+    /// One document of the file: its resource server settings, every property (for placeholders and
+    /// profile settings), and the profile expression that activates it (nil: always applies).
+    struct Document {
+        var settings: [String: Setting] = [:]
+        var properties: [String: String] = [:]
+        var activation: Located<String>?
+    }
+
     static func normalize(_ key: String) -> String {
         key.lowercased().filter { $0 != "-" && $0 != "_" }
     }
 
-    public func read(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> DeployedConfig {
-        var settings: [String: Setting]
-        var fileProperties: [String: String] = [:]
-        if file.hasSuffix(".properties") {
-            settings = readProperties(bytes, file: file, all: &fileProperties)
-        } else {
-            settings = try readYAML(bytes, file: file, all: &fileProperties)
+    /// The values of a dotted property (`spring.profiles.active`), written once or as an indexed
+    /// list (`…[0]`, `…[1]`), split at commas as Spring binds a list.
+    static func listValue(_ properties: [String: String], _ normalizedKey: String) -> [String]? {
+        var indexed: [(Int, String)] = []
+        var plain: String?
+        for (key, value) in properties {
+            let normalized = normalize(key)
+            if normalized == normalizedKey {
+                plain = value
+            } else if normalized.hasPrefix(normalizedKey + "["), normalized.hasSuffix("]"),
+                      let index = Int(normalized.dropFirst(normalizedKey.count + 1).dropLast()) {
+                indexed.append((index, value))
+            }
         }
+        let texts = indexed.isEmpty ? plain.map { [$0] } : indexed.sorted { $0.0 < $1.0 }.map(\.1)
+        return texts?.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
+    static let activationKeys = ["spring.config.activate.onprofile", "spring.profiles"]
+
+    /// Where the active profiles come from, and which they are; nil when nothing says.
+    func active(_ documents: [Document], settings: DeploymentReadSettings) -> Set<String>? {
+        if !settings.springProfiles.isEmpty {
+            return Set(settings.springProfiles.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+        }
+        var result: Set<String>?
+        let external = PlaceholderResolver(external: settings.springProperties, file: [:])
+        if let value = external.lookup("spring.profiles.active") {
+            result = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        } else {
+            // Spring refuses spring.profiles.active in a profile-specific document: read the others.
+            for document in documents where document.activation == nil {
+                if let values = Self.listValue(document.properties, "spring.profiles.active") { result = Set(values) }
+            }
+        }
+        guard var profiles = result else { return nil }
+        for document in documents where document.activation == nil {
+            profiles.formUnion(Self.listValue(document.properties, "spring.profiles.include") ?? [])
+        }
+        return profiles
+    }
+
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
+        let documents = file.hasSuffix(".properties") ? readProperties(bytes, file: file) : try readYAML(bytes, file: file)
+        let active = self.active(documents, settings: settings)
+        // The documents that apply, in order, later ones winning; a setting a document writes whose
+        // activation cannot be decided stays undecided until an applying document writes it again.
+        var applied: [String: Setting] = [:]
+        var fileProperties: [String: String] = [:]
+        var undecided: [String: (setting: Setting, reason: String)] = [:]
+        for document in documents {
+            var applies: Bool?
+            var reason = ""
+            if let activation = document.activation {
+                if let active {
+                    applies = ProfileExpression.matches(activation.value, active: active)
+                    if applies == nil {
+                        reason = "is set by a document whose profile expression '\(activation.value)' (line \(activation.location.line)) Spring would refuse (`&` and `|` mixed without parentheses, or unbalanced), so that value was not compared"
+                    }
+                } else {
+                    reason = "is set by the document for profile '\(activation.value)' (line \(activation.location.line)), and no active profile is known (neither spring.profiles.active in the file nor --spring-profile NAME, --spring-property spring.profiles.active=NAME or SPRING_PROFILES_ACTIVE in --spring-env-file), so drift did not guess which value Spring uses and did not compare it"
+                }
+            } else {
+                applies = true
+            }
+            switch applies {
+            case true?:
+                for (name, setting) in document.settings {
+                    applied[name] = setting
+                    undecided[name] = nil
+                }
+                fileProperties.merge(document.properties) { $1 }
+            case false?:
+                continue
+            case nil:
+                for (name, setting) in document.settings { undecided[name] = (setting, reason) }
+            }
+        }
+        for name in undecided.keys { applied[name] = nil }
         let start = SourceLocation(file: file, line: 1, column: 1)
-        guard !settings.isEmpty else {
+        guard !applied.isEmpty || !undecided.isEmpty else {
             return DeployedConfig(file: file, providers: [], providersLocation: start, providerNoun: "spring.security.oauth2.resourceserver.jwt configuration")
         }
-        let first = settings.values.map(\.keyLocation).min() ?? start
+        let first = (applied.values.map(\.keyLocation) + undecided.values.map(\.setting.keyLocation)).min() ?? start
         var provider = DeployedProvider(name: nil, location: first)
-        let resolver = PlaceholderResolver(external: externalProperties, file: fileProperties)
-        for name in settings.keys.sorted() {
-            guard let setting = settings[name], let display = Self.settingNames[name] else { continue }
+        let resolver = PlaceholderResolver(external: settings.springProperties, file: fileProperties)
+        for name in applied.keys.sorted() {
+            guard let setting = applied[name], let display = Self.settingNames[name] else { continue }
             var values: [Located<String>] = []
             for value in setting.values {
                 switch resolver.resolve(value.value) {
@@ -58,11 +140,15 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                     provider.unresolved.append(UnresolvedValue(setting: display, placeholder: placeholder, location: value.location))
                 }
             }
-            settings[name]?.values = values
+            applied[name]?.values = values
         }
-        provider.issuer = settings["issueruri"]?.values.first
-        provider.jwksUri = settings["jwkseturi"]?.values.first
-        if let audiences = settings["audiences"] {
+        for name in undecided.keys.sorted() {
+            guard let (setting, reason) = undecided[name], let display = Self.settingNames[name] else { continue }
+            provider.unresolved.append(UnresolvedValue(setting: display, placeholder: "", location: setting.keyLocation, reason: reason))
+        }
+        provider.issuer = applied["issueruri"]?.values.first
+        provider.jwksUri = applied["jwkseturi"]?.values.first
+        if let audiences = applied["audiences"] {
             provider.setAudiences(audiences.values)
             provider.audiencesLocation = audiences.keyLocation
         }
@@ -72,27 +158,48 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
 
     // MARK: YAML
 
-    func readYAML(_ bytes: [UInt8], file: String, all: inout [String: String]) throws(DeploymentReadError) -> [String: Setting] {
-        var settings: [String: Setting] = [:]
-        for document in try ConfigYAML.documents(bytes, file: file) {
-            walk(document.root, path: [], file: file, into: &settings)
-            Self.flatten(document.root, path: "", into: &all, depth: 0)
+    func readYAML(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> [Document] {
+        var result: [Document] = []
+        for yaml in try ConfigYAML.documents(bytes, file: file) {
+            var document = Document()
+            var locations: [String: SourceLocation] = [:]
+            walk(yaml.root, path: [], file: file, into: &document.settings)
+            Self.flatten(yaml.root, path: "", into: &document.properties, locations: &locations, file: file, depth: 0)
+            document.activation = Self.activation(document.properties, locations: locations)
+            result.append(document)
         }
-        return settings
+        return result
+    }
+
+    /// The profile expression that activates a document, where it is written.
+    static func activation(_ properties: [String: String], locations: [String: SourceLocation]) -> Located<String>? {
+        for key in activationKeys {
+            guard let values = listValue(properties, key), !values.isEmpty else { continue }
+            let written = properties.keys.filter { normalize($0) == key || normalize($0).hasPrefix(key + "[") }
+            let location = written.compactMap { locations[$0] }.min()
+            return Located(values.joined(separator: ","), at: location ?? SourceLocation(file: "", line: 1, column: 1))
+        }
+        return nil
     }
 
     /// Every scalar of a document under its dotted key, for placeholders (`a.b[0]` for list items).
-    static func flatten(_ node: YAMLNode, path: String, into all: inout [String: String], depth: Int) {
+    static func flatten(_ node: YAMLNode, path: String, into all: inout [String: String], locations: inout [String: SourceLocation],
+                        file: String, depth: Int) {
         guard depth < 64 else { return }
         switch node.content {
         case .scalar(let value, _):
-            if !path.isEmpty, !node.isNull { all[path] = value }
+            if !path.isEmpty, !node.isNull {
+                all[path] = value
+                locations[path] = ConfigYAML.location(node, file: file)
+            }
         case .sequence(let items):
-            for (index, item) in items.enumerated() { flatten(item, path: "\(path)[\(index)]", into: &all, depth: depth + 1) }
+            for (index, item) in items.enumerated() {
+                flatten(item, path: "\(path)[\(index)]", into: &all, locations: &locations, file: file, depth: depth + 1)
+            }
         case .mapping(let pairs):
             for pair in pairs {
                 guard let key = pair.key.scalar else { continue }
-                flatten(pair.value, path: path.isEmpty ? key : path + "." + key, into: &all, depth: depth + 1)
+                flatten(pair.value, path: path.isEmpty ? key : path + "." + key, into: &all, locations: &locations, file: file, depth: depth + 1)
             }
         }
     }
@@ -133,7 +240,9 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     /// The logical lines of a `.properties` file: comments and blank lines dropped, a line ending in an
     /// odd number of backslashes joined with the next one (whose leading whitespace is dropped), as
     /// `java.util.Properties.load` does. Every character keeps its own line and column.
-    static func logicalLines(_ bytes: [UInt8]) -> [[PropertiesCharacter]] {
+    /// The logical lines of each document of a `.properties` file: a line that is exactly `#---` or
+    /// `!---` (outside a continuation) starts the next document, as Spring Boot splits them.
+    static func logicalLines(_ bytes: [UInt8]) -> [[[PropertiesCharacter]]] {
         var physical: [[Unicode.Scalar]] = [[]]
         var previousWasCR = false
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
@@ -149,9 +258,13 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
         }
         func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar == "\u{0C}" }
-        var lines: [[PropertiesCharacter]] = []
+        var documents: [[[PropertiesCharacter]]] = [[]]
         var current: [PropertiesCharacter]?
         for (index, scalars) in physical.enumerated() {
+            if current == nil, scalars.count == 4, scalars[0] == "#" || scalars[0] == "!", scalars[1...].allSatisfy({ $0 == "-" }) {
+                documents.append([])
+                continue
+            }
             var start = 0
             while start < scalars.count, isSpace(scalars[start]) { start += 1 }
             if current == nil, start == scalars.count || scalars[start] == "#" || scalars[start] == "!" { continue }
@@ -161,17 +274,28 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             if continues { characters.removeLast() }
             current = (current ?? []) + characters
             if !continues {
-                lines.append(current!)
+                documents[documents.count - 1].append(current!)
                 current = nil
             }
         }
-        if let current { lines.append(current) }
-        return lines
+        if let current { documents[documents.count - 1].append(current) }
+        return documents
     }
 
-    func readProperties(_ bytes: [UInt8], file: String, all: inout [String: String]) -> [String: Setting] {
+    func readProperties(_ bytes: [UInt8], file: String) -> [Document] {
+        Self.logicalLines(bytes).map { lines in
+            var locations: [String: SourceLocation] = [:]
+            var document = Document()
+            document.settings = readProperties(lines, file: file, all: &document.properties, locations: &locations)
+            document.activation = Self.activation(document.properties, locations: locations)
+            return document
+        }
+    }
+
+    func readProperties(_ lines: [[PropertiesCharacter]], file: String, all: inout [String: String],
+                        locations: inout [String: SourceLocation]) -> [String: Setting] {
         var settings: [String: Setting] = [:]
-        for characters in Self.logicalLines(bytes) {
+        for characters in lines {
             // The key ends at the first unescaped '=', ':' or whitespace.
             var keyScalars = String.UnicodeScalarView()
             var index = 0
@@ -201,6 +325,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
             let key = String(keyScalars)
             all[key] = String(String.UnicodeScalarView(value.map(\.scalar)))
+            if let head = value.first ?? characters.first { locations[key] = SourceLocation(file: file, line: head.line, column: head.column) }
 
             let path = key.split(separator: ".").map { Self.normalize(String($0)) }
             let indexed = path.last?.hasSuffix("]") == true
@@ -232,6 +357,71 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         case "r": return "\r"
         case "f": return "\u{0C}"
         default: return scalar
+        }
+    }
+}
+
+/// Spring's profile expressions (`Profiles.of`, used by `spring.config.activate.on-profile`): a
+/// comma-separated list of alternatives, each built from profile names, `!`, `&`, `|` and parentheses,
+/// where `&` and `|` may not be mixed without parentheses. Bounded: the text is the config's.
+enum ProfileExpression {
+    static let maxTokens = 1_024
+    static let maxDepth = 64
+
+    /// Whether any alternative matches; nil when one is malformed (Spring refuses to start).
+    static func matches(_ text: String, active: Set<String>) -> Bool? {
+        var any = false
+        for alternative in text.split(separator: ",") {
+            guard let tokens = tokenize(String(alternative)), !tokens.isEmpty else { return nil }
+            var rest = tokens[...]
+            guard let value = expression(&rest, active: active, depth: 0), rest.isEmpty else { return nil }
+            any = any || value
+        }
+        return any
+    }
+
+    static func tokenize(_ text: String) -> [String]? {
+        var tokens: [String] = []
+        var name = ""
+        for character in text {
+            if "()&|!".contains(character) || character.isWhitespace {
+                if !name.isEmpty { tokens.append(name); name = "" }
+                if !character.isWhitespace { tokens.append(String(character)) }
+            } else {
+                name.append(character)
+            }
+            if tokens.count > maxTokens { return nil }
+        }
+        if !name.isEmpty { tokens.append(name) }
+        return tokens
+    }
+
+    static func expression(_ tokens: inout ArraySlice<String>, active: Set<String>, depth: Int) -> Bool? {
+        guard var value = operand(&tokens, active: active, depth: depth) else { return nil }
+        var operation: String?
+        while let next = tokens.first, next == "&" || next == "|" {
+            if let operation, operation != next { return nil }
+            operation = next
+            tokens.removeFirst()
+            guard let right = operand(&tokens, active: active, depth: depth) else { return nil }
+            value = next == "&" ? (value && right) : (value || right)
+        }
+        return value
+    }
+
+    static func operand(_ tokens: inout ArraySlice<String>, active: Set<String>, depth: Int) -> Bool? {
+        guard depth < maxDepth, let first = tokens.popFirst() else { return nil }
+        switch first {
+        case "!":
+            return operand(&tokens, active: active, depth: depth + 1).map { !$0 }
+        case "(":
+            guard let value = expression(&tokens, active: active, depth: depth + 1), tokens.popFirst() == ")" else { return nil }
+            return value
+        case "&", "|", ")":
+            return nil
+        default:
+            // Profile names are compared as Spring compares them: exactly.
+            return active.contains { $0.isExactly(first) }
         }
     }
 }

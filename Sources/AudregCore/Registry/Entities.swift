@@ -53,11 +53,31 @@ public struct DownstreamHop: Sendable {
     public var location: SourceLocation
 }
 
-public enum DeploymentKind: String, Sendable, Hashable, CaseIterable {
-    case envoy = "envoy-jwt-authn"
-    case istio = "istio-request-authentication"
-    case springBoot = "spring-boot"
-    case kong
+/// A kind of deployed configuration, as a registry's `deployments[].kind` names it. The names are the
+/// readers' (`DeploymentConfigReader.kindName`, registered in `DeploymentReaders.all`), so a kind
+/// cannot exist without its reader and the JSON Schema's list is the same list.
+public struct DeploymentKind: Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+    /// The reader for this kind's configs.
+    public let reader: any DeploymentConfigReader
+
+    init(reader: any DeploymentConfigReader) {
+        self.rawValue = type(of: reader).kindName
+        self.reader = reader
+    }
+
+    /// nil for a name no reader declares.
+    public init?(rawValue: String) {
+        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = kind
+    }
+
+    public static let allCases: [DeploymentKind] = DeploymentReaders.all.map(DeploymentKind.init(reader:))
+
+    public var description: String { rawValue }
+
+    public static func == (lhs: DeploymentKind, rhs: DeploymentKind) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
 
 public struct Deployment: Sendable {

@@ -59,7 +59,8 @@ public enum RegistrySchema {
 
     public static let algorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA", "Ed25519", "Ed448", "HS256", "HS384", "HS512", "none"]
     public static let downstreamModes = ["token-exchange", "new-token", "passthrough"]
-    public static let deploymentKinds = ["envoy-jwt-authn", "istio-request-authentication", "spring-boot", "kong"]
+    /// The readers' kind names, in `DeploymentReaders.all`'s order.
+    public static let deploymentKinds = DeploymentKind.allCases.map(\.rawValue)
 
     public static let metadata = ObjectSchema("Metadata", [
         FieldSchema("name", .string(.name), required: true, "Unique per kind; lowercase letters, digits and hyphens, at most 63 characters."),

@@ -16,11 +16,42 @@ public struct DriftRun: Sendable, Equatable {
     /// What the run checked; nil in reports that do not say (written by earlier versions), whose
     /// drift rules then count as not run for every service.
     public var coverage: DriftCoverage?
+    /// `DriftIdentity.registryDigest` of the registry checked: `drift merge` combines only shards of
+    /// one registry. nil in reports of earlier versions.
+    public var registry: String?
+    /// Set by `--shard K/N`: which part this report is, and the digest of the settings every shard of
+    /// the run must share.
+    public var shard: ShardRecord?
+    /// Set by `drift merge --allow-partial` when shards were missing: the report covers only the rest,
+    /// as its coverage lists.
+    public var missingShards: MissingShards?
 
-    public init(checkedAt: String?, mode: Mode, coverage: DriftCoverage? = nil) {
+    public struct ShardRecord: Sendable, Equatable {
+        public var shard: DriftShard
+        public var options: String
+
+        public init(shard: DriftShard, options: String) {
+            self.shard = shard
+            self.options = options
+        }
+    }
+
+    public struct MissingShards: Sendable, Equatable {
+        public var count: Int
+        public var missing: [Int]
+
+        public init(count: Int, missing: [Int]) {
+            self.count = count
+            self.missing = missing
+        }
+    }
+
+    public init(checkedAt: String?, mode: Mode, coverage: DriftCoverage? = nil, registry: String? = nil, shard: ShardRecord? = nil) {
         self.checkedAt = checkedAt
         self.mode = mode
         self.coverage = coverage
+        self.registry = registry
+        self.shard = shard
     }
 
     /// The day of `checkedAt`, when it is a date.
@@ -57,7 +88,10 @@ public struct DriftRun: Sendable, Equatable {
 
     var json: JSONValue {
         .compactObject([("checkedAt", checkedAt.map(JSONValue.string)), ("mode", .string(mode.rawValue)),
-                        ("deploymentFiles", .string(deploymentFiles)), ("coverage", coverage?.json)])
+                        ("deploymentFiles", .string(deploymentFiles)), ("registry", registry.map(JSONValue.string)),
+                        ("shard", shard.map { .object([("index", .int($0.shard.index)), ("count", .int($0.shard.count)), ("options", .string($0.options))]) }),
+                        ("missingShards", missingShards.map { .object([("count", .int($0.count)), ("missing", .array($0.missing.map(JSONValue.int)))]) }),
+                        ("coverage", coverage?.json)])
     }
 }
 

@@ -83,8 +83,15 @@ struct Build: ParsableCommand {
         options.timing = ProcessSettings.timing
         options.releaseFreedPages = Allocator.releaseFreedPages
         options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
+        // The site builder reports no page counts, so the line shows the elapsed time of the longest part.
+        let progress = Terminal.progress(label: "build", unit: "writing the site")
+        let ticker = progress.map(Terminal.ticker)
+        defer { ticker?.cancel(); progress?.finish() }
+        progress?.tick()
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
+            ticker?.cancel()
+            progress?.finish()
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")

@@ -8,9 +8,23 @@ import AudregExplain
 import AudregExport
 import AudregTestSupport
 
-struct Drift: AsyncParsableCommand {
+/// `audreg drift [check] DIR` runs the checks; `audreg drift merge` combines shard reports. The check is
+/// the default subcommand rather than the group's own run, because a group with its own DIR argument
+/// would read `merge` as the registry folder.
+struct Drift: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the registry with what issuers publish and what gateways enforce.",
+        discussion: """
+            'audreg drift DIR' is 'audreg drift check DIR'; see 'audreg drift check --help' for its options.
+            """,
+        subcommands: [DriftCheck.self, Drift.Merge.self],
+        defaultSubcommand: DriftCheck.self)
+}
+
+struct DriftCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare the registry with what issuers publish and what gateways enforce (the default).",
         usage: """
             audreg drift [DIR] [--format text|json|sarif|github|junit] [--fail-on error|warning|note|never]
                          [--skip-issuers] [--skip-deployments] [--save DIR | --offline DIR] [--root DIR] [<more options>]
@@ -29,6 +43,11 @@ struct Drift: AsyncParsableCommand {
               audreg drift registry --format json > drift.json
               audreg drift registry --skip-issuers --format github
               audreg drift registry --offline saved/
+              audreg drift registry --shard 2/3 --format json > drift-2.json
+
+            With --shard K/N the run checks a stable 1/N of the issuers and services (by a hash of each \
+            name), for CI jobs side by side; 'audreg drift merge' combines their JSON reports into one \
+            (see docs/ci.md).
 
             Exit status: 0 when no finding is at or above --fail-on; 1 when one is; 2 for a usage error or a \
             registry that cannot be read.
@@ -77,6 +96,9 @@ struct Drift: AsyncParsableCommand {
     @Flag(help: "Skip the deployed-config checks.")
     var skipDeployments = false
 
+    @Option(help: ArgumentHelp("Check only shard K of N: a stable 1/N of the issuers and services, the same for a name on every run and machine. Combine the N JSON reports with 'audreg drift merge'.", valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var paths: RootOptions
 
     @OptionGroup var findingLimit: FindingLimitOptions
@@ -86,6 +108,9 @@ struct Drift: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("A file of KEY=VALUE lines (a .env file, the deployment's environment) for Spring ${…} placeholders.", valueName: "FILE"))
     var springEnvFile: String?
+
+    @Option(name: .customLong("spring-profile"), help: ArgumentHelp("An active Spring profile (repeatable); wins over spring.profiles.active in the file and the properties. Profile documents (spring.config.activate.on-profile) apply only when it matches.", valueName: "NAME"))
+    var springProfiles: [String] = []
 
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
@@ -98,6 +123,11 @@ struct Drift: AsyncParsableCommand {
         }
         if let springEnvFile, !FileManager.default.isReadableFile(atPath: springEnvFile) {
             throw ValidationError("--spring-env-file '\(springEnvFile)' cannot be read")
+        }
+        if let shard {
+            if case .failure(let problem) = DriftShard.parse(shard) { throw ValidationError(problem.message) }
+            // merge rebuilds the whole run's findings from the shards' lists, so none may be cut.
+            if findingLimit.maxFindings != nil { throw ValidationError("--shard and --max-findings cannot be combined: 'audreg drift merge' needs every finding of each shard") }
         }
         if let caBundle, !FileManager.default.isReadableFile(atPath: caBundle) {
             throw ValidationError("--ca-bundle '\(caBundle)' cannot be read")
@@ -112,6 +142,7 @@ struct Drift: AsyncParsableCommand {
         options.certificateWarnDays = certWarnDays
         options.checkIssuers = !skipIssuers
         options.checkDeployments = !skipDeployments
+        if let shard { options.shard = try DriftShard.parse(shard).get() }
         if let springEnvFile {
             guard let data = FileManager.default.contents(atPath: springEnvFile) else {
                 throw AudregCLIError("--spring-env-file '\(springEnvFile)' cannot be read")
@@ -121,6 +152,7 @@ struct Drift: AsyncParsableCommand {
         for property in springProperties {
             if let (key, value) = SpringProperties.parse(line: property) { options.springProperties[key] = value }
         }
+        options.springProfiles = springProfiles
 
         let policy = try network.policy()
         var http: HTTPDocumentSource?
@@ -157,16 +189,26 @@ struct Drift: AsyncParsableCommand {
             throw AudregCLIError(error.reason)
         }
 
-        let showProgress = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["CI"] == nil
+        let reporter = Terminal.progress(label: "drift", unit: "checks")
         var progress: DriftProgress?
-        if showProgress {
-            progress = { @Sendable done, total in
-                FileHandle.standardError.write(Data("\rdrift: \(done)/\(total) checks".utf8))
+        var ticker: Task<Void, Never>?
+        if let reporter {
+            progress = { @Sendable done, total in reporter.update(done: done, total: total) }
+            ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if !Task.isCancelled { reporter.tick() }
+                }
             }
         }
         run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
+        run.registry = DriftIdentity.registryDigest(of: loaded, root: paths.root)
+        if let shard = options.shard {
+            run.shard = DriftRun.ShardRecord(shard: shard, options: DriftIdentity.optionsDigest(options, mode: run.mode))
+        }
         var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        ticker?.cancel()
+        reporter?.finish()
         await http?.shutdown()
         if let saving {
             do { try await saving.writeManifest(takenAt: DriftRun.now(environment: ProcessInfo.processInfo.environment)) } catch { throw AudregCLIError(error.reason) }

@@ -24,6 +24,8 @@ struct DriftCorpusTests {
         var mentions: [String] = []
         /// Text no finding's message may contain.
         var never: [String] = []
+        /// `rule@line` to the severity that finding must have, where it differs from the rule's default.
+        var levels: [String: String] = [:]
         /// The registry Issuer's `issuer` and `jwksUri`.
         var issuer = "https://idp.example.com/realms/corp"
         var jwksUri = "https://idp.example.com/realms/corp/keys"
@@ -46,12 +48,37 @@ struct DriftCorpusTests {
         Case(fixture: "envoy-allow-missing-or-failed.json", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@7"], mentions: ["allow_missing_or_failed"]),
         Case(fixture: "envoy-allow-missing.yaml", kind: "envoy-jwt-authn",
-             expected: ["config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"]),
+             expected: ["config-verification-skipped@12", "config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"],
+             levels: ["config-verification-skipped@12": "warning", "config-verification-skipped@18": "error"]),
+        // Envoy: a rule without requires disables verification for its match.
+        Case(fixture: "envoy-rule-without-requires.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@15"], mentions: ["rule 1 (prefix /health) of ", "has no requires"],
+             levels: ["config-verification-skipped@15": "warning"]),
+        Case(fixture: "envoy-rule-without-requires-catch-all.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@14"], mentions: ["rule 1 (prefix /) of "],
+             levels: ["config-verification-skipped@14": "error"]),
+        // Envoy: per-route typed_per_filter_config, on a route and on a virtual host; requirement_name
+        // selects the requirement whose audiences are compared.
+        Case(fixture: "envoy-per-route-config.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-audience-broadened@65", "config-audience-narrowed@65", "config-verification-skipped@23", "config-verification-skipped@48"],
+             mentions: ["route 1 (prefix /health) of virtual host 'orders' of ", "route 1 (prefix /) of virtual host 'internal' of ",
+                        "set on the virtual host", "requirement_map entry 'orders-admin' (selected by route 2 (prefix /admin) of virtual host 'orders')"],
+             levels: ["config-verification-skipped@23": "warning", "config-verification-skipped@48": "error"]),
         // Envoy: requirement-level audiences (problem 6).
         Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
              expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],
              mentions: ["requirement_map entry 'orders-admin'", "'https://admin.example.com'"]),
         Case(fixture: "envoy-requires-provider-and-audiences.yaml", kind: "envoy-jwt-authn", expected: []),
+        // Envoy Gateway SecurityPolicy: providers selected by their name, the policy's or a target's;
+        // omitted audiences are unchecked; jwt.optional lets requests without a token through.
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", expected: []),
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", provider: "orders-route", expected: []),
+        Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", provider: "payments-route",
+             expected: ["config-provider-missing@17"], mentions: ["'payments-route' is not in"]),
+        Case(fixture: "envoy-gateway-security-policy-no-audiences.yaml", kind: "envoy-gateway-security-policy",
+             expected: ["config-audience-unchecked@15"], mentions: ["SecurityPolicy JWT provider 'corp' sets no audiences"]),
+        Case(fixture: "envoy-gateway-security-policy-optional.yaml", kind: "envoy-gateway-security-policy",
+             expected: ["config-verification-skipped@17"], mentions: ["SecurityPolicy 'orders-jwt' of ", "jwt.optional: true"]),
         // Istio without jwtRules (problem 4): one true finding, no "checks no issuer".
         Case(fixture: "istio-no-jwtrules.yaml", kind: "istio-request-authentication",
              expected: ["config-verification-skipped@8"], mentions: ["has no jwtRules"], never: ["checks no issuer", "sets no audiences"]),
@@ -73,7 +100,24 @@ struct DriftCorpusTests {
              expected: ["config-issuer-mismatch@4"], mentions: ["'https://evil.example.com'"]),
         Case(fixture: "spring-placeholder-env.yml", kind: "spring-boot",
              expected: ["config-value-unresolved@4", "config-value-unresolved@5"]),
-        Case(fixture: "spring-profile-documents.yml", kind: "spring-boot", expected: []),
+        // Spring profiles: documents apply only for their profile; with no profile known, what a
+        // profile document sets is a note, never a guess.
+        Case(fixture: "spring-profile-documents.yml", kind: "spring-boot",
+             expected: ["config-value-unresolved@17"], mentions: ["issuer-uri is set by the document for profile 'prod' (line 12), and no active profile is known"],
+             never: ["checks no issuer"]),
+        Case(fixture: "spring-profile-documents.yml", kind: "spring-boot", arguments: ["--spring-profile", "prod"], expected: []),
+        Case(fixture: "spring-profile-documents.yml", kind: "spring-boot", arguments: ["--spring-profile", "dev"],
+             expected: ["config-issuer-mismatch@7"], mentions: ["checks no issuer"]),
+        Case(fixture: "spring-profile-active.yml", kind: "spring-boot", expected: []),
+        Case(fixture: "spring-profile-active.yml", kind: "spring-boot", arguments: ["--spring-profile", "staging"],
+             expected: ["config-audience-broadened@23", "config-audience-narrowed@23", "config-issuer-mismatch@19"],
+             mentions: ["'https://staging-idp.example.com'", "'https://dev.example.com'"]),
+        Case(fixture: "spring-profile-active.yml", kind: "spring-boot", arguments: ["--spring-property", "spring.profiles.active=qa,eu"], expected: []),
+        Case(fixture: "spring-profile-documents.properties", kind: "spring-boot",
+             expected: ["config-value-unresolved@10"], mentions: ["no active profile is known"]),
+        Case(fixture: "spring-profile-documents.properties", kind: "spring-boot", arguments: ["--spring-property", "SPRING_PROFILES_ACTIVE=prod"], expected: []),
+        Case(fixture: "spring-profile-documents.properties", kind: "spring-boot", arguments: ["--spring-profile", "dev"],
+             expected: ["config-issuer-mismatch@10"], mentions: ["'http://localhost:8180/realms/dev'"]),
         // Issuers that are not URLs (problem 3): registered and matched byte for byte.
         Case(fixture: "istio-non-url-issuer.yaml", kind: "istio-request-authentication", expected: [],
              issuer: "testing@secure.istio.io", jwksUri: "https://raw.githubusercontent.com/istio/istio/release-1.24/security/tools/jwt/samples/jwks.json"),
@@ -135,6 +179,10 @@ struct DriftCorpusTests {
         }
         for finding in findings {
             #expect((finding["file"] as? String)?.hasSuffix(row.fixture) == true, "\(finding)")
+        }
+        for (key, level) in row.levels {
+            let matching = findings.filter { "\($0["rule"] as? String ?? "?")@\($0["line"] as? Int ?? 0)" == key }
+            #expect(!matching.isEmpty && matching.allSatisfy { $0["severity"] as? String == level }, "\(key) is not \(level): \(matching)")
         }
     }
 

@@ -6,13 +6,16 @@ public struct ConfigVerificationSkippedRule: DriftRule {
         name: "Deployed config skips token verification",
         defaultSeverity: .error,
         stage: .drift,
-        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation; Istio RequestAuthentication without jwtRules) although the registry says the service accepts tokens from its issuers.",
+        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation, a rule without requires, a route whose typed_per_filter_config disables jwt_authn; Istio RequestAuthentication without jwtRules) although the registry says the service accepts tokens from its issuers.",
         rationale: """
             The registry's audiences and issuers protect a service only where the gateway enforces them. \
             Envoy's `allow_missing` lets requests without a token through, `allow_missing_or_failed` also \
             lets through tokens that fail verification, and `extract_only_without_validation` never verifies; \
-            an Istio RequestAuthentication without jwtRules validates no JWT. The issuer, key and audience \
-            settings of such a provider are then not compared: they enforce nothing on that route.
+            an Istio RequestAuthentication without jwtRules validates no JWT. An Envoy rule without \
+            `requires`, or a route whose per-route config disables jwt_authn, verifies nothing either: \
+            that is a warning when only some paths are exempt (a health check) and an error when the \
+            exemption takes in every path. The issuer, key and audience settings of a provider that no \
+            route enforces are then not compared: they enforce nothing.
             """,
         remediation: "Require the provider on the route (Envoy `requires: {provider_name: …}`; Istio jwtRules plus an AuthorizationPolicy requiring a principal), or remove the service's accepts if it really takes anonymous calls.",
         references: ["RFC 8725 §3.1", "RFC 6750 §3"],
@@ -68,6 +71,33 @@ public struct ConfigVerificationSkippedRule: DriftRule {
                 ↓spec:
                   selector: {matchLabels: {app: payments}}
                 """),
+            // A health-check exemption: a warning, since only that path is left open.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml}
+                #> envoy.yaml
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://payments.example.com]
+                  rules:
+                    - ↓match: {prefix: /healthz}
+                    - match: {prefix: /}
+                      requires: {provider_name: corp}
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -92,7 +122,6 @@ public struct ConfigVerificationSkippedRule: DriftRule {
                       issuer: https://idp.example.com
                       audiences: [https://payments.example.com]
                   rules:
-                    - match: {prefix: /healthz}
                     - match: {prefix: /}
                       requires: {provider_name: corp}
                 """),
