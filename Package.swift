@@ -10,7 +10,6 @@ let package = Package(
     products: [
         .executable(name: "audreg", targets: ["audreg"]),
         .library(name: "AudregCore", targets: ["AudregCore"]),
-        .library(name: "AudregConfigReaders", targets: ["AudregConfigReaders"]),
         .library(name: "AudregSite", targets: ["AudregSite"]),
         .library(name: "AudregDrift", targets: ["AudregDrift"]),
         .library(name: "AudregExplain", targets: ["AudregExplain"]),
@@ -34,10 +33,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         // YAML, the registry model and loader, rules, findings, reporters, controls, encoders, diff,
-        // scaffolding. Foundation and libyaml only: no network, no template engine, no crypto.
+        // scaffolding, and the readers of deployed configs (a deployment's kind is its reader's).
+        // Foundation and libyaml only: no network, no template engine, no crypto.
         .target(name: "AudregCore", dependencies: ["CYAML"]),
-        // Readers of deployed gateway and service configs (Envoy, Istio, Kong, Spring). Files only.
-        .target(name: "AudregConfigReaders", dependencies: ["AudregCore"]),
         // The static site: view models, pages, the template engines.
         .target(
             name: "AudregSite",
@@ -51,7 +49,6 @@ let package = Package(
             name: "AudregDrift",
             dependencies: [
                 "AudregCore",
-                "AudregConfigReaders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -84,7 +81,6 @@ let package = Package(
             dependencies: [
                 "AudregCore",
                 "AudregSite",
-                "AudregConfigReaders",
                 "AudregDrift",
                 "AudregExplain",
                 "AudregExport",
@@ -117,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "AudregDriftTests",
             dependencies: [
-                "AudregDrift", "AudregConfigReaders", "AudregCore", "AudregExplain", "AudregTestHelpers", "AudregTestSupport",
+                "AudregDrift", "AudregCore", "AudregExplain", "AudregTestHelpers", "AudregTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

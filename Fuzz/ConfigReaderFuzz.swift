@@ -1,7 +1,6 @@
 // libFuzzer target: arbitrary bytes through every deployed-configuration reader (every kind of
 // DeploymentReaders.all). Readers may reject input with a DeploymentReadError, never crash or hang.
-// Built by scripts/fuzz.sh against the AudregConfigReaders and AudregCore targets.
-@testable import AudregConfigReaders
+// Built by scripts/fuzz.sh against the AudregCore target.
 @testable import AudregCore
 
 public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

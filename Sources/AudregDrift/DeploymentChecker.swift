@@ -1,6 +1,5 @@
 import Foundation
 import AudregCore
-import AudregConfigReaders
 
 /// Compares one Service's `deployments` entry with the config it names. Findings point at the config
 /// file (path relative to the registry directory) and relate to the registry entry.

@@ -1,6 +1,5 @@
 import Foundation
 import AudregCore
-import AudregConfigReaders
 
 /// `audreg drift merge`: the JSON reports of `drift --shard K/N` jobs combined into the report one
 /// unsharded run writes. Shard reports come from other CI jobs, so they are read as hostile input:

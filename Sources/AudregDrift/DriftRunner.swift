@@ -1,6 +1,5 @@
 import Foundation
 import AudregCore
-import AudregConfigReaders
 
 /// Settings of one drift run besides where documents come from.
 public struct DriftOptions: Sendable {

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import AudregCore
-@testable import AudregConfigReaders
 @testable import AudregDrift
 import AudregTestHelpers
 

@@ -2,7 +2,6 @@ import Foundation
 import NIOCore
 import Testing
 @testable import AudregCore
-@testable import AudregConfigReaders
 @testable import AudregDrift
 import AudregTestHelpers
 

@@ -1,6 +1,5 @@
 import Testing
 @testable import AudregCore
-@testable import AudregConfigReaders
 @testable import AudregDrift
 import AudregTestHelpers
 

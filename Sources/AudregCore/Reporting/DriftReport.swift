@@ -86,7 +86,7 @@ public struct DriftRun: Sendable, Equatable {
         }
     }
 
-    var json: JSONValue {
+    package var json: JSONValue {
         .compactObject([("checkedAt", checkedAt.map(JSONValue.string)), ("mode", .string(mode.rawValue)),
                         ("deploymentFiles", .string(deploymentFiles)), ("registry", registry.map(JSONValue.string)),
                         ("shard", shard.map { .object([("index", .int($0.shard.index)), ("count", .int($0.shard.count)), ("options", .string($0.options))]) }),
@@ -113,7 +113,7 @@ public struct DriftCoverage: Sendable, Equatable {
         self.services = services.sorted()
     }
 
-    var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("issuers", .object([("skipped", .bool(issuersSkipped)), ("checked", .array(issuers.map(JSONValue.string)))])),
             ("deployments", .object([("skipped", .bool(deploymentsSkipped)), ("services", .array(services.map(JSONValue.string)))])),

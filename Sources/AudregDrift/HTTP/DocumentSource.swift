@@ -1,6 +1,5 @@
 import Foundation
 import AudregCore
-import AudregConfigReaders
 
 /// A response as drift sees it: status, content type and at most `maxBytes` of body.
 public struct FetchedDocument: Sendable, Hashable {

@@ -3,7 +3,6 @@ import Foundation
 import NIOCore
 import NIOSSL
 import AudregCore
-import AudregConfigReaders
 
 /// How drift talks to the network. Every number here bounds time or memory.
 public struct HTTPFetchOptions: Sendable {

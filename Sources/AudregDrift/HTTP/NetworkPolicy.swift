@@ -7,7 +7,6 @@ import Musl
 import Darwin
 #endif
 import AudregCore
-import AudregConfigReaders
 
 /// An IPv4 (4 bytes) or IPv6 (16 bytes) address, parsed without touching the network.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {

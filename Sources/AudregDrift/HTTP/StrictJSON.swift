@@ -1,5 +1,4 @@
 import AudregCore
-import AudregConfigReaders
 /// A strict RFC 8259 reader over UTF-8 bytes that keeps member order and rejects what parsers disagree
 /// on: duplicate member names (JSONSerialization keeps one of them silently, other parsers the other, so
 /// a key set could look public to drift and private to a gateway), invalid UTF-8, lone surrogates in

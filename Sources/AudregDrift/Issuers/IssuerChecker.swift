@@ -1,6 +1,5 @@
 import Foundation
 import AudregCore
-import AudregConfigReaders
 
 /// Compares what one Issuer publishes (discovery document, JWKS) with what the registry says about it.
 /// Findings sit on the registry field whose URL was fetched, so they point at the line to fix or review.

@@ -3,7 +3,6 @@ import Foundation
 import JWTKit
 import X509
 import AudregCore
-import AudregConfigReaders
 
 /// One problem found in a published key set, before it is placed in the registry.
 public struct KeyProblem: Sendable, Hashable {

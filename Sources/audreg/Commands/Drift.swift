@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import AudregCore
 import AudregSite
-import AudregConfigReaders
 import AudregDrift
 import AudregExplain
 import AudregExport

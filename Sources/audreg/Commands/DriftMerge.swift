@@ -1,6 +1,5 @@
 import ArgumentParser
 import AudregCore
-import AudregConfigReaders
 import AudregDrift
 import Foundation
 

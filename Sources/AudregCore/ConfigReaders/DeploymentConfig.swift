@@ -136,7 +136,7 @@ public struct DeployedRequirement: Sendable {
         self.providers = providers
     }
 
-    var explained: String { explanation ?? mode.explanation }
+    package var explained: String { explanation ?? mode.explanation }
 
     /// Whether this requirement decides how `provider` is used.
     public func applies(to provider: DeployedProvider) -> Bool {
