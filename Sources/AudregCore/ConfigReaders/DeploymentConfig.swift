@@ -1,5 +1,4 @@
 import Foundation
-import AudregCore
 
 /// One JWT provider (Envoy provider, Istio jwtRule, Spring resource server, Kong plugin) as deployed,
 /// every value with its position in the config file.

@@ -1,5 +1,3 @@
-import AudregCore
-
 /// Envoy Gateway `SecurityPolicy` (`gateway.envoyproxy.io/v1alpha1`) in multi-document Kubernetes YAML
 /// or a `kind: List`. Each `spec.jwt.providers[]` item is a provider named by its `name`, also selected
 /// by the policy's `metadata.name` and its targets' names (`spec.targetRefs[].name`, the deprecated

@@ -1,4 +1,3 @@
-import AudregCore
 /// Envoy's `envoy.filters.http.jwt_authn` (v3 `JwtAuthentication`), from a static bootstrap in YAML or
 /// JSON, a bare `JwtAuthentication` message, or an admin `/config_dump` JSON. Every JwtAuthentication
 /// found anywhere in the tree is read; providers are named by their key under `providers`. Every field

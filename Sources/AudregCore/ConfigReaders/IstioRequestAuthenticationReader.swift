@@ -1,4 +1,3 @@
-import AudregCore
 /// Istio `RequestAuthentication` (`security.istio.io/v1` and `v1beta1`) in multi-document Kubernetes
 /// YAML. Each `jwtRules` item is a provider named after its RequestAuthentication's `metadata.name`.
 public struct IstioRequestAuthenticationReader: DeploymentConfigReader {

@@ -1,4 +1,3 @@
-import AudregCore
 /// Kong declarative configuration (decK `kong.yaml`): `openid-connect` plugins on services, routes or at
 /// the top level with `service:`/`route:`. A plugin is a provider named by its service, route and
 /// `instance_name`. `audience_required` is what Kong checks; `audience` is only sent to the authorization

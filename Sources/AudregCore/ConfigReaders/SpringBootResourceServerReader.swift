@@ -1,4 +1,3 @@
-import AudregCore
 /// Spring Boot's resource server settings, `spring.security.oauth2.resourceserver.jwt.*`, from
 /// `application.yml` (nested or dotted keys, several documents) or `application.properties` (several
 /// documents split by `#---` or `!---`). Keys are matched the way Spring's relaxed binding does
