@@ -284,6 +284,7 @@ tr.flagged a { color: inherit; }
 .hop-new-token { color: var(--ok-fg); }
 .hop-passthrough { color: var(--error-fg); text-decoration: underline dotted; }
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.legend-swatch { vertical-align: middle; }
 .token-flow-figure { margin: 1rem 0; overflow-x: auto; }
 .token-flow-figure svg { max-width: 100%; height: auto; }
 .token-flow-figure figcaption { color: var(--muted); font-size: 0.9em; }
@@ -1146,9 +1147,9 @@ tr.flagged a { color: inherit; }
 <h1>Token flow</h1>
 <p class="lead">Services grouped by environment, with an arrow for every downstream call. Click a service to open its page.</p>
 <ul class="legend" aria-label="Legend">
-<li><span class="hop hop-token-exchange">Token exchange</span>: solid blue arrow</li>
-<li><span class="hop hop-new-token">New token</span>: dashed green arrow</li>
-<li><span class="hop hop-passthrough">Passthrough</span>: thick dotted red arrow</li>
+{{#legend}}
+<li data-mode="{{mode}}">{{{swatch}}} <span class="hop hop-{{mode}}">{{label}}</span>: {{description}}</li>
+{{/legend}}
 </ul>
 <figure class="token-flow-figure">
 {{{svg}}}
@@ -1898,7 +1899,7 @@ None: every rule that evidences a control ran for this service, and none has an 
 {{#page}}
 # Token flow
 
-Solid arrows are token exchange, dashed arrows a new token, thick arrows passthrough.
+{{mermaidLegend}}
 
 ```mermaid
 {{{mermaid}}}

@@ -29,6 +29,8 @@ public struct TrustHistory: Sendable {
     public var limit: Int
     /// Set when the oldest commit read could not be compared with its parent (a shallow clone).
     public var note: String?
+    /// How many (path, blob) pairs were parsed: each file version once, however many commits hold it.
+    public var parsedFiles = 0
 
     public init(commits: [TrustHistoryCommit], limit: Int, note: String? = nil) {
         self.commits = commits
@@ -143,7 +145,9 @@ public enum TrustHistoryReader {
             commits.append(TrustHistoryCommit(commit: entry.commit, date: entry.date, author: entry.author, email: entry.email,
                                               subject: entry.subject, diff: diff))
         }
-        return TrustHistory(commits: commits.reversed(), limit: limit, note: note)
+        var history = TrustHistory(commits: commits.reversed(), limit: limit, note: note)
+        history.parsedFiles = keyList.count
+        return history
     }
 
     /// The files the loader would consider: YAML, and not in a hidden folder (the registry's own rules

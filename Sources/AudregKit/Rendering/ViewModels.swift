@@ -532,6 +532,25 @@ public struct TokenFlowPage: Sendable {
     public var hops: [HopRow]
     public var mermaid: String
     public var hasHops: Bool
+    /// One row per kind of hop, made from `TokenFlowGraph.hopStyles`, the table the drawing uses.
+    public var legend: [LegendRow] = TokenFlowGraph.hopStyles.map(LegendRow.init)
+    public var mermaidLegend: String = TokenFlowGraph.mermaidLegend
+}
+
+public struct LegendRow: Sendable {
+    public var mode: String
+    public var label: String
+    public var description: String
+    /// A short line drawn with the hop's own stroke (program-made SVG).
+    public var swatch: String
+
+    init(_ style: TokenFlowGraph.HopStyle) {
+        mode = style.mode.rawValue
+        label = style.label
+        description = style.legend
+        swatch = "<svg class=\"legend-swatch\" width=\"44\" height=\"12\" viewBox=\"0 0 44 12\" aria-hidden=\"true\"><line x1=\"2\" y1=\"6\" x2=\"42\" y2=\"6\" "
+            + style.svgStroke + "/></svg>"
+    }
 }
 
 public struct SearchEntry: Sendable {
