@@ -174,9 +174,11 @@ public enum GitSource {
         return head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `git remote get-url origin` mapped to a web URL, and `git rev-parse HEAD`; nil when either is missing.
+    /// The remote `origin` as configured, mapped to a web URL, and `git rev-parse HEAD`; nil when either is
+    /// missing. Read with `git config`, not `git remote get-url`, which applies `url.*.insteadOf` rewrites
+    /// (a mirror or a local path) that are no place for a reader to follow.
     public static func links(directory: String) -> SourceLinks? {
-        guard let remote = try? GitProcess.run("git", ["remote", "get-url", "origin"], in: directory), remote.status == 0,
+        guard let remote = try? GitProcess.run("git", ["config", "--get", "remote.origin.url"], in: directory), remote.status == 0,
               let web = SourceLinks.webURL(remote: remote.stdout), let head = head(directory: directory) else { return nil }
         return SourceLinks(repoURL: web, ref: head, prefix: prefix(directory: directory) ?? "")
     }

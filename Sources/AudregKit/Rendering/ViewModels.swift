@@ -548,8 +548,8 @@ public struct LegendRow: Sendable {
         mode = style.mode.rawValue
         label = style.label
         description = style.legend
-        swatch = "<svg class=\"legend-swatch\" width=\"44\" height=\"12\" viewBox=\"0 0 44 12\" aria-hidden=\"true\"><line x1=\"2\" y1=\"6\" x2=\"42\" y2=\"6\" "
-            + style.svgStroke + "/></svg>"
+        swatch = "<svg class=\"legend-swatch\" role=\"img\" width=\"44\" height=\"12\" viewBox=\"0 0 44 12\"><title>\(style.legend)</title>"
+            + "<line x1=\"2\" y1=\"6\" x2=\"42\" y2=\"6\" " + style.svgStroke + "/></svg>"
     }
 }
 
