@@ -66,11 +66,14 @@ public enum TrustHistoryReader {
     public static func read(directory: String, limit: Int, today: Day, catalog: RuleCatalog = .builtIn,
                             limits: YAMLLimits = .default) throws -> TrustHistory? {
         guard limit > 0 else { return nil }
+        var timing = PhaseTiming()
+        defer { timing.report() }
         guard let log = try? GitProcess.runBytes("git", [
             "log", "-z", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames", "--relative",
             "-n", String(limit), "--format=%x00%H%x00%cI%x00%aN%x00%aE%x00%s", "--", ".",
         ], in: directory), log.status == 0 else { return nil }
         var entries = parseLog(log.stdout)
+        timing.lap("history: git log (\(entries.count) commits)")
         guard let oldest = entries.last else { return nil }
 
         // The files before the oldest commit: its parent's, none for a root commit; a shallow clone has
@@ -103,6 +106,7 @@ public enum TrustHistoryReader {
         var wanted = Set(base.values)
         for entry in entries { for change in entry.changes { if let blob = change.blob { wanted.insert(blob) } } }
         let blobs = try readBlobs(Array(wanted).sorted(), in: directory, maxBytes: limits.maxFileBytes)
+        timing.lap("history: git ls-tree and cat-file (\(blobs.count) blobs)")
 
         // Parse each (path, blob) once.
         var keys = Set<String>()
@@ -119,6 +123,7 @@ public enum TrustHistoryReader {
         var results: [String: EntityBuilder.FileResult] = [:]
         results.reserveCapacity(keyList.count)
         for (key, result) in zip(keyList, parsed) { results[key] = result }
+        timing.lap("history: parse \(keyList.count) file versions")
 
         // The registry at each state, oldest first: the base, then after each commit.
         func registry(_ files: [String: String]) -> LoadedRegistry {
@@ -137,14 +142,17 @@ public enum TrustHistoryReader {
             }
             states.append(registry(files))
         }
+        timing.lap("history: \(states.count) registries")
         let differ = TrustDiffer(today: today, catalog: catalog)
         let reports = ParallelMap.map(states) { differ.validator.validate($0) }
+        timing.lap("history: validate \(states.count) registries")
         var commits: [TrustHistoryCommit] = []
         for (offset, entry) in entries.reversed().enumerated() {
             let diff = differ.diff(base: reports[offset], head: reports[offset + 1], baseLabel: "\(entry.commit)^", headLabel: entry.commit)
             commits.append(TrustHistoryCommit(commit: entry.commit, date: entry.date, author: entry.author, email: entry.email,
                                               subject: entry.subject, diff: diff))
         }
+        timing.lap("history: diff \(commits.count) commits")
         var history = TrustHistory(commits: commits.reversed(), limit: limit, note: note)
         history.parsedFiles = keyList.count
         return history

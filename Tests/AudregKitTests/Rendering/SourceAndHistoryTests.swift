@@ -214,6 +214,18 @@ struct SourceAndHistoryTests {
         #expect(try TrustHistoryReader.read(directory: try SiteTestSupport.temporaryDirectory("no-git"), limit: 10, today: SiteTestSupport.today) == nil)
     }
 
+    @Test("a shallow clone: the oldest commit it holds is the starting point, not a commit that added everything")
+    func shallowHistory() throws {
+        let (root, _) = try Self.historyRepository()
+        let clone = try SiteTestSupport.temporaryDirectory("shallow") + "/clone"
+        let cloned = try PRSupport.git(["clone", "-q", "--depth", "2", "file://" + root, clone], in: root)
+        try #require(cloned.status == 0, "\(cloned.stderr)")
+        let history = try #require(try TrustHistoryReader.read(directory: clone + "/registry", limit: 100, today: SiteTestSupport.today))
+        #expect(history.commits.map(\.subject) == ["Narrow alpha again"])
+        #expect(history.commits[0].diff.count(.narrowing) == 1 && history.commits[0].diff.count(.widening) == 0)
+        #expect(history.note?.contains("shallow") == true)
+    }
+
     @Test("the trust-history page and each service's section list widening and narrowing with their commit; git's text is encoded")
     func historyPages() throws {
         let (_, registry) = try Self.historyRepository()
