@@ -16,6 +16,9 @@ drift=$(mktemp); trap 'rm -f "$drift"' EXIT
 status=0
 "$bin" drift registry --offline Tests/Fixtures/drift/example-offline --format json --today "$today" >"$drift" || status=$?
 [[ $status -le 1 ]] || exit "$status"
-# --no-git-evidence: the test suite builds the site without git, and a commit that changes the
-# registry and site/ together could not name itself.
-"$bin" build registry --out site --templates templates --today "$today" --layout auto --drift-report "$drift" --no-git-evidence
+# --no-git-evidence: the test suite builds the site without git, a commit that changes the registry
+# and site/ together could not name itself, and a shallow clone has another history: so no commit
+# dates, no last change per file and no trust history (its page says so). The source links name the
+# project and its main branch explicitly, the same on every clone.
+"$bin" build registry --out site --templates templates --today "$today" --layout auto --drift-report "$drift" --no-git-evidence \
+  --repo-url https://github.com/audreg/audreg --ref main

@@ -51,6 +51,7 @@ struct BoxKey: Hashable, Sendable {
         case upstream, value, when
         case notRun, ran, exposedFindings, evidence, exceptedUntil
         case titled
+        case sourceURL, editURL, lastChange, history, historyBuilt, definedURL
     }
 
     static func named(_ name: String) -> BoxKey { BoxKeyTable.shared.key(for: name) }

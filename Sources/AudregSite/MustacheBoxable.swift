@@ -201,6 +201,7 @@ extension FindingRow: MustacheBoxable {
         var box: BoxObject = [.severity: .string(severity), .severityLabel: .string(severityLabel), .rule: .box(rule, root: root),
                               .entityText: .string(entityText), .message: .string(message), .location: .string(location)]
         if let entity { box.set(.entity, .box(entity, root: root)) }
+        if let sourceURL { box.set(.sourceURL, .string(sourceURL)) }
         return box
     }
 }
@@ -285,6 +286,11 @@ extension ServicePage: MustacheBoxable {
         ]
         if let description { box.set(.description, .string(description)) }
         if let owner { box.set(.owner, .box(owner, root: root)) }
+        if let definedURL { box.set(.definedURL, .string(definedURL)) }
+        if let editURL { box.set(.editURL, .string(editURL)) }
+        if let lastChange, let boxed = MustacheBox.convert(lastChange, root: root) { box.set(.lastChange, boxed) }
+        box.set(.history, MustacheBox.convert(history, root: root) ?? .list([]))
+        box.set(.historyBuilt, .bool(historyBuilt))
         return box
     }
 }

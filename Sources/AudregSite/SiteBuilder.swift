@@ -29,6 +29,12 @@ public struct SiteBuildOptions: Sendable {
     /// Called between the phases of a build to give freed memory back to the system (the executable
     /// tunes the allocator; the library does not).
     public var releaseFreedPages: @Sendable () -> Void = {}
+    /// The site's name (`--title`).
+    public var siteTitle = SiteModel.siteTitle
+    /// Links to the code host and each file's last commit.
+    public var source = SourceEvidence()
+    /// The trust history (`--history`); nil: none.
+    public var history: TrustHistory?
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -78,7 +84,8 @@ public enum SiteBuilder {
         }
         var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
                                     tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift,
-                                    maxDriftAgeDays: options.maxDriftAgeDays, registryRevision: options.registryRevision)
+                                    maxDriftAgeDays: options.maxDriftAgeDays, registryRevision: options.registryRevision,
+                                    siteTitle: options.siteTitle, source: options.source, history: options.history)
         let modelSeconds = timing.sinceLap
         drawing.wait()
         let picture = pictureBox.picture!
@@ -192,7 +199,7 @@ public enum SiteBuilder {
     /// One unit of rendering: a page in both trees.
     enum Job: Sendable {
         case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
-        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, search
+        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, history, search
 
         /// The page kind, for AUDREG_TIMING.
         var kind: String {
@@ -239,6 +246,7 @@ public enum SiteBuilder {
         case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
         case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
         case .drift: return ("drift", model.drift.chrome, model.drift, "drift")
+        case .history: return ("history", model.history.chrome, model.history, "history")
         case .search: return ("search", model.search.chrome, model.search, "search")
         }
     }
@@ -248,7 +256,7 @@ public enum SiteBuilder {
     static func jobs(_ model: SiteModel) -> [Job] {
         var jobs: [Job] = model.matrixPages.indices.map(Job.matrixPage)
         jobs += model.controls.indices.map(Job.control)
-        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .rulesIndex, .overview]
+        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .history, .rulesIndex, .overview]
         jobs += model.rules.indices.map(Job.rule)
         jobs += model.services.indices.map(Job.service)
         return jobs
@@ -429,10 +437,14 @@ public enum SiteBuilder {
 struct MkDocsContext {
     struct Entry { let title: String; let md: String }
     let siteTitle: String
+    /// The title as one double-quoted YAML scalar, for `site_name: {{{siteName}}}`: HTML escaping would
+    /// show `&quot;` in MkDocs, and a raw quote or line break would end the scalar.
+    let siteName: String
     let nav: [Entry]
 
     init(model: SiteModel) {
-        siteTitle = SiteModel.siteTitle
+        siteTitle = model.siteTitle
+        siteName = YAMLText.scalar(model.siteTitle)
         nav = SiteModel.navigation.map { Entry(title: $0.0, md: $0.1 + ".md") }
     }
 }

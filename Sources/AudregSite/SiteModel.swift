@@ -12,6 +12,8 @@ public struct SiteModel: Sendable {
     /// rows each: a 50,000-row table is over 100 MB of HTML that no browser shows usefully.
     public static let matrixPageSize = 1000
 
+    /// The site's name (`build --title`), in every page's title and header and in mkdocs.yml.
+    public var siteTitle: String = SiteModel.siteTitle
     public var overview: OverviewPage
     public var servicesIndex: ListPage<ServiceRow>
     public var services: ServicePages
@@ -28,13 +30,14 @@ public struct SiteModel: Sendable {
     public var findings: ListPage<FindingRow>
     public var exceptions: ListPage<ExceptionRow>
     public var drift: DriftPage
+    public var history: TrustHistoryPage
     public var search: ListPage<SearchEntry>
 
     /// The navigation, in order: (text, root-relative path without extension).
     static let navigation: [(String, String)] = [
         ("Overview", "index"), ("Services", "services/index"), ("Audiences", "audiences"), ("Issuers", "issuers"),
         ("Teams", "teams"), ("Token flow", "token-flow"), ("Rules", "rules/index"), ("Controls", "controls/index"),
-        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Search", "search"),
+        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Trust history", "history"), ("Search", "search"),
     ]
 
     /// The navigation with each entry current in turn (the last: none), made once and shared by every
@@ -45,7 +48,7 @@ public struct SiteModel: Sendable {
         }
     }
 
-    static func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
+    static func chrome(_ title: String, path: String, template: String, section: String? = nil, siteTitle: String = siteTitle) -> PageChrome {
         let depth = path.split(separator: "/").count - 1
         let current = section ?? path
         let nav = navigations[navigation.firstIndex { $0.1 == current } ?? navigation.count]
@@ -109,9 +112,18 @@ extension SiteModel {
     /// evidence are not assessed.
     public static func build(report: ValidationReport, catalog: RuleCatalog = .builtIn, controls: ControlCatalog = .builtIn,
                              today: Day, tokenFlow: TokenFlowGraph.Picture, drift: DriftReport? = nil,
-                             maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays, registryRevision: RegistryRevision? = nil) -> SiteModel {
-        SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift,
-                         maxDriftAgeDays: maxDriftAgeDays, registryRevision: registryRevision).build(tokenFlow: tokenFlow)
+                             maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays, registryRevision: RegistryRevision? = nil,
+                             siteTitle: String = SiteModel.siteTitle, source: SourceEvidence = SourceEvidence(),
+                             history: TrustHistory? = nil) -> SiteModel {
+        var builder = SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift,
+                                       maxDriftAgeDays: maxDriftAgeDays, registryRevision: registryRevision)
+        builder.siteTitle = siteTitle
+        builder.source = source
+        builder.history = history
+        builder.prepareHistory()
+        var model = builder.build(tokenFlow: tokenFlow)
+        model.siteTitle = siteTitle
+        return model
     }
 }
 
@@ -124,6 +136,19 @@ struct SiteModelBuilder {
     /// Every finding counted against the services it exposes, and which rules ran for which service.
     let assessment: ControlAssessment
     let registryRevision: RegistryRevision?
+    var siteTitle = SiteModel.siteTitle
+    /// Links to the code host and each file's last commit (`build --repo-url`, git log); empty without them.
+    var source = SourceEvidence()
+    /// The registry's trust history (`build --history`); nil when not built.
+    var history: TrustHistory?
+    /// Its widening and narrowing changes, newest first, and those of each service.
+    var historyRows: [HistoryRow] = []
+    var historyByService: [String: [HistoryRow]] = [:]
+    var quietCommits: [QuietCommit] = []
+
+    func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
+        SiteModel.chrome(title, path: path, template: template, section: section, siteTitle: siteTitle)
+    }
 
     // Indexes, built once.
     let services: Reordered<Service>
@@ -374,7 +399,57 @@ struct SiteModelBuilder {
         FindingRow(severity: finding.severity.rawValue, severityLabel: SiteModel.severityLabel(finding.severity),
                    rule: ruleLink(ruleIDs.contains(finding.ruleID) ? finding.ruleID : "unknown"),
                    entity: entityLink(finding.entity), entityText: finding.entity?.description ?? "",
-                   message: finding.message, location: finding.location.description)
+                   message: finding.message, location: finding.location.description,
+                   sourceURL: sourceURL(finding.location))
+    }
+
+    /// The location's file and line in the code host, at `ref` (default: the build's).
+    func sourceURL(_ location: SourceLocation, ref: String? = nil) -> String? {
+        guard var links = source.links else { return nil }
+        if let ref, let atRef = SourceLinks(repoURL: links.base, ref: ref, prefix: links.prefix) { links = atRef }
+        return links.blob(location.file, line: location.line)
+    }
+
+    /// The trust history as rows: widening and narrowing changes, newest first; commits without either.
+    mutating func prepareHistory() {
+        guard let history else { return }
+        for commit in history.commits {
+            let commitURL = source.links?.commit(commit.commit)
+            let short = String(commit.commit.prefix(12))
+            var neutral = 0
+            for change in commit.diff.changes {
+                guard change.kind != .neutral else { neutral += 1; continue }
+                let findings = change.findings.map { finding -> FindingRow in
+                    var row = findingRow(finding)
+                    row.sourceURL = sourceURL(finding.location, ref: commit.commit)
+                    return row
+                }
+                let row = HistoryRow(kind: change.kind.rawValue, kindLabel: change.kind == .widening ? "Widening" : "Narrowing",
+                                     symbol: change.kind == .widening ? "▲" : "▼", commit: short, commitURL: commitURL,
+                                     date: commit.date, author: commit.author, subject: commit.subject,
+                                     entity: entityLink(change.entity), entityText: change.entity.description,
+                                     summary: change.summary, findings: findings)
+                historyRows.append(row)
+                if change.entity.kind == .service { historyByService[change.entity.name, default: []].append(row) }
+            }
+            if !commit.diff.changes.contains(where: { $0.kind != .neutral }) {
+                quietCommits.append(QuietCommit(commit: short, commitURL: commitURL, date: commit.date, author: commit.author,
+                                                subject: commit.subject, neutral: neutral))
+            }
+        }
+    }
+
+    func historyPage() -> TrustHistoryPage {
+        let pageChrome = chrome("Trust history", path: "history", template: "html/history.mustache")
+        guard let history else {
+            return TrustHistoryPage(chrome: pageChrome, built: false,
+                                    reason: "This site was built without a trust history: the registry is not in a git repository, or the build ran with --history 0 or --no-git-evidence.",
+                                    commitCount: 0, limit: 0, widening: 0, narrowing: 0, history: [], quiet: [], note: nil)
+        }
+        return TrustHistoryPage(chrome: pageChrome, built: true, reason: "", commitCount: history.commits.count, limit: history.limit,
+                                widening: historyRows.filter { $0.kind == TrustChangeKind.widening.rawValue }.count,
+                                narrowing: historyRows.filter { $0.kind == TrustChangeKind.narrowing.rawValue }.count,
+                                history: historyRows, quiet: quietCommits, note: history.note)
     }
 
     /// "2026-11-30T09:00:00Z, live" or "2026-11-30T09:00:00Z, replayed from saved responses".
@@ -513,7 +588,7 @@ struct SiteModelBuilder {
             controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
         }
         return ServicePage(
-            chrome: SiteModel.chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
+            chrome: chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
                                      template: "html/service.mustache", section: "services/index"),
             name: service.name, title: service.metadata.title?.value ?? service.name,
             titled: (service.metadata.title?.value).map { !$0.isExactly(service.name) } ?? false,
@@ -535,7 +610,14 @@ struct SiteModelBuilder {
             exceptions: exceptionRows(for: ref, service.exceptions),
             controlsAttention: controlsAttention,
             controlsMet: controlsMet,
-            drift: driftStatus(for: ref))
+            drift: driftStatus(for: ref),
+            definedURL: sourceURL(service.origin.location),
+            editURL: source.links?.edit(service.origin.file),
+            lastChange: source.lastChange[service.origin.file].map {
+                LastChange(date: $0.date, commit: String($0.commit.prefix(12)), commitURL: source.links?.commit($0.commit))
+            },
+            history: historyByService[service.name] ?? [],
+            historyBuilt: history != nil)
     }
 
     // MARK: pages
@@ -630,7 +712,7 @@ struct SiteModelBuilder {
                 }
                 let evidenceRows = rules.map { evidenceRow(rule: $0, needs: needs) }
                 controlPages.append((path, ControlPage(
-                    chrome: SiteModel.chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
+                    chrome: chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
                     rules: ruleRowsForControl, evidence: evidenceRows, evidenced: !rules.isEmpty, attention: serviceRowsForControl,
@@ -661,7 +743,7 @@ struct SiteModelBuilder {
                 let path = "controls/matrix-\(number + 1)"
                 let range = "\(rows.first!.service.text) … \(rows.last!.service.text)"
                 matrixPages.append((path, MatrixPage(
-                    chrome: SiteModel.chrome("Coverage matrix: \(range)", path: path, template: "html/matrix.mustache", section: "controls/index"),
+                    chrome: chrome("Coverage matrix: \(range)", path: path, template: "html/matrix.mustache", section: "controls/index"),
                     range: range, columns: columns, rows: rows, previous: number > 0 ? links[number - 1] : nil,
                     next: number + 1 < links.count ? links[number + 1] : nil)))
             }
@@ -746,7 +828,7 @@ struct SiteModelBuilder {
                     summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
         }
         let rulePages = catalog.descriptions.map { rule in
-            RulePage(chrome: SiteModel.chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
+            RulePage(chrome: chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
                      id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
                      summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
                      references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
@@ -804,7 +886,7 @@ struct SiteModelBuilder {
         let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
         let unmatched = driftFindings.filter { finding in finding.entity.map { $0.kind != .policy && entityLink($0) == nil } ?? false }.count
         let driftPage = DriftPage(
-            chrome: SiteModel.chrome("Drift", path: "drift", template: "html/drift.mustache"),
+            chrome: chrome("Drift", path: "drift", template: "html/drift.mustache"),
             drift: driftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
             severities: [Severity.error, .warning, .note].map { severity in
                 SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
@@ -813,7 +895,7 @@ struct SiteModelBuilder {
 
         let summary = report.summary
         let overview = OverviewPage(
-            chrome: SiteModel.chrome("Overview", path: "index", template: "html/index.mustache"),
+            chrome: chrome("Overview", path: "index", template: "html/index.mustache"),
             counts: [
                 CountItem(label: "Services", value: services.count, link: SiteLink("Services", path: "services/index")),
                 CountItem(label: "Audiences", value: audienceRows.count, link: SiteLink("Audiences", path: "audiences")),
@@ -838,27 +920,28 @@ struct SiteModelBuilder {
 
         return SiteModel(
             overview: overview,
-            servicesIndex: ListPage(chrome: SiteModel.chrome("Services", path: "services/index", template: "html/services.mustache"), items: serviceRows),
+            servicesIndex: ListPage(chrome: chrome("Services", path: "services/index", template: "html/services.mustache"), items: serviceRows),
             services: ServicePages(builder: self),
-            audiences: ListPage(chrome: SiteModel.chrome("Audiences", path: "audiences", template: "html/audiences.mustache"), items: audienceRows),
-            issuers: ListPage(chrome: SiteModel.chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
-            teams: ListPage(chrome: SiteModel.chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
-            tokenFlow: TokenFlowPage(chrome: SiteModel.chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
+            audiences: ListPage(chrome: chrome("Audiences", path: "audiences", template: "html/audiences.mustache"), items: audienceRows),
+            issuers: ListPage(chrome: chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
+            teams: ListPage(chrome: chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
+            tokenFlow: TokenFlowPage(chrome: chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
                                      svg: picture.svg, engine: picture.engine, hops: hops, mermaid: parts.mermaid,
                                      hasHops: !hops.isEmpty),
-            rulesIndex: ListPage(chrome: SiteModel.chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
+            rulesIndex: ListPage(chrome: chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
             rules: rulePages,
-            controlsIndex: ControlsPage(chrome: SiteModel.chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
+            controlsIndex: ControlsPage(chrome: chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
                                         frameworks: controls.frameworkSections, columns: controls.columns,
                                         rows: controls.matrixInline ? controls.matrixRows : [], matrixInline: controls.matrixInline,
                                         matrixPages: controls.matrixLinks, serviceCount: controls.matrixRows.count,
                                         pageSize: SiteModel.matrixPageSize),
             controls: controls.controlPages,
             matrixPages: controls.matrixPages,
-            findings: ListPage(chrome: SiteModel.chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
-            exceptions: ListPage(chrome: SiteModel.chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
+            findings: ListPage(chrome: chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
+            exceptions: ListPage(chrome: chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
             drift: driftPage,
-            search: ListPage(chrome: SiteModel.chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
+            history: historyPage(),
+            search: ListPage(chrome: chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
     }
 }
 

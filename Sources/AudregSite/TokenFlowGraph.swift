@@ -2,7 +2,7 @@ import Foundation
 import AudregCore
 
 /// The token-flow picture: services grouped by environment, with an arrow for every downstream hop,
-/// drawn differently for token exchange (solid), new token (dashed) and passthrough (thick, red, dotted).
+/// drawn as `hopStyles` says (the legend is made from the same table, so it cannot describe another line).
 /// Graphviz `dot` lays it out when it is installed; otherwise a simple layered layout drawn here.
 public enum TokenFlowGraph {
     public struct Picture: Sendable, Equatable {
@@ -63,12 +63,55 @@ public enum TokenFlowGraph {
         return output + "\""
     }
 
-    static func edgeStyle(_ mode: HopMode) -> String {
-        switch mode {
-        case .tokenExchange: return "style=solid, color=\"#1f6feb\", label=\"exchange\""
-        case .newToken: return "style=dashed, color=\"#2da44e\", label=\"new token\""
-        case .passthrough: return "style=dotted, penwidth=2.5, color=\"#cf222e\", label=\"passthrough\""
+    /// How each kind of hop is drawn, by both layouts, and described by the legend.
+    public struct HopStyle: Sendable {
+        public var mode: HopMode
+        public var label: String
+        public var color: String
+        public var colorName: String
+        /// In the built-in layout's pixels; Graphviz's `penwidth` is this over `thinWidth`.
+        public var width: Double
+        public var dashed: Bool
+        /// The word on the arrow in the Graphviz drawing and the Mermaid chart.
+        public var edgeLabel: String
+
+        public var thick: Bool { width >= 2 * TokenFlowGraph.thinWidth }
+
+        /// "thick solid red arrow", from the numbers the drawing uses.
+        public var legend: String { "\(thick ? "thick" : "thin") \(dashed ? "dashed" : "solid") \(colorName) arrow" }
+
+        var penwidth: String { String(format: "%g", width / TokenFlowGraph.thinWidth) }
+        var svgStroke: String {
+            "stroke=\"\(color)\" stroke-width=\"\(String(format: "%g", width))\"" + (dashed ? " stroke-dasharray=\"6 4\"" : "")
         }
+    }
+
+    static let thinWidth = 1.5
+
+    /// Passthrough is the hop to look at: thick and red, solid so it stays a line when the picture is
+    /// scaled down (a thick dotted line at Graphviz's 1,5 dash pattern reads as a row of faint dots).
+    public static let hopStyles: [HopStyle] = [
+        HopStyle(mode: .tokenExchange, label: "Token exchange", color: "#1f6feb", colorName: "blue", width: thinWidth, dashed: false, edgeLabel: "exchange"),
+        HopStyle(mode: .newToken, label: "New token", color: "#2da44e", colorName: "green", width: thinWidth, dashed: true, edgeLabel: "new token"),
+        HopStyle(mode: .passthrough, label: "Passthrough", color: "#cf222e", colorName: "red", width: 3 * thinWidth, dashed: false, edgeLabel: "passthrough"),
+    ]
+
+    public static func style(_ mode: HopMode) -> HopStyle { hopStyles.first { $0.mode == mode }! }
+
+    /// The Markdown tree's legend, for the Mermaid arrows `mermaidArrow` draws.
+    public static let mermaidLegend = "Thin solid arrows are token exchange, dotted arrows a new token, thick arrows passthrough."
+
+    static func mermaidArrow(_ mode: HopMode) -> String {
+        switch mode {
+        case .tokenExchange: return "-->|\(style(mode).edgeLabel)|"
+        case .newToken: return "-.->|\(style(mode).edgeLabel)|"
+        case .passthrough: return "==>|\(style(mode).edgeLabel)|"
+        }
+    }
+
+    static func edgeStyle(_ mode: HopMode) -> String {
+        let style = style(mode)
+        return "style=\(style.dashed ? "dashed" : "solid"), penwidth=\(style.penwidth), color=\"\(style.color)\", label=\"\(style.edgeLabel)\""
     }
 
     /// The Graphviz source: one cluster per environment, nodes link to service pages.
@@ -224,11 +267,7 @@ public enum TokenFlowGraph {
                 svg.append("\" y1=\""); svg.append(decimal: y[offset] + boxHeight / 2)
                 svg.append("\" x2=\""); svg.append(decimal: x[to])
                 svg.append("\" y2=\""); svg.append(decimal: y[to] + boxHeight / 2)
-                switch mode {
-                case .tokenExchange: svg.append("\" stroke=\"#1f6feb\" stroke-width=\"1.5\"")
-                case .newToken: svg.append("\" stroke=\"#2da44e\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
-                case .passthrough: svg.append("\" stroke=\"#cf222e\" stroke-width=\"3\" stroke-dasharray=\"2 3\"")
-                }
+                svg.append("\" "); svg.append(hopSVGStrokes[mode]!)
                 svg.append(" marker-end=\"url(#arrow)\"><title>"); svg.append(xml(service.name)); svg.append(" → ")
                 svg.append(xml(hop.service.value)); svg.append(": "); svg.append(mode.rawValue); svg.append("</title></line>\n")
             }
@@ -325,17 +364,15 @@ public enum TokenFlowGraph {
                     unknownCount += 1
                     target = "u\(unknownCount)[\(mermaidLabel(hop.service.value))]"
                 }
-                let arrow: String
-                switch hop.mode.value {
-                case .tokenExchange: arrow = "-->|exchange|"
-                case .newToken: arrow = "-.->|new token|"
-                case .passthrough: arrow = "==>|passthrough|"
-                }
+                let arrow = mermaidArrow(hop.mode.value)
                 output += "\n  s\(index) \(arrow) \(target)"
             }
         }
         return output
     }
+
+    /// Each mode's stroke attributes, made once: the built-in layout writes one per hop.
+    static let hopSVGStrokes: [HopMode: String] = Dictionary(uniqueKeysWithValues: hopStyles.map { ($0.mode, $0.svgStroke) })
 
     private static let mermaidReplaced: Set<Unicode.Scalar> = ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"]
 

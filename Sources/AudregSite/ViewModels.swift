@@ -57,6 +57,8 @@ public struct FindingRow: Sendable {
     public var entityText: String
     public var message: String
     public var location: String
+    /// The file and line in the code host (`build --repo-url`); nil without one.
+    public var sourceURL: String? = nil
 }
 
 public struct ExceptionRow: Sendable {
@@ -221,6 +223,63 @@ public struct ServicePage: Sendable {
     /// Controls the service meets.
     public var controlsMet: [ControlStatusRow]
     public var drift: DriftStatus
+    /// "Defined in" as a link to the file and line, and "Edit this file" (`build --repo-url`). Named
+    /// apart from `FindingRow.sourceURL`, so a finding without a link cannot pick up the page's.
+    public var definedURL: String? = nil
+    public var editURL: String? = nil
+    /// The commit that last changed the file (git log).
+    public var lastChange: LastChange? = nil
+    /// This service's widening and narrowing changes over the trust history, newest first.
+    public var history: [HistoryRow] = []
+    /// False when the site was built without a trust history.
+    public var historyBuilt: Bool = false
+}
+
+public struct LastChange: Sendable {
+    public var date: String
+    public var commit: String
+    public var commitURL: String?
+}
+
+/// One widening or narrowing change of the trust history.
+public struct HistoryRow: Sendable {
+    public var kind: String
+    public var kindLabel: String
+    public var symbol: String
+    public var commit: String
+    public var commitURL: String?
+    public var date: String
+    public var author: String
+    public var subject: String
+    public var entity: SiteLink?
+    public var entityText: String
+    public var summary: String
+    public var findings: [FindingRow]
+}
+
+/// A commit of the trust history that neither widened nor narrowed access.
+public struct QuietCommit: Sendable {
+    public var commit: String
+    public var commitURL: String?
+    public var date: String
+    public var author: String
+    public var subject: String
+    public var neutral: Int
+}
+
+public struct TrustHistoryPage: Sendable {
+    public var chrome: PageChrome
+    public var built: Bool
+    /// Why there is no history, when `built` is false.
+    public var reason: String
+    public var commitCount: Int
+    public var limit: Int
+    public var widening: Int
+    public var narrowing: Int
+    /// Widening and narrowing changes, newest first (`history`, as on service pages, for the shared partial).
+    public var history: [HistoryRow]
+    public var quiet: [QuietCommit]
+    public var note: String?
 }
 
 public struct AudienceFlag: Sendable {
@@ -474,6 +533,25 @@ public struct TokenFlowPage: Sendable {
     public var hops: [HopRow]
     public var mermaid: String
     public var hasHops: Bool
+    /// One row per kind of hop, made from `TokenFlowGraph.hopStyles`, the table the drawing uses.
+    public var legend: [LegendRow] = TokenFlowGraph.hopStyles.map(LegendRow.init)
+    public var mermaidLegend: String = TokenFlowGraph.mermaidLegend
+}
+
+public struct LegendRow: Sendable {
+    public var mode: String
+    public var label: String
+    public var description: String
+    /// A short line drawn with the hop's own stroke (program-made SVG).
+    public var swatch: String
+
+    init(_ style: TokenFlowGraph.HopStyle) {
+        mode = style.mode.rawValue
+        label = style.label
+        description = style.legend
+        swatch = "<svg class=\"legend-swatch\" role=\"img\" width=\"44\" height=\"12\" viewBox=\"0 0 44 12\"><title>\(style.legend)</title>"
+            + "<line x1=\"2\" y1=\"6\" x2=\"42\" y2=\"6\" " + style.svgStroke + "/></svg>"
+    }
 }
 
 public struct SearchEntry: Sendable {

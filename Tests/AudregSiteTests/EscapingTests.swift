@@ -108,7 +108,7 @@ struct EscapingTests {
         #expect(builtIn.contains("href=\"services/alpha.html\""))
         #expect(builtIn.contains("class=\"hop passthrough\""))
         let dot = TokenFlowGraph.dotSource(services: report.registry.services)
-        #expect(dot.contains("\"alpha\" -> \"beta\" [style=dotted"))
+        #expect(dot.contains("\"alpha\" -> \"beta\" [style=solid, penwidth=3, color=\"#cf222e\""), "passthrough: thick and red, as the legend says")
         #expect(TokenFlowGraph.dotString("a\"b\\c\nd") == "\"a\\\"b\\\\c d\"")
         #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
     }

@@ -8,10 +8,11 @@ import AudregTestHelpers
 @Suite("Rendering: site builds", .serialized)
 struct SiteBuildTests {
     func build(_ registry: String, out: String, templates: String? = nil, engine: TokenFlowGraph.Engine = .builtIn,
-               drift: DriftReport? = nil) throws -> SiteBuildResult {
+               drift: DriftReport? = nil, source: SourceEvidence = SourceEvidence()) throws -> SiteBuildResult {
         let report = try SiteTestSupport.report(directory: registry)
-        return try SiteBuilder.build(report: report, options: SiteBuildOptions(outputDirectory: out, templatesDirectory: templates,
-                                                                              today: SiteTestSupport.today, engine: engine, drift: drift))
+        var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templates, today: SiteTestSupport.today, engine: engine, drift: drift)
+        options.source = source
+        return try SiteBuilder.build(report: report, options: options)
     }
 
     func twoServices() throws -> String {
@@ -150,7 +151,10 @@ struct SiteBuildTests {
         let root = SiteTestSupport.packageRoot
         try #require(TokenFlowGraph.findDot() != nil, "the committed site is drawn with Graphviz: install graphviz (scripts/install-deps.sh build)")
         let out = try SiteTestSupport.temporaryDirectory("committed") + "/site"
-        _ = try build(root + "/registry", out: out, templates: root + "/templates", engine: .auto, drift: try await DriftOnSiteTests.exampleDrift())
+        // As scripts/build-site.sh: links to the project's main branch, nothing from git's history.
+        let links = try #require(SourceLinks(repoURL: "https://github.com/audreg/audreg", ref: "main", prefix: "registry"))
+        _ = try build(root + "/registry", out: out, templates: root + "/templates", engine: .auto, drift: try await DriftOnSiteTests.exampleDrift(),
+                      source: SourceEvidence(links: links))
         let fresh = SiteTestSupport.tree(out)
         let committed = SiteTestSupport.tree(root + "/site")
         let missing = fresh.keys.filter { committed[$0] == nil }.sorted()

@@ -264,6 +264,147 @@ def check_control_states(audreg, work):
     print("control states: matrix and control pages show met, failing, excepted and not assessed", flush=True)
 
 
+SERVICE = """apiVersion: audreg/v1
+kind: Service
+metadata:
+  name: {name}
+  owner: team-a
+  environment: production
+  description: {description}
+spec:
+  audiences: [{audiences}]
+  accepts:
+    - issuer: idp
+      tokenTypes: [at+jwt]
+      algorithms: [RS256]
+      maxLifetime: 15m
+{extra}"""
+
+BASE = """apiVersion: audreg/v1
+kind: Issuer
+metadata: {name: idp, owner: team-a, environment: production}
+spec:
+  issuer: https://id.example.com
+  jwksUri: https://id.example.com/keys
+  algorithms: [RS256]
+---
+apiVersion: audreg/v1
+kind: Team
+metadata: {name: team-a, title: Team A}
+spec: {contact: "#team-a"}
+"""
+
+
+def check_history_and_links(audreg, work):
+    """A registry in a git repository with real commits (the registry added, a widening, a neutral
+    change, a narrowing; hostile author and subject), its remote in scp form: the trust-history page,
+    each service's history, "Defined in", "Edit this file", findings linked to file and line, --title,
+    a hostile --repo-url refused, and the token-flow legend's line as thick as the drawing's."""
+    repo = os.path.join(work, "history-repo")
+    registry = os.path.join(repo, "registry")
+    os.makedirs(os.path.join(registry, "services"))
+
+    def write(relative, text):
+        with open(os.path.join(registry, relative), "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def git(*arguments, date="2026-11-01T10:00:00Z", author=("Ada", "ada@example.com")):
+        environment = dict(os.environ, GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1], GIT_COMMITTER_NAME="CI",
+                           GIT_COMMITTER_EMAIL="ci@example.com", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+        result = subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *arguments], cwd=repo,
+                                capture_output=True, text=True, env=environment)
+        if result.returncode != 0:
+            raise SystemExit(f"git {arguments} failed: {result.stderr}")
+        return result.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    git("remote", "add", "origin", "git@github.com:acme/registry.git")
+    write("base.yaml", BASE)
+    write("services/alpha.yaml", SERVICE.format(name="alpha", description="Alpha.", audiences="https://alpha.example.com",
+                                                extra="  downstream:\n    - {service: beta, mode: passthrough}\n"))
+    write("services/beta.yaml", SERVICE.format(name="beta", description="Beta.", audiences="https://beta.example.com", extra=""))
+    git("add", "-A")
+    git("commit", "-q", "-m", "Add the registry")
+    write("services/alpha.yaml", SERVICE.format(name="alpha", description="Alpha.", audiences="https://alpha.example.com, https://beta.example.com",
+                                                extra="  downstream:\n    - {service: beta, mode: passthrough}\n"))
+    git("commit", "-q", "-am", "<img src=x onerror=alert('subject')> widen alpha", date="2026-11-02T10:00:00Z",
+        author=("Eve \"<svg onload=alert(1)>\" & Co", "eve@example.com"))
+    write("services/beta.yaml", SERVICE.format(name="beta", description="Beta, described again.", audiences="https://beta.example.com", extra=""))
+    git("commit", "-q", "-am", "Describe beta", date="2026-11-03T10:00:00Z", author=("Bob", "bob@example.com"))
+    write("services/alpha.yaml", SERVICE.format(name="alpha", description="Alpha.", audiences="https://alpha.example.com",
+                                                extra="  downstream:\n    - {service: beta, mode: passthrough}\n"))
+    git("commit", "-q", "-am", "Narrow alpha again", date="2026-11-04T10:00:00Z")
+    head = git("rev-parse", "HEAD")
+    commits = git("log", "--format=%H").split()
+
+    site = os.path.join(work, "history-site")
+    title = "Acme <b>registry</b>"
+    build(audreg, registry, site, "--fail-on", "never", "--layout", "built-in", "--title", title)
+    for hostile_url in ("javascript:alert(1)", "https://github.com/acme/registry\"onmouseover=\"x?", "https://u:p@github.com/acme/registry"):
+        refused = subprocess.run([audreg, "build", registry, "--out", os.path.join(work, "refused"), "--today", "2026-12-01", "--fail-on", "never",
+                                  "--repo-url", hostile_url, "--ref", "main"], cwd=ROOT, capture_output=True, text=True)
+        check(refused.returncode == 2 and not os.path.exists(os.path.join(work, "refused")), f"--repo-url {hostile_url!r}: exit {refused.returncode}, expected 2 and no site")
+
+    browser = driver()
+    try:
+        browser.get("file://" + site + "/history.html")
+        no_alert(browser, "trust history")
+        check(browser.title == "Trust history · " + title, f"--title: the page title is {browser.title!r}")
+        check(browser.find_element(By.CSS_SELECTOR, ".site-title a").text == title, "--title: the header does not show the title as text")
+        rows = browser.execute_script("""
+          return [...document.querySelectorAll('table.history tbody tr')].map(tr => ({
+            kind: tr.className, cells: [...tr.children].map(td => td.innerText.trim()),
+            commit: (tr.querySelector('a[href*="/commit/"]') || {}).href || '' }));""")
+        kinds = [row["kind"] for row in rows]
+        check(kinds[:1] == ["history-narrowing"], f"trust history: the newest row is not the narrowing: {kinds}")
+        widen = [row for row in rows if row["kind"] == "history-widening" and row["commit"].endswith(commits[2])]
+        if check(len(widen) == 1, f"trust history: one widening in the widening commit expected, got {[r['cells'] for r in rows]}"):
+            cells = widen[0]["cells"]
+            check(cells[1] == "Service/alpha" and "https://beta.example.com" in cells[2], f"trust history: the widening names alpha's new audience: {cells}")
+            check("<img src=x onerror=alert('subject')>" in cells[3] and cells[4].startswith('Eve "') and cells[4].endswith('" & Co'), f"trust history: subject or author not shown as text: {cells}")
+            check(cells[5].startswith("2026-11-02") and "audience-collision" in cells[6], f"trust history: date or introduced finding missing: {cells}")
+            check(widen[0]["commit"] == "https://github.com/acme/registry/commit/" + commits[2], "trust history: the commit does not link to the code host")
+        check(not any(row["commit"].endswith(commits[1]) for row in rows), "trust history: the neutral commit is listed as widening or narrowing")
+        quiet = browser.execute_script("return [...document.querySelectorAll('table.quiet tbody tr')].map(tr => tr.innerText);")
+        check(len(quiet) == 1 and "Describe beta" in quiet[0], f"trust history: the neutral commit is not under 'without a widening or narrowing': {quiet}")
+        check(not browser.find_elements(By.CSS_SELECTOR, "main img, main svg[onload], [onerror]"), "trust history: git text reached the DOM as markup")
+        check(not console_errors(browser), "trust history: console errors")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "trust-history.png"))
+
+        browser.get("file://" + site + "/services/alpha.html")
+        defined = browser.execute_script("""
+          const dt = [...document.querySelectorAll('dt')].find(d => d.textContent === 'Defined in');
+          return [...dt.nextElementSibling.querySelectorAll('a')].map(a => [a.textContent, a.href]);""")
+        blob = f"https://github.com/acme/registry/blob/{head}/registry/services/alpha.yaml#L2"
+        check(defined[:1] == [["services/alpha.yaml", blob]], f"Defined in: {defined}")
+        check(["Edit this file", f"https://github.com/acme/registry/edit/{head}/registry/services/alpha.yaml"] in defined, f"Edit this file: {defined}")
+        main = browser.find_element(By.TAG_NAME, "main").text
+        check(f"2026-11-04T10:00:00+00:00 in commit {head[:12]}" in main, "service page: the file's last change is not shown with its commit")
+        own = browser.execute_script("return [...document.querySelectorAll('#history-heading ~ div table.history tbody tr')].map(tr => tr.className);")
+        check("history-widening" in own and "history-narrowing" in own, f"service page: alpha's own history lacks its widening and narrowing: {own}")
+        findings = browser.execute_script("""
+          return [...document.querySelectorAll('table.findings a[href^="https://"]')].map(a => a.href);""")
+        check(findings and all(link.startswith(f"https://github.com/acme/registry/blob/{head}/registry/") and "#L" in link for link in findings),
+              f"service page: findings do not link to file and line: {findings}")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "service-source-links.png"))
+
+        # The legend's passthrough line is drawn as thick as the picture's passthrough arrow, and thicker than the rest.
+        browser.get("file://" + site + "/token-flow.html")
+        widths = browser.execute_script("""
+          const width = el => parseFloat(getComputedStyle(el).strokeWidth);
+          const legend = {}; document.querySelectorAll('.legend li').forEach(li => legend[li.dataset.mode] = [width(li.querySelector('line')), li.textContent]);
+          const drawn = document.querySelector('svg.token-flow line.hop.passthrough');
+          return {legend, drawn: drawn ? width(drawn) : null};""")
+        legend = widths["legend"]
+        check(widths["drawn"] is not None and legend["passthrough"][0] == widths["drawn"], f"token flow: legend and drawing differ: {widths}")
+        check("thick" in legend["passthrough"][1] and all("thick" not in text and width < legend["passthrough"][0]
+                                                          for mode, (width, text) in legend.items() if mode != "passthrough"),
+              f"token flow: only passthrough is described and drawn thick: {legend}")
+    finally:
+        browser.quit()
+    print("trust history, source links, --title and the token-flow legend checked in a git repository with 4 commits", flush=True)
+
+
 def set_media(browser, features=None, media=""):
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features or []})
 
@@ -288,6 +429,7 @@ def main():
     check(all(open(os.path.join(hostile, name), "rb").read() == data for name, data in before.items()), "a failed build changed the previous site")
 
     check_control_states(audreg, work)
+    check_history_and_links(audreg, work)
 
     # Without Graphviz the token-flow page still has a readable picture: the built-in layout.
     builtin = os.path.join(work, "builtin")

@@ -69,6 +69,14 @@ enum GitProcess {
     }
 
     static func run(_ program: String, _ arguments: [String], in directory: String) throws -> Result {
+        let result = try runBytes(program, arguments, in: directory)
+        return Result(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: result.stderr)
+    }
+
+    /// As `run`, with the output as bytes (blobs, NUL-separated logs) and stdin read from `input`, a file:
+    /// a file cannot fill up while the output is read, as a pipe could.
+    static func runBytes(_ program: String, _ arguments: [String], in directory: String,
+                         input: String? = nil) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -80,7 +88,12 @@ enum GitProcess {
         let (out, err) = (Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            guard let handle = FileHandle(forReadingAtPath: input) else { throw GitBaseError("cannot read '\(input)'") }
+            process.standardInput = handle
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         do {
             try process.run()
         } catch {
@@ -96,8 +109,7 @@ enum GitProcess {
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                      stderr: String(decoding: errorData.data, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](outputData), String(decoding: errorData.data, as: UTF8.self))
     }
 }
 

@@ -14,6 +14,18 @@ public struct TrustDiffer: Sendable {
         let (baseReport, headReport, classified) = Concurrently.run(
             { validator.validate(base) }, { validator.validate(head) },
             { Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog) })
+        return diff(baseReport: baseReport, headReport: headReport, changes: classified, baseLabel: baseLabel, headLabel: headLabel)
+    }
+
+    /// As `diff(base:head:)` with both sides already validated: a history of many commits validates
+    /// each registry once, as the head of one step and the base of the next.
+    public func diff(base: ValidationReport, head: ValidationReport, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {
+        diff(baseReport: base, headReport: head, changes: Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog),
+             baseLabel: baseLabel, headLabel: headLabel)
+    }
+
+    func diff(baseReport: ValidationReport, headReport: ValidationReport, changes classified: [TrustChange],
+              baseLabel: String, headLabel: String) -> TrustDiff {
         var changes = classified
 
         // Findings are matched by rule, entity and message: lines move when a file is edited, meaning does not.

@@ -127,6 +127,8 @@ dl.facts dd { margin: 0; }
 .sev-warning, .status-excepted, .status-expiring, .status-incomplete { background: var(--warning-bg); color: var(--warning-fg); }
 .sev-note, .sev-suppressed { background: var(--note-bg); color: var(--note-fg); }
 .status-met, .status-active { background: var(--ok-bg); color: var(--ok-fg); }
+.change-widening { background: var(--warning-bg); color: var(--warning-fg); }
+.change-narrowing { background: var(--ok-bg); color: var(--ok-fg); }
 .status-not-evidenced { color: var(--muted); }
 /* Not assessed is no colour of a result: muted, hatched, with its own symbol and label. */
 .status-not-assessed { color: var(--muted); background: repeating-linear-gradient(135deg, var(--surface) 0 4px, var(--bg) 4px 8px); border-style: dashed; }
@@ -143,6 +145,7 @@ tr.flagged a { color: inherit; }
 .hop-new-token { color: var(--ok-fg); }
 .hop-passthrough { color: var(--error-fg); text-decoration: underline dotted; }
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.legend-swatch { vertical-align: middle; }
 .token-flow-figure { margin: 1rem 0; overflow-x: auto; }
 .token-flow-figure svg { max-width: 100%; height: auto; }
 .token-flow-figure figcaption { color: var(--muted); font-size: 0.9em; }
@@ -348,7 +351,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(items)}}
 {{#items}}
-<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td>{{#sourceURL}}<a href="{{sourceURL}}"><code>{{location}}</code></a>{{/sourceURL}}{{^sourceURL}}<code>{{location}}</code>{{/sourceURL}}</td></tr>
 {{/items}}
 {{^empty(items)}}
 </tbody>
@@ -358,6 +361,45 @@ tr.flagged a { color: inherit; }
 {{^items}}
 <p class="empty">No open items.</p>
 {{/items}}
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
+        files["templates/html/history.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Trust history</h1>
+<p class="lead">Every change of the registry's history that widened or narrowed access, newest first: who may present which token to whom, changed in which commit, by whom, and the findings the change introduced. Each commit is compared with the one before it by the engine of <code>audreg diff</code>.</p>
+{{#built}}
+<p>{{commitCount}} commit(s) read (at most {{limit}}, following first parents): <span class="badge change-widening"><span aria-hidden="true">▲</span> {{widening}} widening</span> <span class="badge change-narrowing"><span aria-hidden="true">▼</span> {{narrowing}} narrowing</span>.</p>
+{{#note}}<p class="note">{{note}}</p>{{/note}}
+{{> html/partials/history-table}}
+{{^history}}
+<p class="empty">No commit in this history widened or narrowed access.</p>
+{{/history}}
+<h2 id="quiet-heading">Commits without a widening or narrowing</h2>
+{{^empty(quiet)}}
+<div class="table-wrap">
+<table class="quiet">
+<caption class="visually-hidden">Commits that changed the registry without widening or narrowing access</caption>
+<thead><tr><th scope="col">Commit</th><th scope="col">Author</th><th scope="col">Date</th><th scope="col">Neutral changes</th></tr></thead>
+<tbody>
+{{/empty(quiet)}}
+{{#quiet}}
+<tr><td>{{#commitURL}}<a href="{{commitURL}}"><code>{{commit}}</code></a>{{/commitURL}}{{^commitURL}}<code>{{commit}}</code>{{/commitURL}} <span class="muted">{{subject}}</span></td><td>{{author}}</td><td>{{date}}</td><td>{{neutral}}</td></tr>
+{{/quiet}}
+{{^empty(quiet)}}
+</tbody>
+</table>
+</div>
+{{/empty(quiet)}}
+{{^quiet}}
+<p class="empty">None.</p>
+{{/quiet}}
+{{/built}}
+{{^built}}
+<p class="empty">{{reason}} Build from a git working tree, or pass <code>--history N</code>.</p>
+{{/built}}
 {{/page}}
 {{> html/partials/foot}}
 
@@ -535,7 +577,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(findings)}}
 {{#findings}}
-<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td>{{#sourceURL}}<a href="{{sourceURL}}"><code>{{location}}</code></a>{{/sourceURL}}{{^sourceURL}}<code>{{location}}</code>{{/sourceURL}}</td></tr>
 {{/findings}}
 {{^empty(findings)}}
 </tbody>
@@ -589,6 +631,24 @@ tr.flagged a { color: inherit; }
 <main id="main" tabindex="-1">
 
 """##
+        files["templates/html/partials/history-table.mustache"] = #"""
+{{^empty(history)}}
+<div class="table-wrap">
+<table class="history">
+<caption class="visually-hidden">Widening and narrowing changes, newest first</caption>
+<thead><tr><th scope="col">Change</th><th scope="col">Entity</th><th scope="col">What changed</th><th scope="col">Commit</th><th scope="col">Author</th><th scope="col">Date</th><th scope="col">Findings it introduced</th></tr></thead>
+<tbody>
+{{/empty(history)}}
+{{#history}}
+<tr class="history-{{kind}}"><td><span class="badge change-{{kind}}"><span aria-hidden="true">{{symbol}}</span> {{kindLabel}}</span></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{summary}}</td><td>{{#commitURL}}<a href="{{commitURL}}"><code>{{commit}}</code></a>{{/commitURL}}{{^commitURL}}<code>{{commit}}</code>{{/commitURL}} <span class="muted">{{subject}}</span></td><td>{{author}}</td><td>{{date}}</td><td>{{#findings}}<span class="badge sev-{{severity}}">{{severityLabel}}</span> <a href="{{rule.pageHref}}">{{rule.text}}</a>: {{message}}{{#sourceURL}} (<a href="{{sourceURL}}"><code>{{location}}</code></a>){{/sourceURL}}<br>{{/findings}}{{^findings}}none{{/findings}}</td></tr>
+{{/history}}
+{{^empty(history)}}
+</tbody>
+</table>
+</div>
+{{/empty(history)}}
+
+"""#
         files["templates/html/partials/hops-downstream.mustache"] = #"""
 {{^empty(downstream)}}
 <div class="table-wrap">
@@ -739,7 +799,10 @@ tr.flagged a { color: inherit; }
 <dl class="facts">
 <dt>Owner</dt><dd>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
 <dt>Environment</dt><dd>{{environment}}</dd>
-<dt>Defined in</dt><dd><code>{{source}}</code></dd>
+<dt>Defined in</dt><dd>{{#definedURL}}<a href="{{definedURL}}"><code>{{source}}</code></a>{{/definedURL}}{{^definedURL}}<code>{{source}}</code>{{/definedURL}}{{#editURL}} · <a class="edit-link" href="{{editURL}}">Edit this file</a>{{/editURL}}</dd>
+{{#lastChange}}
+<dt>Last changed</dt><dd>{{date}} in commit {{#commitURL}}<a href="{{commitURL}}"><code>{{commit}}</code></a>{{/commitURL}}{{^commitURL}}<code>{{commit}}</code>{{/commitURL}}</dd>
+{{/lastChange}}
 {{#labels}}
 <dt>Label <code>{{key}}</code></dt><dd>{{value}}</dd>
 {{/labels}}
@@ -823,7 +886,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(exposedFindings)}}
 {{#exposedFindings}}
-<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td><code>{{location}}</code></td></tr>
+<tr><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td><a href="{{rule.pageHref}}">{{rule.text}}</a></td><td>{{#entity}}<a href="{{pageHref}}">{{entityText}}</a>{{/entity}}{{^entity}}{{entityText}}{{/entity}}</td><td>{{message}}</td><td>{{#sourceURL}}<a href="{{sourceURL}}"><code>{{location}}</code></a>{{/sourceURL}}{{^sourceURL}}<code>{{location}}</code>{{/sourceURL}}</td></tr>
 {{/exposedFindings}}
 {{^empty(exposedFindings)}}
 </tbody>
@@ -840,6 +903,19 @@ tr.flagged a { color: inherit; }
 <section aria-labelledby="exceptions-heading">
 <h2 id="exceptions-heading">Exceptions</h2>
 {{> html/partials/exceptions-table}}
+</section>
+
+<section aria-labelledby="history-heading">
+<h2 id="history-heading">Trust history</h2>
+{{#historyBuilt}}
+{{> html/partials/history-table}}
+{{^history}}
+<p class="empty">No commit in the <a href="{{root}}history.html">trust history</a> widened or narrowed this service's access.</p>
+{{/history}}
+{{/historyBuilt}}
+{{^historyBuilt}}
+<p class="empty">This site was built without a <a href="{{root}}history.html">trust history</a>.</p>
+{{/historyBuilt}}
 </section>
 
 <section aria-labelledby="evidence-heading">
@@ -932,9 +1008,9 @@ tr.flagged a { color: inherit; }
 <h1>Token flow</h1>
 <p class="lead">Services grouped by environment, with an arrow for every downstream call. Click a service to open its page.</p>
 <ul class="legend" aria-label="Legend">
-<li><span class="hop hop-token-exchange">Token exchange</span>: solid blue arrow</li>
-<li><span class="hop hop-new-token">New token</span>: dashed green arrow</li>
-<li><span class="hop hop-passthrough">Passthrough</span>: thick dotted red arrow</li>
+{{#legend}}
+<li data-mode="{{mode}}">{{{swatch}}} <span class="hop hop-{{mode}}">{{label}}</span>: {{description}}</li>
+{{/legend}}
 </ul>
 <figure class="token-flow-figure">
 {{{svg}}}
@@ -1152,11 +1228,51 @@ Every open finding, in file order. Findings suppressed by an approved exception 
 | --- | --- | --- | --- | --- |
 {{/empty(items)}}
 {{#items}}
-| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{#sourceURL}}[{{location}}]({{{sourceURL}}}){{/sourceURL}}{{^sourceURL}}{{location}}{{/sourceURL}} |
 {{/items}}
 {{^items}}
 No open findings.
 {{/items}}
+{{/page}}
+
+"""#
+        files["templates/markdown/history.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Trust history
+
+Every change of the registry's history that widened or narrowed access, newest first: who may present which token to whom, changed in which commit, by whom, and the findings the change introduced. Each commit is compared with the one before it by the engine of `audreg diff`.
+
+{{#built}}
+{{commitCount}} commit(s) read (at most {{limit}}, following first parents): ▲ {{widening}} widening, ▼ {{narrowing}} narrowing.
+
+{{#note}}
+{{note}}
+
+{{/note}}
+{{> markdown/partials/history-table}}
+{{^history}}
+No commit in this history widened or narrowed access.
+{{/history}}
+
+## Commits without a widening or narrowing
+
+{{^empty(quiet)}}
+| Commit | Author | Date | Neutral changes |
+| --- | --- | --- | --- |
+{{/empty(quiet)}}
+{{#quiet}}
+| {{#commitURL}}[{{commit}}]({{{commitURL}}}){{/commitURL}}{{^commitURL}}{{commit}}{{/commitURL}} {{subject}} | {{author}} | {{date}} | {{neutral}} |
+{{/quiet}}
+{{^quiet}}
+None.
+{{/quiet}}
+{{/built}}
+{{^built}}
+{{reason}} Build from a git working tree, or pass `--history N`.
+{{/built}}
 {{/page}}
 
 """#
@@ -1273,7 +1389,7 @@ Services {{range}} × the controls of every framework. ✓ met · ✗ failing ·
         files["templates/markdown/mkdocs.yml.mustache"] = #"""
 {{=<% %>=}}
 # Written by audreg build. Publish with: mkdocs build -f mkdocs.yml (or Backstage TechDocs).
-site_name: "<%siteTitle%>"
+site_name: <%&siteName%>
 docs_dir: docs
 use_directory_urls: false
 markdown_extensions:
@@ -1337,11 +1453,22 @@ No exceptions.
 | --- | --- | --- | --- | --- |
 {{/empty(findings)}}
 {{#findings}}
-| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{location}} |
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{message}} | {{#sourceURL}}[{{location}}]({{{sourceURL}}}){{/sourceURL}}{{^sourceURL}}{{location}}{{/sourceURL}} |
 {{/findings}}
 {{^findings}}
 No open findings.
 {{/findings}}
+
+"""#
+        files["templates/markdown/partials/history-table.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{^empty(history)}}
+| Change | Entity | What changed | Commit | Author | Date | Findings it introduced |
+| --- | --- | --- | --- | --- | --- | --- |
+{{/empty(history)}}
+{{#history}}
+| {{symbol}} {{kindLabel}} | {{#entity}}[{{entityText}}]({{{pageMd}}}){{/entity}}{{^entity}}{{entityText}}{{/entity}} | {{summary}} | {{#commitURL}}[{{commit}}]({{{commitURL}}}){{/commitURL}}{{^commitURL}}{{commit}}{{/commitURL}} {{subject}} | {{author}} | {{date}} | {{#findings}}{{severityLabel}} [{{rule.text}}]({{{rule.pageMd}}}): {{message}}; {{/findings}}{{^findings}}none{{/findings}} |
+{{/history}}
 
 """#
         files["templates/markdown/partials/matrix-table.mustache"] = #"""
@@ -1454,7 +1581,10 @@ The arrow ↓ marks where each finding starts.
 {{/description}}
 - **Owner:** {{#owner}}[{{text}}]({{{pageMd}}}){{/owner}}{{^owner}}{{ownerText}}{{/owner}}
 - **Environment:** {{environment}}
-- **Defined in:** {{source}}
+- **Defined in:** {{#definedURL}}[{{source}}]({{{definedURL}}}){{/definedURL}}{{^definedURL}}{{source}}{{/definedURL}}{{#editURL}} · [Edit this file]({{{editURL}}}){{/editURL}}
+{{#lastChange}}
+- **Last changed:** {{date}} in commit {{#commitURL}}[{{commit}}]({{{commitURL}}}){{/commitURL}}{{^commitURL}}{{commit}}{{/commitURL}}
+{{/lastChange}}
 {{#labels}}
 - **Label {{key}}:** {{value}}
 {{/labels}}
@@ -1530,7 +1660,7 @@ Findings on an issuer it accepts (published keys included), its team, the policy
 | --- | --- | --- | --- | --- |
 {{/empty(exposedFindings)}}
 {{#exposedFindings}}
-| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{entityText}} | {{message}} | {{location}} |
+| {{severityLabel}} | [{{rule.text}}]({{{rule.pageMd}}}) | {{entityText}} | {{message}} | {{#sourceURL}}[{{location}}]({{{sourceURL}}}){{/sourceURL}}{{^sourceURL}}{{location}}{{/sourceURL}} |
 {{/exposedFindings}}
 
 ## Drift from what is deployed
@@ -1540,6 +1670,18 @@ Findings on an issuer it accepts (published keys included), its team, the policy
 ## Exceptions
 
 {{> markdown/partials/exceptions-table}}
+
+## Trust history
+
+{{#historyBuilt}}
+{{> markdown/partials/history-table}}
+{{^history}}
+No commit in the [trust history]({{{root}}}history.md) widened or narrowed this service's access.
+{{/history}}
+{{/historyBuilt}}
+{{^historyBuilt}}
+This site was built without a [trust history]({{{root}}}history.md).
+{{/historyBuilt}}
 
 ## Evidence for this service
 
@@ -1618,7 +1760,7 @@ None: every rule that evidences a control ran for this service, and none has an 
 {{#page}}
 # Token flow
 
-Solid arrows are token exchange, dashed arrows a new token, thick arrows passthrough.
+{{mermaidLegend}}
 
 ```mermaid
 {{{mermaid}}}

@@ -49,8 +49,20 @@ struct Build: ParsableCommand {
     @Option(help: "Days after which a drift report no longer assesses controls (its findings still count), against --today.")
     var maxDriftAge: Int = DriftEvidence.defaultMaxAgeDays
 
-    @Flag(help: "Do not date registry evidence with the registry's last git commit (git log -1).")
+    @Flag(help: "Use nothing from git's history: no commit dating the evidence, no last change per file, no trust history, no links from the git remote (--repo-url and --ref still apply).")
     var noGitEvidence = false
+
+    @Option(help: "The site's name, in every page's title and header and in mkdocs.yml.")
+    var title: String = SiteModel.siteTitle
+
+    @Option(help: "The repository's web URL (http or https), to link \"Defined in\", findings and \"Edit this file\" to the code host (…/blob/REF/path#L12). Default: the git remote 'origin' when it is a GitHub-style URL.")
+    var repoURL: String?
+
+    @Option(help: "The branch, tag or commit the links point at. Default: the commit checked out (git rev-parse HEAD).")
+    var ref: String?
+
+    @Option(help: "Show the widening and narrowing changes of the last N commits that touched the registry (a git repository), on a Trust history page and on each service page; 0 turns it off.")
+    var history: Int = 100
 
     @OptionGroup var date: DateOptions
 
@@ -83,6 +95,17 @@ struct Build: ParsableCommand {
         options.timing = ProcessSettings.timing
         options.releaseFreedPages = Allocator.releaseFreedPages
         options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
+        guard history >= 0 else { throw ValidationError("--history must be 0 or more commits") }
+        guard !title.isEmpty else { throw ValidationError("--title must not be empty") }
+        options.siteTitle = title
+        options.source = try sourceEvidence()
+        if !noGitEvidence && history > 0 {
+            do {
+                options.history = try TrustHistoryReader.read(directory: directory, limit: history, today: today, limits: paths.loader.limits, timing: ProcessSettings.timing)
+            } catch let error as GitBaseError {
+                Terminal.diagnostic("audreg: warning: no trust history: \(TerminalText.escape(error.description))")
+            }
+        }
         // The site builder reports no page counts, so the line shows the elapsed time of the longest part.
         let progress = Terminal.progress(label: "build", unit: "writing the site")
         let ticker = progress.map(Terminal.ticker)
@@ -96,5 +119,33 @@ struct Build: ParsableCommand {
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")
         }
+    }
+
+    /// Links from --repo-url/--ref or the git remote, and each file's last commit from git log.
+    func sourceEvidence() throws -> SourceEvidence {
+        var evidence = SourceEvidence()
+        let prefix = GitSource.prefix(directory: directory) ?? Self.relativePrefix(directory)
+        if let repoURL {
+            guard let ref = ref ?? (noGitEvidence ? nil : GitSource.head(directory: directory)) else {
+                throw ValidationError("--repo-url needs --ref (the branch, tag or commit to link to) outside a git repository")
+            }
+            guard let links = SourceLinks(repoURL: repoURL, ref: ref, prefix: prefix) else {
+                throw ValidationError("--repo-url must be an http or https URL without user, query or fragment (such as https://github.com/org/repo), and --ref a branch, tag or commit")
+            }
+            evidence.links = links
+        } else if !noGitEvidence {
+            evidence.links = GitSource.links(directory: directory).flatMap { links in
+                ref.flatMap { SourceLinks(repoURL: links.base, ref: $0, prefix: links.prefix) } ?? links
+            }
+        }
+        if !noGitEvidence { evidence.lastChange = GitSource.lastChanges(directory: directory) }
+        return evidence
+    }
+
+    /// The registry's path in the repository when git cannot say: the folder as given, when relative
+    /// and inside the current one.
+    static func relativePrefix(_ directory: String) -> String {
+        guard !directory.hasPrefix("/"), !directory.split(separator: "/").contains("..") else { return "" }
+        return directory
     }
 }
