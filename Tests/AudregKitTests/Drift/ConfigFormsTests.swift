@@ -197,4 +197,92 @@ struct ConfigFormsTests {
         let defaulted = try KongDeclarativeReader().read(Array(text.replacingOccurrences(of: ", config: {key_claim_name: kid}", with: "").utf8), file: "kong.yaml")
         #expect(defaulted.providers.first?.issuer?.value == "https://idp.example.com")
     }
+
+    @Test("nginx syntax: quotes, escapes, comments, ${variables}, blocks, and every word's line and column")
+    func nginxTokens() throws {
+        let text = "# comment ; { }\nmap $jwt_claim_aud ${out} {\n  \"a b\\\"c\" 1; # trailing\n  'it\\'s' \"\";\n  \\default x\\y;\n}\nauth_jwt \"é realm\" token=$cookie_t;\n"
+        let directives = try NginxConfigParser.parse(Array(text.utf8), file: "n.conf")
+        #expect(directives.map(\.name.value) == ["map", "auth_jwt"])
+        let map = try #require(directives.first)
+        #expect(map.args.map(\.value) == ["$jwt_claim_aud", "${out}"])
+        let entries = try #require(map.block)
+        #expect(entries.map(\.name.value) == ["a b\"c", "it's", "\\default"])
+        #expect(entries.map { "\($0.name.location.line):\($0.name.location.column)" } == ["3:3", "4:3", "5:3"])
+        #expect(entries[1].args.first?.value == "" && entries[1].quoted == [true])
+        #expect(entries[2].args.first?.value == "x\\y", "an unknown escape keeps its backslash, as nginx does")
+        let auth = directives[1]
+        #expect(auth.args.map { "\($0.location.line):\($0.location.column)" } == ["7:10", "7:20"], "é is one column")
+        #expect(auth.args.first?.value == "é realm")
+    }
+
+    @Test("nginx syntax errors name the place: unterminated quote, missing ';', unbalanced braces, deep nesting")
+    func nginxErrors() {
+        func error(_ text: String) -> String {
+            do { _ = try NginxConfigParser.parse(Array(text.utf8), file: "n.conf"); return "none" } catch {
+                return "\(error.location.map { "\($0.line):\($0.column)" } ?? "-") \(error.message)"
+            }
+        }
+        #expect(error("auth_jwt \"open;\n") .hasPrefix("1:10 unterminated quoted string"))
+        #expect(error("server {\n  auth_jwt x\n}\n").hasPrefix("2:3 directive \"auth_jwt\" is not terminated"))
+        #expect(error("server {\n  listen 80;\n").hasPrefix("1:8 unexpected end of file, expecting \"}\""))
+        #expect(error("}\n").hasPrefix("1:1 unexpected \"}\""))
+        #expect(error("a \"b\"c;").hasPrefix("1:6 unexpected \"c\" after a quoted string"))
+        #expect(error("auth_jwt x").hasPrefix("1:1 unexpected end of file"))
+        #expect(error(String(repeating: "a {", count: 100) + String(repeating: "}", count: 100)).contains("nested more than"))
+        #expect(error("a ${b;") .contains("not terminated by \"}\""))
+    }
+
+    @Test("nginx: audiences are the exact keys whose value passes auth_jwt_require; 0, empty, regex, masks and variables are not")
+    func nginxAudienceMap() throws {
+        let text = """
+            auth_jwt_claim_set $aud_claim aud;
+            map $aud_claim $aud_ok {
+                hostnames;
+                default 0;
+                "https://a.example.com" 1;
+                https://b.example.com   yes;
+                https://c.example.com   0;
+                https://d.example.com   "";
+                \\default               1;
+            }
+            server {
+                server_name api.example.com other.example.com;
+                auth_jwt api;
+                auth_jwt_key_file keys.json;
+                auth_jwt_require $aud_ok error=401;
+                location /admin/ {
+                    auth_jwt_require $aud_ok $nowhere;
+                }
+                location = /ping { auth_jwt off; }
+            }
+            """
+        let config = try NginxAuthJWTReader().read(Array(text.utf8), file: "n.conf")
+        #expect(config.providers.map { $0.name?.value } == ["api.example.com", "api.example.com /admin/"])
+        let server = try #require(config.providers.first)
+        #expect(server.audiences?.map(\.value.text) == ["https://a.example.com", "https://b.example.com", "default"])
+        #expect(server.audiences?.map { "\($0.location.line):\($0.location.column)" } == ["5:5", "6:5", "9:5"])
+        #expect(server.isNamed("other.example.com") && server.isNamed("api"))
+        #expect(server.issuer == nil && server.issuerCaveat?.contains("checks no issuer") == true)
+        #expect(server.unresolved.isEmpty)
+        let admin = config.providers[1]
+        #expect(admin.isNamed("/admin/") && admin.audiences?.count == 3)
+        #expect(admin.unresolved.map(\.setting) == ["issuer"], "the unknown $nowhere may check the issuer, not the audience")
+        let off = try #require(config.requirements.first { $0.mode == .disabled })
+        #expect(off.label == "location = /ping of server 'api.example.com'" && !off.coversEveryPath)
+        #expect(off.providers.map(\.name.value) == ["api.example.com"])
+    }
+
+    @Test("nginx: with no map on $jwt_claim_aud the audience is unchecked, as the enforcer table says")
+    func nginxOmittedAudience() throws {
+        let reader = NginxAuthJWTReader()
+        let config = try reader.read(Array("location / { auth_jwt on; auth_jwt_key_file k.json; }".utf8), file: "n.conf")
+        let provider = try #require(config.providers.first)
+        #expect(provider.audiences == nil && provider.audienceCaveat == nil && provider.unresolved.isEmpty)
+        #expect(reader.facts(for: provider).whenOmitted == .unchecked)
+        let off = try reader.read(Array("location / { auth_jwt off; }".utf8), file: "n.conf")
+        #expect(off.providers.isEmpty, "auth_jwt off validates nothing and is no provider")
+        let jwks = try reader.read(Array("server { auth_jwt x; auth_jwt_key_request /k; location = /k { proxy_pass https://idp.example.com/keys; } }".utf8), file: "n.conf")
+        #expect(jwks.providers.first?.jwksUri?.value == "https://idp.example.com/keys")
+    }
 }
+

@@ -194,7 +194,7 @@ public struct DeploymentChecker: Sendable {
 
             // Issuers and keys.
             let issuerValues = [provider.issuer].compactMap { $0 } + provider.extraIssuers
-            let issuerUnresolved = provider.unresolved.contains { $0.setting == "issuer-uri" }
+            let issuerUnresolved = provider.unresolved.contains { $0.setting == "issuer-uri" || $0.setting == "issuer" }
             if issuerValues.isEmpty, !issuerUnresolved {
                 let message = provider.issuerCaveat.map { "\(label) \($0)" } ?? "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted"
                 findings.append(finding("config-issuer-mismatch", message, at: provider.location))

@@ -236,6 +236,7 @@ public enum DeploymentReaders {
         SpringBootResourceServerReader(),
         KongDeclarativeReader(),
         EnvoyGatewaySecurityPolicyReader(),
+        NginxAuthJWTReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
