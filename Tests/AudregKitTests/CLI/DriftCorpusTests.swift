@@ -92,6 +92,18 @@ struct DriftCorpusTests {
              expected: ["config-value-unresolved@9", "config-value-unresolved@9"],
              mentions: ["auth_jwt_require $jwt_aud_ok, whose map is not in this file (drift does not follow include /etc/nginx/conf.d/jwt-maps.conf)"],
              never: ["sets no audiences", "checks no issuer"]),
+        // oauth2-proxy: client_id plus oidc_extra_audiences, and per extra_jwt_issuers pair its audience;
+        // bearer tokens only with skip_jwt_bearer_tokens; flags in a Deployment's args, client id from a Secret.
+        Case(fixture: "oauth2-proxy-bearer.cfg", kind: "oauth2-proxy",
+             expected: ["config-audience-broadened@13", "config-audience-broadened@19", "config-issuer-mismatch@19"],
+             mentions: ["oauth2-proxy 'oauth2-proxy' accepts audience 'orders-web'",
+                        "oauth2-proxy 'oauth2-proxy (extra_jwt_issuers https://partner-idp.example.net)' accepts audience 'orders-partner'"]),
+        Case(fixture: "oauth2-proxy-login-only.cfg", kind: "oauth2-proxy",
+             expected: ["config-value-unresolved@9"], mentions: ["skip_jwt_bearer_tokens is not true, so oauth2-proxy accepts no bearer token"],
+             never: ["sets no audiences"]),
+        Case(fixture: "oauth2-proxy-deployment.yaml", kind: "oauth2-proxy",
+             expected: ["config-value-unresolved@29"], mentions: ["client_id comes from OAUTH2_PROXY_CLIENT_ID from Secret 'orders-oauth2-proxy' key 'client-id'"]),
+        Case(fixture: "oauth2-proxy-deployment.yaml", kind: "oauth2-proxy", provider: "oauth2-proxy", expected: ["config-value-unresolved@29"]),
         // Istio without jwtRules (problem 4): one true finding, no "checks no issuer".
         Case(fixture: "istio-no-jwtrules.yaml", kind: "istio-request-authentication",
              expected: ["config-verification-skipped@8"], mentions: ["has no jwtRules"], never: ["checks no issuer", "sets no audiences"]),

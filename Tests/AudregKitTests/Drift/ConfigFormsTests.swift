@@ -284,5 +284,90 @@ struct ConfigFormsTests {
         let jwks = try reader.read(Array("server { auth_jwt x; auth_jwt_key_request /k; location = /k { proxy_pass https://idp.example.com/keys; } }".utf8), file: "n.conf")
         #expect(jwks.providers.first?.jwksUri?.value == "https://idp.example.com/keys")
     }
+
+    @Test("oauth2-proxy config file: TOML strings, escapes, multi-line lists, and errors with their position")
+    func oauth2ProxyConfigFile() throws {
+        let text = """
+            # comment
+            client_id = "orders\\u00e9" # trailing
+            oidc_extra_audiences = [
+              'lit\\eral',   # a literal string keeps its backslash
+              "b",
+            ]
+            skip_jwt_bearer_tokens = true
+            cookie_expire = 168
+            """
+        let settings = try OAuth2ProxyReader.parseConfigFile(Array(text.utf8), file: "o.cfg")
+        #expect(settings["client_id"]?.values.map(\.value) == ["ordersé"])
+        #expect(settings["oidc_extra_audiences"]?.values.map(\.value) == ["lit\\eral", "b"])
+        #expect(settings["oidc_extra_audiences"]?.values.map { "\($0.location.line):\($0.location.column)" } == ["4:4", "5:4"])
+        #expect(settings["cookie_expire"] == nil, "only the settings drift compares are kept")
+        func error(_ text: String) -> String {
+            do { _ = try OAuth2ProxyReader.parseConfigFile(Array(text.utf8), file: "o.cfg"); return "none" } catch {
+                return "\(error.location.map { "\($0.line):\($0.column)" } ?? "-") \(error.message)"
+            }
+        }
+        #expect(error("client_id = orders\n").hasPrefix("1:13 'orders' is not a TOML value"))
+        #expect(error("client_id = \"a\nb\"\n").hasPrefix("1:14 a string runs to the end"))
+        #expect(error("a = [\"x\"\n").hasPrefix("1:5 the list is not closed"))
+        #expect(error("a = \"x\"\na = \"y\"\n").hasPrefix("2:1 'a' is set twice"))
+        #expect(error("[section]\n").hasPrefix("1:1 TOML tables"))
+        #expect(error("spring.security=x\n").hasPrefix("1:7 expected '='"))
+    }
+
+    @Test("oauth2-proxy flags: --flag=value and --flag value, repeated comma lists, flags over OAUTH2_PROXY_* env")
+    func oauth2ProxyFlags() throws {
+        let text = """
+            apiVersion: v1
+            kind: List
+            items:
+              - apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: proxy}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: auth
+                          image: registry.example.com/oauth2-proxy:7
+                          command: ["/bin/oauth2-proxy", "--client-id", "from-flag"]
+                          args: ["--oidc-extra-audience=a,b", "--oidc-extra-audience", "c", "--skip-jwt-bearer-tokens",
+                                 "--extra-jwt-issuers=https://p.example.net=aud=x"]
+                          env:
+                            - {name: OAUTH2_PROXY_CLIENT_ID, value: from-env}
+                            - {name: OAUTH2_PROXY_OIDC_ISSUER_URL, value: "https://idp.example.com"}
+            """
+        let config = try OAuth2ProxyReader().read(Array(text.utf8), file: "p.yaml")
+        #expect(config.providers.count == 2)
+        let main = try #require(config.providers.first)
+        #expect(main.name?.value == "proxy" && main.isNamed("auth") && main.isNamed("oauth2-proxy"))
+        #expect(main.audiences?.map(\.value.text) == ["from-flag", "a", "b", "c"])
+        #expect(main.audiences?.map { "\($0.location.line):\($0.location.column)" } == ["13:61", "14:45", "14:47", "14:76"], "a whole YAML scalar is at its quote, a part of one at its first character")
+        #expect(main.issuer?.value == "https://idp.example.com")
+        #expect(main.unresolved.isEmpty)
+        let partner = config.providers[1]
+        #expect(partner.issuer?.value == "https://p.example.net", "split at the first '=', as parseJwtIssuers does")
+        #expect(partner.audiences?.map(\.value.text) == ["aud=x", "a", "b", "c"])
+        #expect(partner.isNamed("proxy") && partner.isNamed("https://p.example.net"))
+    }
+
+    @Test("oauth2-proxy: with oidc_extra_audiences omitted the audience falls back to client_id alone; another audience claim checks no aud")
+    func oauth2ProxyOmittedAudience() throws {
+        let reader = OAuth2ProxyReader()
+        let config = try reader.read(Array("client_id = \"orders\"\nskip_jwt_bearer_tokens = true\n".utf8), file: "o.cfg")
+        let provider = try #require(config.providers.first)
+        #expect(provider.audiences?.map(\.value.text) == ["orders"])
+        #expect(provider.unresolved.isEmpty, "bearer tokens are verified, so nothing is left unsaid")
+        #expect(reader.facts(for: provider).whenOmitted == .fallsBack(to: "client_id alone (oidc_extra_audiences omitted); client_id itself is required"))
+        let claim = try reader.read(Array("client_id = \"orders\"\noidc_audience_claims = [\"azp\"]\n".utf8), file: "o.cfg")
+        #expect(claim.providers.first?.audiences == nil)
+        #expect(claim.providers.first?.audienceCaveat?.value.contains("'azp'") == true)
+        #expect(claim.providers.first?.unresolved.map(\.setting) == ["skip_jwt_bearer_tokens"])
+        let none = try reader.read(Array("http_address = \"0.0.0.0:4180\"\n".utf8), file: "o.cfg")
+        #expect(none.providers.isEmpty)
+        #expect(throws: DeploymentReadError.self) {
+            try reader.read(Array("client_id = \"x\"\nskip_jwt_bearer_tokens = true\nextra_jwt_issuers = [\"no-equals\"]\n".utf8), file: "o.cfg")
+        }
+    }
 }
 

@@ -237,6 +237,7 @@ public enum DeploymentReaders {
         KongDeclarativeReader(),
         EnvoyGatewaySecurityPolicyReader(),
         NginxAuthJWTReader(),
+        OAuth2ProxyReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
