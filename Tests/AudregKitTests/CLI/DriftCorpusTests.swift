@@ -104,6 +104,18 @@ struct DriftCorpusTests {
         Case(fixture: "oauth2-proxy-deployment.yaml", kind: "oauth2-proxy",
              expected: ["config-value-unresolved@29"], mentions: ["client_id comes from OAUTH2_PROXY_CLIENT_ID from Secret 'orders-oauth2-proxy' key 'client-id'"]),
         Case(fixture: "oauth2-proxy-deployment.yaml", kind: "oauth2-proxy", provider: "oauth2-proxy", expected: ["config-value-unresolved@29"]),
+        // Kubernetes: AuthenticationConfiguration jwt[] authenticators (audiences required), and projected
+        // service-account tokens, whose omitted audience is the API server's.
+        Case(fixture: "kubernetes-authentication-configuration.yaml", kind: "kubernetes",
+             expected: ["config-audience-broadened@20", "config-issuer-mismatch@17"], mentions: ["accepts audience 'sts.amazonaws.com'"]),
+        Case(fixture: "kubernetes-authentication-configuration.yaml", kind: "kubernetes", provider: "https://idp.example.com/realms/corp", expected: []),
+        Case(fixture: "kubernetes-authentication-configuration.yaml", kind: "kubernetes", provider: "'jwt[0]'", expected: []),
+        Case(fixture: "kubernetes-authentication-no-audiences.yaml", kind: "kubernetes",
+             expected: ["config-provider-missing@9"], mentions: ["the API server requires at least one"]),
+        Case(fixture: "kubernetes-projected-token.yaml", kind: "kubernetes", provider: "orders-client",
+             expected: ["config-value-unresolved@25"], mentions: ["--service-account-issuer"], never: ["checks no issuer"]),
+        Case(fixture: "kubernetes-projected-token.yaml", kind: "kubernetes", provider: "nightly-report/api-token",
+             expected: ["config-audience-unchecked@43", "config-value-unresolved@43"], mentions: ["the token gets the API server's (--api-audiences)"]),
         // Istio without jwtRules (problem 4): one true finding, no "checks no issuer".
         Case(fixture: "istio-no-jwtrules.yaml", kind: "istio-request-authentication",
              expected: ["config-verification-skipped@8"], mentions: ["has no jwtRules"], never: ["checks no issuer", "sets no audiences"]),

@@ -369,5 +369,44 @@ struct ConfigFormsTests {
             try reader.read(Array("client_id = \"x\"\nskip_jwt_bearer_tokens = true\nextra_jwt_issuers = [\"no-equals\"]\n".utf8), file: "o.cfg")
         }
     }
+
+    @Test("Kubernetes: AuthenticationConfiguration audiences are required, several need MatchAny; a projected token without audience is the API server's")
+    func kubernetesAudiences() throws {
+        let reader = KubernetesAuthenticationReader()
+        func config(_ issuer: String) -> [UInt8] {
+            Array("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n  - issuer:\n\(issuer)".utf8)
+        }
+        let one = try reader.read(config("      url: https://idp.example.com\n      audiences: [a]\n"), file: "k.yaml")
+        #expect(one.providers.first?.audiences?.map(\.value.text) == ["a"])
+        #expect(one.providers.first?.isNamed("jwt[0]") == true && one.providers.first?.issuer?.value == "https://idp.example.com")
+        #expect(reader.facts(for: try #require(one.providers.first)).whenOmitted == .required)
+        #expect(throws: DeploymentReadError.self) { try reader.read(config("      url: https://idp.example.com\n      audiences: []\n"), file: "k.yaml") }
+        #expect(throws: DeploymentReadError.self) { try reader.read(config("      url: https://idp.example.com\n      audiences: [a, b]\n"), file: "k.yaml") }
+        let two = try reader.read(config("      url: https://idp.example.com\n      audiences: [a, b]\n      audienceMatchPolicy: MatchAny\n"), file: "k.yaml")
+        #expect(two.providers.first?.audiences?.count == 2)
+        #expect(throws: DeploymentReadError.self) {
+            try reader.read(Array("apiVersion: apiserver.config.k8s.io/v2\nkind: AuthenticationConfiguration\njwt: []\n".utf8), file: "k.yaml")
+        }
+
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              volumes:
+                - name: t
+                  projected:
+                    sources:
+                      - serviceAccountToken: {path: token}
+                      - serviceAccountToken: {path: vault, audience: vault}
+            """
+        let tokens = try reader.read(Array(pod.utf8), file: "p.yaml")
+        #expect(tokens.providers.count == 2)
+        let omitted = tokens.providers[0]
+        #expect(omitted.audiences == nil && omitted.audienceCaveat?.value.contains("--api-audiences") == true)
+        #expect(reader.facts(for: omitted).whenOmitted == .fallsBack(to: "the API server's identifier (--api-audiences)"))
+        #expect(tokens.providers[1].audiences?.map(\.value.text) == ["vault"])
+        #expect(tokens.providers[1].isNamed("p/t"))
+    }
 }
 

@@ -238,6 +238,7 @@ public enum DeploymentReaders {
         EnvoyGatewaySecurityPolicyReader(),
         NginxAuthJWTReader(),
         OAuth2ProxyReader(),
+        KubernetesAuthenticationReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }

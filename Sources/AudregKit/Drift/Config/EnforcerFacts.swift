@@ -149,10 +149,6 @@ public enum EnforcerTable {
             consequence: "tokens without an aud claim pass",
             reference: "https://developer.hashicorp.com/vault/api-docs/auth/jwt#bound_audiences",
             notes: "vault-plugin-auth-jwt#274"),
-        EnforcerFacts(
-            id: "kubernetes-authentication-configuration", name: "Kubernetes API server AuthenticationConfiguration", audienceFields: ["jwt[].issuer.audiences", "jwt[].issuer.audienceMatchPolicy"],
-            whenOmitted: .required, matching: .configurable, consequence: "the API server refuses the configuration",
-            reference: "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#using-authentication-configuration"),
     ]
 
     /// The table as text, for `audreg rules show config-audience-unchecked`.
