@@ -96,6 +96,7 @@ struct DeploymentKindTests {
         for row in EnforcerTable.rows {
             #expect(text.contains(row.facts.name) && text.contains(row.facts.reference), "rules show lacks \(row.facts.name)")
         }
+        #expect(!text.split(separator: "\n").contains { $0.hasSuffix(" ") }, "a line of rules show ends in a space")
         let shown = try audreg("rules", "show", "config-audience-unchecked")
         #expect(shown.stdout.contains("Enforcers (") && shown.stdout.contains("kind envoy-jwt-authn"), "\(shown.stdout)")
         let json = try audreg("rules", "--format", "json")

@@ -157,13 +157,14 @@ public enum EnforcerTable {
         for row in rows {
             let facts = row.facts
             output += "  - \(facts.name) (\(row.kind.map { "kind \($0)" } ?? "no reader yet"))\n"
-            output += "      audiences: \(facts.audienceFields.joined(separator: ", "))\n"
+            output += "      audiences: \(facts.audienceFields.isEmpty ? "no setting" : facts.audienceFields.joined(separator: ", "))\n"
             output += "      omitted: \(facts.whenOmitted.summary)"
             output += facts.whenEmpty == facts.whenOmitted ? "\n" : "; empty: \(facts.whenEmpty.summary)\n"
             output += "      matching: \(facts.matching.rawValue)\n"
             if let limitation = facts.limitation { output += "      limitation: \(limitation)\n" }
             if let notes = facts.notes { output += "      notes: \(notes)\n" }
             output += "      reference: \(facts.reference)\n"
+            if let verified = facts.verified { output += "      verified: \(verified)\n" }
         }
         return output
     }
