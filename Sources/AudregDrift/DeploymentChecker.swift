@@ -169,11 +169,11 @@ public struct DeploymentChecker: Sendable {
             if audienceUnresolved {
                 // Noted above; a partial list would be reported as narrowed.
             } else if let caveat = provider.audienceCaveat, provider.audiences == nil {
-                findings.append(finding("config-audience-unchecked", "\(label) checks no audience: \(caveat.value); tokens for any service are accepted",
+                findings.append(finding("config-audience-unchecked", "\(label) checks no audience: \(caveat.value); \(reader.facts(for: provider).consequence)",
                                         at: caveat.location, related: audiencesRelated))
             } else if provider.audiences?.isEmpty ?? true {
                 let how = provider.audiences == nil ? "sets no audiences" : "has an empty audience list"
-                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(reader.uncheckedAudienceConsequence)",
+                findings.append(finding("config-audience-unchecked", "\(label) \(how): \(reader.facts(for: provider).consequence)",
                                         at: provider.audiencesLocation, related: audiencesRelated))
             } else if let audiences = provider.audiences {
                 compareAudiences(label, audiences, at: provider.audiencesLocation)
@@ -185,7 +185,7 @@ public struct DeploymentChecker: Sendable {
                     let values = overrides.map { Located(ExactString($0.value), at: $0.location) }
                     let where_ = use.audiencesLocation ?? requirement.location
                     if values.isEmpty {
-                        findings.append(finding("config-audience-unchecked", "\(label), in \(requirement.label), has an empty audience list: every audience passes",
+                        findings.append(finding("config-audience-unchecked", "\(label), in \(requirement.label), has an empty audience list: \(reader.facts(for: provider).consequence)",
                                                 at: where_, related: audiencesRelated))
                     } else {
                         compareAudiences("\(label), in \(requirement.label),", values, at: where_)
@@ -195,7 +195,7 @@ public struct DeploymentChecker: Sendable {
 
             // Issuers and keys.
             let issuerValues = [provider.issuer].compactMap { $0 } + provider.extraIssuers
-            let issuerUnresolved = provider.unresolved.contains { $0.setting == "issuer-uri" }
+            let issuerUnresolved = provider.unresolved.contains { $0.setting == "issuer-uri" || $0.setting == "issuer" }
             if issuerValues.isEmpty, !issuerUnresolved {
                 let message = provider.issuerCaveat.map { "\(label) \($0)" } ?? "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted"
                 findings.append(finding("config-issuer-mismatch", message, at: provider.location))

@@ -199,4 +199,216 @@ struct ConfigFormsTests {
         let defaulted = try KongDeclarativeReader().read(Array(text.replacingOccurrences(of: ", config: {key_claim_name: kid}", with: "").utf8), file: "kong.yaml")
         #expect(defaulted.providers.first?.issuer?.value == "https://idp.example.com")
     }
+
+    @Test("nginx syntax: quotes, escapes, comments, ${variables}, blocks, and every word's line and column")
+    func nginxTokens() throws {
+        let text = "# comment ; { }\nmap $jwt_claim_aud ${out} {\n  \"a b\\\"c\" 1; # trailing\n  'it\\'s' \"\";\n  \\default x\\y;\n}\nauth_jwt \"é realm\" token=$cookie_t;\n"
+        let directives = try NginxConfigParser.parse(Array(text.utf8), file: "n.conf")
+        #expect(directives.map(\.name.value) == ["map", "auth_jwt"])
+        let map = try #require(directives.first)
+        #expect(map.args.map(\.value) == ["$jwt_claim_aud", "${out}"])
+        let entries = try #require(map.block)
+        #expect(entries.map(\.name.value) == ["a b\"c", "it's", "\\default"])
+        #expect(entries.map { "\($0.name.location.line):\($0.name.location.column)" } == ["3:3", "4:3", "5:3"])
+        #expect(entries[1].args.first?.value == "" && entries[1].quoted == [true])
+        #expect(entries[2].args.first?.value == "x\\y", "an unknown escape keeps its backslash, as nginx does")
+        let auth = directives[1]
+        #expect(auth.args.map { "\($0.location.line):\($0.location.column)" } == ["7:10", "7:20"], "é is one column")
+        #expect(auth.args.first?.value == "é realm")
+    }
+
+    @Test("nginx syntax errors name the place: unterminated quote, missing ';', unbalanced braces, deep nesting")
+    func nginxErrors() {
+        func error(_ text: String) -> String {
+            do { _ = try NginxConfigParser.parse(Array(text.utf8), file: "n.conf"); return "none" } catch {
+                return "\(error.location.map { "\($0.line):\($0.column)" } ?? "-") \(error.message)"
+            }
+        }
+        #expect(error("auth_jwt \"open;\n") .hasPrefix("1:10 unterminated quoted string"))
+        #expect(error("server {\n  auth_jwt x\n}\n").hasPrefix("2:3 directive \"auth_jwt\" is not terminated"))
+        #expect(error("server {\n  listen 80;\n").hasPrefix("1:8 unexpected end of file, expecting \"}\""))
+        #expect(error("}\n").hasPrefix("1:1 unexpected \"}\""))
+        #expect(error("a \"b\"c;").hasPrefix("1:6 unexpected \"c\" after a quoted string"))
+        #expect(error("auth_jwt x").hasPrefix("1:1 unexpected end of file"))
+        #expect(error(String(repeating: "a {", count: 100) + String(repeating: "}", count: 100)).contains("nested more than"))
+        #expect(error("a ${b;") .contains("not terminated by \"}\""))
+    }
+
+    @Test("nginx: audiences are the exact keys whose value passes auth_jwt_require; 0, empty, regex, masks and variables are not")
+    func nginxAudienceMap() throws {
+        let text = """
+            auth_jwt_claim_set $aud_claim aud;
+            map $aud_claim $aud_ok {
+                hostnames;
+                default 0;
+                "https://a.example.com" 1;
+                https://b.example.com   yes;
+                https://c.example.com   0;
+                https://d.example.com   "";
+                \\default               1;
+            }
+            server {
+                server_name api.example.com other.example.com;
+                auth_jwt api;
+                auth_jwt_key_file keys.json;
+                auth_jwt_require $aud_ok error=401;
+                location /admin/ {
+                    auth_jwt_require $aud_ok $nowhere;
+                }
+                location = /ping { auth_jwt off; }
+            }
+            """
+        let config = try NginxAuthJWTReader().read(Array(text.utf8), file: "n.conf")
+        #expect(config.providers.map { $0.name?.value } == ["api.example.com", "api.example.com /admin/"])
+        let server = try #require(config.providers.first)
+        #expect(server.audiences?.map(\.value.text) == ["https://a.example.com", "https://b.example.com", "default"])
+        #expect(server.audiences?.map { "\($0.location.line):\($0.location.column)" } == ["5:5", "6:5", "9:5"])
+        #expect(server.isNamed("other.example.com") && server.isNamed("api"))
+        #expect(server.issuer == nil && server.issuerCaveat?.contains("checks no issuer") == true)
+        #expect(server.unresolved.isEmpty)
+        let admin = config.providers[1]
+        #expect(admin.isNamed("/admin/") && admin.audiences?.count == 3)
+        #expect(admin.unresolved.map(\.setting) == ["issuer"], "the unknown $nowhere may check the issuer, not the audience")
+        let off = try #require(config.requirements.first { $0.mode == .disabled })
+        #expect(off.label == "location = /ping of server 'api.example.com'" && !off.coversEveryPath)
+        #expect(off.providers.map(\.name.value) == ["api.example.com"])
+    }
+
+    @Test("nginx: with no map on $jwt_claim_aud the audience is unchecked, as the enforcer table says")
+    func nginxOmittedAudience() throws {
+        let reader = NginxAuthJWTReader()
+        let config = try reader.read(Array("location / { auth_jwt on; auth_jwt_key_file k.json; }".utf8), file: "n.conf")
+        let provider = try #require(config.providers.first)
+        #expect(provider.audiences == nil && provider.audienceCaveat == nil && provider.unresolved.isEmpty)
+        #expect(reader.facts(for: provider).whenOmitted == .unchecked)
+        let off = try reader.read(Array("location / { auth_jwt off; }".utf8), file: "n.conf")
+        #expect(off.providers.isEmpty, "auth_jwt off validates nothing and is no provider")
+        let jwks = try reader.read(Array("server { auth_jwt x; auth_jwt_key_request /k; location = /k { proxy_pass https://idp.example.com/keys; } }".utf8), file: "n.conf")
+        #expect(jwks.providers.first?.jwksUri?.value == "https://idp.example.com/keys")
+    }
+
+    @Test("oauth2-proxy config file: TOML strings, escapes, multi-line lists, and errors with their position")
+    func oauth2ProxyConfigFile() throws {
+        let text = """
+            # comment
+            client_id = "orders\\u00e9" # trailing
+            oidc_extra_audiences = [
+              'lit\\eral',   # a literal string keeps its backslash
+              "b",
+            ]
+            skip_jwt_bearer_tokens = true
+            cookie_expire = 168
+            """
+        let settings = try OAuth2ProxyReader.parseConfigFile(Array(text.utf8), file: "o.cfg")
+        #expect(settings["client_id"]?.values.map(\.value) == ["ordersé"])
+        #expect(settings["oidc_extra_audiences"]?.values.map(\.value) == ["lit\\eral", "b"])
+        #expect(settings["oidc_extra_audiences"]?.values.map { "\($0.location.line):\($0.location.column)" } == ["4:4", "5:4"])
+        #expect(settings["cookie_expire"] == nil, "only the settings drift compares are kept")
+        func error(_ text: String) -> String {
+            do { _ = try OAuth2ProxyReader.parseConfigFile(Array(text.utf8), file: "o.cfg"); return "none" } catch {
+                return "\(error.location.map { "\($0.line):\($0.column)" } ?? "-") \(error.message)"
+            }
+        }
+        #expect(error("client_id = orders\n").hasPrefix("1:13 'orders' is not a TOML value"))
+        #expect(error("client_id = \"a\nb\"\n").hasPrefix("1:14 a string runs to the end"))
+        #expect(error("a = [\"x\"\n").hasPrefix("1:5 the list is not closed"))
+        #expect(error("a = \"x\"\na = \"y\"\n").hasPrefix("2:1 'a' is set twice"))
+        #expect(error("[section]\n").hasPrefix("1:1 TOML tables"))
+        #expect(error("spring.security=x\n").hasPrefix("1:7 expected '='"))
+    }
+
+    @Test("oauth2-proxy flags: --flag=value and --flag value, repeated comma lists, flags over OAUTH2_PROXY_* env")
+    func oauth2ProxyFlags() throws {
+        let text = """
+            apiVersion: v1
+            kind: List
+            items:
+              - apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: proxy}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: auth
+                          image: registry.example.com/oauth2-proxy:7
+                          command: ["/bin/oauth2-proxy", "--client-id", "from-flag"]
+                          args: ["--oidc-extra-audience=a,b", "--oidc-extra-audience", "c", "--skip-jwt-bearer-tokens",
+                                 "--extra-jwt-issuers=https://p.example.net=aud=x"]
+                          env:
+                            - {name: OAUTH2_PROXY_CLIENT_ID, value: from-env}
+                            - {name: OAUTH2_PROXY_OIDC_ISSUER_URL, value: "https://idp.example.com"}
+            """
+        let config = try OAuth2ProxyReader().read(Array(text.utf8), file: "p.yaml")
+        #expect(config.providers.count == 2)
+        let main = try #require(config.providers.first)
+        #expect(main.name?.value == "proxy" && main.isNamed("auth") && main.isNamed("oauth2-proxy"))
+        #expect(main.audiences?.map(\.value.text) == ["from-flag", "a", "b", "c"])
+        #expect(main.audiences?.map { "\($0.location.line):\($0.location.column)" } == ["13:61", "14:45", "14:47", "14:76"], "a whole YAML scalar is at its quote, a part of one at its first character")
+        #expect(main.issuer?.value == "https://idp.example.com")
+        #expect(main.unresolved.isEmpty)
+        let partner = config.providers[1]
+        #expect(partner.issuer?.value == "https://p.example.net", "split at the first '=', as parseJwtIssuers does")
+        #expect(partner.audiences?.map(\.value.text) == ["aud=x", "a", "b", "c"])
+        #expect(partner.isNamed("proxy") && partner.isNamed("https://p.example.net"))
+    }
+
+    @Test("oauth2-proxy: with oidc_extra_audiences omitted the audience falls back to client_id alone; another audience claim checks no aud")
+    func oauth2ProxyOmittedAudience() throws {
+        let reader = OAuth2ProxyReader()
+        let config = try reader.read(Array("client_id = \"orders\"\nskip_jwt_bearer_tokens = true\n".utf8), file: "o.cfg")
+        let provider = try #require(config.providers.first)
+        #expect(provider.audiences?.map(\.value.text) == ["orders"])
+        #expect(provider.unresolved.isEmpty, "bearer tokens are verified, so nothing is left unsaid")
+        #expect(reader.facts(for: provider).whenOmitted == .fallsBack(to: "client_id alone (oidc_extra_audiences omitted); client_id itself is required"))
+        let claim = try reader.read(Array("client_id = \"orders\"\noidc_audience_claims = [\"azp\"]\n".utf8), file: "o.cfg")
+        #expect(claim.providers.first?.audiences == nil)
+        #expect(claim.providers.first?.audienceCaveat?.value.contains("'azp'") == true)
+        #expect(claim.providers.first?.unresolved.map(\.setting) == ["skip_jwt_bearer_tokens"])
+        let none = try reader.read(Array("http_address = \"0.0.0.0:4180\"\n".utf8), file: "o.cfg")
+        #expect(none.providers.isEmpty)
+        #expect(throws: DeploymentReadError.self) {
+            try reader.read(Array("client_id = \"x\"\nskip_jwt_bearer_tokens = true\nextra_jwt_issuers = [\"no-equals\"]\n".utf8), file: "o.cfg")
+        }
+    }
+
+    @Test("Kubernetes: AuthenticationConfiguration audiences are required, several need MatchAny; a projected token without audience is the API server's")
+    func kubernetesAudiences() throws {
+        let reader = KubernetesAuthenticationReader()
+        func config(_ issuer: String) -> [UInt8] {
+            Array("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n  - issuer:\n\(issuer)".utf8)
+        }
+        let one = try reader.read(config("      url: https://idp.example.com\n      audiences: [a]\n"), file: "k.yaml")
+        #expect(one.providers.first?.audiences?.map(\.value.text) == ["a"])
+        #expect(one.providers.first?.isNamed("jwt[0]") == true && one.providers.first?.issuer?.value == "https://idp.example.com")
+        #expect(reader.facts(for: try #require(one.providers.first)).whenOmitted == .required)
+        #expect(throws: DeploymentReadError.self) { try reader.read(config("      url: https://idp.example.com\n      audiences: []\n"), file: "k.yaml") }
+        #expect(throws: DeploymentReadError.self) { try reader.read(config("      url: https://idp.example.com\n      audiences: [a, b]\n"), file: "k.yaml") }
+        let two = try reader.read(config("      url: https://idp.example.com\n      audiences: [a, b]\n      audienceMatchPolicy: MatchAny\n"), file: "k.yaml")
+        #expect(two.providers.first?.audiences?.count == 2)
+        #expect(throws: DeploymentReadError.self) {
+            try reader.read(Array("apiVersion: apiserver.config.k8s.io/v2\nkind: AuthenticationConfiguration\njwt: []\n".utf8), file: "k.yaml")
+        }
+
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              volumes:
+                - name: t
+                  projected:
+                    sources:
+                      - serviceAccountToken: {path: token}
+                      - serviceAccountToken: {path: vault, audience: vault}
+            """
+        let tokens = try reader.read(Array(pod.utf8), file: "p.yaml")
+        #expect(tokens.providers.count == 2)
+        let omitted = tokens.providers[0]
+        #expect(omitted.audiences == nil && omitted.audienceCaveat?.value.contains("--api-audiences") == true)
+        #expect(reader.facts(for: omitted).whenOmitted == .fallsBack(to: "the API server's identifier (--api-audiences)"))
+        #expect(tokens.providers[1].audiences?.map(\.value.text) == ["vault"])
+        #expect(tokens.providers[1].isNamed("p/t"))
+    }
 }
+

@@ -15,6 +15,8 @@ public struct DeployedProvider: Sendable {
     public var audiences: [Located<ExactString>]?
     /// Where the audience list is written, or where it belongs when absent.
     public var audiencesLocation: SourceLocation
+    /// Which of its reader's enforcers this provider is (an `EnforcerFacts.id`); nil for the reader's main one.
+    public var enforcer: String?
     /// Why a present setting still checks nothing (Kong's `audience`), reported with config-audience-unchecked.
     public var audienceCaveat: Located<String>?
     /// `forward: true` (Envoy), `forwardOriginalToken: true` (Istio), Kong openid-connect's default
@@ -196,8 +198,12 @@ public protocol DeploymentConfigReader: Sendable {
     /// Whether `bytes` hold a configuration of this kind (by default: one the reader finds a provider in).
     func detects(_ bytes: [UInt8], file: String) -> Bool
     func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig
-    /// What a provider with no audience check lets through, for `config-audience-unchecked`.
-    var uncheckedAudienceConsequence: String { get }
+    /// What the enforcer this reader reads does with audiences, from its own documentation: the
+    /// enforcer table and every `config-audience-unchecked` explanation come from here.
+    var enforcer: EnforcerFacts { get }
+    /// Further enforcers the same config kind can hold (Kong's jwt plugin beside openid-connect); a
+    /// provider names its own with `DeployedProvider.enforcer`.
+    var otherEnforcers: [EnforcerFacts] { get }
 }
 
 extension DeploymentConfigReader {
@@ -212,7 +218,14 @@ extension DeploymentConfigReader {
         return !config.providers.isEmpty
     }
 
-    public var uncheckedAudienceConsequence: String { "every audience passes, so tokens minted for other services are accepted" }
+    public var otherEnforcers: [EnforcerFacts] { [] }
+
+    public var enforcers: [EnforcerFacts] { [enforcer] + otherEnforcers }
+
+    /// The facts of the enforcer a provider belongs to.
+    public func facts(for provider: DeployedProvider) -> EnforcerFacts {
+        provider.enforcer.flatMap { id in otherEnforcers.first { $0.id == id } } ?? enforcer
+    }
 }
 
 public enum DeploymentReaders {
@@ -223,6 +236,9 @@ public enum DeploymentReaders {
         SpringBootResourceServerReader(),
         KongDeclarativeReader(),
         EnvoyGatewaySecurityPolicyReader(),
+        NginxAuthJWTReader(),
+        OAuth2ProxyReader(),
+        KubernetesAuthenticationReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }

@@ -8,6 +8,14 @@ public struct EnvoyGatewaySecurityPolicyReader: DeploymentConfigReader {
     public static let kindName = "envoy-gateway-security-policy"
     static let apiVersion = "gateway.envoyproxy.io/v1alpha1"
 
+    public let enforcer = EnforcerFacts(
+        id: "envoy-gateway-security-policy", name: "Envoy Gateway SecurityPolicy JWT",
+        audienceFields: ["spec.jwt.providers[].audiences"],
+        whenOmitted: .unchecked, matching: .any,
+        reference: "https://gateway.envoyproxy.io/docs/api/extension_types/#jwtprovider",
+        verified: "JWTProvider.Audiences in envoyproxy/gateway api/v1alpha1/jwt_types.go: unchecked when omitted or empty",
+        notes: "built on Envoy's jwt_authn; jwt.optional: true lets requests without a token through")
+
     public init() {}
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {

@@ -13,6 +13,14 @@
 /// `requirement_name`, which selects a `requirement_map` entry for the route.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     public static let kindName = "envoy-jwt-authn"
+
+    public let enforcer = EnforcerFacts(
+        id: "envoy-jwt-authn", name: "Envoy jwt_authn HTTP filter",
+        audienceFields: ["providers.<name>.audiences", "requirement_map / rules provider_and_audiences.audiences (replace the provider's for that requirement)"],
+        whenOmitted: .unchecked, matching: .any,
+        reference: "https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/filters/http/jwt_authn/v3/config.proto",
+        verified: "JwtProvider.audiences: \"If not specified, will not check audiences in the token\"",
+        notes: "exact byte comparison; allow_missing, allow_missing_or_failed and extract_only_without_validation weaken or skip verification")
     static let typeSuffix = "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
     static let filterNames: Set<String> = ["envoy.filters.http.jwt_authn", "envoy.filters.http.jwtAuthn"]
 

@@ -6,9 +6,13 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
 
     public init() {}
 
-    public var uncheckedAudienceConsequence: String {
-        "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)"
-    }
+    public let enforcer = EnforcerFacts(
+        id: "istio-request-authentication", name: "Istio RequestAuthentication",
+        audienceFields: ["spec.jwtRules[].audiences"],
+        whenOmitted: .fallsBack(to: "the service name, as the docs say; reports say aud is not checked at all (istio/api#1151)"), matching: .any,
+        consequence: "Istio then does not restrict aud to the registry's list (the docs say the service name is accepted; reports say aud is not checked)",
+        reference: "https://istio.io/latest/docs/reference/config/security/request_authentication/",
+        notes: "a request without a token passes unless an AuthorizationPolicy requires a principal; request.auth.audiences matched only the first audience (kyma-project/api-gateway#201)")
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []

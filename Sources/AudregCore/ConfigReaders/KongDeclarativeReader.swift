@@ -5,6 +5,23 @@
 public struct KongDeclarativeReader: DeploymentConfigReader {
     public static let kindName = "kong"
 
+    public let enforcer = EnforcerFacts(
+        id: "kong-openid-connect", name: "Kong openid-connect plugin (decK)",
+        audienceFields: ["config.audience_required"],
+        whenOmitted: .unchecked, matching: .any,
+        reference: "https://developer.konghq.com/plugins/openid-connect/reference/",
+        notes: "config.audience is only sent to the authorization endpoint and is not validated")
+
+    static let jwtPlugin = EnforcerFacts(
+        id: "kong-jwt", name: "Kong jwt plugin (OSS)",
+        audienceFields: [],
+        whenOmitted: .cannotCheck, matching: .none,
+        limitation: "Kong's jwt plugin cannot check audiences (claims_to_verify supports only exp and nbf)",
+        reference: "https://developer.konghq.com/plugins/jwt/reference/",
+        notes: "the issuer is checked through consumers' jwt_secrets[].key with key_claim_name: iss")
+
+    public var otherEnforcers: [EnforcerFacts] { [Self.jwtPlugin] }
+
     public init() {}
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
@@ -53,7 +70,8 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         var provider = DeployedProvider(name: allNames.first, location: pluginLocation)
         if pluginName == "jwt" {
             provider.audiencesLocation = pluginLocation
-            provider.audienceCaveat = Located("Kong's jwt plugin cannot check audiences (claims_to_verify supports only exp and nbf)", at: pluginLocation)
+            provider.enforcer = Self.jwtPlugin.id
+            provider.audienceCaveat = Self.jwtPlugin.limitation.map { Located($0, at: pluginLocation) }
             // The plugin finds the credential whose `key` equals the token's `key_claim_name` claim (default
             // `iss`) and verifies with that credential's secret: with `iss`, the keys are the issuers accepted.
             let claim = ConfigYAML.string(config?["key_claim_name"], file: file)

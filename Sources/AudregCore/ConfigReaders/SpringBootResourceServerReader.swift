@@ -17,6 +17,13 @@
 /// compared.
 public struct SpringBootResourceServerReader: DeploymentConfigReader {
     public static let kindName = "spring-boot"
+
+    public let enforcer = EnforcerFacts(
+        id: "spring-boot-resource-server", name: "Spring Boot OAuth2 resource server (JWT)",
+        audienceFields: ["spring.security.oauth2.resourceserver.jwt.audiences (Boot 2.7+)"],
+        whenOmitted: .unchecked, matching: .any,
+        reference: "https://docs.spring.io/spring-boot/reference/web/spring-security.html#web.security.oauth2.server",
+        notes: "the property was added by spring-boot#29084; without it (or a JwtDecoder with an audience validator) no aud check is made (spring-security#8334)")
     static let prefix = ["spring", "security", "oauth2", "resourceserver", "jwt"]
     static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences"]
 

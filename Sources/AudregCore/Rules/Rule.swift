@@ -65,10 +65,13 @@ public struct RuleDescription: Sendable {
     public var scope: EvidenceScope
     public var triggeringExamples: [RuleExample]
     public var nonTriggeringExamples: [RuleExample]
+    /// For rules about deployed enforcers: what each enforcer does with the audience
+    /// (`EnforcerTable`), shown with the rule. Empty for every other rule.
+    public var enforcers: [EnforcerTable.Row]
 
     public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, scope: EvidenceScope? = nil, summary: String,
                 rationale: String, remediation: String, references: [String] = [], controls: [String],
-                triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample]) {
+                triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample], enforcers: [EnforcerTable.Row] = []) {
         self.id = id
         self.name = name
         self.defaultSeverity = defaultSeverity
@@ -83,6 +86,7 @@ public struct RuleDescription: Sendable {
         self.scope = scope ?? (stage == .loading ? .file : stage == .registry ? .service : .deployment)
         self.triggeringExamples = triggeringExamples
         self.nonTriggeringExamples = nonTriggeringExamples
+        self.enforcers = enforcers
     }
 }
 

@@ -19,18 +19,24 @@ public enum RuleDocumentation {
 
     public static func json(_ catalog: RuleCatalog) -> JSONValue {
         .object([("rules", .array(catalog.descriptions.map { rule in
-            .object([
-                ("id", .string(rule.id)),
-                ("name", .string(rule.name)),
-                ("severity", .string(rule.defaultSeverity.rawValue)),
-                ("stage", .string(rule.stage.rawValue)),
-                ("summary", .string(rule.summary)),
-                ("rationale", .string(rule.rationale)),
-                ("remediation", .string(rule.remediation)),
-                ("references", .array(rule.references.map(JSONValue.string))),
-                ("controls", .array(rule.controls.map(JSONValue.string))),
-            ])
+            .object(json(rule))
         }))])
+    }
+
+    static func json(_ rule: RuleDescription) -> [(String, JSONValue)] {
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(rule.id)),
+            ("name", .string(rule.name)),
+            ("severity", .string(rule.defaultSeverity.rawValue)),
+            ("stage", .string(rule.stage.rawValue)),
+            ("summary", .string(rule.summary)),
+            ("rationale", .string(rule.rationale)),
+            ("remediation", .string(rule.remediation)),
+            ("references", .array(rule.references.map(JSONValue.string))),
+            ("controls", .array(rule.controls.map(JSONValue.string))),
+        ]
+        if !rule.enforcers.isEmpty { fields.append(("enforcers", EnforcerTable.json(rule.enforcers))) }
+        return fields
     }
 
     public static func detail(_ rule: RuleDescription, controls: ControlCatalog) -> String {
@@ -49,6 +55,10 @@ public enum RuleDocumentation {
                 let control = controls.control(id)
                 output += "  - \(id)" + (control.map { ": \($0.title)" } ?? "") + "\n"
             }
+        }
+        if !rule.enforcers.isEmpty {
+            output += "\nEnforcers (where each holds the audiences, and what it does when they are left out):\n"
+            output += EnforcerTable.text(rule.enforcers)
         }
         for (title, examples) in [("Triggering examples (↓ marks each finding)", rule.triggeringExamples), ("Non-triggering examples", rule.nonTriggeringExamples)] {
             output += "\n\(title):\n"

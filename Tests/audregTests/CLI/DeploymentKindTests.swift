@@ -66,4 +66,60 @@ struct DeploymentKindTests {
             }
         }
     }
+
+    @Test("every reader declares its enforcer's audience facts with a reference to the enforcer's documentation")
+    func enforcerFacts() {
+        let rows = EnforcerTable.rows
+        var ids: [String] = []
+        for reader in DeploymentReaders.all {
+            let kind = type(of: reader).kindName
+            #expect(!reader.enforcers.isEmpty)
+            #expect(rows.contains { $0.kind == kind }, "kind \(kind) has no row in the enforcer table")
+            for facts in reader.enforcers {
+                #expect(facts.reference.hasPrefix("https://"), "\(kind): \(facts.name) has no documentation reference")
+                #expect(!facts.name.isEmpty && !facts.consequence.isEmpty)
+                #expect(facts.whenOmitted == .cannotCheck || !facts.audienceFields.isEmpty, "\(facts.name) names no audience field")
+            }
+        }
+        for row in rows {
+            ids.append(row.facts.id)
+            #expect(row.facts.reference.hasPrefix("https://"), "\(row.facts.name) has no documentation reference")
+        }
+        #expect(Set(ids).count == ids.count, "an enforcer id is declared twice: \(ids)")
+        #expect(!EnforcerTable.withoutReader.isEmpty)
+        #expect(EnforcerTable.withoutReader.allSatisfy { facts in !rows.contains { $0.kind != nil && $0.facts.id == facts.id } })
+    }
+
+    @Test("config-audience-unchecked carries the enforcer table: rules show text and rules JSON")
+    func enforcerTableShown() throws {
+        let rule = try #require(RuleCatalog.builtIn.rule(id: "config-audience-unchecked"))
+        #expect(rule.enforcers.count == EnforcerTable.rows.count)
+        let text = RuleDocumentation.detail(rule, controls: ControlCatalog.builtIn)
+        for row in EnforcerTable.rows {
+            #expect(text.contains(row.facts.name) && text.contains(row.facts.reference), "rules show lacks \(row.facts.name)")
+        }
+        #expect(!text.split(separator: "\n").contains { $0.hasSuffix(" ") }, "a line of rules show ends in a space")
+        let shown = try audreg("rules", "show", "config-audience-unchecked")
+        #expect(shown.stdout.contains("Enforcers (") && shown.stdout.contains("kind envoy-jwt-authn"), "\(shown.stdout)")
+        let json = try audreg("rules", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let rules = try #require(object["rules"] as? [[String: Any]])
+        let unchecked = try #require(rules.first { $0["id"] as? String == "config-audience-unchecked" })
+        let enforcers = try #require(unchecked["enforcers"] as? [[String: Any]])
+        #expect(enforcers.count == EnforcerTable.rows.count)
+        #expect(enforcers.allSatisfy { ($0["reference"] as? String)?.hasPrefix("https://") == true })
+        #expect(enforcers.contains { $0["kind"] as? String == "kong" && $0["whenOmitted"] as? String == "cannot-check" })
+        #expect(rules.filter { $0["enforcers"] != nil }.count == 1, "only config-audience-unchecked carries the table")
+    }
+
+    @Test("the unchecked-audience message is the enforcer's consequence from the table")
+    func uncheckedMessageFromTable() {
+        let istio = IstioRequestAuthenticationReader()
+        let provider = DeployedProvider(name: nil, location: SourceLocation(file: "f", line: 1, column: 1))
+        #expect(istio.facts(for: provider).consequence == istio.enforcer.consequence)
+        var jwt = provider
+        jwt.enforcer = "kong-jwt"
+        #expect(KongDeclarativeReader().facts(for: jwt).whenOmitted == .cannotCheck)
+        #expect(KongDeclarativeReader().facts(for: provider).whenOmitted == .unchecked)
+    }
 }

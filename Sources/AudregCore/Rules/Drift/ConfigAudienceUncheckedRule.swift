@@ -6,14 +6,15 @@ public struct ConfigAudienceUncheckedRule: DriftRule {
         defaultSeverity: .error,
         stage: .drift,
         scope: .deployment,
-        summary: "The deployed config checks no audience: empty or missing audiences in Envoy, Istio or Spring, Kong without audience_required (its audience option is not validated) or Kong's jwt plugin.",
+        summary: "The deployed config checks no audience: the audience list is omitted or empty where the enforcer then accepts every audience, or the enforcer cannot check one.",
         rationale: """
-            Envoy, Spring Boot and Kong accept every audience when none is configured, so a token minted for any \
-            other service of the same issuer is accepted: the confused-deputy problem the registry exists to \
-            prevent. Kong's openid-connect `audience` option looks like a check but is only sent to the \
-            authorization endpoint.
+            Many enforcers accept every audience when none is configured, so a token minted for any other \
+            service of the same issuer is accepted: the confused-deputy problem the registry exists to \
+            prevent. What each enforcer does when the audience is left out, and where its audiences are \
+            written, is in the enforcer table below, from each enforcer's own documentation; the finding's \
+            message says it for the enforcer at hand.
             """,
-        remediation: "Set the audience list in the config to the registry's audiences for the service (Kong: audience_required).",
+        remediation: "Set the audience list in the config to the registry's audiences for the service, in the field the enforcer table names for its kind.",
         references: ["RFC 8725 §3.9", "RFC 9068 §4", "spring-projects/spring-security#8334"],
         controls: ["DE.CM-09", "PR.AA-05", "NHI6:2025"],
         triggeringExamples: [
@@ -60,7 +61,8 @@ public struct ConfigAudienceUncheckedRule: DriftRule {
                 spring.security.oauth2.resourceserver.jwt.issuer-uri=https://idp.example.com
                 spring.security.oauth2.resourceserver.jwt.audiences=https://payments.example.com
                 """),
-        ])
+        ],
+        enforcers: EnforcerTable.rows)
 
     public init() {}
 }

@@ -1,0 +1,314 @@
+/// NGINX Plus `ngx_http_auth_jwt_module` in an nginx.conf or a snippet meant for `include`. A provider
+/// is each `http`, `server` or `location` block (or the snippet's top level) that sets an `auth_jwt`
+/// directive and leaves JWT validation on; it is named `<server_name> <location>` (or the server name),
+/// and also selected by its location, any of its server's names and its realm.
+///
+/// The module has no audience or issuer directive: they are checked only through `auth_jwt_require`
+/// with variables that a `map` on `$jwt_claim_aud` / `$jwt_claim_iss` (or an `auth_jwt_claim_set`
+/// variable for `aud`/`iss`) sets: "authentication will succeed only if all the values are not empty
+/// and are not equal to 0". The audiences a config accepts are that map's exact-string keys whose
+/// value is neither empty nor `0`. Without such a map nothing but the signature and `exp`/`nbf` is
+/// checked. Regex and host-mask keys, values from variables and `include`d map entries are not
+/// guessed at: they are `config-value-unresolved` notes. `include` is never followed.
+/// `auth_jwt_key_request` names a location whose `proxy_pass` URL is taken as the JWKS URL.
+/// `auth_jwt off` in a nested block turns verification off there (`config-verification-skipped`).
+public struct NginxAuthJWTReader: DeploymentConfigReader {
+    public static let kindName = "nginx"
+
+    public let enforcer = EnforcerFacts(
+        id: "nginx-auth-jwt", name: "NGINX Plus auth_jwt (ngx_http_auth_jwt_module)",
+        audienceFields: ["map $jwt_claim_aud $var { \"<audience>\" 1; } with auth_jwt_require $var"],
+        whenOmitted: .unchecked, matching: .configurable,
+        consequence: "auth_jwt checks only the signature and exp/nbf, so tokens minted for other services are accepted",
+        reference: "https://nginx.org/en/docs/http/ngx_http_auth_jwt_module.html#auth_jwt_require",
+        verified: "auth_jwt_require: \"authentication will succeed only if all the values are not empty and are not equal to 0\"; ngx_http_map_module: \"Strings are matched ignoring the case\"",
+        notes: "map keys match the whole $jwt_claim_aud value and ignore case, so a key https://orders.example.com also passes https://ORDERS.example.com; a regex key (~) matches patterns")
+
+    public init() {}
+
+    /// A `map` block whose result variable `auth_jwt_require` may name.
+    struct ClaimMap {
+        var directive: NginxDirective
+        /// `aud` or `iss` (through `$jwt_claim_aud`/`$jwt_claim_iss` or an `auth_jwt_claim_set` variable), else nil.
+        var claim: String?
+        /// Exact keys whose value passes auth_jwt_require.
+        var passing: [Located<String>] = []
+        /// Entries whose effect cannot be read from the file, with why.
+        var unreadable: [(Located<String>, String)] = []
+        /// The `default` entry when its value passes: then every value of the claim passes.
+        var passingDefault: Located<String>?
+    }
+
+    struct Scope {
+        var auth: NginxDirective?
+        var requires: [NginxDirective] = []
+        var keyRequest: NginxDirective?
+        var serverNames: [String] = []
+        var serverLabel: String?
+        /// The provider whose settings apply here (the nearest enclosing one).
+        var governing: Located<String>?
+        var includes: [Located<String>] = []
+
+        var isOn: Bool { auth.map { $0.args.first?.value != "off" } ?? false }
+    }
+
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
+        let top = try NginxConfigParser.parse(bytes, file: file)
+        var claimVariables: [String: String] = [:]
+        var mapDirectives: [NginxDirective] = []
+        var locations: [NginxDirective] = []
+        Self.collect(top) { directive in
+            switch directive.name.value {
+            case "auth_jwt_claim_set":
+                if directive.args.count == 2, ["aud", "iss"].contains(directive.args[1].value) {
+                    claimVariables[directive.args[0].value] = directive.args[1].value
+                }
+            case "map" where directive.block != nil && directive.args.count == 2:
+                mapDirectives.append(directive)
+            case "location" where directive.block != nil:
+                locations.append(directive)
+            default: break
+            }
+        }
+        var maps: [String: ClaimMap] = [:]
+        for directive in mapDirectives {
+            // nginx refuses a second map for the same variable; the first one is kept here.
+            guard let output = Self.variableName(directive.args[1].value), maps[output] == nil else { continue }
+            maps[output] = Self.claimMap(directive, claimVariables: claimVariables, file: file)
+        }
+
+        var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
+        func walk(_ block: [NginxDirective], context: NginxDirective?, inherited: Scope) {
+            var scope = inherited
+            let own = block.filter { ["auth_jwt", "auth_jwt_require", "auth_jwt_key_file", "auth_jwt_key_request"].contains($0.name.value) }
+            if let auth = own.last(where: { $0.name.value == "auth_jwt" }) { scope.auth = auth }
+            let ownRequires = own.filter { $0.name.value == "auth_jwt_require" }
+            if !ownRequires.isEmpty { scope.requires = ownRequires }
+            if let request = own.last(where: { $0.name.value == "auth_jwt_key_request" }) { scope.keyRequest = request }
+            if own.contains(where: { $0.name.value == "auth_jwt_key_file" }), !own.contains(where: { $0.name.value == "auth_jwt_key_request" }) {
+                scope.keyRequest = nil
+            }
+            scope.includes += block.filter { $0.name.value == "include" }.compactMap(\.args.first)
+            if context?.name.value == "server" {
+                scope.serverNames = block.filter { $0.name.value == "server_name" }.flatMap { $0.args.map(\.value) }.filter { $0 != "_" && !$0.isEmpty }
+                scope.serverLabel = scope.serverNames.first.map { "server '\($0)'" } ?? context.map { "server at line \($0.location.line)" }
+            }
+            let label = Self.label(context, scope: scope)
+            if !own.isEmpty {
+                if scope.isOn {
+                    let provider = makeProvider(scope: scope, own: own, context: context, label: label, maps: maps, locations: locations, file: file)
+                    if let name = provider.name {
+                        var required = DeployedRequirement(mode: .required, label: label, location: provider.location,
+                                                           providers: [.init(name: name, audiences: nil, audiencesLocation: nil)])
+                        required.coversEveryPath = Self.coversEveryPath(context)
+                        requirements.append(required)
+                        scope.governing = name
+                    }
+                    providers.append(provider)
+                } else if inherited.isOn, let auth = scope.auth, let governing = inherited.governing {
+                    var off = DeployedRequirement(mode: .disabled, label: label, location: auth.location,
+                                                  providers: [.init(name: governing, audiences: nil, audiencesLocation: nil)])
+                    off.explanation = "sets auth_jwt off, so nginx verifies no token there"
+                    off.coversEveryPath = Self.coversEveryPath(context)
+                    requirements.append(off)
+                }
+            }
+            for child in block {
+                guard let inner = child.block, ["http", "server", "location", "limit_except"].contains(child.name.value) else { continue }
+                walk(inner, context: child, inherited: scope)
+            }
+        }
+        walk(top, context: nil, inherited: Scope())
+
+        var config = DeployedConfig(file: file, providers: providers,
+                                    providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
+                                    providerNoun: "nginx auth_jwt")
+        config.requirements = requirements
+        return config
+    }
+
+    func makeProvider(scope: Scope, own: [NginxDirective], context: NginxDirective?, label: String,
+                      maps: [String: ClaimMap], locations: [NginxDirective], file: String) -> DeployedProvider {
+        let path = context?.name.value == "location" ? context?.args.map(\.value).joined(separator: " ") : nil
+        let server = scope.serverNames.first
+        let nameText = [server, path].compactMap { $0 }.joined(separator: " ")
+        let at = (own.first { $0.name.value == "auth_jwt" } ?? own[0]).location
+        let name = nameText.isEmpty ? (context.map { "\($0.name.value) at line \($0.location.line)" } ?? "top level") : nameText
+        var provider = DeployedProvider(name: Located(name, at: at), location: at)
+        provider.aliases = ([path] + scope.serverNames.map(Optional.some) + [scope.auth?.args.first?.value]).compactMap { $0 }.filter { $0 != name }
+        provider.audiencesLocation = at
+
+        var audienceMaps: [ClaimMap] = []
+        var issuerMaps: [ClaimMap] = []
+        var unknown: [Located<String>] = []
+        for require in scope.requires {
+            for argument in require.args where !argument.value.hasPrefix("error=") {
+                guard let variable = Self.variableName(argument.value) else { continue }
+                if let map = maps[variable] {
+                    if map.claim == "aud" { audienceMaps.append(map) } else if map.claim == "iss" { issuerMaps.append(map) }
+                } else {
+                    unknown.append(argument)
+                }
+            }
+        }
+        let includeNote = scope.includes.isEmpty ? "" : " (drift does not follow include \(scope.includes.map(\.value).joined(separator: ", ")))"
+        for argument in unknown where audienceMaps.isEmpty || issuerMaps.isEmpty {
+            let reason = "may be checked by auth_jwt_require \(argument.value), whose map is not in this file\(includeNote), so it was not compared"
+            if audienceMaps.isEmpty { provider.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: argument.value, location: argument.location, reason: reason)) }
+            if issuerMaps.isEmpty { provider.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: argument.value, location: argument.location, reason: reason)) }
+        }
+
+        if !audienceMaps.isEmpty {
+            let mapLocation = audienceMaps[0].directive.location
+            provider.audiencesLocation = mapLocation
+            for map in audienceMaps {
+                for (entry, why) in map.unreadable {
+                    provider.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: entry.value, location: entry.location,
+                                                               reason: "come from a map whose entry '\(entry.value)' \(why), so they were not compared"))
+                }
+            }
+            if let open = audienceMaps.first(where: { $0.passingDefault != nil }), let value = open.passingDefault {
+                provider.audiencesLocation = value.location
+                provider.audienceCaveat = Located("the map on $jwt_claim_aud gives '\(value.value)' by default, which auth_jwt_require accepts for every audience", at: value.location)
+            } else if !provider.unresolved.contains(where: { $0.setting == "audiences" }) {
+                // Every auth_jwt_require value must pass, so with several audience maps only keys all of them accept pass.
+                var passing = audienceMaps[0].passing
+                for map in audienceMaps.dropFirst() {
+                    passing = passing.filter { key in map.passing.contains { $0.value.isExactly(key.value) } }
+                }
+                if passing.isEmpty {
+                    provider.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: audienceMaps[0].directive.args[1].value, location: mapLocation,
+                                                               reason: "are none: no key of the map on $jwt_claim_aud gives a value other than empty or 0, so nginx refuses every token there"))
+                } else {
+                    provider.setAudiences(passing)
+                }
+            }
+        }
+
+        if let open = issuerMaps.first(where: { $0.passingDefault != nil }), let value = open.passingDefault {
+            provider.issuerCaveat = "lets every issuer through: the map on $jwt_claim_iss gives '\(value.value)' by default (line \(value.location.line))"
+        } else if !issuerMaps.isEmpty {
+            for map in issuerMaps {
+                for (entry, why) in map.unreadable {
+                    provider.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: entry.value, location: entry.location,
+                                                               reason: "come from a map whose entry '\(entry.value)' \(why), so they were not compared"))
+                }
+            }
+            var passing = issuerMaps[0].passing
+            for map in issuerMaps.dropFirst() { passing = passing.filter { key in map.passing.contains { $0.value.isExactly(key.value) } } }
+            provider.issuer = passing.first
+            provider.extraIssuers = Array(passing.dropFirst())
+        } else if unknown.isEmpty {
+            provider.issuerCaveat = "checks no issuer: nginx checks iss only through auth_jwt_require with a map on $jwt_claim_iss, and none applies here, so a token from any issuer whose keys it holds is accepted"
+        }
+
+        if let request = scope.keyRequest, let uri = request.args.first {
+            provider.jwksUri = Self.proxyPass(for: uri.value, in: locations)
+        }
+        return provider
+    }
+
+    /// The URL `proxy_pass` gives in the location that `auth_jwt_key_request` names; nil when it is not
+    /// a plain URL in this file.
+    static func proxyPass(for uri: String, in locations: [NginxDirective]) -> Located<String>? {
+        for location in locations {
+            let args = location.args.map(\.value)
+            let matches = (args.count == 2 && args[0] == "=" && args[1].utf8.elementsEqual(uri.utf8)) || (args.count == 1 && args[0].utf8.elementsEqual(uri.utf8))
+            guard matches, let pass = location.block?.last(where: { $0.name.value == "proxy_pass" })?.args.first else { continue }
+            return pass.value.contains("$") ? nil : pass
+        }
+        return nil
+    }
+
+    static func claimMap(_ directive: NginxDirective, claimVariables: [String: String], file: String) -> ClaimMap {
+        let source = directive.args[0].value
+        var map = ClaimMap(directive: directive)
+        switch source {
+        case "$jwt_claim_aud", "${jwt_claim_aud}": map.claim = "aud"
+        case "$jwt_claim_iss", "${jwt_claim_iss}": map.claim = "iss"
+        default: map.claim = claimVariables[source]
+        }
+        guard map.claim != nil else { return map }
+        var hostnames = false
+        for entry in directive.block ?? [] {
+            let key = entry.name
+            switch key.value {
+            case "hostnames" where entry.args.isEmpty: hostnames = true; continue
+            case "volatile" where entry.args.isEmpty: continue
+            case "include":
+                map.unreadable.append((entry.args.first ?? key, "includes entries from another file that drift does not read"))
+                continue
+            case "default":
+                if let value = entry.args.first, passes(value.value) == true { map.passingDefault = value }
+                if let value = entry.args.first, passes(value.value) == nil { map.unreadable.append((value, "is a default set from a variable")) }
+                continue
+            default: break
+            }
+            guard let value = entry.args.first else { continue }
+            var text = key.value
+            // A quoted "~…" is a regex too: nginx looks at the value after unquoting.
+            if text.hasPrefix("~") {
+                if passes(value.value) != false { map.unreadable.append((key, "is a regular expression, which drift does not compare")) }
+                continue
+            }
+            if hostnames, text.hasPrefix(".") || text.hasPrefix("*") || text.hasSuffix("*") {
+                if passes(value.value) != false { map.unreadable.append((key, "is a host name mask (hostnames), which drift does not compare")) }
+                continue
+            }
+            // "If a source value matches one of the names of special parameters, it should be prefixed with \".
+            if text.hasPrefix("\\") { text.removeFirst() }
+            switch passes(value.value) {
+            case true?: map.passing.append(Located(text, at: key.location))
+            case nil: map.unreadable.append((key, "gives a value from a variable"))
+            case false?: break
+            }
+        }
+        return map
+    }
+
+    /// Whether a map value passes auth_jwt_require: neither empty nor "0"; nil when it holds a variable.
+    static func passes(_ value: String) -> Bool? {
+        if value.contains("$") { return nil }
+        return !value.isEmpty && value != "0"
+    }
+
+    /// `$name` or `${name}` as one whole argument, as the variable's name with its `$`.
+    static func variableName(_ text: String) -> String? {
+        guard text.hasPrefix("$"), text.count > 1 else { return nil }
+        if text.hasPrefix("${"), text.hasSuffix("}") {
+            let inner = text.dropFirst(2).dropLast()
+            return inner.isEmpty || inner.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_") }) ? nil : "$" + inner
+        }
+        let rest = text.dropFirst()
+        return rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? text : nil
+    }
+
+    static func label(_ context: NginxDirective?, scope: Scope) -> String {
+        guard let context else { return "the file's top level" }
+        switch context.name.value {
+        case "location", "limit_except":
+            let what = "\(context.name.value) \(context.args.map(\.value).joined(separator: " "))"
+            return scope.serverLabel.map { "\(what) of \($0)" } ?? what
+        case "server": return scope.serverLabel ?? "server"
+        default: return "the \(context.name.value) block"
+        }
+    }
+
+    /// Whether a block applies to every request path: anything but a location, or `location /`, or a
+    /// regex location that matches everything. A narrower location (`/health`, `= /`) does not.
+    static func coversEveryPath(_ context: NginxDirective?) -> Bool {
+        guard let context, context.name.value == "location" else { return true }
+        let args = context.args.map(\.value)
+        if args == ["/"] || args == ["^~", "/"] { return true }
+        if args.count == 2, ["~", "~*"].contains(args[0]) { return [".*", "^", "^/", "/", "^.*", ""].contains(args[1]) }
+        return false
+    }
+
+    static func collect(_ directives: [NginxDirective], _ visit: (NginxDirective) -> Void) {
+        for directive in directives {
+            visit(directive)
+            if let block = directive.block { collect(block, visit) }
+        }
+    }
+}

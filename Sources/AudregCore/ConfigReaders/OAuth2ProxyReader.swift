@@ -1,0 +1,352 @@
+/// oauth2-proxy, in two documented forms: its TOML config file (`--config`, `oauth2-proxy.cfg`:
+/// `key = value`, strings, lists, booleans; keys are the flags with `_` for `-`, plural for lists), and
+/// command-line flags as Kubernetes runs them: a container's `command`/`args` (`--flag=value` or
+/// `--flag value`) and `OAUTH2_PROXY_*` environment variables, in a Deployment, StatefulSet, DaemonSet,
+/// Job, CronJob or Pod manifest, or a `kind: List` dump. Flags win over the environment (as oauth2-proxy
+/// orders them); a `--config` file named there is not followed.
+///
+/// What oauth2-proxy checks (pkg/providers/oidc/verifier.go): a token passes when one of its audiences
+/// is `client_id` or in `oidc_extra_audiences`; for each `extra_jwt_issuers` `issuer=audience` pair,
+/// that audience or the extra audiences. The audience claim is the first of `oidc_audience_claims`
+/// (default `aud`) the token has. Bearer JWTs are verified only with `skip_jwt_bearer_tokens = true`:
+/// otherwise oauth2-proxy accepts no bearer token at all (callers need its login session, whose ID
+/// token is checked against the same list) and ignores `extra_jwt_issuers`; that is said as a note.
+public struct OAuth2ProxyReader: DeploymentConfigReader {
+    public static let kindName = "oauth2-proxy"
+
+    public let enforcer = EnforcerFacts(
+        id: "oauth2-proxy", name: "oauth2-proxy",
+        audienceFields: ["client_id", "oidc_extra_audiences (--oidc-extra-audience)", "extra_jwt_issuers issuer=audience pairs"],
+        whenOmitted: .fallsBack(to: "client_id alone (oidc_extra_audiences omitted); client_id itself is required"), matching: .any,
+        consequence: "no audience is checked",
+        reference: "https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview",
+        verified: "oauth2-proxy 14af295: pkg/providers/oidc/verifier.go (client_id plus extra audiences, any-of), pkg/validation/options.go (extra_jwt_issuers split at the first =), docs/docs/configuration/overview.md",
+        notes: "bearer JWTs are verified only with skip_jwt_bearer_tokens = true, and extra_jwt_issuers apply only then; a token without the audience claim is refused")
+
+    public init() {}
+
+    /// The settings drift reads, under their config-file names.
+    static let listKeys: Set<String> = ["oidc_extra_audiences", "extra_jwt_issuers", "oidc_audience_claims"]
+    static let keys: Set<String> = listKeys.union(["client_id", "oidc_issuer_url", "oidc_jwks_url", "skip_jwt_bearer_tokens"])
+
+    /// One setting's values, or why they are not in the file.
+    struct Setting {
+        var values: [Located<String>] = []
+        var key: SourceLocation
+        /// Set when the value comes from somewhere drift does not read (a Secret).
+        var elsewhere: String?
+    }
+
+    struct Instance {
+        var name: Located<String>
+        var aliases: [String]
+        var settings: [String: Setting]
+        /// Where settings might come from that drift does not read (`--config`, `envFrom`).
+        var unread: [String]
+    }
+
+    public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
+        var instances: [Instance] = []
+        if let documents = try? ConfigYAML.documents(bytes, file: file), documents.contains(where: { $0.root["kind"]?.scalar != nil }) {
+            instances = Self.manifestInstances(documents, file: file)
+        } else {
+            let values = try Self.parseConfigFile(bytes, file: file)
+            guard values.keys.contains(where: { ["client_id", "oidc_issuer_url", "extra_jwt_issuers", "skip_jwt_bearer_tokens"].contains($0) }) else {
+                return DeployedConfig(file: file, providers: [], providersLocation: SourceLocation(file: file, line: 1, column: 1), providerNoun: "oauth2-proxy")
+            }
+            let first = values.values.map(\.key).min { ($0.line, $0.column) < ($1.line, $1.column) } ?? SourceLocation(file: file, line: 1, column: 1)
+            instances = [Instance(name: Located("oauth2-proxy", at: first), aliases: [], settings: values, unread: [])]
+        }
+        var providers: [DeployedProvider] = []
+        for instance in instances { providers += try Self.providers(instance, file: file) }
+        return DeployedConfig(file: file, providers: providers,
+                              providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
+                              providerNoun: "oauth2-proxy")
+    }
+
+    static func providers(_ instance: Instance, file: String) throws(DeploymentReadError) -> [DeployedProvider] {
+        let settings = instance.settings
+        let clientID = settings["client_id"]
+        let extras = settings["oidc_extra_audiences"]?.values ?? []
+        let bearer = settings["skip_jwt_bearer_tokens"]?.values.last.map { ["true", "1", "t"].contains($0.value.lowercased()) } ?? false
+        let claims = settings["oidc_audience_claims"]?.values ?? []
+        let unreadSources = instance.unread.isEmpty ? "" : " (drift does not read \(instance.unread.joined(separator: ", ")))"
+
+        func base(_ location: SourceLocation) -> DeployedProvider {
+            var provider = DeployedProvider(name: instance.name, location: location)
+            provider.aliases = instance.aliases
+            if let claim = claims.first, !claim.value.isExactly("aud") {
+                provider.audienceCaveat = Located("oidc_audience_claims makes oauth2-proxy read the audience from the '\(claim.value)' claim first, not aud", at: claim.location)
+                provider.audiencesLocation = claim.location
+            }
+            return provider
+        }
+
+        var main = base(clientID?.values.last?.location ?? clientID?.key ?? instance.name.location)
+        main.issuer = settings["oidc_issuer_url"]?.values.last
+        main.jwksUri = settings["oidc_jwks_url"]?.values.last
+        if let issuer = settings["oidc_issuer_url"], issuer.values.isEmpty, let elsewhere = issuer.elsewhere {
+            main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: issuer.key, reason: "comes from \(elsewhere), so it was not compared"))
+        } else if main.issuer == nil, !instance.unread.isEmpty {
+            main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: instance.name.location,
+                                                   reason: "oidc_issuer_url is not set here and may come from elsewhere\(unreadSources), so it was not compared"))
+        }
+        if main.audienceCaveat == nil {
+            if let id = clientID?.values.last {
+                main.setAudiences([id] + extras)
+                main.audiencesLocation = id.location
+            } else {
+                let from = clientID?.elsewhere.map { "client_id comes from \($0)" } ?? "client_id is not set here\(unreadSources)"
+                main.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "client_id", location: clientID?.key ?? instance.name.location,
+                                                       reason: "are client_id and oidc_extra_audiences, and \(from), so they were not compared"))
+            }
+        }
+        let skipLocation = settings["skip_jwt_bearer_tokens"]?.key ?? main.location
+        if !bearer {
+            main.unresolved.append(UnresolvedValue(
+                setting: "skip_jwt_bearer_tokens", placeholder: "false", location: skipLocation,
+                reason: "is not true, so oauth2-proxy accepts no bearer token: callers need its login session, whose ID token is checked against client_id and oidc_extra_audiences (the audiences compared here)"
+                    + (settings["extra_jwt_issuers"]?.values.isEmpty == false ? "; extra_jwt_issuers are ignored" : "")))
+        }
+        var result = [main]
+        guard bearer else { return result }
+        for pair in settings["extra_jwt_issuers"]?.values ?? [] {
+            // Split at the first '=', as pkg/validation/options.go parseJwtIssuers does.
+            guard let equals = pair.value.firstIndex(of: "=") else {
+                throw DeploymentReadError("extra_jwt_issuers entry '\(pair.value)' is not issuer=audience; oauth2-proxy refuses to start", at: pair.location)
+            }
+            let issuer = String(pair.value[..<equals])
+            let audience = String(pair.value[pair.value.index(after: equals)...])
+            var extra = base(pair.location)
+            extra.name = Located("\(instance.name.value) (extra_jwt_issuers \(issuer))", at: instance.name.location)
+            extra.aliases = [instance.name.value, issuer] + instance.aliases
+            extra.issuer = Located(issuer, at: pair.location)
+            let audienceAt = SourceLocation(file: file, line: pair.location.line, column: pair.location.column + issuer.unicodeScalars.count + 1)
+            if extra.audienceCaveat == nil {
+                extra.setAudiences([Located(audience, at: audienceAt)] + extras)
+                extra.audiencesLocation = audienceAt
+            }
+            result.append(extra)
+        }
+        return result
+    }
+
+    // MARK: Kubernetes manifests
+
+    static func manifestInstances(_ documents: [YAMLDocument], file: String) -> [Instance] {
+        var objects: [YAMLNode] = []
+        for document in documents {
+            if document.root["kind"]?.scalar == "List" { objects += document.root["items"]?.sequence ?? [] } else { objects.append(document.root) }
+        }
+        var instances: [Instance] = []
+        for object in objects {
+            let spec: YAMLNode?
+            switch object["kind"]?.scalar {
+            case "Pod": spec = object["spec"]
+            case "CronJob": spec = object["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job": spec = object["spec"]?["template"]?["spec"]
+            default: spec = nil
+            }
+            let workload = ConfigYAML.string(object["metadata"]?["name"], file: file)
+            for container in (spec?["containers"]?.sequence ?? []) + (spec?["initContainers"]?.sequence ?? []) {
+                if let instance = instance(container, workload: workload, file: file) { instances.append(instance) }
+            }
+        }
+        return instances
+    }
+
+    static func instance(_ container: YAMLNode, workload: Located<String>?, file: String) -> Instance? {
+        let words = (container["command"]?.sequence ?? []) + (container["args"]?.sequence ?? [])
+        let env = container["env"]?.sequence ?? []
+        let image = container["image"]?.scalar ?? ""
+        let flagged = words.contains { word in
+            ["--client-id", "--oidc-issuer-url", "--skip-jwt-bearer-tokens", "--extra-jwt-issuers"].contains { word.scalar?.hasPrefix($0) == true }
+        }
+        let enved = env.contains { $0["name"]?.scalar?.hasPrefix("OAUTH2_PROXY_") == true }
+        guard image.contains("oauth2-proxy") || flagged || enved else { return nil }
+        let containerName = ConfigYAML.string(container["name"], file: file)
+        guard let name = workload ?? containerName else { return nil }
+        var settings: [String: Setting] = [:]
+        var unread: [String] = []
+
+        // The environment first; flags then replace what they set.
+        for variable in env {
+            guard let variableName = variable["name"]?.scalar, variableName.hasPrefix("OAUTH2_PROXY_") else { continue }
+            let key = variableName.dropFirst("OAUTH2_PROXY_".count).lowercased()
+            let configKey = key == "oidc_audience_claim" ? "oidc_audience_claims" : key == "oidc_extra_audience" ? "oidc_extra_audiences" : String(key)
+            guard keys.contains(configKey) else { continue }
+            let keyLocation = ConfigYAML.location(variable["name"]!, file: file)
+            if let value = variable["value"], let text = ConfigYAML.string(value, file: file) {
+                let values = listKeys.contains(configKey) ? ConfigYAML.strings(value, file: file) ?? [] : [text]
+                settings[configKey] = Setting(values: values, key: keyLocation)
+            } else if let from = variable["valueFrom"] {
+                let ref = from["secretKeyRef"].map { "Secret '\($0["name"]?.scalar ?? "?")' key '\($0["key"]?.scalar ?? "?")'" }
+                    ?? from["configMapKeyRef"].map { "ConfigMap '\($0["name"]?.scalar ?? "?")' key '\($0["key"]?.scalar ?? "?")'" } ?? "valueFrom"
+                settings[configKey] = Setting(values: [], key: keyLocation, elsewhere: "\(variableName) from \(ref)")
+            }
+        }
+        if let from = container["envFrom"]?.sequence, !from.isEmpty { unread.append("envFrom") }
+
+        var flags: [String: Setting] = [:]
+        var index = 0
+        while index < words.count {
+            let node = words[index]
+            index += 1
+            guard let word = node.scalar, word.hasPrefix("-") else { continue }
+            let body = word.drop { $0 == "-" }
+            let flag: String
+            var value: Located<String>?
+            let start = node.start.column + (node.content.isQuoted ? 1 : 0)
+            if let equals = body.firstIndex(of: "=") {
+                flag = String(body[..<equals])
+                let prefix = word.unicodeScalars.count - body[body.index(after: equals)...].unicodeScalars.count
+                value = Located(String(body[body.index(after: equals)...]), at: SourceLocation(file: file, line: node.start.line, column: start + prefix))
+            } else {
+                flag = String(body)
+                if flag == "skip-jwt-bearer-tokens" {
+                    value = Located("true", at: ConfigYAML.location(node, file: file))
+                } else if index < words.count, let next = words[index].scalar, !next.hasPrefix("-") {
+                    value = ConfigYAML.string(words[index], file: file)
+                    index += 1
+                }
+            }
+            if flag == "config" { unread.append("the config file \(value?.value ?? "")") }
+            let configKey = ["oidc-extra-audience": "oidc_extra_audiences", "oidc-audience-claim": "oidc_audience_claims"][flag]
+                ?? flag.replacingOccurrences(of: "-", with: "_")
+            guard keys.contains(configKey), let value else { continue }
+            let keyLocation = ConfigYAML.location(node, file: file)
+            if listKeys.contains(configKey) {
+                // pflag's StringSlice: repeatable, each value a comma-separated list.
+                var column = value.location.column
+                var setting = flags[configKey] ?? Setting(key: keyLocation)
+                for part in value.value.split(separator: ",", omittingEmptySubsequences: false) {
+                    if !part.isEmpty { setting.values.append(Located(String(part), at: SourceLocation(file: file, line: value.location.line, column: column))) }
+                    column += part.unicodeScalars.count + 1
+                }
+                flags[configKey] = setting
+            } else {
+                flags[configKey] = Setting(values: [value], key: keyLocation)
+            }
+        }
+        settings.merge(flags) { _, flag in flag }
+        return Instance(name: name, aliases: [containerName?.value].compactMap { $0 }.filter { $0 != name.value } + ["oauth2-proxy"],
+                        settings: settings, unread: unread)
+    }
+
+    // MARK: The TOML config file
+
+    /// The settings drift reads from an oauth2-proxy config file. Viper reads it as TOML; this reads
+    /// the part of TOML such files use (`key = value` with basic or literal strings, arrays of them over
+    /// several lines, booleans, numbers, comments) and refuses anything else with its position.
+    static func parseConfigFile(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> [String: Setting] {
+        let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+        var i = 0, line = 1, column = 1
+        var result: [String: Setting] = [:]
+        func here() -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
+        func advance() { if scalars[i] == "\n" { line += 1; column = 1 } else { column += 1 }; i += 1 }
+        func skipBlank(newlines: Bool) {
+            while i < scalars.count {
+                let c = scalars[i]
+                if c == " " || c == "\t" || c == "\r" || (newlines && c == "\n") { advance() } else if c == "#" {
+                    while i < scalars.count, scalars[i] != "\n" { advance() }
+                } else { break }
+            }
+        }
+        /// A string's position is that of its first character, after the quote, so that a part of it
+        /// (the audience of an issuer=audience pair) is found by counting.
+        func string() throws(DeploymentReadError) -> Located<String> {
+            let quote = scalars[i]
+            advance()
+            let at = here()
+            var text = String.UnicodeScalarView()
+            while i < scalars.count, scalars[i] != quote {
+                if scalars[i] == "\n" { throw DeploymentReadError("a string runs to the end of the line", at: at) }
+                if quote == "\"", scalars[i] == "\\", i + 1 < scalars.count {
+                    advance()
+                    let escape = scalars[i]
+                    switch escape {
+                    case "n": text.append("\n")
+                    case "t": text.append("\t")
+                    case "r": text.append("\r")
+                    case "\"", "\\": text.append(escape)
+                    case "u", "U":
+                        let length = escape == "u" ? 4 : 8
+                        guard i + length < scalars.count else { throw DeploymentReadError("a \\\(escape) escape needs \(length) hex digits", at: here()) }
+                        let hex = String(String.UnicodeScalarView(scalars[(i + 1)...(i + length)]))
+                        guard let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
+                            throw DeploymentReadError("'\\\(escape)\(hex)' is not a Unicode scalar value", at: here())
+                        }
+                        for _ in 0..<length { advance() }
+                        text.append(scalar)
+                    default: throw DeploymentReadError("unknown escape '\\\(escape)' in a string", at: here())
+                    }
+                    advance()
+                    continue
+                }
+                text.append(scalars[i])
+                advance()
+            }
+            guard i < scalars.count else { throw DeploymentReadError("unterminated string", at: at) }
+            advance()
+            return Located(String(text), at: at)
+        }
+        func bare() -> Located<String> {
+            let at = here()
+            var text = String.UnicodeScalarView()
+            while i < scalars.count, !" \t\r\n#,]".unicodeScalars.contains(scalars[i]) { text.append(scalars[i]); advance() }
+            return Located(String(text), at: at)
+        }
+        func scalar() throws(DeploymentReadError) -> Located<String> {
+            if scalars[i] == "\"" || scalars[i] == "'" { return try string() }
+            let value = bare()
+            guard value.value == "true" || value.value == "false" || Double(value.value.replacingOccurrences(of: "_", with: "")) != nil else {
+                throw DeploymentReadError("'\(value.value)' is not a TOML value (strings need quotes)", at: value.location)
+            }
+            return value
+        }
+
+        while true {
+            skipBlank(newlines: true)
+            guard i < scalars.count else { break }
+            let keyAt = here()
+            if scalars[i] == "[" { throw DeploymentReadError("TOML tables are not part of an oauth2-proxy config file", at: keyAt) }
+            let key: String
+            if scalars[i] == "\"" || scalars[i] == "'" { key = try string().value } else {
+                var text = String.UnicodeScalarView()
+                while i < scalars.count, scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]) || scalars[i] == "_" || scalars[i] == "-" {
+                    text.append(scalars[i]); advance()
+                }
+                key = String(text)
+            }
+            guard !key.isEmpty else { throw DeploymentReadError("expected a key = value line", at: keyAt) }
+            skipBlank(newlines: false)
+            guard i < scalars.count, scalars[i] == "=" else { throw DeploymentReadError("expected '=' after '\(key)'", at: here()) }
+            advance()
+            skipBlank(newlines: false)
+            guard i < scalars.count, scalars[i] != "\n" else { throw DeploymentReadError("'\(key)' has no value", at: here()) }
+            var values: [Located<String>] = []
+            if scalars[i] == "[" {
+                let open = here()
+                advance()
+                while true {
+                    skipBlank(newlines: true)
+                    guard i < scalars.count else { throw DeploymentReadError("the list is not closed by ']'", at: open) }
+                    if scalars[i] == "]" { advance(); break }
+                    values.append(try scalar())
+                    skipBlank(newlines: true)
+                    guard i < scalars.count else { throw DeploymentReadError("the list is not closed by ']'", at: open) }
+                    if scalars[i] == "," { advance() } else if scalars[i] != "]" {
+                        throw DeploymentReadError("expected ',' or ']' in the list", at: here())
+                    }
+                }
+            } else {
+                values = [try scalar()]
+            }
+            skipBlank(newlines: false)
+            if i < scalars.count, scalars[i] != "\n" { throw DeploymentReadError("unexpected text after the value of '\(key)'", at: here()) }
+            if result[key] != nil { throw DeploymentReadError("'\(key)' is set twice (TOML refuses duplicate keys)", at: keyAt) }
+            result[key] = Setting(values: values, key: keyAt)
+        }
+        return result.filter { keys.contains($0.key) }
+    }
+}
