@@ -13,12 +13,13 @@ fixtures="$root/Tests/AudregKitTests/Fixtures/drift"
 audreg=${AUDREG:-$(swift build --show-bin-path)/audreg}
 issuers=${DRIFT_BENCH_ISSUERS:-1000}
 command -v nginx >/dev/null || { echo "drift-nginx: nginx is not installed (scripts/apt-packages-test.txt)" >&2; exit 1; }
-[[ -x "$audreg" ]] || { echo "drift-nginx: $audreg not built" >&2; exit 1; }
+[[ -x "$audreg" ]] || { echo "drift-nginx: $audreg is missing: run swift build --product audreg" >&2; exit 1; }
 
 work=$(mktemp -d)
 chmod 755 "$work"
 nginx_pid=""
 cleanup() {
+  # On the way out nginx may already have stopped (a failed start): cleanup must not fail over that.
   if [[ -n "$nginx_pid" ]]; then kill -QUIT "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }

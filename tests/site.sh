@@ -9,7 +9,7 @@ scripts/install-deps.sh test
 scratch=(); [[ -n "${SCRATCH:-}" ]] && scratch=(--scratch-path "$SCRATCH")
 bin="${AUDREG:-}"
 if [[ -z "$bin" ]]; then
-  swift build "${scratch[@]}" --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
+  swift build "${scratch[@]}" --product audreg 2>&1 | sed '/^\[/d' >&2
   bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
 fi
 # Debian's python3-selenium lives in the system interpreter, not in a pyenv or venv one.
