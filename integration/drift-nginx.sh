@@ -3,8 +3,8 @@
 # 127.0.0.1 with a certificate from the test CA in Tests/AudregKitTests/Fixtures/drift/tls (made by
 # make-fixtures.sh); audreg trusts it only through --ca-bundle. Also times 1,000 issuers on loopback
 # (DRIFT_BENCH_ISSUERS to change the count, 0 to skip) and checks the example registry offline.
-# `tests/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
-# (e.g. AUDREG=.build/release/audreg tests/drift-nginx.sh --bench-only).
+# `integration/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
+# (e.g. AUDREG=.build/release/audreg integration/drift-nginx.sh --bench-only).
 # Uses $AUDREG, or the binary of `swift build` in the default build directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
