@@ -71,6 +71,11 @@ public struct Deployment: Sendable {
 /// copy is changed: rules, pages and reports go over every service many times, and passing one reference
 /// along is far cheaper than retaining a dozen arrays and strings for every copy.
 public struct Service: Sendable {
+    /// Why `@unchecked Sendable` is sound: `Storage` is copy-on-write, as Array's buffer is. Every
+    /// mutation goes through `makeUnique()` (see the `_modify` accessors below), which copies the box unless
+    /// this `Service` holds the only reference. A thread can read a box only through a reference of its
+    /// own, so a box that is written has no other holder and no concurrent reader; a box that is shared
+    /// is only ever read. The fields are all Sendable values.
     private final class Storage: @unchecked Sendable {
         var metadata: EntityMetadata
         var origin: EntityOrigin

@@ -344,14 +344,20 @@ enum DirectoryWalker {
 enum ParallelMap {
     static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ transform: @Sendable (Input) -> Output) -> [Output] {
         if inputs.count < 8 { return inputs.map(transform) }
-        let results = UnsafeMutableBufferPointer<Output?>.allocate(capacity: inputs.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let box = UnsafeSendableBuffer(results)
+        return onAllCores(inputs, transform)
+    }
+
+    /// As `map`, without the sequential path for short inputs.
+    static func onAllCores<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ transform: @Sendable (Input) -> Output) -> [Output] {
+        // Each iteration stores its own slot under the lock; the lock is held for one store, while the
+        // work (parsing a file, checking 1,024 services) happens outside it.
+        let results = Locked([Output?](repeating: nil, count: inputs.count))
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            box.buffer[index] = transform(inputs[index])
+            let output = transform(inputs[index])
+            results.withLock { $0[index] = output }
         }
-        return results.map { $0! }
+        // concurrentPerform returns after every iteration, so every slot is filled.
+        return results.withLock { $0.map { $0! } }
     }
 
     /// `0..<count` cut into consecutive ranges of at most `size`, for jobs that each take a slice.
@@ -365,28 +371,20 @@ enum ParallelMap {
 enum Concurrently {
     static func run<A: Sendable, B: Sendable, C: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B,
                                                            _ third: @Sendable () -> C) -> (A, B, C) {
-        let results = ResultSlots<A, B, C>()
-        DispatchQueue.concurrentPerform(iterations: 3) { index in
+        let results = ParallelMap.onAllCores([0, 1, 2]) { index -> Piece<A, B, C> in
             switch index {
-            case 0: results.first = first()
-            case 1: results.second = second()
-            default: results.third = third()
+            case 0: .first(first())
+            case 1: .second(second())
+            default: .third(third())
             }
         }
-        // concurrentPerform returns after every iteration, so every slot is filled.
-        return (results.first!, results.second!, results.third!)
+        guard case .first(let a) = results[0], case .second(let b) = results[1], case .third(let c) = results[2] else {
+            preconditionFailure("ParallelMap returns results in input order")
+        }
+        return (a, b, c)
     }
-}
 
-/// Each slot is written by exactly one iteration and read after all of them finished.
-private final class ResultSlots<A, B, C>: @unchecked Sendable {
-    var first: A?
-    var second: B?
-    var third: C?
-}
-
-/// Each index is written by exactly one iteration, so sharing the buffer across threads is safe.
-private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+    private enum Piece<A: Sendable, B: Sendable, C: Sendable>: Sendable {
+        case first(A), second(B), third(C)
+    }
 }
