@@ -320,8 +320,8 @@ public struct RegistryIndex: Sendable {
 }
 
 /// Entities by name, the first definition of each name winning. It keeps positions in the registry's
-/// own array rather than copies: a `Service` is hundreds of bytes, and a 50,000-service registry
-/// indexed by copies cost 20 MB and a tenth of `validate`'s time.
+/// own array rather than copies: a `Service` is hundreds of bytes, and copying every one into an index
+/// cost memory and time in proportion to the registry (BENCHMARKS.md, "Figures from code comments").
 public struct EntityTable<Entity: Sendable>: Sendable {
     private let entities: [Entity]
     private let positions: [String: Int]
