@@ -53,6 +53,10 @@ public enum YAMLParser {
     }
 
     public static func parse(bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLParseResult {
+        parse(bytes: bytes, limits: limits, parsers: .shared)
+    }
+
+    static func parse(bytes: [UInt8], limits: YAMLLimits, parsers: ParserPool) -> YAMLParseResult {
         if bytes.count > limits.maxFileBytes {
             let diagnostic = YAMLDiagnostic(
                 kind: .syntax,
@@ -62,7 +66,7 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(limits: limits)
         bytes.withUnsafeBufferPointer { buffer in
-            builder.run(buffer)
+            builder.run(buffer, parsers: parsers)
         }
         builder.reportOmittedDuplicates()
         return YAMLParseResult(documents: builder.documents, diagnostics: builder.diagnostics)
@@ -104,8 +108,8 @@ private struct TreeBuilder {
         self.aliasBudget = limits.maxAliasExpansion
     }
 
-    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
-        let parsed: Void? = Self.withParser { parser in
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, parsers: ParserPool) {
+        let parsed: Void? = parsers.withParser { parser in
             if let base = buffer.baseAddress {
                 yaml_parser_set_input_string(parser, base, buffer.count)
             } else {
@@ -127,19 +131,6 @@ private struct TreeBuilder {
         if parsed == nil {
             fail("libyaml could not allocate a parser", at: TextPosition(line: 1, column: 1))
         }
-    }
-
-    /// Runs `body` with a new libyaml parser, made and freed through libyaml's public API only
-    /// (`yaml_parser_initialize`, `yaml_parser_delete`), or returns nil when libyaml cannot allocate one.
-    /// Parsers are not kept between files: resetting one by hand meant writing `yaml_parser_t`'s fields,
-    /// which a libyaml update could change, and measured no faster (BENCHMARKS.md, "libyaml parsers").
-    static func withParser<Result>(_ body: (UnsafeMutablePointer<yaml_parser_t>) -> Result) -> Result? {
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        defer { parser.deallocate() }
-        parser.initialize(to: yaml_parser_t())
-        guard yaml_parser_initialize(parser) == 1 else { return nil }
-        defer { yaml_parser_delete(parser) }
-        return body(parser)
     }
 
     /// Returns false when a limit or an error stops the parse.

@@ -84,8 +84,8 @@ struct YAMLParserTests {
         #expect(diagnostic.position.line == 2)
     }
 
-    @Test("a file parses the same whatever file was parsed before it: nothing of one parse reaches the next")
-    func parsesAreIndependent() {
+    @Test("a parser reused after any earlier file parses exactly as a new one does")
+    func reusedParsersStartClean() {
         let deep = String(repeating: "[", count: 100) + "x" + String(repeating: "]", count: 100) + "\n"
         let long = (0..<800).map { "key\($0): välue-\($0)\n" }.joined()
         var utf16 = [UInt8]([0xFF, 0xFE])
@@ -102,18 +102,20 @@ struct YAMLParserTests {
         ]
         for earlier in texts {
             for later in texts {
-                let alone = YAMLParser.parse(bytes: later.bytes, limits: .default)
-                _ = YAMLParser.parse(bytes: earlier.bytes, limits: .default)
-                let afterwards = YAMLParser.parse(bytes: later.bytes, limits: .default)
-                #expect(Self.dump(afterwards) == Self.dump(alone), "\(later.name), after \(earlier.name)")
+                let fresh = YAMLParser.parse(bytes: later.bytes, limits: .default, parsers: ParserPool())
+                let pool = ParserPool()
+                _ = YAMLParser.parse(bytes: earlier.bytes, limits: .default, parsers: pool)
+                let reused = YAMLParser.parse(bytes: later.bytes, limits: .default, parsers: pool)
+                #expect(pool.parsersCreated == 1, "the second parse took a new parser")
+                #expect(Self.dump(reused) == Self.dump(fresh), "\(later.name), after \(earlier.name)")
             }
         }
         // The cases cover what they claim: the directive is not inherited, and the long file parses.
-        let tagged = YAMLParser.parse(bytes: texts[1].bytes, limits: .default)
+        let tagged = YAMLParser.parse(bytes: texts[1].bytes, limits: .default, parsers: ParserPool())
         #expect(tagged.diagnostics.first?.message.contains("undefined tag handle") == true)
-        let longResult = YAMLParser.parse(bytes: texts[4].bytes, limits: .default)
+        let longResult = YAMLParser.parse(bytes: texts[4].bytes, limits: .default, parsers: ParserPool())
         #expect(longResult.diagnostics.isEmpty && longResult.documents.first?.root["key799"]?.scalar == "välue-799")
-        let utf16Result = YAMLParser.parse(bytes: utf16, limits: .default)
+        let utf16Result = YAMLParser.parse(bytes: utf16, limits: .default, parsers: ParserPool())
         #expect(utf16Result.documents.first?.root["a"]?.scalar == "ü")
     }
 
