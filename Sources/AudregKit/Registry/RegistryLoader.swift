@@ -349,21 +349,30 @@ enum ParallelMap {
 
     /// As `map`, without the sequential path for short inputs.
     static func onAllCores<Input: Sendable, Output: Sendable>(_ inputs: [Input], _ transform: @Sendable (Input) -> Output) -> [Output] {
-        // Each iteration stores its own slot under the lock; the lock is held for one store, while the
-        // work (parsing a file, checking 1,024 services) happens outside it.
-        let results = Locked([Output?](repeating: nil, count: inputs.count))
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let output = transform(inputs[index])
-            results.withLock { $0[index] = output }
+        Array(unsafeUninitializedCapacity: inputs.count) { buffer, initialized in
+            let slots = DisjointSlots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+                slots.buffer.initializeElement(at: index, to: transform(inputs[index]))
+            }
+            // concurrentPerform returns after every iteration, so every element is initialized.
+            initialized = inputs.count
         }
-        // concurrentPerform returns after every iteration, so every slot is filled.
-        return results.withLock { $0.map { $0! } }
     }
 
     /// `0..<count` cut into consecutive ranges of at most `size`, for jobs that each take a slice.
     static func slices(of count: Int, size: Int) -> [Range<Int>] {
         stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
     }
+}
+
+/// The result array's storage, written by `ParallelMap`'s iterations.
+///
+/// Why `@unchecked Sendable` is sound: iteration `i` initializes element `i` and nothing else, so no
+/// two threads ever touch the same element; nothing reads the buffer until `concurrentPerform` has
+/// returned, which happens after every iteration has finished (a happens-before edge). A `Locked` array
+/// did the same job measurably slower (BENCHMARKS.md, "Concurrency without unchecked boxes").
+private struct DisjointSlots<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
 }
 
 /// Independent pieces of work run at the same time, for steps that are parallel inside but have serial
