@@ -370,7 +370,7 @@ enum ParallelMap {
 /// Why `@unchecked Sendable` is sound: iteration `i` initializes element `i` and nothing else, so no
 /// two threads ever touch the same element; nothing reads the buffer until `concurrentPerform` has
 /// returned, which happens after every iteration has finished (a happens-before edge). A `Locked` array
-/// did the same job measurably slower (BENCHMARKS.md, "Concurrency without unchecked boxes").
+/// did the same job measurably slower (BENCHMARKS.md, "…; concurrency without unchecked boxes").
 private struct DisjointSlots<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
 }

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// Why `@unchecked Sendable` is sound: `value` is private and is touched only inside `withLock`,
 /// between `lock.lock()` and `lock.unlock()`, so no two threads ever access it at the same time, and
-/// `Value` is `Sendable`, so a copy handed out of `withLock` may be used on any thread. This is the one
-/// lock-protected box of the library; other shared state goes through it.
+/// `Value` is `Sendable`, so a copy handed out of `withLock` may be used on any thread. Shared state of
+/// the library goes through it, except ParserPool's parsers (pointers are not `Sendable`).
 final class Locked<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
