@@ -406,12 +406,12 @@ def main():
 
 def drift(rows):
     """1,000 issuers, each a discovery document and a JWKS, served by nginx over TLS on loopback
-    (tests/drift-nginx.sh builds the setup), then the same responses replayed with --offline."""
+    (integration/drift-nginx.sh builds the setup), then the same responses replayed with --offline."""
     environment = dict(os.environ, AUDREG=AUDREG, DRIFT_BENCH_ISSUERS="1000", DRIFT_BENCH_RUNS=str(3 if QUICK else 5))
-    process = subprocess.run(["bash", os.path.join(ROOT, "tests", "drift-nginx.sh"), "--bench-only"], env=environment,
+    process = subprocess.run(["bash", os.path.join(ROOT, "integration", "drift-nginx.sh"), "--bench-only"], env=environment,
                              capture_output=True, text=True)
     if process.returncode != 0:
-        raise SystemExit(f"tests/drift-nginx.sh --bench-only failed:\n{process.stderr[-2000:]}{process.stdout[-2000:]}")
+        raise SystemExit(f"integration/drift-nginx.sh --bench-only failed:\n{process.stderr[-2000:]}{process.stdout[-2000:]}")
     figures = json.loads(process.stdout.strip().splitlines()[-1])
     for task, seconds, peak in [("drift (1,000 issuers, TLS loopback)", figures["liveSeconds"], figures["livePeakMiB"]),
                                 ("drift --offline (1,000 issuers)", figures["offlineSeconds"], figures["offlinePeakMiB"])]:

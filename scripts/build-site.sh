@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
 scratch=(); [[ -n "${SCRATCH:-}" ]] && scratch=(--scratch-path "$SCRATCH")
-swift build "${scratch[@]}" --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
+swift build "${scratch[@]}" --product audreg 2>&1 | sed '/^\[/d' >&2
 bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
 # The date is fixed so that "days left" and expiry columns do not change from day to day.
 today=2026-12-01

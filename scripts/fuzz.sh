@@ -5,7 +5,8 @@
 # yaml, validate, config and encoders share one binary, .build/fuzz/audreg-fuzz (AUDREG_FUZZ_TARGET=<target>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-30}; shift || true
+seconds=${1:-30}
+if [[ $# -gt 0 ]]; then shift; fi
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks encoders)
 scripts/install-deps.sh build
 
@@ -59,7 +60,7 @@ for target in "${targets[@]}"; do
     # ("cannot find 'X' in scope"); removing the plan makes it plan again and keeps compiled modules.
     rm -f .build/fuzz/jwks-build/release.yaml
     status=0
-    "${jwks_build[@]}" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || status=$?
+    "${jwks_build[@]}" 2>&1 | sed -E '/^\[[0-9]+\/[0-9]+\]/d' || status=$?
     bin_path=$("${jwks_build[@]}" --show-bin-path)
     rm -f "$entry/Package.resolved"
     [[ $status -eq 0 ]] || exit "$status"
@@ -67,15 +68,22 @@ for target in "${targets[@]}"; do
   fi
   mkdir -p ".build/fuzz/$target-artifacts" ".build/fuzz/$target-corpus"
   echo "== fuzzing $target for $seconds s" >&2
+  status=0
   # Leak detection is off: Swift's lazily initialized globals (the schema, the catalogs) live until
   # exit by design, and LeakSanitizer reports each of them. Swift's own crash backtracer is off too: it
   # catches a trap (a failed precondition, an index out of range) before libFuzzer does, trips
   # AddressSanitizer in its crash handler, which then is all the report shows, and leaves a
   # swift-backtrace process behind; without it libFuzzer reports the trap with its stack.
   AUDREG_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
-    -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 | grep -E "ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss" || true
+    -artifact_prefix=".build/fuzz/$target-artifacts/" ".build/fuzz/$target-corpus" "Fuzz/corpus/$target" 2>&1 \
+    | sed -nE '/ERROR|SUMMARY|Done|stat::number_of_executed_units|stat::peak_rss/p' || status=$?
+  # libFuzzer exits non-zero when it finds something and then leaves an artifact; a non-zero exit
+  # without one (the binary did not start, a sanitizer stopped it early) is a problem too.
   if ls ".build/fuzz/$target-artifacts/" | grep -qE "^(crash|timeout|oom|leak)-"; then
     echo "fuzz target $target found problems: see .build/fuzz/$target-artifacts/" >&2
+    problems+=("$target")
+  elif [[ $status -ne 0 ]]; then
+    echo "fuzz target $target exited $status without leaving an artifact" >&2
     problems+=("$target")
   fi
 done

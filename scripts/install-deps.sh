@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages listed in scripts/apt-packages-<set>.txt that are missing.
-# Usage: scripts/install-deps.sh build|test
+# Usage: scripts/install-deps.sh build|test|bench
 # As root it runs apt-get; otherwise it names the packages to install and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sets=(build)
-[[ "${1:-build}" == "test" ]] && sets=(build test)
+case "${1:-build}" in
+  build) sets=(build) ;;
+  test) sets=(build test) ;;
+  bench) sets=(build bench) ;;
+  *) echo "usage: scripts/install-deps.sh build|test|bench" >&2; exit 2 ;;
+esac
 
 missing=()
 for set in "${sets[@]}"; do

@@ -54,7 +54,9 @@ link_flags=(-Xswiftc -L"$static_libs" -Xswiftc -Xclang-linker -Xswiftc -static-l
 libstdcxx_a=$(c++ -print-file-name=libstdc++.a)
 [[ -f "$libstdcxx_a" ]] || { echo "libstdc++.a is missing: install libstdc++-12-dev (scripts/apt-packages-build.txt)" >&2; exit 1; }
 ln -s "$libstdcxx_a" "$static_libs/libstdc++.a"
-libyaml_a=$(dpkg -L libyaml-dev 2>/dev/null | grep '/libyaml\.a$' | head -1 || true)
+# Empty when libyaml-dev ships no archive, which the else branch below handles (sed cannot fail, and
+# install-deps.sh above made sure libyaml-dev is installed).
+libyaml_a=$(dpkg -L libyaml-dev | sed -n '/\/libyaml\.a$/{p;q}')
 if [[ -n "$libyaml_a" ]]; then
   ln -s "$libyaml_a" "$static_libs/libyaml.a"
   # SwiftPM turns the package's pkg-config name into `-L/usr/lib/<arch> -lyaml`, which puts the system
@@ -67,10 +69,9 @@ fi
 scratch=.build/release-static
 build=(swift build --package-path "$src" --scratch-path "$root/$scratch" -c release --product audreg
   --static-swift-stdlib "${link_flags[@]}")
-status=0
-# Build output goes to stderr: stdout is the two paths at the end, for scripts.
-"${build[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; } || status=$?
-[[ $status -eq 0 ]] || exit "$status"
+# Build output goes to stderr: stdout is the two paths at the end, for scripts. sed drops the progress
+# lines and cannot fail, so with pipefail a failed build stops the script.
+"${build[@]}" 2>&1 | sed -E '/^\[[0-9]+\/[0-9]+\]/d' >&2
 bin_path=$("${build[@]}" --show-bin-path)
 
 arch=$(uname -m)

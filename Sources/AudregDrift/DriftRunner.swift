@@ -99,6 +99,9 @@ public struct DriftRunner: Sendable {
         let total = jobs.count
         let counter = ProgressCounter()
         var findings = loaded.findings.filter { $0.severity == .error }
+        // The checkers name drift rules by ID; this runner's catalog decides which of them exist and
+        // their default severities (a catalog without a rule does not report it).
+        let driftRules = DriftRuleIDs(catalog: catalog)
         await withTaskGroup(of: [Finding].self) { group in
             for job in jobs {
                 group.addTask {
@@ -115,13 +118,21 @@ public struct DriftRunner: Sendable {
                     return result
                 }
             }
-            for await result in group { findings.append(contentsOf: result) }
+            for await result in group {
+                for var finding in result {
+                    guard let severity = driftRules.severity(of: finding.ruleID) else { continue }
+                    // A checker that chose a severity of its own for one finding (a verification skipped
+                    // only for a health check is a warning) keeps it; the default follows this catalog.
+                    if finding.severity == DriftRuleIDs.builtIn.severity(of: finding.ruleID) { finding.severity = severity }
+                    findings.append(finding)
+                }
+            }
         }
 
         let context = RuleContext(registry: registry, today: options.today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
         let applied = Validator(catalog: catalog, today: options.today).apply(findings: findings, to: registry, context: context)
-        let driftRules = catalog.rules.map { $0.description }.filter { $0.stage == .drift || findings.map(\.ruleID).contains($0.id) }
-        return ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: driftRules, registry: registry)
+        let reportedRules = catalog.rules.map { $0.description }.filter { $0.stage == .drift || findings.map(\.ruleID).contains($0.id) }
+        return ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: reportedRules, registry: registry)
     }
 }
 

@@ -5,7 +5,7 @@ import AudregDrift
 /// Material for timing drift: a registry of `count` issuers under one base URL and the documents each
 /// publishes. Serve the documents on loopback (any HTTP server), write the registry, and time
 /// `DriftRunner.run` (with `HTTPFetchOptions.network = .loopbackAllowed`), or `audreg drift DIR --allow-loopback --insecure-loopback`. Tests/AudregDriftTests/DriftBenchmarkTests
-/// and tests/drift-nginx.sh do exactly that.
+/// and integration/drift-nginx.sh do exactly that.
 public enum DriftBenchmark {
     /// The issuer identifier of issuer `index`: `BASE/i/INDEX`.
     public static func issuer(_ index: Int, base: String) -> String { "\(base)/i/\(index)" }

@@ -5,8 +5,8 @@ import Glibc
 /// Tunes glibc's allocator for audreg's memory pattern: a registry that stays loaded, and many large
 /// short-lived buffers (pages of several megabytes, arrays the size of the registry) made on several
 /// threads. By default glibc raises its mmap threshold to the size of the largest block freed, after
-/// which such buffers come from the thread arenas, where freed pages stay with that arena; on a
-/// 10,000-service build that was about 10 MB of the peak.
+/// which such buffers come from the thread arenas, where freed pages stay with that arena and add to
+/// the peak (BENCHMARKS.md, "Figures from code comments").
 enum Allocator {
     #if canImport(Glibc)
     // malloc.h is not part of the Glibc module, so its functions are looked up by name.

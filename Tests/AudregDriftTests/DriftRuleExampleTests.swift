@@ -63,7 +63,7 @@ struct DriftRuleExampleTests {
     @Test("non-triggering examples raise no drift finding at all", arguments: rules)
     func nonTriggeringAreClean(rule: RuleDescription) async throws {
         for example in rule.nonTriggeringExamples {
-            let raised = try await Self.findings(for: example).filter { DriftRuleIDs.severities[$0.ruleID] != nil && $0.severity != .note }
+            let raised = try await Self.findings(for: example).filter { DriftRuleIDs.builtIn.severity(of: $0.ruleID) != nil && $0.severity != .note }
             #expect(raised.isEmpty, "\(rule.id) example at \(example.sourceFile):\(example.sourceLine): \(raised.map { "\($0.ruleID): \($0.message)" })")
         }
     }

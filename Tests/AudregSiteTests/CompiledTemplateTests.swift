@@ -16,7 +16,7 @@ struct CompiledTemplateTests {
                                                            tokenFlow: .init(svg: "<svg></svg>", engine: "test"),
                                                            drift: try await DriftOnSiteTests.exampleDrift())))
         sites.append(("example", SiteTestSupport.model(example)))
-        for registry in [Paths.packageRoot + "/tests/site/hostile-registry", Paths.fixture("registries/findings")] {
+        for registry in [Paths.packageRoot + "/integration/site/hostile-registry", Paths.fixture("registries/findings")] {
             sites.append((registry, SiteTestSupport.model(try SiteTestSupport.report(directory: registry))))
         }
         return sites

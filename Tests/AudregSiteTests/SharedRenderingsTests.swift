@@ -87,7 +87,7 @@ struct SharedRenderingsTests {
     @Test("a built site is byte-identical to its pages rendered one by one")
     func builtSiteMatchesPagesRenderedAlone() throws {
         var reports: [(String, ValidationReport)] = []
-        for registry in [Paths.exampleRegistry, Paths.fixture("registries/findings"), Paths.packageRoot + "/tests/site/hostile-registry"] {
+        for registry in [Paths.exampleRegistry, Paths.fixture("registries/findings"), Paths.packageRoot + "/integration/site/hostile-registry"] {
             reports.append((registry, try SiteTestSupport.report(directory: registry)))
         }
         reports.append(("generated", SiteScalingTests.registry(SiteModel.matrixPageSize + 30)))

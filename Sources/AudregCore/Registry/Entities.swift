@@ -91,6 +91,11 @@ public struct Deployment: Sendable {
 /// copy is changed: rules, pages and reports go over every service many times, and passing one reference
 /// along is far cheaper than retaining a dozen arrays and strings for every copy.
 public struct Service: Sendable {
+    /// Why `@unchecked Sendable` is sound: `Storage` is copy-on-write, as Array's buffer is. Every
+    /// mutation goes through `makeUnique()` (see the `_modify` accessors below), which copies the box unless
+    /// this `Service` holds the only reference. A thread can read a box only through a reference of its
+    /// own, so a box that is written has no other holder and no concurrent reader; a box that is shared
+    /// is only ever read. The fields are all Sendable values.
     private final class Storage: @unchecked Sendable {
         var metadata: EntityMetadata
         var origin: EntityOrigin
@@ -335,8 +340,8 @@ public struct RegistryIndex: Sendable {
 }
 
 /// Entities by name, the first definition of each name winning. It keeps positions in the registry's
-/// own array rather than copies: a `Service` is hundreds of bytes, and a 50,000-service registry
-/// indexed by copies cost 20 MB and a tenth of `validate`'s time.
+/// own array rather than copies: a `Service` is hundreds of bytes, and copying every one into an index
+/// cost memory and time in proportion to the registry (BENCHMARKS.md, "Figures from code comments").
 public struct EntityTable<Entity: Sendable>: Sendable {
     private let entities: [Entity]
     private let positions: [String: Int]

@@ -11,8 +11,8 @@ public protocol Rule: Sendable {
 
 /// A rule whose check, or part of it, looks at one service at a time. The validator runs that part of
 /// every such rule in one pass over the services, so each service's fields come from memory once for
-/// all of them rather than once per rule: at 50,000 services they no longer fit in the CPU's cache, and
-/// reading them a dozen times was most of what the rules cost above linear growth.
+/// all of them rather than once per rule: a large registry's services do not fit in the CPU's cache, and
+/// reading them once per rule was most of what the rules cost above linear growth.
 public protocol ServiceRule: Rule {
     /// Appends what this rule finds in `service`, the one at `position` in `context.registry.services`.
     func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding])

@@ -105,17 +105,17 @@ public struct RuleContext: Sendable {
     }
 }
 
-/// Rules on both cores may ask for the same list; the first one makes it.
-private final class SortedNameLists: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lists: [EntityKind: [String]] = [:]
+/// Rules on both cores may ask for the same list; the first one makes it (under the lock, so it is
+/// made once).
+private final class SortedNameLists: Sendable {
+    private let lists = Locked<[EntityKind: [String]]>([:])
 
     func names(of kind: EntityKind, making make: () -> [String]) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let names = lists[kind] { return names }
-        let names = make()
-        lists[kind] = names
-        return names
+        lists.withLock { lists in
+            if let names = lists[kind] { return names }
+            let names = make()
+            lists[kind] = names
+            return names
+        }
     }
 }

@@ -5,22 +5,20 @@ import Foundation
 enum Concurrently {
     static func run<A: Sendable, B: Sendable, C: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B,
                                                            _ third: @Sendable () -> C) -> (A, B, C) {
-        let results = ResultSlots<A, B, C>()
-        DispatchQueue.concurrentPerform(iterations: 3) { index in
+        let results = ParallelMap.onAllCores([0, 1, 2]) { index -> Piece<A, B, C> in
             switch index {
-            case 0: results.first = first()
-            case 1: results.second = second()
-            default: results.third = third()
+            case 0: .first(first())
+            case 1: .second(second())
+            default: .third(third())
             }
         }
-        // concurrentPerform returns after every iteration, so every slot is filled.
-        return (results.first!, results.second!, results.third!)
+        guard case .first(let a) = results[0], case .second(let b) = results[1], case .third(let c) = results[2] else {
+            preconditionFailure("ParallelMap returns results in input order")
+        }
+        return (a, b, c)
     }
-}
 
-/// Each slot is written by exactly one iteration and read after all of them finished.
-private final class ResultSlots<A, B, C>: @unchecked Sendable {
-    var first: A?
-    var second: B?
-    var third: C?
+    private enum Piece<A: Sendable, B: Sendable, C: Sendable>: Sendable {
+        case first(A), second(B), third(C)
+    }
 }

@@ -1,5 +1,5 @@
 /// Elements of an array in another order, without copying them: a registry's services are large
-/// values, and a sorted copy of 50,000 of them costs tens of megabytes.
+/// values, and a sorted copy of all of them costs memory in proportion to the registry.
 public struct Reordered<Element>: RandomAccessCollection {
     let base: [Element]
     let order: [Int32]

@@ -3,12 +3,20 @@ import Foundation
 
 /// libyaml parsers kept between files, one per thread that is parsing at the moment.
 ///
-/// `yaml_parser_initialize` allocates a 16 KB input buffer, a 48 KB decoding buffer and five stacks,
-/// and `yaml_parser_delete` frees them again, for every file. A registry is thousands of small files,
-/// so those large blocks went back and forth through glibc's allocator while the registry's entities
-/// filled the same heap; the allocator's work per file grew with the heap, and loading 50,000 services
-/// cost more per service than loading 10,000. A parser taken from here is reset to exactly the state
-/// `yaml_parser_initialize` leaves, but keeps its blocks.
+/// `yaml_parser_initialize` allocates an input buffer, a decoding buffer and five stacks, and
+/// `yaml_parser_delete` frees them again, for every file. A registry is thousands of small files, so
+/// those blocks went back and forth through glibc's allocator while the registry's entities filled the
+/// same heap, and loading grew faster than the registry. A parser taken from here is reset to exactly
+/// the state `yaml_parser_initialize` leaves, but keeps its blocks. libyaml has no reset of its own, so
+/// `reset` writes `yaml_parser_t`'s fields: it is used only with the libyaml release it was written
+/// for (`resetWrittenFor`, checked at run time and pinned by a test); with any other release every
+/// file gets a new parser through the public API. The figures that justify it are in BENCHMARKS.md
+/// ("libyaml parsers: the reset against the public API").
+///
+/// Why `@unchecked Sendable` is sound: `idle` and `created` are read and written only with `lock` held;
+/// a parser is used by one thread at a time, between `take` (which removes it from `idle` under the
+/// lock) and `give` (which puts it back under the lock). The pointers cannot go in a `Locked` because
+/// `UnsafeMutablePointer` is not `Sendable`.
 final class ParserPool: @unchecked Sendable {
     static let shared = ParserPool()
 
@@ -48,7 +56,18 @@ final class ParserPool: @unchecked Sendable {
         return parser
     }
 
+    /// The libyaml release whose `yaml_parser_t` and `yaml_parser_initialize` `reset` imitates.
+    static let resetWrittenFor = "0.2.5"
+    /// The libyaml release this process runs with.
+    static let libyamlVersion = String(cString: yaml_get_version_string())
+    static let canReset = libyamlVersion == resetWrittenFor
+
     private func give(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
+        guard Self.canReset else {
+            yaml_parser_delete(parser)
+            parser.deallocate()
+            return
+        }
         Self.reset(parser)
         let kept = lock.withLock { () -> Bool in
             guard idle.count < Self.maximumIdle else { return false }

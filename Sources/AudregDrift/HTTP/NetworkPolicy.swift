@@ -225,31 +225,20 @@ public enum AddressResolver {
     /// slow resolver is left to finish in the background); IP literals come back unchanged without a lookup.
     public static func resolve(_ host: String, timeout: Duration = .seconds(10)) async -> Result<[IPAddress], Failure> {
         if let literal = IPAddress(host) { return .success([literal]) }
-        let once = Once()
-        return await withCheckedContinuation { continuation in
-            let thread = Thread {
-                let result = resolveBlocking(host)
-                if once.claim() { continuation.resume(returning: result) }
-            }
-            thread.start()
-            let nanos = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
-                if once.claim() { continuation.resume(returning: .failure(.timedOut)) }
-            }
+        // getaddrinfo cannot be cancelled, so it runs on a thread of its own and the answer races the
+        // timeout: both go into a stream that keeps only the first and ignores what comes after finish().
+        let (answers, answer) = AsyncStream.makeStream(of: Result<[IPAddress], Failure>.self, bufferingPolicy: .bufferingOldest(1))
+        Thread {
+            answer.yield(resolveBlocking(host))
+            answer.finish()
+        }.start()
+        let nanos = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanos))) {
+            answer.yield(.failure(.timedOut))
+            answer.finish()
         }
-    }
-
-    /// The first caller wins.
-    final class Once: @unchecked Sendable {
-        private let lock = NSLock()
-        private var claimed = false
-
-        func claim() -> Bool {
-            lock.lock(); defer { lock.unlock() }
-            if claimed { return false }
-            claimed = true
-            return true
-        }
+        var first = answers.makeAsyncIterator()
+        return await first.next() ?? .failure(.timedOut)
     }
 
     static func resolveBlocking(_ host: String) -> Result<[IPAddress], Failure> {

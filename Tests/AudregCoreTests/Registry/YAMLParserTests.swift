@@ -85,6 +85,13 @@ struct YAMLParserTests {
         #expect(diagnostic.position.line == 2)
     }
 
+    @Test("ParserPool's reset is used only with the libyaml release it was written for, which is the one here")
+    func resetPinnedToLibyaml() {
+        #expect(ParserPool.libyamlVersion == ParserPool.resetWrittenFor,
+                "libyaml is \(ParserPool.libyamlVersion); ParserPool.reset imitates yaml_parser_initialize of \(ParserPool.resetWrittenFor): compare yaml_parser_t and yaml_parser_initialize of the new release, then update resetWrittenFor")
+        #expect(ParserPool.canReset)
+    }
+
     @Test("a parser reused after any earlier file parses exactly as a new one does")
     func reusedParsersStartClean() {
         let deep = String(repeating: "[", count: 100) + "x" + String(repeating: "]", count: 100) + "\n"

@@ -108,7 +108,7 @@ for issuer, discovery, keys_path, keys in issuers:
     publish(issuer + keys_path, {"keys": keys})
 PY
 
-# TLS: a test CA and a certificate for 127.0.0.1 / localhost, for nginx in tests/drift-nginx.sh.
+# TLS: a test CA and a certificate for 127.0.0.1 / localhost, for nginx in integration/drift-nginx.sh.
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=audreg drift test CA" \
   -keyout tls/ca-key.pem -out tls/ca.pem -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null

@@ -5,12 +5,32 @@ extension DriftRule {
     public func check(_ context: RuleContext) -> [Finding] { [] }
 }
 
-/// The drift rules' default severities, read from the catalog so that no rule is listed twice.
-public enum DriftRuleIDs {
-    public static var rules: [any Rule.Type] { RuleCatalog.builtIn.rules.filter { $0.description.stage == .drift } }
+/// The drift rules of one catalog and their default severities, so that no rule is listed twice.
+/// `DriftRunner` gives every drift finding the severity its own catalog says; the checkers' static
+/// lookup reads the built-in catalog.
+public struct DriftRuleIDs: Sendable {
+    public let rules: [any Rule.Type]
+    let severities: [String: Severity]
 
-    static let severities: [String: Severity] = Dictionary(
-        uniqueKeysWithValues: RuleCatalog.builtIn.rules.filter { $0.description.stage == .drift }.map { ($0.description.id, $0.description.defaultSeverity) })
+    public init(catalog: RuleCatalog) {
+        rules = catalog.rules.filter { $0.description.stage == .drift }
+        severities = Dictionary(uniqueKeysWithValues: rules.map { ($0.description.id, $0.description.defaultSeverity) })
+    }
 
-    public static func severity(of id: String) -> Severity { severities[id] ?? .error }
+    public static let builtIn = DriftRuleIDs(catalog: .builtIn)
+
+    /// The rule's default severity in this catalog, or nil when this catalog has no drift rule of that ID.
+    public func severity(of id: String) -> Severity? { severities[id] }
+
+    public static var rules: [any Rule.Type] { builtIn.rules }
+
+    /// A drift rule's default severity in the built-in catalog. An ID that no rule declares is a bug in
+    /// audreg, never a finding to guess a severity for: it stops the program, and `DriftRuleIDTests`
+    /// checks every ID the checkers name against the catalog so that it cannot reach a release.
+    public static func severity(of id: String) -> Severity {
+        guard let severity = builtIn.severity(of: id) else {
+            preconditionFailure("'\(id)' is not the ID of a drift rule in the catalog")
+        }
+        return severity
+    }
 }

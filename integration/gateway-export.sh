@@ -14,7 +14,7 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import envoy, yaml,
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check xds-protos==1.85.0 pyyaml jsonschema
 fi
-swift build --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
+swift build --product audreg 2>&1 | sed '/^\[/d' >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 .build/debug/audreg export envoy registry --out "$work/envoy"

@@ -11,7 +11,7 @@ if [[ ! -x "$venv/bin/trestle" ]]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check compliance-trestle==5.2.0
 fi
 
-swift build --product audreg 2>&1 | { grep -v '^\[' || true; } >&2
+swift build --product audreg 2>&1 | sed '/^\[/d' >&2
 audreg=.build/debug/audreg
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the built site in headless Chromium, as a person would.
 
-Builds the example registry and tests/site/hostile-registry with the given audreg binary, serves the
+Builds the example registry and integration/site/hostile-registry with the given audreg binary, serves the
 example site from 127.0.0.1 with python3 -m http.server, and checks, over file:// and http://:
 every internal link (and its #anchor) resolves, search finds a service by a fragment of its audience
 (with JavaScript) and the site stays usable without it, the token-flow picture is there, injected
@@ -419,11 +419,11 @@ def main():
     site = os.path.join(work, "site")
     hostile = os.path.join(work, "hostile")
     build(audreg, "registry", site)
-    build(audreg, os.path.join("tests", "site", "hostile-registry"), hostile, "--fail-on", "never")
+    build(audreg, os.path.join("integration", "site", "hostile-registry"), hostile, "--fail-on", "never")
 
     # Findings at or above --fail-on (default: error) fail the build and leave the previous site as it was.
     before = {name: open(os.path.join(hostile, name), "rb").read() for name in ("index.html", "services/evil-api.html")}
-    refused = subprocess.run([audreg, "build", os.path.join("tests", "site", "hostile-registry"), "--out", hostile, "--today", "2026-12-01"],
+    refused = subprocess.run([audreg, "build", os.path.join("integration", "site", "hostile-registry"), "--out", hostile, "--today", "2026-12-01"],
                              cwd=ROOT, capture_output=True, text=True)
     check(refused.returncode == 1, f"build with error findings exited {refused.returncode}, expected 1")
     check(all(open(os.path.join(hostile, name), "rb").read() == data for name, data in before.items()), "a failed build changed the previous site")

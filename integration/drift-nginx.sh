@@ -3,8 +3,8 @@
 # 127.0.0.1 with a certificate from the test CA in Tests/Fixtures/drift/tls (made by
 # make-fixtures.sh); audreg trusts it only through --ca-bundle. Also times 1,000 issuers on loopback
 # (DRIFT_BENCH_ISSUERS to change the count, 0 to skip) and checks the example registry offline.
-# `tests/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
-# (e.g. AUDREG=.build/release/audreg tests/drift-nginx.sh --bench-only).
+# `integration/drift-nginx.sh --bench-only` runs only the timing, for the benchmark command
+# (e.g. AUDREG=.build/release/audreg integration/drift-nginx.sh --bench-only).
 # Uses $AUDREG, or the binary of `swift build` in the default build directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +13,13 @@ fixtures="$root/Tests/Fixtures/drift"
 audreg=${AUDREG:-$(swift build --show-bin-path)/audreg}
 issuers=${DRIFT_BENCH_ISSUERS:-1000}
 command -v nginx >/dev/null || { echo "drift-nginx: nginx is not installed (scripts/apt-packages-test.txt)" >&2; exit 1; }
-[[ -x "$audreg" ]] || { echo "drift-nginx: $audreg not built" >&2; exit 1; }
+[[ -x "$audreg" ]] || { echo "drift-nginx: $audreg is missing: run swift build --product audreg" >&2; exit 1; }
 
 work=$(mktemp -d)
 chmod 755 "$work"
 nginx_pid=""
 cleanup() {
+  # On the way out nginx may already have stopped (a failed start): cleanup must not fail over that.
   if [[ -n "$nginx_pid" ]]; then kill -QUIT "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import AudregCore
+@testable import AudregDrift
+import AudregTestHelpers
+
+/// The catalog is the list of rule types. These tests read the sources, so that a rule type left out
+/// of the catalog, or a rule ID that code names but no rule declares, fails here rather than vanishing
+/// from `rules`, the site and SARIF (or, for drift, stopping the program).
+@Suite("Rule catalog against the sources")
+struct RuleCatalogCompletenessTests {
+    /// Every Swift file of the library, with its path relative to the package.
+    static let sources: [(path: String, text: String)] = {
+        let root = Paths.packageRoot + "/Sources"
+        let files = FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted()
+        return files.map { ("Sources/" + $0, try! String(contentsOfFile: root + "/" + $0, encoding: .utf8)) }
+    }()
+
+    static func matches(_ pattern: String, in text: String) -> [[String]] {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.matches(in: text, range: range).map { match in
+            (0..<match.numberOfRanges).map { index in
+                Range(match.range(at: index), in: text).map { String(text[$0]) } ?? ""
+            }
+        }
+    }
+
+    /// The names of the types that conform to `Rule` or to a protocol that refines it, in the sources.
+    static var ruleTypeNames: Set<String> {
+        let all = sources.map(\.text).joined(separator: "\n")
+        var protocols: Set<String> = ["Rule"]
+        // Protocols that refine Rule (ServiceRule, DriftRule, ...), however deep.
+        while true {
+            let found = Set(matches(#"protocol\s+(\w+)\s*:\s*([^{]*)\{"#, in: all)
+                .filter { match in conforms(match[2], to: protocols) }.map { $0[1] })
+            if found.isSubset(of: protocols) { break }
+            protocols.formUnion(found)
+        }
+        let declared = matches(#"(?:struct|class|enum)\s+(\w+)\s*:\s*([^{]*)\{"#, in: all).filter { conforms($0[2], to: protocols) }.map { $0[1] }
+        let extended = matches(#"extension\s+(\w+)\s*:\s*([^{]*)\{"#, in: all).filter { conforms($0[2], to: protocols) }.map { $0[1] }
+        return Set(declared + extended)
+    }
+
+    static func conforms(_ inheritance: String, to protocols: Set<String>) -> Bool {
+        let names = inheritance.split(separator: ",").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        return names.contains { protocols.contains($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @Test("every rule type in the sources is in the catalog, and the catalog holds nothing else")
+    func everyRuleTypeIsCatalogued() {
+        let catalogued = Set(RuleCatalog.builtIn.rules.map { String(describing: $0) })
+        let declared = Self.ruleTypeNames
+        #expect(declared.count >= 40, "the source scan found only \(declared.sorted())")
+        #expect(declared.subtracting(catalogued).isEmpty, "rule types missing from RuleCatalog.builtIn: \(declared.subtracting(catalogued).sorted())")
+        #expect(catalogued.subtracting(declared).isEmpty, "catalog entries that are no rule type in Sources/: \(catalogued.subtracting(declared).sorted())")
+    }
+
+    @Test("each catalog ID is declared by exactly one rule type")
+    func oneRulePerID() {
+        var owners: [String: [String]] = [:]
+        for rule in RuleCatalog.builtIn.rules { owners[rule.description.id, default: []].append(String(describing: rule)) }
+        for (id, types) in owners { #expect(types.count == 1, "\(id) is declared by \(types)") }
+    }
+
+    /// Rule IDs written as string literals where a finding is made: the drift checkers' `add("…"` and
+    /// `finding("…"`, and `ruleID: "…"` anywhere.
+    static var namedRuleIDs: [(id: String, path: String)] {
+        sources.flatMap { file in
+            matches(#"(?:\badd|\bfinding|ruleID:)\s*\(?\s*"([a-z0-9-]+)""#, in: file.text).map { ($0[1], file.path) }
+        }
+    }
+
+    @Test("every rule ID the code names in a finding is a catalog ID (of a drift rule, in AudregDrift/ and the config readers)")
+    func namedIDsHaveRules() {
+        let named = Self.namedRuleIDs
+        #expect(named.count >= 30, "the source scan found only \(named.count) rule IDs")
+        let all = Set(RuleCatalog.builtIn.descriptions.map(\.id))
+        let drift = Set(DriftRuleIDs.builtIn.rules.map { $0.description.id })
+        for (id, path) in named {
+            #expect(all.contains(id), "\(path) names rule '\(id)', which no rule in the catalog declares")
+            if path.hasPrefix("Sources/AudregDrift/") || path.hasPrefix("Sources/AudregCore/ConfigReaders/") {
+                #expect(drift.contains(id), "\(path) names '\(id)' as a drift finding, but it is not a drift rule")
+            }
+        }
+        for id in [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema] {
+            #expect(RuleCatalog.builtIn.rule(id: id)?.stage == .loading, "LoaderRuleID '\(id)'")
+        }
+    }
+
+    @Test("every drift rule in the catalog is raised somewhere: its ID or its type is named outside its own file")
+    func driftIDsAreRaised() {
+        for rule in DriftRuleIDs.builtIn.rules {
+            let id = rule.description.id
+            let typeName = String(describing: rule)
+            let elsewhere = Self.sources.filter { !$0.path.hasSuffix("/\(typeName).swift") }
+            let raised = elsewhere.contains { $0.text.contains("\"\(id)\"") || $0.text.contains("\(typeName).id") || $0.text.contains("\(typeName).description.id") }
+            #expect(raised, "drift rule \(id) has no check: no code outside \(typeName).swift raises it")
+        }
+    }
+}
+
+@Suite("Drift rules of a given catalog")
+struct DriftRuleCatalogTests {
+    /// jwks-unreachable at warning instead of the built-in error.
+    struct QuietUnreachableRule: DriftRule {
+        static let description: RuleDescription = {
+            var description = JWKSUnreachableRule.description
+            description.defaultSeverity = .warning
+            return description
+        }()
+        init() {}
+    }
+
+    @Test("DriftRuleIDs reads the catalog it is given")
+    func idsFromGivenCatalog() {
+        let ids = DriftRuleIDs(catalog: RuleCatalog(rules: [JWKSWeakKeyRule.self, AudienceMissingRule.self]))
+        #expect(ids.rules.map { $0.description.id } == ["jwks-weak-key"])
+        #expect(ids.severity(of: "jwks-weak-key") == .error)
+        #expect(ids.severity(of: "jwks-unreachable") == nil)
+        #expect(ids.severity(of: "audience-missing") == nil)
+        #expect(DriftRuleIDs(catalog: RuleCatalog(rules: [QuietUnreachableRule.self])).severity(of: "jwks-unreachable") == .warning)
+    }
+
+    @Test("DriftRunner reports the drift rules of its own catalog, at that catalog's severities")
+    func runnerUsesItsCatalog() async throws {
+        let scratch = DriftScratch()
+        scratch.write("registry/issuers.yaml", DriftTest.issuerRegistry(base: "https://idp.example.com", discovery: false))
+        let loaded = try RegistryLoader().load(directory: scratch.path + "/registry")
+        let options = DriftOptions(today: DriftTest.today)
+        func unreachable(_ catalog: RuleCatalog) async -> [Finding] {
+            await DriftRunner(options: options, catalog: catalog).run(loaded, registryDirectory: scratch.path + "/registry", source: StaticDocumentSource([]))
+                .findings.filter { $0.ruleID == "jwks-unreachable" }
+        }
+        let builtIn = await unreachable(.builtIn)
+        #expect(!builtIn.isEmpty && builtIn.allSatisfy { $0.severity == .error })
+        let others = RuleCatalog.builtIn.rules.filter { $0.description.id != "jwks-unreachable" }
+        #expect(await unreachable(RuleCatalog(rules: others)).isEmpty)
+        let quiet = await unreachable(RuleCatalog(rules: others + [QuietUnreachableRule.self]))
+        #expect(quiet.count == builtIn.count && quiet.allSatisfy { $0.severity == .warning })
+    }
+}
