@@ -19,7 +19,7 @@ import AudregCore
 /// One deliberate difference: escaping works on Unicode scalars, so `<`, `>`, `&`, `"` and `'` are
 /// escaped even when a combining mark follows them (swift-mustache compares whole `Character`s and
 /// leaves `"` + U+0301 as it is, which ends an HTML attribute).
-final class CompiledTemplate: @unchecked Sendable {
+final class CompiledTemplate: Sendable {
     enum ContentKind: Sendable { case html, text, markdown }
 
     indirect enum Node: Sendable {
@@ -249,6 +249,13 @@ final class CompiledTemplate: @unchecked Sendable {
 /// of fixed-size instructions, its text is spans of one byte buffer and its names are interned keys. The
 /// renderer walks integers and copies bytes; reading the program takes no reference counting at all,
 /// which matters when two threads render pages from the same templates.
+///
+/// Why `@unchecked Sendable` is sound (the one place in the site that keeps it: the renderer's inner
+/// loop reads these buffers through raw pointers, which are not `Sendable`): every buffer is allocated
+/// and initialized in `init`, before `self` can reach another thread, and freed in `deinit`, after the
+/// last reference is gone; in between nothing writes them (they are private `let`s, and only the
+/// `Renderer`s made by `render` read them), so concurrent renderers only ever read memory that no thread
+/// writes. `templates` and `ranges` are immutable `Sendable` values.
 final class CompiledLibrary: @unchecked Sendable {
     struct Instruction {
         enum Code: UInt8 { case text, escaped, raw, section, inverted, partial, contentType }
@@ -407,7 +414,9 @@ final class CompiledLibrary: @unchecked Sendable {
         return true
     }
 
-    /// `empty()`'s answers, for lookups that return where a value is; never written after they are made.
+    /// `empty()`'s answers, for lookups that return where a value is. `nonisolated(unsafe)` because a
+    /// pointer is not `Sendable`; sound because each is initialized once (a static `let`, initialized
+    /// under the runtime's once-lock), never written afterwards and never freed, so every thread only reads it.
     nonisolated(unsafe) private static let trueValue = constant(.bool(true))
     nonisolated(unsafe) private static let falseValue = constant(.bool(false))
 

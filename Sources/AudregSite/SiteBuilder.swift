@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Mustache
 import AudregCore
 
@@ -73,14 +72,15 @@ public enum SiteBuilder {
         options.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         // The picture and the view models are independent; drawing it on another core hides its cost.
-        let pictureBox = PictureBox()
+        let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
         let services = report.registry.services
         let engine = options.engine
         DispatchQueue.global().async(group: drawing) {
             let start = DispatchTime.now().uptimeNanoseconds
-            pictureBox.picture = TokenFlowGraph.picture(services: services, engine: engine)
-            pictureBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let picture = TokenFlowGraph.picture(services: services, engine: engine)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            drawn.withLock { $0 = (picture, seconds) }
         }
         var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
                                     tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift,
@@ -88,10 +88,10 @@ public enum SiteBuilder {
                                     siteTitle: options.siteTitle, source: options.source, history: options.history)
         let modelSeconds = timing.sinceLap
         drawing.wait()
-        let picture = pictureBox.picture!
+        let (picture, drawingSeconds) = drawn.withLock { $0! }
         model.tokenFlow.svg = picture.svg
         model.tokenFlow.engine = picture.engine
-        timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(pictureBox.seconds)) s)")
+        timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(drawingSeconds)) s)")
         options.releaseFreedPages()
         defer { timing.report() }
 
@@ -346,37 +346,39 @@ public enum SiteBuilder {
         defer { output.close() }
         // The search index and mkdocs.yml are made and written while the pages render, one at a time,
         // so none of them is held in memory longer than it takes to write it.
-        let supportBox = SupportFilesBox()
+        let support = Locked<SupportFilesResult>(SupportFilesResult())
         let supportGroup = DispatchGroup()
         let supportFolder = directory
         DispatchQueue.global().async(group: supportGroup) {
             let start = DispatchTime.now().uptimeNanoseconds
+            var result = SupportFilesResult()
             do {
-                supportBox.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
+                result.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
             } catch {
-                supportBox.error = error
+                result.error = error
             }
-            supportBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            support.withLock { $0 = result }
         }
-        // One worker per core takes the next job until none is left, and reuses one output buffer.
-        let results = UnsafeMutableBufferPointer<(error: String?, seconds: Double)>.allocate(capacity: jobs.count)
-        results.initialize(repeating: (nil, 0))
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        let shared = SharedResults(results)
-        let nextJob = Atomic<Int>(0)
+        // One worker per core takes the next job until none is left, and reuses one output buffer. A
+        // worker keeps its jobs' results to itself and hands them over once, when it stops.
+        let nextJob = Locked(0)
+        let finished = Locked<[JobResult]>([])
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
             let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
+            var mine: [JobResult] = []
+            defer { finished.withLock { $0 += mine } }
             while true {
-                let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
+                let index = nextJob.withLock { next in
+                    defer { next += 1 }
+                    return next
+                }
                 guard index < jobs.count else { return }
                 let start = DispatchTime.now().uptimeNanoseconds
                 // After an interrupt, write nothing more: the cleanup is removing the folder.
                 if InterruptCleanup.shared.isCancelled {
-                    shared.buffer[index] = ("interrupted", 0)
+                    mine.append(JobResult(index: index, error: "interrupted", seconds: 0))
                     return
                 }
                 do {
@@ -389,22 +391,26 @@ public enum SiteBuilder {
                         try output.write(buffer.bytes, to: file)
                     }
                     buffer.removeAll(keepingAtMost: 1 << 20)
-                    shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    mine.append(JobResult(index: index, error: nil, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
                 } catch {
-                    shared.buffer[index] = ("\(error)", 0)
+                    mine.append(JobResult(index: index, error: "\(error)", seconds: 0))
                     return
                 }
             }
         }
         supportGroup.wait()
+        // In job order, so the error reported is the first job's that failed, whichever worker ran it.
+        var results = [(error: String?, seconds: Double)](repeating: (nil, 0), count: jobs.count)
+        for result in finished.withLock({ $0 }) { results[result.index] = (result.error, result.seconds) }
         if let error = results.compactMap(\.error).first { throw SiteBuildError.render(error) }
         timing.lap("pages (\(jobs.count) × 2)")
         var byKind: [String: Double] = [:]
         for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
         timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
-        if let error = supportBox.error { throw error }
-        timing.lap("assets and search index (\(PhaseTiming.format(supportBox.seconds)) s on their own thread, while the pages render)")
-        return (jobs.count, jobs.count, jobs.count * 2 + supportBox.count)
+        let supportResult = support.withLock { $0 }
+        if let error = supportResult.error { throw error }
+        timing.lap("assets and search index (\(PhaseTiming.format(supportResult.seconds)) s on their own thread, while the pages render)")
+        return (jobs.count, jobs.count, jobs.count * 2 + supportResult.count)
     }
 
     /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
@@ -479,7 +485,7 @@ public enum SearchIndex {
 
 /// The folders of the site being built, opened once: each page is created relative to its folder's
 /// descriptor (`openat`), so the kernel does not walk the whole path again for each of 20,000 files.
-private struct OutputFolders: @unchecked Sendable {
+private struct OutputFolders: Sendable {
     let root: String
     let descriptors: [String: Int32]
 
@@ -515,21 +521,16 @@ private struct OutputFolders: @unchecked Sendable {
     }
 }
 
-/// What the thread writing the support files reports (read only after the group's wait).
-private final class SupportFilesBox: @unchecked Sendable {
+/// What the thread writing the support files reports (read after the group's wait).
+private struct SupportFilesResult: Sendable {
     var count = 0
     var seconds = 0.0
-    var error: Error?
+    var error: (any Error)?
 }
 
-/// Each job's result is written by exactly one worker, so sharing the buffer across threads is safe.
-private struct SharedResults: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>
-    init(_ buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>) { self.buffer = buffer }
-}
-
-/// The token-flow picture, handed back from the thread that draws it (read only after the group's wait).
-private final class PictureBox: @unchecked Sendable {
-    var picture: TokenFlowGraph.Picture?
-    var seconds = 0.0
+/// What a rendering worker reports for one job (the job's position in `jobs`).
+private struct JobResult: Sendable {
+    let index: Int
+    let error: String?
+    let seconds: Double
 }
