@@ -727,16 +727,25 @@ enum HTMLEscaping {
     }
 }
 
+/// Which renderer renders the pages. The library never reads the environment: the executable maps
+/// `AUDREG_TEMPLATE_ENGINE` to this (`SiteBuildOptions.templateEngine`).
+public enum TemplateEngine: String, Sendable {
+    /// The compiled renderer for every page whose templates it covers, swift-mustache for the rest.
+    case compiled
+    /// swift-mustache for every page (to compare, or to rule the compiled renderer out when a page looks wrong).
+    case swiftMustache = "swift-mustache"
+}
+
 /// Renders pages with the compiled templates where every template a page reaches compiled, and with
-/// swift-mustache otherwise. `AUDREG_TEMPLATE_ENGINE=swift-mustache` renders everything with
-/// swift-mustache (to compare, or to rule the compiled renderer out when a page looks wrong).
-struct PageRenderer: @unchecked Sendable {
+/// swift-mustache otherwise; `useCompiled: false` (`TemplateEngine.swiftMustache`) renders everything
+/// with swift-mustache.
+struct PageRenderer: Sendable {
     let mustache: MustacheLibrary
     let compiled: CompiledLibrary?
     /// Names of the templates the compiled renderer takes, partials included.
     let compiledNames: Set<String>
 
-    init(templates: TemplateSet, useCompiled: Bool = PageRenderer.compiledEnabled) throws {
+    init(templates: TemplateSet, useCompiled: Bool = true) throws {
         mustache = try templates.library()
         guard useCompiled else {
             compiled = nil
@@ -746,10 +755,6 @@ struct PageRenderer: @unchecked Sendable {
         let library = CompiledLibrary(templates)
         compiled = library
         compiledNames = Set(library.templates.keys.filter(library.canRender))
-    }
-
-    static var compiledEnabled: Bool {
-        ProcessInfo.processInfo.environment["AUDREG_TEMPLATE_ENGINE"] != "swift-mustache"
     }
 
     /// The page's UTF-8 bytes.

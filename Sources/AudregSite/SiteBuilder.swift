@@ -34,6 +34,8 @@ public struct SiteBuildOptions: Sendable {
     public var source = SourceEvidence()
     /// The trust history (`--history`); nil: none.
     public var history: TrustHistory?
+    /// Which renderer renders the pages (the executable reads AUDREG_TEMPLATE_ENGINE).
+    public var templateEngine: TemplateEngine = .compiled
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -110,7 +112,7 @@ public enum SiteBuilder {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }
         do {
-            let counts = try render(model: model, templates: templates, into: temporary, timing: &timing)
+            let counts = try render(model: model, templates: templates, engine: options.templateEngine, into: temporary, timing: &timing)
             try swap(temporary, into: output)
             timing.lap("swap")
             return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
@@ -263,9 +265,9 @@ public enum SiteBuilder {
     }
 
     /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
-    /// `compiled` picks the renderer (nil: the compiled one unless AUDREG_TEMPLATE_ENGINE=swift-mustache).
-    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool? = nil) throws -> [String: String] {
-        let library = try PageRenderer(templates: templates, useCompiled: compiled ?? PageRenderer.compiledEnabled)
+    /// `compiled` picks the renderer (false: swift-mustache for every page).
+    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool = true) throws -> [String: String] {
+        let library = try PageRenderer(templates: templates, useCompiled: compiled)
         var files: [String: String] = [:]
         for job in jobs(model) {
             let rendered = try renderJob(job, model: model, library: library)
@@ -328,8 +330,9 @@ public enum SiteBuilder {
         return count
     }
 
-    static func render(model: SiteModel, templates: TemplateSet, into directory: URL, timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
-        let library = try PageRenderer(templates: templates)
+    static func render(model: SiteModel, templates: TemplateSet, engine: TemplateEngine, into directory: URL,
+                       timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
+        let library = try PageRenderer(templates: templates, useCompiled: engine == .compiled)
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])
