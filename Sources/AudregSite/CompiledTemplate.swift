@@ -5,7 +5,7 @@ import AudregCore
 /// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
 /// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`
 /// through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and escapes text
-/// one `Character` at a time; on a 10,000-service site that is most of the build. This renderer parses
+/// one `Character` at a time; on a large site that was most of the build (BENCHMARKS.md). This renderer parses
 /// each template once, lowers it to flat instructions with interned names (`CompiledLibrary`), finds
 /// values by comparing integer keys, and escapes and appends UTF-8 bytes to one buffer per page.
 ///

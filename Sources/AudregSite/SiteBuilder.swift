@@ -467,8 +467,8 @@ public enum SearchIndex {
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    /// The same JSON written as bytes, without a JSON tree or a string: at 50,000 services the index is
-    /// 12 MB, and its two files are written from one buffer.
+    /// The same JSON written as bytes, without a JSON tree or a string: a large registry's index is
+    /// megabytes (BENCHMARKS.md), and its two files are written from one buffer.
     static func write(_ entries: [SearchEntry], into output: OutputBuffer) {
         output.append(UInt8(ascii: "["))
         for (number, entry) in entries.enumerated() {

@@ -9,7 +9,8 @@ public struct SiteModel: Sendable {
     /// Exceptions that expire within this many days are listed on the overview.
     public static let expiringWindow = 30
     /// Above this many services the coverage matrix moves from the controls page to pages of this many
-    /// rows each: a 50,000-row table is over 100 MB of HTML that no browser shows usefully.
+    /// rows each: a table of every service is more HTML than a browser shows usefully (BENCHMARKS.md,
+    /// "Figures from code comments").
     public static let matrixPageSize = 1000
 
     /// The site's name (`build --title`), in every page's title and header and in mkdocs.yml.
@@ -554,7 +555,7 @@ struct SiteModelBuilder {
     static func audienceAnchor(_ audience: String) -> String { "aud-" + StableHash.hex(audience) }
 
     /// One service's page. Pages are made when rendered (see `ServicePages`), not kept for the whole
-    /// site: on 50,000 services they would hold over 200 MB of rows at once.
+    /// site: on a large registry every page's rows held at once are hundreds of megabytes (BENCHMARKS.md).
     func servicePage(at position: Int) -> ServicePage {
         let service = services[position]
         let ref = service.ref
