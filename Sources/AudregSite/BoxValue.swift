@@ -60,35 +60,38 @@ struct BoxKey: Hashable, Sendable {
 }
 
 /// The interner behind `BoxKey`. Keys are only ever added, so a key stays valid for the process.
-final class BoxKeyTable: @unchecked Sendable {
+final class BoxKeyTable: Sendable {
     static let shared = BoxKeyTable()
 
-    private let lock = NSLock()
-    private var ids: [String: Int32] = [:]
-    private var names: [String] = []
+    private struct Table: Sendable {
+        var ids: [String: Int32] = [:]
+        var names: [String] = []
+    }
+
+    private let table: Locked<Table>
 
     private init() {
+        var table = Table()
         for known in BoxKey.Known.allCases {
             let name = String(describing: known)
-            ids[name] = known.rawValue
-            names.append(name)
+            table.ids[name] = known.rawValue
+            table.names.append(name)
         }
+        self.table = Locked(table)
     }
 
     func key(for name: String) -> BoxKey {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = ids[name] { return BoxKey(id: id) }
-        let id = Int32(names.count)
-        ids[name] = id
-        names.append(name)
-        return BoxKey(id: id)
+        table.withLock { table in
+            if let id = table.ids[name] { return BoxKey(id: id) }
+            let id = Int32(table.names.count)
+            table.ids[name] = id
+            table.names.append(name)
+            return BoxKey(id: id)
+        }
     }
 
     func name(of key: BoxKey) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return names[Int(key.id)]
+        table.withLock { $0.names[Int(key.id)] }
     }
 }
 
@@ -202,7 +205,7 @@ struct BoxObject: ExpressibleByDictionaryLiteral {
 /// A long list of view models boxed one element at a time, as the compiled renderer reaches it, so a
 /// page listing 10,000 services never holds 10,000 boxed rows at once. Short lists are boxed eagerly:
 /// a list a template reads twice would otherwise be boxed twice.
-final class LazyBoxList: @unchecked Sendable {
+final class LazyBoxList {
     static let threshold = 256
 
     let count: Int
@@ -219,7 +222,7 @@ final class LazyBoxList: @unchecked Sendable {
     var materialized: [BoxValue] { (0..<count).map(element) }
 }
 
-final class OpaqueBox: @unchecked Sendable {
+final class OpaqueBox {
     let value: Any
     init(_ value: Any) { self.value = value }
 }

@@ -5,7 +5,7 @@ import AudregCore
 /// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
 /// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`
 /// through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and escapes text
-/// one `Character` at a time; on a 10,000-service site that is most of the build. This renderer parses
+/// one `Character` at a time; on a large site that was most of the build (BENCHMARKS.md). This renderer parses
 /// each template once, lowers it to flat instructions with interned names (`CompiledLibrary`), finds
 /// values by comparing integer keys, and escapes and appends UTF-8 bytes to one buffer per page.
 ///
@@ -19,7 +19,7 @@ import AudregCore
 /// One deliberate difference: escaping works on Unicode scalars, so `<`, `>`, `&`, `"` and `'` are
 /// escaped even when a combining mark follows them (swift-mustache compares whole `Character`s and
 /// leaves `"` + U+0301 as it is, which ends an HTML attribute).
-final class CompiledTemplate: @unchecked Sendable {
+final class CompiledTemplate: Sendable {
     enum ContentKind: Sendable { case html, text, markdown }
 
     indirect enum Node: Sendable {
@@ -249,6 +249,13 @@ final class CompiledTemplate: @unchecked Sendable {
 /// of fixed-size instructions, its text is spans of one byte buffer and its names are interned keys. The
 /// renderer walks integers and copies bytes; reading the program takes no reference counting at all,
 /// which matters when two threads render pages from the same templates.
+///
+/// Why `@unchecked Sendable` is sound (the one place in the site that keeps it: the renderer's inner
+/// loop reads these buffers through raw pointers, which are not `Sendable`): every buffer is allocated
+/// and initialized in `init`, before `self` can reach another thread, and freed in `deinit`, after the
+/// last reference is gone; in between nothing writes them (they are private `let`s, and only the
+/// `Renderer`s made by `render` read them), so concurrent renderers only ever read memory that no thread
+/// writes. `templates` and `ranges` are immutable `Sendable` values.
 final class CompiledLibrary: @unchecked Sendable {
     struct Instruction {
         enum Code: UInt8 { case text, escaped, raw, section, inverted, partial, contentType }
@@ -407,7 +414,9 @@ final class CompiledLibrary: @unchecked Sendable {
         return true
     }
 
-    /// `empty()`'s answers, for lookups that return where a value is; never written after they are made.
+    /// `empty()`'s answers, for lookups that return where a value is. `nonisolated(unsafe)` because a
+    /// pointer is not `Sendable`; sound because each is initialized once (a static `let`, initialized
+    /// under the runtime's once-lock), never written afterwards and never freed, so every thread only reads it.
     nonisolated(unsafe) private static let trueValue = constant(.bool(true))
     nonisolated(unsafe) private static let falseValue = constant(.bool(false))
 
@@ -718,16 +727,25 @@ enum HTMLEscaping {
     }
 }
 
+/// Which renderer renders the pages. The library never reads the environment: the executable maps
+/// `AUDREG_TEMPLATE_ENGINE` to this (`SiteBuildOptions.templateEngine`).
+public enum TemplateEngine: String, Sendable {
+    /// The compiled renderer for every page whose templates it covers, swift-mustache for the rest.
+    case compiled
+    /// swift-mustache for every page (to compare, or to rule the compiled renderer out when a page looks wrong).
+    case swiftMustache = "swift-mustache"
+}
+
 /// Renders pages with the compiled templates where every template a page reaches compiled, and with
-/// swift-mustache otherwise. `AUDREG_TEMPLATE_ENGINE=swift-mustache` renders everything with
-/// swift-mustache (to compare, or to rule the compiled renderer out when a page looks wrong).
-struct PageRenderer: @unchecked Sendable {
+/// swift-mustache otherwise; `useCompiled: false` (`TemplateEngine.swiftMustache`) renders everything
+/// with swift-mustache.
+struct PageRenderer: Sendable {
     let mustache: MustacheLibrary
     let compiled: CompiledLibrary?
     /// Names of the templates the compiled renderer takes, partials included.
     let compiledNames: Set<String>
 
-    init(templates: TemplateSet, useCompiled: Bool = PageRenderer.compiledEnabled) throws {
+    init(templates: TemplateSet, useCompiled: Bool = true) throws {
         mustache = try templates.library()
         guard useCompiled else {
             compiled = nil
@@ -737,10 +755,6 @@ struct PageRenderer: @unchecked Sendable {
         let library = CompiledLibrary(templates)
         compiled = library
         compiledNames = Set(library.templates.keys.filter(library.canRender))
-    }
-
-    static var compiledEnabled: Bool {
-        ProcessInfo.processInfo.environment["AUDREG_TEMPLATE_ENGINE"] != "swift-mustache"
     }
 
     /// The page's UTF-8 bytes.

@@ -1,7 +1,8 @@
 import AudregCore
 /// Turns a view model into `BoxValue`s once, before rendering. swift-mustache looks up a struct's
 /// fields through `Mirror` on every `{{name}}` (a scan of all fields, for every level of the context
-/// stack); a boxed object is a short list of interned keys, which makes large sites several times faster.
+/// stack); a boxed object is a short list of interned keys, found by comparing integers (BENCHMARKS.md
+/// has what that saved).
 /// Nil optionals are left out, so a missing value behaves exactly as it did on the struct.
 ///
 /// Every link (a struct with root-relative `href` and `md`) also gets `pageHref` and `pageMd`: the same

@@ -1,8 +1,8 @@
 import AudregCore
 /// Lists that many pages share, and what the compiled renderer made of them: the site's navigation
 /// (the same on every page of a section) and a service page's "Met" controls (the same on every
-/// service page without an open or excepted finding). On 50,000 service pages these are about a third
-/// of each page's output, rendered once per thread instead of once per page.
+/// service page without an open or excepted finding). They are a large share of each service page's
+/// output (BENCHMARKS.md), so they are rendered once per thread instead of once per page.
 ///
 /// A rendering is reused only where it cannot differ: the same list (the same storage, kept alive here,
 /// so its address is never another list's), the same template instructions, the same content kind, no

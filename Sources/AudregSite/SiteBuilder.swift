@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Mustache
 import AudregCore
 
@@ -35,6 +34,8 @@ public struct SiteBuildOptions: Sendable {
     public var source = SourceEvidence()
     /// The trust history (`--history`); nil: none.
     public var history: TrustHistory?
+    /// Which renderer renders the pages (the executable reads AUDREG_TEMPLATE_ENGINE).
+    public var templateEngine: TemplateEngine = .compiled
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -73,14 +74,15 @@ public enum SiteBuilder {
         options.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         // The picture and the view models are independent; drawing it on another core hides its cost.
-        let pictureBox = PictureBox()
+        let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
         let services = report.registry.services
         let engine = options.engine
         DispatchQueue.global().async(group: drawing) {
             let start = DispatchTime.now().uptimeNanoseconds
-            pictureBox.picture = TokenFlowGraph.picture(services: services, engine: engine)
-            pictureBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let picture = TokenFlowGraph.picture(services: services, engine: engine)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            drawn.withLock { $0 = (picture, seconds) }
         }
         var model = SiteModel.build(report: report, catalog: catalog, controls: controls, today: options.today,
                                     tokenFlow: TokenFlowGraph.Picture(svg: "", engine: ""), drift: options.drift,
@@ -88,10 +90,10 @@ public enum SiteBuilder {
                                     siteTitle: options.siteTitle, source: options.source, history: options.history)
         let modelSeconds = timing.sinceLap
         drawing.wait()
-        let picture = pictureBox.picture!
+        let (picture, drawingSeconds) = drawn.withLock { $0! }
         model.tokenFlow.svg = picture.svg
         model.tokenFlow.engine = picture.engine
-        timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(pictureBox.seconds)) s)")
+        timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(drawingSeconds)) s)")
         options.releaseFreedPages()
         defer { timing.report() }
 
@@ -110,7 +112,7 @@ public enum SiteBuilder {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }
         do {
-            let counts = try render(model: model, templates: templates, into: temporary, timing: &timing)
+            let counts = try render(model: model, templates: templates, engine: options.templateEngine, into: temporary, timing: &timing)
             try swap(temporary, into: output)
             timing.lap("swap")
             return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
@@ -263,9 +265,9 @@ public enum SiteBuilder {
     }
 
     /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
-    /// `compiled` picks the renderer (nil: the compiled one unless AUDREG_TEMPLATE_ENGINE=swift-mustache).
-    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool? = nil) throws -> [String: String] {
-        let library = try PageRenderer(templates: templates, useCompiled: compiled ?? PageRenderer.compiledEnabled)
+    /// `compiled` picks the renderer (false: swift-mustache for every page).
+    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool = true) throws -> [String: String] {
+        let library = try PageRenderer(templates: templates, useCompiled: compiled)
         var files: [String: String] = [:]
         for job in jobs(model) {
             let rendered = try renderJob(job, model: model, library: library)
@@ -328,8 +330,9 @@ public enum SiteBuilder {
         return count
     }
 
-    static func render(model: SiteModel, templates: TemplateSet, into directory: URL, timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
-        let library = try PageRenderer(templates: templates)
+    static func render(model: SiteModel, templates: TemplateSet, engine: TemplateEngine, into directory: URL,
+                       timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
+        let library = try PageRenderer(templates: templates, useCompiled: engine == .compiled)
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])
@@ -346,37 +349,39 @@ public enum SiteBuilder {
         defer { output.close() }
         // The search index and mkdocs.yml are made and written while the pages render, one at a time,
         // so none of them is held in memory longer than it takes to write it.
-        let supportBox = SupportFilesBox()
+        let support = Locked<SupportFilesResult>(SupportFilesResult())
         let supportGroup = DispatchGroup()
         let supportFolder = directory
         DispatchQueue.global().async(group: supportGroup) {
             let start = DispatchTime.now().uptimeNanoseconds
+            var result = SupportFilesResult()
             do {
-                supportBox.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
+                result.count = try writeSupportFiles(model: model, templates: templates, library: library, into: supportFolder)
             } catch {
-                supportBox.error = error
+                result.error = error
             }
-            supportBox.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            support.withLock { $0 = result }
         }
-        // One worker per core takes the next job until none is left, and reuses one output buffer.
-        let results = UnsafeMutableBufferPointer<(error: String?, seconds: Double)>.allocate(capacity: jobs.count)
-        results.initialize(repeating: (nil, 0))
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        let shared = SharedResults(results)
-        let nextJob = Atomic<Int>(0)
+        // One worker per core takes the next job until none is left, and reuses one output buffer. A
+        // worker keeps its jobs' results to itself and hands them over once, when it stops.
+        let nextJob = Locked(0)
+        let finished = Locked<[JobResult]>([])
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
             let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
+            var mine: [JobResult] = []
+            defer { finished.withLock { $0 += mine } }
             while true {
-                let index = nextJob.wrappingAdd(1, ordering: .relaxed).oldValue
+                let index = nextJob.withLock { next in
+                    defer { next += 1 }
+                    return next
+                }
                 guard index < jobs.count else { return }
                 let start = DispatchTime.now().uptimeNanoseconds
                 // After an interrupt, write nothing more: the cleanup is removing the folder.
                 if InterruptCleanup.shared.isCancelled {
-                    shared.buffer[index] = ("interrupted", 0)
+                    mine.append(JobResult(index: index, error: "interrupted", seconds: 0))
                     return
                 }
                 do {
@@ -389,22 +394,26 @@ public enum SiteBuilder {
                         try output.write(buffer.bytes, to: file)
                     }
                     buffer.removeAll(keepingAtMost: 1 << 20)
-                    shared.buffer[index] = (nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    mine.append(JobResult(index: index, error: nil, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
                 } catch {
-                    shared.buffer[index] = ("\(error)", 0)
+                    mine.append(JobResult(index: index, error: "\(error)", seconds: 0))
                     return
                 }
             }
         }
         supportGroup.wait()
+        // In job order, so the error reported is the first job's that failed, whichever worker ran it.
+        var results = [(error: String?, seconds: Double)](repeating: (nil, 0), count: jobs.count)
+        for result in finished.withLock({ $0 }) { results[result.index] = (result.error, result.seconds) }
         if let error = results.compactMap(\.error).first { throw SiteBuildError.render(error) }
         timing.lap("pages (\(jobs.count) × 2)")
         var byKind: [String: Double] = [:]
         for (job, result) in zip(jobs, results) { byKind[job.kind, default: 0] += result.seconds }
         timing.detail = byKind.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
-        if let error = supportBox.error { throw error }
-        timing.lap("assets and search index (\(PhaseTiming.format(supportBox.seconds)) s on their own thread, while the pages render)")
-        return (jobs.count, jobs.count, jobs.count * 2 + supportBox.count)
+        let supportResult = support.withLock { $0 }
+        if let error = supportResult.error { throw error }
+        timing.lap("assets and search index (\(PhaseTiming.format(supportResult.seconds)) s on their own thread, while the pages render)")
+        return (jobs.count, jobs.count, jobs.count * 2 + supportResult.count)
     }
 
     /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
@@ -458,8 +467,8 @@ public enum SearchIndex {
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    /// The same JSON written as bytes, without a JSON tree or a string: at 50,000 services the index is
-    /// 12 MB, and its two files are written from one buffer.
+    /// The same JSON written as bytes, without a JSON tree or a string: a large registry's index is
+    /// megabytes (BENCHMARKS.md), and its two files are written from one buffer.
     static func write(_ entries: [SearchEntry], into output: OutputBuffer) {
         output.append(UInt8(ascii: "["))
         for (number, entry) in entries.enumerated() {
@@ -479,7 +488,7 @@ public enum SearchIndex {
 
 /// The folders of the site being built, opened once: each page is created relative to its folder's
 /// descriptor (`openat`), so the kernel does not walk the whole path again for each of 20,000 files.
-private struct OutputFolders: @unchecked Sendable {
+private struct OutputFolders: Sendable {
     let root: String
     let descriptors: [String: Int32]
 
@@ -515,21 +524,16 @@ private struct OutputFolders: @unchecked Sendable {
     }
 }
 
-/// What the thread writing the support files reports (read only after the group's wait).
-private final class SupportFilesBox: @unchecked Sendable {
+/// What the thread writing the support files reports (read after the group's wait).
+private struct SupportFilesResult: Sendable {
     var count = 0
     var seconds = 0.0
-    var error: Error?
+    var error: (any Error)?
 }
 
-/// Each job's result is written by exactly one worker, so sharing the buffer across threads is safe.
-private struct SharedResults: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>
-    init(_ buffer: UnsafeMutableBufferPointer<(error: String?, seconds: Double)>) { self.buffer = buffer }
-}
-
-/// The token-flow picture, handed back from the thread that draws it (read only after the group's wait).
-private final class PictureBox: @unchecked Sendable {
-    var picture: TokenFlowGraph.Picture?
-    var seconds = 0.0
+/// What a rendering worker reports for one job (the job's position in `jobs`).
+private struct JobResult: Sendable {
+    let index: Int
+    let error: String?
+    let seconds: Double
 }

@@ -9,7 +9,8 @@ public struct SiteModel: Sendable {
     /// Exceptions that expire within this many days are listed on the overview.
     public static let expiringWindow = 30
     /// Above this many services the coverage matrix moves from the controls page to pages of this many
-    /// rows each: a 50,000-row table is over 100 MB of HTML that no browser shows usefully.
+    /// rows each: a table of every service is more HTML than a browser shows usefully (BENCHMARKS.md,
+    /// "Figures from code comments").
     public static let matrixPageSize = 1000
 
     /// The site's name (`build --title`), in every page's title and header and in mkdocs.yml.
@@ -554,7 +555,7 @@ struct SiteModelBuilder {
     static func audienceAnchor(_ audience: String) -> String { "aud-" + StableHash.hex(audience) }
 
     /// One service's page. Pages are made when rendered (see `ServicePages`), not kept for the whole
-    /// site: on 50,000 services they would hold over 200 MB of rows at once.
+    /// site: on a large registry every page's rows held at once are hundreds of megabytes (BENCHMARKS.md).
     func servicePage(at position: Int) -> ServicePage {
         let service = services[position]
         let ref = service.ref
@@ -756,10 +757,16 @@ struct SiteModelBuilder {
 
     func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
         // The controls part and the Mermaid chart are made on other threads while this one makes the rest.
-        let parts = ModelParts()
+        let parts = Locked(ModelParts())
         let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { parts.controls = controlsModel() }
-        DispatchQueue.global().async(group: group) { parts.mermaid = TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames) }
+        DispatchQueue.global().async(group: group) {
+            let controls = controlsModel()
+            parts.withLock { $0.controls = controls }
+        }
+        DispatchQueue.global().async(group: group) {
+            let mermaid = TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames)
+            parts.withLock { $0.mermaid = mermaid }
+        }
         let serviceRows = services.indices.map { serviceRow(at: $0) }
 
         // Audiences: every value with the services that accept it, flags from the audience rules' findings.
@@ -879,7 +886,7 @@ struct SiteModelBuilder {
         }
 
         group.wait()
-        let controls = parts.controls!
+        let (controls, mermaid) = parts.withLock { ($0.controls!, $0.mermaid) }
         let coverage = controls.coverage
 
         let driftFindings = drift?.findings ?? []
@@ -926,7 +933,7 @@ struct SiteModelBuilder {
             issuers: ListPage(chrome: chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
             teams: ListPage(chrome: chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
             tokenFlow: TokenFlowPage(chrome: chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
-                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: parts.mermaid,
+                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: mermaid,
                                      hasHops: !hops.isEmpty),
             rulesIndex: ListPage(chrome: chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
             rules: rulePages,
@@ -945,8 +952,8 @@ struct SiteModelBuilder {
     }
 }
 
-/// What `build` gets back from its other threads (read only after the group's wait).
-private final class ModelParts: @unchecked Sendable {
+/// What `build` gets back from its other threads (read after the group's wait).
+private struct ModelParts: Sendable {
     var controls: SiteModelBuilder.ControlsModel?
     var mermaid = ""
 }

@@ -199,8 +199,9 @@ public enum TokenFlowGraph {
 
     /// A layered layout without Graphviz: one band per environment, a column per call depth.
     /// Services are handled by position (each hop's target name is looked up once) and the picture is
-    /// written as bytes: at 50,000 services, dictionaries keyed by name and string interpolation made
-    /// this the slowest step of the site's view models. `services`: one per name, as `picture` passes them.
+    /// written as bytes: on large registries, dictionaries keyed by name and string interpolation made
+    /// this the slowest step of the site's view models (BENCHMARKS.md). `services`: one per name, as
+    /// `picture` passes them.
     public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
         let count = services.count
         let base = services.startIndex

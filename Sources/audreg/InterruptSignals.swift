@@ -1,31 +1,34 @@
 import AudregCore
 import Foundation
-import Synchronization
 
 /// SIGINT and SIGTERM: remove the half-written output registered with `InterruptCleanup`, then exit
 /// with the conventional status 128 + signal.
 enum InterruptSignals {
-    private static let state = Mutex<[DispatchSourceSignal]?>(nil)
+    /// Whether the handlers are installed. `Locked`, not `Synchronization.Mutex`: Mutex needs macOS 15
+    /// and the package supports macOS 13.
+    private static let installed = Locked(false)
 
     /// Installs the handlers once. A process started with SIGINT or SIGTERM blocked (some supervisors
     /// and test harnesses do that) gets them unblocked, or an interrupt would never arrive.
     static func install(cleanup: InterruptCleanup) {
-        state.withLock { sources in
-            guard sources == nil else { return }
+        installed.withLock { installed in
+            guard !installed else { return }
             var set = sigset_t()
             sigemptyset(&set)
             for signal in [SIGINT, SIGTERM] { sigaddset(&set, signal) }
             sigprocmask(SIG_UNBLOCK, &set, nil)
             let queue = DispatchQueue(label: "audreg.interrupt")
-            var installed: [DispatchSourceSignal] = []
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler { interrupted(signalNumber, cleanup: cleanup) }
+                // The handler holds its source, so the source stays alive and armed for the rest of the
+                // process (the handlers are never removed) without being kept in shared state.
+                source.setEventHandler {
+                    withExtendedLifetime(source) { interrupted(signalNumber, cleanup: cleanup) }
+                }
                 source.resume()
-                installed.append(source)
             }
-            sources = installed
+            installed = true
         }
     }
 

@@ -99,22 +99,19 @@ enum GitProcess {
         } catch {
             throw GitBaseError("cannot run \(program): \(error.localizedDescription); is it installed and on PATH?")
         }
-        let errorData = ErrorBuffer()
+        let errorData = Locked(Data())
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
             group.leave()
         }
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return (process.terminationStatus, [UInt8](outputData), String(decoding: errorData.data, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](outputData), String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
-}
-
-private final class ErrorBuffer: @unchecked Sendable {
-    var data = Data()
 }
 
 fileprivate extension String {

@@ -9,15 +9,16 @@ import Foundation
 /// between `lock.lock()` and `lock.unlock()`, so no two threads ever access it at the same time, and
 /// `Value` is `Sendable`, so a copy handed out of `withLock` may be used on any thread. Shared state of
 /// the library goes through it, except ParserPool's parsers (pointers are not `Sendable`).
-final class Locked<Value: Sendable>: @unchecked Sendable {
+/// `package`: the site and the executable share state through it too.
+package final class Locked<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) { self.value = value }
+    package init(_ value: Value) { self.value = value }
 
     /// Runs `body` with the value while holding the lock. `body` must not call `withLock` on the same
     /// instance (NSLock is not recursive).
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
