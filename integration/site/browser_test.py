@@ -259,9 +259,37 @@ def check_control_states(audreg, work):
         browser.get("file://" + without + "/index.html")
         check("Controls evidenced by drift rules are not assessed" in browser.find_element(By.TAG_NAME, "main").text,
               "no drift: the overview does not say drift-evidenced controls are not assessed")
+
+        # The Enforcers page, reached from the navigation: every deployment with its audience check. With
+        # the drift run the broadened gateway is listed with its rule; without one nothing is claimed checking.
+        browser.get("file://" + with_drift + "/index.html")
+        browser.find_element(By.CSS_SELECTOR, "header nav a[href='enforcers.html']").click()
+        check(browser.current_url.endswith("/enforcers.html"), f"the navigation's Enforcers link goes to {browser.current_url}")
+        check(browser.find_element(By.TAG_NAME, "h1").text == "Enforcers", "Enforcers page: no h1")
+        rows = browser.execute_script("""
+          return [...document.querySelectorAll('#checking-heading ~ div table.enforcement tbody tr')].map(tr => tr.innerText);""")
+        gateway = [row for row in rows if row.startswith("storefront-gateway")]
+        check(len(rows) == 4 and gateway and "envoy-jwt-authn" in gateway[0] and "accepts others too" in gateway[0]
+              and "config-audience-broadened" in gateway[0] and "not checked: every audience passes" in gateway[0],
+              f"Enforcers page with drift: the deployments and the broadened gateway are not listed as expected: {rows}")
+        facts = browser.execute_script("return [...document.querySelectorAll('table.enforcer-table tbody tr')].length")
+        check(facts >= 10, f"Enforcers page: the enforcer table has {facts} rows")
+        check(not console_errors(browser), "Enforcers page: console errors")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "enforcers.png"))
+        browser.get("file://" + with_drift + "/services/payments-api.html")
+        section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='enforcement-heading']").text
+        check("spring-boot" in section and "✓ Checks the audience" in section, f"payments-api: enforcement point not shown checking: {section}")
+        browser.get("file://" + without + "/enforcers.html")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("Not known: nothing was assessed." in text and "✓ Checks the audience" not in text and "? Not assessed" in text,
+              "Enforcers page without drift: points are not all not assessed")
+        browser.get("file://" + without + "/services/payments-api.html")
+        section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='enforcement-heading']").text
+        check("? Not assessed" in section and "not checked: every audience passes" in section,
+              f"payments-api without drift: enforcement point not shown as not assessed with the omitted-audience default: {section}")
     finally:
         browser.quit()
-    print("control states: matrix and control pages show met, failing, excepted and not assessed", flush=True)
+    print("control states: matrix and control pages show met, failing, excepted and not assessed; the Enforcers page lists every deployment", flush=True)
 
 
 SERVICE = """apiVersion: audreg/v1
