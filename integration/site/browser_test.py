@@ -579,6 +579,10 @@ def main():
         text = browser.find_element(By.TAG_NAME, "main").text
         check("<script>alert(1)</script>" in text, "hostile: the description is not shown as text")
         check("javascript:alert(1)" in text, "hostile: the javascript: audience is not shown as text")
+        browser.get("file://" + os.path.join(hostile, "enforcers.html"))
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("</code><script>alert(10)</script>" in text and "<img src=x onerror=alert(9)>|x.yaml" in text,
+              "hostile: the deployment's provider and source are not shown as text on the Enforcers page")
         browser.get("file://" + os.path.join(hostile, "search.html") + "?q=%3Cb%3EAPI")
         time.sleep(0.2)
         no_alert(browser, "hostile search")
