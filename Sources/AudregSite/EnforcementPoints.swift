@@ -113,6 +113,9 @@ public struct EnforcersPage: Sendable {
     public var offCount: Int
     public var unassessedCount: Int
     public var checkingCount: Int
+    /// Services that declare no deployment: where their audience is enforced is not known.
+    public var undeclared: SiteLinkList
+    public var undeclaredCount: Int
     public var enforcers: [EnforcerRow]
 }
 
@@ -221,8 +224,9 @@ extension SiteModelBuilder {
 
     func enforcersPage() -> EnforcersPage {
         var points: [EnforcementPoint] = []
-        for position in services.indices where !services[position].deployments.isEmpty {
-            points += enforcementPoints(at: position)
+        var undeclared: [Int32] = []
+        for position in services.indices {
+            if services[position].deployments.isEmpty { undeclared.append(Int32(position)) } else { points += enforcementPoints(at: position) }
         }
         points.sort { ($0.rank, $0.servicePosition, $0.deploymentIndex) < ($1.rank, $1.servicePosition, $1.deploymentIndex) }
         let rows = EnforcerTable.rows.map { row -> EnforcerRow in
@@ -243,6 +247,7 @@ extension SiteModelBuilder {
             chrome: chrome("Enforcers", path: "enforcers", template: "html/enforcers.mustache"),
             reported: drift != nil, when: driftWhen, reportGap: drift == nil ? nil : assessment.drift.reportGap,
             off: off, unassessed: unassessed, checking: checking, total: points.count,
-            offCount: off.count, unassessedCount: unassessed.count, checkingCount: checking.count, enforcers: rows)
+            offCount: off.count, unassessedCount: unassessed.count, checkingCount: checking.count,
+            undeclared: SiteLinkList(table: serviceLinkTable, positions: undeclared), undeclaredCount: undeclared.count, enforcers: rows)
     }
 }

@@ -77,6 +77,7 @@ struct EnforcementPointsTests {
         #expect(enforcers.off.map { "\($0.service.text) \($0.kind)" } == ["alpha kong"])
         #expect(enforcers.unassessed.isEmpty)
         #expect(enforcers.checking.map { "\($0.service.text) \($0.kind)" } == ["alpha envoy-jwt-authn", "beta spring-boot"])
+        #expect(enforcers.undeclared.map(\.text) == ["gamma"] && enforcers.undeclaredCount == 1)
         #expect(enforcers.enforcers.count == EnforcerTable.rows.count)
         #expect(enforcers.enforcers.contains { $0.kind == "kong" && $0.whenOmitted == "cannot be checked: the enforcer has no audience setting" })
 
@@ -92,6 +93,7 @@ struct EnforcementPointsTests {
         #expect(off.contains("<a href=\"services/alpha.html\">alpha</a>") && off.contains("Audience unchecked") && !off.contains("beta"))
         #expect(html.contains("<a href=\"https://developer.konghq.com/plugins/jwt/reference/\" rel=\"noopener noreferrer\">"))
         #expect(html.contains("<a href=\"enforcers.html\" aria-current=\"page\">Enforcers</a>"))
+        #expect(html.contains("1 service(s) declare no deployment, so where their audience is enforced is not known: <a href=\"services/gamma.html\">gamma</a>"))
         let markdown = try #require(files["markdown/docs/enforcers.md"])
         #expect(markdown.contains("| [alpha](services/alpha.md) | kong | "))
         #expect(markdown.contains("**Audience unchecked** · [config-audience-unchecked](rules/config-audience-unchecked.md)"))

@@ -323,6 +323,9 @@ tr.flagged a { color: inherit; }
 <p>This site was built without a drift report, so no enforcement point is assessed: run <code>audreg drift --format json</code> and build with <code>--drift-report</code>.</p>
 {{/reported}}
 <p>{{total}} enforcement points: <span class="badge status-failing"><span aria-hidden="true">✗</span> {{offCount}} with the audience check off</span> <span class="badge status-not-assessed"><span aria-hidden="true">?</span> {{unassessedCount}} not assessed</span> <span class="badge status-met"><span aria-hidden="true">✓</span> {{checkingCount}} checking</span></p>
+{{^empty(undeclared)}}
+<p>{{undeclaredCount}} service(s) declare no deployment, so where their audience is enforced is not known: {{#undeclared}}<a href="{{pageHref}}">{{text}}</a> {{/undeclared}}</p>
+{{/empty(undeclared)}}
 
 <section aria-labelledby="off-heading">
 <h2 id="off-heading">Audience check off</h2>
@@ -1328,6 +1331,10 @@ This site was built without a drift report, so no enforcement point is assessed:
 
 {{/reported}}
 {{total}} enforcement points: {{offCount}} with the audience check off, {{unassessedCount}} not assessed, {{checkingCount}} checking.
+{{^empty(undeclared)}}
+
+{{undeclaredCount}} service(s) declare no deployment, so where their audience is enforced is not known: {{#undeclared}}[{{text}}]({{{pageMd}}}) {{/undeclared}}
+{{/empty(undeclared)}}
 
 ## Audience check off
 
