@@ -291,6 +291,7 @@ extension ServicePage: MustacheBoxable {
         if let lastChange, let boxed = MustacheBox.convert(lastChange, root: root) { box.set(.lastChange, boxed) }
         box.set(.history, MustacheBox.convert(history, root: root) ?? .list([]))
         box.set(.historyBuilt, .bool(historyBuilt))
+        box.set(BoxKey.named("enforcement"), MustacheBox.convert(enforcement, root: root) ?? .list([]))
         return box
     }
 }

@@ -201,7 +201,7 @@ public enum SiteBuilder {
     /// One unit of rendering: a page in both trees.
     enum Job: Sendable {
         case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
-        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, history, search
+        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, enforcers, history, search
 
         /// The page kind, for AUDREG_TIMING.
         var kind: String {
@@ -248,6 +248,7 @@ public enum SiteBuilder {
         case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
         case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
         case .drift: return ("drift", model.drift.chrome, model.drift, "drift")
+        case .enforcers: return ("enforcers", model.enforcers.chrome, model.enforcers, "enforcers")
         case .history: return ("history", model.history.chrome, model.history, "history")
         case .search: return ("search", model.search.chrome, model.search, "search")
         }
@@ -258,7 +259,7 @@ public enum SiteBuilder {
     static func jobs(_ model: SiteModel) -> [Job] {
         var jobs: [Job] = model.matrixPages.indices.map(Job.matrixPage)
         jobs += model.controls.indices.map(Job.control)
-        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .history, .rulesIndex, .overview]
+        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .enforcers, .history, .rulesIndex, .overview]
         jobs += model.rules.indices.map(Job.rule)
         jobs += model.services.indices.map(Job.service)
         return jobs

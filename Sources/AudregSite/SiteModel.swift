@@ -31,6 +31,7 @@ public struct SiteModel: Sendable {
     public var findings: ListPage<FindingRow>
     public var exceptions: ListPage<ExceptionRow>
     public var drift: DriftPage
+    public var enforcers: EnforcersPage
     public var history: TrustHistoryPage
     public var search: ListPage<SearchEntry>
 
@@ -38,7 +39,7 @@ public struct SiteModel: Sendable {
     static let navigation: [(String, String)] = [
         ("Overview", "index"), ("Services", "services/index"), ("Audiences", "audiences"), ("Issuers", "issuers"),
         ("Teams", "teams"), ("Token flow", "token-flow"), ("Rules", "rules/index"), ("Controls", "controls/index"),
-        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Trust history", "history"), ("Search", "search"),
+        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Enforcers", "enforcers"), ("Trust history", "history"), ("Search", "search"),
     ]
 
     /// The navigation with each entry current in turn (the last: none), made once and shared by every
@@ -618,7 +619,8 @@ struct SiteModelBuilder {
                 LastChange(date: $0.date, commit: String($0.commit.prefix(12)), commitURL: source.links?.commit($0.commit))
             },
             history: historyByService[service.name] ?? [],
-            historyBuilt: history != nil)
+            historyBuilt: history != nil,
+            enforcement: enforcementPoints(at: position))
     }
 
     // MARK: pages
@@ -947,6 +949,7 @@ struct SiteModelBuilder {
             findings: ListPage(chrome: chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
             exceptions: ListPage(chrome: chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
             drift: driftPage,
+            enforcers: enforcersPage(),
             history: historyPage(),
             search: ListPage(chrome: chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
     }

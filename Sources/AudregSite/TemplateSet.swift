@@ -46,6 +46,7 @@ public struct TemplateSet: Sendable {
         ("Findings register", "html/findings.mustache", "markdown/findings.mustache"),
         ("Exceptions register", "html/exceptions.mustache", "markdown/exceptions.mustache"),
         ("Drift (last drift run)", "html/drift.mustache", "markdown/drift.mustache"),
+        ("Enforcers (enforcement points and the enforcer table)", "html/enforcers.mustache", "markdown/enforcers.mustache"),
         ("Search", "html/search.mustache", "markdown/search.mustache"),
     ]
 

@@ -233,6 +233,8 @@ public struct ServicePage: Sendable {
     public var history: [HistoryRow] = []
     /// False when the site was built without a trust history.
     public var historyBuilt: Bool = false
+    /// Its deployments, each with whether it checks the audience.
+    public var enforcement: [EnforcementPoint] = []
 }
 
 public struct LastChange: Sendable {

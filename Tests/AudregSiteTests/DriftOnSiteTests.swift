@@ -26,11 +26,16 @@ struct DriftOnSiteTests {
         let path = directory.write("drift.json", json)
         let read = try DriftReport.read(path: path)
         #expect(read.run == run)
+        // Related locations come back with their start (the report writes no end for them), entity and message.
         #expect(read.findings == report.findings.map { finding in
             var copy = finding
-            copy.related = []
+            copy.related = finding.related.map {
+                RelatedLocation(SourceLocation(file: $0.location.file, line: $0.location.line, column: $0.location.column),
+                                entity: $0.entity, message: $0.message)
+            }
             return copy
         })
+        #expect(read.findings.first?.related.contains { $0.message == "the registry's deployment entry" } == true)
         #expect(read.findings.map(\.ruleID) == ["config-audience-broadened"])
 
         // Every character drift's JSON writer escapes comes back as it was.

@@ -259,9 +259,37 @@ def check_control_states(audreg, work):
         browser.get("file://" + without + "/index.html")
         check("Controls evidenced by drift rules are not assessed" in browser.find_element(By.TAG_NAME, "main").text,
               "no drift: the overview does not say drift-evidenced controls are not assessed")
+
+        # The Enforcers page, reached from the navigation: every deployment with its audience check. With
+        # the drift run the broadened gateway is listed with its rule; without one nothing is claimed checking.
+        browser.get("file://" + with_drift + "/index.html")
+        browser.find_element(By.CSS_SELECTOR, "header nav a[href='enforcers.html']").click()
+        check(browser.current_url.endswith("/enforcers.html"), f"the navigation's Enforcers link goes to {browser.current_url}")
+        check(browser.find_element(By.TAG_NAME, "h1").text == "Enforcers", "Enforcers page: no h1")
+        rows = browser.execute_script("""
+          return [...document.querySelectorAll('#checking-heading ~ div table.enforcement tbody tr')].map(tr => tr.innerText);""")
+        gateway = [row for row in rows if row.startswith("storefront-gateway")]
+        check(len(rows) == 4 and gateway and "envoy-jwt-authn" in gateway[0] and "accepts others too" in gateway[0]
+              and "config-audience-broadened" in gateway[0] and "not checked: every audience passes" in gateway[0],
+              f"Enforcers page with drift: the deployments and the broadened gateway are not listed as expected: {rows}")
+        facts = browser.execute_script("return [...document.querySelectorAll('table.enforcer-table tbody tr')].length")
+        check(facts >= 10, f"Enforcers page: the enforcer table has {facts} rows")
+        check(not console_errors(browser), "Enforcers page: console errors")
+        browser.save_screenshot(os.path.join(ARTIFACTS, "enforcers.png"))
+        browser.get("file://" + with_drift + "/services/payments-api.html")
+        section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='enforcement-heading']").text
+        check("spring-boot" in section and "✓ Checks the audience" in section, f"payments-api: enforcement point not shown checking: {section}")
+        browser.get("file://" + without + "/enforcers.html")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("Not known: nothing was assessed." in text and "✓ Checks the audience" not in text and "? Not assessed" in text,
+              "Enforcers page without drift: points are not all not assessed")
+        browser.get("file://" + without + "/services/payments-api.html")
+        section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='enforcement-heading']").text
+        check("? Not assessed" in section and "not checked: every audience passes" in section,
+              f"payments-api without drift: enforcement point not shown as not assessed with the omitted-audience default: {section}")
     finally:
         browser.quit()
-    print("control states: matrix and control pages show met, failing, excepted and not assessed", flush=True)
+    print("control states: matrix and control pages show met, failing, excepted and not assessed; the Enforcers page lists every deployment", flush=True)
 
 
 SERVICE = """apiVersion: audreg/v1
@@ -551,6 +579,10 @@ def main():
         text = browser.find_element(By.TAG_NAME, "main").text
         check("<script>alert(1)</script>" in text, "hostile: the description is not shown as text")
         check("javascript:alert(1)" in text, "hostile: the javascript: audience is not shown as text")
+        browser.get("file://" + os.path.join(hostile, "enforcers.html"))
+        text = browser.find_element(By.TAG_NAME, "main").text
+        check("</code><script>alert(10)</script>" in text and "<img src=x onerror=alert(9)>|x.yaml" in text,
+              "hostile: the deployment's provider and source are not shown as text on the Enforcers page")
         browser.get("file://" + os.path.join(hostile, "search.html") + "?q=%3Cb%3EAPI")
         time.sleep(0.2)
         no_alert(browser, "hostile search")
@@ -571,9 +603,12 @@ def main():
                                 capture_output=True, text=True)
         check(result.returncode == 0, f"mkdocs build --strict of the {label} Markdown tree failed: {result.stderr[-1500:]}")
         if result.returncode == 0 and label == "hostile":
+            for name in (os.path.join("services", "evil-api.html"), "enforcers.html"):
+                page = open(os.path.join(out, name), encoding="utf-8").read()
+                # An onerror= in escaped text (&lt;img … onerror=…&gt;) is harmless; one inside a tag is not.
+                check("<script>alert" not in page and not re.search(r"<[A-Za-z][^<>]*\sonerror\s*=", page)
+                      and "javascript:alert" not in re.findall(r'href="([^"]*)"', page), f"hostile: registry markup reached MkDocs' {name}")
             page = open(os.path.join(out, "services", "evil-api.html"), encoding="utf-8").read()
-            check("<script>alert" not in page and "onerror=" not in page and "javascript:alert" not in re.findall(r'href="([^"]*)"', page),
-                  "hostile: registry markup reached MkDocs' HTML")
             check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "hostile: the description is not shown as text by MkDocs")
     print("mkdocs: both Markdown trees build with --strict", flush=True)
 

@@ -228,10 +228,27 @@ public struct DriftReport: Sendable {
                 }
                 entity = EntityRef(kind, parts[1])
             }
+            // The related locations say which deployment entry a config finding is about (the site's
+            // enforcement points); reports that do not carry them read as having none.
+            var related: [RelatedLocation] = []
+            if let node = object["related"], !node.isNull {
+                guard let list = node.sequence else { throw fail("\(at).related must be a list", at: node) }
+                for item in list {
+                    guard item.mapping != nil, let file = string(item["file"]), let line = integer(item["line"]), let column = integer(item["column"]) else {
+                        throw fail("\(at).related entries need file, line and column", at: item)
+                    }
+                    let entity = string(item["entity"]).flatMap { text -> EntityRef? in
+                        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+                        guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else { return nil }
+                        return EntityRef(kind, parts[1])
+                    }
+                    related.append(RelatedLocation(SourceLocation(file: file, line: line, column: column), entity: entity, message: string(item["message"])))
+                }
+            }
             return Finding(ruleID: rule, severity: severity, message: message,
                            location: SourceLocation(file: file, line: line, column: column,
                                                     endLine: integer(object["endLine"]), endColumn: integer(object["endColumn"])),
-                           entity: entity)
+                           entity: entity, related: related)
         }
         var findings: [Finding] = []
         findings.reserveCapacity(items.count)

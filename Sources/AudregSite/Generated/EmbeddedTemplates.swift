@@ -311,6 +311,109 @@ tr.flagged a { color: inherit; }
 {{> html/partials/foot}}
 
 """#
+        files["templates/html/enforcers.mustache"] = #"""
+{{> html/partials/head}}
+{{#page}}
+<h1>Enforcers</h1>
+<p class="lead">Every enforcement point the registry declares (a deployment of a service: the gateway, proxy or framework config that decides whether a token is accepted), whether it checks the token's audience, and what each kind of enforcer does when the audience is left out.</p>
+{{#reported}}
+<p>From the drift run of {{when}} (<a href="{{root}}drift.html">all drift</a>).{{#reportGap}} No enforcement point counts as checking: {{reportGap}}.{{/reportGap}}</p>
+{{/reported}}
+{{^reported}}
+<p>This site was built without a drift report, so no enforcement point is assessed: run <code>audreg drift --format json</code> and build with <code>--drift-report</code>.</p>
+{{/reported}}
+<p>{{total}} enforcement points: <span class="badge status-failing"><span aria-hidden="true">✗</span> {{offCount}} with the audience check off</span> <span class="badge status-not-assessed"><span aria-hidden="true">?</span> {{unassessedCount}} not assessed</span> <span class="badge status-met"><span aria-hidden="true">✓</span> {{checkingCount}} checking</span></p>
+{{^empty(undeclared)}}
+<p>{{undeclaredCount}} service(s) declare no deployment, so where their audience is enforced is not known: {{#undeclared}}<a href="{{pageHref}}">{{text}}</a> {{/undeclared}}</p>
+{{/empty(undeclared)}}
+
+<section aria-labelledby="off-heading">
+<h2 id="off-heading">Audience check off</h2>
+<p>The config checks no audience (tokens minted for any other service of the same issuer pass), or does not verify tokens at all.</p>
+{{^empty(off)}}
+<div class="table-wrap">
+<table class="enforcement">
+<caption class="visually-hidden">Enforcement points whose audience check is off</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Kind</th><th scope="col">Enforcer</th><th scope="col">Config</th><th scope="col">Audience check</th><th scope="col">If the audience is omitted</th></tr></thead>
+<tbody>
+{{/empty(off)}}
+{{#off}}
+{{> html/partials/enforcement-row}}
+{{/off}}
+{{^empty(off)}}
+</tbody>
+</table>
+</div>
+{{/empty(off)}}
+{{^off}}
+<p class="empty">{{#reported}}None among the enforcement points the drift run read.{{/reported}}{{^reported}}Not known: nothing was assessed.{{/reported}}</p>
+{{/off}}
+</section>
+
+<section aria-labelledby="unassessed-heading">
+<h2 id="unassessed-heading">Not assessed</h2>
+<p>Nothing was read that says whether these check the audience; what the enforcer does when the audience is omitted is what to look for in the config.</p>
+{{^empty(unassessed)}}
+<div class="table-wrap">
+<table class="enforcement">
+<caption class="visually-hidden">Enforcement points not assessed</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Kind</th><th scope="col">Enforcer</th><th scope="col">Config</th><th scope="col">Audience check</th><th scope="col">If the audience is omitted</th></tr></thead>
+<tbody>
+{{/empty(unassessed)}}
+{{#unassessed}}
+{{> html/partials/enforcement-row}}
+{{/unassessed}}
+{{^empty(unassessed)}}
+</tbody>
+</table>
+</div>
+{{/empty(unassessed)}}
+{{^unassessed}}
+<p class="empty">None.</p>
+{{/unassessed}}
+</section>
+
+<section aria-labelledby="checking-heading">
+<h2 id="checking-heading">Checking the audience</h2>
+{{^empty(checking)}}
+<div class="table-wrap">
+<table class="enforcement">
+<caption class="visually-hidden">Enforcement points that check the audience</caption>
+<thead><tr><th scope="col">Service</th><th scope="col">Kind</th><th scope="col">Enforcer</th><th scope="col">Config</th><th scope="col">Audience check</th><th scope="col">If the audience is omitted</th></tr></thead>
+<tbody>
+{{/empty(checking)}}
+{{#checking}}
+{{> html/partials/enforcement-row}}
+{{/checking}}
+{{^empty(checking)}}
+</tbody>
+</table>
+</div>
+{{/empty(checking)}}
+{{^checking}}
+<p class="empty">None{{^reported}}: nothing was assessed{{/reported}}.</p>
+{{/checking}}
+</section>
+
+<section aria-labelledby="table-heading">
+<h2 id="table-heading">What each enforcer does with the audience</h2>
+<p>From each enforcer's own documentation; the kind is what a registry writes in <code>deployments[].kind</code>.</p>
+<div class="table-wrap">
+<table class="enforcer-table">
+<caption class="visually-hidden">Enforcer facts</caption>
+<thead><tr><th scope="col">Enforcer</th><th scope="col">Kind</th><th scope="col">Audience setting</th><th scope="col">When omitted</th><th scope="col">Matching</th><th scope="col">Documentation</th></tr></thead>
+<tbody>
+{{#enforcers}}
+<tr><th scope="row">{{name}}</th><td>{{#hasReader}}<code>{{kind}}</code>{{/hasReader}}{{^hasReader}}<span class="muted">{{kind}}</span>{{/hasReader}}</td><td>{{audienceFields}}</td><td>{{whenOmitted}}{{#whenEmpty}}; empty: {{whenEmpty}}{{/whenEmpty}}{{#limitation}}<br><span class="muted">{{limitation}}</span>{{/limitation}}</td><td>{{matching}}</td><td>{{#reference}}{{> html/partials/external}}{{/reference}}{{#verified}}<br><span class="muted">Verified: {{verified}}</span>{{/verified}}</td></tr>
+{{/enforcers}}
+</tbody>
+</table>
+</div>
+</section>
+{{/page}}
+{{> html/partials/foot}}
+
+"""#
         files["templates/html/exceptions.mustache"] = #"""
 {{> html/partials/head}}
 {{#page}}
@@ -543,6 +646,13 @@ tr.flagged a { color: inherit; }
 {{/drift.reported}}
 {{> html/partials/drift-findings}}
 
+"""#
+        files["templates/html/partials/enforcement-row.mustache"] = #"""
+<tr><th scope="row"><a href="{{service.pageHref}}">{{service.text}}</a></th><td><code>{{kind}}</code></td><td>{{enforcer}}</td><td>{{#configURL}}<a href="{{configURL}}"><code>{{source}}</code></a>{{/configURL}}{{^configURL}}<code>{{source}}</code>{{/configURL}}{{#provider}} (provider <code>{{provider}}</code>){{/provider}}</td><td>{{> html/partials/enforcement-state}}</td><td>{{whenOmitted}}</td></tr>
+
+"""#
+        files["templates/html/partials/enforcement-state.mustache"] = #"""
+<span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{stateLabel}}</span>{{#stateReason}} <span class="muted">{{stateReason}}</span>{{/stateReason}}{{#driftFindings}}<br><a href="{{rule.pageHref}}">{{rule.text}}</a>{{#sourceURL}} at <a href="{{sourceURL}}"><code>{{location}}</code></a>{{/sourceURL}}{{^sourceURL}} at <code>{{location}}</code>{{/sourceURL}}{{/driftFindings}}
 """#
         files["templates/html/partials/exceptions-table.mustache"] = #"""
 {{^empty(exceptions)}}
@@ -859,18 +969,27 @@ tr.flagged a { color: inherit; }
 {{> html/partials/hops-upstream}}
 </section>
 
-<section aria-labelledby="deployments-heading">
-<h2 id="deployments-heading">Deployments</h2>
-{{^empty(deployments)}}
-<ul>
-{{#deployments}}
-<li><code>{{kind}}</code> from <code>{{source}}</code>{{#provider}} (provider <code>{{provider}}</code>){{/provider}}</li>
-{{/deployments}}
-</ul>
-{{/empty(deployments)}}
-{{^deployments}}
-<p class="empty">No deployment configuration is linked.</p>
-{{/deployments}}
+<section aria-labelledby="enforcement-heading">
+<h2 id="enforcement-heading">Enforcement points</h2>
+<p>The deployments that decide whether a token is accepted, and whether each checks the audience{{#drift.reported}}, as the drift run of {{drift.when}} found it{{/drift.reported}}{{^drift.reported}}: not assessed, since this site was built without a drift report{{/drift.reported}} (<a href="{{root}}enforcers.html">all enforcers</a>).</p>
+{{^empty(enforcement)}}
+<div class="table-wrap">
+<table class="enforcement">
+<caption class="visually-hidden">Enforcement points</caption>
+<thead><tr><th scope="col">Kind</th><th scope="col">Enforcer</th><th scope="col">Config</th><th scope="col">Audience check</th><th scope="col">If the audience is omitted</th></tr></thead>
+<tbody>
+{{/empty(enforcement)}}
+{{#enforcement}}
+<tr><td><code>{{kind}}</code></td><td>{{enforcer}}</td><td>{{#configURL}}<a href="{{configURL}}"><code>{{source}}</code></a>{{/configURL}}{{^configURL}}<code>{{source}}</code>{{/configURL}}{{#provider}} (provider <code>{{provider}}</code>){{/provider}}</td><td>{{> html/partials/enforcement-state}}</td><td>{{whenOmitted}}</td></tr>
+{{/enforcement}}
+{{^empty(enforcement)}}
+</tbody>
+</table>
+</div>
+{{/empty(enforcement)}}
+{{^enforcement}}
+<p class="empty">No deployment configuration is linked, so nothing says where this service's audience is enforced.</p>
+{{/enforcement}}
 </section>
 
 <section aria-labelledby="findings-heading">
@@ -1194,6 +1313,78 @@ Run of {{drift.when}}.
 {{/page}}
 
 """#
+        files["templates/markdown/enforcers.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+{{> markdown/partials/nav}}
+
+{{#page}}
+# Enforcers
+
+Every enforcement point the registry declares (a deployment of a service: the gateway, proxy or framework config that decides whether a token is accepted), whether it checks the token's audience, and what each kind of enforcer does when the audience is left out.
+
+{{#reported}}
+From the drift run of {{when}} ([all drift]({{{root}}}drift.md)).{{#reportGap}} No enforcement point counts as checking: {{reportGap}}.{{/reportGap}}
+
+{{/reported}}
+{{^reported}}
+This site was built without a drift report, so no enforcement point is assessed: run `audreg drift --format json` and build with `--drift-report`.
+
+{{/reported}}
+{{total}} enforcement points: {{offCount}} with the audience check off, {{unassessedCount}} not assessed, {{checkingCount}} checking.
+{{^empty(undeclared)}}
+
+{{undeclaredCount}} service(s) declare no deployment, so where their audience is enforced is not known: {{#undeclared}}[{{text}}]({{{pageMd}}}) {{/undeclared}}
+{{/empty(undeclared)}}
+
+## Audience check off
+
+{{^empty(off)}}
+| Service | Kind | Enforcer | Config | Audience check | If the audience is omitted |
+| --- | --- | --- | --- | --- | --- |
+{{/empty(off)}}
+{{#off}}
+{{> markdown/partials/enforcement-row}}
+{{/off}}
+{{^off}}
+{{#reported}}None among the enforcement points the drift run read.{{/reported}}{{^reported}}Not known: nothing was assessed.{{/reported}}
+{{/off}}
+
+## Not assessed
+
+{{^empty(unassessed)}}
+| Service | Kind | Enforcer | Config | Audience check | If the audience is omitted |
+| --- | --- | --- | --- | --- | --- |
+{{/empty(unassessed)}}
+{{#unassessed}}
+{{> markdown/partials/enforcement-row}}
+{{/unassessed}}
+{{^unassessed}}
+None.
+{{/unassessed}}
+
+## Checking the audience
+
+{{^empty(checking)}}
+| Service | Kind | Enforcer | Config | Audience check | If the audience is omitted |
+| --- | --- | --- | --- | --- | --- |
+{{/empty(checking)}}
+{{#checking}}
+{{> markdown/partials/enforcement-row}}
+{{/checking}}
+{{^checking}}
+None{{^reported}}: nothing was assessed{{/reported}}.
+{{/checking}}
+
+## What each enforcer does with the audience
+
+| Enforcer | Kind | Audience setting | When omitted | Matching | Documentation |
+| --- | --- | --- | --- | --- | --- |
+{{#enforcers}}
+| {{name}} | {{kind}} | {{audienceFields}} | {{whenOmitted}}{{#whenEmpty}}; empty: {{whenEmpty}}{{/whenEmpty}}{{#limitation}} ({{limitation}}){{/limitation}} | {{matching}} | {{#reference}}{{> markdown/partials/external}}{{/reference}} |
+{{/enforcers}}
+{{/page}}
+
+"""#
         files["templates/markdown/exceptions.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
 {{> markdown/partials/nav}}
@@ -1428,6 +1619,15 @@ From the drift run of {{drift.when}} ([all drift]({{{root}}}drift.md)).
 {{> markdown/partials/drift-findings}}
 
 """#
+        files["templates/markdown/partials/enforcement-row.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+| [{{service.text}}]({{{service.pageMd}}}) | {{kind}} | {{enforcer}} | {{#configURL}}[{{source}}]({{{configURL}}}){{/configURL}}{{^configURL}}{{source}}{{/configURL}}{{#provider}} (provider {{provider}}){{/provider}} | {{> markdown/partials/enforcement-state}} | {{whenOmitted}} |
+
+"""#
+        files["templates/markdown/partials/enforcement-state.mustache"] = #"""
+{{% CONTENT_TYPE: MARKDOWN}}
+**{{stateLabel}}**{{#stateReason}}: {{stateReason}}{{/stateReason}}{{#driftFindings}} · [{{rule.text}}]({{{rule.pageMd}}}) at {{#sourceURL}}[{{location}}]({{{sourceURL}}}){{/sourceURL}}{{^sourceURL}}{{location}}{{/sourceURL}}{{/driftFindings}}
+"""#
         files["templates/markdown/partials/exceptions-table.mustache"] = #"""
 {{% CONTENT_TYPE: MARKDOWN}}
 {{^empty(exceptions)}}
@@ -1638,14 +1838,20 @@ Calls no other service in the registry.
 No service in the registry calls it.
 {{/upstream}}
 
-## Deployments
+## Enforcement points
 
-{{#deployments}}
-- {{kind}} from {{source}}{{#provider}} (provider {{provider}}){{/provider}}
-{{/deployments}}
-{{^deployments}}
-No deployment configuration is linked.
-{{/deployments}}
+The deployments that decide whether a token is accepted, and whether each checks the audience{{#drift.reported}}, as the drift run of {{drift.when}} found it{{/drift.reported}}{{^drift.reported}}: not assessed, since this site was built without a drift report{{/drift.reported}} ([all enforcers]({{{root}}}enforcers.md)).
+
+{{^empty(enforcement)}}
+| Kind | Enforcer | Config | Audience check | If the audience is omitted |
+| --- | --- | --- | --- | --- |
+{{/empty(enforcement)}}
+{{#enforcement}}
+| {{kind}} | {{enforcer}} | {{#configURL}}[{{source}}]({{{configURL}}}){{/configURL}}{{^configURL}}{{source}}{{/configURL}}{{#provider}} (provider {{provider}}){{/provider}} | {{> markdown/partials/enforcement-state}} | {{whenOmitted}} |
+{{/enforcement}}
+{{^enforcement}}
+No deployment configuration is linked, so nothing says where this service's audience is enforced.
+{{/enforcement}}
 
 ## Findings
 
