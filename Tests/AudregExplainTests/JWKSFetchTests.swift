@@ -24,6 +24,9 @@ struct JWKSFetchTests {
             let token = try PRSupport.read("\(Self.tokens)/valid.jwt")
             var explainer = TokenExplainer(registry: loaded.registry, now: TokenExplainerTests.now)
             explainer.network = .loopbackAllowed
+            // The suite runs its tests in parallel beside other builds; a loaded machine once took longer
+            // than the 10-second default to answer on loopback.
+            explainer.fetchTimeout = 60
             let given = try await explainer.explain(.token(token), service: "orders-api", keys: .given(url))
             #expect(given.verdict == .admitted, "\(given.checks)")
 
@@ -32,6 +35,7 @@ struct JWKSFetchTests {
             registry.issuers[index].jwksUri?.value = url
             var fromRegistryExplainer = TokenExplainer(registry: registry, now: TokenExplainerTests.now)
             fromRegistryExplainer.network = .loopbackAllowed
+            fromRegistryExplainer.fetchTimeout = 60
             let fromRegistry = try await fromRegistryExplainer.explain(.token(token), service: "orders-api")
             #expect(fromRegistry.verdict == .admitted, "\(fromRegistry.checks)")
 
