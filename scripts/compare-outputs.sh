@@ -6,8 +6,8 @@
 # Usage: scripts/compare-outputs.sh [--allow-diff] [--services N] BASE_REF [HEAD_REF]
 #   HEAD_REF defaults to HEAD. Exit 1 when an output differs (--allow-diff: report only, exit 0).
 #   --services N: size of the generated registry (default 10000; 0: the example registry only).
-#   COMPARE_BUILDS=DIR keeps each commit's build in DIR/<commit> and reuses it on the next run
-#   (default: a temporary folder, removed on exit).
+#   COMPARE_BUILDS=DIR keeps each commit's binary in DIR/<commit>/audreg and the build folder in
+#   DIR/scratch, reused by the next run (default: a temporary folder, removed on exit).
 #   COMPARE_BASE_BIN / COMPARE_HEAD_BIN: use this binary for that side instead of building it (the
 #   refs still choose the inputs); one binary on both sides checks that the outputs are deterministic.
 #
@@ -44,18 +44,23 @@ trap 'rm -rf "$tmp"' EXIT
 builds=${COMPARE_BUILDS:-$tmp/builds}
 mkdir -p "$builds"
 
-# build COMMIT: prints the path of that commit's debug audreg.
+# build COMMIT: prints the path of that commit's debug audreg, copied out of the build folder. Every
+# commit builds in one scratch folder (COMPARE_SCRATCH, default $builds/scratch), so the dependencies,
+# the same for every commit, compile once.
+scratch=${COMPARE_SCRATCH:-$builds/scratch}
 build() {
-  local commit=$1 src=$builds/$1/src scratch=$builds/$1/scratch
-  if [[ ! -d $src ]]; then
-    mkdir -p "$src.partial"
-    git archive "$commit" | tar -x -C "$src.partial"
-    [[ -f $repo/Package.resolved ]] && cp "$repo/Package.resolved" "$src.partial/"
-    mv "$src.partial" "$src"
+  local commit=$1 src=$builds/$1/src bin=$builds/$1/audreg
+  if [[ ! -x $bin ]]; then
+    rm -rf "$src"
+    mkdir -p "$src"
+    git archive "$commit" | tar -x -C "$src"
+    [[ -f $repo/Package.resolved ]] && cp "$repo/Package.resolved" "$src/"
+    echo "building ${commit:0:7} in $scratch" >&2
+    swift build --package-path "$src" --scratch-path "$scratch" --product audreg 2>&1 | sed '/^\[/d' >&2
+    cp "$(swift build --package-path "$src" --scratch-path "$scratch" --show-bin-path)/audreg" "$bin.partial"
+    mv "$bin.partial" "$bin"
   fi
-  echo "building ${commit:0:7} in $scratch" >&2
-  swift build --package-path "$src" --scratch-path "$scratch" --product audreg 2>&1 | sed '/^\[/d' >&2
-  echo "$(swift build --package-path "$src" --scratch-path "$scratch" --show-bin-path)/audreg"
+  echo "$bin"
 }
 base_bin=${COMPARE_BASE_BIN:-$(build "$base")}
 head_bin=${COMPARE_HEAD_BIN:-$(build "$head")}
