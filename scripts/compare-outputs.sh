@@ -3,9 +3,10 @@
 # site (HTML and Markdown), every export, rules, schema and the offline drift report, on the example
 # registry and on a generated registry (issue 24: "byte-identical before and after").
 #
-# Usage: scripts/compare-outputs.sh [--allow-diff] [--services N] BASE_REF [HEAD_REF]
+# Usage: scripts/compare-outputs.sh [--allow-diff] [--services N] [--skip NAME] BASE_REF [HEAD_REF]
 #   HEAD_REF defaults to HEAD. Exit 1 when an output differs (--allow-diff: report only, exit 0).
 #   --services N: size of the generated registry (default 10000; 0: the example registry only).
+#   --skip NAME: do not run output NAME (e.g. export-oscal) on the generated registry; repeatable.
 #   COMPARE_BUILDS=DIR keeps each commit's binary in DIR/<commit>/audreg and the build folder in
 #   DIR/scratch, reused by the next run (default: a temporary folder, removed on exit).
 #   COMPARE_BASE_BIN / COMPARE_HEAD_BIN: use this binary for that side instead of building it (the
@@ -22,19 +23,21 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 
 allow_diff=0
+skip=" "
 services=10000
 refs=()
 while (($#)); do
   case "$1" in
     --allow-diff) allow_diff=1 ;;
     --services) services="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --skip) skip+=" $2 "; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) refs+=("$1") ;;
   esac
   shift
 done
-((${#refs[@]} >= 1 && ${#refs[@]} <= 2)) || { echo "usage: $0 [--allow-diff] [--services N] BASE_REF [HEAD_REF]" >&2; exit 2; }
+((${#refs[@]} >= 1 && ${#refs[@]} <= 2)) || { echo "usage: $0 [--allow-diff] [--services N] [--skip NAME] BASE_REF [HEAD_REF]" >&2; exit 2; }
 base=$(git rev-parse --verify "${refs[0]}^{commit}")
 head=$(git rev-parse --verify "${refs[1]:-HEAD}^{commit}")
 today=2026-12-01
@@ -111,6 +114,10 @@ run() {
   mkdir "$dir/out"
   one() {
     local name=$1; shift
+    if [[ $input == generated && $skip == *" $name "* ]]; then
+      notes+=("$name skipped on the generated registry (--skip)")
+      return 0
+    fi
     local status=0 start=$SECONDS
     (cd "$dir" && env -u SOURCE_DATE_EPOCH -u AUDREG_TIMING TZ=UTC LC_ALL=C.UTF-8 "$bin" "$@" \
       >"out/$name.stdout" 2>"out/$name.stderr") || status=$?
@@ -162,7 +169,13 @@ compare() {
     for part in "${parts[@]}"; do
       if ! diff -r "$a/$part" "$b/$part" >/dev/null 2>&1; then
         same=0
-        report+=$(diff -r -u "$a/$part" "$b/$part" 2>&1 | sed "s|$tmp/out/||g" | head -n 12)$'\n'
+        if [[ -d $a/$part && -d $b/$part ]]; then
+          diff -r -q "$a/$part" "$b/$part" >"$tmp/diff" 2>&1 || [[ $? == 1 ]]
+          report+="$(wc -l <"$tmp/diff") file(s) differ or exist on one side only in $part/"$'\n'
+          report+=$(sed "s|$tmp/out/||g" "$tmp/diff" | sed -n 1,40p)$'\n'
+        fi
+        diff -r -u "$a/$part" "$b/$part" >"$tmp/diff" 2>&1 || [[ $? == 1 ]]
+        report+=$(sed "s|$tmp/out/||g" "$tmp/diff" | sed -n 1,12p)$'\n'
       fi
     done
     local size
