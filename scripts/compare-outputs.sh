@@ -82,7 +82,13 @@ if ((services > 0)); then
 fi
 
 # has BIN FLAG COMMAND...: whether COMMAND's help lists FLAG.
-has() { local bin=$1 flag=$2; shift 2; "$bin" "$@" --help 2>/dev/null | grep -q -- "$flag"; }
+# The help is read whole first: grep -q would stop reading early, and the binary's SIGPIPE would fail
+# the pipeline under pipefail.
+has() {
+  local bin=$1 flag=$2 help; shift 2
+  help=$("$bin" "$@" --help 2>/dev/null)
+  [[ $help == *"$flag"* ]]
+}
 # both FLAG COMMAND...: whether both binaries accept FLAG; a flag only one side has is noted and dropped.
 notes=()
 both() {
@@ -115,7 +121,7 @@ run() {
   one() {
     local name=$1; shift
     if [[ $input == generated && $skip == *" $name "* ]]; then
-      notes+=("$name skipped on the generated registry (--skip)")
+      [[ $side == base ]] && notes+=("$name skipped on the generated registry (--skip)")
       return 0
     fi
     local status=0 start=$SECONDS
