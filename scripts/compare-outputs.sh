@@ -31,7 +31,7 @@ while (($#)); do
     --allow-diff) allow_diff=1 ;;
     --services) services="$2"; shift ;;
     --skip) skip+=" $2 "; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) refs+=("$1") ;;
   esac
