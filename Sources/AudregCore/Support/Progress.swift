@@ -25,6 +25,10 @@ public enum ProgressPolicy {
 /// One progress line on stderr, redrawn in place at most every `interval` (a run of 50,000 checks must
 /// not write 50,000 lines to the terminal) and once a second by `tick` while nothing finishes. The
 /// CLI decides with `ProgressPolicy` whether to make one; `write` is its stderr.
+///
+/// Why `@unchecked Sendable` is sound: the `var` fields are read and written only by `update`, `tick`
+/// and `finish`, each of which holds `lock` for its whole body (`draw` is called only from them); the
+/// `let` fields are Sendable values set in `init`.
 public final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private let label: String
