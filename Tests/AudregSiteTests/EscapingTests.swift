@@ -80,6 +80,7 @@ struct EscapingTests {
 
     @Test func markdownEscapeNeutralisesEveryStructuralCharacter() {
         #expect(MarkdownEscaping.escape("a|b") == "a\\|b")
+        #expect(MarkdownEscaping.escape("evil\r\n::error::x\u{202E}y\u{061C}") == "evil  ::error::xU+202EyU+061C")
         #expect(MarkdownEscaping.escape("line\nbreak") == "line break")
         #expect(MarkdownEscaping.escape("[x](y)") == "\\[x\\]\\(y\\)")
         #expect(MarkdownEscaping.escape("<b>&amp;") == "&lt;b&gt;&amp;amp;")

@@ -32,6 +32,10 @@ public enum MarkdownEscaping {
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
                     output.unicodeScalars.append(" ")
+                } else if UnsafeScalar.kind(scalar) == .bidi {
+                    // A bidirectional control would reorder the text around it when rendered (a config's
+                    // name, a fetched message): it is shown as its code point instead.
+                    output += UnsafeScalar.codePoint(scalar)
                 } else {
                     output.unicodeScalars.append(scalar)
                 }
@@ -50,10 +54,10 @@ public enum MarkdownEscaping {
     private static let workTable: [Bool] = (0...255).map { needsWork(UInt8($0)) }
 
     /// Whether a UTF-8 byte may need escaping: the punctuation `escape` handles, a control character,
-    /// or the lead byte of U+2028/U+2029 (0xE2).
+    /// or the lead byte of U+2028/U+2029 and most bidirectional controls (0xE2) or of U+061C (0xD8).
     static func needsWork(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x00..<0x20, 0x7F, 0xE2: return true
+        case 0x00..<0x20, 0x7F, 0xD8, 0xE2: return true
         case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
              UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "+"),
              UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""),
