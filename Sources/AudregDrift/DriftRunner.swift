@@ -71,7 +71,8 @@ public struct DriftRunner: Sendable {
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles))
+        let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles),
+                                                  catalog: catalog)
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {

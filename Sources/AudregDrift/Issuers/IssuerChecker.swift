@@ -14,8 +14,8 @@ public struct IssuerChecker: Sendable {
 
     public func check(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> [Finding] {
         var findings: [Finding] = []
-        func add(_ rule: String, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) {
-            findings.append(Finding(ruleID: rule, severity: DriftRuleIDs.severity(of: rule), message: "issuer '\(issuer.name)': \(message)",
+        func add(_ rule: any DriftRule.Type, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) {
+            findings.append(Finding(ruleID: rule.description.id, severity: rule.description.defaultSeverity, message: "issuer '\(issuer.name)': \(message)",
                                     location: location, entity: issuer.ref, related: related))
         }
 
@@ -26,29 +26,29 @@ public struct IssuerChecker: Sendable {
         if let discoveryUrl = issuer.discoveryUrl {
             switch await Self.fetchJSON(discoveryUrl.value, source: source) {
             case .failure(let failure):
-                add("jwks-unreachable", "discovery document \(discoveryUrl.value) cannot be used: \(failure.reason)", at: discoveryUrl.location)
+                add(JWKSUnreachableRule.self, "discovery document \(discoveryUrl.value) cannot be used: \(failure.reason)", at: discoveryUrl.location)
             case .success(let (document, leaks)):
                 for leak in leaks {
-                    add("jwks-private-key-material", "the discovery document at \(discoveryUrl.value) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                    add(JWKSPrivateKeyMaterialRule.self, "the discovery document at \(discoveryUrl.value) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
                         at: discoveryUrl.location)
                 }
                 let published = document["issuer"] as? String
                 if let expected = issuer.issuer {
                     if published == nil {
-                        add("discovery-issuer-mismatch", "the discovery document at \(discoveryUrl.value) has no issuer; the registry says '\(expected.value)'",
+                        add(DiscoveryIssuerMismatchRule.self, "the discovery document at \(discoveryUrl.value) has no issuer; the registry says '\(expected.value)'",
                             at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
                     } else if let published, !published.isExactly(expected.value.text) {
-                        add("discovery-issuer-mismatch", "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
+                        add(DiscoveryIssuerMismatchRule.self, "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
                             at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
                     }
                 }
                 let publishedJWKS = document["jwks_uri"] as? String
                 if let jwksUri = issuer.jwksUri {
                     if publishedJWKS == nil {
-                        add("discovery-jwks-mismatch", "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
+                        add(DiscoveryJWKSMismatchRule.self, "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
                             at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
                     } else if let publishedJWKS, publishedJWKS != jwksUri.value {
-                        add("discovery-jwks-mismatch", "the discovery document publishes jwks_uri \(publishedJWKS), the registry \(jwksUri.value); gateways that discover keys use the published one",
+                        add(DiscoveryJWKSMismatchRule.self, "the discovery document publishes jwks_uri \(publishedJWKS), the registry \(jwksUri.value); gateways that discover keys use the published one",
                             at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
                     }
                 } else if let publishedJWKS {
@@ -65,20 +65,20 @@ public struct IssuerChecker: Sendable {
         let document: FetchedDocument
         switch fetched {
         case .failure(let failure):
-            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be fetched: \(failure.reason)", at: jwks.location)
+            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be fetched: \(failure.reason)", at: jwks.location)
             return findings
         case .success(let value):
             document = value
         }
         if let problem = Self.responseProblem(document) {
-            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be used: \(problem)", at: jwks.location)
+            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be used: \(problem)", at: jwks.location)
             return findings
         }
         // Private members anywhere in the document (a bare JWK, a nested object, a second key list);
         // the keys of the top-level `keys` array are the analyzer's, which names them by kid.
         if case .success(let node) = StrictJSON.parse(document.body) {
             for leak in KeyMaterial.leakPaths(in: node, skipKeySet: true) {
-                add("jwks-private-key-material", "JWKS \(jwks.value)\(via) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                add(JWKSPrivateKeyMaterialRule.self, "JWKS \(jwks.value)\(via) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
                     at: jwks.location)
             }
         }
@@ -88,9 +88,9 @@ public struct IssuerChecker: Sendable {
                                     today: today, certificateWarnDays: certificateWarnDays)
         switch await analyzer.analyze(document.body) {
         case .failure(let failure):
-            add("jwks-unreachable", "JWKS \(jwks.value)\(via) cannot be used: \(failure.reason)", at: jwks.location)
+            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be used: \(failure.reason)", at: jwks.location)
         case .success(let problems):
-            for problem in problems { add(problem.ruleID, "JWKS \(jwks.value): \(problem.message)", at: jwks.location) }
+            for problem in problems { add(problem.rule, "JWKS \(jwks.value): \(problem.message)", at: jwks.location) }
         }
         return findings
     }
