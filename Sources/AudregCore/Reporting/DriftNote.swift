@@ -1,7 +1,8 @@
 /// Something a drift run observed that is not a finding, such as a key set served as `text/plain` and
 /// read as JSON anyway (as enforcers read it). A note marks no control failing, changes no exit status
 /// and is not counted in the summary: it is shown after the findings, in `drift.notes` of the JSON, as
-/// a SARIF tool notification, a GitHub `::notice`, JUnit output and on the site's Drift page.
+/// a SARIF tool notification, a GitHub `::notice` and in JUnit output; `build --drift-report` reads
+/// them back (`DriftReport.run.notes`), and the site does not show them yet.
 ///
 /// `subject` and `message` hold fetched text (a server's Content-Type header): every sink encodes them.
 public struct DriftNote: Sendable, Equatable {
