@@ -57,8 +57,8 @@ public struct RegistryImport: Sendable {
         /// nil when no provider of the unit checks an audience.
         var audiences: [ExactString]?
         var issuers: [ExactString]
-        /// JWKS URI per issuer, as the providers name them.
-        var jwks: [(ExactString, String)]
+        /// JWKS URI per issuer, as the providers name them, with where.
+        var jwks: [(issuer: ExactString, uri: String, at: String)]
     }
 
     /// Plans the files for a registry in `outDirectory` (absolute), from `inputs` in any order.
@@ -94,8 +94,9 @@ public struct RegistryImport: Sendable {
                 plan.notMapped.append("\(shown): has no \(config.providerNoun) that checks tokens")
                 continue
             }
-            plan.imported.append((input.display, kind.rawValue))
-            units += self.units(config, kind: kind, input: input, notes: &plan.notMapped)
+            let found = self.units(config, kind: kind, input: input, notes: &plan.notMapped)
+            if !found.isEmpty { plan.imported.append((input.display, kind.rawValue)) }
+            units += found
         }
         build(units, outDirectory: outDirectory, into: &plan)
         return plan
@@ -141,7 +142,7 @@ public struct RegistryImport: Sendable {
             var audiences: [ExactString]? = nil
             var sets: [[ExactString]] = []
             var issuers: [ExactString] = []
-            var jwks: [(ExactString, String)] = []
+            var jwks: [(issuer: ExactString, uri: String, at: String)] = []
             for provider in usable {
                 let checked = provider.audienceCaveat == nil ? (provider.audiences ?? []).map(\.value) : []
                 if !sets.contains(checked) { sets.append(checked) }
@@ -155,7 +156,7 @@ public struct RegistryImport: Sendable {
                     if !issuers.contains(exact) { issuers.append(exact) }
                 }
                 if let issuer = provider.issuer, let uri = provider.jwksUri {
-                    jwks.append((ExactString(issuer.value), uri.value))
+                    jwks.append((ExactString(issuer.value), uri.value, at(uri.location)))
                 }
             }
             if sets.count > 1 {
@@ -186,11 +187,12 @@ public struct RegistryImport: Sendable {
         for value in issuerValues {
             let name = issuerNames.take(Self.nameHint(value.text), fallback: "imported-issuer")
             issuerName[value] = name
+            let named = units.flatMap(\.jwks).filter { $0.issuer == value }
             var uris: [String] = []
-            for unit in units { for (issuer, uri) in unit.jwks where issuer == value && !uris.contains(where: { $0.isExactly(uri) }) { uris.append(uri) } }
+            for entry in named where !uris.contains(where: { $0.isExactly(entry.uri) }) { uris.append(entry.uri) }
             uris.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            if uris.count > 1 {
-                plan.notMapped.append("issuer '\(TerminalText.escape(value.text))': the configs fetch its keys from \(uris.count) places (\(uris.map(TerminalText.escape).joined(separator: ", "))); the registry names the first, and drift will report the others")
+            for entry in named where uris.count > 1 && !entry.uri.isExactly(uris[0]) {
+                plan.notMapped.append("\(entry.at): fetches the keys of issuer '\(TerminalText.escape(value.text))' from \(TerminalText.escape(entry.uri)), other configs from \(TerminalText.escape(uris[0])), which the registry names; drift will report the difference")
             }
             let guess = "from issuer \(value.text)"
             plan.guessed.append("issuer '\(name)' \(TerminalText.escape(guess))")
