@@ -155,8 +155,16 @@ public struct RegistryImport: Sendable {
                     let exact = ExactString(value.value)
                     if !issuers.contains(exact) { issuers.append(exact) }
                 }
-                if let issuer = provider.issuer, let uri = provider.jwksUri {
-                    jwks.append((ExactString(issuer.value), uri.value, at(uri.location)))
+                if let uri = provider.jwksUri {
+                    let all = ([provider.issuer] + provider.extraIssuers.map(Optional.some)).compactMap { $0?.value }
+                    // One key URL for several issuers (nginx keeps the last auth_jwt_key_request): it
+                    // belongs to the issuer on its host, if exactly one is.
+                    let owners = all.count == 1 ? all : all.filter { Self.host($0) != nil && Self.host($0) == Self.host(uri.value) }
+                    if owners.count == 1 {
+                        jwks.append((ExactString(owners[0]), uri.value, at(uri.location)))
+                    } else {
+                        notes.append("\(at(uri.location)): \(label(provider)) fetches keys from \(TerminalText.escape(uri.value)) for \(all.count) issuers; which one publishes them is not clear, so no issuer's jwksUri was taken from it")
+                    }
                 }
             }
             if sets.count > 1 {
@@ -279,6 +287,11 @@ public struct RegistryImport: Sendable {
         plan.serviceCount = keyed.count
         plan.issuerCount = issuerValues.count
         plan.notMapped.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The lowercased host of a URL, nil for anything else.
+    static func host(_ text: String) -> String? {
+        URLComponents(string: text)?.host?.lowercased()
     }
 
     static let header = "# Written by audreg import from deployed configs. Confirm every line marked \"audreg import: guessed\",\n# then remove the mark.\n"
