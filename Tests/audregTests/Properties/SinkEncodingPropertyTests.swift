@@ -273,6 +273,52 @@ struct SinkEncodingPropertyTests {
     }
 }
 
+@Suite("audreg import (properties)")
+struct ImportPropertyTests {
+    @Test("import writes hostile config values as data: the registry loads them back byte for byte", arguments: SinkEncodingPropertyTests.seeds)
+    func importRoundTrip(seed: UInt64) throws {
+        var strings = HostileStrings(seed: seed)
+        let provider = "p" + strings.string()
+        let issuer = "i" + strings.string()
+        let jwks = "https://idp.example.com/" + strings.string()
+        var audiences: [String] = []
+        for _ in 0..<3 { let value = "a" + strings.string(); if !audiences.contains(where: { $0.isExactly(value) }) { audiences.append(value) } }
+        let config = """
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers:
+                \(YAMLText.scalar(provider)):
+                  issuer: \(YAMLText.scalar(issuer))
+                  audiences: [\(audiences.map(YAMLText.scalar).joined(separator: ", "))]
+                  remote_jwks: {http_uri: {uri: \(YAMLText.scalar(jwks)), cluster: idp}}
+              rules: [{match: {prefix: /}, requires: {provider_name: \(YAMLText.scalar(provider))}}]
+
+            """
+        let display = "deploy/f" + strings.string().replacingOccurrences(of: "/", with: "_") + ".yaml"
+        let input = RegistryImport.Input(display: display, absolutePath: "/repo/" + display, bytes: Array(config.utf8))
+        let plan = RegistryImport().plan([input], outDirectory: "/repo/registry")
+        #expect(plan.notMapped.isEmpty, "\(plan.notMapped)")
+        let loaded = RegistryLoader().load(sources: plan.files.map { (path: $0.path, bytes: Array($0.contents.utf8)) })
+        let broken = loaded.findings.filter { [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey].contains($0.ruleID) }
+        #expect(broken.isEmpty, "\(broken.map(\.message))")
+        let registry = loaded.registry
+        #expect(registry.services.count == 1 && registry.issuers.count == 1 && registry.teams.count == 1)
+        let service = try #require(registry.services.first)
+        #expect(Set(service.audiences.map(\.value)) == Set(audiences.map { ExactString($0) }))
+        #expect(registry.issuers.first?.issuer?.value == ExactString(issuer))
+        #expect(registry.issuers.first?.jwksUri?.value.isExactly(jwks) == true)
+        #expect(service.deployments.first?.provider?.value.isExactly(provider) == true)
+        #expect(service.deployments.first?.source.value.isExactly("../../" + display) == true)
+        #expect(service.accepts.map(\.issuer.value) == [registry.issuers[0].name])
+        // Values and comments stay inside their lines: each file is one document with the four top-level keys.
+        for file in plan.files {
+            let topLevel = physicalLines(file.contents).filter { !$0.isEmpty && !$0.hasPrefix(" ") && !$0.hasPrefix("#") }
+            #expect(topLevel.map { String($0.prefix { $0 != ":" }) } == ["apiVersion", "kind", "metadata"] + (file.path.hasPrefix("teams/") ? [] : ["spec"]), "\(file.path): \(topLevel)")
+            #expect(YAMLParser.parse(bytes: Array(file.contents.utf8)).documents.count == 1)
+        }
+    }
+}
+
 @Suite("Sink encoders (examples)")
 struct SinkEncodingExampleTests {
     @Test("terminal text shows each hidden character as an escape, and a backslash as two")
