@@ -19,9 +19,10 @@ struct Import: ParsableCommand {
             and a team that owns them all (teams/imported.yaml). Providers with the same audiences share a \
             service. Every name the configs do not give is guessed and marked \
             "# audreg import: guessed from … — confirm". What could not be imported (a file of no known kind, a \
-            provider that checks no issuer, a value from a placeholder) is listed on stderr. \
-            `audreg drift DIR --skip-issuers` over the same configs then finds no difference between the \
-            registry and the configs; only the configs' own weaknesses (an unchecked audience) remain.
+            provider that checks no issuer, a value from a placeholder, providers one deployment entry cannot select apart) is listed on stderr with its \
+            file:line:column. `audreg drift DIR --skip-issuers` over the same configs then finds no difference \
+            between the registry and what was imported beyond those notes; the configs' own weaknesses (an \
+            unchecked audience, an optional token) remain, and are the point.
 
             Nothing is ever overwritten: when a file to write exists, nothing is written. The files are \
             written into a temporary folder inside DIR and moved into place only when all of them were written.
