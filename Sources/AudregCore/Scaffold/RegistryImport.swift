@@ -53,6 +53,7 @@ public struct RegistryImport: Sendable {
         var kind: DeploymentKind
         var input: Input
         var selector: String?
+        /// What the config calls the provider and its name, unescaped.
         var label: String
         /// nil when no provider of the unit checks an audience.
         var audiences: [ExactString]?
@@ -122,14 +123,22 @@ public struct RegistryImport: Sendable {
             return nil
         }
 
+        // Names are compared byte for byte, as gateways compare them.
+        func same(_ a: String?, _ b: String?) -> Bool {
+            switch (a, b) {
+            case (nil, nil): return true
+            case (let a?, let b?): return a.isExactly(b)
+            default: return false
+            }
+        }
         var selectors: [String?] = []
-        for provider in config.providers where !selectors.contains(where: { $0 == provider.name?.value }) {
+        for provider in config.providers where !selectors.contains(where: { same($0, provider.name?.value) }) {
             selectors.append(provider.name?.value)
         }
         var result: [Unit] = []
         for selector in selectors {
             let selected = selector.map { name in config.providers.filter { $0.isNamed(name) } } ?? config.providers
-            let own = config.providers.filter { $0.name?.value == selector }
+            let own = config.providers.filter { same($0.name?.value, selector) }
             let usable = selected.filter { unmappable($0) == nil }
             for provider in own { if let why = unmappable(provider) { notes.append("\(at(provider.location)): not imported: \(why)") } }
             guard !usable.isEmpty else { continue }
@@ -140,12 +149,12 @@ public struct RegistryImport: Sendable {
                 notes.append("\(at(usable[0].location)): \(config.providerNoun) without a name cannot be selected apart from the named ones; drift compares every provider of the file with it")
             }
             var audiences: [ExactString]? = nil
-            var sets: [[ExactString]] = []
+            var sets: [Set<ExactString>] = []
             var issuers: [ExactString] = []
             var jwks: [(issuer: ExactString, uri: String, at: String)] = []
             for provider in usable {
                 let checked = provider.audienceCaveat == nil ? (provider.audiences ?? []).map(\.value) : []
-                if !sets.contains(checked) { sets.append(checked) }
+                if !sets.contains(Set(checked)) { sets.append(Set(checked)) }
                 if !checked.isEmpty {
                     var merged = audiences ?? []
                     for value in checked where !merged.contains(value) { merged.append(value) }
@@ -177,7 +186,8 @@ public struct RegistryImport: Sendable {
                     notes.append("\(at(use.audiencesLocation ?? requirement.location)): \(TerminalText.escape(requirement.label)) sets other audiences for \(label(usable[0])) than the provider itself; the registry lists the provider's, and drift will report the difference")
                 }
             }
-            result.append(Unit(kind: kind, input: input, selector: selector, label: label(usable[0]), audiences: audiences, issuers: issuers, jwks: jwks))
+            let shownName = usable[0].name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
+            result.append(Unit(kind: kind, input: input, selector: selector, label: shownName, audiences: audiences, issuers: issuers, jwks: jwks))
         }
         return result
     }
