@@ -1,11 +1,14 @@
 import AudregCore
 /// Enforcement configuration generated from the registry, so the gateways enforce exactly what was
-/// reviewed: Envoy `jwt_authn` filters and Istio `RequestAuthentication` + `AuthorizationPolicy`.
+/// reviewed: Envoy `jwt_authn` filters, Istio `RequestAuthentication` + `AuthorizationPolicy`, Envoy
+/// Gateway `SecurityPolicy` and NGINX Plus `auth_jwt` with `map`s on `$jwt_claim_aud`/`$jwt_claim_iss`.
 /// `drift` reads these files back and reports zero drift for the registry they came from.
 public enum GatewayFormat: String, CaseIterable, Sendable {
     case envoy, istio
+    case envoyGateway = "envoy-gateway"
+    case nginx
 
-    public var fileExtension: String { "yaml" }
+    public var fileExtension: String { self == .nginx ? "conf" : "yaml" }
 }
 
 public struct GatewayExport: Sendable {
@@ -30,14 +33,18 @@ public struct GatewayExport: Sendable {
             services = [service]
         }
         var seen = Set<String>()
-        return services.filter { seen.insert($0.name).inserted && !$0.accepts.isEmpty }.map { service in
+        var result: [(String, String)] = []
+        for service in services where seen.insert(service.name).inserted && !service.accepts.isEmpty {
             let contents: String
             switch format {
             case .envoy: contents = envoy(service, index: index)
             case .istio: contents = istio(service, index: index)
+            case .envoyGateway: contents = envoyGateway(service, index: index)
+            case .nginx: contents = try nginx(service, index: index)
             }
-            return ("\(service.name).\(format.fileExtension)", contents)
+            result.append(("\(service.name).\(format.fileExtension)", contents))
         }
+        return result
     }
 
     /// Provider names are the issuer names: unique within one service's file.
@@ -136,12 +143,16 @@ public struct GatewayExport: Sendable {
 
 public enum GatewayExportError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
+    /// A registry value the format cannot carry as plain data (`service`, what it is, why).
+    case inexpressible(service: String, value: String, reason: String)
 
     public var description: String {
         switch self {
         case .unknownService(let name, let known):
             let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "no service '\(name)' in the registry\(hint)"
+        case .inexpressible(let service, let value, let reason):
+            return "service '\(service)': \(TerminalText.escape(value)) cannot be exported: \(reason); nothing was exported"
         }
     }
 }

@@ -10,7 +10,7 @@ import AudregTestSupport
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export the registry for governance tools (OSCAL) and gateways.",
-        subcommands: [OSCAL.self, Envoy.self, Istio.self])
+        subcommands: [OSCAL.self, Envoy.self, Istio.self, EnvoyGateway.self, Nginx.self])
 
     struct OSCAL: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -156,6 +156,53 @@ extension Export {
         var namespace: String?
 
         func run() throws { try options.export(.istio, namespace: namespace) }
+    }
+
+    struct EnvoyGateway: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "envoy-gateway",
+            abstract: "Envoy Gateway SecurityPolicy per service: one JWT provider per accepted issuer, audiences exactly the registry's.",
+            discussion: """
+                Each policy targets the HTTPRoute named after its service (a comment marks the guess). The registry \
+                is validated first; a finding at or above --fail-on refuses the export.
+
+                Example:
+                  audreg export envoy-gateway registry --namespace shop --out envoy-gateway/
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage error.
+                """)
+
+        @OptionGroup var options: GatewayExportOptions
+
+        @Option(help: "Kubernetes namespace for the policies.")
+        var namespace: String?
+
+        func run() throws { try options.export(.envoyGateway, namespace: namespace) }
+    }
+
+    struct Nginx: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "nginx",
+            abstract: "NGINX Plus auth_jwt per service: maps on $jwt_claim_aud and $jwt_claim_iss required by auth_jwt_require.",
+            discussion: """
+                One <service>.conf per service, to include in nginx's http block: a map per claim giving 1 only for \
+                the registry's audiences and issuers, and a server block with auth_jwt, auth_jwt_key_request (an \
+                internal location that proxies to the issuer's JWKS URI) and auth_jwt_require on both maps; add \
+                its listen, server_name and locations. A value nginx cannot carry as plain data (a line break or \
+                other control character, a bidi control, two audiences that differ only in case, which a map \
+                cannot tell apart, a $ in a JWKS URI) refuses the export. The registry is validated first; a \
+                finding at or above --fail-on refuses the export.
+
+                Example:
+                  audreg export nginx registry --out nginx/
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage \
+                error or a value nginx cannot carry.
+                """)
+
+        @OptionGroup var options: GatewayExportOptions
+
+        func run() throws { try options.export(.nginx) }
     }
 }
 

@@ -1,0 +1,105 @@
+import AudregCore
+
+/// Envoy Gateway and NGINX Plus exports, one file per service like `export envoy`/`export istio`.
+extension GatewayExport {
+    /// An Envoy Gateway `SecurityPolicy` (gateway.envoyproxy.io/v1alpha1) with one `jwt.providers[]`
+    /// item per accepted issuer, attached to the HTTPRoute named after the service.
+    func envoyGateway(_ service: Service, index: RegistryIndex) -> String {
+        var text = header(service)
+        text += "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: SecurityPolicy\nmetadata:\n"
+        text += "  name: \(yaml("\(service.name)-jwt"))\n"
+        if let namespace { text += "  namespace: \(yaml(namespace))\n" }
+        text += "  labels:\n    app.kubernetes.io/managed-by: audreg\n"
+        text += "spec:\n  targetRefs:\n"
+        text += "    # The HTTPRoute that routes to the service, assumed to carry its name: change it if yours does not.\n"
+        text += "    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      name: \(yaml(service.name))\n"
+        text += "  jwt:\n    providers:\n"
+        var seen = Set<String>()
+        for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
+            let issuer = index.issuers[accepted.issuer.value]
+            text += "      - name: \(yaml(Self.providerName(issuer: accepted.issuer.value)))\n"
+            text += "        issuer: \(yaml(issuer?.issuer?.value.text ?? accepted.issuer.value))\n"
+            text += "        audiences:\n"
+            for audience in service.audiences { text += "          - \(yaml(audience.value.text))\n" }
+            if let jwks = issuer?.jwksUri?.value { text += "        remoteJWKS:\n          uri: \(yaml(jwks))\n" }
+        }
+        return text
+    }
+
+    /// NGINX Plus (`ngx_http_auth_jwt_module`), to include in the `http` block: a `map` on
+    /// `$jwt_claim_aud` and one on `$jwt_claim_iss` that give 1 for the registry's values and 0 for any
+    /// other, and a `server` with `auth_jwt_require` on both, which refuses a token unless both are 1.
+    /// Keys come from the JWKS URI through `auth_jwt_key_request` and an internal location.
+    func nginx(_ service: Service, index: RegistryIndex) throws(GatewayExportError) -> String {
+        let variable = service.name.replacingOccurrences(of: "-", with: "_")
+        var text = header(service)
+        text += "# Include in nginx's http block (NGINX Plus). The server block holds only the token checks: add its\n"
+        text += "# listen, server_name and locations, or move these directives into the service's own server.\n"
+        text += "# nginx compares map keys ignoring case (ngx_http_map_module).\n"
+        try nginxCheckDistinct(service.audiences.map(\.value.text), service: service, what: "audience")
+        text += "map $jwt_claim_aud $audreg_aud_ok_\(variable) {\n    default 0;\n"
+        for audience in service.audiences {
+            text += "    \(try nginxMapKey(audience.value.text, service: service, what: "audience")) 1;\n"
+        }
+        text += "}\n\nmap $jwt_claim_iss $audreg_iss_ok_\(variable) {\n    default 0;\n"
+        var keys: [(location: String, uri: String)] = []
+        var seen = Set<String>()
+        try nginxCheckDistinct(service.accepts.map { index.issuers[$0.issuer.value]?.issuer?.value.text ?? $0.issuer.value }, service: service, what: "issuer")
+        for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
+            let issuer = index.issuers[accepted.issuer.value]
+            text += "    \(try nginxMapKey(issuer?.issuer?.value.text ?? accepted.issuer.value, service: service, what: "issuer")) 1;\n"
+            if let jwks = issuer?.jwksUri?.value { keys.append(("/_audreg_jwks/\(accepted.issuer.value)", jwks)) }
+        }
+        text += "}\n\nserver {\n"
+        text += "    auth_jwt \(try nginxString(service.name, service: service, what: "service name"));\n"
+        for key in keys { text += "    auth_jwt_key_request \(key.location);\n" }
+        text += "    auth_jwt_require $audreg_aud_ok_\(variable) $audreg_iss_ok_\(variable);\n"
+        for key in keys {
+            text += "\n    location = \(key.location) {\n        internal;\n"
+            text += "        proxy_pass \(try nginxString(key.uri, service: service, what: "JWKS URI", allowVariables: false));\n    }\n"
+        }
+        text += "}\n"
+        return text
+    }
+
+    /// A map key matching exactly `value`. nginx reads a key starting with `~` as a regular expression
+    /// and a bare `default`, `hostnames`, `include` or `volatile` as a parameter, and removes one leading
+    /// `\` after checking for `~`: such keys, and keys already starting with `\`, get that `\`.
+    func nginxMapKey(_ value: String, service: Service, what: String) throws(GatewayExportError) -> String {
+        let special = ["default", "hostnames", "include", "volatile"].contains(value) || value.hasPrefix("\\") || value.hasPrefix("~")
+        return try nginxString(special ? "\\" + value : value, service: service, what: what)
+    }
+
+    /// Map keys are compared ignoring ASCII case and nginx refuses two keys that are equal so
+    /// ("conflicting parameter"): the registry's values must differ in more than case.
+    func nginxCheckDistinct(_ values: [String], service: Service, what: String) throws(GatewayExportError) {
+        var seen: [String: String] = [:]
+        for value in values {
+            let folded = String(String.UnicodeScalarView(value.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }))
+            if let other = seen[folded], !other.isExactly(value) {
+                throw .inexpressible(service: service.name, value: "\(what) '\(value)'",
+                                     reason: "an nginx map compares keys ignoring case, and '\(other)' differs from it only in case")
+            }
+            seen[folded] = value
+        }
+    }
+
+    /// A double-quoted nginx word holding `value`: `"` and `\` escaped. A line break, control, bidi or
+    /// invisible character is refused (nginx would keep it raw in the file), and so is `$` where nginx
+    /// expands variables.
+    func nginxString(_ value: String, service: Service, what: String, allowVariables: Bool = true) throws(GatewayExportError) -> String {
+        if value.isEmpty { throw .inexpressible(service: service.name, value: what, reason: "it is empty") }
+        var output = "\""
+        for scalar in value.unicodeScalars {
+            if let kind = UnsafeScalar.kind(scalar) {
+                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "it holds a \(kind.rawValue) (\(UnsafeScalar.codePoint(scalar))), which an nginx config cannot carry safely")
+            }
+            if scalar == "$" && !allowVariables {
+                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "nginx would expand '$' in it as a variable")
+            }
+            if scalar == "\"" || scalar == "\\" { output += "\\" }
+            output.unicodeScalars.append(scalar)
+        }
+        return output + "\""
+    }
+}

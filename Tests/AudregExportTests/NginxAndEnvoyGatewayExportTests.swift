@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import AudregCore
+@testable import AudregExport
+import AudregTestHelpers
+
+/// `export nginx` and `export envoy-gateway` read back by audreg's own readers with the registry's exact
+/// values; what nginx cannot carry as data is refused, never written.
+@Suite("Exports: NGINX and Envoy Gateway")
+struct NginxAndEnvoyGatewayExportTests {
+    static func registry(audiences: [String], issuer: String = "https://idp.example.com", jwks: String = "https://idp.example.com/keys") -> Registry {
+        var registry = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp}]
+            """).registry
+        registry.services[0].audiences = audiences.map { Located(ExactString($0), at: registry.services[0].audiencesLocation) }
+        registry.issuers[0].issuer = Located(ExactString(issuer), at: registry.issuers[0].origin.location)
+        registry.issuers[0].jwksUri = Located(jwks, at: registry.issuers[0].origin.location)
+        return registry
+    }
+
+    /// Values nginx can carry, each of which a naive writer gets wrong: quotes, backslashes, `;`, braces,
+    /// `#`, `$`, a `~` (a regex key unless escaped), map's parameter names, a leading backslash.
+    static let tricky = ["https://orders.example.com/\"a\";b{c}#d", "~^.*$", "default", "include", "\\leading", "a\\b $jwt_claim_sub {{x}}: y"]
+
+    @Test("NGINX: tricky audiences and issuer read back exactly, and the map gives 0 by default")
+    func nginxReadsBack() throws {
+        let issuer = "https://idp.example.com/\"realm\" #1 ~x"
+        let jwks = "https://idp.example.com/keys?a=1&b=\"2\""
+        let (name, text) = try #require(try GatewayExport(registry: Self.registry(audiences: Self.tricky, issuer: issuer, jwks: jwks)).files(.nginx).first)
+        #expect(name == "orders-api.conf")
+        let config = try NginxAuthJWTReader().read(Array(text.utf8), file: name)
+        let provider = try #require(config.providers.first)
+        #expect(config.providers.count == 1)
+        #expect(provider.audiences?.map(\.value) == Self.tricky.map { ExactString($0) })
+        #expect(provider.issuer?.value.isExactly(issuer) == true && provider.extraIssuers.isEmpty)
+        #expect(provider.jwksUri?.value.isExactly(jwks) == true)
+        #expect(provider.unresolved.isEmpty && provider.audienceCaveat == nil && provider.issuerCaveat == nil, "\(provider.unresolved.map(\.reason))")
+        #expect(config.requirements.allSatisfy { $0.mode == .required })
+        #expect(text.contains("map $jwt_claim_aud $audreg_aud_ok_orders_api {\n    default 0;\n"))
+        #expect(text.contains("    \"\\\\default\" 1;\n") && text.contains("    \"\\\\~^.*$\" 1;\n"), "\(text)")
+        #expect(text.contains("auth_jwt_require $audreg_aud_ok_orders_api $audreg_iss_ok_orders_api;"))
+    }
+
+    @Test("NGINX: a line break, a bidi control, a case-only difference or a $ in the JWKS URI refuses the export", arguments: [
+        (["https://orders.example.com\r\nauth_jwt off;"], "https://idp.example.com/keys", "control character"),
+        (["https://orders.example.com\u{202E}"], "https://idp.example.com/keys", "U+202E"),
+        (["https://orders.example.com", "https://ORDERS.example.com"], "https://idp.example.com/keys", "only in case"),
+        (["https://orders.example.com"], "https://idp.example.com/$host/keys", "variable"),
+        ([""], "https://idp.example.com/keys", "empty"),
+    ])
+    func nginxRefuses(audiences: [String], jwks: String, reason: String) throws {
+        #expect {
+            _ = try GatewayExport(registry: Self.registry(audiences: audiences, jwks: jwks)).files(.nginx)
+        } throws: { error in
+            guard case .inexpressible(let service, _, let why) = error as? GatewayExportError else { return false }
+            return service == "orders-api" && (why.contains(reason) || (error as? GatewayExportError)?.description.contains(reason) == true)
+        }
+    }
+
+    @Test("Envoy Gateway: hostile values are one YAML scalar each and read back exactly")
+    func envoyGatewayReadsBack() throws {
+        let audiences = ["https://orders.example.com/\r\n---\nkind: Policy", "{{x}}: y # z", "\u{202E}evil"]
+        let issuer = "https://idp.example.com/\u{85}: x"
+        let (name, text) = try #require(try GatewayExport(registry: Self.registry(audiences: audiences, issuer: issuer), namespace: "shop\n---").files(.envoyGateway).first)
+        #expect(name == "orders-api.yaml")
+        #expect(YAMLParser.parse(bytes: Array(text.utf8)).documents.count == 1)
+        let config = try EnvoyGatewaySecurityPolicyReader().read(Array(text.utf8), file: name)
+        let provider = try #require(config.providers.first)
+        #expect(config.providers.count == 1 && config.requirements.isEmpty)
+        #expect(provider.name?.value == "corp-idp")
+        #expect(provider.isNamed("orders-api-jwt") && provider.isNamed("orders-api"))
+        #expect(provider.audiences?.map(\.value) == audiences.map { ExactString($0) })
+        #expect(provider.issuer?.value.isExactly(issuer) == true)
+        #expect(provider.jwksUri?.value == "https://idp.example.com/keys")
+    }
+}

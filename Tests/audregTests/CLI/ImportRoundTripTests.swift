@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import AudregCore
+@testable import AudregExport
+import AudregTestHelpers
+
+/// `audreg import` of what `audreg export` wrote gives back the same audiences and issuers, for every
+/// kind audreg both exports and reads.
+@Suite("audreg import of audreg export (CLI)")
+struct ImportRoundTripTests {
+    /// Per service: its sorted audiences → the sorted (issuer value, jwksUri) pairs it accepts.
+    static func trust(_ registry: Registry) -> [[String]: [[String]]] {
+        let index = registry.index()
+        var result: [[String]: [[String]]] = [:]
+        for service in registry.services where !service.accepts.isEmpty {
+            let audiences = service.audiences.map(\.value).sorted().map(\.text)
+            let issuers = service.accepts.compactMap { index.issuers[$0.issuer.value] }
+                .map { [$0.issuer?.value.text ?? "", $0.jwksUri?.value ?? ""] }
+                .sorted { $0.lexicographicallyPrecedes($1) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            result[audiences] = issuers
+        }
+        return result
+    }
+
+    @Test("export then import gives back every service's audiences and issuers", arguments: GatewayFormat.allCases)
+    func roundTrip(_ format: GatewayFormat) throws {
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        let exported = try audreg("export", format.rawValue, Paths.exampleRegistry, "--today", "2026-12-01", "--out", directory.path + "/gen")
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let imported = try audreg("import", "gen", "--out", "registry", in: directory.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(!imported.stderr.contains("not imported"), "\(imported.stderr)")
+        let original = try RegistryLoader().load(directory: Paths.exampleRegistry).registry
+        let back = try RegistryLoader().load(directory: directory.path + "/registry").registry
+        let expected = Self.trust(original)
+        #expect(expected.count == 12)
+        #expect(Self.trust(back) == expected)
+
+        let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", in: directory.path)
+        #expect(drift.status == 0, "\(drift.stdout)")
+    }
+}
