@@ -225,6 +225,10 @@ public struct DeploymentChecker: Sendable {
                 }
             }
 
+            TrustChecker.check(provider, label: label, deployment: deployment, service: service) { rule, message, location, related in
+                findings.append(finding(rule, message, at: location, related: related))
+            }
+
             // Token forwarding where the registry says the service exchanges tokens.
             if let forward = provider.forwardsToken, forward.value,
                let hop = service.downstream.first(where: { $0.mode.value == .tokenExchange }) {
