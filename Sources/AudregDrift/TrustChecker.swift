@@ -17,9 +17,10 @@ enum TrustChecker {
             return
         }
         let issuer = provider.issuer.map { " from '\($0.value)'" } ?? ""
+        let github = provider.issuer?.value.isExactly("https://token.actions.githubusercontent.com") == true
         if trust.conditions.isEmpty {
             report(ConfigTrustSubjectUnpinnedRule.id,
-                   "\(label) has no \(trust.subjectField): every workload holding a token\(issuer) with an accepted audience can use it (for GitHub Actions, any repository on GitHub)",
+                   "\(label) has no \(trust.subjectField): every workload holding a token\(issuer) with an accepted audience can use it\(github ? " (for GitHub Actions, any repository on GitHub)" : "")",
                    trust.location, [])
         } else if !trust.isPinned {
             for condition in trust.conditions {

@@ -46,7 +46,8 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
         for document in try ConfigYAML.documents(bytes, file: file) {
             let root = document.root
             if root["Statement"] != nil {
-                policies.append(Policy(document: root, role: nil, aliases: base.map { [$0] } ?? []))
+                // A bare policy is usually saved under its role's name (deploy-role.json).
+                policies.append(Policy(document: root, role: base.map { Located($0, at: ConfigYAML.location(root, file: file)) }, aliases: []))
             }
             if let role = root["Role"] { policies += Self.rolePolicies([role], file: file) }
             if let roles = root["Roles"]?.sequence { policies += Self.rolePolicies(roles, file: file) }
@@ -99,7 +100,9 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
             let conditions = statement["Condition"]
             for federated in values(statement["Principal"]?["Federated"]) {
                 let at = ConfigYAML.location(federated, file: file)
-                let host = federated.scalar.flatMap(Self.host(federated:))
+                // `!Ref` and `!GetAtt` name a resource, not a provider; `!Sub` is the ARN with substitutions.
+                let readable = federated.tag == nil || federated.tag == "!Sub"
+                let host = readable ? federated.scalar.flatMap(Self.host(federated:)) : nil
                 // Hosts named by the condition keys, for a Federated value drift cannot read.
                 let keyHosts = Set(conditionEntries(conditions, file: file).map(\.host))
                 guard let host = host ?? (keyHosts.count == 1 ? keyHosts.first : nil) else {
@@ -127,7 +130,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
             let host = String(value[range.upperBound...])
             return host.isEmpty || host.contains("${") ? nil : host
         }
-        guard !value.hasPrefix("arn:"), !value.contains("${"), !value.isEmpty, !value.contains(" ") else { return nil }
+        guard !value.hasPrefix("arn:"), !value.contains("${"), value.contains("."), !value.contains(" ") else { return nil }
         return value
     }
 
@@ -200,7 +203,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
             trustConditions.append(DeployedTrust.Condition(field: "\(entry.op) \(host):\(entry.claim)", patterns: patterns,
                                                            location: ConfigYAML.location(entry.key, file: file)))
         }
-        provider.trust = DeployedTrust(conditions: trustConditions, location: conditionsKey, subjectField: "a condition on \(host):sub")
+        provider.trust = DeployedTrust(conditions: trustConditions, location: conditionsKey, subjectField: "condition on \(host):sub")
         provider.trust?.subjectsUnresolved = unresolvedSubject
         return provider
     }

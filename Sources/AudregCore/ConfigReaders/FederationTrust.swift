@@ -102,7 +102,8 @@ public enum FederationSubject {
             // OWNER/REPO (GitHub), GROUP/…/PROJECT (GitLab), OWNER/REPO/PATH@REF.
             let name = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(text)
             let owned = pattern.claim == "project_path" ? name : Substring(name.split(separator: "/", omittingEmptySubsequences: false).prefix(2).joined(separator: "/"))
-            return hasWildcard(owned) ? "a wildcard stands in the repository part, so any repository matching it is admitted" : nil
+            let what = pattern.claim == "project_path" ? "project" : "repository"
+            return hasWildcard(owned) ? "a wildcard stands in the \(what) part, so any \(what) matching it is admitted" : nil
         default:
             return hasWildcard(Substring(text)) ? "a wildcard stands in the id" : nil
         }
