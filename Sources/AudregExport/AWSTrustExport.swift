@@ -19,10 +19,12 @@ public struct AWSTrustExport: Sendable {
 
     /// `HOST[/PATH]` of an `https` issuer, as IAM names its OIDC provider; nil for any other issuer.
     public static func providerHost(issuer: String) -> String? {
-        guard issuer.hasPrefix("https://") else { return nil }
-        var host = String(issuer.dropFirst("https://".count))
-        while host.hasSuffix("/") { host.removeLast() }
-        return host.isEmpty ? nil : host
+        // Byte for byte: a combining mark after the last '/' must not hide it.
+        var bytes = Array(issuer.utf8)
+        guard bytes.starts(with: Array("https://".utf8)) else { return nil }
+        bytes.removeFirst("https://".utf8.count)
+        while bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// The subjects stated for a service, in order, each once (compared byte for byte).

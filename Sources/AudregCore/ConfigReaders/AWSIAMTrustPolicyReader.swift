@@ -134,6 +134,12 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
         return value
     }
 
+    /// IAM matches condition key names without ASCII case; otherwise byte for byte.
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
+        return a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
     /// One `Operator: {HOST:claim: value(s)}` entry of a Condition block.
     struct ConditionEntry {
         var op: String
@@ -174,7 +180,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
         provider.aliases = [sid, "Statement[\(index)]"].compactMap { $0 } + policy.aliases + [host]
         provider.issuer = Located("https://" + host, at: at)
         provider.issuerCaveat = nil
-        let entries = conditionEntries(conditions, file: file).filter { $0.host.lowercased() == host.lowercased() && $0.positive }
+        let entries = conditionEntries(conditions, file: file).filter { sameKey($0.host, host) && $0.positive }
 
         // Audiences: the values of the aud conditions. A substitution is not compared.
         let audienceEntries = entries.filter { $0.claim == "aud" }

@@ -77,19 +77,28 @@ public struct DeployedTrust: Sendable {
 public enum FederationSubject {
     static func isWildcard(_ scalar: Unicode.Scalar) -> Bool { scalar == "*" || scalar == "?" }
 
-    static func hasWildcard(_ text: Substring) -> Bool { text.unicodeScalars.contains(where: isWildcard) }
+    /// Scalar by scalar, as IAM and Vault match: `String`'s character view would join a combining
+    /// mark to the `:` or `/` before it and hide the separator.
+    typealias Scalars = ArraySlice<Unicode.Scalar>
+
+    static func hasWildcard(_ text: Scalars) -> Bool { text.contains(where: isWildcard) }
+
+    static func split(_ text: Scalars, on separator: Unicode.Scalar, maxSplits: Int = .max) -> [Scalars] {
+        text.split(separator: separator, maxSplits: maxSplits, omittingEmptySubsequences: false)
+    }
 
     /// Why the pattern admits any workload, or nil when it names one.
     public static func unpinnedReason(_ pattern: DeployedTrust.Pattern) -> String? {
         guard pattern.isGlob else { return nil }
-        let text = pattern.value.value.text
-        guard let first = text.unicodeScalars.first else { return nil }
-        if text.unicodeScalars.allSatisfy(isWildcard) { return "it admits every subject" }
+        let text = Scalars(pattern.value.value.text.unicodeScalars)
+        guard let first = text.first else { return nil }
+        if text.allSatisfy(isWildcard) { return "it admits every subject" }
         switch pattern.claim {
         case "sub":
             for (prefix, what, segments) in [("repo:", "repository", 1), ("project_path:", "project", 1), ("system:serviceaccount:", "service account", 2)] {
-                guard text.hasPrefix(prefix) else { continue }
-                let parts = text.dropFirst(prefix.count).split(separator: ":", maxSplits: segments, omittingEmptySubsequences: false)
+                let prefixScalars = Array(prefix.unicodeScalars)
+                guard text.starts(with: prefixScalars) else { continue }
+                let parts = split(text.dropFirst(prefixScalars.count), on: ":", maxSplits: segments)
                 let named = parts.prefix(segments)
                 // A wildcard that reaches over the ':' (`repo:acme*`) also stands in the name.
                 if named.count < segments || named.contains(where: hasWildcard) {
@@ -100,12 +109,12 @@ public enum FederationSubject {
             return isWildcard(first) ? "it starts with a wildcard, so any subject ending like it is admitted" : nil
         case "repository", "project_path", "job_workflow_ref":
             // OWNER/REPO (GitHub), GROUP/…/PROJECT (GitLab), OWNER/REPO/PATH@REF.
-            let name = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(text)
-            let owned = pattern.claim == "project_path" ? name : Substring(name.split(separator: "/", omittingEmptySubsequences: false).prefix(2).joined(separator: "/"))
+            let name = split(text, on: "@", maxSplits: 1).first ?? text
+            let owned = pattern.claim == "project_path" ? Array(name) : Array(split(name, on: "/").prefix(2).joined(separator: ["/"]))
             let what = pattern.claim == "project_path" ? "project" : "repository"
-            return hasWildcard(owned) ? "a wildcard stands in the \(what) part, so any \(what) matching it is admitted" : nil
+            return hasWildcard(owned[...]) ? "a wildcard stands in the \(what) part, so any \(what) matching it is admitted" : nil
         default:
-            return hasWildcard(Substring(text)) ? "a wildcard stands in the id" : nil
+            return hasWildcard(text) ? "a wildcard stands in the id" : nil
         }
     }
 }
