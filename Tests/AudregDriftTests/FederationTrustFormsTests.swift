@@ -172,4 +172,38 @@ struct FederationTrustFormsTests {
         #expect(two.providers.compactMap(\.name?.value) == ["role[0]", "second"])
         #expect(!reader.detects(Array("{\"data\": {\"oidc_discovery_url\": \"https://idp.example.com\"}}".utf8), file: "config.json"))
     }
+
+    @Test("trust.subjects on a deployment whose kind is no federation trust is reported at the registry, not ignored")
+    func subjectsOnAnotherKind() async throws {
+        let scratch = DriftScratch()
+        scratch.write("registry/orders.yaml", """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - kind: istio-request-authentication
+                  source: ra.yaml
+                  trust: {subjects: ["repo:acme/orders:ref:refs/heads/main"]}
+            """)
+        scratch.write("registry/ra.yaml", """
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata: {name: orders}
+            spec:
+              jwtRules: [{issuer: https://idp.example.com, audiences: [https://orders.example.com]}]
+            """)
+        let report = try await DriftTest.run(directory: scratch.path + "/registry", source: StaticDocumentSource([]))
+        let found = report.findings.filter { $0.ruleID.hasPrefix("config-") }
+        #expect(found.map(\.ruleID) == ["config-trust-subject-mismatch"], "\(found.map(\.message))")
+        #expect(found.first?.location.file == "orders.yaml" && found.first?.location.line == 15)
+        #expect(found.first?.message.contains("is not a federation trust") == true)
+    }
 }

@@ -20,7 +20,7 @@ public struct VaultJWTRoleReader: DeploymentConfigReader {
         whenOmitted: .fallsBack(to: "refusing tokens that carry aud (Vault 1.17 and later); tokens without aud pass"), matching: .any,
         consequence: "tokens without an aud claim pass, and before Vault 1.17 every audience passes",
         reference: "https://developer.hashicorp.com/vault/api-docs/auth/jwt#bound_audiences",
-        verified: "developer.hashicorp.com/vault/docs/auth/jwt (hashicorp/vault ad17418): for roles of type \"jwt\", \"the bound_audiences parameter is required when an aud claim is set\" and \"must exactly match at least one of provided aud claims\"; upgrade-to-1.17.x: before 1.17 a role without bound_audiences did not check aud",
+        verified: "developer.hashicorp.com/vault/docs/auth/jwt (hashicorp/vault ad17418): for roles of type \"jwt\", \"the bound_audiences parameter is required when an aud claim is set\" and \"must exactly match at least one of provided aud claims\"; upgrade-to-1.17.x names the change \"JWT auth login requires bound audiences on the role\", so before 1.17 a role without bound_audiences accepted any aud",
         notes: "role_type defaults to oidc, whose ID token must also be for the auth method's oidc_client_id; vault-plugin-auth-jwt#274")
 
     public init() {}
