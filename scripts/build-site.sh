@@ -12,13 +12,19 @@ bin="$(swift build "${scratch[@]}" --show-bin-path)/audreg"
 today=2026-12-01
 # The drift pages show the example's deliberately broadened gateway, replayed from the saved
 # responses in the test fixtures (drift exits 1 because it finds that drift; 2 would be a failure).
-drift=$(mktemp); trap 'rm -f "$drift"' EXIT
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+drift="$work/drift.json"
 status=0
 "$bin" drift registry --offline Tests/Fixtures/drift/example-offline --format json --today "$today" >"$drift" || status=$?
 [[ $status -le 1 ]] || exit "$status"
-# --no-git-evidence: the test suite builds the site without git, a commit that changes the registry
-# and site/ together could not name itself, and a shallow clone has another history: so no commit
-# dates, no last change per file and no trust history (its page says so). The source links name the
-# project and its main branch explicitly, the same on every clone.
-"$bin" build registry --out site --templates templates --today "$today" --layout auto --drift-report "$drift" --no-git-evidence \
-  --repo-url https://github.com/audreg/audreg --ref main
+# The site is built from the example's scripted history (scripts/example-history.sh: a new repository
+# whose commits replay a short story and end in exactly registry/, with fixed names and dates), not
+# from this repository's: the test suite may run without git history, a commit that changes registry/
+# and site/ together could not name itself, and a shallow clone has another history. So the commit
+# hashes, dates, last changes and trust history are the same on every clone. The first commit is the
+# starting point, so the history shows the others. Source links name the project and its main branch;
+# the scripted commits are not on GitHub, so no link names one (--no-commit-links).
+commits=$(scripts/example-history.sh "$work/history")
+site="$PWD/site" templates="$PWD/templates"
+(cd "$work/history" && "$bin" build registry --out "$site" --templates "$templates" --today "$today" --layout auto \
+  --drift-report "$drift" --history $((commits - 1)) --repo-url https://github.com/audreg/audreg --ref main --no-commit-links)

@@ -11,7 +11,8 @@ import AudregCore
 /// lists each distinct finding once, so the merge keeps each distinct finding as often as the shard
 /// listing it most often does, sorts in report order and applies the per-rule-per-file cap again
 /// (adding up what shards cut by that cap left out).
-/// `checkedAt` is the earliest of the shards' times: the evidence is as old as its oldest part.
+/// `checkedAt` is the earliest of the shards' times: the evidence is as old as its oldest part. Notes are
+/// the union of the shards', sorted, each once.
 public enum DriftMerge {
     public struct Input: Sendable {
         public var path: String
@@ -106,6 +107,7 @@ public enum DriftMerge {
         let checkedAt = times.contains(where: { $0 == nil }) ? nil : times.compactMap { $0 }.min(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         var run = DriftRun(checkedAt: checkedAt, mode: first.mode, coverage: coverage, registry: first.registry)
         if !missing.isEmpty { run.missingShards = DriftRun.MissingShards(count: count, missing: missing) }
+        run.notes = DriftNote.normalized(shards.flatMap(\.notes))
 
         let summary = ReportSummary(findings: findings.map(\.finding), suppressed: suppressed.count)
         return JSONValue.object([
@@ -178,6 +180,7 @@ public enum DriftMerge {
         var coverage: DriftCoverage
         var findings: [Entry]
         var suppressed: [Entry]
+        var notes: [DriftNote]
 
         static func parse(_ input: Input, knownRules: Set<String>) throws(Failure) -> Shard {
             let path = input.path
@@ -191,7 +194,7 @@ public enum DriftMerge {
             }
             let reader = Reader(fail: fail)
             let top = try reader.object(root, "the report", allowed: ["findings", "summary", "suppressed", "drift"])
-            let drift = try reader.object(top["drift"], "drift", allowed: ["checkedAt", "mode", "deploymentFiles", "registry", "shard", "missingShards", "coverage"])
+            let drift = try reader.object(top["drift"], "drift", allowed: ["checkedAt", "mode", "deploymentFiles", "registry", "shard", "missingShards", "coverage", "notes"])
             guard top["drift"] != nil else { throw fail("has no 'drift' object, so it is not the JSON output of 'audreg drift'") }
             guard drift["missingShards"] == nil else { throw fail("is itself a partial merge (drift.missingShards); merge the shard reports instead") }
             guard drift["shard"] != nil else { throw fail("has no drift.shard: it is not the report of a 'drift --shard K/N' run") }
@@ -232,6 +235,16 @@ public enum DriftMerge {
             for (index, node) in try reader.array(top["suppressed"], "suppressed").enumerated() {
                 suppressed.append(try reader.finding(node, "suppressed[\(index)]", knownRules: knownRules, suppressed: true))
             }
+            // Reports of versions before notes have none.
+            var notes: [DriftNote] = []
+            if let list = drift["notes"] {
+                for (index, node) in try reader.array(list, "drift.notes").enumerated() {
+                    let at = "drift.notes[\(index)]"
+                    let note = try reader.object(node, at, allowed: ["kind", "subject", "message"])
+                    notes.append(DriftNote(kind: try reader.string(note["kind"], "\(at).kind"), subject: try reader.string(note["subject"], "\(at).subject"),
+                                           message: try reader.string(note["message"], "\(at).message")))
+                }
+            }
             let summary = try reader.object(top["summary"], "summary", allowed: ["errors", "warnings", "notes", "suppressed"])
             let counted = ReportSummary(findings: findings.map(\.finding), suppressed: suppressed.count)
             guard try reader.int(summary["errors"], "summary.errors") == counted.errors,
@@ -241,7 +254,7 @@ public enum DriftMerge {
                 throw fail("summary does not count the findings listed (a report cut by --max-findings, or edited)")
             }
             return Shard(path: path, shard: shard, options: options, registry: registry, mode: mode, checkedAt: checkedAt,
-                         coverage: coverage, findings: findings, suppressed: suppressed)
+                         coverage: coverage, findings: findings, suppressed: suppressed, notes: notes)
         }
     }
 

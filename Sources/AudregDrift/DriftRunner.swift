@@ -67,11 +67,18 @@ public struct DriftRunner: Sendable {
 
     public func run(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
                     progress: DriftProgress? = nil) async -> ValidationReport {
+        await runWithNotes(loaded, registryDirectory: registryDirectory, source: source, progress: progress).report
+    }
+
+    /// `run`'s report, and the run's notes for `DriftRun.notes` (sorted, each once).
+    public func runWithNotes(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
+                             progress: DriftProgress? = nil) async -> (report: ValidationReport, notes: [DriftNote]) {
         let registry = loaded.registry
         let index = registry.index()
         let policy = registry.policy
         let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
-        let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles))
+        let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles),
+                                                  catalog: catalog)
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
 
         enum Job: Sendable {
@@ -99,19 +106,20 @@ public struct DriftRunner: Sendable {
         let total = jobs.count
         let counter = ProgressCounter()
         var findings = loaded.findings.filter { $0.severity == .error }
+        var notes: [DriftNote] = []
         // The checkers name drift rules by ID; this runner's catalog decides which of them exist and
         // their default severities (a catalog without a rule does not report it).
         let driftRules = DriftRuleIDs(catalog: catalog)
-        await withTaskGroup(of: [Finding].self) { group in
+        await withTaskGroup(of: (findings: [Finding], notes: [DriftNote]).self) { group in
             for job in jobs {
                 group.addTask {
-                    let result: [Finding]
+                    let result: (findings: [Finding], notes: [DriftNote])
                     switch job {
                     case .issuer(let issuer):
-                        result = await issuerChecker.check(issuer, policy: policy, source: source)
+                        result = await issuerChecker.inspect(issuer, policy: policy, source: source)
                     case .deployment(let service, let deployment):
-                        result = await deploymentChecker.check(service: service, deployment: deployment, index: index,
-                                                               registryDirectory: registryDirectory, root: root, source: source)
+                        result = (await deploymentChecker.check(service: service, deployment: deployment, index: index,
+                                                                registryDirectory: registryDirectory, root: root, source: source), [])
                     }
                     let done = await counter.increment()
                     progress?(done, total)
@@ -119,7 +127,8 @@ public struct DriftRunner: Sendable {
                 }
             }
             for await result in group {
-                for var finding in result {
+                notes += result.notes
+                for var finding in result.findings {
                     guard let severity = driftRules.severity(of: finding.ruleID) else { continue }
                     // A checker that chose a severity of its own for one finding (a verification skipped
                     // only for a health check is a warning) keeps it; the default follows this catalog.
@@ -132,7 +141,8 @@ public struct DriftRunner: Sendable {
         let context = RuleContext(registry: registry, today: options.today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
         let applied = Validator(catalog: catalog, today: options.today).apply(findings: findings, to: registry, context: context)
         let reportedRules = catalog.rules.map { $0.description }.filter { $0.stage == .drift || findings.map(\.ruleID).contains($0.id) }
-        return ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: reportedRules, registry: registry)
+        return (ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: reportedRules, registry: registry),
+                DriftNote.normalized(notes))
     }
 }
 

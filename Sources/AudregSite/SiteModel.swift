@@ -408,7 +408,11 @@ struct SiteModelBuilder {
     /// The location's file and line in the code host, at `ref` (default: the build's).
     func sourceURL(_ location: SourceLocation, ref: String? = nil) -> String? {
         guard var links = source.links else { return nil }
-        if let ref, let atRef = SourceLinks(repoURL: links.base, ref: ref, prefix: links.prefix) { links = atRef }
+        if let ref {
+            // A file at a commit the host does not have would be a broken link.
+            guard links.commitsOnHost else { return nil }
+            if let atRef = SourceLinks(repoURL: links.base, ref: ref, prefix: links.prefix) { links = atRef }
+        }
         return links.blob(location.file, line: location.line)
     }
 

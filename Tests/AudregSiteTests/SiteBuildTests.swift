@@ -145,16 +145,25 @@ struct SiteBuildTests {
         #expect(pages == ["services/good.html", "services/index.html"])
     }
 
-    /// `site/` is the example registry's site with its drift from the example offline responses,
-    /// committed. Regenerate with scripts/build-site.sh.
+    /// `site/` is the example registry's site with its drift from the example offline responses and its
+    /// scripted history (scripts/example-history.sh), committed. Regenerate with scripts/build-site.sh.
     @Test func committedSiteEqualsAFreshBuild() async throws {
         let root = SiteTestSupport.packageRoot
         try #require(TokenFlowGraph.findDot() != nil, "the committed site is drawn with Graphviz: install graphviz (scripts/install-deps.sh build)")
         let out = try SiteTestSupport.temporaryDirectory("committed") + "/site"
-        // As scripts/build-site.sh: links to the project's main branch, nothing from git's history.
-        let links = try #require(SourceLinks(repoURL: "https://github.com/audreg/audreg", ref: "main", prefix: "registry"))
-        _ = try build(root + "/registry", out: out, templates: root + "/templates", engine: .auto, drift: try await DriftOnSiteTests.exampleDrift(),
-                      source: SourceEvidence(links: links))
+        // As scripts/build-site.sh: the registry in its scripted repository, every commit after the first
+        // in the history, links to the project's main branch and none to the scripted commits.
+        let (repository, commits) = try Self.exampleHistory()
+        let registry = repository + "/registry"
+        var links = try #require(SourceLinks(repoURL: "https://github.com/audreg/audreg", ref: "main", prefix: "registry"))
+        links.commitsOnHost = false
+        let report = try SiteTestSupport.report(directory: registry)
+        var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: root + "/templates", today: SiteTestSupport.today,
+                                       engine: .auto, drift: try await DriftOnSiteTests.exampleDrift())
+        options.source = SourceEvidence(links: links, lastChange: GitSource.lastChanges(directory: registry))
+        options.registryRevision = try #require(RegistryRevision.read(directory: registry))
+        options.history = try #require(try TrustHistoryReader.read(directory: registry, limit: commits - 1, today: SiteTestSupport.today))
+        _ = try SiteBuilder.build(report: report, options: options)
         let fresh = SiteTestSupport.tree(out)
         let committed = SiteTestSupport.tree(root + "/site")
         let missing = fresh.keys.filter { committed[$0] == nil }.sorted()
@@ -162,5 +171,42 @@ struct SiteBuildTests {
         let different = fresh.keys.filter { committed[$0] != nil && committed[$0] != fresh[$0] }.sorted()
         #expect(missing.isEmpty && extra.isEmpty && different.isEmpty,
                 "site/ is out of date (missing \(missing.prefix(5)), extra \(extra.prefix(5)), different \(different.prefix(5))): run scripts/build-site.sh")
+    }
+
+    /// A new repository made by scripts/example-history.sh, and its number of commits.
+    static func exampleHistory() throws -> (root: String, commits: Int) {
+        let repository = try SiteTestSupport.temporaryDirectory("example-history") + "/repository"
+        let result = try run("/bin/bash", [SiteTestSupport.packageRoot + "/scripts/example-history.sh", repository])
+        try #require(result.status == 0, "scripts/example-history.sh failed: \(result.stderr)")
+        return (repository, try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))))
+    }
+
+    @Test("the example's scripted history has the same commits on every run and ends in registry/ with git evidence on the site")
+    func exampleHistoryIsDeterministic() throws {
+        let (first, commits) = try Self.exampleHistory()
+        let (second, _) = try Self.exampleHistory()
+        let log = { (repository: String) throws -> String in try PRSupport.git(["log", "--format=%H %an %cI %s"], in: repository).stdout }
+        #expect(try log(first) == log(second))
+        #expect(try log(first).split(separator: "\n").count == commits && commits >= 4)
+        #expect(SiteTestSupport.tree(first + "/registry") == SiteTestSupport.tree(SiteTestSupport.exampleRegistry))
+        let history = try #require(try TrustHistoryReader.read(directory: first + "/registry", limit: commits - 1, today: SiteTestSupport.today))
+        let kinds = Set(history.commits.flatMap { $0.diff.changes.map(\.kind) })
+        #expect(kinds.isSuperset(of: [.widening, .narrowing]))
+        #expect(history.commits.allSatisfy { $0.author.hasSuffix("(scripted example)") })
+    }
+
+    @Test("a history that is not the code host's links to files at the build's ref and to no commit")
+    func noCommitLinks() throws {
+        var links = try #require(SourceLinks(repoURL: "https://github.com/org/repo", ref: "main", prefix: "registry"))
+        #expect(links.commit("abc123") == "https://github.com/org/repo/commit/abc123")
+        links.commitsOnHost = false
+        #expect(links.commit("abc123") == nil)
+        #expect(links.blob("services/a.yaml", line: 3) == "https://github.com/org/repo/blob/main/registry/services/a.yaml#L3")
+        let site = SiteTestSupport.tree(SiteTestSupport.packageRoot + "/site")
+        let pages = site.filter { $0.key.hasSuffix(".html") || $0.key.hasSuffix(".md") }.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(pages.contains { $0.contains("scripted example") }, "the committed site shows the scripted history")
+        #expect(!pages.contains { $0.contains("/commit/") }, "no page links to a scripted commit")
+        #expect(!pages.contains { $0.replacingOccurrences(of: "/blob/main/", with: "").contains("/blob/") },
+                "every file link is at the main branch, none at a scripted commit")
     }
 }

@@ -255,4 +255,24 @@ struct SourceAndHistoryTests {
         let without = try SiteBuilder.renderAll(model: SiteTestSupport.model(report), templates: .builtIn)
         #expect(without["history.html"]!.contains("built without a trust history"))
     }
+
+    @Test("build --no-commit-links: files link at --ref, commits and files at a commit do not; without it they do")
+    func noCommitLinksFlag() throws {
+        let (root, _) = try Self.historyRepository()
+        let out = try SiteTestSupport.temporaryDirectory("no-commit-links")
+        for (flag, linked) in [([String](), true), (["--no-commit-links"], false)] {
+            let site = out + "/site-\(linked)"
+            let built = try run(Paths.executable, ["build", "registry", "--out", site, "--today", "2026-12-01", "--layout", "built-in",
+                                                   "--fail-on", "never", "--repo-url", "https://git.example.com/org/repo", "--ref", "main"] + flag,
+                                in: root)
+            try #require(built.status == 0, "\(built.stderr)")
+            let history = try String(contentsOfFile: site + "/history.html", encoding: .utf8)
+            let alpha = try String(contentsOfFile: site + "/services/alpha.html", encoding: .utf8)
+            #expect(alpha.contains("href=\"https://git.example.com/org/repo/blob/main/registry/services/alpha.yaml#L"))
+            #expect(history.contains("https://git.example.com/org/repo/commit/") == linked, "\(flag)")
+            #expect(alpha.contains("https://git.example.com/org/repo/commit/") == linked, "\(flag): the last change's commit")
+            #expect(history.replacingOccurrences(of: "/blob/main/", with: "").contains("/blob/") == linked,
+                    "\(flag): a finding of the history links to its file at its commit")
+        }
+    }
 }

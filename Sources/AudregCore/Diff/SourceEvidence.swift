@@ -13,6 +13,9 @@ public struct SourceLinks: Sendable, Equatable {
     public let ref: String
     /// The registry folder's path in the repository, `registry/` (empty at the root).
     public let prefix: String
+    /// False when the history that was read is not the code host's (`build --no-commit-links`, such as
+    /// the example's scripted one): no link then names a commit, as the host has none of them.
+    public var commitsOnHost = true
 
     /// Nil when `repoURL` is not an http(s) URL with a host (`javascript:`, a file path, an scp-like
     /// remote that `webURL(remote:)` did not map), or carries a user, query or fragment.
@@ -132,8 +135,8 @@ public struct SourceLinks: Sendable, Equatable {
         return "\(base)/edit/\(Self.encode(ref, keepSlash: true))/\(path)"
     }
 
-    /// `BASE/commit/SHA`.
-    public func commit(_ sha: String) -> String { "\(base)/commit/\(Self.encode(sha))" }
+    /// `BASE/commit/SHA`; nil when the commits are not on the host.
+    public func commit(_ sha: String) -> String? { commitsOnHost ? "\(base)/commit/\(Self.encode(sha))" : nil }
 }
 
 /// The commit that last changed a file, from `git log`.

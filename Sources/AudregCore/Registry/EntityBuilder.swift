@@ -34,19 +34,10 @@ struct EntityBuilder {
             return result
         }
         for diagnostic in parse.diagnostics {
-            let ruleID = diagnostic.kind == .duplicateKey ? LoaderRuleID.duplicateKey : LoaderRuleID.yamlSyntax
-            var related: [RelatedLocation] = []
-            if let first = diagnostic.related {
-                related.append(RelatedLocation(SourceLocation(file: file, start: first), message: "first occurrence"))
+            switch diagnostic.kind {
+            case .syntax: result.findings.append(YAMLSyntaxRule.finding(diagnostic, file: file, bytes: bytes))
+            case .duplicateKey: result.findings.append(DuplicateKeyRule.finding(diagnostic, file: file, documents: parse.documents))
             }
-            let message = ruleID == LoaderRuleID.yamlSyntax
-                ? YAMLErrorHints.explain(diagnostic.message, bytes: bytes, line: diagnostic.position.line, column: diagnostic.position.column)
-                : diagnostic.message
-            // A repeated key sits inside a complete document, so the entity it changes is known; a
-            // syntax error stops the document it is in, which then has no entity.
-            let entity = diagnostic.kind == .duplicateKey ? documentEntity(at: diagnostic.position, in: parse.documents) : nil
-            result.findings.append(Finding(ruleID: ruleID, severity: .error, message: message,
-                                           location: SourceLocation(file: file, start: diagnostic.position), entity: entity, related: related))
         }
         result.findings += UnsafeCharacterRule.findings(in: parse, file: file, bytes: bytes)
         let builder = EntityBuilder(file: file)

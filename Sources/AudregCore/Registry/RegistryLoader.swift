@@ -116,8 +116,7 @@ public struct RegistryLoader: Sendable {
             return EntityBuilder.entities(in: YAMLParser.parse(bytes: bytes, limits: limits), file: relative, bytes: bytes)
         case .failure(let message):
             var result = EntityBuilder.FileResult()
-            result.findings.append(Finding(ruleID: LoaderRuleID.yamlSyntax, severity: .error, message: message,
-                                           location: SourceLocation(file: relative, line: 1, column: 1)))
+            result.findings.append(YAMLSyntaxRule.unreadable(message, file: relative))
             // A file that cannot be read still has a name, which is registry text like any other.
             result.findings += UnsafeCharacterRule.findings(in: YAMLParseResult(documents: [], diagnostics: []), file: relative)
             return result

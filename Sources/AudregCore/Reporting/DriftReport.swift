@@ -25,6 +25,9 @@ public struct DriftRun: Sendable, Equatable {
     /// Set by `drift merge --allow-partial` when shards were missing: the report covers only the rest,
     /// as its coverage lists.
     public var missingShards: MissingShards?
+    /// What the run observed that is not a finding (`DriftNote`), sorted and each once; nothing
+    /// counts them, no control depends on them.
+    public var notes: [DriftNote] = []
 
     public struct ShardRecord: Sendable, Equatable {
         public var shard: DriftShard
@@ -91,7 +94,7 @@ public struct DriftRun: Sendable, Equatable {
                         ("deploymentFiles", .string(deploymentFiles)), ("registry", registry.map(JSONValue.string)),
                         ("shard", shard.map { .object([("index", .int($0.shard.index)), ("count", .int($0.shard.count)), ("options", .string($0.options))]) }),
                         ("missingShards", missingShards.map { .object([("count", .int($0.count)), ("missing", .array($0.missing.map(JSONValue.int)))]) }),
-                        ("coverage", coverage?.json)])
+                        ("coverage", coverage?.json), ("notes", .array(notes.map(\.json)))])
     }
 }
 
@@ -206,6 +209,16 @@ public struct DriftReport: Sendable {
                                      issuers: try names(node["issuers"]?["checked"], "issuers.checked"),
                                      services: try names(node["deployments"]?["services"], "deployments.services"))
         }
+        var notes: [DriftNote] = []
+        if let node = drift["notes"], !node.isNull {
+            guard let list = node.sequence else { throw fail("drift.notes must be a list", at: node) }
+            for item in list {
+                guard item.mapping != nil, let kind = string(item["kind"]), let subject = string(item["subject"]), let message = string(item["message"]) else {
+                    throw fail("drift.notes entries need kind, subject and message strings", at: item)
+                }
+                notes.append(DriftNote(kind: kind, subject: subject, message: message))
+            }
+        }
         guard let items = root["findings"]?.sequence else { throw fail("findings must be a list", at: root["findings"] ?? root) }
         let known = Set(catalog.descriptions.map(\.id))
         func finding(_ object: YAMLNode, at: String) throws(DriftReportError) -> Finding {
@@ -268,7 +281,9 @@ public struct DriftReport: Sendable {
                                                     expires: expires, approvedBy: approvedBy, ticket: string(exception["ticket"])))
             }
         }
-        return DriftReport(run: DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage), findings: findings, suppressed: suppressed)
+        var run = DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage)
+        run.notes = DriftNote.normalized(notes)
+        return DriftReport(run: run, findings: findings, suppressed: suppressed)
     }
 }
 

@@ -33,6 +33,10 @@ public enum GitHubReporter {
             // on exactly one line, so no value can start a workflow command of its own.
             output += GitHubWorkflowCommand.line(command, properties: properties, message: message)
         }
+        // A drift run's notes name a URL, not a file: a notice without a place, encoded like the rest.
+        for note in options.driftRun?.notes ?? [] {
+            output += GitHubWorkflowCommand.line("notice", properties: [("title", "audreg drift note (\(note.kind))")], message: note.message)
+        }
         return output
     }
 

@@ -54,8 +54,23 @@ public enum SARIFReporter {
             ("semanticVersion", .string(AudregVersion.current)),
             ("rules", .array(rules.map(rule))),
         ])
+        // A drift run's notes are tool execution notifications (SARIF §3.20.21), not results: code
+        // scanning shows no alert for them.
+        let notes = options.driftRun?.notes ?? []
+        let invocations: [(String, JSONValue)] = notes.isEmpty ? [] : [("invocations", .array([.object([
+            ("executionSuccessful", .bool(true)),
+            ("toolExecutionNotifications", .array(notes.map { note in
+                .object([
+                    ("level", "note"),
+                    ("message", .object([("text", .string(escapedText(note.message)))])),
+                    ("descriptor", .object([("id", .string(note.kind))])),
+                    ("properties", .object([("subject", .string(note.subject))])),
+                ])
+            })),
+        ])]))]
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver)])),
+        ] + invocations + [
             ("automationDetails", .object([("id", .string("audreg/\(options.command)/"))])),
             ("columnKind", "unicodeCodePoints"),
             ("results", .array(results)),
@@ -130,11 +145,7 @@ public enum SARIFReporter {
     /// can take the reader to the other service of a collision. Brackets in the message itself are
     /// escaped so they cannot form links of their own.
     static func messageText(_ finding: Finding) -> String {
-        var text = ""
-        for scalar in finding.message.unicodeScalars {
-            if scalar == "[" || scalar == "]" || scalar == "\\" { text.unicodeScalars.append("\\") }
-            text.unicodeScalars.append(scalar)
-        }
+        let text = escapedText(finding.message)
         guard !finding.related.isEmpty else { return text }
         let links = finding.related.indices.map { index in
             let related = finding.related[index]
@@ -143,6 +154,16 @@ public enum SARIFReporter {
             return "[\(String(String.UnicodeScalarView(label)))](\(index + 1))"
         }
         return text + " (see " + links.joined(separator: ", ") + ")"
+    }
+
+    /// Brackets and backslashes escaped, so that no text forms a link of its own.
+    static func escapedText(_ message: String) -> String {
+        var text = ""
+        for scalar in message.unicodeScalars {
+            if scalar == "[" || scalar == "]" || scalar == "\\" { text.unicodeScalars.append("\\") }
+            text.unicodeScalars.append(scalar)
+        }
+        return text
     }
 
     /// Rule, entity, file and the message without positions: moving lines around leaves it unchanged.

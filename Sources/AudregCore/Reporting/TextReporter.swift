@@ -13,6 +13,11 @@ public enum TextReporter {
                 output += "    \(TerminalText.escape(shown(related.location, options)))\(entity)\(message)\n"
             }
         }
+        // A drift run's notes are not findings: after them, and not counted. Each line starts with
+        // audreg's own word, the fetched text after it.
+        for note in options.driftRun?.notes ?? [] {
+            output += "info: \(TerminalText.escape(note.message)) [\(TerminalText.escape(note.kind))]\n"
+        }
         let summary = report.summary
         output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"

@@ -56,6 +56,9 @@ public struct RuleCatalog: Sendable {
 
     public var descriptions: [RuleDescription] { rules.map { $0.description } }
 
+    /// The rules that compare a deployment's config with the registry, which `DeploymentChecker` runs.
+    public var deploymentRules: [any DeploymentRule.Type] { rules.compactMap { $0 as? any DeploymentRule.Type } }
+
     public func rule(id: String) -> RuleDescription? {
         rules.first { $0.description.id == id }?.description
     }

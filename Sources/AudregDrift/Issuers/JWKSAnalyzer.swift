@@ -6,8 +6,22 @@ import AudregCore
 
 /// One problem found in a published key set, before it is placed in the registry.
 public struct KeyProblem: Sendable, Hashable {
-    public var ruleID: String
+    public var rule: any DriftRule.Type
     public var message: String
+
+    public init(_ rule: any DriftRule.Type, _ message: String) {
+        self.rule = rule
+        self.message = message
+    }
+
+    public var ruleID: String { rule.description.id }
+
+    public static func == (lhs: KeyProblem, rhs: KeyProblem) -> Bool { lhs.ruleID == rhs.ruleID && lhs.message == rhs.message }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ruleID)
+        hasher.combine(message)
+    }
 }
 
 /// Reads a JWKS the way a verifier would and reports what is wrong with each key. Public keys are loaded
@@ -56,27 +70,27 @@ public struct JWKSAnalyzer: Sendable {
     func analyze(keys: [Any]) async -> [KeyProblem] {
         var problems: [KeyProblem] = []
         if keys.isEmpty {
-            problems.append(KeyProblem(ruleID: "jwks-kid-problem", message: "the key set is empty: no token can be verified"))
+            problems.append(KeyProblem(JWKSKidProblemRule.self, "the key set is empty: no token can be verified"))
         }
         var kidCounts: [String: Int] = [:]
         let objects = keys.compactMap { $0 as? [String: Any] }
         let mixesUses = Set(objects.compactMap { $0["use"] as? String }).contains("enc")
         for (index, item) in keys.enumerated() {
             guard let key = item as? [String: Any] else {
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "keys[\(index)] is not a JSON object"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "keys[\(index)] is not a JSON object"))
                 continue
             }
             let kid = key["kid"] as? String
             let name = kid.map { "key '\($0)'" } ?? "keys[\(index)]"
             if let kid { kidCounts[kid, default: 0] += 1 } else {
-                problems.append(KeyProblem(ruleID: "jwks-kid-problem",
-                                           message: "\(name) has no kid, so verifiers cannot pick it by the token's header and rotation breaks"))
+                problems.append(KeyProblem(JWKSKidProblemRule.self,
+                                           "\(name) has no kid, so verifiers cannot pick it by the token's header and rotation breaks"))
             }
             problems.append(contentsOf: await analyze(key: key, name: name, mixesUses: mixesUses))
         }
         for (kid, count) in kidCounts.sorted(by: { $0.key < $1.key }) where count > 1 {
-            problems.append(KeyProblem(ruleID: "jwks-kid-problem",
-                                       message: "kid '\(kid)' is used by \(count) keys; a verifier may pick the wrong one"))
+            problems.append(KeyProblem(JWKSKidProblemRule.self,
+                                       "kid '\(kid)' is used by \(count) keys; a verifier may pick the wrong one"))
         }
         return problems
     }
@@ -91,12 +105,12 @@ public struct JWKSAnalyzer: Sendable {
         // Private material first: it is the worst thing a JWKS can hold.
         let leaked = KeyMaterial.privateMembers.filter { key[$0] != nil }.sorted()
         if !leaked.isEmpty {
-            problems.append(KeyProblem(ruleID: "jwks-private-key-material",
-                                       message: "\(typeName) publishes private members \(leaked.joined(separator: ", ")): anyone can sign tokens with it; rotate the key now"))
+            problems.append(KeyProblem(JWKSPrivateKeyMaterialRule.self,
+                                       "\(typeName) publishes private members \(leaked.joined(separator: ", ")): anyone can sign tokens with it; rotate the key now"))
         }
         if kty == "oct", key["k"] != nil {
-            problems.append(KeyProblem(ruleID: "jwks-private-key-material",
-                                       message: "\(typeName) is a symmetric key published with its secret 'k': anyone can sign tokens with it"))
+            problems.append(KeyProblem(JWKSPrivateKeyMaterialRule.self,
+                                       "\(typeName) is a symmetric key published with its secret 'k': anyone can sign tokens with it"))
         }
 
         var weak = false
@@ -106,60 +120,60 @@ public struct JWKSAnalyzer: Sendable {
                 let bits = Self.bitLength(bytes)
                 if bits < 2048 {
                     weak = true
-                    problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) has a \(bits)-bit modulus; at least 2048 bits are required (RFC 7518 §3.3)"))
+                    problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has a \(bits)-bit modulus; at least 2048 bits are required (RFC 7518 §3.3)"))
                 }
             } else {
                 weak = true
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) has no valid base64url 'n'"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has no valid base64url 'n'"))
             }
         case "EC":
             let crv = key["crv"] as? String
             if let alg, let expected = Self.curveForAlgorithm[alg], crv != expected {
                 weak = true
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) is on curve \(crv ?? "(none)") but says alg \(alg), which needs \(expected)"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is on curve \(crv ?? "(none)") but says alg \(alg), which needs \(expected)"))
             } else if crv == nil || !["P-256", "P-384", "P-521", "secp256k1"].contains(crv!) {
                 weak = true
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) has unknown curve '\(crv ?? "(none)")'"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has unknown curve '\(crv ?? "(none)")'"))
             }
         case "OKP":
             let crv = key["crv"] as? String
             if !["Ed25519", "Ed448"].contains(crv ?? "") {
                 weak = true
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) has curve '\(crv ?? "(none)")', which cannot verify EdDSA signatures"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has curve '\(crv ?? "(none)")', which cannot verify EdDSA signatures"))
             }
         case "oct":
             weak = true // reported above or below; never loaded as a verification key
             if key["k"] == nil {
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) is a symmetric key in a public key set; public verifiers cannot use it"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is a symmetric key in a public key set; public verifiers cannot use it"))
             }
         default:
             weak = true
-            problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(name) has \(kty.map { "unknown kty '\($0)'" } ?? "no kty"); verifiers will skip or reject it"))
+            problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(name) has \(kty.map { "unknown kty '\($0)'" } ?? "no kty"); verifiers will skip or reject it"))
         }
 
         // Algorithms.
         if use != "enc" {
             if let alg {
                 if let kty, let expectedType = Self.keyTypeForAlgorithm[alg], expectedType != kty {
-                    problems.append(KeyProblem(ruleID: "jwks-algorithm-mismatch", message: "\(typeName) says alg \(alg), which needs a \(expectedType) key"))
+                    problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self, "\(typeName) says alg \(alg), which needs a \(expectedType) key"))
                 } else if !allowedAlgorithms.contains(alg) {
-                    problems.append(KeyProblem(ruleID: "jwks-algorithm-mismatch",
-                                               message: "\(typeName) is for \(alg), which is not among the \(allowedFrom) (\(allowedAlgorithms.joined(separator: ", ")))"))
+                    problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
+                                               "\(typeName) is for \(alg), which is not among the \(allowedFrom) (\(allowedAlgorithms.joined(separator: ", ")))"))
                 }
             } else if kty != nil {
-                problems.append(KeyProblem(ruleID: "jwks-algorithm-mismatch",
-                                           message: "\(typeName) has no alg, so a verifier may accept it with any algorithm its type allows (RFC 8725 §3.1); publish alg"))
+                problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
+                                           "\(typeName) has no alg, so a verifier may accept it with any algorithm its type allows (RFC 8725 §3.1); publish alg"))
             }
         }
         if use == nil, mixesUses {
-            problems.append(KeyProblem(ruleID: "jwks-algorithm-mismatch",
-                                       message: "\(typeName) has no use although the set holds encryption keys; OpenID Connect Discovery requires use on every key then"))
+            problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
+                                       "\(typeName) has no use although the set holds encryption keys; OpenID Connect Discovery requires use on every key then"))
         }
 
         // A library's view of the public key: what jwt-kit refuses, verifiers built on it refuse too.
         if !weak, leaked.isEmpty, key["kid"] != nil {
             if let reason = await Self.jwtKitRejection(key) {
-                problems.append(KeyProblem(ruleID: "jwks-weak-key", message: "\(typeName) is rejected by jwt-kit: \(reason)"))
+                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is rejected by jwt-kit: \(reason)"))
             }
         }
 
@@ -194,26 +208,26 @@ public struct JWKSAnalyzer: Sendable {
 
     func checkCertificate(_ entry: Any, key: [String: Any], name: String) -> [KeyProblem] {
         guard let text = entry as? String, let der = Data(base64Encoded: text) else {
-            return [KeyProblem(ruleID: "jwks-certificate-expiring", message: "\(name): x5c[0] is not base64 (x5c uses standard base64, not base64url)")]
+            return [KeyProblem(JWKSCertificateExpiringRule.self, "\(name): x5c[0] is not base64 (x5c uses standard base64, not base64url)")]
         }
         let certificate: Certificate
         do {
             certificate = try Certificate(derEncoded: [UInt8](der))
         } catch {
-            return [KeyProblem(ruleID: "jwks-certificate-expiring", message: "\(name): x5c[0] is not a DER X.509 certificate (swift-certificates: \(Self.scrub(String(describing: error), key: key)))")]
+            return [KeyProblem(JWKSCertificateExpiringRule.self, "\(name): x5c[0] is not a DER X.509 certificate (swift-certificates: \(Self.scrub(String(describing: error), key: key)))")]
         }
         var problems: [KeyProblem] = []
         let expiryDay = Day.today(now: certificate.notValidAfter.timeIntervalSince1970)
         let left = today.days(until: expiryDay)
         // notAfter is the last instant of validity (RFC 5280), so one at 00:00:00Z today is over for the day.
         if certificate.notValidAfter.timeIntervalSince1970 <= Double(today.ordinal) * 86_400 || left < 0 {
-            problems.append(KeyProblem(ruleID: "jwks-certificate-expiring", message: "\(name): its x5c certificate expired on \(expiryDay)"))
+            problems.append(KeyProblem(JWKSCertificateExpiringRule.self, "\(name): its x5c certificate expired on \(expiryDay)"))
         } else if left <= certificateWarnDays {
-            problems.append(KeyProblem(ruleID: "jwks-certificate-expiring",
-                                       message: "\(name): its x5c certificate expires on \(expiryDay), in \(left) day\(left == 1 ? "" : "s") (warning at \(certificateWarnDays))"))
+            problems.append(KeyProblem(JWKSCertificateExpiringRule.self,
+                                       "\(name): its x5c certificate expires on \(expiryDay), in \(left) day\(left == 1 ? "" : "s") (warning at \(certificateWarnDays))"))
         }
         if let matches = Self.certificate(certificate, matches: key, pem: Self.pem(der)), !matches {
-            problems.append(KeyProblem(ruleID: "jwks-certificate-expiring", message: "\(name): its x5c certificate holds a different public key than the JWK beside it"))
+            problems.append(KeyProblem(JWKSCertificateExpiringRule.self, "\(name): its x5c certificate holds a different public key than the JWK beside it"))
         }
         return problems
     }

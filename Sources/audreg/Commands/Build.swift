@@ -61,6 +61,9 @@ struct Build: ParsableCommand {
     @Option(help: "The branch, tag or commit the links point at. Default: the commit checked out (git rev-parse HEAD).")
     var ref: String?
 
+    @Flag(help: "Link no commit to the code host (commit hashes are shown as text): for a history that is not the host's, such as a scripted or rewritten one.")
+    var noCommitLinks = false
+
     @Option(help: "Show the widening and narrowing changes of the last N commits that touched the registry (a git repository), on a Trust history page and on each service page; 0 turns it off.")
     var history: Int = 100
 
@@ -139,6 +142,7 @@ struct Build: ParsableCommand {
                 ref.flatMap { SourceLinks(repoURL: links.base, ref: $0, prefix: links.prefix) } ?? links
             }
         }
+        if noCommitLinks { evidence.links?.commitsOnHost = false }
         if !noGitEvidence { evidence.lastChange = GitSource.lastChanges(directory: directory) }
         return evidence
     }

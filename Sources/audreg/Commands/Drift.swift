@@ -205,7 +205,9 @@ struct DriftCheck: AsyncParsableCommand {
         if let shard = options.shard {
             run.shard = DriftRun.ShardRecord(shard: shard, options: DriftIdentity.optionsDigest(options, mode: run.mode))
         }
-        var report = await DriftRunner(options: options).run(loaded, registryDirectory: directory, source: source, progress: progress)
+        let outcome = await DriftRunner(options: options).runWithNotes(loaded, registryDirectory: directory, source: source, progress: progress)
+        var report = outcome.report
+        run.notes = outcome.notes
         ticker?.cancel()
         reporter?.finish()
         await http?.shutdown()

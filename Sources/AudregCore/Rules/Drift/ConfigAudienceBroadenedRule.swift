@@ -1,5 +1,5 @@
 /// A deployed config that accepts audiences the registry does not list.
-public struct ConfigAudienceBroadenedRule: DriftRule {
+public struct ConfigAudienceBroadenedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-audience-broadened",
         name: "Deployed config accepts extra audiences",
@@ -65,4 +65,17 @@ public struct ConfigAudienceBroadenedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        let registry = deployment.service.audiences
+        let expected = Set(registry.map(\.value))
+        let listed = registry.map { "'\($0.value)'" }.joined(separator: ", ")
+        return deployment.audienceLists.flatMap { list -> [Finding] in
+            guard let audiences = list.audiences, !audiences.isEmpty else { return [] }
+            return audiences.filter { !expected.contains($0.value) }.map { audience in
+                deployment.finding(self, "\(list.label) accepts audience '\(audience.value)', which the registry does not list for this service (it lists \(listed))",
+                                   at: audience.location, related: deployment.audiencesRelated)
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 /// A deployed config that refuses audiences the registry lists.
-public struct ConfigAudienceNarrowedRule: DriftRule {
+public struct ConfigAudienceNarrowedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-audience-narrowed",
         name: "Deployed config refuses listed audiences",
@@ -67,4 +67,16 @@ public struct ConfigAudienceNarrowedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        let service = deployment.service
+        return deployment.audienceLists.flatMap { list -> [Finding] in
+            guard let audiences = list.audiences, !audiences.isEmpty else { return [] }
+            let deployed = Set(audiences.map(\.value))
+            return service.audiences.filter { !deployed.contains($0.value) }.map { audience in
+                deployment.finding(self, "\(list.label) does not accept audience '\(audience.value)', which the registry lists: callers using it will be refused",
+                                   at: list.location, related: [RelatedLocation(audience.location, entity: service.ref, message: "the audience in the registry")])
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 /// A deployed config that checks no audience at all.
-public struct ConfigAudienceUncheckedRule: DriftRule {
+public struct ConfigAudienceUncheckedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-audience-unchecked",
         name: "Deployed config checks no audience",
@@ -65,4 +65,17 @@ public struct ConfigAudienceUncheckedRule: DriftRule {
         enforcers: EnforcerTable.rows)
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        deployment.audienceLists.compactMap { list -> Finding? in
+            let consequence = deployment.reader.facts(for: list.provider).consequence
+            if !list.isOverride, list.audiences == nil, let caveat = list.provider.audienceCaveat {
+                return deployment.finding(self, "\(list.label) checks no audience: \(caveat.value); \(consequence)",
+                                          at: caveat.location, related: deployment.audiencesRelated)
+            }
+            guard list.audiences?.isEmpty ?? true else { return nil }
+            let how = list.audiences == nil ? "sets no audiences" : "has an empty audience list"
+            return deployment.finding(self, "\(list.label) \(how): \(consequence)", at: list.location, related: deployment.audiencesRelated)
+        }
+    }
 }

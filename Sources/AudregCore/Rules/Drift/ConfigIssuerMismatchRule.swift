@@ -1,5 +1,5 @@
 /// A deployed config that trusts another issuer or other keys than the registry.
-public struct ConfigIssuerMismatchRule: DriftRule {
+public struct ConfigIssuerMismatchRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-issuer-mismatch",
         name: "Deployed config issuer mismatch",
@@ -76,4 +76,50 @@ public struct ConfigIssuerMismatchRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        let accepted = deployment.accepted
+        let registryIssuers = deployment.index.issuers.values.sorted { $0.name < $1.name }
+        var findings: [Finding] = []
+        for provider in deployment.enforcedProviders {
+            let label = deployment.label(of: provider)
+            let values = [provider.issuer].compactMap { $0 } + provider.extraIssuers
+            let unresolved = provider.unresolved.contains { $0.setting == "issuer-uri" || $0.setting == "issuer" }
+            if values.isEmpty, !unresolved {
+                let message = provider.issuerCaveat.map { "\(label) \($0)" } ?? "\(label) checks no issuer, so a token from any issuer whose keys it holds is accepted"
+                findings.append(deployment.finding(self, message, at: provider.location))
+            }
+            var matched: [Issuer] = []
+            for value in values {
+                if let match = accepted.first(where: { Self.issuerMatches(value.value, $0) }) {
+                    matched.append(match)
+                } else if let other = registryIssuers.first(where: { Self.issuerMatches(value.value, $0) }) {
+                    findings.append(deployment.finding(self, "\(label) accepts tokens from '\(value.value)' (registry issuer '\(other.name)'), which the registry does not list in this service's accepts",
+                                                       at: value.location, related: other.issuer.map { [RelatedLocation($0.location, entity: other.ref, message: "that issuer")] } ?? []))
+                } else {
+                    let list = accepted.compactMap { issuer in issuer.issuer.map { "'\($0.value)' (\(issuer.name))" } }
+                    findings.append(deployment.finding(self, "\(label) accepts issuer '\(value.value)', which is not in the registry; the service accepts \(list.isEmpty ? "no registered issuer" : list.joined(separator: ", "))",
+                                                       at: value.location, related: deployment.acceptedRelated))
+                }
+            }
+            if let jwks = provider.jwksUri {
+                let known = (matched.isEmpty ? accepted : matched).compactMap { $0.jwksUri }
+                if !known.isEmpty, !known.contains(where: { $0.value.isExactly(jwks.value) }) {
+                    findings.append(deployment.finding(self, "\(label) fetches keys from \(jwks.value), the registry's JWKS URI is \(known.map(\.value).joined(separator: " or "))",
+                                                       at: jwks.location, related: known.map { RelatedLocation($0.location, message: "the registry's jwksUri") }))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// A config names an issuer by its identifier; Kong may name it by its discovery URL.
+    /// Byte for byte, as the gateway compares `iss`.
+    static func issuerMatches(_ value: String, _ issuer: Issuer) -> Bool {
+        guard let identifier = issuer.issuer?.value.text else { return false }
+        if value.isExactly(identifier) { return true }
+        if let discovery = issuer.discoveryUrl?.value, value.isExactly(discovery) { return true }
+        let trimmed = identifier.hasSuffix("/") ? String(identifier.dropLast()) : identifier
+        return value.isExactly(trimmed + "/.well-known/openid-configuration") || value.isExactly(trimmed + "/.well-known/oauth-authorization-server")
+    }
 }

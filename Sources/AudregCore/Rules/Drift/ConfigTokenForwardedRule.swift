@@ -1,5 +1,5 @@
 /// A gateway that forwards the caller's token where the registry says it exchanges tokens.
-public struct ConfigTokenForwardedRule: DriftRule {
+public struct ConfigTokenForwardedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-token-forwarded",
         name: "Deployed config forwards the caller's token",
@@ -69,4 +69,13 @@ public struct ConfigTokenForwardedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        guard let hop = deployment.service.downstream.first(where: { $0.mode.value == .tokenExchange }) else { return [] }
+        return deployment.enforcedProviders.compactMap { provider in
+            guard let forward = provider.forwardsToken, forward.value else { return nil }
+            return deployment.finding(self, "\(deployment.label(of: provider)) forwards the caller's token upstream although the registry says the service exchanges tokens (e.g. for '\(hop.service.value)'); the original token, with its audience, leaves the gateway",
+                                      at: forward.location, related: [RelatedLocation(hop.location, entity: deployment.service.ref, message: "token-exchange hop")])
+        }
+    }
 }

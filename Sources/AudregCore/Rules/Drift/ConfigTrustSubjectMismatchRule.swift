@@ -1,5 +1,5 @@
 /// A federation trust whose subject patterns differ from the ones the registry states for it.
-public struct ConfigTrustSubjectMismatchRule: DriftRule {
+public struct ConfigTrustSubjectMismatchRule: DeploymentRule {
     public static let id = "config-trust-subject-mismatch"
 
     public static let description = RuleDescription(
@@ -90,4 +90,36 @@ public struct ConfigTrustSubjectMismatchRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        guard let stated = deployment.deployment.trust else { return [] }
+        let service = deployment.service
+        var findings: [Finding] = []
+        for provider in deployment.enforcedProviders {
+            let label = deployment.label(of: provider)
+            guard let trust = provider.trust else {
+                findings.append(deployment.finding(self, "the registry states subjects for this deployment, but \(label) is not a federation trust (\(deployment.deployment.kind.value.rawValue) has no subject condition), so they cannot be enforced there",
+                                                   at: stated.location))
+                continue
+            }
+            // A substituted subject was noted by config-value-unresolved; comparing it would report noise.
+            guard !trust.subjectsUnresolved else { continue }
+            let related = [RelatedLocation(stated.location, entity: service.ref, message: "the subjects the registry states")]
+            let expected = Set(stated.subjects.map(\.value))
+            let deployed = trust.subjects
+            for pattern in deployed where !expected.contains(pattern.value.value) {
+                findings.append(deployment.finding(self, "\(label) admits subject '\(pattern.value.value)', which the registry does not state for this deployment (it states \(stated.subjects.map { "'\($0.value)'" }.joined(separator: ", ")))",
+                                                   at: pattern.value.location, related: related))
+            }
+            let admitted = Set(deployed.map(\.value.value))
+            for subject in stated.subjects where !admitted.contains(subject.value) {
+                findings.append(deployment.finding(self, deployed.isEmpty
+                                                       ? "\(label) has no condition on sub, and the registry states subject '\(subject.value)' for it"
+                                                       : "\(label) does not admit subject '\(subject.value)', which the registry states: that workload will be refused",
+                                                   at: deployed.first?.value.location ?? trust.location,
+                                                   related: [RelatedLocation(subject.location, entity: service.ref, message: "the subject in the registry")]))
+            }
+        }
+        return findings
+    }
 }

@@ -1,5 +1,5 @@
 /// A workload-identity federation trust that does not pin which workload may use it.
-public struct ConfigTrustSubjectUnpinnedRule: DriftRule {
+public struct ConfigTrustSubjectUnpinnedRule: DeploymentRule {
     public static let id = "config-trust-subject-unpinned"
 
     public static let description = RuleDescription(
@@ -113,4 +113,28 @@ public struct ConfigTrustSubjectUnpinnedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        var findings: [Finding] = []
+        for provider in deployment.enforcedProviders {
+            guard let trust = provider.trust else { continue }
+            let label = deployment.label(of: provider)
+            if trust.conditions.isEmpty {
+                let issuer = provider.issuer.map { " from '\($0.value)'" } ?? ""
+                let github = provider.issuer?.value.isExactly("https://token.actions.githubusercontent.com") == true
+                findings.append(deployment.finding(self, "\(label) has no \(trust.subjectField): every workload holding a token\(issuer) with an accepted audience can use it\(github ? " (for GitHub Actions, any repository on GitHub)" : "")",
+                                                   at: trust.location))
+            } else if !trust.isPinned {
+                // Conditions are AND-ed: none pins the workload, so every wildcard value is a way in.
+                for condition in trust.conditions {
+                    for pattern in condition.patterns {
+                        guard let reason = FederationSubject.unpinnedReason(pattern) else { continue }
+                        findings.append(deployment.finding(self, "\(label) admits \(pattern.claim) '\(pattern.value.value)' (\(condition.field)): \(reason)",
+                                                           at: pattern.value.location))
+                    }
+                }
+            }
+        }
+        return findings
+    }
 }

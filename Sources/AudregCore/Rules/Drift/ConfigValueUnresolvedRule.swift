@@ -1,5 +1,5 @@
 /// A deployed value written with a placeholder that drift cannot resolve, so it was not compared.
-public struct ConfigValueUnresolvedRule: DriftRule {
+public struct ConfigValueUnresolvedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-value-unresolved",
         name: "Deployed value not resolved",
@@ -79,4 +79,15 @@ public struct ConfigValueUnresolvedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        deployment.providers.flatMap { provider in
+            provider.unresolved.map { unresolved in
+                let label = deployment.label(of: provider)
+                return deployment.finding(self, unresolved.reason.map { "\(label): \(unresolved.setting) \($0)" }
+                                            ?? "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
+                                          at: unresolved.location)
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 /// A route or resource of the deployed config that lets requests through without a verified token,
 /// while the registry says the service requires tokens.
-public struct ConfigVerificationSkippedRule: DriftRule {
+public struct ConfigVerificationSkippedRule: DeploymentRule {
     public static let description = RuleDescription(
         id: "config-verification-skipped",
         name: "Deployed config skips token verification",
@@ -128,4 +128,24 @@ public struct ConfigVerificationSkippedRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ deployment: DeploymentContext) -> [Finding] {
+        guard deployment.requiresTokens else { return [] }
+        let accepted = deployment.acceptedNames
+        var findings: [Finding] = []
+        for requirement in deployment.requirements where requirement.mode != .required {
+            var skipped = deployment.finding(self, "\(requirement.label) of \(deployment.file) \(requirement.explained), although the registry says this service requires tokens from \(accepted.isEmpty ? "its accepted issuers" : accepted)",
+                                             at: requirement.location, related: deployment.acceptedRelated)
+            // Exempting some paths (health checks) is common practice and worth a look, not a
+            // failure; a weaker mode, or an exemption of every path, leaves the service open.
+            if requirement.mode == .disabled, !requirement.coversEveryPath, skipped.severity == .error { skipped.severity = .warning }
+            findings.append(skipped)
+        }
+        for provider in deployment.providers {
+            guard let nothing = provider.verifiesNothing else { continue }
+            findings.append(deployment.finding(self, "\(deployment.label(of: provider)) \(nothing.value): no token from the registry's accepted issuers (\(accepted)) is validated there",
+                                               at: nothing.location, related: deployment.acceptedRelated))
+        }
+        return findings
+    }
 }

@@ -23,14 +23,4 @@ public struct DriftRuleIDs: Sendable {
     public func severity(of id: String) -> Severity? { severities[id] }
 
     public static var rules: [any Rule.Type] { builtIn.rules }
-
-    /// A drift rule's default severity in the built-in catalog. An ID that no rule declares is a bug in
-    /// audreg, never a finding to guess a severity for: it stops the program, and `DriftRuleIDTests`
-    /// checks every ID the checkers name against the catalog so that it cannot reach a release.
-    public static func severity(of id: String) -> Severity {
-        guard let severity = builtIn.severity(of: id) else {
-            preconditionFailure("'\(id)' is not the ID of a drift rule in the catalog")
-        }
-        return severity
-    }
 }
