@@ -15,7 +15,7 @@ public struct ConfigTrustSubjectUnpinnedRule: DeploymentRule {
             asks. Shared issuers such as GitHub Actions sign tokens for every repository on the platform with \
             the same audience (sts.amazonaws.com), so a trust that pins the audience but not the subject lets \
             any repository, anyone's, assume the role. A wildcard in the repository part (repo:acme/*) admits \
-            every repository of the owner, including forks and new ones; a wildcard after it (repo:acme/deploy:*, \
+            every repository of the owner, including ones created later; a wildcard after it (repo:acme/deploy:*, \
             any branch of one repository) is not reported. StringEquals and exact Vault claims have no wildcards.
             """,
         remediation: "Add a condition on sub naming one repository (and a branch or environment): StringEquals \"HOST:sub\": \"repo:OWNER/REPO:ref:refs/heads/main\" in the trust policy, bound_subject or bound_claims in the Vault role.",
