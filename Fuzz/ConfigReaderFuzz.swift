@@ -11,6 +11,11 @@ public func fuzzConfigReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         if let config = try? reader.read(bytes, file: "fuzz.yaml") {
             for provider in config.providers {
                 precondition(provider.location.line >= 1 && provider.location.column >= 1, "positions are 1-based")
+                // Federation trusts (aws-iam-trust-policy, vault-jwt-role): the wildcard analysis runs on
+                // every pattern a reader gives.
+                for pattern in provider.trust?.conditions.flatMap(\.patterns) ?? [] {
+                    _ = FederationSubject.unpinnedReason(pattern)
+                }
             }
         }
     }

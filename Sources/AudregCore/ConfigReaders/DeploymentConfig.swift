@@ -29,6 +29,8 @@ public struct DeployedProvider: Sendable {
     public var issuerCaveat: String?
     /// Values whose `${…}` placeholders could not be resolved: not compared, reported as notes.
     public var unresolved: [UnresolvedValue] = []
+    /// A federation trust's subject conditions (AWS trust policy, Vault JWT role); nil for other enforcers.
+    public var trust: DeployedTrust?
     public var location: SourceLocation
 
     public init(name: Located<String>?, location: SourceLocation) {
@@ -239,6 +241,8 @@ public enum DeploymentReaders {
         NginxAuthJWTReader(),
         OAuth2ProxyReader(),
         KubernetesAuthenticationReader(),
+        AWSIAMTrustPolicyReader(),
+        VaultJWTRoleReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }

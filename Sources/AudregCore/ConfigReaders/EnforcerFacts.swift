@@ -143,12 +143,6 @@ public enum EnforcerTable {
             id: "contour-httpproxy-jwt", name: "Contour HTTPProxy JWT verification", audienceFields: ["spec.virtualhost.jwtProviders[].audiences"],
             whenOmitted: .unchecked, matching: .any,
             reference: "https://projectcontour.io/docs/main/config/jwt-verification/", notes: "built on Envoy's jwt_authn"),
-        EnforcerFacts(
-            id: "vault-jwt-role", name: "HashiCorp Vault JWT/OIDC auth role", audienceFields: ["bound_audiences"],
-            whenOmitted: .fallsBack(to: "refusing tokens that carry aud; tokens without aud pass"), matching: .any,
-            consequence: "tokens without an aud claim pass",
-            reference: "https://developer.hashicorp.com/vault/api-docs/auth/jwt#bound_audiences",
-            notes: "vault-plugin-auth-jwt#274"),
     ]
 
     /// The table as text, for `audreg rules show config-audience-unchecked`.

@@ -85,6 +85,15 @@ public struct Deployment: Sendable {
     public var source: Located<String>
     public var provider: Located<String>?
     public var location: SourceLocation
+    /// What a federation trust deployed here should admit (`trust.subjects`); nil when not stated.
+    public var trust: DeploymentTrust? = nil
+}
+
+/// A deployment's workload-identity federation trust as the registry states it: the `sub` patterns
+/// (exact, or with the enforcer's wildcards) of the workloads allowed to present this service's tokens.
+public struct DeploymentTrust: Sendable {
+    public var subjects: [Located<ExactString>]
+    public var location: SourceLocation
 }
 
 /// A service as the registry declares it. Its fields live in one shared box that is copied only when a

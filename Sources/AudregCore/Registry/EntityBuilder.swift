@@ -226,8 +226,11 @@ struct EntityBuilder {
         let deployments: [Deployment] = objects(spec?["deployments"]).compactMap { item in
             guard let kindText = text(item["kind"]), let kind = DeploymentKind(rawValue: kindText.value),
                   let source = text(item["source"]) else { return nil }
+            let trust = item["trust"].flatMap { node in
+                texts(node["subjects"]).map { DeploymentTrust(subjects: $0.map { Located(ExactString($0.value), at: $0.location) }, location: location(node)) }
+            }
             return Deployment(kind: Located(kind, at: kindText.location), source: source,
-                              provider: text(item["provider"]), location: location(item))
+                              provider: text(item["provider"]), location: location(item), trust: trust)
         }
         let audiencesNode = spec?["audiences"]
         let specKey = documentRoot.mapping?.first { $0.key.scalar == "spec" }?.key

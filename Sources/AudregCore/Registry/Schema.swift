@@ -99,6 +99,11 @@ public enum RegistrySchema {
         FieldSchema("kind", .string(.oneOf(deploymentKinds)), required: true, "Which gateway or framework configuration enforces this service's token checks."),
         FieldSchema("source", .string(.text), required: true, "Path relative to this file, or an http(s) URL."),
         FieldSchema("provider", .string(.text), "The provider or rule name inside that configuration."),
+        FieldSchema("trust", .object(deploymentTrust), "For a workload-identity federation trust (aws-iam-trust-policy, vault-jwt-role): what it should admit, compared by drift."),
+    ])
+
+    public static let deploymentTrust = ObjectSchema("DeploymentTrust", [
+        FieldSchema("subjects", .list(.string(.text)), required: true, "The `sub` values or patterns the trust admits, exactly as the config writes them (repo:acme/deploy:ref:refs/heads/main); drift reports any difference."),
     ])
 
     public static let authorization = ObjectSchema("Authorization", [

@@ -22,6 +22,8 @@ public struct RuleCatalog: Sendable {
         ConfigIssuerMismatchRule.self,
         ConfigProviderMissingRule.self,
         ConfigTokenForwardedRule.self,
+        ConfigTrustSubjectMismatchRule.self,
+        ConfigTrustSubjectUnpinnedRule.self,
         ConfigValueUnresolvedRule.self,
         ConfigVerificationSkippedRule.self,
         DiscoveryIssuerMismatchRule.self,

@@ -10,7 +10,7 @@ import AudregTestSupport
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export the registry for governance tools (OSCAL) and gateways.",
-        subcommands: [OSCAL.self, Envoy.self, Istio.self, EnvoyGateway.self, Nginx.self])
+        subcommands: [OSCAL.self, Envoy.self, Istio.self, EnvoyGateway.self, Nginx.self, AWSTrust.self])
 
     struct OSCAL: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,11 +103,16 @@ struct GatewayExportOptions: ParsableArguments {
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
+        try export { registry throws(GatewayExportError) in try GatewayExport(registry: registry, namespace: namespace).files(format, service: service) }
+    }
+
+    /// Validates, then writes what `make` generates from the registry; its errors are usage errors.
+    func export<Failure: Error & CustomStringConvertible>(_ make: (Registry) throws(Failure) -> [(String, String)]) throws {
         let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
         let files: [(String, String)]
         do {
-            files = try GatewayExport(registry: report.registry, namespace: namespace).files(format, service: service)
+            files = try make(report.registry)
         } catch {
             throw AudregCLIError(error.description)
         }
@@ -203,6 +208,42 @@ extension Export {
         @OptionGroup var options: GatewayExportOptions
 
         func run() throws { try options.export(.nginx) }
+    }
+
+    struct AWSTrust: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "aws-trust",
+            abstract: "AWS IAM role trust-policy Condition blocks pinning aud and sub, for services whose deployments state trust.subjects.",
+            discussion: """
+                One JSON file per service and accepted https issuer: the Condition block with StringEquals on HOST:aud \
+                (the service's audiences) and on HOST:sub (the deployments' trust.subjects; StringLike when a subject \
+                has a * or ? wildcard), HOST being the issuer URL without https:// as IAM names the OIDC provider. \
+                With --account, the whole trust policy (Principal.Federated is that account's OIDC provider), \
+                which 'audreg drift' reads back as kind aws-iam-trust-policy. The registry is validated first; a \
+                finding at or above --fail-on refuses the export.
+
+                Example:
+                  audreg export aws-trust registry --service deploy-role --account 111122223333
+
+                Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage error.
+                """)
+
+        @OptionGroup var options: GatewayExportOptions
+
+        @Option(help: "The 12-digit AWS account ID holding the IAM OIDC provider: writes whole trust policies instead of Condition blocks.")
+        var account: String?
+
+        func validate() throws {
+            if let account, account.utf8.count != 12 || !account.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                throw ValidationError("--account must be a 12-digit AWS account ID")
+            }
+        }
+
+        func run() throws {
+            try options.export { registry throws(AWSTrustExportError) in
+                try AWSTrustExport(registry: registry, account: account).files(service: options.service)
+            }
+        }
     }
 }
 

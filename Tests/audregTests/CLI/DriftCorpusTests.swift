@@ -29,6 +29,9 @@ struct DriftCorpusTests {
         /// The registry Issuer's `issuer` and `jwksUri`.
         var issuer = "https://idp.example.com/realms/corp"
         var jwksUri = "https://idp.example.com/realms/corp/keys"
+        /// The registry Service's audience, and the deployment's `trust.subjects` when set.
+        var audience = "https://orders.example.com"
+        var subjects: [String]? = nil
         var testDescription: String { fixture + (arguments.isEmpty ? "" : " " + arguments.joined(separator: " ")) }
     }
 
@@ -168,11 +171,53 @@ struct DriftCorpusTests {
              jwksUri: "https://raw.githubusercontent.com/istio/istio/release-1.24/security/tools/jwt/samples/jwks.json"),
         Case(fixture: "spring-properties-continuation.properties", kind: "spring-boot",
              expected: ["config-audience-broadened@6"], mentions: ["'https://other.example.com'"]),
+        // AWS IAM role trust policies for OIDC providers: the issuer from Principal.Federated, aud and sub
+        // from the Condition keys; a trust without sub, or with a wildcard repository, admits any workload.
+        Case(fixture: "aws-iam-trust-github.json", kind: "aws-iam-trust-policy", expected: [],
+             issuer: Self.github, audience: "sts.amazonaws.com"),
+        Case(fixture: "aws-iam-trust-github.json", kind: "aws-iam-trust-policy", provider: "GitHubActionsDeploy", expected: [],
+             issuer: Self.github, audience: "sts.amazonaws.com", subjects: ["repo:octo-org/octo-repo:*"]),
+        Case(fixture: "aws-iam-trust-github.json", kind: "aws-iam-trust-policy",
+             expected: ["config-trust-subject-mismatch@16", "config-trust-subject-mismatch@16"],
+             mentions: ["admits subject 'repo:octo-org/octo-repo:*', which the registry does not state", "does not admit subject 'repo:octo-org/octo-repo:ref:refs/heads/main'"],
+             issuer: Self.github, audience: "sts.amazonaws.com", subjects: ["repo:octo-org/octo-repo:ref:refs/heads/main"]),
+        Case(fixture: "aws-iam-trust-github-wildcard.json", kind: "aws-iam-trust-policy",
+             expected: ["config-trust-subject-unpinned@17"], mentions: ["admits sub 'repo:octo-org/*'", "a wildcard stands in the repository part"],
+             never: ["refs/heads/main"], issuer: Self.github, audience: "sts.amazonaws.com"),
+        Case(fixture: "aws-iam-trust-no-sub.json", kind: "aws-iam-trust-policy",
+             expected: ["config-trust-subject-unpinned@10"],
+             mentions: ["IAM role trust 'aws-iam-trust-no-sub' has no condition on token.actions.githubusercontent.com:sub", "any repository on GitHub"],
+             issuer: Self.github, audience: "sts.amazonaws.com"),
+        Case(fixture: "aws-iam-trust-no-aud.json", kind: "aws-iam-trust-policy",
+             expected: ["config-audience-unchecked@13"], mentions: ["sets no audiences: any audience registered on the IAM OIDC provider passes"],
+             never: ["has no condition on"]),
+        Case(fixture: "aws-iam-get-role-eks.json", kind: "aws-iam-trust-policy", provider: "orders-irsa", expected: [],
+             issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE", audience: "sts.amazonaws.com",
+             subjects: ["system:serviceaccount:orders:orders-api"]),
+        Case(fixture: "aws-iam-get-role-eks.json", kind: "aws-iam-trust-policy", provider: "orders-irsa",
+             expected: ["config-audience-broadened@19", "config-audience-narrowed@19", "config-issuer-mismatch@14"]),
+        Case(fixture: "aws-cloudformation-github-oidc.yaml", kind: "aws-iam-trust-policy", provider: "Role",
+             expected: ["config-value-unresolved@30"], mentions: ["uses a CloudFormation substitution (repo:${GitHubOrg}/${RepositoryName}:*)"],
+             never: ["GithubOidc", "checks no issuer"], issuer: Self.github, audience: "sts.amazonaws.com"),
+        Case(fixture: "aws-cloudformation-github-oidc.yaml", kind: "aws-iam-trust-policy", provider: "octo-deploy", expected: [],
+             issuer: Self.github, audience: "sts.amazonaws.com", subjects: ["repo:octo-org/octo-repo:environment:production"]),
+        // Vault JWT roles: bound_audiences; the issuer from the auth method's config when the file holds it.
+        Case(fixture: "vault-jwt-role-github.json", kind: "vault-jwt-role",
+             expected: ["config-value-unresolved@6"], mentions: ["issuer is the auth method's (bound_issuer or oidc_discovery_url of auth/<mount>/config)"],
+             issuer: Self.github, audience: "https://github.com/octo-org", subjects: ["repo:octo-org/octo-repo:ref:refs/heads/main"]),
+        Case(fixture: "vault-jwt-roles.yaml", kind: "vault-jwt-role", provider: "orders-ci", expected: []),
+        Case(fixture: "vault-jwt-roles.yaml", kind: "vault-jwt-role", provider: "any-project",
+             expected: ["config-audience-unchecked@24", "config-trust-subject-unpinned@27"],
+             mentions: ["Vault JWT role 'any-project' sets no audiences: tokens without an aud claim pass", "admits project_path 'platform/*'"]),
     ]
 
+    static let github = "https://token.actions.githubusercontent.com"
+
     static func registry(kind: String, source: String, provider: String?,
-                         issuer: String = "https://idp.example.com/realms/corp", jwksUri: String = "https://idp.example.com/realms/corp/keys") -> String {
-        """
+                         issuer: String = "https://idp.example.com/realms/corp", jwksUri: String = "https://idp.example.com/realms/corp/keys",
+                         audience: String = "https://orders.example.com", subjects: [String]? = nil) -> String {
+        let trust = subjects.map { ", trust: {subjects: [\($0.map { "\"\($0)\"" }.joined(separator: ", "))]}" } ?? ""
+        return """
         apiVersion: audreg/v1
         kind: Team
         metadata: {name: platform}
@@ -188,10 +233,10 @@ struct DriftCorpusTests {
         kind: Service
         metadata: {name: orders-api, owner: platform}
         spec:
-          audiences: [https://orders.example.com]
+          audiences: ["\(audience)"]
           accepts: [{issuer: corp-idp}]
           deployments:
-            - {kind: \(kind), source: \(source)\(provider.map { ", provider: \($0)" } ?? "")}
+            - {kind: \(kind), source: \(source)\(provider.map { ", provider: \($0)" } ?? "")\(trust)}
 
         """
     }
@@ -203,7 +248,7 @@ struct DriftCorpusTests {
         let corpus = directory.path + "/corpus"
         try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Tests/Fixtures/drift-corpus", toPath: corpus)
         directory.write("registry/orders.yaml", Self.registry(kind: row.kind, source: "../corpus/" + row.fixture, provider: row.provider,
-                                                                   issuer: row.issuer, jwksUri: row.jwksUri))
+                                                                   issuer: row.issuer, jwksUri: row.jwksUri, audience: row.audience, subjects: row.subjects))
         let arguments = ["drift", directory.path + "/registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "note"]
             + row.arguments.map { $0.replacingOccurrences(of: "{corpus}", with: corpus) }
         let result = try run(Paths.executable, arguments)

@@ -1,0 +1,109 @@
+import AudregCore
+
+/// AWS IAM role trust-policy conditions for the registry's federation trusts: for each service whose
+/// deployments state `trust.subjects`, and each issuer it accepts, the `Condition` block that pins the
+/// token's audience (the service's audiences) and subject (the stated subjects), keyed by the issuer's
+/// host as IAM names an OIDC provider (`HOST[/PATH]:aud`). With an account ID, the whole trust policy.
+/// `drift` (kind `aws-iam-trust-policy`) reads the policy back with the same audiences and subjects.
+public struct AWSTrustExport: Sendable {
+    public var registry: Registry
+    /// The AWS account that holds the IAM OIDC provider; nil writes the Condition block alone.
+    public var account: String?
+    /// The ARN partition (`aws`, `aws-cn`, `aws-us-gov`).
+    public var partition = "aws"
+
+    public init(registry: Registry, account: String? = nil) {
+        self.registry = registry
+        self.account = account
+    }
+
+    /// `HOST[/PATH]` of an `https` issuer, as IAM names its OIDC provider; nil for any other issuer.
+    public static func providerHost(issuer: String) -> String? {
+        // Byte for byte: a combining mark after the last '/' must not hide it.
+        var bytes = Array(issuer.utf8)
+        guard bytes.starts(with: Array("https://".utf8)) else { return nil }
+        bytes.removeFirst("https://".utf8.count)
+        while bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The subjects stated for a service, in order, each once (compared byte for byte).
+    static func subjects(_ service: Service) -> [ExactString] {
+        var seen = Set<ExactString>()
+        return service.deployments.flatMap { $0.trust?.subjects ?? [] }.map(\.value).filter { seen.insert($0).inserted }
+    }
+
+    /// IAM's StringLike treats `*` and `?` as wildcards; a subject without them is compared exactly.
+    static func isPattern(_ value: ExactString) -> Bool {
+        value.text.unicodeScalars.contains { $0 == "*" || $0 == "?" }
+    }
+
+    public func condition(host: String, audiences: [ExactString], subjects: [ExactString]) -> JSONValue {
+        let aud: (String, JSONValue) = ("\(host):aud", .array(audiences.map { .string($0.text) }))
+        let sub: (String, JSONValue) = ("\(host):sub", .array(subjects.map { .string($0.text) }))
+        if subjects.contains(where: Self.isPattern) {
+            return .object([("StringEquals", .object([aud])), ("StringLike", .object([sub]))])
+        }
+        return .object([("StringEquals", .object([aud, sub]))])
+    }
+
+    public func document(host: String, audiences: [ExactString], subjects: [ExactString], account: String) -> JSONValue {
+        .object([
+            ("Version", "2012-10-17"),
+            ("Statement", .array([.object([
+                ("Effect", "Allow"),
+                ("Principal", .object([("Federated", .string("arn:\(partition):iam::\(account):oidc-provider/\(host)"))])),
+                ("Action", "sts:AssumeRoleWithWebIdentity"),
+                ("Condition", condition(host: host, audiences: audiences, subjects: subjects)),
+            ])])),
+        ])
+    }
+
+    /// One JSON file per (service, issuer): `SERVICE.json`, or `SERVICE.ISSUER.json` when the service
+    /// accepts several issuers. Services without stated subjects are left out: a condition without `sub`
+    /// is the trust `config-trust-subject-unpinned` reports.
+    public func files(service only: String? = nil) throws(AWSTrustExportError) -> [(String, String)] {
+        let index = registry.index()
+        var services = registry.services.sorted { $0.name < $1.name }
+        if let only {
+            guard let service = index.services[only] else {
+                throw .unknownService(only, known: index.services.keys.sorted())
+            }
+            guard !Self.subjects(service).isEmpty else { throw .noSubjects(only) }
+            services = [service]
+        }
+        var files: [(String, String)] = []
+        var seen = Set<String>()
+        for service in services where seen.insert(service.name).inserted {
+            let subjects = Self.subjects(service)
+            guard !subjects.isEmpty, !service.audiences.isEmpty else { continue }
+            let issuers = service.accepts.compactMap { accepted in
+                index.issuers[accepted.issuer.value].flatMap { issuer in
+                    issuer.issuer.flatMap { Self.providerHost(issuer: $0.value.text) }.map { (accepted.issuer.value, $0) }
+                }
+            }
+            for (name, host) in issuers {
+                let audiences = service.audiences.map(\.value)
+                let value = account.map { document(host: host, audiences: audiences, subjects: subjects, account: $0) }
+                    ?? condition(host: host, audiences: audiences, subjects: subjects)
+                files.append((issuers.count == 1 ? "\(service.name).json" : "\(service.name).\(name).json", value.serialized()))
+            }
+        }
+        return files
+    }
+}
+
+public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
+    case unknownService(String, known: [String])
+    case noSubjects(String)
+
+    public var description: String {
+        switch self {
+        case .unknownService(let name, let known):
+            let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            return "no service '\(name)' in the registry\(hint)"
+        case .noSubjects(let name):
+            return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import AudregCore
+@testable import AudregDrift
+@testable import AudregExport
+import AudregTestHelpers
+
+/// `export aws-trust`: the Condition block parses as JSON with the registry's audiences and subjects,
+/// and the whole trust policy reads back through the aws-iam-trust-policy reader with zero drift.
+@Suite("AWS trust-policy export")
+struct AWSTrustExportTests {
+    static let registryText = """
+        apiVersion: audreg/v1
+        kind: Issuer
+        metadata: {name: github-actions}
+        spec: {issuer: "https://token.actions.githubusercontent.com"}
+        ---
+        apiVersion: audreg/v1
+        kind: Service
+        metadata: {name: deploy-role}
+        spec:
+          audiences: [sts.amazonaws.com]
+          accepts: [{issuer: github-actions}]
+          deployments:
+            - kind: aws-iam-trust-policy
+              source: ../gen/deploy-role.json
+              trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main", "repo:acme/deploy:environment:prod\\"\\u00fc"]}
+        ---
+        apiVersion: audreg/v1
+        kind: Service
+        metadata: {name: branches-role}
+        spec:
+          audiences: [sts.amazonaws.com]
+          accepts: [{issuer: github-actions}]
+          deployments:
+            - kind: aws-iam-trust-policy
+              source: ../gen/branches-role.json
+              trust: {subjects: ["repo:acme/deploy:ref:refs/heads/*"]}
+        ---
+        apiVersion: audreg/v1
+        kind: Service
+        metadata: {name: orders-api}
+        spec:
+          audiences: [https://orders.example.com]
+          accepts: [{issuer: github-actions}]
+
+        """
+
+    static func load(_ directory: TemporaryDirectory) throws -> Registry {
+        try FileManager.default.createDirectory(atPath: directory.path + "/.git", withIntermediateDirectories: true)
+        directory.write("registry/roles.yaml", registryText)
+        return try RegistryLoader().load(directory: directory.path + "/registry").registry
+    }
+
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    @Test("the Condition block pins aud and sub under the issuer's host; StringLike only where a subject has a wildcard")
+    func conditionBlock() throws {
+        let directory = TemporaryDirectory()
+        let files = try AWSTrustExport(registry: try Self.load(directory)).files()
+        #expect(files.map(\.0) == ["branches-role.json", "deploy-role.json"], "services without trust.subjects are left out")
+        let exact = try Self.object(try #require(files.first { $0.0 == "deploy-role.json" }).1)
+        let equals = try #require(exact["StringEquals"] as? [String: [String]])
+        #expect(equals["token.actions.githubusercontent.com:aud"] == ["sts.amazonaws.com"])
+        // Byte for byte: the quote and the precomposed ü survive the encoder and the parser.
+        let subjects = try #require(equals["token.actions.githubusercontent.com:sub"])
+        #expect(subjects.map { Array($0.utf8) } == [Array("repo:acme/deploy:ref:refs/heads/main".utf8), Array("repo:acme/deploy:environment:prod\"\u{FC}".utf8)])
+        #expect(exact["StringLike"] == nil)
+        let pattern = try Self.object(try #require(files.first { $0.0 == "branches-role.json" }).1)
+        #expect((pattern["StringLike"] as? [String: [String]])?["token.actions.githubusercontent.com:sub"] == ["repo:acme/deploy:ref:refs/heads/*"])
+        #expect((pattern["StringEquals"] as? [String: [String]])?.keys.sorted() == ["token.actions.githubusercontent.com:aud"])
+
+        #expect(throws: AWSTrustExportError.noSubjects("orders-api")) { try AWSTrustExport(registry: try Self.load(TemporaryDirectory())).files(service: "orders-api") }
+        #expect(AWSTrustExport.providerHost(issuer: "https://idp.example.com/realms/corp/") == "idp.example.com/realms/corp")
+        #expect(AWSTrustExport.providerHost(issuer: "testing@secure.istio.io") == nil)
+    }
+
+    @Test("a whole trust policy (--account) reads back with the registry's issuer, audiences and subjects: zero drift")
+    func roundTrip() async throws {
+        let directory = TemporaryDirectory()
+        let registry = try Self.load(directory)
+        for (name, contents) in try AWSTrustExport(registry: registry, account: "111122223333").files() {
+            directory.write("gen/\(name)", contents)
+        }
+        let config = try AWSIAMTrustPolicyReader().read(Array(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/gen/deploy-role.json"))), file: "deploy-role.json")
+        let provider = try #require(config.providers.first)
+        #expect(provider.issuer?.value == "https://token.actions.githubusercontent.com")
+        #expect(provider.audiences?.map(\.value) == [ExactString("sts.amazonaws.com")])
+        #expect(provider.trust?.subjects.map(\.value.value) == registry.services.first { $0.name == "deploy-role" }?.deployments.first?.trust?.subjects.map(\.value))
+
+        let loaded = try RegistryLoader().load(directory: directory.path + "/registry")
+        var options = DriftOptions(today: Day(year: 2026, month: 12, day: 1)!)
+        options.checkIssuers = false
+        let report = await DriftRunner(options: options).run(loaded, registryDirectory: directory.path + "/registry", source: StaticDocumentSource([]))
+        #expect(report.findings.filter { $0.ruleID.hasPrefix("config-") }.map(\.message) == [])
+
+        // A hand-widened subject is caught.
+        let path = directory.path + "/gen/branches-role.json"
+        let widened = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "repo:acme/deploy:ref:refs/heads/*", with: "repo:acme/*")
+        try widened.write(toFile: path, atomically: true, encoding: .utf8)
+        let after = await DriftRunner(options: options).run(loaded, registryDirectory: directory.path + "/registry", source: StaticDocumentSource([]))
+        #expect(Set(after.findings.map(\.ruleID)) == ["config-trust-subject-unpinned", "config-trust-subject-mismatch"])
+    }
+}
