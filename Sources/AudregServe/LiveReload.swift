@@ -45,7 +45,7 @@ public enum LiveReload {
         guard !problems.isEmpty else { return "" }
         let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
         let status = showingPreviousBuild
-            ? "the page below is the last build without them; fix the files and it reloads by itself."
+            ? "the page below is the last good build; fix the files and it reloads by itself."
             : "there is no site to show yet; fix the files and it reloads by itself."
         var items = ""
         for problem in problems {

@@ -56,9 +56,18 @@ public struct PreviewServer: Sendable {
                 while !Task.isCancelled {
                     try await Task.sleep(for: delay)
                     let start = ContinuousClock.now
-                    let now = FileSnapshot.take(watched)
+                    var now = FileSnapshot.take(watched)
                     delay = nextPollDelay(interval: pollInterval, lastWalk: ContinuousClock.now - start)
                     if now != last {
+                        // Editors and tools that truncate, then write, or save several files at once are
+                        // seen mid-save; building that would flash an overlay and reload twice. Wait until the
+                        // files hold still for 50 ms (at most a second).
+                        for _ in 0..<20 {
+                            try await Task.sleep(for: .milliseconds(50))
+                            let again = FileSnapshot.take(watched)
+                            if again == now { break }
+                            now = again
+                        }
                         let changed = now.changes(since: last)
                         last = now
                         await rebuild(&builds, reason: changed)
