@@ -61,7 +61,7 @@ public enum LiveReload {
             <div id="\(overlayID)" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:60vh;\
             overflow:auto;margin:0;padding:1em 1.5em;background:#5c0b0b;color:#fff;font:15px/1.45 system-ui,sans-serif;\
             box-shadow:0 4px 16px rgba(0,0,0,.5);white-space:normal;text-align:left">\
-            <strong>audreg serve: \(count) in the registry</strong> — \(status)\
+            <strong>audreg serve: \(count)</strong> — \(status)\
             <ul style="margin:.5em 0 0;padding-left:1.2em;font-family:ui-monospace,monospace;font-size:14px">\(items)</ul></div>
             """
     }

@@ -30,7 +30,10 @@ public struct ServedPath: Equatable, Sendable {
             if bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }) { return .failure(.traversal) }
             if bytes.elementsEqual("..".utf8) || bytes.elementsEqual(".".utf8) { return .failure(.traversal) }
             if bytes.first == UInt8(ascii: ".") { return .failure(.hidden) }
-            guard let name = String(validating: bytes, as: UTF8.self) else { return .failure(.malformed) }
+            // Decoding replaces bad UTF-8 with U+FFFD, so a name that does not encode back to the same
+            // bytes was not UTF-8 (`String(validating:)` would say so directly, but needs macOS 15).
+            let name = String(decoding: bytes, as: UTF8.self)
+            guard name.utf8.elementsEqual(bytes) else { return .failure(.malformed) }
             components.append(name)
         }
         return .success(ServedPath(components: components, trailingSlash: requestPath.utf8.last == UInt8(ascii: "/")))
