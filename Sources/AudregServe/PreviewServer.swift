@@ -36,21 +36,28 @@ public struct PreviewServer: Sendable {
         self.log = log
     }
 
-    /// Builds once, starts listening (`onListening` gets the bound port, the one chosen for port 0), then
+    /// Starts listening (`onListening` gets the bound port, the one chosen for port 0), builds, then
     /// rebuilds on every change until the task is cancelled. Throws when the address cannot be bound.
+    ///
+    /// The server starts before the first build, so a port in use is reported at once and the URL can
+    /// be opened while a large registry builds: pages answer "not built yet" and reload when it is.
     public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
-        var firstBuilds = BuildFolders(workDirectory: workDirectory)
-        // Taken before the first build, so a change made while it runs is built next.
-        let firstSnapshot = FileSnapshot.take(watched)
-        await rebuild(&firstBuilds, reason: nil)
-        let builtOnce = firstBuilds
-        let app = application(onListening: onListening)
+        let (listening, listened) = AsyncStream.makeStream(of: Void.self)
+        let app = application { port in
+            onListening(port)
+            listened.finish()
+        }
         defer { state.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             group.addTask {
-                var builds = builtOnce
-                var last = firstSnapshot
+                // Not before the server listens: a failure to bind must not wait for a build to end.
+                for await _ in listening {}
+                guard !Task.isCancelled else { return }
+                var builds = BuildFolders(workDirectory: workDirectory)
+                // Taken before the first build, so a change made while it runs is built next.
+                var last = FileSnapshot.take(watched)
+                await rebuild(&builds, reason: nil)
                 var delay = pollInterval
                 var quietSince = ContinuousClock.now
                 while !Task.isCancelled {
@@ -73,7 +80,8 @@ public struct PreviewServer: Sendable {
                         await rebuild(&builds, reason: changed)
                         quietSince = .now
                     } else if ContinuousClock.now - quietSince > .seconds(15) {
-                        // A comment line on each event stream, so streams of closed tabs end.
+                        // The current token again on every event stream: the write to a closed tab's
+                        // connection fails, which ends its stream.
                         state.ping()
                         quietSince = .now
                     }

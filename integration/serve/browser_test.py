@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -101,14 +102,23 @@ def main():
         check(listening_addresses(port) == ["127.0.0.1"], f"listens on {listening_addresses(port)}, expected 127.0.0.1 only")
 
         # Served pages are the built file plus the inline script; nothing external.
-        with urllib.request.urlopen(url + "services/example-api.html", timeout=5) as response:
-            served = response.read().decode()
+        served = ""
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(url + "services/example-api.html", timeout=5) as response:
+                    served = response.read().decode()
+                break
+            except urllib.error.HTTPError as error:  # 503 until the first build is done
+                check(error.code == 503, f"before the first build: HTTP {error.code}, expected 503")
+                time.sleep(0.1)
         check("new EventSource(\"/__audreg/events\")" in served and served.count("<script") == 1,
               "the served page lacks the inline reload script, or has another script")
 
         browser = driver()
+        # The server listens before the first build ends; a page opened earlier reloads when it is built.
         browser.get(url + "services/example-api.html")
-        check("https://example-api.example.com" in browser.page_source, "the service page does not show its audience")
+        took = wait_for(lambda: "https://example-api.example.com" in browser.find_element(By.TAG_NAME, "main").text, 60)
+        check(took is not None, "the service page does not show its audience")
         # Survives only as long as this page: a reload (by the page itself) clears it.
         browser.execute_script("window.audregTestMarker = 1")
 
