@@ -76,7 +76,6 @@ struct Serve: AsyncParsableCommand {
         var site = SiteBuildOptions(outputDirectory: "", templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         site.siteTitle = title
         site.timing = ProcessSettings.timing
-        site.templateEngine = ProcessSettings.templateEngine
         let settings = PreviewSettings(registry: directory, loader: paths.loader, today: today, failOn: failOn.severity, site: site,
                                        controlsDirectory: controlOptions.controls, reportPaths: paths.reportPaths(registry: directory))
         var watched = [WatchedTree(path: directory, suffixes: [".yaml", ".yml", RegistryIgnore.fileName])]
