@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AudregDrift", targets: ["AudregDrift"]),
         .library(name: "AudregExplain", targets: ["AudregExplain"]),
         .library(name: "AudregExport", targets: ["AudregExport"]),
+        .library(name: "AudregServe", targets: ["AudregServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Exact, like swift-mustache: `audreg serve` (its only user) is tested against this release.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        // Hummingbird logs through it; `audreg serve` turns its per-server lines off.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
     ],
     targets: [
         .systemLibrary(
@@ -74,6 +79,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // `audreg serve`: builds the site, serves it on loopback, rebuilds on change and reloads pages.
+        .target(
+            name: "AudregServe",
+            dependencies: [
+                "AudregCore",
+                "AudregSite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Generated registries and the drift benchmark, for `audreg generate` and the tests.
         .target(name: "AudregTestSupport", dependencies: ["AudregCore", "AudregDrift"]),
         .executableTarget(
@@ -84,6 +99,7 @@ let package = Package(
                 "AudregDrift",
                 "AudregExplain",
                 "AudregExport",
+                "AudregServe",
                 "AudregTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -124,6 +140,13 @@ let package = Package(
         .testTarget(
             name: "AudregExportTests",
             dependencies: ["AudregExport", "AudregDrift", "AudregCore", "AudregTestHelpers"]
+        ),
+        .testTarget(
+            name: "AudregServeTests",
+            dependencies: [
+                "AudregServe", "AudregCore", "AudregTestHelpers",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         // Tests that run the built `audreg` executable (commands, integration, hardening).
         .testTarget(

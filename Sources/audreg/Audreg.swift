@@ -16,7 +16,7 @@ struct Audreg: AsyncParsableCommand {
             Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for a usage error or a registry that cannot be read.
             """,
         version: AudregVersion.long,
-        subcommands: [Validate.self, Rules.self, Schema.self, Export.self, Generate.self, Diff.self, Build.self, Templates.self, Drift.self, Explain.self, Init.self, New.self, Import.self])
+        subcommands: [Validate.self, Rules.self, Schema.self, Export.self, Generate.self, Diff.self, Build.self, Serve.self, Templates.self, Drift.self, Explain.self, Init.self, New.self, Import.self])
 
     /// Exit codes are part of the contract: 0 clean, 1 findings, 2 usage or unreadable input.
     static func main() async {

@@ -10,7 +10,8 @@ enum InterruptSignals {
 
     /// Installs the handlers once. A process started with SIGINT or SIGTERM blocked (some supervisors
     /// and test harnesses do that) gets them unblocked, or an interrupt would never arrive.
-    static func install(cleanup: InterruptCleanup) {
+    /// `outcome` ends the line printed on the way out.
+    static func install(cleanup: InterruptCleanup, outcome: String = "the previous output is unchanged") {
         installed.withLock { installed in
             guard !installed else { return }
             var set = sigset_t()
@@ -24,7 +25,7 @@ enum InterruptSignals {
                 // The handler holds its source, so the source stays alive and armed for the rest of the
                 // process (the handlers are never removed) without being kept in shared state.
                 source.setEventHandler {
-                    withExtendedLifetime(source) { interrupted(signalNumber, cleanup: cleanup) }
+                    withExtendedLifetime(source) { interrupted(signalNumber, cleanup: cleanup, outcome: outcome) }
                 }
                 source.resume()
             }
@@ -32,10 +33,10 @@ enum InterruptSignals {
         }
     }
 
-    private static func interrupted(_ signalNumber: Int32, cleanup: InterruptCleanup) {
+    private static func interrupted(_ signalNumber: Int32, cleanup: InterruptCleanup, outcome: String) {
         cleanup.cancel()
         let name = signalNumber == SIGINT ? "interrupt" : "termination"
-        FileHandle.standardError.write(Data("audreg: stopped by \(name); the previous output is unchanged\n".utf8))
+        FileHandle.standardError.write(Data("audreg: stopped by \(name); \(outcome)\n".utf8))
         exit(128 + signalNumber)
     }
 }
