@@ -131,6 +131,9 @@ public struct DeployedRequirement: Sendable {
     public var coversEveryPath = true
     /// The `requirement_map` key of an Envoy named requirement, which routes select by name.
     public var mapName: String?
+    /// The mode follows from something missing in this file that another file can supply (an Istio
+    /// AuthorizationPolicy that requires a principal): reported, but as a warning that says so.
+    public var inferredFromAbsence = false
 
     public init(mode: Mode, label: String, location: SourceLocation, providers: [ProviderUse]) {
         self.mode = mode

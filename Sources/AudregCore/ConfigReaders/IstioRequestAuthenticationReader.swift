@@ -1,5 +1,9 @@
 /// Istio `RequestAuthentication` (`security.istio.io/v1` and `v1beta1`) in multi-document Kubernetes
 /// YAML. Each `jwtRules` item is a provider named after its RequestAuthentication's `metadata.name`.
+/// A RequestAuthentication only rejects invalid tokens; a request without one passes unless an
+/// AuthorizationPolicy requires a request principal (istio.io, "Authorization policy": `requestPrincipals`
+/// in an ALLOW rule, or `notRequestPrincipals` in a DENY rule). One that has no such policy beside it in
+/// the file is an optional requirement, reported as a warning because the policy may be in another file.
 public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
     public static let kindName = "istio-request-authentication"
     static let apiVersions: Set<String> = ["security.istio.io/v1", "security.istio.io/v1beta1"]
@@ -16,8 +20,11 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
         var firstLocation: SourceLocation?
-        for document in try ConfigYAML.documents(bytes, file: file) {
+        let documents = try ConfigYAML.documents(bytes, file: file)
+        let principalPolicies = documents.map(\.root).filter(Self.requiresPrincipal)
+        for document in documents {
             let root = document.root
             guard root["kind"]?.scalar == "RequestAuthentication" else { continue }
             if let version = root["apiVersion"], let value = version.scalar, !Self.apiVersions.contains(value) {
@@ -39,6 +46,13 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
                 provider.verifiesNothing = Located("has no jwtRules, so Istio validates no JWT for the workloads it selects", at: at)
                 providers.append(provider)
             }
+            if !rules.isEmpty, let name, !principalPolicies.contains(where: { Self.policy($0, covers: root) }) {
+                var requirement = DeployedRequirement(mode: .optional, label: "RequestAuthentication '\(name.value)'", location: kindLocation,
+                                                      providers: [DeployedRequirement.ProviderUse(name: name, audiences: nil, audiencesLocation: nil)])
+                requirement.explanation = "has no AuthorizationPolicy beside it that requires a request principal (requestPrincipals in an ALLOW rule, or notRequestPrincipals in a DENY rule), so Istio lets requests without a token through; if one in another file does, keep it in this file so drift sees it"
+                requirement.inferredFromAbsence = true
+                requirements.append(requirement)
+            }
             for rule in rules {
                 var provider = DeployedProvider(name: name, location: ConfigYAML.location(rule, file: file))
                 provider.issuer = ConfigYAML.string(rule["issuer"], file: file)
@@ -51,8 +65,53 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
                 providers.append(provider)
             }
         }
-        return DeployedConfig(file: file, providers: providers,
-                              providersLocation: firstLocation ?? SourceLocation(file: file, line: 1, column: 1),
-                              providerNoun: "Istio RequestAuthentication")
+        var config = DeployedConfig(file: file, providers: providers,
+                                    providersLocation: firstLocation ?? SourceLocation(file: file, line: 1, column: 1),
+                                    providerNoun: "Istio RequestAuthentication")
+        config.requirements = requirements
+        return config
+    }
+
+    /// An AuthorizationPolicy that refuses requests without a principal: ALLOW (the default action) with
+    /// a rule whose source lists `requestPrincipals`, or DENY with one that lists `notRequestPrincipals`.
+    static func requiresPrincipal(_ root: YAMLNode) -> Bool {
+        guard root["kind"]?.scalar == "AuthorizationPolicy", let spec = root["spec"] else { return false }
+        let action = spec["action"]?.scalar ?? "ALLOW"
+        let field: String
+        switch action {
+        case "ALLOW": field = "requestPrincipals"
+        case "DENY": field = "notRequestPrincipals"
+        default: return false
+        }
+        return (spec["rules"]?.sequence ?? []).contains { rule in
+            (rule["from"]?.sequence ?? []).contains { from in !(from["source"]?[field]?.sequence ?? []).isEmpty }
+        }
+    }
+
+    /// Whether `policy` applies to every workload `requestAuthentication` selects: the same namespace
+    /// (or either leaves it out; or a policy without selector in istio-system, the default root namespace, which applies to the
+    /// mesh), and a selector whose labels the RequestAuthentication's selector also requires, byte for byte.
+    static func policy(_ policy: YAMLNode, covers requestAuthentication: YAMLNode) -> Bool {
+        let policyNamespace = policy["metadata"]?["namespace"]?.scalar
+        let namespace = requestAuthentication["metadata"]?["namespace"]?.scalar
+        let policyLabels = labels(policy)
+        let meshWide = policyNamespace.map { $0.isExactly("istio-system") } ?? false && policyLabels.isEmpty
+        let sameNamespace: Bool
+        switch (policyNamespace, namespace) {
+        case let (.some(a), .some(b)): sameNamespace = a.isExactly(b)
+        // A file that leaves the namespace out is applied into one chosen at `kubectl apply` time, the
+        // same for every document in it.
+        default: sameNamespace = true
+        }
+        guard meshWide || sameNamespace else { return false }
+        let selected = labels(requestAuthentication)
+        return policyLabels.allSatisfy { key, value in selected.contains { $0.key.isExactly(key) && $0.value.isExactly(value) } }
+    }
+
+    static func labels(_ root: YAMLNode) -> [(key: String, value: String)] {
+        (root["spec"]?["selector"]?["matchLabels"]?.mapping ?? []).compactMap { pair in
+            guard let key = pair.key.scalar, let value = pair.value.scalar else { return nil }
+            return (key, value)
+        }
     }
 }

@@ -63,6 +63,12 @@ public struct ConfigAudienceNarrowedRule: DeploymentRule {
                   jwtRules:
                     - issuer: https://idp.example.com
                       audiences: [https://orders.example.com]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: orders-api-require-jwt, namespace: orders}
+                spec:
+                  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
                 """),
         ])
 

@@ -70,6 +70,12 @@ public struct ConfigIssuerMismatchRule: DeploymentRule {
                     - issuer: https://idp.example.com
                       jwksUri: https://idp.example.com/keys
                       audiences: [https://orders.example.com]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: orders-api-require-jwt, namespace: orders}
+                spec:
+                  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
                 #> https://idp.example.com/keys
                 {"keys": [{"kty": "EC", "crv": "P-256", "kid": "ec-p256", "alg": "ES256", "use": "sig", "x": "VnYdikpj6kPGtJiKPO6jh4Vv4wVad8U75B7uoP6cLkw", "y": "W3v9dyV03lMzCx8uu1j1NP0McYoC24D0WfXZTzONR2g"}]}
                 """),

@@ -71,6 +71,37 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
                 ↓spec:
                   selector: {matchLabels: {app: payments}}
                 """),
+            // A RequestAuthentication without an AuthorizationPolicy requiring a principal: a warning,
+            // since the policy may be in a file drift was not given.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: istio-request-authentication, source: ra.yaml}
+                #> ra.yaml
+                apiVersion: security.istio.io/v1
+                kind: ↓RequestAuthentication
+                metadata: {name: payments, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: payments}}
+                  jwtRules: [{issuer: https://idp.example.com, audiences: [https://payments.example.com]}]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: payments-reports-only, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: payments, part: reports}}
+                  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
+                """),
             // A health-check exemption: a warning, since only that path is left open.
             RuleExample("""
                 apiVersion: audreg/v1
@@ -139,6 +170,8 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
             // Exempting some paths (health checks) is common practice and worth a look, not a
             // failure; a weaker mode, or an exemption of every path, leaves the service open.
             if requirement.mode == .disabled, !requirement.coversEveryPath, skipped.severity == .error { skipped.severity = .warning }
+            // drift reads the one file the entry names; what it lacks may be in another.
+            if requirement.inferredFromAbsence, skipped.severity == .error { skipped.severity = .warning }
             findings.append(skipped)
         }
         for provider in deployment.providers {
