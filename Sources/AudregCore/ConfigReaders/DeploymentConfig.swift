@@ -239,6 +239,8 @@ public enum DeploymentReaders {
         NginxAuthJWTReader(),
         OAuth2ProxyReader(),
         KubernetesAuthenticationReader(),
+        AWSAPIGatewayJWTAuthorizerReader(),
+        AzureAPIManagementReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }
