@@ -164,7 +164,9 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
         }
         if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.scalar, key == "Ref" || key.hasPrefix("Fn::") || key == "Condition" {
             let value = pairs[0].value
-            if let items = value.sequence?.compactMap(\.scalar), !items.isEmpty { return "\(key): [\(items.joined(separator: ", "))]" }
+            if let items = value.sequence, !items.isEmpty, items.allSatisfy({ $0.scalar != nil && $0.tag == nil }) {
+                return "\(key): [\(items.compactMap(\.scalar).joined(separator: ", "))]"
+            }
             return value.scalar.map { "\(key): \($0)" } ?? key
         }
         return nil

@@ -75,8 +75,8 @@ enum ConfigXML {
 
         var currentOffset: Int { parser.map { Int(XML_GetCurrentByteIndex($0)) } ?? 0 }
 
-        func stop(_ message: String) {
-            if error == nil { error = DeploymentReadError(message, at: location(currentOffset)) }
+        func stop(_ message: String, at offset: Int? = nil) {
+            if error == nil { error = DeploymentReadError(message, at: location(offset ?? currentOffset)) }
             if let parser { XML_StopParser(parser, XML_FALSE) }
         }
 
@@ -204,8 +204,12 @@ enum ConfigXML {
             Unmanaged<Builder>.fromOpaque(context!).takeUnretainedValue().characters(text)
         })
         XML_SetStartDoctypeDeclHandler(parser, { context, _, _, _, _ in
-            Unmanaged<Builder>.fromOpaque(context!).takeUnretainedValue()
-                .stop("a DOCTYPE is not accepted (policies need none; refusing it rules out entity expansion and external entities)")
+            let builder = Unmanaged<Builder>.fromOpaque(context!).takeUnretainedValue()
+            // Expat calls this at the end of `<!DOCTYPE name … [`; the finding points at its start.
+            let marker = Array("<!DOCTYPE".utf8)
+            var start = min(builder.currentOffset, builder.bytes.count)
+            while start > 0, !builder.bytes[start...].starts(with: marker) { start -= 1 }
+            builder.stop("a DOCTYPE is not accepted (policies need none; refusing it rules out entity expansion and external entities)", at: start)
         })
         XML_SetEntityDeclHandler(parser, { context, _, _, _, _, _, _, _, _ in
             Unmanaged<Builder>.fromOpaque(context!).takeUnretainedValue().stop("an entity declaration is not accepted")
