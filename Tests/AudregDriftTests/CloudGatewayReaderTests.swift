@@ -192,6 +192,7 @@ struct CloudGatewayReaderTests {
         #expect(first.audiences?.map { Self.at($0.location) } == ["4:19", "5:26"], "CDATA text is at its first character")
         #expect(first.issuer?.value == "https://idp.example.com" && first.extraIssuers.map(\.value) == ["https://b.example.com"])
         #expect(Self.at(first.issuer?.location) == "7:22")
+        #expect(config.requirements.isEmpty, "policies outside <choose> always run")
         let second = config.providers[1]
         #expect(second.audiences == nil && second.unresolved.map(\.setting) == ["audiences"] && second.unresolved.first?.placeholder == "{{aud}}")
     }

@@ -10,7 +10,9 @@
 /// Each policy is a provider named `<policy>[<index>]` (counted per policy name in document order),
 /// also selected by the policy name alone and by its `output-token-variable-name`. A value that is a
 /// policy expression (`@(…)`, `@{…}`) or uses a named value (`{{name}}`) is known only at run time
-/// or in the instance: it is never compared, and is reported as unresolved.
+/// or in the instance: it is never compared, and is reported as unresolved. A policy inside a
+/// `<choose>` branch (`<when condition>`, `<otherwise>`) validates only the requests that branch
+/// selects: `config-verification-skipped`, as a token that is optional.
 public struct AzureAPIManagementReader: DeploymentConfigReader {
     public static let kindName = "azure-apim-policy"
 
@@ -47,7 +49,8 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
         let root = try ConfigXML.parse(bytes, file: file)
         var counts: [String: Int] = [:]
         var providers: [DeployedProvider] = []
-        for policy in root.elements(named: Self.policies) {
+        var requirements: [DeployedRequirement] = []
+        for (policy, ancestors) in root.elementsWithAncestors(named: Self.policies) {
             let index = counts[policy.name, default: 0]
             counts[policy.name] = index + 1
             var provider = DeployedProvider(name: Located("\(policy.name)[\(index)]", at: policy.location), location: policy.location)
@@ -64,10 +67,21 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
                     reason: "is that of the Microsoft Entra tenant \(tenant.map { "'\($0.value)'" } ?? "the policy does not name (no tenant-id)"), and its URL depends on the token version (login.microsoftonline.com/…/v2.0 or sts.windows.net/…/), so it was not compared"))
             }
             providers.append(provider)
+            // Inside <choose>, the policy runs only for requests its branch selects; the others pass
+            // without a token, as Envoy's allow_missing lets them.
+            if let branch = ancestors.last(where: { $0.name == "when" || $0.name == "otherwise" }), let name = provider.name {
+                let condition = branch.attribute("condition").map { " condition=\"\($0.value)\"" } ?? ""
+                var requirement = DeployedRequirement(mode: .optional, label: "\(name.value) inside <\(branch.name)\(condition)>", location: branch.location,
+                                                      providers: [DeployedRequirement.ProviderUse(name: name, audiences: nil, audiencesLocation: nil)])
+                requirement.explanation = "runs only when its <choose> branch is taken, so requests the branch does not select pass without a token"
+                requirements.append(requirement)
+            }
         }
-        return DeployedConfig(file: file, providers: providers,
-                              providersLocation: providers.first?.location ?? root.location,
-                              providerNoun: "API Management policy")
+        var config = DeployedConfig(file: file, providers: providers,
+                                    providersLocation: providers.first?.location ?? root.location,
+                                    providerNoun: "API Management policy")
+        config.requirements = requirements
+        return config
     }
 
     static func readAudiences(_ policy: ConfigXMLElement, into provider: inout DeployedProvider) throws(DeploymentReadError) {

@@ -31,11 +31,16 @@ struct ConfigXMLElement: Sendable {
     /// This element and every element below it whose name is in `names`, in document order
     /// (iterative: the parser bounds the depth, but nothing here needs recursion).
     func elements(named names: Set<String>) -> [ConfigXMLElement] {
-        var result: [ConfigXMLElement] = []
-        var stack: [ConfigXMLElement] = [self]
-        while let element = stack.popLast() {
-            if names.contains(element.name) { result.append(element) }
-            stack += element.children.reversed()
+        elementsWithAncestors(named: names).map(\.element)
+    }
+
+    /// The same, each with the elements that enclose it, outermost first (this one included).
+    func elementsWithAncestors(named names: Set<String>) -> [(element: ConfigXMLElement, ancestors: [ConfigXMLElement])] {
+        var result: [(element: ConfigXMLElement, ancestors: [ConfigXMLElement])] = []
+        var stack: [(element: ConfigXMLElement, ancestors: [ConfigXMLElement])] = [(self, [])]
+        while let (element, ancestors) = stack.popLast() {
+            if names.contains(element.name) { result.append((element, ancestors)) }
+            stack += element.children.reversed().map { ($0, ancestors + [element]) }
         }
         return result
     }
