@@ -197,6 +197,28 @@ struct CloudGatewayReaderTests {
         #expect(second.audiences == nil && second.unresolved.map(\.setting) == ["audiences"] && second.unresolved.first?.placeholder == "{{aud}}")
     }
 
+    @Test("APIM rawxml: unescaped expressions in attributes and text are read, with the file's positions; anything else stays an error")
+    func apimRawXML() throws {
+        let text = """
+            <policies><inbound>
+              <validate-jwt header-name="Authorization" output-token-variable-name="@(context.Variables["a"] == "b" ? "x" : "y")">
+                <audiences><audience>@(a < b && c > d ? "é" : 'x')</audience><audience>@{ return "}"; }</audience></audiences>
+                <issuers><issuer>https://idp.example.com</issuer></issuers>
+              </validate-jwt>
+            </inbound></policies>
+            """
+        let config = try AzureAPIManagementReader().read(Array(text.utf8), file: "p.xml")
+        let provider = try #require(config.providers.first)
+        #expect(provider.isNamed("@(context.Variables[\"a\"] == \"b\" ? \"x\" : \"y\")"))
+        #expect(provider.unresolved.map(\.placeholder) == ["@(a < b && c > d ? \"é\" : 'x')"])
+        #expect(Self.at(provider.unresolved.first?.location) == "3:26")
+        #expect(provider.issuer?.value == "https://idp.example.com" && Self.at(provider.issuer?.location) == "4:22", "positions after an escaped expression are the file's")
+        let reader = AzureAPIManagementReader()
+        #expect(Self.error { () throws(DeploymentReadError) in
+            try reader.read(Array("<policies>\n  <a x=\"@(f(\"b\"/>\n</policies>".utf8), file: "p.xml")
+        }.hasPrefix("2:14 not well-formed XML: not well-formed (invalid token)"), "an expression that does not close is not rawxml: the XML error stands")
+    }
+
     @Test("APIM XML: malformed XML, a DOCTYPE (billion laughs), entities and deep nesting are refused with file:line:column")
     func apimRefusals() throws {
         let reader = AzureAPIManagementReader()

@@ -1,5 +1,6 @@
 /// Azure API Management policy documents (`<policies>` with `<inbound>`, a policy `<fragment>`, or a
-/// policy on its own) in the escaped XML form (`format: xml`), read with libexpat (`ConfigXML`):
+/// policy on its own) in the escaped XML form (`format: xml`) or the `rawxml` form, read with libexpat
+/// (`ConfigXML`, `RawPolicyXML`):
 ///
 /// - `<validate-jwt>`: `<audiences><audience>`, `<issuers><issuer>`, `<openid-config url>` (APIM takes
 ///   the issuer and keys from that discovery document when no `<issuers>` are listed, so its URL is

@@ -57,7 +57,10 @@ enum ConfigXML {
     /// Expat's callbacks reach the tree being built through this (passed as expat's user data, alive
     /// for the whole parse; only the parsing thread touches it).
     final class Builder {
+        /// What expat parses: the file, or its rawxml form escaped (`RawPolicyXML`).
         let bytes: [UInt8]
+        /// For an escaped form, the file's offset of each of its bytes.
+        let offsets: [Int]?
         let file: String
         let lines: LineTable
         var parser: XML_Parser?
@@ -67,14 +70,16 @@ enum ConfigXML {
         var root: ConfigXMLElement?
         var error: DeploymentReadError?
 
-        init(bytes: [UInt8], file: String) {
+        init(bytes: [UInt8], original: [UInt8], offsets: [Int]?, file: String) {
             self.bytes = bytes
+            self.offsets = offsets
             self.file = file
-            self.lines = LineTable(bytes)
+            self.lines = LineTable(original)
         }
 
         func location(_ offset: Int) -> SourceLocation {
-            let position = lines.position(offset)
+            let inFile = offsets.map { offset >= 0 && offset < $0.count ? $0[offset] : ($0.last.map { $0 + 1 } ?? 0) } ?? offset
+            let position = lines.position(inFile)
             return SourceLocation(file: file, line: position.line, column: position.column)
         }
 
@@ -180,12 +185,29 @@ enum ConfigXML {
     }
 
     /// The document's root element, or why the bytes are not acceptable XML, with the position.
+    /// A file that is not well-formed is read again in API Management's `rawxml` form (policy
+    /// expressions with unescaped quotes, `<` and `&&`), escaped by `RawPolicyXML`; when that fails
+    /// too, the error is the first reading's.
     static func parse(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> ConfigXMLElement {
+        var malformed = false
+        do {
+            return try parse(bytes, original: bytes, offsets: nil, file: file, malformed: &malformed)
+        } catch {
+            if malformed, let (escaped, offsets) = RawPolicyXML.escaped(bytes), escaped != bytes {
+                var again = false
+                if let root = try? parse(escaped, original: bytes, offsets: offsets, file: file, malformed: &again) { return root }
+            }
+            throw error
+        }
+    }
+
+    static func parse(_ bytes: [UInt8], original: [UInt8], offsets: [Int]?, file: String,
+                      malformed: inout Bool) throws(DeploymentReadError) -> ConfigXMLElement {
         // The encoding is fixed to UTF-8 (a declaration naming another is overridden), so that byte
         // offsets give the right columns.
         guard let parser = XML_ParserCreate("UTF-8") else { throw DeploymentReadError("cannot create an XML parser") }
         defer { XML_ParserFree(parser) }
-        let builder = Builder(bytes: bytes, file: file)
+        let builder = Builder(bytes: bytes, original: original, offsets: offsets, file: file)
         builder.parser = parser
         let context = Unmanaged.passUnretained(builder).toOpaque()
         XML_SetUserData(parser, context)
@@ -230,6 +252,7 @@ enum ConfigXML {
         }
         if let error = builder.error { throw error }
         guard status == XML_STATUS_OK, let root = builder.root else {
+            malformed = true
             let code = XML_GetErrorCode(parser)
             let reason = XML_ErrorString(code).map { String(cString: $0) } ?? "unknown error"
             // Expat's line is 1-based and its column 0-based.
@@ -238,5 +261,116 @@ enum ConfigXML {
             throw DeploymentReadError("not well-formed XML: \(reason)", at: SourceLocation(file: file, line: max(line, 1), column: max(column, 1)))
         }
         return root
+    }
+}
+
+/// API Management's `rawxml` policy form writes C# policy expressions as they are, inside attribute
+/// values (`condition="@(context.Request.Headers.GetValueOrDefault("Authorization","") != "")"`) and
+/// text (`@(a && b)`), which is not XML. This escapes exactly the expressions (`@(…)` and `@{…}`,
+/// balanced, skipping C# string and character literals) so that expat can read the rest, and keeps
+/// for every byte written the offset it came from, so positions stay the file's.
+enum RawPolicyXML {
+    static func escaped(_ input: [UInt8]) -> ([UInt8], [Int])? {
+        var output: [UInt8] = []
+        var offsets: [Int] = []
+        output.reserveCapacity(input.count + 64)
+        offsets.reserveCapacity(input.count + 64)
+        func emit(_ bytes: [UInt8], from offset: Int) { output += bytes; offsets += Array(repeating: offset, count: bytes.count) }
+        func ascii(_ c: Character) -> UInt8 { c.asciiValue! }
+        func starts(_ text: String, at i: Int) -> Bool { input[i...].starts(with: Array(text.utf8)) }
+
+        /// The end (exclusive) of the expression starting with `@(` or `@{` at `i`, or nil.
+        func expressionEnd(_ i: Int) -> Int? {
+            let open = input[i + 1], close = open == ascii("(") ? ascii(")") : ascii("}")
+            var depth = 0, j = i + 1
+            while j < input.count {
+                let c = input[j]
+                if c == ascii("\""), j > 0, input[j - 1] == ascii("@") {
+                    // Verbatim string: "" is a quote.
+                    j += 1
+                    while j < input.count {
+                        if input[j] == ascii("\"") { if j + 1 < input.count, input[j + 1] == ascii("\"") { j += 2; continue }; break }
+                        j += 1
+                    }
+                } else if c == ascii("\"") || c == ascii("'") {
+                    j += 1
+                    while j < input.count, input[j] != c { if input[j] == ascii("\\") { j += 1 }; j += 1 }
+                } else if c == open {
+                    depth += 1
+                } else if c == close {
+                    depth -= 1
+                    if depth == 0 { return j + 1 }
+                }
+                j += 1
+            }
+            return nil
+        }
+        func emitExpression(_ range: Range<Int>) {
+            for k in range {
+                switch input[k] {
+                case ascii("\""): emit(Array("&quot;".utf8), from: k)
+                case ascii("'"): emit(Array("&apos;".utf8), from: k)
+                case ascii("<"): emit(Array("&lt;".utf8), from: k)
+                case ascii(">"): emit(Array("&gt;".utf8), from: k)
+                case ascii("&"): emit(Array("&amp;".utf8), from: k)
+                default: emit([input[k]], from: k)
+                }
+            }
+        }
+        func isExpression(_ i: Int) -> Bool {
+            i + 1 < input.count && input[i] == ascii("@") && (input[i + 1] == ascii("(") || input[i + 1] == ascii("{"))
+        }
+
+        var i = 0
+        while i < input.count {
+            // Comments, CDATA sections, processing instructions and declarations are copied as they are.
+            for (opening, closing) in [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">")] where starts(opening, at: i) {
+                var j = i + opening.utf8.count
+                while j < input.count, !starts(closing, at: j) { j += 1 }
+                guard j < input.count else { return nil }
+                j += closing.utf8.count
+                for k in i..<j { emit([input[k]], from: k) }
+                i = j
+                break
+            }
+            guard i < input.count else { break }
+            if input[i] == ascii("<") {
+                // A tag: its attribute values may be expressions.
+                var j = i
+                while j < input.count, input[j] != ascii(">") {
+                    let c = input[j]
+                    if c == ascii("\"") || c == ascii("'") {
+                        emit([c], from: j)
+                        j += 1
+                        if j < input.count, isExpression(j) {
+                            // An expression must end just before the closing quote; anything else is
+                            // not rawxml either (and giving up keeps this linear).
+                            guard let end = expressionEnd(j), end < input.count, input[end] == c else { return nil }
+                            emitExpression(j..<end)
+                            j = end
+                        } else {
+                            while j < input.count, input[j] != c { emit([input[j]], from: j); j += 1 }
+                        }
+                        guard j < input.count else { return nil }
+                        emit([c], from: j)
+                        j += 1
+                        continue
+                    }
+                    emit([c], from: j)
+                    j += 1
+                }
+                guard j < input.count else { return nil }
+                emit([input[j]], from: j)
+                i = j + 1
+            } else if isExpression(i) {
+                guard let end = expressionEnd(i) else { return nil }
+                emitExpression(i..<end)
+                i = end
+            } else {
+                emit([input[i]], from: i)
+                i += 1
+            }
+        }
+        return (output, offsets)
     }
 }
