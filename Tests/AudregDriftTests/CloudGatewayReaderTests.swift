@@ -121,6 +121,9 @@ struct CloudGatewayReaderTests {
         #expect(sam.providers.map { $0.name?.value ?? "-" } == ["Jwt", "inline"])
         #expect(sam.providers.allSatisfy { $0.isNamed("OrdersApi") })
         #expect(sam.providers.map { $0.audiences?.map(\.value.text) ?? [] } == [["a"], ["b"]])
+        let plainSAM = Array("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties: {StageName: prod}\n".utf8)
+        #expect(!reader.detects(plainSAM, file: "sam.yaml"), "an HTTP API without a JWT authorizer is not this kind's")
+        #expect(!reader.detects(Array("kind: SecurityPolicy\n".utf8), file: "p.yaml") && !reader.detects(Array("<policies/>".utf8), file: "p.xml"))
         let openAPI = Array("""
             openapi: 3.0.1
             info: {title: orders}

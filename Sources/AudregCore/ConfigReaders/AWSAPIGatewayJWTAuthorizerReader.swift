@@ -36,12 +36,13 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
     /// reading it fails, to say why).
     public func detects(_ bytes: [UInt8], file: String) -> Bool {
         guard let documents = try? ConfigYAML.documents(bytes, file: file) else { return false }
-        return documents.contains { document in
+        let refusedOrFound = documents.contains { document in
             let resources = document.root["Resources"]?.mapping ?? []
             return resources.contains { $0.value["Type"]?.scalar == "AWS::ApiGatewayV2::Authorizer" && $0.value["Properties"]?["AuthorizerType"]?.scalar == "JWT" }
-                || resources.contains { $0.value["Type"]?.scalar == "AWS::Serverless::HttpApi" }
                 || !Self.openAPISchemes(document.root).isEmpty
         }
+        // SAM APIs and API bodies count only when they hold a JWT authorizer.
+        return refusedOrFound || (try? read(bytes, file: file, settings: DeploymentReadSettings()))?.providers.isEmpty == false
     }
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
