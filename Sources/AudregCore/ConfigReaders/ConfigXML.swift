@@ -276,8 +276,10 @@ enum RawPolicyXML {
         output.reserveCapacity(input.count + 64)
         offsets.reserveCapacity(input.count + 64)
         func emit(_ bytes: [UInt8], from offset: Int) { output += bytes; offsets += Array(repeating: offset, count: bytes.count) }
+        func emit(_ byte: UInt8, from offset: Int) { output.append(byte); offsets.append(offset) }
         func ascii(_ c: Character) -> UInt8 { c.asciiValue! }
-        func starts(_ text: String, at i: Int) -> Bool { input[i...].starts(with: Array(text.utf8)) }
+        func starts(_ pattern: [UInt8], at i: Int) -> Bool { input[i...].starts(with: pattern) }
+        let verbatim: [([UInt8], [UInt8])] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">")].map { (Array($0.utf8), Array($1.utf8)) }
 
         /// The end (exclusive) of the expression starting with `@(` or `@{` at `i`, or nil.
         func expressionEnd(_ i: Int) -> Int? {
@@ -313,7 +315,7 @@ enum RawPolicyXML {
                 case ascii("<"): emit(Array("&lt;".utf8), from: k)
                 case ascii(">"): emit(Array("&gt;".utf8), from: k)
                 case ascii("&"): emit(Array("&amp;".utf8), from: k)
-                default: emit([input[k]], from: k)
+                default: emit(input[k], from: k)
                 }
             }
         }
@@ -324,23 +326,22 @@ enum RawPolicyXML {
         var i = 0
         while i < input.count {
             // Comments, CDATA sections, processing instructions and declarations are copied as they are.
-            for (opening, closing) in [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">")] where starts(opening, at: i) {
-                var j = i + opening.utf8.count
+            if input[i] == ascii("<"), let (opening, closing) = verbatim.first(where: { starts($0.0, at: i) }) {
+                var j = i + opening.count
                 while j < input.count, !starts(closing, at: j) { j += 1 }
                 guard j < input.count else { return nil }
-                j += closing.utf8.count
-                for k in i..<j { emit([input[k]], from: k) }
+                j += closing.count
+                for k in i..<j { emit(input[k], from: k) }
                 i = j
-                break
+                continue
             }
-            guard i < input.count else { break }
             if input[i] == ascii("<") {
                 // A tag: its attribute values may be expressions.
                 var j = i
                 while j < input.count, input[j] != ascii(">") {
                     let c = input[j]
                     if c == ascii("\"") || c == ascii("'") {
-                        emit([c], from: j)
+                        emit(c, from: j)
                         j += 1
                         if j < input.count, isExpression(j) {
                             // An expression must end just before the closing quote; anything else is
@@ -349,25 +350,25 @@ enum RawPolicyXML {
                             emitExpression(j..<end)
                             j = end
                         } else {
-                            while j < input.count, input[j] != c { emit([input[j]], from: j); j += 1 }
+                            while j < input.count, input[j] != c { emit(input[j], from: j); j += 1 }
                         }
                         guard j < input.count else { return nil }
-                        emit([c], from: j)
+                        emit(c, from: j)
                         j += 1
                         continue
                     }
-                    emit([c], from: j)
+                    emit(c, from: j)
                     j += 1
                 }
                 guard j < input.count else { return nil }
-                emit([input[j]], from: j)
+                emit(input[j], from: j)
                 i = j + 1
             } else if isExpression(i) {
                 guard let end = expressionEnd(i) else { return nil }
                 emitExpression(i..<end)
                 i = end
             } else {
-                emit([input[i]], from: i)
+                emit(input[i], from: i)
                 i += 1
             }
         }
