@@ -37,10 +37,17 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libexpat, for the XML configs (Azure API Management policies). Not FoundationXML: that links
+        // libxml2 dynamically, and the release binary is static (scripts/release.sh).
+        .systemLibrary(
+            name: "CExpat",
+            pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"])]
+        ),
         // YAML, the registry model and loader, rules, findings, reporters, controls, encoders, diff,
         // scaffolding, and the readers of deployed configs (a deployment's kind is its reader's).
-        // Foundation and libyaml only: no network, no template engine, no crypto.
-        .target(name: "AudregCore", dependencies: ["CYAML"]),
+        // Foundation, libyaml and libexpat only: no network, no template engine, no crypto.
+        .target(name: "AudregCore", dependencies: ["CYAML", "CExpat"]),
         // The static site: view models, pages, the template engines.
         .target(
             name: "AudregSite",

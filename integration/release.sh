@@ -34,10 +34,12 @@ tar -xzf "$archive" -C "$work"
 dir=$work/$(basename "$archive" .tar.gz)
 bin=$dir/bin/audreg
 
-# Only the C library's parts and zlib (libyaml too where it could not be linked statically).
+# Only the C library's parts and zlib (libyaml and libexpat too where they could not be linked statically).
 allowed='^(linux-vdso\.so|/lib64/ld-linux|ld-linux|libc\.so|libm\.so|libpthread\.so|libdl\.so|librt\.so|libz\.so|libutil\.so)'
 libyaml_a=$(dpkg -L libyaml-dev | sed -n '/\/libyaml\.a$/p')
 [[ -z "$libyaml_a" ]] && allowed="${allowed%)}|libyaml-0\.so)"
+libexpat_a=$(dpkg -L libexpat1-dev | sed -n '/\/libexpat\.a$/p')
+[[ -z "$libexpat_a" ]] && allowed="${allowed%)}|libexpat\.so)"
 needed=$(ldd "$bin" | awk '{print $1}')
 extra=$(awk -v allowed="$allowed" '$0 !~ allowed' <<<"$needed")
 [[ -z "$extra" ]] && ok "ldd: needs only $(tr '\n' ' ' <<<"$needed")" || fail "ldd: needs $(tr '\n' ' ' <<<"$extra")"

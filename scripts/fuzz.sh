@@ -10,7 +10,7 @@ if [[ $# -gt 0 ]]; then shift; fi
 targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(yaml validate config jwks encoders)
 scripts/install-deps.sh build
 
-# The fuzzed target needs only Foundation and libyaml (Package.swift keeps AudregCore free of
+# The fuzzed target needs only Foundation, libyaml and libexpat (Package.swift keeps AudregCore free of
 # network and template code), so it is compiled from exactly its own folder, as its own module
 # (more targets go in this list in dependency order); the fuzz entry points import it.
 swiftc_modules=(AudregCore)
@@ -32,7 +32,7 @@ if [[ $needs_swiftc == yes ]]; then
   modules=.build/fuzz/modules
   rm -rf "$modules"
   mkdir -p "$modules"
-  swift_flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name audreg -enable-testing -I "$modules" -I Sources/CYAML -Xcc -I/usr/include)
+  swift_flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name audreg -enable-testing -I "$modules" -I Sources/CYAML -I Sources/CExpat -Xcc -I/usr/include)
   libraries=()
   for module in "${swiftc_modules[@]}"; do
     mapfile -t sources < <(find "Sources/$module" -name '*.swift' | sort)
@@ -40,7 +40,7 @@ if [[ $needs_swiftc == yes ]]; then
       -emit-library -static -o "$modules/lib$module.a" "${sources[@]}"
     libraries+=("$modules/lib$module.a")
   done
-  swiftc "${swift_flags[@]}" -module-name AudregFuzz Fuzz/*.swift "${libraries[@]}" -lyaml -o "$swiftc_binary"
+  swiftc "${swift_flags[@]}" -module-name AudregFuzz Fuzz/*.swift "${libraries[@]}" -lyaml -lexpat -o "$swiftc_binary"
 fi
 problems=()
 for target in "${targets[@]}"; do

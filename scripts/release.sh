@@ -8,9 +8,9 @@
 # It builds the committed HEAD, not the working tree: `git archive` copies HEAD into
 # .build/release-src, BuildInfo.swift there gets the commit and the commit's date (so the same commit
 # always gives the same --version), and the working tree is never written to. Commit first.
-# The Swift standard library and Foundation are linked statically (--static-swift-stdlib), libyaml too
-# when libyaml-dev ships libyaml.a (Debian's does), and libstdc++ and libgcc's unwinder too; the
-# binary then needs only glibc and zlib.
+# The Swift standard library and Foundation are linked statically (--static-swift-stdlib), libyaml and
+# libexpat too when libyaml-dev and libexpat1-dev ship their archives (Debian's do), and libstdc++ and
+# libgcc's unwinder too; the binary then needs only glibc and zlib.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,9 +43,9 @@ public enum BuildInfo {
 }
 SWIFT
 
-# The module map says `link "yaml"` and the Swift runtime asks for `-lstdc++`; within one folder the
-# linker takes a .so over a .a, so a folder holding only the archives, searched before the system's,
-# makes it take the archives. -static-libgcc does the same for the unwinder. The binary then needs
+# The module maps say `link "yaml"` and `link "expat"`, and the Swift runtime asks for `-lstdc++`;
+# within one folder the linker takes a .so over a .a, so a folder holding only the archives, searched
+# before the system's, makes it take the archives. -static-libgcc does the same for the unwinder. The binary then needs
 # glibc and zlib only.
 static_libs=$root/.build/release-static-libs
 rm -rf "$static_libs"
@@ -64,6 +64,14 @@ if [[ -n "$libyaml_a" ]]; then
   sed -i '/pkgConfig: "yaml-0.1",/d' "$src/Package.swift"
 else
   echo "note: libyaml-dev has no libyaml.a here; the binary will need libyaml (libyaml-0-2) installed" >&2
+fi
+# libexpat (the XML reader) the same way: its archive in the folder, its pkg-config line dropped.
+libexpat_a=$(dpkg -L libexpat1-dev | sed -n '/\/libexpat\.a$/{p;q}')
+if [[ -n "$libexpat_a" ]]; then
+  ln -s "$libexpat_a" "$static_libs/libexpat.a"
+  sed -i '/pkgConfig: "expat",/d' "$src/Package.swift"
+else
+  echo "note: libexpat1-dev has no libexpat.a here; the binary will need libexpat (libexpat1) installed" >&2
 fi
 
 scratch=.build/release-static

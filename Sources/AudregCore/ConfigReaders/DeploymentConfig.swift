@@ -246,6 +246,8 @@ public enum DeploymentReaders {
         KubernetesAuthenticationReader(),
         AWSIAMTrustPolicyReader(),
         VaultJWTRoleReader(),
+        AWSAPIGatewayJWTAuthorizerReader(),
+        AzureAPIManagementReader(),
     ]
 
     public static func reader(for kind: DeploymentKind) -> any DeploymentConfigReader { kind.reader }

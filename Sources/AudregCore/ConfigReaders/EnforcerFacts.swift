@@ -132,14 +132,6 @@ public enum EnforcerTable {
             reference: "https://learn.microsoft.com/en-us/dotnet/api/microsoft.identitymodel.tokens.tokenvalidationparameters.validateaudience",
             notes: "fails closed unless ValidateAudience is set to false, as some vendor samples do; ValidAudiences from configuration are ignored once TokenValidationParameters is replaced (dotnet/aspnetcore#63891)"),
         EnforcerFacts(
-            id: "aws-apigateway-http-jwt", name: "AWS API Gateway HTTP API JWT authorizer", audienceFields: ["AWS::ApiGatewayV2::Authorizer JwtConfiguration.Audience", "x-amazon-apigateway-authorizer.jwtConfiguration.audience"],
-            whenOmitted: .required, matching: .any, consequence: "the authorizer cannot be created",
-            reference: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html"),
-        EnforcerFacts(
-            id: "azure-apim-validate-jwt", name: "Azure API Management validate-jwt policy", audienceFields: ["<audiences><audience>"],
-            whenOmitted: .unchecked, matching: .any,
-            reference: "https://learn.microsoft.com/en-us/azure/api-management/validate-jwt-policy"),
-        EnforcerFacts(
             id: "contour-httpproxy-jwt", name: "Contour HTTPProxy JWT verification", audienceFields: ["spec.virtualhost.jwtProviders[].audiences"],
             whenOmitted: .unchecked, matching: .any,
             reference: "https://projectcontour.io/docs/main/config/jwt-verification/", notes: "built on Envoy's jwt_authn"),
