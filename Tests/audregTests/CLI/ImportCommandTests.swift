@@ -16,6 +16,10 @@ struct ImportCommandTests {
         ("kubernetes-authentication-configuration.yaml", "kubernetes"),
         ("kong-jwt-consumers.yaml", "kong"),
         ("spring-placeholder-same-file.yml", "spring-boot"),
+        ("aws-apigateway-cfn-jwt.yaml", "aws-apigateway-jwt-authorizer"),
+        ("azure-apim-validate-jwt.xml", "azure-apim-policy"),
+        ("aws-iam-trust-github.json", "aws-iam-trust-policy"),
+        ("vault-jwt-roles.yaml", "vault-jwt-role"),
     ]
 
     /// oauth2-proxy-bearer.cfg without its extra_jwt_issuers: that pair accepts another audience than the
