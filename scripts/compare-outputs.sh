@@ -56,7 +56,10 @@ build() {
   if [[ ! -x $bin ]]; then
     rm -rf "$src"
     mkdir -p "$src"
-    git archive "$commit" | tar -x -C "$src"
+    # -m: the files get the time of extraction. With the commit's time, which `git archive` records,
+    # a file changed since the last commit built here looked older than that build's products, and
+    # SwiftPM reused them: the "HEAD" binary was BASE's.
+    git archive "$commit" | tar -x -m -C "$src"
     [[ -f $repo/Package.resolved ]] && cp "$repo/Package.resolved" "$src/"
     echo "building ${commit:0:7} in $scratch" >&2
     swift build --package-path "$src" --scratch-path "$scratch" --product audreg 2>&1 | sed '/^\[/d' >&2
@@ -67,6 +70,12 @@ build() {
 }
 base_bin=${COMPARE_BASE_BIN:-$(build "$base")}
 head_bin=${COMPARE_HEAD_BIN:-$(build "$head")}
+# Two commits whose sources differ cannot give one binary: if they do, a build was reused.
+if [[ -z ${COMPARE_BASE_BIN:-}${COMPARE_HEAD_BIN:-} ]] && ! git diff --quiet "$base" "$head" -- Sources Package.swift \
+   && cmp -s "$base_bin" "$head_bin"; then
+  echo "error: the binaries of ${base:0:7} and ${head:0:7} are identical although their sources differ: a stale build was reused; remove $builds and run again" >&2
+  exit 2
+fi
 
 # The inputs, shared by both sides.
 mkdir -p "$tmp/in/example"
