@@ -64,8 +64,8 @@ struct SiteScalingTests {
         #expect(MustacheBoxTests.canonical(MustacheBox.convert(metByAll.page, root: "../"))
                 == MustacheBoxTests.canonical(MustacheBox.reflect(metByAll.page, root: "../", handWritten: false)))
 
-        let compiled = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: true)
-        let reference = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: false)
+        let compiled = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let reference = try ReferenceRenderer(templates: .builtIn).renderAll(model: model, templates: .builtIn)
         #expect(compiled.keys.sorted() == reference.keys.sorted())
         let different = compiled.keys.filter { compiled[$0] != reference[$0] }.sorted()
         #expect(different.isEmpty, "\(different.prefix(5)) differ")
