@@ -563,6 +563,8 @@ final class CompiledLibrary: @unchecked Sendable {
                     switch found.pointee {
                     case .list(let items):
                         if items.isEmpty { renderPushing(found, body, kind: kind, indentation: indentation) }
+                    case .sharedList(let shared):
+                        if shared.items.isEmpty { renderPushing(found, body, kind: kind, indentation: indentation) }
                     case .lazyList(let lazy):
                         if lazy.count == 0 { renderPushing(found, body, kind: kind, indentation: indentation) }
                     case .bool(let flag):
@@ -573,11 +575,13 @@ final class CompiledLibrary: @unchecked Sendable {
                 } else {
                     switch found.pointee {
                     case .list(let items):
-                        if let sharing, indentation.isEmpty,
-                           let key = sharing.renderings.key(library: sharing.library, items: items, body: body.lowerBound, kind: kind) {
-                            renderShared(items, key: key, body, kind: kind, renderings: sharing.renderings)
+                        renderEach(items, body, kind: kind, indentation: indentation)
+                    case .sharedList(let shared):
+                        if let sharing, indentation.isEmpty, !shared.items.isEmpty,
+                           let key = sharing.renderings.key(library: sharing.library, list: shared, body: body.lowerBound, kind: kind) {
+                            renderShared(shared.items, key: key, body, kind: kind, renderings: sharing.renderings)
                         } else {
-                            renderEach(items, body, kind: kind, indentation: indentation)
+                            renderEach(shared.items, body, kind: kind, indentation: indentation)
                         }
                     case .lazyList(let lazy):
                         for position in 0..<lazy.count {
@@ -677,6 +681,7 @@ final class CompiledLibrary: @unchecked Sendable {
             let empty: Bool
             switch resolved.pointee {
             case .list(let items): empty = items.isEmpty
+            case .sharedList(let shared): empty = shared.items.isEmpty
             case .lazyList(let lazy): empty = lazy.count == 0
             case .string(let text): empty = text.isEmpty
             case .joined(let first, let second): empty = first.isEmpty && second.isEmpty

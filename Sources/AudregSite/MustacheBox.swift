@@ -1,8 +1,9 @@
 import AudregCore
-/// Turns a view model into `BoxValue`s once, before rendering. swift-mustache looks up a struct's
-/// fields through `Mirror` on every `{{name}}` (a scan of all fields, for every level of the context
-/// stack); a boxed object is a short list of interned keys, found by comparing integers (BENCHMARKS.md
-/// has what that saved).
+/// Turns a value into `BoxValue`s once, before rendering: a view model through its generated box
+/// (`MustacheBoxable`), anything else (hand-made contexts, `MkDocsContext`) through `Mirror`, which the
+/// tests also use to check the generated boxes. swift-mustache looks up a struct's fields through
+/// `Mirror` on every `{{name}}`; a boxed object is a short list of interned keys, found by comparing
+/// integers (BENCHMARKS.md has what that saved).
 /// Nil optionals are left out, so a missing value behaves exactly as it did on the struct.
 ///
 /// Every link (a struct with root-relative `href` and `md`) also gets `pageHref` and `pageMd`: the same
@@ -19,7 +20,7 @@ enum MustacheBox {
         }
     }
 
-    /// The `Mirror` path, for every type without a hand-written box. Tests compare both, with
+    /// The `Mirror` path, for every type without a generated box. Tests compare both, with
     /// `handWritten: false` reflecting all the way down.
     static func reflect(_ value: Any, root: String, handWritten: Bool = true) -> BoxValue? {
         let mirror = Mirror(reflecting: value)
@@ -52,7 +53,7 @@ enum MustacheBox {
     }
 }
 
-/// Lists whose elements have hand-written boxes.
+/// Lists whose elements have generated boxes.
 protocol LazilyBoxable {
     func lazyBox(root: String) -> LazyBoxList
 }

@@ -367,7 +367,7 @@ public enum SiteBuilder {
         let finished = Locked<[JobResult]>([])
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
-            let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
+            let cache = BoxCache()
             var mine: [JobResult] = []
             defer { finished.withLock { $0 += mine } }
             while true {
