@@ -53,7 +53,7 @@ struct MustacheBoxTests {
         for sample in samples {
             #expect(sample is MustacheBoxable, "\(type(of: sample)) has no generated box")
             let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
-            let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", handWritten: false))
+            let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", useBoxes: false))
             #expect(boxed == reflected, "\(type(of: sample)): box and reflection differ")
         }
     }
@@ -73,7 +73,7 @@ struct MustacheBoxTests {
             for sample in [page as Any, context] {
                 #expect(sample is MustacheBoxable)
                 let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
-                let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", handWritten: false))
+                let reflected = Self.canonical(MustacheBox.reflect(sample, root: "../", useBoxes: false))
                 #expect(boxed == reflected, "\(page.name): \(type(of: sample)) box and reflection differ \(Self.difference(boxed, reflected))")
             }
         }
@@ -107,7 +107,7 @@ struct MustacheBoxTests {
         #expect(rule.chrome.root == pages[0].chrome.root)
         let context = PageContext(root: rule.chrome.root, chrome: rule.chrome, page: rule)
         #expect(Self.canonical(BoxValue.object(context.box(root: rule.chrome.root, cache: cache)))
-                == Self.canonical(MustacheBox.reflect(context, root: rule.chrome.root, handWritten: false)))
+                == Self.canonical(MustacheBox.reflect(context, root: rule.chrome.root, useBoxes: false)))
     }
 
     static func expectCachedBoxesMatch(_ pages: [ServicePage], cache: BoxCache) throws {
@@ -115,7 +115,7 @@ struct MustacheBoxTests {
             for page in pages {
                 let context = PageContext(root: page.chrome.root, chrome: page.chrome, page: page)
                 let cached = Self.canonical(BoxValue.object(context.box(root: page.chrome.root, cache: cache)))
-                let fresh = Self.canonical(MustacheBox.reflect(context, root: page.chrome.root, handWritten: false))
+                let fresh = Self.canonical(MustacheBox.reflect(context, root: page.chrome.root, useBoxes: false))
                 #expect(cached == fresh, "\(page.name): the cached boxes differ from reflection \(Self.difference(cached, fresh))")
             }
         }

@@ -62,7 +62,7 @@ struct SiteScalingTests {
         let boxedControl = MustacheBox.convert(metByAll.page, root: "../")?.child(BoxKey.named("metServices").id)
         #expect(Self.isLazy(boxedControl), "a control page boxes its met services lazily")
         let boxed = MustacheBoxTests.canonical(MustacheBox.convert(metByAll.page, root: "../"))
-        let reflected = MustacheBoxTests.canonical(MustacheBox.reflect(metByAll.page, root: "../", handWritten: false))
+        let reflected = MustacheBoxTests.canonical(MustacheBox.reflect(metByAll.page, root: "../", useBoxes: false))
         #expect(boxed == reflected, "\(MustacheBoxTests.difference(boxed, reflected))")
 
         let compiled = try SiteBuilder.renderAll(model: model, templates: .builtIn)
