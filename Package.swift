@@ -18,7 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Exact: the tests compare the compiled template engine's output with swift-mustache's byte for byte.
+        // Exact: the site's tests compare the template engine's output with swift-mustache's byte for
+        // byte; only AudregSiteTests links it.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -48,14 +49,8 @@ let package = Package(
         // scaffolding, and the readers of deployed configs (a deployment's kind is its reader's).
         // Foundation, libyaml and libexpat only: no network, no template engine, no crypto.
         .target(name: "AudregCore", dependencies: ["CYAML", "CExpat"]),
-        // The static site: view models, pages, the template engines.
-        .target(
-            name: "AudregSite",
-            dependencies: [
-                "AudregCore",
-                .product(name: "Mustache", package: "swift-mustache"),
-            ]
-        ),
+        // The static site: view models, pages, the template engine.
+        .target(name: "AudregSite", dependencies: ["AudregCore"]),
         // Drift: fetches issuers' documents over HTTP, analyses key sets, checks deployed configs.
         .target(
             name: "AudregDrift",
@@ -131,7 +126,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AudregSiteTests",
-            dependencies: ["AudregSite", "AudregCore", "AudregDrift", "AudregExport", "AudregTestHelpers"]
+            dependencies: [
+                "AudregSite", "AudregCore", "AudregDrift", "AudregExport", "AudregTestHelpers", "AudregTestSupport",
+                // The reference the site's template engine is compared with, byte for byte.
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
         .testTarget(
             name: "AudregDriftTests",

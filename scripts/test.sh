@@ -11,6 +11,7 @@ if ! python3 scripts/embed-resources.py --check; then
   echo "Sources/AudregCore/Generated/EmbeddedControls.swift or Sources/AudregSite/Generated/EmbeddedTemplates.swift is out of date: run python3 scripts/embed-resources.py" >&2
   exit 1
 fi
+python3 scripts/generate-boxes.py --check
 
 swift build --build-tests
 # Build progress lines are noise in CI logs; everything else, including the closing line, is kept.

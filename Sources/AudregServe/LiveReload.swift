@@ -32,7 +32,7 @@ public enum LiveReload {
     public static func script(state: String) -> String {
         // `state` is made by `PreviewState` from hex digits and a counter; escaped all the same, since it is
         // written into a script.
-        let token = HTMLText.escape(state)
+        let token = HTMLEscaping.escape(state)
         return """
             <script>/* audreg serve: live reload */(function(){var state="\(token)";\
             var events=new EventSource("\(eventsPath)");\
@@ -40,7 +40,7 @@ public enum LiveReload {
             """
     }
 
-    /// The overlay listing `problems`, each registry string through `HTMLText`; empty when there are none.
+    /// The overlay listing `problems`, each registry string through `HTMLEscaping.visibleText`; empty when there are none.
     public static func overlay(_ problems: [PreviewProblem], showingPreviousBuild: Bool) -> String {
         guard !problems.isEmpty else { return "" }
         let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
@@ -51,11 +51,11 @@ public enum LiveReload {
         for problem in problems {
             items += "<li style=\"margin:.35em 0\">"
             if let location = problem.location {
-                items += "<code class=\"audreg-serve-location\" style=\"font-weight:bold\">\(HTMLText.text(location))</code>: "
+                items += "<code class=\"audreg-serve-location\" style=\"font-weight:bold\">\(HTMLEscaping.visibleText(location))</code>: "
             }
             items += "\(problem.severity.rawValue)"
-            if let rule = problem.ruleID { items += " [\(HTMLText.text(rule))]" }
-            items += ": <span class=\"audreg-serve-message\">\(HTMLText.text(problem.message))</span></li>"
+            if let rule = problem.ruleID { items += " [\(HTMLEscaping.visibleText(rule))]" }
+            items += ": <span class=\"audreg-serve-message\">\(HTMLEscaping.visibleText(problem.message))</span></li>"
         }
         return """
             <div id="\(overlayID)" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:60vh;\

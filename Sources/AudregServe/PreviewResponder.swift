@@ -81,7 +81,7 @@ struct PreviewResponder: Sendable {
     }
 
     static func message(_ text: String) -> String {
-        "<main style=\"font:16px system-ui,sans-serif;margin:8em 2em 2em\"><h1>\(HTMLText.escape(text))</h1>"
+        "<main style=\"font:16px system-ui,sans-serif;margin:8em 2em 2em\"><h1>\(HTMLEscaping.escape(text))</h1>"
             + "<p><a href=\"/\">The site's start page</a></p></main>"
     }
 

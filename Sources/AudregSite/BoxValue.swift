@@ -14,6 +14,9 @@ enum BoxValue {
     case bool(Bool)
     case object(BoxObject)
     case list([BoxValue])
+    /// A list that many pages hold (a `RowList` marked shared), boxed once per rendering thread; the
+    /// renderer may reuse what it made of it (see `SharedRenderings`).
+    case sharedList(SharedBoxList)
     case lazyList(LazyBoxList)
     /// A value of another type (a `Double`, an enum without a box): printed with `String(describing:)`,
     /// as swift-mustache prints it.
@@ -21,14 +24,34 @@ enum BoxValue {
 
     static func strings(_ values: [String]) -> BoxValue { .list(values.map(BoxValue.string)) }
 
-    static func boxes<Item: MustacheBoxable>(_ items: [Item], root: String) -> BoxValue {
-        .list(items.map { .object($0.box(root: root)) })
+    /// A list of view models; a long one is boxed one element at a time, as the renderer reaches it.
+    static func boxes<Items: RandomAccessCollection>(_ items: Items, root: String, cache: BoxCache? = nil) -> BoxValue
+        where Items.Element: MustacheBoxable, Items.Index == Int {
+        if items.count >= LazyBoxList.threshold {
+            return .lazyList(LazyBoxList(count: items.count) { .object(items[items.startIndex + $0].box(root: root, cache: cache)) })
+        }
+        return .list(items.map { .object($0.box(root: root, cache: cache)) })
     }
 
-    static func box<Item: MustacheBoxable>(_ item: Item, root: String) -> BoxValue { .object(item.box(root: root)) }
+    static func box<Item: MustacheBoxable>(_ item: Item, root: String, cache: BoxCache? = nil) -> BoxValue {
+        .object(item.box(root: root, cache: cache))
+    }
+
+    /// A `RowList`: a shared one through the thread's cache, boxed once per root; a page's own as any list.
+    static func rows<Item: MustacheBoxable>(_ rows: RowList<Item>, root: String, cache: BoxCache?) -> BoxValue {
+        guard rows.isShared, let cache else { return boxes(rows, root: root, cache: cache) }
+        return cache.shared(rows, root: root)
+    }
 }
 
-/// The field names of view models, interned. The names the hand-written boxes use are `Known` cases, so
+/// The boxes of a shared list. The renderer recognises it by this object, which the cache that made
+/// it and `SharedRenderings` keep alive, so its identity is never another list's.
+final class SharedBoxList {
+    let items: [BoxValue]
+    init(_ items: [BoxValue]) { self.items = items }
+}
+
+/// The field names of view models, interned. The names the generated boxes use are `Known` cases, so
 /// their keys are constants; names met through `Mirror` or in templates are added as they come.
 struct BoxKey: Hashable, Sendable {
     let id: Int32
@@ -37,22 +60,7 @@ struct BoxKey: Hashable, Sendable {
 
     init(_ known: Known) { id = known.rawValue }
 
-    /// Declaration order is the key: `Known(rawValue:)` and the interner's first entries agree.
-    enum Known: Int32, CaseIterable {
-        case accepts, algorithms, anchor, approvedBy, audiences, audiencesText, cells, chrome, control, controlID
-        case controlsAttention, controlsMet, current, daysLeft, deployments, description, detail, downstream, drift
-        case entity, entityText, environment, exceptedRules, exceptions, expires, explanation, externalURL
-        case failingRules, findingCount, findings, flagged, flags, framework, from, fromText, hasFindings, href
-        case issuer, issuerName, issuerURL, jwks, key, kind, label, labels, link, location, maxLifetime, md, message
-        case mode, modeLabel, name, nav, owner, ownerText, page, pageHref, pageMd, pageTitle, provider, reason
-        case reported, requiredClaims, roles, rolesText, root, rule, ruleCount, ruleText, scopes, scopesText
-        case service, services, severity, severityLabel, shared, siteTitle, source, status, statusLabel
-        case suppressedCount, symbol, template, text, ticket, title, to, toText, tokenTypes, tokenTypesChecked
-        case upstream, value, when
-        case notRun, ran, exposedFindings, evidence, exceptedUntil
-        case titled
-        case sourceURL, editURL, lastChange, history, historyBuilt, definedURL
-    }
+    // `Known`, every view model's field names, is generated with the boxes (Generated/ViewModelBoxes.swift).
 
     static func named(_ name: String) -> BoxKey { BoxKeyTable.shared.key(for: name) }
 
@@ -240,6 +248,7 @@ extension BoxValue {
             for (key, value) in object.entries { dictionary[key.name] = value.materialized }
             return dictionary
         case .list(let items): return items.map(\.materialized)
+        case .sharedList(let shared): return shared.items.map(\.materialized)
         case .lazyList(let lazy): return lazy.materialized.map(\.materialized)
         case .other(let opaque): return opaque.value
         }

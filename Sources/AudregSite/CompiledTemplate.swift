@@ -1,20 +1,20 @@
 import Foundation
-import Mustache
 import AudregCore
 
-/// A Mustache renderer for the boxed view models (`BoxValue`), compiled from the same template text
-/// that swift-mustache renders and producing the same bytes. swift-mustache resolves every `{{name}}`
-/// through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and escapes text
-/// one `Character` at a time; on a large site that was most of the build (BENCHMARKS.md). This renderer parses
-/// each template once, lowers it to flat instructions with interned names (`CompiledLibrary`), finds
-/// values by comparing integer keys, and escapes and appends UTF-8 bytes to one buffer per page.
+/// The site's Mustache engine, for the boxed view models (`BoxValue`). swift-mustache resolves every
+/// `{{name}}` through a chain of protocol casts and `Mirror`, splits dotted names on every lookup and
+/// escapes text one `Character` at a time; on a large site that was most of the build (BENCHMARKS.md).
+/// This renderer parses each template once, lowers it to flat instructions with interned names
+/// (`CompiledLibrary`), finds values by comparing integer keys, and escapes and appends UTF-8 bytes to
+/// one buffer per page.
 ///
 /// The parser is a port of swift-mustache 2.x's, covering what site templates use: variables,
 /// `{{{triple}}}` and `{{&amp}}`, sections, inverted sections, partials, comments, the `empty()`
 /// transform and the `CONTENT_TYPE` pragma, with the same standalone-line and indentation rules.
-/// A template that uses anything else (set delimiters, inheritance, dynamic partials, other transforms)
-/// is not compiled, and its page is rendered by swift-mustache (see `PageRenderer`). Tests render every
-/// built-in page both ways and compare the bytes.
+/// Anything else (set delimiters, inheritance, dynamic partials, other transforms) is an error when the
+/// templates are loaded, reported as `file:line:column: what to change`. swift-mustache is no longer
+/// linked into the site: it is the reference the tests render every built-in page with, byte for byte
+/// (Tests/AudregSiteTests/ReferenceRenderingTests.swift).
 ///
 /// One deliberate difference: escaping works on Unicode scalars, so `<`, `>`, `&`, `"` and `'` are
 /// escaped even when a combining mark follows them (swift-mustache compares whole `Character`s and
@@ -45,17 +45,38 @@ final class CompiledTemplate: Sendable {
 
     // MARK: parsing (a port of swift-mustache's Template+Parser)
 
-    struct Unsupported: Error {}
+    /// Why a template cannot be compiled, and where: `position` counts `Character`s from the start.
+    struct ParseError: Error, Equatable {
+        let position: Int
+        let message: String
 
-    static func compile(_ text: String) -> CompiledTemplate? {
+        /// 1-based line and column (in characters) of `position` in `text`.
+        func location(in text: String) -> (line: Int, column: Int) {
+            var line = 1
+            var column = 1
+            for (index, character) in text.enumerated() {
+                if index == position { break }
+                if character.isNewline {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+            return (line, column)
+        }
+    }
+
+    static func compile(_ text: String) throws(ParseError) -> CompiledTemplate {
         var parser = CharacterParser(Array(text))
-        guard let nodes = try? parse(&parser, state: ParseState()) else { return nil }
-        return CompiledTemplate(nodes: nodes)
+        return CompiledTemplate(nodes: try parse(&parser, state: ParseState()))
     }
 
     struct ParseState {
         var sectionName: String?
         var sectionTransforms: [String] = []
+        /// Where the section's opening tag starts, for "never closed".
+        var sectionStart = 0
         var newLine = true
     }
 
@@ -85,7 +106,7 @@ final class CompiledTemplate: Sendable {
     static let nameCharactersWithoutBrackets = Set<Character>("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?*")
     static let partialNameCharacters = Set<Character>("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*/")
 
-    static func parse(_ parser: inout CharacterParser, state initial: ParseState) throws -> [Node] {
+    static func parse(_ parser: inout CharacterParser, state initial: ParseState) throws(ParseError) -> [Node] {
         var nodes: [Node] = []
         var state = initial
         var whiteSpaceBefore = ""
@@ -106,26 +127,37 @@ final class CompiledTemplate: Sendable {
                 state.newLine = false
             }
             if parser.reachedEnd { break }
+            // `readUntilTagOrNewline` stopped after the `{{`.
+            let tagStart = parser.position - 2
             var setNewLine = false
             switch parser.current {
             case "#", "^":
                 let inverted = parser.current == "^"
                 parser.advance()
-                let (name, transforms) = try parseName(&parser)
+                let (name, transforms) = try parseName(&parser, tagStart: tagStart)
                 if isStandalone(&parser, state: state) {
                     setNewLine = true
                 } else if !whiteSpaceBefore.isEmpty {
                     nodes.append(.text(whiteSpaceBefore))
                     whiteSpaceBefore = ""
                 }
-                var inner = ParseState(sectionName: name, sectionTransforms: transforms, newLine: state.newLine)
+                let variable = try variableName(name, transforms, tagStart: tagStart)
+                var inner = ParseState(sectionName: name, sectionTransforms: transforms, sectionStart: tagStart, newLine: state.newLine)
                 if !setNewLine { inner.newLine = false }
                 let body = try parse(&parser, state: inner)
-                nodes.append(.section(try variableName(name, transforms), inverted: inverted, body: body))
+                nodes.append(.section(variable, inverted: inverted, body: body))
             case "/":
                 parser.advance()
-                let (name, transforms) = try parseName(&parser)
-                guard name == state.sectionName, transforms == state.sectionTransforms else { throw Unsupported() }
+                let (name, transforms) = try parseName(&parser, tagStart: tagStart)
+                guard name == state.sectionName, transforms == state.sectionTransforms else {
+                    let closing = transforms.isEmpty ? name : "\(transforms[0])(\(name))"
+                    guard let open = state.sectionName else {
+                        throw ParseError(position: tagStart, message: "this {{/\(closing)}} closes a section that was never opened")
+                    }
+                    let opened = state.sectionTransforms.isEmpty ? open : "\(state.sectionTransforms[0])(\(open))"
+                    throw ParseError(position: tagStart, message: "this {{/\(closing)}} closes a section that is not the one open here "
+                                     + "({{#\(opened)}}); close the innermost section first")
+                }
                 if !isStandalone(&parser, state: state), !whiteSpaceBefore.isEmpty {
                     nodes.append(.text(whiteSpaceBefore))
                 }
@@ -141,17 +173,21 @@ final class CompiledTemplate: Sendable {
                     whiteSpaceBefore = ""
                 }
                 parser.advance()
-                let (name, transforms) = try parseName(&parser)
-                if triple { guard parser.read("}") else { throw Unsupported() } }
-                nodes.append(.variable(try variableName(name, transforms), escaped: false))
+                let (name, transforms) = try parseName(&parser, tagStart: tagStart)
+                if triple {
+                    guard parser.read("}") else { throw ParseError(position: tagStart, message: "a {{{…}}} tag is not closed with }}}") }
+                }
+                nodes.append(.variable(try variableName(name, transforms, tagStart: tagStart), escaped: false))
             case ">":
                 parser.advance()
                 parser.read { $0.isWhitespace }
-                guard parser.current != "*" else { throw Unsupported() }
+                guard parser.current != "*" else {
+                    throw ParseError(position: tagStart, message: "dynamic partials ({{>*…}}) are not supported; name the partial")
+                }
                 parser.read { $0.isWhitespace }
                 let name = parser.read { partialNameCharacters.contains($0) }
                 parser.read { $0.isWhitespace }
-                guard parser.read("}}") else { throw Unsupported() }
+                guard parser.read("}}") else { throw ParseError(position: tagStart, message: "a tag is not closed with }} (or its name is empty)") }
                 if !whiteSpaceBefore.isEmpty { nodes.append(.text(whiteSpaceBefore)) }
                 if isStandalone(&parser, state: state) {
                     setNewLine = true
@@ -162,21 +198,25 @@ final class CompiledTemplate: Sendable {
                 whiteSpaceBefore = ""
             case "%":
                 parser.advance()
-                nodes.append(.contentType(try parsePragma(&parser)))
+                nodes.append(.contentType(try parsePragma(&parser, tagStart: tagStart)))
                 setNewLine = isStandalone(&parser, state: state)
-            case "<", "$", "=":
-                throw Unsupported()
+            case "<", "$":
+                throw ParseError(position: tagStart, message: "template inheritance ({{<…}} and {{$…}}) is not supported; use partials ({{>…}})")
+            case "=":
+                throw ParseError(position: tagStart, message: "changing the delimiters ({{=…=}}) is not supported; keep {{ and }}")
             default:
                 if !whiteSpaceBefore.isEmpty {
                     nodes.append(.text(whiteSpaceBefore))
                     whiteSpaceBefore = ""
                 }
-                let (name, transforms) = try parseName(&parser)
-                nodes.append(.variable(try variableName(name, transforms), escaped: true))
+                let (name, transforms) = try parseName(&parser, tagStart: tagStart)
+                nodes.append(.variable(try variableName(name, transforms, tagStart: tagStart), escaped: true))
             }
             state.newLine = setNewLine
         }
-        guard state.sectionName == nil else { throw Unsupported() }
+        if let open = state.sectionName {
+            throw ParseError(position: state.sectionStart, message: "a {{#…}} or {{^…}} section is never closed; add its {{/\(open)}}")
+        }
         return nodes
     }
 
@@ -195,39 +235,47 @@ final class CompiledTemplate: Sendable {
         return text
     }
 
-    static func parseName(_ parser: inout CharacterParser) throws -> (String, [String]) {
+    static func parseName(_ parser: inout CharacterParser, tagStart: Int) throws(ParseError) -> (String, [String]) {
         parser.read { $0.isWhitespace }
         let text = parser.read { nameCharacters.contains($0) }
         parser.read { $0.isWhitespace }
-        guard parser.read("}}") else { throw Unsupported() }
+        guard parser.read("}}") else {
+            throw ParseError(position: tagStart, message: "a tag is not closed with }} (or its name has a character names cannot have)")
+        }
         // `empty(findings)` is the transform `empty` applied to `findings`; only that form is compiled.
         guard let open = text.firstIndex(of: "(") else { return (text, []) }
         let transform = String(text[..<open])
         let rest = text[text.index(after: open)...]
-        guard rest.hasSuffix(")"), !rest.dropLast().contains("("), !rest.dropLast().contains(")") else { throw Unsupported() }
+        guard rest.hasSuffix(")"), !rest.dropLast().contains("("), !rest.dropLast().contains(")") else {
+            throw ParseError(position: tagStart, message: "'\(text)' is not a name or one transform of a name, such as empty(findings)")
+        }
         return (String(rest.dropLast()), [transform])
     }
 
-    static func variableName(_ name: String, _ transforms: [String]) throws -> Name {
-        guard transforms.isEmpty || transforms == ["empty"], !name.isEmpty else { throw Unsupported() }
+    static func variableName(_ name: String, _ transforms: [String], tagStart: Int) throws(ParseError) -> Name {
+        guard transforms.isEmpty || transforms == ["empty"] else {
+            throw ParseError(position: tagStart, message: "the transform \(transforms[0])() is not supported; the only one is empty()")
+        }
+        guard !name.isEmpty else { throw ParseError(position: tagStart, message: "a tag has an empty name") }
         return Name(parts: name.split(separator: ".").map(String.init), currentOnly: name.first == ".", isDot: name == ".",
                     emptyTransform: !transforms.isEmpty)
     }
 
-    static func parsePragma(_ parser: inout CharacterParser) throws -> ContentKind {
+    static func parsePragma(_ parser: inout CharacterParser, tagStart: Int) throws(ParseError) -> ContentKind {
+        let unknown = ParseError(position: tagStart, message: "a {{% … }} pragma is not one audreg knows (only CONTENT_TYPE: HTML, TEXT or MARKDOWN is)")
         parser.read { $0.isWhitespace }
         let variable = parser.read { nameCharactersWithoutBrackets.contains($0) }
         parser.read { $0.isWhitespace }
-        guard parser.read(":") else { throw Unsupported() }
+        guard parser.read(":") else { throw unknown }
         parser.read { $0.isWhitespace }
         let value = parser.read { nameCharactersWithoutBrackets.contains($0) }
         parser.read { $0.isWhitespace }
-        guard parser.read("}}"), variable == "CONTENT_TYPE" else { throw Unsupported() }
+        guard parser.read("}}"), variable == "CONTENT_TYPE" else { throw unknown }
         switch value {
         case "HTML": return .html
         case "TEXT": return .text
         case "MARKDOWN": return .markdown
-        default: throw Unsupported()
+        default: throw unknown
         }
     }
 
@@ -287,11 +335,16 @@ final class CompiledLibrary: @unchecked Sendable {
     /// By template number, as partial instructions refer to them.
     private let templateRanges: UnsafeMutableBufferPointer<Range<Int32>>
 
-    init(_ set: TemplateSet) {
+    /// Compiles every template of `set`; the first that does not compile is a `SiteBuildError.templates`
+    /// saying `file:line:column: what to change`.
+    init(_ set: TemplateSet) throws(SiteBuildError) {
         var templates: [String: CompiledTemplate] = [:]
         for entry in set.entries where entry.name.hasSuffix(".mustache") {
-            if let compiled = CompiledTemplate.compile(entry.text) {
-                templates[String(entry.name.dropLast(".mustache".count))] = compiled
+            do {
+                templates[String(entry.name.dropLast(".mustache".count))] = try CompiledTemplate.compile(entry.text)
+            } catch {
+                let (line, column) = error.location(in: entry.text)
+                throw SiteBuildError.templates("\(entry.displayPath):\(line):\(column): \(error.message)")
             }
         }
         self.templates = templates
@@ -366,28 +419,6 @@ final class CompiledLibrary: @unchecked Sendable {
                     let code: Int32 = switch kind { case .html: 0; case .text: 1; case .markdown: 2 }
                     instructions.append(Instruction(code: .contentType, a: code))
                 }
-            }
-        }
-    }
-
-    /// Whether `name` and every partial it can reach compiled; otherwise swift-mustache renders it.
-    func canRender(_ name: String) -> Bool {
-        var seen = Set<String>()
-        var pending = [name]
-        while let next = pending.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            guard let template = templates[next] else { return false }
-            CompiledLibrary.partials(in: template.nodes, into: &pending)
-        }
-        return true
-    }
-
-    static func partials(in nodes: [CompiledTemplate.Node], into names: inout [String]) {
-        for node in nodes {
-            switch node {
-            case .partial(let name, _): names.append(name)
-            case .section(_, _, let body): partials(in: body, into: &names)
-            default: break
             }
         }
     }
@@ -532,6 +563,8 @@ final class CompiledLibrary: @unchecked Sendable {
                     switch found.pointee {
                     case .list(let items):
                         if items.isEmpty { renderPushing(found, body, kind: kind, indentation: indentation) }
+                    case .sharedList(let shared):
+                        if shared.items.isEmpty { renderPushing(found, body, kind: kind, indentation: indentation) }
                     case .lazyList(let lazy):
                         if lazy.count == 0 { renderPushing(found, body, kind: kind, indentation: indentation) }
                     case .bool(let flag):
@@ -542,11 +575,13 @@ final class CompiledLibrary: @unchecked Sendable {
                 } else {
                     switch found.pointee {
                     case .list(let items):
-                        if let sharing, indentation.isEmpty,
-                           let key = sharing.renderings.key(library: sharing.library, items: items, body: body.lowerBound, kind: kind) {
-                            renderShared(items, key: key, body, kind: kind, renderings: sharing.renderings)
+                        renderEach(items, body, kind: kind, indentation: indentation)
+                    case .sharedList(let shared):
+                        if let sharing, indentation.isEmpty, !shared.items.isEmpty,
+                           let key = sharing.renderings.key(library: sharing.library, list: shared, body: body.lowerBound, kind: kind) {
+                            renderShared(shared.items, key: key, body, kind: kind, renderings: sharing.renderings)
                         } else {
-                            renderEach(items, body, kind: kind, indentation: indentation)
+                            renderEach(shared.items, body, kind: kind, indentation: indentation)
                         }
                     case .lazyList(let lazy):
                         for position in 0..<lazy.count {
@@ -646,6 +681,7 @@ final class CompiledLibrary: @unchecked Sendable {
             let empty: Bool
             switch resolved.pointee {
             case .list(let items): empty = items.isEmpty
+            case .sharedList(let shared): empty = shared.items.isEmpty
             case .lazyList(let lazy): empty = lazy.count == 0
             case .string(let text): empty = text.isEmpty
             case .joined(let first, let second): empty = first.isEmpty && second.isEmpty
@@ -693,82 +729,23 @@ extension BoxValue {
     }
 }
 
-/// HTML escaping of `< > & " '` on UTF-8 bytes; runs without any of them are copied as they are.
-enum HTMLEscaping {
-    static func append(_ text: String, to output: OutputBuffer) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: output) }
-        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: output) } }
-    }
-
-    static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
-        guard let base = input.baseAddress else { return }
-        var start = 0
-        for index in input.indices {
-            let replacement: StaticString
-            switch input[index] {
-            case 0x3C: replacement = "&lt;"
-            case 0x3E: replacement = "&gt;"
-            case 0x26: replacement = "&amp;"
-            case 0x22: replacement = "&quot;"
-            case 0x27: replacement = "&#39;"
-            default: continue
-            }
-            output.append(base + start, count: index - start)
-            output.append(replacement.utf8Start, count: replacement.utf8CodeUnitCount)
-            start = index + 1
-        }
-        output.append(base + start, count: input.count - start)
-    }
-
-    static func escape(_ text: String) -> String {
-        let output = OutputBuffer(capacity: text.utf8.count + 16)
-        append(text, to: output)
-        return String(decoding: output.bytes, as: UTF8.self)
-    }
-}
-
-/// Which renderer renders the pages. The library never reads the environment: the executable maps
-/// `AUDREG_TEMPLATE_ENGINE` to this (`SiteBuildOptions.templateEngine`).
-public enum TemplateEngine: String, Sendable {
-    /// The compiled renderer for every page whose templates it covers, swift-mustache for the rest.
-    case compiled
-    /// swift-mustache for every page (to compare, or to rule the compiled renderer out when a page looks wrong).
-    case swiftMustache = "swift-mustache"
-}
-
-/// Renders pages with the compiled templates where every template a page reaches compiled, and with
-/// swift-mustache otherwise; `useCompiled: false` (`TemplateEngine.swiftMustache`) renders everything
-/// with swift-mustache.
+/// The site's templates, compiled: what renders every page. Loading fails on a template the engine
+/// does not support (see `CompiledLibrary.init`), so a build never starts with a page it cannot render.
 struct PageRenderer: Sendable {
-    let mustache: MustacheLibrary
-    let compiled: CompiledLibrary?
-    /// Names of the templates the compiled renderer takes, partials included.
-    let compiledNames: Set<String>
+    let compiled: CompiledLibrary
 
-    init(templates: TemplateSet, useCompiled: Bool = true) throws {
-        mustache = try templates.library()
-        guard useCompiled else {
-            compiled = nil
-            compiledNames = []
-            return
-        }
-        let library = CompiledLibrary(templates)
-        compiled = library
-        compiledNames = Set(library.templates.keys.filter(library.canRender))
+    init(templates: TemplateSet) throws(SiteBuildError) {
+        compiled = try CompiledLibrary(templates)
     }
 
     /// The page's UTF-8 bytes.
     func render(_ context: BoxValue, withTemplate name: String) -> [UInt8]? {
-        let output = OutputBuffer()
-        return render(context, withTemplate: name, into: output) ? output.array : nil
+        compiled.render(context, withTemplate: name)
     }
 
     /// Appends the page's UTF-8 bytes to `output`; false when there is no such template.
     func render(_ context: BoxValue, withTemplate name: String, into output: OutputBuffer, shared: SharedRenderings? = nil) -> Bool {
-        if let compiled, compiledNames.contains(name) { return compiled.render(context, withTemplate: name, into: output, shared: shared) }
-        guard let text = mustache.render(context.materialized, withTemplate: name) else { return false }
-        output.append(text)
-        return true
+        compiled.render(context, withTemplate: name, into: output, shared: shared)
     }
 
     /// For contexts made by hand as dictionaries and arrays, and for tests.

@@ -77,10 +77,6 @@ public struct EnforcementPoint: Sendable {
     public var stateReason: String?
     /// The drift findings behind the state, with their rule pages and config lines.
     public var driftFindings: [FindingRow]
-
-    var rank: Int
-    var servicePosition: Int
-    var deploymentIndex: Int
 }
 
 /// The facts of one enforcer, as a row of the Enforcers page's table.
@@ -219,16 +215,24 @@ extension SiteModelBuilder {
             service: serviceLinkTable[position], kind: entry.kind.value.rawValue, enforcer: facts.map(\.name).joined(separator: " or "),
             whenOmitted: omitted, source: sourceText, configURL: configURL, provider: nonEmpty(entry.provider?.value),
             state: state.rawValue, stateLabel: state.label, status: state.status, symbol: state.symbol, stateReason: reason,
-            driftFindings: evidence, rank: state.rank, servicePosition: position, deploymentIndex: index)
+            driftFindings: evidence)
     }
 
     func enforcersPage() -> EnforcersPage {
-        var points: [EnforcementPoint] = []
+        // Sorted by state, then service and deployment order; the keys stay here, out of the view model.
+        var keyed: [(point: EnforcementPoint, rank: Int, service: Int, deployment: Int)] = []
         var undeclared: [Int32] = []
         for position in services.indices {
-            if services[position].deployments.isEmpty { undeclared.append(Int32(position)) } else { points += enforcementPoints(at: position) }
+            if services[position].deployments.isEmpty {
+                undeclared.append(Int32(position))
+            } else {
+                for (index, point) in enforcementPoints(at: position).enumerated() {
+                    keyed.append((point, EnforcementPoint.State(rawValue: point.state)?.rank ?? Int.max, position, index))
+                }
+            }
         }
-        points.sort { ($0.rank, $0.servicePosition, $0.deploymentIndex) < ($1.rank, $1.servicePosition, $1.deploymentIndex) }
+        keyed.sort { ($0.rank, $0.service, $0.deployment) < ($1.rank, $1.service, $1.deployment) }
+        let points = keyed.map(\.point)
         let rows = EnforcerTable.rows.map { row -> EnforcerRow in
             let facts = row.facts
             return EnforcerRow(kind: row.kind ?? "no reader yet", hasReader: row.kind != nil, name: facts.name,
@@ -240,9 +244,9 @@ extension SiteModelBuilder {
         }
         let offRank = EnforcementPoint.State.skipped.rank
         let checkingRank = EnforcementPoint.State.broadened.rank
-        let off = points.filter { $0.rank <= offRank }
-        let unassessed = points.filter { $0.rank > offRank && $0.rank < checkingRank }
-        let checking = points.filter { $0.rank >= checkingRank }
+        let off = keyed.filter { $0.rank <= offRank }.map(\.point)
+        let unassessed = keyed.filter { $0.rank > offRank && $0.rank < checkingRank }.map(\.point)
+        let checking = keyed.filter { $0.rank >= checkingRank }.map(\.point)
         return EnforcersPage(
             chrome: chrome("Enforcers", path: "enforcers", template: "html/enforcers.mustache"),
             reported: drift != nil, when: driftWhen, reportGap: drift == nil ? nil : assessment.drift.reportGap,

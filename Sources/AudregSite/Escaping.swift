@@ -1,19 +1,4 @@
-import Mustache
 import AudregCore
-
-/// The site's Markdown templates declare `{{% CONTENT_TYPE: MARKDOWN}}` and get `MarkdownEscaping`
-/// (Encoding/Markdown.swift); HTML text and attributes are escaped as Mustache's default content type does.
-struct MarkdownContentType: MustacheContentType {
-    func escapeText(_ text: String) -> String { MarkdownEscaping.escape(text) }
-}
-
-/// Registers the `MARKDOWN` content type once, before any Markdown template is parsed.
-enum MarkdownContentTypeRegistration {
-    static let done: Bool = {
-        MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
-        return true
-    }()
-}
 
 /// A link target taken from the registry, kept only when it is an absolute http or https URL without
 /// spaces or control characters. Anything else (`javascript:`, `data:`, relative paths) is shown as text.

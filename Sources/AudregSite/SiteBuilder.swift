@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import AudregCore
 
 /// What a page template is rendered with: the page's view model under `page`, and what every page
@@ -34,8 +33,6 @@ public struct SiteBuildOptions: Sendable {
     public var source = SourceEvidence()
     /// The trust history (`--history`); nil: none.
     public var history: TrustHistory?
-    /// Which renderer renders the pages (the executable reads AUDREG_TEMPLATE_ENGINE).
-    public var templateEngine: TemplateEngine = .compiled
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -73,6 +70,8 @@ public enum SiteBuilder {
         var timing = PhaseTiming(options.timing)
         options.releaseFreedPages()
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
+        // Compiled before any work: a template the engine does not support stops the build here.
+        let library = try PageRenderer(templates: templates)
         // The picture and the view models are independent; drawing it on another core hides its cost.
         let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
@@ -112,7 +111,7 @@ public enum SiteBuilder {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }
         do {
-            let counts = try render(model: model, templates: templates, engine: options.templateEngine, into: temporary, timing: &timing)
+            let counts = try render(model: model, templates: templates, library: library, into: temporary, timing: &timing)
             try swap(temporary, into: output)
             timing.lap("swap")
             return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
@@ -266,9 +265,8 @@ public enum SiteBuilder {
     }
 
     /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
-    /// `compiled` picks the renderer (false: swift-mustache for every page).
-    public static func renderAll(model: SiteModel, templates: TemplateSet, compiled: Bool = true) throws -> [String: String] {
-        let library = try PageRenderer(templates: templates, useCompiled: compiled)
+    public static func renderAll(model: SiteModel, templates: TemplateSet) throws -> [String: String] {
+        let library = try PageRenderer(templates: templates)
         var files: [String: String] = [:]
         for job in jobs(model) {
             let rendered = try renderJob(job, model: model, library: library)
@@ -331,9 +329,8 @@ public enum SiteBuilder {
         return count
     }
 
-    static func render(model: SiteModel, templates: TemplateSet, engine: TemplateEngine, into directory: URL,
+    static func render(model: SiteModel, templates: TemplateSet, library: PageRenderer, into directory: URL,
                        timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
-        let library = try PageRenderer(templates: templates, useCompiled: engine == .compiled)
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])
@@ -370,7 +367,7 @@ public enum SiteBuilder {
         let finished = Locked<[JobResult]>([])
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
-            let cache = BoxCache(allControlsMet: model.services.allControlsMet, sharedLists: model.services.sharedControlLists)
+            let cache = BoxCache()
             var mine: [JobResult] = []
             defer { finished.withLock { $0 += mine } }
             while true {

@@ -44,10 +44,10 @@ public struct SiteModel: Sendable {
 
     /// The navigation with each entry current in turn (the last: none), made once and shared by every
     /// page: a 10,000-service site would otherwise make 10,000 identical lists.
-    private static let navigations: [[NavItem]] = (0...navigation.count).map { current in
-        navigation.enumerated().map { index, item in
+    private static let navigations: [RowList<NavItem>] = (0...navigation.count).map { current in
+        .shared(navigation.enumerated().map { index, item in
             NavItem(text: item.0, href: item.1 + ".html", md: item.1 + ".md", current: index == current)
-        }
+        })
     }
 
     static func chrome(_ title: String, path: String, template: String, section: String? = nil, siteTitle: String = siteTitle) -> PageChrome {
@@ -201,10 +201,10 @@ struct SiteModelBuilder {
     var serviceControlColumns: [ServiceControlColumn] = []
     /// What a service page without an open or excepted finding shows for them (most pages): one list,
     /// shared, so each page neither builds it again nor has it boxed and rendered again (see `BoxCache`).
-    var allControlsMet: [ControlStatusRow] = []
+    var allControlsMet = RowList<ControlStatusRow>.shared([])
     /// By `gapProfile`: the control rows (needing attention, met) and evidence rows of pages without an
     /// open or excepted finding.
-    var sharedControls: [String: (attention: [ControlStatusRow], met: [ControlStatusRow])] = [:]
+    var sharedControls: [String: (attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>)] = [:]
     var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
 
     struct IssuerDisplay {
@@ -310,7 +310,7 @@ struct SiteModelBuilder {
             serviceControlColumns.append(ServiceControlColumn(link: link, id: control.id, title: control.title, framework: framework.shortTitle,
                                                               rules: rules, needs: evidenceNeeds(rules)))
         }
-        allControlsMet = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: []) }
+        allControlsMet = .shared(serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: []) })
         // Services without an open or excepted finding differ only in which drift evidence they lack
         // (a handful of combinations): their pages share the lists made here, boxed once per thread.
         for position in services.indices where failingRulesByService[services[position].name] == nil
@@ -320,8 +320,8 @@ struct SiteModelBuilder {
             let rows = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: gaps($0.needs, at: position)) }
             let attention = rows.filter { $0.status != ControlStatus.met.rawValue }
             sharedControls[key] = attention.isEmpty
-                ? ([], allControlsMet)
-                : (attention, rows.filter { $0.status == ControlStatus.met.rawValue })
+                ? (RowList([]), allControlsMet)
+                : (.shared(attention), .shared(rows.filter { $0.status == ControlStatus.met.rawValue }))
             sharedEvidence[key] = evidenceSources(at: position)
         }
     }
@@ -580,8 +580,8 @@ struct SiteModelBuilder {
         let failing = failingRulesByService[service.name] ?? []
         let excepted = exceptedRulesByService[service.name] ?? []
         let profile = gapProfile(at: position)
-        let controlsAttention: [ControlStatusRow]
-        let controlsMet: [ControlStatusRow]
+        let controlsAttention: RowList<ControlStatusRow>
+        let controlsMet: RowList<ControlStatusRow>
         if failing.isEmpty && excepted.isEmpty, let shared = sharedControls[profile] {
             (controlsAttention, controlsMet) = shared
         } else {
@@ -589,9 +589,9 @@ struct SiteModelBuilder {
                 Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position),
                                       exceptedUntil: exceptedUntil(service.name, rules: $0.rules), ruleLink: ruleLink)
             }
-            controlsAttention = controls.filter { $0.status != ControlStatus.met.rawValue }
+            controlsAttention = RowList(controls.filter { $0.status != ControlStatus.met.rawValue })
             // Every column met means every row is the shared list's row, so the page holds that list itself.
-            controlsMet = controlsAttention.isEmpty ? allControlsMet : controls.filter { $0.status == ControlStatus.met.rawValue }
+            controlsMet = controlsAttention.isEmpty ? allControlsMet : RowList(controls.filter { $0.status == ControlStatus.met.rawValue })
         }
         return ServicePage(
             chrome: chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
@@ -975,15 +975,7 @@ public struct ServicePages: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> ServicePage { builder.servicePage(at: position) }
 
     /// The list of controls met that pages without an open or excepted finding share.
-    var allControlsMet: [ControlStatusRow] { builder.allControlsMet }
-
-    /// Every list of control rows that many pages share (see `BoxCache`).
-    var sharedControlLists: [[ControlStatusRow]] {
-        [builder.allControlsMet] + builder.sharedControls.keys.sorted().flatMap { key -> [[ControlStatusRow]] in
-            let shared = builder.sharedControls[key]!
-            return [shared.attention, shared.met]
-        }
-    }
+    var allControlsMet: RowList<ControlStatusRow> { builder.allControlsMet }
 }
 
 // MARK: evidence

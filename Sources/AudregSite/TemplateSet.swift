@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import AudregCore
 
 /// The templates and assets a site is built from: the built-in set compiled into the binary, with any
@@ -24,6 +23,14 @@ public struct TemplateSet: Sendable {
         public var name: String
         public var text: String
         public var source: Source
+
+        /// How an error names the file: its path, or where a built-in template comes from.
+        public var displayPath: String {
+            switch source {
+            case .file(let path): return path
+            case .builtIn: return "templates/" + name + " (built in)"
+            }
+        }
     }
 
     /// Every template and asset, sorted by name.
@@ -92,51 +99,6 @@ public struct TemplateSet: Sendable {
     }
 
     public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
-
-    /// A Mustache library with every template registered under its name without `.mustache`
-    /// (`html/partials/head`), which is also how partials are included: `{{> html/partials/head}}`.
-    public func library() throws -> MustacheLibrary {
-        _ = MarkdownContentTypeRegistration.done
-        var library = MustacheLibrary()
-        for entry in entries where entry.name.hasSuffix(".mustache") {
-            do {
-                try library.register(entry.text, named: String(entry.name.dropLast(".mustache".count)))
-            } catch {
-                throw SiteBuildError.templates(Self.parseFailure(error, in: entry))
-            }
-        }
-        return library
-    }
-
-    /// `file:line:column: what is wrong`, where the Mustache parser stopped, instead of its debug dump.
-    static func parseFailure(_ error: Error, in entry: Entry) -> String {
-        let file: String
-        switch entry.source {
-        case .file(let path): file = path
-        default: file = "templates/" + entry.name + " (built in)"
-        }
-        var context: MustacheParserContext?
-        var underlying: Error = error
-        if let parse = error as? MustacheLibrary.ParserError {
-            context = parse.context
-            underlying = parse.error
-        } else if let parse = error as? MustacheTemplate.ParserError {
-            context = parse.context
-            underlying = parse.error
-        }
-        let what: String
-        switch underlying as? MustacheTemplate.Error {
-        case .sectionCloseNameIncorrect?: what = "this {{/…}} closes a section that is not the one open here; close the innermost section first"
-        case .unfinishedName?: what = "a tag is not closed with }} (or its name is empty)"
-        case .expectedSectionEnd?: what = "a {{#…}} or {{^…}} section is never closed; add its {{/…}}"
-        case .invalidSetDelimiter?: what = "the {{=…=}} delimiter change is malformed"
-        case .invalidConfigVariableSyntax?, .unrecognisedConfigVariable?: what = "a {{% … }} pragma is not one audreg knows (only CONTENT_TYPE is)"
-        case let other?: what = "\(other)"
-        case nil: what = "\(underlying)"
-        }
-        guard let context else { return "\(file): template does not parse: \(what)" }
-        return "\(file):\(context.lineNumber):\(context.columnNumber + 1): \(what)"
-    }
 
     /// Static files copied as they are: everything under `assets/`.
     public var assets: [Entry] { entries.filter { $0.name.hasPrefix("assets/") } }

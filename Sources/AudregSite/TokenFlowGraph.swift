@@ -181,20 +181,15 @@ public enum TokenFlowGraph {
     }
 
     static func xml(_ text: String) -> String {
-        // Service names are validated, so almost every text is returned as it is.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) { return text }
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "&": output += "&amp;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: if scalar.value >= 0x20 || scalar == "\n" { output.unicodeScalars.append(scalar) }
-            }
+        // Service names are validated, so almost every text is returned as it is (0xD8 and 0xE2 lead
+        // the bidirectional controls' UTF-8).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 || $0 == 0xD8 || $0 == 0xE2 }) {
+            return text
         }
-        return output
+        // Control characters other than a line break cannot appear in XML; the rest is HTML's encoding.
+        var kept = ""
+        kept.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" })
+        return HTMLEscaping.escape(kept)
     }
 
     /// A layered layout without Graphviz: one band per environment, a column per call depth.

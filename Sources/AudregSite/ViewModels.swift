@@ -44,7 +44,8 @@ public struct PageChrome: Sendable {
     public var pageTitle: String
     /// `""`, `"../"` or `"../../"`: the way back to the site root from this page.
     public var root: String
-    public var nav: [NavItem]
+    /// The same list on every page of a section, so it is marked shared.
+    public var nav: RowList<NavItem>
     /// The template that rendered the page, for the footer.
     public var template: String
 }
@@ -218,10 +219,12 @@ public struct ServicePage: Sendable {
     /// Each source of evidence, whether it ran for this service, and when.
     public var evidence: [EvidenceSourceRow]
     public var exceptions: [ExceptionRow]
-    /// Controls the service fails, holds an exception for, or that are not assessed, with the rules concerned.
-    public var controlsAttention: [ControlStatusRow]
-    /// Controls the service meets.
-    public var controlsMet: [ControlStatusRow]
+    /// Controls the service fails, holds an exception for, or that are not assessed, with the rules
+    /// concerned. Shared by the pages of services without an open or excepted finding that lack the
+    /// same evidence.
+    public var controlsAttention: RowList<ControlStatusRow>
+    /// Controls the service meets (shared as `controlsAttention` is).
+    public var controlsMet: RowList<ControlStatusRow>
     public var drift: DriftStatus
     /// "Defined in" as a link to the file and line, and "Edit this file" (`build --repo-url`). Named
     /// apart from `FindingRow.sourceURL`, so a finding without a link cannot pick up the page's.
@@ -425,6 +428,44 @@ public struct MatrixCell: Sendable, CustomReflectable {
     public var customMirror: Mirror {
         Mirror(self, children: ["status": status, "symbol": symbol, "label": label], displayStyle: .struct)
     }
+}
+
+/// A list of rows that a page holds; `isShared` marks one list that many pages hold (the navigation, a
+/// service page's controls when it has no open or excepted finding), so that it is boxed and rendered
+/// once per rendering thread instead of once per page (`BoxCache`, `SharedRenderings`). A shared list
+/// is one object, made once where the model makes it: pages that hold it hold that object, and that
+/// is how it is recognised, never by the address of an array's storage.
+public struct RowList<Element: Sendable>: RandomAccessCollection, Sendable, CustomReflectable {
+    final class Storage: Sendable {
+        let items: [Element]
+        init(_ items: [Element]) { self.items = items }
+    }
+
+    let storage: Storage
+    public let isShared: Bool
+
+    /// A page's own list.
+    public init(_ items: [Element]) {
+        storage = Storage(items)
+        isShared = false
+    }
+
+    /// A list that many pages will hold: make it once and give every page this value.
+    public static func shared(_ items: [Element]) -> RowList {
+        RowList(storage: Storage(items), isShared: true)
+    }
+
+    private init(storage: Storage, isShared: Bool) {
+        self.storage = storage
+        self.isShared = isShared
+    }
+
+    public var items: [Element] { storage.items }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.items.count }
+    public subscript(position: Int) -> Element { storage.items[position] }
+
+    public var customMirror: Mirror { Mirror(self, unlabeledChildren: storage.items, displayStyle: .collection) }
 }
 
 /// Links picked from a shared table by position: a control page lists every service that meets it,

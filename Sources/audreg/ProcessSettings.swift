@@ -1,5 +1,4 @@
 import AudregCore
-import AudregSite
 import Foundation
 
 /// The settings that belong to the whole process, read here once so the libraries never read the
@@ -12,9 +11,4 @@ enum ProcessSettings {
         return TimingOptions(reportsPhases: true, timesEachRule: value == "rules",
                              write: { FileHandle.standardError.write(Data($0.utf8)) })
     }()
-
-    /// AUDREG_TEMPLATE_ENGINE=swift-mustache: every page is rendered by swift-mustache instead of the
-    /// compiled renderer (any other value, or none, keeps the compiled one).
-    static let templateEngine: TemplateEngine =
-        ProcessInfo.processInfo.environment["AUDREG_TEMPLATE_ENGINE"] == TemplateEngine.swiftMustache.rawValue ? .swiftMustache : .compiled
 }

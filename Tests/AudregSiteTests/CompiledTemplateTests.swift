@@ -5,8 +5,10 @@ import Testing
 @testable import AudregSite
 @testable import AudregDrift
 import AudregTestHelpers
+import AudregTestSupport
 
-/// The compiled renderer must write exactly what swift-mustache writes.
+/// The site's template engine must write exactly what swift-mustache (the reference) writes, and refuse
+/// at load time what it does not support.
 @Suite("Rendering: compiled templates")
 struct CompiledTemplateTests {
     static func sites() async throws -> [(String, SiteModel)] {
@@ -19,28 +21,40 @@ struct CompiledTemplateTests {
         for registry in [Paths.packageRoot + "/integration/site/hostile-registry", Paths.fixture("registries/findings")] {
             sites.append((registry, SiteTestSupport.model(try SiteTestSupport.report(directory: registry))))
         }
+        // Bidirectional controls in a value: both engines show them as code points.
+        sites.append(("bidi", SiteTestSupport.model(SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n"
+            + SiteTestSupport.service("trojan", audience: "https://trojan.example.com", description: "\"a \u{202E}b\u{2066}c\u{061C}d\"")))))
         return sites
+    }
+
+    /// Every file of the site rendered by the compiled engine and by swift-mustache, byte for byte.
+    static func expectSameAsReference(_ name: String, _ model: SiteModel, templates: TemplateSet = .builtIn) throws {
+        let compiled = try SiteBuilder.renderAll(model: model, templates: templates)
+        let reference = try ReferenceRenderer(templates: templates).renderAll(model: model, templates: templates)
+        #expect(compiled.keys.sorted() == reference.keys.sorted())
+        let different = compiled.keys.filter { compiled[$0] != reference[$0] }.sorted()
+        #expect(different.isEmpty, "\(name): \(different.prefix(5)) differ")
+        // Every built-in page kind was rendered (not two empty outputs compared).
+        #expect(compiled.keys.contains("index.html") && compiled.keys.contains("markdown/docs/index.md"))
     }
 
     @Test("every page of the example, hostile and findings sites is byte-identical to swift-mustache's")
     func sitesMatchSwiftMustache() async throws {
         for (name, model) in try await Self.sites() {
-            let compiled = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: true)
-            let reference = try SiteBuilder.renderAll(model: model, templates: .builtIn, compiled: false)
-            #expect(compiled.keys.sorted() == reference.keys.sorted())
-            let different = compiled.keys.filter { compiled[$0] != reference[$0] }.sorted()
-            #expect(different.isEmpty, "\(name): \(different.prefix(5)) differ")
+            try Self.expectSameAsReference(name, model)
         }
     }
 
-    @Test("every built-in page template compiles, partials included, so none falls back")
-    func builtInTemplatesCompile() throws {
-        let renderer = try PageRenderer(templates: .builtIn, useCompiled: true)
-        for page in TemplateSet.pages {
-            for template in [page.html, page.markdown] {
-                #expect(renderer.compiledNames.contains(String(template.dropLast(".mustache".count))), "\(template) is not compiled")
-            }
-        }
+    /// A generated registry (AudregTestSupport's generator, with planted faults) past the matrix page
+    /// size, so matrix pages, long lazily boxed lists and shared lists are compared too.
+    @Test("every page of a generated registry's site is byte-identical to swift-mustache's")
+    func generatedSiteMatchesSwiftMustache() throws {
+        let directory = try SiteTestSupport.temporaryDirectory("generated")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try RegistryGenerator(services: SiteModel.matrixPageSize + 30, plantEvery: 31).write(to: directory)
+        let model = SiteTestSupport.model(try SiteTestSupport.report(directory: directory))
+        #expect(!model.matrixPages.isEmpty)
+        try Self.expectSameAsReference("generated", model)
     }
 
     /// Templates (with the partial `p`) and contexts that exercise the parser's corners.
@@ -76,55 +90,73 @@ struct CompiledTemplateTests {
         let (template, partial) = Self.snippets[index]
         let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),
                                         .init(name: "p.mustache", text: partial, source: .builtIn)])
-        let compiled = try PageRenderer(templates: set, useCompiled: true)
-        #expect(compiled.compiledNames.contains("t"), "the snippet compiles")
-        let reference = try PageRenderer(templates: set, useCompiled: false)
+        let compiled = try PageRenderer(templates: set)
+        let reference = try ReferenceRenderer(templates: set)
         for context in [Self.context, [:]] {
             let expected = reference.render(context, withTemplate: "t")
             #expect(compiled.render(context, withTemplate: "t") == expected, "snippet \(index): \(template.debugDescription)")
         }
     }
 
-    @Test("templates using what is not compiled fall back to swift-mustache and still render",
-          arguments: ["{{=<% %>=}}<% x %>\n", "{{#reversed(list)}}{{.}}{{/reversed(list)}}\n", "{{<p}}{{$b}}x{{/b}}{{/p}}\n",
-                      "{{> *dynamic}}\n", "{{#first()}}f{{/first()}}\n"])
-    func unsupportedFallsBack(template: String) throws {
-        let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),
-                                        .init(name: "p.mustache", text: "{{$b}}default{{/b}}", source: .builtIn)])
-        let renderer = try PageRenderer(templates: set, useCompiled: true)
-        #expect(!renderer.compiledNames.contains("t"))
-        let reference = try PageRenderer(templates: set, useCompiled: false)
-        let context: [String: Any] = ["x": "X", "list": ["a", "b"] as [Any], "dynamic": "p"]
-        #expect(renderer.render(context, withTemplate: "t") == reference.render(context, withTemplate: "t"))
+    @Test("a template using what the engine does not support is an error at load time, with file:line:column", arguments: [
+        ("x\n  {{=<% %>=}}<% x %>\n", 2, 3, "changing the delimiters"),
+        ("{{#reversed(list)}}{{.}}{{/reversed(list)}}\n", 1, 1, "the transform reversed() is not supported"),
+        ("a\nb {{<p}}{{$b}}x{{/b}}{{/p}}\n", 2, 3, "template inheritance"),
+        ("{{> *dynamic}}\n", 1, 1, "dynamic partials"),
+        ("ok\n\n{{#first()}}f{{/first()}}\n", 3, 1, "the transform first() is not supported"),
+        ("{{#a}}{{}}{{/a}}\n", 1, 7, "a tag has an empty name"),
+        ("{{% CONTENT_TYPE: JSON}}\n", 1, 1, "pragma"),
+        ("<p>{{#services}}{{name}}\n</p>\n", 1, 4, "section is never closed; add its {{/services}}"),
+        ("ab\n{{#a}}x{{/b}}\n", 2, 8, "closes a section that is not the one open here ({{#a}})"),
+        ("x{{/a}}\n", 1, 2, "closes a section that was never opened"),
+        ("<p>{{name</p>\n", 1, 4, "not closed with }}"),
+        ("é✓ {{{x}}\n", 1, 4, "not closed with }}}"),
+    ])
+    func unsupportedIsAnError(template: String, line: Int, column: Int, message: String) throws {
+        let directory = try SiteTestSupport.temporaryDirectory("override")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/html", withIntermediateDirectories: true)
+        try template.write(toFile: directory + "/html/index.mustache", atomically: true, encoding: .utf8)
+        let templates = try TemplateSet.resolve(overrides: directory)
+        #expect {
+            _ = try PageRenderer(templates: templates)
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("\(directory)/html/index.mustache:\(line):\(column): ") && text.contains(message)
+        }
+        // The same through the builder: nothing is written.
+        let output = directory + "-site"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        #expect(throws: SiteBuildError.self) {
+            _ = try SiteBuilder.build(report: report, options: SiteBuildOptions(outputDirectory: output, templatesDirectory: directory,
+                                                                               today: SiteTestSupport.today, engine: .builtIn))
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("a built-in template is named by its place in templates/")
+    func builtInLocation() {
+        let entry = TemplateSet.Entry(name: "html/x.mustache", text: "{{#a}}", source: .builtIn)
+        #expect(throws: SiteBuildError.templates("templates/html/x.mustache (built in):1:1: a {{#…}} or {{^…}} section is never closed; add its {{/a}}")) {
+            _ = try PageRenderer(templates: TemplateSet(entries: [entry]))
+        }
     }
 
     /// Long lists reach templates as `LazyBoxList`s; sections, inverted sections, `empty()` and printing
-    /// them must behave as swift-mustache does with the fully boxed list, and a template that falls
-    /// back to swift-mustache gets the list boxed in full.
-    @Test("lazily boxed lists render as the fully boxed lists do, compiled or not")
+    /// them must behave as swift-mustache does with the fully boxed list.
+    @Test("lazily boxed lists render as the fully boxed lists do")
     func lazyLists() throws {
         let context: [String: Any] = ["items": LazyBoxList(count: 3) { BoxValue(any: ["n": $0] as [String: Any]) },
                                       "none": LazyBoxList(count: 0) { _ in .object([:]) }]
         let template = "{{items}}|{{#items}}{{n}},{{/items}}|{{^items}}none{{/items}}|{{^empty(items)}}some{{/empty(items)}}|"
             + "{{#none}}x{{/none}}{{^none}}empty{{/none}}|{{#empty(none)}}yes{{/empty(none)}}\n"
-        let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),
-                                        .init(name: "f.mustache", text: "{{#reversed(items)}}{{n}}{{/reversed(items)}}", source: .builtIn)])
-        let compiled = try PageRenderer(templates: set, useCompiled: true)
-        let reference = try PageRenderer(templates: set, useCompiled: false)
-        #expect(compiled.compiledNames.contains("t") && !compiled.compiledNames.contains("f"))
+        let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn)])
+        let compiled = try PageRenderer(templates: set)
+        let reference = try ReferenceRenderer(templates: set)
         let expected = try #require(reference.render(context, withTemplate: "t"))
         #expect(expected.hasSuffix("|0,1,2,||some|empty|yes\n"))
         #expect(compiled.render(context, withTemplate: "t") == expected)
-        #expect(compiled.render(context, withTemplate: "f") == "210")
-    }
-
-    @Test("a page that includes a partial that does not compile falls back as a whole")
-    func partialFallsBack() throws {
-        let set = TemplateSet(entries: [.init(name: "t.mustache", text: "{{> p}}", source: .builtIn),
-                                        .init(name: "p.mustache", text: "{{=| |=}}|x|", source: .builtIn)])
-        let renderer = try PageRenderer(templates: set, useCompiled: true)
-        #expect(!renderer.compiledNames.contains("t"))
-        #expect(renderer.render(["x": "X"], withTemplate: "t") == "X")
     }
 
     @Test("HTML escaping works on scalars: a quote followed by a combining mark is still escaped")

@@ -113,4 +113,38 @@ struct EscapingTests {
         #expect(TokenFlowGraph.dotString("a\"b\\c\nd") == "\"a\\\"b\\\\c d\"")
         #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
     }
+
+    static let bidiControls: [Unicode.Scalar] = ["\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}",
+                                                 "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}"]
+
+    @Test("HTML shows each bidirectional control as its code point, as the site's Markdown does; other text is unchanged")
+    func htmlShowsBidiControls() {
+        for scalar in Self.bidiControls {
+            let text = "a" + String(scalar) + "<b>"
+            let html = HTMLEscaping.escape(text)
+            #expect(html == "a" + UnsafeScalar.codePoint(scalar) + "&lt;b&gt;", "\(UnsafeScalar.codePoint(scalar))")
+            #expect(!html.unicodeScalars.contains { UnsafeScalar.kind($0) == .bidi })
+            #expect(MarkdownEscaping.escape(text).hasPrefix("a" + UnsafeScalar.codePoint(scalar)), "both outputs show the same text")
+        }
+        // Neighbours of the controls in UTF-8 (same lead bytes) stay as they are, and a truncated sequence is copied.
+        for text in ["– — ‘’ “” … ← ✓ \u{2065} \u{206A} \u{2029}", "\u{060C}\u{061B}\u{061D}", "end\u{E2}", "x\u{202F}y"] {
+            #expect(HTMLEscaping.escape(text) == text)
+        }
+        #expect(HTMLEscaping.escape("\u{202E}\u{202E}") == "U+202EU+202E")
+        #expect(TokenFlowGraph.xml("svc\u{202E}x") == "svcU+202Ex")
+    }
+
+    @Test("a bidirectional control in a registry value is shown as its code point on the HTML and Markdown pages")
+    func bidiInRegistryValue() throws {
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service(
+            "trojan", audience: "https://trojan.example.com", description: "\"admin \u{202E}nimda\u{202C} only\""))
+        let files = try SiteTestSupport.render(report)
+        let html = try #require(files["services/trojan.html"])
+        let markdown = try #require(files["markdown/docs/services/trojan.md"])
+        #expect(html.contains("admin U+202EnimdaU+202C only"))
+        #expect(markdown.contains("admin U+202EnimdaU+202C only"))
+        for (path, text) in files where path.hasSuffix(".html") || path.hasSuffix(".md") {
+            #expect(!text.unicodeScalars.contains { UnsafeScalar.kind($0) == .bidi }, "\(path) holds a raw bidirectional control")
+        }
+    }
 }

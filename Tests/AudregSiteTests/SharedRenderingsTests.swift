@@ -11,9 +11,7 @@ struct SharedRenderingsTests {
     static func renderer(_ template: String, partial: String = "") throws -> PageRenderer {
         let set = TemplateSet(entries: [.init(name: "t.mustache", text: template, source: .builtIn),
                                         .init(name: "p.mustache", text: partial, source: .builtIn)])
-        let renderer = try PageRenderer(templates: set, useCompiled: true)
-        #expect(renderer.compiledNames.contains("t"))
-        return renderer
+        return try PageRenderer(templates: set)
     }
 
     static func items(_ names: [String]) -> [BoxValue] {
@@ -41,7 +39,7 @@ struct SharedRenderingsTests {
             + "[{{#items}}{{#link}}{{href}}{{/link}}{{/items}}]\n"
         let renderer = try Self.renderer(template)
         let shared = SharedRenderings()
-        let list = shared.share(Self.items(["a", "<b>"]))
+        let list = BoxValue.sharedList(SharedBoxList(Self.items(["a", "<b>"])))
         let pages = [Self.page(list, ["outer": "A"]), Self.page(list, ["outer": "B", "missing": "!"]), Self.page(list, ["outer": "C"])]
         for page in pages {
             #expect(Self.render(renderer, page, shared: shared) == Self.render(renderer, page, shared: nil))
@@ -53,14 +51,14 @@ struct SharedRenderingsTests {
         #expect(shared.reused == 2 * 2 + 2)
     }
 
-    @Test("a list that was not shared, or the same list at another place, is rendered afresh")
+    @Test("a list that was not marked shared, or the same list at another place, is rendered afresh")
     func onlyRegisteredListsAtTheSamePlace() throws {
         let renderer = try Self.renderer("{{#items}}{{name}}{{/items}}|{{#items}}({{name}}){{/items}}\n")
         let shared = SharedRenderings()
         let notShared = BoxValue.list(Self.items(["x", "y"]))
         for _ in 0..<3 { _ = Self.render(renderer, Self.page(notShared, [:]), shared: shared) }
         #expect(shared.reused == 0)
-        let list = shared.share(Self.items(["x", "y"]))
+        let list = BoxValue.sharedList(SharedBoxList(Self.items(["x", "y"])))
         #expect(Self.render(renderer, Self.page(list, [:]), shared: shared) == "xy|(x)(y)\n")
         #expect(shared.reused == 0, "each place renders the list once")
         #expect(Self.render(renderer, Self.page(list, [:]), shared: shared) == "xy|(x)(y)\n")
@@ -70,12 +68,12 @@ struct SharedRenderingsTests {
     @Test("inside an indented partial, a shared list is rendered as swift-mustache renders it")
     func indentedPartials() throws {
         let renderer = try Self.renderer("  {{> p}}\n{{#items}}\n- {{name}}\n{{/items}}\n", partial: "{{#items}}\n{{name}}\n{{/items}}\n")
-        let reference = try PageRenderer(templates: TemplateSet(entries: [
+        let reference = try ReferenceRenderer(templates: TemplateSet(entries: [
             .init(name: "t.mustache", text: "  {{> p}}\n{{#items}}\n- {{name}}\n{{/items}}\n", source: .builtIn),
-            .init(name: "p.mustache", text: "{{#items}}\n{{name}}\n{{/items}}\n", source: .builtIn)]), useCompiled: false)
+            .init(name: "p.mustache", text: "{{#items}}\n{{name}}\n{{/items}}\n", source: .builtIn)]))
         let shared = SharedRenderings()
-        let list = shared.share(Self.items(["a", "b"]))
-        let expected = try #require(reference.render(Self.page(list, [:]).materialized, withTemplate: "t"))
+        let list = BoxValue.sharedList(SharedBoxList(Self.items(["a", "b"])))
+        let expected = try #require(reference.render(Self.page(list, [:]), withTemplate: "t"))
         #expect(expected.hasSuffix("\n- a\n- b\n"))
         for _ in 0..<2 {
             #expect(Self.render(renderer, Self.page(list, [:]), shared: shared) == expected)

@@ -1578,9 +1578,8 @@ Services {{range}} × the controls of every framework. ✓ met · ✗ failing ·
 
 """#
         files["templates/markdown/mkdocs.yml.mustache"] = #"""
-{{=<% %>=}}
 # Written by audreg build. Publish with: mkdocs build -f mkdocs.yml (or Backstage TechDocs).
-site_name: <%&siteName%>
+site_name: {{&siteName}}
 docs_dir: docs
 use_directory_urls: false
 markdown_extensions:
@@ -1588,9 +1587,9 @@ markdown_extensions:
   - toc:
       permalink: true
 nav:
-<%#nav%>
-  - "<%title%>": <%md%>
-<%/nav%>
+{{#nav}}
+  - "{{title}}": {{md}}
+{{/nav}}
 
 """#
         files["templates/markdown/partials/drift-findings.mustache"] = #"""

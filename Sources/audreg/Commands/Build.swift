@@ -96,7 +96,6 @@ struct Build: ParsableCommand {
         var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         options.maxDriftAgeDays = maxDriftAge
         options.timing = ProcessSettings.timing
-        options.templateEngine = ProcessSettings.templateEngine
         options.releaseFreedPages = Allocator.releaseFreedPages
         options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
         guard history >= 0 else { throw ValidationError("--history must be 0 or more commits") }
