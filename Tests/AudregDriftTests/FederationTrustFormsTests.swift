@@ -199,6 +199,12 @@ struct FederationTrustFormsTests {
             metadata: {name: orders}
             spec:
               jwtRules: [{issuer: https://idp.example.com, audiences: [https://orders.example.com]}]
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: orders-require-jwt}
+            spec:
+              rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
             """)
         let report = try await DriftTest.run(directory: scratch.path + "/registry", source: StaticDocumentSource([]))
         let found = report.findings.filter { $0.ruleID.hasPrefix("config-") }
