@@ -40,4 +40,26 @@ struct ImportRoundTripTests {
         let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", in: directory.path)
         #expect(drift.status == 0, "\(drift.stdout)")
     }
+
+    @Test("export aws-trust --account, then import, gives back the role's audience and issuer; drift finds no mismatch")
+    func awsTrustRoundTrip() throws {
+        let directory = TemporaryDirectory()
+        directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        directory.write("source/roles.yaml", AWSTrustExportCommandTests.registry)
+        directory.write("source/deploy-role.json", "{}\n") // the deployment's source, so that validate passes
+        let exported = try audreg("export", "aws-trust", "source", "--account", "111122223333", "--today", "2026-06-01", "--out", "gen", in: directory.path)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let imported = try audreg("import", "gen", "--out", "registry", in: directory.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("(aws-iam-trust-policy)"), "\(imported.stderr)")
+        #expect(!imported.stderr.contains("not imported"), "\(imported.stderr)")
+        let original = try RegistryLoader().load(directory: directory.path + "/source").registry
+        let back = try RegistryLoader().load(directory: directory.path + "/registry").registry
+        #expect(Self.trust(original).count == 1)
+        #expect(Self.trust(back) == Self.trust(original))
+        let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "never", in: directory.path)
+        let rules = ((try JSONSerialization.jsonObject(with: Data(drift.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]] ?? [])
+            .compactMap { $0["rule"] as? String }
+        #expect(Set(rules).isDisjoint(with: ["config-audience-broadened", "config-audience-narrowed", "config-issuer-mismatch", "config-provider-missing"]), "\(drift.stdout)")
+    }
 }
