@@ -248,7 +248,7 @@ extension SiteModelBuilder {
         let unassessed = keyed.filter { $0.rank > offRank && $0.rank < checkingRank }.map(\.point)
         let checking = keyed.filter { $0.rank >= checkingRank }.map(\.point)
         return EnforcersPage(
-            chrome: chrome("Enforcers", path: "enforcers", template: "html/enforcers.mustache"),
+            chrome: chrome(.enforcers),
             reported: drift != nil, when: driftWhen, reportGap: drift == nil ? nil : assessment.drift.reportGap,
             off: off, unassessed: unassessed, checking: checking, total: points.count,
             offCount: off.count, unassessedCount: unassessed.count, checkingCount: checking.count,

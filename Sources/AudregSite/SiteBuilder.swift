@@ -197,21 +197,15 @@ public enum SiteBuilder {
         try? fileManager.removeItem(at: url)
     }
 
-    /// One unit of rendering: a page in both trees.
-    enum Job: Sendable {
-        case overview, servicesIndex, service(Int), audiences, issuers, teams, tokenFlow, rulesIndex, rule(Int)
-        case controlsIndex, control(Int), matrixPage(Int), findings, exceptions, drift, enforcers, history, search
+    /// One unit of rendering: a page in both trees, the `index`th of its kind (`SitePage.all[page]`).
+    struct Job: Sendable {
+        let page: Int
+        let index: Int
+
+        var descriptor: SitePage { SitePage.all[page] }
 
         /// The page kind, for AUDREG_TIMING.
-        var kind: String {
-            switch self {
-            case .service: return "service pages"
-            case .rule: return "rule pages"
-            case .control: return "control pages"
-            case .matrixPage: return "matrix pages"
-            default: return "\(self)"
-            }
-        }
+        var kind: String { descriptor.name }
     }
 
     struct Rendered: Sendable {
@@ -221,47 +215,16 @@ public enum SiteBuilder {
         var markdown: [UInt8]
     }
 
-    /// Renders one job: (root-relative path without extension, context, HTML template, Markdown template).
+    /// A job's root-relative path without extension, chrome, view model and template name.
     static func page(_ job: Job, model: SiteModel) -> (String, PageChrome, Any, String) {
-        switch job {
-        case .overview: return ("index", model.overview.chrome, model.overview, "index")
-        case .servicesIndex: return ("services/index", model.servicesIndex.chrome, model.servicesIndex, "services")
-        case .service(let index):
-            let page = model.services[index]
-            return ("services/\(page.name)", page.chrome, page, "service")
-        case .audiences: return ("audiences", model.audiences.chrome, model.audiences, "audiences")
-        case .issuers: return ("issuers", model.issuers.chrome, model.issuers, "issuers")
-        case .teams: return ("teams", model.teams.chrome, model.teams, "teams")
-        case .tokenFlow: return ("token-flow", model.tokenFlow.chrome, model.tokenFlow, "token-flow")
-        case .rulesIndex: return ("rules/index", model.rulesIndex.chrome, model.rulesIndex, "rules")
-        case .rule(let index):
-            let page = model.rules[index]
-            return ("rules/\(page.id)", page.chrome, page, "rule")
-        case .controlsIndex: return ("controls/index", model.controlsIndex.chrome, model.controlsIndex, "controls")
-        case .control(let index):
-            let (path, page) = model.controls[index]
-            return (path, page.chrome, page, "control")
-        case .matrixPage(let index):
-            let (path, page) = model.matrixPages[index]
-            return (path, page.chrome, page, "matrix")
-        case .findings: return ("findings", model.findings.chrome, model.findings, "findings")
-        case .exceptions: return ("exceptions", model.exceptions.chrome, model.exceptions, "exceptions")
-        case .drift: return ("drift", model.drift.chrome, model.drift, "drift")
-        case .enforcers: return ("enforcers", model.enforcers.chrome, model.enforcers, "enforcers")
-        case .history: return ("history", model.history.chrome, model.history, "history")
-        case .search: return ("search", model.search.chrome, model.search, "search")
-        }
+        let (path, page) = job.descriptor.page(job.index, of: model)
+        return (path, page.chrome, page, job.descriptor.template)
     }
 
-    /// Every page, the longest first (the coverage matrix, control pages listing every service, the
-    /// indexes), so that no thread is left rendering a large page after the other has finished.
+    /// Every page, the heaviest kinds first (`SitePage.Weight`), each kind in `SitePage.all`'s order.
     static func jobs(_ model: SiteModel) -> [Job] {
-        var jobs: [Job] = model.matrixPages.indices.map(Job.matrixPage)
-        jobs += model.controls.indices.map(Job.control)
-        jobs += [.search, .servicesIndex, .audiences, .tokenFlow, .teams, .issuers, .controlsIndex, .findings, .exceptions, .drift, .enforcers, .history, .rulesIndex, .overview]
-        jobs += model.rules.indices.map(Job.rule)
-        jobs += model.services.indices.map(Job.service)
-        return jobs
+        let kinds = SitePage.all.indices.sorted { (SitePage.all[$0].weight, $0) < (SitePage.all[$1].weight, $1) }
+        return kinds.flatMap { kind in (0..<SitePage.all[kind].count(model)).map { Job(page: kind, index: $0) } }
     }
 
     /// Renders every page, in memory: root-relative output path → content. For tests and small sites.
@@ -333,9 +296,10 @@ public enum SiteBuilder {
                        timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
         let jobs = jobs(model)
         // Folders first, so parallel writers never race to create them.
-        var folders = Set<String>(["services", "rules", "controls", "assets", "markdown/docs/services", "markdown/docs/rules", "markdown/docs/controls"])
-        for (path, _) in model.controls {
-            let folder = (path as NSString).deletingLastPathComponent
+        var folders = Set<String>(["assets"])
+        for job in jobs {
+            let folder = (page(job, model: model).0 as NSString).deletingLastPathComponent
+            guard !folder.isEmpty else { continue }
             folders.insert(folder)
             folders.insert(markdownDocs + folder)
         }

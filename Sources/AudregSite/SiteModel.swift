@@ -35,12 +35,8 @@ public struct SiteModel: Sendable {
     public var history: TrustHistoryPage
     public var search: ListPage<SearchEntry>
 
-    /// The navigation, in order: (text, root-relative path without extension).
-    static let navigation: [(String, String)] = [
-        ("Overview", "index"), ("Services", "services/index"), ("Audiences", "audiences"), ("Issuers", "issuers"),
-        ("Teams", "teams"), ("Token flow", "token-flow"), ("Rules", "rules/index"), ("Controls", "controls/index"),
-        ("Findings", "findings"), ("Exceptions", "exceptions"), ("Drift", "drift"), ("Enforcers", "enforcers"), ("Trust history", "history"), ("Search", "search"),
-    ]
+    /// The navigation, in order: (text, root-relative path without extension), from `SitePage.all`.
+    static var navigation: [(String, String)] { SitePage.navigation }
 
     /// The navigation with each entry current in turn (the last: none), made once and shared by every
     /// page: a 10,000-service site would otherwise make 10,000 identical lists.
@@ -148,8 +144,16 @@ struct SiteModelBuilder {
     var historyByService: [String: [HistoryRow]] = [:]
     var quietCommits: [QuietCommit] = []
 
-    func chrome(_ title: String, path: String, template: String, section: String? = nil) -> PageChrome {
-        SiteModel.chrome(title, path: path, template: template, section: section, siteTitle: siteTitle)
+    /// The chrome of a page made once: its title, path and template come from its descriptor.
+    func chrome(_ page: SitePage) -> PageChrome {
+        let (path, title) = page.single
+        return SiteModel.chrome(title, path: path, template: page.html, siteTitle: siteTitle)
+    }
+
+    /// The chrome of one of a kind of pages made per entity, under its descriptor's navigation entry.
+    func chrome(_ title: String, path: String, page: SitePage) -> PageChrome {
+        guard case .perEntity(let section, _, _) = page.shape else { return chrome(page) }
+        return SiteModel.chrome(title, path: path, template: page.html, section: section, siteTitle: siteTitle)
     }
 
     // Indexes, built once.
@@ -446,7 +450,7 @@ struct SiteModelBuilder {
     }
 
     func historyPage() -> TrustHistoryPage {
-        let pageChrome = chrome("Trust history", path: "history", template: "html/history.mustache")
+        let pageChrome = chrome(.history)
         guard let history else {
             return TrustHistoryPage(chrome: pageChrome, built: false,
                                     reason: "This site was built without a trust history: the registry is not in a git repository, or the build ran with --history 0 or --no-git-evidence.",
@@ -594,8 +598,7 @@ struct SiteModelBuilder {
             controlsMet = controlsAttention.isEmpty ? allControlsMet : RowList(controls.filter { $0.status == ControlStatus.met.rawValue })
         }
         return ServicePage(
-            chrome: chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)",
-                                     template: "html/service.mustache", section: "services/index"),
+            chrome: chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)", page: .service),
             name: service.name, title: service.metadata.title?.value ?? service.name,
             titled: (service.metadata.title?.value).map { !$0.isExactly(service.name) } ?? false,
             description: nonEmpty(service.metadata.description?.value),
@@ -719,7 +722,7 @@ struct SiteModelBuilder {
                 }
                 let evidenceRows = rules.map { evidenceRow(rule: $0, needs: needs) }
                 controlPages.append((path, ControlPage(
-                    chrome: chrome("\(control.id): \(control.title)", path: path, template: "html/control.mustache", section: "controls/index"),
+                    chrome: chrome("\(control.id): \(control.title)", path: path, page: .control),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
                     rules: ruleRowsForControl, evidence: evidenceRows, evidenced: !rules.isEmpty, attention: serviceRowsForControl,
@@ -750,7 +753,7 @@ struct SiteModelBuilder {
                 let path = "controls/matrix-\(number + 1)"
                 let range = "\(rows.first!.service.text) … \(rows.last!.service.text)"
                 matrixPages.append((path, MatrixPage(
-                    chrome: chrome("Coverage matrix: \(range)", path: path, template: "html/matrix.mustache", section: "controls/index"),
+                    chrome: chrome("Coverage matrix: \(range)", path: path, page: .matrix),
                     range: range, columns: columns, rows: rows, previous: number > 0 ? links[number - 1] : nil,
                     next: number + 1 < links.count ? links[number + 1] : nil)))
             }
@@ -841,7 +844,7 @@ struct SiteModelBuilder {
                     summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
         }
         let rulePages = catalog.descriptions.map { rule in
-            RulePage(chrome: chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", template: "html/rule.mustache", section: "rules/index"),
+            RulePage(chrome: chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", page: .rule),
                      id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
                      summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
                      references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
@@ -899,7 +902,7 @@ struct SiteModelBuilder {
         let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
         let unmatched = driftFindings.filter { finding in finding.entity.map { $0.kind != .policy && entityLink($0) == nil } ?? false }.count
         let driftPage = DriftPage(
-            chrome: chrome("Drift", path: "drift", template: "html/drift.mustache"),
+            chrome: chrome(.drift),
             drift: driftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
             severities: [Severity.error, .warning, .note].map { severity in
                 SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
@@ -908,7 +911,7 @@ struct SiteModelBuilder {
 
         let summary = report.summary
         let overview = OverviewPage(
-            chrome: chrome("Overview", path: "index", template: "html/index.mustache"),
+            chrome: chrome(.overview),
             counts: [
                 CountItem(label: "Services", value: services.count, link: SiteLink("Services", path: "services/index")),
                 CountItem(label: "Audiences", value: audienceRows.count, link: SiteLink("Audiences", path: "audiences")),
@@ -933,29 +936,29 @@ struct SiteModelBuilder {
 
         return SiteModel(
             overview: overview,
-            servicesIndex: ListPage(chrome: chrome("Services", path: "services/index", template: "html/services.mustache"), items: serviceRows),
+            servicesIndex: ListPage(chrome: chrome(.servicesIndex), items: serviceRows),
             services: ServicePages(builder: self),
-            audiences: ListPage(chrome: chrome("Audiences", path: "audiences", template: "html/audiences.mustache"), items: audienceRows),
-            issuers: ListPage(chrome: chrome("Issuers", path: "issuers", template: "html/issuers.mustache"), items: issuerSections),
-            teams: ListPage(chrome: chrome("Teams", path: "teams", template: "html/teams.mustache"), items: teamSections),
-            tokenFlow: TokenFlowPage(chrome: chrome("Token flow", path: "token-flow", template: "html/token-flow.mustache"),
+            audiences: ListPage(chrome: chrome(.audiences), items: audienceRows),
+            issuers: ListPage(chrome: chrome(.issuers), items: issuerSections),
+            teams: ListPage(chrome: chrome(.teams), items: teamSections),
+            tokenFlow: TokenFlowPage(chrome: chrome(.tokenFlow),
                                      svg: picture.svg, engine: picture.engine, hops: hops, mermaid: mermaid,
                                      hasHops: !hops.isEmpty),
-            rulesIndex: ListPage(chrome: chrome("Rules", path: "rules/index", template: "html/rules.mustache"), items: ruleRows),
+            rulesIndex: ListPage(chrome: chrome(.rulesIndex), items: ruleRows),
             rules: rulePages,
-            controlsIndex: ControlsPage(chrome: chrome("Controls", path: "controls/index", template: "html/controls.mustache"),
+            controlsIndex: ControlsPage(chrome: chrome(.controlsIndex),
                                         frameworks: controls.frameworkSections, columns: controls.columns,
                                         rows: controls.matrixInline ? controls.matrixRows : [], matrixInline: controls.matrixInline,
                                         matrixPages: controls.matrixLinks, serviceCount: controls.matrixRows.count,
                                         pageSize: SiteModel.matrixPageSize),
             controls: controls.controlPages,
             matrixPages: controls.matrixPages,
-            findings: ListPage(chrome: chrome("Findings", path: "findings", template: "html/findings.mustache"), items: report.findings.map(findingRow)),
-            exceptions: ListPage(chrome: chrome("Exceptions", path: "exceptions", template: "html/exceptions.mustache"), items: allExceptions),
+            findings: ListPage(chrome: chrome(.findings), items: report.findings.map(findingRow)),
+            exceptions: ListPage(chrome: chrome(.exceptions), items: allExceptions),
             drift: driftPage,
             enforcers: enforcersPage(),
             history: historyPage(),
-            search: ListPage(chrome: chrome("Search", path: "search", template: "html/search.mustache"), items: entries))
+            search: ListPage(chrome: chrome(.search), items: entries))
     }
 }
 

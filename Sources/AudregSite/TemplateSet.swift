@@ -37,25 +37,7 @@ public struct TemplateSet: Sendable {
     public var entries: [Entry]
 
     /// What each kind of page is rendered with, for `audreg templates list` and the footer.
-    public static let pages: [(page: String, html: String, markdown: String)] = [
-        ("Overview", "html/index.mustache", "markdown/index.mustache"),
-        ("Services list", "html/services.mustache", "markdown/services.mustache"),
-        ("Service (one per service)", "html/service.mustache", "markdown/service.mustache"),
-        ("Audiences", "html/audiences.mustache", "markdown/audiences.mustache"),
-        ("Issuers", "html/issuers.mustache", "markdown/issuers.mustache"),
-        ("Teams", "html/teams.mustache", "markdown/teams.mustache"),
-        ("Token flow", "html/token-flow.mustache", "markdown/token-flow.mustache"),
-        ("Rules list", "html/rules.mustache", "markdown/rules.mustache"),
-        ("Rule (one per rule)", "html/rule.mustache", "markdown/rule.mustache"),
-        ("Controls and coverage matrix", "html/controls.mustache", "markdown/controls.mustache"),
-        ("Control (one per control)", "html/control.mustache", "markdown/control.mustache"),
-        ("Coverage matrix page (over 1,000 services)", "html/matrix.mustache", "markdown/matrix.mustache"),
-        ("Findings register", "html/findings.mustache", "markdown/findings.mustache"),
-        ("Exceptions register", "html/exceptions.mustache", "markdown/exceptions.mustache"),
-        ("Drift (last drift run)", "html/drift.mustache", "markdown/drift.mustache"),
-        ("Enforcers (enforcement points and the enforcer table)", "html/enforcers.mustache", "markdown/enforcers.mustache"),
-        ("Search", "html/search.mustache", "markdown/search.mustache"),
-    ]
+    public static let pages: [(page: String, html: String, markdown: String)] = SitePage.all.map { ($0.name, $0.html, $0.markdown) }
 
     /// The built-in templates, as compiled in from `templates/`.
     public static var builtIn: TemplateSet {

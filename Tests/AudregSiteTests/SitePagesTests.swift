@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import AudregSite
+import AudregTestHelpers
+
+/// The page descriptors are the one list of the site's pages: these tests fail when a template has no
+/// descriptor, a descriptor names a template that is not built in, or a built site differs from it.
+@Suite("Rendering: pages are declared once")
+struct SitePagesTests {
+    @Test func everyPageTemplateHasOneDescriptorAndEveryDescriptorItsTemplates() {
+        let builtIn = Set(TemplateSet.builtIn.entries.map(\.name))
+        for page in SitePage.all {
+            #expect(builtIn.contains(page.html), "\(page.name): no \(page.html)")
+            #expect(builtIn.contains(page.markdown), "\(page.name): no \(page.markdown)")
+        }
+        // Every top-level page template (not a partial, not mkdocs.yml) is some descriptor's.
+        let pageTemplates = builtIn.filter { name in
+            (name.hasPrefix("html/") || name.hasPrefix("markdown/")) && !name.contains("/partials/")
+                && name.hasSuffix(".mustache") && name != "markdown/mkdocs.yml.mustache"
+        }
+        let declared = Set(SitePage.all.flatMap { [$0.html, $0.markdown] })
+        #expect(pageTemplates == declared)
+        #expect(Set(SitePage.all.map(\.template)).count == SitePage.all.count)
+        #expect(Set(SitePage.all.map(\.name)).count == SitePage.all.count)
+    }
+
+    @Test func navigationAndListingFollowTheDescriptors() {
+        let inNavigation = SitePage.all.compactMap { page -> String? in
+            guard case .single(_, let title, true, _) = page.shape else { return nil }
+            return title
+        }
+        #expect(SiteModel.navigation.map(\.0) == inNavigation)
+        #expect(SiteModel.navigation.first?.1 == "index")
+        #expect(TemplateSet.pages.map(\.page) == SitePage.all.map(\.name))
+        let listing = TemplateListing.text(TemplateSet.builtIn)
+        #expect(listing.contains("Trust history"))
+        #expect(listing.contains("html/enforcers.mustache (built-in)  /  markdown/enforcers.mustache (built-in)"))
+    }
+
+    @Test func everyJobIsADescribedPageAtItsPathWithItsTemplate() throws {
+        let model = SiteTestSupport.model(try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry))
+        let jobs = SiteBuilder.jobs(model)
+        #expect(jobs.count == SitePage.all.reduce(0) { $0 + $1.count(model) })
+        var paths = Set<String>()
+        for job in jobs {
+            let (path, chrome, _, template) = SiteBuilder.page(job, model: model)
+            #expect(paths.insert(path).inserted, "two pages at \(path)")
+            #expect(chrome.template == job.descriptor.html)
+            #expect(template == job.descriptor.template)
+            if case .single(let declared, let title, _, _) = job.descriptor.shape {
+                #expect(path == declared)
+                #expect(chrome.pageTitle == title)
+            }
+        }
+        #expect(paths.contains("enforcers") && paths.contains("index"))
+    }
+}
