@@ -186,7 +186,7 @@ public enum SiteBuilder {
     static func removeTree(_ url: URL) {
         let fileManager = FileManager.default
         var folders: [String] = []
-        for top in ["services", "controls", "rules", "markdown/docs/services", "markdown/docs/controls", "markdown/docs/rules"] {
+        for top in SitePage.entityFolders + SitePage.entityFolders.map({ markdownDocs + $0 }) {
             let path = url.appendingPathComponent(top).path
             if fileManager.fileExists(atPath: path) { folders.append(path) }
         }

@@ -80,6 +80,11 @@ struct SitePage: Sendable {
         SitePage(name: name, template: template ?? path, shape: .single(path: path, title: title, inNavigation: true, model: model), weight: .index)
     }
 
+    var isSingle: Bool {
+        if case .single = shape { return true }
+        return false
+    }
+
     /// The title and path of a single page.
     var single: (path: String, title: String) {
         guard case .single(let path, let title, _, _) = shape else { preconditionFailure("\(name) is made once per entity") }
@@ -90,6 +95,14 @@ struct SitePage: Sendable {
     static let navigation: [(String, String)] = all.compactMap { page in
         guard case .single(let path, let title, true, _) = page.shape else { return nil }
         return (title, path)
+    }
+
+    /// The top folders of the pages made per entity (`services`, `rules`, `controls`): each lives in
+    /// the folder of the navigation entry it is under.
+    static let entityFolders: [String] = all.reduce(into: []) { folders, page in
+        guard case .perEntity(let section, _, _) = page.shape, let top = section.split(separator: "/").first.map(String.init),
+              !folders.contains(top) else { return }
+        folders.append(top)
     }
 
     /// How many pages of this kind the model has.

@@ -53,5 +53,11 @@ struct SitePagesTests {
             }
         }
         #expect(paths.contains("enforcers") && paths.contains("index"))
+        // The folders a previous site's pages per entity are in, removed first and in parallel.
+        #expect(SitePage.entityFolders == ["services", "rules", "controls"])
+        for job in jobs where !job.descriptor.isSingle {
+            let path = SiteBuilder.page(job, model: model).0
+            #expect(SitePage.entityFolders.contains { path.hasPrefix($0 + "/") }, "\(path) is outside the entity folders")
+        }
     }
 }
