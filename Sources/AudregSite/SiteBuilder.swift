@@ -215,10 +215,9 @@ public enum SiteBuilder {
         var markdown: [UInt8]
     }
 
-    /// A job's root-relative path without extension, chrome, view model and template name.
-    static func page(_ job: Job, model: SiteModel) -> (String, PageChrome, Any, String) {
-        let (path, page) = job.descriptor.page(job.index, of: model)
-        return (path, page.chrome, page, job.descriptor.template)
+    /// A job's page: its root-relative path without extension and its view model.
+    static func page(_ job: Job, model: SiteModel) -> (path: String, page: any PageModel) {
+        job.descriptor.page(job.index, of: model)
     }
 
     /// Every page, the heaviest kinds first (`SitePage.Weight`), each kind in `SitePage.all`'s order.
@@ -252,9 +251,10 @@ public enum SiteBuilder {
     /// A job's output path (root-relative, without extension), its boxed context, and its HTML and
     /// Markdown template names.
     static func pageContext(_ job: Job, model: SiteModel, cache: BoxCache? = nil) -> (String, BoxValue, String, String) {
-        let (path, chrome, page, template) = self.page(job, model: model)
+        let (path, page) = self.page(job, model: model)
+        let chrome = page.chrome
         let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root, cache: cache))
-        return (path, context, "html/\(template)", "markdown/\(template)")
+        return (path, context, "html/\(job.descriptor.template)", "markdown/\(job.descriptor.template)")
     }
 
     /// Assets, the search index, mkdocs.yml and the marker file: each in turn (root-relative path,
@@ -298,7 +298,7 @@ public enum SiteBuilder {
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["assets"])
         for job in jobs {
-            let folder = (page(job, model: model).0 as NSString).deletingLastPathComponent
+            let folder = (page(job, model: model).path as NSString).deletingLastPathComponent
             guard !folder.isEmpty else { continue }
             folders.insert(folder)
             folders.insert(markdownDocs + folder)

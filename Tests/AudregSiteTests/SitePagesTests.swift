@@ -43,10 +43,12 @@ struct SitePagesTests {
         #expect(jobs.count == SitePage.all.reduce(0) { $0 + $1.count(model) })
         var paths = Set<String>()
         for job in jobs {
-            let (path, chrome, _, template) = SiteBuilder.page(job, model: model)
+            let (path, page) = SiteBuilder.page(job, model: model)
+            let chrome = page.chrome
             #expect(paths.insert(path).inserted, "two pages at \(path)")
             #expect(chrome.template == job.descriptor.html)
-            #expect(template == job.descriptor.template)
+            let (_, _, html, markdown) = SiteBuilder.pageContext(job, model: model)
+            #expect(html + ".mustache" == job.descriptor.html && markdown + ".mustache" == job.descriptor.markdown)
             if case .single(let declared, let title, _, _) = job.descriptor.shape {
                 #expect(path == declared)
                 #expect(chrome.pageTitle == title)
@@ -56,7 +58,7 @@ struct SitePagesTests {
         // The folders a previous site's pages per entity are in, removed first and in parallel.
         #expect(SitePage.entityFolders == ["services", "rules", "controls"])
         for job in jobs where !job.descriptor.isSingle {
-            let path = SiteBuilder.page(job, model: model).0
+            let path = SiteBuilder.page(job, model: model).path
             #expect(SitePage.entityFolders.contains { path.hasPrefix($0 + "/") }, "\(path) is outside the entity folders")
         }
     }
