@@ -7,6 +7,31 @@ import AudregTestHelpers
 /// The field-name forms, placeholders and verification modes the config readers understand.
 @Suite("Drift: config forms")
 struct ConfigFormsTests {
+    @Test("a config that repeats a key is refused at the repeat, whatever its reader: the enforcer's parser may take either value")
+    func duplicateKeyRefused() throws {
+        let vault = Array(#"{"data": {"role_type": "jwt", "bound_audiences": ["a"], "bound_audiences": ["b"]}}"#.utf8)
+        let istio = Array("""
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata: {name: orders}
+            spec:
+              jwtRules:
+                - issuer: https://idp.example.com
+                  audiences: [https://orders.example.com]
+                  audiences: [https://any.example.com]
+            """.utf8)
+        for (reader, bytes, file, at) in [(VaultJWTRoleReader() as any DeploymentConfigReader, vault, "vault.json", "1:57"),
+                                          (IstioRequestAuthenticationReader(), istio, "ra.yaml", "8:7")] {
+            do {
+                _ = try reader.read(bytes, file: file, settings: DeploymentReadSettings())
+                Issue.record("\(file) was read although it repeats a key")
+            } catch {
+                #expect(error.location.map { "\($0.line):\($0.column)" } == at, "\(error.message)")
+                #expect(error.message.contains("is given twice") && error.message.contains("compares neither"), "\(error.message)")
+            }
+        }
+    }
+
     @Test("protobuf JSON names are derived as protoc derives them")
     func jsonNames() {
         #expect(ProtoFields.jsonName("remote_jwks") == "remoteJwks")

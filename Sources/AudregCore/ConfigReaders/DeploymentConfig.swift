@@ -261,6 +261,12 @@ enum ConfigYAML {
             throw DeploymentReadError("not valid YAML: \(diagnostic.message)",
                                       at: SourceLocation(file: file, start: diagnostic.position))
         }
+        // Parsers disagree on a repeated key (the first, the last, or an error), so the value audreg
+        // would compare may not be the one the enforcer uses.
+        if let duplicate = result.diagnostics.first(where: { $0.kind == .duplicateKey }) {
+            throw DeploymentReadError("\(duplicate.message): which value the enforcer uses depends on its parser, so audreg compares neither",
+                                      at: SourceLocation(file: file, start: duplicate.position))
+        }
         return result.documents
     }
 
