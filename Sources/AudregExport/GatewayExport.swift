@@ -152,7 +152,8 @@ public enum GatewayExportError: Error, CustomStringConvertible, Equatable {
             let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "no service '\(name)' in the registry\(hint)"
         case .inexpressible(let service, let value, let reason):
-            return "service '\(service)': \(TerminalText.escape(value)) cannot be exported: \(reason); nothing was exported"
+            // Raw: the sink it reaches (the CLI's error line) escapes it, once.
+            return "service '\(service)': \(value) cannot be exported: \(reason); nothing was exported"
         }
     }
 }
