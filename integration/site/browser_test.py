@@ -589,6 +589,9 @@ def main():
         shown = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-results li")]
         check(any("Evil <b>API</b>" in text for text in shown), f"hostile: search for '<b>API' does not show the title as text: {shown}")
         check(not browser.find_elements(By.CSS_SELECTOR, "#search-results b"), "hostile: search results parsed registry text as HTML")
+        # A bidirectional control is shown as its code point, as the pages show it, so it cannot reorder the line.
+        check(any("U+202E" in text for text in shown) and not any("\u202e" in text for text in shown),
+              f"hostile: a bidi control in a search result is not shown as U+202E: {shown!r}")
         print(f"hostile: {len(hostile_pages)} pages, nothing executed", flush=True)
     finally:
         browser.quit()

@@ -1,5 +1,7 @@
 // Client-side search over search-index.js (loaded before this file). Results are built with
-// textContent and relative links only, so nothing from the registry is ever parsed as HTML.
+// textContent and relative links only, so nothing from the registry is ever parsed as HTML. A
+// bidirectional control is shown as its code point (U+202E), as the pages show it, so a registry
+// value cannot reorder a result line.
 (function () {
   "use strict";
   var index = window.AUDREG_SEARCH_INDEX || [];
@@ -8,6 +10,12 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   if (!input || !section || !list || !status) { return; }
+
+  function visible(text) {
+    return String(text).replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, function (c) {
+      return "U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    });
+  }
 
   function search(query) {
     var needle = query.trim().toLowerCase();
@@ -20,13 +28,13 @@
       var item = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = entry.k;
+      kind.textContent = visible(entry.k);
       var link = document.createElement("a");
       link.setAttribute("href", entry.u);
-      link.textContent = entry.t;
+      link.textContent = visible(entry.t);
       var detail = document.createElement("span");
       detail.className = "muted";
-      detail.textContent = " " + entry.d;
+      detail.textContent = " " + visible(entry.d);
       item.appendChild(kind);
       item.appendChild(document.createTextNode(" "));
       item.appendChild(link);
