@@ -60,6 +60,20 @@ public struct RegistryImport: Sendable {
         var issuers: [ExactString]
         /// JWKS URI per issuer, as the providers name them, with where.
         var jwks: [(issuer: ExactString, uri: String, at: String)]
+        /// Discovery URLs that configs name instead of an issuer (APIM's `openid-config`, Kong).
+        var discovery: [(issuer: ExactString, url: String)] = []
+    }
+
+    /// A config may name an issuer by its discovery document's URL; the issuer is then the URL
+    /// without the well-known suffix (OpenID Connect Discovery §4, RFC 8414 §3), as drift matches it.
+    static func issuer(named value: String) -> (issuer: String, discovery: String?) {
+        for suffix in ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"] {
+            let bytes = Array(value.utf8), tail = Array(suffix.utf8)
+            if bytes.count > tail.count, bytes.suffix(tail.count).elementsEqual(tail) {
+                return (String(decoding: bytes.dropLast(tail.count), as: UTF8.self), value)
+            }
+        }
+        return (value, nil)
     }
 
     /// Plans the files for a registry in `outDirectory` (absolute), from `inputs` in any order.
@@ -152,6 +166,7 @@ public struct RegistryImport: Sendable {
             var sets: [Set<ExactString>] = []
             var issuers: [ExactString] = []
             var jwks: [(issuer: ExactString, uri: String, at: String)] = []
+            var discovery: [(issuer: ExactString, url: String)] = []
             for provider in usable {
                 let checked = provider.audienceCaveat == nil ? (provider.audiences ?? []).map(\.value) : []
                 if !sets.contains(Set(checked)) { sets.append(Set(checked)) }
@@ -161,11 +176,13 @@ public struct RegistryImport: Sendable {
                     audiences = merged
                 }
                 for value in ([provider.issuer] + provider.extraIssuers.map(Optional.some)).compactMap({ $0 }) {
-                    let exact = ExactString(value.value)
+                    let named = Self.issuer(named: value.value)
+                    let exact = ExactString(named.issuer)
                     if !issuers.contains(exact) { issuers.append(exact) }
+                    if let url = named.discovery { discovery.append((exact, url)) }
                 }
                 if let uri = provider.jwksUri {
-                    let all = ([provider.issuer] + provider.extraIssuers.map(Optional.some)).compactMap { $0?.value }
+                    let all = ([provider.issuer] + provider.extraIssuers.map(Optional.some)).compactMap { $0.map { Self.issuer(named: $0.value).issuer } }
                     // One key URL for several issuers (nginx keeps the last auth_jwt_key_request): it
                     // belongs to the issuer on its host, if exactly one is.
                     let owners = all.count == 1 ? all : all.filter { Self.host($0) != nil && Self.host($0) == Self.host(uri.value) }
@@ -187,7 +204,8 @@ public struct RegistryImport: Sendable {
                 }
             }
             let shownName = usable[0].name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
-            result.append(Unit(kind: kind, input: input, selector: selector, label: shownName, audiences: audiences, issuers: issuers, jwks: jwks))
+            result.append(Unit(kind: kind, input: input, selector: selector, label: shownName, audiences: audiences, issuers: issuers, jwks: jwks,
+                              discovery: discovery))
         }
         return result
     }
@@ -220,6 +238,9 @@ public struct RegistryImport: Sendable {
             yaml += "  owner: \(YAMLText.scalar(Self.teamName)) \(Self.guessedComment("team for every imported entity"))\n"
             yaml += "spec:\n  issuer: \(YAMLText.scalar(value.text))\n"
             if let uri = uris.first { yaml += "  jwksUri: \(YAMLText.scalar(uri))\n" }
+            if let url = units.flatMap(\.discovery).filter({ $0.issuer == value }).map(\.url).min(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                yaml += "  discoveryUrl: \(YAMLText.scalar(url))\n"
+            }
             files.append(ScaffoldFile(path: "issuers/\(name).yaml", contents: yaml))
         }
 

@@ -101,6 +101,28 @@ struct ImportCommandTests {
         #expect(Self.files(under: directory.path + "/again") == written)
     }
 
+    @Test("an issuer a config names by its discovery URL is imported as that issuer, with the URL as its discoveryUrl")
+    func issuerByDiscoveryURL() throws {
+        let policy = """
+            <policies><inbound><validate-jwt header-name="Authorization">
+              <openid-config url="https://idp.example.com/realms/corp/.well-known/openid-configuration" />
+              <audiences><audience>https://orders.example.com</audience></audiences>
+            </validate-jwt></inbound></policies>
+            """
+        let directory = try Self.repository(["apim.xml": policy], fixtures: ["envoy-requires-provider-and-audiences.yaml"])
+        let imported = try audreg("import", "configs", "--out", "registry", in: directory.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let issuers = Self.files(under: directory.path + "/registry").filter { $0.key.hasPrefix("issuers/") }
+        let discovered = issuers.values.filter { $0.contains("discoveryUrl:") }
+        #expect(discovered.count == 1, "\(issuers)")
+        #expect(discovered.first.map { $0.contains("  issuer: \"https://idp.example.com/realms/corp\"\n")
+            && $0.contains("  discoveryUrl: \"https://idp.example.com/realms/corp/.well-known/openid-configuration\"\n") } == true, "\(issuers)")
+        #expect(!issuers.values.contains { $0.contains("issuer: \"https://idp.example.com/realms/corp/.well-known") }, "\(issuers)")
+        let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "never", in: directory.path)
+        let rules = try Self.findings(drift).compactMap { $0["rule"] as? String }
+        #expect(Self.mismatchRules.isDisjoint(with: rules), "\(drift.stdout)")
+    }
+
     @Test("the whole drift corpus imports into a registry that loads; every difference drift then reports was announced")
     func wholeCorpus() throws {
         let directory = TemporaryDirectory()
