@@ -9,10 +9,13 @@ public struct DeploymentChecker: Sendable {
 
     /// The rules that compare a config once it is read: the catalog's deployment rules.
     public var rules: [any DeploymentRule.Type]
+    /// The rules that report a config that cannot be compared: the catalog's read rules.
+    public var readRules: [any DeploymentReadRule.Type]
 
     public init(settings: DeploymentReadSettings = DeploymentReadSettings(), catalog: RuleCatalog = .builtIn) {
         self.settings = settings
         self.rules = catalog.deploymentRules
+        self.readRules = catalog.deploymentReadRules
     }
 
     /// `source` resolved against the registry file that names it, relative to the registry directory and
@@ -42,23 +45,18 @@ public struct DeploymentChecker: Sendable {
         let read = await readConfig(service: service, deployment: deployment, index: index, registryDirectory: registryDirectory, root: root, source: source)
         switch read {
         case .failure(let problem):
-            return [problem.finding]
+            return readRules.flatMap { $0.check(problem.failure) }
         case .success(let context):
             return rules.flatMap { $0.check(context) }
         }
     }
 
-    /// Reads the config the entry names and selects its providers, or the one finding that says why
-    /// there is nothing to compare (`config-provider-missing`, `source-outside-root`).
+    /// Reads the config the entry names and selects its providers, or says why there is nothing to compare.
     func readConfig(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String, root: RepositoryRoot?,
                     source: any DocumentSource) async -> Result<DeploymentContext, ReadProblem> {
-        func problem(_ rule: any DriftRule.Type, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) -> Result<DeploymentContext, ReadProblem> {
-            let entry = RelatedLocation(deployment.location, entity: service.ref, message: "the registry's deployment entry")
-            return .failure(ReadProblem(finding: Finding(ruleID: rule.description.id, severity: rule.description.defaultSeverity,
-                                                         message: "service '\(service.name)': \(message)", location: location,
-                                                         entity: service.ref, related: related + [entry])))
+        func problem(_ problem: DeploymentReadFailure.Problem) -> Result<DeploymentContext, ReadProblem> {
+            .failure(ReadProblem(failure: DeploymentReadFailure(service: service, deployment: deployment, problem: problem)))
         }
-        let missing = ConfigProviderMissingRule.self
 
         // Read the config: a file beside the registry, or a URL (an Envoy admin /config_dump).
         let sourceText = deployment.source.value
@@ -68,10 +66,10 @@ public struct DeploymentChecker: Sendable {
             file = sourceText
             switch await source.fetch(sourceText) {
             case .failure(let failure):
-                return problem(missing, "the config at \(sourceText) cannot be fetched: \(failure.reason)", at: deployment.source.location)
+                return problem(.unfetched(url: sourceText, reason: failure.reason))
             case .success(let document):
                 guard document.status == 200 else {
-                    return problem(missing, "the config at \(sourceText) cannot be fetched: HTTP \(document.status)", at: deployment.source.location)
+                    return problem(.unfetched(url: sourceText, reason: "HTTP \(document.status)"))
                 }
                 bytes = document.body
             }
@@ -85,14 +83,11 @@ public struct DeploymentChecker: Sendable {
             case .success(let contents):
                 bytes = contents
             case .failure(.outside):
-                return problem(SourceOutsideRootRule.self,
-                               "the \(deployment.kind.value.rawValue) config source \(file) resolves outside the repository root, so audreg does not read it; keep deployment configs inside the repository, or pass --root",
-                               at: deployment.source.location)
+                return problem(.outsideRoot(file: file))
             case .failure(.missing):
-                return problem(missing, "the \(deployment.kind.value.rawValue) config \(file) does not exist", at: deployment.source.location)
+                return problem(.missing(file: file))
             case .failure(.file(let failure)):
-                return problem(missing, "the \(deployment.kind.value.rawValue) config \(file) cannot be read: \(failure.message)",
-                               at: deployment.source.location)
+                return problem(.unreadable(file: file, message: failure.message))
             }
         }
 
@@ -101,9 +96,7 @@ public struct DeploymentChecker: Sendable {
         do {
             config = try reader.read(bytes, file: file, settings: settings)
         } catch let error {
-            return problem(missing, "\(file) cannot be read as \(deployment.kind.value.rawValue) config: \(error.message)",
-                           at: error.location ?? deployment.source.location,
-                           related: error.location == nil ? [] : [RelatedLocation(deployment.source.location, entity: service.ref, message: "named here")])
+            return problem(.unparsable(file: file, message: error.message, location: error.location))
         }
 
         var providers = config.providers
@@ -111,20 +104,17 @@ public struct DeploymentChecker: Sendable {
             providers = providers.filter { $0.isNamed(wanted.value) }
             if providers.isEmpty {
                 let found = Array(Set(config.providers.compactMap { $0.name?.value })).sorted()
-                return problem(missing,
-                               "\(config.providerNoun) '\(wanted.value)' is not in \(file)" + (found.isEmpty ? " (it has none)" : " (found: \(found.joined(separator: ", ")))"),
-                               at: config.providersLocation,
-                               related: [RelatedLocation(wanted.location, entity: service.ref, message: "the provider the registry names")])
+                return problem(.providerNotFound(file: file, noun: config.providerNoun, wanted: wanted, found: found, at: config.providersLocation))
             }
         } else if providers.isEmpty {
-            return problem(missing, "\(file) has no \(config.providerNoun)", at: config.providersLocation)
+            return problem(.noProviders(file: file, noun: config.providerNoun, at: config.providersLocation))
         }
         return .success(DeploymentContext(service: service, deployment: deployment, index: index, file: file, config: config,
                                           reader: reader, providers: providers))
     }
 
-    /// Why a deployment's config could not be compared, as the finding that reports it.
+    /// Why a deployment's config could not be compared, for the read rules.
     struct ReadProblem: Error {
-        var finding: Finding
+        var failure: DeploymentReadFailure
     }
 }

@@ -76,7 +76,7 @@ public struct DriftRunner: Sendable {
         let registry = loaded.registry
         let index = registry.index()
         let policy = registry.policy
-        let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays)
+        let issuerChecker = IssuerChecker(today: options.today, certificateWarnDays: options.certificateWarnDays, catalog: catalog)
         let deploymentChecker = DeploymentChecker(settings: DeploymentReadSettings(springProperties: options.springProperties, springProfiles: options.springProfiles),
                                                   catalog: catalog)
         let root = try? RepositoryRoot.forRegistry(registryDirectory, explicit: options.root)
@@ -107,8 +107,7 @@ public struct DriftRunner: Sendable {
         let counter = ProgressCounter()
         var findings = loaded.findings.filter { $0.severity == .error }
         var notes: [DriftNote] = []
-        // The checkers name drift rules by ID; this runner's catalog decides which of them exist and
-        // their default severities (a catalog without a rule does not report it).
+        // The checkers run only this runner's catalog's rules, at that catalog's default severities.
         let driftRules = DriftRuleIDs(catalog: catalog)
         await withTaskGroup(of: (findings: [Finding], notes: [DriftNote]).self) { group in
             for job in jobs {

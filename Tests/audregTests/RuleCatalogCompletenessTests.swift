@@ -84,16 +84,48 @@ struct RuleCatalogCompletenessTests {
         }
     }
 
-    @Test("every drift rule in the catalog is raised: a deployment rule by its own check, any other by a checker naming its type")
-    func driftIDsAreRaised() {
-        let deploymentRules = Set(RuleCatalog.builtIn.deploymentRules.map { String(describing: $0) })
-        #expect(deploymentRules.count >= 7, "deployment rules: \(deploymentRules.sorted())")
-        for rule in DriftRuleIDs.builtIn.rules {
-            let typeName = String(describing: rule)
-            if deploymentRules.contains(typeName) { continue }
-            let elsewhere = Self.sources.filter { !$0.path.hasSuffix("/\(typeName).swift") }
-            let raised = elsewhere.contains { $0.text.contains("\(typeName).self") || $0.text.contains("\(typeName).id") }
-            #expect(raised, "drift rule \(rule.description.id) has no check: it is no DeploymentRule and no code outside \(typeName).swift names its type")
+    /// A drift rule with no check: it writes a registry check, which finds nothing, to compile at all.
+    struct PlantedDriftRule: DriftRule {
+        static let description = RuleDescription(id: "planted-drift", name: "Planted", defaultSeverity: .error, stage: .drift,
+                                                 summary: "", rationale: "", remediation: "", controls: [],
+                                                 triggeringExamples: [], nonTriggeringExamples: [])
+        init() {}
+        func check(_ context: RuleContext) -> [Finding] { [] }
+    }
+
+    @Test("every drift rule in the catalog has a check: a deployment, read or issuer rule, which its checker runs")
+    func driftRulesHaveChecks() {
+        let catalog = RuleCatalog.builtIn
+        let unchecked = catalog.driftRulesWithoutCheck.map { $0.description.id }
+        #expect(unchecked.isEmpty, "drift rules without a check (make each a DeploymentRule, DeploymentReadRule or IssuerRule): \(unchecked)")
+        let kinds = catalog.deploymentRules.count + catalog.deploymentReadRules.count + catalog.issuerRules.count
+        #expect(kinds == DriftRuleIDs(catalog: catalog).rules.count, "a drift rule is of exactly one kind")
+        #expect(catalog.issuerRules.map { $0.description.id } == [
+            "discovery-issuer-mismatch", "discovery-jwks-mismatch", "jwks-algorithm-mismatch", "jwks-certificate-expiring",
+            "jwks-kid-problem", "jwks-private-key-material", "jwks-unreachable", "jwks-weak-key",
+        ])
+        #expect(catalog.deploymentReadRules.map { $0.description.id } == ["config-provider-missing", "source-outside-root"])
+        #expect(catalog.deploymentRules.count >= 8, "deployment rules: \(catalog.deploymentRules)")
+        // Only drift rules are of a drift kind: a registry rule there would never run in `validate`.
+        for rule in catalog.rules where rule is any DeploymentRule.Type || rule is any DeploymentReadRule.Type || rule is any IssuerRule.Type {
+            #expect(rule.description.stage == .drift, "\(rule.description.id) is of a drift kind but not of the drift stage")
+        }
+    }
+
+    @Test("a drift rule without a check is named, so the test above would fail for it")
+    func uncheckedDriftRuleIsNamed() {
+        let planted = RuleCatalog(rules: RuleCatalog.builtIn.rules + [PlantedDriftRule.self])
+        #expect(planted.driftRulesWithoutCheck.map { $0.description.id } == ["planted-drift"])
+    }
+
+    @Test("no drift code outside the rules names a drift rule's ID: checkers dispatch to the catalog's rules")
+    func checkersDispatch() {
+        for file in Self.sources where file.path.hasPrefix("Sources/AudregDrift/") {
+            for rule in DriftRuleIDs.builtIn.rules {
+                let typeName = String(describing: rule)
+                #expect(!file.text.contains("\(typeName).self") && !file.text.contains("\(typeName).id") && !file.text.contains("\"\(rule.description.id)\""),
+                        "\(file.path) names \(rule.description.id); its checker should run the catalog's rules, and the rule's file hold the check")
+            }
         }
     }
 }
@@ -101,13 +133,14 @@ struct RuleCatalogCompletenessTests {
 @Suite("Drift rules of a given catalog")
 struct DriftRuleCatalogTests {
     /// jwks-unreachable at warning instead of the built-in error.
-    struct QuietUnreachableRule: DriftRule {
+    struct QuietUnreachableRule: IssuerRule {
         static let description: RuleDescription = {
             var description = JWKSUnreachableRule.description
             description.defaultSeverity = .warning
             return description
         }()
         init() {}
+        static func check(_ issuer: IssuerContext) -> [Finding] { JWKSUnreachableRule.check(issuer) }
     }
 
     @Test("DriftRuleIDs reads the catalog it is given")

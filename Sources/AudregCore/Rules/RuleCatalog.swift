@@ -59,6 +59,23 @@ public struct RuleCatalog: Sendable {
     /// The rules that compare a deployment's config with the registry, which `DeploymentChecker` runs.
     public var deploymentRules: [any DeploymentRule.Type] { rules.compactMap { $0 as? any DeploymentRule.Type } }
 
+    /// The rules about a deployment whose config cannot be compared, which `DeploymentChecker` runs when reading fails.
+    public var deploymentReadRules: [any DeploymentReadRule.Type] { rules.compactMap { $0 as? any DeploymentReadRule.Type } }
+
+    /// The rules about an issuer's published documents, which `IssuerChecker` runs.
+    public var issuerRules: [any IssuerRule.Type] { rules.compactMap { $0 as? any IssuerRule.Type } }
+
+    /// The issuer rules that judge a key set's keys, which `JWKSAnalyzer` runs.
+    public var keySetRules: [any KeySetRule.Type] { rules.compactMap { $0 as? any KeySetRule.Type } }
+
+    /// Drift rules that no checker runs: of none of the kinds above. A drift rule must be one of them.
+    public var driftRulesWithoutCheck: [any Rule.Type] {
+        rules.filter { rule in
+            rule.description.stage == .drift
+                && !(rule is any DeploymentRule.Type || rule is any DeploymentReadRule.Type || rule is any IssuerRule.Type)
+        }
+    }
+
     public func rule(id: String) -> RuleDescription? {
         rules.first { $0.description.id == id }?.description
     }

@@ -1,15 +1,19 @@
 import Foundation
 import AudregCore
 
-/// Compares what one Issuer publishes (discovery document, JWKS) with what the registry says about it.
-/// Findings sit on the registry field whose URL was fetched, so they point at the line to fix or review.
+/// Fetches what one Issuer publishes (discovery document, JWKS), reads it into facts (`IssuerContext`)
+/// and runs the catalog's issuer rules over them. Findings sit on the registry field whose URL was
+/// fetched, so they point at the line to fix or review.
 public struct IssuerChecker: Sendable {
     public var today: Day
     public var certificateWarnDays: Int
+    /// The rules that judge what an issuer publishes: the catalog's issuer rules.
+    public var rules: [any IssuerRule.Type]
 
-    public init(today: Day, certificateWarnDays: Int) {
+    public init(today: Day, certificateWarnDays: Int, catalog: RuleCatalog = .builtIn) {
         self.today = today
         self.certificateWarnDays = certificateWarnDays
+        self.rules = catalog.issuerRules
     }
 
     public func check(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> [Finding] {
@@ -19,89 +23,68 @@ public struct IssuerChecker: Sendable {
     /// The findings, and the notes (`DriftNote`) about what was read that are not findings: a document
     /// read as JSON though its content type is not a JSON one.
     public func inspect(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> (findings: [Finding], notes: [DriftNote]) {
-        var findings: [Finding] = []
+        let (context, notes) = await read(issuer, policy: policy, source: source)
+        return (rules.flatMap { $0.check(context) }, notes)
+    }
+
+    /// Fetches the issuer's documents and reads them into what the issuer rules judge.
+    func read(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> (context: IssuerContext, notes: [DriftNote]) {
         var notes: [DriftNote] = []
-        func add(_ rule: any DriftRule.Type, _ message: String, at location: SourceLocation, related: [RelatedLocation] = []) {
-            findings.append(Finding(ruleID: rule.description.id, severity: rule.description.defaultSeverity, message: "issuer '\(issuer.name)': \(message)",
-                                    location: location, entity: issuer.ref, related: related))
-        }
 
         // The registry's JWKS is fetched while discovery is, so an issuer costs one timeout, not two.
         let registryJWKS = issuer.jwksUri?.value
         async let prefetched: Result<FetchedDocument, FetchFailure>? = registryJWKS == nil ? nil : source.fetch(registryJWKS!)
+        var discovery: PublishedDiscovery?
         var discoveredJWKS: Located<String>?
         if let discoveryUrl = issuer.discoveryUrl {
             switch await Self.fetchJSON(discoveryUrl.value, source: source) {
             case .failure(let failure):
-                add(JWKSUnreachableRule.self, "discovery document \(discoveryUrl.value) cannot be used: \(failure.reason)", at: discoveryUrl.location)
+                discovery = PublishedDiscovery(url: discoveryUrl, outcome: .unusable(reason: failure.reason))
             case .success(let (document, leaks, contentType)):
                 if let note = DriftNote.contentType(contentType, of: "The discovery document", subject: discoveryUrl.value) { notes.append(note) }
-                for leak in leaks {
-                    add(JWKSPrivateKeyMaterialRule.self, "the discovery document at \(discoveryUrl.value) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
-                        at: discoveryUrl.location)
-                }
-                let published = document["issuer"] as? String
-                if let expected = issuer.issuer {
-                    if published == nil {
-                        add(DiscoveryIssuerMismatchRule.self, "the discovery document at \(discoveryUrl.value) has no issuer; the registry says '\(expected.value)'",
-                            at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
-                    } else if let published, !published.isExactly(expected.value.text) {
-                        add(DiscoveryIssuerMismatchRule.self, "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
-                            at: expected.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
-                    }
-                }
-                let publishedJWKS = document["jwks_uri"] as? String
-                if let jwksUri = issuer.jwksUri {
-                    if publishedJWKS == nil {
-                        add(DiscoveryJWKSMismatchRule.self, "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
-                            at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
-                    } else if let publishedJWKS, publishedJWKS != jwksUri.value {
-                        add(DiscoveryJWKSMismatchRule.self, "the discovery document publishes jwks_uri \(publishedJWKS), the registry \(jwksUri.value); gateways that discover keys use the published one",
-                            at: jwksUri.location, related: [RelatedLocation(discoveryUrl.location, entity: issuer.ref, message: "the discovery document fetched")])
-                    }
-                } else if let publishedJWKS {
+                let published = DiscoveryDocument(issuer: document["issuer"] as? String, jwksUri: document["jwks_uri"] as? String,
+                                                  leaks: leaks.map { PrivateMemberLeak(path: $0.path, members: $0.members) })
+                discovery = PublishedDiscovery(url: discoveryUrl, outcome: .read(published))
+                if issuer.jwksUri == nil, let publishedJWKS = published.jwksUri {
                     discoveredJWKS = Located(publishedJWKS, at: discoveryUrl.location)
                 }
             }
         }
 
         let early = await prefetched
-        guard let jwks = issuer.jwksUri ?? discoveredJWKS else { return (findings, notes) }
-        let via = issuer.jwksUri == nil ? " (from the discovery document)" : ""
+        guard let jwks = issuer.jwksUri ?? discoveredJWKS else {
+            return (IssuerContext(issuer: issuer, discovery: discovery, jwks: nil), notes)
+        }
+        func context(_ outcome: PublishedJWKS.Outcome, leaks: [PrivateMemberLeak] = []) -> (context: IssuerContext, notes: [DriftNote]) {
+            let published = PublishedJWKS(url: jwks, fromDiscovery: issuer.jwksUri == nil, outcome: outcome, leaks: leaks)
+            return (IssuerContext(issuer: issuer, discovery: discovery, jwks: published), notes)
+        }
         let fetched: Result<FetchedDocument, FetchFailure>
         if let early { fetched = early } else { fetched = await source.fetch(jwks.value) }
         let document: FetchedDocument
         switch fetched {
         case .failure(let failure):
-            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be fetched: \(failure.reason)", at: jwks.location)
-            return (findings, notes)
+            return context(.unfetched(reason: failure.reason))
         case .success(let value):
             document = value
         }
-        if let problem = Self.responseProblem(document) {
-            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be used: \(problem)", at: jwks.location)
-            return (findings, notes)
-        }
+        if let problem = Self.responseProblem(document) { return context(.unusable(reason: problem)) }
         // Private members anywhere in the document (a bare JWK, a nested object, a second key list);
-        // the keys of the top-level `keys` array are the analyzer's, which names them by kid.
+        // the keys of the top-level `keys` array are the key facts', which name them by kid.
+        var leaks: [PrivateMemberLeak] = []
         if case .success(let node) = StrictJSON.parse(document.body) {
             if let note = DriftNote.contentType(document.contentType, of: "The JWKS", subject: jwks.value) { notes.append(note) }
-            for leak in KeyMaterial.leakPaths(in: node, skipKeySet: true) {
-                add(JWKSPrivateKeyMaterialRule.self, "JWKS \(jwks.value)\(via) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
-                    at: jwks.location)
-            }
+            leaks = KeyMaterial.leakPaths(in: node, skipKeySet: true).map { PrivateMemberLeak(path: $0.path, members: $0.members) }
         }
         let allowed = issuer.algorithms.isEmpty ? policy.effectiveAllowedAlgorithms : issuer.algorithms.map(\.value)
         let analyzer = JWKSAnalyzer(allowedAlgorithms: allowed,
                                     allowedFrom: issuer.algorithms.isEmpty ? "policy's allowedAlgorithms" : "issuer's algorithms",
-                                    today: today, certificateWarnDays: certificateWarnDays)
-        switch await analyzer.analyze(document.body) {
-        case .failure(let failure):
-            add(JWKSUnreachableRule.self, "JWKS \(jwks.value)\(via) cannot be used: \(failure.reason)", at: jwks.location)
-        case .success(let problems):
-            for problem in problems { add(problem.rule, "JWKS \(jwks.value): \(problem.message)", at: jwks.location) }
+                                    today: today, certificateWarnDays: certificateWarnDays, rules: [])
+        // Only the facts: this checker's issuer rules judge them, key-set rules among them.
+        switch await analyzer.keySet(document.body) {
+        case .failure(let failure): return context(.unusable(reason: failure.reason), leaks: leaks)
+        case .success(let keySet): return context(.keySet(keySet), leaks: leaks)
         }
-        return (findings, notes)
     }
 
     /// Status only. The content type is not checked: Envoy's `remote_jwks`, jose and the other libraries

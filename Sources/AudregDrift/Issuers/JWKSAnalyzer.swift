@@ -4,49 +4,27 @@ import JWTKit
 import X509
 import AudregCore
 
-/// One problem found in a published key set, before it is placed in the registry.
-public struct KeyProblem: Sendable, Hashable {
-    public var rule: any DriftRule.Type
-    public var message: String
-
-    public init(_ rule: any DriftRule.Type, _ message: String) {
-        self.rule = rule
-        self.message = message
-    }
-
-    public var ruleID: String { rule.description.id }
-
-    public static func == (lhs: KeyProblem, rhs: KeyProblem) -> Bool { lhs.ruleID == rhs.ruleID && lhs.message == rhs.message }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(ruleID)
-        hasher.combine(message)
-    }
-}
-
-/// Reads a JWKS the way a verifier would and reports what is wrong with each key. Public keys are loaded
-/// with jwt-kit and certificates with swift-certificates; what they reject is reported. Messages name keys
-/// by `kid` and type and never carry key material.
+/// Reads a JWKS the way a verifier would, into facts about each key (`PublishedKey`) that the key-set
+/// rules judge. Public keys are loaded with jwt-kit and certificates with swift-certificates; what they
+/// reject becomes a fact. The facts carry no key material: sizes, member names, the libraries' scrubbed
+/// refusals, a certificate's dates.
 public struct JWKSAnalyzer: Sendable {
     /// Algorithms the issuer may sign with: the Issuer's `algorithms`, or the policy's when it lists none.
     public var allowedAlgorithms: [String]
     public var allowedFrom: String
     public var today: Day
     public var certificateWarnDays: Int
+    /// What `analyze` judges the keys by: the key-set rules of a catalog.
+    public var rules: [any KeySetRule.Type]
 
-    public init(allowedAlgorithms: [String], allowedFrom: String, today: Day, certificateWarnDays: Int) {
+    public init(allowedAlgorithms: [String], allowedFrom: String, today: Day, certificateWarnDays: Int,
+                rules: [any KeySetRule.Type] = RuleCatalog.builtIn.keySetRules) {
         self.allowedAlgorithms = allowedAlgorithms
         self.allowedFrom = allowedFrom
         self.today = today
         self.certificateWarnDays = certificateWarnDays
+        self.rules = rules
     }
-
-    static let curveForAlgorithm = ["ES256": "P-256", "ES384": "P-384", "ES512": "P-521", "ES256K": "secp256k1"]
-    static let keyTypeForAlgorithm: [String: String] = [
-        "RS256": "RSA", "RS384": "RSA", "RS512": "RSA", "PS256": "RSA", "PS384": "RSA", "PS512": "RSA",
-        "ES256": "EC", "ES384": "EC", "ES512": "EC", "ES256K": "EC", "EdDSA": "OKP", "Ed25519": "OKP", "Ed448": "OKP",
-        "HS256": "oct", "HS384": "oct", "HS512": "oct",
-    ]
 
     /// Parses the body; `nil` with a reason when it is not a key set at all.
     public static func parse(_ body: [UInt8]) -> Result<[Any], FetchFailure> {
@@ -60,127 +38,44 @@ public struct JWKSAnalyzer: Sendable {
         return .success(keys)
     }
 
+    /// What the key-set rules find in the body, or why it is no key set.
     public func analyze(_ body: [UInt8]) async -> Result<[KeyProblem], FetchFailure> {
+        switch await keySet(body) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let keySet): return .success(rules.flatMap { $0.check(keySet) })
+        }
+    }
+
+    /// The body read into facts, or why it is no key set.
+    public func keySet(_ body: [UInt8]) async -> Result<PublishedKeySet, FetchFailure> {
         switch Self.parse(body) {
         case .failure(let failure): return .failure(failure)
-        case .success(let keys): return .success(await analyze(keys: keys))
+        case .success(let keys): return .success(await keySet(keys: keys))
         }
     }
 
-    func analyze(keys: [Any]) async -> [KeyProblem] {
-        var problems: [KeyProblem] = []
-        if keys.isEmpty {
-            problems.append(KeyProblem(JWKSKidProblemRule.self, "the key set is empty: no token can be verified"))
-        }
-        var kidCounts: [String: Int] = [:]
-        let objects = keys.compactMap { $0 as? [String: Any] }
-        let mixesUses = Set(objects.compactMap { $0["use"] as? String }).contains("enc")
-        for (index, item) in keys.enumerated() {
-            guard let key = item as? [String: Any] else {
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "keys[\(index)] is not a JSON object"))
-                continue
-            }
-            let kid = key["kid"] as? String
-            let name = kid.map { "key '\($0)'" } ?? "keys[\(index)]"
-            if let kid { kidCounts[kid, default: 0] += 1 } else {
-                problems.append(KeyProblem(JWKSKidProblemRule.self,
-                                           "\(name) has no kid, so verifiers cannot pick it by the token's header and rotation breaks"))
-            }
-            problems.append(contentsOf: await analyze(key: key, name: name, mixesUses: mixesUses))
-        }
-        for (kid, count) in kidCounts.sorted(by: { $0.key < $1.key }) where count > 1 {
-            problems.append(KeyProblem(JWKSKidProblemRule.self,
-                                       "kid '\(kid)' is used by \(count) keys; a verifier may pick the wrong one"))
-        }
-        return problems
+    func keySet(keys: [Any]) async -> PublishedKeySet {
+        var facts: [PublishedKey] = []
+        for (index, item) in keys.enumerated() { facts.append(await Self.facts(of: item, index: index)) }
+        return PublishedKeySet(keys: facts, allowedAlgorithms: allowedAlgorithms, allowedFrom: allowedFrom, today: today,
+                               certificateWarnDays: certificateWarnDays)
     }
 
-    func analyze(key: [String: Any], name: String, mixesUses: Bool) async -> [KeyProblem] {
-        var problems: [KeyProblem] = []
-        let kty = key["kty"] as? String
-        let alg = key["alg"] as? String
-        let use = key["use"] as? String
-        let typeName = kty.map { "\(name) (\($0))" } ?? name
-
-        // Private material first: it is the worst thing a JWKS can hold.
-        let leaked = KeyMaterial.privateMembers.filter { key[$0] != nil }.sorted()
-        if !leaked.isEmpty {
-            problems.append(KeyProblem(JWKSPrivateKeyMaterialRule.self,
-                                       "\(typeName) publishes private members \(leaked.joined(separator: ", ")): anyone can sign tokens with it; rotate the key now"))
-        }
-        if kty == "oct", key["k"] != nil {
-            problems.append(KeyProblem(JWKSPrivateKeyMaterialRule.self,
-                                       "\(typeName) is a symmetric key published with its secret 'k': anyone can sign tokens with it"))
-        }
-
-        var weak = false
-        switch kty {
-        case "RSA":
-            if let n = key["n"] as? String, let bytes = Self.base64URLDecode(n) {
-                let bits = Self.bitLength(bytes)
-                if bits < 2048 {
-                    weak = true
-                    problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has a \(bits)-bit modulus; at least 2048 bits are required (RFC 7518 §3.3)"))
-                }
-            } else {
-                weak = true
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has no valid base64url 'n'"))
-            }
-        case "EC":
-            let crv = key["crv"] as? String
-            if let alg, let expected = Self.curveForAlgorithm[alg], crv != expected {
-                weak = true
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is on curve \(crv ?? "(none)") but says alg \(alg), which needs \(expected)"))
-            } else if crv == nil || !["P-256", "P-384", "P-521", "secp256k1"].contains(crv!) {
-                weak = true
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has unknown curve '\(crv ?? "(none)")'"))
-            }
-        case "OKP":
-            let crv = key["crv"] as? String
-            if !["Ed25519", "Ed448"].contains(crv ?? "") {
-                weak = true
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) has curve '\(crv ?? "(none)")', which cannot verify EdDSA signatures"))
-            }
-        case "oct":
-            weak = true // reported above or below; never loaded as a verification key
-            if key["k"] == nil {
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is a symmetric key in a public key set; public verifiers cannot use it"))
-            }
-        default:
-            weak = true
-            problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(name) has \(kty.map { "unknown kty '\($0)'" } ?? "no kty"); verifiers will skip or reject it"))
-        }
-
-        // Algorithms.
-        if use != "enc" {
-            if let alg {
-                if let kty, let expectedType = Self.keyTypeForAlgorithm[alg], expectedType != kty {
-                    problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self, "\(typeName) says alg \(alg), which needs a \(expectedType) key"))
-                } else if !allowedAlgorithms.contains(alg) {
-                    problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
-                                               "\(typeName) is for \(alg), which is not among the \(allowedFrom) (\(allowedAlgorithms.joined(separator: ", ")))"))
-                }
-            } else if kty != nil {
-                problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
-                                           "\(typeName) has no alg, so a verifier may accept it with any algorithm its type allows (RFC 8725 §3.1); publish alg"))
-            }
-        }
-        if use == nil, mixesUses {
-            problems.append(KeyProblem(JWKSAlgorithmMismatchRule.self,
-                                       "\(typeName) has no use although the set holds encryption keys; OpenID Connect Discovery requires use on every key then"))
-        }
-
-        // A library's view of the public key: what jwt-kit refuses, verifiers built on it refuse too.
-        if !weak, leaked.isEmpty, key["kid"] != nil {
-            if let reason = await Self.jwtKitRejection(key) {
-                problems.append(KeyProblem(JWKSWeakKeyRule.self, "\(typeName) is rejected by jwt-kit: \(reason)"))
-            }
-        }
-
+    static func facts(of item: Any, index: Int) async -> PublishedKey {
+        guard let key = item as? [String: Any] else { return PublishedKey(index: index, isObject: false) }
+        var facts = PublishedKey(index: index, kid: key["kid"] as? String, hasKidMember: key["kid"] != nil,
+                                 kty: key["kty"] as? String, alg: key["alg"] as? String, use: key["use"] as? String,
+                                 crv: key["crv"] as? String,
+                                 privateMembers: KeyMaterial.privateMembers.filter { key[$0] != nil }.sorted(),
+                                 hasSecretMember: key["k"] != nil,
+                                 modulusBits: (key["n"] as? String).flatMap(base64URLDecode).map(bitLength))
+        // jwt-kit is asked only about keys whose shape can be loaded (a private or malformed key is
+        // reported from its members alone).
+        if facts.asksLibrary { facts.libraryRejection = await jwtKitRejection(key) }
         if let x5c = key["x5c"] as? [Any], !x5c.isEmpty {
-            problems.append(contentsOf: checkCertificate(x5c[0], key: key, name: typeName))
+            facts.certificate = certificate(x5c[0], key: key)
         }
-        return problems
+        return facts
     }
 
     static func jwtKitRejection(_ key: [String: Any]) async -> String? {
@@ -206,30 +101,16 @@ public struct JWKSAnalyzer: Sendable {
         return result
     }
 
-    func checkCertificate(_ entry: Any, key: [String: Any], name: String) -> [KeyProblem] {
-        guard let text = entry as? String, let der = Data(base64Encoded: text) else {
-            return [KeyProblem(JWKSCertificateExpiringRule.self, "\(name): x5c[0] is not base64 (x5c uses standard base64, not base64url)")]
-        }
+    static func certificate(_ entry: Any, key: [String: Any]) -> PublishedCertificate {
+        guard let text = entry as? String, let der = Data(base64Encoded: text) else { return .notBase64 }
         let certificate: Certificate
         do {
             certificate = try Certificate(derEncoded: [UInt8](der))
         } catch {
-            return [KeyProblem(JWKSCertificateExpiringRule.self, "\(name): x5c[0] is not a DER X.509 certificate (swift-certificates: \(Self.scrub(String(describing: error), key: key)))")]
+            return .notDER(reason: scrub(String(describing: error), key: key))
         }
-        var problems: [KeyProblem] = []
-        let expiryDay = Day.today(now: certificate.notValidAfter.timeIntervalSince1970)
-        let left = today.days(until: expiryDay)
-        // notAfter is the last instant of validity (RFC 5280), so one at 00:00:00Z today is over for the day.
-        if certificate.notValidAfter.timeIntervalSince1970 <= Double(today.ordinal) * 86_400 || left < 0 {
-            problems.append(KeyProblem(JWKSCertificateExpiringRule.self, "\(name): its x5c certificate expired on \(expiryDay)"))
-        } else if left <= certificateWarnDays {
-            problems.append(KeyProblem(JWKSCertificateExpiringRule.self,
-                                       "\(name): its x5c certificate expires on \(expiryDay), in \(left) day\(left == 1 ? "" : "s") (warning at \(certificateWarnDays))"))
-        }
-        if let matches = Self.certificate(certificate, matches: key, pem: Self.pem(der)), !matches {
-            problems.append(KeyProblem(JWKSCertificateExpiringRule.self, "\(name): its x5c certificate holds a different public key than the JWK beside it"))
-        }
-        return problems
+        return .parsed(PublishedCertificateFacts(notAfter: certificate.notValidAfter.timeIntervalSince1970,
+                                                 keyMatches: Self.certificate(certificate, matches: key, pem: pem(der))))
     }
 
     static func pem(_ der: Data) -> String {

@@ -1,5 +1,5 @@
 /// The config the registry names is missing, unreadable, or lacks the named provider.
-public struct ConfigProviderMissingRule: DriftRule {
+public struct ConfigProviderMissingRule: DeploymentReadRule {
     public static let description = RuleDescription(
         id: "config-provider-missing",
         name: "Deployed config or provider missing",
@@ -70,4 +70,29 @@ public struct ConfigProviderMissingRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ failure: DeploymentReadFailure) -> [Finding] {
+        let source = failure.deployment.source.location
+        let kind = failure.kindName
+        switch failure.problem {
+        case .unfetched(let url, let reason):
+            return [failure.finding(Self.self, "the config at \(url) cannot be fetched: \(reason)", at: source)]
+        case .outsideRoot:
+            return []
+        case .missing(let file):
+            return [failure.finding(Self.self, "the \(kind) config \(file) does not exist", at: source)]
+        case .unreadable(let file, let message):
+            return [failure.finding(Self.self, "the \(kind) config \(file) cannot be read: \(message)", at: source)]
+        case .unparsable(let file, let message, let location):
+            return [failure.finding(Self.self, "\(file) cannot be read as \(kind) config: \(message)", at: location ?? source,
+                                    related: location == nil ? [] : [RelatedLocation(source, entity: failure.service.ref, message: "named here")])]
+        case .providerNotFound(let file, let noun, let wanted, let found, let location):
+            return [failure.finding(Self.self,
+                                    "\(noun) '\(wanted.value)' is not in \(file)" + (found.isEmpty ? " (it has none)" : " (found: \(found.joined(separator: ", ")))"),
+                                    at: location,
+                                    related: [RelatedLocation(wanted.location, entity: failure.service.ref, message: "the provider the registry names")])]
+        case .noProviders(let file, let noun, let location):
+            return [failure.finding(Self.self, "\(file) has no \(noun)", at: location)]
+        }
+    }
 }

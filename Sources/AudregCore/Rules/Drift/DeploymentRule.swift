@@ -7,6 +7,11 @@ public protocol DeploymentRule: DriftRule {
     static func check(_ deployment: DeploymentContext) -> [Finding]
 }
 
+extension DeploymentRule {
+    /// A deployment rule finds nothing in the registry alone.
+    public func check(_ context: RuleContext) -> [Finding] { [] }
+}
+
 /// One deployment as the deployment rules see it: the registry's service and entry, the config read,
 /// and the providers and requirements the entry selects.
 public struct DeploymentContext: Sendable {

@@ -1,5 +1,5 @@
 /// The discovery document names another issuer than the registry.
-public struct DiscoveryIssuerMismatchRule: DriftRule {
+public struct DiscoveryIssuerMismatchRule: IssuerRule {
     public static let description = RuleDescription(
         id: "discovery-issuer-mismatch",
         name: "Discovery issuer mismatch",
@@ -41,4 +41,15 @@ public struct DiscoveryIssuerMismatchRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ issuer: IssuerContext) -> [Finding] {
+        guard let discovery = issuer.discovery, case .read(let document) = discovery.outcome, let expected = issuer.issuer.issuer else { return [] }
+        if let published = document.issuer {
+            guard !published.isExactly(expected.value.text) else { return [] }
+            return [issuer.finding(Self.self, "the discovery document says issuer '\(published)', the registry '\(expected.value)'; tokens carry the published one, so services configured from the registry refuse them (or trust the wrong party)",
+                                   at: expected.location, related: issuer.discoveryRelated)]
+        }
+        return [issuer.finding(Self.self, "the discovery document at \(discovery.url.value) has no issuer; the registry says '\(expected.value)'",
+                               at: expected.location, related: issuer.discoveryRelated)]
+    }
 }

@@ -1,5 +1,5 @@
 /// The discovery document points at other keys than the registry.
-public struct DiscoveryJWKSMismatchRule: DriftRule {
+public struct DiscoveryJWKSMismatchRule: IssuerRule {
     public static let description = RuleDescription(
         id: "discovery-jwks-mismatch",
         name: "Discovery JWKS URI mismatch",
@@ -47,4 +47,15 @@ public struct DiscoveryJWKSMismatchRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ issuer: IssuerContext) -> [Finding] {
+        guard let discovery = issuer.discovery, case .read(let document) = discovery.outcome, let jwksUri = issuer.issuer.jwksUri else { return [] }
+        guard let published = document.jwksUri else {
+            return [issuer.finding(Self.self, "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
+                                   at: jwksUri.location, related: issuer.discoveryRelated)]
+        }
+        guard published != jwksUri.value else { return [] }
+        return [issuer.finding(Self.self, "the discovery document publishes jwks_uri \(published), the registry \(jwksUri.value); gateways that discover keys use the published one",
+                               at: jwksUri.location, related: issuer.discoveryRelated)]
+    }
 }

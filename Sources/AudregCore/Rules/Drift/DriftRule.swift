@@ -1,9 +1,9 @@
-/// Drift rules are evaluated by `DriftRunner`, not by the registry validator: their `check` finds nothing.
+/// A rule that compares the registry with what is deployed or published, run by `DriftRunner`, not by
+/// the registry validator. Every drift rule is one of the kinds whose check sees what drift read:
+/// `DeploymentReadRule`, `DeploymentRule` or `IssuerRule`; each of those says that the rule finds nothing
+/// in the registry alone. A type that conforms to `DriftRule` and nothing more has no check, so it does not
+/// compile (unless it writes a registry check), and `RuleCatalog.driftRulesWithoutCheck` names it.
 public protocol DriftRule: Rule {}
-
-extension DriftRule {
-    public func check(_ context: RuleContext) -> [Finding] { [] }
-}
 
 /// The drift rules of one catalog and their default severities, so that no rule is listed twice.
 /// `DriftRunner` gives every drift finding the severity its own catalog says; the checkers' static

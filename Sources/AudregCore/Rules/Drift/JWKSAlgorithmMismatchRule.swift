@@ -1,5 +1,5 @@
 /// A key published for an algorithm the registry does not allow, or without the alg that binds it.
-public struct JWKSAlgorithmMismatchRule: DriftRule {
+public struct JWKSAlgorithmMismatchRule: KeySetRule {
     public static let description = RuleDescription(
         id: "jwks-algorithm-mismatch",
         name: "JWKS algorithm mismatch",
@@ -46,4 +46,36 @@ public struct JWKSAlgorithmMismatchRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ keySet: PublishedKeySet) -> [KeyProblem] {
+        let mixesUses = keySet.holdsEncryptionKeys
+        var problems: [KeyProblem] = []
+        for key in keySet.keys where key.isObject {
+            let typeName = key.typeName
+            if key.use != "enc" {
+                if let alg = key.alg {
+                    if let kty = key.kty, let expectedType = keyTypeForAlgorithm[alg], expectedType != kty {
+                        problems.append(KeyProblem(Self.self, "\(typeName) says alg \(alg), which needs a \(expectedType) key"))
+                    } else if !keySet.allowedAlgorithms.contains(alg) {
+                        problems.append(KeyProblem(Self.self,
+                                                   "\(typeName) is for \(alg), which is not among the \(keySet.allowedFrom) (\(keySet.allowedAlgorithms.joined(separator: ", ")))"))
+                    }
+                } else if key.kty != nil {
+                    problems.append(KeyProblem(Self.self,
+                                               "\(typeName) has no alg, so a verifier may accept it with any algorithm its type allows (RFC 8725 §3.1); publish alg"))
+                }
+            }
+            if key.use == nil, mixesUses {
+                problems.append(KeyProblem(Self.self,
+                                           "\(typeName) has no use although the set holds encryption keys; OpenID Connect Discovery requires use on every key then"))
+            }
+        }
+        return problems
+    }
+
+    static let keyTypeForAlgorithm: [String: String] = [
+        "RS256": "RSA", "RS384": "RSA", "RS512": "RSA", "PS256": "RSA", "PS384": "RSA", "PS512": "RSA",
+        "ES256": "EC", "ES384": "EC", "ES512": "EC", "ES256K": "EC", "EdDSA": "OKP", "Ed25519": "OKP", "Ed448": "OKP",
+        "HS256": "oct", "HS384": "oct", "HS512": "oct",
+    ]
 }

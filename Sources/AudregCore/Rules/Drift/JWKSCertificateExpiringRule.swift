@@ -1,5 +1,5 @@
 /// An x5c certificate that expired, expires soon, or does not hold the key beside it.
-public struct JWKSCertificateExpiringRule: DriftRule {
+public struct JWKSCertificateExpiringRule: KeySetRule {
     public static let description = RuleDescription(
         id: "jwks-certificate-expiring",
         name: "JWKS certificate expiring",
@@ -47,4 +47,35 @@ public struct JWKSCertificateExpiringRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ keySet: PublishedKeySet) -> [KeyProblem] {
+        keySet.keys.flatMap { key -> [KeyProblem] in
+            guard key.isObject, let certificate = key.certificate else { return [] }
+            let name = key.typeName
+            let facts: PublishedCertificateFacts
+            switch certificate {
+            case .notBase64:
+                return [KeyProblem(Self.self, "\(name): x5c[0] is not base64 (x5c uses standard base64, not base64url)")]
+            case .notDER(let reason):
+                return [KeyProblem(Self.self, "\(name): x5c[0] is not a DER X.509 certificate (swift-certificates: \(reason))")]
+            case .parsed(let parsed):
+                facts = parsed
+            }
+            var problems: [KeyProblem] = []
+            let today = keySet.today
+            let expiryDay = Day.today(now: facts.notAfter)
+            let left = today.days(until: expiryDay)
+            // notAfter is the last instant of validity (RFC 5280), so one at 00:00:00Z today is over for the day.
+            if facts.notAfter <= Double(today.ordinal) * 86_400 || left < 0 {
+                problems.append(KeyProblem(Self.self, "\(name): its x5c certificate expired on \(expiryDay)"))
+            } else if left <= keySet.certificateWarnDays {
+                problems.append(KeyProblem(Self.self,
+                                           "\(name): its x5c certificate expires on \(expiryDay), in \(left) day\(left == 1 ? "" : "s") (warning at \(keySet.certificateWarnDays))"))
+            }
+            if facts.keyMatches == false {
+                problems.append(KeyProblem(Self.self, "\(name): its x5c certificate holds a different public key than the JWK beside it"))
+            }
+            return problems
+        }
+    }
 }

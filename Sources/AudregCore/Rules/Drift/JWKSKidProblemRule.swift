@@ -1,5 +1,5 @@
 /// Keys that verifiers cannot tell apart.
-public struct JWKSKidProblemRule: DriftRule {
+public struct JWKSKidProblemRule: KeySetRule {
     public static let description = RuleDescription(
         id: "jwks-kid-problem",
         name: "JWKS kid missing or duplicated",
@@ -51,4 +51,21 @@ public struct JWKSKidProblemRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ keySet: PublishedKeySet) -> [KeyProblem] {
+        var problems: [KeyProblem] = []
+        if keySet.keys.isEmpty {
+            problems.append(KeyProblem(Self.self, "the key set is empty: no token can be verified"))
+        }
+        var kidCounts: [String: Int] = [:]
+        for key in keySet.keys where key.isObject {
+            if let kid = key.kid { kidCounts[kid, default: 0] += 1 } else {
+                problems.append(KeyProblem(Self.self, "\(key.name) has no kid, so verifiers cannot pick it by the token's header and rotation breaks"))
+            }
+        }
+        for (kid, count) in kidCounts.sorted(by: { $0.key < $1.key }) where count > 1 {
+            problems.append(KeyProblem(Self.self, "kid '\(kid)' is used by \(count) keys; a verifier may pick the wrong one"))
+        }
+        return problems
+    }
 }

@@ -1,5 +1,5 @@
 /// A published key set that holds private key material.
-public struct JWKSPrivateKeyMaterialRule: DriftRule {
+public struct JWKSPrivateKeyMaterialRule: KeySetRule {
     public static let description = RuleDescription(
         id: "jwks-private-key-material",
         name: "Private key material in a JWKS",
@@ -45,4 +45,37 @@ public struct JWKSPrivateKeyMaterialRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ issuer: IssuerContext) -> [Finding] {
+        var findings: [Finding] = []
+        if let discovery = issuer.discovery, case .read(let document) = discovery.outcome {
+            for leak in document.leaks {
+                findings.append(issuer.finding(Self.self, "the discovery document at \(discovery.url.value) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                                               at: discovery.url.location))
+            }
+        }
+        if let jwks = issuer.jwks {
+            for leak in jwks.leaks {
+                findings.append(issuer.finding(Self.self, "JWKS \(jwks.url.value)\(jwks.via) holds private key members (\(leak.members.joined(separator: ", "))) at \(leak.path): anyone who reads it can sign tokens; rotate the key now",
+                                               at: jwks.url.location))
+            }
+        }
+        return findings + issuer.keyFindings(check)
+    }
+
+    /// The keys of the key set that publish private members, named by kid and type.
+    public static func check(_ keySet: PublishedKeySet) -> [KeyProblem] {
+        keySet.keys.flatMap { key -> [KeyProblem] in
+            guard key.isObject else { return [] }
+            var problems: [KeyProblem] = []
+            if !key.privateMembers.isEmpty {
+                problems.append(KeyProblem(Self.self,
+                                           "\(key.typeName) publishes private members \(key.privateMembers.joined(separator: ", ")): anyone can sign tokens with it; rotate the key now"))
+            }
+            if key.kty == "oct", key.hasSecretMember {
+                problems.append(KeyProblem(Self.self, "\(key.typeName) is a symmetric key published with its secret 'k': anyone can sign tokens with it"))
+            }
+            return problems
+        }
+    }
 }

@@ -1,5 +1,5 @@
 /// A JWKS or discovery document that cannot be fetched or is not what it claims to be.
-public struct JWKSUnreachableRule: DriftRule {
+public struct JWKSUnreachableRule: IssuerRule {
     public static let description = RuleDescription(
         id: "jwks-unreachable",
         name: "JWKS or discovery unreachable",
@@ -53,4 +53,22 @@ public struct JWKSUnreachableRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ issuer: IssuerContext) -> [Finding] {
+        var findings: [Finding] = []
+        if let discovery = issuer.discovery, case .unusable(let reason) = discovery.outcome {
+            findings.append(issuer.finding(Self.self, "discovery document \(discovery.url.value) cannot be used: \(reason)", at: discovery.url.location))
+        }
+        if let jwks = issuer.jwks {
+            switch jwks.outcome {
+            case .unfetched(let reason):
+                findings.append(issuer.finding(Self.self, "JWKS \(jwks.url.value)\(jwks.via) cannot be fetched: \(reason)", at: jwks.url.location))
+            case .unusable(let reason):
+                findings.append(issuer.finding(Self.self, "JWKS \(jwks.url.value)\(jwks.via) cannot be used: \(reason)", at: jwks.url.location))
+            case .keySet:
+                break
+            }
+        }
+        return findings
+    }
 }

@@ -1,5 +1,5 @@
 /// A key too weak or too strange to verify tokens safely.
-public struct JWKSWeakKeyRule: DriftRule {
+public struct JWKSWeakKeyRule: KeySetRule {
     public static let description = RuleDescription(
         id: "jwks-weak-key",
         name: "Weak or unusable JWKS key",
@@ -45,4 +45,58 @@ public struct JWKSWeakKeyRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ keySet: PublishedKeySet) -> [KeyProblem] {
+        keySet.keys.flatMap { key -> [KeyProblem] in
+            guard key.isObject else { return [KeyProblem(Self.self, "\(key.name) is not a JSON object")] }
+            let shape = shape(of: key)
+            var problems = shape.problems.map { KeyProblem(Self.self, $0) }
+            // A library's view of the public key: what jwt-kit refuses, verifiers built on it refuse too.
+            if key.asksLibrary, let reason = key.libraryRejection {
+                problems.append(KeyProblem(Self.self, "\(key.typeName) is rejected by jwt-kit: \(reason)"))
+            }
+            return problems
+        }
+    }
+
+    static let curveForAlgorithm = ["ES256": "P-256", "ES384": "P-384", "ES512": "P-521", "ES256K": "secp256k1"]
+
+    /// Whether the key has a shape a verifier can load (`loadable`), and what is wrong with its shape.
+    /// An `oct` key is never loadable; it is reported here without its secret and by
+    /// jwks-private-key-material with it.
+    static func shape(of key: PublishedKey) -> (loadable: Bool, problems: [String]) {
+        let typeName = key.typeName
+        switch key.kty {
+        case "RSA":
+            guard let bits = key.modulusBits else { return (false, ["\(typeName) has no valid base64url 'n'"]) }
+            if bits < 2048 { return (false, ["\(typeName) has a \(bits)-bit modulus; at least 2048 bits are required (RFC 7518 §3.3)"]) }
+            return (true, [])
+        case "EC":
+            let crv = key.crv
+            if let alg = key.alg, let expected = curveForAlgorithm[alg], crv != expected {
+                return (false, ["\(typeName) is on curve \(crv ?? "(none)") but says alg \(alg), which needs \(expected)"])
+            }
+            guard let crv, ["P-256", "P-384", "P-521", "secp256k1"].contains(crv) else {
+                return (false, ["\(typeName) has unknown curve '\(crv ?? "(none)")'"])
+            }
+            return (true, [])
+        case "OKP":
+            guard ["Ed25519", "Ed448"].contains(key.crv ?? "") else {
+                return (false, ["\(typeName) has curve '\(key.crv ?? "(none)")', which cannot verify EdDSA signatures"])
+            }
+            return (true, [])
+        case "oct":
+            return (false, key.hasSecretMember ? [] : ["\(typeName) is a symmetric key in a public key set; public verifiers cannot use it"])
+        default:
+            return (false, ["\(key.name) has \(key.kty.map { "unknown kty '\($0)'" } ?? "no kty"); verifiers will skip or reject it"])
+        }
+    }
+}
+
+extension PublishedKey {
+    /// Whether jwt-kit's verdict on the key is wanted: a key of a loadable shape, without private
+    /// members, with a kid. AudregDrift asks jwt-kit only about these (`libraryRejection`).
+    public var asksLibrary: Bool {
+        isObject && JWKSWeakKeyRule.shape(of: self).loadable && privateMembers.isEmpty && hasKidMember
+    }
 }

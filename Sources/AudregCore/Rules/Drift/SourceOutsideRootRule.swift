@@ -1,6 +1,6 @@
 /// A deployment `source:` path, or a link among the registry files, leads out of the repository.
 /// The loader reports such links and the deployment checker such paths; both refuse before opening.
-public struct SourceOutsideRootRule: DriftRule {
+public struct SourceOutsideRootRule: DeploymentReadRule {
     public static let id = "source-outside-root"
 
     public static let description = RuleDescription(
@@ -60,4 +60,11 @@ public struct SourceOutsideRootRule: DriftRule {
         ])
 
     public init() {}
+
+    public static func check(_ failure: DeploymentReadFailure) -> [Finding] {
+        guard case .outsideRoot(let file) = failure.problem else { return [] }
+        return [failure.finding(Self.self,
+                                "the \(failure.kindName) config source \(file) resolves outside the repository root, so audreg does not read it; keep deployment configs inside the repository, or pass --root",
+                                at: failure.deployment.source.location)]
+    }
 }
