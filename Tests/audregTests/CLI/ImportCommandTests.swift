@@ -39,7 +39,8 @@ struct ImportCommandTests {
 
         """
 
-    static let mismatchRules: Set<String> = ["config-audience-broadened", "config-audience-narrowed", "config-issuer-mismatch", "config-provider-missing"]
+    static let mismatchRules: Set<String> = ["config-audience-broadened", "config-audience-narrowed", "config-issuer-mismatch", "config-provider-missing",
+                                             "config-trust-subject-mismatch"]
     static let loaderRules: Set<String> = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema, "unknown-reference", "duplicate-name"]
 
     /// A repository with the configs in `configs/`.
@@ -81,6 +82,11 @@ struct ImportCommandTests {
         #expect(Set(deployments.map { $0.trimmingCharacters(in: .whitespaces) }).count == Set(Self.mixed.map(\.kind) + ["oauth2-proxy"]).count,
                 "\(deployments)")
         #expect(!written.keys.contains { $0.contains(".audreg-import") }, "the staging folder was left behind: \(written.keys)")
+        // Federation trusts keep the subjects they admit, so drift compares them with the registry.
+        #expect(written.values.contains { $0.contains("    - kind: \"aws-iam-trust-policy\"\n") && $0.contains("      trust:\n        subjects:\n          - \"repo:octo-org/octo-repo:*\"\n") },
+                "the IAM trust was imported without its trust.subjects: \(written)")
+        // The Vault roles pin project_path, not sub: there is no subject to state.
+        #expect(!written.values.contains { $0.contains("    - kind: \"vault-jwt-role\"\n") && $0.contains("trust:") }, "\(written)")
 
         let validated = try audreg("validate", "registry", "--format", "json", "--today", "2026-06-01", "--fail-on", "never", in: directory.path)
         #expect(validated.status == 0, "\(validated.stderr)")
