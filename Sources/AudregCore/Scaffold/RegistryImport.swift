@@ -156,7 +156,12 @@ public struct RegistryImport: Sendable {
             let selected = selector.map { name in config.providers.filter { $0.isNamed(name) } } ?? config.providers
             let own = config.providers.filter { same($0.name?.value, selector) }
             let usable = selected.filter { unmappable($0) == nil }
-            for provider in own { if let why = unmappable(provider) { notes.append("\(at(provider.location)): not imported: \(why)") } }
+            for provider in own {
+                guard let why = unmappable(provider) else { continue }
+                // At the value that stopped it when there is one: the placeholder, the missing rules.
+                let place = provider.verifiesNothing?.location ?? provider.unresolved.first?.location ?? provider.location
+                notes.append("\(at(place)): not imported: \(why)")
+            }
             guard !usable.isEmpty else { continue }
             if usable.count < selected.count {
                 notes.append("\(at(usable[0].location)): \(label(usable[0])) also selects providers that were not imported; drift will report them")

@@ -107,6 +107,47 @@ struct ImportCommandTests {
         #expect(Self.files(under: directory.path + "/again") == written)
     }
 
+    @Test("Spring configs are read with the same --spring-property and --spring-profile as drift reads them")
+    func springSettings() throws {
+        let application = """
+            spring:
+              security:
+                oauth2:
+                  resourceserver:
+                    jwt:
+                      issuer-uri: ${IDP_URL}
+                      audiences: [https://orders.example.com]
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: legacy
+              security:
+                oauth2:
+                  resourceserver:
+                    jwt:
+                      audiences: [https://orders.example.com, https://legacy.example.com]
+            """
+        let directory = try Self.repository(["application.yml": application], fixtures: [])
+        let unresolved = try audreg("import", "configs", "--out", "none", in: directory.path)
+        #expect(unresolved.status == 1, "\(unresolved.stderr)")
+        #expect(unresolved.stderr.contains("configs/application.yml:6:23: not imported"), "the unresolved placeholder is named with its place: \(unresolved.stderr)")
+
+        let imported = try audreg("import", "configs", "--out", "registry", "--spring-property", "IDP_URL=https://idp.example.com",
+                                  "--spring-profile", "legacy", in: directory.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let written = Self.files(under: directory.path + "/registry")
+        #expect(written.values.contains { $0.contains("  issuer: \"https://idp.example.com\"\n") }, "\(written)")
+        #expect(written.values.contains { $0.contains("    - \"https://legacy.example.com\"\n") }, "the legacy profile's audiences: \(written)")
+        let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "never",
+                               "--spring-property", "IDP_URL=https://idp.example.com", "--spring-profile", "legacy", in: directory.path)
+        let rules = try Self.findings(drift).compactMap { $0["rule"] as? String }
+        #expect(Self.mismatchRules.isDisjoint(with: rules), "\(drift.stdout)")
+
+        let badProperty = try audreg("import", "configs", "--out", "bad", "--spring-property", "IDP_URL", in: directory.path)
+        #expect(badProperty.status == 2 && badProperty.stderr.contains("is not KEY=VALUE"), "\(badProperty.stderr)")
+    }
+
     @Test("an issuer a config names by its discovery URL is imported as that issuer, with the URL as its discoveryUrl")
     func issuerByDiscoveryURL() throws {
         let policy = """
