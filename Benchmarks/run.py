@@ -113,9 +113,12 @@ def evict(tree):
                 os.close(descriptor)
 
 
+# Commits in the repositories of the build --history task: the first adds the registry, each later one
+# edits one service file (a new audience, a new description, the audience removed, in turn).
+HISTORY_COMMITS = 20
 # The table's order of tasks within a size (the on-disk build is measured last, see main).
 TASK_ORDER = ["validate (text)", "validate (sarif)", "build (HTML + Markdown)", "build, output in RAM (tmpfs)",
-              "diff (1% changed)"]
+              f"build --history {HISTORY_COMMITS} (RAM)", "diff (1% changed)"]
 # When this benchmark last deleted its files (seconds since the epoch), for the next run.
 DELETES_STAMP = os.path.join(ROOT, ".build", "bench-deleted-at")
 # ext4 without a journal treats an inode deleted in the last minute as in use, or in the last six
@@ -167,6 +170,46 @@ def wait_for_deletes_to_age(work):
 def has_command(name):
     result = subprocess.run([AUDREG, "help"], capture_output=True, text=True)
     return f"  {name} " in result.stdout or f"  {name}\n" in result.stdout
+
+
+def has_option(command, option):
+    result = subprocess.run([AUDREG, command, "--help"], capture_output=True, text=True)
+    return option in result.stdout
+
+
+def history_repository(registry, repository):
+    """A git repository holding a copy of the registry in registry/, with HISTORY_COMMITS commits of fixed
+    authors and dates."""
+    target = os.path.join(repository, "registry")
+    shutil.copytree(registry, target)
+    files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(target, "services")) for name in names)
+
+    def git(*arguments, number=0):
+        stamp = f"@{1790000000 + number * 3600} +0000"
+        environment = dict(os.environ, GIT_AUTHOR_NAME=f"Author {number % 7}", GIT_AUTHOR_EMAIL="author@example.com",
+                           GIT_COMMITTER_NAME="CI", GIT_COMMITTER_EMAIL="ci@example.com", GIT_AUTHOR_DATE=stamp,
+                           GIT_COMMITTER_DATE=stamp, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+        subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *arguments], cwd=repository,
+                       check=True, capture_output=True, env=environment)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Add the registry")
+    for number in range(1, HISTORY_COMMITS):
+        path = files[((number - 1) // 3 * 37) % len(files)]
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        step = number % 3
+        if step == 1:
+            text = text.replace("  audiences:\n", f"  audiences:\n    - https://extra-{number}.example.com\n", 1)
+        elif step == 2:
+            text = text.replace("for benchmarks.", f"for benchmarks, revision {number}.", 1)
+        else:
+            text = "\n".join(line for line in text.split("\n") if "https://extra-" not in line)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        git("commit", "-q", "-am", f"Change {number}", number=number)
+    return repository
 
 
 def registry_bytes(directory):
@@ -312,6 +355,28 @@ def main():
                 add(size, "build, output in RAM (tmpfs)", in_ram, "Hugo, output in RAM", hugo_ram, in_ram_mem, specs[number * 2][0],
                     specs[number * 2 + 1][0])
             print("measured build in RAM", file=sys.stderr)
+
+        if commands["build"] and RAM_DIR and has_option("build", "--history"):
+            # build --history over a git repository of each registry with HISTORY_COMMITS commits, next to
+            # the same build without history, so the 10k -> 50k growth of the trust history is measured.
+            specs = []
+            for size in SIZES:
+                repository = history_repository(registries[size], os.path.join(work, f"history{size}"))
+                out = os.path.join(RAM_DIR, f"history-site{size}")
+                clear = lambda out=out: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
+                common = ["build", os.path.join(repository, "registry"), "--out", out, "--today", TODAY, "--fail-on", "never",
+                          "--layout", "built-in"]
+                specs += [([AUDREG, *common, "--history", str(HISTORY_COMMITS)], clear), ([AUDREG, *common, "--history", "0"], clear)]
+            try:
+                results = measure_interleaved(specs, RUNS)
+            finally:
+                for size in SIZES:
+                    shutil.rmtree(os.path.join(RAM_DIR, f"history-site{size}"), ignore_errors=True)
+            for number, size in enumerate(SIZES):
+                (with_history, memory), (without, _) = results[number * 2:number * 2 + 2]
+                add(size, f"build --history {HISTORY_COMMITS} (RAM)", with_history, "the same build, --history 0", without, memory,
+                    specs[number * 2][0], specs[number * 2 + 1][0])
+            print("measured build --history", file=sys.stderr)
 
         if commands["diff"]:
             specs = []
@@ -498,8 +563,9 @@ def targets(rows):
         return {"issue": issue, "target": name, "result": figures, "met": all(passes(value) for value in values)}
 
     def memory_ratios(task, sizes):
+        # The build --history task's memory is in the table; the memory targets are the plain tasks'.
         return [row["peakMiB"] / row["registryMiB"] for row in pick(task, sizes=sizes)
-                if row.get("peakMiB") and row.get("registryMiB")]
+                if row.get("peakMiB") and row.get("registryMiB") and "--history" not in row["task"]]
 
     found = [
         verdict(8, f"validate within {FLOOR_LIMIT:g}x the libyaml floor at 10k and 50k",
@@ -507,7 +573,7 @@ def targets(rows):
         verdict(8, "validate faster than PyYAML's C loader loading the same files",
                 [row["ratio"] for row in pick("validate", "PyYAML CSafeLoader load")], lambda ratio: ratio < 1),
         verdict(8, "build faster than Hugo at 10k (on disk and in RAM)",
-                [row["ratio"] for row in pick("build", sizes=(10000,))], lambda ratio: ratio < 1),
+                [row["ratio"] for row in pick("build", sizes=(10000,)) if row["reference"].startswith("Hugo")], lambda ratio: ratio < 1),
     ]
     growth = [value for row in pick(sizes=(50000,)) if "growthFrom10k" in row
               for value in (row["growthFrom10k"]["medians"], row["growthFrom10k"]["paired"])]
@@ -519,7 +585,7 @@ def targets(rows):
         verdict(26, f"validate at most {NEXT_FLOOR_LIMIT:g}x the libyaml floor at 10k and 50k",
                 [row["ratio"] for row in pick("validate", "libyaml floor")], lambda ratio: ratio <= NEXT_FLOOR_LIMIT),
         verdict(26, f"build at most {NEXT_HUGO_LIMIT:g}x Hugo at 10k and 50k (on disk and in RAM)",
-                [row["ratio"] for row in pick("build")], lambda ratio: ratio <= NEXT_HUGO_LIMIT),
+                [row["ratio"] for row in pick("build") if row["reference"].startswith("Hugo")], lambda ratio: ratio <= NEXT_HUGO_LIMIT),
         verdict(26, f"validate peak memory at most {NEXT_VALIDATE_MEMORY:g}x the registry on disk at 50k",
                 memory_ratios("validate", (50000,)), lambda value: value <= NEXT_VALIDATE_MEMORY),
         verdict(26, f"build peak memory at most {NEXT_BUILD_MEMORY:g}x the registry on disk at 50k",
@@ -560,7 +626,8 @@ def report(rows):
         print("moves less; the reference's paired growth on the same rounds for comparison")
         print(f"  {'task':30} {'medians wall':>12} {'CPU':>6} {'paired wall':>12} {'CPU':>6}   reference")
     for (task, reference), figures in growth.items():
-        if 10000 in figures and 50000 in figures and reference in ("libyaml floor", "Hugo, one page per service", "Hugo, output in RAM", "libyaml floor x2"):
+        if 10000 in figures and 50000 in figures and reference in ("libyaml floor", "Hugo, one page per service", "Hugo, output in RAM", "libyaml floor x2",
+                                                                          "the same build, --history 0"):
             small, large = figures[10000], figures[50000]
             paired_wall = statistics.median(b / a for a, b in zip(small["runs"], large["runs"]))
             paired_cpu = statistics.median(b / a for a, b in zip(small["cpuRuns"], large["cpuRuns"]))

@@ -310,6 +310,23 @@ struct ConfigFormsTests {
         #expect(off.providers.isEmpty, "auth_jwt off validates nothing and is no provider")
         let jwks = try reader.read(Array("server { auth_jwt x; auth_jwt_key_request /k; location = /k { proxy_pass https://idp.example.com/keys; } }".utf8), file: "n.conf")
         #expect(jwks.providers.first?.jwksUri?.value == "https://idp.example.com/keys")
+        let two = try reader.read(Array("""
+            server {
+                auth_jwt x; auth_jwt_key_request /k; auth_jwt_key_request /old;
+                location = /k { proxy_pass https://idp.example.com/keys; }
+                location = /old { proxy_pass https://old.example.com/keys; }
+                location /files/ { auth_jwt_key_file k.json; }
+                location /api/ { auth_jwt_require $x; }
+            }
+            """.utf8), file: "n.conf")
+        let server = try #require(two.providers.first)
+        #expect(server.jwksUri?.value == "https://idp.example.com/keys", "nginx loads the keys of every auth_jwt_key_request of a level")
+        #expect(server.extraJwksUris.map(\.value) == ["https://old.example.com/keys"])
+        #expect(server.extraJwksUris.map { "\($0.location.line):\($0.location.column)" } == ["4:34"])
+        let files = try #require(two.providers.first { $0.isNamed("/files/") })
+        #expect(files.jwksUri == nil && files.extraJwksUris.isEmpty, "a key file on a level without key requests replaces the inherited ones")
+        let api = try #require(two.providers.first { $0.isNamed("/api/") })
+        #expect(api.jwksUri?.value == "https://idp.example.com/keys" && api.extraJwksUris.count == 1, "a level without key directives inherits both")
     }
 
     @Test("oauth2-proxy config file: TOML strings, escapes, multi-line lists, and errors with their position")

@@ -11,6 +11,8 @@ public struct DeployedProvider: Sendable {
     /// Further issuers accepted (Kong `issuers_allowed`).
     public var extraIssuers: [Located<String>] = []
     public var jwksUri: Located<String>?
+    /// Further key sets the provider fetches (several `auth_jwt_key_request` on one nginx level).
+    public var extraJwksUris: [Located<String>] = []
     /// nil when the config sets no audience check at all. Exact values: gateways compare byte for byte.
     public var audiences: [Located<ExactString>]?
     /// Where the audience list is written, or where it belongs when absent.

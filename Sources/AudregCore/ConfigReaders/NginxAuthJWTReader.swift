@@ -10,7 +10,8 @@
 /// value is neither empty nor `0`. Without such a map nothing but the signature and `exp`/`nbf` is
 /// checked. Regex and host-mask keys, values from variables and `include`d map entries are not
 /// guessed at: they are `config-value-unresolved` notes. `include` is never followed.
-/// `auth_jwt_key_request` names a location whose `proxy_pass` URL is taken as the JWKS URL.
+/// `auth_jwt_key_request` names a location whose `proxy_pass` URL is taken as a JWKS URL; a level may
+/// set several, and nginx loads the keys of each.
 /// `auth_jwt off` in a nested block turns verification off there (`config-verification-skipped`).
 public struct NginxAuthJWTReader: DeploymentConfigReader {
     public static let kindName = "nginx"
@@ -42,7 +43,8 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
     struct Scope {
         var auth: NginxDirective?
         var requires: [NginxDirective] = []
-        var keyRequest: NginxDirective?
+        /// Every `auth_jwt_key_request` of the nearest level that sets one: nginx loads the keys of all.
+        var keyRequests: [NginxDirective] = []
         var serverNames: [String] = []
         var serverLabel: String?
         /// The provider whose settings apply here (the nearest enclosing one).
@@ -85,9 +87,10 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             if let auth = own.last(where: { $0.name.value == "auth_jwt" }) { scope.auth = auth }
             let ownRequires = own.filter { $0.name.value == "auth_jwt_require" }
             if !ownRequires.isEmpty { scope.requires = ownRequires }
-            if let request = own.last(where: { $0.name.value == "auth_jwt_key_request" }) { scope.keyRequest = request }
-            if own.contains(where: { $0.name.value == "auth_jwt_key_file" }), !own.contains(where: { $0.name.value == "auth_jwt_key_request" }) {
-                scope.keyRequest = nil
+            let ownRequests = own.filter { $0.name.value == "auth_jwt_key_request" }
+            if !ownRequests.isEmpty { scope.keyRequests = ownRequests }
+            if own.contains(where: { $0.name.value == "auth_jwt_key_file" }), ownRequests.isEmpty {
+                scope.keyRequests = []
             }
             scope.includes += block.filter { $0.name.value == "include" }.compactMap(\.args.first)
             if context?.name.value == "server" {
@@ -203,9 +206,9 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             provider.issuerCaveat = "checks no issuer: nginx checks iss only through auth_jwt_require with a map on $jwt_claim_iss, and none applies here, so a token from any issuer whose keys it holds is accepted"
         }
 
-        if let request = scope.keyRequest, let uri = request.args.first {
-            provider.jwksUri = Self.proxyPass(for: uri.value, in: locations)
-        }
+        let keySets = scope.keyRequests.compactMap { request in request.args.first.flatMap { Self.proxyPass(for: $0.value, in: locations) } }
+        provider.jwksUri = keySets.first
+        provider.extraJwksUris = Array(keySets.dropFirst())
         return provider
     }
 

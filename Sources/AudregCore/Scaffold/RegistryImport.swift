@@ -62,6 +62,8 @@ public struct RegistryImport: Sendable {
         var jwks: [(issuer: ExactString, uri: String, at: String)]
         /// Discovery URLs that configs name instead of an issuer (APIM's `openid-config`, Kong).
         var discovery: [(issuer: ExactString, url: String)] = []
+        /// The `sub` values a federation trust admits, as written (`trust.subjects`); nil for other enforcers.
+        var subjects: [ExactString]? = nil
     }
 
     /// A config may name an issuer by its discovery document's URL; the issuer is then the URL
@@ -154,7 +156,12 @@ public struct RegistryImport: Sendable {
             let selected = selector.map { name in config.providers.filter { $0.isNamed(name) } } ?? config.providers
             let own = config.providers.filter { same($0.name?.value, selector) }
             let usable = selected.filter { unmappable($0) == nil }
-            for provider in own { if let why = unmappable(provider) { notes.append("\(at(provider.location)): not imported: \(why)") } }
+            for provider in own {
+                guard let why = unmappable(provider) else { continue }
+                // At the value that stopped it when there is one: the placeholder, the missing rules.
+                let place = provider.verifiesNothing?.location ?? provider.unresolved.first?.location ?? provider.location
+                notes.append("\(at(place)): not imported: \(why)")
+            }
             guard !usable.isEmpty else { continue }
             if usable.count < selected.count {
                 notes.append("\(at(usable[0].location)): \(label(usable[0])) also selects providers that were not imported; drift will report them")
@@ -181,10 +188,10 @@ public struct RegistryImport: Sendable {
                     if !issuers.contains(exact) { issuers.append(exact) }
                     if let url = named.discovery { discovery.append((exact, url)) }
                 }
-                if let uri = provider.jwksUri {
+                for uri in [provider.jwksUri].compactMap({ $0 }) + provider.extraJwksUris {
                     let all = ([provider.issuer] + provider.extraIssuers.map(Optional.some)).compactMap { $0.map { Self.issuer(named: $0.value).issuer } }
-                    // One key URL for several issuers (nginx keeps the last auth_jwt_key_request): it
-                    // belongs to the issuer on its host, if exactly one is.
+                    // One key URL for several issuers (an nginx level's auth_jwt_key_request serves all
+                    // of them): it belongs to the issuer on its host, if exactly one is.
                     let owners = all.count == 1 ? all : all.filter { Self.host($0) != nil && Self.host($0) == Self.host(uri.value) }
                     if owners.count == 1 {
                         jwks.append((ExactString(owners[0]), uri.value, at(uri.location)))
@@ -203,9 +210,21 @@ public struct RegistryImport: Sendable {
                     notes.append("\(at(use.audiencesLocation ?? requirement.location)): \(TerminalText.escape(requirement.label)) sets other audiences for \(label(usable[0])) than the provider itself; the registry lists the provider's, and drift will report the difference")
                 }
             }
+            // A federation trust's subjects become the deployment's `trust.subjects`, so that drift compares them.
+            var subjects: [ExactString]? = nil
+            for provider in usable {
+                guard let trust = provider.trust else { continue }
+                if trust.subjectsUnresolved {
+                    notes.append("\(at(trust.location)): \(label(provider)) admits subjects that could not be read as written; add trust.subjects by hand")
+                    continue
+                }
+                var merged = subjects ?? []
+                for pattern in trust.subjects where !merged.contains(pattern.value.value) { merged.append(pattern.value.value) }
+                if !merged.isEmpty { subjects = merged }
+            }
             let shownName = usable[0].name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
             result.append(Unit(kind: kind, input: input, selector: selector, label: shownName, audiences: audiences, issuers: issuers, jwks: jwks,
-                              discovery: discovery))
+                              discovery: discovery, subjects: subjects))
         }
         return result
     }
@@ -281,7 +300,8 @@ public struct RegistryImport: Sendable {
             issuers.sort()
             let serviceFolder = (outDirectory as NSString).appendingPathComponent("services")
             let deployments = group.map { unit in
-                (kind: unit.kind.rawValue, source: Scaffold.relativePath(from: serviceFolder, to: Scaffold.absolute(unit.input.absolutePath)), provider: unit.selector)
+                (kind: unit.kind.rawValue, source: Scaffold.relativePath(from: serviceFolder, to: Scaffold.absolute(unit.input.absolutePath)), provider: unit.selector,
+                 subjects: unit.subjects)
             }.sorted { ($0.source, $0.provider ?? "", $0.kind) < ($1.source, $1.provider ?? "", $1.kind) }
 
             var yaml = Self.header
@@ -303,6 +323,10 @@ public struct RegistryImport: Sendable {
                 yaml += "    - kind: \(YAMLText.scalar(deployment.kind))\n"
                 yaml += "      source: \(YAMLText.scalar(deployment.source))\n"
                 if let provider = deployment.provider { yaml += "      provider: \(YAMLText.scalar(provider))\n" }
+                if let subjects = deployment.subjects {
+                    yaml += "      trust:\n        subjects:\n"
+                    for subject in subjects { yaml += "          - \(YAMLText.scalar(subject.text))\n" }
+                }
             }
             files.append(ScaffoldFile(path: "services/\(name).yaml", contents: yaml))
         }

@@ -102,14 +102,7 @@ struct DriftCheck: AsyncParsableCommand {
 
     @OptionGroup var findingLimit: FindingLimitOptions
 
-    @Option(name: .customLong("spring-property"), help: ArgumentHelp("A property for Spring ${…} placeholders, as KEY=VALUE (repeatable); wins over --spring-env-file and the file.", valueName: "KEY=VALUE"))
-    var springProperties: [String] = []
-
-    @Option(help: ArgumentHelp("A file of KEY=VALUE lines (a .env file, the deployment's environment) for Spring ${…} placeholders.", valueName: "FILE"))
-    var springEnvFile: String?
-
-    @Option(name: .customLong("spring-profile"), help: ArgumentHelp("An active Spring profile (repeatable); wins over spring.profiles.active in the file and the properties. Profile documents (spring.config.activate.on-profile) apply only when it matches.", valueName: "NAME"))
-    var springProfiles: [String] = []
+    @OptionGroup(title: "Spring Boot configs") var spring: SpringOptions
 
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
@@ -117,12 +110,6 @@ struct DriftCheck: AsyncParsableCommand {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
         guard certWarnDays >= 0 else { throw ValidationError("--cert-warn-days must not be negative") }
         if offline != nil, save != nil { throw ValidationError("--offline and --save cannot be combined") }
-        for property in springProperties where SpringProperties.parse(line: property) == nil {
-            throw ValidationError("--spring-property '\(property)' is not KEY=VALUE; write it as issuer.base=https://idp.example.com")
-        }
-        if let springEnvFile, !FileManager.default.isReadableFile(atPath: springEnvFile) {
-            throw ValidationError("--spring-env-file '\(springEnvFile)' cannot be read")
-        }
         if let shard {
             if case .failure(let problem) = DriftShard.parse(shard) { throw ValidationError(problem.message) }
             // merge rebuilds the whole run's findings from the shards' lists, so none may be cut.
@@ -142,16 +129,9 @@ struct DriftCheck: AsyncParsableCommand {
         options.checkIssuers = !skipIssuers
         options.checkDeployments = !skipDeployments
         if let shard { options.shard = try DriftShard.parse(shard).get() }
-        if let springEnvFile {
-            guard let data = FileManager.default.contents(atPath: springEnvFile) else {
-                throw AudregCLIError("--spring-env-file '\(springEnvFile)' cannot be read")
-            }
-            options.springProperties = SpringProperties.parse(envFile: String(decoding: data, as: UTF8.self))
-        }
-        for property in springProperties {
-            if let (key, value) = SpringProperties.parse(line: property) { options.springProperties[key] = value }
-        }
-        options.springProfiles = springProfiles
+        let springSettings = try spring.settings()
+        options.springProperties = springSettings.springProperties
+        options.springProfiles = springSettings.springProfiles
 
         let policy = try network.policy()
         var http: HTTPDocumentSource?

@@ -44,6 +44,8 @@ struct Import: ParsableCommand {
     @Option(help: "Read every file as this kind instead of detecting it.")
     var kind: DeploymentKind?
 
+    @OptionGroup(title: "Spring Boot configs") var spring: SpringOptions
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one config file or folder to import") }
     }
@@ -66,7 +68,7 @@ struct Import: ParsableCommand {
                 }
             }
         }
-        let plan = RegistryImport(forcedKind: kind).plan(inputs, outDirectory: outAbsolute)
+        let plan = RegistryImport(forcedKind: kind, settings: try spring.settings()).plan(inputs, outDirectory: outAbsolute)
         if !plan.notMapped.isEmpty {
             Terminal.diagnostic("not imported or imported with a difference drift will report:")
             for line in plan.notMapped { Terminal.diagnostic("  " + line) }

@@ -39,7 +39,8 @@ struct ImportCommandTests {
 
         """
 
-    static let mismatchRules: Set<String> = ["config-audience-broadened", "config-audience-narrowed", "config-issuer-mismatch", "config-provider-missing"]
+    static let mismatchRules: Set<String> = ["config-audience-broadened", "config-audience-narrowed", "config-issuer-mismatch", "config-provider-missing",
+                                             "config-trust-subject-mismatch"]
     static let loaderRules: Set<String> = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema, "unknown-reference", "duplicate-name"]
 
     /// A repository with the configs in `configs/`.
@@ -81,6 +82,11 @@ struct ImportCommandTests {
         #expect(Set(deployments.map { $0.trimmingCharacters(in: .whitespaces) }).count == Set(Self.mixed.map(\.kind) + ["oauth2-proxy"]).count,
                 "\(deployments)")
         #expect(!written.keys.contains { $0.contains(".audreg-import") }, "the staging folder was left behind: \(written.keys)")
+        // Federation trusts keep the subjects they admit, so drift compares them with the registry.
+        #expect(written.values.contains { $0.contains("    - kind: \"aws-iam-trust-policy\"\n") && $0.contains("      trust:\n        subjects:\n          - \"repo:octo-org/octo-repo:*\"\n") },
+                "the IAM trust was imported without its trust.subjects: \(written)")
+        // The Vault roles pin project_path, not sub: there is no subject to state.
+        #expect(!written.values.contains { $0.contains("    - kind: \"vault-jwt-role\"\n") && $0.contains("trust:") }, "\(written)")
 
         let validated = try audreg("validate", "registry", "--format", "json", "--today", "2026-06-01", "--fail-on", "never", in: directory.path)
         #expect(validated.status == 0, "\(validated.stderr)")
@@ -99,6 +105,47 @@ struct ImportCommandTests {
         let again = try audreg("import", "configs", "--out", "again", in: directory.path)
         #expect(again.status == 0)
         #expect(Self.files(under: directory.path + "/again") == written)
+    }
+
+    @Test("Spring configs are read with the same --spring-property and --spring-profile as drift reads them")
+    func springSettings() throws {
+        let application = """
+            spring:
+              security:
+                oauth2:
+                  resourceserver:
+                    jwt:
+                      issuer-uri: ${IDP_URL}
+                      audiences: [https://orders.example.com]
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: legacy
+              security:
+                oauth2:
+                  resourceserver:
+                    jwt:
+                      audiences: [https://orders.example.com, https://legacy.example.com]
+            """
+        let directory = try Self.repository(["application.yml": application], fixtures: [])
+        let unresolved = try audreg("import", "configs", "--out", "none", in: directory.path)
+        #expect(unresolved.status == 1, "\(unresolved.stderr)")
+        #expect(unresolved.stderr.contains("configs/application.yml:6:23: not imported"), "the unresolved placeholder is named with its place: \(unresolved.stderr)")
+
+        let imported = try audreg("import", "configs", "--out", "registry", "--spring-property", "IDP_URL=https://idp.example.com",
+                                  "--spring-profile", "legacy", in: directory.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let written = Self.files(under: directory.path + "/registry")
+        #expect(written.values.contains { $0.contains("  issuer: \"https://idp.example.com\"\n") }, "\(written)")
+        #expect(written.values.contains { $0.contains("    - \"https://legacy.example.com\"\n") }, "the legacy profile's audiences: \(written)")
+        let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", "--fail-on", "never",
+                               "--spring-property", "IDP_URL=https://idp.example.com", "--spring-profile", "legacy", in: directory.path)
+        let rules = try Self.findings(drift).compactMap { $0["rule"] as? String }
+        #expect(Self.mismatchRules.isDisjoint(with: rules), "\(drift.stdout)")
+
+        let badProperty = try audreg("import", "configs", "--out", "bad", "--spring-property", "IDP_URL", in: directory.path)
+        #expect(badProperty.status == 2 && badProperty.stderr.contains("is not KEY=VALUE"), "\(badProperty.stderr)")
     }
 
     @Test("an issuer a config names by its discovery URL is imported as that issuer, with the URL as its discoveryUrl")

@@ -45,6 +45,33 @@ public struct ConfigIssuerMismatchRule: DeploymentRule {
                     - issuer: ↓https://idp.staging.example.com
                       audiences: [https://orders.example.com]
                 """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: nginx, source: nginx.conf, provider: orders.example.com}
+                #> nginx.conf
+                map $jwt_claim_aud $aud_ok { "https://orders.example.com" 1; }
+                map $jwt_claim_iss $iss_ok { "https://idp.example.com" 1; }
+                server {
+                    server_name orders.example.com;
+                    auth_jwt "orders";
+                    auth_jwt_key_request /keys;
+                    auth_jwt_key_request /legacy-keys;
+                    auth_jwt_require $aud_ok $iss_ok;
+                    location = /keys { proxy_pass https://idp.example.com/keys; }
+                    location = /legacy-keys { proxy_pass ↓https://legacy-idp.example.com/keys; }
+                }
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -108,8 +135,8 @@ public struct ConfigIssuerMismatchRule: DeploymentRule {
                                                        at: value.location, related: deployment.acceptedRelated))
                 }
             }
-            if let jwks = provider.jwksUri {
-                let known = (matched.isEmpty ? accepted : matched).compactMap { $0.jwksUri }
+            let known = (matched.isEmpty ? accepted : matched).compactMap { $0.jwksUri }
+            for jwks in [provider.jwksUri].compactMap({ $0 }) + provider.extraJwksUris {
                 if !known.isEmpty, !known.contains(where: { $0.value.isExactly(jwks.value) }) {
                     findings.append(deployment.finding(self, "\(label) fetches keys from \(jwks.value), the registry's JWKS URI is \(known.map(\.value).joined(separator: " or "))",
                                                        at: jwks.location, related: known.map { RelatedLocation($0.location, message: "the registry's jwksUri") }))
