@@ -8,7 +8,7 @@ import AudregTestHelpers
 struct IssuerRuleTests {
     static let today = Day(year: 2026, month: 6, day: 1)!
 
-    static func issuer(_ issuer: String = "https://idp.example.com") throws -> Issuer {
+    static func issuer(_ issuer: String = "https://idp.example.com", jwks: String = "https://idp.example.com/keys") throws -> Issuer {
         let directory = TemporaryDirectory()
         directory.write(".git/HEAD", "ref: refs/heads/main\n")
         directory.write("issuers.yaml", """
@@ -18,7 +18,7 @@ struct IssuerRuleTests {
             spec:
               issuer: \(issuer)
               discoveryUrl: https://idp.example.com/.well-known/openid-configuration
-              jwksUri: https://idp.example.com/keys
+              jwksUri: \(jwks)
 
             """)
         return try #require(try RegistryLoader().load(directory: directory.path).registry.issuers.first)
@@ -85,6 +85,19 @@ struct IssuerRuleTests {
         #expect(decomposed.first?.related.map(\.message) == ["the discovery document fetched"])
         #expect(DiscoveryIssuerMismatchRule.check(context(published: nil)).first?.message.hasSuffix("has no issuer; the registry says 'https://idp.example.com/t\u{FC}'") == true)
         #expect(DiscoveryJWKSMismatchRule.check(context(published: nil)).isEmpty)
+    }
+
+    @Test("the discovery document's jwks_uri is compared byte for byte with the registry's")
+    func discoveryJWKS() throws {
+        let issuer = try Self.issuer(jwks: "https://idp.example.com/k\u{E9}ys")
+        func findings(_ published: String) -> [Finding] {
+            DiscoveryJWKSMismatchRule.check(IssuerContext(issuer: issuer, discovery: PublishedDiscovery(url: issuer.discoveryUrl!, outcome: .read(
+                DiscoveryDocument(issuer: "https://idp.example.com", jwksUri: published, leaks: []))), jwks: nil))
+        }
+        #expect(findings("https://idp.example.com/k\u{E9}ys").isEmpty)
+        let decomposed = findings("https://idp.example.com/ke\u{301}ys")
+        #expect(decomposed.count == 1, "canonically equivalent is not the same URL to a gateway")
+        #expect(decomposed.first?.location == issuer.jwksUri?.location)
     }
 
     @Test("a key set that was not read is jwks-unreachable's, and the key-set rules find nothing in it")

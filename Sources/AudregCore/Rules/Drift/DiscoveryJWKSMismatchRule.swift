@@ -54,7 +54,7 @@ public struct DiscoveryJWKSMismatchRule: IssuerRule {
             return [issuer.finding(Self.self, "the discovery document has no jwks_uri; the registry says \(jwksUri.value)",
                                    at: jwksUri.location, related: issuer.discoveryRelated)]
         }
-        guard published != jwksUri.value else { return [] }
+        guard !published.isExactly(jwksUri.value) else { return [] }
         return [issuer.finding(Self.self, "the discovery document publishes jwks_uri \(published), the registry \(jwksUri.value); gateways that discover keys use the published one",
                                at: jwksUri.location, related: issuer.discoveryRelated)]
     }
