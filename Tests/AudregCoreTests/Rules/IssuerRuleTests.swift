@@ -71,6 +71,20 @@ struct IssuerRuleTests {
         #expect(JWKSKidProblemRule.check(Self.keySet([])).map(\.message) == ["the key set is empty: no token can be verified"])
     }
 
+    @Test("kids and JOSE names are compared byte for byte: canonically equivalent kids are two kids, a KELVIN SIGN alg is no ES256K")
+    func exactKeyFacts() {
+        let kids = [Self.rsa(0, kid: "caf\u{E9}"), Self.rsa(1, kid: "cafe\u{301}")]
+        #expect(JWKSKidProblemRule.check(Self.keySet(kids)).isEmpty, "a verifier picks by bytes: these are different kids")
+        let kelvin = PublishedKey(index: 0, kid: "k", hasKidMember: true, kty: "EC", alg: "ES256\u{212A}", use: "sig", crv: "P-256")
+        #expect(kelvin.alg == "ES256\\u{212A}")
+        var set = Self.keySet([kelvin])
+        set.allowedAlgorithms = ["ES256K"]
+        #expect(JWKSAlgorithmMismatchRule.check(set).map(\.message) == [
+            "key 'k' (EC) is for ES256\\u{212A}, which is not among the issuer's algorithms (ES256K)",
+        ])
+        #expect(JWKSWeakKeyRule.check(set).isEmpty, "not read as ES256K, whose curve P-256 would not fit")
+    }
+
     @Test("the discovery document's issuer is compared byte for byte, and findings sit on the registry's field")
     func discoveryIssuer() throws {
         let issuer = try Self.issuer("https://idp.example.com/t\u{FC}")

@@ -195,6 +195,15 @@ public struct PublishedKey: Sendable {
     /// The certificate in `x5c[0]`; nil without a non-empty `x5c`.
     public var certificate: PublishedCertificate?
 
+    /// JOSE names (`kty`, `alg`, `use`, `crv`) are ASCII, and verifiers compare them byte for byte; the
+    /// rules compare them with `String ==`, which equates "ES256\u{212A}" (KELVIN SIGN) with "ES256K". A
+    /// name with a non-ASCII scalar is kept as ASCII with `\u{…}` escapes, which equals no registered name
+    /// and shows what was published.
+    static func joseName(_ value: String?) -> String? {
+        guard let value, !value.unicodeScalars.allSatisfy(\.isASCII) else { return value }
+        return value.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }.joined()
+    }
+
     public init(index: Int, isObject: Bool = true, kid: String? = nil, hasKidMember: Bool = false, kty: String? = nil, alg: String? = nil,
                 use: String? = nil, crv: String? = nil, privateMembers: [String] = [], hasSecretMember: Bool = false,
                 modulusBits: Int? = nil, libraryRejection: String? = nil, certificate: PublishedCertificate? = nil) {
@@ -202,10 +211,10 @@ public struct PublishedKey: Sendable {
         self.isObject = isObject
         self.kid = kid
         self.hasKidMember = hasKidMember
-        self.kty = kty
-        self.alg = alg
-        self.use = use
-        self.crv = crv
+        self.kty = Self.joseName(kty)
+        self.alg = Self.joseName(alg)
+        self.use = Self.joseName(use)
+        self.crv = Self.joseName(crv)
         self.privateMembers = privateMembers
         self.hasSecretMember = hasSecretMember
         self.modulusBits = modulusBits

@@ -57,14 +57,15 @@ public struct JWKSKidProblemRule: KeySetRule {
         if keySet.keys.isEmpty {
             problems.append(KeyProblem(Self.self, "the key set is empty: no token can be verified"))
         }
-        var kidCounts: [String: Int] = [:]
+        // By exact value: verifiers pick the key whose kid equals the header's byte for byte.
+        var kidCounts: [ExactString: Int] = [:]
         for key in keySet.keys where key.isObject {
-            if let kid = key.kid { kidCounts[kid, default: 0] += 1 } else {
+            if let kid = key.kid { kidCounts[ExactString(kid), default: 0] += 1 } else {
                 problems.append(KeyProblem(Self.self, "\(key.name) has no kid, so verifiers cannot pick it by the token's header and rotation breaks"))
             }
         }
         for (kid, count) in kidCounts.sorted(by: { $0.key < $1.key }) where count > 1 {
-            problems.append(KeyProblem(Self.self, "kid '\(kid)' is used by \(count) keys; a verifier may pick the wrong one"))
+            problems.append(KeyProblem(Self.self, "kid '\(kid.text)' is used by \(count) keys; a verifier may pick the wrong one"))
         }
         return problems
     }
