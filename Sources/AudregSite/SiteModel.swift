@@ -38,10 +38,13 @@ public struct SiteModel: Sendable {
         return PageChrome(siteTitle: siteTitle, pageTitle: title, root: String(repeating: "../", count: depth), nav: nav, template: template)
     }
 
-    static func serviceLink(_ name: String, text: String? = nil) -> SiteLink { SiteLink(text ?? name, path: "services/\(name)") }
-    static func ruleLink(_ id: String) -> SiteLink { SiteLink(id, path: "rules/\(id)") }
-    static func issuerLink(_ name: String) -> SiteLink { SiteLink(name, path: "issuers", fragment: "issuer-\(name)") }
-    static func teamLink(_ name: String) -> SiteLink { SiteLink(name, path: "teams", fragment: "team-\(name)") }
+    /// Where a service's and a rule's pages are (`SitePage.service`, `.rule`), and links to them.
+    static func servicePath(_ name: String) -> String { "services/\(name)" }
+    static func rulePath(_ id: String) -> String { "rules/\(id)" }
+    static func serviceLink(_ name: String, text: String? = nil) -> SiteLink { SiteLink(text ?? name, path: servicePath(name)) }
+    static func ruleLink(_ id: String) -> SiteLink { SiteLink(id, path: rulePath(id)) }
+    static func issuerLink(_ name: String) -> SiteLink { SitePage.issuers.link(name, fragment: "issuer-\(name)") }
+    static func teamLink(_ name: String) -> SiteLink { SitePage.teams.link(name, fragment: "team-\(name)") }
 
     static func severityLabel(_ severity: Severity) -> String {
         switch severity {
@@ -593,7 +596,7 @@ struct SiteContext {
             labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
             source: service.origin.file,
             accepts: accepts,
-            audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SiteLink($0.value.text, path: "audiences", fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
+            audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SitePage.audiences.link($0.value.text, fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
             scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
             scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
             downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
@@ -646,7 +649,7 @@ struct SiteContext {
         for framework in controlCatalog.frameworks {
             var rows: [ControlRow] = []
             var frameworkCounts = (evidenced: 0, met: 0, failing: 0, excepted: 0, notAssessed: 0)
-            let frameworkLink = SiteLink(framework.shortTitle, path: "controls/index", fragment: "fw-\(frameworkSlugs[framework.id]!)")
+            let frameworkLink = SitePage.controlsIndex.link(framework.shortTitle, fragment: "fw-\(frameworkSlugs[framework.id]!)")
             for control in framework.controls {
                 let rules = controlRules[control.id] ?? []
                 let needs = evidenceNeeds(rules)

@@ -39,7 +39,7 @@ extension SiteContext {
 
     func servicesIndexPage() -> ListPage<ServiceRow> { ListPage(items: serviceRows) }
 
-    func servicePath(at position: Int) -> String { "services/\(services[position].name)" }
+    func servicePath(at position: Int) -> String { SiteModel.servicePath(services[position].name) }
 
     func audiencesPage() -> ListPage<AudienceRow> { ListPage(items: audienceRows) }
 
@@ -84,7 +84,7 @@ extension SiteContext {
         })
     }
 
-    func rulePath(at index: Int) -> String { "rules/\(catalog.descriptions[index].id)" }
+    func rulePath(at index: Int) -> String { SiteModel.rulePath(catalog.descriptions[index].id) }
 
     func rulePage(at index: Int) -> RulePage {
         let rule = catalog.descriptions[index]
