@@ -115,6 +115,9 @@ extension SiteModel {
     mutating func setTokenFlow(_ picture: TokenFlowGraph.Picture) { context.tokenFlow = picture }
 }
 
+/// What every page's view model is built from (`SitePage.build`): the report, the catalogs, indexes
+/// over the registry and the findings, links made once, and the tables more than one page shows. Made
+/// once per build, before any page; read, never changed, by the rendering threads.
 struct SiteContext {
     let report: ValidationReport
     let catalog: RuleCatalog
@@ -857,8 +860,8 @@ private struct ModelParts: Sendable {
     var controls: SiteContext.ControlsModel?
 }
 
-/// Every service's page, made on access from the builder's indexes (a page is rendered once, so
-/// nothing is computed twice in a build).
+/// Every service's page, made on access from the context's indexes, as `SitePage.service` makes each
+/// when it is rendered (for tests and callers that want them all).
 public struct ServicePages: RandomAccessCollection, Sendable {
     let builder: SiteContext
 
