@@ -96,7 +96,6 @@ public struct EnforcerRow: Sendable {
 
 /// Every enforcement point of the registry, those whose audience check is off first, and the enforcer table.
 public struct EnforcersPage: Sendable {
-    public var chrome: PageChrome
     /// False when the build was given no drift report.
     public var reported: Bool
     public var when: String
@@ -115,7 +114,7 @@ public struct EnforcersPage: Sendable {
     public var enforcers: [EnforcerRow]
 }
 
-extension SiteModelBuilder {
+extension SiteContext {
     /// The drift rules whose findings say whether a deployment checks the audience, or why it could not be told.
     static let enforcementRules: Set<String> = [
         "config-audience-unchecked", "config-verification-skipped", "config-audience-broadened", "config-audience-narrowed",
@@ -248,7 +247,6 @@ extension SiteModelBuilder {
         let unassessed = keyed.filter { $0.rank > offRank && $0.rank < checkingRank }.map(\.point)
         let checking = keyed.filter { $0.rank >= checkingRank }.map(\.point)
         return EnforcersPage(
-            chrome: chrome(.enforcers),
             reported: drift != nil, when: driftWhen, reportGap: drift == nil ? nil : assessment.drift.reportGap,
             off: off, unassessed: unassessed, checking: checking, total: points.count,
             offCount: off.count, unassessedCount: unassessed.count, checkingCount: checking.count,

@@ -13,12 +13,14 @@ extension MustacheBoxable {
 }
 
 extension PageContext: MustacheBoxable {
+    private static let chromeKey = BoxKey.named("chrome")
     private static let pageKey = BoxKey.named("page")
 
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box: BoxObject = [.root: .string(self.root), .chrome: .box(chrome, root: root, cache: cache)]
-        let page = (self.page as? MustacheBoxable).map { BoxValue.object($0.box(root: root, cache: cache)) } ?? MustacheBox.convert(self.page, root: root)
-        if let page { box.set(Self.pageKey, page) }
+        var box = BoxObject(capacity: 3)
+        box.set(.root, .string(self.root))
+        box.set(Self.chromeKey, .box(chrome, root: root, cache: cache))
+        box.set(Self.pageKey, .object(page.box(root: root, cache: cache)))
         return box
     }
 }

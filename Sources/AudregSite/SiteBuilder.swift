@@ -3,11 +3,19 @@ import AudregCore
 
 /// What a page template is rendered with: the page's view model under `page`, and what every page
 /// needs at the top of the context stack (`root`, `chrome`), so rows nested anywhere can write
-/// `{{root}}{{href}}`.
+/// `{{root}}{{href}}`. The chrome comes from the page's descriptor, not from its view model.
 struct PageContext {
     let root: String
     let chrome: PageChrome
-    let page: Any
+    let page: any PageModel
+
+    init(chrome: PageChrome, page: any PageModel) {
+        root = chrome.root
+        self.chrome = chrome
+        self.page = page
+    }
+
+    init(_ page: PageInstance) { self.init(chrome: page.chrome, page: page.model) }
 }
 
 public struct SiteBuildOptions: Sendable {
@@ -90,8 +98,7 @@ public enum SiteBuilder {
         let modelSeconds = timing.sinceLap
         drawing.wait()
         let (picture, drawingSeconds) = drawn.withLock { $0! }
-        model.tokenFlow.svg = picture.svg
-        model.tokenFlow.engine = picture.engine
+        model.setTokenFlow(picture)
         timing.lap("view models (\(PhaseTiming.format(modelSeconds)) s) and token flow (\(picture.engine), \(PhaseTiming.format(drawingSeconds)) s)")
         options.releaseFreedPages()
         defer { timing.report() }
@@ -215,9 +222,14 @@ public enum SiteBuilder {
         var markdown: [UInt8]
     }
 
-    /// A job's page: its root-relative path without extension and its view model.
-    static func page(_ job: Job, model: SiteModel) -> (path: String, page: any PageModel) {
+    /// A job's page: its root-relative path without extension, its chrome and its view model.
+    static func page(_ job: Job, model: SiteModel) -> PageInstance {
         job.descriptor.page(job.index, of: model)
+    }
+
+    /// A job's root-relative path without extension, without building its page.
+    static func path(_ job: Job, model: SiteModel) -> String {
+        job.descriptor.path(model.context, job.index)
     }
 
     /// Every page, the heaviest kinds first (`SitePage.Weight`), each kind in `SitePage.all`'s order.
@@ -251,10 +263,9 @@ public enum SiteBuilder {
     /// A job's output path (root-relative, without extension), its boxed context, and its HTML and
     /// Markdown template names.
     static func pageContext(_ job: Job, model: SiteModel, cache: BoxCache? = nil) -> (String, BoxValue, String, String) {
-        let (path, page) = self.page(job, model: model)
-        let chrome = page.chrome
-        let context = BoxValue.object(PageContext(root: chrome.root, chrome: chrome, page: page).box(root: chrome.root, cache: cache))
-        return (path, context, "html/\(job.descriptor.template)", "markdown/\(job.descriptor.template)")
+        let page = self.page(job, model: model)
+        let context = BoxValue.object(PageContext(page).box(root: page.chrome.root, cache: cache))
+        return (page.path, context, "html/\(job.descriptor.template)", "markdown/\(job.descriptor.template)")
     }
 
     /// Assets, the search index, mkdocs.yml and the marker file: each in turn (root-relative path,
@@ -267,8 +278,8 @@ public enum SiteBuilder {
         }
         // Written straight to bytes: the index of a large registry is megabytes, and a JSONValue tree
         // of it would be several times that.
-        let index = OutputBuffer(capacity: max(64, model.search.items.count * 128))
-        SearchIndex.write(model.search.items, into: index)
+        let index = OutputBuffer(capacity: max(64, model.context.searchEntries.count * 128))
+        SearchIndex.write(model.context.searchEntries, into: index)
         index.append(UInt8(ascii: "\n"))
         try each("search-index.json", index.bytes)
         let script = OutputBuffer(capacity: index.count + 40)
@@ -298,7 +309,7 @@ public enum SiteBuilder {
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["assets"])
         for job in jobs {
-            let folder = (page(job, model: model).path as NSString).deletingLastPathComponent
+            let folder = (path(job, model: model) as NSString).deletingLastPathComponent
             guard !folder.isEmpty else { continue }
             folders.insert(folder)
             folders.insert(markdownDocs + folder)

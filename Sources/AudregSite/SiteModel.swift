@@ -1,9 +1,10 @@
 import Foundation
 import AudregCore
 
-/// Every page of the site as view models, computed once from a validation report. Lookups go through
-/// indexes built up front (findings by entity and by rule, callers by service, services by issuer and
-/// by owner), so the work grows linearly with the registry.
+/// What the site is built from, computed once from a validation report: the indexes every page looks
+/// things up in (findings by entity and by rule, callers by service, services by issuer and by owner) and
+/// the tables several pages share (`SiteContext`), so the work grows linearly with the registry. The
+/// pages' view models are built from it when they are rendered, each by its descriptor (`SitePage`).
 public struct SiteModel: Sendable {
     public static let siteTitle = "Audience registry"
     /// Exceptions that expire within this many days are listed on the overview.
@@ -15,25 +16,9 @@ public struct SiteModel: Sendable {
 
     /// The site's name (`build --title`), in every page's title and header and in mkdocs.yml.
     public var siteTitle: String = SiteModel.siteTitle
-    public var overview: OverviewPage
-    public var servicesIndex: ListPage<ServiceRow>
-    public var services: ServicePages
-    public var audiences: ListPage<AudienceRow>
-    public var issuers: ListPage<IssuerSection>
-    public var teams: ListPage<TeamSection>
-    public var tokenFlow: TokenFlowPage
-    public var rulesIndex: ListPage<RuleRow>
-    public var rules: [RulePage]
-    public var controlsIndex: ControlsPage
-    public var controls: [(path: String, page: ControlPage)]
-    /// Pages of the coverage matrix when it has more than `matrixPageSize` services; empty otherwise.
-    public var matrixPages: [(path: String, page: MatrixPage)]
-    public var findings: ListPage<FindingRow>
-    public var exceptions: ListPage<ExceptionRow>
-    public var drift: DriftPage
-    public var enforcers: EnforcersPage
-    public var history: TrustHistoryPage
-    public var search: ListPage<SearchEntry>
+    /// What the pages are built from: the registry's indexes and the tables several pages share, made
+    /// once. Each page's view model is built from it by its descriptor (`SitePage.build`).
+    var context: SiteContext
 
     /// The navigation, in order: (text, root-relative path without extension), from `SitePage.all`.
     static var navigation: [(String, String)] { SitePage.navigation }
@@ -53,10 +38,13 @@ public struct SiteModel: Sendable {
         return PageChrome(siteTitle: siteTitle, pageTitle: title, root: String(repeating: "../", count: depth), nav: nav, template: template)
     }
 
-    static func serviceLink(_ name: String, text: String? = nil) -> SiteLink { SiteLink(text ?? name, path: "services/\(name)") }
-    static func ruleLink(_ id: String) -> SiteLink { SiteLink(id, path: "rules/\(id)") }
-    static func issuerLink(_ name: String) -> SiteLink { SiteLink(name, path: "issuers", fragment: "issuer-\(name)") }
-    static func teamLink(_ name: String) -> SiteLink { SiteLink(name, path: "teams", fragment: "team-\(name)") }
+    /// Where a service's and a rule's pages are (`SitePage.service`, `.rule`), and links to them.
+    static func servicePath(_ name: String) -> String { "services/\(name)" }
+    static func rulePath(_ id: String) -> String { "rules/\(id)" }
+    static func serviceLink(_ name: String, text: String? = nil) -> SiteLink { SiteLink(text ?? name, path: servicePath(name)) }
+    static func ruleLink(_ id: String) -> SiteLink { SiteLink(id, path: rulePath(id)) }
+    static func issuerLink(_ name: String) -> SiteLink { SitePage.issuers.link(name, fragment: "issuer-\(name)") }
+    static func teamLink(_ name: String) -> SiteLink { SitePage.teams.link(name, fragment: "team-\(name)") }
 
     static func severityLabel(_ severity: Severity) -> String {
         switch severity {
@@ -104,28 +92,33 @@ public enum ControlStatus: String, Sendable {
 }
 
 extension SiteModel {
-    /// Builds every page. `tokenFlowSVG` is the picture for the token-flow page (see `TokenFlowGraph`).
-    /// `drift` is the last `audreg drift --format json` run, shown on service, issuer and Drift pages.
-    /// A drift report older than `maxDriftAgeDays` still shows its findings, but the controls its rules
-    /// evidence are not assessed.
+    /// Builds the shared context of every page. `tokenFlow` is the picture for the token-flow page (see
+    /// `TokenFlowGraph`). `drift` is the last `audreg drift --format json` run, shown on service, issuer
+    /// and Drift pages. A drift report older than `maxDriftAgeDays` still shows its findings, but the
+    /// controls its rules evidence are not assessed.
     public static func build(report: ValidationReport, catalog: RuleCatalog = .builtIn, controls: ControlCatalog = .builtIn,
                              today: Day, tokenFlow: TokenFlowGraph.Picture, drift: DriftReport? = nil,
                              maxDriftAgeDays: Int = DriftEvidence.defaultMaxAgeDays, registryRevision: RegistryRevision? = nil,
                              siteTitle: String = SiteModel.siteTitle, source: SourceEvidence = SourceEvidence(),
                              history: TrustHistory? = nil) -> SiteModel {
-        var builder = SiteModelBuilder(report: report, catalog: catalog, controls: controls, today: today, drift: drift,
-                                       maxDriftAgeDays: maxDriftAgeDays, registryRevision: registryRevision)
-        builder.siteTitle = siteTitle
-        builder.source = source
-        builder.history = history
-        builder.prepareHistory()
-        var model = builder.build(tokenFlow: tokenFlow)
-        model.siteTitle = siteTitle
-        return model
+        var context = SiteContext(report: report, catalog: catalog, controls: controls, today: today, drift: drift,
+                                  maxDriftAgeDays: maxDriftAgeDays, registryRevision: registryRevision)
+        context.source = source
+        context.history = history
+        context.tokenFlow = tokenFlow
+        context.prepareHistory()
+        context.prepareSharedTables()
+        return SiteModel(siteTitle: siteTitle, context: context)
     }
+
+    /// The token-flow picture, drawn while the context was built.
+    mutating func setTokenFlow(_ picture: TokenFlowGraph.Picture) { context.tokenFlow = picture }
 }
 
-struct SiteModelBuilder {
+/// What every page's view model is built from (`SitePage.build`): the report, the catalogs, indexes
+/// over the registry and the findings, links made once, and the tables more than one page shows. Made
+/// once per build, before any page; read, never changed, by the rendering threads.
+struct SiteContext {
     let report: ValidationReport
     let catalog: RuleCatalog
     let controlCatalog: ControlCatalog
@@ -134,7 +127,6 @@ struct SiteModelBuilder {
     /// Every finding counted against the services it exposes, and which rules ran for which service.
     let assessment: ControlAssessment
     let registryRevision: RegistryRevision?
-    var siteTitle = SiteModel.siteTitle
     /// Links to the code host and each file's last commit (`build --repo-url`, git log); empty without them.
     var source = SourceEvidence()
     /// The registry's trust history (`build --history`); nil when not built.
@@ -143,18 +135,6 @@ struct SiteModelBuilder {
     var historyRows: [HistoryRow] = []
     var historyByService: [String: [HistoryRow]] = [:]
     var quietCommits: [QuietCommit] = []
-
-    /// The chrome of a page made once: its title, path and template come from its descriptor.
-    func chrome(_ page: SitePage) -> PageChrome {
-        let (path, title) = page.single
-        return SiteModel.chrome(title, path: path, template: page.html, siteTitle: siteTitle)
-    }
-
-    /// The chrome of one of a kind of pages made per entity, under its descriptor's navigation entry.
-    func chrome(_ title: String, path: String, page: SitePage) -> PageChrome {
-        guard case .perEntity(let section, _, _) = page.shape else { return chrome(page) }
-        return SiteModel.chrome(title, path: path, template: page.html, section: section, siteTitle: siteTitle)
-    }
 
     // Indexes, built once.
     let services: Reordered<Service>
@@ -210,6 +190,20 @@ struct SiteModelBuilder {
     /// open or excepted finding.
     var sharedControls: [String: (attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>)] = [:]
     var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
+
+    // Tables more than one page shows, made once by `prepareSharedTables`.
+    /// The services list's rows (also searched).
+    var serviceRows: [ServiceRow] = []
+    /// Every audience value with the services that accept it (the Audiences page; counted on the overview; searched).
+    var audienceRows: [AudienceRow] = []
+    /// Every exception, by expiry (the Exceptions page; counted and those expiring soon listed on the overview).
+    var exceptionRows: [ExceptionRow] = []
+    /// The control pages, framework summaries and coverage matrix (the Controls pages; coverage on the overview).
+    var controls = ControlsModel()
+    /// The search page's entries, also written as the search index.
+    var searchEntries: [SearchEntry] = []
+    /// The token-flow picture, drawn on another thread while the rest is made.
+    var tokenFlow = TokenFlowGraph.Picture(svg: "", engine: "")
 
     struct IssuerDisplay {
         var issuerURL: ExternalLink?
@@ -450,13 +444,12 @@ struct SiteModelBuilder {
     }
 
     func historyPage() -> TrustHistoryPage {
-        let pageChrome = chrome(.history)
         guard let history else {
-            return TrustHistoryPage(chrome: pageChrome, built: false,
+            return TrustHistoryPage(built: false,
                                     reason: "This site was built without a trust history: the registry is not in a git repository, or the build ran with --history 0 or --no-git-evidence.",
                                     commitCount: 0, limit: 0, widening: 0, narrowing: 0, history: [], quiet: [], note: nil)
         }
-        return TrustHistoryPage(chrome: pageChrome, built: true, reason: "", commitCount: history.commits.count, limit: history.limit,
+        return TrustHistoryPage(built: true, reason: "", commitCount: history.commits.count, limit: history.limit,
                                 widening: historyRows.filter { $0.kind == TrustChangeKind.widening.rawValue }.count,
                                 narrowing: historyRows.filter { $0.kind == TrustChangeKind.narrowing.rawValue }.count,
                                 history: historyRows, quiet: quietCommits, note: history.note)
@@ -598,7 +591,6 @@ struct SiteModelBuilder {
             controlsMet = controlsAttention.isEmpty ? allControlsMet : RowList(controls.filter { $0.status == ControlStatus.met.rawValue })
         }
         return ServicePage(
-            chrome: chrome(service.metadata.title?.value ?? service.name, path: "services/\(service.name)", page: .service),
             name: service.name, title: service.metadata.title?.value ?? service.name,
             titled: (service.metadata.title?.value).map { !$0.isExactly(service.name) } ?? false,
             description: nonEmpty(service.metadata.description?.value),
@@ -607,7 +599,7 @@ struct SiteModelBuilder {
             labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
             source: service.origin.file,
             accepts: accepts,
-            audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SiteLink($0.value.text, path: "audiences", fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
+            audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SitePage.audiences.link($0.value.text, fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
             scopes: service.scopes.map(\.value), roles: service.roles.map(\.value),
             scopesText: SiteModel.join(service.scopes.map(\.value)), rolesText: SiteModel.join(service.roles.map(\.value)),
             downstream: service.downstream.map { hopRow(from: service.name, hop: $0) },
@@ -635,14 +627,14 @@ struct SiteModelBuilder {
     /// The control pages, the framework summaries and the services × controls matrix: independent of
     /// the other pages, so `build` makes them on another core.
     struct ControlsModel: Sendable {
-        var controlPages: [(String, ControlPage)]
-        var frameworkSections: [FrameworkSection]
-        var coverage: [FrameworkCoverage]
-        var columns: [MatrixColumn]
-        var matrixRows: [MatrixRow]
-        var matrixInline: Bool
-        var matrixPages: [(String, MatrixPage)]
-        var matrixLinks: [SiteLink]
+        var controlPages: [(String, ControlPage)] = []
+        var frameworkSections: [FrameworkSection] = []
+        var coverage: [FrameworkCoverage] = []
+        var columns: [MatrixColumn] = []
+        var matrixRows: [MatrixRow] = []
+        var matrixInline = true
+        var matrixPages: [(String, MatrixPage)] = []
+        var matrixLinks: [SiteLink] = []
     }
 
     func controlsModel() -> ControlsModel {
@@ -660,7 +652,7 @@ struct SiteModelBuilder {
         for framework in controlCatalog.frameworks {
             var rows: [ControlRow] = []
             var frameworkCounts = (evidenced: 0, met: 0, failing: 0, excepted: 0, notAssessed: 0)
-            let frameworkLink = SiteLink(framework.shortTitle, path: "controls/index", fragment: "fw-\(frameworkSlugs[framework.id]!)")
+            let frameworkLink = SitePage.controlsIndex.link(framework.shortTitle, fragment: "fw-\(frameworkSlugs[framework.id]!)")
             for control in framework.controls {
                 let rules = controlRules[control.id] ?? []
                 let needs = evidenceNeeds(rules)
@@ -722,7 +714,6 @@ struct SiteModelBuilder {
                 }
                 let evidenceRows = rules.map { evidenceRow(rule: $0, needs: needs) }
                 controlPages.append((path, ControlPage(
-                    chrome: chrome("\(control.id): \(control.title)", path: path, page: .control),
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
                     framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
                     rules: ruleRowsForControl, evidence: evidenceRows, evidenced: !rules.isEmpty, attention: serviceRowsForControl,
@@ -753,7 +744,6 @@ struct SiteModelBuilder {
                 let path = "controls/matrix-\(number + 1)"
                 let range = "\(rows.first!.service.text) … \(rows.last!.service.text)"
                 matrixPages.append((path, MatrixPage(
-                    chrome: chrome("Coverage matrix: \(range)", path: path, page: .matrix),
                     range: range, columns: columns, rows: rows, previous: number > 0 ? links[number - 1] : nil,
                     next: number + 1 < links.count ? links[number + 1] : nil)))
             }
@@ -764,36 +754,41 @@ struct SiteModelBuilder {
                              matrixRows: matrixRows, matrixInline: matrixInline, matrixPages: matrixPages, matrixLinks: controlMatrixLinks)
     }
 
-    func build(tokenFlow picture: TokenFlowGraph.Picture) -> SiteModel {
-        // The controls part and the Mermaid chart are made on other threads while this one makes the rest.
+    /// Makes the tables more than one page shows (see the stored properties above). The controls part
+    /// is made on another thread while this one makes the rest.
+    mutating func prepareSharedTables() {
         let parts = Locked(ModelParts())
         let group = DispatchGroup()
+        let context = self
         DispatchQueue.global().async(group: group) {
-            let controls = controlsModel()
+            let controls = context.controlsModel()
             parts.withLock { $0.controls = controls }
         }
-        DispatchQueue.global().async(group: group) {
-            let mermaid = TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames)
-            parts.withLock { $0.mermaid = mermaid }
-        }
-        let serviceRows = services.indices.map { serviceRow(at: $0) }
+        serviceRows = services.indices.map { serviceRow(at: $0) }
+        audienceRows = makeAudienceRows()
+        exceptionRows = makeExceptionRows()
+        searchEntries = makeSearchEntries()
+        group.wait()
+        controls = parts.withLock { $0.controls! }
+    }
 
-        // Audiences: every value with the services that accept it, flags from the audience rules' findings.
-        // Grouped by sorting (value, service position) pairs: one array, where a dictionary of arrays
-        // would allocate one per audience. Values are grouped byte for byte, as gateways compare them:
-        // two spellings of one text are two rows.
+    /// Every audience value with the services that accept it, flags from the findings of the rules that
+    /// flag audience values (`RuleDescription.flagsAudienceValue`). Grouped by sorting (value, service
+    /// position) pairs: one array, where a dictionary of arrays would allocate one per audience. Values
+    /// are grouped byte for byte, as gateways compare them: two spellings of one text are two rows.
+    func makeAudienceRows() -> [AudienceRow] {
         var uses: [(value: ExactString, service: Int32)] = []
         uses.reserveCapacity(services.indices.reduce(0) { $0 + services[$1].audiences.count })
         for index in services.indices {
             for audience in services[index].audiences { uses.append((audience.value, Int32(index))) }
         }
         uses.sort { $0.value < $1.value || ($0.value == $1.value && $0.service < $1.service) }
-        let isAudienceRule = { (id: String) in id.hasPrefix("audience-") || id == "multiple-audiences" }
+        let audienceRules = Set(catalog.descriptions.filter(\.flagsAudienceValue).map(\.id))
         var flagsByAudience: [ExactString: [AudienceFlag]] = [:]
-        if report.findings.contains(where: { isAudienceRule($0.ruleID) }) {
+        if report.findings.contains(where: { audienceRules.contains($0.ruleID) }) {
             for index in services.indices {
                 for audience in services[index].audiences {
-                    for finding in findingsByLocation[audience.location] ?? [] where isAudienceRule(finding.ruleID) {
+                    for finding in findingsByLocation[audience.location] ?? [] where audienceRules.contains(finding.ruleID) {
                         flagsByAudience[audience.value, default: []].append(AudienceFlag(rule: ruleLink(finding.ruleID), message: finding.message))
                     }
                 }
@@ -814,61 +809,22 @@ struct SiteModelBuilder {
                                             flags: flags, flagged: !flags.isEmpty || links.count > 1, shared: links.count > 1))
             start = end
         }
+        return audienceRows
+    }
 
-        // Issuers and teams.
-        let issuerSections = issuers.map { issuer in
-            IssuerSection(anchor: "issuer-\(issuer.name)", name: issuer.name, title: issuer.metadata.title?.value ?? issuer.name,
-                          description: nonEmpty(issuer.metadata.description?.value), owner: ownerLink(issuer.metadata.owner?.value),
-                          ownerText: issuer.metadata.owner?.value ?? "no owner", environment: issuer.metadata.environment?.value ?? "not set",
-                          issuerURL: issuer.issuer.map { ExternalLink($0.value.text) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
-                          jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
-                          acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
-                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
-        }
-        let teamSections = teams.map { team -> TeamSection in
-            let owned = (servicesByOwner[team.name] ?? []).sorted()
-            let ownedIssuers = (issuersByOwner[team.name] ?? []).sorted()
-            var findings: [Finding] = findingsByEntity[team.ref] ?? []
-            for name in owned { findings += findingsByEntity[EntityRef(.service, name)] ?? [] }
-            for name in ownedIssuers { findings += findingsByEntity[EntityRef(.issuer, name)] ?? [] }
-            findings.sort(by: Finding.reportOrder)
-            return TeamSection(anchor: "team-\(team.name)", name: team.name, title: team.metadata.title?.value ?? team.name,
-                               description: nonEmpty(team.metadata.description?.value), contact: team.contact.map { ExternalLink($0.value) },
-                               services: owned.map { serviceLink($0) }, issuers: ownedIssuers.map(SiteModel.issuerLink),
-                               findings: findings.map(findingRow), findingCount: findings.count)
-        }
-
-        // Rules.
-        let ruleRows = catalog.descriptions.map { rule in
-            RuleRow(link: ruleLink(rule.id), id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue,
-                    summary: rule.summary, findingCount: findingsByRule[rule.id]?.count ?? 0)
-        }
-        let rulePages = catalog.descriptions.map { rule in
-            RulePage(chrome: chrome("\(rule.id): \(rule.name)", path: "rules/\(rule.id)", page: .rule),
-                     id: rule.id, name: rule.name, severity: rule.defaultSeverity.rawValue, stage: rule.stage.rawValue,
-                     summary: rule.summary, rationale: rule.rationale, remediation: rule.remediation,
-                     references: rule.references.map(ExternalLink.init), controls: rule.controls.map { controlLink($0) ?? SiteLink($0, path: "controls/index") },
-                     triggering: rule.triggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
-                     nonTriggering: rule.nonTriggeringExamples.map { ExampleBlock(yaml: $0.yaml, fence: MarkdownEscaping.fence(for: $0.yaml)) },
-                     findings: (findingsByRule[rule.id] ?? []).map(findingRow))
-        }
-
-        // Registers.
+    /// Every exception of a service or issuer, by expiry.
+    func makeExceptionRows() -> [ExceptionRow] {
         var allExceptions: [ExceptionRow] = []
         for index in services.indices where !services[index].exceptions.isEmpty {
             allExceptions += exceptionRows(for: services[index].ref, services[index].exceptions)
         }
         for issuer in issuers { allExceptions += exceptionRows(for: issuer.ref, issuer.exceptions) }
         allExceptions.sort { ($0.expires, $0.entityText, $0.ruleText) < ($1.expires, $1.entityText, $1.ruleText) }
-        let expiring = allExceptions.filter { row in
-            guard let days = Int(row.daysLeft) else { return false }
-            return days <= SiteModel.expiringWindow
-        }
+        return allExceptions
+    }
 
-        // Hops for the token-flow page.
-        let hops = services.indices.flatMap { index in services[index].downstream.map { hopRow(from: services[index].name, hop: $0) } }
-
-        // Search: services (with audiences), audiences, issuers, teams, rules, controls.
+    /// Search: services (with audiences), audiences, issuers, teams, rules, controls.
+    func makeSearchEntries() -> [SearchEntry] {
         var entries: [SearchEntry] = []
         for row in serviceRows {
             var detail = row.title
@@ -876,102 +832,38 @@ struct SiteModelBuilder {
             entries.append(SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: detail))
         }
         for row in audienceRows {
-            entries.append(SearchEntry(kind: "Audience", title: row.value, link: SiteLink(row.value, path: "audiences", fragment: row.anchor),
+            entries.append(SearchEntry(kind: "Audience", title: row.value, link: SitePage.audiences.link(row.value, fragment: row.anchor),
                                        detail: row.services.map(\.text).joined(separator: ", ")))
         }
-        for issuer in issuerSections {
-            entries.append(SearchEntry(kind: "Issuer", title: issuer.name, link: SiteModel.issuerLink(issuer.name), detail: [issuer.title, issuer.issuerURL?.text ?? ""].joined(separator: " · ")))
+        for issuer in issuers {
+            let title = issuer.metadata.title?.value ?? issuer.name
+            entries.append(SearchEntry(kind: "Issuer", title: issuer.name, link: SiteModel.issuerLink(issuer.name),
+                                       detail: [title, issuer.issuer?.value.text ?? ""].joined(separator: " · ")))
         }
-        for team in teamSections {
-            entries.append(SearchEntry(kind: "Team", title: team.name, link: SiteModel.teamLink(team.name), detail: team.title))
+        for team in teams {
+            entries.append(SearchEntry(kind: "Team", title: team.name, link: SiteModel.teamLink(team.name), detail: team.metadata.title?.value ?? team.name))
         }
-        for rule in ruleRows {
-            entries.append(SearchEntry(kind: "Rule", title: rule.id, link: rule.link, detail: rule.name + " · " + rule.summary))
+        for rule in catalog.descriptions {
+            entries.append(SearchEntry(kind: "Rule", title: rule.id, link: ruleLink(rule.id), detail: rule.name + " · " + rule.summary))
         }
         for (framework, control) in allControls {
             if let link = controlLink(control.id) {
                 entries.append(SearchEntry(kind: "Control", title: control.id, link: link, detail: "\(framework.shortTitle) · \(control.title)"))
             }
         }
-
-        group.wait()
-        let (controls, mermaid) = parts.withLock { ($0.controls!, $0.mermaid) }
-        let coverage = controls.coverage
-
-        let driftFindings = drift?.findings ?? []
-        let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
-        let unmatched = driftFindings.filter { finding in finding.entity.map { $0.kind != .policy && entityLink($0) == nil } ?? false }.count
-        let driftPage = DriftPage(
-            chrome: chrome(.drift),
-            drift: driftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
-            severities: [Severity.error, .warning, .note].map { severity in
-                SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
-            },
-            unmatched: unmatched, hasUnmatched: unmatched > 0)
-
-        let summary = report.summary
-        let overview = OverviewPage(
-            chrome: chrome(.overview),
-            counts: [
-                CountItem(label: "Services", value: services.count, link: SiteLink("Services", path: "services/index")),
-                CountItem(label: "Audiences", value: audienceRows.count, link: SiteLink("Audiences", path: "audiences")),
-                CountItem(label: "Issuers", value: issuers.count, link: SiteLink("Issuers", path: "issuers")),
-                CountItem(label: "Teams", value: teams.count, link: SiteLink("Teams", path: "teams")),
-                CountItem(label: "Token hops", value: hops.count, link: SiteLink("Token flow", path: "token-flow")),
-                CountItem(label: "Rules", value: ruleRows.count, link: SiteLink("Rules", path: "rules/index")),
-                CountItem(label: "Controls", value: allControls.count, link: SiteLink("Controls", path: "controls/index")),
-                CountItem(label: "Exceptions", value: allExceptions.count, link: SiteLink("Exceptions", path: "exceptions")),
-            ],
-            severities: [
-                SeverityCount(severity: "error", label: "Errors", count: summary.errors),
-                SeverityCount(severity: "warning", label: "Warnings", count: summary.warnings),
-                SeverityCount(severity: "note", label: "Notes", count: summary.notes),
-                SeverityCount(severity: "suppressed", label: "Suppressed by exceptions", count: summary.suppressed),
-            ],
-            findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
-            expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: coverage,
-            today: today.description, drift: driftStatus([]), driftCount: driftFindings.count,
-            driftEvidence: assessment.drift.summary, driftAge: assessment.drift.ageDays.map { "\($0) day\($0 == 1 ? "" : "s")" } ?? "unknown",
-            driftGap: assessment.drift.reportGap, maxDriftAge: assessment.drift.maxAgeDays, registryEvidence: registryEvidence)
-
-        return SiteModel(
-            overview: overview,
-            servicesIndex: ListPage(chrome: chrome(.servicesIndex), items: serviceRows),
-            services: ServicePages(builder: self),
-            audiences: ListPage(chrome: chrome(.audiences), items: audienceRows),
-            issuers: ListPage(chrome: chrome(.issuers), items: issuerSections),
-            teams: ListPage(chrome: chrome(.teams), items: teamSections),
-            tokenFlow: TokenFlowPage(chrome: chrome(.tokenFlow),
-                                     svg: picture.svg, engine: picture.engine, hops: hops, mermaid: mermaid,
-                                     hasHops: !hops.isEmpty),
-            rulesIndex: ListPage(chrome: chrome(.rulesIndex), items: ruleRows),
-            rules: rulePages,
-            controlsIndex: ControlsPage(chrome: chrome(.controlsIndex),
-                                        frameworks: controls.frameworkSections, columns: controls.columns,
-                                        rows: controls.matrixInline ? controls.matrixRows : [], matrixInline: controls.matrixInline,
-                                        matrixPages: controls.matrixLinks, serviceCount: controls.matrixRows.count,
-                                        pageSize: SiteModel.matrixPageSize),
-            controls: controls.controlPages,
-            matrixPages: controls.matrixPages,
-            findings: ListPage(chrome: chrome(.findings), items: report.findings.map(findingRow)),
-            exceptions: ListPage(chrome: chrome(.exceptions), items: allExceptions),
-            drift: driftPage,
-            enforcers: enforcersPage(),
-            history: historyPage(),
-            search: ListPage(chrome: chrome(.search), items: entries))
+        return entries
     }
 }
 
-/// What `build` gets back from its other threads (read after the group's wait).
+/// What `prepareSharedTables` gets back from its other thread (read after the group's wait).
 private struct ModelParts: Sendable {
-    var controls: SiteModelBuilder.ControlsModel?
-    var mermaid = ""
+    var controls: SiteContext.ControlsModel?
 }
 
-/// Every service's page, made on access from the builder's indexes (a page is rendered once, so
-/// nothing is computed twice in a build).
+/// Every service's page, made on access from the context's indexes, as `SitePage.service` makes each
+/// when it is rendered (for tests and callers that want them all).
 public struct ServicePages: RandomAccessCollection, Sendable {
-    let builder: SiteModelBuilder
+    let builder: SiteContext
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { builder.services.count }
@@ -983,7 +875,7 @@ public struct ServicePages: RandomAccessCollection, Sendable {
 
 // MARK: evidence
 
-extension SiteModelBuilder {
+extension SiteContext {
     /// Where registry evidence comes from: this build's reading of the registry, dated by its commit
     /// when it is a git repository.
     var registryEvidence: String {

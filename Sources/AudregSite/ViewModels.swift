@@ -193,7 +193,6 @@ public struct AudienceValue: Sendable {
 }
 
 public struct ServicePage: Sendable {
-    public var chrome: PageChrome
     public var name: String
     public var title: String
     /// False when the service has no title of its own: the page shows its name once.
@@ -273,7 +272,6 @@ public struct QuietCommit: Sendable {
 }
 
 public struct TrustHistoryPage: Sendable {
-    public var chrome: PageChrome
     public var built: Bool
     /// Why there is no history, when `built` is false.
     public var reason: String
@@ -345,7 +343,6 @@ public struct ExampleBlock: Sendable {
 }
 
 public struct RulePage: Sendable {
-    public var chrome: PageChrome
     public var id: String
     public var name: String
     public var severity: String
@@ -393,7 +390,6 @@ public struct ServiceControlRow: Sendable {
 }
 
 public struct ControlPage: Sendable {
-    public var chrome: PageChrome
     public var id: String
     public var title: String
     public var text: String
@@ -497,7 +493,6 @@ public struct MatrixColumn: Sendable {
 }
 
 public struct ControlsPage: Sendable {
-    public var chrome: PageChrome
     public var frameworks: [FrameworkSection]
     public var columns: [MatrixColumn]
     /// The whole matrix when it fits on this page (`matrixInline`); empty when it is split.
@@ -511,7 +506,6 @@ public struct ControlsPage: Sendable {
 
 /// One page of the coverage matrix of a large registry: `SiteModel.matrixPageSize` services.
 public struct MatrixPage: Sendable {
-    public var chrome: PageChrome
     /// "alpha-api … delta-api"
     public var range: String
     public var columns: [MatrixColumn]
@@ -543,7 +537,6 @@ public struct FrameworkCoverage: Sendable {
 }
 
 public struct OverviewPage: Sendable {
-    public var chrome: PageChrome
     public var counts: [CountItem]
     public var severities: [SeverityCount]
     public var findingsTotal: Int
@@ -564,12 +557,10 @@ public struct OverviewPage: Sendable {
 }
 
 public struct ListPage<Item: Sendable>: Sendable {
-    public var chrome: PageChrome
     public var items: [Item]
 }
 
 public struct TokenFlowPage: Sendable {
-    public var chrome: PageChrome
     /// A complete `<svg>` element, produced by this program (never from registry text unescaped).
     public var svg: String
     public var engine: String
@@ -614,7 +605,6 @@ public struct DriftStatus: Sendable {
 }
 
 public struct DriftPage: Sendable {
-    public var chrome: PageChrome
     public var drift: DriftStatus
     public var mode: String
     public var severities: [SeverityCount]

@@ -45,7 +45,7 @@ struct MustacheBoxTests {
         let model = SiteTestSupport.model(SiteTestSupport.report(yaml: yaml))
         var samples: [Any] = [
             model.servicesIndex.items[0], model.audiences.items[0], model.search.items[0], model.controlsIndex.rows[0],
-            model.controlsIndex.rows[0].cells[0], model.services[0].controlsAttention[0], model.services[0].controlsMet[0], model.overview.chrome.nav[0],
+            model.controlsIndex.rows[0].cells[0], model.services[0].controlsAttention[0], model.services[0].controlsMet[0], SitePage.overview.page(0, of: model).chrome.nav[0],
             SiteModel.serviceLink("alpha"),
         ]
         samples += model.controls.compactMap { $0.page.attention.first }
@@ -68,8 +68,8 @@ struct MustacheBoxTests {
         #expect(pages.contains { !$0.downstream.isEmpty } && pages.contains { !$0.upstream.isEmpty } && pages.contains { !$0.deployments.isEmpty }
                 && pages.contains { !$0.exceptions.isEmpty } && pages.contains { !$0.drift.findings.isEmpty } && pages.contains { !$0.labels.isEmpty },
                 "the example registry exercises every part of a service page")
-        for page in pages {
-            let context = PageContext(root: page.chrome.root, chrome: page.chrome, page: page)
+        for (position, page) in pages.enumerated() {
+            let context = PageContext(chrome: SitePage.service.page(position, of: model).chrome, page: page)
             for sample in [page as Any, context] {
                 #expect(sample is MustacheBoxable)
                 let boxed = Self.canonical(MustacheBox.convert(sample, root: "../"))
@@ -89,33 +89,40 @@ struct MustacheBoxTests {
         // The example registry has services without open findings, whose pages share one list.
         // With its drift run, since without one no control drift rules evidence is met anywhere.
         let exampleReport = try SiteTestSupport.report(directory: Paths.exampleRegistry)
-        let example = SiteModel.build(report: exampleReport, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
-                                      drift: try await DriftOnSiteTests.exampleDrift()).services
+        let exampleModel = SiteModel.build(report: exampleReport, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                           drift: try await DriftOnSiteTests.exampleDrift())
+        let example = exampleModel.services
         let allMet = example.filter { $0.controlsMet.storage === example.allControlsMet.storage && $0.controlsAttention.isEmpty }
         #expect(allMet.count >= 2, "several pages hold the shared list of every control met")
         #expect(allMet.allSatisfy { $0.controlsMet.isShared })
-        for pages in [Array(pages), Array(example)] {
+        for pages in [Self.servicePages(model), Self.servicePages(exampleModel)] {
             try Self.expectCachedBoxesMatch(pages, cache: BoxCache())
         }
-        let withoutDrift = SiteTestSupport.model(exampleReport).services
+        let withoutDriftModel = SiteTestSupport.model(exampleReport)
+        let withoutDrift = withoutDriftModel.services
         #expect(Set(withoutDrift.filter(\.controlsAttention.isShared).map { ObjectIdentifier($0.controlsAttention.storage) }).count >= 1
                 && withoutDrift.filter(\.controlsAttention.isShared).count > 1, "without drift, pages share lists of not-assessed rows")
-        try Self.expectCachedBoxesMatch(Array(withoutDrift), cache: BoxCache())
+        try Self.expectCachedBoxesMatch(Self.servicePages(withoutDriftModel), cache: BoxCache())
         let cache = BoxCache()
         // A rule page sits as deep as a service page, in another section: its navigation is its own.
-        let rule = try #require(model.rules.first)
-        #expect(rule.chrome.root == pages[0].chrome.root)
-        let context = PageContext(root: rule.chrome.root, chrome: rule.chrome, page: rule)
+        let rule = SitePage.rule.page(0, of: model)
+        #expect(rule.chrome.root == SitePage.service.page(0, of: model).chrome.root)
+        let context = PageContext(rule)
         #expect(Self.canonical(BoxValue.object(context.box(root: rule.chrome.root, cache: cache)))
                 == Self.canonical(MustacheBox.reflect(context, root: rule.chrome.root, useBoxes: false)))
     }
 
-    static func expectCachedBoxesMatch(_ pages: [ServicePage], cache: BoxCache) throws {
+    /// Every service page of `model` with the chrome the renderer frames it with.
+    static func servicePages(_ model: SiteModel) -> [(page: ServicePage, chrome: PageChrome)] {
+        model.services.indices.map { (model.services[$0], SitePage.service.page($0, of: model).chrome) }
+    }
+
+    static func expectCachedBoxesMatch(_ pages: [(page: ServicePage, chrome: PageChrome)], cache: BoxCache) throws {
         for _ in 0..<2 {
-            for page in pages {
-                let context = PageContext(root: page.chrome.root, chrome: page.chrome, page: page)
-                let cached = Self.canonical(BoxValue.object(context.box(root: page.chrome.root, cache: cache)))
-                let fresh = Self.canonical(MustacheBox.reflect(context, root: page.chrome.root, useBoxes: false))
+            for (page, chrome) in pages {
+                let context = PageContext(chrome: chrome, page: page)
+                let cached = Self.canonical(BoxValue.object(context.box(root: chrome.root, cache: cache)))
+                let fresh = Self.canonical(MustacheBox.reflect(context, root: chrome.root, useBoxes: false))
                 #expect(cached == fresh, "\(page.name): the cached boxes differ from reflection \(Self.difference(cached, fresh))")
             }
         }

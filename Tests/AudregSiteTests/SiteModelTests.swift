@@ -92,6 +92,25 @@ struct SiteModelTests {
         #expect(row.flags.contains { $0.rule.text == "audience-collision" })
     }
 
+    /// The Audiences page shows the findings of the rules that declare they flag an audience value,
+    /// whatever their IDs: a catalog without the collision rule shows no collision beside the value.
+    @Test func audiencesPageFlagsTheRulesThatDeclareIt() throws {
+        let flagging = RuleCatalog.builtIn.descriptions.filter(\.flagsAudienceValue).map(\.id)
+        #expect(flagging == ["audience-collision", "audience-confusable", "audience-encodes-authorization", "audience-missing",
+                             "audience-overlap", "audience-too-broad", "audience-wildcard", "multiple-audiences"])
+        let yaml = SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service("alpha", audience: "https://alpha.example.com")
+            + "\n---\n" + SiteTestSupport.service("beta", audience: "https://alpha.example.com")
+        let report = SiteTestSupport.report(yaml: yaml)
+        #expect(report.findings.contains { $0.ruleID == "audience-collision" })
+        let withoutCollision = RuleCatalog(rules: RuleCatalog.builtIn.rules.filter { ObjectIdentifier($0) != ObjectIdentifier(AudienceCollisionRule.self) })
+        let model = SiteModel.build(report: report, catalog: withoutCollision, today: SiteTestSupport.today,
+                                    tokenFlow: .init(svg: "", engine: "none"))
+        let row = try #require(model.audiences.items.first { $0.value == "https://alpha.example.com" })
+        #expect(row.shared && row.flags.isEmpty)
+        let full = SiteTestSupport.model(report).audiences.items.first { $0.value == "https://alpha.example.com" }
+        #expect(full?.flags.contains { $0.rule.text == "audience-collision" } == true)
+    }
+
     @Test func audiencesPageHighlightsConfusablesAndOverlaps() throws {
         let yaml = SiteTestSupport.issuerAndTeam + "\n---\n"
             + SiteTestSupport.service("alpha", audience: "https://api.example.com/orders") + "\n---\n"

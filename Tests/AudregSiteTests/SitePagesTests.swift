@@ -26,7 +26,7 @@ struct SitePagesTests {
 
     @Test func navigationAndListingFollowTheDescriptors() {
         let inNavigation = SitePage.all.compactMap { page -> String? in
-            guard case .single(_, let title, true, _) = page.shape else { return nil }
+            guard case .single(_, let title, true) = page.shape else { return nil }
             return title
         }
         #expect(SiteModel.navigation.map(\.0) == inNavigation)
@@ -43,13 +43,14 @@ struct SitePagesTests {
         #expect(jobs.count == SitePage.all.reduce(0) { $0 + $1.count(model) })
         var paths = Set<String>()
         for job in jobs {
-            let (path, page) = SiteBuilder.page(job, model: model)
-            let chrome = page.chrome
+            let page = SiteBuilder.page(job, model: model)
+            let (path, chrome) = (page.path, page.chrome)
+            #expect(SiteBuilder.path(job, model: model) == path)
             #expect(paths.insert(path).inserted, "two pages at \(path)")
             #expect(chrome.template == job.descriptor.html)
             let (_, _, html, markdown) = SiteBuilder.pageContext(job, model: model)
             #expect(html + ".mustache" == job.descriptor.html && markdown + ".mustache" == job.descriptor.markdown)
-            if case .single(let declared, let title, _, _) = job.descriptor.shape {
+            if case .single(let declared, let title, _) = job.descriptor.shape {
                 #expect(path == declared)
                 #expect(chrome.pageTitle == title)
             }

@@ -101,3 +101,26 @@ enum SiteTestSupport {
         return directory
     }
 }
+
+/// Each page's view model, built from the shared context by the function its descriptor calls, so
+/// tests read a page as the renderer gets it.
+extension SiteModel {
+    var overview: OverviewPage { context.overviewPage() }
+    var servicesIndex: ListPage<ServiceRow> { context.servicesIndexPage() }
+    var services: ServicePages { ServicePages(builder: context) }
+    var audiences: ListPage<AudienceRow> { context.audiencesPage() }
+    var issuers: ListPage<IssuerSection> { context.issuersPage() }
+    var teams: ListPage<TeamSection> { context.teamsPage() }
+    var tokenFlow: TokenFlowPage { context.tokenFlowPage() }
+    var rulesIndex: ListPage<RuleRow> { context.rulesIndexPage() }
+    var rules: [RulePage] { context.catalog.descriptions.indices.map { context.rulePage(at: $0) } }
+    var controlsIndex: ControlsPage { context.controlsIndexPage() }
+    var controls: [(path: String, page: ControlPage)] { context.controls.controlPages.map { ($0.0, $0.1) } }
+    var matrixPages: [(path: String, page: MatrixPage)] { context.controls.matrixPages.map { ($0.0, $0.1) } }
+    var findings: ListPage<FindingRow> { context.findingsPage() }
+    var exceptions: ListPage<ExceptionRow> { context.exceptionsPage() }
+    var drift: DriftPage { context.driftPage() }
+    var enforcers: EnforcersPage { context.enforcersPage() }
+    var history: TrustHistoryPage { context.historyPage() }
+    var search: ListPage<SearchEntry> { context.searchPage() }
+}

@@ -68,9 +68,12 @@ public struct RuleDescription: Sendable {
     /// For rules about deployed enforcers: what each enforcer does with the audience
     /// (`EnforcerTable`), shown with the rule. Empty for every other rule.
     public var enforcers: [EnforcerTable.Row]
+    /// Whether a finding of it is about the audience value at its location (a collision, a wildcard, an
+    /// authorization encoded in it): the site's Audiences page shows such findings beside the value.
+    public var flagsAudienceValue: Bool
 
-    public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, scope: EvidenceScope? = nil, summary: String,
-                rationale: String, remediation: String, references: [String] = [], controls: [String],
+    public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, scope: EvidenceScope? = nil,
+                flagsAudienceValue: Bool = false, summary: String, rationale: String, remediation: String, references: [String] = [], controls: [String],
                 triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample], enforcers: [EnforcerTable.Row] = []) {
         self.id = id
         self.name = name
@@ -87,6 +90,7 @@ public struct RuleDescription: Sendable {
         self.triggeringExamples = triggeringExamples
         self.nonTriggeringExamples = nonTriggeringExamples
         self.enforcers = enforcers
+        self.flagsAudienceValue = flagsAudienceValue
     }
 }
 

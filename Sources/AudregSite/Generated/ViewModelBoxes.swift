@@ -19,7 +19,6 @@ extension BoxKey {
         case cells
         case checking
         case checkingCount
-        case chrome
         case columns
         case commit
         case commitCount
@@ -441,8 +440,7 @@ extension AudienceValue: MustacheBoxable {
 
 extension ServicePage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 34)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 33)
         box.set(.name, .string(self.name))
         box.set(.title, .string(self.title))
         box.set(.titled, .bool(self.titled))
@@ -522,8 +520,7 @@ extension QuietCommit: MustacheBoxable {
 
 extension TrustHistoryPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 12)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 11)
         box.set(.built, .bool(self.built))
         box.set(.reason, .string(self.reason))
         box.set(.commitCount, .int(self.commitCount))
@@ -620,8 +617,7 @@ extension ExampleBlock: MustacheBoxable {
 
 extension RulePage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 15)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 14)
         box.set(.id, .string(self.id))
         box.set(.name, .string(self.name))
         box.set(.severity, .string(self.severity))
@@ -683,8 +679,7 @@ extension ServiceControlRow: MustacheBoxable {
 
 extension ControlPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 20)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 19)
         box.set(.id, .string(self.id))
         box.set(.title, .string(self.title))
         box.set(.text, .string(self.text))
@@ -736,8 +731,7 @@ extension MatrixColumn: MustacheBoxable {
 
 extension ControlsPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 10)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 9)
         box.set(.frameworks, .boxes(self.frameworks, root: root, cache: cache))
         box.set(.columns, .boxes(self.columns, root: root, cache: cache))
         box.set(.rows, .boxes(self.rows, root: root, cache: cache))
@@ -751,8 +745,7 @@ extension ControlsPage: MustacheBoxable {
 
 extension MatrixPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 8)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 7)
         box.set(.range, .string(self.range))
         box.set(.columns, .boxes(self.columns, root: root, cache: cache))
         box.set(.rows, .boxes(self.rows, root: root, cache: cache))
@@ -798,8 +791,7 @@ extension FrameworkCoverage: MustacheBoxable {
 
 extension OverviewPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 18)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 17)
         box.set(.counts, .boxes(self.counts, root: root, cache: cache))
         box.set(.severities, .boxes(self.severities, root: root, cache: cache))
         box.set(.findingsTotal, .int(self.findingsTotal))
@@ -821,8 +813,7 @@ extension OverviewPage: MustacheBoxable {
 
 extension ListPage: MustacheBoxable where Item: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 4)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 3)
         box.set(.items, .boxes(self.items, root: root, cache: cache))
         return box
     }
@@ -830,8 +821,7 @@ extension ListPage: MustacheBoxable where Item: MustacheBoxable {
 
 extension TokenFlowPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 10)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 9)
         box.set(.svg, .string(self.svg))
         box.set(.engine, .string(self.engine))
         box.set(.hops, .boxes(self.hops, root: root, cache: cache))
@@ -877,8 +867,7 @@ extension DriftStatus: MustacheBoxable {
 
 extension DriftPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 8)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 7)
         box.set(.drift, .box(self.drift, root: root, cache: cache))
         box.set(.mode, .string(self.mode))
         box.set(.severities, .boxes(self.severities, root: root, cache: cache))
@@ -927,8 +916,7 @@ extension EnforcerRow: MustacheBoxable {
 
 extension EnforcersPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 16)
-        box.set(.chrome, .box(self.chrome, root: root, cache: cache))
+        var box = BoxObject(capacity: 15)
         box.set(.reported, .bool(self.reported))
         box.set(.when, .string(self.when))
         if let value = self.reportGap { box.set(.reportGap, .string(value)) }
