@@ -1,9 +1,11 @@
-/// One registry entity of any kind.
+/// One registry entity of any kind. Every file's entities wait in an array of these until the files are
+/// merged, so the kinds stored inline are boxed: a `Service` is a reference already, while an inline
+/// `Issuer` or `Policy` would make every element, a service's too, hundreds of bytes.
 enum AnyEntity: Sendable {
     case service(Service)
-    case issuer(Issuer)
-    case team(Team)
-    case policy(Policy)
+    indirect case issuer(Issuer)
+    indirect case team(Team)
+    indirect case policy(Policy)
 }
 
 /// Turns the parsed documents of one file into entities. Shape problems were reported by `SchemaChecker`;
