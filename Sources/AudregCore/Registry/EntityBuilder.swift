@@ -1,9 +1,11 @@
-/// One registry entity of any kind.
+/// One registry entity of any kind. Every file's entities wait in an array of these until the files are
+/// merged, so the kinds stored inline are boxed: a `Service` is a reference already, while an inline
+/// `Issuer` or `Policy` would make every element, a service's too, hundreds of bytes.
 enum AnyEntity: Sendable {
     case service(Service)
-    case issuer(Issuer)
-    case team(Team)
-    case policy(Policy)
+    indirect case issuer(Issuer)
+    indirect case team(Team)
+    indirect case policy(Policy)
 }
 
 /// Turns the parsed documents of one file into entities. Shape problems were reported by `SchemaChecker`;
@@ -162,6 +164,12 @@ struct EntityBuilder {
         return value
     }
 
+    /// A duration, parsed once: `StringFormat.duration` accepts exactly the texts `TokenLifetime` parses.
+    func duration(_ node: YAMLNode?) -> Located<TokenLifetime>? {
+        guard let value = text(node), let lifetime = TokenLifetime(value.value) else { return nil }
+        return Located(lifetime, at: value.location)
+    }
+
     func texts(_ node: YAMLNode?, format: StringFormat = .text) -> [Located<String>]? {
         guard let items = node?.sequence else { return nil }
         var values: [Located<String>] = []
@@ -205,10 +213,8 @@ struct EntityBuilder {
     func service(_ metadata: EntityMetadata, _ origin: EntityOrigin, _ spec: YAMLNode?, documentRoot: YAMLNode) -> Service {
         let accepts: [AcceptedIssuer] = objects(spec?["accepts"]).compactMap { item in
             guard let issuer = formatted(item["issuer"], .name) else { return nil }
-            let lifetime = formatted(item["maxLifetime"], .duration).flatMap { value in
-                TokenLifetime(value.value).map { Located($0, at: value.location) }
-            }
             let lifetimeNode = item["maxLifetime"]
+            let lifetime = duration(lifetimeNode)
             return AcceptedIssuer(issuer: issuer,
                                   tokenTypes: texts(item["tokenTypes"]),
                                   algorithms: texts(item["algorithms"], format: .oneOf(RegistrySchema.algorithms)),
@@ -217,7 +223,8 @@ struct EntityBuilder {
                                   location: location(item),
                                   maxLifetimeIsInvalid: lifetime == nil && lifetimeNode != nil && !lifetimeNode!.isNull)
         }
-        let downstream: [DownstreamHop] = objects(spec?["downstream"]).compactMap { item in
+        let hops = objects(spec?["downstream"])
+        let downstream: [DownstreamHop] = hops.compactMap { item in
             guard let service = formatted(item["service"], .name), let modeText = text(item["mode"]),
                   let mode = HopMode(rawValue: modeText.value) else { return nil }
             return DownstreamHop(service: service, mode: Located(mode, at: modeText.location),
@@ -250,7 +257,7 @@ struct EntityBuilder {
         if let audiencesNode, !audiencesNode.isNull, audiencesNode.sequence?.count != audiences.count {
             built.audiencesAreKnown = false
         }
-        built.hopsWithUnknownMode = objects(spec?["downstream"]).compactMap { item in
+        built.hopsWithUnknownMode = hops.compactMap { item in
             guard let service = formatted(item["service"], .name) else { return nil }
             let modeIsKnown = text(item["mode"]).map { HopMode(rawValue: $0.value) != nil } ?? false
             return modeIsKnown ? nil : service
@@ -271,9 +278,7 @@ struct EntityBuilder {
         var policy = Policy()
         policy.metadata = metadata
         policy.origin = origin
-        policy.maxTokenLifetime = formatted(spec?["maxTokenLifetime"], .duration).flatMap { value in
-            TokenLifetime(value.value).map { Located($0, at: value.location) }
-        }
+        policy.maxTokenLifetime = duration(spec?["maxTokenLifetime"])
         policy.allowedAlgorithms = texts(spec?["allowedAlgorithms"], format: .oneOf(RegistrySchema.algorithms))
         policy.maxAudiencesPerService = integer(spec?["maxAudiencesPerService"], minimum: 1)
         policy.maxExceptionDays = integer(spec?["maxExceptionDays"], minimum: 1)

@@ -15,7 +15,21 @@ struct SchemaChecker {
                                 location: SourceLocation(file: file, node: node), entity: entity))
     }
 
+    /// Where the node being checked sits, as `SchemaPath` renders it: the root and the keys and indices
+    /// below it, pushed and popped as the check descends, so checking a valid document builds no path.
+    private var pathRoot = ""
+    private var pathBelowRoot: [SchemaPath.Component] = []
+
+    private var path: String { SchemaPath.render(root: pathRoot, pathBelowRoot) }
+    private func path(withKey key: String) -> String { SchemaPath.render(root: pathRoot, pathBelowRoot + [.key(key)]) }
+
     mutating func check(_ node: YAMLNode, against schema: ObjectSchema, path: SchemaPath) {
+        pathRoot = path.root
+        pathBelowRoot.removeAll(keepingCapacity: true)
+        check(node, against: schema)
+    }
+
+    private mutating func check(_ node: YAMLNode, against schema: ObjectSchema) {
         guard let pairs = node.mapping else {
             report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
             return
@@ -35,18 +49,20 @@ struct SchemaChecker {
                 continue
             }
             if pair.value.isNull && !field.required { continue }
-            check(pair.value, against: field.type, path: .key(key, in: path))
+            pathBelowRoot.append(.key(key))
+            check(pair.value, against: field.type)
+            pathBelowRoot.removeLast()
         }
         for field in schema.fields where field.required {
             if !pairs.contains(where: { $0.key.scalar == field.name }) {
                 report("\(path) is missing required key '\(field.name)'", at: node)
             } else if let value = node[field.name], value.isNull {
-                report("\(SchemaPath.key(field.name, in: path)) is required but empty", at: value)
+                report("\(path(withKey: field.name)) is required but empty", at: value)
             }
         }
     }
 
-    mutating func check(_ node: YAMLNode, against type: SchemaType, path: SchemaPath) {
+    private mutating func check(_ node: YAMLNode, against type: SchemaType) {
         switch type {
         case .string(let format):
             guard let text = node.scalar, !node.isNull || format == .text else {
@@ -75,10 +91,12 @@ struct SchemaChecker {
                 return
             }
             for (index, item) in items.enumerated() {
-                check(item, against: element, path: .index(index, in: path))
+                pathBelowRoot.append(.index(index))
+                check(item, against: element)
+                pathBelowRoot.removeLast()
             }
         case .object(let schema):
-            check(node, against: schema, path: path)
+            check(node, against: schema)
         case .map(let value):
             guard let pairs = node.mapping else {
                 report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
@@ -89,27 +107,35 @@ struct SchemaChecker {
                     report("keys in \(path) must be plain text", at: pair.key)
                     continue
                 }
-                check(pair.value, against: value, path: .key(key, in: path))
+                pathBelowRoot.append(.key(key))
+                check(pair.value, against: value)
+                pathBelowRoot.removeLast()
             }
         }
     }
 }
 
-/// Where a node sits in a document (`spec.accepts[0].issuer`). Built as a chain and rendered only when
-/// a message needs it, so checking a valid document builds no strings.
-indirect enum SchemaPath: CustomStringConvertible, ExpressibleByStringLiteral {
-    case root(String)
-    case key(String, in: SchemaPath)
-    case index(Int, in: SchemaPath)
+/// Where a node sits in a document (`spec.accepts[0].issuer`): a root and the keys and list indices
+/// below it, rendered only when a message needs it.
+struct SchemaPath: ExpressibleByStringLiteral {
+    enum Component {
+        case key(String)
+        case index(Int)
+    }
 
-    init(stringLiteral value: String) { self = .root(value) }
+    var root: String
 
-    var description: String {
-        switch self {
-        case .root(let name): return name
-        case .key(let key, let parent): return "\(parent).\(key)"
-        case .index(let index, let parent): return "\(parent)[\(index)]"
+    init(stringLiteral value: String) { root = value }
+
+    static func render(root: String, _ components: [Component]) -> String {
+        var text = root
+        for component in components {
+            switch component {
+            case .key(let key): text += ".\(key)"
+            case .index(let index): text += "[\(index)]"
+            }
         }
+        return text
     }
 }
 
@@ -157,13 +183,15 @@ extension StringFormat {
 public enum EntityName {
     /// `[a-z0-9][a-z0-9-]{0,62}`, checked by hand so nothing like `../x` or a Unicode look-alike passes.
     public static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard (1...63).contains(bytes.count) else { return false }
-        for (index, byte) in bytes.enumerated() {
+        var index = 0
+        for byte in bytes {
             let isLower = byte >= 0x61 && byte <= 0x7A
             let isDigit = byte >= 0x30 && byte <= 0x39
             let isHyphen = byte == 0x2D
             guard isLower || isDigit || (isHyphen && index > 0) else { return false }
+            index += 1
         }
         return true
     }

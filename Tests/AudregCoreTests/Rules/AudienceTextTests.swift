@@ -45,6 +45,26 @@ struct AudienceTextTests {
         }
         #expect(fired > 300, "the random audiences should trigger the rules often enough to compare them")
     }
+
+    @Test("claim-value-invalid's ASCII test over bytes agrees with its test over scalars", arguments: 0..<4)
+    func claimValueSpaces(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let pieces = ["a", "https://x", ":", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", "\u{7F}", "~", "\u{A0}", "\u{85}", "é", "\u{3000}"]
+        var nonASCII = 0, spaced = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...6, using: &random) { text += pieces.randomElement(using: &random)! }
+            let scalarTest = text.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+            if let byteTest = ClaimValueInvalidRule.asciiHasSpaceOrControl(text.utf8) {
+                #expect(byteTest == scalarTest, "\(text.debugDescription)")
+                if byteTest { spaced += 1 }
+            } else {
+                #expect(text.utf8.contains { $0 >= 0x80 }, "\(text.debugDescription)")
+                nonASCII += 1
+            }
+        }
+        #expect(nonASCII > 100 && spaced > 100, "both paths should be taken often")
+    }
 }
 
 /// The two checks as they were written before they moved to bytes (2026-11-30), with the per-scheme

@@ -72,12 +72,24 @@ public struct ClaimValueInvalidRule: ServiceRule {
         }
         if let colon = value.utf8.firstIndex(of: UInt8(ascii: ":")) {
             let validScheme = URLParts.isScheme(value.utf8[..<colon])
-            let hasSpaceOrControl = scalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+            let hasSpaceOrControl = Self.asciiHasSpaceOrControl(value.utf8)
+                ?? scalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
             if !validScheme || hasSpaceOrControl {
                 return "contains ':' but is not a URI; RFC 7519 §2 requires such a value to be one (scheme:...)"
             }
         }
         return nil
+    }
+
+    /// The scalar test above for an all-ASCII value, over its bytes (Unicode's White_Space among ASCII
+    /// is tab to carriage return and the space); nil when a byte is not ASCII, for the scalar test.
+    static func asciiHasSpaceOrControl(_ bytes: String.UTF8View) -> Bool? {
+        var found = false
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte <= 0x20 || byte == 0x7F { found = true }
+        }
+        return found
     }
 
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {

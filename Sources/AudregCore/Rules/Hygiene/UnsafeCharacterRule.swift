@@ -97,12 +97,18 @@ public struct UnsafeCharacterRule: Rule {
     /// a lead byte of an unsafe non-ASCII scalar (`UnsafeScalar.isLeadByte`), or a backslash, which starts
     /// the escapes of double-quoted scalars (`"\u202E"` is all ASCII in the file).
     static func mayHoldUnsafeScalar(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.contains { byte in
-                (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F || byte == 0x5C || UnsafeScalar.isLeadByte(byte)
-            }
+        // Every registry file's bytes pass through here, so the test is one table lookup per byte.
+        unsafeScalarBytes.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { buffer in buffer.contains { table[Int($0)] } }
         }
     }
+
+    static func mayStartUnsafeScalar(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F || byte == 0x5C || UnsafeScalar.isLeadByte(byte)
+    }
+
+    /// `mayStartUnsafeScalar` for each byte value.
+    static let unsafeScalarBytes: [Bool] = (0...255).map { mayStartUnsafeScalar(UInt8($0)) }
 
     /// The distinct unsafe scalars of `text`, in order of first appearance.
     static func problem(in text: String, allowLineBreaks: Bool) -> [Unicode.Scalar]? {
