@@ -111,10 +111,12 @@ public struct PreviewServer: Sendable {
     func rebuild(_ builds: inout BuildFolders, reason changed: [String]?) async {
         let output = builds.next()
         let settings = settings
+        // The folder being shown stays whole while the next build links its unchanged pages.
+        let previous = state.current.site
         let start = ContinuousClock.now
         let outcome = await withCheckedContinuation { continuation in
             DispatchQueue(label: "audreg.serve.build").async {
-                continuation.resume(returning: PreviewBuilder.build(settings, into: output))
+                continuation.resume(returning: PreviewBuilder.build(settings, into: output, previous: previous))
             }
         }
         let elapsed = (ContinuousClock.now - start).components
