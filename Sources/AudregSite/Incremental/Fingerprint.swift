@@ -13,6 +13,10 @@ protocol Fingerprinted {
 /// changed page the fingerprint of its old one and keep a stale file on the site.
 struct Fingerprinter {
     private(set) var bytes: [UInt8] = []
+    /// The digests of the shared lists met so far (`RowList.shared`: the navigation, a service page's
+    /// control lists), each hashed once per worker instead of once per page. The list objects are kept,
+    /// so an identifier here is never another list's.
+    private var shared: [ObjectIdentifier: (list: AnyObject, digest: [UInt8])] = [:]
 
     init() { bytes.reserveCapacity(16_384) }
 
@@ -42,6 +46,28 @@ struct Fingerprinter {
     mutating func addAll<Items: Collection>(_ items: Items) where Items.Element: Fingerprinted {
         add(items.count)
         for item in items { item.fingerprint(into: &self) }
+    }
+
+    /// A shared list is fed as the SHA-256 of its items (the same bytes whichever page meets it first).
+    mutating func addAll<Element: Fingerprinted>(_ rows: RowList<Element>) {
+        guard rows.isShared else {
+            addAll(rows.items)
+            return
+        }
+        let identifier = ObjectIdentifier(rows.storage)
+        let digest: [UInt8]
+        if let known = shared[identifier] {
+            digest = known.digest
+        } else {
+            var items = Fingerprinter()
+            items.shared = shared
+            items.addAll(rows.items)
+            shared = items.shared
+            digest = Array(SHA256.hash(data: items.bytes))
+            shared[identifier] = (rows.storage, digest)
+        }
+        bytes.append(2)
+        bytes.append(contentsOf: digest)
     }
 
     mutating func present() { bytes.append(1) }
