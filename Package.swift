@@ -49,8 +49,9 @@ let package = Package(
         // scaffolding, and the readers of deployed configs (a deployment's kind is its reader's).
         // Foundation, libyaml and libexpat only: no network, no template engine, no crypto.
         .target(name: "AudregCore", dependencies: ["CYAML", "CExpat"]),
-        // The static site: view models, pages, the template engine.
-        .target(name: "AudregSite", dependencies: ["AudregCore"]),
+        // The static site: view models, pages, the template engine. Crypto: SHA-256 of each page's
+        // inputs, which the incremental build compares (Incremental/).
+        .target(name: "AudregSite", dependencies: ["AudregCore", .product(name: "Crypto", package: "swift-crypto")]),
         // Drift: fetches issuers' documents over HTTP, analyses key sets, checks deployed configs.
         .target(
             name: "AudregDrift",

@@ -118,7 +118,7 @@ def evict(tree):
 HISTORY_COMMITS = 20
 # The table's order of tasks within a size (the on-disk build is measured last, see main).
 TASK_ORDER = ["validate (text)", "validate (sarif)", "build (HTML + Markdown)", "build, output in RAM (tmpfs)",
-              f"build --history {HISTORY_COMMITS} (RAM)", "diff (1% changed)"]
+              f"build --history {HISTORY_COMMITS} (RAM)", "incremental build (1 service edited)", "diff (1% changed)"]
 # When this benchmark last deleted its files (seconds since the epoch), for the next run.
 DELETES_STAMP = os.path.join(ROOT, ".build", "bench-deleted-at")
 # ext4 without a journal treats an inode deleted in the last minute as in use, or in the last six
@@ -276,6 +276,33 @@ def mutate_one_percent(source, target):
             handle.write(text)
 
 
+class OneServiceEdit:
+    """Edits the description of the middle service file of a registry, differently each time (the
+    rounds of an incremental build each find one changed service), and puts the file back at the end."""
+    def __init__(self, registry):
+        services = []
+        for dirpath, dirnames, filenames in os.walk(os.path.join(registry, "services")):
+            dirnames.sort()
+            services += [os.path.join(dirpath, name) for name in sorted(filenames)]
+        self.path = services[len(services) // 2]
+        with open(self.path) as handle:
+            self.original = handle.read()
+        if "  description: " not in self.original:
+            raise SystemExit(f"{self.path} has no description line to edit")
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+        lines = [f"  description: Edited {self.count} times by the benchmark." if line.startswith("  description: ") else line
+                 for line in self.original.split("\n")]
+        with open(self.path, "w") as handle:
+            handle.write("\n".join(lines))
+
+    def restore(self):
+        with open(self.path, "w") as handle:
+            handle.write(self.original)
+
+
 def main():
     """Every registry is generated first; then each task is measured at every size in the same rounds
     (1k, 10k, 50k, 1k, 10k, 50k, ...), each size next to its reference. A slow stretch of this shared
@@ -377,6 +404,34 @@ def main():
                 add(size, f"build --history {HISTORY_COMMITS} (RAM)", with_history, "the same build, --history 0", without, memory,
                     specs[number * 2][0], specs[number * 2 + 1][0])
             print("measured build --history", file=sys.stderr)
+
+        if commands["build"]:
+            # Issue #26: after one service file changed, `build` into a site it built before (reusing the
+            # unchanged pages), next to `build --full` replacing the same site after the same kind of
+            # change. Both rebuild a site of the same size in the same place, in turns; in RAM when there
+            # is a tmpfs, so that neither measures the disk's deletes.
+            place = RAM_DIR or work
+            specs, edits, outs = [], [], []
+            for size in SIZES:
+                out = os.path.join(place, f"incremental{size}")
+                outs.append(out)
+                build = [AUDREG, "build", registries[size], "--out", out, "--today", TODAY, "--fail-on", "never"]
+                subprocess.run(build, check=True, stderr=subprocess.DEVNULL)
+                edit = OneServiceEdit(registries[size])
+                edits.append(edit)
+                specs += [(build, edit), (build + ["--full"], edit)]
+            try:
+                results = measure_interleaved(specs, RUNS, warmup=False)
+            finally:
+                for edit in edits:
+                    edit.restore()
+                for out in outs:
+                    shutil.rmtree(out, ignore_errors=True)
+            for number, size in enumerate(SIZES):
+                (incremental, incremental_mem), (full, _) = results[number * 2:number * 2 + 2]
+                add(size, "incremental build (1 service edited)", incremental, "audreg build --full, same edit", full,
+                    incremental_mem, specs[number * 2][0], specs[number * 2 + 1][0])
+            print("measured incremental build", file=sys.stderr)
 
         if commands["diff"]:
             specs = []

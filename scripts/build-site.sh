@@ -26,5 +26,5 @@ status=0
 # the scripted commits are not on GitHub, so no link names one (--no-commit-links).
 commits=$(scripts/example-history.sh "$work/history")
 site="$PWD/site" templates="$PWD/templates"
-(cd "$work/history" && "$bin" build registry --out "$site" --templates "$templates" --today "$today" --layout auto \
+(cd "$work/history" && "$bin" build registry --full --out "$site" --templates "$templates" --today "$today" --layout auto \
   --drift-report "$drift" --history $((commits - 1)) --repo-url https://github.com/audreg/audreg --ref main --no-commit-links)

@@ -42,8 +42,9 @@ public enum PreviewOutcome: Sendable {
 /// turned into problems for the overlay instead of an exit.
 public enum PreviewBuilder {
     /// Builds into `output`, a folder that must not exist yet (the site builder makes it, and only when
-    /// the build succeeded).
-    public static func build(_ settings: PreviewSettings, into output: String) -> PreviewOutcome {
+    /// the build succeeded), taking unchanged pages from `previous`, the site being shown (`serve`
+    /// rebuilds incrementally; nil renders every page).
+    public static func build(_ settings: PreviewSettings, into output: String, previous: String? = nil) -> PreviewOutcome {
         let report: ValidationReport
         do {
             report = try Validator(today: settings.today).validate(directory: settings.registry, loader: settings.loader)
@@ -65,6 +66,7 @@ public enum PreviewBuilder {
         }
         var options = settings.site
         options.outputDirectory = output
+        options.reuse = previous.map(SiteBuildReuse.folder) ?? .none
         do {
             let result = try SiteBuilder.build(report: report, options: options, controls: controls)
             return .built(directory: output, result: result)

@@ -111,10 +111,12 @@ public struct PreviewServer: Sendable {
     func rebuild(_ builds: inout BuildFolders, reason changed: [String]?) async {
         let output = builds.next()
         let settings = settings
+        // The folder being shown stays whole while the next build links its unchanged pages.
+        let previous = state.current.site
         let start = ContinuousClock.now
         let outcome = await withCheckedContinuation { continuation in
             DispatchQueue(label: "audreg.serve.build").async {
-                continuation.resume(returning: PreviewBuilder.build(settings, into: output))
+                continuation.resume(returning: PreviewBuilder.build(settings, into: output, previous: previous))
             }
         }
         let elapsed = (ContinuousClock.now - start).components
@@ -124,7 +126,8 @@ public struct PreviewServer: Sendable {
         case .built(let directory, let result):
             let retired = state.show(site: directory)
             builds.retire(retired)
-            log("audreg: built\(because) in \(seconds): \(result.htmlPages) HTML pages")
+            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged)" : ""
+            log("audreg: built\(because) in \(seconds): \(result.htmlPages) HTML pages\(reused)")
         case .problems(let problems):
             state.show(problems: problems)
             let first = problems.first.map { ($0.location.map { $0 + ": " } ?? "") + $0.message } ?? ""

@@ -41,6 +41,10 @@ public struct SiteBuildOptions: Sendable {
     public var source = SourceEvidence()
     /// The trust history (`--history`); nil: none.
     public var history: TrustHistory?
+    /// Where unchanged pages may be taken from (Incremental/); `.none` renders every page (`--full`).
+    public var reuse = SiteBuildReuse.output
+    /// Recorded in the manifest; another version renders every page. Tests fake a new version here.
+    var version = AudregVersion.long
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -57,6 +61,10 @@ public struct SiteBuildResult: Sendable {
     public var markdownPages: Int
     public var files: Int
     public var tokenFlowEngine: String
+    /// Pages (each an HTML and a Markdown file) taken unchanged from the earlier site.
+    public var reusedPages = 0
+    /// Why no page was taken from an earlier site; nil when the build was incremental.
+    public var fullBuildReason: String?
 }
 
 /// Builds the HTML and Markdown trees into a temporary sibling of the output directory and swaps it in
@@ -80,6 +88,7 @@ public enum SiteBuilder {
         let templates = try TemplateSet.resolve(overrides: options.templatesDirectory)
         // Compiled before any work: a template the engine does not support stops the build here.
         let library = try PageRenderer(templates: templates)
+        let incremental = IncrementalBuild(reuse: options.reuse, output: output, version: options.version, templates: templates)
         // The picture and the view models are independent; drawing it on another core hides its cost.
         let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
@@ -118,10 +127,13 @@ public enum SiteBuilder {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }
         do {
-            let counts = try render(model: model, templates: templates, library: library, into: temporary, timing: &timing)
+            let counts = try render(model: model, templates: templates, library: library, into: temporary, timing: &timing,
+                                    incremental: incremental)
+            try incremental.writeManifest(into: temporary)
             try swap(temporary, into: output)
             timing.lap("swap")
-            return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files, tokenFlowEngine: picture.engine)
+            return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files + 1, tokenFlowEngine: picture.engine,
+                                   reusedPages: incremental.reused, fullBuildReason: incremental.fullBuildReason)
         } catch {
             try? fileManager.removeItem(at: temporary)
             throw error
@@ -304,8 +316,9 @@ public enum SiteBuilder {
     }
 
     static func render(model: SiteModel, templates: TemplateSet, library: PageRenderer, into directory: URL,
-                       timing: inout PhaseTiming) throws -> (html: Int, markdown: Int, files: Int) {
+                       timing: inout PhaseTiming, incremental: IncrementalBuild? = nil) throws -> (html: Int, markdown: Int, files: Int) {
         let jobs = jobs(model)
+        incremental?.begin(jobs: jobs.count)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["assets"])
         for job in jobs {
@@ -343,6 +356,7 @@ public enum SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))) { _ in
             let buffer = OutputBuffer(capacity: 65_536)
             let cache = BoxCache()
+            var hasher = Fingerprinter()
             var mine: [JobResult] = []
             defer { finished.withLock { $0 += mine } }
             while true {
@@ -356,6 +370,10 @@ public enum SiteBuilder {
                 if InterruptCleanup.shared.isCancelled {
                     mine.append(JobResult(index: index, error: "interrupted", seconds: 0))
                     return
+                }
+                if let incremental, incremental.reuse(jobs[index], at: index, model: model, into: directory, hasher: &hasher) {
+                    mine.append(JobResult(index: index, error: nil, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                    continue
                 }
                 do {
                     let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)

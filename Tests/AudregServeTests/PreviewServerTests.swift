@@ -47,6 +47,19 @@ struct PreviewServerTests {
         #expect(result.htmlPages > 10)
         #expect(FileManager.default.fileExists(atPath: directory + "/services/example-api.html"))
 
+        // The next build takes the unchanged pages from the one being shown, which stays as it was.
+        let good = try String(contentsOfFile: fixture.service, encoding: .utf8)
+        try good.replacingOccurrences(of: "    - https://example-api.example.com\n", with: "    - https://moved.example.com\n")
+            .write(toFile: fixture.service, atomically: true, encoding: .utf8)
+        let shown = try String(contentsOfFile: directory + "/services/example-api.html", encoding: .utf8)
+        guard case .built(let next, let rebuilt) = PreviewBuilder.build(fixture.settings, into: fixture.work + "/site-1b", previous: directory) else {
+            Issue.record("the edited registry did not build")
+            return
+        }
+        #expect(rebuilt.fullBuildReason == nil && rebuilt.reusedPages > 0 && rebuilt.reusedPages < rebuilt.htmlPages)
+        #expect(try String(contentsOfFile: next + "/services/example-api.html", encoding: .utf8).contains("https://moved.example.com"))
+        #expect(try String(contentsOfFile: directory + "/services/example-api.html", encoding: .utf8) == shown)
+
         let line = try fixture.breakService()
         guard case .problems(let problems) = PreviewBuilder.build(fixture.settings, into: fixture.work + "/site-2") else {
             Issue.record("a broken registry built")
@@ -170,8 +183,11 @@ struct PreviewServerTests {
     @Test("run: the first build is served, an edit rebuilds, a broken file shows problems and fixing it removes them")
     func watchAndRebuild() async throws {
         let fixture = try PreviewFixture()
+        let logged = Locked<[String]>([])
         let server = PreviewServer(settings: fixture.settings, watched: [WatchedTree(path: fixture.registry, suffixes: [".yaml"])],
-                                   host: "127.0.0.1", port: 0, workDirectory: fixture.work, pollInterval: .milliseconds(50)) { _ in }
+                                   host: "127.0.0.1", port: 0, workDirectory: fixture.work, pollInterval: .milliseconds(50)) { line in
+            logged.withLock { $0.append(line) }
+        }
         let port = Locked<Int?>(nil)
         let running = Task { try await server.run { bound in port.withLock { $0 = bound } } }
         defer { running.cancel() }
@@ -185,6 +201,8 @@ struct PreviewServerTests {
         try await waitFor("the rebuild after the edit") { server.state.current.site != firstSite }
         let secondSite = try #require(server.state.current.site)
         #expect(try String(contentsOfFile: secondSite + "/services/example-api.html", encoding: .utf8).contains("https://second.example.com"))
+        // Rebuilt incrementally, from the build it was showing.
+        #expect(logged.withLock { $0 }.contains { $0.contains("after a change to") && $0.contains(" unchanged)") })
 
         let line = try fixture.breakService()
         try await waitFor("the problems of the broken file") { !server.state.current.problems.isEmpty }

@@ -20,6 +20,11 @@ struct Build: ParsableCommand {
             ('audreg templates list' shows which file each page uses; 'audreg templates eject' copies one to \
             change). Set AUDREG_TIMING=1 to print how long each phase took.
 
+            Incremental: the site folder keeps a manifest (.audreg-manifest) of what each page was made \
+            from; the next build renders only the pages whose inputs changed and takes the others from the \
+            previous site, with the same result as a full build. Another audreg version, changed templates \
+            or assets, a missing or unreadable manifest, or --full renders every page.
+
             Examples:
               audreg build registry --out site
               audreg build . --out site --drift-report drift.json --fail-on never
@@ -48,6 +53,9 @@ struct Build: ParsableCommand {
 
     @Option(help: "Days after which a drift report no longer assesses controls (its findings still count), against --today.")
     var maxDriftAge: Int = DriftEvidence.defaultMaxAgeDays
+
+    @Flag(help: "Render every page, taking nothing from the previous site's manifest.")
+    var full = false
 
     @Flag(help: "Use nothing from git's history: no commit dating the evidence, no last change per file, no trust history, no links from the git remote (--repo-url and --ref still apply).")
     var noGitEvidence = false
@@ -101,6 +109,7 @@ struct Build: ParsableCommand {
         guard history >= 0 else { throw ValidationError("--history must be 0 or more commits") }
         guard !title.isEmpty else { throw ValidationError("--title must not be empty") }
         options.siteTitle = title
+        options.reuse = full ? .none : .output
         options.source = try sourceEvidence()
         if !noGitEvidence && history > 0 {
             do {
@@ -118,7 +127,8 @@ struct Build: ParsableCommand {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             ticker?.cancel()
             progress?.finish()
-            Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages, \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
+            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged)" : ""
+            Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages\(reused), \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")
         }

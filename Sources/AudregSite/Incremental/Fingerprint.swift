@@ -1,0 +1,91 @@
+import Crypto
+
+/// A view model whose every field the templates can read is fed into a `Fingerprinter`: generated
+/// with its box (scripts/generate-boxes.py writes Generated/ViewModelFingerprints.swift), so a field
+/// added to a view model is fingerprinted as soon as it is boxed.
+protocol Fingerprinted {
+    func fingerprint(into hasher: inout Fingerprinter)
+}
+
+/// Collects a page's inputs as unambiguous bytes (each string and list prefixed with its length, each
+/// optional with a presence byte), then hashes them with SHA-256. Seed-free, so a fingerprint written
+/// by one run means the same to the next; cryptographic, so a registry cannot be written to give a
+/// changed page the fingerprint of its old one and keep a stale file on the site.
+struct Fingerprinter {
+    private(set) var bytes: [UInt8] = []
+    /// The digests of the shared lists met so far (`RowList.shared`: the navigation, a service page's
+    /// control lists), each hashed once per worker instead of once per page. The list objects are kept,
+    /// so an identifier here is never another list's.
+    private var shared: [ObjectIdentifier: (list: AnyObject, digest: [UInt8])] = [:]
+
+    init() { bytes.reserveCapacity(16_384) }
+
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func add(_ value: Int) { add(UInt64(bitPattern: Int64(value))) }
+
+    mutating func add(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    mutating func add(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            add(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func add(_ values: [String]) {
+        add(values.count)
+        for value in values { add(value) }
+    }
+
+    mutating func addAll<Items: Collection>(_ items: Items) where Items.Element: Fingerprinted {
+        add(items.count)
+        for item in items { item.fingerprint(into: &self) }
+    }
+
+    /// A shared list is fed as the SHA-256 of its items (the same bytes whichever page meets it first).
+    mutating func addAll<Element: Fingerprinted>(_ rows: RowList<Element>) {
+        guard rows.isShared else {
+            addAll(rows.items)
+            return
+        }
+        let identifier = ObjectIdentifier(rows.storage)
+        let digest: [UInt8]
+        if let known = shared[identifier] {
+            digest = known.digest
+        } else {
+            var items = Fingerprinter()
+            items.shared = shared
+            items.addAll(rows.items)
+            shared = items.shared
+            digest = Array(SHA256.hash(data: items.bytes))
+            shared[identifier] = (rows.storage, digest)
+        }
+        bytes.append(2)
+        bytes.append(contentsOf: digest)
+    }
+
+    mutating func present() { bytes.append(1) }
+    mutating func absent() { bytes.append(0) }
+
+    /// The first 128 bits of the SHA-256 of everything added, as 32 hex digits.
+    var digest: String {
+        let digest = SHA256.hash(data: bytes)
+        return Self.hex(digest.prefix(16))
+    }
+
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,69 @@
+import AudregCore
+
+/// `.audreg-manifest` in a built site: what built it (the audreg version and a fingerprint of every
+/// template and asset byte) and, per page, the fingerprint of what its two files were rendered from.
+/// The next build reads it only to skip work: a page is reused when its fingerprint is the same and
+/// its files are still there; anything unreadable or unexpected means a full build.
+struct SiteManifest: Equatable {
+    static let fileName = ".audreg-manifest"
+    static let formatLine = "audreg-site-manifest 1"
+
+    var version: String
+    var templates: String
+    /// Root-relative page path (without extension) → fingerprint, in job order.
+    var pages: [(path: String, fingerprint: String)]
+
+    static func == (lhs: SiteManifest, rhs: SiteManifest) -> Bool {
+        lhs.version == rhs.version && lhs.templates == rhs.templates
+            && lhs.pages.elementsEqual(rhs.pages) { $0.path == $1.path && $0.fingerprint == $1.fingerprint }
+    }
+
+    /// One line each: the format, `version <v>`, `templates <hex>`, then `<hex> <path>` per page. Paths
+    /// are validated names joined by `/` (no line breaks); the version is the build's own.
+    var text: String {
+        var out = "\(Self.formatLine)\nversion \(version)\ntemplates \(templates)\n"
+        out.reserveCapacity(out.utf8.count + pages.count * 80)
+        for page in pages { out += "\(page.fingerprint) \(page.path)\n" }
+        return out
+    }
+
+    /// nil for anything but a manifest this format writes.
+    init?(text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.last == "", lines.count >= 4, lines[0] == Self.formatLine,
+              lines[1].hasPrefix("version "), lines[2].hasPrefix("templates ") else { return nil }
+        lines.removeLast()
+        version = String(lines[1].dropFirst("version ".count))
+        templates = String(lines[2].dropFirst("templates ".count))
+        var pages: [(path: String, fingerprint: String)] = []
+        pages.reserveCapacity(lines.count - 3)
+        for line in lines.dropFirst(3) {
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            let fingerprint = line[..<space], path = line[line.index(after: space)...]
+            guard fingerprint.utf8.count == 32, fingerprint.utf8.allSatisfy({ Self.isHexDigit($0) }), !path.isEmpty else { return nil }
+            pages.append((String(path), String(fingerprint)))
+        }
+        self.pages = pages
+    }
+
+    init(version: String, templates: String, pages: [(path: String, fingerprint: String)]) {
+        self.version = version
+        self.templates = templates
+        self.pages = pages
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+
+    /// The fingerprint of a template set: every entry's name and bytes, in name order.
+    static func fingerprint(_ templates: TemplateSet) -> String {
+        var hasher = Fingerprinter()
+        hasher.add(templates.entries.count)
+        for entry in templates.entries {
+            hasher.add(entry.name)
+            hasher.add(entry.text)
+        }
+        return hasher.digest
+    }
+}
