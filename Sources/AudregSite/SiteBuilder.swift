@@ -275,7 +275,11 @@ public enum SiteBuilder {
     /// A job's output path (root-relative, without extension), its boxed context, and its HTML and
     /// Markdown template names.
     static func pageContext(_ job: Job, model: SiteModel, cache: BoxCache? = nil) -> (String, BoxValue, String, String) {
-        let page = self.page(job, model: model)
+        pageContext(job, page: page(job, model: model), cache: cache)
+    }
+
+    /// As above, for a page already built (the incremental build builds it first to fingerprint it).
+    static func pageContext(_ job: Job, page: PageInstance, cache: BoxCache? = nil) -> (String, BoxValue, String, String) {
         let context = BoxValue.object(PageContext(page).box(root: page.chrome.root, cache: cache))
         return (page.path, context, "html/\(job.descriptor.template)", "markdown/\(job.descriptor.template)")
     }
@@ -371,12 +375,14 @@ public enum SiteBuilder {
                     mine.append(JobResult(index: index, error: "interrupted", seconds: 0))
                     return
                 }
-                if let incremental, incremental.reuse(jobs[index], at: index, model: model, into: directory, hasher: &hasher) {
+                // Each page is built once: fingerprinted (incremental builds), then reused or rendered.
+                let page = Self.page(jobs[index], model: model)
+                if let incremental, incremental.reuse(jobs[index], page: page, at: index, into: directory, hasher: &hasher) {
                     mine.append(JobResult(index: index, error: nil, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
                     continue
                 }
                 do {
-                    let (path, context, html, markdown) = pageContext(jobs[index], model: model, cache: cache)
+                    let (path, context, html, markdown) = pageContext(jobs[index], page: page, cache: cache)
                     for (template, file) in [(html, path + ".html"), (markdown, markdownDocs + path + ".md")] {
                         buffer.removeAll()
                         guard library.render(context, withTemplate: template, into: buffer, shared: cache.renderings) else {

@@ -187,7 +187,6 @@ extension AudienceValue: Fingerprinted {
 
 extension ServicePage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.name)
         hasher.add(self.title)
         hasher.add(self.titled)
@@ -260,7 +259,6 @@ extension QuietCommit: Fingerprinted {
 
 extension TrustHistoryPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.built)
         hasher.add(self.reason)
         hasher.add(self.commitCount)
@@ -344,7 +342,6 @@ extension ExampleBlock: Fingerprinted {
 
 extension RulePage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.id)
         hasher.add(self.name)
         hasher.add(self.severity)
@@ -399,7 +396,6 @@ extension ServiceControlRow: Fingerprinted {
 
 extension ControlPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.id)
         hasher.add(self.title)
         hasher.add(self.text)
@@ -444,7 +440,6 @@ extension MatrixColumn: Fingerprinted {
 
 extension ControlsPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.addAll(self.frameworks)
         hasher.addAll(self.columns)
         hasher.addAll(self.rows)
@@ -457,7 +452,6 @@ extension ControlsPage: Fingerprinted {
 
 extension MatrixPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.range)
         hasher.addAll(self.columns)
         hasher.addAll(self.rows)
@@ -496,7 +490,6 @@ extension FrameworkCoverage: Fingerprinted {
 
 extension OverviewPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.addAll(self.counts)
         hasher.addAll(self.severities)
         hasher.add(self.findingsTotal)
@@ -517,14 +510,12 @@ extension OverviewPage: Fingerprinted {
 
 extension ListPage: Fingerprinted where Item: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.addAll(self.items)
     }
 }
 
 extension TokenFlowPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.svg)
         hasher.add(self.engine)
         hasher.addAll(self.hops)
@@ -563,7 +554,6 @@ extension DriftStatus: Fingerprinted {
 
 extension DriftPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         self.drift.fingerprint(into: &hasher)
         hasher.add(self.mode)
         hasher.addAll(self.severities)
@@ -607,7 +597,6 @@ extension EnforcerRow: Fingerprinted {
 
 extension EnforcersPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
-        self.chrome.fingerprint(into: &hasher)
         hasher.add(self.reported)
         hasher.add(self.when)
         if let value = self.reportGap { hasher.present(); hasher.add(value) } else { hasher.absent() }

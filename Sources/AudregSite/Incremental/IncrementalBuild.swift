@@ -19,7 +19,7 @@ public enum SiteBuildReuse: Sendable, Equatable {
 /// the manifest is trusted only to skip work: a page without a fingerprint, or whose files cannot be
 /// linked, is rendered. Every build writes the manifest, so a full build and an incremental one give
 /// the same bytes.
-final class IncrementalBuild: @unchecked Sendable {
+final class IncrementalBuild: Sendable {
     let version: String
     let templates: String
     /// The folder unchanged pages are linked from; nil: every page is rendered.
@@ -29,7 +29,7 @@ final class IncrementalBuild: @unchecked Sendable {
     private let previous: [String: String]
     /// Per job (written by the one worker that runs it, read after all have finished): its page's path
     /// and fingerprint, nil for a page that cannot be fingerprinted.
-    private var pages: UnsafeMutableBufferPointer<(path: String, fingerprint: String)?> = .init(start: nil, count: 0)
+    private let pages = Locked<[(path: String, fingerprint: String)?]>([])
     private let reusedCount = Locked(0)
 
     init(reuse: SiteBuildReuse, output: URL, version: String, templates: TemplateSet) {
@@ -63,8 +63,6 @@ final class IncrementalBuild: @unchecked Sendable {
         self.previous = previous
     }
 
-    deinit { pages.deallocate() }
-
     private enum Read {
         case left(String)
         case right(SiteManifest)
@@ -80,18 +78,16 @@ final class IncrementalBuild: @unchecked Sendable {
 
     /// Called once the jobs are known, before any worker starts.
     func begin(jobs: Int) {
-        pages.deallocate()
-        pages = .allocate(capacity: jobs)
-        pages.initialize(repeating: nil)
+        pages.withLock { $0 = Array(repeating: nil, count: jobs) }
     }
 
     var reused: Int { reusedCount.withLock { $0 } }
 
     /// Fingerprints the `index`th job's page and, when the earlier site's files were made from the same
     /// fingerprint, links both into `directory`. False: the caller renders the page.
-    func reuse(_ job: SiteBuilder.Job, at index: Int, model: SiteModel, into directory: URL, hasher: inout Fingerprinter) -> Bool {
-        let (path, page) = SiteBuilder.page(job, model: model)
-        guard let fingerprinted = page as? Fingerprinted else { return false }
+    func reuse(_ job: SiteBuilder.Job, page: PageInstance, at index: Int, into directory: URL, hasher: inout Fingerprinter) -> Bool {
+        let path = page.path
+        guard let fingerprinted = page.model as? Fingerprinted else { return false }
         hasher.reset()
         hasher.add(path)
         hasher.add(job.descriptor.template)
@@ -100,7 +96,7 @@ final class IncrementalBuild: @unchecked Sendable {
         page.chrome.fingerprint(into: &hasher)
         fingerprinted.fingerprint(into: &hasher)
         let fingerprint = hasher.digest
-        pages[index] = (path, fingerprint)
+        pages.withLock { $0[index] = (path, fingerprint) }
         guard let source, previous[path] == fingerprint else { return false }
         let files = [path + ".html", SiteBuilder.markdownDocs + path + ".md"]
         var linked: [String] = []
@@ -120,7 +116,7 @@ final class IncrementalBuild: @unchecked Sendable {
 
     /// The manifest of the site just built, from every job's fingerprint, in job order.
     func manifest() -> SiteManifest {
-        SiteManifest(version: version, templates: templates, pages: pages.compactMap { $0 })
+        SiteManifest(version: version, templates: templates, pages: pages.withLock { $0.compactMap { $0 } })
     }
 
     /// Writes the manifest into the folder being built.
