@@ -13,8 +13,12 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run  # noqa: E402  (history_repository: the same repository the benchmark's build --history task uses)
 
 
 def main():
@@ -27,39 +31,13 @@ def main():
     audreg = os.path.abspath(options.audreg)
     work = tempfile.mkdtemp(prefix="audreg-history-bench-")
     try:
-        repo = os.path.join(work, "repo")
-        os.makedirs(repo)
-        registry = os.path.join(repo, "registry")
-        subprocess.run([audreg, "generate", "--services", str(options.services), "--plant-every", "0", "--out", registry],
+        generated = os.path.join(work, "generated")
+        subprocess.run([audreg, "generate", "--services", str(options.services), "--plant-every", "0", "--out", generated],
                        check=True, capture_output=True)
-        files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(registry, "services")) for name in names)
-
-        def git(*arguments, number=0):
-            environment = dict(os.environ, GIT_AUTHOR_NAME=f"Author {number % 7}", GIT_AUTHOR_EMAIL="author@example.com",
-                               GIT_COMMITTER_NAME="CI", GIT_COMMITTER_EMAIL="ci@example.com",
-                               GIT_AUTHOR_DATE=f"@{1790000000 + number * 3600} +0000", GIT_COMMITTER_DATE=f"@{1790000000 + number * 3600} +0000")
-            subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *arguments], cwd=repo, check=True,
-                           capture_output=True, env=environment)
-
         start = time.monotonic()
-        git("init", "-q")
-        git("add", "-A")
-        git("commit", "-q", "-m", "Add the registry")
-        for number in range(1, options.commits):
-            path = files[((number - 1) // 3 * 37) % len(files)]
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-            step = number % 3
-            if step == 1:
-                text = text.replace("  audiences:\n", f"  audiences:\n    - https://extra-{number}.example.com\n", 1)
-            elif step == 2:
-                text = text.replace("for benchmarks.", f"for benchmarks, revision {number}.", 1)
-            else:
-                lines = text.split("\n")
-                text = "\n".join(line for line in lines if "https://extra-" not in line)
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            git("commit", "-q", "-am", f"Change {number}", number=number)
+        repo = run.history_repository(generated, os.path.join(work, "repo"), commits=options.commits)
+        registry = os.path.join(repo, "registry")
+        files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(registry, "services")) for name in names)
         print(f"made {options.commits} commits over {len(files)} service files in {time.monotonic() - start:.1f} s", flush=True)
 
         out_root = "/dev/shm" if os.path.isdir("/dev/shm") else work

@@ -177,9 +177,9 @@ def has_option(command, option):
     return option in result.stdout
 
 
-def history_repository(registry, repository):
-    """A git repository holding a copy of the registry in registry/, with HISTORY_COMMITS commits of fixed
-    authors and dates."""
+def history_repository(registry, repository, commits=HISTORY_COMMITS):
+    """A git repository holding a copy of the registry in registry/, with `commits` commits of fixed
+    authors and dates (Benchmarks/history.py uses it too)."""
     target = os.path.join(repository, "registry")
     shutil.copytree(registry, target)
     files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(target, "services")) for name in names)
@@ -195,7 +195,7 @@ def history_repository(registry, repository):
     git("init", "-q")
     git("add", "-A")
     git("commit", "-q", "-m", "Add the registry")
-    for number in range(1, HISTORY_COMMITS):
+    for number in range(1, commits):
         path = files[((number - 1) // 3 * 37) % len(files)]
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
