@@ -116,7 +116,9 @@ extension SiteContext {
             severities: [Severity.error, .warning, .note].map { severity in
                 SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
             },
-            unmatched: unmatched, hasUnmatched: unmatched > 0)
+            unmatched: unmatched, hasUnmatched: unmatched > 0,
+            notes: (drift?.run.notes ?? []).map { DriftNoteRow(kind: $0.kind, subject: $0.subject, message: $0.message) },
+            hasNotes: !(drift?.run.notes ?? []).isEmpty)
     }
 
     func searchPage() -> ListPage<SearchEntry> { ListPage(items: searchEntries) }

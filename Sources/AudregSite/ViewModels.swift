@@ -611,4 +611,14 @@ public struct DriftPage: Sendable {
     /// Findings on entities this registry no longer has (the report is older than the registry).
     public var unmatched: Int
     public var hasUnmatched: Bool
+    /// What the run observed that is not a finding (a key set served as text/plain), in the report's order.
+    public var notes: [DriftNoteRow]
+    public var hasNotes: Bool
+}
+
+/// One drift run note: fetched text (a URL, a server's Content-Type), encoded by the page's sink.
+public struct DriftNoteRow: Sendable {
+    public var kind: String
+    public var subject: String
+    public var message: String
 }

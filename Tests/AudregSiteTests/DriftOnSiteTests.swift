@@ -116,6 +116,27 @@ struct DriftOnSiteTests {
         #expect(try #require(files["markdown/docs/drift.md"]).contains("Run of 2026-11-30T09:00:00Z, live."))
     }
 
+    @Test("the Drift page lists the run's notes, each value through the page's encoder; none: no section")
+    func runNotes() throws {
+        let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)
+        var run = DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live)
+        run.notes = [DriftNote(kind: "content-type", subject: "https://idp.example.com/keys?a=<b>&c=*d*",
+                               message: "The JWKS is served as 'text/plain\u{202E}<script>'; enforcers read it as JSON anyway")]
+        let files = try SiteBuilder.renderAll(model: SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                                                     drift: DriftReport(run: run, findings: [])), templates: .builtIn)
+        let html = try #require(files["drift.html"])
+        #expect(html.contains("<h2 id=\"run-notes\">Run notes</h2>"))
+        #expect(html.contains("<li><code>content-type</code> <span class=\"note-subject\">https://idp.example.com/keys?a=&lt;b&gt;&amp;c=*d*</span>: "))
+        #expect(html.contains("text/plainU+202E&lt;script&gt;") && !html.contains("<script>") && !html.contains("\u{202E}"), "\(html)")
+        let markdown = try #require(files["markdown/docs/drift.md"])
+        #expect(markdown.contains("## Run notes") && markdown.contains("- `content-type` https://idp.example.com/keys?a="), "\(markdown)")
+        #expect(!markdown.contains("*d*") && !markdown.contains("\u{202E}"), "Markdown emphasis and bidi controls are escaped: \(markdown)")
+
+        let quiet = try SiteBuilder.renderAll(model: SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                                                      drift: DriftReport(run: DriftRun(checkedAt: nil, mode: .live), findings: [])), templates: .builtIn)
+        #expect(!(try #require(quiet["drift.html"])).contains("Run notes"))
+    }
+
     @Test("without a report every drift section says how to add one")
     func noReport() throws {
         let report = try SiteTestSupport.report(directory: Paths.exampleRegistry)

@@ -2,7 +2,7 @@
 /// read as JSON anyway (as enforcers read it). A note marks no control failing, changes no exit status
 /// and is not counted in the summary: it is shown after the findings, in `drift.notes` of the JSON, as
 /// a SARIF tool notification, a GitHub `::notice` and in JUnit output; `build --drift-report` reads
-/// them back (`DriftReport.run.notes`), and the site does not show them yet.
+/// them back (`DriftReport.run.notes`), and the site's Drift page lists them under "Run notes".
 ///
 /// `subject` and `message` hold fetched text (a server's Content-Type header): every sink encodes them.
 public struct DriftNote: Sendable, Equatable {

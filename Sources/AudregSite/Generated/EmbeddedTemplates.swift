@@ -298,7 +298,7 @@ tr.flagged a { color: inherit; }
 {{> html/partials/head}}
 {{#page}}
 <h1>Drift</h1>
-<p class="lead">Where what issuers publish (discovery documents, JWKS) and what gateways enforce (Envoy, Istio, Spring Boot, Kong) differs from the registry, as found by the last <code>audreg drift</code> run given to this build.</p>
+<p class="lead">Where what issuers publish (discovery documents, JWKS) and what enforcement points enforce (gateways, frameworks, cloud authorizers, federation trusts) differs from the registry, as found by the last <code>audreg drift</code> run given to this build.</p>
 {{#drift.reported}}
 <p>Run of {{drift.when}}.</p>
 <table class="severity-summary">
@@ -315,6 +315,15 @@ tr.flagged a { color: inherit; }
 {{/hasUnmatched}}
 {{/drift.reported}}
 {{> html/partials/drift-findings}}
+{{#hasNotes}}
+<h2 id="run-notes">Run notes</h2>
+<p>What the run observed that is not a finding: no control fails and no exit status changes because of a note.</p>
+<ul class="run-notes">
+{{#notes}}
+<li><code>{{kind}}</code> <span class="note-subject">{{subject}}</span>: {{message}}</li>
+{{/notes}}
+</ul>
+{{/hasNotes}}
 {{/page}}
 {{> html/partials/foot}}
 
@@ -1301,7 +1310,7 @@ With {{serviceCount}} services the matrix is split into pages of {{pageSize}} se
 {{#page}}
 # Drift
 
-Where what issuers publish (discovery documents, JWKS) and what gateways enforce (Envoy, Istio, Spring Boot, Kong) differs from the registry, as found by the last `audreg drift` run given to this build.
+Where what issuers publish (discovery documents, JWKS) and what enforcement points enforce (gateways, frameworks, cloud authorizers, federation trusts) differs from the registry, as found by the last `audreg drift` run given to this build.
 
 {{#drift.reported}}
 Run of {{drift.when}}.
@@ -1318,6 +1327,16 @@ Run of {{drift.when}}.
 {{/hasUnmatched}}
 {{/drift.reported}}
 {{> markdown/partials/drift-findings}}
+{{#hasNotes}}
+
+## Run notes
+
+What the run observed that is not a finding: no control fails and no exit status changes because of a note.
+
+{{#notes}}
+- `{{kind}}` {{subject}}: {{message}}
+{{/notes}}
+{{/hasNotes}}
 {{/page}}
 
 """#

@@ -83,6 +83,7 @@ extension BoxKey {
         case fromText
         case hasFindings
         case hasHops
+        case hasNotes
         case hasReader
         case hasUnmatched
         case history
@@ -129,6 +130,7 @@ extension BoxKey {
         case notAssessed
         case notRun
         case note
+        case notes
         case off
         case offCount
         case owner
@@ -867,12 +869,24 @@ extension DriftStatus: MustacheBoxable {
 
 extension DriftPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 7)
+        var box = BoxObject(capacity: 9)
         box.set(.drift, .box(self.drift, root: root, cache: cache))
         box.set(.mode, .string(self.mode))
         box.set(.severities, .boxes(self.severities, root: root, cache: cache))
         box.set(.unmatched, .int(self.unmatched))
         box.set(.hasUnmatched, .bool(self.hasUnmatched))
+        box.set(.notes, .boxes(self.notes, root: root, cache: cache))
+        box.set(.hasNotes, .bool(self.hasNotes))
+        return box
+    }
+}
+
+extension DriftNoteRow: MustacheBoxable {
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        var box = BoxObject(capacity: 5)
+        box.set(.kind, .string(self.kind))
+        box.set(.subject, .string(self.subject))
+        box.set(.message, .string(self.message))
         return box
     }
 }

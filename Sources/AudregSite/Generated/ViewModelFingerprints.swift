@@ -559,6 +559,16 @@ extension DriftPage: Fingerprinted {
         hasher.addAll(self.severities)
         hasher.add(self.unmatched)
         hasher.add(self.hasUnmatched)
+        hasher.addAll(self.notes)
+        hasher.add(self.hasNotes)
+    }
+}
+
+extension DriftNoteRow: Fingerprinted {
+    func fingerprint(into hasher: inout Fingerprinter) {
+        hasher.add(self.kind)
+        hasher.add(self.subject)
+        hasher.add(self.message)
     }
 }
 
