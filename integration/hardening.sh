@@ -37,12 +37,13 @@ mount -t tmpfs -o size=32m tmpfs "$work/disk"
 before=$(fingerprint "$work/disk/site")
 echo "outside" > "$work/outside/keep.txt"
 
-# 1. Disk full: fill the tmpfs, leaving too little room for a second site.
+# 1. Disk full: fill the tmpfs, leaving too little room for a second site. --full renders every page: an
+#    incremental build would link the unchanged pages of the previous site and need almost no room.
 used=$(du -sk "$work/disk/site" | cut -f1)
 free=$(df -k --output=avail "$work/disk" | tail -1)
 fill=$(( free - used / 2 ))
 if (( fill > 0 )); then dd if=/dev/zero of="$work/disk/filler" bs=1k count="$fill" status=none; fi
-set +e; "$audreg" build registry --out "$work/disk/site" --today 2026-12-01 >"$work/out.txt" 2>"$work/err.txt"; status=$?; set -e
+set +e; "$audreg" build registry --out "$work/disk/site" --today 2026-12-01 --full >"$work/out.txt" 2>"$work/err.txt"; status=$?; set -e
 if [[ $status -eq 2 ]] && grep -qiE "space|cannot write" "$work/err.txt" && [[ "$(fingerprint "$work/disk/site")" == "$before" ]] && no_temporaries "$work/disk"; then
   pass "disk full: exit 2 with a clear error, previous site intact, no temporary folder"
 else
