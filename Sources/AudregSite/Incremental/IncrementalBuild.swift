@@ -44,11 +44,11 @@ final class IncrementalBuild: Sendable {
         var previous: [String: String] = [:]
         if let folder {
             switch Self.read(folder) {
-            case .left(let why): reason = why
-            case .right(let manifest):
-                if manifest.version != version {
+            case .unusable(let why): reason = why
+            case .found(let manifest):
+                if !manifest.version.utf8.elementsEqual(version.utf8) {
                     reason = "the site was built by \(manifest.version)"
-                } else if manifest.templates != self.templates {
+                } else if !manifest.templates.utf8.elementsEqual(self.templates.utf8) {
                     reason = "the templates changed"
                 } else {
                     previous.reserveCapacity(manifest.pages.count)
@@ -64,16 +64,16 @@ final class IncrementalBuild: Sendable {
     }
 
     private enum Read {
-        case left(String)
-        case right(SiteManifest)
+        case unusable(String)
+        case found(SiteManifest)
     }
 
     /// The earlier site's manifest, or why there is none to use.
     private static func read(_ folder: String) -> Read {
-        guard FileManager.default.fileExists(atPath: folder + "/" + SiteBuilder.markerFile) else { return .left("no earlier site") }
-        guard let data = FileManager.default.contents(atPath: folder + "/" + SiteManifest.fileName) else { return .left("no manifest") }
-        guard let manifest = SiteManifest(text: String(decoding: data, as: UTF8.self)) else { return .left("the manifest is unreadable") }
-        return .right(manifest)
+        guard FileManager.default.fileExists(atPath: folder + "/" + SiteBuilder.markerFile) else { return .unusable("no earlier site") }
+        guard let data = FileManager.default.contents(atPath: folder + "/" + SiteManifest.fileName) else { return .unusable("no manifest") }
+        guard let manifest = SiteManifest(text: String(decoding: data, as: UTF8.self)) else { return .unusable("the manifest is unreadable") }
+        return .found(manifest)
     }
 
     /// Called once the jobs are known, before any worker starts.
