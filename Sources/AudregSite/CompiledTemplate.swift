@@ -697,7 +697,7 @@ final class CompiledLibrary: @unchecked Sendable {
                 switch kind {
                 case .html: HTMLEscaping.append(text, to: output)
                 case .text: output.append(text)
-                case .markdown: output.append(MarkdownEscaping.escape(text))
+                case .markdown: MarkdownEscaping.append(text, to: output)
                 }
             case .joined(let first, let second):
                 write(.string(first), escapedAs: kind)

@@ -114,6 +114,63 @@ struct EscapingTests {
         #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
     }
 
+    /// The site's Markdown escaping as its documentation states it, one scalar at a time: the oracle
+    /// for `MarkdownEscaping`, which works on UTF-8 bytes.
+    static func markdownByScalar(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|":
+                output.unicodeScalars.append("\\")
+                output.unicodeScalars.append(scalar)
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "&": output += "&amp;"
+            case "\"": output += "&quot;"
+            case "~": output += "&#126;"
+            case "$": output += "&#36;"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    output += " "
+                } else if UnsafeScalar.kind(scalar) == .bidi {
+                    output += UnsafeScalar.codePoint(scalar)
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output
+    }
+
+    @Test("The site's Markdown escaping, done on bytes, equals escaping scalar by scalar: every scalar up to U+3000 and beyond, and random mixes")
+    func markdownBytesEqualScalars() {
+        var scalars = (0...0x3000).compactMap(Unicode.Scalar.init)
+        scalars += ["\u{FEFF}", "\u{FFFE}", "\u{1F600}", "\u{10FFFF}", "\u{E000}"]
+        var mismatches = 0
+        for scalar in scalars {
+            for text in [String(scalar), "a" + String(scalar) + "b", String(scalar) + "|\u{301}" + String(scalar)] {
+                let bytes = MarkdownEscaping.escape(text)
+                if !bytes.utf8.elementsEqual(Self.markdownByScalar(text).utf8) {
+                    mismatches += 1
+                    Issue.record("\(UnsafeScalar.codePoint(scalar)) in \(text.debugDescription): \(bytes.debugDescription)")
+                }
+                if mismatches > 5 { return }
+            }
+        }
+        // Random strings over the scalars whose UTF-8 starts or continues like an escaped one.
+        let alphabet: [Unicode.Scalar] = ["a", "|", "\\", "<", "&", "\r", "\n", "\u{7F}", "\u{85}", "\u{D8}", "\u{61C}", "\u{60C}",
+                                          "\u{2028}", "\u{2029}", "\u{202E}", "\u{202F}", "\u{2066}", "\u{2065}", "\u{206A}",
+                                          "\u{E2}", "\u{80}", "\u{A8}", "\u{301}", "\u{1F600}", "~", "$", "\""]
+        var generator = SplitMix64(seed: 26)
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                text.unicodeScalars.append(alphabet.randomElement(using: &generator)!)
+            }
+            #expect(MarkdownEscaping.escape(text).utf8.elementsEqual(Self.markdownByScalar(text).utf8), "\(text.debugDescription)")
+        }
+    }
+
     static let bidiControls: [Unicode.Scalar] = ["\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}",
                                                  "\u{2068}", "\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}"]
 

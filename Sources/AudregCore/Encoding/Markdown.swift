@@ -12,37 +12,82 @@ public enum MarkdownEscaping {
     public static func escape(_ text: String) -> String {
         // Most values (names, URLs without brackets) need nothing; they are returned as they are.
         if !mayNeedWork(text) { return text }
-        var output = ""
-        output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
+        let output = OutputBuffer(capacity: text.utf8.count + 16)
+        append(text, to: output)
+        return String(decoding: output.bytes, as: UTF8.self)
+    }
+
+    /// `escape`, written straight into a page's buffer (the site's Markdown pages call this for every
+    /// value, so no intermediate string is made).
+    package static func append(_ text: String, to output: OutputBuffer) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: output) }
+        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: output) } }
+    }
+
+    /// Works on UTF-8 bytes, which a Swift string always holds valid: every scalar the escaping changes
+    /// is either one ASCII byte or a multi-byte sequence matched whole, so a continuation byte is never
+    /// taken for ASCII and a scalar is never split.
+    package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
+        guard let base = input.baseAddress else { return }
+        let count = input.count
+        var start = 0
+        var index = 0
+        while index < count {
+            let replacement: StaticString
+            var length = 1
+            switch input[index] {
             // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
             // backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn it back into the character.
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|":
-                output.unicodeScalars.append("\\")
-                output.unicodeScalars.append(scalar)
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "+"),
+                 UInt8(ascii: "!"), UInt8(ascii: "|"):
+                output.append(base + start, count: index - start)
+                output.append(backslash.utf8Start, count: 1)
+                start = index
+                index += 1
+                continue
             // These become entities, because one of the two dialects has no backslash escape for them;
             // `<` and `&` this way can never start raw HTML or an entity.
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "&": output += "&amp;"
-            case "\"": output += "&quot;"
-            case "~": output += "&#126;"
-            case "$": output += "&#36;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                    output.unicodeScalars.append(" ")
-                } else if UnsafeScalar.kind(scalar) == .bidi {
-                    // A bidirectional control would reorder the text around it when rendered (a config's
-                    // name, a fetched message): it is shown as its code point instead.
-                    output += UnsafeScalar.codePoint(scalar)
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case UInt8(ascii: "~"): replacement = "&#126;"
+            case UInt8(ascii: "$"): replacement = "&#36;"
+            // A control character can never start a new block or cell: it becomes a space.
+            case 0x00..<0x20, 0x7F: replacement = " "
+            // A bidirectional control would reorder the text around it when rendered (a config's name,
+            // a fetched message): it is shown as its code point instead. U+061C is D8 9C.
+            case 0xD8:
+                guard index + 1 < count, input[index + 1] == 0x9C else { index += 1; continue }
+                replacement = "U+061C"
+                length = 2
+            // U+2028 and U+2029 (E2 80 A8/A9) end a line like a control; the other bidirectional controls
+            // are E2 sequences too.
+            case 0xE2:
+                guard index + 2 < count else { index += 1; continue }
+                if input[index + 1] == 0x80, input[index + 2] == 0xA8 || input[index + 2] == 0xA9 {
+                    replacement = " "
+                } else if let code = HTMLEscaping.bidiCodePoint(input[index + 1], input[index + 2]) {
+                    replacement = code
                 } else {
-                    output.unicodeScalars.append(scalar)
+                    index += 1
+                    continue
                 }
+                length = 3
+            default:
+                index += 1
+                continue
             }
+            output.append(base + start, count: index - start)
+            output.append(replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+            index += length
+            start = index
         }
-        return output
+        output.append(base + start, count: count - start)
     }
+
+    private static let backslash: StaticString = "\\"
 
     /// Whether any byte of `text` may need escaping, looked up in a table over the string's bytes.
     static func mayNeedWork(_ text: String) -> Bool {
