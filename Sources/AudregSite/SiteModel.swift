@@ -188,7 +188,7 @@ struct SiteContext {
     var allControlsMet = RowList<ControlStatusRow>.shared([])
     /// By `gapProfile`: the control rows (needing attention, met) and evidence rows of pages without an
     /// open or excepted finding.
-    var sharedControls: [String: (attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>)] = [:]
+    var sharedControls: [String: (attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>, notRun: RowList<NotRunGroup>)] = [:]
     var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
 
     // Tables more than one page shows, made once by `prepareSharedTables`.
@@ -318,8 +318,8 @@ struct SiteContext {
             let rows = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: gaps($0.needs, at: position)) }
             let attention = rows.filter { $0.status != ControlStatus.met.rawValue }
             sharedControls[key] = attention.isEmpty
-                ? (RowList([]), allControlsMet)
-                : (.shared(attention), .shared(rows.filter { $0.status == ControlStatus.met.rawValue }))
+                ? (RowList([]), allControlsMet, RowList([]))
+                : (.shared(attention), .shared(rows.filter { $0.status == ControlStatus.met.rawValue }), .shared(Self.notRunGroups(attention)))
             sharedEvidence[key] = evidenceSources(at: position)
         }
     }
@@ -354,6 +354,25 @@ struct SiteContext {
         if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] { gaps += needs.issuerRules.map { ($0, reason) } }
         if !needs.deploymentRules.isEmpty, let reason = deploymentGaps[position] { gaps += needs.deploymentRules.map { ($0, reason) } }
         return gaps
+    }
+
+    /// The rules of `rows` that did not run, each once, grouped by reason: reasons in the order they
+    /// first appear (the controls' order), rules by ID, so the page is the same on every build.
+    static func notRunGroups(_ rows: [ControlStatusRow]) -> [NotRunGroup] {
+        var groups: [NotRunGroup] = []
+        var groupOfReason: [ExactString: Int] = [:]
+        var listed: Set<ExactString> = []
+        for gap in rows.lazy.flatMap(\.notRun) where listed.insert(ExactString(gap.rule.href)).inserted {
+            let reason = ExactString(gap.reason)
+            if let index = groupOfReason[reason] {
+                groups[index].rules.append(gap.rule)
+            } else {
+                groupOfReason[reason] = groups.count
+                groups.append(NotRunGroup(reason: gap.reason, rules: [gap.rule]))
+            }
+        }
+        for index in groups.indices { groups[index].rules.sort { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) } }
+        return groups
     }
 
     /// "config-audience-broadened, config-token-forwarded did not run: the service has no deployment to
@@ -579,8 +598,9 @@ struct SiteContext {
         let profile = gapProfile(at: position)
         let controlsAttention: RowList<ControlStatusRow>
         let controlsMet: RowList<ControlStatusRow>
+        let notRunReasons: RowList<NotRunGroup>
         if failing.isEmpty && excepted.isEmpty, let shared = sharedControls[profile] {
-            (controlsAttention, controlsMet) = shared
+            (controlsAttention, controlsMet, notRunReasons) = shared
         } else {
             let controls = serviceControlColumns.map {
                 Self.controlStatusRow($0, failing: failing, excepted: excepted, gaps: gaps($0.needs, at: position),
@@ -589,6 +609,7 @@ struct SiteContext {
             controlsAttention = RowList(controls.filter { $0.status != ControlStatus.met.rawValue })
             // Every column met means every row is the shared list's row, so the page holds that list itself.
             controlsMet = controlsAttention.isEmpty ? allControlsMet : RowList(controls.filter { $0.status == ControlStatus.met.rawValue })
+            notRunReasons = RowList(Self.notRunGroups(controlsAttention.items))
         }
         return ServicePage(
             name: service.name, title: service.metadata.title?.value ?? service.name,
@@ -611,6 +632,7 @@ struct SiteContext {
             exceptions: exceptionRows(for: ref, service.exceptions),
             controlsAttention: controlsAttention,
             controlsMet: controlsMet,
+            notRunReasons: notRunReasons,
             drift: driftStatus(for: ref),
             definedURL: sourceURL(service.origin.location),
             editURL: source.links?.edit(service.origin.file),

@@ -153,6 +153,14 @@ public struct RuleGap: Sendable {
     public var reason: String
 }
 
+/// The rules that did not run for a service for one reason. A service page says "not run" in the
+/// controls table and gives each reason once, here: repeated in every cell, the reasons were half of
+/// a service page's bytes (BENCHMARKS.md).
+public struct NotRunGroup: Sendable {
+    public var reason: String
+    public var rules: [SiteLink]
+}
+
 /// One source of evidence on a service page: whether it ran for the service, and when.
 public struct EvidenceSourceRow: Sendable {
     public var label: String
@@ -224,6 +232,8 @@ public struct ServicePage: Sendable {
     public var controlsAttention: RowList<ControlStatusRow>
     /// Controls the service meets (shared as `controlsAttention` is).
     public var controlsMet: RowList<ControlStatusRow>
+    /// Why the rules behind "not assessed" rows did not run, each reason once (shared as `controlsAttention` is).
+    public var notRunReasons: RowList<NotRunGroup>
     public var drift: DriftStatus
     /// "Defined in" as a link to the file and line, and "Edit this file" (`build --repo-url`). Named
     /// apart from `FindingRow.sourceURL`, so a finding without a link cannot pick up the page's.

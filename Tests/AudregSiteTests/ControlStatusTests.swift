@@ -194,6 +194,34 @@ struct ControlStatusTests {
         #expect(unknown.drift.reportGap?.contains("does not say what it checked") == true)
     }
 
+    @Test("a service page gives each reason a rule did not run once, with its rules; the controls table only says which did not run")
+    func notRunReasonsOnce() throws {
+        let report = Self.report()
+        // Issuer checks skipped for every service, and billing-api has no deployment: two reasons.
+        let drift = Self.drift([], coverage: DriftCoverage(issuersSkipped: true, deploymentsSkipped: false, issuers: [], services: ["orders-api"]))
+        let model = Self.model(report, drift: drift)
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let html = try #require(files["services/billing-api.html"])
+        let markdown = try #require(files["markdown/docs/services/billing-api.md"])
+        let list = try #require(html.range(of: "<h3>Rules that did not run</h3>")).upperBound
+        let items = html[list...].components(separatedBy: "</ul>")[0].components(separatedBy: "<li>").dropFirst()
+        #expect(items.count == 2, "one item per reason: \(items)")
+        // The evidence section says what ran; the controls section gives each reason once.
+        let htmlControls = try #require(html.range(of: "id=\"controls-heading\"")).lowerBound
+        let markdownControls = try #require(markdown.range(of: "## Controls this service evidences")).lowerBound
+        for reason in ["the service has no deployment to check", "the drift run skipped issuer checks"] {
+            let item = items.filter { $0.contains(reason) }
+            #expect(item.count == 1, "\(reason)")
+            #expect(html[htmlControls...].components(separatedBy: reason).count == 2, "the reason is written once in the HTML controls: \(reason)")
+            #expect(markdown[markdownControls...].components(separatedBy: reason).count == 2, "and once in the Markdown ones: \(reason)")
+        }
+        // Each rule that did not run is listed once, under its reason, and the table's cells name it.
+        let listed = items.joined().components(separatedBy: "<a href=\"../rules/").dropFirst().map { String($0.prefix { $0 != "." }) }
+        #expect(Set(listed).count == listed.count && listed.contains("config-audience-broadened") && listed.contains("jwks-unreachable"))
+        #expect(html.contains("not run: <a href=\"../rules/"))
+        #expect(!html.contains("(not run:"), "no reason is repeated in the table")
+    }
+
     @Test("a JWKS with private members: failing for every service that accepts the issuer, and only those")
     func privateKeyMaterial() throws {
         let report = Self.report()

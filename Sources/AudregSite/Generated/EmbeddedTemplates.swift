@@ -1075,7 +1075,7 @@ tr.flagged a { color: inherit; }
 <tbody>
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> (finding) {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="#exceptions-heading">exceptions</a>) {{/exceptedUntil}}{{#notRun}}<a href="{{rule.pageHref}}">{{rule.text}}</a> (not run: {{reason}}) {{/notRun}}</td></tr>
+<tr><th scope="row"><a href="{{control.pageHref}}">{{controlID}}</a> <span class="muted">{{title}}</span></th><td>{{framework}}</td><td><span class="badge status-{{status}}"><span aria-hidden="true">{{symbol}}</span> {{statusLabel}}</span></td><td>{{#failingRules}}<a href="{{pageHref}}">{{text}}</a> (finding) {{/failingRules}}{{#exceptedRules}}<a href="{{pageHref}}">{{text}}</a> (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} (<a href="#exceptions-heading">exceptions</a>) {{/exceptedUntil}}{{^empty(notRun)}}not run: {{#notRun}}<a href="{{rule.pageHref}}">{{rule.text}}</a> {{/notRun}}{{/empty(notRun)}}</td></tr>
 {{/controlsAttention}}
 {{^empty(controlsAttention)}}
 </tbody>
@@ -1085,6 +1085,14 @@ tr.flagged a { color: inherit; }
 {{^controlsAttention}}
 <p class="empty">None: every rule that evidences a control ran for this service, and none has an open or excepted finding here.</p>
 {{/controlsAttention}}
+{{^empty(notRunReasons)}}
+<h3>Rules that did not run</h3>
+<ul>
+{{#notRunReasons}}
+<li>Because {{reason}}: {{#rules}}<a href="{{pageHref}}">{{text}}</a> {{/rules}}</li>
+{{/notRunReasons}}
+</ul>
+{{/empty(notRunReasons)}}
 <h3>Met</h3>
 <p class="control-list">{{#controlsMet}}<a href="{{control.pageHref}}" title="{{title}}">{{controlID}}</a> {{/controlsMet}}{{^controlsMet}}None.{{/controlsMet}}</p>
 </section>
@@ -1932,11 +1940,19 @@ This site was built without a [trust history]({{{root}}}history.md).
 | --- | --- | --- | --- |
 {{/empty(controlsAttention)}}
 {{#controlsAttention}}
-| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) (finding) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} {{/exceptedUntil}}{{#notRun}}[{{rule.text}}]({{{rule.pageMd}}}) (not run: {{reason}}) {{/notRun}} |
+| [{{controlID}}]({{{control.pageMd}}}) {{title}} | {{framework}} | {{symbol}} {{statusLabel}} | {{#failingRules}}[{{text}}]({{{pageMd}}}) (finding) {{/failingRules}}{{#exceptedRules}}[{{text}}]({{{pageMd}}}) (excepted) {{/exceptedRules}}{{#exceptedUntil}}until {{exceptedUntil}} {{/exceptedUntil}}{{^empty(notRun)}}not run: {{#notRun}}[{{rule.text}}]({{{rule.pageMd}}}) {{/notRun}}{{/empty(notRun)}} |
 {{/controlsAttention}}
 {{^controlsAttention}}
 None: every rule that evidences a control ran for this service, and none has an open or excepted finding here.
 {{/controlsAttention}}
+{{^empty(notRunReasons)}}
+
+### Rules that did not run
+
+{{#notRunReasons}}
+- Because {{reason}}: {{#rules}}[{{text}}]({{{pageMd}}}) {{/rules}}
+{{/notRunReasons}}
+{{/empty(notRunReasons)}}
 
 ### Met
 

@@ -129,6 +129,7 @@ extension BoxKey {
         case nonTriggering
         case notAssessed
         case notRun
+        case notRunReasons
         case note
         case notes
         case off
@@ -385,6 +386,15 @@ extension RuleGap: MustacheBoxable {
     }
 }
 
+extension NotRunGroup: MustacheBoxable {
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        var box = BoxObject(capacity: 4)
+        box.set(.reason, .string(self.reason))
+        box.set(.rules, .boxes(self.rules, root: root, cache: cache))
+        return box
+    }
+}
+
 extension EvidenceSourceRow: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         var box = BoxObject(capacity: 6)
@@ -442,7 +452,7 @@ extension AudienceValue: MustacheBoxable {
 
 extension ServicePage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 33)
+        var box = BoxObject(capacity: 34)
         box.set(.name, .string(self.name))
         box.set(.title, .string(self.title))
         box.set(.titled, .bool(self.titled))
@@ -467,6 +477,7 @@ extension ServicePage: MustacheBoxable {
         box.set(.exceptions, .boxes(self.exceptions, root: root, cache: cache))
         box.set(.controlsAttention, .rows(self.controlsAttention, root: root, cache: cache))
         box.set(.controlsMet, .rows(self.controlsMet, root: root, cache: cache))
+        box.set(.notRunReasons, .rows(self.notRunReasons, root: root, cache: cache))
         box.set(.drift, .box(self.drift, root: root, cache: cache))
         if let value = self.definedURL { box.set(.definedURL, .string(value)) }
         if let value = self.editURL { box.set(.editURL, .string(value)) }

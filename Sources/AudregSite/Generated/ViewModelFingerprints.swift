@@ -140,6 +140,13 @@ extension RuleGap: Fingerprinted {
     }
 }
 
+extension NotRunGroup: Fingerprinted {
+    func fingerprint(into hasher: inout Fingerprinter) {
+        hasher.add(self.reason)
+        hasher.addAll(self.rules)
+    }
+}
+
 extension EvidenceSourceRow: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
         hasher.add(self.label)
@@ -211,6 +218,7 @@ extension ServicePage: Fingerprinted {
         hasher.addAll(self.exceptions)
         hasher.addAll(self.controlsAttention)
         hasher.addAll(self.controlsMet)
+        hasher.addAll(self.notRunReasons)
         self.drift.fingerprint(into: &hasher)
         if let value = self.definedURL { hasher.present(); hasher.add(value) } else { hasher.absent() }
         if let value = self.editURL { hasher.present(); hasher.add(value) } else { hasher.absent() }
