@@ -107,7 +107,10 @@ public struct DriftRunner: Sendable {
         let counter = ProgressCounter()
         var findings = loaded.findings.filter { $0.severity == .error }
         var notes: [DriftNote] = []
-        // The checkers run only this runner's catalog's rules, at that catalog's default severities.
+        // The checkers run only this runner's catalog's rules. Each finding keeps the severity its rule
+        // gave it, as in `validate`: the default of that rule type in this catalog, or one its check chose
+        // for that finding (a verification skipped only for a health check is a warning); policy
+        // overrides apply below.
         let driftRules = DriftRuleIDs(catalog: catalog)
         await withTaskGroup(of: (findings: [Finding], notes: [DriftNote]).self) { group in
             for job in jobs {
@@ -127,13 +130,7 @@ public struct DriftRunner: Sendable {
             }
             for await result in group {
                 notes += result.notes
-                for var finding in result.findings {
-                    guard let severity = driftRules.severity(of: finding.ruleID) else { continue }
-                    // A checker that chose a severity of its own for one finding (a verification skipped
-                    // only for a health check is a warning) keeps it; the default follows this catalog.
-                    if finding.severity == DriftRuleIDs.builtIn.severity(of: finding.ruleID) { finding.severity = severity }
-                    findings.append(finding)
-                }
+                findings += result.findings.filter { driftRules.contains(id: $0.ruleID) }
             }
         }
 

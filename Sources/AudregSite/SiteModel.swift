@@ -655,7 +655,8 @@ struct SiteContext {
         var columns: [MatrixColumn] = []
         var matrixRows: [MatrixRow] = []
         var matrixInline = true
-        var matrixPages: [(String, MatrixPage)] = []
+        /// The pages of a split matrix, in order; each one's path is `SitePage.matrixPath(part:)`.
+        var matrixPages: [MatrixPage] = []
         var matrixLinks: [SiteLink] = []
     }
 
@@ -753,21 +754,20 @@ struct SiteContext {
         }
         var controlMatrixLinks: [SiteLink] = []
         let matrixInline = matrixRows.count <= SiteModel.matrixPageSize
-        var matrixPages: [(String, MatrixPage)] = []
+        var matrixPages: [MatrixPage] = []
         if !matrixInline {
             let chunks = stride(from: 0, to: matrixRows.count, by: SiteModel.matrixPageSize).map {
                 Array(matrixRows[$0..<min($0 + SiteModel.matrixPageSize, matrixRows.count)])
             }
             let links = chunks.enumerated().map { number, rows in
                 SiteLink("Services \(number * SiteModel.matrixPageSize + 1)–\(number * SiteModel.matrixPageSize + rows.count): "
-                         + "\(rows.first!.service.text) … \(rows.last!.service.text)", path: "controls/matrix-\(number + 1)")
+                         + "\(rows.first!.service.text) … \(rows.last!.service.text)", path: SitePage.matrixPath(part: number))
             }
             for (number, rows) in chunks.enumerated() {
-                let path = "controls/matrix-\(number + 1)"
                 let range = "\(rows.first!.service.text) … \(rows.last!.service.text)"
-                matrixPages.append((path, MatrixPage(
+                matrixPages.append(MatrixPage(
                     range: range, columns: columns, rows: rows, previous: number > 0 ? links[number - 1] : nil,
-                    next: number + 1 < links.count ? links[number + 1] : nil)))
+                    next: number + 1 < links.count ? links[number + 1] : nil))
             }
             controlMatrixLinks = links
         }

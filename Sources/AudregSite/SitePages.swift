@@ -65,8 +65,11 @@ struct SitePage: Sendable {
                                    count: { $0.controls.controlPages.count }, path: { $0.controls.controlPages[$1].0 },
                                    title: { "\($0.id): \($0.title)" }) { $0.controls.controlPages[$1].1 }
     static let matrix = perEntity("Coverage matrix page (over 1,000 services)", template: "matrix", section: controlsIndex, weight: .largest,
-                                  count: { $0.controls.matrixPages.count }, path: { $0.controls.matrixPages[$1].0 },
-                                  title: { "Coverage matrix: \($0.range)" }) { $0.controls.matrixPages[$1].1 }
+                                  count: { $0.controls.matrixPages.count }, path: { matrixPath(part: $1) },
+                                  title: { "Coverage matrix: \($0.range)" }) { $0.controls.matrixPages[$1] }
+    /// Where the `part`th page (from 0) of a split coverage matrix goes. The controls code links to the
+    /// pages through it and the descriptor writes them there, so a link cannot miss its page.
+    static func matrixPath(part: Int) -> String { "controls/matrix-\(part + 1)" }
     static let findings = single("Findings register", "findings", "Findings") { $0.findingsPage() }
     static let exceptions = single("Exceptions register", "exceptions", "Exceptions") { $0.exceptionsPage() }
     static let drift = single("Drift (last drift run)", "drift", "Drift") { $0.driftPage() }

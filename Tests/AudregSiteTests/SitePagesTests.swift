@@ -63,4 +63,30 @@ struct SitePagesTests {
             #expect(SitePage.entityFolders.contains { path.hasPrefix($0 + "/") }, "\(path) is outside the entity folders")
         }
     }
+
+    /// The matrix pages' paths come from their descriptor (`SitePage.matrixPath(part:)`), which the
+    /// controls code also links through: every link to a matrix page, from the controls page and from
+    /// the matrix pages' previous/next, is to a page the descriptor makes, and every such page is
+    /// linked from the controls page, in order.
+    @Test func everyLinkToAMatrixPageIsToAPageItsDescriptorMakes() {
+        let model = SiteTestSupport.model(SiteScalingTests.registry(2 * SiteModel.matrixPageSize + 5))
+        let made = (0..<SitePage.matrix.count(model)).map { SitePage.matrix.page($0, of: model) }
+        #expect(made.count == 3)
+        let madePaths = made.map(\.path)
+        #expect(Set(madePaths).count == madePaths.count)
+        let allPaths = Set(SiteBuilder.jobs(model).map { SiteBuilder.path($0, model: model) })
+        #expect(Set(madePaths).isSubset(of: allPaths))
+        // A link is `path.html` / `path.md`, root-relative: the page it names is its path.
+        func target(_ link: SiteLink) -> String? {
+            guard link.href.hasSuffix(".html"), link.md == String(link.href.dropLast(5)) + ".md" else { return nil }
+            return String(link.href.dropLast(5))
+        }
+        let fromControls = model.controlsIndex.matrixPages.map(target)
+        #expect(fromControls == madePaths.map(Optional.some), "the controls page links to \(fromControls), the descriptor makes \(madePaths)")
+        for (index, page) in made.enumerated() {
+            let matrix = page.model as! MatrixPage
+            #expect(matrix.previous.flatMap(target) == (index > 0 ? madePaths[index - 1] : nil))
+            #expect(matrix.next.flatMap(target) == (index + 1 < made.count ? madePaths[index + 1] : nil))
+        }
+    }
 }

@@ -116,7 +116,9 @@ extension SiteModel {
     var rules: [RulePage] { context.catalog.descriptions.indices.map { context.rulePage(at: $0) } }
     var controlsIndex: ControlsPage { context.controlsIndexPage() }
     var controls: [(path: String, page: ControlPage)] { context.controls.controlPages.map { ($0.0, $0.1) } }
-    var matrixPages: [(path: String, page: MatrixPage)] { context.controls.matrixPages.map { ($0.0, $0.1) } }
+    var matrixPages: [(path: String, page: MatrixPage)] {
+        context.controls.matrixPages.indices.map { (SitePage.matrix.path(context, $0), context.controls.matrixPages[$0]) }
+    }
     var findings: ListPage<FindingRow> { context.findingsPage() }
     var exceptions: ListPage<ExceptionRow> { context.exceptionsPage() }
     var drift: DriftPage { context.driftPage() }

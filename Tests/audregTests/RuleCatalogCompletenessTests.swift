@@ -121,7 +121,7 @@ struct RuleCatalogCompletenessTests {
     @Test("no drift code outside the rules names a drift rule's ID: checkers dispatch to the catalog's rules")
     func checkersDispatch() {
         for file in Self.sources where file.path.hasPrefix("Sources/AudregDrift/") {
-            for rule in DriftRuleIDs.builtIn.rules {
+            for rule in DriftRuleIDs(catalog: .builtIn).rules {
                 let typeName = String(describing: rule)
                 #expect(!file.text.contains("\(typeName).self") && !file.text.contains("\(typeName).id") && !file.text.contains("\"\(rule.description.id)\""),
                         "\(file.path) names \(rule.description.id); its checker should run the catalog's rules, and the rule's file hold the check")
@@ -132,7 +132,9 @@ struct RuleCatalogCompletenessTests {
 
 @Suite("Drift rules of a given catalog")
 struct DriftRuleCatalogTests {
-    /// jwks-unreachable at warning instead of the built-in error.
+    /// jwks-unreachable at warning instead of the built-in error. It reuses the built-in check, whose
+    /// findings carry the built-in rule's severity, so it gives them its own: a finding's severity is
+    /// its rule's, and the runner does not change it.
     struct QuietUnreachableRule: IssuerRule {
         static let description: RuleDescription = {
             var description = JWKSUnreachableRule.description
@@ -140,7 +142,13 @@ struct DriftRuleCatalogTests {
             return description
         }()
         init() {}
-        static func check(_ issuer: IssuerContext) -> [Finding] { JWKSUnreachableRule.check(issuer) }
+        static func check(_ issuer: IssuerContext) -> [Finding] {
+            JWKSUnreachableRule.check(issuer).map { finding in
+                var finding = finding
+                finding.severity = description.defaultSeverity
+                return finding
+            }
+        }
     }
 
     @Test("DriftRuleIDs reads the catalog it is given")

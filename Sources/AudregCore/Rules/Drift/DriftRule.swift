@@ -6,8 +6,8 @@
 public protocol DriftRule: Rule {}
 
 /// The drift rules of one catalog and their default severities, so that no rule is listed twice.
-/// `DriftRunner` gives every drift finding the severity its own catalog says; the checkers' static
-/// lookup reads the built-in catalog.
+/// `DriftRunner` reports the findings of its own catalog's drift rules; there is no global list, so
+/// nothing judges a finding by another catalog than the run's.
 public struct DriftRuleIDs: Sendable {
     public let rules: [any Rule.Type]
     let severities: [String: Severity]
@@ -17,10 +17,9 @@ public struct DriftRuleIDs: Sendable {
         severities = Dictionary(uniqueKeysWithValues: rules.map { ($0.description.id, $0.description.defaultSeverity) })
     }
 
-    public static let builtIn = DriftRuleIDs(catalog: .builtIn)
-
     /// The rule's default severity in this catalog, or nil when this catalog has no drift rule of that ID.
     public func severity(of id: String) -> Severity? { severities[id] }
 
-    public static var rules: [any Rule.Type] { builtIn.rules }
+    /// Whether this catalog has a drift rule of that ID.
+    public func contains(id: String) -> Bool { severities[id] != nil }
 }
