@@ -158,6 +158,15 @@ struct SiteContext {
     /// By service position: why the issuer-scope and deployment-scope drift rules did not run for it.
     var issuerGaps: [String?] = []
     var deploymentGaps: [String?] = []
+    /// By service position: which drift evidence it lacks, numbered. Services whose two gaps are the
+    /// same, byte for byte, share a number (a handful of numbers in all), so what follows from the
+    /// gaps is worked out once per number instead of once per service.
+    var gapProfiles: [Int32] = []
+    var gapProfileCount = 0
+    struct GapProfileKey: Hashable {
+        let issuer: ExactString?
+        let deployment: ExactString?
+    }
     /// How many services the drift rules of each scope ran for, and the first reason one did not.
     var issuerRuns: (Int, String?) = (0, nil)
     var deploymentRuns: (Int, String?) = (0, nil)
@@ -186,10 +195,10 @@ struct SiteContext {
     /// What a service page without an open or excepted finding shows for them (most pages): one list,
     /// shared, so each page neither builds it again nor has it boxed and rendered again (see `BoxCache`).
     var allControlsMet = RowList<ControlStatusRow>.shared([])
-    /// By `gapProfile`: the control rows (needing attention, met) and evidence rows of pages without an
-    /// open or excepted finding.
-    var sharedControls: [String: (attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>, notRun: RowList<NotRunGroup>)] = [:]
-    var sharedEvidence: [String: [EvidenceSourceRow]] = [:]
+    /// By gap profile (`gapProfiles`): the control rows (needing attention, met), the reasons rules did
+    /// not run and the evidence rows of pages without an open or excepted finding.
+    var sharedControls: [(attention: RowList<ControlStatusRow>, met: RowList<ControlStatusRow>, notRun: RowList<NotRunGroup>)?] = []
+    var sharedEvidence: [[EvidenceSourceRow]?] = []
 
     // Tables more than one page shows, made once by `prepareSharedTables`.
     /// The services list's rows (also searched).
@@ -267,6 +276,18 @@ struct SiteContext {
         for (name, rules) in assessment.excepted { exceptedRulesByService[name] = Set(rules.keys) }
         issuerGaps = services.indices.map { assessment.gap(scope: .issuer, for: services[$0]) }
         deploymentGaps = services.indices.map { assessment.gap(scope: .deployment, for: services[$0]) }
+        var profileNumbers: [GapProfileKey: Int32] = [:]
+        gapProfiles.reserveCapacity(services.count)
+        for position in services.indices {
+            let key = GapProfileKey(issuer: issuerGaps[position].map { ExactString($0) }, deployment: deploymentGaps[position].map { ExactString($0) })
+            if let number = profileNumbers[key] {
+                gapProfiles.append(number)
+            } else {
+                profileNumbers[key] = Int32(profileNumbers.count)
+                gapProfiles.append(Int32(profileNumbers.count - 1))
+            }
+        }
+        gapProfileCount = profileNumbers.count
         issuerRuns = (issuerGaps.lazy.filter { $0 == nil }.count, issuerGaps.lazy.compactMap { $0 }.first)
         deploymentRuns = (deploymentGaps.lazy.filter { $0 == nil }.count, deploymentGaps.lazy.compactMap { $0 }.first)
         for finding in drift?.findings ?? [] where catalog.rule(id: finding.ruleID)?.stage == .drift {
@@ -311,9 +332,11 @@ struct SiteContext {
         allControlsMet = .shared(serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: []) })
         // Services without an open or excepted finding differ only in which drift evidence they lack
         // (a handful of combinations): their pages share the lists made here, boxed once per thread.
+        sharedControls = Array(repeating: nil, count: gapProfileCount)
+        sharedEvidence = Array(repeating: nil, count: gapProfileCount)
         for position in services.indices where failingRulesByService[services[position].name] == nil
                                                 && exceptedRulesByService[services[position].name] == nil {
-            let key = gapProfile(at: position)
+            let key = Int(gapProfiles[position])
             guard sharedControls[key] == nil else { continue }
             let rows = serviceControlColumns.map { Self.controlStatusRow($0, failing: [], excepted: [], gaps: gaps($0.needs, at: position)) }
             let attention = rows.filter { $0.status != ControlStatus.met.rawValue }
@@ -328,11 +351,6 @@ struct SiteContext {
     func exceptedUntil(_ service: String, rules: [String]) -> String? {
         guard let byRule = assessment.excepted[service] else { return nil }
         return rules.compactMap { byRule[$0]?.map(\.expires).min() }.min()?.description
-    }
-
-    /// Which drift evidence the service at `position` lacks, as a key.
-    func gapProfile(at position: Int) -> String {
-        (issuerGaps[position] ?? "") + "\u{0}" + (deploymentGaps[position] ?? "")
     }
 
     func evidenceNeeds(_ rules: [String]) -> EvidenceNeeds {
@@ -378,13 +396,14 @@ struct SiteContext {
     /// "config-audience-broadened, config-token-forwarded did not run: the service has no deployment to
     /// check", one clause per reason.
     static func describe(_ gaps: [(rule: String, reason: String)]) -> String {
-        var order: [String] = []
-        var rules: [String: [String]] = [:]
+        var order: [ExactString] = []
+        var rules: [ExactString: [String]] = [:]
         for gap in gaps {
-            if rules[gap.reason] == nil { order.append(gap.reason) }
-            rules[gap.reason, default: []].append(gap.rule)
+            let reason = ExactString(gap.reason)
+            if rules[reason] == nil { order.append(reason) }
+            rules[reason, default: []].append(gap.rule)
         }
-        return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0)" }.joined(separator: "; ")
+        return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0.text)" }.joined(separator: "; ")
     }
 
     func hasGap(_ needs: EvidenceNeeds, at position: Int) -> Bool {
@@ -595,7 +614,7 @@ struct SiteContext {
         let flagged = Set(service.audiences.filter { !(findingsByLocation[$0.location] ?? []).isEmpty }.map(\.value))
         let failing = failingRulesByService[service.name] ?? []
         let excepted = exceptedRulesByService[service.name] ?? []
-        let profile = gapProfile(at: position)
+        let profile = Int(gapProfiles[position])
         let controlsAttention: RowList<ControlStatusRow>
         let controlsMet: RowList<ControlStatusRow>
         let notRunReasons: RowList<NotRunGroup>
@@ -684,8 +703,11 @@ struct SiteContext {
                 var serviceRowsForControl: [ServiceControlRow] = []
                 var metServices: [Int32] = []
                 // Services not assessed, grouped by why: usually one reason for all of them.
-                var unassessed: [String: [Int32]] = [:]
-                var unassessedOrder: [String] = []
+                var unassessed: [[Int32]] = []
+                var unassessedReasons: [String] = []
+                // By gap profile: the group of the reason it gives here (worked out on its first service).
+                var groupOfProfile = [Int?](repeating: nil, count: gapProfileCount)
+                var groupOfReason: [ExactString: Int] = [:]
                 for index in services.indices {
                     let failing = failingByPosition[index]
                     let excepted = exceptedByPosition[index]
@@ -704,9 +726,21 @@ struct SiteContext {
                         continue
                     }
                     if status == .notAssessed {
-                        let reason = Self.describe(gaps(needs, at: index))
-                        if unassessed[reason] == nil { unassessedOrder.append(reason) }
-                        unassessed[reason, default: []].append(Int32(index))
+                        let profile = Int(gapProfiles[index])
+                        let group: Int
+                        if let known = groupOfProfile[profile] {
+                            group = known
+                        } else {
+                            let reason = Self.describe(gaps(needs, at: index))
+                            group = groupOfReason[ExactString(reason)] ?? unassessed.count
+                            if group == unassessed.count {
+                                groupOfReason[ExactString(reason)] = group
+                                unassessed.append([])
+                                unassessedReasons.append(reason)
+                            }
+                            groupOfProfile[profile] = group
+                        }
+                        unassessed[group].append(Int32(index))
                         continue
                     }
                     serviceRowsForControl.append(ServiceControlRow(
@@ -715,9 +749,9 @@ struct SiteContext {
                         exceptedRules: rules.filter(excepted.contains).map(ruleLink),
                         exceptedUntil: excepted.isEmpty ? nil : exceptedUntil(services[index].name, rules: rules)))
                 }
-                let unassessedGroups = unassessedOrder.map { reason in
-                    UnassessedGroup(reason: reason, services: SiteLinkList(table: serviceLinkTable, positions: unassessed[reason]!),
-                                    count: unassessed[reason]!.count)
+                let unassessedGroups = unassessed.indices.map { group in
+                    UnassessedGroup(reason: unassessedReasons[group], services: SiteLinkList(table: serviceLinkTable, positions: unassessed[group]),
+                                    count: unassessed[group].count)
                 }
                 let link = controlLinks[control.id]!
                 columns.append(MatrixColumn(control: link, title: control.title))
