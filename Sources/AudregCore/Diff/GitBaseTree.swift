@@ -77,6 +77,11 @@ enum GitProcess {
     /// a file cannot fill up while the output is read, as a pipe could.
     static func runBytes(_ program: String, _ arguments: [String], in directory: String,
                          input: String? = nil) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        // Starting a process costs tens of milliseconds here and `build` asks git up to seven things;
+        // where git could not find a repository, its answer is known without asking.
+        if program == "git", let command = arguments.first, repositoryCommands.contains(command), !mayFindRepository(from: directory) {
+            return (128, [], "fatal: not a git repository: no .git in '\(directory)' or any folder above it")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -111,6 +116,33 @@ enum GitProcess {
         group.wait()
         process.waitUntilExit()
         return (process.terminationStatus, [UInt8](outputData), String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+    }
+}
+
+extension GitProcess {
+    /// The git commands audreg runs that work only in a repository (`init` does not).
+    static let repositoryCommands: Set<String> = ["rev-parse", "log", "config", "ls-tree", "cat-file", "archive", "status"]
+
+    /// Whether git, started in `directory`, could find a repository: false only when no folder from
+    /// `directory` (its physical path, as git sees its working directory) up to the root holds `.git`
+    /// (a folder or a file) or is itself a repository's folder (`HEAD`, `objects` and `refs`), and no
+    /// `GIT_DIR` or `GIT_WORK_TREE` points elsewhere. git discovers a repository by the same walk, so
+    /// false means git would answer "not a git repository"; true means ask git.
+    static func mayFindRepository(from directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if environment["GIT_DIR"] != nil || environment["GIT_WORK_TREE"] != nil { return true }
+        guard let resolved = realpath(directory, nil) else { return true }
+        var path = String(cString: resolved)
+        free(resolved)
+        let files = FileManager.default
+        while true {
+            let folder = path.hasSuffix("/") ? path : path + "/"
+            if files.fileExists(atPath: folder + ".git") { return true }
+            if files.fileExists(atPath: folder + "HEAD"), files.fileExists(atPath: folder + "objects"), files.fileExists(atPath: folder + "refs") {
+                return true
+            }
+            guard path != "/", let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
+            path = slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+        }
     }
 }
 
