@@ -137,31 +137,37 @@ struct BoxObject: ExpressibleByDictionaryLiteral {
             withUnsafeMutablePointers { header, elements in _ = elements.deinitialize(count: header.pointee.count) }
         }
 
-        var count: Int { header.count }
-        var fieldCapacity: Int { header.capacity }
+        /// The header, read and written through its pointer (valid while this storage lives): `header`
+        /// is a class property, and each use of it would be checked for exclusive access at run time,
+        /// which the renderer's lookups paid on every field (BENCHMARKS.md).
+        private var head: UnsafeMutablePointer<StorageHeader> { withUnsafeMutablePointerToHeader { $0 } }
+
+        var count: Int { head.pointee.count }
+        var fieldCapacity: Int { head.pointee.capacity }
 
         /// Valid while this storage lives: the tail never moves.
         var values: UnsafeMutablePointer<BoxValue> { withUnsafeMutablePointerToElements { $0 } }
 
         var keys: UnsafeMutablePointer<Int32> {
             withUnsafeMutablePointerToElements { elements in
-                UnsafeMutableRawPointer(elements + header.capacity).assumingMemoryBound(to: Int32.self)
+                UnsafeMutableRawPointer(elements + head.pointee.capacity).assumingMemoryBound(to: Int32.self)
             }
         }
 
         /// Where the value of `key` is, valid while this storage lives.
         func pointer(to key: Int32) -> UnsafeMutablePointer<BoxValue>? {
             let keys = self.keys
-            for index in 0..<header.count where keys[index] == key { return values + index }
+            for index in 0..<head.pointee.count where keys[index] == key { return values + index }
             return nil
         }
 
         func append(_ key: Int32, _ value: BoxValue) {
-            let count = header.count
-            precondition(count < header.capacity, "BoxObject.Storage is full; it is made with room for its fields")
+            let head = self.head
+            let count = head.pointee.count
+            precondition(count < head.pointee.capacity, "BoxObject.Storage is full; it is made with room for its fields")
             keys[count] = key
             (values + count).initialize(to: value)
-            header.count = count + 1
+            head.pointee.count = count + 1
         }
 
         func copy(extra: Int) -> Storage {

@@ -2,16 +2,31 @@
 /// uniqueness and growth checks on every call, and each rendering thread reuses one buffer from page to
 /// page, so its capacity is grown a few times per build rather than for every page.
 package final class OutputBuffer {
-    package private(set) var count = 0
-    private var capacity: Int
-    private var base: UnsafeMutablePointer<UInt8>
-
-    package init(capacity: Int = 16_384) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+    private struct State {
+        var count: Int
+        var capacity: Int
+        var base: UnsafeMutablePointer<UInt8>
     }
 
-    deinit { base.deallocate() }
+    /// The state lives behind a pointer, not in `var`s of this class: each use of a class's `var` is
+    /// checked for exclusive access at run time, and a build appends millions of times (BENCHMARKS.md).
+    /// A buffer belongs to one rendering thread, so nothing else touches it.
+    private let state: UnsafeMutablePointer<State>
+
+    package init(capacity: Int = 16_384) {
+        let capacity = max(capacity, 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(count: 0, capacity: capacity, base: .allocate(capacity: capacity)))
+    }
+
+    deinit {
+        state.pointee.base.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    package var count: Int { state.pointee.count }
+    private var base: UnsafeMutablePointer<UInt8> { state.pointee.base }
 
     package var isEmpty: Bool { count == 0 }
     package var last: UInt8? { count == 0 ? nil : base[count - 1] }
@@ -20,30 +35,32 @@ package final class OutputBuffer {
     package func bytes(from start: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + start, count: count - start) }
     package var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    package func removeAll() { count = 0 }
+    package func removeAll() { state.pointee.count = 0 }
 
     /// Empties the buffer and gives back memory beyond `limit`: one very large page (a search page
     /// listing every entity) must not keep megabytes per thread for the rest of the build.
     package func removeAll(keepingAtMost limit: Int) {
-        count = 0
-        guard capacity > limit else { return }
-        base.deallocate()
-        capacity = limit
-        base = .allocate(capacity: limit)
+        state.pointee.count = 0
+        guard state.pointee.capacity > limit else { return }
+        state.pointee.base.deallocate()
+        state.pointee.capacity = limit
+        state.pointee.base = .allocate(capacity: limit)
     }
 
     @inline(__always)
     package func append(_ source: UnsafePointer<UInt8>, count length: Int) {
-        if count + length > capacity { grow(to: count + length) }
-        (base + count).update(from: source, count: length)
-        count += length
+        let count = state.pointee.count
+        if count + length > state.pointee.capacity { grow(to: count + length) }
+        (state.pointee.base + count).update(from: source, count: length)
+        state.pointee.count = count + length
     }
 
     @inline(__always)
     package func append(_ byte: UInt8) {
-        if count == capacity { grow(to: count + 1) }
-        base[count] = byte
-        count += 1
+        let count = state.pointee.count
+        if count == state.pointee.capacity { grow(to: count + 1) }
+        state.pointee.base[count] = byte
+        state.pointee.count = count + 1
     }
 
     package func append(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -78,12 +95,12 @@ package final class OutputBuffer {
     }
 
     private func grow(to needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = state.pointee.capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.initialize(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+        newBase.initialize(from: state.pointee.base, count: state.pointee.count)
+        state.pointee.base.deallocate()
+        state.pointee.base = newBase
+        state.pointee.capacity = newCapacity
     }
 }
