@@ -92,6 +92,7 @@ public enum SiteBuilder {
         // Compiled before any work: a template the engine does not support stops the build here.
         let library = try PageRenderer(templates: templates)
         let incremental = IncrementalBuild(reuse: options.reuse, output: output, version: options.version, templates: templates)
+        timing.lap("templates, and the earlier site's manifest and file record")
         // The picture and the view models are independent; drawing it on another core hides its cost.
         let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
@@ -133,6 +134,7 @@ public enum SiteBuilder {
             let counts = try render(model: model, templates: templates, library: library, into: temporary, timing: &timing,
                                     incremental: incremental)
             let written = try incremental.writeManifest(into: temporary)
+            timing.lap("manifest and file record")
             try swap(temporary, into: output)
             timing.lap("swap")
             return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files + written, tokenFlowEngine: picture.engine,

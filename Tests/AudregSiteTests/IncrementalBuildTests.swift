@@ -297,11 +297,13 @@ struct IncrementalBuildTests {
 
     @Test func fileStampsTextRoundTripsAndRefusesOtherText() throws {
         let one = FileStamp(device: 2049, inode: 1_234_567, size: 19_277, seconds: 1_796_000_000, nanoseconds: 123_456_789)
-        let two = FileStamp(device: 2049, inode: 7, size: 0, seconds: -5, nanoseconds: 0)
+        let two = FileStamp(device: .max, inode: 0, size: .max, seconds: .min, nanoseconds: 0)
         let stamps = SiteFileStamps(manifest: one, pages: [("index", .init(html: one, markdown: two)), ("services/a b", .init(html: two, markdown: one))])
         #expect(SiteFileStamps(text: stamps.text) == stamps)
         for bad in ["", "audreg-site-stat 2\nmanifest 1 2 3 4 5\n", stamps.text + "1 2 3 4 5 1 2 3 4 index\n",
-                    stamps.text + "1 2 3 4 5 1 2 3 4 x index\n", stamps.text + "1 2 3 4 5 1 2 3 4 5 \n", String(stamps.text.dropLast())] {
+                    stamps.text + "1 2 3 4 5 1 2 3 4 x index\n", stamps.text + "1 2 3 4 5 1 2 3 4 5 \n", String(stamps.text.dropLast()),
+                    stamps.text + "18446744073709551616 2 3 4 5 1 2 3 4 5 index\n", stamps.text + "1 2 9223372036854775808 4 5 1 2 3 4 5 index\n",
+                    stamps.text + "1 2 3 -9223372036854775809 5 1 2 3 4 5 index\n"] {
             #expect(SiteFileStamps(text: bad) == nil)
         }
     }

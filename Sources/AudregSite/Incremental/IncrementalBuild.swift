@@ -109,7 +109,7 @@ final class IncrementalBuild: Sendable {
         guard let data = FileManager.default.contents(atPath: folder + "/" + SiteFileStamps.fileName) else {
             return .unusable("no record of the site's files")
         }
-        guard let stamps = SiteFileStamps(text: String(decoding: data, as: UTF8.self)) else {
+        guard let stamps = SiteFileStamps(bytes: [UInt8](data)) else {
             return .unusable("the record of the site's files is unreadable")
         }
         // A manifest that is not the one audreg wrote (a committed one changed in a pull request) could
@@ -199,10 +199,10 @@ final class IncrementalBuild: Sendable {
             try SiteBuilder.write(UnsafeRawBufferPointer($0), toPath: directory.appendingPathComponent(SiteManifest.fileName).path)
         }
         // Without the manifest's stamp no record is written, and the next build renders every page.
-        var record = stamp.map { fileStamps(manifest: $0).text } ?? ""
-        try record.withUTF8 {
-            guard stamp != nil else { return }
-            try SiteBuilder.write(UnsafeRawBufferPointer($0), toPath: directory.appendingPathComponent(SiteFileStamps.fileName).path)
+        if let stamp {
+            try fileStamps(manifest: stamp).bytes.withUnsafeBytes {
+                try SiteBuilder.write($0, toPath: directory.appendingPathComponent(SiteFileStamps.fileName).path)
+            }
         }
         // The record differs on every build and machine; a site committed to git (as this project's
         // site/ is) must not hold it, and a `.gitignore` in the site does that for every repository
