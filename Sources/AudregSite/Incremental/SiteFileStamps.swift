@@ -5,8 +5,9 @@ import Foundation
 /// time, so a page reused by linking keeps its stamp; replacing the file (a git checkout, an editor
 /// that saves by renaming, a symlink) changes the inode, and writing it changes the modification time.
 /// The change time is left out on purpose: linking a page into the next site, and removing the old
-/// site's name for it, change it on every build. So an in-place rewrite of the same size that also
-/// sets the modification time back to the nanosecond is not noticed; whoever can do that to the site
+/// site's name for it, change it on every build. So a rewrite of the same size that also sets the
+/// modification time back to the nanosecond is not noticed when it is made in place, or by a new file
+/// that the file system happens to give the freed inode number; whoever sets times back in the site
 /// folder can rewrite this record too.
 struct FileStamp: Equatable, Sendable {
     var device: UInt64
