@@ -151,6 +151,9 @@ run() {
     cp "$tmp/in/$input/drift.json" "$dir/drift.json"
   fi
   one build build registry --out out/build --today "$today" --fail-on never "${noevidence[@]}" "${drift[@]}" "${root[@]}"
+  # The incremental build's record of its files (inodes and times) differs on every build by design;
+  # it is local state, not output (the site's .gitignore leaves it out of a committed site too).
+  rm -f "$dir/out/build/.audreg-manifest-stat"
   local kind
   for kind in $kinds; do
     local extra=(); [[ $kind == istio ]] && extra=("${namespace[@]}")

@@ -63,6 +63,9 @@ public struct SiteBuildResult: Sendable {
     public var tokenFlowEngine: String
     /// Pages (each an HTML and a Markdown file) taken unchanged from the earlier site.
     public var reusedPages = 0
+    /// Pages rendered again, though made from the same inputs, because their file in the earlier site
+    /// had changed since audreg wrote it (edited, replaced, a symlink, gone); part of the rendered ones.
+    public var changedFilePages = 0
     /// Why no page was taken from an earlier site; nil when the build was incremental.
     public var fullBuildReason: String?
 }
@@ -89,6 +92,7 @@ public enum SiteBuilder {
         // Compiled before any work: a template the engine does not support stops the build here.
         let library = try PageRenderer(templates: templates)
         let incremental = IncrementalBuild(reuse: options.reuse, output: output, version: options.version, templates: templates)
+        timing.lap("templates, and the earlier site's manifest and file record")
         // The picture and the view models are independent; drawing it on another core hides its cost.
         let drawn = Locked<(picture: TokenFlowGraph.Picture, seconds: Double)?>(nil)
         let drawing = DispatchGroup()
@@ -129,11 +133,13 @@ public enum SiteBuilder {
         do {
             let counts = try render(model: model, templates: templates, library: library, into: temporary, timing: &timing,
                                     incremental: incremental)
-            try incremental.writeManifest(into: temporary)
+            let written = try incremental.writeManifest(into: temporary)
+            timing.lap("manifest and file record")
             try swap(temporary, into: output)
             timing.lap("swap")
-            return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files + 1, tokenFlowEngine: picture.engine,
-                                   reusedPages: incremental.reused, fullBuildReason: incremental.fullBuildReason)
+            return SiteBuildResult(htmlPages: counts.html, markdownPages: counts.markdown, files: counts.files + written, tokenFlowEngine: picture.engine,
+                                   reusedPages: incremental.reused, changedFilePages: incremental.changedFiles,
+                                   fullBuildReason: incremental.fullBuildReason)
         } catch {
             try? fileManager.removeItem(at: temporary)
             throw error
@@ -383,13 +389,15 @@ public enum SiteBuilder {
                 }
                 do {
                     let (path, context, html, markdown) = pageContext(jobs[index], page: page, cache: cache)
+                    var stamps: [FileStamp?] = []
                     for (template, file) in [(html, path + ".html"), (markdown, markdownDocs + path + ".md")] {
                         buffer.removeAll()
                         guard library.render(context, withTemplate: template, into: buffer, shared: cache.renderings) else {
                             throw SiteBuildError.render("no template \(template).mustache")
                         }
-                        try output.write(buffer.bytes, to: file)
+                        stamps.append(try output.write(buffer.bytes, to: file))
                     }
+                    incremental?.rendered(at: index, html: stamps[0], markdown: stamps[1])
                     buffer.removeAll(keepingAtMost: 1 << 20)
                     mine.append(JobResult(index: index, error: nil, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
                 } catch {
@@ -414,14 +422,17 @@ public enum SiteBuilder {
     }
 
     /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
-    /// (and their fsync) would only slow large sites down.
-    static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws {
+    /// (and their fsync) would only slow large sites down. Returns the file's stamp.
+    @discardableResult
+    static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws -> FileStamp? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        try write(buffer, to: descriptor, path: path)
+        return try write(buffer, to: descriptor, path: path)
     }
 
-    /// Writes all of `buffer` to a file just opened (`descriptor` < 0: the open failed) and closes it.
-    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: @autoclosure () -> String) throws {
+    /// Writes all of `buffer` to a file just opened (`descriptor` < 0: the open failed) and closes it;
+    /// returns its stamp after the last write (nil if fstat fails), for the incremental build's record.
+    @discardableResult
+    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: @autoclosure () -> String) throws -> FileStamp? {
         guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         let ok = { () -> Bool in
@@ -437,6 +448,7 @@ public enum SiteBuilder {
             return true
         }()
         guard ok else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
+        return FileStamp.open(descriptor)
     }
 }
 
@@ -505,14 +517,15 @@ private struct OutputFolders: Sendable {
     }
 
     /// Writes a file at a root-relative path; a folder that was not opened is reached by its full path.
-    func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String) throws {
+    /// Returns the file's stamp.
+    func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String) throws -> FileStamp? {
         let slash = relativePath.lastIndex(of: "/")
         let folder = slash.map { String(relativePath[..<$0]) } ?? ""
         let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
         if let directory = descriptors[folder] {
-            try SiteBuilder.write(bytes, to: openat(directory, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644), path: root + "/" + relativePath)
+            return try SiteBuilder.write(bytes, to: openat(directory, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644), path: root + "/" + relativePath)
         } else {
-            try SiteBuilder.write(bytes, toPath: root + "/" + relativePath)
+            return try SiteBuilder.write(bytes, toPath: root + "/" + relativePath)
         }
     }
 

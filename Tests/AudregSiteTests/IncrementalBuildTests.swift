@@ -44,13 +44,38 @@ struct IncrementalBuildTests {
         let different = Self.differences(site, fresh)
         #expect(different.isEmpty, "differs from a full build: \(different.prefix(5))", sourceLocation: sourceLocation)
         #expect(FileManager.default.fileExists(atPath: site + "/" + SiteManifest.fileName), sourceLocation: sourceLocation)
+        #expect(Self.regularFiles(site) == Self.regularFiles(fresh), "a page of the site is not a regular file", sourceLocation: sourceLocation)
         return result
     }
 
-    /// The files that differ between two folders, or are in only one of them.
+    /// The files that differ between two folders, or are in only one of them; the record of the files'
+    /// stamps (which `tree` leaves out) differs on every build, so it is only required to be in both.
     static func differences(_ one: String, _ other: String) -> [String] {
+        let record = SiteFileStamps.fileName
+        guard FileManager.default.fileExists(atPath: one + "/" + record), FileManager.default.fileExists(atPath: other + "/" + record) else {
+            return [record]
+        }
         let left = SiteTestSupport.tree(one), right = SiteTestSupport.tree(other)
         return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+    }
+
+    /// Every path under `folder` that `lstat` says is a regular file (a symlink to a file is not).
+    static func regularFiles(_ folder: String) -> Set<String> {
+        var files: Set<String> = []
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            if FileStamp.regularFile(at: folder + "/" + relative) != nil { files.insert(relative) }
+        }
+        return files
+    }
+
+    /// Rewrites the record of the site's files to name the manifest as it is now, as if audreg had
+    /// written this manifest: so a test can change the manifest and see only that change's effect.
+    func restampManifest() throws {
+        let path = site + "/" + SiteFileStamps.fileName
+        var stamps = try #require(SiteFileStamps(text: try String(contentsOfFile: path, encoding: .utf8)))
+        stamps.manifest = try #require(FileStamp.regularFile(at: site + "/" + SiteManifest.fileName))
+        try Data(stamps.text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
     func edit(_ name: String, _ yaml: String) throws {
@@ -63,7 +88,7 @@ struct IncrementalBuildTests {
 
         let unchanged = try rebuildAndCompare()
         #expect(unchanged.fullBuildReason == nil)
-        #expect(unchanged.reusedPages == unchanged.htmlPages)
+        #expect(unchanged.reusedPages == unchanged.htmlPages && unchanged.changedFilePages == 0)
 
         try edit("alpha", SiteTestSupport.service("alpha", audience: "https://alpha-moved.example.com"))
         let edited = try rebuildAndCompare()
@@ -114,7 +139,7 @@ struct IncrementalBuildTests {
     @Test mutating func aDamagedManifestOrMissingPageIsRebuilt() throws {
         try rebuildAndCompare()
         let manifest = site + "/" + SiteManifest.fileName
-        try Data("audreg-site-manifest 1\nversion x\n".utf8).write(to: URL(fileURLWithPath: manifest))
+        try Data("audreg-site-manifest 2\nversion x\n".utf8).write(to: URL(fileURLWithPath: manifest))
         let corrupt = try rebuildAndCompare()
         #expect(corrupt.fullBuildReason == "the manifest is unreadable" && corrupt.reusedPages == 0)
 
@@ -129,8 +154,158 @@ struct IncrementalBuildTests {
         let line = try #require(text.split(separator: "\n").first { $0.hasSuffix(" services/delta") })
         text = text.replacingOccurrences(of: line, with: String(repeating: "0", count: 32) + " services/delta")
         try Data(text.utf8).write(to: URL(fileURLWithPath: manifest))
+        try restampManifest()
         let repaired = try rebuildAndCompare()
         #expect(repaired.fullBuildReason == nil && repaired.reusedPages == repaired.htmlPages - 3)
+        // The two missing files are files changed since the last build; the wrong fingerprint is not.
+        #expect(repaired.changedFilePages == 2)
+    }
+
+    // A page is taken from the earlier site only while its files are the ones audreg wrote: the
+    // manifest says what a page was made from, `.audreg-manifest-stat` that the files are still those.
+
+    /// `lstat` of a file: its stamp and its access and modification times, to put back.
+    static func times(_ path: String) throws -> (stamp: FileStamp, access: timespec, modification: timespec) {
+        var info = stat()
+        try #require(lstat(path, &info) == 0)
+        return (FileStamp(info), info.st_atim, info.st_mtim)
+    }
+
+    /// Sets a file's times to the nanosecond, as `touch -d` or a careful tool would.
+    static func setTimes(_ path: String, access: timespec, modification: timespec) throws {
+        var times = [access, modification]
+        try #require(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0)
+    }
+
+    /// The same number of bytes, not the same bytes: the page's text with its letters turned to upper case.
+    static func sameSizeEdit(_ path: String) throws -> Data {
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let edited = Data(original.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 32 : $0 })
+        try #require(edited.count == original.count && edited != original)
+        return edited
+    }
+
+    @Test mutating func aPageFileChangedWithItsSizeAndTimeKeptIsRenderedAgain() throws {
+        try rebuildAndCompare()
+        // Replaced as git checkout and most editors do (a new file in its place), same size, and its
+        // modification time set back to the nanosecond: only the inode tells.
+        let replaced = site + "/services/alpha.html"
+        let before = try Self.times(replaced)
+        let edited = try Self.sameSizeEdit(replaced)
+        try edited.write(to: URL(fileURLWithPath: replaced), options: .atomic)
+        try Self.setTimes(replaced, access: before.access, modification: before.modification)
+        let after = try Self.times(replaced).stamp
+        try #require(after.size == before.stamp.size && after.seconds == before.stamp.seconds
+                     && after.nanoseconds == before.stamp.nanoseconds && after.inode != before.stamp.inode)
+        // Written in place (the same inode), same size, its time a nanosecond off: only the time tells.
+        let rewritten = site + "/markdown/docs/services/gamma.md"
+        let old = try Self.times(rewritten)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: rewritten))
+        try handle.write(contentsOf: try Self.sameSizeEdit(rewritten))
+        try handle.close()
+        var later = old.modification
+        later.tv_nsec = later.tv_nsec == 999_999_999 ? 0 : later.tv_nsec + 1
+        if later.tv_nsec == 0 { later.tv_sec += 1 }
+        try Self.setTimes(rewritten, access: old.access, modification: later)
+        try #require(try Self.times(rewritten).stamp.inode == old.stamp.inode)
+
+        let rebuilt = try rebuildAndCompare()
+        #expect(rebuilt.fullBuildReason == nil)
+        #expect(rebuilt.changedFilePages == 2 && rebuilt.reusedPages == rebuilt.htmlPages - 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: replaced)) != edited)
+        // The pages just rendered are recorded as written, so the next build takes them again.
+        let again = try rebuildAndCompare()
+        #expect(again.reusedPages == again.htmlPages && again.changedFilePages == 0)
+    }
+
+    @Test mutating func aPageReplacedByASymlinkIsRenderedAsARegularFile() throws {
+        try rebuildAndCompare()
+        let page = site + "/services/beta.html", outside = base + "/outside.html"
+        try Data("<p>not from the registry</p>\n".utf8).write(to: URL(fileURLWithPath: outside))
+        try FileManager.default.removeItem(atPath: page)
+        try FileManager.default.createSymbolicLink(atPath: page, withDestinationPath: outside)
+        let markdown = site + "/markdown/docs/services/beta.md"
+        try FileManager.default.moveItem(atPath: markdown, toPath: base + "/beta.md")
+        try FileManager.default.createSymbolicLink(atPath: markdown, withDestinationPath: base + "/beta.md")
+
+        let rebuilt = try rebuildAndCompare()
+        #expect(rebuilt.fullBuildReason == nil && rebuilt.changedFilePages == 1 && rebuilt.reusedPages == rebuilt.htmlPages - 1)
+        #expect(FileStamp.regularFile(at: page) != nil && FileStamp.regularFile(at: markdown) != nil)
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == "<p>not from the registry</p>\n")
+    }
+
+    @Test mutating func anUntouchedSiteIsReusedWholeBuildAfterBuild() throws {
+        try rebuildAndCompare()
+        for _ in 0..<3 {
+            let unchanged = try rebuildAndCompare()
+            #expect(unchanged.fullBuildReason == nil && unchanged.reusedPages == unchanged.htmlPages && unchanged.changedFilePages == 0)
+        }
+        try edit("alpha", SiteTestSupport.service("alpha", audience: "https://alpha-4.example.com"))
+        let edited = try rebuildAndCompare()
+        #expect(edited.changedFilePages == 0 && edited.reusedPages > 0 && edited.reusedPages < edited.htmlPages)
+        let after = try rebuildAndCompare()
+        #expect(after.reusedPages == after.htmlPages && after.changedFilePages == 0)
+        // As `serve` rebuilds, from the folder it shows: the stamps hold there too, and in the new folder.
+        let report = try SiteTestSupport.report(directory: registry)
+        let next = base + "/next"
+        let served = try SiteBuilder.build(report: report, options: options(out: next, templates: nil, reuse: .folder(site), version: nil))
+        #expect(served.reusedPages == served.htmlPages && served.changedFilePages == 0)
+        let fromNext = try SiteBuilder.build(report: report, options: options(out: site, templates: nil, reuse: .folder(next), version: nil))
+        #expect(fromNext.reusedPages == fromNext.htmlPages && fromNext.changedFilePages == 0)
+    }
+
+    @Test mutating func anOlderManifestOrAnotherRecordMeansAFullBuild() throws {
+        try rebuildAndCompare()
+        let manifest = site + "/" + SiteManifest.fileName, record = site + "/" + SiteFileStamps.fileName
+        // The same manifest in format 1, which had no record of the files: whatever the record says.
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try #require(text.hasPrefix("audreg-site-manifest 2\n"))
+        try Data(("audreg-site-manifest 1" + text.dropFirst("audreg-site-manifest 2".count)).utf8).write(to: URL(fileURLWithPath: manifest))
+        try restampManifest()
+        let older = try rebuildAndCompare()
+        #expect(older.fullBuildReason == "the manifest is of another format" && older.reusedPages == 0)
+
+        // A manifest that is not the one the record was written with (a committed site's, changed in a
+        // pull request): here it gives delta's page, whose service changed, the new fingerprint, so that
+        // trusting it would keep the old page.
+        try rebuildAndCompare()
+        try edit("delta", SiteTestSupport.service("delta", audience: "https://delta-moved.example.com"))
+        let peek = base + "/peek"
+        let report = try SiteTestSupport.report(directory: registry)
+        _ = try SiteBuilder.build(report: report, options: options(out: peek, templates: nil, reuse: .none, version: nil))
+        let delta = { (text: String) throws -> Substring in try #require(text.split(separator: "\n").first { $0.hasSuffix(" services/delta") }) }
+        var changed = try String(contentsOfFile: manifest, encoding: .utf8)
+        changed = changed.replacingOccurrences(of: try delta(changed), with: try delta(try String(contentsOfFile: peek + "/" + SiteManifest.fileName, encoding: .utf8)))
+        try Data(changed.utf8).write(to: URL(fileURLWithPath: manifest))
+        #expect(try rebuildAndCompare().fullBuildReason == "the manifest changed since the last build")
+
+        // A copy of a site (a fresh clone of a committed one, with or without the record) has new files.
+        let copy = base + "/copy"
+        try FileManager.default.copyItem(atPath: site, toPath: copy)
+        try FileManager.default.removeItem(atPath: site)
+        try FileManager.default.moveItem(atPath: copy, toPath: site)
+        #expect(try rebuildAndCompare().fullBuildReason == "the manifest changed since the last build")
+        try FileManager.default.removeItem(atPath: record)
+        let missing = try rebuildAndCompare()
+        #expect(missing.fullBuildReason == "no record of the site's files" && missing.reusedPages == 0)
+        try Data("audreg-site-stat 1\nmanifest 1 2 3\n".utf8).write(to: URL(fileURLWithPath: record))
+        #expect(try rebuildAndCompare().fullBuildReason == "the record of the site's files is unreadable")
+        #expect(try rebuildAndCompare().reusedPages > 0)
+        // The site's .gitignore keeps the record out of a committed site.
+        #expect(try String(contentsOfFile: site + "/.gitignore", encoding: .utf8).contains("\n/\(SiteFileStamps.fileName)\n"))
+    }
+
+    @Test func fileStampsTextRoundTripsAndRefusesOtherText() throws {
+        let one = FileStamp(device: 2049, inode: 1_234_567, size: 19_277, seconds: 1_796_000_000, nanoseconds: 123_456_789)
+        let two = FileStamp(device: .max, inode: 0, size: .max, seconds: .min, nanoseconds: 0)
+        let stamps = SiteFileStamps(manifest: one, pages: [("index", .init(html: one, markdown: two)), ("services/a b", .init(html: two, markdown: one))])
+        #expect(SiteFileStamps(text: stamps.text) == stamps)
+        for bad in ["", "audreg-site-stat 2\nmanifest 1 2 3 4 5\n", stamps.text + "1 2 3 4 5 1 2 3 4 index\n",
+                    stamps.text + "1 2 3 4 5 1 2 3 4 x index\n", stamps.text + "1 2 3 4 5 1 2 3 4 5 \n", String(stamps.text.dropLast()),
+                    stamps.text + "18446744073709551616 2 3 4 5 1 2 3 4 5 index\n", stamps.text + "1 2 9223372036854775808 4 5 1 2 3 4 5 index\n",
+                    stamps.text + "1 2 3 -9223372036854775809 5 1 2 3 4 5 index\n"] {
+            #expect(SiteFileStamps(text: bad) == nil)
+        }
     }
 
     @Test mutating func aFailedIncrementalBuildLeavesThePreviousSiteUntouched() throws {
@@ -167,7 +342,7 @@ struct IncrementalBuildTests {
         let manifest = SiteManifest(version: "audreg 1 (x)", templates: String(repeating: "a", count: 32),
                                     pages: [("index", String(repeating: "b", count: 32)), ("services/a b", String(repeating: "c", count: 32))])
         #expect(SiteManifest(text: manifest.text) == manifest)
-        for bad in ["", "audreg-site-manifest 2\nversion x\ntemplates y\n", manifest.text.replacingOccurrences(of: "bbbb", with: "BBBB"),
+        for bad in ["", "audreg-site-manifest 1\nversion x\ntemplates y\n", manifest.text.replacingOccurrences(of: "bbbb", with: "BBBB"),
                     manifest.text + "zz index\n", String(manifest.text.dropLast())] {
             #expect(SiteManifest(text: bad) == nil)
         }

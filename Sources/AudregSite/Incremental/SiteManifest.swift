@@ -3,10 +3,14 @@ import AudregCore
 /// `.audreg-manifest` in a built site: what built it (the audreg version and a fingerprint of every
 /// template and asset byte) and, per page, the fingerprint of what its two files were rendered from.
 /// The next build reads it only to skip work: a page is reused when its fingerprint is the same and
-/// its files are still there; anything unreadable or unexpected means a full build.
+/// its files are still the ones audreg wrote (`SiteFileStamps`); anything unreadable or unexpected
+/// means a full build.
 struct SiteManifest: Equatable {
     static let fileName = ".audreg-manifest"
-    static let formatLine = "audreg-site-manifest 1"
+    static let formatName = "audreg-site-manifest"
+    /// 2: pages are reused only with the record of their files beside the manifest; a site written with
+    /// format 1 has none, so it is built in full.
+    static let formatLine = "\(formatName) 2"
 
     var version: String
     var templates: String

@@ -22,8 +22,10 @@ struct Build: ParsableCommand {
 
             Incremental: the site folder keeps a manifest (.audreg-manifest) of what each page was made \
             from; the next build renders only the pages whose inputs changed and takes the others from the \
-            previous site, with the same result as a full build. Another audreg version, changed templates \
-            or assets, a missing or unreadable manifest, or --full renders every page.
+            previous site, with the same result as a full build. A page whose file changed since audreg \
+            wrote it (by size, modification time or inode, recorded in .audreg-manifest-stat) is rendered \
+            again. Another audreg version, changed templates or assets, a missing or unreadable manifest or \
+            record, or --full renders every page.
 
             Examples:
               audreg build registry --out site
@@ -127,7 +129,8 @@ struct Build: ParsableCommand {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             ticker?.cancel()
             progress?.finish()
-            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged)" : ""
+            let changed = result.changedFilePages > 0 ? "; \(result.changedFilePages) re-rendered because their file changed since the last build" : ""
+            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged\(changed))" : ""
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages\(reused), \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")
