@@ -15,50 +15,33 @@ public enum HTMLEscaping {
     }
 
     public static func escape(_ text: String) -> String {
-        let output = OutputBuffer(capacity: text.utf8.count + 16)
-        append(text, to: output)
-        return String(decoding: output.bytes, as: UTF8.self)
+        OutputBuffer.string(capacity: text.utf8.count + 16) { append(text, to: $0) }
     }
 
     package static func append(_ text: String, to output: OutputBuffer) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: output) }
-        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: output) } }
+        text.withUTF8Bytes { append($0, to: output) }
     }
 
     package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
-        guard let base = input.baseAddress else { return }
-        let count = input.count
-        var start = 0
-        var index = 0
-        while index < count {
-            let replacement: StaticString
-            var length = 1
+        ByteSubstitution.apply(input, to: output) { input, index in
             switch input[index] {
-            case 0x3C: replacement = "&lt;"
-            case 0x3E: replacement = "&gt;"
-            case 0x26: replacement = "&amp;"
-            case 0x22: replacement = "&quot;"
-            case 0x27: replacement = "&#39;"
+            case 0x3C: return ("&lt;", 1)
+            case 0x3E: return ("&gt;", 1)
+            case 0x26: return ("&amp;", 1)
+            case 0x22: return ("&quot;", 1)
+            case 0x27: return ("&#39;", 1)
             // U+061C ARABIC LETTER MARK: D8 9C.
             case 0xD8:
-                guard index + 1 < count, input[index + 1] == 0x9C else { index += 1; continue }
-                replacement = "U+061C"
-                length = 2
+                guard index + 1 < input.count, input[index + 1] == 0x9C else { return nil }
+                return ("U+061C", 2)
             // U+200E, U+200F, U+202A–U+202E: E2 80 8E/8F/AA–AE; U+2066–U+2069: E2 81 A6–A9.
             case 0xE2:
-                guard index + 2 < count, let code = bidiCodePoint(input[index + 1], input[index + 2]) else { index += 1; continue }
-                replacement = code
-                length = 3
+                guard index + 2 < input.count, let code = bidiCodePoint(input[index + 1], input[index + 2]) else { return nil }
+                return (code, 3)
             default:
-                index += 1
-                continue
+                return nil
             }
-            output.append(base + start, count: index - start)
-            output.append(replacement.utf8Start, count: replacement.utf8CodeUnitCount)
-            index += length
-            start = index
         }
-        output.append(base + start, count: count - start)
     }
 
     /// The code point text of the bidirectional control whose UTF-8 is E2 `second` `third`, if it is one.

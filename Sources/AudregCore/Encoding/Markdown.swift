@@ -12,82 +12,61 @@ public enum MarkdownEscaping {
     public static func escape(_ text: String) -> String {
         // Most values (names, URLs without brackets) need nothing; they are returned as they are.
         if !mayNeedWork(text) { return text }
-        let output = OutputBuffer(capacity: text.utf8.count + 16)
-        append(text, to: output)
-        return String(decoding: output.bytes, as: UTF8.self)
+        return OutputBuffer.string(capacity: text.utf8.count + 16) { append(text, to: $0) }
     }
 
     /// `escape`, written straight into a page's buffer (the site's Markdown pages call this for every
     /// value, so no intermediate string is made).
     package static func append(_ text: String, to output: OutputBuffer) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: output) }
-        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: output) } }
+        text.withUTF8Bytes { append($0, to: output) }
     }
 
-    /// Works on UTF-8 bytes, which a Swift string always holds valid: every scalar the escaping changes
-    /// is either one ASCII byte or a multi-byte sequence matched whole, so a continuation byte is never
-    /// taken for ASCII and a scalar is never split.
     package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
-        guard let base = input.baseAddress else { return }
-        let count = input.count
-        var start = 0
-        var index = 0
-        while index < count {
-            let replacement: StaticString
-            var length = 1
+        ByteSubstitution.apply(input, to: output) { input, index in
             switch input[index] {
             // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
             // backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn it back into the character.
-            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
-                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "+"),
-                 UInt8(ascii: "!"), UInt8(ascii: "|"):
-                output.append(base + start, count: index - start)
-                output.append(backslash.utf8Start, count: 1)
-                start = index
-                index += 1
-                continue
+            case UInt8(ascii: "\\"): return ("\\\\", 1)
+            case UInt8(ascii: "`"): return ("\\`", 1)
+            case UInt8(ascii: "*"): return ("\\*", 1)
+            case UInt8(ascii: "_"): return ("\\_", 1)
+            case UInt8(ascii: "{"): return ("\\{", 1)
+            case UInt8(ascii: "}"): return ("\\}", 1)
+            case UInt8(ascii: "["): return ("\\[", 1)
+            case UInt8(ascii: "]"): return ("\\]", 1)
+            case UInt8(ascii: "("): return ("\\(", 1)
+            case UInt8(ascii: ")"): return ("\\)", 1)
+            case UInt8(ascii: "#"): return ("\\#", 1)
+            case UInt8(ascii: "+"): return ("\\+", 1)
+            case UInt8(ascii: "!"): return ("\\!", 1)
+            case UInt8(ascii: "|"): return ("\\|", 1)
             // These become entities, because one of the two dialects has no backslash escape for them;
             // `<` and `&` this way can never start raw HTML or an entity.
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = "&gt;"
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case UInt8(ascii: "\""): replacement = "&quot;"
-            case UInt8(ascii: "~"): replacement = "&#126;"
-            case UInt8(ascii: "$"): replacement = "&#36;"
+            case UInt8(ascii: "<"): return ("&lt;", 1)
+            case UInt8(ascii: ">"): return ("&gt;", 1)
+            case UInt8(ascii: "&"): return ("&amp;", 1)
+            case UInt8(ascii: "\""): return ("&quot;", 1)
+            case UInt8(ascii: "~"): return ("&#126;", 1)
+            case UInt8(ascii: "$"): return ("&#36;", 1)
             // A control character can never start a new block or cell: it becomes a space.
-            case 0x00..<0x20, 0x7F: replacement = " "
+            case 0x00..<0x20, 0x7F: return (" ", 1)
             // A bidirectional control would reorder the text around it when rendered (a config's name,
             // a fetched message): it is shown as its code point instead. U+061C is D8 9C.
             case 0xD8:
-                guard index + 1 < count, input[index + 1] == 0x9C else { index += 1; continue }
-                replacement = "U+061C"
-                length = 2
+                guard index + 1 < input.count, input[index + 1] == 0x9C else { return nil }
+                return ("U+061C", 2)
             // U+2028 and U+2029 (E2 80 A8/A9) end a line like a control; the other bidirectional controls
             // are E2 sequences too.
             case 0xE2:
-                guard index + 2 < count else { index += 1; continue }
-                if input[index + 1] == 0x80, input[index + 2] == 0xA8 || input[index + 2] == 0xA9 {
-                    replacement = " "
-                } else if let code = HTMLEscaping.bidiCodePoint(input[index + 1], input[index + 2]) {
-                    replacement = code
-                } else {
-                    index += 1
-                    continue
-                }
-                length = 3
+                guard index + 2 < input.count else { return nil }
+                if input[index + 1] == 0x80, input[index + 2] == 0xA8 || input[index + 2] == 0xA9 { return (" ", 3) }
+                return HTMLEscaping.bidiCodePoint(input[index + 1], input[index + 2]).map { ($0, 3) }
             default:
-                index += 1
-                continue
+                return nil
             }
-            output.append(base + start, count: index - start)
-            output.append(replacement.utf8Start, count: replacement.utf8CodeUnitCount)
-            index += length
-            start = index
         }
-        output.append(base + start, count: count - start)
     }
 
-    private static let backslash: StaticString = "\\"
 
     /// Whether any byte of `text` may need escaping, looked up in a table over the string's bytes.
     static func mayNeedWork(_ text: String) -> Bool {

@@ -41,12 +41,18 @@ public struct ExactString: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     private func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(body)
+        text.withUTF8Bytes(body)
     }
 }
 
 extension String {
+    /// The string's UTF-8 as one buffer: its own storage when it is contiguous (native strings), a
+    /// copy otherwise (bridged or lazily built ones), so byte-level encoders work on either.
+    package func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(utf8).withUnsafeBufferPointer(body)
+    }
+
     /// Byte-for-byte equality, for the few places that compare a raw `String` with a claim value (a token's
     /// `aud` read from JSON, a value in a gateway's config) before it becomes an `ExactString`.
     package func isExactly(_ other: String) -> Bool {

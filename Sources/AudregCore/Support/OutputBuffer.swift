@@ -25,6 +25,13 @@ package final class OutputBuffer {
         state.deallocate()
     }
 
+    /// The text `write` appends to a new buffer.
+    package static func string(capacity: Int, _ write: (OutputBuffer) -> Void) -> String {
+        let output = OutputBuffer(capacity: capacity)
+        write(output)
+        return String(decoding: output.bytes, as: UTF8.self)
+    }
+
     package var count: Int { state.pointee.count }
     private var base: UnsafeMutablePointer<UInt8> { state.pointee.base }
 
@@ -69,9 +76,7 @@ package final class OutputBuffer {
     }
 
     package func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { append($0) }
-        }
+        text.withUTF8Bytes { append($0) }
     }
 
     package func append(_ other: OutputBuffer) { append(other.base, count: other.count) }
