@@ -23,7 +23,7 @@ public enum HTMLEscaping {
     }
 
     package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
-        ByteSubstitution.apply(input, to: output) { input, index in
+        ByteSubstitution.apply(input, to: output, candidates: candidates) { input, index in
             switch input[index] {
             case 0x3C: return ("&lt;", 1)
             case 0x3E: return ("&gt;", 1)
@@ -43,6 +43,8 @@ public enum HTMLEscaping {
             }
         }
     }
+
+    private static let candidates = ByteSubstitution.candidates { [0x3C, 0x3E, 0x26, 0x22, 0x27, 0xD8, 0xE2].contains($0) }
 
     /// The code point text of the bidirectional control whose UTF-8 is E2 `second` `third`, if it is one.
     @inline(__always)

@@ -22,7 +22,7 @@ public enum MarkdownEscaping {
     }
 
     package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
-        ByteSubstitution.apply(input, to: output) { input, index in
+        ByteSubstitution.apply(input, to: output, candidates: workTable) { input, index in
             switch input[index] {
             // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
             // backslash: both CommonMark (GitHub) and Python-Markdown (MkDocs) turn it back into the character.
@@ -75,7 +75,7 @@ public enum MarkdownEscaping {
         } ?? text.utf8.contains(where: needsWork)
     }
 
-    private static let workTable: [Bool] = (0...255).map { needsWork(UInt8($0)) }
+    private static let workTable = ByteSubstitution.candidates(needsWork)
 
     /// Whether a UTF-8 byte may need escaping: the punctuation `escape` handles, a control character,
     /// or the lead byte of U+2028/U+2029 and most bidirectional controls (0xE2) or of U+061C (0xD8).
