@@ -126,8 +126,7 @@ public struct PreviewServer: Sendable {
         case .built(let directory, let result):
             let retired = state.show(site: directory)
             builds.retire(retired)
-            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged)" : ""
-            log("audreg: built\(because) in \(seconds): \(result.htmlPages) HTML pages\(reused)")
+            log("audreg: built\(because) in \(seconds): \(result.htmlPages) HTML pages\(result.reuseSummary)")
         case .problems(let problems):
             state.show(problems: problems)
             let first = problems.first.map { ($0.location.map { $0 + ": " } ?? "") + $0.message } ?? ""

@@ -68,6 +68,14 @@ public struct SiteBuildResult: Sendable {
     public var changedFilePages = 0
     /// Why no page was taken from an earlier site; nil when the build was incremental.
     public var fullBuildReason: String?
+
+    /// What `build` and `serve` say of the pages after "N HTML pages": " (2 rendered, 10090 unchanged)",
+    /// with the pages rendered again because their file changed; empty for a full build.
+    public var reuseSummary: String {
+        guard fullBuildReason == nil else { return "" }
+        let changed = changedFilePages > 0 ? "; \(changedFilePages) re-rendered because their file changed since the last build" : ""
+        return " (\(htmlPages - reusedPages) rendered, \(reusedPages) unchanged\(changed))"
+    }
 }
 
 /// Builds the HTML and Markdown trees into a temporary sibling of the output directory and swaps it in

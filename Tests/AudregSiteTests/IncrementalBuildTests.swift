@@ -89,6 +89,8 @@ struct IncrementalBuildTests {
         let unchanged = try rebuildAndCompare()
         #expect(unchanged.fullBuildReason == nil)
         #expect(unchanged.reusedPages == unchanged.htmlPages && unchanged.changedFilePages == 0)
+        #expect(first.reuseSummary == "", "a full build says nothing of reuse")
+        #expect(unchanged.reuseSummary == " (0 rendered, \(unchanged.htmlPages) unchanged)")
 
         try edit("alpha", SiteTestSupport.service("alpha", audience: "https://alpha-moved.example.com"))
         let edited = try rebuildAndCompare()
@@ -212,6 +214,7 @@ struct IncrementalBuildTests {
         let rebuilt = try rebuildAndCompare()
         #expect(rebuilt.fullBuildReason == nil)
         #expect(rebuilt.changedFilePages == 2 && rebuilt.reusedPages == rebuilt.htmlPages - 2)
+        #expect(rebuilt.reuseSummary == " (2 rendered, \(rebuilt.htmlPages - 2) unchanged; 2 re-rendered because their file changed since the last build)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: replaced)) != edited)
         // The pages just rendered are recorded as written, so the next build takes them again.
         let again = try rebuildAndCompare()

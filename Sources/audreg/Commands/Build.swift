@@ -129,9 +129,7 @@ struct Build: ParsableCommand {
             let result = try SiteBuilder.build(report: report, options: options, controls: try controlOptions.catalog())
             ticker?.cancel()
             progress?.finish()
-            let changed = result.changedFilePages > 0 ? "; \(result.changedFilePages) re-rendered because their file changed since the last build" : ""
-            let reused = result.fullBuildReason == nil ? " (\(result.htmlPages - result.reusedPages) rendered, \(result.reusedPages) unchanged\(changed))" : ""
-            Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages\(reused), \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
+            Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages\(result.reuseSummary), \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")
         }
