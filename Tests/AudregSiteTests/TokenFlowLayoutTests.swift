@@ -79,6 +79,9 @@ struct TokenFlowLayoutTests {
             buffer.append(UInt8(ascii: ","))
         }
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == values.map(String.init).joined(separator: ",") + ",")
+        buffer.removeAll()
+        buffer.append(decimal: UInt64.max)
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == String(UInt64.max))
     }
 }
 

@@ -80,7 +80,7 @@ enum GitProcess {
         // Starting a process costs tens of milliseconds here and `build` asks git up to seven things;
         // where git could not find a repository, its answer is known without asking.
         if program == "git", let command = arguments.first, repositoryCommands.contains(command), !mayFindRepository(from: directory) {
-            return (128, [], "fatal: not a git repository: no .git in '\(directory)' or any folder above it")
+            return (128, [], "fatal: not a git repository (or any of the parent directories): .git")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -86,7 +86,12 @@ package final class OutputBuffer {
     /// An integer in decimal, as `String(value)` would write it, without making the string.
     package func append(decimal value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
+        append(decimal: UInt64(value.magnitude))
+    }
+
+    /// An unsigned integer in decimal (inode and device numbers use all 64 bits).
+    package func append(decimal value: UInt64) {
+        var magnitude = value
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 24 digits, written from the end
         var length = 0
         withUnsafeMutableBytes(of: &digits) { scratch in

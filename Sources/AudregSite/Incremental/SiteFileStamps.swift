@@ -1,3 +1,4 @@
+import AudregCore
 import Foundation
 
 /// What the file system says of a file audreg wrote: enough to tell, with one `lstat` and without
@@ -53,23 +54,13 @@ struct FileStamp: Equatable, Sendable {
     }
 
     /// Five decimal numbers: device, inode, size, modification seconds and nanoseconds.
-    func append(to out: inout [UInt8]) {
-        Self.append(device, to: &out)
+    func append(to out: OutputBuffer) {
+        out.append(decimal: device)
         out.append(UInt8(ascii: " "))
-        Self.append(inode, to: &out)
+        out.append(decimal: inode)
         for value in [size, seconds, nanoseconds] {
             out.append(UInt8(ascii: " "))
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            Self.append(value.magnitude, to: &out)
-        }
-    }
-
-    private static func append(_ value: UInt64, to out: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-            divisor /= 10
+            out.append(decimal: Int(value))
         }
     }
 }
@@ -108,21 +99,19 @@ struct SiteFileStamps: Equatable {
     /// five decimal numbers (device, inode, size, modification seconds and nanoseconds). Written and read
     /// as bytes: at 50,000 pages it is 5 MB, read and written on every build.
     var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + pages.count * 128)
-        out += Self.formatLine.utf8
-        out += "\nmanifest ".utf8
-        manifest.append(to: &out)
+        let out = OutputBuffer(capacity: 64 + pages.count * 128)
+        out.append(Self.formatLine + "\nmanifest ")
+        manifest.append(to: out)
         out.append(UInt8(ascii: "\n"))
         for page in pages {
-            page.files.html.append(to: &out)
+            page.files.html.append(to: out)
             out.append(UInt8(ascii: " "))
-            page.files.markdown.append(to: &out)
+            page.files.markdown.append(to: out)
             out.append(UInt8(ascii: " "))
-            out += page.path.utf8
+            out.append(page.path)
             out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return out.array
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
