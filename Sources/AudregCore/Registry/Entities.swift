@@ -68,7 +68,7 @@ public struct DeploymentKind: Sendable, Hashable, CaseIterable, CustomStringConv
 
     /// nil for a name no reader declares.
     public init?(rawValue: String) {
-        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        guard let kind = Self.allCases.first(where: { $0.rawValue.isExactly(rawValue) }) else { return nil }
         self = kind
     }
 

@@ -115,9 +115,9 @@ struct EntityBuilder {
         }
         result.findings.append(contentsOf: checker.findings)
 
-        guard let kind, let name, let nameNode, root["apiVersion"]?.scalar == RegistrySchema.apiVersion,
+        guard let kind, let name, let nameNode, root["apiVersion"]?.hasScalar(RegistrySchema.apiVersion) == true,
               let metadataNode = root["metadata"] else { return }
-        let kindKey = root.mapping?.first { $0.key.scalar == "kind" }?.key
+        let kindKey = root.mapping?.first { $0.key.hasScalar("kind") }?.key
         let origin = EntityOrigin(file: file, location: location(kindKey ?? root), documentIndex: document.index)
         let metadata = self.metadata(metadataNode, name: Located(name, at: location(nameNode)))
         let spec = root["spec"].flatMap { $0.mapping == nil ? nil : $0 }
@@ -240,8 +240,8 @@ struct EntityBuilder {
                               provider: text(item["provider"]), location: location(item), trust: trust)
         }
         let audiencesNode = spec?["audiences"]
-        let specKey = documentRoot.mapping?.first { $0.key.scalar == "spec" }?.key
-        let audiencesKey = spec?.mapping?.first { $0.key.scalar == "audiences" }?.key
+        let specKey = documentRoot.mapping?.first { $0.key.hasScalar("spec") }?.key
+        let audiencesKey = spec?.mapping?.first { $0.key.hasScalar("audiences") }?.key
         let audiencesAnchor = audiencesKey ?? specKey ?? documentRoot["kind"] ?? documentRoot
         let audiences = (texts(audiencesNode) ?? []).map { Located(ExactString($0.value), at: $0.location) }
         var built = Service(

@@ -50,7 +50,8 @@ public struct ObjectSchema: Sendable {
         self.fields = fields
     }
 
-    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
+    /// Keys match byte for byte, so a look-alike key (`\u{212A}ind`) is unknown, not `Kind`.
+    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name.isExactly(name) } }
 }
 
 public enum RegistrySchema {

@@ -54,7 +54,7 @@ struct SchemaChecker {
             pathBelowRoot.removeLast()
         }
         for field in schema.fields where field.required {
-            if !pairs.contains(where: { $0.key.scalar == field.name }) {
+            if !pairs.contains(where: { $0.key.hasScalar(field.name) }) {
                 report("\(path) is missing required key '\(field.name)'", at: node)
             } else if let value = node[field.name], value.isNull {
                 report("\(path(withKey: field.name)) is required but empty", at: value)
@@ -81,7 +81,7 @@ struct SchemaChecker {
                 report("\(path) must be at least \(minimum), found \(value)", at: node)
             }
         case .boolean:
-            guard let text = node.scalar, text == "true" || text == "false" else {
+            guard let text = node.scalar, text.isExactly("true") || text.isExactly("false") else {
                 report("\(path) must be true or false", at: node)
                 return
             }
@@ -171,11 +171,15 @@ extension StringFormat {
         case .date:
             return Day(text) == nil ? "'\(text)' is not a date; write it as YYYY-MM-DD" : nil
         case .oneOf(let values):
-            if values.contains(text) { return nil }
+            // Byte for byte: `ES256\u{212A}` (KELVIN SIGN) is not `ES256K`, though Swift's `==` says so.
+            if values.contains(where: { $0.isExactly(text) }) { return nil }
+            // The allowed values are ASCII, so a value that only looks like one is shown with its other
+            // scalars as code points: "'ES256\u{212A}' is not allowed; did you mean 'ES256K'?".
+            let shown = Suggestion.withCodePoints(text)
             if let suggestion = Suggestion.closest(to: text, in: values) {
-                return "'\(text)' is not allowed; did you mean '\(suggestion)'?"
+                return "'\(shown)' is not allowed; did you mean '\(suggestion)'?"
             }
-            return "'\(text)' is not allowed; expected one of: \(values.joined(separator: ", "))"
+            return "'\(shown)' is not allowed; expected one of: \(values.joined(separator: ", "))"
         }
     }
 }
@@ -199,11 +203,13 @@ public enum EntityName {
 
 package enum Suggestion {
     /// The closest candidate within a small edit distance, for "did you mean" messages.
+    /// Distances count Unicode scalars, not `Character`s, which compare canonically equivalent
+    /// strings as equal: a look-alike is one edit away from what it imitates, not zero.
     package static func closest(to word: String, in candidates: [String]) -> String? {
-        let lowered = word.lowercased()
+        let lowered = Array(word.lowercased().unicodeScalars)
         var best: (String, Int)?
         for candidate in candidates {
-            let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
+            let distance = editDistance(lowered, Array(candidate.lowercased().unicodeScalars))
             let allowed = max(1, min(3, candidate.count / 3))
             if distance <= allowed, best == nil || distance < best!.1 {
                 best = (candidate, distance)
@@ -213,7 +219,20 @@ package enum Suggestion {
     }
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    /// `text` with every scalar outside printable ASCII written as `\u{XXXX}`.
+    package static func withCodePoints(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return result
+    }
+
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var twoBack = [Int](repeating: 0, count: b.count + 1)

@@ -64,8 +64,15 @@ public struct YAMLNode: Sendable {
     }
 
     /// The value under `key` in a mapping node (first occurrence; duplicates are reported by the parser).
+    /// Keys match byte for byte: `\u{212A}ind` (KELVIN SIGN) is not `Kind`, though Swift's `==` says so.
     public subscript(key: String) -> YAMLNode? {
-        mapping?.first(where: { $0.key.scalar == key })?.value
+        mapping?.first(where: { $0.key.hasScalar(key) })?.value
+    }
+
+    /// Whether this is a scalar holding exactly `text`, byte for byte.
+    public func hasScalar(_ text: String) -> Bool {
+        if case .scalar(let value, _) = content { return value.isExactly(text) }
+        return false
     }
 
     /// A short human name for the node's kind, for messages.

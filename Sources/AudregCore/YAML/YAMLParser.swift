@@ -86,7 +86,7 @@ private struct TreeBuilder {
         var size = 1
         /// First position of each key, kept once a mapping is large, so that a repeated key is dropped
         /// as it arrives: a file of a million repeated keys then holds one pair, not a million.
-        var keyIndex: [String: TextPosition]?
+        var keyIndex: [ExactString: TextPosition]?
     }
 
     /// Mappings at least this large check repeated keys as they arrive rather than when they close.
@@ -98,7 +98,10 @@ private struct TreeBuilder {
     var duplicatesReported = 0
     var firstOmittedDuplicate: TextPosition?
     var stack: [Frame] = []
-    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Keys (and anchors, which libyaml already limits to ASCII) are matched byte for byte (`ExactString`):
+    /// `é` written as one scalar and as `e` with a combining accent are two keys, though Swift's `==` calls
+    /// them equal.
+    var anchors: [ExactString: (node: YAMLNode, size: Int)] = [:]
     var aliasBudget: Int
     var documentRoot: YAMLNode?
     var documentStart = TextPosition(line: 1, column: 1)
@@ -153,7 +156,7 @@ private struct TreeBuilder {
             return complete(node, size: 1, anchor: optionalString(scalar.anchor))
         case YAML_ALIAS_EVENT:
             let name = optionalString(event.data.alias.anchor) ?? ""
-            guard let target = anchors[name] else {
+            guard let target = anchors[ExactString(name)] else {
                 fail("alias *\(name) refers to no anchor defined before it in this document", at: start)
                 return false
             }
@@ -198,7 +201,7 @@ private struct TreeBuilder {
     }
 
     mutating func complete(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
-        if let anchor { anchors[anchor] = (node, size) }
+        if let anchor { anchors[ExactString(anchor)] = (node, size) }
         guard !stack.isEmpty else {
             documentRoot = node
             return true
@@ -209,18 +212,18 @@ private struct TreeBuilder {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
             stack[top].pendingKey = nil
-            if let name = key.scalar, !Self.isMergeKey(key) {
+            if let text = key.scalar, !Self.isMergeKey(key) {
                 if stack[top].keyIndex == nil, stack[top].pairs.count >= Self.earlyDuplicateCheck {
                     // Repeats among the pairs so far are reported now, so reports stay in file order.
-                    var index: [String: TextPosition] = [:]
+                    var index: [ExactString: TextPosition] = [:]
                     var kept: [YAMLPair] = []
                     for pair in stack[top].pairs {
                         if !Self.isMergeKey(pair.key), let earlier = pair.key.scalar {
-                            if let first = index[earlier] {
+                            if let first = index[ExactString(earlier)] {
                                 reportDuplicate(earlier, at: pair.key.start, first: first)
                                 continue
                             }
-                            index[earlier] = pair.key.start
+                            index[ExactString(earlier)] = pair.key.start
                         }
                         kept.append(pair)
                     }
@@ -228,8 +231,9 @@ private struct TreeBuilder {
                     stack[top].keyIndex = index
                 }
                 if stack[top].keyIndex != nil {
+                    let name = ExactString(text)
                     if let first = stack[top].keyIndex?[name] {
-                        reportDuplicate(name, at: key.start, first: first)
+                        reportDuplicate(text, at: key.start, first: first)
                         return true
                     }
                     stack[top].keyIndex?[name] = key.start
@@ -243,7 +247,7 @@ private struct TreeBuilder {
     }
 
     static func isMergeKey(_ node: YAMLNode) -> Bool {
-        if case .scalar("<<", .plain) = node.content { return true }
+        if case .scalar(let text, .plain) = node.content { return text.isExactly("<<") }
         return false
     }
 
@@ -252,12 +256,12 @@ private struct TreeBuilder {
     mutating func mergeAndCheckDuplicates(_ pairs: [YAMLPair]) -> [YAMLPair] {
         // Most mappings are small and have no merge keys: compare keys pairwise then, which is cheaper
         // than hashing; large mappings use a dictionary so the cost stays linear.
-        let hasMerge = pairs.contains { if case .scalar("<<", .plain) = $0.key.content { return true } else { return false } }
+        let hasMerge = pairs.contains { Self.isMergeKey($0.key) }
         if !hasMerge && pairs.count <= 12 {
             var result: [YAMLPair] = []
             result.reserveCapacity(pairs.count)
             for pair in pairs {
-                if let key = pair.key.scalar, let first = result.first(where: { $0.key.scalar == key }) {
+                if let key = pair.key.scalar, let first = result.first(where: { $0.key.scalar?.isExactly(key) == true }) {
                     reportDuplicate(key, at: pair.key.start, first: first.key.start)
                     continue
                 }
@@ -265,21 +269,21 @@ private struct TreeBuilder {
             }
             return result
         }
-        var seen: [String: TextPosition] = [:]
+        var seen: [ExactString: TextPosition] = [:]
         var result: [YAMLPair] = []
         var merges: [YAMLNode] = []
         result.reserveCapacity(pairs.count)
         for pair in pairs {
-            if case .scalar("<<", .plain) = pair.key.content {
+            if Self.isMergeKey(pair.key) {
                 merges.append(pair.value)
                 continue
             }
             if let key = pair.key.scalar {
-                if let first = seen[key] {
+                if let first = seen[ExactString(key)] {
                     reportDuplicate(key, at: pair.key.start, first: first)
                     continue
                 }
-                seen[key] = pair.key.start
+                seen[ExactString(key)] = pair.key.start
             }
             result.append(pair)
         }
@@ -293,7 +297,7 @@ private struct TreeBuilder {
                     continue
                 }
                 for pair in sourcePairs {
-                    guard let key = pair.key.scalar, seen[key] == nil else { continue }
+                    guard let key = pair.key.scalar.map({ ExactString($0) }), seen[key] == nil else { continue }
                     seen[key] = pair.key.start
                     result.append(pair)
                 }

@@ -20,6 +20,24 @@ struct RegistryLoaderTests {
         #expect(finding.entity == EntityRef(.service, "orders-api"))
     }
 
+    /// The schema's keys and allowed values are ASCII; Swift's `==` would still match a look-alike that is
+    /// canonically equivalent (U+212A KELVIN SIGN decomposes to `K`), so they are compared as bytes.
+    @Test("a look-alike of an allowed value or key is refused and shown with its code points")
+    func lookAlikesAreRefused() throws {
+        let result = findings("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp, labels: {caf\u{E9}: one, cafe\u{301}: two}}
+            spec:
+              issuer: https://idp.example.com
+              algorithms: [ES256\u{212A}]
+            """)
+        let messages = result.map { "\($0.ruleID) \($0.location.line):\($0.location.column) \($0.message)" }
+        #expect(messages.contains("schema 6:16 spec.algorithms[0] 'ES256\\u{212A}' is not allowed; did you mean 'ES256K'?"))
+        // The two label keys differ in bytes, so neither is a repeat of the other.
+        #expect(!result.contains { $0.ruleID == "duplicate-key" })
+    }
+
     @Test("missing required fields and wrong node kinds are schema findings")
     func requiredAndTypes() {
         let result = findings("""

@@ -45,6 +45,30 @@ struct YAMLParserTests {
         #expect(result.documents.first?.root["a"]?.scalar == "1")
     }
 
+    /// Swift's `==` calls canonically equivalent strings equal; YAML's keys are compared as written. `é` as one scalar (C3 A9) and as `e` plus a combining acute (65 CC 81) are two keys.
+    @Test("keys that are canonically equivalent but differ in bytes are different keys", arguments: [2, 80])
+    func canonicallyEquivalentKeysDiffer(filler: Int) throws {
+        // 80 keys before them takes the large-mapping path, which checks repeats as keys arrive.
+        let before = (0..<filler).map { "k\($0): v\n" }.joined()
+        let result = YAMLParser.parse(before + "\u{E9}: precomposed\ne\u{301}: decomposed\n")
+        #expect(result.diagnostics.isEmpty)
+        let root = try #require(result.documents.first?.root)
+        #expect(root["\u{E9}"]?.scalar.map { Array($0.utf8) } == Array("precomposed".utf8))
+        #expect(root["e\u{301}"]?.scalar.map { Array($0.utf8) } == Array("decomposed".utf8))
+        #expect(root.mapping?.count == filler + 2)
+
+        let repeated = YAMLParser.parse(before + "\u{E9}: 1\n\u{E9}: 2\n")
+        #expect(repeated.diagnostics.map(\.kind) == [.duplicateKey])
+    }
+
+    @Test("a key is looked up byte for byte: KELVIN SIGN is not K")
+    func lookupIsByteExact() throws {
+        let root = try #require(YAMLParser.parse("\u{212A}ind: look-alike\n<<: {Kind: merged}\n").documents.first?.root)
+        #expect(root.mapping?.count == 2)
+        #expect(root["Kind"]?.scalar == "merged")
+        #expect(root["\u{212A}ind"]?.scalar == "look-alike")
+    }
+
     @Test("several documents in one stream, with their starting lines")
     func documents() {
         let result = YAMLParser.parse("a: 1\n---\nb: 2\n---\n")
