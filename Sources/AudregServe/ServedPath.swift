@@ -1,3 +1,4 @@
+import AudregCore
 import Foundation
 
 /// What a request path names inside the served folder. Only `resolve` turns URL text into file-system
@@ -102,7 +103,8 @@ public enum SiteFile: Equatable, Sendable {
     /// The kind of file at `path` once symbolic links are resolved, or nil when there is none or the
     /// resolved path is outside `root`.
     static func kind(of path: String, within root: String) -> Kind? {
-        guard let resolved = realPath(path), resolved == root || resolved.hasPrefix(root + "/") else { return nil }
+        // Bytes, not `hasPrefix`: a sibling whose name is canonically equivalent to the root's is outside it.
+        guard let resolved = realPath(path), RepositoryRoot.contains(resolved, root: root) else { return nil }
         var info = stat()
         guard stat(resolved, &info) == 0 else { return nil }
         switch info.st_mode & S_IFMT {

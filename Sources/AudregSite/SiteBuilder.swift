@@ -160,8 +160,9 @@ public enum SiteBuilder {
         let prefix = output.lastPathComponent + ".tmp-"
         let parent = output.deletingLastPathComponent()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
+        // Bytes, not `hasPrefix`: a folder whose name only looks like the output's is never deleted.
+        for name in names where name.utf8.starts(with: prefix.utf8) {
+            let rest = String(decoding: name.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             guard !digits.isEmpty, rest.count == digits.count || rest.dropFirst(digits.count) == "-old",
                   let pid = Int32(digits), pid != getpid() else { continue }

@@ -185,8 +185,8 @@ struct ConfigFormsTests {
     @Test("placeholders: a cycle and an exponential expansion end unresolved, quickly")
     func placeholderBounds() {
         #expect(PlaceholderResolver(external: [:], file: ["a": "${a}"]).resolve("${a}") == .unresolved("${a}"))
-        var file: [String: String] = [:]
-        for level in 0..<15 { file["l\(level)"] = String(repeating: "${l\(level + 1)}", count: 50) }
+        var file: [ExactString: String] = [:]
+        for level in 0..<15 { file[ExactString("l\(level)")] = String(repeating: "${l\(level + 1)}", count: 50) }
         file["l15"] = "x"
         let start = ContinuousClock.now
         if case .resolved = PlaceholderResolver(external: [:], file: file).resolve("${l0}") { Issue.record("50^15 characters were produced") }
@@ -297,6 +297,62 @@ struct ConfigFormsTests {
         let off = try #require(config.requirements.first { $0.mode == .disabled })
         #expect(off.label == "location = /ping of server 'api.example.com'" && !off.coversEveryPath)
         #expect(off.providers.map(\.name.value) == ["api.example.com"])
+    }
+
+    /// Swift's `==`, `hasPrefix` and `String`-keyed dictionaries treat canonically equivalent text as
+    /// equal; the enforcers compare bytes. Each case below was read wrongly before the readers compared bytes.
+    @Test("look-alike text in a config is read as the enforcer reads it, byte for byte")
+    func lookAlikesReadAsTheEnforcerDoes() throws {
+        // Spring: two properties whose keys are é (C3 A9) and e + U+0301; the placeholder names the first.
+        let spring = """
+            aud:
+              "\u{E9}": https://admin.example.com
+              "e\u{301}": https://orders.example.com
+            spring.security.oauth2.resourceserver.jwt:
+              audiences: ${aud.\u{E9}}
+            """
+        let springConfig = try SpringBootResourceServerReader().read(Array(spring.utf8), file: "application.yaml")
+        #expect(springConfig.providers.first?.audiences?.map(\.value.text) == ["https://admin.example.com"])
+
+        // nginx: "~" then U+0301 is one Character, but nginx sees the byte "~" and compiles a regular
+        // expression; a "\\" escape drops one byte, not the mark after it.
+        func nginxServer(mapEntry: String) throws -> DeployedProvider {
+            let text = """
+                auth_jwt_claim_set $aud_claim aud;
+                map $aud_claim $aud_ok {
+                    \(mapEntry) 1;
+                }
+                server { auth_jwt api; auth_jwt_key_file k.json; auth_jwt_require $aud_ok; }
+                """
+            return try #require(try NginxAuthJWTReader().read(Array(text.utf8), file: "n.conf").providers.first)
+        }
+        let regex = try nginxServer(mapEntry: "\"~\u{301}|\"")
+        #expect(regex.audiences == nil, "a regular expression that matches every aud is not an exact audience")
+        #expect(regex.audienceCaveat?.value.contains("regular expression") == true || regex.unresolved.contains { $0.reason?.contains("regular expression") == true })
+        let escaped = try nginxServer(mapEntry: "\"\\\\\u{301}x\"")
+        #expect(escaped.audiences?.map { Array($0.value.text.utf8) } == [Array("\u{301}x".utf8)])
+
+        // A provider named with a look-alike is not the registry's provider.
+        var provider = DeployedProvider(name: Located("idp-e\u{301}", at: SourceLocation(file: "c", line: 1, column: 1)), location: SourceLocation(file: "c", line: 1, column: 1))
+        #expect(!provider.isNamed("idp-\u{E9}"))
+        provider.aliases = ["idp-\u{E9}"]
+        #expect(provider.isNamed("idp-\u{E9}"))
+    }
+
+    @Test("two findings that differ only in canonically equivalent text are two findings")
+    func findingsAreComparedAsBytes() {
+        let first = Finding(ruleID: "jwks-private-key-material", severity: .error, message: "key '\u{E9}' publishes d",
+                            location: SourceLocation(file: "https://idp.example.com/keys", line: 1, column: 1))
+        var second = first
+        second.message = "key 'e\u{301}' publishes d"
+        #expect(first != second)
+        #expect(Set([first, second]).count == 2)
+        var other = first
+        other.location = SourceLocation(file: "e\u{301}.yaml", line: 1, column: 1)
+        var precomposed = first
+        precomposed.location = SourceLocation(file: "\u{E9}.yaml", line: 1, column: 1)
+        #expect(other != precomposed && Set([other, precomposed]).count == 2)
+        #expect(Finding.reportOrder(other, precomposed) != Finding.reportOrder(precomposed, other))
     }
 
     @Test("nginx: with no map on $jwt_claim_aud the audience is unchecked, as the enforcer table says")

@@ -46,8 +46,9 @@ public struct DeployedProvider: Sendable {
         audiences = values.map { Located(ExactString($0.value), at: $0.location) }
     }
 
+    /// Byte for byte: a registry's `provider: idp-\u{E9}` does not select a config's `idp-e\u{301}`.
     public func isNamed(_ wanted: String) -> Bool {
-        name?.value == wanted || aliases.contains(wanted)
+        name?.value.isExactly(wanted) == true || aliases.contains { $0.isExactly(wanted) }
     }
 }
 

@@ -250,17 +250,21 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             }
             guard let value = entry.args.first else { continue }
             var text = key.value
+            // nginx decides on the key's first and last bytes, so these tests do too: `hasPrefix` works
+            // on `Character`s, and "~" followed by a combining mark is one that is not "~".
+            let first = text.utf8.first
             // A quoted "~…" is a regex too: nginx looks at the value after unquoting.
-            if text.hasPrefix("~") {
+            if first == UInt8(ascii: "~") {
                 if passes(value.value) != false { map.unreadable.append((key, "is a regular expression, which drift does not compare")) }
                 continue
             }
-            if hostnames, text.hasPrefix(".") || text.hasPrefix("*") || text.hasSuffix("*") {
+            if hostnames, first == UInt8(ascii: ".") || first == UInt8(ascii: "*") || text.utf8.last == UInt8(ascii: "*") {
                 if passes(value.value) != false { map.unreadable.append((key, "is a host name mask (hostnames), which drift does not compare")) }
                 continue
             }
             // "If a source value matches one of the names of special parameters, it should be prefixed with \".
-            if text.hasPrefix("\\") { text.removeFirst() }
+            // One byte, not one `Character`: "\\" and a combining mark after it are one.
+            if first == UInt8(ascii: "\\") { text = String(decoding: text.utf8.dropFirst(), as: UTF8.self) }
             switch passes(value.value) {
             case true?: map.passing.append(Located(text, at: key.location))
             case nil: map.unreadable.append((key, "gives a value from a variable"))
@@ -272,8 +276,9 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
 
     /// Whether a map value passes auth_jwt_require: neither empty nor "0"; nil when it holds a variable.
     static func passes(_ value: String) -> Bool? {
-        if value.contains("$") { return nil }
-        return !value.isEmpty && value != "0"
+        // Bytes, as nginx reads them: "$" with a combining mark after it is still a variable to nginx.
+        if value.utf8.contains(UInt8(ascii: "$")) { return nil }
+        return !value.isEmpty && !value.isExactly("0")
     }
 
     /// `$name` or `${name}` as one whole argument, as the variable's name with its `$`.

@@ -112,11 +112,13 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         guard bearer else { return result }
         for pair in settings["extra_jwt_issuers"]?.values ?? [] {
             // Split at the first '=', as pkg/validation/options.go parseJwtIssuers does.
-            guard let equals = pair.value.firstIndex(of: "=") else {
+            // The first '=' byte, as Go's strings.Cut finds it; a `Character` search misses "=" followed by
+            // a combining mark.
+            guard let equals = pair.value.unicodeScalars.firstIndex(of: "=") else {
                 throw DeploymentReadError("extra_jwt_issuers entry '\(pair.value)' is not issuer=audience; oauth2-proxy refuses to start", at: pair.location)
             }
-            let issuer = String(pair.value[..<equals])
-            let audience = String(pair.value[pair.value.index(after: equals)...])
+            let issuer = String(pair.value.unicodeScalars[..<equals])
+            let audience = String(pair.value.unicodeScalars[pair.value.unicodeScalars.index(after: equals)...])
             var extra = base(pair.location)
             extra.name = Located("\(instance.name.value) (extra_jwt_issuers \(issuer))", at: instance.name.location)
             extra.aliases = [instance.name.value, issuer] + instance.aliases

@@ -39,7 +39,9 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     /// profile settings), and the profile expression that activates it (nil: always applies).
     struct Document {
         var settings: [String: Setting] = [:]
-        var properties: [String: String] = [:]
+        /// Keyed byte for byte, as Spring's own lookup is: `aud.\u{E9}` and `aud.e\u{301}` are two
+        /// properties, and a `${…}` placeholder must resolve to the one its bytes name.
+        var properties: [ExactString: String] = [:]
         var activation: Located<String>?
     }
 
@@ -49,12 +51,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
 
     /// The values of a dotted property (`spring.profiles.active`), written once or as an indexed
     /// list (`…[0]`, `…[1]`), split at commas as Spring binds a list.
-    static func listValue(_ properties: [String: String], _ normalizedKey: String) -> [String]? {
+    static func listValue(_ properties: [ExactString: String], _ normalizedKey: String) -> [String]? {
         var indexed: [(Int, String)] = []
         var plain: String?
         for (key, value) in properties {
-            let normalized = normalize(key)
-            if normalized == normalizedKey {
+            let normalized = normalize(key.text)
+            if normalized.isExactly(normalizedKey) {
                 plain = value
             } else if normalized.hasPrefix(normalizedKey + "["), normalized.hasSuffix("]"),
                       let index = Int(normalized.dropFirst(normalizedKey.count + 1).dropLast()) {
@@ -95,7 +97,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         // The documents that apply, in order, later ones winning; a setting a document writes whose
         // activation cannot be decided stays undecided until an applying document writes it again.
         var applied: [String: Setting] = [:]
-        var fileProperties: [String: String] = [:]
+        var fileProperties: [ExactString: String] = [:]
         var undecided: [String: (setting: Setting, reason: String)] = [:]
         for document in documents {
             var applies: Bool?
@@ -168,7 +170,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         var result: [Document] = []
         for yaml in try ConfigYAML.documents(bytes, file: file) {
             var document = Document()
-            var locations: [String: SourceLocation] = [:]
+            var locations: [ExactString: SourceLocation] = [:]
             walk(yaml.root, path: [], file: file, into: &document.settings)
             Self.flatten(yaml.root, path: "", into: &document.properties, locations: &locations, file: file, depth: 0)
             document.activation = Self.activation(document.properties, locations: locations)
@@ -178,10 +180,10 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     }
 
     /// The profile expression that activates a document, where it is written.
-    static func activation(_ properties: [String: String], locations: [String: SourceLocation]) -> Located<String>? {
+    static func activation(_ properties: [ExactString: String], locations: [ExactString: SourceLocation]) -> Located<String>? {
         for key in activationKeys {
             guard let values = listValue(properties, key), !values.isEmpty else { continue }
-            let written = properties.keys.filter { normalize($0) == key || normalize($0).hasPrefix(key + "[") }
+            let written = properties.keys.filter { normalize($0.text).isExactly(key) || normalize($0.text).utf8.starts(with: (key + "[").utf8) }
             let location = written.compactMap { locations[$0] }.min()
             return Located(values.joined(separator: ","), at: location ?? SourceLocation(file: "", line: 1, column: 1))
         }
@@ -189,14 +191,14 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     }
 
     /// Every scalar of a document under its dotted key, for placeholders (`a.b[0]` for list items).
-    static func flatten(_ node: YAMLNode, path: String, into all: inout [String: String], locations: inout [String: SourceLocation],
+    static func flatten(_ node: YAMLNode, path: String, into all: inout [ExactString: String], locations: inout [ExactString: SourceLocation],
                         file: String, depth: Int) {
         guard depth < 64 else { return }
         switch node.content {
         case .scalar(let value, _):
             if !path.isEmpty, !node.isNull {
-                all[path] = value
-                locations[path] = ConfigYAML.location(node, file: file)
+                all[ExactString(path)] = value
+                locations[ExactString(path)] = ConfigYAML.location(node, file: file)
             }
         case .sequence(let items):
             for (index, item) in items.enumerated() {
@@ -290,7 +292,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
 
     func readProperties(_ bytes: [UInt8], file: String) -> [Document] {
         Self.logicalLines(bytes).map { lines in
-            var locations: [String: SourceLocation] = [:]
+            var locations: [ExactString: SourceLocation] = [:]
             var document = Document()
             document.settings = readProperties(lines, file: file, all: &document.properties, locations: &locations)
             document.activation = Self.activation(document.properties, locations: locations)
@@ -298,8 +300,8 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         }
     }
 
-    func readProperties(_ lines: [[PropertiesCharacter]], file: String, all: inout [String: String],
-                        locations: inout [String: SourceLocation]) -> [String: Setting] {
+    func readProperties(_ lines: [[PropertiesCharacter]], file: String, all: inout [ExactString: String],
+                        locations: inout [ExactString: SourceLocation]) -> [String: Setting] {
         var settings: [String: Setting] = [:]
         for characters in lines {
             // The key ends at the first unescaped '=', ':' or whitespace.
@@ -330,8 +332,8 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                 index += 1
             }
             let key = String(keyScalars)
-            all[key] = String(String.UnicodeScalarView(value.map(\.scalar)))
-            if let head = value.first ?? characters.first { locations[key] = SourceLocation(file: file, line: head.line, column: head.column) }
+            all[ExactString(key)] = String(String.UnicodeScalarView(value.map(\.scalar)))
+            if let head = value.first ?? characters.first { locations[ExactString(key)] = SourceLocation(file: file, line: head.line, column: head.column) }
 
             let path = key.split(separator: ".").map { Self.normalize(String($0)) }
             let indexed = path.last?.hasSuffix("]") == true
@@ -445,16 +447,18 @@ struct PlaceholderResolver {
     static let maxDepth = 16
     static let maxLength = 65_536
 
-    let exact: [String: String]
-    let relaxed: [String: String]
+    // Byte-for-byte keys: a `String`-keyed dictionary would put `aud.\u{E9}` and `aud.e\u{301}` in one
+    // slot, so `${aud.\u{E9}}` could resolve to the other property's value, which Spring never uses.
+    let exact: [ExactString: String]
+    let relaxed: [ExactString: String]
 
-    init(external: [String: String], file: [String: String]) {
+    init(external: [String: String], file: [ExactString: String]) {
         var exact = file
-        for (key, value) in external { exact[key] = value }
+        for (key, value) in external { exact[ExactString(key)] = value }
         self.exact = exact
-        var relaxed: [String: String] = [:]
-        for (key, value) in file { relaxed[Self.relax(key)] = value }
-        for (key, value) in external { relaxed[Self.relax(key)] = value }
+        var relaxed: [ExactString: String] = [:]
+        for (key, value) in file { relaxed[ExactString(Self.relax(key.text))] = value }
+        for (key, value) in external { relaxed[ExactString(Self.relax(key))] = value }
         self.relaxed = relaxed
     }
 
@@ -463,7 +467,7 @@ struct PlaceholderResolver {
     }
 
     func lookup(_ name: String) -> String? {
-        exact[name] ?? relaxed[Self.relax(name)]
+        exact[ExactString(name)] ?? relaxed[ExactString(Self.relax(name))]
     }
 
     func resolve(_ text: String) -> Outcome {

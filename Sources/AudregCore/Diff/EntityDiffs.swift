@@ -390,11 +390,12 @@ enum IssuerDiff {
                 recorder.add(.widening, "issuer", "iss changes: services that trust \(head.name) accept tokens from another issuer",
                              before: base.issuer?.value.text, after: head.issuer?.value.text, spans: [head.issuer?.location])
             }
-            if base.jwksUri?.value != head.jwksUri?.value {
+            // Byte for byte: `/t/\u{E9}/jwks` and `/t/e\u{301}/jwks` are two resources.
+            if !ExactText.equal(base.jwksUri?.value, head.jwksUri?.value) {
                 recorder.add(.widening, "jwksUri", "keys come from another JWKS",
                              before: base.jwksUri?.value, after: head.jwksUri?.value, spans: [head.jwksUri?.location])
             }
-            if base.discoveryUrl?.value != head.discoveryUrl?.value {
+            if !ExactText.equal(base.discoveryUrl?.value, head.discoveryUrl?.value) {
                 recorder.add(.neutral, "discoveryUrl", "discovery URL changes",
                              before: base.discoveryUrl?.value, after: head.discoveryUrl?.value, spans: [head.discoveryUrl?.location])
             }

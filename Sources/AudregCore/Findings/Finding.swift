@@ -36,7 +36,15 @@ public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var description: String { "\(kind.rawValue)/\(name)" }
 
     public static func < (lhs: EntityRef, rhs: EntityRef) -> Bool {
-        (lhs.kind, lhs.name) < (rhs.kind, rhs.name)
+        if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
+        return ExactText.precedes(lhs.name, rhs.name)
+    }
+
+    public static func == (lhs: EntityRef, rhs: EntityRef) -> Bool { lhs.kind == rhs.kind && lhs.name.isExactly(rhs.name) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        ExactText.hash(name, into: &hasher)
     }
 
     public init(from decoder: Decoder) throws {
@@ -111,7 +119,45 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
     public var description: String { "\(file):\(line):\(column)" }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+        if !lhs.file.isExactly(rhs.file) { return ExactText.precedes(lhs.file, rhs.file) }
+        return (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        lhs.storedLine == rhs.storedLine && lhs.storedColumn == rhs.storedColumn && lhs.storedEndLine == rhs.storedEndLine
+            && lhs.storedEndColumn == rhs.storedEndColumn && lhs.file.isExactly(rhs.file)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        ExactText.hash(file, into: &hasher)
+        hasher.combine(storedLine)
+        hasher.combine(storedColumn)
+        hasher.combine(storedEndLine)
+        hasher.combine(storedEndColumn)
+    }
+}
+
+/// Equality, order and hashing on UTF-8 bytes for the text a finding carries (file names, messages that
+/// quote registry values or a JWKS `kid`). Swift's `String` `==`, `<` and hash treat canonically equivalent
+/// text as equal, so two findings about `\u{E9}.yaml` and `e\u{301}.yaml`, or about two keys whose `kid`s
+/// differ that way, would be merged into one and the second would never be reported.
+package enum ExactText {
+    package static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.withUTF8Bytes { left in rhs.withUTF8Bytes { right in left.lexicographicallyPrecedes(right) } }
+    }
+
+    package static func hash(_ text: String, into hasher: inout Hasher) {
+        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        // A terminator, so ("ab", "c") and ("a", "bc") hash differently when strings are combined in a row.
+        hasher.combine(0xFF as UInt8)
+    }
+
+    package static func equal(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): return true
+        case let (left?, right?): return left.isExactly(right)
+        default: return false
+        }
     }
 }
 
@@ -134,6 +180,16 @@ public struct RelatedLocation: Hashable, Sendable, Codable {
     public var location: SourceLocation
     public var entity: EntityRef?
     public var message: String?
+
+    public static func == (lhs: RelatedLocation, rhs: RelatedLocation) -> Bool {
+        lhs.location == rhs.location && lhs.entity == rhs.entity && ExactText.equal(lhs.message, rhs.message)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(location)
+        hasher.combine(entity)
+        if let message { ExactText.hash(message, into: &hasher) } else { hasher.combine(0 as UInt8) }
+    }
 
     public init(_ location: SourceLocation, entity: EntityRef? = nil, message: String? = nil) {
         self.location = location
@@ -160,13 +216,30 @@ public struct Finding: Hashable, Sendable {
         self.related = related
     }
 
-    /// The order every report uses: by file, position, rule, then message, so output is byte-identical between runs.
+    /// The order every report uses: by file, position, rule, then message, so output is byte-identical between
+    /// runs. Text is ordered by its bytes, so two findings that differ only in canonically equivalent text
+    /// still have one order.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        if lhs.location.file != rhs.location.file { return lhs.location.file < rhs.location.file }
+        if !lhs.location.file.isExactly(rhs.location.file) { return ExactText.precedes(lhs.location.file, rhs.location.file) }
         if lhs.location.line != rhs.location.line { return lhs.location.line < rhs.location.line }
         if lhs.location.column != rhs.location.column { return lhs.location.column < rhs.location.column }
-        if lhs.ruleID != rhs.ruleID { return lhs.ruleID < rhs.ruleID }
-        if lhs.message != rhs.message { return lhs.message < rhs.message }
-        return (lhs.entity?.description ?? "") < (rhs.entity?.description ?? "")
+        if !lhs.ruleID.isExactly(rhs.ruleID) { return ExactText.precedes(lhs.ruleID, rhs.ruleID) }
+        if !lhs.message.isExactly(rhs.message) { return ExactText.precedes(lhs.message, rhs.message) }
+        return ExactText.precedes(lhs.entity?.description ?? "", rhs.entity?.description ?? "")
+    }
+
+    /// Byte-exact (see `ExactText`): a finding is a repeat of another only when every byte of it is.
+    public static func == (lhs: Finding, rhs: Finding) -> Bool {
+        lhs.severity == rhs.severity && lhs.location == rhs.location && lhs.entity == rhs.entity && lhs.related == rhs.related
+            && lhs.ruleID.isExactly(rhs.ruleID) && lhs.message.isExactly(rhs.message)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        ExactText.hash(ruleID, into: &hasher)
+        hasher.combine(severity)
+        ExactText.hash(message, into: &hasher)
+        hasher.combine(location)
+        hasher.combine(entity)
+        hasher.combine(related)
     }
 }

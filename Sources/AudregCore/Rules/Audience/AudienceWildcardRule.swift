@@ -60,7 +60,8 @@ public struct AudienceWildcardRule: Rule {
             previous = byte
         }
         if star { return "'*'" }
-        if audience.hasPrefix("^") || audience.hasSuffix("$") { return "regular-expression anchors" }
+        // Bytes: "^" followed by a combining mark is one `Character`, and `hasPrefix("^")` would miss it.
+        if audience.utf8.first == UInt8(ascii: "^") || audience.utf8.last == UInt8(ascii: "$") { return "regular-expression anchors" }
         if regularExpression { return "regular-expression syntax" }
         if let slot = grouping.firstIndex(of: true) { return "'\(Character(UnicodeScalar(Self.grouping[slot])))'" }
         if let url, url.host.utf8.first == UInt8(ascii: "[") { brackets -= 2 }

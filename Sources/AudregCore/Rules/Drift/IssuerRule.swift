@@ -33,11 +33,13 @@ public struct KeyProblem: Sendable, Hashable {
 
     public var ruleID: String { rule.description.id }
 
-    public static func == (lhs: KeyProblem, rhs: KeyProblem) -> Bool { lhs.ruleID == rhs.ruleID && lhs.message == rhs.message }
+    /// Byte-exact: messages quote a key's `kid`, and two keys whose `kid`s differ only as `\u{E9}` and
+    /// `e\u{301}` are two keys with two problems, which Swift's `==` would merge into one.
+    public static func == (lhs: KeyProblem, rhs: KeyProblem) -> Bool { lhs.ruleID.isExactly(rhs.ruleID) && lhs.message.isExactly(rhs.message) }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(ruleID)
-        hasher.combine(message)
+        ExactText.hash(ruleID, into: &hasher)
+        ExactText.hash(message, into: &hasher)
     }
 }
 
