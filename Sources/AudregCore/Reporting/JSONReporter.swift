@@ -26,6 +26,19 @@ public enum JSONReporter {
                 return object
             })),
         ]
+        // Only when there are any, so reports of registries without them keep their bytes.
+        let off = report.turnedOff
+        if !off.isEmpty {
+            members.append(("rulesTurnedOff", .array(off.map { rule in
+                .object([
+                    ("rule", .string(rule.ruleID)),
+                    ("file", .string(rule.location.file)),
+                    ("path", .string(options.paths.display(rule.location.file))),
+                    ("line", .int(rule.location.line)),
+                    ("column", .int(rule.location.column)),
+                ])
+            })))
+        }
         if let run = options.driftRun { members.append(("drift", run.json)) }
         return JSONValue.object(members).serialized()
     }

@@ -1,22 +1,48 @@
 /// JUnit XML for CI systems that only show test results: one suite per rule, one case per entity with
 /// findings, and one passing case for a rule with none. A case fails only when a finding reaches the
 /// `--fail-on` threshold, so the test report and the exit status agree; lower findings are passed cases
-/// with the findings in their output.
+/// with the findings in their output. What was not assessed is never a pass: a rule the policy turns off
+/// is one skipped case, and an entity whose findings an exception suppresses is a skipped case that says
+/// which exception and until when.
 public enum JUnitReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
         var byRule: [String: [String: [Finding]]] = [:]
         for finding in report.findings {
             byRule[finding.ruleID, default: [:]][finding.entity?.description ?? finding.location.file, default: []].append(finding)
         }
+        var excepted: [String: [String: [SuppressedFinding]]] = [:]
+        for suppressed in report.suppressed {
+            let finding = suppressed.finding
+            excepted[finding.ruleID, default: [:]][finding.entity?.description ?? finding.location.file, default: []].append(suppressed)
+        }
+        var turnedOff: [String: SourceLocation] = [:]
+        for rule in report.turnedOff { turnedOff[rule.ruleID] = rule.location }
         var suites = ""
         var totalTests = 0
         var totalFailures = 0
+        var totalSkipped = 0
         for rule in report.rules {
             let entities = byRule[rule.id] ?? [:]
+            let exceptedEntities = excepted[rule.id] ?? [:]
             var cases = ""
             var failures = 0
-            if entities.isEmpty {
+            var skipped = 0
+            if let location = turnedOff[rule.id] {
+                skipped += 1
+                let reason = "not assessed: the policy turns this rule off (\(options.paths.display(location.file)):\(location.line):\(location.column))"
+                cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"turned off\">\n      <skipped message=\"\(xml(TerminalText.escape(reason)))\"/>\n    </testcase>\n"
+            } else if entities.isEmpty && exceptedEntities.isEmpty {
                 cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"no findings\"/>\n"
+            }
+            for entity in exceptedEntities.keys.sorted(by: ExactText.precedes) {
+                let suppressed = exceptedEntities[entity] ?? []
+                skipped += 1
+                let first = suppressed[0]
+                let reason = "excepted until \(first.expires), approved by \(first.approvedBy)\(first.ticket.map { " (\($0))" } ?? ""): \(suppressed.count) finding\(suppressed.count == 1 ? "" : "s") not assessed as failures"
+                let body = suppressed.map { "\(TerminalText.escapeLineStart(options.paths.display($0.finding.location.file))):\($0.finding.location.line):\($0.finding.location.column): \($0.finding.severity.rawValue): \(TerminalText.escape($0.finding.message))" }
+                    .joined(separator: "\n")
+                cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity))) (excepted)\">\n"
+                cases += "      <skipped message=\"\(xml(TerminalText.escape(reason)))\"/>\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
             }
             for entity in entities.keys.sorted() {
                 let findings = entities[entity] ?? []
@@ -34,17 +60,18 @@ public enum JUnitReporter {
                     cases += "    </testcase>\n"
                 }
             }
-            let tests = max(entities.count, 1)
+            let tests = max(entities.count + skipped, 1)
             totalTests += tests
             totalFailures += failures
-            suites += "  <testsuite name=\"\(xml(rule.id))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n\(cases)  </testsuite>\n"
+            totalSkipped += skipped
+            suites += "  <testsuite name=\"\(xml(rule.id))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n\(cases)  </testsuite>\n"
         }
         // A drift run's notes are not tests: a suite without cases carries them in its output.
         if let notes = options.driftRun?.notes, !notes.isEmpty {
             let body = notes.map { "info: \(TerminalText.escape($0.message)) [\(TerminalText.escape($0.kind))]" }.joined(separator: "\n")
             suites += "  <testsuite name=\"drift notes\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <system-out>\(xml(body))</system-out>\n  </testsuite>\n"
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"audreg \(xml(options.command))\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\">\n\(suites)</testsuites>\n"
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"audreg \(xml(options.command))\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"\(totalSkipped)\">\n\(suites)</testsuites>\n"
     }
 
     /// Escapes text for XML content and attributes, and drops characters XML 1.0 cannot carry.

@@ -57,17 +57,32 @@ public enum SARIFReporter {
         // A drift run's notes are tool execution notifications (SARIF §3.20.21), not results: code
         // scanning shows no alert for them.
         let notes = options.driftRun?.notes ?? []
-        let invocations: [(String, JSONValue)] = notes.isEmpty ? [] : [("invocations", .array([.object([
-            ("executionSuccessful", .bool(true)),
-            ("toolExecutionNotifications", .array(notes.map { note in
+        // A rule the policy turns off ran for nothing: SARIF says so with a configuration override
+        // (§3.20.5), so a viewer does not read its empty result list as a pass.
+        let off = report.turnedOff
+        var invocation: [(String, JSONValue)] = [("executionSuccessful", .bool(true))]
+        if !off.isEmpty {
+            invocation.append(("ruleConfigurationOverrides", .array(off.map { rule in
+                .object([
+                    ("descriptor", .object([
+                        ("id", .string(rule.ruleID)),
+                        ("index", .int(rules.firstIndex { $0.id == rule.ruleID } ?? 0)),
+                    ])),
+                    ("configuration", .object([("enabled", .bool(false))])),
+                ])
+            })))
+        }
+        if !notes.isEmpty {
+            invocation.append(("toolExecutionNotifications", .array(notes.map { note in
                 .object([
                     ("level", "note"),
                     ("message", .object([("text", .string(escapedText(note.message)))])),
                     ("descriptor", .object([("id", .string(note.kind))])),
                     ("properties", .object([("subject", .string(note.subject))])),
                 ])
-            })),
-        ])]))]
+            })))
+        }
+        let invocations: [(String, JSONValue)] = notes.isEmpty && off.isEmpty ? [] : [("invocations", .array([.object(invocation)]))]
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver)])),
         ] + invocations + [

@@ -21,6 +21,12 @@ public enum TextReporter {
         let summary = report.summary
         output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"
+        // A rule the policy turns off has no findings because it was not assessed, not because it passed.
+        let off = report.turnedOff
+        if !off.isEmpty {
+            output += "not assessed: \(count(off.count, "rule")) turned off by the policy (\(TerminalText.escape(shown(off[0].location, options)))): "
+            output += off.map(\.ruleID).joined(separator: ", ") + "\n"
+        }
         return output
     }
 

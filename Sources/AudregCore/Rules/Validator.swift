@@ -54,6 +54,17 @@ public struct ValidationReport: Sendable {
             || (threshold <= .note && omitted.notes > 0)
     }
 
+    /// The rules of this report that the policy turns off (`severity: {rule: off}`), with where it says so,
+    /// in rule order. Their findings are dropped, so every reporter says they were not assessed rather
+    /// than letting an empty result read as a pass.
+    public var turnedOff: [(ruleID: String, location: SourceLocation)] {
+        let overrides = registry.policy.severityOverrides
+        return rules.compactMap { rule in
+            guard let override = overrides[rule.id], override.value.isExactly("off") else { return nil }
+            return (rule.id, override.location)
+        }
+    }
+
     /// How many findings `limited(to:)` left out.
     public var omittedCount: Int { omitted.errors + omitted.warnings + omitted.notes }
 

@@ -26,6 +26,60 @@ struct ReporterTests {
         assertSnapshot(output, named: "findings.\(ext)")
     }
 
+    /// A rule the policy turns off and a finding an exception suppresses were not assessed: no format may
+    /// show them as an empty pass.
+    @Test("rules turned off and excepted findings are reported as not assessed, never as passing")
+    func notAssessedIsNeverAPass() throws {
+        let directory = TemporaryDirectory()
+        let services = try String(contentsOfFile: Paths.fixture("registries/findings/services.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "      maxLifetime: 2h", with: """
+                      maxLifetime: 2h
+                  exceptions:
+                    - {rule: multiple-audiences, reason: Old clients, approvedBy: security-architecture, expires: 2027-06-30, ticket: SEC-1}
+                """)
+        _ = directory.write("services.yaml", services)
+        _ = directory.write("identity.yaml", try String(contentsOfFile: Paths.fixture("registries/findings/identity.yaml"), encoding: .utf8))
+        _ = directory.write("policy.yaml", """
+            apiVersion: audreg/v1
+            kind: Policy
+            metadata: {name: default}
+            spec:
+              severity: {owner-missing: "off"}
+            """)
+        let report = try Validator(today: Self.today).validate(directory: directory.path)
+        #expect(report.turnedOff.map(\.ruleID) == ["owner-missing"])
+        #expect(report.turnedOff.first?.location.line == 5)
+        #expect(report.suppressed.map(\.finding.ruleID) == ["multiple-audiences"])
+
+        let junit = OutputFormat.junit.render(report, options: Self.options)
+        let ownerSuite = try #require(junit.components(separatedBy: "<testsuite ").first { $0.hasPrefix("name=\"owner-missing\"") })
+        #expect(ownerSuite.contains("skipped=\"1\"") && ownerSuite.contains("<skipped message=\"not assessed: the policy turns this rule off (registry/policy.yaml:5:"))
+        #expect(!ownerSuite.contains("no findings"))
+        let audienceSuite = try #require(junit.components(separatedBy: "<testsuite ").first { $0.hasPrefix("name=\"multiple-audiences\"") })
+        #expect(audienceSuite.contains("name=\"Service/legacy-api (excepted)\"") && audienceSuite.contains("excepted until 2027-06-30, approved by security-architecture (SEC-1)"))
+        #expect(!audienceSuite.contains("no findings"))
+        #expect(junit.contains("<testsuites name=\"audreg validate\" tests=\"27\" failures=\"3\" errors=\"0\" skipped=\"2\">"))
+
+        let text = OutputFormat.text.render(report, options: Self.options)
+        #expect(text.hasSuffix("not assessed: 1 rule turned off by the policy (registry/policy.yaml:5:29): owner-missing\n"))
+
+        let github = OutputFormat.github.render(report, options: Self.options)
+        #expect(github.hasSuffix("::notice file=registry/policy.yaml,line=5,col=29,title=audreg owner-missing not assessed::not assessed: the policy turns owner-missing off, so its findings are not reported\n"))
+
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(OutputFormat.json.render(report, options: Self.options).utf8)) as? [String: Any])
+        let off = try #require(json["rulesTurnedOff"] as? [[String: Any]])
+        #expect(off.first?["rule"] as? String == "owner-missing" && off.first?["path"] as? String == "registry/policy.yaml")
+
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(OutputFormat.sarif.render(report, options: Self.options).utf8)) as? [String: Any])
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let overrides = try #require(((run["invocations"] as? [[String: Any]])?.first?["ruleConfigurationOverrides"]) as? [[String: Any]])
+        let descriptor = try #require(overrides.first?["descriptor"] as? [String: Any])
+        #expect(descriptor["id"] as? String == "owner-missing")
+        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        #expect(rules[descriptor["index"] as? Int ?? -1]["id"] as? String == "owner-missing")
+        #expect((overrides.first?["configuration"] as? [String: Any])?["enabled"] as? Bool == false)
+    }
+
     @Test("output is byte-identical between runs")
     func deterministic() throws {
         for format in OutputFormat.allCases {
