@@ -65,8 +65,19 @@ extension GatewayExport {
     /// A map key matching exactly `value`. nginx reads a key starting with `~` as a regular expression
     /// and a bare `default`, `hostnames`, `include` or `volatile` as a parameter, and removes one leading
     /// `\` after checking for `~`: such keys, and keys already starting with `\`, get that `\`.
+    /// nginx looks at the key's first byte, so this does too: `hasPrefix("~")` compares `Character`s, and
+    /// `~` followed by a combining mark is one `Character` that is not `~`, though nginx would compile it
+    /// as an unanchored regular expression.
     func nginxMapKey(_ value: String, service: Service, what: String) throws(GatewayExportError) -> String {
-        let special = ["default", "hostnames", "include", "volatile"].contains(value) || value.hasPrefix("\\") || value.hasPrefix("~")
+        let first = value.utf8.first
+        let special = ["default", "hostnames", "include", "volatile"].contains { $0.isExactly(value) }
+            || first == UInt8(ascii: "\\") || first == UInt8(ascii: "~")
+        // nginx gives an array claim to `$jwt_claim_aud` as its elements joined with commas, so a key with
+        // a comma would also match a token whose `aud` lists the parts as separate audiences.
+        if what == "audience", value.utf8.contains(UInt8(ascii: ",")) {
+            throw .inexpressible(service: service.name, value: "\(what) '\(value)'",
+                                 reason: "nginx joins an array aud with commas, so this key would also match a token for the audiences on either side of the comma")
+        }
         return try nginxString(special ? "\\" + value : value, service: service, what: what)
     }
 

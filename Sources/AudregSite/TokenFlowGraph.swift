@@ -49,6 +49,9 @@ public enum TokenFlowGraph {
         return groups.keys.sorted().map { ($0, groups[$0]!) }
     }
 
+    /// A DOT string. Graphviz copies labels and tooltips into the SVG, which the page embeds as it is, so a
+    /// bidirectional control or an invisible character is written as the text of its code point (`U+202E`),
+    /// as every other path to the site's HTML writes it, and never reorders or hides a label.
     static func dotString(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
@@ -57,7 +60,8 @@ public enum TokenFlowGraph {
             case "\\": output += "\\\\"
             case "\n", "\r", "\t": output += " "
             default:
-                if scalar.value >= 0x20 { output.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 { continue }
+                if UnsafeScalar.kind(scalar) != nil { output += UnsafeScalar.codePoint(scalar) } else { output.unicodeScalars.append(scalar) }
             }
         }
         return output + "\""
@@ -372,9 +376,13 @@ public enum TokenFlowGraph {
 
     private static let mermaidReplaced: Set<Unicode.Scalar> = ["\"", "<", ">", "&", "`", "\n", "\r", "#", ";"]
 
-    /// A quoted Mermaid label: characters that would end or break it become `_`.
+    /// A quoted Mermaid label: characters that would end or break it become `_`, and a bidirectional
+    /// control or invisible character the text of its code point, as in the DOT picture.
     static func mermaidLabel(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: mermaidReplaced.contains) else { return "\"" + text + "\"" }
-        return "\"" + text.unicodeScalars.map { mermaidReplaced.contains($0) ? "_" : String($0) }.joined() + "\""
+        guard text.unicodeScalars.contains(where: { mermaidReplaced.contains($0) || UnsafeScalar.kind($0) != nil }) else { return "\"" + text + "\"" }
+        return "\"" + text.unicodeScalars.map { scalar in
+            if mermaidReplaced.contains(scalar) { return "_" }
+            return UnsafeScalar.kind(scalar) != nil ? UnsafeScalar.codePoint(scalar) : String(scalar)
+        }.joined() + "\""
     }
 }

@@ -30,7 +30,9 @@ struct NginxAndEnvoyGatewayExportTests {
 
     /// Values nginx can carry, each of which a naive writer gets wrong: quotes, backslashes, `;`, braces,
     /// `#`, `$`, a `~` (a regex key unless escaped), map's parameter names, a leading backslash.
-    static let tricky = ["https://orders.example.com/\"a\";b{c}#d", "~^.*$", "default", "include", "\\leading", "a\\b $jwt_claim_sub {{x}}: y"]
+    /// `~\u{301}|` and `\\\u{301}x` start with the byte nginx looks at, inside one `Character` with the mark.
+    static let tricky = ["https://orders.example.com/\"a\";b{c}#d", "~^.*$", "default", "include", "\\leading", "a\\b $jwt_claim_sub {{x}}: y",
+                         "~\u{301}|", "\\\u{301}x"]
 
     @Test("NGINX: tricky audiences and issuer read back exactly, and the map gives 0 by default")
     func nginxReadsBack() throws {
@@ -48,6 +50,7 @@ struct NginxAndEnvoyGatewayExportTests {
         #expect(config.requirements.allSatisfy { $0.mode == .required })
         #expect(text.contains("map $jwt_claim_aud $audreg_aud_ok_orders_api {\n    default 0;\n"))
         #expect(text.contains("    \"\\\\default\" 1;\n") && text.contains("    \"\\\\~^.*$\" 1;\n"), "\(text)")
+        #expect(text.contains("    \"\\\\~\u{301}|\" 1;\n"), "a key whose first byte is ~ is escaped, mark or not")
         #expect(text.contains("auth_jwt_require $audreg_aud_ok_orders_api $audreg_iss_ok_orders_api;"))
     }
 
@@ -57,6 +60,7 @@ struct NginxAndEnvoyGatewayExportTests {
         (["https://orders.example.com", "https://ORDERS.example.com"], "https://idp.example.com/keys", "only in case"),
         (["https://orders.example.com"], "https://idp.example.com/$host/keys", "variable"),
         ([""], "https://idp.example.com/keys", "empty"),
+        (["https://a.example.com,https://b.example.com"], "https://idp.example.com/keys", "joins an array aud with commas"),
     ])
     func nginxRefuses(audiences: [String], jwks: String, reason: String) throws {
         #expect {

@@ -111,6 +111,9 @@ struct EscapingTests {
         let dot = TokenFlowGraph.dotSource(services: report.registry.services)
         #expect(dot.contains("\"alpha\" -> \"beta\" [style=solid, penwidth=3, color=\"#cf222e\""), "passthrough: thick and red, as the legend says")
         #expect(TokenFlowGraph.dotString("a\"b\\c\nd") == "\"a\\\"b\\\\c d\"")
+        // Graphviz copies labels into the SVG the page embeds raw: a bidi override must not reach it.
+        #expect(TokenFlowGraph.dotString("Pay\u{202E}evil\u{200B}") == "\"PayU+202EevilU+200B\"")
+        #expect(TokenFlowGraph.mermaidLabel("prod\u{202E}xx") == "\"prodU+202Exx\"")
         #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
     }
 
