@@ -29,6 +29,12 @@ public struct OSCALExport: Sendable {
 
     /// OSCAL control IDs are tokens (letters, digits, `.`, `-`, `_`): `NHI6:2025` becomes `nhi6-2025`,
     /// `GOVERN 1.6` becomes `govern-1.6`. Official catalogs' IDs (CSF's `PR.AA-05`) are kept as they are.
+    /// Registry text (titles, descriptions, finding messages that quote registry values, who approved an
+    /// exception) for OSCAL's markup-line and markup-multiline fields, which OSCAL tools render as
+    /// Markdown: escaped as the site's Markdown pages are, so a value shows as written and never becomes
+    /// a link, an image, HTML or a heading, and a line break becomes a space.
+    static func markup(_ text: String) -> String { MarkdownEscaping.escape(text) }
+
     public static func oscalControlID(_ control: Control, framework: Framework) -> String {
         if framework.oscalCatalog != nil { return control.id }
         return control.id.lowercased().replacingAll([(":", "-"), (" ", "-")])
@@ -98,15 +104,15 @@ public struct OSCALExport: Sendable {
                         var text = "audreg rule \(id) (\(entry.scope?.label ?? "unknown rule"))"
                         if let reason = gaps[id] {
                             ruleResult = "not-run"
-                            text += " did not run for this service: \(reason)."
+                            text += " did not run for this service: \(Self.markup(reason))."
                         } else if !open.isEmpty {
                             ruleResult = "finding"
                             text += ", run on \(isDrift ? driftSource : registrySource), reports \(open.count) finding\(open.count == 1 ? "" : "s"): "
-                                + open.prefix(3).map(\.message).joined(separator: "; ")
+                                + open.prefix(3).map { Self.markup($0.message) }.joined(separator: "; ")
                         } else if let until = suppressed.map(\.expires).min() {
                             ruleResult = "excepted"
                             text += ", run on \(isDrift ? driftSource : registrySource), reports findings suppressed by an approved exception until \(until)"
-                                + (suppressed.first.map { " (approved by \($0.approvedBy)\($0.ticket.map { ", ticket \($0)" } ?? ""))" } ?? "") + "."
+                                + (suppressed.first.map { " (approved by \(Self.markup($0.approvedBy))\($0.ticket.map { ", ticket \(Self.markup($0))" } ?? ""))" } ?? "") + "."
                         } else {
                             ruleResult = "no-finding"
                             text += ", run on \(isDrift ? driftSource : registrySource), reports no finding for this service."
@@ -122,9 +128,9 @@ public struct OSCALExport: Sendable {
                     var description = "Evidenced by audreg rules \(ruleIDs.joined(separator: ", ")), run over the registry entry for \(service.ref). "
                     switch status {
                     case .satisfied: description += "Every evidencing rule ran for this service and none reports a finding."
-                    case .notSatisfied: description += "\(result.failing.count) finding\(result.failing.count == 1 ? "" : "s") open: " + result.failing.prefix(5).map(\.message).joined(separator: "; ")
+                    case .notSatisfied: description += "\(result.failing.count) finding\(result.failing.count == 1 ? "" : "s") open: " + result.failing.prefix(5).map { Self.markup($0.message) }.joined(separator: "; ")
                     case .excepted: description += "Findings are suppressed by an approved exception until \(result.exceptedUntil!)."
-                    case .notAssessed: description += "Not assessed: " + result.gaps.map { "\($0.rule) did not run (\($0.reason))" }.joined(separator: "; ") + "."
+                    case .notAssessed: description += "Not assessed: " + result.gaps.map { "\($0.rule) did not run (\(Self.markup($0.reason)))" }.joined(separator: "; ") + "."
                     }
                     return .object([
                         ("uuid", .string(StableUUID.v5(name: "requirement/\(service.name)/\(framework.id)/\(control.id)"))),
@@ -148,8 +154,8 @@ public struct OSCALExport: Sendable {
             var members: [(String, JSONValue)] = [
                 ("uuid", .string(StableUUID.v5(name: "component/\(service.name)"))),
                 ("type", "service"),
-                ("title", .string(service.metadata.title?.value ?? service.name)),
-                ("description", .string(service.metadata.description?.value ?? "Service \(service.name) as recorded in the JWT audience registry.")),
+                ("title", .string(Self.markup(service.metadata.title?.value ?? service.name))),
+                ("description", .string(service.metadata.description.map { Self.markup($0.value) } ?? "Service \(service.name) as recorded in the JWT audience registry.")),
                 ("purpose", "Accepts JWT access tokens issued for its own audience."),
             ]
             if !props.isEmpty { members.append(("props", .array(props))) }

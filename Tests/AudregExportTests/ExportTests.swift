@@ -34,6 +34,29 @@ struct ExportTests {
         #expect(components.first?["uuid"] as? String == StableUUID.v5(name: "component/catalog-api"))
     }
 
+    /// OSCAL tools render description and title fields as Markdown.
+    @Test("registry text in OSCAL's markup fields is escaped: no link, image, HTML or heading from a description")
+    func oscalMarkupIsEscaped() throws {
+        let loaded = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata:
+              name: orders-api
+              title: "Orders [x](javascript:alert(1))"
+              description: "Orders. <img src=x onerror=alert(1)>\\n\\n# Approved by CISO"
+            spec:
+              audiences: [https://orders.example.com]
+            """)
+        let report = Validator(today: Self.today).validate(loaded)
+        let text = OSCALExport(report: report, today: Self.today).componentDefinition().serialized()
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let component = try #require(((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]])?.first)
+        #expect(component["title"] as? String == "Orders \\[x\\]\\(javascript:alert\\(1\\)\\)")
+        let description = try #require(component["description"] as? String)
+        #expect(description == "Orders. &lt;img src=x onerror=alert\\(1\\)&gt;  \\# Approved by CISO")
+        #expect(!description.contains("\n") && !description.contains("<img"))
+    }
+
     @Test("statuses: the excepted rule makes orders-api's controls excepted until the expiry; others are satisfied")
     func statuses() async throws {
         // With the example's drift: orders-api and payments-api have deployments the run checked.
