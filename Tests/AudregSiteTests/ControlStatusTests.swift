@@ -272,6 +272,31 @@ struct ControlStatusTests {
         }
     }
 
+    /// A file that does not parse defines nothing audreg can see: the rest of the registry must not read
+    /// as meeting every control without it.
+    @Test("a registry file that could not be read leaves every control of every service unmet, saying why")
+    func unreadFileAssessesNothing() throws {
+        let healthyReport = Self.report()
+        let healthy = ControlAssessment(report: healthyReport, drift: Self.drift([]), today: Self.today)
+        #expect(healthy.unreadRegistry == nil)
+        let controls = ControlCatalog.builtIn.frameworks.flatMap(\.controls)
+        let orders = try #require(healthyReport.registry.services.first { $0.name == "orders-api" })
+        let metBefore = controls.filter { healthy.assess($0, for: orders)?.state == .met }
+        #expect(metBefore.count >= 3)
+
+        let broken = Self.report(replacing: ["services/billing.yaml": "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: billing-api\nspec: [\n"])
+        #expect(!broken.registry.services.contains { $0.name == "billing-api" })
+        let assessment = ControlAssessment(report: broken, drift: Self.drift([]), today: Self.today)
+        let reason = try #require(assessment.unreadRegistry)
+        #expect(reason.contains("services/billing.yaml could not be read"))
+        for service in broken.registry.services {
+            for control in metBefore {
+                #expect(assessment.assess(control, for: service)?.state != .met, "\(control.id) for \(service.name)")
+            }
+        }
+        #expect(assessment.globalGap(rule: "audience-collision") == reason)
+    }
+
     @Test("an approved exception: excepted until its date, unless an evidencing rule did not run")
     func excepted() throws {
         let report = Self.report()

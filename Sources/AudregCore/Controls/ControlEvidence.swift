@@ -160,6 +160,10 @@ public struct ControlAssessment: Sendable {
     public private(set) var excepted: [String: [String: [SuppressedFinding]]] = [:]
     /// Rules the policy turned off: they report nothing, so they evidence nothing.
     public let rulesOff: Set<String>
+    /// Why nothing can be assessed for any service, when a registry file could not be read: whatever it
+    /// defines (a service, a second definition of one, an audience another service shares) is unknown, so
+    /// no control is met, for any service, until it reads.
+    public let unreadRegistry: String?
     let documentedIssuers: Set<String>
 
     /// `drift` is the last `audreg drift --format json` run, if any; only its drift-stage findings are
@@ -170,6 +174,7 @@ public struct ControlAssessment: Sendable {
         self.drift = DriftEvidence(run: drift?.run, today: today, maxAgeDays: maxDriftAgeDays)
         let registry = report.registry
         rulesOff = Set(registry.policy.severityOverrides.filter { $0.value.value == "off" }.keys)
+        unreadRegistry = Self.unreadFiles(report)
         documentedIssuers = Set(registry.issuers.filter { $0.jwksUri != nil || $0.discoveryUrl != nil }.map(\.name))
         let reach = FindingReach(registry: registry)
         for finding in report.findings {
@@ -192,9 +197,30 @@ public struct ControlAssessment: Sendable {
         }
     }
 
+    /// The registry files with an error that stopped them loading (a YAML syntax error ends a file's
+    /// parse; an error without an entity in a file that defined none means none of it was read), said once.
+    static func unreadFiles(_ report: ValidationReport) -> String? {
+        var loaded = Set<String>()
+        for service in report.registry.services { loaded.insert(service.origin.file) }
+        for issuer in report.registry.issuers { loaded.insert(issuer.origin.file) }
+        for team in report.registry.teams { loaded.insert(team.origin.file) }
+        for policy in report.registry.policies { if let origin = policy.origin { loaded.insert(origin.file) } }
+        var files: [String] = []
+        var seen = Set<ExactString>()
+        for finding in report.findings where finding.severity == .error {
+            let stopped = finding.ruleID == LoaderRuleID.yamlSyntax || (finding.entity == nil && !loaded.contains(finding.location.file))
+            guard stopped, finding.ruleID == LoaderRuleID.yamlSyntax || finding.ruleID == LoaderRuleID.schema else { continue }
+            if seen.insert(ExactString(finding.location.file)).inserted { files.append(finding.location.file) }
+        }
+        guard let first = files.first else { return nil }
+        let more = files.count > 1 ? " and \(files.count - 1) more file\(files.count == 2 ? "" : "s")" : ""
+        return "the registry file \(first)\(more) could not be read (see its \(LoaderRuleID.yamlSyntax) or \(LoaderRuleID.schema) error), so what it defines is unknown"
+    }
+
     /// Why `ruleID` did not run for `service`, or nil when it did.
     public func gap(rule ruleID: String, for service: Service) -> String? {
         guard let scope = evidence.scope(of: ruleID) else { return "\(ruleID) is not a rule of this audreg" }
+        if let unreadRegistry { return unreadRegistry }
         if rulesOff.contains(ruleID) { return "the policy turns \(ruleID) off" }
         return drift.gap(scope, for: service, issuerHasDocuments: documentedIssuers.contains)
     }
@@ -283,6 +309,7 @@ extension ControlAssessment {
     /// Why a rule never runs for any service (unknown to this audreg, or turned off by the policy).
     public func globalGap(rule ruleID: String) -> String? {
         guard evidence.scope(of: ruleID) != nil else { return "\(ruleID) is not a rule of this audreg" }
+        if let unreadRegistry { return unreadRegistry }
         return rulesOff.contains(ruleID) ? "the policy turns \(ruleID) off" : nil
     }
 
