@@ -474,7 +474,20 @@ struct SiteContext {
                 historyRows.append(row)
                 if change.entity.kind == .service { historyByService[change.entity.name, default: []].append(row) }
             }
-            if !commit.diff.changes.contains(where: { $0.kind != .neutral }) {
+            // A file that did not read is neither a widening nor a narrowing: the commit says what it
+            // could not compare, with the findings that say why, and is never listed as quiet.
+            for sentence in commit.diff.notCompared {
+                let findings = commit.diff.unattributed.filter { $0.ruleID == LoaderRuleID.yamlSyntax || $0.ruleID == LoaderRuleID.schema }
+                    .map { finding -> FindingRow in
+                        var row = findingRow(finding)
+                        row.sourceURL = sourceURL(finding.location, ref: commit.commit)
+                        return row
+                    }
+                historyRows.append(HistoryRow(kind: "not-compared", kindLabel: "Not compared", symbol: "?", commit: short, commitURL: commitURL,
+                                              date: commit.date, author: commit.author, subject: commit.subject,
+                                              entity: nil, entityText: "", summary: sentence, findings: findings))
+            }
+            if !commit.diff.changes.contains(where: { $0.kind != .neutral }) && commit.diff.notCompared.isEmpty {
                 quietCommits.append(QuietCommit(commit: short, commitURL: commitURL, date: commit.date, author: commit.author,
                                                 subject: commit.subject, neutral: neutral))
             }

@@ -197,21 +197,9 @@ public struct ControlAssessment: Sendable {
         }
     }
 
-    /// The registry files with an error that stopped them loading (a YAML syntax error ends a file's
-    /// parse; an error without an entity in a file that defined none means none of it was read), said once.
+    /// Said once for every control, when some registry file could not be read (`ValidationReport.unreadFiles`).
     static func unreadFiles(_ report: ValidationReport) -> String? {
-        var loaded = Set<String>()
-        for service in report.registry.services { loaded.insert(service.origin.file) }
-        for issuer in report.registry.issuers { loaded.insert(issuer.origin.file) }
-        for team in report.registry.teams { loaded.insert(team.origin.file) }
-        for policy in report.registry.policies { if let origin = policy.origin { loaded.insert(origin.file) } }
-        var files: [String] = []
-        var seen = Set<ExactString>()
-        for finding in report.findings where finding.severity == .error {
-            let stopped = finding.ruleID == LoaderRuleID.yamlSyntax || (finding.entity == nil && !loaded.contains(finding.location.file))
-            guard stopped, finding.ruleID == LoaderRuleID.yamlSyntax || finding.ruleID == LoaderRuleID.schema else { continue }
-            if seen.insert(ExactString(finding.location.file)).inserted { files.append(finding.location.file) }
-        }
+        let files = report.unreadFiles
         guard let first = files.first else { return nil }
         let more = files.count > 1 ? " and \(files.count - 1) more file\(files.count == 2 ? "" : "s")" : ""
         return "the registry file \(first)\(more) could not be read (see its \(LoaderRuleID.yamlSyntax) or \(LoaderRuleID.schema) error), so what it defines is unknown"

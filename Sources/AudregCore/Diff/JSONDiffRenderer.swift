@@ -17,7 +17,7 @@ public enum JSONDiffRenderer {
             ("introduced", .array(diff.introduced.map { JSONReporter.json($0) })),
             ("fixed", .array(diff.fixed.map { JSONReporter.json($0) })),
             ("suppressed", .array(diff.newlySuppressed.map { JSONReporter.json($0) })),
-        ]).serialized()
+        ] + (diff.notCompared.isEmpty ? [] : [("notCompared", .array(diff.notCompared.map(JSONValue.string)))])).serialized()
     }
 
     public static func json(_ change: TrustChange) -> JSONValue {

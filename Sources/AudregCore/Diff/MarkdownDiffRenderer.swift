@@ -39,7 +39,12 @@ public enum MarkdownDiffRenderer {
             if diff.hasWidening {
                 out += "> [!WARNING]\n> This change widens trust. Widening changes need a security review before merging.\n\n"
             }
-            if diff.changes.isEmpty {
+            if !diff.notCompared.isEmpty {
+                out += "> [!WARNING]\n> Some of the registry could not be compared, so this diff cannot say it is safe:\n"
+                for sentence in diff.notCompared { out += "> - \(MarkdownText.text(sentence))\n" }
+                out += "\n"
+            }
+            if diff.changes.isEmpty && diff.notCompared.isEmpty {
                 out += "No trust-boundary changes between \(MarkdownText.code(diff.baseLabel)) and \(MarkdownText.code(diff.headLabel)).\n\n"
             }
 

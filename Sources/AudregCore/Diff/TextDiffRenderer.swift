@@ -5,7 +5,11 @@ public enum TextDiffRenderer {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         func safe(_ text: String) -> String { TerminalText.escape(text) }
         var out = "audreg diff \(safe(diff.baseLabel)) → \(safe(diff.headLabel)): \(diff.countsLine); findings \(diff.introduced.count) introduced, \(diff.fixed.count) fixed\n"
-        if diff.changes.isEmpty { out += "no trust-boundary changes\n" }
+        if !diff.notCompared.isEmpty {
+            out += "\nnot compared (--fail-on widening and change fail on these):\n"
+            for sentence in diff.notCompared { out += "  \(safe(sentence))\n" }
+        }
+        if diff.changes.isEmpty { out += diff.notCompared.isEmpty ? "no trust-boundary changes\n" : "no trust-boundary changes among what was compared\n" }
         for group in diff.byEntity {
             out += "\n\(TerminalText.escapeLineStart(group.entity.description))\n"
             for change in group.changes {

@@ -64,6 +64,10 @@ public struct TrustDiff: Sendable {
     public var fixed: [Finding]
     /// Findings of the base side that an exception hides on the head side: not fixed, excepted.
     public var newlySuppressed: [Finding]
+    /// What could not be compared, one sentence each: an entity whose file does not read on one side
+    /// is neither removed nor added, and a file that does not read hides whatever it defines. Never a
+    /// change of any kind, and `--fail-on widening` or `change` fails on it: nothing may pass unseen.
+    public var notCompared: [String] = []
     /// Human names of both sides, such as `origin/main` and `working tree`.
     public var baseLabel: String
     public var headLabel: String
@@ -118,8 +122,8 @@ public enum DiffFailOn: String, Sendable, CaseIterable {
 
     public func fails(_ diff: TrustDiff) -> Bool {
         switch self {
-        case .widening: return diff.hasWidening
-        case .change: return diff.changes.contains { $0.kind != .neutral }
+        case .widening: return diff.hasWidening || !diff.notCompared.isEmpty
+        case .change: return diff.changes.contains { $0.kind != .neutral } || !diff.notCompared.isEmpty
         case .finding: return diff.introduced.contains { $0.severity == .error }
         case .never: return false
         }

@@ -43,9 +43,48 @@ public struct TrustDiffer: Sendable {
             }
         }
 
+        let notCompared = Self.setAsideUnread(&changes, base: baseReport, head: headReport, baseLabel: baseLabel, headLabel: headLabel)
         Self.attribute(introduced, to: &changes)
-        return TrustDiff(changes: Self.ordered(changes), introduced: introduced, fixed: fixed,
-                         newlySuppressed: newlySuppressed, baseLabel: baseLabel, headLabel: headLabel)
+        var diff = TrustDiff(changes: Self.ordered(changes), introduced: introduced, fixed: fixed,
+                             newlySuppressed: newlySuppressed, baseLabel: baseLabel, headLabel: headLabel)
+        diff.notCompared = notCompared
+        return diff
+    }
+
+    /// An entity missing on one side because its file does not read there was not removed (or added):
+    /// its "removed" or "added" change is taken out and said to be not compared, as is every unread file.
+    static func setAsideUnread(_ changes: inout [TrustChange], base: ValidationReport, head: ValidationReport,
+                               baseLabel: String, headLabel: String) -> [String] {
+        let unreadOnBase = base.unreadFiles
+        let unreadOnHead = head.unreadFiles
+        guard !unreadOnBase.isEmpty || !unreadOnHead.isEmpty else { return [] }
+        func files(_ registry: Registry) -> [EntityRef: String] {
+            var result: [EntityRef: String] = [:]
+            for service in registry.services { result[service.ref] = service.origin.file }
+            for issuer in registry.issuers { result[issuer.ref] = issuer.origin.file }
+            for team in registry.teams { result[team.ref] = team.origin.file }
+            return result
+        }
+        let baseFiles = files(base.registry)
+        let headFiles = files(head.registry)
+        let headUnread = Set(unreadOnHead.map { ExactString($0) })
+        let baseUnread = Set(unreadOnBase.map { ExactString($0) })
+        var notCompared: [String] = []
+        changes.removeAll { change in
+            guard change.field == "entity" else { return false }
+            if change.after == nil, let file = baseFiles[change.entity], headUnread.contains(ExactString(file)) {
+                notCompared.append("\(change.entity) not compared: \(file) could not be read on \(headLabel), so it is not known to be removed")
+                return true
+            }
+            if change.before == nil, let file = headFiles[change.entity], baseUnread.contains(ExactString(file)) {
+                notCompared.append("\(change.entity) not compared: \(file) could not be read on \(baseLabel), so it is not known to be new")
+                return true
+            }
+            return false
+        }
+        for file in unreadOnHead { notCompared.append("\(file) could not be read on \(headLabel): what it defines there is not compared") }
+        for file in unreadOnBase { notCompared.append("\(file) could not be read on \(baseLabel): what it defined there is not compared") }
+        return notCompared
     }
 
     // MARK: Attribution

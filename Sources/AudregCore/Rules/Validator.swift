@@ -65,6 +65,26 @@ public struct ValidationReport: Sendable {
         }
     }
 
+    /// Registry files that could not be read: an error stopped their parse (`yaml-syntax`, which also
+    /// reports an unreadable file), or an error without an entity came from a file that defined no loaded
+    /// entity. What they define is unknown, so nothing about it may be claimed. In report order, each once.
+    public var unreadFiles: [String] {
+        var loaded = Set<ExactString>()
+        for service in registry.services { loaded.insert(ExactString(service.origin.file)) }
+        for issuer in registry.issuers { loaded.insert(ExactString(issuer.origin.file)) }
+        for team in registry.teams { loaded.insert(ExactString(team.origin.file)) }
+        for policy in registry.policies { if let origin = policy.origin { loaded.insert(ExactString(origin.file)) } }
+        var files: [String] = []
+        var seen = Set<ExactString>()
+        for finding in findings where finding.severity == .error {
+            let file = ExactString(finding.location.file)
+            let stopped = finding.ruleID == LoaderRuleID.yamlSyntax
+                || (finding.ruleID == LoaderRuleID.schema && finding.entity == nil && !loaded.contains(file))
+            if stopped, seen.insert(file).inserted { files.append(finding.location.file) }
+        }
+        return files
+    }
+
     /// How many findings `limited(to:)` left out.
     public var omittedCount: Int { omitted.errors + omitted.warnings + omitted.notes }
 

@@ -47,6 +47,26 @@ struct TrustDiffTests {
         #expect(MarkdownDiffRenderer.render(diff).contains("No trust-boundary changes"))
     }
 
+    /// A file that does not parse on the head side hides whatever it defines, widenings included: the
+    /// diff must say so, and a gate on widening must not pass.
+    @Test("a file that does not read on one side: its entities are not compared, never 'removed', and the gates fail")
+    func unreadFileIsNotCompared() throws {
+        let diff = try Self.diff { head in
+            // A widening (a third audience) hidden behind a syntax error later in the same file.
+            try PRSupport.edit(head, "services/production/orders-api.yaml", replacing: "  audiences:\n",
+                               with: "  audiences:\n    - https://everything.larkspur.example\n")
+            let path = (head as NSString).appendingPathComponent("services/production/orders-api.yaml")
+            try (try String(contentsOfFile: path, encoding: .utf8) + "bad: [\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        #expect(!diff.changes.contains { $0.entity == EntityRef(.service, "orders-api") && $0.field == "entity" }, "\(diff.changes.map(\.summary))")
+        #expect(diff.notCompared.contains { $0.hasPrefix("Service/orders-api not compared: services/production/orders-api.yaml could not be read on ") && $0.hasSuffix("so it is not known to be removed") }, "\(diff.notCompared)")
+        #expect(DiffFailOn.widening.fails(diff) && DiffFailOn.change.fails(diff))
+        #expect(TextDiffRenderer.render(diff).contains("not compared (--fail-on widening and change fail on these):"))
+        #expect(MarkdownDiffRenderer.render(diff).contains("could not be compared, so this diff cannot say it is safe"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONDiffRenderer.render(diff).utf8)) as? [String: Any])
+        #expect((json["notCompared"] as? [String])?.count == 2)
+    }
+
     @Test("audience added, hop switched to passthrough, exception extended: exactly three widenings")
     func threeWidenings() throws {
         let diff = try Self.diff(Self.wideningChange)
