@@ -366,12 +366,14 @@ public struct TokenExplainer: Sendable {
             tokenScopes = scp.flatMap { $0.split(separator: " ").map(String.init) }
         }
         let tokenRoles = claims["roles"]?.strings ?? []
-        let knownScopes = Set(service.scopes.map(\.value))
-        let knownRoles = Set(service.roles.map(\.value))
-        let scopes = tokenScopes.filter { knownScopes.contains($0) }
-        let roles = tokenRoles.filter { knownRoles.contains($0) }
+        // By bytes, as gateways match scopes and roles: a `Set<String>` would grant a defined scope é
+        // (U+00E9) to a token whose scope is e + U+0301.
+        let knownScopes = Set(service.scopes.map { ExactString($0.value) })
+        let knownRoles = Set(service.roles.map { ExactString($0.value) })
+        let scopes = tokenScopes.filter { knownScopes.contains(ExactString($0)) }
+        let roles = tokenRoles.filter { knownRoles.contains(ExactString($0)) }
         var details: [String] = []
-        let unknown = tokenScopes.filter { !knownScopes.contains($0) }
+        let unknown = tokenScopes.filter { !knownScopes.contains(ExactString($0)) }
         if !unknown.isEmpty {
             details.append("scope \(unknown.joined(separator: ", ")) means nothing to \(service.name) (it defines \(service.scopes.map(\.value).joined(separator: ", ")))")
         }

@@ -354,4 +354,18 @@ struct ExplainExactTextTests {
         let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now).explain(.claims(Data(claims.utf8)), service: "orders-api")
         #expect(explanation.check(.claims)?.status == .pass, "\(explanation.check(.claims)?.reason ?? "")")
     }
+
+    @Test("a scope or role e + U+0301 grants nothing where the service defines \u{E9}")
+    func scopesAndRolesAreExact() async throws {
+        var registry = try TokenExplainerTests.registry()
+        let index = try #require(registry.services.firstIndex { $0.name == "orders-api" })
+        let at = registry.services[index].accepts[0].location
+        registry.services[index].scopes = [Located("orders.caf\u{E9}", at: at)]
+        registry.services[index].roles = [Located("caf\u{E9}-admin", at: at)]
+        let claims = String(Self.claims.dropLast()) + #", "scope": "orders.cafe\#u{301}", "roles": ["cafe\#u{301}-admin"]}"#
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now).explain(.claims(Data(claims.utf8)), service: "orders-api")
+        #expect(explanation.grantedScopes.isEmpty, "\(explanation.grantedScopes)")
+        #expect(explanation.grantedRoles.isEmpty, "\(explanation.grantedRoles)")
+        #expect(explanation.check(.admitted)?.details.contains { $0.contains("scope orders.cafe\u{301} means nothing to orders-api") } == true)
+    }
 }
