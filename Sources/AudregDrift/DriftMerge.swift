@@ -125,17 +125,18 @@ public enum DriftMerge {
     struct Entry {
         var finding: Finding
         var json: JSONValue
-        /// The compact JSON text: two entries are the same finding when these bytes are.
-        var key: String
+        /// The compact JSON text: two entries are the same finding when these bytes are. An `ExactString`,
+        /// since a `String` key would merge two findings whose values differ only by normalization.
+        var key: ExactString
     }
 
     /// Every distinct entry as many times as the list holding it most often has it, in report order;
     /// entries equal in report order are ordered by their bytes, so the output does not depend on the
     /// order shards were given in.
     static func union(_ lists: [[Entry]]) -> [Entry] {
-        var most: [String: (entry: Entry, count: Int)] = [:]
+        var most: [ExactString: (entry: Entry, count: Int)] = [:]
         for list in lists {
-            var counts: [String: (entry: Entry, count: Int)] = [:]
+            var counts: [ExactString: (entry: Entry, count: Int)] = [:]
             for entry in list { counts[entry.key, default: (entry, 0)].count += 1 }
             for (key, value) in counts where value.count > most[key]?.count ?? 0 { most[key] = value }
         }
@@ -373,7 +374,7 @@ public enum DriftMerge {
                                   location: SourceLocation(file: file, line: line, column: column, endLine: endLine, endColumn: endColumn),
                                   entity: entity, related: related)
             let json = JSONValue.object(members)
-            return Entry(finding: finding, json: json, key: json.serialized(pretty: false))
+            return Entry(finding: finding, json: json, key: ExactString(json.serialized(pretty: false)))
         }
 
         func entityRef(_ node: StrictJSON.Node?, _ what: String) throws(Failure) -> EntityRef? {
@@ -461,7 +462,7 @@ extension DriftMerge {
                 }
             }
             let json = JSONValue.object(members)
-            result.append(Entry(finding: finding, json: json, key: json.serialized(pretty: false)))
+            result.append(Entry(finding: finding, json: json, key: ExactString(json.serialized(pretty: false))))
         }
         return sorted(result)
     }
@@ -470,7 +471,7 @@ extension DriftMerge {
         entries.sorted { lhs, rhs in
             if Finding.reportOrder(lhs.finding, rhs.finding) { return true }
             if Finding.reportOrder(rhs.finding, lhs.finding) { return false }
-            return Array(lhs.key.utf8).lexicographicallyPrecedes(Array(rhs.key.utf8))
+            return lhs.key < rhs.key
         }
     }
 }

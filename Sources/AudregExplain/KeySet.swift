@@ -109,7 +109,9 @@ public struct KeySet: Sendable {
         let kid = token.header["kid"]?.string
         let candidates: [KeySetEntry]
         if let kid {
-            candidates = entries.filter { $0.kid == kid }
+            // Byte for byte, as Envoy, jose and jwt-kit match a kid: `==` would let a token's kid é (U+00E9)
+            // select a key whose kid is e + U+0301.
+            candidates = entries.filter { $0.kid?.isExactly(kid) == true }
             if candidates.isEmpty {
                 let known = entries.compactMap(\.kid)
                 return Verification(status: .fail, message: "kid \(kid) is not in the issuer's key set (\(source): \(known.isEmpty ? "no kids" : known.joined(separator: ", "))); the token was not signed by this issuer's keys")
@@ -131,7 +133,8 @@ public struct KeySet: Sendable {
                 problems.append("\(entry.label) is a \(entry.kty ?? "typeless") key, which cannot verify \(alg)")
                 continue
             }
-            if let keyAlg = entry.alg, keyAlg != alg {
+            // Byte for byte: `!=` takes ES256 + KELVIN SIGN for the key's ES256K.
+            if let keyAlg = entry.alg, !keyAlg.isExactly(alg) {
                 problems.append("\(entry.label) is for \(keyAlg), but the token says \(alg) (RFC 8725 §3.1: one algorithm per key)")
                 continue
             }

@@ -53,6 +53,7 @@ public struct TokenExplainer: Sendable {
 
         var header: [String: TokenValue] = [:]
         let claims: [String: TokenValue]
+        let claimNames: [String]
         var decoded: DecodedToken?
         switch material {
         case .token(let text):
@@ -60,6 +61,7 @@ public struct TokenExplainer: Sendable {
                 let token = try DecodedToken(compact: Self.compactToken(from: text))
                 header = token.header
                 claims = token.claims
+                claimNames = token.claimNames
                 decoded = token
             } catch {
                 throw ExplainError(error.description)
@@ -69,6 +71,7 @@ public struct TokenExplainer: Sendable {
                 throw ExplainError("the claims file is not a JSON object")
             }
             claims = object
+            claimNames = DecodedToken.memberNames(data) ?? Array(object.keys)
         }
 
         let iss = claims["iss"]?.string
@@ -82,7 +85,7 @@ public struct TokenExplainer: Sendable {
         let (audience, others) = issuedFor(service: service, claims: claims)
         checks.append(audience)
         checks.append(timely(service: service, claims: claims, accepted: accepted))
-        checks.append(requiredClaims(service: service, claims: claims, accepted: accepted))
+        checks.append(requiredClaims(service: service, claimNames: claimNames, accepted: accepted))
         let (admitted, scopes, roles) = self.admitted(service: service, claims: claims, previous: checks)
         checks.append(admitted)
 
@@ -123,7 +126,8 @@ public struct TokenExplainer: Sendable {
                     failures.append("alg none: the token is unsigned, and an unsigned token is never authentic (RFC 8725 §3.2, RFC 9068 §4)")
                 } else {
                     let allowed = accepted?.algorithms?.map(\.value) ?? (issuer?.algorithms.isEmpty == false ? issuer!.algorithms.map(\.value) : registry.policy.effectiveAllowedAlgorithms)
-                    if allowed.contains(alg) {
+                    // Byte for byte: `contains` would take ES256 + KELVIN SIGN (U+212A) for an allowed ES256K.
+                    if allowed.contains(where: { $0.isExactly(alg) }) {
                         passes.append("alg \(alg) is allowed")
                     } else {
                         failures.append("alg \(alg) is not allowed here (allowed: \(allowed.joined(separator: ", ")))")
@@ -334,7 +338,9 @@ public struct TokenExplainer: Sendable {
 
     // MARK: Required claims
 
-    func requiredClaims(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
+    /// `claimNames` are the names as the token writes them: a `[String: TokenValue]` lookup would let a
+    /// required claim é (U+00E9) be satisfied by a claim e + U+0301, which no JWT library would take for it.
+    func requiredClaims(service: Service, claimNames: [String], accepted: AcceptedIssuer?) -> ExplainCheck {
         guard let accepted else {
             return ExplainCheck(.claims, .notChecked, "not checked: unknown issuer, so no list of required claims applies")
         }
@@ -342,7 +348,8 @@ public struct TokenExplainer: Sendable {
         guard !required.isEmpty else {
             return ExplainCheck(.claims, .pass, "\(service.name) requires no particular claims")
         }
-        let missing = required.filter { claims[$0] == nil }
+        let present = Set(claimNames.map { ExactString($0) })
+        let missing = required.filter { !present.contains(ExactString($0)) }
         if missing.isEmpty {
             return ExplainCheck(.claims, .pass, "all present: \(required.joined(separator: ", "))")
         }
@@ -359,12 +366,14 @@ public struct TokenExplainer: Sendable {
             tokenScopes = scp.flatMap { $0.split(separator: " ").map(String.init) }
         }
         let tokenRoles = claims["roles"]?.strings ?? []
-        let knownScopes = Set(service.scopes.map(\.value))
-        let knownRoles = Set(service.roles.map(\.value))
-        let scopes = tokenScopes.filter { knownScopes.contains($0) }
-        let roles = tokenRoles.filter { knownRoles.contains($0) }
+        // By bytes, as gateways match scopes and roles: a `Set<String>` would grant a defined scope é
+        // (U+00E9) to a token whose scope is e + U+0301.
+        let knownScopes = Set(service.scopes.map { ExactString($0.value) })
+        let knownRoles = Set(service.roles.map { ExactString($0.value) })
+        let scopes = tokenScopes.filter { knownScopes.contains(ExactString($0)) }
+        let roles = tokenRoles.filter { knownRoles.contains(ExactString($0)) }
         var details: [String] = []
-        let unknown = tokenScopes.filter { !knownScopes.contains($0) }
+        let unknown = tokenScopes.filter { !knownScopes.contains(ExactString($0)) }
         if !unknown.isEmpty {
             details.append("scope \(unknown.joined(separator: ", ")) means nothing to \(service.name) (it defines \(service.scopes.map(\.value).joined(separator: ", ")))")
         }

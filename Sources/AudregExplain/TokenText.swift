@@ -60,6 +60,10 @@ public indirect enum TokenValue: Decodable, Sendable, Hashable {
 public struct DecodedToken: Sendable {
     public var header: [String: TokenValue]
     public var claims: [String: TokenValue]
+    /// The payload's member names exactly as written. `claims` is keyed by `String`, whose hashing takes
+    /// canonically equivalent names (é as U+00E9 and as e + U+0301) for one; a claim's presence is
+    /// decided on these.
+    public var claimNames: [String]
     /// The compact token, handed to jwt-kit for signature verification.
     let signingToken: String
 
@@ -81,15 +85,24 @@ public struct DecodedToken: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .notCompact(parts.count) }
         guard let header = Self.decode(parts[0]) else { throw .badPart("header") }
-        guard let claims = Self.decode(parts[1]) else { throw .badPart("payload") }
+        guard let payload = Self.base64URLDecode(String(parts[1])),
+              let claims = try? JSONDecoder().decode([String: TokenValue].self, from: payload) else { throw .badPart("payload") }
         self.header = header
         self.claims = claims
+        self.claimNames = Self.memberNames(payload) ?? Array(claims.keys)
         self.signingToken = token
     }
 
     static func decode(_ part: Substring) -> [String: TokenValue]? {
         guard let data = base64URLDecode(String(part)) else { return nil }
         return try? JSONDecoder().decode([String: TokenValue].self, from: data)
+    }
+
+    /// The member names of a JSON object, byte for byte; nil when it is not one StrictJSON reads (a name
+    /// repeated byte for byte among them: then the dictionary's names are all there is).
+    static func memberNames(_ data: Data) -> [String]? {
+        guard case .success(.object(let members)) = StrictJSON.parse([UInt8](data)) else { return nil }
+        return members.map { $0.name }
     }
 
     static func base64URLDecode(_ text: String) -> Data? {

@@ -82,11 +82,14 @@ extension GatewayExport {
     }
 
     /// Map keys are compared ignoring ASCII case and nginx refuses two keys that are equal so
-    /// ("conflicting parameter"): the registry's values must differ in more than case.
+    /// ("conflicting parameter"): the registry's values must differ in more than case. nginx lowers
+    /// ASCII letters only and otherwise compares bytes, so two values that differ only by Unicode
+    /// normalization (é as U+00E9 and as e + U+0301) are two keys to it: the folded values are keyed
+    /// by their bytes, not as `String`s, which would take those for one and refuse them as a case clash.
     func nginxCheckDistinct(_ values: [String], service: Service, what: String) throws(GatewayExportError) {
-        var seen: [String: String] = [:]
+        var seen: [ExactString: String] = [:]
         for value in values {
-            let folded = String(String.UnicodeScalarView(value.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }))
+            let folded = ExactString(String(String.UnicodeScalarView(value.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 })))
             if let other = seen[folded], !other.isExactly(value) {
                 throw .inexpressible(service: service.name, value: "\(what) '\(value)'",
                                      reason: "an nginx map compares keys ignoring case, and '\(other)' differs from it only in case")

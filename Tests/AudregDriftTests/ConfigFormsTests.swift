@@ -202,6 +202,33 @@ struct ConfigFormsTests {
         #expect(audiences.map { "\($0.location.line):\($0.location.column)" } == ["2:53", "3:5"])
     }
 
+    @Test(".properties: \\uXXXX escapes are decoded as Spring Boot and java.util.Properties decode them")
+    func propertiesUnicodeEscapes() throws {
+        // caf\u00E9 is café with é as U+00E9: the value the application compares, byte for byte, with aud.
+        // \uD83D\uDE00 is one character (U+1F600) written as a surrogate pair; the key's \u002E is a '.'.
+        let text = #"spring.security.oauth2.resourceserver.jwt\u002Eaudiences=https://caf\u00E9.example,https://x\uD83D\uDE00.example,\\u0041"# + "\n"
+        let config = try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties")
+        let audiences = try #require(config.providers.first?.audiences)
+        #expect(audiences.map(\.value) == [ExactString("https://caf\u{E9}.example"), ExactString("https://x\u{1F600}.example"), ExactString("\\u0041")])
+        #expect(audiences.map { "\($0.location.line):\($0.location.column)" } == ["1:58", "1:84", "1:114"])
+    }
+
+    @Test(".properties: a malformed \\u escape or a lone surrogate is refused where it is written", arguments: [
+        (#"a=1\#nspring.security.oauth2.resourceserver.jwt.audiences=https://x.example/\u00G9"#, "2:71", "malformed"),
+        (#"spring.security.oauth2.resourceserver.jwt.audiences=\u12"#, "1:53", "malformed"),
+        (#"k\u+0FF=v"#, "1:2", "malformed"),
+        (#"spring.security.oauth2.resourceserver.jwt.audiences=a\uD83Db"#, "1:54", "surrogate"),
+    ])
+    func propertiesMalformedUnicodeEscape(text: String, at: String, reason: String) throws {
+        do {
+            _ = try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.properties")
+            Issue.record("a file Spring Boot refuses to load was read")
+        } catch {
+            #expect(error.location.map { "\($0.file):\($0.line):\($0.column)" } == "application.properties:\(at)", "\(error.message)")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+    }
+
     @Test("Spring env files: export, comments and quotes")
     func envFile() {
         let parsed = SpringProperties.parse(envFile: "# x\nexport A=1\r\nB='two words'\nC=\"x=y\"\nnot a pair\n")

@@ -346,3 +346,23 @@ struct DriftMergeCapTests {
         if total > 1_001 { #expect(whole.contains("more jwks-weak-key finding(s) in this file")) }
     }
 }
+
+@Suite("drift merge: findings are the same only when their bytes are")
+struct DriftMergeExactTests {
+    @Test("two shards' findings that differ only by NFC against NFD are both kept")
+    func unionKeepsEquivalentFindings() {
+        func entry(_ message: String) -> DriftMerge.Entry {
+            let finding = Finding(ruleID: "DRIFT001", severity: .error, message: message,
+                                  location: SourceLocation(file: "deploy/orders.yaml", line: 3, column: 5))
+            let json = JSONValue.object([("ruleId", "DRIFT001"), ("message", .string(message))])
+            return DriftMerge.Entry(finding: finding, json: json, key: ExactString(json.serialized(pretty: false)))
+        }
+        let nfc = entry("audience https://caf\u{E9}.example is not in the registry")
+        let nfd = entry("audience https://cafe\u{301}.example is not in the registry")
+        let merged = DriftMerge.union([[nfc], [nfd]])
+        #expect(merged.count == 2, "one of two findings about different values was dropped")
+        #expect(Set(merged.map(\.key)) == [nfc.key, nfd.key])
+        // The same bytes in two shards are one finding.
+        #expect(DriftMerge.union([[nfc], [nfc]]).count == 1)
+    }
+}

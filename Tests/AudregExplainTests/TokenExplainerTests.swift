@@ -274,3 +274,98 @@ struct ExplainClaimsTests {
         #expect(explanation.check(.admitted)?.details.contains { $0.contains("orders.admin means nothing to orders-api") } == true)
     }
 }
+
+/// Envoy, jose and jwt-kit compare a token's kid, alg and claim names byte for byte; Swift's `==`,
+/// `contains` and `String`-keyed dictionaries take canonically equivalent text (é as U+00E9 and as
+/// e + U+0301, KELVIN SIGN U+212A and K) for one. Each case was explained wrongly before.
+@Suite("Explain: token text compared byte for byte")
+struct ExplainExactTextTests {
+    static let claims = #"{"iss": "https://id.larkspur.example", "sub": "x", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800, "jti": "j"}"#
+
+    /// A compact token with an unusable signature: every check here fails before, or instead of, verifying it.
+    static func token(header: String, claims: String = Self.claims) -> String {
+        func segment(_ json: String) -> String {
+            Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        return segment(header) + "." + segment(claims) + ".c2lnbmF0dXJl"
+    }
+
+    /// The repository's registry with orders-api's accepted issuer changed by `change`.
+    static func registry(_ change: (inout AcceptedIssuer) -> Void) throws -> Registry {
+        var registry = try TokenExplainerTests.registry()
+        let index = try #require(registry.services.firstIndex { $0.name == "orders-api" })
+        change(&registry.services[index].accepts[0])
+        return registry
+    }
+
+    @Test("a token's kid é does not select a key whose kid is e + U+0301")
+    func kidIsExact() async throws {
+        var keys = try KeySet.load(file: "\(TokenExplainerTests.tokens)/jwks.json")
+        for index in keys.entries.indices { keys.entries[index].kid = "e\u{301}" }
+        let explanation = try await TokenExplainer(registry: try TokenExplainerTests.registry(), now: TokenExplainerTests.now)
+            .explain(.token(Self.token(header: #"{"alg": "RS256", "typ": "at+jwt", "kid": "\#u{E9}"}"#)), service: "orders-api", keys: .loaded(keys))
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("kid \u{E9} is not in the issuer's key set"), "\(check.reason)")
+    }
+
+    @Test("a key for ES256K does not verify a token whose alg is ES256 + KELVIN SIGN")
+    func keyAlgIsExact() async throws {
+        let keys = try KeySet(json: Data(#"{"keys": [{"kty": "EC", "crv": "secp256k1", "kid": "k1", "alg": "ES256K", "x": "AAAA", "y": "AAAA"}]}"#.utf8), source: "keys.json")
+        let token = try DecodedToken(compact: Self.token(header: #"{"alg": "ES256\#u{212A}", "kid": "k1"}"#))
+        let verification = await keys.verify(token)
+        #expect(verification.status == .fail)
+        #expect(verification.message.contains("kid k1 is for ES256K, but the token says ES256\u{212A}"), "\(verification.message)")
+    }
+
+    @Test("alg ES256 + KELVIN SIGN is not allowed where ES256K is")
+    func allowedAlgIsExact() async throws {
+        let registry = try Self.registry { $0.algorithms = [Located("ES256K", at: $0.location)] }
+        let keys = try KeySet(json: Data(#"{"keys": []}"#.utf8), source: "keys.json")
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now)
+            .explain(.token(Self.token(header: #"{"alg": "ES256\#u{212A}", "typ": "at+jwt"}"#)), service: "orders-api", keys: .loaded(keys))
+        let check = try #require(explanation.check(.authentic))
+        #expect(check.status == .fail)
+        #expect(check.reason.contains("alg ES256\u{212A} is not allowed here (allowed: ES256K)"), "\(check.reason)")
+        #expect(!check.details.contains { $0.hasPrefix("ok: alg") }, "\(check.details)")
+    }
+
+    @Test("a required claim é is missing when the token has a claim e + U+0301", arguments: [false, true])
+    func requiredClaimIsExact(signed: Bool) async throws {
+        let registry = try Self.registry { accepted in
+            accepted.requiredClaims = (accepted.requiredClaims ?? []) + [Located("\u{E9}tage", at: accepted.location)]
+        }
+        let claims = String(Self.claims.dropLast()) + #", "e\#u{301}tage": "3"}"#
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now)
+            .explain(signed ? .token(Self.token(header: #"{"alg": "RS256", "typ": "at+jwt"}"#, claims: claims)) : .claims(Data(claims.utf8)),
+                     service: "orders-api", keys: .loaded(try KeySet(json: Data(#"{"keys": []}"#.utf8), source: "keys.json")))
+        let check = try #require(explanation.check(.claims))
+        #expect(check.status == .fail)
+        #expect(check.reason.hasPrefix("missing \u{E9}tage ("), "\(check.reason)")
+    }
+
+    @Test("claims whose names differ only by normalization are two claims, each present")
+    func equivalentClaimNamesBothPresent() async throws {
+        let registry = try Self.registry { accepted in
+            accepted.requiredClaims = (accepted.requiredClaims ?? []) + [Located("\u{E9}tage", at: accepted.location), Located("e\u{301}tage", at: accepted.location)]
+        }
+        let claims = String(Self.claims.dropLast()) + #", "\#u{E9}tage": "3", "e\#u{301}tage": "4"}"#
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now).explain(.claims(Data(claims.utf8)), service: "orders-api")
+        #expect(explanation.check(.claims)?.status == .pass, "\(explanation.check(.claims)?.reason ?? "")")
+    }
+
+    @Test("a scope or role e + U+0301 grants nothing where the service defines \u{E9}")
+    func scopesAndRolesAreExact() async throws {
+        var registry = try TokenExplainerTests.registry()
+        let index = try #require(registry.services.firstIndex { $0.name == "orders-api" })
+        let at = registry.services[index].accepts[0].location
+        registry.services[index].scopes = [Located("orders.caf\u{E9}", at: at)]
+        registry.services[index].roles = [Located("caf\u{E9}-admin", at: at)]
+        let claims = String(Self.claims.dropLast()) + #", "scope": "orders.cafe\#u{301}", "roles": ["cafe\#u{301}-admin"]}"#
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now).explain(.claims(Data(claims.utf8)), service: "orders-api")
+        #expect(explanation.grantedScopes.isEmpty, "\(explanation.grantedScopes)")
+        #expect(explanation.grantedRoles.isEmpty, "\(explanation.grantedRoles)")
+        #expect(explanation.check(.admitted)?.details.contains { $0.contains("scope orders.cafe\u{301} means nothing to orders-api") } == true)
+    }
+}

@@ -71,6 +71,18 @@ struct NginxAndEnvoyGatewayExportTests {
         }
     }
 
+    @Test("NGINX: audiences that differ only by normalization are two map keys, as nginx compares bytes")
+    func nginxKeepsEquivalentAudiences() throws {
+        let audiences = ["https://caf\u{E9}.example.com", "https://cafe\u{301}.example.com"]
+        let (name, text) = try #require(try GatewayExport(registry: Self.registry(audiences: audiences)).files(.nginx).first)
+        let provider = try #require(try NginxAuthJWTReader().read(Array(text.utf8), file: name).providers.first)
+        #expect(provider.audiences?.map(\.value) == audiences.map { ExactString($0) })
+        // Case is still folded: these two would be one key to nginx.
+        #expect(throws: GatewayExportError.self) {
+            _ = try GatewayExport(registry: Self.registry(audiences: ["https://caf\u{E9}.example.com", "https://CAF\u{E9}.example.com"])).files(.nginx)
+        }
+    }
+
     @Test("Envoy Gateway: hostile values are one YAML scalar each and read back exactly")
     func envoyGatewayReadsBack() throws {
         let audiences = ["https://orders.example.com/\r\n---\nkind: Policy", "{{x}}: y # z", "\u{202E}evil"]

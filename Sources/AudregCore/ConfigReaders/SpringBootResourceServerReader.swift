@@ -92,7 +92,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     }
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
-        let documents = file.hasSuffix(".properties") ? readProperties(bytes, file: file) : try readYAML(bytes, file: file)
+        let documents = file.hasSuffix(".properties") ? try readProperties(bytes, file: file) : try readYAML(bytes, file: file)
         let active = self.active(documents, settings: settings)
         // The documents that apply, in order, later ones winning; a setting a document writes whose
         // activation cannot be decided stays undecided until an applying document writes it again.
@@ -290,18 +290,20 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         return documents
     }
 
-    func readProperties(_ bytes: [UInt8], file: String) -> [Document] {
-        Self.logicalLines(bytes).map { lines in
+    func readProperties(_ bytes: [UInt8], file: String) throws(DeploymentReadError) -> [Document] {
+        var documents: [Document] = []
+        for lines in Self.logicalLines(bytes) {
             var locations: [ExactString: SourceLocation] = [:]
             var document = Document()
-            document.settings = readProperties(lines, file: file, all: &document.properties, locations: &locations)
+            document.settings = try readProperties(lines, file: file, all: &document.properties, locations: &locations)
             document.activation = Self.activation(document.properties, locations: locations)
-            return document
+            documents.append(document)
         }
+        return documents
     }
 
     func readProperties(_ lines: [[PropertiesCharacter]], file: String, all: inout [ExactString: String],
-                        locations: inout [ExactString: SourceLocation]) -> [String: Setting] {
+                        locations: inout [ExactString: SourceLocation]) throws(DeploymentReadError) -> [String: Setting] {
         var settings: [String: Setting] = [:]
         for characters in lines {
             // The key ends at the first unescaped '=', ':' or whitespace.
@@ -310,8 +312,9 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             while index < characters.count {
                 let scalar = characters[index].scalar
                 if scalar == "\\", index + 1 < characters.count {
-                    keyScalars.append(Self.unescaped(characters[index + 1].scalar))
-                    index += 2
+                    let (unescaped, length) = try Self.escape(in: characters, at: index, file: file)
+                    keyScalars.append(unescaped)
+                    index += length
                     continue
                 }
                 if scalar == "=" || scalar == ":" || scalar == " " || scalar == "\t" || scalar == "\u{0C}" { break }
@@ -325,8 +328,9 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             while index < characters.count {
                 var character = characters[index]
                 if character.scalar == "\\", index + 1 < characters.count {
-                    character.scalar = Self.unescaped(characters[index + 1].scalar)
-                    index += 1
+                    let (unescaped, length) = try Self.escape(in: characters, at: index, file: file)
+                    character.scalar = unescaped
+                    index += length - 1
                 }
                 value.append(character)
                 index += 1
@@ -356,6 +360,44 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
         }
         return settings
+    }
+
+    /// The character the backslash at `index` escapes, and how many characters the escape spans, as
+    /// Spring Boot's `OriginTrackedPropertiesLoader` and `java.util.Properties.load` read it: `\uXXXX` is
+    /// the UTF-16 code unit of exactly four hex digits (two in a row may make a surrogate pair), so
+    /// `\u00E9` is the value é that the enforcer compares, not six characters. A malformed `\u` makes
+    /// both refuse the file ("Malformed \uxxxx encoding"), so the application does not start with it:
+    /// audreg refuses it too rather than guess a value. A lone surrogate is refused as well: Java keeps
+    /// it, but no UTF-8 text (and so no audreg value) can hold it.
+    static func escape(in characters: [PropertiesCharacter], at index: Int, file: String) throws(DeploymentReadError) -> (Unicode.Scalar, Int) {
+        guard characters[index + 1].scalar == "u" else { return (unescaped(characters[index + 1].scalar), 2) }
+        func unit(at start: Int) -> UInt16? {
+            guard start + 6 <= characters.count, characters[start].scalar == "\\", characters[start + 1].scalar == "u" else { return nil }
+            var value: UInt16 = 0
+            for character in characters[(start + 2)..<(start + 6)] {
+                // ASCII hex digits only, as Java reads them: no sign, no other script's digits.
+                let code = character.scalar.value
+                switch code {
+                case 0x30...0x39: value = value << 4 | UInt16(code - 0x30)
+                case 0x41...0x46: value = value << 4 | UInt16(code - 0x41 + 10)
+                case 0x61...0x66: value = value << 4 | UInt16(code - 0x61 + 10)
+                default: return nil
+                }
+            }
+            return value
+        }
+        let at = SourceLocation(file: file, line: characters[index].line, column: characters[index].column)
+        guard let first = unit(at: index) else {
+            throw DeploymentReadError("malformed \\u escape: \\u must be followed by exactly four hex digits; Spring Boot and java.util.Properties refuse to load this file", at: at)
+        }
+        if UTF16.isLeadSurrogate(first), let second = unit(at: index + 6), UTF16.isTrailSurrogate(second) {
+            let code: UInt32 = 0x10000 + ((UInt32(first) - 0xD800) << 10) + (UInt32(second) - 0xDC00)
+            if let scalar = Unicode.Scalar(code) { return (scalar, 12) }
+        }
+        guard let scalar = Unicode.Scalar(first) else {
+            throw DeploymentReadError("\\u\(String(first, radix: 16, uppercase: true)) is half of a UTF-16 surrogate pair without its other half: Java keeps it, but audreg cannot compare such a value", at: at)
+        }
+        return (scalar, 6)
     }
 
     static func unescaped(_ scalar: Unicode.Scalar) -> Unicode.Scalar {

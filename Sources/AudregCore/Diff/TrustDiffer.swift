@@ -181,16 +181,18 @@ public struct TrustDiffer: Sendable {
 
 // MARK: - Finding matching
 
+/// Equal and hashed by bytes: with `String` fields, a head finding quoting an audience as e + U+0301 would
+/// match a base finding quoting it as U+00E9 and pass as pre-existing, though it is about another value.
 struct FindingKey: Hashable {
-    var rule: String
-    var entity: String
-    var message: String
+    var rule: ExactString
+    var entity: ExactString
+    var message: ExactString
 
     init(_ finding: Finding) {
-        rule = finding.ruleID
-        entity = finding.entity?.description ?? finding.location.file
+        rule = ExactString(finding.ruleID)
+        entity = ExactString(finding.entity?.description ?? finding.location.file)
         // Some messages cite positions ("first at line 12, column 3"); an edit above them is not a new finding.
-        message = finding.message.replacingOccurrences(of: #"(line|column) [0-9]+"#, with: "$1 #", options: .regularExpression)
+        message = ExactString(finding.message.replacingOccurrences(of: #"(line|column) [0-9]+"#, with: "$1 #", options: .regularExpression))
     }
 }
 

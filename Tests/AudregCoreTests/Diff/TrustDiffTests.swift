@@ -392,4 +392,24 @@ struct TrustDiffSizeTests {
         #expect(comment.contains("entities are not shown"))
         #expect(comment.contains("### Service <code>generated-0</code>"))
     }
+
+    @Test("a head finding that differs from a base finding only by NFC against NFD is introduced, not pre-existing")
+    func findingsMatchByBytes() {
+        let location = SourceLocation(file: "services/orders-api.yaml", line: 12, column: 7)
+        let base = Finding(ruleID: "AUD001", severity: .error, message: "audience https://caf\u{E9}.example (first at line 12, column 7) is shared",
+                           location: location, entity: EntityRef(.service, "orders-api"))
+        var head = base
+        head.message = "audience https://cafe\u{301}.example (first at line 12, column 7) is shared"
+        #expect(!FindingMultiset([base]).consume(head), "a finding about another value matched a base finding")
+        #expect(!FindingMultiset([head]).consume(base))
+        var otherEntity = base
+        otherEntity.entity = EntityRef(.service, "caf\u{E9}")
+        var sameEntityNFD = base
+        sameEntityNFD.entity = EntityRef(.service, "cafe\u{301}")
+        #expect(!FindingMultiset([otherEntity]).consume(sameEntityNFD))
+        // Still matched when only positions moved.
+        var moved = base
+        moved.message = "audience https://caf\u{E9}.example (first at line 40, column 7) is shared"
+        #expect(FindingMultiset([base]).consume(moved))
+    }
 }
