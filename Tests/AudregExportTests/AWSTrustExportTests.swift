@@ -77,6 +77,18 @@ struct AWSTrustExportTests {
         #expect(AWSTrustExport.providerHost(issuer: "testing@secure.istio.io") == nil)
     }
 
+    @Test("a '$' in a subject or audience is refused: IAM would read ${…} there as a policy variable")
+    func policyVariablesAreRefused() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path + "/.git", withIntermediateDirectories: true)
+        directory.write("registry/roles.yaml", Self.registryText.replacingOccurrences(
+            of: "repo:acme/deploy:ref:refs/heads/main", with: "${token.actions.githubusercontent.com:sub}"))
+        let registry = try RegistryLoader().load(directory: directory.path + "/registry").registry
+        #expect(throws: AWSTrustExportError.policyVariable(service: "deploy-role", value: "${token.actions.githubusercontent.com:sub}")) {
+            try AWSTrustExport(registry: registry).files()
+        }
+    }
+
     @Test("a whole trust policy (--account) reads back with the registry's issuer, audiences and subjects: zero drift")
     func roundTrip() async throws {
         let directory = TemporaryDirectory()

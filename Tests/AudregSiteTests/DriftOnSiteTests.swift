@@ -129,8 +129,15 @@ struct DriftOnSiteTests {
         #expect(html.contains("<li><code>content-type</code> <span class=\"note-subject\">https://idp.example.com/keys?a=&lt;b&gt;&amp;c=*d*</span>: "))
         #expect(html.contains("text/plainU+202E&lt;script&gt;") && !html.contains("<script>") && !html.contains("\u{202E}"), "\(html)")
         let markdown = try #require(files["markdown/docs/drift.md"])
-        #expect(markdown.contains("## Run notes") && markdown.contains("- `content-type` https://idp.example.com/keys?a="), "\(markdown)")
+        #expect(markdown.contains("## Run notes") && markdown.contains("- **content-type** https://idp.example.com/keys?a="), "\(markdown)")
         #expect(!markdown.contains("*d*") && !markdown.contains("\u{202E}"), "Markdown emphasis and bidi controls are escaped: \(markdown)")
+        // The kind is not in a code span, where a backslash escape would show as written: a kind that is
+        // Markdown comes out escaped like every other value.
+        var hostile = run
+        hostile.notes = [DriftNote(kind: "a`b*c", subject: "s", message: "m")]
+        let hostileFiles = try SiteBuilder.renderAll(model: SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
+                                                                            drift: DriftReport(run: hostile, findings: [])), templates: .builtIn)
+        #expect(try #require(hostileFiles["markdown/docs/drift.md"]).contains("- **a\\`b\\*c** s: m"))
 
         let quiet = try SiteBuilder.renderAll(model: SiteModel.build(report: report, today: SiteTestSupport.today, tokenFlow: .init(svg: "", engine: "none"),
                                                                       drift: DriftReport(run: DriftRun(checkedAt: nil, mode: .live), findings: [])), templates: .builtIn)

@@ -121,7 +121,19 @@ struct EscapingTests {
     /// for `MarkdownEscaping`, which works on UTF-8 bytes.
     static func markdownByScalar(_ text: String) -> String {
         var output = ""
-        for scalar in text.unicodeScalars {
+        // At the start, what would open a block on a line of its own: a space, `-`, `=`, or digits and `.`.
+        var rest = Substring(text).unicodeScalars
+        if let first = rest.first {
+            let digits = rest.prefix { ("0"..."9").contains($0) }
+            if first == " " { output += "&#32;"; rest = rest.dropFirst() }
+            else if first == "=" { output += "&#61;"; rest = rest.dropFirst() }
+            else if first == "-" { output += "\\-"; rest = rest.dropFirst() }
+            else if !digits.isEmpty, digits.count <= 9, rest.dropFirst(digits.count).first == "." {
+                output += String(String.UnicodeScalarView(digits)) + "\\."
+                rest = rest.dropFirst(digits.count + 1)
+            }
+        }
+        for scalar in rest {
             switch scalar {
             case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|":
                 output.unicodeScalars.append("\\")

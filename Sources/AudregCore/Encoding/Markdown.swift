@@ -11,7 +11,7 @@ public enum MarkdownEscaping {
     /// characters become spaces, so a value can never start a new block or cell.
     public static func escape(_ text: String) -> String {
         // Most values (names, URLs without brackets) need nothing; they are returned as they are.
-        if !mayNeedWork(text) { return text }
+        if !mayNeedWork(text) && text.withUTF8Bytes({ blockMarkerLength($0) }) == 0 { return text }
         return OutputBuffer.string(capacity: text.utf8.count + 16) { append(text, to: $0) }
     }
 
@@ -22,6 +22,22 @@ public enum MarkdownEscaping {
     }
 
     package static func append(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
+        // A value written on a line of its own (a description) must not start a block: a list item, a
+        // numbered item, a setext underline or an indented code block.
+        let marker = blockMarkerLength(input)
+        if marker > 0 {
+            switch input[0] {
+            case UInt8(ascii: " "): output.append("&#32;")
+            case UInt8(ascii: "="): output.append("&#61;")
+            case UInt8(ascii: "-"): output.append("\\-")
+            default:
+                // Digits, then `.`: the digits as they are and the dot escaped.
+                output.append(UnsafeBufferPointer(rebasing: input[0..<(marker - 1)]))
+                output.append("\\.")
+            }
+            append(UnsafeBufferPointer(rebasing: input[marker...]), to: output)
+            return
+        }
         ByteSubstitution.apply(input, to: output, candidates: workTable) { input, index in
             switch input[index] {
             // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
@@ -67,6 +83,18 @@ public enum MarkdownEscaping {
         }
     }
 
+
+    /// How many leading bytes would start a Markdown block at the start of a line: a space (four make a
+    /// code block), `-` (a list item or a rule), `=` (a setext underline), or digits and `.` (a numbered
+    /// item; `)` is escaped anywhere). 0 when the value starts none.
+    static func blockMarkerLength<Bytes: Collection>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard let first = bytes.first else { return 0 }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "-") || first == UInt8(ascii: "=") { return 1 }
+        var index = bytes.startIndex
+        while index < bytes.endIndex, bytes[index] >= 0x30, bytes[index] <= 0x39, index - bytes.startIndex < 9 { index += 1 }
+        guard index > bytes.startIndex, index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") else { return 0 }
+        return index - bytes.startIndex + 1
+    }
 
     /// Whether any byte of `text` may need escaping, looked up in a table over the string's bytes.
     static func mayNeedWork(_ text: String) -> Bool {

@@ -1342,7 +1342,7 @@ Run of {{drift.when}}.
 What the run observed that is not a finding: no control fails and no exit status changes because of a note.
 
 {{#notes}}
-- `{{kind}}` {{subject}}: {{message}}
+- **{{kind}}** {{subject}}: {{message}}
 {{/notes}}
 {{/hasNotes}}
 {{/page}}
