@@ -297,6 +297,28 @@ struct ControlStatusTests {
         #expect(assessment.globalGap(rule: "audience-collision") == reason)
     }
 
+    /// A rule with nothing to check assessed nothing: a service that accepts no tokens does not meet an
+    /// authentication control because no token rule could fail.
+    @Test("a service that lists no audience and accepts no issuer meets no control its rules had nothing to check for")
+    func nothingToCheckIsNotMet() throws {
+        let report = Self.report(replacing: ["services/ledger.yaml": """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: ledger-api, owner: platform, environment: production}
+            spec: {audiences: []}
+
+            """])
+        let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
+        let ledger = try #require(report.registry.services.first { $0.name == "ledger-api" })
+        #expect(assessment.gap(rule: "token-type-unchecked", for: ledger) == "Service/ledger-api accepts no issuer's tokens, so there is nothing to check")
+        #expect(assessment.gap(rule: "audience-wildcard", for: ledger) == "Service/ledger-api lists no audience, so there is nothing to check")
+        #expect(assessment.gap(rule: "owner-missing", for: ledger) == nil)
+        // NHI4 (authentication) is evidenced by token rules only: not assessed, never met.
+        #expect(try Self.state(assessment, "NHI4:2025", "ledger-api", in: report) == .notAssessed)
+        let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
+        #expect(assessment.gap(rule: "token-type-unchecked", for: orders) == nil)
+    }
+
     @Test("an approved exception: excepted until its date, unless an evidencing rule did not run")
     func excepted() throws {
         let report = Self.report()

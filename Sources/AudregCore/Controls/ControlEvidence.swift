@@ -38,11 +38,13 @@ public struct ControlEvidence: Sendable {
 
     private var byControl: [String: [Entry]] = [:]
     private var scopes: [String: EvidenceScope] = [:]
+    private var applicability: [String: RuleApplicability] = [:]
 
     public init(controls: ControlCatalog, rules: RuleCatalog) {
         var ruleIDs: [String: Set<String>] = [:]
         for description in rules.descriptions {
             scopes[description.id] = description.scope
+            applicability[description.id] = description.appliesWhen
             for id in description.controls {
                 if let control = controls.control(id) { ruleIDs[control.id, default: []].insert(description.id) }
             }
@@ -62,6 +64,11 @@ public struct ControlEvidence: Sendable {
 
     /// A known rule's scope; nil for IDs this audreg does not have.
     public func scope(of ruleID: String) -> EvidenceScope? { scopes[ruleID] }
+
+    /// Why a known rule has nothing to check for `service` (see `RuleApplicability`), or nil.
+    public func nothingToCheck(rule ruleID: String, for service: Service) -> String? {
+        applicability[ruleID]?.nothingToCheck(service)
+    }
 }
 
 /// The status of one control for one service.
@@ -210,6 +217,7 @@ public struct ControlAssessment: Sendable {
         guard let scope = evidence.scope(of: ruleID) else { return "\(ruleID) is not a rule of this audreg" }
         if let unreadRegistry { return unreadRegistry }
         if rulesOff.contains(ruleID) { return "the policy turns \(ruleID) off" }
+        if let reason = evidence.nothingToCheck(rule: ruleID, for: service) { return reason }
         return drift.gap(scope, for: service, issuerHasDocuments: documentedIssuers.contains)
     }
 

@@ -71,9 +71,11 @@ public struct RuleDescription: Sendable {
     /// Whether a finding of it is about the audience value at its location (a collision, a wildcard, an
     /// authorization encoded in it): the site's Audiences page shows such findings beside the value.
     public var flagsAudienceValue: Bool
+    /// What a service must state for this rule to have anything to check there (`.always` for most).
+    public var appliesWhen: RuleApplicability
 
     public init(id: String, name: String, defaultSeverity: Severity, stage: RuleStage = .registry, scope: EvidenceScope? = nil,
-                flagsAudienceValue: Bool = false, summary: String, rationale: String, remediation: String, references: [String] = [], controls: [String],
+                flagsAudienceValue: Bool = false, appliesWhen: RuleApplicability = .always, summary: String, rationale: String, remediation: String, references: [String] = [], controls: [String],
                 triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample], enforcers: [EnforcerTable.Row] = []) {
         self.id = id
         self.name = name
@@ -91,6 +93,28 @@ public struct RuleDescription: Sendable {
         self.nonTriggeringExamples = nonTriggeringExamples
         self.enforcers = enforcers
         self.flagsAudienceValue = flagsAudienceValue
+        self.appliesWhen = appliesWhen
+    }
+}
+
+/// What a service must state for a per-service rule to have anything to check there. Where it has
+/// nothing to check, the rule assessed nothing: the controls it evidences are "not assessed" for that
+/// service, never met because nothing could fail (a service that accepts no tokens does not meet an
+/// authentication control).
+public enum RuleApplicability: Sendable, Hashable {
+    case always
+    /// The service lists at least one audience.
+    case audiences
+    /// The service accepts tokens from at least one issuer.
+    case acceptedIssuers
+
+    /// Why the rule has nothing to check for `service`, or nil when it has.
+    public func nothingToCheck(_ service: Service) -> String? {
+        switch self {
+        case .always: return nil
+        case .audiences: return service.audiences.isEmpty ? "\(service.ref) lists no audience, so there is nothing to check" : nil
+        case .acceptedIssuers: return service.accepts.isEmpty ? "\(service.ref) accepts no issuer's tokens, so there is nothing to check" : nil
+        }
     }
 }
 

@@ -4,7 +4,7 @@ public struct AudienceCollisionRule: Rule {
         id: "audience-collision",
         name: "Audience collision",
         defaultSeverity: .error,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "Two or more services accept the same audience, so a token for one is valid at the others.",
         rationale: """
             An audience must identify exactly one recipient. When services share one, a token issued for the \

@@ -4,7 +4,7 @@ public struct AudienceConfusableRule: Rule {
         id: "audience-confusable",
         name: "Confusable audiences",
         defaultSeverity: .error,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "Audiences of different services differ only by letter case, a trailing slash, a default port, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
         rationale: """
             The standard compares audiences as exact strings, but some libraries do not (.NET ignores a trailing \

@@ -4,7 +4,7 @@ public struct AudienceEncodesAuthorizationRule: Rule {
         id: "audience-encodes-authorization",
         name: "Audience encodes authorization",
         defaultSeverity: .warning,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "An audience carries a role, scope, permission, privilege or tenant.",
         rationale: """
             `aud` says which service a token is for, not what the caller may do there. Audiences such as \

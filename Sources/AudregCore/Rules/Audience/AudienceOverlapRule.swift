@@ -4,7 +4,7 @@ public struct AudienceOverlapRule: Rule {
         id: "audience-overlap",
         name: "Overlapping audiences",
         defaultSeverity: .warning,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "One service's audience is a URL path prefix of another service's audience.",
         rationale: """
             `https://api.example.com` and `https://api.example.com/orders` look like a hierarchy, and consumers \

@@ -4,7 +4,7 @@ public struct AudienceTooBroadRule: Rule {
         id: "audience-too-broad",
         name: "Audience too broad",
         defaultSeverity: .warning,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "An audience is generic (api, internal, default, all, services, a bare organization domain) and names no single resource.",
         rationale: """
             An audience like `internal` or `https://example.com` describes many services at once. Sooner or later \

@@ -4,7 +4,7 @@ public struct AudienceWildcardRule: Rule {
         id: "audience-wildcard",
         name: "Wildcard audience",
         defaultSeverity: .error,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "An audience contains a wildcard, regular expression or glob.",
         rationale: """
             Envoy, Istio, Spring and the common JWT libraries compare audiences exactly, so a pattern either \

@@ -4,7 +4,7 @@ public struct MultipleAudiencesRule: ServiceRule {
         id: "multiple-audiences",
         name: "Multiple audiences",
         defaultSeverity: .warning,
-        flagsAudienceValue: true,
+        flagsAudienceValue: true, appliesWhen: .audiences,
         summary: "A service accepts more audiences than the policy's maxAudiencesPerService.",
         rationale: """
             A service with several audiences accepts tokens minted under each of them, usually because an old \

@@ -3,7 +3,7 @@ public struct AlgorithmNotAllowedRule: ServiceRule {
     public static let description = RuleDescription(
         id: "algorithm-not-allowed",
         name: "Algorithm not allowed",
-        defaultSeverity: .error,
+        defaultSeverity: .error, appliesWhen: .acceptedIssuers,
         summary: "An algorithm outside the policy, `none`, or symmetric (HS*) and asymmetric algorithms mixed for one issuer.",
         rationale: """
             `none` means no signature. Mixing HMAC and public-key algorithms for one issuer invites algorithm \

@@ -3,7 +3,7 @@ public struct LifetimeTooLongRule: ServiceRule {
     public static let description = RuleDescription(
         id: "lifetime-too-long",
         name: "Token lifetime too long",
-        defaultSeverity: .warning,
+        defaultSeverity: .warning, appliesWhen: .acceptedIssuers,
         summary: "A service sets no maxLifetime for an issuer's tokens, or one above the policy's maxTokenLifetime.",
         rationale: """
             A bearer token works for whoever holds it until `exp`. Long lifetimes turn every leak (a log line, a \

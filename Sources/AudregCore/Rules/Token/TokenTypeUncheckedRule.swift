@@ -3,7 +3,7 @@ public struct TokenTypeUncheckedRule: ServiceRule {
     public static let description = RuleDescription(
         id: "token-type-unchecked",
         name: "Token type unchecked",
-        defaultSeverity: .warning,
+        defaultSeverity: .warning, appliesWhen: .acceptedIssuers,
         summary: "A service accepts tokens without requiring an explicit `typ` such as at+jwt.",
         rationale: """
             One issuer usually mints several kinds of JWT: access tokens, ID tokens, logout tokens. A service \
