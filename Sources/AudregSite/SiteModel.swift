@@ -166,6 +166,10 @@ struct SiteContext {
     struct GapProfileKey: Hashable {
         let issuer: ExactString?
         let deployment: ExactString?
+        /// Whether the service lists no audience, and accepts no issuer: rules that need them have
+        /// nothing to check there (`RuleApplicability`), so such services get their own rows.
+        let noAudience: Bool
+        let noIssuer: Bool
     }
     /// How many services the drift rules of each scope ran for, and the first reason one did not.
     var issuerRuns: (Int, String?) = (0, nil)
@@ -236,6 +240,8 @@ struct SiteContext {
         var deploymentRules: [String] = []
         /// Rules that never run for any service (unknown to this audreg, or turned off), with why.
         var neverRun: [(rule: String, reason: String)] = []
+        /// Rules that have nothing to check for a service that does not state what they need.
+        var conditional: [(rule: String, applicability: RuleApplicability)] = []
 
         var always: Bool { !neverRun.isEmpty }
     }
@@ -279,7 +285,8 @@ struct SiteContext {
         var profileNumbers: [GapProfileKey: Int32] = [:]
         gapProfiles.reserveCapacity(services.count)
         for position in services.indices {
-            let key = GapProfileKey(issuer: issuerGaps[position].map { ExactString($0) }, deployment: deploymentGaps[position].map { ExactString($0) })
+            let key = GapProfileKey(issuer: issuerGaps[position].map { ExactString($0) }, deployment: deploymentGaps[position].map { ExactString($0) },
+                                    noAudience: services[position].audiences.isEmpty, noIssuer: services[position].accepts.isEmpty)
             if let number = profileNumbers[key] {
                 gapProfiles.append(number)
             } else {
@@ -357,6 +364,9 @@ struct SiteContext {
         var needs = EvidenceNeeds()
         for rule in rules {
             if let reason = assessment.globalGap(rule: rule) { needs.neverRun.append((rule, reason)); continue }
+            if let applicability = assessment.evidence.applicability(of: rule), applicability != .always {
+                needs.conditional.append((rule, applicability))
+            }
             switch assessment.evidence.scope(of: rule) {
             case .issuer: needs.issuerRules.append(rule)
             case .deployment: needs.deploymentRules.append(rule)
@@ -371,6 +381,9 @@ struct SiteContext {
         var gaps = needs.neverRun
         if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] { gaps += needs.issuerRules.map { ($0, reason) } }
         if !needs.deploymentRules.isEmpty, let reason = deploymentGaps[position] { gaps += needs.deploymentRules.map { ($0, reason) } }
+        for (rule, applicability) in needs.conditional {
+            if let reason = applicability.nothingToCheck(services[position]) { gaps.append((rule, reason)) }
+        }
         return gaps
     }
 
@@ -409,6 +422,7 @@ struct SiteContext {
     func hasGap(_ needs: EvidenceNeeds, at position: Int) -> Bool {
         needs.always || (!needs.issuerRules.isEmpty && issuerGaps[position] != nil)
             || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
+            || needs.conditional.contains { $0.applicability.nothingToCheck(services[position]) != nil }
     }
 
     func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }

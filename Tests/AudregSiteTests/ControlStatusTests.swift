@@ -310,13 +310,19 @@ struct ControlStatusTests {
             """])
         let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
         let ledger = try #require(report.registry.services.first { $0.name == "ledger-api" })
-        #expect(assessment.gap(rule: "token-type-unchecked", for: ledger) == "Service/ledger-api accepts no issuer's tokens, so there is nothing to check")
-        #expect(assessment.gap(rule: "audience-wildcard", for: ledger) == "Service/ledger-api lists no audience, so there is nothing to check")
+        #expect(assessment.gap(rule: "token-type-unchecked", for: ledger) == "the service accepts no issuer's tokens, so there is nothing to check")
+        #expect(assessment.gap(rule: "audience-wildcard", for: ledger) == "the service lists no audience, so there is nothing to check")
         #expect(assessment.gap(rule: "owner-missing", for: ledger) == nil)
         // NHI4 (authentication) is evidenced by token rules only: not assessed, never met.
         #expect(try Self.state(assessment, "NHI4:2025", "ledger-api", in: report) == .notAssessed)
         let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
         #expect(assessment.gap(rule: "token-type-unchecked", for: orders) == nil)
+        // The site's matrix and service page say the same; orders-api, which states both, is unchanged.
+        let model = Self.model(report, drift: Self.drift([]))
+        #expect(try Self.cell(model, service: "ledger-api", control: "NHI4:2025") != "met")
+        let page = model.services[model.services.firstIndex { $0.name == "ledger-api" }!]
+        #expect(!page.controlsMet.contains { $0.controlID == "NHI4:2025" })
+        #expect(try Self.cell(model, service: "orders-api", control: "NHI4:2025") == "met")
     }
 
     @Test("an approved exception: excepted until its date, unless an evidencing rule did not run")

@@ -65,6 +65,9 @@ public struct ControlEvidence: Sendable {
     /// A known rule's scope; nil for IDs this audreg does not have.
     public func scope(of ruleID: String) -> EvidenceScope? { scopes[ruleID] }
 
+    /// What a known rule needs a service to state to have anything to check (nil for unknown rules).
+    public func applicability(of ruleID: String) -> RuleApplicability? { applicability[ruleID] }
+
     /// Why a known rule has nothing to check for `service` (see `RuleApplicability`), or nil.
     public func nothingToCheck(rule ruleID: String, for service: Service) -> String? {
         applicability[ruleID]?.nothingToCheck(service)

@@ -112,8 +112,8 @@ public enum RuleApplicability: Sendable, Hashable {
     public func nothingToCheck(_ service: Service) -> String? {
         switch self {
         case .always: return nil
-        case .audiences: return service.audiences.isEmpty ? "\(service.ref) lists no audience, so there is nothing to check" : nil
-        case .acceptedIssuers: return service.accepts.isEmpty ? "\(service.ref) accepts no issuer's tokens, so there is nothing to check" : nil
+        case .audiences: return service.audiences.isEmpty ? "the service lists no audience, so there is nothing to check" : nil
+        case .acceptedIssuers: return service.accepts.isEmpty ? "the service accepts no issuer's tokens, so there is nothing to check" : nil
         }
     }
 }
