@@ -91,6 +91,9 @@ public struct DriftEvidence: Sendable {
     // By bytes: a registry name and a report name are the same entity only when their bytes are.
     let issuersChecked: Set<ExactString>
     let servicesChecked: Set<ExactString>
+    /// What the run could not read or compare, by issuer and by service: looked up once per service and rule.
+    let issuersUnread: [ExactString: [String]]
+    let deploymentsUnmade: [ExactString: [DriftCoverage.Unchecked]]
 
     public init(run: DriftRun?, today: Day, maxAgeDays: Int = DriftEvidence.defaultMaxAgeDays) {
         self.run = run
@@ -99,6 +102,8 @@ public struct DriftEvidence: Sendable {
         ageDays = run?.day.map { $0.days(until: today) }
         issuersChecked = Set((run?.coverage?.issuers ?? []).map { ExactString($0) })
         servicesChecked = Set((run?.coverage?.services ?? []).map { ExactString($0) })
+        issuersUnread = Dictionary(grouping: run?.coverage?.issuersUnchecked ?? [], by: { ExactString($0.name) }).mapValues { $0.map(\.reason) }
+        deploymentsUnmade = Dictionary(grouping: run?.coverage?.deploymentsUnchecked ?? [], by: { ExactString($0.name) })
         if let run {
             if let ageDays {
                 if ageDays > maxAgeDays {
@@ -133,10 +138,11 @@ public struct DriftEvidence: Sendable {
             guard let coverage = run?.coverage else { return "no drift coverage" }
             if coverage.issuersSkipped { return "the drift run skipped issuer checks (--skip-issuers)" }
             guard !service.accepts.isEmpty else { return "the service accepts no issuer whose keys could be checked" }
-            for accepted in service.accepts where !issuersChecked.contains(ExactString(accepted.issuer.value)) {
+            for accepted in service.accepts {
                 let name = accepted.issuer.value
-                let unread = (coverage.issuersUnchecked ?? []).filter { $0.name.isExactly(name) }.map(\.reason)
-                if !unread.isEmpty { return "the drift run could not read issuer \(name)'s published keys: " + unread.joined(separator: "; ") }
+                // Unread outweighs checked, should a report list an issuer under both.
+                if let unread = issuersUnread[ExactString(name)], !unread.isEmpty { return "the drift run could not read issuer \(name)'s published keys: " + unread.joined(separator: "; ") }
+                if issuersChecked.contains(ExactString(name)) { continue }
                 return issuerHasDocuments(name)
                     ? "the drift run did not check issuer \(name)"
                     : "issuer \(name) has no JWKS or discovery URL to check"
@@ -156,7 +162,7 @@ public struct DriftEvidence: Sendable {
         guard let coverage = run?.coverage else { return "no drift coverage" }
         if coverage.deploymentsSkipped { return "the drift run skipped deployment checks (--skip-deployments)" }
         guard !service.deployments.isEmpty else { return "the service has no deployment to check" }
-        let mine = (coverage.deploymentsUnchecked ?? []).filter { $0.name.isExactly(service.name) }
+        let mine = deploymentsUnmade[ExactString(service.name)] ?? []
         let unmade = deployment.map { position in mine.filter { $0.deployment == position } } ?? mine
         if !unmade.isEmpty {
             return "the drift run could not compare " + unmade.map { item in
