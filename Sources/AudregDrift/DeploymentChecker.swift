@@ -42,12 +42,23 @@ public struct DeploymentChecker: Sendable {
 
     public func check(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,
                       root: RepositoryRoot?, source: any DocumentSource) async -> [Finding] {
+        await examine(service: service, deployment: deployment, index: index, registryDirectory: registryDirectory, root: root, source: source).findings
+    }
+
+    /// `check`'s findings, and why the config was not compared in full (nil when it was): it could not be
+    /// read, or a value in it could not be resolved. The reason comes from the read, not from a finding,
+    /// so a policy that turns the finding off does not make the config look compared.
+    func examine(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,
+                 root: RepositoryRoot?, source: any DocumentSource) async -> (findings: [Finding], unmade: String?) {
         let read = await readConfig(service: service, deployment: deployment, index: index, registryDirectory: registryDirectory, root: root, source: source)
         switch read {
         case .failure(let problem):
-            return readRules.flatMap { $0.check(problem.failure) }
+            return (readRules.flatMap { $0.check(problem.failure) }, problem.failure.problem.summary)
         case .success(let context):
-            return rules.flatMap { $0.check(context) }
+            let unresolved = context.providers.flatMap(\.unresolved)
+            let unmade = unresolved.isEmpty ? nil
+                : "a value in it could not be resolved, so it was not compared (" + unresolved.map { value in value.reason.map { "\(value.setting) \($0)" } ?? "\(value.setting) uses \(value.placeholder)" }.joined(separator: "; ") + ")"
+            return (rules.flatMap { $0.check(context) }, unmade)
         }
     }
 
@@ -116,5 +127,20 @@ public struct DeploymentChecker: Sendable {
     /// Why a deployment's config could not be compared, for the read rules.
     struct ReadProblem: Error {
         var failure: DeploymentReadFailure
+    }
+}
+
+extension DeploymentReadFailure.Problem {
+    /// Why the config was not compared, for the report's coverage.
+    var summary: String {
+        switch self {
+        case .unfetched(let url, let reason): return "\(url) could not be fetched (\(reason))"
+        case .outsideRoot(let file): return "\(file) lies outside the repository root, so it was not read"
+        case .missing(let file): return "\(file) does not exist"
+        case .unreadable(let file, let message): return "\(file) could not be read (\(message))"
+        case .unparsable(let file, let message, _): return "\(file) could not be parsed (\(message))"
+        case .providerNotFound(let file, let noun, let wanted, _, _): return "\(file) has no \(noun) named '\(wanted.value)'"
+        case .noProviders(let file, let noun, _): return "\(file) has no \(noun)"
+        }
     }
 }

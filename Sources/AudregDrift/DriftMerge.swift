@@ -102,7 +102,10 @@ public enum DriftMerge {
         let suppressed = union(shards.map(\.suppressed))
         let coverage = DriftCoverage(issuersSkipped: first.coverage.issuersSkipped, deploymentsSkipped: first.coverage.deploymentsSkipped,
                                      issuers: uniqueSorted(shards.flatMap(\.coverage.issuers)),
-                                     services: uniqueSorted(shards.flatMap(\.coverage.services)))
+                                     services: uniqueSorted(shards.flatMap(\.coverage.services)),
+                                     // A shard of an earlier audreg does not say what it could not compare, so neither does the merge.
+                                     issuersUnchecked: shards.contains { $0.coverage.issuersUnchecked == nil } ? nil : shards.flatMap { $0.coverage.issuersUnchecked ?? [] },
+                                     deploymentsUnchecked: shards.contains { $0.coverage.deploymentsUnchecked == nil } ? nil : shards.flatMap { $0.coverage.deploymentsUnchecked ?? [] })
         let times = shards.map(\.checkedAt)
         let checkedAt = times.contains(where: { $0 == nil }) ? nil : times.compactMap { $0 }.min(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         var run = DriftRun(checkedAt: checkedAt, mode: first.mode, coverage: coverage, registry: first.registry)
@@ -213,12 +216,31 @@ public enum DriftMerge {
             guard deploymentFiles == DriftRun(checkedAt: nil, mode: mode).deploymentFiles else { throw fail("drift.deploymentFiles does not match drift.mode") }
 
             let coverageObject = try reader.object(drift["coverage"], "drift.coverage", allowed: ["issuers", "deployments"])
-            let issuers = try reader.object(coverageObject["issuers"], "drift.coverage.issuers", allowed: ["skipped", "checked"])
-            let deployments = try reader.object(coverageObject["deployments"], "drift.coverage.deployments", allowed: ["skipped", "services"])
+            let issuers = try reader.object(coverageObject["issuers"], "drift.coverage.issuers", allowed: ["skipped", "checked", "unchecked"])
+            let deployments = try reader.object(coverageObject["deployments"], "drift.coverage.deployments", allowed: ["skipped", "services", "unchecked"])
+            // Reports of versions before `unchecked` have none; the merge then says nothing about it either.
+            func unchecked(_ node: StrictJSON.Node?, _ what: String, nameKey: String, deployment: Bool) throws(Failure) -> [DriftCoverage.Unchecked]? {
+                guard let node else { return nil }
+                var result: [DriftCoverage.Unchecked] = []
+                for item in try reader.array(node, what) {
+                    let entry = try reader.object(item, "\(what)[]", allowed: deployment ? [nameKey, "deployment", "source", "reason"] : [nameKey, "reason"])
+                    var position: Int?
+                    if deployment {
+                        position = try reader.int(entry["deployment"], "\(what)[].deployment")
+                        guard position! >= 0 else { throw fail("\(what)[].deployment must not be negative") }
+                    }
+                    result.append(DriftCoverage.Unchecked(name: try reader.string(entry[nameKey], "\(what)[].\(nameKey)"), deployment: position,
+                                                          source: deployment ? try reader.string(entry["source"], "\(what)[].source") : nil,
+                                                          reason: try reader.string(entry["reason"], "\(what)[].reason")))
+                }
+                return result
+            }
             let coverage = DriftCoverage(issuersSkipped: try reader.bool(issuers["skipped"], "drift.coverage.issuers.skipped"),
                                          deploymentsSkipped: try reader.bool(deployments["skipped"], "drift.coverage.deployments.skipped"),
                                          issuers: try reader.strings(issuers["checked"], "drift.coverage.issuers.checked"),
-                                         services: try reader.strings(deployments["services"], "drift.coverage.deployments.services"))
+                                         services: try reader.strings(deployments["services"], "drift.coverage.deployments.services"),
+                                         issuersUnchecked: try unchecked(issuers["unchecked"], "drift.coverage.issuers.unchecked", nameKey: "issuer", deployment: false),
+                                         deploymentsUnchecked: try unchecked(deployments["unchecked"], "drift.coverage.deployments.unchecked", nameKey: "service", deployment: true))
             // A shard claims only what its own hash range holds: a report that lists another shard's
             // entity was written by another version's hash, or edited.
             for name in coverage.issuers where !shard.contains(.issuer, named: name) {
@@ -226,6 +248,12 @@ public enum DriftMerge {
             }
             for name in coverage.services where !shard.contains(.service, named: name) {
                 throw fail("drift.coverage lists service '\(TerminalText.escape(name))', which is not in shard \(shard)")
+            }
+            for item in coverage.issuersUnchecked ?? [] where !shard.contains(.issuer, named: item.name) {
+                throw fail("drift.coverage lists issuer '\(TerminalText.escape(item.name))', which is not in shard \(shard)")
+            }
+            for item in coverage.deploymentsUnchecked ?? [] where !shard.contains(.service, named: item.name) {
+                throw fail("drift.coverage lists service '\(TerminalText.escape(item.name))', which is not in shard \(shard)")
             }
 
             var findings: [Entry] = []

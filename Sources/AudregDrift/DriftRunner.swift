@@ -36,27 +36,27 @@ public struct DriftRunner: Sendable {
         self.catalog = catalog
     }
 
-    /// What `run` checks in this registry, for the report's `drift.coverage`: the same selection as
-    /// the jobs `run` makes.
-    public func coverage(of registry: Registry) -> DriftCoverage {
+    /// What `run` sets out to check in this registry: the same selection as the jobs `run` makes. What it
+    /// managed to read, for the report's `drift.coverage`, is `check`'s coverage: this one claims
+    /// nothing was read and lists nothing as unchecked, so it is no report's coverage.
+    func planned(of registry: Registry) -> (issuers: [String], services: [String]) {
         let mine = selection
         var issuers: [String] = []
         if options.checkIssuers {
-            var seen = Set<String>()
-            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
+            var seen = Set<ExactString>()
+            for issuer in registry.issuers where seen.insert(ExactString(issuer.name)).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
                 && mine(.issuer, issuer.name) {
                 issuers.append(issuer.name)
             }
         }
         var services: [String] = []
         if options.checkDeployments {
-            var seen = Set<String>()
-            for service in registry.services where !service.deployments.isEmpty && mine(.service, service.name) && seen.insert(service.name).inserted {
+            var seen = Set<ExactString>()
+            for service in registry.services where !service.deployments.isEmpty && mine(.service, service.name) && seen.insert(ExactString(service.name)).inserted {
                 services.append(service.name)
             }
         }
-        return DriftCoverage(issuersSkipped: !options.checkIssuers, deploymentsSkipped: !options.checkDeployments,
-                             issuers: issuers, services: services)
+        return (issuers, services)
     }
 
     /// Whether this run checks an entity: all of them, or those of its shard.
@@ -73,6 +73,24 @@ public struct DriftRunner: Sendable {
     /// `run`'s report, and the run's notes for `DriftRun.notes` (sorted, each once).
     public func runWithNotes(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
                              progress: DriftProgress? = nil) async -> (report: ValidationReport, notes: [DriftNote]) {
+        let outcome = await check(loaded, registryDirectory: registryDirectory, source: source, progress: progress)
+        return (outcome.report, outcome.notes)
+    }
+
+    /// What one run found, noted and managed to read.
+    public struct Outcome: Sendable {
+        public var report: ValidationReport
+        /// Sorted, each once (`DriftRun.notes`).
+        public var notes: [DriftNote]
+        /// For `DriftRun.coverage`: an issuer counts as checked only when its key set (and its discovery
+        /// document, when named) was read, a service only when every one of its deployed configs was read
+        /// with every value resolved; every other one is listed as unchecked with why. This follows the
+        /// reads alone, never the findings, which a policy may turn off.
+        public var coverage: DriftCoverage
+    }
+
+    public func check(_ loaded: LoadedRegistry, registryDirectory: String, source: any DocumentSource,
+                      progress: DriftProgress? = nil) async -> Outcome {
         let registry = loaded.registry
         let index = registry.index()
         let policy = registry.policy
@@ -83,14 +101,14 @@ public struct DriftRunner: Sendable {
 
         enum Job: Sendable {
             case issuer(Issuer)
-            case deployment(Service, Deployment)
+            case deployment(Service, Deployment, position: Int)
         }
         var jobs: [Job] = []
         let mine = selection
         if options.checkIssuers {
             // One check per issuer name: duplicates are a registry finding, not a reason to fetch twice.
-            var seen = Set<String>()
-            for issuer in registry.issuers where seen.insert(issuer.name).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
+            var seen = Set<ExactString>()
+            for issuer in registry.issuers where seen.insert(ExactString(issuer.name)).inserted && (issuer.jwksUri != nil || issuer.discoveryUrl != nil)
                 && mine(.issuer, issuer.name) {
                 jobs.append(.issuer(issuer))
             }
@@ -99,7 +117,7 @@ public struct DriftRunner: Sendable {
             // By service, not by deployment: coverage names services, so all of one service's
             // deployments are checked by the same shard.
             for service in registry.services where mine(.service, service.name) {
-                for deployment in service.deployments { jobs.append(.deployment(service, deployment)) }
+                for (position, deployment) in service.deployments.enumerated() { jobs.append(.deployment(service, deployment, position: position)) }
             }
         }
 
@@ -107,21 +125,26 @@ public struct DriftRunner: Sendable {
         let counter = ProgressCounter()
         var findings = loaded.findings.filter { $0.severity == .error }
         var notes: [DriftNote] = []
+        var unchecked: [DriftCoverage.Unchecked] = []
         // The checkers run only this runner's catalog's rules. Each finding keeps the severity its rule
         // gave it, as in `validate`: the default of that rule type in this catalog, or one its check chose
         // for that finding (a verification skipped only for a health check is a warning); policy
         // overrides apply below.
         let driftRules = DriftRuleIDs(catalog: catalog)
-        await withTaskGroup(of: (findings: [Finding], notes: [DriftNote]).self) { group in
+        await withTaskGroup(of: (findings: [Finding], notes: [DriftNote], unchecked: DriftCoverage.Unchecked?).self) { group in
             for job in jobs {
                 group.addTask {
-                    let result: (findings: [Finding], notes: [DriftNote])
+                    let result: (findings: [Finding], notes: [DriftNote], unchecked: DriftCoverage.Unchecked?)
                     switch job {
                     case .issuer(let issuer):
-                        result = await issuerChecker.inspect(issuer, policy: policy, source: source)
-                    case .deployment(let service, let deployment):
-                        result = (await deploymentChecker.check(service: service, deployment: deployment, index: index,
-                                                                registryDirectory: registryDirectory, root: root, source: source), [])
+                        let examined = await issuerChecker.examine(issuer, policy: policy, source: source)
+                        result = (examined.findings, examined.notes, examined.unread.map { DriftCoverage.Unchecked(name: issuer.name, reason: $0) })
+                    case .deployment(let service, let deployment, let position):
+                        let examined = await deploymentChecker.examine(service: service, deployment: deployment, index: index,
+                                                                       registryDirectory: registryDirectory, root: root, source: source)
+                        result = (examined.findings, [], examined.unmade.map {
+                            DriftCoverage.Unchecked(name: service.name, deployment: position, source: deployment.source.value, reason: $0)
+                        })
                     }
                     let done = await counter.increment()
                     progress?(done, total)
@@ -131,14 +154,25 @@ public struct DriftRunner: Sendable {
             for await result in group {
                 notes += result.notes
                 findings += result.findings.filter { driftRules.contains(id: $0.ruleID) }
+                if let item = result.unchecked { unchecked.append(item) }
             }
         }
+
+        let planned = planned(of: registry)
+        let uncheckedIssuers = unchecked.filter { $0.deployment == nil && $0.source == nil }
+        let uncheckedDeployments = unchecked.filter { $0.deployment != nil }
+        let unreadIssuers = Set(uncheckedIssuers.map { ExactString($0.name) })
+        let uncomparedServices = Set(uncheckedDeployments.map { ExactString($0.name) })
+        let coverage = DriftCoverage(issuersSkipped: !options.checkIssuers, deploymentsSkipped: !options.checkDeployments,
+                                     issuers: planned.issuers.filter { !unreadIssuers.contains(ExactString($0)) },
+                                     services: planned.services.filter { !uncomparedServices.contains(ExactString($0)) },
+                                     issuersUnchecked: uncheckedIssuers, deploymentsUnchecked: uncheckedDeployments)
 
         let context = RuleContext(registry: registry, today: options.today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }))
         let applied = Validator(catalog: catalog, today: options.today).apply(findings: findings, to: registry, context: context)
         let reportedRules = catalog.rules.map { $0.description }.filter { $0.stage == .drift || findings.map(\.ruleID).contains($0.id) }
-        return (ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: reportedRules, registry: registry),
-                DriftNote.normalized(notes))
+        return Outcome(report: ValidationReport(findings: applied.findings, suppressed: applied.suppressed, rules: reportedRules, registry: registry),
+                       notes: DriftNote.normalized(notes), coverage: coverage)
     }
 }
 

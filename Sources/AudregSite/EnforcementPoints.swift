@@ -158,7 +158,9 @@ extension SiteContext {
     private func enforcementPoint(service: Service, position: Int, entry: Deployment, index: Int, open: [Finding],
                                   suppressed: [SuppressedFinding], unattributed: Bool) -> EnforcementPoint {
         let rules = Set(open.map(\.ruleID)).union(suppressed.map(\.finding.ruleID))
-        let gap = deploymentGaps[position]
+        // What the drift run read decides, never a finding: a policy may turn the finding that says a
+        // config could not be read or resolved off, and the config is still not compared.
+        let gap = assessment.drift.deploymentGap(for: service, deployment: index)
         var reason: String?
         let state: EnforcementPoint.State
         if rules.contains("config-audience-unchecked") {
@@ -168,12 +170,6 @@ extension SiteContext {
         } else if let gap {
             state = .notAssessed
             reason = gap
-        } else if rules.contains("config-provider-missing") || rules.contains(SourceOutsideRootRule.id) {
-            state = .notAssessed
-            reason = "the drift run could not read the config"
-        } else if rules.contains("config-value-unresolved") {
-            state = .notAssessed
-            reason = "a value in the config could not be resolved, so it was not compared"
         } else if unattributed {
             state = .notAssessed
             reason = "a finding of the drift run names this service but not which of its deployments"

@@ -174,8 +174,11 @@ struct DriftShardMergeTests {
                 #expect((drift["shard"] as? [String: Any])?["index"] as? Int == offset + 1)
                 #expect(drift["registry"] as? String == (wholeObject["drift"] as? [String: Any])?["registry"] as? String)
                 let coverage = try #require(drift["coverage"] as? [String: Any])
-                let issuers = (coverage["issuers"] as? [String: Any])?["checked"] as? [String] ?? []
-                let services = (coverage["deployments"] as? [String: Any])?["services"] as? [String] ?? []
+                // Checked are those read; those tried and not read are unchecked, with why: each is in one list.
+                let unread = ((coverage["issuers"] as? [String: Any])?["unchecked"] as? [[String: Any]] ?? []).compactMap { $0["issuer"] as? String }
+                let uncompared = Set(((coverage["deployments"] as? [String: Any])?["unchecked"] as? [[String: Any]] ?? []).compactMap { $0["service"] as? String })
+                let issuers = ((coverage["issuers"] as? [String: Any])?["checked"] as? [String] ?? []) + unread
+                let services = ((coverage["deployments"] as? [String: Any])?["services"] as? [String] ?? []) + uncompared.sorted()
                 for name in issuers { #expect(DriftShard(index: offset + 1, count: 3)!.contains(.issuer, named: name)) }
                 for name in services { #expect(DriftShard(index: offset + 1, count: 3)!.contains(.service, named: name)) }
                 #expect(!issuers.isEmpty || !services.isEmpty, "shard \(offset + 1) checked nothing")

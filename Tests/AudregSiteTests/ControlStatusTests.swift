@@ -450,6 +450,124 @@ struct ControlStatusTests {
         #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8).contains("not dated: no git commit given"))
     }
 
+    // MARK: what drift read
+
+    static let unreadIssuer = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false, issuers: ["other-idp"], services: ["orders-api"],
+                                            issuersUnchecked: [.init(name: "corp-idp", reason: "JWKS http://127.0.0.1:9/keys not read (connection refused)")])
+    static let uncomparedConfig = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false, issuers: ["corp-idp", "other-idp"], services: [],
+                                                deploymentsUnchecked: [.init(name: "orders-api", deployment: 0, source: "envoy.yaml",
+                                                                             reason: "envoy.yaml does not exist")])
+
+    @Test("an issuer drift could not read leaves its drift rules not run for every service that accepts it, with why: not met, not implemented")
+    func unreadIssuerIsNotAssessed() throws {
+        let report = Self.report()
+        let assessment = ControlAssessment(report: report, drift: Self.drift([], coverage: Self.unreadIssuer), today: Self.today)
+        let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
+        let reason = try #require(assessment.gap(scope: .issuer, for: orders))
+        #expect(reason == "the drift run could not read issuer corp-idp's published keys: JWKS http://127.0.0.1:9/keys not read (connection refused)")
+        #expect(try Self.state(assessment, "NHI2:2025", "orders-api", in: report) == .notAssessed)
+        #expect(try Self.state(assessment, "NHI2:2025", "billing-api", in: report) == .notAssessed)
+        // ledger-api accepts other-idp, which was read.
+        let ledger = try #require(report.registry.services.first { $0.name == "ledger-api" })
+        #expect(assessment.gap(scope: .issuer, for: ledger) == nil)
+
+        let model = Self.model(report, drift: Self.drift([], coverage: Self.unreadIssuer))
+        #expect(try Self.cell(model, service: "orders-api", control: "NHI2:2025") == "not-assessed")
+        let page = try Self.controlPage(model, "NHI2:2025")
+        #expect(!page.metServices.map(\.text).contains("orders-api"))
+        let oscal = try Self.requirements(OSCALExport(report: report, today: Self.today, drift: Self.drift([], coverage: Self.unreadIssuer))
+            .componentDefinition().serialized())
+        let requirement = try #require(oscal[Self.component("orders-api")]?["nhi2-2025"])
+        #expect(requirement.props["audreg-status"] == "not-assessed" && requirement.props["implementation-status"] == nil)
+        #expect(requirement.statements.contains { ($0["description"] as? String)?.contains("connection refused") == true })
+    }
+
+    @Test("a deployment drift could not compare leaves the deployment rules not run for its service, on the controls and on the Enforcers page")
+    func uncomparedConfigIsNotAssessed() throws {
+        let report = Self.report()
+        let drift = Self.drift([], coverage: Self.uncomparedConfig)
+        let assessment = ControlAssessment(report: report, drift: drift, today: Self.today)
+        let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
+        #expect(assessment.gap(scope: .deployment, for: orders) == "the drift run could not compare deployment 'envoy.yaml': envoy.yaml does not exist")
+        #expect(assessment.drift.deploymentGap(for: orders, deployment: 0) == assessment.gap(scope: .deployment, for: orders))
+        #expect(try Self.state(assessment, "DE.CM-09", "orders-api", in: report) == .notAssessed)
+        let model = Self.model(report, drift: drift)
+        let point = try #require(model.services.first { $0.name == "orders-api" }?.enforcement.first)
+        #expect(point.state == "not-assessed" && point.stateReason == "the drift run could not compare deployment 'envoy.yaml': envoy.yaml does not exist")
+        #expect(model.enforcers.checking.isEmpty)
+    }
+
+    @Test("a rule the policy turns off hides its finding, never the fact that drift could not compare: no finding and no coverage is not met")
+    func offRuleKeepsTheGap() throws {
+        let policy = """
+            apiVersion: audreg/v1
+            kind: Policy
+            metadata: {name: default}
+            spec:
+              severity:
+                jwks-unreachable: "off"
+                config-provider-missing: "off"
+                config-value-unresolved: "off"
+                deployment-source-missing: "off"
+                source-outside-root: "off"
+
+            """
+        let sources = (Self.files + [("policy.yaml", policy)]).map { (path: $0.0, bytes: Array($0.1.utf8)) }
+        let report = Validator(today: Self.today).validate(RegistryLoader().load(sources: sources))
+        #expect(report.registry.policy.severityOverrides.count == 5)
+        let issuer = ControlAssessment(report: report, drift: Self.drift([], coverage: Self.unreadIssuer), today: Self.today)
+        #expect(try Self.state(issuer, "NHI2:2025", "orders-api", in: report) == .notAssessed)
+        let drift = Self.drift([], coverage: Self.uncomparedConfig)
+        #expect(try Self.state(ControlAssessment(report: report, drift: drift, today: Self.today), "DE.CM-09", "orders-api", in: report) == .notAssessed)
+        let point = try #require(Self.model(report, drift: drift).services.first { $0.name == "orders-api" }?.enforcement.first)
+        #expect(point.state == "not-assessed" && point.stateLabel != "Checks the audience")
+    }
+
+    @Test("a report that lists what it tried as checked, without saying what it could not read (an earlier audreg), assesses no drift rule")
+    func reportWithoutUnchecked() throws {
+        let report = Self.report()
+        let old = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false, issuers: ["corp-idp", "other-idp"], services: ["orders-api"],
+                                issuersUnchecked: nil, deploymentsUnchecked: nil)
+        let json = JSONReporter.render(ValidationReport(findings: [], suppressed: [], rules: [], registry: Registry()),
+                                       options: ReportOptions(command: "drift", driftRun: DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live, coverage: old)))
+        #expect(!json.contains("unchecked"))
+        let directory = TemporaryDirectory()
+        let read = try DriftReport.read(path: directory.write("drift.json", json))
+        #expect(read.run.coverage == old)
+        let assessment = ControlAssessment(report: report, drift: read, today: Self.today)
+        #expect(assessment.drift.reportGap?.contains("does not say which comparisons it could not make") == true)
+        #expect(try Self.state(assessment, "NHI2:2025", "orders-api", in: report) == .notAssessed)
+        #expect(try Self.state(assessment, "DE.CM-09", "orders-api", in: report) == .notAssessed)
+    }
+
+    @Test("without a drift report only drift rules did not run: registry rules ran, and OSCAL says so")
+    func registryRulesRunWithoutDriftReport() throws {
+        let report = Self.report()
+        let assessment = ControlAssessment(report: report, drift: nil, today: Self.today)
+        let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
+        let descriptions = RuleCatalog.builtIn.descriptions
+        let registryRule = try #require(descriptions.first { $0.scope == .service && !$0.controls.isEmpty })
+        let fileRule = try #require(descriptions.first { $0.scope == .file })
+        let driftRule = try #require(descriptions.first { $0.scope == .issuer })
+        #expect(assessment.gap(rule: registryRule.id, for: orders) == nil)
+        #expect(assessment.gap(rule: fileRule.id, for: orders) == nil)
+        #expect(assessment.gap(rule: driftRule.id, for: orders)?.contains("no drift report was given") == true)
+
+        let oscal = try Self.requirements(OSCALExport(report: report, today: Self.today).componentDefinition().serialized())
+        var registryStatements = 0
+        for (_, controls) in oscal {
+            for (_, requirement) in controls {
+                for statement in requirement.statements {
+                    let description = statement["description"] as? String ?? ""
+                    guard description.contains("(registry entry)") || description.contains("(registry file)") else { continue }
+                    registryStatements += 1
+                    #expect(!description.contains("no drift report was given"), "\(description)")
+                }
+            }
+        }
+        #expect(registryStatements > 0)
+    }
+
     // MARK: the drift report
 
     @Test("a drift report says what it checked, and reads back with it")
@@ -457,8 +575,12 @@ struct ControlStatusTests {
         let report = Self.report()
         var options = DriftOptions(today: Self.today)
         options.checkDeployments = false
-        let coverage = DriftRunner(options: options).coverage(of: report.registry)
-        #expect(coverage == DriftCoverage(issuersSkipped: false, deploymentsSkipped: true, issuers: ["corp-idp", "other-idp"], services: []))
+        let planned = DriftRunner(options: options).planned(of: report.registry)
+        #expect(planned.issuers == ["corp-idp", "other-idp"] && planned.services.isEmpty)
+        // What was read is checked; what was tried and not read is listed with why, and both read back.
+        let coverage = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false, issuers: ["corp-idp"], services: [],
+                                     issuersUnchecked: [.init(name: "other-idp", reason: "JWKS http://127.0.0.1:9/keys not read (connection refused)")],
+                                     deploymentsUnchecked: [.init(name: "orders-api", deployment: 0, source: "envoy.yaml", reason: "envoy.yaml does not exist")])
         let run = DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live, coverage: coverage)
         let suppressed = SuppressedFinding(finding: Self.privateKey, exceptionLocation: SourceLocation(file: "issuers.yaml", line: 9, column: 7),
                                            expires: Day("2027-01-15")!, approvedBy: "security-architecture", ticket: "SEC-9")

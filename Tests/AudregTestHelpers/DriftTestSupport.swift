@@ -45,9 +45,9 @@ package enum DriftTest {
     /// The example registry's drift, as `audreg drift registry --offline … --format json` reports it.
     package static func exampleDrift(today: Day) async throws -> DriftReport {
         let offline = try OfflineDocumentSource(directory: Paths.fixture("drift/example-offline"))
-        let report = try await run(directory: Paths.exampleRegistry, source: offline, today: today)
-        let coverage = DriftRunner(options: DriftOptions(today: today)).coverage(of: report.registry)
-        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline, coverage: coverage), findings: report.findings)
+        let loaded = try RegistryLoader().load(directory: Paths.exampleRegistry)
+        let outcome = await DriftRunner(options: DriftOptions(today: today)).check(loaded, registryDirectory: Paths.exampleRegistry, source: offline)
+        return DriftReport(run: DriftRun(checkedAt: offline.takenAt, mode: .offline, coverage: outcome.coverage), findings: outcome.report.findings)
     }
 
     /// Runs drift over a registry directory with a given source.

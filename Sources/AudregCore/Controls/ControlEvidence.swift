@@ -98,16 +98,22 @@ public struct DriftEvidence: Sendable {
     public var ageDays: Int?
     /// Why no drift rule counts as run for any service; nil when the report is usable.
     public var reportGap: String?
-    let issuersChecked: Set<String>
-    let servicesChecked: Set<String>
+    // By bytes: a registry name and a report name are the same entity only when their bytes are.
+    let issuersChecked: Set<ExactString>
+    let servicesChecked: Set<ExactString>
+    /// What the run could not read or compare, by issuer and by service: looked up once per service and rule.
+    let issuersUnread: [ExactString: [String]]
+    let deploymentsUnmade: [ExactString: [DriftCoverage.Unchecked]]
 
     public init(run: DriftRun?, today: Day, maxAgeDays: Int = DriftEvidence.defaultMaxAgeDays) {
         self.run = run
         self.today = today
         self.maxAgeDays = maxAgeDays
         ageDays = run?.day.map { $0.days(until: today) }
-        issuersChecked = Set(run?.coverage?.issuers ?? [])
-        servicesChecked = Set(run?.coverage?.services ?? [])
+        issuersChecked = Set((run?.coverage?.issuers ?? []).map { ExactString($0) })
+        servicesChecked = Set((run?.coverage?.services ?? []).map { ExactString($0) })
+        issuersUnread = Dictionary(grouping: run?.coverage?.issuersUnchecked ?? [], by: { ExactString($0.name) }).mapValues { $0.map(\.reason) }
+        deploymentsUnmade = Dictionary(grouping: run?.coverage?.deploymentsUnchecked ?? [], by: { ExactString($0.name) })
         if let run {
             if let ageDays {
                 if ageDays > maxAgeDays {
@@ -121,33 +127,62 @@ public struct DriftEvidence: Sendable {
             if reportGap == nil && run.coverage == nil {
                 reportGap = "the drift report does not say what it checked (an earlier audreg wrote it); run 'audreg drift --format json' again"
             }
+            // Earlier reports listed what they tried as checked, read or not: their silence proves nothing.
+            if reportGap == nil, let coverage = run.coverage, !coverage.recordsUnchecked {
+                reportGap = "the drift report does not say which comparisons it could not make (an earlier audreg wrote it); run 'audreg drift --format json' again"
+            }
         } else {
             reportGap = "no drift report was given ('audreg drift --format json', then --drift-report)"
         }
     }
 
-    /// Why a drift rule of `scope` did not run for `service`, or nil when it did.
+    /// Why a rule of `scope` did not run for `service`, or nil when it did. Registry rules run with
+    /// every validation, whatever the drift report; drift rules run only where the report read what
+    /// they judge.
     func gap(_ scope: EvidenceScope, for service: Service, issuerHasDocuments: (String) -> Bool) -> String? {
-        if let reportGap { return reportGap }
-        guard let coverage = run?.coverage else { return "no drift coverage" }
         switch scope {
         case .file, .service:
             return nil
         case .issuer:
+            if let reportGap { return reportGap }
+            guard let coverage = run?.coverage else { return "no drift coverage" }
             if coverage.issuersSkipped { return "the drift run skipped issuer checks (--skip-issuers)" }
             guard !service.accepts.isEmpty else { return "the service accepts no issuer whose keys could be checked" }
-            for accepted in service.accepts where !issuersChecked.contains(accepted.issuer.value) {
+            for accepted in service.accepts {
                 let name = accepted.issuer.value
+                // Unread outweighs checked, should a report list an issuer under both.
+                if let unread = issuersUnread[ExactString(name)], !unread.isEmpty { return "the drift run could not read issuer \(name)'s published keys: " + unread.joined(separator: "; ") }
+                if issuersChecked.contains(ExactString(name)) { continue }
                 return issuerHasDocuments(name)
                     ? "the drift run did not check issuer \(name)"
                     : "issuer \(name) has no JWKS or discovery URL to check"
             }
             return nil
         case .deployment:
-            if coverage.deploymentsSkipped { return "the drift run skipped deployment checks (--skip-deployments)" }
-            guard !service.deployments.isEmpty else { return "the service has no deployment to check" }
-            return servicesChecked.contains(service.name) ? nil : "the drift run did not check this service's deployments"
+            return deploymentGap(for: service, deployment: nil)
         }
+    }
+
+    /// Why the drift run did not compare `service`'s deployment at `deployment` (its position in
+    /// `deployments`), or, for nil, every one of its deployments; nil when it did. Only what the run
+    /// read counts: a config it could not read or resolve is unmade whatever its finding's severity.
+    /// The control pages and the Enforcers page both ask here.
+    public func deploymentGap(for service: Service, deployment: Int?) -> String? {
+        if let reportGap { return reportGap }
+        guard let coverage = run?.coverage else { return "no drift coverage" }
+        if coverage.deploymentsSkipped { return "the drift run skipped deployment checks (--skip-deployments)" }
+        guard !service.deployments.isEmpty else { return "the service has no deployment to check" }
+        let mine = deploymentsUnmade[ExactString(service.name)] ?? []
+        let unmade = deployment.map { position in mine.filter { $0.deployment == position } } ?? mine
+        if !unmade.isEmpty {
+            return "the drift run could not compare " + unmade.map { item in
+                (item.source.map { "deployment '\($0)'" } ?? "a deployment") + ": " + item.reason
+            }.joined(separator: "; ")
+        }
+        if servicesChecked.contains(ExactString(service.name)) { return nil }
+        // The run read this one deployment while another of the same service could not be compared.
+        if deployment != nil && !mine.isEmpty { return nil }
+        return "the drift run did not check this service's deployments"
     }
 
     /// "2026-11-30T09:00:00Z, live, 1 day old"

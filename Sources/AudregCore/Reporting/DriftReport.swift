@@ -100,27 +100,74 @@ public struct DriftRun: Sendable, Equatable {
 
 /// Which issuers and which services' deployments a drift run looked at. A control evidenced by a
 /// drift rule is assessed for a service only when the run covered that service, so the report says so.
+/// Covered means read: an issuer whose JWKS could not be fetched, or a config that is missing or holds
+/// a value drift could not resolve, is listed as unchecked with why, whatever severity (or `off`) the
+/// policy gives the finding that reports it.
 public struct DriftCoverage: Sendable, Equatable {
+    /// A comparison the run set out to make and could not.
+    public struct Unchecked: Sendable, Equatable {
+        /// The issuer's or the service's name.
+        public var name: String
+        /// For a deployment: its position in the service's `deployments` (from 0) and its `source`.
+        public var deployment: Int?
+        public var source: String?
+        public var reason: String
+
+        public init(name: String, deployment: Int? = nil, source: String? = nil, reason: String) {
+            self.name = name
+            self.deployment = deployment
+            self.source = source
+            self.reason = reason
+        }
+
+        /// Name bytes, then deployment position, then reason bytes: the same order on every machine.
+        static func precedes(_ lhs: Unchecked, _ rhs: Unchecked) -> Bool {
+            if !lhs.name.isExactly(rhs.name) { return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8) }
+            if lhs.deployment != rhs.deployment { return (lhs.deployment ?? -1) < (rhs.deployment ?? -1) }
+            return lhs.reason.utf8.lexicographicallyPrecedes(rhs.reason.utf8)
+        }
+    }
+
     /// The run was told to skip them (`--skip-issuers`, `--skip-deployments`).
     public var issuersSkipped: Bool
     public var deploymentsSkipped: Bool
-    /// The issuers whose discovery document or JWKS were fetched, by name.
+    /// The issuers whose JWKS was fetched and read as a key set (and discovery document, when the
+    /// registry names one), by name.
     public var issuers: [String]
-    /// The services whose deployed configs were read, by name.
+    /// The services every deployed config of which was read, with every value resolved, by name.
     public var services: [String]
+    /// The issuers the run tried and could not read, with why; nil in reports of earlier versions,
+    /// which listed what they tried under `issuers` whether it was read or not.
+    public var issuersUnchecked: [Unchecked]?
+    /// The deployments the run could not compare, one entry each; nil in reports of earlier versions.
+    public var deploymentsUnchecked: [Unchecked]?
 
-    public init(issuersSkipped: Bool, deploymentsSkipped: Bool, issuers: [String], services: [String]) {
+    public init(issuersSkipped: Bool, deploymentsSkipped: Bool, issuers: [String], services: [String],
+                issuersUnchecked: [Unchecked]? = [], deploymentsUnchecked: [Unchecked]? = []) {
         self.issuersSkipped = issuersSkipped
         self.deploymentsSkipped = deploymentsSkipped
         self.issuers = issuers.sorted()
         self.services = services.sorted()
+        self.issuersUnchecked = issuersUnchecked?.sorted(by: Unchecked.precedes)
+        self.deploymentsUnchecked = deploymentsUnchecked?.sorted(by: Unchecked.precedes)
     }
 
+    /// Whether the report says what it could not compare (written by an audreg that records it).
+    public var recordsUnchecked: Bool { issuersUnchecked != nil && deploymentsUnchecked != nil }
+
     package var json: JSONValue {
-        .object([
-            ("issuers", .object([("skipped", .bool(issuersSkipped)), ("checked", .array(issuers.map(JSONValue.string)))])),
-            ("deployments", .object([("skipped", .bool(deploymentsSkipped)), ("services", .array(services.map(JSONValue.string)))])),
-        ])
+        var issuerFields: [(String, JSONValue)] = [("skipped", .bool(issuersSkipped)), ("checked", .array(issuers.map(JSONValue.string)))]
+        if let issuersUnchecked {
+            issuerFields.append(("unchecked", .array(issuersUnchecked.map { .object([("issuer", .string($0.name)), ("reason", .string($0.reason))]) })))
+        }
+        var deploymentFields: [(String, JSONValue)] = [("skipped", .bool(deploymentsSkipped)), ("services", .array(services.map(JSONValue.string)))]
+        if let deploymentsUnchecked {
+            deploymentFields.append(("unchecked", .array(deploymentsUnchecked.map { item in
+                .compactObject([("service", .string(item.name)), ("deployment", item.deployment.map(JSONValue.int)),
+                                ("source", item.source.map(JSONValue.string)), ("reason", .string(item.reason))])
+            })))
+        }
+        return .object([("issuers", .object(issuerFields)), ("deployments", .object(deploymentFields))])
     }
 }
 
@@ -204,10 +251,33 @@ public struct DriftReport: Sendable {
                 }
                 return value == "true"
             }
+            // Absent in reports of earlier versions: nil, and then no drift rule counts as run.
+            func unchecked(_ node: YAMLNode?, _ what: String, nameKey: String) throws(DriftReportError) -> [DriftCoverage.Unchecked]? {
+                guard let node, !node.isNull else { return nil }
+                guard let list = node.sequence else { throw fail("drift.coverage.\(what) must be a list", at: node) }
+                var result: [DriftCoverage.Unchecked] = []
+                for item in list {
+                    guard item.mapping != nil, let name = string(item[nameKey]), let reason = string(item["reason"]) else {
+                        throw fail("drift.coverage.\(what) entries need \(nameKey) and reason strings", at: item)
+                    }
+                    let position = item["deployment"]
+                    guard position == nil || position!.isNull || integer(position).map({ $0 >= 0 }) == true else {
+                        throw fail("drift.coverage.\(what)[].deployment must be a whole number", at: position)
+                    }
+                    let sourceNode = item["source"]
+                    guard sourceNode == nil || sourceNode!.isNull || string(sourceNode) != nil else {
+                        throw fail("drift.coverage.\(what)[].source must be a string", at: sourceNode)
+                    }
+                    result.append(DriftCoverage.Unchecked(name: name, deployment: integer(position), source: string(sourceNode), reason: reason))
+                }
+                return result
+            }
             coverage = DriftCoverage(issuersSkipped: try flag(node["issuers"]?["skipped"], "issuers.skipped"),
                                      deploymentsSkipped: try flag(node["deployments"]?["skipped"], "deployments.skipped"),
                                      issuers: try names(node["issuers"]?["checked"], "issuers.checked"),
-                                     services: try names(node["deployments"]?["services"], "deployments.services"))
+                                     services: try names(node["deployments"]?["services"], "deployments.services"),
+                                     issuersUnchecked: try unchecked(node["issuers"]?["unchecked"], "issuers.unchecked", nameKey: "issuer"),
+                                     deploymentsUnchecked: try unchecked(node["deployments"]?["unchecked"], "deployments.unchecked", nameKey: "service"))
         }
         var notes: [DriftNote] = []
         if let node = drift["notes"], !node.isNull {

@@ -23,8 +23,36 @@ public struct IssuerChecker: Sendable {
     /// The findings, and the notes (`DriftNote`) about what was read that are not findings: a document
     /// read as JSON though its content type is not a JSON one.
     public func inspect(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> (findings: [Finding], notes: [DriftNote]) {
+        let result = await examine(issuer, policy: policy, source: source)
+        return (result.findings, result.notes)
+    }
+
+    /// `inspect`'s findings and notes, and why the issuer's published keys could not be read (nil when
+    /// they were). The reason comes from what was fetched, not from a finding: a policy that turns
+    /// jwks-unreachable off hides the finding, not the fact that nothing was compared.
+    func examine(_ issuer: Issuer, policy: Policy, source: any DocumentSource) async -> (findings: [Finding], notes: [DriftNote], unread: String?) {
         let (context, notes) = await read(issuer, policy: policy, source: source)
-        return (rules.flatMap { $0.check(context) }, notes)
+        return (rules.flatMap { $0.check(context) }, notes, Self.unread(context))
+    }
+
+    /// Why `context` holds no key set to judge, or a discovery document the registry names that was
+    /// not read; nil when both were read.
+    static func unread(_ context: IssuerContext) -> String? {
+        var reasons: [String] = []
+        if let discovery = context.discovery, case .unusable(let reason) = discovery.outcome {
+            reasons.append("discovery document \(discovery.url.value) not read (\(reason))")
+        }
+        if let jwks = context.jwks {
+            switch jwks.outcome {
+            case .unfetched(let reason), .unusable(let reason): reasons.append("JWKS \(jwks.url.value) not read (\(reason))")
+            case .keySet: break
+            }
+        } else if let discovery = context.discovery, case .read = discovery.outcome {
+            reasons.append("discovery document \(discovery.url.value) names no jwks_uri, so no key set was read")
+        } else if context.discovery == nil {
+            reasons.append("no JWKS URL to read")
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
     /// Fetches the issuer's documents and reads them into what the issuer rules judge.

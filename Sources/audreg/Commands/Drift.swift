@@ -35,7 +35,8 @@ struct DriftCheck: AsyncParsableCommand {
             says otherwise; the check applies to the address connected to and to every redirect. --offline DIR \
             replays a --save DIR run without touching the network. The JSON output \
             carries the run's time, mode and coverage ("drift": {"checkedAt", "mode", "coverage"}: the issuers \
-            and the services' deployments it checked); give it to 'audreg build --drift-report' or \
+            whose keys and the services whose deployed configs it read, and, as "unchecked" with why, those \
+            it could not, whatever severity the policy gives their findings); give it to 'audreg build --drift-report' or \
             'audreg export oscal --drift-report' to show the run and assess the controls its rules evidence.
 
             Examples:
@@ -180,14 +181,14 @@ struct DriftCheck: AsyncParsableCommand {
                 }
             }
         }
-        run.coverage = DriftRunner(options: options).coverage(of: loaded.registry)
         run.registry = DriftIdentity.registryDigest(of: loaded, root: paths.root)
         if let shard = options.shard {
             run.shard = DriftRun.ShardRecord(shard: shard, options: DriftIdentity.optionsDigest(options, mode: run.mode))
         }
-        let outcome = await DriftRunner(options: options).runWithNotes(loaded, registryDirectory: directory, source: source, progress: progress)
+        let outcome = await DriftRunner(options: options).check(loaded, registryDirectory: directory, source: source, progress: progress)
         var report = outcome.report
         run.notes = outcome.notes
+        run.coverage = outcome.coverage
         ticker?.cancel()
         reporter?.finish()
         await http?.shutdown()
