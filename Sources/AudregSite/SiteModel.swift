@@ -530,11 +530,30 @@ struct SiteContext {
         }
     }
 
-    func driftStatus(_ findings: [Finding]) -> DriftStatus {
-        DriftStatus(reported: drift != nil, when: driftWhen, findings: findings.map(findingRow))
+    /// "No drift" only for what the run compared: a gap (a stale report, a skipped check, keys or a
+    /// config not read) is said instead, findings or not.
+    func driftStatus(_ findings: [Finding], gap: String?) -> DriftStatus {
+        var status = DriftStatus(reported: drift != nil, when: driftWhen, findings: findings.map(findingRow))
+        if drift != nil {
+            status.compared = gap == nil
+            status.notCompared = gap ?? ""
+        }
+        return status
     }
 
-    func driftStatus(for ref: EntityRef) -> DriftStatus { driftStatus(driftByEntity[ref] ?? []) }
+    /// The service at `position`: its deployments' gap is already worked out (`deploymentGaps`).
+    func driftStatus(forService position: Int) -> DriftStatus {
+        driftStatus(driftByEntity[services[position].ref] ?? [], gap: deploymentGaps[position])
+    }
+
+    func driftStatus(for issuer: Issuer) -> DriftStatus {
+        driftStatus(driftByEntity[issuer.ref] ?? [], gap: assessment.drift.issuerGap(issuer))
+    }
+
+    /// The whole run, for the Drift page and the overview.
+    func registryDriftStatus(_ findings: [Finding]) -> DriftStatus {
+        driftStatus(findings, gap: assessment.drift.registryGap(report.registry))
+    }
 
     func controlLink(_ id: String) -> SiteLink? {
         if let link = controlLinks[id] { return link }
@@ -679,7 +698,7 @@ struct SiteContext {
             controlsAttention: controlsAttention,
             controlsMet: controlsMet,
             notRunReasons: notRunReasons,
-            drift: driftStatus(for: ref),
+            drift: driftStatus(forService: position),
             definedURL: sourceURL(service.origin.location),
             editURL: source.links?.edit(service.origin.file),
             lastChange: source.lastChange[service.origin.file].map {

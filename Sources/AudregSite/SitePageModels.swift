@@ -32,7 +32,7 @@ extension SiteContext {
             ],
             findingsTotal: report.findings.count, suppressedTotal: report.suppressed.count,
             expiringSoon: expiring, expiringWindow: SiteModel.expiringWindow, coverage: controls.coverage,
-            today: today.description, drift: driftStatus([]), driftCount: driftFindings.count,
+            today: today.description, drift: registryDriftStatus([]), driftCount: driftFindings.count,
             driftEvidence: assessment.drift.summary, driftAge: assessment.drift.ageDays.map { "\($0) day\($0 == 1 ? "" : "s")" } ?? "unknown",
             driftGap: assessment.drift.reportGap, maxDriftAge: assessment.drift.maxAgeDays, registryEvidence: registryEvidence)
     }
@@ -51,7 +51,7 @@ extension SiteContext {
                           issuerURL: issuer.issuer.map { ExternalLink($0.value.text) }, discovery: issuer.discoveryUrl.map { ExternalLink($0.value) },
                           jwks: issuer.jwksUri.map { ExternalLink($0.value) }, algorithms: SiteModel.join(issuer.algorithms.map(\.value)),
                           acceptedBy: (servicesByIssuer[issuer.name] ?? []).sorted().map { serviceLink($0) },
-                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer.ref))
+                          findings: (findingsByEntity[issuer.ref] ?? []).map(findingRow), drift: driftStatus(for: issuer))
         })
     }
 
@@ -112,7 +112,7 @@ extension SiteContext {
         let driftCounts = Dictionary(grouping: driftFindings, by: \.severity).mapValues(\.count)
         let unmatched = driftFindings.filter { finding in finding.entity.map { $0.kind != .policy && entityLink($0) == nil } ?? false }.count
         return DriftPage(
-            drift: driftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
+            drift: registryDriftStatus(driftFindings), mode: drift?.run.mode.rawValue ?? "",
             severities: [Severity.error, .warning, .note].map { severity in
                 SeverityCount(severity: severity.rawValue, label: SiteModel.severityLabel(severity) + "s", count: driftCounts[severity] ?? 0)
             },

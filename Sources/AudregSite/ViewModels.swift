@@ -612,6 +612,10 @@ public struct DriftStatus: Sendable {
     /// When the run looked, and how: "2026-11-30T09:00:00Z, live".
     public var when: String
     public var findings: [FindingRow]
+    /// Whether the run compared everything this status is about; "No drift" is said only then.
+    public var compared: Bool = false
+    /// Why not, when a report was given but did not compare it all.
+    public var notCompared: String = ""
 }
 
 public struct DriftPage: Sendable {

@@ -325,6 +325,32 @@ struct ControlStatusTests {
         #expect(try Self.cell(model, service: "orders-api", control: "NHI4:2025") == "met")
     }
 
+    /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.
+    @Test("'No drift' only where the run compared: a skipped check, a service with nothing deployed or unread keys say 'Not compared'")
+    func noDriftOnlyWhenCompared() throws {
+        let report = Self.report()
+        let partial = DriftCoverage(issuersSkipped: false, deploymentsSkipped: false, issuers: ["corp-idp"], services: ["orders-api"],
+                                    issuersUnchecked: [.init(name: "other-idp", reason: "JWKS https://other.example.com/keys not read (connection refused)")],
+                                    deploymentsUnchecked: [])
+        let model = Self.model(report, drift: Self.drift([], coverage: partial))
+        let orders = model.services[model.services.firstIndex { $0.name == "orders-api" }!]
+        #expect(orders.drift.compared && orders.drift.notCompared.isEmpty)
+        let ledger = model.services[model.services.firstIndex { $0.name == "ledger-api" }!]
+        #expect(!ledger.drift.compared && ledger.drift.notCompared == "the service has no deployment to check")
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let ledgerPage = try #require(files["markdown/docs/services/ledger-api.md"])
+        #expect(ledgerPage.contains("Not compared: the service has no deployment to check.") && !ledgerPage.contains("No drift:"))
+        let issuerPage = try #require(files["markdown/docs/issuers.md"])
+        #expect(issuerPage.contains("Not compared: the drift run could not read its published keys: JWKS https://other.example.com/keys not read"))
+        let driftPage = try #require(files["markdown/docs/drift.md"])
+        #expect(driftPage.contains("Not compared: 1 issuer's published keys were not read \\(each page's Evidence and the Enforcers page say why\\)."), "\(driftPage)")
+        #expect(!driftPage.contains("No drift:"))
+
+        let skipped = DriftCoverage(issuersSkipped: true, deploymentsSkipped: true, issuers: [], services: [])
+        #expect(skipped.summaryLine == "compared: issuers: skipped (--skip-issuers); deployments: skipped (--skip-deployments)")
+        #expect(partial.summaryLine == "compared: issuers: 1 read, 1 not read; services: 1 with every config compared")
+    }
+
     @Test("an approved exception: excepted until its date, unless an evidencing rule did not run")
     func excepted() throws {
         let report = Self.report()

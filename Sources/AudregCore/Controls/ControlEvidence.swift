@@ -185,6 +185,32 @@ public struct DriftEvidence: Sendable {
         return "the drift run did not check this service's deployments"
     }
 
+    /// Why the drift run did not compare `issuer`'s published documents, or nil when it read them.
+    public func issuerGap(_ issuer: Issuer) -> String? {
+        if let reportGap { return reportGap }
+        guard let coverage = run?.coverage else { return "no drift coverage" }
+        if coverage.issuersSkipped { return "the drift run skipped issuer checks (--skip-issuers)" }
+        let name = ExactString(issuer.name)
+        if let unread = issuersUnread[name], !unread.isEmpty { return "the drift run could not read its published keys: " + unread.joined(separator: "; ") }
+        if issuersChecked.contains(name) { return nil }
+        return issuer.jwksUri == nil && issuer.discoveryUrl == nil ? "it has no JWKS or discovery URL to check" : "the drift run did not check it"
+    }
+
+    /// Why the run as a whole did not compare everything, or nil when it compared every issuer with
+    /// documents and every service with deployments.
+    public func registryGap(_ registry: Registry) -> String? {
+        if let reportGap { return reportGap }
+        guard let coverage = run?.coverage else { return "no drift coverage" }
+        var parts: [String] = []
+        if coverage.issuersSkipped { parts.append("issuer checks were skipped (--skip-issuers)") }
+        if coverage.deploymentsSkipped { parts.append("deployment checks were skipped (--skip-deployments)") }
+        let issuers = coverage.issuersSkipped ? 0 : registry.issuers.filter { ($0.jwksUri != nil || $0.discoveryUrl != nil) && issuerGap($0) != nil }.count
+        let services = coverage.deploymentsSkipped ? 0 : registry.services.filter { !$0.deployments.isEmpty && deploymentGap(for: $0, deployment: nil) != nil }.count
+        if issuers > 0 { parts.append("\(issuers) issuer\(issuers == 1 ? "'s" : "s'") published keys were not read") }
+        if services > 0 { parts.append("\(services) service\(services == 1 ? "'s" : "s'") deployments were not compared") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ") + " (each page's Evidence and the Enforcers page say why)"
+    }
+
     /// "2026-11-30T09:00:00Z, live, 1 day old"
     public var summary: String {
         guard let run else { return "no drift report" }

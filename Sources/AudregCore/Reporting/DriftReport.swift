@@ -152,6 +152,25 @@ public struct DriftCoverage: Sendable, Equatable {
         self.deploymentsUnchecked = deploymentsUnchecked?.sorted(by: Unchecked.precedes)
     }
 
+    /// One line for a terminal: what was compared and what was not, so "0 errors" after a run that
+    /// compared nothing does not read as a clean bill.
+    public var summaryLine: String {
+        var parts: [String] = []
+        if issuersSkipped {
+            parts.append("issuers: skipped (--skip-issuers)")
+        } else {
+            let unread = issuersUnchecked?.count ?? 0
+            parts.append("issuers: \(issuers.count) read" + (unread > 0 ? ", \(unread) not read" : ""))
+        }
+        if deploymentsSkipped {
+            parts.append("deployments: skipped (--skip-deployments)")
+        } else {
+            let unmade = deploymentsUnchecked?.count ?? 0
+            parts.append("services: \(services.count) with every config compared" + (unmade > 0 ? ", \(unmade) deployment\(unmade == 1 ? "" : "s") not compared" : ""))
+        }
+        return "compared: " + parts.joined(separator: "; ")
+    }
+
     /// Whether the report says what it could not compare (written by an audreg that records it).
     public var recordsUnchecked: Bool { issuersUnchecked != nil && deploymentsUnchecked != nil }
 

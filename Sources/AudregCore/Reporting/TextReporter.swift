@@ -21,6 +21,10 @@ public enum TextReporter {
         let summary = report.summary
         output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"
+        // What a drift run compared, so a summary of no findings after a run that compared little says so.
+        if let coverage = options.driftRun?.coverage {
+            output += coverage.summaryLine + "\n"
+        }
         // A rule the policy turns off has no findings because it was not assessed, not because it passed.
         let off = report.turnedOff
         if !off.isEmpty {

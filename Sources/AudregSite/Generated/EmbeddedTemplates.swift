@@ -647,9 +647,14 @@ tr.flagged a { color: inherit; }
 {{^empty(findings)}}
 {{> html/partials/findings-table}}
 {{/empty(findings)}}
+{{#compared}}
 {{#empty(findings)}}
 <p class="empty">No drift: what is published and deployed matches the registry.</p>
 {{/empty(findings)}}
+{{/compared}}
+{{^compared}}
+<p class="empty">Not compared: {{notCompared}}. What was not compared is not known to match the registry.</p>
+{{/compared}}
 {{/reported}}
 {{^reported}}
 <p class="empty">This site was built without a drift report: run <code>audreg drift --format json &gt; drift.json</code>, then <code>audreg build --drift-report drift.json</code>.</p>
@@ -1634,9 +1639,14 @@ nav:
 {{^empty(findings)}}
 {{> markdown/partials/findings-table}}
 {{/empty(findings)}}
+{{#compared}}
 {{#empty(findings)}}
 No drift: what is published and deployed matches the registry.
 {{/empty(findings)}}
+{{/compared}}
+{{^compared}}
+Not compared: {{notCompared}}. What was not compared is not known to match the registry.
+{{/compared}}
 {{/reported}}
 {{^reported}}
 This site was built without a drift report: run `audreg drift --format json > drift.json`, then `audreg build --drift-report drift.json`.

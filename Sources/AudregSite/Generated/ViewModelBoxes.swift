@@ -23,6 +23,7 @@ extension BoxKey {
         case commit
         case commitCount
         case commitURL
+        case compared
         case configURL
         case contact
         case control
@@ -128,6 +129,7 @@ extension BoxKey {
         case next
         case nonTriggering
         case notAssessed
+        case notCompared
         case notRun
         case notRunReasons
         case note
@@ -870,10 +872,12 @@ extension SearchEntry: MustacheBoxable {
 
 extension DriftStatus: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
-        var box = BoxObject(capacity: 5)
+        var box = BoxObject(capacity: 7)
         box.set(.reported, .bool(self.reported))
         box.set(.when, .string(self.when))
         box.set(.findings, .boxes(self.findings, root: root, cache: cache))
+        box.set(.compared, .bool(self.compared))
+        box.set(.notCompared, .string(self.notCompared))
         return box
     }
 }

@@ -557,6 +557,8 @@ extension DriftStatus: Fingerprinted {
         hasher.add(self.reported)
         hasher.add(self.when)
         hasher.addAll(self.findings)
+        hasher.add(self.compared)
+        hasher.add(self.notCompared)
     }
 }
 
