@@ -166,10 +166,9 @@ struct SiteContext {
     struct GapProfileKey: Hashable {
         let issuer: ExactString?
         let deployment: ExactString?
-        /// Whether the service lists no audience, and accepts no issuer: rules that need them have
-        /// nothing to check there (`RuleApplicability`), so such services get their own rows.
-        let noAudience: Bool
-        let noIssuer: Bool
+        /// Which of `RuleApplicability.conditions` the service does not meet, one bit each: rules that
+        /// need them have nothing to check there, so such services get their own rows.
+        let lacking: UInt8
     }
     /// How many services the drift rules of each scope ran for, and the first reason one did not.
     var issuerRuns: (Int, String?) = (0, nil)
@@ -242,6 +241,8 @@ struct SiteContext {
         var neverRun: [(rule: String, reason: String)] = []
         /// Rules that have nothing to check for a service that does not state what they need.
         var conditional: [(rule: String, applicability: RuleApplicability)] = []
+        /// How many rules evidence the control.
+        var ruleCount = 0
 
         var always: Bool { !neverRun.isEmpty }
     }
@@ -286,7 +287,7 @@ struct SiteContext {
         gapProfiles.reserveCapacity(services.count)
         for position in services.indices {
             let key = GapProfileKey(issuer: issuerGaps[position].map { ExactString($0) }, deployment: deploymentGaps[position].map { ExactString($0) },
-                                    noAudience: services[position].audiences.isEmpty, noIssuer: services[position].accepts.isEmpty)
+                                    lacking: Self.lacking(services[position]))
             if let number = profileNumbers[key] {
                 gapProfiles.append(number)
             } else {
@@ -362,6 +363,7 @@ struct SiteContext {
 
     func evidenceNeeds(_ rules: [String]) -> EvidenceNeeds {
         var needs = EvidenceNeeds()
+        needs.ruleCount = rules.count
         for rule in rules {
             if let reason = assessment.globalGap(rule: rule) { needs.neverRun.append((rule, reason)); continue }
             if let applicability = assessment.evidence.applicability(of: rule), applicability != .always {
@@ -379,10 +381,20 @@ struct SiteContext {
     /// The evidencing rules that did not run for the service at `position`, with why.
     func gaps(_ needs: EvidenceNeeds, at position: Int) -> [(rule: String, reason: String)] {
         var gaps = needs.neverRun
-        if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] { gaps += needs.issuerRules.map { ($0, reason) } }
-        if !needs.deploymentRules.isEmpty, let reason = deploymentGaps[position] { gaps += needs.deploymentRules.map { ($0, reason) } }
+        // Nothing to check comes first, as in `ControlAssessment.gap`: a rule with nothing to check at
+        // this service is listed with that reason only, whatever the drift run read.
+        var nothing: Set<String> = []
         for (rule, applicability) in needs.conditional {
-            if let reason = applicability.nothingToCheck(services[position]) { gaps.append((rule, reason)) }
+            if let reason = applicability.nothingToCheck(services[position]) {
+                gaps.append((rule, reason))
+                nothing.insert(rule)
+            }
+        }
+        if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] {
+            gaps += needs.issuerRules.lazy.filter { !nothing.contains($0) }.map { ($0, reason) }
+        }
+        if !needs.deploymentRules.isEmpty, let reason = deploymentGaps[position] {
+            gaps += needs.deploymentRules.lazy.filter { !nothing.contains($0) }.map { ($0, reason) }
         }
         return gaps
     }
@@ -419,10 +431,31 @@ struct SiteContext {
         return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0.text)" }.joined(separator: "; ")
     }
 
+    static func lacking(_ service: Service) -> UInt8 {
+        var bits: UInt8 = 0
+        for (bit, condition) in RuleApplicability.conditions.enumerated() where condition.nothingToCheck(service) != nil {
+            bits |= 1 << UInt8(bit)
+        }
+        return bits
+    }
+
+    /// Whether the control is not assessed for the service at `position`, as `ControlAssessment.assess`
+    /// decides: a rule that did not run, other than one with nothing to check, or nothing to check for
+    /// every rule. No allocation: this runs for every service and control.
     func hasGap(_ needs: EvidenceNeeds, at position: Int) -> Bool {
-        needs.always || (!needs.issuerRules.isEmpty && issuerGaps[position] != nil)
-            || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
-            || needs.conditional.contains { $0.applicability.nothingToCheck(services[position]) != nil }
+        if needs.always { return true }
+        if needs.conditional.isEmpty {
+            return (!needs.issuerRules.isEmpty && issuerGaps[position] != nil) || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
+        }
+        let service = services[position]
+        func nothing(_ rule: String) -> Bool {
+            needs.conditional.contains { $0.rule == rule && $0.applicability.nothingToCheck(service) != nil }
+        }
+        let nothingCount = needs.conditional.lazy.filter { $0.applicability.nothingToCheck(service) != nil }.count
+        if nothingCount > 0 && nothingCount >= needs.ruleCount { return true }
+        if issuerGaps[position] != nil && needs.issuerRules.contains(where: { !nothing($0) }) { return true }
+        if deploymentGaps[position] != nil && needs.deploymentRules.contains(where: { !nothing($0) }) { return true }
+        return false
     }
 
     func serviceLink(_ name: String) -> SiteLink { serviceLinks[name] ?? SiteModel.serviceLink(name) }
@@ -601,7 +634,9 @@ struct SiteContext {
     static func controlStatusRow(_ column: ServiceControlColumn, failing: Set<String>, excepted: Set<String>,
                                  gaps: [(rule: String, reason: String)], exceptedUntil: String? = nil,
                                  ruleLink: (String) -> SiteLink = SiteModel.ruleLink) -> ControlStatusRow {
-        let status = status(rules: column.rules, failing: failing, excepted: excepted, unassessed: !gaps.isEmpty)
+        // As `ControlAssessment.assess`: rules with nothing to check are left out unless all are.
+        let unassessed = gaps.contains { !RuleApplicability.isNothingToCheck($0.reason) } || (!gaps.isEmpty && gaps.count >= column.rules.count)
+        let status = status(rules: column.rules, failing: failing, excepted: excepted, unassessed: unassessed)
         return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
                                 status: status.rawValue, statusLabel: status.label, symbol: status.symbol, ruleCount: column.rules.count,
                                 failingRules: failing.isEmpty ? [] : column.rules.filter(failing.contains).map(ruleLink),

@@ -197,7 +197,8 @@ struct ControlStatusTests {
     @Test("a service page gives each reason a rule did not run once, with its rules; the controls table only says which did not run")
     func notRunReasonsOnce() throws {
         let report = Self.report()
-        // Issuer checks skipped for every service, and billing-api has no deployment: two reasons.
+        // Issuer checks skipped for every service, billing-api has no deployment, and no federation trust
+        // for the trust rules to check: three reasons.
         let drift = Self.drift([], coverage: DriftCoverage(issuersSkipped: true, deploymentsSkipped: false, issuers: [], services: ["orders-api"]))
         let model = Self.model(report, drift: drift)
         let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
@@ -205,11 +206,11 @@ struct ControlStatusTests {
         let markdown = try #require(files["markdown/docs/services/billing-api.md"])
         let list = try #require(html.range(of: "<h3>Rules that did not run</h3>")).upperBound
         let items = html[list...].components(separatedBy: "</ul>")[0].components(separatedBy: "<li>").dropFirst()
-        #expect(items.count == 2, "one item per reason: \(items)")
+        #expect(items.count == 3, "one item per reason: \(items)")
         // The evidence section says what ran; the controls section gives each reason once.
         let htmlControls = try #require(html.range(of: "id=\"controls-heading\"")).lowerBound
         let markdownControls = try #require(markdown.range(of: "## Controls this service evidences")).lowerBound
-        for reason in ["the service has no deployment to check", "the drift run skipped issuer checks"] {
+        for reason in ["the service has no deployment to check", "the drift run skipped issuer checks", "the service has no federation trust deployment"] {
             let item = items.filter { $0.contains(reason) }
             #expect(item.count == 1, "\(reason)")
             #expect(html[htmlControls...].components(separatedBy: reason).count == 2, "the reason is written once in the HTML controls: \(reason)")
@@ -310,8 +311,8 @@ struct ControlStatusTests {
             """])
         let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
         let ledger = try #require(report.registry.services.first { $0.name == "ledger-api" })
-        #expect(assessment.gap(rule: "token-type-unchecked", for: ledger) == "the service accepts no issuer's tokens, so there is nothing to check")
-        #expect(assessment.gap(rule: "audience-wildcard", for: ledger) == "the service lists no audience, so there is nothing to check")
+        #expect(assessment.gap(rule: "token-type-unchecked", for: ledger) == "the service accepts no issuer's tokens to check")
+        #expect(assessment.gap(rule: "audience-wildcard", for: ledger) == "the service lists no audience to check")
         #expect(assessment.gap(rule: "owner-missing", for: ledger) == nil)
         // NHI4 (authentication) is evidenced by token rules only: not assessed, never met.
         #expect(try Self.state(assessment, "NHI4:2025", "ledger-api", in: report) == .notAssessed)
@@ -323,6 +324,13 @@ struct ControlStatusTests {
         let page = model.services[model.services.firstIndex { $0.name == "ledger-api" }!]
         #expect(!page.controlsMet.contains { $0.controlID == "NHI4:2025" })
         #expect(try Self.cell(model, service: "orders-api", control: "NHI4:2025") == "met")
+        // orders-api has an Envoy deployment and no federation trust: the trust rules had nothing to
+        // check there, so MEASURE 2.7 is judged on the rules that had (met), and says why they were left out.
+        #expect(assessment.gap(rule: "config-trust-subject-unpinned", for: orders) == "the service has no federation trust deployment to check")
+        let measureControl = try #require(ControlCatalog.builtIn.control("MEASURE 2.7"))
+        let measure = try #require(assessment.assess(measureControl, for: orders))
+        #expect(measure.state == .met && measure.gaps.map(\.rule) == ["config-trust-subject-unpinned"])
+        #expect(try Self.cell(model, service: "orders-api", control: "MEASURE 2.7") == "met")
     }
 
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.

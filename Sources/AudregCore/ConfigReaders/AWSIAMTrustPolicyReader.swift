@@ -20,6 +20,7 @@
 /// such values are notes and not compared.
 public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
     public static let kindName = "aws-iam-trust-policy"
+    public static let readsFederationTrust = true
 
     public let enforcer = EnforcerFacts(
         id: "aws-iam-oidc-trust", name: "AWS IAM role trust policy for an OIDC provider (sts:AssumeRoleWithWebIdentity)",

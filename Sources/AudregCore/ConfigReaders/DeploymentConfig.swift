@@ -203,6 +203,9 @@ public protocol DeploymentConfigReader: Sendable {
     /// The name a registry writes in `deployments[].kind`; `DeploymentKind` and the JSON Schema's
     /// enum are built from these names.
     static var kindName: String { get }
+    /// Whether its configs are workload-identity federation trusts (their `sub` patterns are compared
+    /// with `trust.subjects`): the trust rules have something to check only at such deployments.
+    static var readsFederationTrust: Bool { get }
     /// Whether `bytes` hold a configuration of this kind (by default: one the reader finds a provider in).
     func detects(_ bytes: [UInt8], file: String) -> Bool
     func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig
@@ -227,6 +230,8 @@ extension DeploymentConfigReader {
     }
 
     public var otherEnforcers: [EnforcerFacts] { [] }
+
+    public static var readsFederationTrust: Bool { false }
 
     public var enforcers: [EnforcerFacts] { [enforcer] + otherEnforcers }
 

@@ -14,6 +14,7 @@
 /// project, compared exactly or, with `bound_claims_type: glob`, with `*` wildcards.
 public struct VaultJWTRoleReader: DeploymentConfigReader {
     public static let kindName = "vault-jwt-role"
+    public static let readsFederationTrust = true
 
     public let enforcer = EnforcerFacts(
         id: "vault-jwt-role", name: "HashiCorp Vault JWT/OIDC auth role", audienceFields: ["bound_audiences"],

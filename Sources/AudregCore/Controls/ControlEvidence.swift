@@ -307,8 +307,10 @@ public struct ControlAssessment: Sendable {
             result.excepted += suppressed[entry.ruleID] ?? []
             if let reason = gap(rule: entry.ruleID, for: service) { result.gaps.append((entry.ruleID, reason)) }
         }
+        // A rule with nothing to check here is left out of the judgement, unless no rule had anything.
+        let unassessed = result.gaps.contains { !RuleApplicability.isNothingToCheck($0.reason) } || result.gaps.count == entries.count
         if !result.failing.isEmpty { result.state = .failing }
-        else if !result.gaps.isEmpty { result.state = .notAssessed }
+        else if unassessed { result.state = .notAssessed }
         else if !result.excepted.isEmpty { result.state = .excepted }
         return result
     }

@@ -107,14 +107,33 @@ public enum RuleApplicability: Sendable, Hashable {
     case audiences
     /// The service accepts tokens from at least one issuer.
     case acceptedIssuers
+    /// The service has a deployment that is a workload-identity federation trust, or states `trust`.
+    case federationTrust
+
+    /// Every case but `.always`, for code that groups services by what they lack.
+    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust]
 
     /// Why the rule has nothing to check for `service`, or nil when it has.
     public func nothingToCheck(_ service: Service) -> String? {
         switch self {
         case .always: return nil
-        case .audiences: return service.audiences.isEmpty ? "the service lists no audience, so there is nothing to check" : nil
-        case .acceptedIssuers: return service.accepts.isEmpty ? "the service accepts no issuer's tokens, so there is nothing to check" : nil
+        case .audiences: return service.audiences.isEmpty ? Self.noAudience : nil
+        case .acceptedIssuers: return service.accepts.isEmpty ? Self.noIssuer : nil
+        case .federationTrust:
+            let hasTrust = service.deployments.contains { $0.trust != nil || type(of: $0.kind.value.reader).readsFederationTrust }
+            return hasTrust ? nil : Self.noTrust
         }
+    }
+
+    static let noAudience = "the service lists no audience to check"
+    static let noIssuer = "the service accepts no issuer's tokens to check"
+    static let noTrust = "the service has no federation trust deployment to check"
+
+    /// Whether a gap's reason is one of these: a rule with nothing to check leaves a control unassessed
+    /// only when every rule evidencing it has nothing to check; otherwise the control is judged on the
+    /// rules that had something to check.
+    public static func isNothingToCheck(_ reason: String) -> Bool {
+        reason.isExactly(noAudience) || reason.isExactly(noIssuer) || reason.isExactly(noTrust)
     }
 }
 

@@ -8,6 +8,7 @@ public struct ConfigTrustSubjectMismatchRule: DeploymentRule {
         defaultSeverity: .error,
         stage: .drift,
         scope: .deployment,
+        appliesWhen: .federationTrust,
         summary: "A deployment's trust.subjects in the registry and the sub patterns of the federation trust it names differ: the trust admits a subject the registry does not list, or does not admit one it lists.",
         rationale: """
             The registry states which workloads may present a service's tokens to a federation trust (its \

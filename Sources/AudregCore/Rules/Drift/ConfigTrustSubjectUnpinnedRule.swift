@@ -8,6 +8,7 @@ public struct ConfigTrustSubjectUnpinnedRule: DeploymentRule {
         defaultSeverity: .error,
         stage: .drift,
         scope: .deployment,
+        appliesWhen: .federationTrust,
         summary: "A workload-identity federation trust (an AWS IAM role trust policy, a Vault JWT role) has no condition on sub or on a claim naming the repository, or its pattern has a wildcard where the repository, project or service account is named (repo:*, repo:acme/*).",
         rationale: """
             A federation trust exchanges an identity provider's token for cloud or secret-store credentials. \
