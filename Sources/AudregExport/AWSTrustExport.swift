@@ -87,8 +87,9 @@ public struct AWSTrustExport: Sendable {
                 // IAM reads `${…}` in a condition value as a policy variable: `${token.actions.githubusercontent.com:sub}`
                 // as a subject would compare `sub` with itself. A value with `$` is refused rather than
                 // escaped, so the policy says exactly what the registry says.
-                if let value = (audiences + subjects).first(where: { $0.utf8.contains(UInt8(ascii: "$")) }) {
-                    throw .policyVariable(service: service.name, value: value.text)
+                let stated = service.audiences + service.deployments.flatMap { $0.trust?.subjects ?? [] }
+                if let value = stated.first(where: { $0.value.utf8.contains(UInt8(ascii: "$")) }) {
+                    throw .policyVariable(service: service.name, value: value.value.text, at: value.location)
                 }
                 let value = account.map { document(host: host, audiences: audiences, subjects: subjects, account: $0) }
                     ?? condition(host: host, audiences: audiences, subjects: subjects)
@@ -102,7 +103,7 @@ public struct AWSTrustExport: Sendable {
 public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
     case noSubjects(String)
-    case policyVariable(service: String, value: String)
+    case policyVariable(service: String, value: String, at: SourceLocation)
 
     public var description: String {
         switch self {
@@ -111,8 +112,8 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
             return "no service '\(name)' in the registry\(hint)"
         case .noSubjects(let name):
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
-        case .policyVariable(let name, let value):
-            return "service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
+        case .policyVariable(let name, let value, let location):
+            return "\(TerminalText.escape(location.description)): service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
         }
     }
 }

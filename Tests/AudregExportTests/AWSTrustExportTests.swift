@@ -84,8 +84,14 @@ struct AWSTrustExportTests {
         directory.write("registry/roles.yaml", Self.registryText.replacingOccurrences(
             of: "repo:acme/deploy:ref:refs/heads/main", with: "${token.actions.githubusercontent.com:sub}"))
         let registry = try RegistryLoader().load(directory: directory.path + "/registry").registry
-        #expect(throws: AWSTrustExportError.policyVariable(service: "deploy-role", value: "${token.actions.githubusercontent.com:sub}")) {
+        #expect {
             try AWSTrustExport(registry: registry).files()
+        } throws: { error in
+            guard case .policyVariable(let service, let value, let location)? = error as? AWSTrustExportError else { return false }
+            // The message starts with where the value is written, as every registry error does.
+            return service == "deploy-role" && value == "${token.actions.githubusercontent.com:sub}"
+                && location.file == "roles.yaml" && location.line == 15
+                && (error as? AWSTrustExportError)?.description.hasPrefix("roles.yaml:15:26: ") == true
         }
     }
 
