@@ -635,7 +635,7 @@ struct SiteContext {
                                  gaps: [(rule: String, reason: String)], exceptedUntil: String? = nil,
                                  ruleLink: (String) -> SiteLink = SiteModel.ruleLink) -> ControlStatusRow {
         // As `ControlAssessment.assess`: rules with nothing to check are left out unless all are.
-        let unassessed = gaps.contains { !RuleApplicability.isNothingToCheck($0.reason) } || (!gaps.isEmpty && gaps.count >= column.rules.count)
+        let unassessed = RuleApplicability.leavesUnassessed(gapReasons: gaps.map(\.reason), ruleCount: column.rules.count)
         let status = status(rules: column.rules, failing: failing, excepted: excepted, unassessed: unassessed)
         return ControlStatusRow(control: column.link, controlID: column.id, title: column.title, framework: column.framework,
                                 status: status.rawValue, statusLabel: status.label, symbol: status.symbol, ruleCount: column.rules.count,

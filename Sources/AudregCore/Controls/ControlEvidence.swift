@@ -308,7 +308,7 @@ public struct ControlAssessment: Sendable {
             if let reason = gap(rule: entry.ruleID, for: service) { result.gaps.append((entry.ruleID, reason)) }
         }
         // A rule with nothing to check here is left out of the judgement, unless no rule had anything.
-        let unassessed = result.gaps.contains { !RuleApplicability.isNothingToCheck($0.reason) } || result.gaps.count == entries.count
+        let unassessed = RuleApplicability.leavesUnassessed(gapReasons: result.gaps.map(\.reason), ruleCount: entries.count)
         if !result.failing.isEmpty { result.state = .failing }
         else if unassessed { result.state = .notAssessed }
         else if !result.excepted.isEmpty { result.state = .excepted }

@@ -135,6 +135,12 @@ public enum RuleApplicability: Sendable, Hashable {
     public static func isNothingToCheck(_ reason: String) -> Bool {
         reason.isExactly(noAudience) || reason.isExactly(noIssuer) || reason.isExactly(noTrust)
     }
+
+    /// Whether a control evidenced by `ruleCount` rules is not assessed, given the reasons its rules did
+    /// not run: one that is not "nothing to check", or nothing to check for every rule.
+    public static func leavesUnassessed(gapReasons: [String], ruleCount: Int) -> Bool {
+        gapReasons.contains { !isNothingToCheck($0) } || (!gapReasons.isEmpty && gapReasons.count >= ruleCount)
+    }
 }
 
 extension Sequence where Element: Hashable {

@@ -36,9 +36,7 @@ public struct ExactString: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Byte order: deterministic, and the same order the reports and the site have always shown for
     /// ASCII values.
-    public static func < (lhs: ExactString, rhs: ExactString) -> Bool {
-        lhs.withBytes { left in rhs.withBytes { right in left.lexicographicallyPrecedes(right) } }
-    }
+    public static func < (lhs: ExactString, rhs: ExactString) -> Bool { ExactText.precedes(lhs.text, rhs.text) }
 
     private func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         text.withUTF8Bytes(body)
