@@ -64,7 +64,7 @@ struct EntityBuilder {
     func build(_ document: YAMLDocument, into result: inout FileResult) {
         let root = document.root
         if root.isNull { return }
-        guard root.mapping != nil else {
+        guard root.isMapping else {
             result.findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error,
                 message: "each document must be a mapping with apiVersion, kind, metadata and spec; found \(root.kindDescription)",
                 location: location(root)))
@@ -77,22 +77,22 @@ struct EntityBuilder {
         let ref = kind.flatMap { kind in name.map { EntityRef(kind, $0) } }
 
         var checker = SchemaChecker(file: file, entity: ref)
-        for pair in root.mapping ?? [] {
-            guard let key = pair.key.scalar else { continue }
-            switch key {
-            case "apiVersion", "kind", "metadata": continue
-            case "spec":
+        for pair in root.pairs ?? .none {
+            guard pair.key.isScalar else { continue }
+            if pair.key.hasScalar("apiVersion") || pair.key.hasScalar("kind") || pair.key.hasScalar("metadata") { continue }
+            if pair.key.hasScalar("spec") {
                 if let kind, !pair.value.isNull {
                     checker.check(pair.value, against: RegistrySchema.spec(for: kind), path: "spec")
                 }
-            default:
+            } else {
+                let key = pair.key.scalar ?? ""
                 let known = RegistrySchema.document.fields.map(\.name)
                 let hint = Suggestion.closest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? "; expected apiVersion, kind, metadata and spec"
                 checker.report("unknown top-level key '\(key)'\(hint)", at: pair.key)
             }
         }
         if let apiVersion = root["apiVersion"] {
-            if apiVersion.scalar != RegistrySchema.apiVersion {
+            if !apiVersion.hasScalar(RegistrySchema.apiVersion) {
                 checker.report("unsupported apiVersion '\(apiVersion.scalar ?? apiVersion.kindDescription)'; this version of audreg reads \(RegistrySchema.apiVersion)", at: apiVersion)
             }
         } else {
@@ -117,10 +117,10 @@ struct EntityBuilder {
 
         guard let kind, let name, let nameNode, root["apiVersion"]?.hasScalar(RegistrySchema.apiVersion) == true,
               let metadataNode = root["metadata"] else { return }
-        let kindKey = root.mapping?.first { $0.key.hasScalar("kind") }?.key
+        let kindKey = root.key("kind")
         let origin = EntityOrigin(file: file, location: location(kindKey ?? root), documentIndex: document.index)
         let metadata = self.metadata(metadataNode, name: Located(name, at: location(nameNode)))
-        let spec = root["spec"].flatMap { $0.mapping == nil ? nil : $0 }
+        let spec = root["spec"].flatMap { $0.isMapping ? $0 : nil }
         switch kind {
         case .service:
             let service = service(metadata, origin, spec, documentRoot: root)
@@ -171,7 +171,7 @@ struct EntityBuilder {
     }
 
     func texts(_ node: YAMLNode?, format: StringFormat = .text) -> [Located<String>]? {
-        guard let items = node?.sequence else { return nil }
+        guard let items = node?.items else { return nil }
         var values: [Located<String>] = []
         values.reserveCapacity(items.count)
         for item in items { if let value = formatted(item, format) { values.append(value) } }
@@ -179,7 +179,7 @@ struct EntityBuilder {
     }
 
     func objects(_ node: YAMLNode?) -> [YAMLNode] {
-        (node?.sequence ?? []).filter { $0.mapping != nil }
+        (node?.items ?? .none).filter(\.isMapping)
     }
 
     func integer(_ node: YAMLNode?, minimum: Int) -> Located<Int>? {
@@ -189,7 +189,7 @@ struct EntityBuilder {
 
     func metadata(_ node: YAMLNode, name: Located<String>) -> EntityMetadata {
         var labels: [(key: String, value: String)] = []
-        for pair in node["labels"]?.mapping ?? [] {
+        for pair in node["labels"]?.pairs ?? .none {
             if let key = pair.key.scalar, let value = pair.value.scalar { labels.append((key, value)) }
         }
         return EntityMetadata(
@@ -240,8 +240,8 @@ struct EntityBuilder {
                               provider: text(item["provider"]), location: location(item), trust: trust)
         }
         let audiencesNode = spec?["audiences"]
-        let specKey = documentRoot.mapping?.first { $0.key.hasScalar("spec") }?.key
-        let audiencesKey = spec?.mapping?.first { $0.key.hasScalar("audiences") }?.key
+        let specKey = documentRoot.key("spec")
+        let audiencesKey = spec?.key("audiences")
         let audiencesAnchor = audiencesKey ?? specKey ?? documentRoot["kind"] ?? documentRoot
         let audiences = (texts(audiencesNode) ?? []).map { Located(ExactString($0.value), at: $0.location) }
         var built = Service(
@@ -254,7 +254,7 @@ struct EntityBuilder {
             downstream: downstream,
             deployments: deployments,
             exceptions: exceptions(spec?["exceptions"]))
-        if let audiencesNode, !audiencesNode.isNull, audiencesNode.sequence?.count != audiences.count {
+        if let audiencesNode, !audiencesNode.isNull, audiencesNode.items?.count != audiences.count {
             built.audiencesAreKnown = false
         }
         built.hopsWithUnknownMode = hops.compactMap { item in
@@ -283,7 +283,7 @@ struct EntityBuilder {
         policy.maxAudiencesPerService = integer(spec?["maxAudiencesPerService"], minimum: 1)
         policy.maxExceptionDays = integer(spec?["maxExceptionDays"], minimum: 1)
         policy.genericAudiences = texts(spec?["genericAudiences"])?.map(\.value) ?? []
-        for pair in spec?["severity"]?.mapping ?? [] {
+        for pair in spec?["severity"]?.pairs ?? .none {
             if let rule = pair.key.scalar, let level = formatted(pair.value, .oneOf(["error", "warning", "note", "off"])) {
                 policy.severityOverrides[rule] = level
             }

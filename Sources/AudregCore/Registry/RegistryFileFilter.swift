@@ -28,7 +28,7 @@ enum RegistryFileFilter {
                         line: node.start.line, column: node.start.column)
                 }
             } else if let kind = root["kind"]?.scalar, EntityKind(rawValue: kind) != nil,
-                      let spec = root["spec"]?.mapping, spec.contains(where: { audregSpecKeys.contains($0.key.scalar ?? "") }) {
+                      let spec = root["spec"]?.pairs, spec.contains(where: { audregSpecKeys.contains($0.key.scalar ?? "") }) {
                 return .skippedLookingLikeRegistry(
                     "not read as a registry file: this \(kind) document has no apiVersion; add 'apiVersion: \(RegistrySchema.apiVersion)' if it belongs to the registry",
                     line: root.start.line, column: root.start.column)

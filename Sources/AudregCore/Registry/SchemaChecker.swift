@@ -30,7 +30,7 @@ struct SchemaChecker {
     }
 
     private mutating func check(_ node: YAMLNode, against schema: ObjectSchema) {
-        guard let pairs = node.mapping else {
+        guard let pairs = node.pairs else {
             report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
             return
         }
@@ -86,7 +86,7 @@ struct SchemaChecker {
                 return
             }
         case .list(let element):
-            guard let items = node.sequence else {
+            guard let items = node.items else {
                 report("\(path) must be a list, found \(node.kindDescription)", at: node)
                 return
             }
@@ -98,7 +98,7 @@ struct SchemaChecker {
         case .object(let schema):
             check(node, against: schema)
         case .map(let value):
-            guard let pairs = node.mapping else {
+            guard let pairs = node.pairs else {
                 report("\(path) must be a mapping, found \(node.kindDescription)", at: node)
                 return
             }

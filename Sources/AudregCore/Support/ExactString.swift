@@ -54,6 +54,8 @@ extension String {
     /// Byte-for-byte equality, for the few places that compare a raw `String` with a claim value (a token's
     /// `aud` read from JSON, a value in a gateway's config) before it becomes an `ExactString`.
     package func isExactly(_ other: String) -> Bool {
-        utf8.elementsEqual(other.utf8)
+        // `utf8.count` is stored for native strings, so most unequal pairs stop here.
+        guard utf8.count == other.utf8.count else { return false }
+        return withUTF8Bytes { left in other.withUTF8Bytes { right in left.elementsEqual(right) } }
     }
 }

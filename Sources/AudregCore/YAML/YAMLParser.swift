@@ -69,20 +69,19 @@ public enum YAMLParser {
             builder.run(buffer, parsers: parsers)
         }
         builder.reportOmittedDuplicates()
-        return YAMLParseResult(documents: builder.documents, diagnostics: builder.diagnostics)
+        return YAMLParseResult(documents: builder.finish(), diagnostics: builder.diagnostics)
     }
 }
 
 private struct TreeBuilder {
-    /// An open collection. Mutated in place on the stack so appending never copies the children.
+    /// An open collection. Its children wait in `pending` from `pendingStart` on (a mapping's keys and
+    /// values alternating) and move to the tree's `children` in one run when it closes.
     struct Frame {
         var isMapping: Bool
         var start: TextPosition
-        var tag: String?
+        var tag: Int32
         var anchor: String?
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        var pendingKey: YAMLNode?
+        var pendingStart: Int
         var size = 1
         /// First position of each key, kept once a mapping is large, so that a repeated key is dropped
         /// as it arrives: a file of a million repeated keys then holds one pair, not a million.
@@ -93,17 +92,21 @@ private struct TreeBuilder {
     static let earlyDuplicateCheck = 64
 
     let limits: YAMLLimits
-    var documents: [YAMLDocument] = []
+    var nodes: [FlatNode] = []
+    var children: [Int32] = []
+    var text: [UInt8] = []
+    var tags: [String] = []
+    var pending: [Int32] = []
+    var documentRoots: [(root: Int32, start: TextPosition)] = []
     var diagnostics: [YAMLDiagnostic] = []
     var duplicatesReported = 0
     var firstOmittedDuplicate: TextPosition?
     var stack: [Frame] = []
-    /// Keys (and anchors, which libyaml already limits to ASCII) are matched byte for byte (`ExactString`):
-    /// `é` written as one scalar and as `e` with a combining accent are two keys, though Swift's `==` calls
-    /// them equal.
-    var anchors: [ExactString: (node: YAMLNode, size: Int)] = [:]
+    /// Keys (and anchors, which libyaml already limits to ASCII) are matched byte for byte: `é` written
+    /// as one scalar and as `e` with a combining accent are two keys, though Swift's `==` calls them equal.
+    var anchors: [ExactString: (node: Int32, size: Int)] = [:]
     var aliasBudget: Int
-    var documentRoot: YAMLNode?
+    var documentRoot: Int32?
     var documentStart = TextPosition(line: 1, column: 1)
 
     init(limits: YAMLLimits) {
@@ -111,7 +114,20 @@ private struct TreeBuilder {
         self.aliasBudget = limits.maxAliasExpansion
     }
 
+    /// The documents parsed, over one tree that holds them all.
+    mutating func finish() -> [YAMLDocument] {
+        let tree = YAMLTree(nodes: nodes, children: children, text: text, tags: tags)
+        nodes = []
+        children = []
+        text = []
+        return documentRoots.enumerated().map { index, document in
+            YAMLDocument(root: YAMLNode(tree: tree, index: Int(document.root)), start: document.start, index: index)
+        }
+    }
+
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, parsers: ParserPool) {
+        // Most scalars are short: one byte of text per byte of file is a generous first guess.
+        text.reserveCapacity(buffer.count / 2)
         let parsed: Void? = parsers.withParser { parser in
             if let base = buffer.baseAddress {
                 yaml_parser_set_input_string(parser, base, buffer.count)
@@ -136,6 +152,21 @@ private struct TreeBuilder {
         }
     }
 
+    mutating func append(_ kind: FlatNode.Kind, _ style: ScalarStyle, start: TextPosition, end: TextPosition,
+                         first: Int, count: Int, tag: Int32) -> Int32 {
+        nodes.append(FlatNode(startLine: Int32(truncatingIfNeeded: start.line), startColumn: Int32(truncatingIfNeeded: start.column),
+                              endLine: Int32(truncatingIfNeeded: end.line), endColumn: Int32(truncatingIfNeeded: end.column),
+                              first: Int32(truncatingIfNeeded: first), count: Int32(truncatingIfNeeded: count),
+                              tag: tag, kind: kind, style: style))
+        return Int32(truncatingIfNeeded: nodes.count - 1)
+    }
+
+    mutating func tagIndex(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
+        guard let pointer else { return -1 }
+        tags.append(String(cString: pointer))
+        return Int32(truncatingIfNeeded: tags.count - 1)
+    }
+
     /// Returns false when a limit or an error stops the parse.
     mutating func handle(_ event: inout yaml_event_t) -> Bool {
         let start = position(event.start_mark)
@@ -143,16 +174,20 @@ private struct TreeBuilder {
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             stack.removeAll()
+            pending.removeAll(keepingCapacity: true)
             anchors.removeAll()
             documentRoot = nil
             documentStart = start
         case YAML_DOCUMENT_END_EVENT:
-            let root = documentRoot ?? YAMLNode(content: .scalar("", .plain), start: documentStart, end: documentStart)
-            documents.append(YAMLDocument(root: root, start: documentStart, index: documents.count))
+            let root = documentRoot ?? append(.scalar, .plain, start: documentStart, end: documentStart, first: text.count, count: 0, tag: -1)
+            documentRoots.append((root, documentStart))
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let value = string(scalar.value, length: scalar.length)
-            let node = YAMLNode(content: .scalar(value, style(scalar.style)), start: start, end: end, tag: optionalString(scalar.tag))
+            let first = text.count
+            if let value = scalar.value, scalar.length > 0 {
+                text.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
+            }
+            let node = append(.scalar, style(scalar.style), start: start, end: end, first: first, count: scalar.length, tag: tagIndex(scalar.tag))
             return complete(node, size: 1, anchor: optionalString(scalar.anchor))
         case YAML_ALIAS_EVENT:
             let name = optionalString(event.data.alias.anchor) ?? ""
@@ -165,34 +200,43 @@ private struct TreeBuilder {
                 fail("aliases expand to more than \(limits.maxAliasExpansion) nodes in this file; write the values out or use fewer aliases", at: start)
                 return false
             }
-            var node = target.node
-            // The copy keeps its own positions (where the anchored value was written); only the alias
-            // site's span is recorded so messages about the alias itself point at it.
-            node.start = start
-            node.end = end
-            return complete(node, size: target.size, anchor: nil)
+            // The copy shares the anchored value's children, which keep their own positions (where the
+            // anchored value was written); only the alias site's span is its own, so messages about the
+            // alias itself point at it.
+            var copy = nodes[Int(target.node)]
+            copy.startLine = Int32(truncatingIfNeeded: start.line)
+            copy.startColumn = Int32(truncatingIfNeeded: start.column)
+            copy.endLine = Int32(truncatingIfNeeded: end.line)
+            copy.endColumn = Int32(truncatingIfNeeded: end.column)
+            nodes.append(copy)
+            return complete(Int32(truncatingIfNeeded: nodes.count - 1), size: target.size, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
             guard stack.count < limits.maxDepth else {
                 fail("nesting deeper than \(limits.maxDepth) levels", at: start)
                 return false
             }
             let data = event.data.sequence_start
-            stack.append(Frame(isMapping: false, start: start, tag: optionalString(data.tag), anchor: optionalString(data.anchor)))
+            stack.append(Frame(isMapping: false, start: start, tag: tagIndex(data.tag), anchor: optionalString(data.anchor), pendingStart: pending.count))
         case YAML_MAPPING_START_EVENT:
             guard stack.count < limits.maxDepth else {
                 fail("nesting deeper than \(limits.maxDepth) levels", at: start)
                 return false
             }
             let data = event.data.mapping_start
-            stack.append(Frame(isMapping: true, start: start, tag: optionalString(data.tag), anchor: optionalString(data.anchor)))
+            stack.append(Frame(isMapping: true, start: start, tag: tagIndex(data.tag), anchor: optionalString(data.anchor), pendingStart: pending.count))
         case YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast(), !frame.isMapping else { return false }
-            let node = YAMLNode(content: .sequence(frame.items), start: frame.start, end: end, tag: frame.tag)
+            let first = children.count
+            children.append(contentsOf: pending[frame.pendingStart...])
+            pending.removeSubrange(frame.pendingStart...)
+            let node = append(.sequence, .plain, start: frame.start, end: end, first: first, count: children.count - first, tag: frame.tag)
             return complete(node, size: frame.size, anchor: frame.anchor)
         case YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast(), frame.isMapping else { return false }
-            let merged = mergeAndCheckDuplicates(frame.pairs)
-            let node = YAMLNode(content: .mapping(merged), start: frame.start, end: end, tag: frame.tag)
+            let first = children.count
+            mergeAndCheckDuplicates(frame.pendingStart)
+            pending.removeSubrange(frame.pendingStart...)
+            let node = append(.mapping, .plain, start: frame.start, end: end, first: first, count: (children.count - first) / 2, tag: frame.tag)
             return complete(node, size: frame.size, anchor: frame.anchor)
         default:
             break
@@ -200,7 +244,7 @@ private struct TreeBuilder {
         return true
     }
 
-    mutating func complete(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
+    mutating func complete(_ node: Int32, size: Int, anchor: String?) -> Bool {
         if let anchor { anchors[ExactString(anchor)] = (node, size) }
         guard !stack.isEmpty else {
             documentRoot = node
@@ -208,102 +252,173 @@ private struct TreeBuilder {
         }
         let top = stack.count - 1
         stack[top].size += size
-        if !stack[top].isMapping {
-            stack[top].items.append(node)
-        } else if let key = stack[top].pendingKey {
-            stack[top].pendingKey = nil
-            if let text = key.scalar, !Self.isMergeKey(key) {
-                if stack[top].keyIndex == nil, stack[top].pairs.count >= Self.earlyDuplicateCheck {
-                    // Repeats among the pairs so far are reported now, so reports stay in file order.
-                    var index: [ExactString: TextPosition] = [:]
-                    var kept: [YAMLPair] = []
-                    for pair in stack[top].pairs {
-                        if !Self.isMergeKey(pair.key), let earlier = pair.key.scalar {
-                            if let first = index[ExactString(earlier)] {
-                                reportDuplicate(earlier, at: pair.key.start, first: first)
-                                continue
-                            }
-                            index[ExactString(earlier)] = pair.key.start
-                        }
-                        kept.append(pair)
-                    }
-                    stack[top].pairs = kept
-                    stack[top].keyIndex = index
-                }
-                if stack[top].keyIndex != nil {
-                    let name = ExactString(text)
-                    if let first = stack[top].keyIndex?[name] {
-                        reportDuplicate(text, at: key.start, first: first)
-                        return true
-                    }
-                    stack[top].keyIndex?[name] = key.start
-                }
-            }
-            stack[top].pairs.append(YAMLPair(key: key, value: node))
-        } else {
-            stack[top].pendingKey = node
+        guard stack[top].isMapping, (pending.count - stack[top].pendingStart) % 2 == 1 else {
+            // An item of a sequence, or a mapping's key waiting for its value.
+            pending.append(node)
+            return true
         }
+        let key = pending[pending.count - 1]
+        if nodes[Int(key)].kind == .scalar && !isMergeKey(key) {
+            if stack[top].keyIndex == nil, (pending.count - stack[top].pendingStart) / 2 >= Self.earlyDuplicateCheck {
+                // Repeats among the pairs so far are reported now, so reports stay in file order.
+                var index: [ExactString: TextPosition] = [:]
+                var kept: [Int32] = []
+                var pair = stack[top].pendingStart
+                while pair + 1 < pending.count {
+                    let earlierKey = pending[pair]
+                    if nodes[Int(earlierKey)].kind == .scalar && !isMergeKey(earlierKey) {
+                        let name = exactText(earlierKey)
+                        if let first = index[name] {
+                            reportDuplicate(name.text, at: nodes[Int(earlierKey)].start, first: first)
+                            pair += 2
+                            continue
+                        }
+                        index[name] = nodes[Int(earlierKey)].start
+                    }
+                    kept.append(earlierKey)
+                    kept.append(pending[pair + 1])
+                    pair += 2
+                }
+                kept.append(key)
+                pending.replaceSubrange(stack[top].pendingStart..., with: kept)
+                stack[top].keyIndex = index
+            }
+            if stack[top].keyIndex != nil {
+                let name = exactText(key)
+                if let first = stack[top].keyIndex?[name] {
+                    reportDuplicate(name.text, at: nodes[Int(key)].start, first: first)
+                    pending.removeLast()
+                    return true
+                }
+                stack[top].keyIndex?[name] = nodes[Int(key)].start
+            }
+        }
+        pending.append(node)
         return true
     }
 
-    static func isMergeKey(_ node: YAMLNode) -> Bool {
-        if case .scalar(let text, .plain) = node.content { return text.isExactly("<<") }
-        return false
+    func isMergeKey(_ node: Int32) -> Bool {
+        let flat = nodes[Int(node)]
+        return flat.kind == .scalar && flat.style == .plain && flat.count == 2
+            && text[Int(flat.first)] == 0x3C && text[Int(flat.first) + 1] == 0x3C
     }
 
-    /// Reports repeated keys (at the second occurrence) and applies `<<` merge keys, whose pairs never
-    /// override keys written in the mapping itself.
-    mutating func mergeAndCheckDuplicates(_ pairs: [YAMLPair]) -> [YAMLPair] {
+    /// A scalar's text, for keys compared by hash.
+    func exactText(_ node: Int32) -> ExactString {
+        let flat = nodes[Int(node)]
+        return ExactString(String(decoding: text[Int(flat.first)..<Int(flat.first + flat.count)], as: UTF8.self))
+    }
+
+    func scalarText(_ node: Int32) -> String { exactText(node).text }
+
+    /// Whether two scalar nodes hold the same bytes.
+    func sameScalar(_ a: Int32, _ b: Int32) -> Bool {
+        let first = nodes[Int(a)]
+        let second = nodes[Int(b)]
+        guard first.kind == .scalar, second.kind == .scalar, first.count == second.count else { return false }
+        return text.withUnsafeBufferPointer { text in
+            var index = 0
+            while index < Int(first.count) {
+                if text[Int(first.first) + index] != text[Int(second.first) + index] { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    func kindDescription(_ node: Int32) -> String {
+        YAMLNode(tree: YAMLTree(nodes: [nodes[Int(node)]], children: [], text: text, tags: []), index: 0).kindDescription
+    }
+
+    /// Moves the pairs of the mapping closing at `pendingStart` to `children`, reporting repeated keys
+    /// (at the second occurrence) and applying `<<` merge keys, whose pairs never override keys written
+    /// in the mapping itself.
+    mutating func mergeAndCheckDuplicates(_ pendingStart: Int) {
+        let pairCount = (pending.count - pendingStart) / 2
+        var hasMerge = false
+        var pair = pendingStart
+        while pair + 1 < pending.count {
+            if isMergeKey(pending[pair]) { hasMerge = true; break }
+            pair += 2
+        }
+        children.reserveCapacity(children.count + 2 * pairCount)
         // Most mappings are small and have no merge keys: compare keys pairwise then, which is cheaper
         // than hashing; large mappings use a dictionary so the cost stays linear.
-        let hasMerge = pairs.contains { Self.isMergeKey($0.key) }
-        if !hasMerge && pairs.count <= 12 {
-            var result: [YAMLPair] = []
-            result.reserveCapacity(pairs.count)
-            for pair in pairs {
-                if let key = pair.key.scalar, let first = result.first(where: { $0.key.scalar?.isExactly(key) == true }) {
-                    reportDuplicate(key, at: pair.key.start, first: first.key.start)
-                    continue
+        if !hasMerge && pairCount <= 12 {
+            let first = children.count
+            pair = pendingStart
+            while pair + 1 < pending.count {
+                let key = pending[pair]
+                if nodes[Int(key)].kind == .scalar {
+                    var kept = first
+                    var earlier: Int32?
+                    while kept < children.count {
+                        if sameScalar(children[kept], key) { earlier = children[kept]; break }
+                        kept += 2
+                    }
+                    if let earlier {
+                        reportDuplicate(scalarText(key), at: nodes[Int(key)].start, first: nodes[Int(earlier)].start)
+                        pair += 2
+                        continue
+                    }
                 }
-                result.append(pair)
+                children.append(key)
+                children.append(pending[pair + 1])
+                pair += 2
             }
-            return result
+            return
         }
         var seen: [ExactString: TextPosition] = [:]
-        var result: [YAMLPair] = []
-        var merges: [YAMLNode] = []
-        result.reserveCapacity(pairs.count)
-        for pair in pairs {
-            if Self.isMergeKey(pair.key) {
-                merges.append(pair.value)
+        var merges: [Int32] = []
+        pair = pendingStart
+        while pair + 1 < pending.count {
+            let key = pending[pair]
+            if isMergeKey(key) {
+                merges.append(pending[pair + 1])
+                pair += 2
                 continue
             }
-            if let key = pair.key.scalar {
-                if let first = seen[ExactString(key)] {
-                    reportDuplicate(key, at: pair.key.start, first: first)
+            if nodes[Int(key)].kind == .scalar {
+                let name = exactText(key)
+                if let first = seen[name] {
+                    reportDuplicate(name.text, at: nodes[Int(key)].start, first: first)
+                    pair += 2
                     continue
                 }
-                seen[ExactString(key)] = pair.key.start
+                seen[name] = nodes[Int(key)].start
             }
-            result.append(pair)
+            children.append(key)
+            children.append(pending[pair + 1])
+            pair += 2
         }
         for merge in merges {
-            let sources = merge.sequence ?? [merge]
+            let mergeNode = nodes[Int(merge)]
+            let sources: [Int32] = mergeNode.kind == .sequence
+                ? Array(children[Int(mergeNode.first)..<Int(mergeNode.first + mergeNode.count)])
+                : [merge]
             for source in sources {
-                guard let sourcePairs = source.mapping else {
+                let sourceNode = nodes[Int(source)]
+                guard sourceNode.kind == .mapping else {
                     diagnostics.append(YAMLDiagnostic(
-                        kind: .syntax, message: "a '<<' merge key needs a mapping or a list of mappings, found \(source.kindDescription)",
-                        position: source.start, related: nil))
+                        kind: .syntax, message: "a '<<' merge key needs a mapping or a list of mappings, found \(kindDescription(source))",
+                        position: sourceNode.start, related: nil))
                     continue
                 }
-                for pair in sourcePairs {
-                    guard let key = pair.key.scalar.map({ ExactString($0) }), seen[key] == nil else { continue }
-                    seen[key] = pair.key.start
-                    result.append(pair)
+                var sourcePair = Int(sourceNode.first)
+                let sourceEnd = sourcePair + 2 * Int(sourceNode.count)
+                while sourcePair < sourceEnd {
+                    let key = children[sourcePair]
+                    let value = children[sourcePair + 1]
+                    sourcePair += 2
+                    guard nodes[Int(key)].kind == .scalar else { continue }
+                    let name = exactText(key)
+                    guard seen[name] == nil else { continue }
+                    seen[name] = nodes[Int(key)].start
+                    children.append(key)
+                    children.append(value)
                 }
             }
         }
-        return result
     }
 
     mutating func reportDuplicate(_ key: String, at position: TextPosition, first: TextPosition) {

@@ -73,20 +73,19 @@ public struct UnsafeCharacterRule: Rule {
             var stack: [(node: YAMLNode, isKey: Bool)] = [(document.root, false)]
             while let item = stack.popLast() {
                 let (node, isKey) = item
-                switch node.content {
-                case .scalar(let value, let style):
+                if let items = node.items {
+                    for item in items.reversed() { stack.append((item, false)) }
+                } else if let pairs = node.pairs {
+                    for pair in pairs.reversed() {
+                        stack.append((pair.value, false))
+                        stack.append((pair.key, true))
+                    }
+                } else if let value = node.scalar, let style = node.scalarStyle {
                     let multiLine = style == .literal || style == .folded || node.end.line > node.start.line
                     guard let problem = problem(in: value, allowLineBreaks: !isKey && multiLine),
                           reported.insert(node.start).inserted else { continue }
                     findings.append(finding(isKey ? "key" : "value", problem,
                                             at: SourceLocation(file: file, node: node), entity: entity))
-                case .sequence(let items):
-                    for item in items.reversed() { stack.append((item, false)) }
-                case .mapping(let pairs):
-                    for pair in pairs.reversed() {
-                        stack.append((pair.value, false))
-                        stack.append((pair.key, true))
-                    }
                 }
             }
         }
