@@ -122,14 +122,21 @@ public struct Validator: Sendable {
     }
 
     public func validate(directory: String, loader: RegistryLoader = RegistryLoader()) throws(RegistryError) -> ValidationReport {
-        validate(try loader.load(directory: directory))
+        var timing = PhaseTiming(self.timing)
+        let loaded = try loader.load(directory: directory)
+        timing.lap("load registry (read, parse, build entities)")
+        return validate(loaded, timing: timing)
     }
 
     public func validate(_ loaded: LoadedRegistry) -> ValidationReport {
+        validate(loaded, timing: PhaseTiming(timing))
+    }
+
+    private func validate(_ loaded: LoadedRegistry, timing: PhaseTiming) -> ValidationReport {
+        var timing = timing
         let registry = loaded.registry
         var findings = loaded.findings
         findings.append(contentsOf: Self.policyCountFindings(registry))
-        var timing = PhaseTiming(self.timing)
         let context = RuleContext(registry: registry, today: today, knownRuleIDs: Set(catalog.rules.map { $0.description.id }), files: loaded.files)
         timing.lap("rule context")
         let rules = catalog.rules.filter { $0.description.stage == .registry }.map { $0.init() }

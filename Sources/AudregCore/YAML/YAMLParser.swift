@@ -316,14 +316,13 @@ private struct TreeBuilder {
         let first = nodes[Int(a)]
         let second = nodes[Int(b)]
         guard first.kind == .scalar, second.kind == .scalar, first.count == second.count else { return false }
-        return text.withUnsafeBufferPointer { text in
-            var index = 0
-            while index < Int(first.count) {
-                if text[Int(first.first) + index] != text[Int(second.first) + index] { return false }
-                index += 1
-            }
-            return true
+        // Indexed directly: a closure here would capture, and so copy, the whole builder.
+        var index = 0
+        while index < Int(first.count) {
+            if text[Int(first.first) + index] != text[Int(second.first) + index] { return false }
+            index += 1
         }
+        return true
     }
 
     func kindDescription(_ node: Int32) -> String {

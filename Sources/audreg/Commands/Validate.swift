@@ -45,6 +45,6 @@ struct Validate: ParsableCommand {
         let options = ReportOptions(color: format == .text && Terminal.colorAllowed, paths: paths.reportPaths(registry: directory),
                                     failOn: failOn.severity)
         Terminal.write(format.render(report, options: options))
-        if failOn.fails(report) { throw ExitCode(1) }
+        ProcessSettings.exit(failOn.fails(report) ? 1 : 0, keeping: report)
     }
 }
