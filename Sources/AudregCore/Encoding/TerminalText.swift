@@ -40,7 +40,8 @@ public enum TerminalText {
     static func mayNeedWork(_ text: String) -> Bool {
         for byte in text.utf8 {
             switch byte {
-            case 0x00..<0x20, 0x7F, UInt8(ascii: "\\"), 0xC2, 0xD8, 0xE1, 0xE2, 0xEF: return true
+            case 0x00..<0x20, 0x7F, UInt8(ascii: "\\"): return true
+            case _ where UnsafeScalar.isLeadByte(byte): return true
             default: continue
             }
         }

@@ -130,6 +130,7 @@ struct Build: ParsableCommand {
             ticker?.cancel()
             progress?.finish()
             Terminal.diagnostic("audreg: built \(out): \(result.htmlPages) HTML pages\(result.reuseSummary), \(result.markdownPages) Markdown pages, token flow drawn with the \(result.tokenFlowEngine)")
+            ProcessSettings.exit(0, keeping: report)
         } catch let error as SiteBuildError {
             throw AudregCLIError("\(error.description); the previous site is unchanged")
         }

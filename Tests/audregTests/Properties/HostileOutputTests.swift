@@ -141,4 +141,27 @@ struct HostileOutputTests {
         #expect(messages.contains { $0.contains("U+200B ZERO WIDTH SPACE") })
         #expect(unsafe.filter { $0["line"] as? Int != 1 }.allSatisfy { $0["entity"] as? String == "Service/orders-api" })
     }
+
+    @Test("attack 8b: tag characters (hidden ASCII) and blank letters in names and values are reported")
+    func tagCharacters() throws {
+        let directory = TemporaryDirectory()
+        directory.write("issuers/corp.yaml", Self.issuer)
+        directory.write("services/orders.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api, title: "Orders\u{3164}"}
+            spec:
+              audiences: ["https://orders.example.com\u{E0061}\u{E0064}\u{E006D}"]
+              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
+
+            """)
+        let result = try audreg("validate", directory.path, "--format", "json")
+        #expect(result.status == 1)
+        let unsafe = try Self.jsonFindings(result.stdout).filter { $0["rule"] as? String == "unsafe-character" }
+        let messages = unsafe.compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("U+E0061 TAG LATIN SMALL LETTER A (tag character)") }, "\(messages)")
+        #expect(messages.contains { $0.contains("U+3164 HANGUL FILLER (blank letter)") }, "\(messages)")
+        let text = try audreg("validate", directory.path, "--format", "text", environment: ["NO_COLOR": "1"])
+        #expect(!text.stdout.unicodeScalars.contains { $0.value >= 0xE0000 && $0.value <= 0xE007F })
+    }
 }

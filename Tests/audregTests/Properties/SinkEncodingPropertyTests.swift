@@ -8,12 +8,13 @@ import Testing
 import AudregTestHelpers
 
 /// Random strings over the whole Unicode scalar range, weighted towards what breaks sinks: control
-/// characters, `"\r\n"`, separators, bidi and zero-width characters, combining marks after `|`, and the
+/// characters, `"\r\n"`, separators, bidi, zero-width, tag and blank characters, combining marks after `|`, and the
 /// punctuation each format gives a meaning to.
 struct HostileStrings {
     static let interesting: [Unicode.Scalar] = [
         "\r", "\n", "\t", "\u{0}", "\u{B}", "\u{C}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9B}", "\u{2028}", "\u{2029}",
         "\u{202E}", "\u{2066}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{FFFE}", "\u{FFFF}", "\u{301}", "\u{AD}",
+        "\u{E0041}", "\u{E007F}", "\u{E0100}", "\u{3164}", "\u{115F}", "\u{FFA0}", "\u{2800}", "\u{34F}",
         "|", "%", ":", ",", "\\", "\"", "'", "@", "`", "#", "-", "*", "_", "[", "]", "<", ">", "&", "!", "~", "$", "{", "}",
         "w", ".", "/", " ", "u", "n", "r", "x", "3", "A",
     ]
@@ -134,12 +135,30 @@ struct SinkEncodingPropertyTests {
         for line in lines {
             #expect(!line.unicodeScalars.contains { UnsafeScalar.kind($0) != nil })
             #expect(!line.contains("://") && !line.lowercased().contains("www."), "\(line)")
-            #expect(!line.contains("&#64;") || !line.replacingOccurrences(of: "&#64;<span></span>", with: "").contains("&#64;"))
+            #expect(!Self.removing("&#64;<span></span>", from: line).unicodeScalars.containsRun("&#64;".unicodeScalars), "\(scalars(line))")
         }
         for value in values {
             #expect(Self.decodeText(MarkdownText.text(value)).map(scalars) == scalars(value), "\(scalars(value))")
             #expect(Self.decodeCode(MarkdownText.code(value)).map(scalars) == scalars(value), "\(scalars(value))")
         }
+    }
+
+    /// `text` without any run of `needle`'s scalars. Foundation's `replacingOccurrences` matches whole
+    /// `Character`s, so it misses `<span></span>` when a combining mark follows and joins the `>`.
+    static func removing(_ needle: String, from text: String) -> String {
+        let pattern = Array(needle.unicodeScalars)
+        let scalars = Array(text.unicodeScalars)
+        var kept = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if index + pattern.count <= scalars.count, Array(scalars[index..<(index + pattern.count)]) == pattern {
+                index += pattern.count
+            } else {
+                kept.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(kept)
     }
 
     /// Unescaped `|` in a row, as GitHub splits a table row (so `| a | b |` gives 3).
@@ -160,7 +179,7 @@ struct SinkEncodingPropertyTests {
     /// decoded, then the terminal escapes undone.
     static func decodeText(_ markdown: String) -> String? {
         var shown = ""
-        var rest = Substring(markdown.replacingOccurrences(of: MarkdownText.splitter, with: ""))
+        var rest = Substring(Self.removing(MarkdownText.splitter, from: markdown))
         while let scalar = rest.unicodeScalars.first {
             if scalar == "\\" {
                 let next = rest.unicodeScalars.dropFirst().first!
@@ -182,7 +201,7 @@ struct SinkEncodingPropertyTests {
         guard all.starts(with: "<code>".unicodeScalars), all.reversed().starts(with: "</code>".unicodeScalars.reversed()) else { return nil }
         var shown = ""
         let inner = String(String.UnicodeScalarView(all[6..<(all.count - 7)]))
-        var rest = Substring(inner.replacingOccurrences(of: MarkdownText.splitter, with: ""))
+        var rest = Substring(Self.removing(MarkdownText.splitter, from: inner))
         while let scalar = rest.unicodeScalars.first {
             if scalar == "&", let (entity, value) = entities.first(where: { rest.unicodeScalars.starts(with: $0.key.unicodeScalars) }) {
                 shown += value
@@ -374,5 +393,14 @@ struct ExplainTextEncodingTests {
             #expect(!line.unicodeScalars.contains { UnsafeScalar.kind($0) != nil })
         }
         #expect(text.contains(#"https://orders.example.com\r\n::warning file=x::forged\u{202E}"#))
+    }
+}
+
+extension String.UnicodeScalarView {
+    /// Whether `run` occurs in these scalars, compared scalar by scalar.
+    func containsRun(_ run: String.UnicodeScalarView) -> Bool {
+        let scalars = Array(self), pattern = Array(run)
+        guard pattern.count <= scalars.count else { return pattern.isEmpty }
+        return (0...(scalars.count - pattern.count)).contains { Array(scalars[$0..<($0 + pattern.count)]) == pattern }
     }
 }

@@ -9,11 +9,12 @@ public struct UnsafeCharacterRule: Rule {
         name: "Unsafe character",
         defaultSeverity: .error,
         stage: .loading,
-        summary: "A key, value or file name holds a control, bidirectional-control or zero-width character.",
+        summary: "A key, value or file name holds a control, bidirectional-control, zero-width, tag or blank character.",
         rationale: """
             A registry is reviewed as text in pull requests. Bidirectional overrides (the "Trojan Source" \
             class, CVE-2021-42574) reorder what the reviewer sees, zero-width characters make two audiences \
-            that look the same differ byte for byte, and control characters end lines in logs, comments and \
+            that look the same differ byte for byte, tag characters (U+E0000-U+E007F) spell out hidden ASCII, \
+            blank letters (such as U+3164 HANGUL FILLER) make a value look empty or padded, and control characters end lines in logs, comments and \
             generated files. Whatever the reviewer approved, the gateways would compare the hidden bytes. \
             Line feeds and tabs are allowed only in values written as block scalars (`|`, `>`) or spread over \
             several lines, where they are visible.
@@ -37,6 +38,7 @@ public struct UnsafeCharacterRule: Rule {
                   name: orders-api
                   title: ↓"Orders\\r\\n::warning file=x::forged"
                   description: ↓"tab\\tinside one line"
+                  environment: ↓"prod\\U000E0041\\U000E0064"
                 """),
         ],
         nonTriggeringExamples: [
