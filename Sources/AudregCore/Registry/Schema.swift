@@ -43,15 +43,50 @@ public struct FieldSchema: Sendable {
 public struct ObjectSchema: Sendable {
     /// The definition's name in the generated JSON Schema.
     public var name: String
-    public var fields: [FieldSchema]
+    public var fields: [FieldSchema] {
+        didSet { names = FieldNames(fields) }
+    }
+    /// The fields' names as bytes, so every key of every document is looked up without a `String`.
+    private(set) var names: FieldNames
 
     public init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
         self.fields = fields
+        self.names = FieldNames(fields)
     }
 
     /// Keys match byte for byte, so a look-alike key (`\u{212A}ind`) is unknown, not `Kind`.
-    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name.isExactly(name) } }
+    public func field(_ name: String) -> FieldSchema? {
+        var name = name
+        return name.withUTF8 { names.position(of: $0) }.map { fields[$0] }
+    }
+}
+
+/// The names of an object's fields in one byte array, and which fields are required.
+struct FieldNames: Sendable {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private(set) var required: [Int] = []
+
+    init(_ fields: [FieldSchema]) {
+        for (position, field) in fields.enumerated() {
+            bytes.append(contentsOf: field.name.utf8)
+            ends.append(bytes.count)
+            if field.required { required.append(position) }
+        }
+    }
+
+    /// The position of the field named exactly `key`.
+    func position(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for (position, end) in ends.enumerated() {
+                if end - start == key.count, YAMLTree.bytesEqual(bytes, start, key) { return position }
+                start = end
+            }
+            return nil
+        }
+    }
 }
 
 public enum RegistrySchema {

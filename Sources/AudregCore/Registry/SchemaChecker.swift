@@ -35,11 +35,13 @@ struct SchemaChecker {
             return
         }
         for pair in pairs {
-            guard let key = pair.key.scalar else {
+            guard pair.key.isScalar else {
                 report("keys in \(path) must be plain text, found \(pair.key.kindDescription)", at: pair.key)
                 continue
             }
-            guard let field = schema.field(key) else {
+            // Looked up as bytes: a valid document's keys never become `String`s here.
+            guard let position = pair.key.withScalarBytes({ schema.names.position(of: $0) }) ?? nil else {
+                let key = pair.key.scalar ?? ""
                 let known = schema.fields.map(\.name)
                 if let suggestion = Suggestion.closest(to: key, in: known) {
                     report("unknown key '\(key)' in \(path); did you mean '\(suggestion)'?", at: pair.key)
@@ -48,16 +50,17 @@ struct SchemaChecker {
                 }
                 continue
             }
-            if pair.value.isNull && !field.required { continue }
-            pathBelowRoot.append(.key(key))
-            check(pair.value, against: field.type)
+            if pair.value.isNull && !schema.fields[position].required { continue }
+            pathBelowRoot.append(.key(schema.fields[position].name))
+            check(pair.value, against: schema.fields[position].type)
             pathBelowRoot.removeLast()
         }
-        for field in schema.fields where field.required {
-            if !pairs.contains(where: { $0.key.hasScalar(field.name) }) {
-                report("\(path) is missing required key '\(field.name)'", at: node)
-            } else if let value = node[field.name], value.isNull {
-                report("\(path(withKey: field.name)) is required but empty", at: value)
+        for position in schema.names.required {
+            let name = schema.fields[position].name
+            if let value = node[name] {
+                if value.isNull { report("\(path(withKey: name)) is required but empty", at: value) }
+            } else {
+                report("\(path) is missing required key '\(name)'", at: node)
             }
         }
     }

@@ -297,22 +297,24 @@ private struct TreeBuilder {
         return true
     }
 
-    func isMergeKey(_ node: Int32) -> Bool {
+    // The helpers below only read, but are `mutating`: called from the mutating handlers, a non-mutating
+    // method made the optimizer copy the whole builder (its arrays retained and released) per call.
+    mutating func isMergeKey(_ node: Int32) -> Bool {
         let flat = nodes[Int(node)]
         return flat.kind == .scalar && flat.style == .plain && flat.count == 2
             && text[Int(flat.first)] == 0x3C && text[Int(flat.first) + 1] == 0x3C
     }
 
     /// A scalar's text, for keys compared by hash.
-    func exactText(_ node: Int32) -> ExactString {
+    mutating func exactText(_ node: Int32) -> ExactString {
         let flat = nodes[Int(node)]
         return ExactString(String(decoding: text[Int(flat.first)..<Int(flat.first + flat.count)], as: UTF8.self))
     }
 
-    func scalarText(_ node: Int32) -> String { exactText(node).text }
+    mutating func scalarText(_ node: Int32) -> String { exactText(node).text }
 
     /// Whether two scalar nodes hold the same bytes.
-    func sameScalar(_ a: Int32, _ b: Int32) -> Bool {
+    mutating func sameScalar(_ a: Int32, _ b: Int32) -> Bool {
         let first = nodes[Int(a)]
         let second = nodes[Int(b)]
         guard first.kind == .scalar, second.kind == .scalar, first.count == second.count else { return false }
@@ -325,7 +327,7 @@ private struct TreeBuilder {
         return true
     }
 
-    func kindDescription(_ node: Int32) -> String {
+    mutating func kindDescription(_ node: Int32) -> String {
         YAMLNode(tree: YAMLTree(nodes: [nodes[Int(node)]], children: [], text: text, tags: []), index: 0).kindDescription
     }
 
