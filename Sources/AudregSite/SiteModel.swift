@@ -173,6 +173,14 @@ struct SiteContext {
     /// How many services the drift rules of each scope ran for, and the first reason one did not.
     var issuerRuns: (Int, String?) = (0, nil)
     var deploymentRuns: (Int, String?) = (0, nil)
+    /// For each evidence scope (registry, issuer, deployment) and each `RuleApplicability.conditions`
+    /// bit (0 for none): how many services meet the condition, and how many of those have the scope's
+    /// evidence. A rule that needs audiences ran for the services that list one, not for every service.
+    var applicableRuns: [RunCountKey: (applicable: Int, ran: Int)] = [:]
+    struct RunCountKey: Hashable {
+        let scope: UInt8
+        let condition: UInt8
+    }
     var driftFindingsByRule: [String: [Finding]] = [:]
     /// Control ID → the rules that evidence it, with its page path.
     var controlRules: [String: [String]] = [:]
@@ -296,6 +304,22 @@ struct SiteContext {
             }
         }
         gapProfileCount = profileNumbers.count
+        var lackingCounts: [UInt8: (services: Int, withIssuerEvidence: Int, withDeploymentEvidence: Int)] = [:]
+        for position in services.indices {
+            var counts = lackingCounts[Self.lacking(services[position]), default: (0, 0, 0)]
+            counts.services += 1
+            if issuerGaps[position] == nil { counts.withIssuerEvidence += 1 }
+            if deploymentGaps[position] == nil { counts.withDeploymentEvidence += 1 }
+            lackingCounts[Self.lacking(services[position])] = counts
+        }
+        for condition in 0...UInt8(RuleApplicability.conditions.count) {
+            // Condition 0 is "always"; condition n is bit n - 1 of `lacking`.
+            let meets = lackingCounts.filter { condition == 0 || $0.key & (1 << (condition - 1)) == 0 }.values
+            let applicable = meets.reduce(0) { $0 + $1.services }
+            applicableRuns[RunCountKey(scope: 0, condition: condition)] = (applicable, applicable)
+            applicableRuns[RunCountKey(scope: 1, condition: condition)] = (applicable, meets.reduce(0) { $0 + $1.withIssuerEvidence })
+            applicableRuns[RunCountKey(scope: 2, condition: condition)] = (applicable, meets.reduce(0) { $0 + $1.withDeploymentEvidence })
+        }
         issuerRuns = (issuerGaps.lazy.filter { $0 == nil }.count, issuerGaps.lazy.compactMap { $0 }.first)
         deploymentRuns = (deploymentGaps.lazy.filter { $0 == nil }.count, deploymentGaps.lazy.compactMap { $0 }.first)
         for finding in drift?.findings ?? [] where catalog.rule(id: finding.ruleID)?.stage == .drift {
@@ -1060,23 +1084,34 @@ extension SiteContext {
     func evidenceRow(rule id: String, needs: EvidenceNeeds) -> EvidenceRow {
         let scope = assessment.evidence.scope(of: id)
         let total = services.count
-        var ran = total
-        var reason: String?
+        // The services the rule had something to check in (a rule about audiences has nothing to check
+        // in a service that lists none), and of those, the ones its evidence covers.
+        let condition = assessment.evidence.applicability(of: id).flatMap { applicability in
+            RuleApplicability.conditions.firstIndex(of: applicability).map { (UInt8($0 + 1), applicability) }
+        }
+        let scopeNumber: UInt8 = scope == .issuer ? 1 : scope == .deployment ? 2 : 0
+        let counts = applicableRuns[RunCountKey(scope: scopeNumber, condition: condition?.0 ?? 0)] ?? (total, total)
+        var applicable = counts.applicable
+        var ran = counts.ran
+        var reason: String? = scope == .issuer ? issuerRuns.1 : scope == .deployment ? deploymentRuns.1 : nil
         if let never = needs.neverRun.first(where: { $0.rule == id }) {
             ran = 0
+            applicable = max(applicable, 1)
             reason = never.reason
-        } else if scope == .issuer {
-            (ran, reason) = issuerRuns
-        } else if scope == .deployment {
-            (ran, reason) = deploymentRuns
+        }
+        let nothingToCheck = condition.flatMap { _, applicability in
+            applicable < total ? RuleApplicability.reason(applicability) : nil
         }
         let source = scope == .issuer || scope == .deployment ? driftEvidenceText : registryEvidence
         var ranText = ran == total ? "Ran for every service (\(total))" : "Ran for \(ran) of \(total) services"
-        if let reason, ran < total { ranText += "; not run where \(reason)" }
+        if let reason, ran < applicable { ranText += "; not run where \(reason)" }
+        if let nothingToCheck { ranText += "; nothing to check where \(nothingToCheck)" }
         let open = (findingsByRule[id]?.count ?? 0) + (driftFindingsByRule[id]?.count ?? 0)
-        let status: ControlStatus = open > 0 ? .failing : ran < total ? .notAssessed : .met
+        // Met only when it checked every service it had something to check in, and at least one.
+        let status: ControlStatus = open > 0 ? .failing : ran < applicable || ran == 0 ? .notAssessed : .met
+        let noResult = applicable == 0 ? "No result: nothing to check" : "No result: it did not run"
         return EvidenceRow(rule: ruleLink(id), scope: scope?.label ?? "unknown rule", source: source, ran: ranText,
-                           result: open == 0 ? (ran == 0 ? "No result: it did not run" : "No open finding") : "\(open) open finding\(open == 1 ? "" : "s")",
+                           result: open == 0 ? (ran == 0 ? noResult : "No open finding") : "\(open) open finding\(open == 1 ? "" : "s")",
                            status: status.rawValue, statusLabel: status.label, symbol: status.symbol)
     }
 

@@ -331,6 +331,16 @@ struct ControlStatusTests {
         let measure = try #require(assessment.assess(measureControl, for: orders))
         #expect(measure.state == .met && measure.gaps.map(\.rule) == ["config-trust-subject-unpinned"])
         #expect(try Self.cell(model, service: "orders-api", control: "MEASURE 2.7") == "met")
+        // The control page counts the services a rule had something to check in, not every service.
+        let total = report.registry.services.count
+        let accepting = report.registry.services.filter { !$0.accepts.isEmpty }.count
+        try #require(accepting < total)
+        let nhi4 = try Self.controlPage(model, "NHI4:2025")
+        let tokenType = try #require(nhi4.evidence.first { $0.rule.text == "token-type-unchecked" })
+        #expect(tokenType.ran == "Ran for \(accepting) of \(total) services; nothing to check where the service accepts no issuer's tokens to check", "\(tokenType.ran)")
+        #expect(tokenType.status == "met")
+        let ownerRule = model.controls.flatMap(\.page.evidence).first { $0.rule.text == "owner-missing" }
+        #expect(ownerRule?.ran == "Ran for every service (\(total))")
     }
 
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.

@@ -117,11 +117,21 @@ public enum RuleApplicability: Sendable, Hashable {
     public func nothingToCheck(_ service: Service) -> String? {
         switch self {
         case .always: return nil
-        case .audiences: return service.audiences.isEmpty ? Self.noAudience : nil
-        case .acceptedIssuers: return service.accepts.isEmpty ? Self.noIssuer : nil
+        case .audiences: return service.audiences.isEmpty ? Self.reason(self) : nil
+        case .acceptedIssuers: return service.accepts.isEmpty ? Self.reason(self) : nil
         case .federationTrust:
             let hasTrust = service.deployments.contains { $0.trust != nil || type(of: $0.kind.value.reader).readsFederationTrust }
-            return hasTrust ? nil : Self.noTrust
+            return hasTrust ? nil : Self.reason(self)
+        }
+    }
+
+    /// Why a service has nothing for a rule with this condition to check, for counts over services.
+    public static func reason(_ condition: RuleApplicability) -> String? {
+        switch condition {
+        case .always: return nil
+        case .audiences: return noAudience
+        case .acceptedIssuers: return noIssuer
+        case .federationTrust: return noTrust
         }
     }
 
