@@ -162,6 +162,8 @@ struct SiteContext {
     /// same, byte for byte, share a number (a handful of numbers in all), so what follows from the
     /// gaps is worked out once per number instead of once per service.
     var gapProfiles: [Int32] = []
+    /// By service position: the `RuleApplicability.lackingBit`s of the conditions it does not meet.
+    var lackingBits: [UInt8] = []
     var gapProfileCount = 0
     struct GapProfileKey: Hashable {
         let issuer: ExactString?
@@ -173,8 +175,8 @@ struct SiteContext {
     /// How many services the drift rules of each scope ran for, and the first reason one did not.
     var issuerRuns: (Int, String?) = (0, nil)
     var deploymentRuns: (Int, String?) = (0, nil)
-    /// For each evidence scope (registry, issuer, deployment) and each `RuleApplicability.conditions`
-    /// bit (0 for none): how many services meet the condition, and how many of those have the scope's
+    /// For each evidence scope (registry, issuer, deployment) and each condition's `lackingBit` (0 for
+    /// `.always`): how many services meet the condition, and how many of those have the scope's
     /// evidence. A rule that needs audiences ran for the services that list one, not for every service.
     var applicableRuns: [RunCountKey: (applicable: Int, ran: Int)] = [:]
     struct RunCountKey: Hashable {
@@ -291,11 +293,12 @@ struct SiteContext {
         for (name, rules) in assessment.excepted { exceptedRulesByService[name] = Set(rules.keys) }
         issuerGaps = services.indices.map { assessment.gap(scope: .issuer, for: services[$0]) }
         deploymentGaps = services.indices.map { assessment.gap(scope: .deployment, for: services[$0]) }
+        lackingBits = services.indices.map { Self.lacking(services[$0]) }
         var profileNumbers: [GapProfileKey: Int32] = [:]
         gapProfiles.reserveCapacity(services.count)
         for position in services.indices {
             let key = GapProfileKey(issuer: issuerGaps[position].map { ExactString($0) }, deployment: deploymentGaps[position].map { ExactString($0) },
-                                    lacking: Self.lacking(services[position]))
+                                    lacking: lackingBits[position])
             if let number = profileNumbers[key] {
                 gapProfiles.append(number)
             } else {
@@ -306,19 +309,19 @@ struct SiteContext {
         gapProfileCount = profileNumbers.count
         var lackingCounts: [UInt8: (services: Int, withIssuerEvidence: Int, withDeploymentEvidence: Int)] = [:]
         for position in services.indices {
-            var counts = lackingCounts[Self.lacking(services[position]), default: (0, 0, 0)]
+            var counts = lackingCounts[lackingBits[position], default: (0, 0, 0)]
             counts.services += 1
             if issuerGaps[position] == nil { counts.withIssuerEvidence += 1 }
             if deploymentGaps[position] == nil { counts.withDeploymentEvidence += 1 }
-            lackingCounts[Self.lacking(services[position])] = counts
+            lackingCounts[lackingBits[position]] = counts
         }
-        for condition in 0...UInt8(RuleApplicability.conditions.count) {
-            // Condition 0 is "always"; condition n is bit n - 1 of `lacking`.
-            let meets = lackingCounts.filter { condition == 0 || $0.key & (1 << (condition - 1)) == 0 }.values
+        for condition in [RuleApplicability.always] + RuleApplicability.conditions {
+            let meets = lackingCounts.filter { $0.key & condition.lackingBit == 0 }.values
             let applicable = meets.reduce(0) { $0 + $1.services }
-            applicableRuns[RunCountKey(scope: 0, condition: condition)] = (applicable, applicable)
-            applicableRuns[RunCountKey(scope: 1, condition: condition)] = (applicable, meets.reduce(0) { $0 + $1.withIssuerEvidence })
-            applicableRuns[RunCountKey(scope: 2, condition: condition)] = (applicable, meets.reduce(0) { $0 + $1.withDeploymentEvidence })
+            let bit = condition.lackingBit
+            applicableRuns[RunCountKey(scope: 0, condition: bit)] = (applicable, applicable)
+            applicableRuns[RunCountKey(scope: 1, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.withIssuerEvidence })
+            applicableRuns[RunCountKey(scope: 2, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.withDeploymentEvidence })
         }
         issuerRuns = (issuerGaps.lazy.filter { $0 == nil }.count, issuerGaps.lazy.compactMap { $0 }.first)
         deploymentRuns = (deploymentGaps.lazy.filter { $0 == nil }.count, deploymentGaps.lazy.compactMap { $0 }.first)
@@ -408,11 +411,9 @@ struct SiteContext {
         // Nothing to check comes first, as in `ControlAssessment.gap`: a rule with nothing to check at
         // this service is listed with that reason only, whatever the drift run read.
         var nothing: Set<String> = []
-        for (rule, applicability) in needs.conditional {
-            if let reason = applicability.nothingToCheck(services[position]) {
-                gaps.append((rule, reason))
-                nothing.insert(rule)
-            }
+        for (rule, applicability) in needs.conditional where lacks(applicability, at: position) {
+            gaps.append((rule, RuleApplicability.reason(applicability) ?? ""))
+            nothing.insert(rule)
         }
         if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] {
             gaps += needs.issuerRules.lazy.filter { !nothing.contains($0) }.map { ($0, reason) }
@@ -457,10 +458,15 @@ struct SiteContext {
 
     static func lacking(_ service: Service) -> UInt8 {
         var bits: UInt8 = 0
-        for (bit, condition) in RuleApplicability.conditions.enumerated() where condition.nothingToCheck(service) != nil {
-            bits |= 1 << UInt8(bit)
+        for condition in RuleApplicability.conditions where condition.nothingToCheck(service) != nil {
+            bits |= condition.lackingBit
         }
         return bits
+    }
+
+    /// Whether the service at `position` does not meet `condition` (worked out once per service).
+    func lacks(_ condition: RuleApplicability, at position: Int) -> Bool {
+        lackingBits[position] & condition.lackingBit != 0
     }
 
     /// Whether the control is not assessed for the service at `position`, as `ControlAssessment.assess`
@@ -471,11 +477,10 @@ struct SiteContext {
         if needs.conditional.isEmpty {
             return (!needs.issuerRules.isEmpty && issuerGaps[position] != nil) || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
         }
-        let service = services[position]
         func nothing(_ rule: String) -> Bool {
-            needs.conditional.contains { $0.rule == rule && $0.applicability.nothingToCheck(service) != nil }
+            needs.conditional.contains { $0.rule == rule && lacks($0.applicability, at: position) }
         }
-        let nothingCount = needs.conditional.lazy.filter { $0.applicability.nothingToCheck(service) != nil }.count
+        let nothingCount = needs.conditional.lazy.filter { lacks($0.applicability, at: position) }.count
         if nothingCount > 0 && nothingCount >= needs.ruleCount { return true }
         if issuerGaps[position] != nil && needs.issuerRules.contains(where: { !nothing($0) }) { return true }
         if deploymentGaps[position] != nil && needs.deploymentRules.contains(where: { !nothing($0) }) { return true }
@@ -1086,11 +1091,9 @@ extension SiteContext {
         let total = services.count
         // The services the rule had something to check in (a rule about audiences has nothing to check
         // in a service that lists none), and of those, the ones its evidence covers.
-        let condition = assessment.evidence.applicability(of: id).flatMap { applicability in
-            RuleApplicability.conditions.firstIndex(of: applicability).map { (UInt8($0 + 1), applicability) }
-        }
+        let applicability = assessment.evidence.applicability(of: id) ?? .always
         let scopeNumber: UInt8 = scope == .issuer ? 1 : scope == .deployment ? 2 : 0
-        let counts = applicableRuns[RunCountKey(scope: scopeNumber, condition: condition?.0 ?? 0)] ?? (total, total)
+        let counts = applicableRuns[RunCountKey(scope: scopeNumber, condition: applicability.lackingBit)] ?? (total, total)
         var applicable = counts.applicable
         var ran = counts.ran
         var reason: String? = scope == .issuer ? issuerRuns.1 : scope == .deployment ? deploymentRuns.1 : nil
@@ -1099,9 +1102,7 @@ extension SiteContext {
             applicable = max(applicable, 1)
             reason = never.reason
         }
-        let nothingToCheck = condition.flatMap { _, applicability in
-            applicable < total ? RuleApplicability.reason(applicability) : nil
-        }
+        let nothingToCheck = applicable < total ? RuleApplicability.reason(applicability) : nil
         let source = scope == .issuer || scope == .deployment ? driftEvidenceText : registryEvidence
         var ranText = ran == total ? "Ran for every service (\(total))" : "Ran for \(ran) of \(total) services"
         if let reason, ran < applicable { ranText += "; not run where \(reason)" }
@@ -1115,4 +1116,16 @@ extension SiteContext {
                            status: status.rawValue, statusLabel: status.label, symbol: status.symbol)
     }
 
+}
+
+extension RuleApplicability {
+    /// This condition's bit in `SiteModel.lackingBits`; 0 for `.always`, which every service meets.
+    var lackingBit: UInt8 {
+        switch self {
+        case .always: return 0
+        case .audiences: return 1
+        case .acceptedIssuers: return 2
+        case .federationTrust: return 4
+        }
+    }
 }

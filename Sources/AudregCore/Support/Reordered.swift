@@ -1,8 +1,10 @@
 /// Elements of an array in another order, without copying them: a registry's services are large
 /// values, and a sorted copy of all of them costs memory in proportion to the registry.
 public struct Reordered<Element>: RandomAccessCollection {
-    let base: [Element]
-    let order: [Int32]
+    // Inlinable, so that the site, in another module, reads `services[i]` specialized for `Service`:
+    // through the unspecialized generic code every read copied (retained and released) a service.
+    @usableFromInline let base: [Element]
+    @usableFromInline let order: [Int32]
 
     /// The elements of `base` whose key is not nil, in increasing order of key (ties in `base` order).
     /// Keys are computed once per element, so sorting never touches the elements themselves.
@@ -17,10 +19,10 @@ public struct Reordered<Element>: RandomAccessCollection {
         order = keyed.map(\.index)
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { order.count }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { order.count }
     /// Read in place: `services[i].name` or passing `services[i]` along copies no `Service`.
-    public subscript(position: Int) -> Element {
+    @inlinable public subscript(position: Int) -> Element {
         _read { yield base[Int(order[position])] }
     }
 }
