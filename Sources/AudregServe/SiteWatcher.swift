@@ -57,7 +57,7 @@ public struct FileSnapshot: Equatable, Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         if names.contains(siteMarker) { return }
         // Hidden names are skipped, except the registry's ignore file, which changes what the loader reads.
-        for name in names where !name.hasPrefix(".") || name == RegistryIgnore.fileName {
+        for name in names where !name.hasBytePrefix(".") || name == RegistryIgnore.fileName {
             let path = folder + "/" + name
             var info = stat()
             guard stat(path, &info) == 0 else { continue }

@@ -23,7 +23,7 @@ enum DirectoryWalker {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
-            if name.hasPrefix(".") { continue }
+            if name.hasBytePrefix(".") { continue }
             var type = Int32(entry.pointee.d_type)
             if type == Int32(DT_UNKNOWN) {
                 var info = stat()
@@ -57,7 +57,7 @@ enum DirectoryWalker {
             }
         }
         closedir(handle)
-        for (name, kind) in names.sorted(by: { $0.name < $1.name }) {
+        for (name, kind) in names.sorted(by: { ExactText.precedes($0.name, $1.name) }) {
             let path = relative.isEmpty ? name : relative + "/" + name
             if ignore.ignores(path, isDirectory: kind == .directory) { continue }
             switch kind {

@@ -70,12 +70,13 @@ public struct RegistryLoader: Sendable {
         let headScan = try Self.scan(headDirectory, root: root, maxFiles: fileLimit)
         let baseFiles = baseScan.files
         let headFiles = headScan.files
-        var headPositions: [String: Int] = [:]
+        // Paths match byte for byte: `é.yaml` in NFC and in NFD are two files, never one file's two versions.
+        var headPositions: [ExactString: Int] = [:]
         headPositions.reserveCapacity(headFiles.count)
-        for (position, file) in headFiles.enumerated() { headPositions[file] = position }
+        for (position, file) in headFiles.enumerated() { headPositions[ExactString(file)] = position }
         // One job per base file, with the head file of the same path if there is one, then one per head
         // file that only the head has.
-        var jobs: [(base: Int?, head: Int?)] = baseFiles.indices.map { ($0, headPositions[baseFiles[$0]]) }
+        var jobs: [(base: Int?, head: Int?)] = baseFiles.indices.map { ($0, headPositions[ExactString(baseFiles[$0])]) }
         var inBase = [Bool](repeating: false, count: headFiles.count)
         for job in jobs { if let head = job.head { inBase[head] = true } }
         for position in headFiles.indices where !inBase[position] { jobs.append((nil, position)) }
@@ -125,7 +126,7 @@ public struct RegistryLoader: Sendable {
 
     /// Loads in-memory files (path relative to the registry root, and contents); used by tests and rule examples.
     public func load(sources: [(path: String, bytes: [UInt8])]) -> LoadedRegistry {
-        let sorted = sources.sorted { $0.path < $1.path }
+        let sorted = sources.sorted { ExactText.precedes($0.path, $1.path) }
         // Parsing dominates the cost and files are independent, so they are parsed in parallel and
         // merged in path order, which keeps the output identical to a sequential run.
         let parsed = ParallelMap.map(sorted) { source in
@@ -237,14 +238,14 @@ public struct RegistryLoader: Sendable {
         DirectoryWalker.walk(resolved, relative: "", root: root, ignore: ignore, maxEntries: maxFiles) { entry in
             switch entry {
             case .file(let relative):
-                guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { return true }
+                guard Self.isYAMLName(relative) else { return true }
                 files.append(relative)
                 if files.count > maxFiles {
                     tooMany = true
                     return false
                 }
             case .linkOutsideRoot(let relative):
-                if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { outside.append(relative) }
+                if Self.isYAMLName(relative) { outside.append(relative) }
             case .tooManyEntries:
                 tooMany = true
                 return false
@@ -253,7 +254,14 @@ public struct RegistryLoader: Sendable {
         }
         if tooMany { throw .tooManyFiles(directory: directory, limit: maxFiles) }
         guard !files.isEmpty || !outside.isEmpty else { throw .noRegistryFiles(directory) }
-        return Scan(directory: resolved, root: root, files: files.sorted(), outside: outside.sorted())
+        // Sorted by bytes: two names that differ only in Unicode normalization are two files, in the same
+        // order on every machine (`String`'s order calls them equal, which leaves theirs to readdir).
+        return Scan(directory: resolved, root: root, files: files.sorted(by: ExactText.precedes), outside: outside.sorted(by: ExactText.precedes))
+    }
+
+    /// Whether a path names a YAML file: it ends in `.yaml` or `.yml`, byte for byte.
+    static func isYAMLName(_ path: String) -> Bool {
+        path.hasByteSuffix(".yaml") || path.hasByteSuffix(".yml")
     }
 
     enum ReadResult: Sendable {

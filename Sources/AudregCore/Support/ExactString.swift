@@ -53,6 +53,19 @@ extension String {
 
     /// Byte-for-byte equality, for the few places that compare a raw `String` with a claim value (a token's
     /// `aud` read from JSON, a value in a gateway's config) before it becomes an `ExactString`.
+    /// Whether the UTF-8 starts with `prefix`'s. `hasPrefix` compares `Character`s: `"." + U+0301` does
+    /// not start with "." for it, though its first byte is a dot, as `ls` sees it.
+    package func hasBytePrefix(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8)
+    }
+
+    /// Whether the UTF-8 ends with `suffix`'s. `hasSuffix` compares `Character`s: a prepended mark such
+    /// as U+0600 joins the "." of "x\u{600}.yaml" into one, so that name would not end in ".yaml" for it.
+    package func hasByteSuffix(_ suffix: String) -> Bool {
+        let count = utf8.count, suffixCount = suffix.utf8.count
+        return count >= suffixCount && utf8.dropFirst(count - suffixCount).elementsEqual(suffix.utf8)
+    }
+
     package func isExactly(_ other: String) -> Bool {
         // `utf8.count` is stored for native strings, so most unequal pairs stop here.
         guard utf8.count == other.utf8.count else { return false }

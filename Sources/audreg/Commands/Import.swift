@@ -99,7 +99,7 @@ struct Import: ParsableCommand {
     static func walk(_ folder: String, skipping out: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var files: [String] = []
-        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasBytePrefix(".") {
             let path = (folder as NSString).appendingPathComponent(name)
             guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { continue }
             if type == .typeDirectory {

@@ -171,6 +171,34 @@ struct PairedLoadTests {
         JSONReporter.render(validator.validate(loaded), options: ReportOptions())
     }
 
+    /// File names are bytes: `String`'s `==`, `<`, `hasPrefix` and `hasSuffix` work on canonical
+    /// equivalence and `Character`s, which would merge two files, order them by readdir, or skip one.
+    @Test("file names are compared, sorted and classified by their bytes")
+    func fileNamesAsBytes() throws {
+        let team = { (name: String) in "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: \(name)}\n" }
+        let composed = "teams-\u{E9}.yaml", decomposed = "teams-e\u{301}.yaml", prepended = "x\u{600}.yaml"
+        let directory = TemporaryDirectory()
+        directory.write(composed, team("team-composed"))
+        directory.write(decomposed, team("team-decomposed"))
+        directory.write(prepended, team("team-prepended"))
+        directory.write(".\u{301}hidden.yaml", team("team-hidden"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { Array($0.utf8) }
+        try #require(names.contains(Array(composed.utf8)) && names.contains(Array(decomposed.utf8)), "the file system kept both names")
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        #expect(loaded.registry.files.map { Array($0.utf8) } == [decomposed, composed, prepended].map { Array($0.utf8) })
+        #expect(loaded.registry.teams.map(\.name) == ["team-decomposed", "team-composed", "team-prepended"])
+
+        // In a diff, each file is matched with the file of the same bytes on the other side.
+        let head = TemporaryDirectory()
+        head.write(composed, team("team-composed"))
+        head.write(decomposed, team("team-decomposed-renamed"))
+        let together = try RegistryLoader().load(base: directory.path, head: head.path)
+        let headAlone = try RegistryLoader().load(directory: head.path)
+        #expect(together.head.registry.teams.map(\.name) == headAlone.registry.teams.map(\.name))
+        #expect(together.head.registry.teams.map(\.name) == ["team-decomposed-renamed", "team-composed"])
+        #expect(together.base.registry.teams.map(\.name) == loaded.registry.teams.map(\.name))
+    }
+
     @Test("each side loaded together is what loading it alone gives: edited, removed, added and broken files")
     func sidesMatchSingleLoads() throws {
         let base = try PRSupport.copyOfExampleRegistry()
