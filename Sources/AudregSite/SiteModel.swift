@@ -882,7 +882,10 @@ struct SiteContext {
                 let evidenceRows = rules.map { evidenceRow(rule: $0, needs: needs) }
                 controlPages.append((path, ControlPage(
                     id: control.id, title: control.title, text: control.text, url: control.url.map(ExternalLink.init),
-                    framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.joined(separator: ", ")),
+                    framework: frameworkLink, frameworkTitle: "\(framework.title)", aliases: nonEmpty(control.aliases.map { alias in
+                        // An old ID that was split over several controls is only partly this one.
+                        controlCatalog.controls(forAlias: alias).count > 1 ? alias + " (in part)" : alias
+                    }.joined(separator: ", ")),
                     rules: ruleRowsForControl, evidence: evidenceRows, evidenced: !rules.isEmpty, attention: serviceRowsForControl,
                     unassessed: unassessedGroups, metServices: SiteLinkList(table: serviceLinkTable, positions: metServices),
                     met: counts.met, failing: counts.failing, excepted: counts.excepted, notAssessed: counts.notAssessed)))

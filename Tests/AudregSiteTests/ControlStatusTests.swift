@@ -341,6 +341,8 @@ struct ControlStatusTests {
         #expect(tokenType.status == "met")
         let ownerRule = model.controls.flatMap(\.page.evidence).first { $0.rule.text == "owner-missing" }
         #expect(ownerRule?.ran == "Ran for every service (\(total))")
+        // CSF 1.1's PR.AC-01 was split over PR.AA-01 and PR.AA-05: each page says it is only part of it.
+        #expect(try Self.controlPage(model, "PR.AA-05").aliases == "PR.AC-4, PR.AC-04, PR.AC-01 (in part), PR.AC-1 (in part)")
     }
 
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.

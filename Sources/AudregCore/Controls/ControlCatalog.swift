@@ -39,24 +39,39 @@ public struct ControlCatalogError: Error, CustomStringConvertible, Equatable {
 /// binary; an organization adds its own (SOC 2, ISO 27001, an internal standard) as files of the same shape.
 public struct ControlCatalog: Sendable {
     public var frameworks: [Framework]
-    private var byID: [String: Control]
+    /// IDs match byte for byte.
+    private var byID: [ExactString: Control]
+    /// Aliases that more than one control lists, because the old control was split (CSF 1.1's PR.AC-01
+    /// became PR.AA-01 and PR.AA-05): resolving one to a single control would claim the other half.
+    private var splitAliases: [ExactString: [Control]]
 
     public init(frameworks: [Framework]) {
-        self.frameworks = frameworks.sorted { $0.id < $1.id }
-        var byID: [String: Control] = [:]
-        for framework in frameworks {
+        self.frameworks = frameworks.sorted { ExactText.precedes($0.id, $1.id) }
+        var byID: [ExactString: Control] = [:]
+        var aliasOwners: [ExactString: [Control]] = [:]
+        for framework in self.frameworks {
             for control in framework.controls {
-                byID[control.id] = control
-                for alias in control.aliases where byID[alias] == nil { byID[alias] = control }
+                byID[ExactString(control.id)] = control
+                for alias in control.aliases { aliasOwners[ExactString(alias), default: []].append(control) }
             }
         }
+        var splitAliases: [ExactString: [Control]] = [:]
+        for (alias, owners) in aliasOwners where byID[alias] == nil {
+            if owners.count == 1 { byID[alias] = owners[0] } else { splitAliases[alias] = owners }
+        }
         self.byID = byID
+        self.splitAliases = splitAliases
     }
 
-    /// Resolves an ID or a documented alias.
-    public func control(_ id: String) -> Control? { byID[id] }
+    /// Resolves an ID or a documented alias; nil for an alias of a control that was split into several.
+    public func control(_ id: String) -> Control? { byID[ExactString(id)] }
 
-    public func framework(_ id: String) -> Framework? { frameworks.first { $0.id == id } }
+    /// The controls an alias was split into (`PR.AC-01`: PR.AA-01 and PR.AA-05), or the one it names.
+    public func controls(forAlias id: String) -> [Control] {
+        splitAliases[ExactString(id)] ?? control(id).map { [$0] } ?? []
+    }
+
+    public func framework(_ id: String) -> Framework? { frameworks.first { $0.id.isExactly(id) } }
 
     public static let builtIn: ControlCatalog = {
         let files = EmbeddedControls.files.filter { $0.key.hasPrefix("controls/") }.sorted { $0.key < $1.key }
@@ -68,7 +83,8 @@ public struct ControlCatalog: Sendable {
     /// The built-in catalogs plus every `*.yaml` file in `directory`.
     public static func withAdditions(from directory: String) throws -> ControlCatalog {
         var frameworks = builtIn.frameworks
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasByteSuffix(".yaml") || $0.hasByteSuffix(".yml") }.sorted(by: ExactText.precedes)
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             let data: Data
@@ -77,7 +93,7 @@ public struct ControlCatalog: Sendable {
             case .failure(let failure): throw ControlCatalogError(file: path, line: 1, column: 1, message: failure.message)
             }
             let framework = try parse(String(decoding: data, as: UTF8.self), file: path)
-            frameworks.removeAll { $0.id == framework.id }
+            frameworks.removeAll { $0.id.isExactly(framework.id) }
             frameworks.append(framework)
         }
         return ControlCatalog(frameworks: frameworks)

@@ -36,7 +36,8 @@ controls:
         files["controls/nist-csf-2.0.yaml"] = #"""
 # NIST Cybersecurity Framework 2.0 subcategories that audreg's rules evidence. Texts are NIST's, as in
 # NIST's OSCAL catalog (usnistgov/oscal-content, nist.gov/CSF/v2.0). Withdrawn CSF 1.1 IDs are kept only
-# as aliases of the subcategories NIST moved them to (PR.AC-4 and PR.AC-04 became PR.AA-05).
+# as aliases of the subcategories NIST moved them to (PR.AC-4 and PR.AC-04 became PR.AA-05). NIST split
+# PR.AC-01 into PR.AA-01 and PR.AA-05, so both list it, and it resolves to neither on its own.
 framework:
   id: nist-csf-2.0
   title: NIST Cybersecurity Framework 2.0
@@ -68,7 +69,7 @@ controls:
     title: Access permissions and least privilege
     text: Access permissions, entitlements, and authorizations are defined in a policy, managed, enforced, and reviewed, and incorporate the principles of least privilege and separation of duties
     url: https://csrc.nist.gov/projects/cybersecurity-framework/filters#/csf/filters
-    aliases: ["PR.AC-4", "PR.AC-04"]
+    aliases: ["PR.AC-4", "PR.AC-04", "PR.AC-01", "PR.AC-1"]
   - id: PR.IR-01
     title: Network and environment protection
     text: Networks and environments are protected from unauthorized logical access and usage

@@ -32,6 +32,12 @@ struct CatalogTests {
         #expect(controls.control("NHI-07")?.id == "NHI6:2025")
         #expect(controls.control("NHI7:2025")?.title == "Long-Lived Secrets")
         #expect(controls.framework("nist-csf-2.0")?.controls.contains { $0.id == "PR.AC-4" } == false)
+        // NIST split CSF 1.1's PR.AC-01 into PR.AA-01 and PR.AA-05: it names both, and neither alone.
+        #expect(controls.control("PR.AC-01") == nil)
+        #expect(controls.controls(forAlias: "PR.AC-01").map(\.id) == ["PR.AA-01", "PR.AA-05"])
+        #expect(controls.controls(forAlias: "PR.AC-4").map(\.id) == ["PR.AA-05"])
+        #expect(controls.control("PR.AA-01")?.aliases.contains("PR.AC-01") == true)
+        #expect(controls.control("PR.AA-05")?.aliases.contains("PR.AC-01") == true)
     }
 
     @Test("the three frameworks are there, and audience misuse maps to NHI6:2025")
