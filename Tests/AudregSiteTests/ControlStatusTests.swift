@@ -114,7 +114,11 @@ struct ControlStatusTests {
         let evidence = ControlEvidence(controls: .builtIn, rules: .builtIn)
         let nhi2 = try #require(ControlCatalog.builtIn.control("NHI2:2025"))
         #expect(evidence.entries(for: nhi2).contains(.init(ruleID: "jwks-private-key-material", scope: .issuer)))
-        #expect(evidence.entries(for: nhi2).contains(.init(ruleID: "config-audience-broadened", scope: .deployment)))
+        // Secret Leakage is about leaked keys and tokens; a gateway accepting extra audiences is
+        // overprivilege (NHI5) and loose token validation (NHI6).
+        #expect(!evidence.entries(for: nhi2).contains { $0.ruleID == "config-audience-broadened" })
+        let nhi5 = try #require(ControlCatalog.builtIn.control("NHI5:2025"))
+        #expect(evidence.entries(for: nhi5).contains(.init(ruleID: "config-audience-broadened", scope: .deployment)))
         #expect(evidence.scope(of: "duplicate-key") == .file)
         #expect(evidence.scope(of: "audience-too-broad") == .service)
         for description in RuleCatalog.builtIn.descriptions where description.stage == .drift {
@@ -135,7 +139,7 @@ struct ControlStatusTests {
         let report = Self.report()
         let drift = Self.drift([Self.broadened])
         let assessment = ControlAssessment(report: report, drift: drift, today: Self.today)
-        for control in ["DE.CM-09", "PR.AA-05", "NHI2:2025"] {
+        for control in ["DE.CM-09", "PR.AA-05", "NHI5:2025", "NHI6:2025"] {
             #expect(try Self.state(assessment, control, "orders-api", in: report) == .failing, "\(control)")
         }
         let model = Self.model(report, drift: drift)

@@ -14,7 +14,7 @@ public struct ConfigAudienceBroadenedRule: DeploymentRule {
             """,
         remediation: "Remove the audience from the config, or add it to the registry through review.",
         references: ["RFC 7519 §4.1.3", "RFC 8725 §3.9"],
-        controls: ["DE.CM-09", "PR.AA-05", "NHI2:2025"],
+        controls: ["DE.CM-09", "PR.AA-05", "NHI5:2025", "NHI6:2025"],
         triggeringExamples: [
             RuleExample("""
                 apiVersion: audreg/v1
