@@ -232,11 +232,11 @@ public struct YAMLNode: Sendable {
     }
 }
 
-/// A sequence's items in place in their tree.
-public struct YAMLItems: RandomAccessCollection, Sendable {
+/// A collection's run of entries in `YAMLTree.children`: what `YAMLItems` and `YAMLPairs` share.
+struct ChildRun: Sendable {
     let tree: YAMLTree
     let first: Int
-    public let count: Int
+    let count: Int
 
     init(tree: YAMLTree, node: FlatNode) {
         self.tree = tree
@@ -244,51 +244,50 @@ public struct YAMLItems: RandomAccessCollection, Sendable {
         self.count = Int(node.count)
     }
 
+    static let empty = ChildRun()
+
     private init() {
         tree = .empty
         first = 0
         count = 0
     }
 
+    func node(at offset: Int) -> YAMLNode { YAMLNode(tree: tree, index: Int(tree.children[first + offset])) }
+}
+
+/// A sequence's items in place in their tree.
+public struct YAMLItems: RandomAccessCollection, Sendable {
+    let run: ChildRun
+
+    init(tree: YAMLTree, node: FlatNode) { run = ChildRun(tree: tree, node: node) }
+    private init(run: ChildRun) { self.run = run }
+
     /// None at all, for `node.items ?? .none`.
-    public static let none = YAMLItems()
+    public static let none = YAMLItems(run: .empty)
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
+    public var endIndex: Int { run.count }
     public subscript(position: Int) -> YAMLNode {
-        precondition(position >= 0 && position < count, "index out of range")
-        return YAMLNode(tree: tree, index: Int(tree.children[first + position]))
+        precondition(position >= 0 && position < run.count, "index out of range")
+        return run.node(at: position)
     }
 }
 
 /// A mapping's pairs in place in their tree.
 public struct YAMLPairs: RandomAccessCollection, Sendable {
-    let tree: YAMLTree
-    let first: Int
-    public let count: Int
+    let run: ChildRun
 
-    init(tree: YAMLTree, node: FlatNode) {
-        self.tree = tree
-        self.first = Int(node.first)
-        self.count = Int(node.count)
-    }
-
-    private init() {
-        tree = .empty
-        first = 0
-        count = 0
-    }
+    init(tree: YAMLTree, node: FlatNode) { run = ChildRun(tree: tree, node: node) }
+    private init(run: ChildRun) { self.run = run }
 
     /// None at all, for `node.pairs ?? .none`.
-    public static let none = YAMLPairs()
+    public static let none = YAMLPairs(run: .empty)
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
+    public var endIndex: Int { run.count }
     public subscript(position: Int) -> YAMLPair {
-        precondition(position >= 0 && position < count, "index out of range")
-        let at = first + 2 * position
-        return YAMLPair(key: YAMLNode(tree: tree, index: Int(tree.children[at])),
-                        value: YAMLNode(tree: tree, index: Int(tree.children[at + 1])))
+        precondition(position >= 0 && position < run.count, "index out of range")
+        return YAMLPair(key: run.node(at: 2 * position), value: run.node(at: 2 * position + 1))
     }
 }
 

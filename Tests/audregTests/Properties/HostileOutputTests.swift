@@ -117,22 +117,29 @@ struct HostileOutputTests {
         #expect(!physicalLines(text.stdout).contains { $0.hasPrefix("All checks") || $0 == "---" })
     }
 
-    @Test("attack 8: bidi overrides, zero-width characters and controls in values, keys and file names are reported")
-    func hiddenCharacters() throws {
+    /// `validate --format json` over an issuer and one service with `title` and `audience` as given
+    /// (YAML double-quoted text), which must fail; its `unsafe-character` findings.
+    static func unsafeCharacterFindings(file: String, title: String, audience: String) throws -> (TemporaryDirectory, [[String: Any]]) {
         let directory = TemporaryDirectory()
         directory.write("issuers/corp.yaml", Self.issuer)
-        directory.write("services/orders\u{202E}lmay.yaml", """
+        directory.write(file, """
             apiVersion: audreg/v1
             kind: Service
-            metadata: {name: orders-api, title: "Orders\\u200B"}
+            metadata: {name: orders-api, title: "\(title)"}
             spec:
-              audiences: ["https://orders.example.com\u{202E}"]
+              audiences: ["\(audience)"]
               accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
 
             """)
         let result = try audreg("validate", directory.path, "--format", "json")
         #expect(result.status == 1)
-        let unsafe = try Self.jsonFindings(result.stdout).filter { $0["rule"] as? String == "unsafe-character" }
+        return (directory, try Self.jsonFindings(result.stdout).filter { $0["rule"] as? String == "unsafe-character" })
+    }
+
+    @Test("attack 8: bidi overrides, zero-width characters and controls in values, keys and file names are reported")
+    func hiddenCharacters() throws {
+        let (_, unsafe) = try Self.unsafeCharacterFindings(file: "services/orders\u{202E}lmay.yaml",
+                                                           title: "Orders\\u200B", audience: "https://orders.example.com\u{202E}")
         let places = unsafe.map { "\($0["line"] as? Int ?? 0):\($0["column"] as? Int ?? 0)" }.sorted()
         #expect(places == ["1:1", "3:37", "5:15"], "\(unsafe)")
         #expect(unsafe.allSatisfy { $0["severity"] as? String == "error" })
@@ -144,20 +151,8 @@ struct HostileOutputTests {
 
     @Test("attack 8b: tag characters (hidden ASCII) and blank letters in names and values are reported")
     func tagCharacters() throws {
-        let directory = TemporaryDirectory()
-        directory.write("issuers/corp.yaml", Self.issuer)
-        directory.write("services/orders.yaml", """
-            apiVersion: audreg/v1
-            kind: Service
-            metadata: {name: orders-api, title: "Orders\u{3164}"}
-            spec:
-              audiences: ["https://orders.example.com\u{E0061}\u{E0064}\u{E006D}"]
-              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], maxLifetime: 15m}]
-
-            """)
-        let result = try audreg("validate", directory.path, "--format", "json")
-        #expect(result.status == 1)
-        let unsafe = try Self.jsonFindings(result.stdout).filter { $0["rule"] as? String == "unsafe-character" }
+        let (directory, unsafe) = try Self.unsafeCharacterFindings(file: "services/orders.yaml", title: "Orders\u{3164}",
+                                                                    audience: "https://orders.example.com\u{E0061}\u{E0064}\u{E006D}")
         let messages = unsafe.compactMap { $0["message"] as? String }
         #expect(messages.contains { $0.contains("U+E0061 TAG LATIN SMALL LETTER A (tag character)") }, "\(messages)")
         #expect(messages.contains { $0.contains("U+3164 HANGUL FILLER (blank letter)") }, "\(messages)")
