@@ -126,7 +126,8 @@ private struct TreeBuilder {
     }
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, parsers: ParserPool) {
-        // Most scalars are short: one byte of text per byte of file is a generous first guess.
+        // Scalars' text is well under the file's size (keys, indentation and punctuation are not text):
+        // half of it is a generous first guess, which saves the text array's early regrowths.
         text.reserveCapacity(buffer.count / 2)
         let parsed: Void? = parsers.withParser { parser in
             if let base = buffer.baseAddress {
@@ -342,7 +343,8 @@ private struct TreeBuilder {
             if isMergeKey(pending[pair]) { hasMerge = true; break }
             pair += 2
         }
-        children.reserveCapacity(children.count + 2 * pairCount)
+        // No `reserveCapacity` here: it grows to exactly the size asked for, so calling it at every
+        // mapping's end would copy the whole array each time (quadratic in a file of many small mappings).
         // Most mappings are small and have no merge keys: compare keys pairwise then, which is cheaper
         // than hashing; large mappings use a dictionary so the cost stays linear.
         if !hasMerge && pairCount <= 12 {
