@@ -106,12 +106,17 @@ private struct TreeBuilder {
     /// as one scalar and as `e` with a combining accent are two keys, though Swift's `==` calls them equal.
     var anchors: [ExactString: (node: Int32, size: Int)] = [:]
     var aliasBudget: Int
+    /// How many pairs `<<` merge keys may still copy in this file. A merge written inline is no alias,
+    /// but nested merges copy their pairs into every enclosing mapping: a 15 MB file of merges nested
+    /// 127 deep would copy hundreds of millions.
+    var mergeBudget: Int
     var documentRoot: Int32?
     var documentStart = TextPosition(line: 1, column: 1)
 
     init(limits: YAMLLimits) {
         self.limits = limits
         self.aliasBudget = limits.maxAliasExpansion
+        self.mergeBudget = limits.maxAliasExpansion
     }
 
     /// The documents parsed, over one tree that holds them all.
@@ -235,7 +240,7 @@ private struct TreeBuilder {
         case YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast(), frame.isMapping else { return false }
             let first = children.count
-            mergeAndCheckDuplicates(frame.pendingStart)
+            guard mergeAndCheckDuplicates(frame.pendingStart) else { return false }
             pending.removeSubrange(frame.pendingStart...)
             let node = append(.mapping, .plain, start: frame.start, end: end, first: first, count: (children.count - first) / 2, tag: frame.tag)
             return complete(node, size: frame.size, anchor: frame.anchor)
@@ -335,7 +340,8 @@ private struct TreeBuilder {
     /// Moves the pairs of the mapping closing at `pendingStart` to `children`, reporting repeated keys
     /// (at the second occurrence) and applying `<<` merge keys, whose pairs never override keys written
     /// in the mapping itself.
-    mutating func mergeAndCheckDuplicates(_ pendingStart: Int) {
+    /// Returns false when the merges exceed the file's budget, which stops the parse.
+    mutating func mergeAndCheckDuplicates(_ pendingStart: Int) -> Bool {
         let pairCount = (pending.count - pendingStart) / 2
         var hasMerge = false
         var pair = pendingStart
@@ -369,7 +375,7 @@ private struct TreeBuilder {
                 children.append(pending[pair + 1])
                 pair += 2
             }
-            return
+            return true
         }
         var seen: [ExactString: TextPosition] = [:]
         var merges: [Int32] = []
@@ -407,6 +413,11 @@ private struct TreeBuilder {
                         position: sourceNode.start, related: nil))
                     continue
                 }
+                mergeBudget -= Int(sourceNode.count)
+                if mergeBudget < 0 {
+                    fail("'<<' merge keys copy more than \(limits.maxAliasExpansion) entries in this file; write the values out or merge less", at: mergeNode.start)
+                    return false
+                }
                 var sourcePair = Int(sourceNode.first)
                 let sourceEnd = sourcePair + 2 * Int(sourceNode.count)
                 while sourcePair < sourceEnd {
@@ -422,6 +433,7 @@ private struct TreeBuilder {
                 }
             }
         }
+        return true
     }
 
     mutating func reportDuplicate(_ key: String, at position: TextPosition, first: TextPosition) {

@@ -26,6 +26,26 @@ struct HostileInputTests {
         #expect(seconds < 2)
     }
 
+    /// Merges written inline are no aliases, but nested ones copy their pairs into every enclosing
+    /// mapping: without a budget, a 15 MB file nested 127 deep copies hundreds of millions of pairs.
+    @Test("nested '<<' merges stop at the same expansion limit, quickly; ordinary merges are untouched")
+    func nestedMerges() throws {
+        let keys = (0..<2_000).map { "k\($0): \($0)" }.joined(separator: ", ")
+        let text = "root: " + String(repeating: "{<<: ", count: 60) + "{\(keys)}" + String(repeating: "}", count: 60) + "\n"
+        var result: YAMLParseResult?
+        let seconds = elapsed { result = YAMLParser.parse(text) }
+        let diagnostic = try #require(result?.diagnostics.first)
+        #expect(diagnostic.message.contains("'<<' merge keys copy more than 100000 entries in this file"), "\(diagnostic.message)")
+        #expect(result?.documents.isEmpty == true)
+        #expect(seconds < 2)
+        // Fifty merges of the same ten-key defaults stay far below it.
+        let defaults = "defaults: &d {\((0..<10).map { "d\($0): \($0)" }.joined(separator: ", "))}\n"
+        let services = (0..<50).map { "s\($0): {<<: *d, name: s\($0)}" }.joined(separator: "\n")
+        let ordinary = YAMLParser.parse(defaults + services + "\n")
+        #expect(ordinary.diagnostics.isEmpty)
+        #expect(ordinary.documents.first?.root["s49"]?["d9"]?.scalar == "9")
+    }
+
     @Test("nesting thousands deep is refused at the depth limit")
     func deepNesting() throws {
         let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
