@@ -41,6 +41,21 @@ public struct EnvironmentCrossingRule: ServiceRule {
                 metadata: {name: orders-api-staging, environment: staging}
                 spec: {audiences: [↓https://orders.api.example.com]}
                 """),
+            // Environments are compared byte for byte: the second starts with U+212A KELVIN SIGN.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: cluster-idp, environment: "\\u212A8s"}
+                spec: {issuer: https://idp.cluster.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, environment: K8s}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  accepts:
+                    - issuer: ↓cluster-idp
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -69,14 +84,14 @@ public struct EnvironmentCrossingRule: ServiceRule {
         guard let environment = service.metadata.environment?.value else { return }
         for accepted in service.accepts {
             guard let issuer = context.index.issuers[accepted.issuer.value],
-                  let issuerEnvironment = issuer.metadata.environment?.value, issuerEnvironment != environment else { continue }
+                  let issuerEnvironment = issuer.metadata.environment?.value, !issuerEnvironment.isExactly(environment) else { continue }
             findings.append(finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer of \(issuerEnvironment)",
                                     at: accepted.issuer.location, entity: service.ref,
                                     related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "\(issuerEnvironment) issuer")]))
         }
         for hop in service.downstream {
             guard let target = context.index.services[hop.service.value],
-                  let targetEnvironment = target.metadata.environment?.value, targetEnvironment != environment else { continue }
+                  let targetEnvironment = target.metadata.environment?.value, !targetEnvironment.isExactly(environment) else { continue }
             findings.append(finding("\(environment) service '\(service.name)' calls '\(target.name)' in \(targetEnvironment)",
                                     at: hop.service.location, entity: service.ref,
                                     related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
@@ -95,17 +110,18 @@ public struct EnvironmentCrossingRule: ServiceRule {
         }
         for audience in order {
             guard let uses = usesByAudience[audience] else { continue }
-            let environments = Set(uses.compactMap(\.environment))
+            // Environments compared byte for byte: `K8s` and `\u{212A}8s` (KELVIN SIGN) are two.
+            let environments = Set(uses.compactMap { $0.environment.map { ExactString($0) } })
             guard environments.count > 1 else { continue }
             // Per environment, the uses elsewhere: computed once per environment, not once per use.
-            var elsewhere: [String: (names: String, related: [RelatedLocation])] = [:]
+            var elsewhere: [ExactString: (names: String, related: [RelatedLocation])] = [:]
             for environment in environments {
-                let others = uses.filter { $0.environment != environment }
+                let others = uses.filter { !($0.environment?.isExactly(environment.text) ?? false) }
                 elsewhere[environment] = (RelatedLimit.list(others.map { "'\($0.name)' (\($0.environment ?? ""))" }),
                                           others.prefix(RelatedLimit.locations).map { RelatedLocation($0.location, entity: $0.ref, message: $0.environment) })
             }
             for use in uses {
-                guard let environment = use.environment, let other = elsewhere[environment] else { continue }
+                guard let environment = use.environment, let other = elsewhere[ExactString(environment)] else { continue }
                 findings.append(finding("audience '\(audience)' of \(environment) service '\(use.name)' is also used in another environment by \(other.names)",
                                         at: use.location, entity: use.ref, related: other.related))
             }
