@@ -22,22 +22,24 @@ public struct DeploymentChecker: Sendable {
     /// normalized (`services/production/../../../deploy/x.yaml` becomes `../deploy/x.yaml`).
     /// An absolute `source` stays absolute (and is then refused unless it lies in the repository root).
     public static func configPath(source: String, registryFile: String) -> String {
-        if source.hasPrefix("/") { return normalize(source) }
+        if source.hasBytePrefix("/") { return normalize(source) }
         let base = (registryFile as NSString).deletingLastPathComponent
         return normalize(base.isEmpty ? source : base + "/" + source)
     }
 
     static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." {
+        // Components split and compared on scalars, as the file system reads the path: `x/\u{FE0F}/..`
+        // is three components to it, while `Character`s would join the slash and the selector.
+        var parts: [String] = []
+        for part in path.splitOnScalar("/") {
+            if part.isExactly(".") { continue }
+            if part.isExactly(".."), let last = parts.last, !last.isExactly("..") {
                 parts.removeLast()
             } else {
                 parts.append(part)
             }
         }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+        return (path.hasBytePrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     public func check(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,

@@ -478,6 +478,33 @@ struct ConfigFormsTests {
         #expect(partner.isNamed("proxy") && partner.isNamed("https://p.example.net"))
     }
 
+    /// pflag, Spring and the file system read bytes: a variation selector (U+FE0F) after `=`, `,` or `/`
+    /// joins it into one `Character`, which must not hide the separator from audreg.
+    @Test("flags, lists and paths are split on scalars: a separator next to a joining mark still separates")
+    func separatorsOnScalars() throws {
+        let text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: registry.example.com/oauth2-proxy:7
+                      args: ["--client-id=orders", "--oidc-extra-audience=\u{FE0F},payments-api", "--oidc-issuer-url=https://idp.example.com"]
+            """
+        let provider = try #require(try OAuth2ProxyReader().read(Array(text.utf8), file: "p.yaml").providers.first)
+        #expect(provider.audiences?.map { Array($0.value.text.unicodeScalars) } == [Array("orders".unicodeScalars), ["\u{FE0F}"], Array("payments-api".unicodeScalars)], "\(String(describing: provider.audiences))")
+        let spring = try YAMLParser.parse("audiences: \"orders-api,\u{FE0F}payments-api\"\n").documents.first.map { try #require($0.root["audiences"]) }
+        let values = try #require(spring.flatMap { ConfigYAML.strings($0, file: "a.yaml") })
+        #expect(values.map { Array($0.value.unicodeScalars) } == [Array("orders-api".unicodeScalars), Array("\u{FE0F}payments-api".unicodeScalars)])
+        #expect(DeploymentChecker.configPath(source: "x/\u{FE0F}/../envoy.yaml", registryFile: "s.yaml") == "x/envoy.yaml")
+        // Spring reads `!` then a profile name: the document applies whenever that profile is not active.
+        #expect(ProfileExpression.matches("!\u{FE0F}staging", active: ["prod"]) == true)
+        #expect(ProfileExpression.matches("prod,\u{FE0F}x", active: ["prod"]) == true)
+    }
+
     @Test("oauth2-proxy: with oidc_extra_audiences omitted the audience falls back to client_id alone; another audience claim checks no aud")
     func oauth2ProxyOmittedAudience() throws {
         let reader = OAuth2ProxyReader()

@@ -71,6 +71,31 @@ struct SaveRedactionTests {
         #expect(failure.reason.contains("repeats a member name"))
     }
 
+    /// URLs and file names are bytes: the offline folder may come with the pull request.
+    @Test("--offline: URLs are told apart by their bytes, and a manifest file name with a '/' next to a joining mark is refused")
+    func offlineNamesAsBytes() async throws {
+        let composed = "https://idp.example.com/k\u{E9}", decomposed = "https://idp.example.com/ke\u{301}"
+        #expect(SavedResponses.fileName(for: composed) != SavedResponses.fileName(for: decomposed))
+        #expect(SavedResponses.fileName(for: "https://idp.example.com/keys") == "https_idp.example.com_keys.json")
+        let scratch = TemporaryDirectory()
+        let outside = "../\u{FE0F}x"
+        let manifest = #"{"tool": "audreg", "takenAt": "2026-12-01T00:00:00Z", "entries": ["#
+            + #"{"url": "\#(composed)", "failure": "composed"}, {"url": "\#(decomposed)", "failure": "decomposed"}, "#
+            + #"{"url": "https://idp.example.com/escape", "file": "\#(outside)"}]}"#
+        scratch.write("saved/manifest.json", manifest)
+        scratch.write("x", "{}")
+        let offline = try OfflineDocumentSource(directory: scratch.path + "/saved")
+        for (url, reason) in [(composed, "composed"), (decomposed, "decomposed")] {
+            guard case .failure(let failure) = await offline.fetch(url) else { Issue.record("\(url) replayed a document"); continue }
+            #expect(failure.reason == "\(reason) (saved)")
+        }
+        guard case .failure(let failure) = await offline.fetch("https://idp.example.com/escape") else {
+            Issue.record("a manifest file outside the folder was read")
+            return
+        }
+        #expect(failure.reason.contains("outside the offline directory"))
+    }
+
     @Test("strict JSON: duplicate names (also when escaped), bad UTF-8 and lone surrogates are refused")
     func strict() {
         #expect(StrictJSON.parse(Array(#"{"a": 1, "a": 2}"#.utf8)) == .failure(.duplicateMember))

@@ -300,8 +300,8 @@ enum ConfigYAML {
             // Spring binds "a,b" to a list.
             var column = node.start.column + (node.content.isQuoted ? 1 : 0)
             var result: [Located<String>] = []
-            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let leading = part.prefix { $0 == " " }.count
+            for part in value.splitOnScalar(",", omittingEmptySubsequences: false) {
+                let leading = part.unicodeScalars.prefix { $0 == " " }.count
                 let trimmed = part.trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty {
                     result.append(Located(trimmed, at: SourceLocation(file: file, line: node.start.line, column: column + leading)))

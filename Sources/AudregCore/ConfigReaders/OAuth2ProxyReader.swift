@@ -194,20 +194,23 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         while index < words.count {
             let node = words[index]
             index += 1
-            guard let word = node.scalar, word.hasPrefix("-") else { continue }
-            let body = word.drop { $0 == "-" }
+            guard let word = node.scalar, word.hasBytePrefix("-") else { continue }
+            // On scalars, as pflag reads bytes: in `--flag=\u{FE0F}x` the `=` and the variation selector
+            // are one `Character`, so a `Character` search would find no `=` and drop the flag.
+            let body = word.unicodeScalars.drop { $0 == "-" }
             let flag: String
             var value: Located<String>?
             let start = node.start.column + (node.content.isQuoted ? 1 : 0)
             if let equals = body.firstIndex(of: "=") {
-                flag = String(body[..<equals])
-                let prefix = word.unicodeScalars.count - body[body.index(after: equals)...].unicodeScalars.count
-                value = Located(String(body[body.index(after: equals)...]), at: SourceLocation(file: file, line: node.start.line, column: start + prefix))
+                flag = String(String.UnicodeScalarView(body[..<equals]))
+                let valueScalars = body[body.index(after: equals)...]
+                let prefix = word.unicodeScalars.count - valueScalars.count
+                value = Located(String(String.UnicodeScalarView(valueScalars)), at: SourceLocation(file: file, line: node.start.line, column: start + prefix))
             } else {
-                flag = String(body)
+                flag = String(String.UnicodeScalarView(body))
                 if flag == "skip-jwt-bearer-tokens" {
                     value = Located("true", at: ConfigYAML.location(node, file: file))
-                } else if index < words.count, let next = words[index].scalar, !next.hasPrefix("-") {
+                } else if index < words.count, let next = words[index].scalar, !next.hasBytePrefix("-") {
                     value = ConfigYAML.string(words[index], file: file)
                     index += 1
                 }
@@ -221,8 +224,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 // pflag's StringSlice: repeatable, each value a comma-separated list.
                 var column = value.location.column
                 var setting = flags[configKey] ?? Setting(key: keyLocation)
-                for part in value.value.split(separator: ",", omittingEmptySubsequences: false) {
-                    if !part.isEmpty { setting.values.append(Located(String(part), at: SourceLocation(file: file, line: value.location.line, column: column))) }
+                for part in value.value.splitOnScalar(",", omittingEmptySubsequences: false) {
+                    if !part.isEmpty { setting.values.append(Located(part, at: SourceLocation(file: file, line: value.location.line, column: column))) }
                     column += part.unicodeScalars.count + 1
                 }
                 flags[configKey] = setting

@@ -64,7 +64,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
         }
         let texts = indexed.isEmpty ? plain.map { [$0] } : indexed.sorted { $0.0 < $1.0 }.map(\.1)
-        return texts?.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        return texts?.flatMap { $0.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
     }
 
     static let activationKeys = ["spring.config.activate.onprofile", "spring.profiles"]
@@ -72,12 +72,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     /// Where the active profiles come from, and which they are; nil when nothing says.
     func active(_ documents: [Document], settings: DeploymentReadSettings) -> Set<String>? {
         if !settings.springProfiles.isEmpty {
-            return Set(settings.springProfiles.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+            return Set(settings.springProfiles.flatMap { $0.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
         }
         var result: Set<String>?
         let external = PlaceholderResolver(external: settings.springProperties, file: [:])
         if let value = external.lookup("spring.profiles.active") {
-            result = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            result = Set(value.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         } else {
             // Spring refuses spring.profiles.active in a profile-specific document: read the others.
             for document in documents where document.activation == nil {
@@ -142,7 +142,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                 switch resolver.resolve(value.value) {
                 case .resolved(let text):
                     // A placeholder may stand for a list ("${AUDIENCES}" = "a,b").
-                    let parts = text == value.value ? [text] : text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    let parts = text == value.value ? [text] : text.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     values += parts.map { Located($0, at: value.location) }
                 case .unresolved(let placeholder):
                     provider.unresolved.append(UnresolvedValue(setting: display, placeholder: placeholder, location: value.location))
@@ -421,8 +421,8 @@ enum ProfileExpression {
     /// Whether any alternative matches; nil when one is malformed (Spring refuses to start).
     static func matches(_ text: String, active: Set<String>) -> Bool? {
         var any = false
-        for alternative in text.split(separator: ",") {
-            guard let tokens = tokenize(String(alternative)), !tokens.isEmpty else { return nil }
+        for alternative in text.splitOnScalar(",") {
+            guard let tokens = tokenize(alternative), !tokens.isEmpty else { return nil }
             var rest = tokens[...]
             guard let value = expression(&rest, active: active, depth: 0), rest.isEmpty else { return nil }
             any = any || value
@@ -432,17 +432,21 @@ enum ProfileExpression {
 
     static func tokenize(_ text: String) -> [String]? {
         var tokens: [String] = []
-        var name = ""
-        for character in text {
-            if "()&|!".contains(character) || character.isWhitespace {
-                if !name.isEmpty { tokens.append(name); name = "" }
-                if !character.isWhitespace { tokens.append(String(character)) }
+        var name = String.UnicodeScalarView()
+        // On scalars, as Spring's tokenizer reads the text: in `!\u{FE0F}staging` the `!` and the
+        // variation selector are one `Character`, which would hide the negation. Spaces are what Java's
+        // `trim` removes (U+0000-U+0020).
+        for scalar in text.unicodeScalars {
+            let isSpace = scalar.value <= 0x20
+            if isSpace || "()&|!".unicodeScalars.contains(scalar) {
+                if !name.isEmpty { tokens.append(String(name)); name = String.UnicodeScalarView() }
+                if !isSpace { tokens.append(String(scalar)) }
             } else {
-                name.append(character)
+                name.append(scalar)
             }
             if tokens.count > maxTokens { return nil }
         }
-        if !name.isEmpty { tokens.append(name) }
+        if !name.isEmpty { tokens.append(String(name)) }
         return tokens
     }
 

@@ -36,33 +36,47 @@ enum DiffText {
     }
 
     /// Values in `after` not in `before`, in `after`'s order, and the reverse.
+    /// Byte for byte: `\u{E9}` and `e\u{301}` are two values, as the enforcers compare them.
     static func added(_ before: [String], _ after: [String]) -> [String] {
-        let old = Set(before)
-        var seen = Set<String>()
-        return after.filter { !old.contains($0) && seen.insert($0).inserted }
+        let old = Set(before.map { ExactString($0) })
+        var seen = Set<ExactString>()
+        return after.filter { !old.contains(ExactString($0)) && seen.insert(ExactString($0)).inserted }
+    }
+
+    /// Whether two texts differ by a single byte (Swift's `!=` calls canonically equivalent texts equal).
+    static func differ(_ a: String?, _ b: String?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return false
+        case (let a?, let b?): return !a.isExactly(b)
+        default: return true
+        }
+    }
+
+    static func differ(_ a: [String], _ b: [String]) -> Bool {
+        a.count != b.count || zip(a, b).contains { !$0.isExactly($1) }
     }
 }
 
 enum MetadataDiff {
     /// Title, owner, description and labels are neutral; moving environment widens for services and issuers.
     static func changes(_ base: EntityMetadata, _ head: EntityMetadata, into recorder: inout ChangeRecorder, environmentWidens: Bool) {
-        if base.environment?.value != head.environment?.value {
+        if DiffText.differ(base.environment?.value, head.environment?.value) {
             let kind: TrustChangeKind = environmentWidens ? .widening : .neutral
             recorder.add(kind, "environment", "moves from environment \(base.environment?.value ?? DiffText.notSet) to \(head.environment?.value ?? DiffText.notSet)",
                          before: base.environment?.value, after: head.environment?.value, spans: [head.environment?.location])
         }
-        if base.owner?.value != head.owner?.value {
+        if DiffText.differ(base.owner?.value, head.owner?.value) {
             recorder.add(.neutral, "owner", "owner changes", before: base.owner?.value, after: head.owner?.value, spans: [head.owner?.location])
         }
-        if base.title?.value != head.title?.value {
+        if DiffText.differ(base.title?.value, head.title?.value) {
             recorder.add(.neutral, "title", "title changes", before: base.title?.value, after: head.title?.value, spans: [head.title?.location])
         }
-        if base.description?.value != head.description?.value {
+        if DiffText.differ(base.description?.value, head.description?.value) {
             recorder.add(.neutral, "description", "description changes", before: base.description?.value,
                          after: head.description?.value, spans: [head.description?.location])
         }
         let (oldLabels, newLabels) = (labelText(base.labels), labelText(head.labels))
-        if oldLabels != newLabels {
+        if DiffText.differ(oldLabels, newLabels) {
             recorder.add(.neutral, "labels", "labels change", before: oldLabels, after: newLabels)
         }
     }
@@ -104,7 +118,7 @@ enum ExceptionDiff {
             }
             for (field, a, b, location) in [("approvedBy", before.approvedBy?.value, after.approvedBy?.value, after.approvedBy?.location),
                                             ("reason", before.reason?.value, after.reason?.value, after.reason?.location),
-                                            ("ticket", before.ticket?.value, after.ticket?.value, after.ticket?.location)] where a != b {
+                                            ("ticket", before.ticket?.value, after.ticket?.value, after.ticket?.location)] where DiffText.differ(a, b) {
                 recorder.add(.neutral, "exceptions.\(field)", item: rule, "exception to rule \(rule): \(field) changes",
                              before: a, after: b, spans: [location])
             }
@@ -348,7 +362,7 @@ enum ServiceDiff {
                 recorder.add(widens ? .widening : .narrowing, "downstream.mode", item: target, summary,
                              before: from.rawValue, after: to.rawValue, spans: [hop.location])
             }
-            if before.description != hop.description {
+            if DiffText.differ(before.description, hop.description) {
                 recorder.add(.neutral, "downstream.description", item: target, "hop to \(target): description changes",
                              before: before.description, after: hop.description, spans: [hop.location])
             }
@@ -365,7 +379,7 @@ enum ServiceDiff {
             "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
         }
         let (from, to) = (base.deployments.map(text), head.deployments.map(text))
-        guard from != to else { return }
+        guard DiffText.differ(from, to) else { return }
         recorder.add(.neutral, "deployments", "deployments change", before: from.isEmpty ? nil : DiffText.list(from),
                      after: to.isEmpty ? nil : DiffText.list(to), spans: [DiffText.span(head.deployments.map { Located($0.kind.value.rawValue, at: $0.location) })])
     }
@@ -431,7 +445,7 @@ enum TeamDiff {
         case (let base?, let head?):
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: false)
-            if base.contact?.value != head.contact?.value {
+            if DiffText.differ(base.contact?.value, head.contact?.value) {
                 recorder.add(.neutral, "contact", "contact changes", before: base.contact?.value, after: head.contact?.value,
                              spans: [head.contact?.location])
             }
@@ -484,7 +498,7 @@ enum PolicyDiff {
             let defaultSeverity = catalog.rule(id: rule)?.defaultSeverity.rawValue ?? "error"
             let from = old.severityOverrides[rule]?.value ?? defaultSeverity
             let to = new.severityOverrides[rule]?.value ?? defaultSeverity
-            guard from != to else { continue }
+            guard DiffText.differ(from, to) else { continue }
             let relaxed = severityRank(to) < severityRank(from)
             recorder.add(relaxed ? .widening : .narrowing, "severity", item: rule,
                          "rule \(rule) \(relaxed ? "relaxed" : "tightened") from \(from) to \(to)",

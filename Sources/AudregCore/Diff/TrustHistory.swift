@@ -161,8 +161,8 @@ public enum TrustHistoryReader {
     /// The files the loader would consider: YAML, and not in a hidden folder (the registry's own rules
     /// about `apiVersion` then decide which are registry files).
     static func isCandidate(_ path: String) -> Bool {
-        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") else { return false }
-        return !path.split(separator: "/").contains { $0.hasPrefix(".") }
+        guard RegistryLoader.isYAMLName(path) else { return false }
+        return !path.splitOnScalar("/").contains { $0.hasBytePrefix(".") }
     }
 
     /// `git log -z --raw --format=%x00H%x00date%x00name%x00email%x00subject`: a header, then for each

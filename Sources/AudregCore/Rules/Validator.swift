@@ -214,9 +214,10 @@ public struct Validator: Sendable {
     /// file built to raise a rule a million times cannot flood CI logs, PR comments or memory downstream.
     public static let maxFindingsPerRulePerFile = 1_000
 
+    /// Byte-exact: findings in `\u{E9}.yaml` and `e\u{301}.yaml` are capped apart.
     struct RuleFileKey: Hashable {
-        var rule: String
-        var file: String
+        var rule: ExactString
+        var file: ExactString
     }
 
     /// Keeps the first `limit` findings of each rule in each file, in report order, and adds one finding
@@ -226,7 +227,7 @@ public struct Validator: Sendable {
         var counts: [RuleFileKey: Int] = [:]
         var over = false
         for finding in findings {
-            let key = RuleFileKey(rule: finding.ruleID, file: finding.location.file)
+            let key = RuleFileKey(rule: ExactString(finding.ruleID), file: ExactString(finding.location.file))
             let count = counts[key, default: 0] + 1
             counts[key] = count
             // One finding over the limit costs what the count line would: only cut past that.
@@ -237,7 +238,7 @@ public struct Validator: Sendable {
         var leftOut: [RuleFileKey: (count: Int, severity: Severity, first: Finding)] = [:]
         var result: [Finding] = []
         for finding in findings.sorted(by: Finding.reportOrder) {
-            let key = RuleFileKey(rule: finding.ruleID, file: finding.location.file)
+            let key = RuleFileKey(rule: ExactString(finding.ruleID), file: ExactString(finding.location.file))
             let count = listed[key, default: 0]
             if count < limit || counts[key, default: 0] <= limit + 1 {
                 listed[key] = count + 1
@@ -249,8 +250,8 @@ public struct Validator: Sendable {
             }
         }
         for (key, omitted) in leftOut {
-            result.append(Finding(ruleID: key.rule, severity: omitted.severity,
-                                  message: "\(omitted.count) more \(key.rule) finding(s) in this file from here on are not listed (audreg lists at most \(limit) per rule per file); fix the ones listed and run again",
+            result.append(Finding(ruleID: key.rule.text, severity: omitted.severity,
+                                  message: "\(omitted.count) more \(key.rule.text) finding(s) in this file from here on are not listed (audreg lists at most \(limit) per rule per file); fix the ones listed and run again",
                                   location: omitted.first.location))
         }
         return result

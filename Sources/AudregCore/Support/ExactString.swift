@@ -66,6 +66,15 @@ extension String {
         return count >= suffixCount && utf8.dropFirst(count - suffixCount).elementsEqual(suffix.utf8)
     }
 
+    /// The pieces between occurrences of `separator`, split on scalars as the enforcers split their
+    /// lists (Spring's and pflag's `,`, a path's `/`). `split(separator:)` on a `String` works on
+    /// `Character`s: in `"a,\u{FE0F}b"` the comma and the variation selector are one, so it would find
+    /// one audience where Spring finds two.
+    package func splitOnScalar(_ separator: Unicode.Scalar, omittingEmptySubsequences: Bool = true) -> [String] {
+        unicodeScalars.split(separator: separator, omittingEmptySubsequences: omittingEmptySubsequences)
+            .map { String(String.UnicodeScalarView($0)) }
+    }
+
     package func isExactly(_ other: String) -> Bool {
         // `utf8.count` is stored for native strings, so most unequal pairs stop here.
         guard utf8.count == other.utf8.count else { return false }

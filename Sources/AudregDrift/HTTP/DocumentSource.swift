@@ -87,7 +87,9 @@ public enum SavedResponses {
             }
         }
         while name.hasSuffix("_") { name.removeLast() }
-        if name.count > 180 { name = String(name.prefix(160)) + "_" + StableHash.hex(url) }
+        // A URL with non-ASCII text loses it above, so the name gets the URL's hash: `/k\u{E9}` and
+        // `/ke\u{301}` are two URLs on the wire and must be two files.
+        if name.count > 180 || url.utf8.contains(where: { $0 >= 0x80 }) { name = String(name.prefix(160)) + "_" + StableHash.hex(url) }
         return name + ".json"
     }
 }
@@ -95,7 +97,8 @@ public enum SavedResponses {
 /// `--offline DIR`: reads what a `--save` run (or a person) left in DIR; never touches the network.
 public struct OfflineDocumentSource: DocumentSource {
     public let directory: String
-    let entries: [String: SavedResponses.Entry]
+    /// By URL, byte for byte: two URLs that differ only in Unicode normalization are two entries.
+    let entries: [ExactString: SavedResponses.Entry]
     /// When the saved responses were taken, from the manifest; nil for a hand-written folder.
     public let takenAt: String?
 
@@ -110,7 +113,7 @@ public struct OfflineDocumentSource: DocumentSource {
             guard let manifest = try? JSONDecoder().decode(SavedResponses.Manifest.self, from: data) else {
                 throw FetchFailure("\(manifestPath) is not a drift manifest")
             }
-            entries = Dictionary(manifest.entries.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            entries = Dictionary(manifest.entries.map { (ExactString($0.url), $0) }, uniquingKeysWith: { first, _ in first })
             takenAt = manifest.takenAt
         } else {
             entries = [:]
@@ -119,12 +122,14 @@ public struct OfflineDocumentSource: DocumentSource {
     }
 
     public func fetch(_ url: String) async -> Result<FetchedDocument, FetchFailure> {
-        let entry = entries[url]
+        let entry = entries[ExactString(url)]
         if let failure = entry?.failure { return .failure(FetchFailure("\(failure) (saved)")) }
         let file = entry?.file ?? SavedResponses.fileName(for: url)
         // A saved folder may come with the pull request: a manifest that names a file elsewhere
         // (`../../etc/passwd`) is refused, and every body is read with the same bound as a live fetch.
-        guard !file.contains("/"), file != "..", file != "." else {
+        // Bytes: `"../\u{FE0F}x"` holds no "/" `Character` (the slash and the selector are one), yet the
+        // file system reads it as a path out of the folder.
+        guard !file.utf8.contains(UInt8(ascii: "/")), !file.isExactly(".."), !file.isExactly(".") else {
             return .failure(FetchFailure("the manifest names a file outside the offline directory; re-save with --save"))
         }
         let path = (directory as NSString).appendingPathComponent(file)
@@ -143,7 +148,7 @@ public struct OfflineDocumentSource: DocumentSource {
 public actor SavingDocumentSource: DocumentSource {
     let upstream: any DocumentSource
     public let directory: String
-    var entries: [String: SavedResponses.Entry] = [:]
+    var entries: [ExactString: SavedResponses.Entry] = [:]
 
     public init(upstream: any DocumentSource, directory: String) throws(FetchFailure) {
         self.upstream = upstream
@@ -170,20 +175,20 @@ public actor SavingDocumentSource: DocumentSource {
                 body = cleaned
                 redacted = true
             case .refused(let reason):
-                entries[url] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now, failure: reason, redacted: nil)
+                entries[ExactString(url)] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now, failure: reason, redacted: nil)
                 return result
             }
             // A response that cannot be saved is recorded as such, so a replay says why it is missing
             // instead of pointing at a file that was never written.
             guard FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(file), contents: Data(body)) else {
-                entries[url] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now,
+                entries[ExactString(url)] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now,
                                      failure: "fetched, but could not be saved to \(directory)", redacted: nil)
                 return result
             }
-            entries[url] = .init(url: url, file: file, status: document.status, contentType: document.contentType,
+            entries[ExactString(url)] = .init(url: url, file: file, status: document.status, contentType: document.contentType,
                                  fetchedAt: now, failure: nil, redacted: redacted ? true : nil)
         case .failure(let failure):
-            entries[url] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now, failure: failure.reason, redacted: nil)
+            entries[ExactString(url)] = .init(url: url, file: nil, status: nil, contentType: nil, fetchedAt: now, failure: failure.reason, redacted: nil)
         }
         return result
     }
@@ -192,7 +197,7 @@ public actor SavingDocumentSource: DocumentSource {
     public func writeManifest(takenAt: String) throws(FetchFailure) {
         let manifest = SavedResponses.Manifest(tool: "audreg \(AudregVersion.current) drift",
                                                takenAt: takenAt,
-                                               entries: entries.values.sorted { $0.url < $1.url })
+                                               entries: entries.values.sorted { ExactText.precedes($0.url, $1.url) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(manifest) else { throw FetchFailure("cannot encode the manifest") }

@@ -26,6 +26,17 @@ struct TrustDiffTests {
         return try differ.diff(baseDirectory: PRSupport.path("registry"), headDirectory: head)
     }
 
+    /// Enforcers compare bytes: `caf\u{E9}` and `cafe\u{301}` are two values, so changing one into the
+    /// other is a change, not "no change" as Swift's `!=` and `Set<String>` say.
+    @Test("texts that differ only in Unicode normalization are a change")
+    func normalizationIsAChange() {
+        let bytes = { (values: [String]) in values.map { Array($0.utf8) } }
+        #expect(bytes(DiffText.added(["\u{E9}", "sub"], ["e\u{301}", "sub"])) == bytes(["e\u{301}"]))
+        #expect(DiffText.differ("caf\u{E9}", "cafe\u{301}"))
+        #expect(DiffText.differ(["a", "caf\u{E9}"], ["a", "cafe\u{301}"]))
+        #expect(!DiffText.differ("caf\u{E9}", "caf\u{E9}") && !DiffText.differ(nil, nil) && DiffText.differ(nil, ""))
+    }
+
     @Test("when neither side can be read, the base's error is the one reported (both load at once)")
     func baseErrorFirst() throws {
         let missing = NSTemporaryDirectory() + "audreg-missing-\(UUID().uuidString)"

@@ -197,6 +197,10 @@ struct PairedLoadTests {
         #expect(together.head.registry.teams.map(\.name) == headAlone.registry.teams.map(\.name))
         #expect(together.head.registry.teams.map(\.name) == ["team-decomposed-renamed", "team-composed"])
         #expect(together.base.registry.teams.map(\.name) == loaded.registry.teams.map(\.name))
+        // The trust history picks the files from git's list by the same byte rules as the loader.
+        #expect(TrustHistoryReader.isCandidate("services/" + prepended))
+        #expect(!TrustHistoryReader.isCandidate(".\u{301}hidden/x.yaml"))
+        #expect(!TrustHistoryReader.isCandidate("x.yaml\u{301}"))
     }
 
     @Test("each side loaded together is what loading it alone gives: edited, removed, added and broken files")
