@@ -223,8 +223,11 @@ public struct YAMLNode: Sendable {
     }
 
     /// A short human name for the node's kind, for messages.
-    public var kindDescription: String {
-        switch flat.kind {
+    public var kindDescription: String { Self.describe(flat.kind, isNull: isNull) }
+
+    /// "null", "a scalar", "a list" or "a mapping": one wording for the node and for the tree builder.
+    static func describe(_ kind: FlatNode.Kind, isNull: Bool) -> String {
+        switch kind {
         case .scalar: return isNull ? "null" : "a scalar"
         case .sequence: return "a list"
         case .mapping: return "a mapping"

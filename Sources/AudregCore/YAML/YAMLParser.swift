@@ -334,7 +334,11 @@ private struct TreeBuilder {
     }
 
     mutating func kindDescription(_ node: Int32) -> String {
-        YAMLNode(tree: YAMLTree(nodes: [nodes[Int(node)]], children: [], text: text, tags: []), index: 0).kindDescription
+        let flat = nodes[Int(node)]
+        let isNull = flat.kind == .scalar && flat.style == .plain && text.withUnsafeBufferPointer {
+            YAMLNode.isNullText(UnsafeBufferPointer(rebasing: $0[Int(flat.first)..<Int(flat.first + flat.count)]))
+        }
+        return YAMLNode.describe(flat.kind, isNull: isNull)
     }
 
     /// Moves the pairs of the mapping closing at `pendingStart` to `children`, reporting repeated keys
