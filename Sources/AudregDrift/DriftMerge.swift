@@ -170,7 +170,7 @@ public enum DriftMerge {
 
     static func uniqueSorted(_ names: [String]) -> [String] {
         var seen = Set<[UInt8]>()
-        return names.filter { seen.insert(Array($0.utf8)).inserted }.sorted()
+        return names.filter { seen.insert(Array($0.utf8)).inserted }.sorted(by: ExactText.precedes)
     }
 
     /// One shard report, checked.
@@ -335,7 +335,7 @@ public enum DriftMerge {
         func digest(_ node: StrictJSON.Node?, _ what: String) throws(Failure) -> String {
             let text = try string(node, what)
             let hex = text.utf8.dropFirst(7)
-            guard text.hasPrefix("sha256:"), hex.count == 64, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            guard text.hasBytePrefix("sha256:"), hex.count == 64, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
                 throw fail("\(what) must be sha256: and 64 hex digits")
             }
             return text
@@ -407,9 +407,8 @@ public enum DriftMerge {
 
         func entityRef(_ node: StrictJSON.Node?, _ what: String) throws(Failure) -> EntityRef? {
             guard let text = try optionalString(node, what) else { return nil }
-            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else { throw fail("\(what) '\(TerminalText.escape(text))' is not Kind/name") }
-            return EntityRef(kind, parts[1])
+            guard let entity = EntityRef(parsing: text) else { throw fail("\(what) '\(TerminalText.escape(text))' is not Kind/name") }
+            return entity
         }
     }
 }

@@ -361,9 +361,10 @@ public struct TokenExplainer: Sendable {
     func admitted(service: Service, claims: [String: TokenValue], previous: [ExplainCheck]) -> (ExplainCheck, [String], [String]) {
         var tokenScopes: [String] = []
         if let scope = claims["scope"]?.string {
-            tokenScopes = scope.split(separator: " ").map(String.init)
+            // RFC 8693 §4.2: space-delimited, split on the scalar, so a joining mark cannot merge two scopes.
+            tokenScopes = scope.splitOnScalar(" ")
         } else if let scp = claims["scp"]?.strings {
-            tokenScopes = scp.flatMap { $0.split(separator: " ").map(String.init) }
+            tokenScopes = scp.flatMap { $0.splitOnScalar(" ") }
         }
         let tokenRoles = claims["roles"]?.strings ?? []
         // By bytes, as gateways match scopes and roles: a `Set<String>` would grant a defined scope é

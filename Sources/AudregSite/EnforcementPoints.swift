@@ -152,7 +152,7 @@ extension SiteContext {
     }
 
     static func sameStart(_ lhs: SourceLocation, _ rhs: SourceLocation) -> Bool {
-        lhs.file == rhs.file && lhs.line == rhs.line && lhs.column == rhs.column
+        lhs.file.isExactly(rhs.file) && lhs.line == rhs.line && lhs.column == rhs.column
     }
 
     private func enforcementPoint(service: Service, position: Int, entry: Deployment, index: Int, open: [Finding],
@@ -202,8 +202,8 @@ extension SiteContext {
             : facts.map { "\($0.name): \($0.whenOmitted.summary)" }.joined(separator: "; ")
         let sourceText = entry.source.value
         var configURL: String?
-        if !sourceText.contains("://"), !sourceText.hasPrefix("/") {
-            let folder = service.origin.file.split(separator: "/").dropLast().joined(separator: "/")
+        if !sourceText.hasSubstring("://"), !sourceText.hasBytePrefix("/") {
+            let folder = service.origin.file.splitOnScalar("/").dropLast().joined(separator: "/")
             configURL = source.links?.blob(folder.isEmpty ? sourceText : folder + "/" + sourceText)
         }
         return EnforcementPoint(

@@ -765,7 +765,7 @@ struct SiteContext {
             drift: driftStatus(forService: position),
             definedURL: sourceURL(service.origin.location),
             editURL: source.links?.edit(service.origin.file),
-            lastChange: source.lastChange[service.origin.file].map {
+            lastChange: source.lastChange[ExactString(service.origin.file)].map {
                 LastChange(date: $0.date, commit: String($0.commit.prefix(12)), commitURL: source.links?.commit($0.commit))
             },
             history: historyByService[service.name] ?? [],

@@ -42,11 +42,13 @@ public enum TokenFlowGraph {
         return nil
     }
 
-    /// The positions of the services in each environment, environments sorted by name.
+    /// The positions of the services in each environment, environments in byte order. Environments are
+    /// grouped by their bytes, as `environment-crossing` compares them: `K8s` and `\u{212A}8s` (KELVIN
+    /// SIGN) are two environments, and a `String`-keyed table would draw them as one.
     static func environments<Services: RandomAccessCollection<Service>>(_ services: Services) -> [(String, [Int])] where Services.Index == Int {
-        var groups: [String: [Int]] = [:]
-        for index in services.indices { groups[services[index].metadata.environment?.value ?? "unspecified", default: []].append(index) }
-        return groups.keys.sorted().map { ($0, groups[$0]!) }
+        var groups: [ExactString: [Int]] = [:]
+        for index in services.indices { groups[ExactString(services[index].metadata.environment?.value ?? "unspecified"), default: []].append(index) }
+        return groups.keys.sorted().map { ($0.text, groups[$0]!) }
     }
 
     /// A DOT string. Graphviz copies labels and tooltips into the SVG, which the page embeds as it is, so a

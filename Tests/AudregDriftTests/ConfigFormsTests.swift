@@ -505,6 +505,44 @@ struct ConfigFormsTests {
         #expect(ProfileExpression.matches("prod,\u{FE0F}x", active: ["prod"]) == true)
     }
 
+    /// Spring's binder compares keys in uniform form: lower-cased, with everything but a-z and 0-9 skipped.
+    /// A key audreg did not recognise would leave it comparing a list Spring does not enforce.
+    @Test("Spring: keys bind in uniform form; two spellings of one setting in a document are not compared")
+    func springUniformKeys() throws {
+        let reader = SpringBootResourceServerReader()
+        let hidden = """
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=https://idp.example.com
+            spring.security.oauth2.resourceserver.jwt.au\u{200B}di.ences=orders-api,payments-api
+            spring.security.oauth2.resourceserver.jwt.jwk\u{2060}-set-uri=https://idp.example.com/keys
+            """
+        // `di.ences` is two elements to Spring too, so that key names nothing; the zero-width ones bind.
+        let split = try #require(try reader.read(Array(hidden.utf8), file: "application.properties").providers.first)
+        #expect(split.audiences == nil)
+        #expect(split.jwksUri?.value == "https://idp.example.com/keys")
+        let joined = hidden.replacingOccurrences(of: "di.ences", with: "di\u{301}ences")
+        let provider = try #require(try reader.read(Array(joined.utf8), file: "application.properties").providers.first)
+        #expect(provider.audiences?.map(\.value.text) == ["orders-api", "payments-api"])
+
+        let yaml = """
+            spring.security.oauth2.resourceserver.jwt:
+              issuer-uri: https://idp.example.com
+              audiences: orders-api
+            Spring.Security.oauth2.resourceserver.jwt:
+              AUDIENCES: orders-api,payments-api
+            """
+        let twice = try #require(try reader.read(Array(yaml.utf8), file: "application.yml").providers.first)
+        #expect(twice.audiences == nil)
+        #expect(twice.unresolved.map(\.setting) == ["audiences"])
+        #expect(twice.unresolved.first?.reason?.contains("written twice in one document") == true)
+        #expect(twice.issuer?.value == "https://idp.example.com")
+
+        // An exact repeat in a properties file is not a conflict: java.util.Properties keeps the last.
+        let repeated = "spring.security.oauth2.resourceserver.jwt.audiences=a\nspring.security.oauth2.resourceserver.jwt.audiences=b\n"
+        let last = try #require(try reader.read(Array(repeated.utf8), file: "application.properties").providers.first)
+        #expect(last.audiences?.map(\.value.text) == ["b"])
+        #expect(last.unresolved.isEmpty)
+    }
+
     @Test("oauth2-proxy: with oidc_extra_audiences omitted the audience falls back to client_id alone; another audience claim checks no aud")
     func oauth2ProxyOmittedAudience() throws {
         let reader = OAuth2ProxyReader()

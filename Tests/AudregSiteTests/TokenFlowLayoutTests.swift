@@ -71,6 +71,20 @@ struct TokenFlowLayoutTests {
         #expect(svg.components(separatedBy: "<line class=\"hop token-exchange\"").count == count)
     }
 
+    /// `environment-crossing` tells `K8s` from `\u{212A}8s` (KELVIN SIGN); the picture must not draw them
+    /// as one environment, which `String` keys would.
+    @Test func environmentsAreGroupedByBytes() {
+        var yaml = SiteTestSupport.issuerAndTeam
+        for (index, environment) in ["K8s", "\u{212A}8s", "K8s"].enumerated() {
+            yaml += "\n---\n" + SiteTestSupport.service("svc-\(index)", audience: "https://svc-\(index).example.com")
+                .replacingOccurrences(of: "environment: production", with: "environment: \"\(environment)\"")
+        }
+        let services = SiteTestSupport.report(yaml: yaml).registry.services
+        let groups = TokenFlowGraph.environments(services)
+        #expect(groups.map { Array($0.0.unicodeScalars) } == [Array("K8s".unicodeScalars), Array("\u{212A}8s".unicodeScalars)])
+        #expect(groups.map { $0.1.count } == [2, 1])
+    }
+
     @Test func decimalsAreWrittenAsStringsWouldBe() {
         let buffer = OutputBuffer(capacity: 8)
         let values = [0, 7, -7, 10, 99, 100, 123_456_789, Int.max, Int.min]

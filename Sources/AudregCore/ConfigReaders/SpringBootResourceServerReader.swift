@@ -33,6 +33,23 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     struct Setting {
         var values: [Located<String>]
         var keyLocation: SourceLocation
+        /// The key exactly as written, and whether it is an indexed item (`audiences[0]`).
+        var writtenKey: ExactString
+        var indexed: Bool
+        /// Set when one document writes the setting under two spellings that Spring binds to one name
+        /// (`audiences` and `Audiences`): which one Spring uses depends on its property source's order,
+        /// so audreg says why it did not compare instead of picking one.
+        var conflict: String? = nil
+
+        /// This setting after `next`, written later in the same document: indexed items add up, an
+        /// exact repeat replaces (as `java.util.Properties` keeps the last), another spelling conflicts.
+        func followed(by next: Setting) -> Setting {
+            if next.indexed && indexed { return Setting(values: values + next.values, keyLocation: keyLocation, writtenKey: writtenKey, indexed: true, conflict: conflict) }
+            if next.writtenKey == writtenKey && !next.indexed { return next }
+            var merged = next
+            merged.conflict = "is written twice in one document, as '\(writtenKey.text)' (line \(keyLocation.line)) and as '\(next.writtenKey.text)' (line \(next.keyLocation.line)), which Spring binds to one setting; which value it uses depends on its property source's order, so drift did not guess and did not compare it"
+            return merged
+        }
     }
 
     /// One document of the file: its resource server settings, every property (for placeholders and
@@ -45,8 +62,22 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         var activation: Located<String>?
     }
 
+    /// A key in Spring's uniform form, which its binder compares: each character lower-cased, then
+    /// everything but `a-z` and `0-9` skipped (`ConfigurationPropertyName`'s `defaultElementEquals`). So
+    /// `jwt.au\u{200B}diences`, `jwt.Audiences` and `jwt.audi-ences` all bind as `jwt.audiences`, and audreg
+    /// must read them as Spring does, or an audience list it never saw would be the one enforced. `.`, `[`
+    /// and `]` are kept: they separate elements and mark indexes. Read on scalars, so no combining mark
+    /// can join a separator to its neighbour.
     static func normalize(_ key: String) -> String {
-        key.lowercased().filter { $0 != "-" && $0 != "_" }
+        var uniform = String.UnicodeScalarView()
+        for scalar in key.unicodeScalars {
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars where isUniform(lower) { uniform.append(lower) }
+        }
+        return String(uniform)
+    }
+
+    private static func isUniform(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "[" || scalar == "]"
     }
 
     /// The values of a dotted property (`spring.profiles.active`), written once or as an indexed
@@ -117,8 +148,13 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             switch applies {
             case true?:
                 for (name, setting) in document.settings {
-                    applied[name] = setting
-                    undecided[name] = nil
+                    if let conflict = setting.conflict {
+                        applied[name] = nil
+                        undecided[name] = (setting, conflict)
+                    } else {
+                        applied[name] = setting
+                        undecided[name] = nil
+                    }
                 }
                 fileProperties.merge(document.properties) { $1 }
             case false?:
@@ -171,7 +207,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         for yaml in try ConfigYAML.documents(bytes, file: file) {
             var document = Document()
             var locations: [ExactString: SourceLocation] = [:]
-            walk(yaml.root, path: [], file: file, into: &document.settings)
+            walk(yaml.root, path: [], written: "", file: file, into: &document.settings)
             Self.flatten(yaml.root, path: "", into: &document.properties, locations: &locations, file: file, depth: 0)
             document.activation = Self.activation(document.properties, locations: locations)
             result.append(document)
@@ -212,27 +248,28 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         }
     }
 
-    func walk(_ node: YAMLNode, path: [String], file: String, into settings: inout [String: Setting]) {
+    /// `path` is the keys so far in uniform form, `written` the same keys as written (`Spring.security`),
+    /// which is how YAML flattens them into property names.
+    func walk(_ node: YAMLNode, path: [String], written: String, file: String, into settings: inout [String: Setting]) {
         guard let pairs = node.mapping else { return }
         for pair in pairs {
             guard let key = pair.key.scalar else { continue }
-            let keyPath = path + key.split(separator: ".").map { Self.normalize(String($0)) }
+            let keyPath = path + key.splitOnScalar(".").map(Self.normalize)
+            let writtenKey = written.isEmpty ? key : written + "." + key
             // `audiences[0]` style keys in YAML are rare but legal.
             let cleaned = keyPath.map { $0.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) }
             if cleaned.count > Self.prefix.count, Array(cleaned.prefix(Self.prefix.count)) == Self.prefix {
                 let name = cleaned[Self.prefix.count]
                 if let values = ConfigYAML.strings(pair.value, file: file) {
                     let keyLocation = ConfigYAML.location(pair.key, file: file)
-                    if keyPath.last != cleaned.last, let existing = settings[name] {
-                        settings[name] = Setting(values: existing.values + values, keyLocation: existing.keyLocation)
-                    } else {
-                        settings[name] = Setting(values: values, keyLocation: keyLocation)
-                    }
+                    let setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(writtenKey),
+                                          indexed: keyPath.last != cleaned.last)
+                    settings[name] = settings[name].map { $0.followed(by: setting) } ?? setting
                 }
                 continue
             }
             let isPrefix = cleaned.count <= Self.prefix.count && Array(Self.prefix.prefix(cleaned.count)) == cleaned
-            if isPrefix { walk(pair.value, path: cleaned, file: file, into: &settings) }
+            if isPrefix { walk(pair.value, path: cleaned, written: writtenKey, file: file, into: &settings) }
         }
     }
 
@@ -339,7 +376,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             all[ExactString(key)] = String(String.UnicodeScalarView(value.map(\.scalar)))
             if let head = value.first ?? characters.first { locations[ExactString(key)] = SourceLocation(file: file, line: head.line, column: head.column) }
 
-            let path = key.split(separator: ".").map { Self.normalize(String($0)) }
+            let path = key.splitOnScalar(".").map(Self.normalize)
             let indexed = path.last?.hasSuffix("]") == true
             let cleaned = path.map { $0.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) }
             guard cleaned.count == Self.prefix.count + 1, Array(cleaned.prefix(Self.prefix.count)) == Self.prefix, let keyStart = characters.first else { continue }
@@ -353,11 +390,8 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
                 let text = String(String.UnicodeScalarView(trimmed.map(\.scalar))).trimmingCharacters(in: .whitespaces)
                 if !text.isEmpty { values.append(Located(text, at: SourceLocation(file: file, line: head.line, column: head.column))) }
             }
-            if indexed, let existing = settings[name] {
-                settings[name] = Setting(values: existing.values + values, keyLocation: existing.keyLocation)
-            } else {
-                settings[name] = Setting(values: values, keyLocation: keyLocation)
-            }
+            let setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(key), indexed: indexed)
+            settings[name] = settings[name].map { $0.followed(by: setting) } ?? setting
         }
         return settings
     }

@@ -82,7 +82,7 @@ enum MetadataDiff {
     }
 
     static func labelText(_ labels: [(key: String, value: String)]) -> String? {
-        labels.isEmpty ? nil : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        labels.isEmpty ? nil : labels.sorted { ExactText.precedes($0.key, $1.key) }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }
 }
 

@@ -154,10 +154,11 @@ public struct FileCommit: Sendable, Equatable {
 /// What the site says about where each file lives and when it last changed.
 public struct SourceEvidence: Sendable {
     public var links: SourceLinks?
-    /// Registry-relative path → the commit that last changed it.
-    public var lastChange: [String: FileCommit]
+    /// Registry-relative path → the commit that last changed it. Keyed by bytes, as git names files: the
+    /// NFC and NFD spellings of one name are two files with two histories.
+    public var lastChange: [ExactString: FileCommit]
 
-    public init(links: SourceLinks? = nil, lastChange: [String: FileCommit] = [:]) {
+    public init(links: SourceLinks? = nil, lastChange: [ExactString: FileCommit] = [:]) {
         self.links = links
         self.lastChange = lastChange
     }
@@ -189,15 +190,15 @@ public enum GitSource {
     /// Each file under `directory` with the commit that last changed it, from one `git log --name-only`
     /// pass over the history (newest first, so a file's first appearance is its last change). Dates are
     /// the commits', never the clock's. Empty outside git.
-    public static func lastChanges(directory: String) -> [String: FileCommit] {
+    public static func lastChanges(directory: String) -> [ExactString: FileCommit] {
         guard let log = try? GitProcess.runBytes("git", ["log", "-z", "--name-only", "--no-renames", "--relative",
                                                         "--format=%x00%H%x00%cI", "--", "."], in: directory),
               log.status == 0 else { return [:] }
-        var result: [String: FileCommit] = [:]
+        var result: [ExactString: FileCommit] = [:]
         var current: FileCommit?
         for record in GitLogRecords(log.stdout, fields: 2) {
             current = FileCommit(commit: record.fields[0], date: record.fields[1])
-            for file in record.files where result[file] == nil { result[file] = current }
+            for file in record.files where result[ExactString(file)] == nil { result[ExactString(file)] = current }
         }
         return result
     }
@@ -213,25 +214,26 @@ struct GitLogRecords: Sequence, IteratorProtocol {
         var files: [String]
     }
 
-    private let tokens: [Substring]
+    // Split on NUL bytes before decoding, so no file name can change where a token ends.
+    private let tokens: [ArraySlice<UInt8>]
     private let fields: Int
     private var position = 0
 
     init(_ bytes: [UInt8], fields: Int) {
-        tokens = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false)
+        tokens = bytes.split(separator: 0, omittingEmptySubsequences: false)
         self.fields = fields
     }
 
     mutating func next() -> Record? {
         while position < tokens.count && !tokens[position].isEmpty { position += 1 }
         guard position + fields < tokens.count else { return nil }
-        let header = tokens[(position + 1)...(position + fields)].map(String.init)
+        let header = tokens[(position + 1)...(position + fields)].map { String(decoding: $0, as: UTF8.self) }
         position += fields + 1
         var files: [String] = []
         while position < tokens.count && !tokens[position].isEmpty {
             var token = tokens[position]
-            if files.isEmpty && token.hasPrefix("\n") { token = token.dropFirst() }
-            files.append(String(token))
+            if files.isEmpty && token.first == UInt8(ascii: "\n") { token = token.dropFirst() }
+            files.append(String(decoding: token, as: UTF8.self))
             position += 1
         }
         return Record(fields: header, files: files)

@@ -216,7 +216,7 @@ final class FindingMultiset {
 extension SourceLocation {
     /// True when `point`'s start lies within this span (same file).
     fileprivate func spanContains(_ point: SourceLocation) -> Bool {
-        guard point.file == file else { return false }
+        guard point.file.isExactly(file) else { return false }
         let start = (line, column)
         let end = (endLine, endColumn)
         let at = (point.line, point.column)

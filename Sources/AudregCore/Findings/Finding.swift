@@ -49,11 +49,18 @@ public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else {
+        guard let parsed = EntityRef(parsing: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an entity reference: \(text)"))
         }
-        self.init(kind, parts[1])
+        self = parsed
+    }
+
+    /// `Kind/name`, split at the first `/` scalar: a combining mark after the slash cannot hide it.
+    package init?(parsing text: String) {
+        let scalars = text.unicodeScalars
+        guard let slash = scalars.firstIndex(of: "/"),
+              let kind = EntityKind(rawValue: String(scalars[..<slash])) else { return nil }
+        self.init(kind, String(scalars[scalars.index(after: slash)...]))
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -198,7 +198,7 @@ struct EntityBuilder {
             owner: formatted(node["owner"], .name),
             environment: text(node["environment"]),
             description: text(node["description"]),
-            labels: labels.sorted { $0.key < $1.key })
+            labels: labels.sorted { ExactText.precedes($0.key, $1.key) })
     }
 
     func exceptions(_ node: YAMLNode?) -> [RuleException] {

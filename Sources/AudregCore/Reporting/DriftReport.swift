@@ -146,8 +146,8 @@ public struct DriftCoverage: Sendable, Equatable {
                 issuersUnchecked: [Unchecked]? = [], deploymentsUnchecked: [Unchecked]? = []) {
         self.issuersSkipped = issuersSkipped
         self.deploymentsSkipped = deploymentsSkipped
-        self.issuers = issuers.sorted()
-        self.services = services.sorted()
+        self.issuers = issuers.sorted(by: ExactText.precedes)
+        self.services = services.sorted(by: ExactText.precedes)
         self.issuersUnchecked = issuersUnchecked?.sorted(by: Unchecked.precedes)
         self.deploymentsUnchecked = deploymentsUnchecked?.sorted(by: Unchecked.precedes)
     }
@@ -382,11 +382,11 @@ extension ValidationReport {
     /// (`deploy/envoy.yaml`) that SARIF viewers and GitHub annotations can open.
     public func rebased(under prefix: String) -> ValidationReport {
         func path(_ file: String) -> String {
-            if file.hasPrefix("/") || file.hasPrefix("http://") || file.hasPrefix("https://") { return file }
-            var parts: [Substring] = []
-            for part in (prefix + file).split(separator: "/") {
-                if part == "." { continue }
-                if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+            if file.hasBytePrefix("/") || file.hasBytePrefix("http://") || file.hasBytePrefix("https://") { return file }
+            var parts: [String] = []
+            for part in (prefix + file).splitOnScalar("/") {
+                if part.isExactly(".") { continue }
+                if part.isExactly(".."), let last = parts.last, !last.isExactly("..") { parts.removeLast() } else { parts.append(part) }
             }
             return parts.joined(separator: "/")
         }

@@ -6,14 +6,16 @@
 /// which exception and until when.
 public enum JUnitReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
-        var byRule: [String: [String: [Finding]]] = [:]
+        // A case is named by its entity, or by its file when the finding has none. Keyed by bytes: the
+        // NFC and NFD spellings of one file name are two files, and two cases.
+        var byRule: [String: [ExactString: [Finding]]] = [:]
         for finding in report.findings {
-            byRule[finding.ruleID, default: [:]][finding.entity?.description ?? finding.location.file, default: []].append(finding)
+            byRule[finding.ruleID, default: [:]][caseName(finding), default: []].append(finding)
         }
-        var excepted: [String: [String: [SuppressedFinding]]] = [:]
+        var excepted: [String: [ExactString: [SuppressedFinding]]] = [:]
         for suppressed in report.suppressed {
             let finding = suppressed.finding
-            excepted[finding.ruleID, default: [:]][finding.entity?.description ?? finding.location.file, default: []].append(suppressed)
+            excepted[finding.ruleID, default: [:]][caseName(finding), default: []].append(suppressed)
         }
         var turnedOff: [String: SourceLocation] = [:]
         for rule in report.turnedOff { turnedOff[rule.ruleID] = rule.location }
@@ -34,14 +36,14 @@ public enum JUnitReporter {
             } else if entities.isEmpty && exceptedEntities.isEmpty {
                 cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"no findings\"/>\n"
             }
-            for entity in exceptedEntities.keys.sorted(by: ExactText.precedes) {
+            for entity in exceptedEntities.keys.sorted() {
                 let suppressed = exceptedEntities[entity] ?? []
                 skipped += 1
                 let first = suppressed[0]
                 let reason = "excepted until \(first.expires), approved by \(first.approvedBy)\(first.ticket.map { " (\($0))" } ?? ""): \(suppressed.count) finding\(suppressed.count == 1 ? "" : "s") not assessed as failures"
                 let body = suppressed.map { "\(TerminalText.escapeLineStart(options.paths.display($0.finding.location.file))):\($0.finding.location.line):\($0.finding.location.column): \($0.finding.severity.rawValue): \(TerminalText.escape($0.finding.message))" }
                     .joined(separator: "\n")
-                cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity))) (excepted)\">\n"
+                cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity.text))) (excepted)\">\n"
                 cases += "      <skipped message=\"\(xml(TerminalText.escape(reason)))\"/>\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
             }
             for entity in entities.keys.sorted() {
@@ -52,10 +54,10 @@ public enum JUnitReporter {
                 let body = findings.map { "\(TerminalText.escapeLineStart(options.paths.display($0.location.file))):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \(TerminalText.escape($0.message))" }
                     .joined(separator: "\n")
                 if options.failOn.map({ worst < $0 }) ?? true {
-                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity)))\">\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity.text)))\">\n      <system-out>\(xml(body))</system-out>\n    </testcase>\n"
                 } else {
                     failures += 1
-                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity)))\">\n"
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"\(xml(TerminalText.escape(entity.text)))\">\n"
                     cases += "      <failure type=\"\(worst.rawValue)\" message=\"\(xml(TerminalText.escape(findings[0].message)))\">\(xml(body))</failure>\n"
                     cases += "    </testcase>\n"
                 }
@@ -72,6 +74,10 @@ public enum JUnitReporter {
             suites += "  <testsuite name=\"drift notes\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <system-out>\(xml(body))</system-out>\n  </testsuite>\n"
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"audreg \(xml(options.command))\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"\(totalSkipped)\">\n\(suites)</testsuites>\n"
+    }
+
+    private static func caseName(_ finding: Finding) -> ExactString {
+        ExactString(finding.entity?.description ?? finding.location.file)
     }
 
     /// Escapes text for XML content and attributes, and drops characters XML 1.0 cannot carry.

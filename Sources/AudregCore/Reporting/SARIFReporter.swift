@@ -6,13 +6,17 @@ public enum SARIFReporter {
     public static func render(_ report: ValidationReport, options: ReportOptions) -> String {
         let rules = report.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
-        var occurrences: [String: Int] = [:]
+        // Keyed by bytes: two findings that quote the NFC and NFD forms of one value are different
+        // results, and a `String` key would number them as one's first and second occurrence.
+        var occurrences: [ExactString: Int] = [:]
         // Excepted findings are results too, marked as suppressed by the exception: code scanning then
         // shows them as dismissed, with the reason, instead of not at all.
         let entries: [(finding: Finding, suppressed: SuppressedFinding?)] = report.findings.map { ($0, nil) } + report.suppressed.map { ($0.finding, $0) }
         let results: [JSONValue] = entries.map { finding, suppressed in
             let base = fingerprintBase(finding)
-            occurrences[base, default: 0] += 1
+            let key = ExactString(base)
+            occurrences[key, default: 0] += 1
+            let occurrence = occurrences[key]!
             var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
             if let index = ruleIndex[finding.ruleID] { members.append(("ruleIndex", .int(index))) }
             members += [
@@ -33,7 +37,7 @@ public enum SARIFReporter {
                 })))
             }
             members.append(("partialFingerprints", .object([
-                ("primaryLocationLineHash", .string("\(StableHash.hex(base)):\(occurrences[base]!)")),
+                ("primaryLocationLineHash", .string("\(StableHash.hex(base)):\(occurrence)")),
             ])))
             if let suppressed {
                 var justification = suppressed.reason ?? "exception"
@@ -186,19 +190,31 @@ public enum SARIFReporter {
         "\(finding.ruleID)|\(finding.entity?.description ?? "")|\(finding.location.file)|\(withoutPositions(finding.message))"
     }
 
+    /// The message without the positions it quotes (`line 12`, `:4:57`), so a finding keeps its
+    /// fingerprint when unrelated lines move. Only ASCII digits are positions: the message is read as
+    /// scalars, so a quoted value's other digits (`１２`, `٣`) and its combining marks stay, and two
+    /// values that differ there keep different fingerprints.
     static func withoutPositions(_ message: String) -> String {
-        var output = ""
+        var output = String.UnicodeScalarView()
         var digitsFollowPosition = false
-        var previous: Character = " "
-        for character in message {
-            if character.isNumber && (digitsFollowPosition || previous == ":") {
+        var previous: Unicode.Scalar = " "
+        for scalar in message.unicodeScalars {
+            if ("0"..."9").contains(scalar) && (digitsFollowPosition || previous == ":") {
                 continue
             }
             digitsFollowPosition = false
-            output.append(character)
-            if output.hasSuffix("line ") || output.hasSuffix("column ") { digitsFollowPosition = true }
-            previous = character
+            output.append(scalar)
+            if output.hasScalarSuffix("line ") || output.hasScalarSuffix("column ") { digitsFollowPosition = true }
+            previous = scalar
         }
-        return output
+        return String(output)
+    }
+}
+
+private extension String.UnicodeScalarView {
+    func hasScalarSuffix(_ suffix: String) -> Bool {
+        var own = reversed().makeIterator()
+        for scalar in suffix.unicodeScalars.reversed() where own.next() != scalar { return false }
+        return true
     }
 }

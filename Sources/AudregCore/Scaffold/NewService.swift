@@ -150,7 +150,7 @@ public struct NewService: Sendable {
         }
         let loaded = RegistryLoader().load(sources: sources + [(relative, Array(file.contents.utf8))])
         let report = Validator(today: today).validate(loaded)
-        let ours = report.findings.filter { $0.entity == entity || $0.location.file == relative }
+        let ours = report.findings.filter { $0.entity == entity || $0.location.file.isExactly(relative) }
         if !ours.isEmpty {
             throw ScaffoldError("the new \(entity.kind.rawValue.lowercased()) would not pass every rule; nothing was written", findings: ours)
         }

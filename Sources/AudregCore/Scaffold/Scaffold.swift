@@ -76,10 +76,10 @@ public enum Scaffold {
 
     /// `../../schema/audreg-v1.json` from `/r/registry/services` to `/r/schema/audreg-v1.json`.
     static func relativePath(from folder: String, to target: String) -> String {
-        let from = folder.split(separator: "/").map(String.init)
-        let to = target.split(separator: "/").map(String.init)
+        let from = folder.splitOnScalar("/")
+        let to = target.splitOnScalar("/")
         var common = 0
-        while common < from.count, common < to.count - 1, from[common] == to[common] { common += 1 }
+        while common < from.count, common < to.count - 1, from[common].isExactly(to[common]) { common += 1 }
         let ups = Array(repeating: "..", count: from.count - common)
         let path = (ups + to[common...]).joined(separator: "/")
         return path

@@ -1,7 +1,7 @@
 extension String {
     /// Substring search over UTF-8 bytes. Foundation's `contains(_:)` bridges to NSString and dominated
     /// profiles of the audience rules; audiences are short, so a plain scan is the fast path.
-    func hasSubstring(_ needle: String) -> Bool {
+    package func hasSubstring(_ needle: String) -> Bool {
         var haystack = self
         var needle = needle
         return haystack.withUTF8 { hay in

@@ -93,16 +93,17 @@ public struct RepositoryRoot: Sendable, Hashable, CustomStringConvertible {
     /// The deepest existing ancestor of `path` with links resolved, followed by the missing rest with
     /// `.` and `..` applied as text (nothing below the ancestor exists, so no link can change them).
     static func nearestExisting(_ path: String) -> String? {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var parts = absolute.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // Split on scalars, as the kernel reads a path: `../\u{301}x` is `..` then `\u{301}x` to it.
+        let absolute = path.hasBytePrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts = absolute.splitOnScalar("/")
         var rest: [String] = []
         while true {
             let prefix = "/" + parts.joined(separator: "/")
             if let resolved = realPath(prefix) {
-                var components = resolved.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                var components = resolved.splitOnScalar("/")
                 for part in rest {
-                    if part == "." { continue }
-                    if part == ".." { if !components.isEmpty { components.removeLast() } } else { components.append(part) }
+                    if part.isExactly(".") { continue }
+                    if part.isExactly("..") { if !components.isEmpty { components.removeLast() } } else { components.append(part) }
                 }
                 return "/" + components.joined(separator: "/")
             }

@@ -161,7 +161,7 @@ struct Build: ParsableCommand {
     /// The registry's path in the repository when git cannot say: the folder as given, when relative
     /// and inside the current one.
     static func relativePrefix(_ directory: String) -> String {
-        guard !directory.hasPrefix("/"), !directory.split(separator: "/").contains("..") else { return "" }
+        guard !directory.hasBytePrefix("/"), !directory.splitOnScalar("/").contains(where: { $0.isExactly("..") }) else { return "" }
         return directory
     }
 }

@@ -180,4 +180,41 @@ struct ReporterTests {
         #expect(!before.isEmpty)
         #expect(before == (try fingerprints("b")))
     }
+
+    /// GitHub matches alerts across runs by fingerprint. Two findings that quote the NFC and NFD forms of
+    /// one audience are two results, so each is its value's first occurrence, and neither borrows the
+    /// other's counter.
+    @Test("fingerprints tell canonically equivalent values apart, and strip only ASCII positions")
+    func fingerprintsOnBytes() throws {
+        var report = try Self.report()
+        let location = SourceLocation(file: "services.yaml", line: 3, column: 5)
+        let entity = EntityRef(.service, "orders-api")
+        report.findings = ["caf\u{E9}", "cafe\u{301}"].map {
+            Finding(ruleID: "audience-collision", severity: .error, message: "audience '\($0)' at line 3", location: location, entity: entity)
+        }
+        report.suppressed = []
+        let data = Data(SARIFReporter.render(report, options: ReportOptions()).utf8)
+        let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let results = ((root?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let fingerprints = results.compactMap { ($0["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"] }
+        #expect(fingerprints.count == 2)
+        #expect(fingerprints.allSatisfy { $0.hasSuffix(":1") })
+        #expect(Set(fingerprints).count == 2)
+
+        #expect(SARIFReporter.withoutPositions("a.yaml:12:7 at line 40, column 3").unicodeScalars.elementsEqual("a.yaml:: at line , column ".unicodeScalars))
+        #expect(SARIFReporter.withoutPositions("audience ':\u{FF11}\u{FF12}'").unicodeScalars.elementsEqual("audience ':\u{FF11}\u{FF12}'".unicodeScalars))
+        #expect(SARIFReporter.withoutPositions("line 1\u{301}").unicodeScalars.elementsEqual("line \u{301}".unicodeScalars))
+    }
+
+    @Test("JUnit names a finding without an entity by its file's bytes: NFC and NFD names are two cases")
+    func junitCasesByFileBytes() throws {
+        var report = try Self.report()
+        report.findings = ["\u{E9}.yaml", "e\u{301}.yaml"].map {
+            Finding(ruleID: "yaml-syntax", severity: .error, message: "bad", location: SourceLocation(file: $0, line: 1, column: 1))
+        }
+        report.suppressed = []
+        let xml = JUnitReporter.render(report, options: ReportOptions())
+        let names = xml.components(separatedBy: "<testcase classname=\"yaml-syntax\" name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(names.map { Array($0.unicodeScalars) } == [Array("e\u{301}.yaml".unicodeScalars), Array("\u{E9}.yaml".unicodeScalars)])
+    }
 }

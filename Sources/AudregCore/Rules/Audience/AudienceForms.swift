@@ -162,11 +162,11 @@ public enum AudienceForms {
 
     static func removeDotSegments(_ text: String) -> String {
         guard text.hasSubstring("/."), let url = URLParts(text), url.path.hasSubstring(".") else { return text }
-        var output: [Substring] = []
-        let segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        var output: [String] = []
+        let segments = url.path.splitOnScalar("/", omittingEmptySubsequences: false).dropFirst()
         for segment in segments {
-            if segment == "." { continue }
-            if segment == ".." {
+            if segment.isExactly(".") { continue }
+            if segment.isExactly("..") {
                 if !output.isEmpty { output.removeLast() }
                 continue
             }
@@ -193,7 +193,7 @@ public enum AudienceForms {
         if let port = url.port, !((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) {
             origin += ":\(port)"
         }
-        let segments = url.path.split(separator: "/").map(String.init)
+        let segments = url.path.splitOnScalar("/")
         return (origin, segments)
     }
 }
