@@ -116,7 +116,7 @@ public struct DeploymentChecker: Sendable {
         if let wanted = deployment.provider {
             providers = providers.filter { $0.isNamed(wanted.value) }
             if providers.isEmpty {
-                let found = Array(Set(config.providers.compactMap { $0.name?.value })).sorted()
+                let found = Set(config.providers.compactMap { $0.name.map { ExactString($0.value) } }).sorted().map(\.text)
                 return problem(.providerNotFound(file: file, noun: config.providerNoun, wanted: wanted, found: found, at: config.providersLocation))
             }
         } else if providers.isEmpty {

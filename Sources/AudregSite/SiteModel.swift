@@ -746,7 +746,7 @@ struct SiteContext {
             description: nonEmpty(service.metadata.description?.value),
             owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
             environment: service.metadata.environment?.value ?? "not set",
-            labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key },
+            labels: service.metadata.labels.map { LabelRow(key: $0.key, value: $0.value) }.sorted { ExactText.precedes($0.key, $1.key) },
             source: service.origin.file,
             accepts: accepts,
             audiences: service.audiences.map { AudienceValue(value: $0.value.text, link: SitePage.audiences.link($0.value.text, fragment: Self.audienceAnchor($0.value.text)), flagged: flagged.contains($0.value)) },
