@@ -283,13 +283,16 @@ enum ConfigYAML {
         return Located(value, at: SourceLocation(file: file, node: node))
     }
 
+    /// A YAML 1.1 boolean as the enforcers' parsers read one: yaml-cpp (Envoy) and the go-yaml v2 that
+    /// Kubernetes and decK use both take `y`/`n`, `yes`/`no`, `on`/`off` and `true`/`false`, so
+    /// `disabled: y` turns a filter off. Compared on ASCII bytes, so no look-alike of a letter counts.
     static func bool(_ node: YAMLNode?, file: String) -> Located<Bool>? {
-        guard let node, let value = node.scalar else { return nil }
-        switch value.lowercased() {
-        case "true", "yes", "on": return Located(true, at: SourceLocation(file: file, node: node))
-        case "false", "no", "off": return Located(false, at: SourceLocation(file: file, node: node))
-        default: return nil
-        }
+        guard let node, let value = node.scalar, value.utf8.count <= 5 else { return nil }
+        let lowered = String(decoding: value.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let location = SourceLocation(file: file, node: node)
+        if ["true", "yes", "on", "y"].contains(where: { $0.isExactly(lowered) }) { return Located(true, at: location) }
+        if ["false", "no", "off", "n"].contains(where: { $0.isExactly(lowered) }) { return Located(false, at: location) }
+        return nil
     }
 
     /// A list of strings; a single scalar counts as a one-item list (Spring and Kong accept both).
@@ -342,7 +345,33 @@ enum ProtoFields {
     static func pair(_ node: YAMLNode?, _ protoName: String) -> YAMLPair? {
         guard let pairs = node?.mapping else { return nil }
         let json = jsonName(protoName)
-        return pairs.first { $0.key.scalar == protoName } ?? pairs.first { $0.key.scalar == json }
+        return pairs.first { $0.key.scalar?.isExactly(protoName) == true } ?? pairs.first { $0.key.scalar?.isExactly(json) == true }
+    }
+
+    /// Refuses a mapping that writes one field under both its names (`remote_jwks` and `remoteJwks`).
+    /// Protobuf's JSON parser takes both, merging messages and keeping the last scalar, so the value
+    /// Envoy uses is neither one audreg would read.
+    static func refuseDoubleSpellings(_ documents: [YAMLDocument], file: String) throws(DeploymentReadError) {
+        var pending = documents.map(\.root)
+        var visited = 0
+        while let node = pending.popLast() {
+            visited += 1
+            // Aliases are bounded when the file is parsed; this is a second guard for the walk itself.
+            guard visited <= 1_000_000 else { return }
+            if let items = node.sequence { pending += items; continue }
+            guard let pairs = node.mapping else { continue }
+            var keys = Set<ExactString>()
+            for pair in pairs { if let key = pair.key.scalar { keys.insert(ExactString(key)) } }
+            for pair in pairs {
+                guard let key = pair.key.scalar, key.utf8.contains(UInt8(ascii: "_")) else { pending.append(pair.value); continue }
+                let json = jsonName(key)
+                if !json.isExactly(key), keys.contains(ExactString(json)) {
+                    throw DeploymentReadError("'\(key)' is also written as '\(json)' in this mapping; Envoy's parser merges the two, so audreg compares neither: keep one spelling",
+                                              at: ConfigYAML.location(pair.key, file: file))
+                }
+                pending.append(pair.value)
+            }
+        }
     }
 
     /// The value of a field under either name.

@@ -28,6 +28,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         let documents = try ConfigYAML.documents(bytes, file: file)
+        try ProtoFields.refuseDoubleSpellings(documents, file: file)
         var blocks: [YAMLNode] = []
         for document in documents { collect(document.root, into: &blocks) }
         // A file that is just the JwtAuthentication message.

@@ -62,7 +62,8 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
     /// One provider per name the plugin can be selected by; the first name is the one shown.
     func provider(_ plugin: YAMLNode, names: [Located<String>], jwtKeys: [Located<String>], file: String) -> [DeployedProvider] {
         guard let pluginName = plugin["name"]?.scalar, ["openid-connect", "jwt"].contains(pluginName) else { return [] }
-        if plugin["enabled"]?.scalar == "false" { return [] }
+        // decK reads YAML 1.1: `False`, `no` and `off` turn the plugin off as `false` does.
+        if ConfigYAML.bool(plugin["enabled"], file: file)?.value == false { return [] }
         let config = plugin["config"]
         var allNames = names
         if let instance = ConfigYAML.string(plugin["instance_name"], file: file) { allNames.append(instance) }

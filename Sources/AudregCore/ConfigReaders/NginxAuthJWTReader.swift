@@ -59,12 +59,16 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         var claimVariables: [String: String] = [:]
         var mapDirectives: [NginxDirective] = []
         var locations: [NginxDirective] = []
+        var assigned: [String: NginxDirective] = [:]
         Self.collect(top) { directive in
             switch directive.name.value {
             case "auth_jwt_claim_set":
-                if directive.args.count == 2, ["aud", "iss"].contains(directive.args[1].value) {
-                    claimVariables[directive.args[0].value] = directive.args[1].value
+                if directive.args.count == 2, let variable = Self.variableName(directive.args[0].value),
+                   let claim = ["aud", "iss"].first(where: { $0.isExactly(directive.args[1].value) }) {
+                    claimVariables[variable] = claim
                 }
+            case "set" where directive.args.count >= 1:
+                if let variable = Self.variableName(directive.args[0].value), assigned[variable] == nil { assigned[variable] = directive }
             case "map" where directive.block != nil && directive.args.count == 2:
                 mapDirectives.append(directive)
             case "location" where directive.block != nil:
@@ -74,9 +78,15 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         }
         var maps: [String: ClaimMap] = [:]
         for directive in mapDirectives {
-            // nginx refuses a second map for the same variable; the first one is kept here.
-            guard let output = Self.variableName(directive.args[1].value), maps[output] == nil else { continue }
-            maps[output] = Self.claimMap(directive, claimVariables: claimVariables, file: file)
+            // A second map for the same variable (whatever its case) replaces the first's handler in
+            // nginx, without an error: the last one is the one enforced.
+            guard let output = Self.variableName(directive.args[1].value) else { continue }
+            var map = Self.claimMap(directive, claimVariables: claimVariables, file: file)
+            // `set` replaces the map's value in the rewrite phase, before auth_jwt_require reads it.
+            if let set = assigned[output] {
+                map.unreadable.append((set.args[0], "assigns \(set.args[0].value) with set at line \(set.location.line), which replaces the map's value before auth_jwt_require reads it"))
+            }
+            maps[output] = map
         }
 
         var providers: [DeployedProvider] = []
@@ -225,12 +235,9 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
     }
 
     static func claimMap(_ directive: NginxDirective, claimVariables: [String: String], file: String) -> ClaimMap {
-        let source = directive.args[0].value
         var map = ClaimMap(directive: directive)
-        switch source {
-        case "$jwt_claim_aud", "${jwt_claim_aud}": map.claim = "aud"
-        case "$jwt_claim_iss", "${jwt_claim_iss}": map.claim = "iss"
-        default: map.claim = claimVariables[source]
+        if let source = variableName(directive.args[0].value) {
+            if source.isExactly("$jwt_claim_aud") { map.claim = "aud" } else if source.isExactly("$jwt_claim_iss") { map.claim = "iss" } else { map.claim = claimVariables[source] }
         }
         guard map.claim != nil else { return map }
         var hostnames = false
@@ -281,15 +288,19 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         return !value.isEmpty && !value.isExactly("0")
     }
 
-    /// `$name` or `${name}` as one whole argument, as the variable's name with its `$`.
+    /// `$name` or `${name}` as one whole argument, as the variable's name with its `$`, lower-cased:
+    /// nginx names variables with ASCII letters, digits and `_` and looks them up without regard to
+    /// case, so `$AUD_OK` and `$aud_ok` are one variable.
     static func variableName(_ text: String) -> String? {
-        guard text.hasPrefix("$"), text.count > 1 else { return nil }
-        if text.hasPrefix("${"), text.hasSuffix("}") {
-            let inner = text.dropFirst(2).dropLast()
-            return inner.isEmpty || inner.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_") }) ? nil : "$" + inner
+        var bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "$") else { return nil }
+        bytes.removeFirst()
+        if bytes.first == UInt8(ascii: "{") {
+            guard bytes.last == UInt8(ascii: "}") else { return nil }
+            bytes = Array(bytes.dropFirst().dropLast())
         }
-        let rest = text.dropFirst()
-        return rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? text : nil
+        guard !bytes.isEmpty, bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else { return nil }
+        return "$" + String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     static func label(_ context: NginxDirective?, scope: Scope) -> String {

@@ -43,6 +43,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         var settings: [String: Setting]
         /// Where settings might come from that drift does not read (`--config`, `envFrom`).
         var unread: [String]
+        /// Set when `--alpha-config` names the file the providers come from.
+        var providersFrom: String? = nil
     }
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
@@ -91,7 +93,17 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: instance.name.location,
                                                    reason: "oidc_issuer_url is not set here and may come from elsewhere\(unreadSources), so it was not compared"))
         }
-        if main.audienceCaveat == nil {
+        if let source = instance.providersFrom {
+            main.issuer = nil
+            main.jwksUri = nil
+            main.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "alpha-config", location: instance.name.location,
+                                                   reason: "come from \(source), which drift does not read, so they were not compared"))
+            return [main]
+        }
+        if main.audienceCaveat == nil, settings["oidc_extra_audiences"] == nil, clientID?.values.last != nil, !instance.unread.isEmpty {
+            main.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "oidc_extra_audiences", location: clientID?.key ?? instance.name.location,
+                                                   reason: "are client_id and oidc_extra_audiences, and oidc_extra_audiences is not set here and may come from elsewhere\(unreadSources), so they were not compared"))
+        } else if main.audienceCaveat == nil {
             if let id = clientID?.values.last {
                 main.setAudiences([id] + extras)
                 main.audiencesLocation = id.location
@@ -170,11 +182,15 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         guard let name = workload ?? containerName else { return nil }
         var settings: [String: Setting] = [:]
         var unread: [String] = []
+        var providersFrom: String?
 
         // The environment first; flags then replace what they set.
         for variable in env {
-            guard let variableName = variable["name"]?.scalar, variableName.hasPrefix("OAUTH2_PROXY_") else { continue }
-            let key = variableName.dropFirst("OAUTH2_PROXY_".count).lowercased()
+            // Viper looks up exactly `OAUTH2_PROXY_` and the upper-cased key: `OAUTH2_PROXY_client_id` is
+            // another variable, which oauth2-proxy never reads.
+            guard let variableName = variable["name"]?.scalar, variableName.hasBytePrefix("OAUTH2_PROXY_"),
+                  !variableName.utf8.contains(where: { (0x61...0x7A).contains($0) }) else { continue }
+            let key = Self.asciiLowercased(String(variableName.unicodeScalars.dropFirst("OAUTH2_PROXY_".count)))
             let configKey = key == "oidc_audience_claim" ? "oidc_audience_claims" : key == "oidc_extra_audience" ? "oidc_extra_audiences" : String(key)
             guard keys.contains(configKey) else { continue }
             let keyLocation = ConfigYAML.location(variable["name"]!, file: file)
@@ -195,6 +211,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             let node = words[index]
             index += 1
             guard let word = node.scalar, word.hasBytePrefix("-") else { continue }
+            // pflag stops at `--`: every word after it is an argument, and oauth2-proxy reads none.
+            if word.isExactly("--") { break }
             // On scalars, as pflag reads bytes: in `--flag=\u{FE0F}x` the `=` and the variation selector
             // are one `Character`, so a `Character` search would find no `=` and drop the flag.
             let body = word.unicodeScalars.drop { $0 == "-" }
@@ -210,14 +228,18 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 flag = String(String.UnicodeScalarView(body))
                 if flag == "skip-jwt-bearer-tokens" {
                     value = Located("true", at: ConfigYAML.location(node, file: file))
-                } else if index < words.count, let next = words[index].scalar, !next.hasBytePrefix("-") {
+                } else if index < words.count, let next = words[index].scalar,
+                          !next.hasBytePrefix("-") || keys.contains(Self.configKey(flag: flag)) {
+                    // pflag gives a flag that takes a value the next word, even one starting with `-`.
+                    // For flags audreg does not know, a word starting with `-` is taken as the next flag.
                     value = ConfigYAML.string(words[index], file: file)
                     index += 1
                 }
             }
-            if flag == "config" { unread.append("the config file \(value?.value ?? "")") }
-            let configKey = ["oidc-extra-audience": "oidc_extra_audiences", "oidc-audience-claim": "oidc_audience_claims"][flag]
-                ?? flag.replacingOccurrences(of: "-", with: "_")
+            if flag.isExactly("config") { unread.append("the config file \(value?.value ?? "")") }
+            // With an alpha config, the providers (client ID, audiences, issuer) come from that file.
+            if flag.isExactly("alpha-config") { providersFrom = "the alpha config \(value?.value ?? "")" }
+            let configKey = Self.configKey(flag: flag)
             guard keys.contains(configKey), let value else { continue }
             let keyLocation = ConfigYAML.location(node, file: file)
             if listKeys.contains(configKey) {
@@ -235,7 +257,18 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         }
         settings.merge(flags) { _, flag in flag }
         return Instance(name: name, aliases: [containerName?.value].compactMap { $0 }.filter { $0 != name.value } + ["oauth2-proxy"],
-                        settings: settings, unread: unread)
+                        settings: settings, unread: unread, providersFrom: providersFrom)
+    }
+
+    static func configKey(flag: String) -> String {
+        if flag.isExactly("oidc-extra-audience") { return "oidc_extra_audiences" }
+        if flag.isExactly("oidc-audience-claim") { return "oidc_audience_claims" }
+        return String(String.UnicodeScalarView(flag.unicodeScalars.map { $0 == "-" ? "_" : $0 }))
+    }
+
+    /// Viper's keys are case-insensitive, in ASCII.
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     // MARK: The TOML config file
@@ -349,8 +382,11 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             }
             skipBlank(newlines: false)
             if i < scalars.count, scalars[i] != "\n" { throw DeploymentReadError("unexpected text after the value of '\(key)'", at: here()) }
-            if result[key] != nil { throw DeploymentReadError("'\(key)' is set twice (TOML refuses duplicate keys)", at: keyAt) }
-            result[key] = Setting(values: values, key: keyAt)
+            // Viper lower-cases keys: `Client_ID` is `client_id`, and two spellings of one key are refused
+            // here as TOML refuses a repeated key, since which one viper keeps is not specified.
+            let lowered = Self.asciiLowercased(key)
+            if result[lowered] != nil { throw DeploymentReadError("'\(key)' is set twice (TOML refuses duplicate keys, and viper ignores case)", at: keyAt) }
+            result[lowered] = Setting(values: values, key: keyAt)
         }
         return result.filter { keys.contains($0.key) }
     }

@@ -165,6 +165,20 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         }
         for name in undecided.keys { applied[name] = nil }
         let start = SourceLocation(file: file, line: 1, column: 1)
+        // Command-line properties and environment variables (--spring-property, --spring-env-file) come
+        // before every file in Spring's order: a resource-server setting they write is the one enforced.
+        for (name, external) in Self.externalSettings(settings.springProperties) {
+            let at = applied[name]?.keyLocation ?? undecided[name]?.setting.keyLocation ?? start
+            var setting = Setting(values: external.values.map { Located($0, at: at) }, keyLocation: at, writtenKey: ExactString(external.keys[0]), indexed: false)
+            if external.keys.count > 1 {
+                setting.conflict = "is set outside the file under \(external.keys.count) spellings (\(external.keys.joined(separator: ", "))), which Spring binds to one setting; which one wins depends on where each comes from (the command line or the environment), so drift did not compare it"
+                undecided[name] = (setting, setting.conflict!)
+                applied[name] = nil
+            } else {
+                applied[name] = setting
+                undecided[name] = nil
+            }
+        }
         guard !applied.isEmpty || !undecided.isEmpty else {
             return DeployedConfig(file: file, providers: [], providersLocation: start, providerNoun: "spring.security.oauth2.resourceserver.jwt configuration")
         }
@@ -213,6 +227,29 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             result.append(document)
         }
         return result
+    }
+
+    /// The resource-server settings among the external properties: setting name → the keys that set it
+    /// (in byte order) and its values. An environment variable's name is read as Spring relaxes one
+    /// (`SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES`, `…_AUDIENCES_0`).
+    static func externalSettings(_ properties: [String: String]) -> [(String, (keys: [String], values: [String]))] {
+        var found: [String: (keys: [String], values: [String])] = [:]
+        for key in properties.keys.sorted(by: ExactText.precedes) {
+            let isEnvironment = !key.unicodeScalars.contains(".")
+            var path = (isEnvironment ? key.splitOnScalar("_") : key.splitOnScalar(".")).map(normalize)
+            if isEnvironment, let last = path.last, !last.isEmpty, last.utf8.allSatisfy(ASCII.isDigit) { path.removeLast() }
+            let cleaned = path.map { $0.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) }
+            guard cleaned.count == prefix.count + 1, Array(cleaned.prefix(prefix.count)) == prefix,
+                  settingNames[cleaned[prefix.count]] != nil, let value = properties[key] else { continue }
+            let values = value.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let name = cleaned[prefix.count]
+            var entry = found[name] ?? (keys: [], values: [])
+            let indexed = path.last != cleaned.last || (isEnvironment && key.splitOnScalar("_").count > path.count)
+            if !indexed || entry.keys.isEmpty { entry.keys.append(key) }
+            entry.values += values
+            found[name] = entry
+        }
+        return found.keys.sorted().map { ($0, found[$0]!) }
     }
 
     /// The profile expression that activates a document, where it is written.

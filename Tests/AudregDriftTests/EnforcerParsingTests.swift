@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import AudregCore
+import AudregTestHelpers
+
+/// Each reader must read a config as its enforcer does: where the two differ, a list audreg compares
+/// is not the list enforced, and a broadened audience goes unreported. Each case here is an input on
+/// which an earlier reader and the enforcer disagreed.
+@Suite("Config readers read as their enforcers do")
+struct EnforcerParsingTests {
+    static func providers(_ reader: any DeploymentConfigReader, _ text: String, file: String = "config.yaml",
+                          settings: DeploymentReadSettings = DeploymentReadSettings()) throws -> [DeployedProvider] {
+        try reader.read(Array(text.utf8), file: file, settings: settings).providers
+    }
+
+    @Test("nginx: variables are case-insensitive, the last map for a variable is the one enforced, and set overrides a map")
+    func nginxMaps() throws {
+        let text = """
+            map $jwt_claim_aud $aud_ok { "https://a.example.com" 1; }
+            map $JWT_CLAIM_AUD $AUD_OK { default 1; }
+            server {
+                server_name api.example.com;
+                auth_jwt api;
+                auth_jwt_key_file keys.json;
+                auth_jwt_require $aud_ok;
+            }
+            """
+        let server = try #require(try Self.providers(NginxAuthJWTReader(), text, file: "n.conf").first)
+        // The second map passes every audience: nginx runs it, so audreg must not report the first.
+        #expect(server.audiences == nil)
+        #expect(server.audienceCaveat?.value.contains("accepts for every audience") == true)
+        #expect(server.audienceCaveat?.location.line == 2)
+
+        let assigned = """
+            map $jwt_claim_aud $aud_ok { "https://a.example.com" 1; }
+            server {
+                server_name api.example.com;
+                auth_jwt api;
+                auth_jwt_key_file keys.json;
+                set $Aud_Ok 1;
+                auth_jwt_require $aud_ok;
+            }
+            """
+        let overridden = try #require(try Self.providers(NginxAuthJWTReader(), assigned, file: "n.conf").first)
+        #expect(overridden.audiences == nil)
+        #expect(overridden.unresolved.contains { $0.reason?.contains("set at line 6") == true })
+    }
+
+    @Test("YAML 1.1 booleans: y, N, False turn a route's JWT check or a Kong plugin off")
+    func yamlBooleans() throws {
+        let envoy = """
+            static_resources:
+              listeners:
+                - filter_chains:
+                    - filters:
+                        - name: envoy.filters.network.http_connection_manager
+                          typed_config:
+                            route_config:
+                              virtual_hosts:
+                                - name: a
+                                  routes:
+                                    - match: {prefix: /open}
+                                      typed_per_filter_config:
+                                        envoy.filters.http.jwt_authn:
+                                          "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                                          disabled: y
+                            http_filters:
+                              - name: envoy.filters.http.jwt_authn
+                                typed_config:
+                                  providers: {p: {issuer: i, audiences: [a]}}
+                                  rules: [{match: {prefix: /}, requires: {provider_name: p}}]
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(envoy.utf8), file: "e.yaml", settings: DeploymentReadSettings())
+        #expect(config.requirements.contains { $0.mode == .disabled })
+        for (text, expected) in [("y", true), ("Y", true), ("ON", true), ("n", false), ("False", false), ("maybe", nil), ("\u{0130}", nil)] as [(String, Bool?)] {
+            let node = try #require(YAMLParser.parse("v: \(text)\n").documents.first?.root["v"])
+            #expect(ConfigYAML.bool(node, file: "x")?.value == expected, "\(text)")
+        }
+
+        let kong = """
+            _format_version: "3.0"
+            plugins:
+              - name: openid-connect
+                service: billing
+                enabled: False
+                config:
+                  issuer: https://idp.example.com
+                  audience_required: [https://billing.example.com]
+            """
+        #expect(try Self.providers(KongDeclarativeReader(), kong).isEmpty, "a disabled plugin verifies nothing")
+    }
+
+    @Test("Envoy: one field under its proto and its JSON name is refused, since protobuf merges the two")
+    func envoyDoubleSpelling() {
+        let text = """
+            providers:
+              p:
+                issuer: https://idp.example.com
+                remote_jwks: {http_uri: {uri: https://idp.example.com/keys}}
+                remoteJwks: {http_uri: {uri: https://elsewhere.example.com/keys}}
+            """
+        #expect {
+            _ = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml", settings: DeploymentReadSettings())
+        } throws: { error in
+            (error as? DeploymentReadError)?.message.contains("'remote_jwks' is also written as 'remoteJwks'") == true
+        }
+    }
+
+    @Test("oauth2-proxy: `--` ends the flags, a value flag takes the next word, env names are upper case, --alpha-config and unread sources")
+    func oauth2ProxyArguments() throws {
+        func manifest(args: [String], env: String = "", extra: String = "") -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: quay.io/oauth2-proxy/oauth2-proxy:v7
+                      args: [\(args.map { "\"\($0)\"" }.joined(separator: ", "))]
+            \(env.isEmpty ? "" : "          env: [\(env)]")
+            \(extra)
+            """
+        }
+        let common = ["--skip-jwt-bearer-tokens", "--oidc-issuer-url=https://idp.example.com"]
+        let reader = OAuth2ProxyReader()
+        let terminated = try #require(try Self.providers(reader, manifest(args: common + ["--client-id=enforced", "--", "--client-id=ignored"])).first)
+        #expect(terminated.audiences?.map(\.value.text) == ["enforced"])
+
+        let swallowed = try #require(try Self.providers(reader, manifest(args: common + ["--client-id=orders", "--oidc-extra-audience", "--client-id=x"])).first)
+        #expect(swallowed.audiences?.map(\.value.text) == ["orders", "--client-id=x"])
+
+        let lower = try #require(try Self.providers(reader, manifest(args: common, env: "{name: OAUTH2_PROXY_CLIENT_ID, value: enforced}, {name: OAUTH2_PROXY_client_id, value: ignored}")).first)
+        #expect(lower.audiences?.map(\.value.text) == ["enforced"])
+
+        let alpha = try #require(try Self.providers(reader, manifest(args: common + ["--client-id=orders", "--alpha-config=/etc/alpha.yaml"])).first)
+        #expect(alpha.audiences == nil)
+        #expect(alpha.unresolved.contains { $0.reason?.contains("the alpha config /etc/alpha.yaml") == true })
+
+        let unread = try #require(try Self.providers(reader, manifest(args: common + ["--client-id=orders", "--config=/etc/oauth2-proxy.cfg"])).first)
+        #expect(unread.audiences == nil, "oidc_extra_audiences may be in the config file drift does not read")
+        #expect(unread.unresolved.contains { $0.reason?.contains("the config file /etc/oauth2-proxy.cfg") == true })
+
+        let file = "Client_ID = \"orders\"\nskip_jwt_bearer_tokens = true\nOIDC_EXTRA_AUDIENCES = [\"payments-api\"]\n"
+        let fromFile = try #require(try Self.providers(reader, file, file: "o.cfg").first)
+        #expect(fromFile.audiences?.map(\.value.text) == ["orders", "payments-api"])
+        #expect(throws: DeploymentReadError.self) {
+            try Self.providers(reader, "client_id = \"a\"\nCLIENT_ID = \"b\"\n", file: "o.cfg")
+        }
+    }
+
+    @Test("Spring: a resource-server setting in --spring-property or the environment overrides the file")
+    func springExternalOverrides() throws {
+        let yaml = "spring.security.oauth2.resourceserver.jwt:\n  issuer-uri: https://idp.example.com\n  audiences: orders-api\n"
+        let reader = SpringBootResourceServerReader()
+        var settings = DeploymentReadSettings()
+        settings.springProperties = ["SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES": "orders-api,payments-api"]
+        let fromEnvironment = try #require(try Self.providers(reader, yaml, file: "application.yml", settings: settings).first)
+        #expect(fromEnvironment.audiences?.map(\.value.text) == ["orders-api", "payments-api"])
+        #expect(fromEnvironment.audiences?.first?.location.line == 3, "shown at the setting the environment overrides")
+
+        settings.springProperties = ["spring.security.oauth2.resourceserver.jwt.audiences[0]": "a", "spring.security.oauth2.resourceserver.jwt.audiences[1]": "b"]
+        let indexed = try #require(try Self.providers(reader, yaml, file: "application.yml", settings: settings).first)
+        #expect(indexed.audiences?.map(\.value.text) == ["a", "b"])
+
+        settings.springProperties = ["spring.security.oauth2.resourceserver.jwt.audiences": "a", "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES": "b"]
+        let both = try #require(try Self.providers(reader, yaml, file: "application.yml", settings: settings).first)
+        #expect(both.audiences == nil)
+        #expect(both.unresolved.first?.reason?.contains("outside the file under 2 spellings") == true)
+        #expect(both.issuer?.value == "https://idp.example.com")
+    }
+}
