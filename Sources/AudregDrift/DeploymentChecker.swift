@@ -75,7 +75,7 @@ public struct DeploymentChecker: Sendable {
         let sourceText = deployment.source.value
         let bytes: [UInt8]
         let file: String
-        if sourceText.hasPrefix("http://") || sourceText.hasPrefix("https://") {
+        if sourceText.hasBytePrefix("http://") || sourceText.hasBytePrefix("https://") {
             file = sourceText
             switch await source.fetch(sourceText) {
             case .failure(let failure):
@@ -88,7 +88,7 @@ public struct DeploymentChecker: Sendable {
             }
         } else {
             file = Self.configPath(source: sourceText, registryFile: service.origin.file)
-            let path = file.hasPrefix("/") ? file : (registryDirectory as NSString).appendingPathComponent(file)
+            let path = file.hasBytePrefix("/") ? file : (registryDirectory as NSString).appendingPathComponent(file)
             // The path is resolved and checked before anything opens it (RepositoryRoot.read); without a
             // root every local source is refused, so a failure to find one never widens what is read.
             let read = root.map { $0.read(path) } ?? .failure(.outside)

@@ -90,6 +90,35 @@ struct EnforcerParsingTests {
         #expect(try Self.providers(KongDeclarativeReader(), kong).isEmpty, "a disabled plugin verifies nothing")
     }
 
+    @Test("Envoy: a route's FilterConfig turns jwt_authn off by the filter's own name, whatever that name is")
+    func envoyCustomFilterName() throws {
+        let text = """
+            route_config:
+              virtual_hosts:
+                - name: a
+                  routes:
+                    - match: {prefix: /open}
+                      typed_per_filter_config:
+                        jwt:
+                          "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                          disabled: true
+                    - match: {prefix: /other}
+                      typed_per_filter_config:
+                        cors:
+                          "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
+                          disabled: true
+            http_filters:
+              - name: jwt
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+                  providers: {p: {issuer: i, audiences: [a]}}
+                  rules: [{match: {prefix: /}, requires: {provider_name: p}}]
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml", settings: DeploymentReadSettings())
+        let disabled = config.requirements.filter { $0.mode == .disabled }
+        #expect(disabled.map(\.location.line) == [5], "the jwt filter is off on /open (line 5); turning cors off changes nothing")
+    }
+
     @Test("Envoy: one field under its proto and its JSON name is refused, since protobuf merges the two")
     func envoyDoubleSpelling() {
         let text = """
@@ -170,5 +199,54 @@ struct EnforcerParsingTests {
         #expect(both.audiences == nil)
         #expect(both.unresolved.first?.reason?.contains("outside the file under 2 spellings") == true)
         #expect(both.issuer?.value == "https://idp.example.com")
+    }
+
+    @Test("AWS IAM: Action patterns match sts:AssumeRoleWithWebIdentity as IAM does, and NotAction admits what it leaves out")
+    func iamActions() throws {
+        for pattern in ["sts:AssumeRoleWithWebIdentity", "STS:*", "*", "sts:AssumeRole*", "sts:Assume?oleWithWebIdentity", "sts:*Web*"] {
+            #expect(AWSIAMTrustPolicyReader.actionMatches(pattern: pattern), "\(pattern)")
+        }
+        for pattern in ["sts:AssumeRole", "sts:TagSession", "s3:*", "sts:AssumeRoleWithWebIdentity?", "", "sts:Assume\u{212A}"] {
+            #expect(!AWSIAMTrustPolicyReader.actionMatches(pattern: pattern), "\(pattern)")
+        }
+        func providers(_ action: String) throws -> [DeployedProvider] {
+            let text = """
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                  "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                  \(action)}]}
+                """
+            return try AWSIAMTrustPolicyReader().read(Array(text.utf8), file: "role.json", settings: DeploymentReadSettings()).providers
+        }
+        #expect(try providers("\"Action\": \"sts:AssumeRole*\"").count == 1, "a wildcard action admits web identities, with no condition at all")
+        #expect(try providers("\"NotAction\": \"sts:TagSession\"").count == 1)
+        #expect(try providers("\"NotAction\": [\"sts:AssumeRoleWith*\"]").isEmpty)
+        #expect(try providers("\"Action\": \"sts:AssumeRole\"").isEmpty)
+    }
+
+    @Test("Kong: audience_claim other than [aud] checks another claim; API Management expressions are found on bytes")
+    func kongAudienceClaimAndAPIMExpressions() throws {
+        func kong(_ claim: String) throws -> DeployedProvider? {
+            try Self.providers(KongDeclarativeReader(), """
+                _format_version: "3.0"
+                plugins:
+                  - name: openid-connect
+                    service: billing
+                    config:
+                      issuer: https://idp.example.com
+                      audience_required: [https://billing.example.com]
+                \(claim)
+                """).first
+        }
+        let other = try #require(try kong("      audience_claim: [sub]"))
+        #expect(other.audiences == nil)
+        #expect(other.audienceCaveat?.value.contains("'sub' claim, not aud") == true)
+        #expect(other.audienceCaveat?.location.line == 8)
+        let aud = try #require(try kong("      audience_claim: [aud]"))
+        #expect(aud.audiences?.map(\.value.text) == ["https://billing.example.com"])
+        #expect(aud.audienceCaveat == nil)
+
+        #expect(AzureAPIManagementReader.isUnresolved("@(\u{301}context.Request.Headers)"))
+        #expect(AzureAPIManagementReader.isUnresolved("https://{{\u{301}name}}"))
+        #expect(!AzureAPIManagementReader.isUnresolved("https://api.example.com"))
     }
 }

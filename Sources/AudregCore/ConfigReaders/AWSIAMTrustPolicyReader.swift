@@ -66,8 +66,8 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
     }
 
     static func baseName(_ file: String) -> String? {
-        let name = file.split(separator: "/").last.map(String.init) ?? file
-        let stem = name.split(separator: ".").first.map(String.init) ?? name
+        let name = file.splitOnScalar("/").last ?? file
+        let stem = name.splitOnScalar(".").first ?? name
         return stem.isEmpty ? nil : stem
     }
 
@@ -95,8 +95,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
         for (index, statement) in values(document["Statement"]).enumerated() {
             guard statement.mapping != nil else { continue }
             guard (statement["Effect"]?.scalar ?? "Allow") == "Allow" else { continue }
-            let actions = values(statement["Action"]).compactMap(\.scalar)
-            guard actions.contains(where: { ["sts:assumerolewithwebidentity", "sts:*", "*"].contains($0.lowercased()) }) else { continue }
+            guard Self.admitsWebIdentity(statement) else { continue }
             let sid = statement["Sid"]?.scalar
             let conditions = statement["Condition"]
             for federated in values(statement["Principal"]?["Federated"]) {
@@ -122,6 +121,41 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
             }
         }
         return result
+    }
+
+    static let webIdentityAction = Array("sts:assumerolewithwebidentity".utf8)
+
+    /// Whether the statement allows `sts:AssumeRoleWithWebIdentity`: an `Action` pattern matches it, or a
+    /// `NotAction` list leaves it out. IAM matches actions without regard to case, with `*` and `?`
+    /// (`sts:AssumeRole*`, `sts:Assume?oleWithWebIdentity`).
+    static func admitsWebIdentity(_ statement: YAMLNode) -> Bool {
+        if statement["Action"] != nil {
+            return values(statement["Action"]).contains { $0.scalar.map { actionMatches(pattern: $0) } ?? false }
+        }
+        if statement["NotAction"] != nil {
+            return !values(statement["NotAction"]).contains { $0.scalar.map { actionMatches(pattern: $0) } ?? true }
+        }
+        return false
+    }
+
+    /// A case-insensitive (ASCII) glob match of `pattern` against sts:AssumeRoleWithWebIdentity.
+    static func actionMatches(pattern: String) -> Bool {
+        let pattern = pattern.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let target = webIdentityAction
+        var p = 0, t = 0, star = -1, resume = 0
+        while t < target.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == target[t] {
+                p += 1; t += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = p; resume = t; p += 1
+            } else if star >= 0 {
+                p = star + 1; resume += 1; t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]` → `HOST[/PATH]`; a bare provider name

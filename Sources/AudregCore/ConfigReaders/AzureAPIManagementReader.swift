@@ -122,12 +122,13 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
         provider.extraIssuers = Array(values.dropFirst())
     }
 
-    /// A policy expression (`@(…)`, `@{…}`) or a value with a named value (`{{name}}`).
+    /// A policy expression (`@(…)`, `@{…}`) or a value with a named value (`{{name}}`). On bytes, as
+    /// API Management reads them: `@(` followed by a combining mark is still an expression.
     static func isUnresolved(_ value: String) -> Bool {
-        value.hasPrefix("@(") || value.hasPrefix("@{") || (value.contains("{{") && value.contains("}}"))
+        value.hasBytePrefix("@(") || value.hasBytePrefix("@{") || (value.hasSubstring("{{") && value.hasSubstring("}}"))
     }
 
     static func describe(_ value: String) -> String {
-        value.hasPrefix("@") ? "a policy expression evaluated per request" : "an API Management named value, defined in the instance"
+        value.hasBytePrefix("@") ? "a policy expression evaluated per request" : "an API Management named value, defined in the instance"
     }
 }

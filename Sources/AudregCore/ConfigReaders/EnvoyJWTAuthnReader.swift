@@ -59,7 +59,9 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         if !blocks.isEmpty {
             var routeConfigs: [YAMLNode] = []
             for document in documents { collectRouteConfigs(document.root, into: &routeConfigs) }
-            requirements = perRoute(routeConfigs, requirements: requirements, file: file)
+            var names = Set(Self.filterNames.map { ExactString($0) })
+            for document in documents { collectFilterNames(document.root, into: &names) }
+            requirements = perRoute(routeConfigs, requirements: requirements, filterNames: names, file: file)
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
         config.requirements = requirements
@@ -85,6 +87,21 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             }
             for pair in pairs { collect(pair.value, into: &blocks) }
         }
+    }
+
+    /// The names the file gives its jwt_authn filters (`http_filters: [{name: jwt, typed_config: …}]`):
+    /// `typed_per_filter_config` is keyed by the filter's name, whatever it is.
+    func collectFilterNames(_ node: YAMLNode, into names: inout Set<ExactString>) {
+        if let items = node.sequence {
+            for item in items { collectFilterNames(item, into: &names) }
+            return
+        }
+        guard let pairs = node.mapping else { return }
+        if let name = node["name"]?.scalar, let typed = ProtoFields.value(node, "typed_config"),
+           typed["@type"]?.scalar?.hasByteSuffix(Self.typeSuffix) == true {
+            names.insert(ExactString(name))
+        }
+        for pair in pairs { collectFilterNames(pair.value, into: &names) }
     }
 
     func provider(_ pair: YAMLPair, file: String) -> DeployedProvider {
@@ -130,12 +147,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     /// The jwt_authn entry of a `typed_per_filter_config`, found by its key (the filter's name) or by
     /// the PerRouteConfig type, and unwrapped from a route `FilterConfig` (whose own `disabled: true`
     /// also turns the filter off). nil when there is none or its form is unknown.
-    func perRouteConfig(_ holder: YAMLNode, file: String) -> PerRoute? {
+    func perRouteConfig(_ holder: YAMLNode, filterNames: Set<ExactString>, file: String) -> PerRoute? {
         for pair in ProtoFields.value(holder, "typed_per_filter_config")?.mapping ?? [] {
             var value = pair.value
             if let type = value["@type"]?.scalar, type.hasSuffix(Self.filterConfigTypeSuffix) {
                 if let disabled = ConfigYAML.bool(ProtoFields.value(value, "disabled"), file: file), disabled.value {
-                    guard Self.filterNames.contains(pair.key.scalar ?? "")
+                    guard filterNames.contains(ExactString(pair.key.scalar ?? ""))
                         || ProtoFields.value(value, "config")?["@type"]?.scalar?.hasSuffix(Self.perRouteTypeSuffix) == true else { continue }
                     return .disabled(disabled.location)
                 }
@@ -143,7 +160,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 value = inner
             }
             let typed = value["@type"]?.scalar
-            guard typed?.hasSuffix(Self.perRouteTypeSuffix) == true || (typed == nil && Self.filterNames.contains(pair.key.scalar ?? "")) else { continue }
+            guard typed?.hasByteSuffix(Self.perRouteTypeSuffix) == true || (typed == nil && filterNames.contains(ExactString(pair.key.scalar ?? ""))) else { continue }
             if let disabled = ConfigYAML.bool(ProtoFields.value(value, "disabled"), file: file), disabled.value {
                 return .disabled(disabled.location)
             }
@@ -158,17 +175,17 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     /// skips the filter's `rules` for them); a route's `requirement_name` selects a `requirement_map`
     /// entry, whose audiences are already compared, and the entry's label names the routes using it.
     /// A route's own config wins over its virtual host's, which wins over the route configuration's.
-    func perRoute(_ routeConfigs: [YAMLNode], requirements: [DeployedRequirement], file: String) -> [DeployedRequirement] {
+    func perRoute(_ routeConfigs: [YAMLNode], requirements: [DeployedRequirement], filterNames: Set<ExactString>, file: String) -> [DeployedRequirement] {
         var result = requirements
         var users: [String: [String]] = [:]
         for routeConfig in routeConfigs {
-            let configLevel = perRouteConfig(routeConfig, file: file)
+            let configLevel = perRouteConfig(routeConfig, filterNames: filterNames, file: file)
             for (hostIndex, host) in (ProtoFields.value(routeConfig, "virtual_hosts")?.sequence ?? []).enumerated() {
                 let hostName = ProtoFields.value(host, "name")?.scalar.map { "virtual host '\($0)'" } ?? "virtual host \(hostIndex + 1)"
-                let hostLevel = perRouteConfig(host, file: file) ?? configLevel
+                let hostLevel = perRouteConfig(host, filterNames: filterNames, file: file) ?? configLevel
                 let routes = ProtoFields.value(host, "routes")?.sequence ?? []
                 for (routeIndex, route) in routes.enumerated() {
-                    let own = perRouteConfig(route, file: file)
+                    let own = perRouteConfig(route, filterNames: filterNames, file: file)
                     guard let effective = own ?? hostLevel else { continue }
                     let match = ProtoFields.value(route, "match")
                     let label = "route \(routeIndex + 1)\(Self.describe(match: match)) of \(hostName)"

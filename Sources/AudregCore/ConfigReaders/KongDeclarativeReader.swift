@@ -99,6 +99,15 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
                                                       at: ConfigYAML.location(key, file: file))
                 }
             }
+            // audience_claim is the path to the claim audience_required is checked against (default
+            // [aud]): another path checks another claim, and aud is not checked at all.
+            if let claimNode = config?["audience_claim"], !claimNode.isNull, let path = ConfigYAML.strings(claimNode, file: file),
+               !(path.count == 1 && path[0].value.isExactly("aud")), let key = ConfigYAML.keyNode(config!, "audience_claim") {
+                let at = ConfigYAML.location(key, file: file)
+                provider.audiences = nil
+                provider.audiencesLocation = at
+                provider.audienceCaveat = Located("audience_claim makes the plugin check audience_required against the '\(path.map(\.value).joined(separator: "."))' claim, not aud", at: at)
+            }
             // openid-connect passes the access token upstream unless upstream_access_token_header is null.
             if let header = config?["upstream_access_token_header"], let key = ConfigYAML.keyNode(config!, "upstream_access_token_header") {
                 provider.forwardsToken = Located(!header.isNull && header.scalar?.isEmpty == false, at: ConfigYAML.location(key, file: file))

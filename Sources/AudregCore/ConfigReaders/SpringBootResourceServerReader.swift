@@ -123,7 +123,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     }
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
-        let documents = file.hasSuffix(".properties") ? try readProperties(bytes, file: file) : try readYAML(bytes, file: file)
+        let documents = file.hasByteSuffix(".properties") ? try readProperties(bytes, file: file) : try readYAML(bytes, file: file)
         let active = self.active(documents, settings: settings)
         // The documents that apply, in order, later ones winning; a setting a document writes whose
         // activation cannot be decided stays undecided until an applying document writes it again.
