@@ -172,6 +172,22 @@ struct EnforcerParsingTests {
         #expect(unread.audiences == nil, "oidc_extra_audiences may be in the config file drift does not read")
         #expect(unread.unresolved.contains { $0.reason?.contains("the config file /etc/oauth2-proxy.cfg") == true })
 
+        let shell = manifest(args: ["oauth2-proxy --client-id=evil"], env: "{name: OAUTH2_PROXY_CLIENT_ID, value: orders}, {name: OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS, value: \"true\"}")
+            .replacingOccurrences(of: "args: [", with: "command: [/bin/sh, -c]\n          args: [")
+        let wrapped = try #require(try Self.providers(reader, shell).first)
+        #expect(wrapped.audiences == nil)
+        #expect(wrapped.unresolved.contains { $0.reason?.contains("shell command run by /bin/sh") == true })
+
+        let referenced = try #require(try Self.providers(reader, manifest(args: common + ["--client-id=orders", "--oidc-extra-audience=$(EXTRA)"])).first)
+        #expect(referenced.audiences == nil)
+        #expect(referenced.unresolved.contains { $0.reason?.contains("Kubernetes reference in '$(EXTRA)'") == true })
+
+        let secret = manifest(args: common + ["--client-id=orders"],
+                              env: "{name: OAUTH2_PROXY_OIDC_EXTRA_AUDIENCES, valueFrom: {secretKeyRef: {name: s, key: k}}}, {name: OAUTH2_PROXY_EXTRA_JWT_ISSUERS, valueFrom: {secretKeyRef: {name: s, key: j}}}")
+        let fromSecret = try #require(try Self.providers(reader, secret).first)
+        #expect(fromSecret.audiences == nil, "extra audiences from a Secret are unknown, not none")
+        #expect(fromSecret.unresolved.map(\.setting).sorted() == ["audiences", "extra_jwt_issuers"])
+
         let file = "Client_ID = \"orders\"\nskip_jwt_bearer_tokens = true\nOIDC_EXTRA_AUDIENCES = [\"payments-api\"]\n"
         let fromFile = try #require(try Self.providers(reader, file, file: "o.cfg").first)
         #expect(fromFile.audiences?.map(\.value.text) == ["orders", "payments-api"])
@@ -248,5 +264,29 @@ struct EnforcerParsingTests {
         #expect(AzureAPIManagementReader.isUnresolved("@(\u{301}context.Request.Headers)"))
         #expect(AzureAPIManagementReader.isUnresolved("https://{{\u{301}name}}"))
         #expect(!AzureAPIManagementReader.isUnresolved("https://api.example.com"))
+    }
+
+    @Test("Envoy: a TypedStruct-wrapped JwtAuthentication is read; a filter loaded over ECDS is not compared")
+    func envoyTypedStructAndDiscovery() throws {
+        let text = """
+            http_filters:
+              - name: envoy.filters.http.jwt_authn
+                typed_config:
+                  "@type": type.googleapis.com/xds.type.v3.TypedStruct
+                  type_url: type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+                  value:
+                    providers: {wrapped: {issuer: https://idp.example.com, audiences: [orders-api, payments-api]}}
+                    rules: [{match: {prefix: /}, requires: {provider_name: wrapped}}]
+              - name: remote-jwt
+                config_discovery:
+                  config_source: {ads: {}}
+                  type_urls: [type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication]
+            """
+        let providers = try Self.providers(EnvoyJWTAuthnReader(), text)
+        let wrapped = try #require(providers.first { $0.isNamed("wrapped") })
+        #expect(wrapped.audiences?.map(\.value.text) == ["orders-api", "payments-api"])
+        let remote = try #require(providers.first { $0.isNamed("remote-jwt") })
+        #expect(remote.audiences == nil)
+        #expect(remote.unresolved.first?.reason?.contains("config_discovery") == true)
     }
 }

@@ -30,7 +30,8 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         let documents = try ConfigYAML.documents(bytes, file: file)
         try ProtoFields.refuseDoubleSpellings(documents, file: file)
         var blocks: [YAMLNode] = []
-        for document in documents { collect(document.root, into: &blocks) }
+        var discovered: [YAMLNode] = []
+        for document in documents { collect(document.root, into: &blocks, discovered: &discovered) }
         // A file that is just the JwtAuthentication message.
         if blocks.isEmpty {
             blocks = documents.map(\.root).filter { ProtoFields.value($0, "providers")?.mapping != nil }
@@ -56,6 +57,16 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                     providers: blockProviders.compactMap { provider in provider.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } }))
             }
         }
+        // A jwt_authn filter whose config Envoy fetches over xDS (ECDS): its providers are not in the
+        // file, so whatever it checks was not compared.
+        for filter in discovered {
+            let at = ConfigYAML.location(ProtoFields.key(filter, "config_discovery") ?? filter, file: file)
+            let name = ConfigYAML.string(filter["name"], file: file) ?? Located("jwt_authn (config_discovery)", at: at)
+            var placeholder = DeployedProvider(name: name, location: at)
+            placeholder.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "config_discovery", location: at,
+                                                          reason: "come from the filter config Envoy fetches over xDS (config_discovery), which drift does not read, so they were not compared"))
+            providers.append(placeholder)
+        }
         if !blocks.isEmpty {
             var routeConfigs: [YAMLNode] = []
             for document in documents { collectRouteConfigs(document.root, into: &routeConfigs) }
@@ -68,14 +79,27 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         return config
     }
 
-    func collect(_ node: YAMLNode, into blocks: inout [YAMLNode]) {
+    static let typedStructSuffixes = ["xds.type.v3.TypedStruct", "udpa.type.v1.TypedStruct"]
+
+    func collect(_ node: YAMLNode, into blocks: inout [YAMLNode], discovered: inout [YAMLNode]) {
         switch node.content {
         case .scalar: return
         case .sequence(let items):
-            for item in items { collect(item, into: &blocks) }
+            for item in items { collect(item, into: &blocks, discovered: &discovered) }
         case .mapping(let pairs):
-            if let type = node["@type"]?.scalar, type.hasSuffix(Self.typeSuffix) {
+            if let type = node["@type"]?.scalar, type.hasByteSuffix(Self.typeSuffix) {
                 blocks.append(node)
+                return
+            }
+            // A TypedStruct wrapping the message: Envoy unpacks `value` as the `type_url`'s type.
+            if let type = node["@type"]?.scalar, Self.typedStructSuffixes.contains(where: { type.hasByteSuffix($0) }),
+               ProtoFields.value(node, "type_url")?.scalar?.hasByteSuffix(Self.typeSuffix) == true, let value = node["value"] {
+                blocks.append(value)
+                return
+            }
+            if let discovery = ProtoFields.value(node, "config_discovery"),
+               (ProtoFields.value(discovery, "type_urls")?.sequence ?? []).contains(where: { $0.scalar?.hasByteSuffix(Self.typeSuffix) == true }) {
+                discovered.append(node)
                 return
             }
             // A filter entry named jwt_authn whose typed config omits `@type` (hand-written configs and
@@ -85,7 +109,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 blocks.append(typed)
                 return
             }
-            for pair in pairs { collect(pair.value, into: &blocks) }
+            for pair in pairs { collect(pair.value, into: &blocks, discovered: &discovered) }
         }
     }
 

@@ -100,7 +100,10 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                                                    reason: "come from \(source), which drift does not read, so they were not compared"))
             return [main]
         }
-        if main.audienceCaveat == nil, settings["oidc_extra_audiences"] == nil, clientID?.values.last != nil, !instance.unread.isEmpty {
+        if main.audienceCaveat == nil, let extrasSetting = settings["oidc_extra_audiences"], extrasSetting.values.isEmpty, let elsewhere = extrasSetting.elsewhere {
+            main.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "oidc_extra_audiences", location: extrasSetting.key,
+                                                   reason: "are client_id and oidc_extra_audiences, and oidc_extra_audiences comes from \(elsewhere), so they were not compared"))
+        } else if main.audienceCaveat == nil, settings["oidc_extra_audiences"] == nil, clientID?.values.last != nil, !instance.unread.isEmpty {
             main.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "oidc_extra_audiences", location: clientID?.key ?? instance.name.location,
                                                    reason: "are client_id and oidc_extra_audiences, and oidc_extra_audiences is not set here and may come from elsewhere\(unreadSources), so they were not compared"))
         } else if main.audienceCaveat == nil {
@@ -119,6 +122,10 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 setting: "skip_jwt_bearer_tokens", placeholder: "false", location: skipLocation,
                 reason: "is not true, so oauth2-proxy accepts no bearer token: callers need its login session, whose ID token is checked against client_id and oidc_extra_audiences (the audiences compared here)"
                     + (settings["extra_jwt_issuers"]?.values.isEmpty == false ? "; extra_jwt_issuers are ignored" : "")))
+        }
+        if bearer, let issuers = settings["extra_jwt_issuers"], issuers.values.isEmpty, let elsewhere = issuers.elsewhere {
+            main.unresolved.append(UnresolvedValue(setting: "extra_jwt_issuers", placeholder: "extra_jwt_issuers", location: issuers.key,
+                                                   reason: "come from \(elsewhere): the issuers and audiences they admit were not compared"))
         }
         var result = [main]
         guard bearer else { return result }
@@ -207,6 +214,13 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
 
         var flags: [String: Setting] = [:]
         var index = 0
+        // A shell runs the proxy (`command: [sh, -c, "oauth2-proxy --client-id=…"]`): its flags are in a
+        // script drift does not parse, and they override the environment.
+        if let shell = container["command"]?.sequence?.first?.scalar, let program = shell.splitOnScalar("/").last,
+           ["sh", "bash", "dash", "ash", "zsh", "busybox"].contains(where: { $0.isExactly(program) }) {
+            providersFrom = "the shell command run by \(shell), whose flags drift does not parse"
+            index = words.count
+        }
         while index < words.count {
             let node = words[index]
             index += 1
@@ -242,6 +256,11 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             let configKey = Self.configKey(flag: flag)
             guard keys.contains(configKey), let value else { continue }
             let keyLocation = ConfigYAML.location(node, file: file)
+            // Kubernetes replaces `$(NAME)` in args with the container's variable before the proxy sees it.
+            if value.value.hasSubstring("$(") {
+                flags[configKey] = Setting(values: [], key: keyLocation, elsewhere: "the Kubernetes reference in '\(value.value)', expanded from the container's environment")
+                continue
+            }
             if listKeys.contains(configKey) {
                 // pflag's StringSlice: repeatable, each value a comma-separated list.
                 var column = value.location.column
