@@ -58,7 +58,7 @@ public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// `Kind/name`, split at the first `/` scalar: a combining mark after the slash cannot hide it.
     package init?(parsing text: String) {
         let scalars = text.unicodeScalars
-        guard let slash = scalars.firstIndex(of: "/"),
+        guard let slash = scalars.firstIndex(of: "/"), scalars.index(after: slash) < scalars.endIndex,
               let kind = EntityKind(rawValue: String(scalars[..<slash])) else { return nil }
         self.init(kind, String(scalars[scalars.index(after: slash)...]))
     }
