@@ -289,4 +289,78 @@ struct EnforcerParsingTests {
         #expect(remote.audiences == nil)
         #expect(remote.unresolved.first?.reason?.contains("config_discovery") == true)
     }
+
+    /// Where the enforcer takes its keys from decides who can sign: a key source drift does not compare
+    /// is said to be not compared, never passed over.
+    @Test("key sources: Istio jwks, Vault's order, Envoy Gateway localJWKS, Kubernetes discoveryURL, API Management")
+    func keySources() throws {
+        let istio = """
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata: {name: orders}
+            spec:
+              jwtRules:
+                - issuer: https://idp.example.com
+                  jwksUri: https://idp.example.com/keys
+                  jwks: '{"keys": []}'
+            """
+        let inline = try #require(try Self.providers(IstioRequestAuthenticationReader(), istio).first)
+        #expect(inline.jwksUri == nil, "Istio never fetches jwksUri when jwks is set")
+        #expect(inline.unresolved.map(\.setting) == ["keys"] && inline.unresolved.first?.location.line == 8)
+
+        let vault = VaultJWTRoleReader()
+        let discovery = "data: {oidc_discovery_url: https://other.example.com, bound_issuer: https://idp.example.com}\n---\ndata: {role_type: jwt, bound_audiences: [a]}\n"
+        #expect(try vault.read(Array(discovery.utf8), file: "v.yaml").providers.first?.issuer?.value == "https://other.example.com",
+                "with discovery Vault checks the discovery document's issuer and never reads bound_issuer")
+        let keyed = "data: {jwt_validation_pubkeys: [\"-----BEGIN PUBLIC KEY-----\"], bound_issuer: https://idp.example.com}\n---\ndata: {role_type: jwt, bound_audiences: [a]}\n"
+        let staticKeys = try #require(try vault.read(Array(keyed.utf8), file: "v.yaml").providers.first)
+        #expect(staticKeys.issuer?.value == "https://idp.example.com" && staticKeys.unresolved.map(\.setting) == ["keys"])
+        #expect(throws: DeploymentReadError.self) {
+            try vault.read(Array("data: {jwks_url: https://a/keys, oidc_discovery_url: https://a}\n---\ndata: {role_type: jwt, bound_audiences: [a]}\n".utf8), file: "v.yaml")
+        }
+
+        let gateway = """
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: SecurityPolicy
+            metadata: {name: orders}
+            spec:
+              targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}]
+              jwt:
+                providers:
+                  - name: idp
+                    issuer: https://idp.example.com
+                    audiences: [orders-api]
+                    localJWKS: {type: Inline, inline: '{"keys": []}'}
+            """
+        let local = try #require(try Self.providers(EnvoyGatewaySecurityPolicyReader(), gateway).first)
+        #expect(local.jwksUri == nil && local.unresolved.map(\.setting) == ["keys"])
+
+        func kubernetes(_ discovery: String) throws -> DeployedProvider? {
+            try Self.providers(KubernetesAuthenticationReader(), """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: AuthenticationConfiguration
+                jwt:
+                  - issuer:
+                      url: https://idp.example.com
+                      audiences: [a]
+                \(discovery)
+                """).first
+        }
+        #expect(try kubernetes("      discoveryURL: https://other.example.com/.well-known/openid-configuration")?.unresolved.map(\.setting) == ["keys"])
+        #expect(try kubernetes("      discoveryURL: https://idp.example.com/.well-known/openid-configuration")?.unresolved.isEmpty == true)
+
+        func apim(_ attributes: String, _ body: String) throws -> DeployedProvider? {
+            try Self.providers(AzureAPIManagementReader(), """
+                <policies><inbound><validate-jwt header-name="Authorization"\(attributes)>
+                <audiences><audience>orders-api</audience></audiences>
+                <issuers><issuer>https://idp.example.com</issuer></issuers>
+                \(body)
+                </validate-jwt></inbound></policies>
+                """, file: "policy.xml").first
+        }
+        #expect(try apim(" require-signed-tokens=\"false\"", "")?.verifiesNothing?.value.contains("unsigned tokens") == true)
+        #expect(try apim("", "<openid-config url=\"https://other.example.com/.well-known/openid-configuration\" />")?.unresolved.map(\.setting) == ["keys"])
+        let own = try #require(try apim("", "<openid-config url=\"https://idp.example.com/.well-known/openid-configuration\" />"))
+        #expect(own.unresolved.isEmpty && own.verifiesNothing == nil)
+    }
 }

@@ -59,6 +59,7 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
             try Self.readAudiences(policy, into: &provider)
             if policy.name == "validate-jwt" {
                 Self.readIssuers(policy, into: &provider)
+                Self.readKeySources(policy, into: &provider)
             } else {
                 provider.enforcer = Self.azureADToken.id
                 let tenant = policy.attribute("tenant-id")
@@ -120,6 +121,34 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
         }
         provider.issuer = values.first
         provider.extraIssuers = Array(values.dropFirst())
+    }
+
+    /// Where validate-jwt takes its keys from, and whether it needs a signature at all. Keys from inline
+    /// `<issuer-signing-keys>` or from an `<openid-config>` other than a listed issuer's own discovery
+    /// document are not compared; `require-signed-tokens="false"` accepts unsigned tokens.
+    static func readKeySources(_ policy: ConfigXMLElement, into provider: inout DeployedProvider) {
+        if let signed = policy.attribute("require-signed-tokens") {
+            if isUnresolved(signed.value) {
+                provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: signed.value, location: signed.location,
+                                                           reason: "depend on require-signed-tokens, which uses \(signed.value), \(describe(signed.value)), so whether a signature is required was not judged"))
+            } else if OAuth2ProxyReader.asciiLowercased(signed.value).isExactly("false") {
+                provider.verifiesNothing = Located("sets require-signed-tokens=\"false\", so API Management accepts unsigned tokens, which anyone can write with any issuer and audience", at: signed.location)
+            }
+        }
+        if let keys = policy.child("issuer-signing-keys") {
+            provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "issuer-signing-keys", location: keys.location,
+                                                       reason: "include the inline <issuer-signing-keys>, which drift does not compare with the issuer's key set"))
+        }
+        let issuers = policy.child("issuers")?.children("issuer").compactMap(\.text) ?? []
+        guard !issuers.isEmpty else { return }
+        for config in policy.children("openid-config") {
+            guard let url = config.attribute("url") else { continue }
+            let own = issuers.contains { KubernetesAuthenticationReader.defaultDiscovery(for: $0.value).isExactly(url.value) }
+            if !own {
+                provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "openid-config", location: url.location,
+                                                           reason: "come from <openid-config url=\"\(url.value)\">, which is not the discovery document of a listed issuer, and drift does not compare that source"))
+            }
+        }
     }
 
     /// A policy expression (`@(…)`, `@{…}`) or a value with a named value (`{{name}}`). On bytes, as

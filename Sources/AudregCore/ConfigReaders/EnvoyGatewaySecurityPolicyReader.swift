@@ -42,6 +42,12 @@ public struct EnvoyGatewaySecurityPolicyReader: DeploymentConfigReader {
                 provider.aliases = [policy["metadata"]?["name"]?.scalar].compactMap { $0 } + targets
                 provider.issuer = ConfigYAML.string(item["issuer"], file: file).flatMap { $0.value.isEmpty ? nil : $0 }
                 provider.jwksUri = ConfigYAML.string(item["remoteJWKS"]?["uri"], file: file)
+                // localJWKS (inline or from a ConfigMap) replaces remoteJWKS: those keys are not compared.
+                if let local = item["localJWKS"], !local.isNull {
+                    provider.jwksUri = nil
+                    provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "localJWKS", location: ConfigYAML.location(ConfigYAML.keyNode(item, "localJWKS") ?? local, file: file),
+                                                               reason: "are the provider's localJWKS, which drift does not compare with the issuer's key set"))
+                }
                 if let audiences = item["audiences"], !audiences.isNull {
                     provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
                     provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(item, "audiences") ?? audiences, file: file)

@@ -57,6 +57,12 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
                 var provider = DeployedProvider(name: name, location: ConfigYAML.location(rule, file: file))
                 provider.issuer = ConfigYAML.string(rule["issuer"], file: file)
                 provider.jwksUri = ConfigYAML.string(rule["jwksUri"], file: file)
+                // Istio uses inline `jwks` whenever it is set and never fetches jwksUri then.
+                if let inline = ConfigYAML.string(rule["jwks"], file: file), !inline.value.isEmpty {
+                    provider.jwksUri = nil
+                    provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "jwks", location: inline.location,
+                                                               reason: "are the inline jwks, which Istio uses instead of jwksUri; drift does not compare inline keys with the issuer's key set"))
+                }
                 if let audiences = rule["audiences"] {
                     provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
                     provider.audiencesLocation = ConfigYAML.location(ConfigYAML.keyNode(rule, "audiences") ?? audiences, file: file)

@@ -36,6 +36,10 @@ public struct KubernetesAuthenticationReader: DeploymentConfigReader {
 
     public init() {}
 
+    static func defaultDiscovery(for issuer: String) -> String {
+        (issuer.hasByteSuffix("/") ? String(issuer.utf8.dropLast())! : issuer) + "/.well-known/openid-configuration"
+    }
+
     /// An AuthenticationConfiguration is this kind's even when the API server would refuse it (and
     /// reading it fails, to say why).
     public func detects(_ bytes: [UInt8], file: String) -> Bool {
@@ -79,6 +83,13 @@ public struct KubernetesAuthenticationReader: DeploymentConfigReader {
             var provider = DeployedProvider(name: url ?? Located("jwt[\(index)]", at: at), location: at)
             provider.aliases = ["jwt[\(index)]"]
             provider.issuer = url
+            // discoveryURL replaces where the API server fetches discovery, and so the keys, from; the
+            // document there must only name `url` as its issuer, which any server can.
+            if let discovery = ConfigYAML.string(issuerNode?["discoveryURL"], file: file), !discovery.value.isEmpty,
+               !discovery.value.isExactly(Self.defaultDiscovery(for: url?.value ?? "")) {
+                provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "discoveryURL", location: discovery.location,
+                                                           reason: "come from discoveryURL \(discovery.value), not from the issuer's own discovery document, and drift does not compare that source"))
+            }
             let audiences = ConfigYAML.strings(issuerNode?["audiences"], file: file) ?? []
             let audiencesKey = issuerNode.flatMap { ConfigYAML.keyNode($0, "audiences") }.map { ConfigYAML.location($0, file: file) }
             guard !audiences.isEmpty else {

@@ -61,10 +61,28 @@ public struct VaultJWTRoleReader: DeploymentConfigReader {
 
         // Issuer and keys come from the auth method's config.
         if let config {
+            // Vault's order (authType): inline keys, then jwks_url, then discovery; it refuses more than
+            // one. With keys or jwks_url the issuer checked is bound_issuer; with discovery it is the
+            // discovery URL's, and bound_issuer is not read at all.
             let bound = ConfigYAML.string(config["bound_issuer"], file: file).flatMap { $0.value.isEmpty ? nil : $0 }
             let discovery = ConfigYAML.string(config["oidc_discovery_url"], file: file).flatMap { $0.value.isEmpty ? nil : $0 }
-            provider.issuer = bound ?? discovery
-            provider.jwksUri = ConfigYAML.string(config["jwks_url"], file: file).flatMap { $0.value.isEmpty ? nil : $0 }
+            let jwks = ConfigYAML.string(config["jwks_url"], file: file).flatMap { $0.value.isEmpty ? nil : $0 }
+            let inlineKeys = (ConfigYAML.strings(config["jwt_validation_pubkeys"], file: file) ?? []).filter { !$0.value.isEmpty }
+            let sources = [inlineKeys.isEmpty ? nil : "jwt_validation_pubkeys", jwks.map { _ in "jwks_url" }, discovery.map { _ in "oidc_discovery_url" }].compactMap { $0 }
+            if sources.count > 1 {
+                throw DeploymentReadError("the auth method's config sets \(sources.joined(separator: " and ")); Vault accepts exactly one of them",
+                                          at: ConfigYAML.location(config, file: file))
+            }
+            if let first = inlineKeys.first {
+                provider.issuer = bound
+                provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "jwt_validation_pubkeys", location: first.location,
+                                                           reason: "are the inline jwt_validation_pubkeys, which drift does not compare with the issuer's key set"))
+            } else if let jwks {
+                provider.issuer = bound
+                provider.jwksUri = jwks
+            } else {
+                provider.issuer = discovery ?? bound
+            }
         } else {
             provider.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "auth/MOUNT/config", location: at,
                                                        reason: "is the auth method's (bound_issuer or oidc_discovery_url of auth/<mount>/config), which this file does not hold, so it was not compared"))

@@ -29,6 +29,19 @@ public struct JWKSAlgorithmMismatchRule: KeySetRule {
                 {"keys": [{"kty": "EC", "crv": "P-256", "kid": "ec-p256", "alg": "ES256", "use": "sig",
                   "x": "VnYdikpj6kPGtJiKPO6jh4Vv4wVad8U75B7uoP6cLkw", "y": "W3v9dyV03lMzCx8uu1j1NP0McYoC24D0WfXZTzONR2g"}]}
                 """),
+            // Marked for encryption, but its alg is a signature one: Envoy and Istio ignore use.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: https://idp.example.com
+                  jwksUri: ↓https://idp.example.com/keys
+                  algorithms: [RS256]
+                #> https://idp.example.com/keys
+                {"keys": [{"kty": "EC", "crv": "P-256", "kid": "ec-p256", "alg": "ES256", "use": "enc",
+                  "x": "VnYdikpj6kPGtJiKPO6jh4Vv4wVad8U75B7uoP6cLkw", "y": "W3v9dyV03lMzCx8uu1j1NP0McYoC24D0WfXZTzONR2g"}]}
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -52,7 +65,10 @@ public struct JWKSAlgorithmMismatchRule: KeySetRule {
         var problems: [KeyProblem] = []
         for key in keySet.keys where key.isObject {
             let typeName = key.typeName
-            if key.use != "enc" {
+            // Envoy and Istio (jwt_verify_lib) never read `use`: a key marked for encryption still
+            // verifies signatures unless its alg is a JWE one, which no JWS header can name.
+            let signsDespiteUse = key.alg.map { alg in keyTypeForAlgorithm[alg] != nil || keySet.allowedAlgorithms.contains(alg) } ?? true
+            if key.use != "enc" || signsDespiteUse {
                 if let alg = key.alg {
                     if let kty = key.kty, let expectedType = keyTypeForAlgorithm[alg], expectedType != kty {
                         problems.append(KeyProblem(Self.self, "\(typeName) says alg \(alg), which needs a \(expectedType) key"))
