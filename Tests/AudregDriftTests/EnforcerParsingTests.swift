@@ -363,4 +363,63 @@ struct EnforcerParsingTests {
         let own = try #require(try apim("", "<openid-config url=\"https://idp.example.com/.well-known/openid-configuration\" />"))
         #expect(own.unresolved.isEmpty && own.verifiesNothing == nil)
     }
+
+    @Test("Istio: a principal is required only when every ALLOW rule's every source lists one, or a DENY rule covers every path")
+    func istioPrincipalRequirement() throws {
+        func optional(_ policy: String) throws -> Bool {
+            let text = """
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: orders, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                  jwtRules: [{issuer: https://idp.example.com, audiences: [orders-api]}]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: p, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                \(policy)
+                """
+            let config = try IstioRequestAuthenticationReader().read(Array(text.utf8), file: "istio.yaml", settings: DeploymentReadSettings())
+            return config.requirements.contains { $0.mode == .optional }
+        }
+        #expect(try !optional("  rules: [{from: [{source: {requestPrincipals: [\"*\"]}}]}]"))
+        #expect(try optional("  rules: [{from: [{source: {requestPrincipals: [\"*\"]}}]}, {to: [{operation: {paths: [\"/*\"]}}]}]"),
+                "the second rule admits any request to any path, token or not")
+        #expect(try optional("  rules: [{from: [{source: {requestPrincipals: [\"*\"]}}, {source: {namespaces: [shop]}}]}]"))
+        #expect(try !optional("  action: DENY\n  rules: [{from: [{source: {notRequestPrincipals: [\"*\"]}}]}]"))
+        #expect(try optional("  action: DENY\n  rules: [{from: [{source: {notRequestPrincipals: [\"*\"]}}], to: [{operation: {paths: [/admin]}}]}]"),
+                "a DENY on /admin only leaves the other paths open")
+        #expect(try optional("  targetRefs: [{kind: Gateway, name: ingress}]\n  rules: [{from: [{source: {requestPrincipals: [\"*\"]}}]}]"))
+    }
+
+    @Test("Envoy Gateway: a route's SecurityPolicy without jwt replaces the Gateway's, so that route checks no token")
+    func envoyGatewayRouteOverride() throws {
+        let gateway = """
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: SecurityPolicy
+            metadata: {name: gateway-jwt}
+            spec:
+              targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: eg}]
+              jwt:
+                providers: [{name: idp, issuer: https://idp.example.com, audiences: [orders-api], remoteJWKS: {uri: https://idp.example.com/keys}}]
+            """
+        let route = """
+            ---
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: SecurityPolicy
+            metadata: {name: orders-cors}
+            spec:
+              targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: orders}]
+              cors: {allowOrigins: ["https://shop.example.com"]}
+            """
+        let alone = try EnvoyGatewaySecurityPolicyReader().read(Array(gateway.utf8), file: "eg.yaml", settings: DeploymentReadSettings())
+        #expect(alone.requirements.isEmpty)
+        let both = try EnvoyGatewaySecurityPolicyReader().read(Array((gateway + "\n" + route).utf8), file: "eg.yaml", settings: DeploymentReadSettings())
+        let disabled = try #require(both.requirements.first)
+        #expect(both.requirements.count == 1 && disabled.mode == .disabled && !disabled.coversEveryPath)
+        #expect(disabled.label == "SecurityPolicy 'orders-cors' on HTTPRoute 'orders'" && disabled.location.line == 10)
+    }
 }

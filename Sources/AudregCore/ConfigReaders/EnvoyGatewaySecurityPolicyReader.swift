@@ -27,12 +27,21 @@ public struct EnvoyGatewaySecurityPolicyReader: DeploymentConfigReader {
             // `kubectl get -o yaml` writes a List whose items are the objects.
             if document.root["kind"]?.scalar == "List" { objects += document.root["items"]?.sequence ?? [] } else { objects.append(document.root) }
         }
+        var overriding: [(policy: YAMLNode, target: YAMLNode)] = []
+        var gatewayProviders: [DeployedProvider] = []
         for policy in objects where policy["kind"]?.scalar == "SecurityPolicy" {
             if let version = policy["apiVersion"], let value = version.scalar, value != Self.apiVersion {
                 throw DeploymentReadError("SecurityPolicy with apiVersion '\(value)'; expected \(Self.apiVersion)",
                                           at: SourceLocation(file: file, node: version))
             }
-            guard let jwt = policy["spec"]?["jwt"], let items = jwt["providers"]?.sequence, !items.isEmpty else { continue }
+            let targetRefs = (policy["spec"]?["targetRefs"]?.sequence ?? []) + [policy["spec"]?["targetRef"]].compactMap { $0 }
+            guard let jwt = policy["spec"]?["jwt"], let items = jwt["providers"]?.sequence, !items.isEmpty else {
+                // A policy on a route (or a Gateway's listener) replaces the Gateway's policy there, even
+                // when it sets no jwt: Envoy Gateway applies only the most specific one.
+                if let narrower = targetRefs.first(where: Self.isNarrowerThanGateway) { overriding.append((policy, narrower)) }
+                continue
+            }
+            let onGateway = !targetRefs.isEmpty && targetRefs.allSatisfy { !Self.isNarrowerThanGateway($0) && $0["kind"]?.scalar?.isExactly("Gateway") == true }
             if firstLocation == nil, let kind = policy["kind"] { firstLocation = ConfigYAML.location(kind, file: file) }
             let spec = policy["spec"]
             let targets = ((spec?["targetRefs"]?.sequence ?? []) + [spec?["targetRef"]].compactMap { $0 }).compactMap { $0["name"]?.scalar }
@@ -55,6 +64,7 @@ public struct EnvoyGatewaySecurityPolicyReader: DeploymentConfigReader {
                 policyProviders.append(provider)
             }
             providers += policyProviders
+            if onGateway { gatewayProviders += policyProviders }
             if let optional = ConfigYAML.bool(jwt["optional"], file: file), optional.value {
                 var requirement = DeployedRequirement(
                     mode: .optional, label: "SecurityPolicy '\(policy["metadata"]?["name"]?.scalar ?? "?")'",
@@ -64,10 +74,29 @@ public struct EnvoyGatewaySecurityPolicyReader: DeploymentConfigReader {
                 requirements.append(requirement)
             }
         }
+        for (policy, target) in overriding where !gatewayProviders.isEmpty {
+            let name = policy["metadata"]?["name"]?.scalar ?? "?"
+            let targetText = "\(target["kind"]?.scalar ?? "?") '\(target["name"]?.scalar ?? "?")'\(target["sectionName"]?.scalar.map { " section '\($0)'" } ?? "")"
+            var requirement = DeployedRequirement(
+                mode: .disabled, label: "SecurityPolicy '\(name)' on \(targetText)", location: ConfigYAML.location(policy["kind"] ?? policy, file: file),
+                providers: gatewayProviders.compactMap { $0.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } })
+            requirement.coversEveryPath = false
+            requirement.explanation = "sets no jwt but targets \(targetText), so it replaces the Gateway's SecurityPolicy there (Envoy Gateway applies only the most specific policy) and requests to it are not checked for a token"
+            requirements.append(requirement)
+        }
         var config = DeployedConfig(file: file, providers: providers,
                                     providersLocation: firstLocation ?? SourceLocation(file: file, line: 1, column: 1),
                                     providerNoun: "Envoy Gateway SecurityPolicy JWT provider")
         config.requirements = requirements
         return config
+    }
+}
+
+extension EnvoyGatewaySecurityPolicyReader {
+    /// A target more specific than a whole Gateway: a route, or one listener of a Gateway.
+    static func isNarrowerThanGateway(_ target: YAMLNode) -> Bool {
+        guard let kind = target["kind"]?.scalar else { return false }
+        if kind.isExactly("Gateway") { return target["sectionName"] != nil }
+        return ["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"].contains { $0.isExactly(kind) }
     }
 }

@@ -23,7 +23,7 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
         var requirements: [DeployedRequirement] = []
         var firstLocation: SourceLocation?
         let documents = try ConfigYAML.documents(bytes, file: file)
-        let principalPolicies = documents.map(\.root).filter(Self.requiresPrincipal)
+        let authorizationPolicies = documents.map(\.root).filter { $0["kind"]?.scalar?.isExactly("AuthorizationPolicy") == true }
         for document in documents {
             let root = document.root
             guard root["kind"]?.scalar == "RequestAuthentication" else { continue }
@@ -46,10 +46,10 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
                 provider.verifiesNothing = Located("has no jwtRules, so Istio validates no JWT for the workloads it selects", at: at)
                 providers.append(provider)
             }
-            if !rules.isEmpty, let name, !principalPolicies.contains(where: { Self.policy($0, covers: root) }) {
+            if !rules.isEmpty, let name, !Self.requiresPrincipal(authorizationPolicies, covering: root) {
                 var requirement = DeployedRequirement(mode: .optional, label: "RequestAuthentication '\(name.value)'", location: kindLocation,
                                                       providers: [DeployedRequirement.ProviderUse(name: name, audiences: nil, audiencesLocation: nil)])
-                requirement.explanation = "has no AuthorizationPolicy beside it that requires a request principal (requestPrincipals in an ALLOW rule, or notRequestPrincipals in a DENY rule), so Istio lets requests without a token through; if one in another file does, keep it in this file so drift sees it"
+                requirement.explanation = "has no AuthorizationPolicy beside it that requires a request principal on every path (requestPrincipals in every source of every rule of its ALLOW policies, or notRequestPrincipals alone in a DENY rule without to or when), so Istio lets requests without a token through; if one in another file does, keep it in this file so drift sees it"
                 requirement.inferredFromAbsence = true
                 requirements.append(requirement)
             }
@@ -78,19 +78,34 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
         return config
     }
 
-    /// An AuthorizationPolicy that refuses requests without a principal: ALLOW (the default action) with
-    /// a rule whose source lists `requestPrincipals`, or DENY with one that lists `notRequestPrincipals`.
-    static func requiresPrincipal(_ root: YAMLNode) -> Bool {
-        guard root["kind"]?.scalar == "AuthorizationPolicy", let spec = root["spec"] else { return false }
-        let action = spec["action"]?.scalar ?? "ALLOW"
-        let field: String
-        switch action {
-        case "ALLOW": field = "requestPrincipals"
-        case "DENY": field = "notRequestPrincipals"
-        default: return false
+    /// Whether the AuthorizationPolicies that cover `requestAuthentication` refuse every request without
+    /// a principal, as Istio evaluates them: a DENY rule with no `to` or `when` whose source is only
+    /// `notRequestPrincipals` refuses them everywhere; otherwise ALLOW policies are ORed and a rule
+    /// matches when any of its sources does, so every source of every rule of every covering ALLOW policy
+    /// must list `requestPrincipals`. A policy with `targetRef(s)` applies to a gateway or service, not
+    /// to the selected workloads, and is left out.
+    static func requiresPrincipal(_ policies: [YAMLNode], covering requestAuthentication: YAMLNode) -> Bool {
+        let covering = policies.filter { policy in
+            guard let spec = policy["spec"], spec["targetRef"] == nil, spec["targetRefs"] == nil else { return false }
+            return Self.policy(policy, covers: requestAuthentication)
         }
-        return (spec["rules"]?.sequence ?? []).contains { rule in
-            (rule["from"]?.sequence ?? []).contains { from in !(from["source"]?[field]?.sequence ?? []).isEmpty }
+        func action(_ policy: YAMLNode) -> String { policy["spec"]?["action"]?.scalar ?? "ALLOW" }
+        func rules(_ policy: YAMLNode) -> [YAMLNode] { policy["spec"]?["rules"]?.sequence ?? [] }
+        let deniesEverywhere = covering.filter { action($0).isExactly("DENY") }.contains { policy in
+            rules(policy).contains { rule in
+                rule["to"] == nil && rule["when"] == nil && (rule["from"]?.sequence ?? []).contains { from in
+                    guard let source = from["source"], let pairs = source.mapping, pairs.count == 1 else { return false }
+                    return !(source["notRequestPrincipals"]?.sequence ?? []).isEmpty
+                }
+            }
+        }
+        if deniesEverywhere { return true }
+        let allows = covering.filter { action($0).isExactly("ALLOW") }
+        return !allows.isEmpty && allows.allSatisfy { policy in
+            rules(policy).allSatisfy { rule in
+                let sources = rule["from"]?.sequence ?? []
+                return !sources.isEmpty && sources.allSatisfy { !($0["source"]?["requestPrincipals"]?.sequence ?? []).isEmpty }
+            }
         }
     }
 
