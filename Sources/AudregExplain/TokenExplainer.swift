@@ -70,6 +70,9 @@ public struct TokenExplainer: Sendable {
             guard let object = try? JSONDecoder().decode([String: TokenValue].self, from: data) else {
                 throw ExplainError("the claims file is not a JSON object")
             }
+            if case .failure(.duplicateMember) = StrictJSON.parse([UInt8](data)) {
+                throw ExplainError("the claims repeat a member name: verifiers disagree on which one counts (RFC 7519 §4), so audreg does not explain them")
+            }
             claims = object
             claimNames = DecodedToken.memberNames(data) ?? Array(object.keys)
         }
@@ -293,12 +296,19 @@ public struct TokenExplainer: Sendable {
 
     // MARK: Lifetime
 
+    /// A NumericDate as whole seconds, or nil when it is not a finite number within years 0-9999: a
+    /// token may carry `1e19` or `-9e18`, which must be reported, not converted into a trap or overflow.
+    static func numericDate(_ value: TokenValue?) -> Int? {
+        guard let number = value?.number, number.isFinite, abs(number) <= 253_402_300_799 else { return nil }
+        return Int(number.rounded(.down))
+    }
+
     func timely(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
         var failures: [String] = []
         var passes: [String] = []
-        let exp = claims["exp"]?.number.map { Int($0) }
-        let nbf = claims["nbf"]?.number.map { Int($0) }
-        let iat = claims["iat"]?.number.map { Int($0) }
+        let exp = Self.numericDate(claims["exp"])
+        let nbf = Self.numericDate(claims["nbf"])
+        let iat = Self.numericDate(claims["iat"])
         let nowText = TimeText.utc(now)
 
         if let exp {
@@ -308,7 +318,7 @@ public struct TokenExplainer: Sendable {
                 passes.append("valid until \(TimeText.utc(exp)) (\(TimeText.span(exp - now)) left)")
             }
         } else if claims["exp"] != nil {
-            failures.append("exp is not a number")
+            failures.append("exp is not a NumericDate (a number of seconds between years 0 and 9999)")
         } else {
             failures.append("the token has no exp, so it never expires (RFC 9068 §2.2 requires exp)")
         }
@@ -403,8 +413,8 @@ public struct TokenExplainer: Sendable {
         var shown: [(name: String, value: String)] = []
         for name in order {
             guard let value = claims[name] else { continue }
-            if ["iat", "nbf", "exp"].contains(name), let seconds = value.number {
-                shown.append((name, "\(value.display) (\(TimeText.utc(Int(seconds))))"))
+            if ["iat", "nbf", "exp"].contains(name), let seconds = Self.numericDate(value) {
+                shown.append((name, "\(value.display) (\(TimeText.utc(seconds)))"))
             } else {
                 shown.append((name, value.display))
             }

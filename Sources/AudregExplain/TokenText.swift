@@ -70,12 +70,15 @@ public struct DecodedToken: Sendable {
     public enum DecodeError: Error, CustomStringConvertible, Sendable {
         case notCompact(Int)
         case badPart(String)
+        case duplicateMember(String)
 
         public var description: String {
             switch self {
             case .notCompact(let parts):
                 return "not a compact JWT: expected three dot-separated parts, found \(parts)\(parts == 5 ? " (an encrypted JWE?)" : "")"
             case .badPart(let part): return "the token's \(part) is not base64url-encoded JSON"
+            case .duplicateMember(let part):
+                return "the token's \(part) repeats a member name: verifiers disagree on which one counts (jose takes the last, others the first or refuse; RFC 7519 §4), so audreg does not explain it"
             }
         }
     }
@@ -87,6 +90,11 @@ public struct DecodedToken: Sendable {
         guard let header = Self.decode(parts[0]) else { throw .badPart("header") }
         guard let payload = Self.base64URLDecode(String(parts[1])),
               let claims = try? JSONDecoder().decode([String: TokenValue].self, from: payload) else { throw .badPart("payload") }
+        // Foundation's decoder keeps the first of two members with one name, without a word: a token
+        // that repeats `aud` (or `alg`, `exp`) means one thing to audreg and another to a verifier.
+        for (name, bytes) in [("header", Self.base64URLDecode(String(parts[0]))), ("payload", payload)] {
+            if let bytes, case .failure(.duplicateMember) = StrictJSON.parse([UInt8](bytes)) { throw .duplicateMember(name) }
+        }
         self.header = header
         self.claims = claims
         self.claimNames = Self.memberNames(payload) ?? Array(claims.keys)

@@ -27,10 +27,16 @@ public struct AWSTrustExport: Sendable {
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The subjects stated for a service, in order, each once (compared byte for byte).
+    /// The subjects stated for the service's IAM trust, in order, each once (compared byte for byte).
+    /// Only deployments of kind aws-iam-trust-policy count: subjects stated for a Vault role or any
+    /// other deployment belong to that one, and must not widen the role's trust.
     static func subjects(_ service: Service) -> [ExactString] {
         var seen = Set<ExactString>()
-        return service.deployments.flatMap { $0.trust?.subjects ?? [] }.map(\.value).filter { seen.insert($0).inserted }
+        return located(service).map(\.value).filter { seen.insert($0).inserted }
+    }
+
+    static func located(_ service: Service) -> [Located<ExactString>] {
+        service.deployments.filter { $0.kind.value.rawValue.isExactly("aws-iam-trust-policy") }.flatMap { $0.trust?.subjects ?? [] }
     }
 
     /// IAM's StringLike treats `*` and `?` as wildcards; a subject without them is compared exactly.
@@ -87,9 +93,17 @@ public struct AWSTrustExport: Sendable {
                 // IAM reads `${…}` in a condition value as a policy variable: `${token.actions.githubusercontent.com:sub}`
                 // as a subject would compare `sub` with itself. A value with `$` is refused rather than
                 // escaped, so the policy says exactly what the registry says.
-                let stated = service.audiences + service.deployments.flatMap { $0.trust?.subjects ?? [] }
+                let stated = service.audiences + Self.located(service)
                 if let value = stated.first(where: { $0.value.utf8.contains(UInt8(ascii: "$")) }) {
                     throw .policyVariable(service: service.name, value: value.value.text, at: value.location)
+                }
+                // A pattern that admits any repository or workload (`*`, `repo:acme/*`) would be written as
+                // StringLike and trusted as such: the export refuses what drift reports as unpinned.
+                for subject in Self.located(service) where Self.isPattern(subject.value) {
+                    let pattern = DeployedTrust.Pattern(claim: "sub", value: Located(subject.value.text, at: subject.location), isGlob: true)
+                    if let reason = FederationSubject.unpinnedReason(pattern) {
+                        throw .unpinnedSubject(service: service.name, value: subject.value.text, reason: reason, at: subject.location)
+                    }
                 }
                 let value = account.map { document(host: host, audiences: audiences, subjects: subjects, account: $0) }
                     ?? condition(host: host, audiences: audiences, subjects: subjects)
@@ -104,6 +118,7 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
     case noSubjects(String)
     case policyVariable(service: String, value: String, at: SourceLocation)
+    case unpinnedSubject(service: String, value: String, reason: String, at: SourceLocation)
 
     public var description: String {
         switch self {
@@ -114,6 +129,8 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
         case .policyVariable(let name, let value, let location):
             return "\(TerminalText.escape(location.description)): service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
+        case .unpinnedSubject(let name, let value, let reason, let location):
+            return "\(TerminalText.escape(location.description)): service '\(name)': trust subject '\(TerminalText.escape(value))' is not pinned: \(reason); name the repository or workload, then export again"
         }
     }
 }

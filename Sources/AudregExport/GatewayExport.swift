@@ -35,6 +35,13 @@ public struct GatewayExport: Sendable {
         var seen = Set<String>()
         var result: [(String, String)] = []
         for service in services where seen.insert(service.name).inserted && !service.accepts.isEmpty {
+            // An empty list is written as no list at all, which every format reads as "check no aud":
+            // whatever turned audience-missing off or excepted it, the export must not open the service.
+            guard service.audiencesAreKnown, !service.audiences.isEmpty else {
+                throw .inexpressible(service: service.name, value: "its audiences",
+                                     reason: service.audiencesAreKnown ? "it lists none, and an exported config without audiences would accept a token for any audience"
+                                                                       : "the registry file does not state them as a list audreg could read")
+            }
             let contents: String
             switch format {
             case .envoy: contents = envoy(service, index: index)

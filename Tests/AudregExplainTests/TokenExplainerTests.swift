@@ -267,6 +267,22 @@ struct ExplainClaimsTests {
         #expect(explanation.verdict == .rejected)
     }
 
+    @Test("repeated claim names are refused, and NumericDates out of range are reported, never trapped on")
+    func duplicatesAndHugeDates() async throws {
+        await #expect(throws: ExplainError.self) {
+            _ = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://payments.api.larkspur.example", "aud": "https://orders.api.larkspur.example", "exp": 1796119800}"#)
+        }
+        let header = Data(#"{"alg":"none","alg":"RS256"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let payload = Data(#"{"iss":"x"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        #expect(throws: DecodedToken.DecodeError.self) { _ = try DecodedToken(compact: "\(header).\(payload).sig") }
+        for claims in [#"{"exp": 1e19, "iat": -9e18}"#, #"{"exp": 9e18, "iat": -9e18}"#] {
+            let explanation = try await Self.explain(claims)
+            #expect(explanation.check(.timely)?.status == .fail)
+            #expect(explanation.check(.timely)?.reason.contains("not a NumericDate") == true)
+        }
+    }
+
     @Test("scopes the service does not define are named, and grant nothing")
     func unknownScopes() async throws {
         let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "sub": "x", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800, "jti": "j", "scp": ["orders.read", "orders.admin"]}"#)

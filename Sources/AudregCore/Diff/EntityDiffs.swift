@@ -119,7 +119,11 @@ enum ExceptionDiff {
             for (field, a, b, location) in [("approvedBy", before.approvedBy?.value, after.approvedBy?.value, after.approvedBy?.location),
                                             ("reason", before.reason?.value, after.reason?.value, after.reason?.location),
                                             ("ticket", before.ticket?.value, after.ticket?.value, after.ticket?.location)] where DiffText.differ(a, b) {
-                recorder.add(.neutral, "exceptions.\(field)", item: rule, "exception to rule \(rule): \(field) changes",
+                // An exception needs a reason and an approver to suppress anything: supplying the missing
+                // one puts it in force.
+                let completes = (field == "approvedBy" || field == "reason") && a == nil && b != nil
+                recorder.add(completes ? .widening : .neutral, "exceptions.\(field)", item: rule,
+                             "exception to rule \(rule): \(field) " + (completes ? "added, which puts the exception in force" : "changes"),
                              before: a, after: b, spans: [location])
             }
         }
@@ -133,7 +137,9 @@ func firstByKey<T>(_ values: [T], key: (T) -> String) -> [String: T] {
 }
 
 enum ServiceDiff {
-    static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]]) -> [TrustChange] {
+    /// `basePolicy` gives what applied before a service set its own limit (allowed algorithms, the
+    /// maximum lifetime), so setting one is compared with what it replaces.
+    static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]], basePolicy: Policy = Policy()) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -144,7 +150,10 @@ enum ServiceDiff {
             if !audiences.isEmpty { parts.append("accepts \(DiffText.plural(audiences.count, "audience")) \(DiffText.names(audiences))") }
             if !issuers.isEmpty { parts.append("from \(DiffText.names(issuers))") }
             if !passthrough.isEmpty { parts.append("passes callers' tokens through to \(DiffText.names(passthrough))") }
-            let widens = (!audiences.isEmpty && !issuers.isEmpty) || !passthrough.isEmpty || !head.exceptions.isEmpty
+            // A service that accepts issuers widens trust with or without audiences: without them it
+            // checks no aud at all, the widest acceptance there is.
+            let subjects = head.deployments.flatMap { $0.trust?.subjects ?? [] }
+            let widens = !issuers.isEmpty || !passthrough.isEmpty || !head.exceptions.isEmpty || !subjects.isEmpty
             recorder.add(widens ? .widening : .neutral, "entity", "new service" + (parts.isEmpty ? "" : ": " + parts.joined(separator: " ")),
                          before: nil, after: audiences.isEmpty ? "added" : DiffText.names(audiences), at: head.origin.location)
             return recorder.changes
@@ -160,7 +169,7 @@ enum ServiceDiff {
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
             audiences(base, head, audienceOwners: audienceOwners, into: &recorder)
-            accepts(base, head, into: &recorder)
+            accepts(base, head, policy: basePolicy, into: &recorder)
             authorization(base, head, into: &recorder)
             downstream(base, head, into: &recorder)
             deployments(base, head, into: &recorder)
@@ -184,13 +193,18 @@ enum ServiceDiff {
                          before: nil, after: audience.value.text, spans: [audience.location])
         }
         seen = []
+        // Removing the last audience of a service that still accepts issuers leaves it checking no aud:
+        // every audience passes (audience-missing), which is the opposite of narrowing.
+        let emptied = head.audiences.isEmpty && !base.audiences.isEmpty && !head.accepts.isEmpty
         for audience in base.audiences where !new.contains(audience.value) && seen.insert(audience.value).inserted {
-            recorder.add(.narrowing, "audiences", item: audience.value.text, "no longer accepts audience \(audience.value)",
+            recorder.add(emptied ? .widening : .narrowing, "audiences", item: audience.value.text,
+                         emptied ? "no longer lists audience \(audience.value), and lists none: with no audience to check, a token for any audience passes"
+                                 : "no longer accepts audience \(audience.value)",
                          before: audience.value.text, after: nil)
         }
     }
 
-    static func accepts(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+    static func accepts(_ base: Service, _ head: Service, policy: Policy, into recorder: inout ChangeRecorder) {
         let old = firstByKey(base.accepts) { $0.issuer.value }
         let new = firstByKey(head.accepts) { $0.issuer.value }
         for accepted in head.accepts where old[accepted.issuer.value] == nil && new[accepted.issuer.value]?.location == accepted.location {
@@ -204,14 +218,14 @@ enum ServiceDiff {
         for accepted in head.accepts {
             let issuer = accepted.issuer.value
             guard let before = old[issuer], new[issuer]?.location == accepted.location else { continue }
-            algorithms(before, accepted, into: &recorder)
-            lifetime(before, accepted, into: &recorder)
+            algorithms(before, accepted, policy: policy, into: &recorder)
+            lifetime(before, accepted, policy: policy, into: &recorder)
             tokenTypes(before, accepted, into: &recorder)
             requiredClaims(before, accepted, into: &recorder)
         }
     }
 
-    static func algorithms(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+    static func algorithms(_ base: AcceptedIssuer, _ head: AcceptedIssuer, policy: Policy, into recorder: inout ChangeRecorder) {
         let issuer = head.issuer.value
         let (from, to) = (base.algorithms?.map(\.value), head.algorithms?.map(\.value))
         let span = DiffText.span(head.algorithms) ?? head.location
@@ -221,8 +235,16 @@ enum ServiceDiff {
                          "no longer restricts the algorithms of \(issuer)'s tokens (the issuer's and the policy's apply)",
                          before: DiffText.list(from), after: DiffText.notSet, spans: [span])
         case (nil, let to?):
-            recorder.add(.narrowing, "accepts.algorithms", item: issuer, "restricts \(issuer)'s tokens to \(DiffText.names(to))",
-                         before: DiffText.notSet, after: DiffText.list(to), spans: [span])
+            // Compared with what applied before: an algorithm the policy did not allow is new.
+            let outside = to.filter { value in !policy.effectiveAllowedAlgorithms.contains { $0.isExactly(value) } }
+            if outside.isEmpty {
+                recorder.add(.narrowing, "accepts.algorithms", item: issuer, "restricts \(issuer)'s tokens to \(DiffText.names(to))",
+                             before: DiffText.notSet, after: DiffText.list(to), spans: [span])
+            } else {
+                recorder.add(.widening, "accepts.algorithms", item: issuer,
+                             "accepts \(DiffText.names(outside)) from \(issuer), which the policy's allowed algorithms did not include",
+                             before: DiffText.notSet, after: DiffText.list(to), spans: [span])
+            }
         case (let from?, let to?):
             let added = DiffText.added(from, to)
             let removed = DiffText.added(to, from)
@@ -239,7 +261,7 @@ enum ServiceDiff {
         }
     }
 
-    static func lifetime(_ base: AcceptedIssuer, _ head: AcceptedIssuer, into recorder: inout ChangeRecorder) {
+    static func lifetime(_ base: AcceptedIssuer, _ head: AcceptedIssuer, policy: Policy, into recorder: inout ChangeRecorder) {
         let issuer = head.issuer.value
         let (from, to) = (base.maxLifetime?.value, head.maxLifetime?.value)
         guard from != to else { return }
@@ -250,7 +272,9 @@ enum ServiceDiff {
                          "maxLifetime for \(issuer) removed (the policy's maximum applies)",
                          before: from.description, after: DiffText.notSet, spans: [span])
         case (nil, let to?):
-            recorder.add(.narrowing, "accepts.maxLifetime", item: issuer, "maxLifetime for \(issuer) set to \(to)",
+            let applied = policy.effectiveMaxTokenLifetime
+            recorder.add(to > applied ? .widening : .narrowing, "accepts.maxLifetime", item: issuer,
+                         "maxLifetime for \(issuer) set to \(to)" + (to > applied ? ", longer than the policy's \(applied) that applied" : ""),
                          before: DiffText.notSet, after: to.description, spans: [span])
         case (let from?, let to?):
             recorder.add(to > from ? .widening : .narrowing, "accepts.maxLifetime", item: issuer,
@@ -379,19 +403,53 @@ enum ServiceDiff {
             "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
         }
         let (from, to) = (base.deployments.map(text), head.deployments.map(text))
-        guard DiffText.differ(from, to) else { return }
-        recorder.add(.neutral, "deployments", "deployments change", before: from.isEmpty ? nil : DiffText.list(from),
-                     after: to.isEmpty ? nil : DiffText.list(to), spans: [DiffText.span(head.deployments.map { Located($0.kind.value.rawValue, at: $0.location) })])
+        if DiffText.differ(from, to) {
+            recorder.add(.neutral, "deployments", "deployments change", before: from.isEmpty ? nil : DiffText.list(from),
+                         after: to.isEmpty ? nil : DiffText.list(to), spans: [DiffText.span(head.deployments.map { Located($0.kind.value.rawValue, at: $0.location) })])
+        }
+        trustSubjects(base, head, into: &recorder)
+    }
+
+    /// A federation trust's subjects, per deployment kind (the AWS role, the Vault role): a subject added
+    /// admits another workload, which is widening; one removed is narrowing. Byte for byte.
+    static func trustSubjects(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
+        func byKind(_ service: Service) -> [String: [Located<ExactString>]] {
+            var result: [String: [Located<ExactString>]] = [:]
+            for deployment in service.deployments { result[deployment.kind.value.rawValue, default: []] += deployment.trust?.subjects ?? [] }
+            return result
+        }
+        let (old, new) = (byKind(base), byKind(head))
+        for kind in Set(old.keys).union(new.keys).sorted() {
+            let before = Set((old[kind] ?? []).map(\.value)), after = Set((new[kind] ?? []).map(\.value))
+            var seen = Set<ExactString>()
+            for subject in new[kind] ?? [] where !before.contains(subject.value) && seen.insert(subject.value).inserted {
+                recorder.add(.widening, "trust.subjects", item: subject.value.text, "\(kind) trust admits a new subject \(subject.value)",
+                             before: nil, after: subject.value.text, spans: [subject.location])
+            }
+            seen = []
+            for subject in old[kind] ?? [] where !after.contains(subject.value) && seen.insert(subject.value).inserted {
+                recorder.add(.narrowing, "trust.subjects", item: subject.value.text, "\(kind) trust no longer admits subject \(subject.value)",
+                             before: subject.value.text, after: nil)
+            }
+        }
     }
 }
 
 enum IssuerDiff {
-    static func changes(base: Issuer?, head: Issuer?) -> [TrustChange] {
+    /// `acceptedBy`: the head services that accept the issuer by name.
+    static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = []) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
-            recorder.add(.neutral, "entity", "new issuer \(head.issuer?.value.text ?? "")" + " (no service trusts it until one accepts it)",
-                         before: nil, after: head.issuer?.value.text ?? "added", at: head.origin.location)
+            // A new issuer some service already accepts by name is trusted at once: removing an issuer in
+            // one change and adding it back with another iss and keys in the next replaces who signs.
+            if acceptedBy.isEmpty {
+                recorder.add(.neutral, "entity", "new issuer \(head.issuer?.value.text ?? "")" + " (no service trusts it until one accepts it)",
+                             before: nil, after: head.issuer?.value.text ?? "added", at: head.origin.location)
+            } else {
+                recorder.add(.widening, "entity", "new issuer \(head.issuer?.value.text ?? ""), trusted at once by \(DiffText.names(acceptedBy))",
+                             before: nil, after: head.issuer?.value.text ?? "added", at: head.origin.location)
+            }
             return recorder.changes
         case (let base?, nil):
             var recorder = ChangeRecorder(base.ref)

@@ -122,8 +122,10 @@ public enum DiffFailOn: String, Sendable, CaseIterable {
 
     public func fails(_ diff: TrustDiff) -> Bool {
         switch self {
-        case .widening: return diff.hasWidening || !diff.notCompared.isEmpty
-        case .change: return diff.changes.contains { $0.kind != .neutral } || !diff.notCompared.isEmpty
+        // A finding newly covered by an exception widens whatever the edit that did it looked like (an
+        // approver added to an incomplete exception, a second one beside an expired one).
+        case .widening: return diff.hasWidening || !diff.notCompared.isEmpty || !diff.newlySuppressed.isEmpty
+        case .change: return diff.changes.contains { $0.kind != .neutral } || !diff.notCompared.isEmpty || !diff.newlySuppressed.isEmpty
         case .finding: return diff.introduced.contains { $0.severity == .error }
         case .never: return false
         }

@@ -161,10 +161,17 @@ public struct TrustDiffer: Sendable {
         }
 
         for name in serviceNames {
-            changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners)
+            changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners,
+                                           basePolicy: base.policy)
+        }
+        var acceptedBy: [String: [String]] = [:]
+        for service in head.services {
+            for accepted in service.accepts where acceptedBy[accepted.issuer.value]?.last != service.name {
+                acceptedBy[accepted.issuer.value, default: []].append(service.name)
+            }
         }
         for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {
-            changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name])
+            changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name], acceptedBy: acceptedBy[name] ?? [])
         }
         for name in Self.names(base.teams.map(\.name), head.teams.map(\.name)) {
             changes += TeamDiff.changes(base: baseIndex.teams[name], head: headIndex.teams[name])

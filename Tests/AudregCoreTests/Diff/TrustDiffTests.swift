@@ -423,4 +423,47 @@ struct TrustDiffSizeTests {
         moved.message = "audience https://caf\u{E9}.example (first at line 40, column 7) is shared"
         #expect(FindingMultiset([base]).consume(moved))
     }
+
+    /// Both sides edited from the example registry, for changes whose base is not the committed one.
+    static func diff(base editBase: (String) throws -> Void, head editHead: (String) throws -> Void) throws -> TrustDiff {
+        let base = try PRSupport.copyOfExampleRegistry(), head = try PRSupport.copyOfExampleRegistry()
+        defer {
+            try? FileManager.default.removeItem(atPath: (base as NSString).deletingLastPathComponent)
+            try? FileManager.default.removeItem(atPath: (head as NSString).deletingLastPathComponent)
+        }
+        try editBase(base)
+        try editHead(head)
+        return try TrustDiffTests.differ.diff(baseDirectory: base, headDirectory: head)
+    }
+
+    /// Changes that looked neutral or narrowing while they opened something: each must fail
+    /// `--fail-on widening`.
+    @Test("subjects added, audiences emptied, an accepted issuer re-added, limits set past the policy, an exception completed: widening")
+    func wideningInDisguise() throws {
+        let search = "services/production/search-api.yaml"
+        let diff = try Self.diff(base: { registry in
+            try FileManager.default.removeItem(atPath: registry + "/issuers/staging-idp.yaml")
+            try PRSupport.edit(registry, search, replacing: "      algorithms: [RS256]\n      maxLifetime: 15m\n", with: "")
+            try PRSupport.edit(registry, search, replacing: "  authorization:",
+                               with: "  exceptions:\n    - rule: audience-missing\n      reason: migration\n      expires: 2027-01-01\n  authorization:")
+        }, head: { registry in
+            try PRSupport.edit(registry, search, replacing: "      algorithms: [RS256]\n      maxLifetime: 15m\n",
+                               with: "      algorithms: [HS256]\n      maxLifetime: 30d\n")
+            try PRSupport.edit(registry, search, replacing: "  audiences:\n    - https://search.api.larkspur.example\n", with: "  audiences: []\n")
+            try PRSupport.edit(registry, search, replacing: "  authorization:",
+                               with: "  exceptions:\n    - rule: audience-missing\n      reason: migration\n      approvedBy: security\n      expires: 2027-01-01\n  deployments:\n    - kind: aws-iam-trust-policy\n      source: ../../../deploy/aws/search.json\n      trust: {subjects: [\"*\"]}\n  authorization:")
+        })
+        let widening = Set(diff.changes.filter { $0.kind == .widening }.map { "\($0.entity.name) \($0.field) \($0.item ?? "")" })
+        for expected in ["search-api accepts.algorithms corp-idp", "search-api accepts.maxLifetime corp-idp", "search-api audiences https://search.api.larkspur.example",
+                         "search-api exceptions.approvedBy audience-missing", "search-api trust.subjects *", "staging-idp entity "] {
+            #expect(widening.contains(expected), "\(expected) in \(widening)")
+        }
+        #expect(DiffFailOn.widening.fails(diff))
+
+        // The gate also fails on findings newly covered by an exception, whatever edit did it.
+        let covered = TrustDiff(changes: [], introduced: [], fixed: [], newlySuppressed: [Finding(ruleID: "audience-missing", severity: .error, message: "m",
+                                                                                                   location: SourceLocation(file: "f", line: 1, column: 1))],
+                                baseLabel: "base", headLabel: "head")
+        #expect(DiffFailOn.widening.fails(covered) && DiffFailOn.change.fails(covered))
+    }
 }
