@@ -79,7 +79,10 @@ public struct TokenExplainer: Sendable {
 
         let iss = claims["iss"]?.string
         // `iss` and `aud` are compared byte for byte, as the libraries that will check this token do.
-        let issuer = iss.flatMap { value in registry.issuers.first { $0.issuer?.value == ExactString(value) } }
+        // Several Issuer entities may name one `iss`: a verifier configured for this service accepts the
+        // token through the one the service trusts, so that one is preferred over the first.
+        let candidates = iss.map { value in registry.issuers.filter { $0.issuer?.value == ExactString(value) } } ?? []
+        let issuer = candidates.first { candidate in service.accepts.contains { $0.issuer.value == candidate.name } } ?? candidates.first
         let accepted = issuer.flatMap { issuer in service.accepts.first { $0.issuer.value == issuer.name } }
 
         var checks: [ExplainCheck] = []

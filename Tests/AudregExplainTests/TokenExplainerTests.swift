@@ -283,6 +283,33 @@ struct ExplainClaimsTests {
         }
     }
 
+    @Test("when two Issuer entities name one iss, the one the service trusts is the one explained")
+    func sharedIssuerValue() async throws {
+        let yaml = """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: a-legacy-idp}
+            spec: {issuer: https://login.example.com, jwksUri: https://login.example.com/old-keys}
+            ---
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://login.example.com, jwksUri: https://login.example.com/keys}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp}]
+            """
+        let registry = RegistryLoader().load(sources: [("r.yaml", Array(yaml.utf8))]).registry
+        let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now)
+            .explain(.claims(Data(#"{"iss": "https://login.example.com", "aud": "https://orders.example.com", "iat": 1796119200, "exp": 1796119800}"#.utf8)), service: "orders-api")
+        #expect(explanation.check(.authentic)?.reason.contains("a-legacy-idp") != true)
+        #expect(explanation.check(.authentic)?.status != .fail, "\(String(describing: explanation.check(.authentic)))")
+    }
+
     @Test("scopes the service does not define are named, and grant nothing")
     func unknownScopes() async throws {
         let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "sub": "x", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800, "jti": "j", "scp": ["orders.read", "orders.admin"]}"#)
