@@ -315,7 +315,7 @@ struct SiteContext {
             if deploymentGaps[position] == nil { counts.withDeploymentEvidence += 1 }
             lackingCounts[lackingBits[position]] = counts
         }
-        for condition in [RuleApplicability.always] + RuleApplicability.conditions {
+        for condition in [RuleApplicability.always] + RuleApplicability.ruleConditions {
             let meets = lackingCounts.filter { $0.key & condition.lackingBit == 0 }.values
             let applicable = meets.reduce(0) { $0 + $1.services }
             let bit = condition.lackingBit
@@ -412,7 +412,7 @@ struct SiteContext {
         // this service is listed with that reason only, whatever the drift run read.
         var nothing: Set<String> = []
         for (rule, applicability) in needs.conditional where lacks(applicability, at: position) {
-            gaps.append((rule, RuleApplicability.reason(applicability) ?? ""))
+            gaps.append((rule, gapReason(applicability, at: position)))
             nothing.insert(rule)
         }
         if !needs.issuerRules.isEmpty, let reason = issuerGaps[position] {
@@ -464,6 +464,15 @@ struct SiteContext {
         return bits
     }
 
+    /// Why a rule with `applicability` did not assess the service at `position`: the first single
+    /// condition it needs that the service does not meet, in `RuleApplicability.nothingToCheck`'s order.
+    func gapReason(_ applicability: RuleApplicability, at position: Int) -> String {
+        for condition in RuleApplicability.conditions where applicability.lackingBit & condition.lackingBit != 0 && lacks(condition, at: position) {
+            return RuleApplicability.reason(condition) ?? ""
+        }
+        return RuleApplicability.reason(applicability) ?? ""
+    }
+
     /// Whether the service at `position` does not meet `condition` (worked out once per service).
     func lacks(_ condition: RuleApplicability, at position: Int) -> Bool {
         lackingBits[position] & condition.lackingBit != 0
@@ -476,6 +485,12 @@ struct SiteContext {
         if needs.always { return true }
         if needs.conditional.isEmpty {
             return (!needs.issuerRules.isEmpty && issuerGaps[position] != nil) || (!needs.deploymentRules.isEmpty && deploymentGaps[position] != nil)
+        }
+        // A condition that is not met for a reason other than "nothing to check" (audiences that could
+        // not be read) leaves the control unassessed outright.
+        if needs.conditional.contains(where: { lacks($0.applicability, at: position)
+                                              && !RuleApplicability.isNothingToCheck(gapReason($0.applicability, at: position)) }) {
+            return true
         }
         func nothing(_ rule: String) -> Bool {
             needs.conditional.contains { $0.rule == rule && lacks($0.applicability, at: position) }
@@ -1129,6 +1144,8 @@ extension RuleApplicability {
         case .audiences: return 1
         case .acceptedIssuers: return 2
         case .federationTrust: return 4
+        case .readableAudiences: return 8
+        case .acceptedIssuersWithReadableAudiences: return 2 | 8
         }
     }
 }

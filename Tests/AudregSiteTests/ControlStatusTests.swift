@@ -349,6 +349,31 @@ struct ControlStatusTests {
         #expect(try Self.controlPage(model, "PR.AA-05").aliases == "PR.AC-4, PR.AC-04, PR.AC-01 (in part), PR.AC-1 (in part)")
     }
 
+    /// A scalar where `audiences` needs a list is a schema error, and audience-missing cannot tell
+    /// whether the service checks aud: the controls it evidences are not assessed there, never met.
+    @Test("unreadable audiences leave audience-missing's controls not assessed, in the assessment and on the site")
+    func unreadableAudiencesAreNotAssessed() throws {
+        let report = Self.report(replacing: ["services/ledger.yaml": """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: ledger-api, owner: platform, environment: production}
+            spec:
+              audiences: https://ledger.example.com
+              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], algorithms: [RS256], maxLifetime: 15m, requiredClaims: [iss, sub, aud, exp, iat, jti]}]
+
+            """])
+        let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
+        let ledger = try #require(report.registry.services.first { $0.name == "ledger-api" })
+        #expect(!ledger.audiencesAreKnown)
+        #expect(assessment.gap(rule: "audience-missing", for: ledger)?.contains("not written as a list") == true)
+        let model = Self.model(report, drift: Self.drift([]))
+        for control in ["PR.AA-04", "PR.AA-05", "NHI6:2025", "MEASURE 2.7"] {
+            #expect(try Self.cell(model, service: "ledger-api", control: control) != "met", "\(control)")
+        }
+        let page = model.services[model.services.firstIndex { $0.name == "ledger-api" }!]
+        #expect(!page.controlsMet.contains { ["PR.AA-05", "MEASURE 2.7"].contains($0.controlID) })
+    }
+
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.
     @Test("'No drift' only where the run compared: a skipped check, a service with nothing deployed or unread keys say 'Not compared'")
     func noDriftOnlyWhenCompared() throws {

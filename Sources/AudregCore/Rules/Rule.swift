@@ -109,9 +109,17 @@ public enum RuleApplicability: Sendable, Hashable {
     case acceptedIssuers
     /// The service has a deployment that is a workload-identity federation trust, or states `trust`.
     case federationTrust
+    /// The service's `audiences` are written as a list audreg read. A scalar there is a schema error,
+    /// and whether the service lists an audience is then unknown: a rule about the list's absence did
+    /// not assess it (not "nothing to check": the control is not assessed).
+    case readableAudiences
+    /// `.acceptedIssuers` and `.readableAudiences` both (audience-missing).
+    case acceptedIssuersWithReadableAudiences
 
-    /// Every case but `.always`, for code that groups services by what they lack.
-    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust]
+    /// The single conditions, for code that groups services by what they lack.
+    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust, .readableAudiences]
+    /// Every condition a rule can state, single or combined.
+    public static let ruleConditions: [RuleApplicability] = conditions + [.acceptedIssuersWithReadableAudiences]
 
     /// Why the rule has nothing to check for `service`, or nil when it has.
     public func nothingToCheck(_ service: Service) -> String? {
@@ -122,6 +130,9 @@ public enum RuleApplicability: Sendable, Hashable {
         case .federationTrust:
             let hasTrust = service.deployments.contains { $0.trust != nil || type(of: $0.kind.value.reader).readsFederationTrust }
             return hasTrust ? nil : Self.reason(self)
+        case .readableAudiences: return service.audiencesAreKnown ? nil : Self.reason(self)
+        case .acceptedIssuersWithReadableAudiences:
+            return RuleApplicability.acceptedIssuers.nothingToCheck(service) ?? RuleApplicability.readableAudiences.nothingToCheck(service)
         }
     }
 
@@ -132,12 +143,15 @@ public enum RuleApplicability: Sendable, Hashable {
         case .audiences: return noAudience
         case .acceptedIssuers: return noIssuer
         case .federationTrust: return noTrust
+        case .readableAudiences: return unreadAudiences
+        case .acceptedIssuersWithReadableAudiences: return noIssuer
         }
     }
 
     static let noAudience = "the service lists no audience to check"
     static let noIssuer = "the service accepts no issuer's tokens to check"
     static let noTrust = "the service has no federation trust deployment to check"
+    static let unreadAudiences = "the service's audiences are not written as a list audreg could read (see its schema error)"
 
     /// Whether a gap's reason is one of these: a rule with nothing to check leaves a control unassessed
     /// only when every rule evidencing it has nothing to check; otherwise the control is judged on the

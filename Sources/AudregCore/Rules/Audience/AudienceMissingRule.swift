@@ -4,7 +4,7 @@ public struct AudienceMissingRule: ServiceRule {
         id: "audience-missing",
         name: "Audience missing",
         defaultSeverity: .error,
-        flagsAudienceValue: true, appliesWhen: .acceptedIssuers,
+        flagsAudienceValue: true, appliesWhen: .acceptedIssuersWithReadableAudiences,
         summary: "A service accepts tokens but lists no audience, so only the signature is checked.",
         rationale: """
             The `aud` claim is how a service knows a token was issued for it. Without an audience of its own, \
