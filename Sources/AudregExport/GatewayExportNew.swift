@@ -5,7 +5,7 @@ extension GatewayExport {
     /// An Envoy Gateway `SecurityPolicy` (gateway.envoyproxy.io/v1alpha1) with one `jwt.providers[]`
     /// item per accepted issuer, attached to the HTTPRoute named after the service.
     func envoyGateway(_ service: Service, index: RegistryIndex) -> String {
-        var text = header(service)
+        var text = header(service, format: .envoyGateway)
         text += "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: SecurityPolicy\nmetadata:\n"
         text += "  name: \(yaml("\(service.name)-jwt"))\n"
         if let namespace { text += "  namespace: \(yaml(namespace))\n" }
@@ -32,7 +32,7 @@ extension GatewayExport {
     /// Keys come from the JWKS URI through `auth_jwt_key_request` and an internal location.
     func nginx(_ service: Service, index: RegistryIndex) throws(GatewayExportError) -> String {
         let variable = service.name.replacingOccurrences(of: "-", with: "_")
-        var text = header(service)
+        var text = header(service, format: .nginx)
         text += "# Include in nginx's http block (NGINX Plus). The server block holds only the token checks: add its\n"
         text += "# listen, server_name and locations, or move these directives into the service's own server.\n"
         text += "# nginx compares map keys ignoring case (ngx_http_map_module).\n"

@@ -99,4 +99,31 @@ struct NginxAndEnvoyGatewayExportTests {
         #expect(provider.issuer?.value.isExactly(issuer) == true)
         #expect(provider.jwksUri?.value == "https://idp.example.com/keys")
     }
+
+    /// The gateways have no setting for a token's type, algorithm or required claims: the file says what
+    /// it leaves to the service, so it is never taken for the registry's whole check.
+    @Test("each export names the registry's requirements it does not enforce; a service with no audiences is refused")
+    func unenforcedRequirementsAreNamed() throws {
+        let registry = RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp, tokenTypes: [at+jwt], algorithms: [RS256], maxLifetime: 15m, requiredClaims: [jti]}]
+            """).registry
+        for format in GatewayFormat.allCases {
+            let text = try #require(try GatewayExport(registry: registry).files(format).first?.1)
+            #expect(text.contains("# Not enforced by this file (\(format.rawValue) has no setting for them)"), "\(format)")
+            #expect(text.contains("#   corp-idp: tokenTypes at+jwt; algorithms RS256; requiredClaims jti" + (format == .envoy ? "\n" : "; maxLifetime 15m\n")), "\(format)")
+        }
+        var empty = registry
+        empty.services[0].audiences = []
+        #expect(throws: GatewayExportError.self) { try GatewayExport(registry: empty).files(.envoy) }
+    }
 }
