@@ -4,7 +4,7 @@ public struct ExceptionInvalidRule: ServiceRule {
         id: "exception-invalid",
         name: "Exception invalid",
         defaultSeverity: .error,
-        summary: "An exception names a rule that does not exist, lacks a reason, approver or expiry, or expires more than the policy's maxExceptionDays ahead.",
+        summary: "An exception names a rule that does not exist, lacks a reason, approver or expiry, expires more than the policy's maxExceptionDays ahead, or repeats another exception to the same rule.",
         rationale: """
             An exception suppresses findings, so it must say which rule, why, who approved it and until when. \
             A typo in the rule ID would silently suppress nothing; a missing approver or expiry would make a \
@@ -31,6 +31,24 @@ public struct ExceptionInvalidRule: ServiceRule {
                       reason: Far in the future.
                       approvedBy: security-architecture
                       expires: ↓2030-01-01
+                """),
+            // Only the first complete, unexpired exception to a rule is used: a second one beside an
+            // expired or incomplete one takes over silently, which review should see.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  exceptions:
+                    - rule: multiple-audiences
+                      reason: Legacy clients until the migration ends.
+                      approvedBy: security-architecture
+                      expires: 2026-12-31
+                    - ↓rule: multiple-audiences
+                      reason: A second approval for the same rule.
+                      approvedBy: platform-lead
+                      expires: 2026-12-31
                 """),
         ],
         nonTriggeringExamples: [
@@ -63,8 +81,16 @@ public struct ExceptionInvalidRule: ServiceRule {
 
     private func inspect(_ exceptions: [RuleException], of ref: @autoclosure () -> EntityRef, in context: RuleContext, into findings: inout [Finding]) {
         let maxDays = context.policy.effectiveMaxExceptionDays
+        var first: [ExactString: RuleException] = [:]
         for exception in exceptions {
             let rule = exception.rule.value
+            if let earlier = first[ExactString(rule)] {
+                findings.append(finding("exception for '\(rule)' on \(ref()) repeats the one at line \(earlier.location.line); keep one exception per rule, so that which one suppresses findings is never in question",
+                                        at: exception.location, entity: ref(),
+                                        related: [RelatedLocation(earlier.location, entity: ref(), message: "the first exception to '\(rule)'")]))
+            } else {
+                first[ExactString(rule)] = exception
+            }
             if !context.knownRuleIDs.contains(rule) {
                 let hint = Suggestion.closest(to: rule, in: context.knownRuleIDs.sorted()).map { "; did you mean '\($0)'?" } ?? "; see 'audreg rules'"
                 findings.append(finding("exception on \(ref()) names the unknown rule '\(rule)'\(hint)", at: exception.rule.location, entity: ref()))
