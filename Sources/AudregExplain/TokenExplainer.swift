@@ -306,6 +306,9 @@ public struct TokenExplainer: Sendable {
         return Int(number.rounded(.down))
     }
 
+    /// jwt_verify_lib's default `clock_skew_seconds` (Envoy's and Istio's verifier).
+    static let envoyClockSkew = 60
+
     func timely(service: Service, claims: [String: TokenValue], accepted: AcceptedIssuer?) -> ExplainCheck {
         var failures: [String] = []
         var passes: [String] = []
@@ -343,8 +346,20 @@ public struct TokenExplainer: Sendable {
         } else if exp != nil {
             passes.append("lifetime unknown: no iat or nbf")
         }
+        // The verdict is the registry's, without leeway; where a verifier's default would still accept the
+        // token, the check says so rather than let "rejected" read as what every gateway does.
+        var notes: [String] = []
+        if let exp, exp <= now, now - exp <= Self.envoyClockSkew {
+            notes.append("Envoy and Istio (jwt_verify_lib) allow \(Self.envoyClockSkew) s of clock skew by default and accept it until \(TimeText.utc(exp + Self.envoyClockSkew))")
+        }
+        if let nbf, nbf > now, nbf - now <= Self.envoyClockSkew {
+            notes.append("Envoy and Istio accept it already, within their default \(Self.envoyClockSkew) s of clock skew")
+        }
+        if let iat, iat > now {
+            notes.append("jwt_verify_lib does not check iat, so Envoy and Istio do not refuse it for this")
+        }
         if let failure = failures.first {
-            return ExplainCheck(.timely, .fail, failure, details: failures.dropFirst().map { "fail: \($0)" } + passes.map { "ok: \($0)" })
+            return ExplainCheck(.timely, .fail, failure, details: failures.dropFirst().map { "fail: \($0)" } + notes.map { "note: \($0)" } + passes.map { "ok: \($0)" })
         }
         return ExplainCheck(.timely, .pass, passes.joined(separator: "; "))
     }

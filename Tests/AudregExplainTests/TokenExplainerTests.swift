@@ -310,6 +310,18 @@ struct ExplainClaimsTests {
         #expect(explanation.check(.authentic)?.status != .fail, "\(String(describing: explanation.check(.authentic)))")
     }
 
+    @Test("a token just expired, not yet valid by seconds, or issued in the future says what Envoy's default leeway accepts")
+    func envoyLeewayIsNamed() async throws {
+        let now = TokenExplainerTests.now
+        let expired = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": \#(now - 600), "exp": \#(now - 30)}"#)
+        #expect(expired.check(.timely)?.status == .fail)
+        #expect(expired.check(.timely)?.details.contains { $0.hasPrefix("note: Envoy and Istio (jwt_verify_lib) allow 60 s of clock skew") } == true)
+        let longAgo = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": \#(now - 600), "exp": \#(now - 300)}"#)
+        #expect(longAgo.check(.timely)?.details.contains { $0.hasPrefix("note:") } == false)
+        let future = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": \#(now + 300), "exp": \#(now + 600)}"#)
+        #expect(future.check(.timely)?.details.contains { $0.contains("does not check iat") } == true)
+    }
+
     @Test("scopes the service does not define are named, and grant nothing")
     func unknownScopes() async throws {
         let explanation = try await Self.explain(#"{"iss": "https://id.larkspur.example", "sub": "x", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800, "jti": "j", "scp": ["orders.read", "orders.admin"]}"#)
