@@ -140,7 +140,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
 
     /// A case-insensitive (ASCII) glob match of `pattern` against sts:AssumeRoleWithWebIdentity.
     static func actionMatches(pattern: String) -> Bool {
-        let pattern = pattern.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let pattern = pattern.utf8.map(ASCII.lowercased)
         let target = webIdentityAction
         var p = 0, t = 0, star = -1, resume = 0
         while t < target.count {

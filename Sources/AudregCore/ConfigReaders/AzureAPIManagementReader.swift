@@ -131,7 +131,7 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
             if isUnresolved(signed.value) {
                 provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: signed.value, location: signed.location,
                                                            reason: "depend on require-signed-tokens, which uses \(signed.value), \(describe(signed.value)), so whether a signature is required was not judged"))
-            } else if OAuth2ProxyReader.asciiLowercased(signed.value).isExactly("false") {
+            } else if ASCII.lowercased(signed.value).isExactly("false") {
                 provider.verifiesNothing = Located("sets require-signed-tokens=\"false\", so API Management accepts unsigned tokens, which anyone can write with any issuer and audience", at: signed.location)
             }
         }
@@ -143,7 +143,7 @@ public struct AzureAPIManagementReader: DeploymentConfigReader {
         guard !issuers.isEmpty else { return }
         for config in policy.children("openid-config") {
             guard let url = config.attribute("url") else { continue }
-            let own = issuers.contains { KubernetesAuthenticationReader.defaultDiscovery(for: $0.value).isExactly(url.value) }
+            let own = issuers.contains { URLParts.discoveryURL(issuer: $0.value).isExactly(url.value) }
             if !own {
                 provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "openid-config", location: url.location,
                                                            reason: "come from <openid-config url=\"\(url.value)\">, which is not the discovery document of a listed issuer, and drift does not compare that source"))

@@ -288,7 +288,7 @@ enum ConfigYAML {
     /// `disabled: y` turns a filter off. Compared on ASCII bytes, so no look-alike of a letter counts.
     static func bool(_ node: YAMLNode?, file: String) -> Located<Bool>? {
         guard let node, let value = node.scalar, value.utf8.count <= 5 else { return nil }
-        let lowered = String(decoding: value.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let lowered = ASCII.lowercased(value)
         let location = SourceLocation(file: file, node: node)
         if ["true", "yes", "on", "y"].contains(where: { $0.isExactly(lowered) }) { return Located(true, at: location) }
         if ["false", "no", "off", "n"].contains(where: { $0.isExactly(lowered) }) { return Located(false, at: location) }

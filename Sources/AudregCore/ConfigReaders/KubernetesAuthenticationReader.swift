@@ -36,10 +36,6 @@ public struct KubernetesAuthenticationReader: DeploymentConfigReader {
 
     public init() {}
 
-    static func defaultDiscovery(for issuer: String) -> String {
-        (issuer.hasByteSuffix("/") ? String(issuer.utf8.dropLast())! : issuer) + "/.well-known/openid-configuration"
-    }
-
     /// An AuthenticationConfiguration is this kind's even when the API server would refuse it (and
     /// reading it fails, to say why).
     public func detects(_ bytes: [UInt8], file: String) -> Bool {
@@ -86,7 +82,7 @@ public struct KubernetesAuthenticationReader: DeploymentConfigReader {
             // discoveryURL replaces where the API server fetches discovery, and so the keys, from; the
             // document there must only name `url` as its issuer, which any server can.
             if let discovery = ConfigYAML.string(issuerNode?["discoveryURL"], file: file), !discovery.value.isEmpty,
-               !discovery.value.isExactly(Self.defaultDiscovery(for: url?.value ?? "")) {
+               !discovery.value.isExactly(URLParts.discoveryURL(issuer: url?.value ?? "")) {
                 provider.unresolved.append(UnresolvedValue(setting: "keys", placeholder: "discoveryURL", location: discovery.location,
                                                            reason: "come from discoveryURL \(discovery.value), not from the issuer's own discovery document, and drift does not compare that source"))
             }

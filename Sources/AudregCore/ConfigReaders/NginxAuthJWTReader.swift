@@ -300,7 +300,7 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             bytes = Array(bytes.dropFirst().dropLast())
         }
         guard !bytes.isEmpty, bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else { return nil }
-        return "$" + String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return "$" + String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
     }
 
     static func label(_ context: NginxDirective?, scope: Scope) -> String {

@@ -197,7 +197,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             // another variable, which oauth2-proxy never reads.
             guard let variableName = variable["name"]?.scalar, variableName.hasBytePrefix("OAUTH2_PROXY_"),
                   !variableName.utf8.contains(where: { (0x61...0x7A).contains($0) }) else { continue }
-            let key = Self.asciiLowercased(String(variableName.unicodeScalars.dropFirst("OAUTH2_PROXY_".count)))
+            let key = ASCII.lowercased(String(variableName.unicodeScalars.dropFirst("OAUTH2_PROXY_".count)))
             let configKey = key == "oidc_audience_claim" ? "oidc_audience_claims" : key == "oidc_extra_audience" ? "oidc_extra_audiences" : String(key)
             guard keys.contains(configKey) else { continue }
             let keyLocation = ConfigYAML.location(variable["name"]!, file: file)
@@ -285,10 +285,6 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         return String(String.UnicodeScalarView(flag.unicodeScalars.map { $0 == "-" ? "_" : $0 }))
     }
 
-    /// Viper's keys are case-insensitive, in ASCII.
-    static func asciiLowercased(_ text: String) -> String {
-        String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
 
     // MARK: The TOML config file
 
@@ -403,7 +399,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             if i < scalars.count, scalars[i] != "\n" { throw DeploymentReadError("unexpected text after the value of '\(key)'", at: here()) }
             // Viper lower-cases keys: `Client_ID` is `client_id`, and two spellings of one key are refused
             // here as TOML refuses a repeated key, since which one viper keeps is not specified.
-            let lowered = Self.asciiLowercased(key)
+            let lowered = ASCII.lowercased(key)
             if result[lowered] != nil { throw DeploymentReadError("'\(key)' is set twice (TOML refuses duplicate keys, and viper ignores case)", at: keyAt) }
             result[lowered] = Setting(values: values, key: keyAt)
         }

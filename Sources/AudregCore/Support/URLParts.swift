@@ -69,3 +69,11 @@ extension URLParts {
         return bytes.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.plus || $0 == ASCII.minus || $0 == ASCII.dot }
     }
 }
+
+extension URLParts {
+    /// The issuer's own discovery document (OpenID Connect Discovery §4, RFC 8414 §3): `/.well-known/…`
+    /// after the issuer without its trailing `/`, on bytes.
+    public static func discoveryURL(issuer: String, document: String = "openid-configuration") -> String {
+        (issuer.hasByteSuffix("/") ? String(issuer.utf8.dropLast())! : issuer) + "/.well-known/" + document
+    }
+}

@@ -152,7 +152,6 @@ public struct ConfigIssuerMismatchRule: DeploymentRule {
         guard let identifier = issuer.issuer?.value.text else { return false }
         if value.isExactly(identifier) { return true }
         if let discovery = issuer.discoveryUrl?.value, value.isExactly(discovery) { return true }
-        let trimmed = identifier.hasSuffix("/") ? String(identifier.dropLast()) : identifier
-        return value.isExactly(trimmed + "/.well-known/openid-configuration") || value.isExactly(trimmed + "/.well-known/oauth-authorization-server")
+        return value.isExactly(URLParts.discoveryURL(issuer: identifier)) || value.isExactly(URLParts.discoveryURL(issuer: identifier, document: "oauth-authorization-server"))
     }
 }
