@@ -14,6 +14,13 @@
 /// `!` tag) is known only when the stack deploys: it is never compared, and is reported as unresolved.
 /// AWS requires `Audience` and `Issuer` on a JWT authorizer, so one without them (or with an empty
 /// audience list) is a read error, as the stack that holds it fails to deploy; see `enforcer`.
+///
+/// API Gateway checks a token only on the routes that use the authorizer: an `AWS::ApiGatewayV2::Route`
+/// with `AuthorizationType: JWT` and its `AuthorizerId`, a SAM function event's `Auth.Authorizer` or the
+/// API's `DefaultAuthorizer`, an OpenAPI `security` requirement that names the scheme. Those become
+/// the config's requirements; a route of the same API without authorization is one that verifies no
+/// token, and an authorizer no route in the file uses verifies nothing, which drift says (a warning,
+/// since the routes may be in another template) instead of comparing settings nothing enforces.
 public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
     public static let kindName = "aws-apigateway-jwt-authorizer"
 
@@ -47,6 +54,7 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
         for document in try ConfigYAML.documents(bytes, file: file) {
             let root = document.root
             if let resources = root["Resources"]?.mapping {
@@ -61,29 +69,42 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
                         if let api = properties?["ApiId"].flatMap(Self.referencedResource) { aliases.append(api) }
                         providers.append(try Self.authorizer(name: logicalID, aliases: aliases, holder: properties, configKey: "JwtConfiguration",
                                                              audienceKey: "Audience", issuerKey: "Issuer", file: file))
+                        requirements += Self.cloudFormationRoutes(using: logicalID, api: properties?["ApiId"].flatMap(Self.referencedResource),
+                                                                  resources: resources, file: file)
                     case "AWS::Serverless::HttpApi":
+                        let defaultAuthorizer = properties?["Auth"]?["DefaultAuthorizer"]
                         for entry in properties?["Auth"]?["Authorizers"]?.mapping ?? [] {
                             guard let name = ConfigYAML.string(entry.key, file: file), entry.value["JwtConfiguration"] != nil else { continue }
                             providers.append(try Self.authorizer(name: name, aliases: [logicalID.value], holder: entry.value, configKey: "JwtConfiguration",
                                                                  audienceKey: "audience", issuerKey: "issuer", file: file))
+                            requirements += Self.serverlessRoutes(using: name, api: logicalID.value, defaultAuthorizer: defaultAuthorizer,
+                                                                  resources: resources, file: file)
                         }
                         if let body = properties?["DefinitionBody"] {
-                            providers += try Self.openAPIProviders(body, aliases: [logicalID.value], file: file)
+                            let found = try Self.openAPIProviders(body, aliases: [logicalID.value], file: file)
+                            providers += found.providers
+                            requirements += found.requirements
                         }
                     case "AWS::ApiGatewayV2::Api":
                         if let body = properties?["Body"] {
-                            providers += try Self.openAPIProviders(body, aliases: [logicalID.value], file: file)
+                            let found = try Self.openAPIProviders(body, aliases: [logicalID.value], file: file)
+                            providers += found.providers
+                            requirements += found.requirements
                         }
                     default: break
                     }
                 }
             } else {
-                providers += try Self.openAPIProviders(root, aliases: [root["info"]?["title"]?.scalar].compactMap { $0 }, file: file)
+                let found = try Self.openAPIProviders(root, aliases: [root["info"]?["title"]?.scalar].compactMap { $0 }, file: file)
+                providers += found.providers
+                requirements += found.requirements
             }
         }
-        return DeployedConfig(file: file, providers: providers,
-                              providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
-                              providerNoun: "API Gateway JWT authorizer")
+        var config = DeployedConfig(file: file, providers: providers,
+                                    providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
+                                    providerNoun: "API Gateway JWT authorizer")
+        config.requirements = requirements
+        return config
     }
 
     /// The JWT security schemes of an OpenAPI document: (name, the x-amazon-apigateway-authorizer).
@@ -95,14 +116,17 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
         }
     }
 
-    static func openAPIProviders(_ document: YAMLNode, aliases: [String], file: String) throws(DeploymentReadError) -> [DeployedProvider] {
-        var result: [DeployedProvider] = []
+    static func openAPIProviders(_ document: YAMLNode, aliases: [String], file: String) throws(DeploymentReadError)
+        -> (providers: [DeployedProvider], requirements: [DeployedRequirement]) {
+        var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
         for (key, extensionNode) in openAPISchemes(document) {
             guard let name = ConfigYAML.string(key, file: file) else { continue }
-            result.append(try authorizer(name: name, aliases: aliases, holder: extensionNode, configKey: "jwtConfiguration",
-                                         audienceKey: "audience", issuerKey: "issuer", file: file))
+            providers.append(try authorizer(name: name, aliases: aliases, holder: extensionNode, configKey: "jwtConfiguration",
+                                            audienceKey: "audience", issuerKey: "issuer", file: file))
+            requirements += openAPIOperations(using: name, document: document, file: file)
         }
-        return result
+        return (providers, requirements)
     }
 
     /// One JWT authorizer: `holder[configKey]` holds its audience list and issuer.
@@ -155,6 +179,138 @@ public struct AWSAPIGatewayJWTAuthorizerReader: DeploymentConfigReader {
                                       at: ConfigYAML.location(issuer, file: file))
         }
         return provider
+    }
+
+    // MARK: Which routes use an authorizer
+
+    /// A route that verifies a token with `authorizer`.
+    static func use(of authorizer: Located<String>, label: String, at location: SourceLocation, everyPath: Bool = false) -> DeployedRequirement {
+        var requirement = DeployedRequirement(mode: .required, label: label, location: location,
+                                              providers: [DeployedRequirement.ProviderUse(name: authorizer, audiences: nil, audiencesLocation: nil)])
+        requirement.coversEveryPath = everyPath
+        return requirement
+    }
+
+    /// A route of the authorizer's API that verifies no token: a public route beside the protected ones.
+    static func openRoute(beside authorizer: Located<String>, label: String, at location: SourceLocation, everyPath: Bool) -> DeployedRequirement {
+        var requirement = use(of: authorizer, label: label, at: location, everyPath: everyPath)
+        requirement.mode = .disabled
+        requirement.explanation = "has no authorization, so API Gateway passes its requests on without a token"
+        return requirement
+    }
+
+    /// The requirements for one authorizer: the routes found, or, when none uses it, one requirement
+    /// saying that it verifies nothing as far as this file shows.
+    static func attachment(of authorizer: Located<String>, routes: [DeployedRequirement], unusedBecause reason: String) -> [DeployedRequirement] {
+        guard !routes.contains(where: { $0.mode == .required }) else { return routes }
+        var unused = use(of: authorizer, label: "JWT authorizer '\(authorizer.value)'", at: authorizer.location, everyPath: true)
+        unused.mode = .disabled
+        unused.explanation = "is used by no route in this file (\(reason); drift reads only the file the deployment entry names), so as far as it shows API Gateway verifies no token with this authorizer"
+        unused.inferredFromAbsence = true
+        return [unused]
+    }
+
+    /// A route key or path that takes every request no other route matches.
+    static func catchesEverything(_ routeKey: String) -> Bool {
+        routeKey.isExactly("$default") || routeKey.hasByteSuffix("/{proxy+}")
+    }
+
+    /// `AWS::ApiGatewayV2::Route` resources: `AuthorizationType: JWT` with `AuthorizerId` naming the
+    /// authorizer, or no authorization on the same API (`NONE`, AWS's default).
+    static func cloudFormationRoutes(using authorizer: Located<String>, api: String?, resources: [YAMLPair], file: String) -> [DeployedRequirement] {
+        var routes: [DeployedRequirement] = []
+        for resource in resources where resource.value["Type"]?.scalar?.isExactly("AWS::ApiGatewayV2::Route") == true {
+            let properties = resource.value["Properties"]
+            let routeKey = properties?["RouteKey"]?.scalar ?? resource.key.scalar ?? ""
+            let label = "route '\(routeKey)'"
+            let at = ConfigYAML.location(resource.key, file: file)
+            let type = properties?["AuthorizationType"]
+            if let type, intrinsic(type) != nil { continue }
+            let typeName = type?.scalar ?? "NONE"
+            if properties?["AuthorizerId"].flatMap(referencedResource)?.isExactly(authorizer.value) == true, typeName.isExactly("JWT") {
+                routes.append(use(of: authorizer, label: label, at: at, everyPath: catchesEverything(routeKey)))
+            } else if typeName.isExactly("NONE"), let api, properties?["ApiId"].flatMap(referencedResource)?.isExactly(api) == true {
+                routes.append(openRoute(beside: authorizer, label: label, at: at, everyPath: catchesEverything(routeKey)))
+            }
+        }
+        return attachment(of: authorizer, routes: routes,
+                          unusedBecause: "no AWS::ApiGatewayV2::Route names it in AuthorizerId with AuthorizationType JWT")
+    }
+
+    /// SAM: the HTTP API's `Auth.DefaultAuthorizer`, and the `HttpApi` events of functions on that API,
+    /// whose `Auth.Authorizer` names an authorizer or `NONE`.
+    static func serverlessRoutes(using authorizer: Located<String>, api: String, defaultAuthorizer: YAMLNode?,
+                                 resources: [YAMLPair], file: String) -> [DeployedRequirement] {
+        var routes: [DeployedRequirement] = []
+        let isDefault = defaultAuthorizer?.scalar?.isExactly(authorizer.value) == true
+        if isDefault, let defaultAuthorizer {
+            routes.append(use(of: authorizer, label: "DefaultAuthorizer of HttpApi '\(api)'",
+                              at: ConfigYAML.location(defaultAuthorizer, file: file), everyPath: true))
+        }
+        for resource in resources where resource.value["Type"]?.scalar?.isExactly("AWS::Serverless::Function") == true {
+            for event in resource.value["Properties"]?["Events"]?.mapping ?? [] {
+                let properties = event.value["Properties"]
+                guard event.value["Type"]?.scalar?.isExactly("HttpApi") == true,
+                      properties?["ApiId"].flatMap(referencedResource)?.isExactly(api) == true else { continue }
+                let method = properties?["Method"]?.scalar ?? "ANY"
+                let path = properties?["Path"]?.scalar ?? "$default"
+                let label = "route '\(method) \(path)' of function '\(resource.key.scalar ?? "")'"
+                let at = ConfigYAML.location(event.key, file: file)
+                switch properties?["Auth"]?["Authorizer"]?.scalar {
+                case let named? where named.isExactly(authorizer.value):
+                    routes.append(use(of: authorizer, label: label, at: at, everyPath: catchesEverything(path)))
+                case let named? where named.isExactly("NONE"):
+                    routes.append(openRoute(beside: authorizer, label: label, at: at, everyPath: catchesEverything(path)))
+                case nil where !isDefault && defaultAuthorizer == nil:
+                    routes.append(openRoute(beside: authorizer, label: label, at: at, everyPath: catchesEverything(path)))
+                default:
+                    continue
+                }
+            }
+        }
+        return attachment(of: authorizer, routes: routes,
+                          unusedBecause: "it is not the API's DefaultAuthorizer and no HttpApi event of a function on the API names it in Auth.Authorizer")
+    }
+
+    static let openAPIMethods: Set<ExactString> = Set(["get", "put", "post", "delete", "options", "head", "patch", "trace",
+                                                       "x-amazon-apigateway-any-method"].map { ExactString($0) })
+
+    /// The scheme names of an OpenAPI `security` list: each item's keys.
+    static func schemeNames(_ security: YAMLNode) -> [String] {
+        (security.sequence ?? []).flatMap { ($0.mapping ?? []).compactMap(\.key.scalar) }
+    }
+
+    /// OpenAPI: the document's `security` and each operation's, which replaces it (`[]` for none).
+    static func openAPIOperations(using scheme: Located<String>, document: YAMLNode, file: String) -> [DeployedRequirement] {
+        var routes: [DeployedRequirement] = []
+        let documentSecurity = document["security"]
+        let documentNames = documentSecurity.map(schemeNames) ?? []
+        let documentUses = documentNames.contains { $0.isExactly(scheme.value) }
+        if documentUses, let documentSecurity {
+            routes.append(use(of: scheme, label: "the document's security", at: ConfigYAML.location(documentSecurity, file: file), everyPath: true))
+        }
+        for path in document["paths"]?.mapping ?? [] {
+            let pathName = path.key.scalar ?? ""
+            for operation in path.value.mapping ?? [] {
+                guard let method = operation.key.scalar, openAPIMethods.contains(ExactString(method)) else { continue }
+                let verb = method.isExactly("x-amazon-apigateway-any-method") ? "ANY" : method.uppercased()
+                let label = "operation '\(verb) \(pathName)'"
+                let at = ConfigYAML.location(operation.key, file: file)
+                let everyPath = verb.isExactly("ANY") && catchesEverything(pathName)
+                if let security = operation.value["security"] {
+                    let names = schemeNames(security)
+                    if names.contains(where: { $0.isExactly(scheme.value) }) {
+                        routes.append(use(of: scheme, label: label, at: at, everyPath: everyPath))
+                    } else if names.isEmpty, documentUses || documentSecurity == nil {
+                        routes.append(openRoute(beside: scheme, label: label, at: at, everyPath: everyPath))
+                    }
+                } else if documentSecurity == nil || (documentNames.isEmpty && !documentUses) {
+                    routes.append(openRoute(beside: scheme, label: label, at: at, everyPath: everyPath))
+                }
+            }
+        }
+        return attachment(of: scheme, routes: routes,
+                          unusedBecause: "neither the document's security nor any operation's names the scheme")
     }
 
     /// How an intrinsic function is written (`!Sub https://…`, `Fn::ImportValue`), or nil for a plain

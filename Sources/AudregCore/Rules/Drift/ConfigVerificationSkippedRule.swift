@@ -6,7 +6,7 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
         name: "Deployed config skips token verification",
         defaultSeverity: .error,
         stage: .drift,
-        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation, a rule without requires, a route whose typed_per_filter_config disables jwt_authn; Istio RequestAuthentication without jwtRules) although the registry says the service accepts tokens from its issuers.",
+        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation, a rule without requires, a route whose typed_per_filter_config disables jwt_authn; Istio RequestAuthentication without jwtRules; an API Gateway route without authorization, or a JWT authorizer no route uses) although the registry says the service accepts tokens from its issuers.",
         rationale: """
             The registry's audiences and issuers protect a service only where the gateway enforces them. \
             Envoy's `allow_missing` lets requests without a token through, `allow_missing_or_failed` also \
@@ -14,7 +14,10 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
             an Istio RequestAuthentication without jwtRules validates no JWT. An Envoy rule without \
             `requires`, or a route whose per-route config disables jwt_authn, verifies nothing either: \
             that is a warning when only some paths are exempt (a health check) and an error when the \
-            exemption takes in every path. The issuer, key and audience settings of a provider that no \
+            exemption takes in every path. API Gateway checks a token only on routes that use the \
+            authorizer (`AuthorizationType: JWT` and `AuthorizerId`, SAM's `Auth.Authorizer` or \
+            `DefaultAuthorizer`, OpenAPI `security`), so an authorizer no route in the file uses is \
+            reported too, as a warning, since its routes may be in another template. The issuer, key and audience settings of a provider that no \
             route enforces are then not compared: they enforce nothing.
             """,
         remediation: "Require the provider on the route (Envoy `requires: {provider_name: …}`; Istio jwtRules plus an AuthorizationPolicy requiring a principal), or remove the service's accepts if it really takes anonymous calls.",
@@ -129,6 +132,36 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
                     - match: {prefix: /}
                       requires: {provider_name: corp}
                 """),
+            // An authorizer that no route uses checks nothing, whatever its audiences say.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: aws-apigateway-jwt-authorizer, source: api.yaml}
+                #> api.yaml
+                Resources:
+                  PaymentsApi:
+                    Type: AWS::ApiGatewayV2::Api
+                    Properties: {Name: payments, ProtocolType: HTTP}
+                  ↓PaymentsJwt:
+                    Type: AWS::ApiGatewayV2::Authorizer
+                    Properties:
+                      ApiId: !Ref PaymentsApi
+                      AuthorizerType: JWT
+                      JwtConfiguration: {Audience: [https://payments.example.com], Issuer: https://idp.example.com}
+                  PaymentsRoute:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: {ApiId: !Ref PaymentsApi, RouteKey: GET /payments, AuthorizationType: AWS_IAM}
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -155,6 +188,35 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
                   rules:
                     - match: {prefix: /}
                       requires: {provider_name: corp}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: aws-apigateway-jwt-authorizer, source: api.yaml}
+                #> api.yaml
+                Resources:
+                  PaymentsApi:
+                    Type: AWS::ApiGatewayV2::Api
+                    Properties: {Name: payments, ProtocolType: HTTP}
+                  PaymentsJwt:
+                    Type: AWS::ApiGatewayV2::Authorizer
+                    Properties:
+                      ApiId: !Ref PaymentsApi
+                      AuthorizerType: JWT
+                      JwtConfiguration: {Audience: [https://payments.example.com], Issuer: https://idp.example.com}
+                  PaymentsRoute:
+                    Type: AWS::ApiGatewayV2::Route
+                    Properties: {ApiId: !Ref PaymentsApi, RouteKey: "ANY /{proxy+}", AuthorizationType: JWT, AuthorizerId: !Ref PaymentsJwt}
                 """),
         ])
 
