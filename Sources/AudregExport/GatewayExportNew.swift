@@ -50,6 +50,12 @@ extension GatewayExport {
             text += "    \(try nginxMapKey(issuer?.issuer?.value.text ?? accepted.issuer.value, service: service, what: "issuer")) 1;\n"
             if let jwks = issuer?.jwksUri?.value { keys.append(("/_audreg_jwks/\(accepted.issuer.value)", jwks)) }
         }
+        // nginx tries every key of every auth_jwt_key_request, whatever the token's `iss`: with two key
+        // sets, a token one issuer signs with the other's `iss` passes both checks.
+        if Set(keys.map { ExactString($0.uri) }).count > 1 {
+            throw .inexpressible(service: service.name, value: "accepted issuers \(seen.sorted { ExactText.precedes($0, $1) }.map { "'\($0)'" }.joined(separator: ", "))",
+                                 reason: "nginx verifies a token with the keys of every auth_jwt_key_request, not only those of its own issuer, so a token one issuer signs with another's iss would pass; export the other services with --service, and this one with envoy or envoy-gateway, whose providers bind each issuer to its own keys")
+        }
         text += "}\n\nserver {\n"
         text += "    auth_jwt \(try nginxString(service.name, service: service, what: "service name"));\n"
         for key in keys { text += "    auth_jwt_key_request \(key.location);\n" }

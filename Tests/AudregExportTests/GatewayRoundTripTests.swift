@@ -19,10 +19,18 @@ struct GatewayRoundTripTests {
         try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
         let loaded = try RegistryLoader().load(directory: registry)
         let export = GatewayExport(registry: loaded.registry)
-        for format in GatewayFormat.allCases {
+        for format in GatewayFormat.allCases where format != .nginx {
             for (name, contents) in try export.files(format) {
                 directory.write("gen/\(format.rawValue)/\(name)", contents)
             }
+        }
+        // nginx pools every key set it fetches, so it refuses a service whose issuers have different
+        // JWKS URIs; the others are exported one by one.
+        var nginxServices = Set<String>()
+        for service in loaded.registry.services where !service.accepts.isEmpty {
+            guard let (name, contents) = try? export.files(.nginx, service: service.name).first else { continue }
+            directory.write("gen/nginx/\(name)", contents)
+            nginxServices.insert(service.name)
         }
         let deploymentsBlock = try Regex("(?m)^  deployments:\\n(?:(?:    .*)?\\n)*")
         for service in loaded.registry.services where !service.accepts.isEmpty {
@@ -42,10 +50,15 @@ struct GatewayRoundTripTests {
                     - kind: envoy-gateway-security-policy
                       source: \(up)gen/envoy-gateway/\(service.name).yaml
                       provider: \(service.name)-jwt
-                    - kind: nginx
-                      source: \(up)gen/nginx/\(service.name).conf
 
                 """
+            if nginxServices.contains(service.name) {
+                text += """
+                        - kind: nginx
+                          source: \(up)gen/nginx/\(service.name).conf
+
+                    """
+            }
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
         return (registry, generated)
@@ -67,7 +80,8 @@ struct GatewayRoundTripTests {
         let report = try await Self.drift(registry)
         #expect(report.findings.map(\.message) == [])
         let deployments = try RegistryLoader().load(directory: registry).registry.services.flatMap(\.deployments)
-        #expect(deployments.count == 12 * GatewayFormat.allCases.count)
+        // shipping-api accepts two issuers with their own key sets, which nginx cannot keep apart.
+        #expect(deployments.count == 12 * GatewayFormat.allCases.count - 1)
     }
 
     @Test("a hand-broadened export is caught at the line that broadened it")

@@ -71,6 +71,46 @@ struct NginxAndEnvoyGatewayExportTests {
         }
     }
 
+    /// Two issuers, each with the JWKS URI given (nil: none).
+    static func twoIssuers(_ first: String?, _ second: String?) -> Registry {
+        RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com\(first.map { ", jwksUri: \($0)" } ?? "")}
+            ---
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: partner-idp}
+            spec: {issuer: https://partner.example.com\(second.map { ", jwksUri: \($0)" } ?? "")}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec:
+              audiences: [https://orders.example.com]
+              accepts: [{issuer: corp-idp}, {issuer: partner-idp}]
+            """).registry
+    }
+
+    @Test("NGINX: a service whose issuers have different key sets is refused; one key set shared by both is written")
+    func nginxRefusesPooledKeys() throws {
+        // nginx verifies with every key it fetched, so partner-idp could sign a token with corp-idp's iss.
+        #expect {
+            _ = try GatewayExport(registry: Self.twoIssuers("https://idp.example.com/keys", "https://partner.example.com/keys")).files(.nginx)
+        } throws: { error in
+            guard case .inexpressible(let service, let value, let why) = error as? GatewayExportError else { return false }
+            return service == "orders-api" && value == "accepted issuers 'corp-idp', 'partner-idp'" && why.contains("not only those of its own issuer")
+        }
+        // Envoy keeps them apart: one provider per issuer, each with its own keys.
+        let envoy = try GatewayExport(registry: Self.twoIssuers("https://idp.example.com/keys", "https://partner.example.com/keys")).files(.envoy)
+        #expect(envoy.count == 1)
+        // The same key set for both issuers: nothing to pool, so the export is written with one key request.
+        let shared = try #require(try GatewayExport(registry: Self.twoIssuers("https://keys.example.com/jwks", "https://keys.example.com/jwks")).files(.nginx).first)
+        let provider = try #require(try NginxAuthJWTReader().read(Array(shared.1.utf8), file: shared.0).providers.first)
+        #expect(provider.issuer?.value == "https://idp.example.com" && provider.extraIssuers.map(\.value) == ["https://partner.example.com"])
+    }
+
     @Test("NGINX: audiences that differ only by normalization are two map keys, as nginx compares bytes")
     func nginxKeepsEquivalentAudiences() throws {
         let audiences = ["https://caf\u{E9}.example.com", "https://cafe\u{301}.example.com"]

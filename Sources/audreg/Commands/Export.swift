@@ -195,11 +195,13 @@ extension Export {
                 internal location that proxies to the issuer's JWKS URI) and auth_jwt_require on both maps; add \
                 its listen, server_name and locations. A value nginx cannot carry as plain data (a line break or \
                 other control character, a bidi control, two audiences that differ only in case, which a map \
-                cannot tell apart, a $ in a JWKS URI) refuses the export. The registry is validated first; a \
+                cannot tell apart, a $ in a JWKS URI) refuses the export, and so does a service whose issuers have \
+                different JWKS URIs: nginx verifies a token with every key it fetched, so one issuer could sign \
+                tokens in another's name. The registry is validated first; a \
                 finding at or above --fail-on refuses the export.
 
                 Example:
-                  audreg export nginx registry --out nginx/
+                  audreg export nginx registry --service orders-api --out nginx/
 
                 Exit status: 0 when written; 1 when refused because of findings (listed on stderr); 2 for a usage \
                 error or a value nginx cannot carry.

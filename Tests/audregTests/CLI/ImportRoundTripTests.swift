@@ -26,15 +26,29 @@ struct ImportRoundTripTests {
     func roundTrip(_ format: GatewayFormat) throws {
         let directory = TemporaryDirectory()
         directory.write(".git/HEAD", "ref: refs/heads/main\n")
+        let original = try RegistryLoader().load(directory: Paths.exampleRegistry).registry
+        var expected = Self.trust(original)
+        #expect(expected.count == 12)
         let exported = try audreg("export", format.rawValue, Paths.exampleRegistry, "--today", "2026-12-01", "--out", directory.path + "/gen")
-        #expect(exported.status == 0, "\(exported.stderr)")
+        if format == .nginx {
+            // shipping-api's two issuers have their own key sets, which nginx would pool: the whole
+            // export is refused and nothing written; the other services export one by one.
+            #expect(exported.status == 2)
+            #expect(exported.stderr.contains("service 'shipping-api': accepted issuers 'corp-idp', 'partner-idp' cannot be exported"), "\(exported.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/gen"))
+            let shipping = try #require(original.services.first { $0.name == "shipping-api" })
+            expected[shipping.audiences.map(\.value).sorted().map(\.text)] = nil
+            for service in original.services where !service.accepts.isEmpty && service.name != "shipping-api" {
+                let one = try audreg("export", "nginx", Paths.exampleRegistry, "--service", service.name, "--today", "2026-12-01", "--out", directory.path + "/gen")
+                #expect(one.status == 0, "\(one.stderr)")
+            }
+        } else {
+            #expect(exported.status == 0, "\(exported.stderr)")
+        }
         let imported = try audreg("import", "gen", "--out", "registry", in: directory.path)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(!imported.stderr.contains("not imported"), "\(imported.stderr)")
-        let original = try RegistryLoader().load(directory: Paths.exampleRegistry).registry
         let back = try RegistryLoader().load(directory: directory.path + "/registry").registry
-        let expected = Self.trust(original)
-        #expect(expected.count == 12)
         #expect(Self.trust(back) == expected)
 
         let drift = try audreg("drift", "registry", "--skip-issuers", "--format", "json", "--today", "2026-06-01", in: directory.path)
