@@ -436,7 +436,7 @@ enum ServiceDiff {
 }
 
 enum IssuerDiff {
-    /// `acceptedBy`: the head services that accept the issuer by name.
+    /// `acceptedBy`: the head services that accept the issuer by name (still, when it was removed).
     static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = []) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
@@ -453,7 +453,14 @@ enum IssuerDiff {
             return recorder.changes
         case (let base?, nil):
             var recorder = ChangeRecorder(base.ref)
-            recorder.add(.neutral, "entity", "issuer removed", before: base.issuer?.value.text ?? "present", after: nil)
+            if acceptedBy.isEmpty {
+                recorder.add(.neutral, "entity", "issuer removed", before: base.issuer?.value.text ?? "present", after: nil)
+            } else {
+                // Not neutral: those services stop accepting its tokens, and their accepts name nothing
+                // until an Issuer takes the name again (which the next change reports as widening).
+                recorder.add(.narrowing, "entity", "issuer removed while \(DiffText.names(acceptedBy)) still accept it by name: they accept none of its tokens, and the next Issuer given that name is trusted at once",
+                             before: base.issuer?.value.text ?? "present", after: nil)
+            }
             return recorder.changes
         case (let base?, let head?):
             var recorder = ChangeRecorder(head.ref)

@@ -466,4 +466,18 @@ struct TrustDiffSizeTests {
                                 baseLabel: "base", headLabel: "head")
         #expect(DiffFailOn.widening.fails(covered) && DiffFailOn.change.fails(covered))
     }
+
+    @Test("removing an issuer that services still accept by name is a narrowing that says so; an unused one is neutral")
+    func removingAnAcceptedIssuer() throws {
+        let diff = try Self.diff(base: { _ in }, head: { registry in
+            try FileManager.default.removeItem(atPath: registry + "/issuers/staging-idp.yaml")
+        })
+        let removal = try #require(diff.changes.first { $0.entity.name == "staging-idp" && $0.field == "entity" })
+        #expect(removal.kind == .narrowing)
+        #expect(removal.summary.contains("still accept it by name") && removal.summary.contains("orders-api-staging"), "\(removal.summary)")
+        #expect(DiffFailOn.change.fails(diff))
+
+        let unused = IssuerDiff.changes(base: try #require(RegistryLoader().load(directory: Paths.exampleRegistry).registry.issuers.first), head: nil)
+        #expect(unused.map(\.kind) == [.neutral])
+    }
 }
