@@ -316,10 +316,13 @@ struct SiteContext {
             lackingCounts[lackingBits[position]] = counts
         }
         for condition in [RuleApplicability.always] + RuleApplicability.ruleConditions {
-            let meets = lackingCounts.filter { $0.key & condition.lackingBit == 0 }.values
-            let applicable = meets.reduce(0) { $0 + $1.services }
             let bit = condition.lackingBit
-            applicableRuns[RunCountKey(scope: 0, condition: bit)] = (applicable, applicable)
+            // A service whose audiences could not be read had something to check that the rule could
+            // not assess: it counts as applicable, never as run.
+            let nothingToCheckBits = bit & ~RuleApplicability.readableAudiences.lackingBit
+            let applicable = lackingCounts.filter { $0.key & nothingToCheckBits == 0 }.values.reduce(0) { $0 + $1.services }
+            let meets = lackingCounts.filter { $0.key & bit == 0 }.values
+            applicableRuns[RunCountKey(scope: 0, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.services })
             applicableRuns[RunCountKey(scope: 1, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.withIssuerEvidence })
             applicableRuns[RunCountKey(scope: 2, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.withDeploymentEvidence })
         }
@@ -1123,6 +1126,11 @@ extension SiteContext {
         let nothingToCheck = applicable < total ? RuleApplicability.reason(applicability) : nil
         let source = scope == .issuer || scope == .deployment ? driftEvidenceText : registryEvidence
         var ranText = ran == total ? "Ran for every service (\(total))" : "Ran for \(ran) of \(total) services"
+        let registryCounts = applicableRuns[RunCountKey(scope: 0, condition: applicability.lackingBit)] ?? (total, total)
+        if registryCounts.ran < registryCounts.applicable, needs.neverRun.first(where: { $0.rule == id }) == nil,
+           let unread = RuleApplicability.reason(.readableAudiences) {
+            ranText += "; not run where \(unread)"
+        }
         if let reason, ran < applicable { ranText += "; not run where \(reason)" }
         if let nothingToCheck { ranText += "; nothing to check where \(nothingToCheck)" }
         let open = (findingsByRule[id]?.count ?? 0) + (driftFindingsByRule[id]?.count ?? 0)

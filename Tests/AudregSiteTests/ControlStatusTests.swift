@@ -372,6 +372,12 @@ struct ControlStatusTests {
         }
         let page = model.services[model.services.firstIndex { $0.name == "ledger-api" }!]
         #expect(!page.controlsMet.contains { ["PR.AA-05", "MEASURE 2.7"].contains($0.controlID) })
+        // The control page counts the service as one the rule did not run for, not one with nothing to check.
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let controlPage = try #require(files["markdown/docs/controls/nist-csf-2-0/pr-aa-05.md"])
+        let row = try #require(controlPage.split(separator: "\n").first { $0.hasPrefix("| [audience-missing]") })
+        #expect(row.contains("not run where the service's audiences are not written as a list audreg could read"), "\(row)")
+        #expect(!row.contains("accepts no issuer") && !row.contains("Met"), "\(row)")
     }
 
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.
