@@ -70,7 +70,10 @@ struct ControlStatusTests {
     ]
 
     static func report(replacing replacements: [String: String] = [:]) -> ValidationReport {
-        let sources = files.map { (path: $0.0, bytes: Array((replacements[$0.0] ?? $0.1).utf8)) }
+        var sources = files.map { (path: $0.0, bytes: Array((replacements[$0.0] ?? $0.1).utf8)) }
+        for (path, text) in replacements.sorted(by: { $0.key < $1.key }) where !files.contains(where: { $0.0 == path }) {
+            sources.append((path: path, bytes: Array(text.utf8)))
+        }
         return Validator(today: today).validate(RegistryLoader().load(sources: sources))
     }
 
@@ -300,6 +303,17 @@ struct ControlStatusTests {
             }
         }
         #expect(assessment.globalGap(rule: "audience-collision") == reason)
+
+        // A policy in the same pull request that turns yaml-syntax and schema off hides the findings,
+        // not the file audreg could not read.
+        let hidden = Self.report(replacing: [
+            "services/billing.yaml": "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: billing-api\nspec: [\n",
+            "policy.yaml": "apiVersion: audreg/v1\nkind: Policy\nmetadata: {name: default}\nspec:\n  severity: {yaml-syntax: off, schema: off}\n",
+        ])
+        #expect(!hidden.findings.contains { $0.ruleID == "yaml-syntax" })
+        #expect(hidden.unreadFiles == ["services/billing.yaml"])
+        let hiddenAssessment = ControlAssessment(report: hidden, drift: Self.drift([]), today: Self.today)
+        #expect(hiddenAssessment.unreadRegistry?.contains("services/billing.yaml could not be read") == true)
     }
 
     /// A rule with nothing to check assessed nothing: a service that accepts no tokens does not meet an

@@ -45,6 +45,7 @@ public struct ValidationReport: Sendable {
         self.summary = ReportSummary(findings: self.findings, suppressed: suppressed.count)
         self.rules = rules
         self.registry = registry
+        self.unreadFiles = Self.unreadFiles(findings: findings, registry: registry)
     }
 
     /// True when some finding, shown or omitted, is at or above `threshold`: the exit status 1 condition.
@@ -68,7 +69,12 @@ public struct ValidationReport: Sendable {
     /// Registry files that could not be read: an error stopped their parse (`yaml-syntax`, which also
     /// reports an unreadable file), or an error without an entity came from a file that defined no loaded
     /// entity. What they define is unknown, so nothing about it may be claimed. In report order, each once.
-    public var unreadFiles: [String] {
+    ///
+    /// Worked out from the findings before the policy's severity overrides: a policy that turns
+    /// `yaml-syntax` off hides the finding, not the fact that the file was not read.
+    public var unreadFiles: [String]
+
+    static func unreadFiles(findings: [Finding], registry: Registry) -> [String] {
         var loaded = Set<ExactString>()
         for service in registry.services { loaded.insert(ExactString(service.origin.file)) }
         for issuer in registry.issuers { loaded.insert(ExactString(issuer.origin.file)) }
@@ -207,7 +213,9 @@ public struct Validator: Sendable {
             }
             kept.append(finding)
         }
-        return ValidationReport(findings: Self.capped(kept), suppressed: suppressed, rules: catalog.rules.map { $0.description }, registry: registry)
+        var report = ValidationReport(findings: Self.capped(kept), suppressed: suppressed, rules: catalog.rules.map { $0.description }, registry: registry)
+        report.unreadFiles = ValidationReport.unreadFiles(findings: raw, registry: registry)
+        return report
     }
 
     /// Findings listed per rule per file (SECURITY.md, Limits): past it, one finding counts the rest, so a
