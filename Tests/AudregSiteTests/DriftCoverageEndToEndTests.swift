@@ -178,6 +178,31 @@ struct DriftCoverageEndToEndTests {
             }
             let finePage = try String(contentsOfFile: out + "/services/fine-api.html", encoding: .utf8)
             #expect(finePage.contains("<span aria-hidden=\"true\">✓</span> Checks the audience</span>"))
+
+            // The report vouches only for the files it checked. fine-api gains a second deployment, which
+            // the run never read: the old report no longer assesses anything, for fine-api or the others.
+            let services = directory + "/services.yaml"
+            let edited = try String(contentsOfFile: services, encoding: .utf8).replacingOccurrences(
+                of: "    - {kind: spring-boot, source: ../deploy/fine.properties}\n",
+                with: "    - {kind: spring-boot, source: ../deploy/fine.properties}\n    - {kind: spring-boot, source: ../deploy/fine-eu.properties}\n")
+            try edited.write(toFile: services, atomically: true, encoding: .utf8)
+            let stale = try audreg("export", "oscal", directory, "--today", "2026-06-01", "--drift-report", report)
+            #expect(stale.status == 0, "\(stale.stderr)")
+            let staleRead = try ControlStatusTests.requirements(stale.stdout)
+            let staleFine = try #require(staleRead[ControlStatusTests.component("fine-api")]?["nhi2-2025"])
+            #expect(staleFine.props["audreg-status"] == "not-assessed", "\(staleFine.props)")
+            #expect(staleFine.statements.contains { ($0["description"] as? String)?.contains("the drift report checked other registry files than these") == true })
+
+            // A report that does not name its registry (an earlier audreg, or a hand-made one) proves nothing either.
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(drift.stdout.utf8)) as? [String: Any])
+            var run = try #require(object["drift"] as? [String: Any])
+            run["registry"] = nil
+            object["drift"] = run
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: report))
+            let unnamed = try audreg("export", "oscal", directory, "--today", "2026-06-01", "--drift-report", report)
+            let unnamedFine = try #require(try ControlStatusTests.requirements(unnamed.stdout)[ControlStatusTests.component("fine-api")]?["nhi2-2025"])
+            #expect(unnamedFine.props["audreg-status"] == "not-assessed", "\(unnamedFine.props)")
+            #expect(unnamedFine.statements.contains { ($0["description"] as? String)?.contains("does not say which registry files it checked") == true })
         }
     }
 }

@@ -114,7 +114,9 @@ public struct DriftEvidence: Sendable {
         servicesChecked = Set((run?.coverage?.services ?? []).map { ExactString($0) })
         issuersUnread = Dictionary(grouping: run?.coverage?.issuersUnchecked ?? [], by: { ExactString($0.name) }).mapValues { $0.map(\.reason) }
         deploymentsUnmade = Dictionary(grouping: run?.coverage?.deploymentsUnchecked ?? [], by: { ExactString($0.name) })
-        if let run {
+        if let run, let reason = run.notOfThisRegistry {
+            reportGap = reason
+        } else if let run {
             if let ageDays {
                 if ageDays > maxAgeDays {
                     reportGap = "the drift report of \(run.checkedAt!) is \(ageDays) days old, older than --max-drift-age \(maxAgeDays)"

@@ -28,6 +28,10 @@ public struct DriftRun: Sendable, Equatable {
     /// What the run observed that is not a finding (`DriftNote`), sorted and each once; nothing
     /// counts them, no control depends on them.
     public var notes: [DriftNote] = []
+    /// Set by the command that reads a report for a registry (`build`, `export oscal`, `serve`) when
+    /// the report is not of that registry's files, saying why: none of its coverage then counts, as
+    /// deployments are matched by position and services by name. Never written to a report.
+    public var notOfThisRegistry: String?
 
     public struct ShardRecord: Sendable, Equatable {
         public var shard: DriftShard
@@ -370,7 +374,10 @@ public struct DriftReport: Sendable {
                                                     expires: expires, approvedBy: approvedBy, ticket: string(exception["ticket"])))
             }
         }
-        var run = DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage)
+        let registryNode = drift["registry"]
+        let registry = string(registryNode)
+        guard registryNode == nil || registryNode!.isNull || registry != nil else { throw fail("drift.registry must be a string", at: registryNode) }
+        var run = DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage, registry: registry)
         run.notes = DriftNote.normalized(notes)
         return DriftReport(run: run, findings: findings, suppressed: suppressed)
     }

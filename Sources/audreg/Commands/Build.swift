@@ -94,6 +94,7 @@ struct Build: ParsableCommand {
         var drift: DriftReport?
         if let driftReport {
             do { drift = try DriftReport.read(path: driftReport) } catch { throw AudregCLIError("\(error.description); the previous site is unchanged") }
+            drift = DriftReportBinding.bind(drift, toRegistryAt: directory, root: paths.root)
         }
         InterruptSignals.install(cleanup: .shared)
         let templatesDirectory = Templates.overrides(templates)

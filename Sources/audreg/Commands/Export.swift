@@ -50,7 +50,7 @@ struct Export: ParsableCommand {
             let controls = try controlOptions.catalog()
             let report = try Validator(today: today, timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
             try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
-            let export = OSCALExport(report: report, controls: controls, today: today, drift: try driftOptions.report(),
+            let export = OSCALExport(report: report, controls: controls, today: today, drift: DriftReportBinding.bind(try driftOptions.report(), toRegistryAt: directory, root: paths.root),
                                      maxDriftAgeDays: driftOptions.maxDriftAge)
             guard let out else {
                 Terminal.write(export.componentDefinition().serialized())

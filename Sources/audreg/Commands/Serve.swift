@@ -71,7 +71,7 @@ struct Serve: AsyncParsableCommand {
         }
         let today = try date.resolved()
         var drift: DriftReport?
-        if let driftReport { drift = try DriftReport.read(path: driftReport) }
+        if let driftReport { drift = DriftReportBinding.bind(try DriftReport.read(path: driftReport), toRegistryAt: directory, root: paths.root) }
         let templatesDirectory = Templates.overrides(templates)
         var site = SiteBuildOptions(outputDirectory: "", templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         site.siteTitle = title
