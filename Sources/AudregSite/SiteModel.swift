@@ -184,6 +184,11 @@ struct SiteContext {
         let condition: UInt8
     }
     var driftFindingsByRule: [String: [Finding]] = [:]
+    /// Findings exceptions hide, by rule (the registry's and the drift run's): a rule whose only
+    /// findings are excepted has not passed.
+    var suppressedCountByRule: [String: Int] = [:]
+    /// The drift report's suppressed findings that an exception of this registry still covers today.
+    var driftExcepted: [SuppressedFinding] = []
     /// Control ID → the rules that evidence it, with its page path.
     var controlRules: [String: [String]] = [:]
     var controlPaths: [String: String] = [:]
@@ -286,6 +291,7 @@ struct SiteContext {
         }
         for suppressed in report.suppressed {
             if let entity = suppressed.finding.entity { suppressedByEntity[entity, default: []].append(suppressed) }
+            suppressedCountByRule[suppressed.finding.ruleID, default: 0] += 1
         }
         // Control status counts every finding against what it exposes (see `ControlAssessment`),
         // drift findings included.
@@ -328,10 +334,15 @@ struct SiteContext {
         }
         issuerRuns = (issuerGaps.lazy.filter { $0 == nil }.count, issuerGaps.lazy.compactMap { $0 }.first)
         deploymentRuns = (deploymentGaps.lazy.filter { $0 == nil }.count, deploymentGaps.lazy.compactMap { $0 }.first)
-        for finding in drift?.findings ?? [] where catalog.rule(id: finding.ruleID)?.stage == .drift {
+        let driftSuppressed = Validator.driftSuppressions(drift?.suppressed ?? [], in: report.registry, today: today)
+        for finding in (drift?.findings ?? []) + driftSuppressed.lapsed where catalog.rule(id: finding.ruleID)?.stage == .drift {
             driftFindingsByRule[finding.ruleID, default: []].append(finding)
         }
-        for finding in drift?.findings ?? [] {
+        for suppressed in driftSuppressed.excepted where catalog.rule(id: suppressed.finding.ruleID)?.stage == .drift {
+            suppressedCountByRule[suppressed.finding.ruleID, default: 0] += 1
+        }
+        driftExcepted = driftSuppressed.excepted
+        for finding in (drift?.findings ?? []) + driftSuppressed.lapsed {
             if let entity = finding.entity { driftByEntity[entity, default: []].append(finding) }
         }
         for index in services.indices {
@@ -1134,11 +1145,14 @@ extension SiteContext {
         if let reason, ran < applicable { ranText += "; not run where \(reason)" }
         if let nothingToCheck { ranText += "; nothing to check where \(nothingToCheck)" }
         let open = (findingsByRule[id]?.count ?? 0) + (driftFindingsByRule[id]?.count ?? 0)
-        // Met only when it checked every service it had something to check in, and at least one.
-        let status: ControlStatus = open > 0 ? .failing : ran < applicable || ran == 0 ? .notAssessed : .met
+        let excepted = suppressedCountByRule[id] ?? 0
+        // Met only when it checked every service it had something to check in, and at least one, and
+        // found nothing, exceptions included.
+        let status: ControlStatus = open > 0 ? .failing : ran < applicable || ran == 0 ? .notAssessed : excepted > 0 ? .excepted : .met
         let noResult = applicable == 0 ? "No result: nothing to check" : "No result: it did not run"
+        let exceptedText = excepted == 0 ? "" : "; \(excepted) excepted finding\(excepted == 1 ? "" : "s")"
         return EvidenceRow(rule: ruleLink(id), scope: scope?.label ?? "unknown rule", source: source, ran: ranText,
-                           result: open == 0 ? (ran == 0 ? noResult : "No open finding") : "\(open) open finding\(open == 1 ? "" : "s")",
+                           result: (open == 0 ? (ran == 0 ? noResult : "No open finding") : "\(open) open finding\(open == 1 ? "" : "s")") + exceptedText,
                            status: status.rawValue, statusLabel: status.label, symbol: status.symbol)
     }
 

@@ -394,6 +394,22 @@ struct ControlStatusTests {
         #expect(!row.contains("accepts no issuer") && !row.contains("Met"), "\(row)")
     }
 
+    @Test("a rule whose only findings are excepted is 'Excepted' on the control page, never 'Met'")
+    func exceptedFindingsAreNotMet() throws {
+        let report = Self.report()
+        let hidden = SuppressedFinding(finding: Finding(ruleID: "audience-missing", severity: .error, message: "lists no audience",
+                                                        location: SourceLocation(file: "services/orders.yaml", line: 5, column: 3),
+                                                        entity: EntityRef(.service, "orders-api")),
+                                       exceptionLocation: SourceLocation(file: "services/orders.yaml", line: 9, column: 7),
+                                       expires: Day(year: 2027, month: 1, day: 1)!, approvedBy: "security")
+        let excepted = ValidationReport(findings: report.findings.filter { $0.ruleID != "audience-missing" }, suppressed: [hidden],
+                                        rules: report.rules, registry: report.registry)
+        let files = try SiteBuilder.renderAll(model: Self.model(excepted, drift: Self.drift([])), templates: .builtIn)
+        let page = try #require(files["markdown/docs/controls/nist-csf-2-0/pr-aa-05.md"])
+        let row = try #require(page.split(separator: "\n").first { $0.hasPrefix("| [audience-missing]") })
+        #expect(row.contains("1 excepted finding") && row.contains("Excepted") && !row.contains("Met"), "\(row)")
+    }
+
     /// "No drift" is a claim that things were compared and matched: it is made only for what was compared.
     @Test("'No drift' only where the run compared: a skipped check, a service with nothing deployed or unread keys say 'Not compared'")
     func noDriftOnlyWhenCompared() throws {
@@ -685,11 +701,23 @@ struct ControlStatusTests {
         let read = try DriftReport.read(path: directory.write("drift.json", json))
         #expect(read.run == run)
         #expect(read.suppressed == [suppressed])
-        // A drift finding suppressed by an exception makes the control excepted, not met.
-        let assessment = ControlAssessment(report: report, drift: DriftReport(run: Self.drift([]).run, findings: [], suppressed: read.suppressed),
-                                           today: Self.today)
+        // A drift finding suppressed by an exception the registry still has makes the control excepted, not met.
+        let issuers = Self.files.first { $0.0 == "issuers.yaml" }!.1.replacingOccurrences(
+            of: "spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys, algorithms: [RS256]}",
+            with: "spec:\n  issuer: https://idp.example.com\n  jwksUri: https://idp.example.com/keys\n  algorithms: [RS256]\n  exceptions:\n    - {rule: jwks-private-key-material, reason: rotating, approvedBy: security-architecture, expires: 2027-01-15, ticket: SEC-9}")
+        let withException = Self.report(replacing: ["issuers.yaml": issuers])
+        let driftWithSuppression = DriftReport(run: Self.drift([]).run, findings: [], suppressed: read.suppressed)
+        let assessment = ControlAssessment(report: withException, drift: driftWithSuppression, today: Self.today)
         let result = try #require(assessment.assess(ControlCatalog.builtIn.control("NHI2:2025")!,
-                                                    for: report.registry.services.first { $0.name == "orders-api" }!))
+                                                    for: withException.registry.services.first { $0.name == "orders-api" }!))
         #expect(result.state == .excepted && result.exceptedUntil == Day("2027-01-15"))
+        // The report remembers the exception of its day; once the registry no longer has it (removed, or
+        // expired by --today), the finding is open again.
+        for (registry, today) in [(report, Self.today), (withException, Day("2027-01-16")!)] {
+            let lapsed = ControlAssessment(report: registry, drift: driftWithSuppression, today: today, maxDriftAgeDays: 365)
+            let state = try #require(lapsed.assess(ControlCatalog.builtIn.control("NHI2:2025")!,
+                                                   for: registry.registry.services.first { $0.name == "orders-api" }!)).state
+            #expect(state == .failing, "\(today)")
+        }
     }
 }
