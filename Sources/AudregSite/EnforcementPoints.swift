@@ -127,7 +127,7 @@ extension SiteContext {
         guard !service.deployments.isEmpty else { return [] }
         let ref = service.ref
         let open = (driftByEntity[ref] ?? []).filter { Self.enforcementRules.contains($0.ruleID) }
-        let suppressed = (drift?.suppressed ?? []).filter { $0.finding.entity == ref && Self.enforcementRules.contains($0.finding.ruleID) }
+        let suppressed = driftExcepted.filter { $0.finding.entity == ref && Self.enforcementRules.contains($0.finding.ruleID) }
         // A config finding relates to the registry's deployment entry it comes from. One that names none
         // (a report written by hand, or by an audreg that did not say) belongs to the only deployment, or
         // to no particular one of several: then none of them is claimed to check.

@@ -25,6 +25,8 @@ struct EnforcementPointsTests {
                   deployments:
                     - kind: spring-boot
                       source: ../deploy/beta/application.yml
+                  exceptions:
+                    - {rule: config-verification-skipped, reason: migrating, approvedBy: sec, expires: 2027-01-31}
                 """),
             "gamma": SiteTestSupport.service("gamma", audience: "https://gamma.example"),
         ])

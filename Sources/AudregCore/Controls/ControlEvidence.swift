@@ -260,10 +260,11 @@ public struct ControlAssessment: Sendable {
         }
         // A stale or incomplete report still shows its findings: a finding is evidence of a problem
         // however old, while its silence is evidence of nothing.
-        for finding in drift?.findings ?? [] where rules.rule(id: finding.ruleID)?.stage == .drift {
+        let driftSuppressed = Validator.driftSuppressions(drift?.suppressed ?? [], in: registry, today: today)
+        for finding in (drift?.findings ?? []) + driftSuppressed.lapsed where rules.rule(id: finding.ruleID)?.stage == .drift {
             for name in reach.services(reachedBy: finding) { failing[name, default: [:]][finding.ruleID, default: []].append(finding) }
         }
-        for suppressed in drift?.suppressed ?? [] where rules.rule(id: suppressed.finding.ruleID)?.stage == .drift {
+        for suppressed in driftSuppressed.excepted where rules.rule(id: suppressed.finding.ruleID)?.stage == .drift {
             for name in reach.services(reachedBy: suppressed.finding) {
                 excepted[name, default: [:]][suppressed.finding.ruleID, default: []].append(suppressed)
             }

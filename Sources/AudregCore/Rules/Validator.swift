@@ -288,6 +288,25 @@ public struct Validator: Sendable {
         return result
     }
 
+    /// A drift report's suppressed findings, split by whether an exception of `registry` still covers
+    /// them on `today`: the report records what was excepted when it ran, and an exception that has
+    /// expired or been removed since hides nothing now.
+    package static func driftSuppressions(_ suppressed: [SuppressedFinding], in registry: Registry, today: Day)
+        -> (excepted: [SuppressedFinding], lapsed: [Finding]) {
+        let active = activeExceptions(in: registry, today: today)
+        var excepted: [SuppressedFinding] = []
+        var lapsed: [Finding] = []
+        for item in suppressed {
+            if let entity = item.finding.entity, active[ExceptionKey(entity: entity, rule: item.finding.ruleID)] != nil,
+               !unsuppressible.contains(item.finding.ruleID) {
+                excepted.append(item)
+            } else {
+                lapsed.append(item.finding)
+            }
+        }
+        return (excepted, lapsed)
+    }
+
     static func policyCountFindings(_ registry: Registry) -> [Finding] {
         guard let first = registry.policies.first, let firstOrigin = first.origin else { return [] }
         return registry.policies.dropFirst().compactMap { policy in
