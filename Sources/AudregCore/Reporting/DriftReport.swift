@@ -156,6 +156,33 @@ public struct DriftCoverage: Sendable, Equatable {
         self.deploymentsUnchecked = deploymentsUnchecked?.sorted(by: Unchecked.precedes)
     }
 
+    /// What the drift rules of `scope` did not assess in this run, or nil when they assessed everything
+    /// the run set out to: machine-read outputs (JUnit, GitHub annotations, SARIF) say it, so that a
+    /// rule without findings is not read as a pass for what was never read. `checkedNothing` is true
+    /// when nothing of that scope was read at all.
+    public func notAssessed(_ scope: EvidenceScope) -> (reason: String, checkedNothing: Bool)? {
+        switch scope {
+        case .issuer:
+            if issuersSkipped { return ("not assessed: the drift run skipped issuer checks (--skip-issuers)", true) }
+            guard let unread = issuersUnchecked else {
+                return ("not assessed: the drift report does not say which issuers it could not read", true)
+            }
+            guard !unread.isEmpty else { return nil }
+            return ("not assessed for \(unread.count) issuer\(unread.count == 1 ? "" : "s") the run could not read: "
+                    + unread.map { "\($0.name) (\($0.reason))" }.joined(separator: "; "), issuers.isEmpty)
+        case .deployment:
+            if deploymentsSkipped { return ("not assessed: the drift run skipped deployment checks (--skip-deployments)", true) }
+            guard let unmade = deploymentsUnchecked else {
+                return ("not assessed: the drift report does not say which deployments it could not compare", true)
+            }
+            guard !unmade.isEmpty else { return nil }
+            return ("not assessed for \(unmade.count) deployment\(unmade.count == 1 ? "" : "s") the run could not compare: "
+                    + unmade.map { "\($0.name)\($0.source.map { " \($0)" } ?? "") (\($0.reason))" }.joined(separator: "; "), services.isEmpty)
+        case .file, .service:
+            return nil
+        }
+    }
+
     /// One line for a terminal: what was compared and what was not, so "0 errors" after a run that
     /// compared nothing does not read as a clean bill.
     public var summaryLine: String {

@@ -37,11 +37,19 @@ public enum GitHubReporter {
         for note in options.driftRun?.notes ?? [] {
             output += GitHubWorkflowCommand.line("notice", properties: [("title", "audreg drift note (\(note.kind))")], message: note.message)
         }
+        // What a drift run could not read raises no annotation either: one notice per kind of check.
+        if let coverage = options.driftRun?.coverage {
+            for scope in [EvidenceScope.issuer, .deployment] {
+                guard let gap = coverage.notAssessed(scope) else { continue }
+                output += GitHubWorkflowCommand.line("notice", properties: [("title", "audreg drift: \(scope == .issuer ? "issuer" : "deployment") rules \(gap.checkedNothing ? "not assessed" : "partly assessed")")],
+                                                     message: gap.reason)
+            }
+        }
         // A rule the policy turns off raises no annotation because it was not assessed: one notice at the
         // policy line says so, so a clean check run is not read as those rules passing.
         for rule in report.turnedOff {
             output += GitHubWorkflowCommand.line("notice", properties: [
-                ("file", options.paths.display(rule.location.file)), ("line", String(rule.location.line)),
+                ("file", options.paths.github(rule.location.file)), ("line", String(rule.location.line)),
                 ("col", String(rule.location.column)), ("title", "audreg \(rule.ruleID) not assessed"),
             ], message: "not assessed: the policy turns \(rule.ruleID) off, so its findings are not reported")
         }

@@ -29,12 +29,23 @@ public enum JUnitReporter {
             var cases = ""
             var failures = 0
             var skipped = 0
+            var passedEmpty = 0
+            // A drift rule that could not look at everything of its scope: one skipped case says what it
+            // did not read, and "no findings" is claimed only when it read something.
+            let unassessed = rule.stage == .drift ? options.driftRun?.coverage?.notAssessed(rule.scope) : nil
             if let location = turnedOff[rule.id] {
                 skipped += 1
                 let reason = "not assessed: the policy turns this rule off (\(options.paths.display(location.file)):\(location.line):\(location.column))"
                 cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"turned off\">\n      <skipped message=\"\(xml(TerminalText.escape(reason)))\"/>\n    </testcase>\n"
-            } else if entities.isEmpty && exceptedEntities.isEmpty {
-                cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"no findings\"/>\n"
+            } else {
+                if let unassessed {
+                    skipped += 1
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"not assessed\">\n      <skipped message=\"\(xml(TerminalText.escape(unassessed.reason)))\"/>\n    </testcase>\n"
+                }
+                if entities.isEmpty && exceptedEntities.isEmpty && unassessed?.checkedNothing != true {
+                    passedEmpty = 1
+                    cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"no findings\"/>\n"
+                }
             }
             for entity in exceptedEntities.keys.sorted() {
                 let suppressed = exceptedEntities[entity] ?? []
@@ -62,7 +73,7 @@ public enum JUnitReporter {
                     cases += "    </testcase>\n"
                 }
             }
-            let tests = max(entities.count + skipped, 1)
+            let tests = entities.count + skipped + passedEmpty
             totalTests += tests
             totalFailures += failures
             totalSkipped += skipped

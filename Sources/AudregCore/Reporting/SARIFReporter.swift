@@ -76,8 +76,21 @@ public enum SARIFReporter {
                 ])
             })))
         }
-        if !notes.isEmpty {
-            invocation.append(("toolExecutionNotifications", .array(notes.map { note in
+        // What a drift run could not read: a warning notification per kind of check (§3.58), so an empty
+        // result list for those rules is not read as a pass.
+        var gaps: [JSONValue] = []
+        if let coverage = options.driftRun?.coverage {
+            for scope in [EvidenceScope.issuer, .deployment] {
+                guard let gap = coverage.notAssessed(scope) else { continue }
+                gaps.append(.object([
+                    ("level", "warning"),
+                    ("message", .object([("text", .string(escapedText(gap.reason)))])),
+                    ("descriptor", .object([("id", .string(scope == .issuer ? "issuers-not-assessed" : "deployments-not-assessed"))])),
+                ]))
+            }
+        }
+        if !notes.isEmpty || !gaps.isEmpty {
+            invocation.append(("toolExecutionNotifications", .array(gaps + notes.map { note in
                 .object([
                     ("level", "note"),
                     ("message", .object([("text", .string(escapedText(note.message)))])),
@@ -86,11 +99,14 @@ public enum SARIFReporter {
                 ])
             })))
         }
-        let invocations: [(String, JSONValue)] = notes.isEmpty && off.isEmpty ? [] : [("invocations", .array([.object(invocation)]))]
+        let invocations: [(String, JSONValue)] = notes.isEmpty && off.isEmpty && gaps.isEmpty ? [] : [("invocations", .array([.object(invocation)]))]
+        // Code scanning replaces the alerts of an upload with the same category: each shard of a drift
+        // run is its own, or every upload would close the other shards' alerts.
+        let shard = options.driftRun?.shard.map { "shard-\($0.shard.index)-of-\($0.shard.count)/" } ?? ""
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver)])),
         ] + invocations + [
-            ("automationDetails", .object([("id", .string("audreg/\(options.command)/"))])),
+            ("automationDetails", .object([("id", .string("audreg/\(options.command)/\(shard)"))])),
             ("columnKind", "unicodeCodePoints"),
             ("results", .array(results)),
         ] + (options.paths.sourceRootURI.map { [("originalUriBaseIds", JSONValue.object([(ReportPaths.sourceRootID, .object([("uri", .string($0))]))]))] } ?? []))

@@ -206,6 +206,44 @@ struct ReporterTests {
         #expect(SARIFReporter.withoutPositions("line 1\u{301}").unicodeScalars.elementsEqual("line \u{301}".unicodeScalars))
     }
 
+    /// A drift rule without findings passed only for what the run read: skipped issuer checks, or
+    /// deployments it could not compare, are said in every machine-read format.
+    @Test("drift outputs say what the run did not read: a skipped JUnit case, a GitHub notice, a SARIF notification; shards keep their own SARIF category")
+    func driftGapsAreNotPasses() throws {
+        let rules = RuleCatalog.builtIn.descriptions.filter { $0.id == "jwks-private-key-material" || $0.id == "config-audience-broadened" }
+        let report = ValidationReport(findings: [], suppressed: [], rules: rules, registry: Registry())
+        let coverage = DriftCoverage(issuersSkipped: true, deploymentsSkipped: false, issuers: [], services: ["orders-api"],
+                                     deploymentsUnchecked: [.init(name: "billing-api", deployment: 0, source: "envoy.yaml", reason: "envoy.yaml does not exist")])
+        var driftRun = DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .live, coverage: coverage)
+        let options = ReportOptions(command: "drift", driftRun: driftRun)
+
+        let junit = JUnitReporter.render(report, options: options)
+        let issuerSuite = try #require(junit.components(separatedBy: "<testsuite name=\"jwks-private-key-material\"").last?.components(separatedBy: "</testsuite>").first)
+        #expect(!issuerSuite.contains("name=\"no findings\""), "\(issuerSuite)")
+        #expect(issuerSuite.contains("name=\"not assessed\"") && issuerSuite.contains("skipped issuer checks"))
+        #expect(issuerSuite.contains("tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""))
+        let deploymentSuite = try #require(junit.components(separatedBy: "<testsuite name=\"config-audience-broadened\"").last?.components(separatedBy: "</testsuite>").first)
+        // orders-api was compared, so its silence is a pass; billing-api's deployment is not.
+        #expect(deploymentSuite.contains("name=\"no findings\"") && deploymentSuite.contains("billing-api envoy.yaml (envoy.yaml does not exist)"))
+        #expect(deploymentSuite.contains("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\""))
+
+        let github = GitHubReporter.render(report, options: options)
+        #expect(github.contains("::notice title=audreg drift%3A issuer rules not assessed::not assessed: the drift run skipped issuer checks"), "\(github)")
+        #expect(github.contains("deployment rules partly assessed::not assessed for 1 deployment the run could not compare"), "\(github)")
+
+        driftRun.shard = DriftRun.ShardRecord(shard: DriftShard(index: 2, count: 3)!, options: "sha256:00")
+        let sarif = SARIFReporter.render(report, options: ReportOptions(command: "drift", driftRun: driftRun))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
+        let sarifRun = try #require((object["runs"] as? [[String: Any]])?.first)
+        let notifications = try #require(((sarifRun["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"]) as? [[String: Any]])
+        #expect(notifications.compactMap { ($0["descriptor"] as? [String: Any])?["id"] as? String } == ["issuers-not-assessed", "deployments-not-assessed"])
+        #expect((sarifRun["automationDetails"] as? [String: Any])?["id"] as? String == "audreg/drift/shard-2-of-3/")
+        let directory = TemporaryDirectory()
+        let script = "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft7Validator); print('valid')"
+        let valid = try run("/usr/bin/python3", ["-c", script, Paths.fixture("sarif-schema-2.1.0.json"), directory.write("drift.sarif", sarif)])
+        #expect(valid.stdout == "valid\n", "\(valid.stderr)")
+    }
+
     @Test("JUnit names a finding without an entity by its file's bytes: NFC and NFD names are two cases")
     func junitCasesByFileBytes() throws {
         var report = try Self.report()
