@@ -410,28 +410,27 @@ extension RegistryImport {
         guard existing.isEmpty else {
             throw ScaffoldError("nothing written: \(existing.count == 1 ? "a file already exists" : "\(existing.count) files already exist"): \(existing.map(TerminalText.escape).joined(separator: ", ")); import never replaces a file: choose another --out folder or move them away")
         }
-        var createdFolders: [String] = []
-        func makeFolder(_ folder: String) throws(ScaffoldError) {
-            var missing: [String] = []
-            var current = folder
-            while !current.isEmpty, current != "/", !fileManager.fileExists(atPath: current) {
-                missing.append(current)
-                current = (current as NSString).deletingLastPathComponent
+        // A folder of DIR that is a link (or a file) would have files placed wherever it leads.
+        for file in files {
+            if let problem = ContainedFolders.obstacle(base: directory, relative: Scaffold.parentFolder(file.path)) {
+                throw ScaffoldError("nothing written: \(problem)")
             }
-            for path in missing.reversed() {
-                guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-                    throw ScaffoldError("cannot create folder '\(TerminalText.escape(path))': \(String(cString: strerror(errno)))")
-                }
-                createdFolders.append(path)
+        }
+        var folders = ContainedFolders(base: directory)
+        func makeFolder(_ relative: String?) throws(ScaffoldError) {
+            do throws(ContainedFolders.Problem) {
+                try folders.make(relative)
+            } catch {
+                throw ScaffoldError("nothing written: \(error.reason)")
             }
         }
         var placed: [String] = []
         func rollBack() {
             for path in placed.reversed() { unlink(path) }
-            for folder in createdFolders.reversed() { rmdir(folder) }
+            folders.removeCreated()
         }
         do throws(ScaffoldError) {
-            try makeFolder(directory)
+            try makeFolder(nil)
             var template = Array(((directory as NSString).appendingPathComponent(".audreg-import-XXXXXX")).utf8CString)
             guard let made = mkdtemp(&template) else {
                 throw ScaffoldError("cannot create a temporary folder in '\(TerminalText.escape(directory))': \(String(cString: strerror(errno)))")
@@ -449,7 +448,7 @@ extension RegistryImport {
             }
             for file in files {
                 let final = target(file)
-                try makeFolder((final as NSString).deletingLastPathComponent)
+                try makeFolder(Scaffold.parentFolder(file.path))
                 guard link((staging as NSString).appendingPathComponent(file.path), final) == 0 else {
                     let reason = errno == EEXIST ? "it appeared while import ran" : String(cString: strerror(errno))
                     throw ScaffoldError("nothing written: cannot place '\(TerminalText.escape(final))': \(reason)")

@@ -32,7 +32,8 @@ struct Import: ParsableCommand {
 
             Exit status: 0 when the registry was written (what could not be imported is listed on stderr); \
             1 when no config held anything to import (nothing written); 2 for a usage error, a PATH that \
-            cannot be read, or a file in DIR that would be overwritten (nothing written).
+            cannot be read, a file in DIR that would be overwritten, or a folder in DIR that is a link or a \
+            file (nothing written).
             """)
 
     @Argument(help: "Config files or folders to read.", completion: .file())

@@ -21,7 +21,8 @@ struct Init: ParsableCommand {
             Example:
               git init && audreg init . && audreg validate .
 
-            Exit status: 0 on success, 1 when a file cannot be written, 2 for a usage error.
+            Exit status: 0 on success, 1 when a file cannot be written (then nothing is written: a file or a \
+            link where a folder of DIR is expected is refused before the first file), 2 for a usage error.
             """)
 
     @Argument(help: "The registry directory to create or fill.", completion: .directory)
@@ -40,9 +41,11 @@ struct Init: ParsableCommand {
         }
         let result: ScaffoldResult
         do {
-            result = try Scaffold.write(StarterRegistry.files(layout))
-        } catch let error as ScaffoldError {
-            throw AudregCLIError(error.description)
+            result = try Scaffold.write(StarterRegistry.files(layout), inside: directory)
+        } catch {
+            // Not AudregCLIError, which exits 2: the help documents 1 for a file that cannot be written.
+            Terminal.diagnostic("audreg: error: \(TerminalText.escape(error.description))")
+            throw ExitCode(1)
         }
         for path in result.written { Terminal.write("created  \(path)\n") }
         for path in result.kept { Terminal.write("kept     \(path) (exists)\n") }

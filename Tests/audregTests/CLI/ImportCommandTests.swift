@@ -216,6 +216,21 @@ struct ImportCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/fresh/registry").sorted() == ["a", "b"])
     }
 
+    @Test("a folder in DIR that is a link to an outside folder is refused, and nothing is written through it")
+    func linkedFolderInOut() throws {
+        let directory = try Self.repository()
+        let outside = directory.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory.path + "/registry", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/registry/services", withDestinationPath: outside)
+        let result = try audreg("import", "configs", "--out", "registry", in: directory.path)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("'registry/services' is a symbolic link"), "\(result.stderr)")
+        #expect(result.stderr.contains("replace the link with a folder"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/registry") == ["services"])
+    }
+
     @Test("hostile config values come back byte for byte as data and never as YAML structure")
     func hostileValues() throws {
         let audience = "https://orders.example.com/\r\nkind: Policy\u{202E} # {{x}}: y"
