@@ -403,12 +403,13 @@ extension RegistryImport {
     /// Writes `files` (paths relative to `directory`) all or none, never replacing a file: they are
     /// written into a temporary folder inside `directory` first, then each is hard-linked into place
     /// (`link` fails instead of replacing), and a failure removes what was placed. Returns the paths written.
+    /// Error text holds paths as they are: the caller escapes it once, when it prints it.
     public static func write(_ files: [ScaffoldFile], into directory: String) throws(ScaffoldError) -> [String] {
         let fileManager = FileManager.default
         func target(_ file: ScaffoldFile) -> String { (directory as NSString).appendingPathComponent(file.path) }
         let existing = files.map(target).filter { fileManager.fileExists(atPath: $0) || Scaffold.isSymbolicLink($0) }
         guard existing.isEmpty else {
-            throw ScaffoldError("nothing written: \(existing.count == 1 ? "a file already exists" : "\(existing.count) files already exist"): \(existing.map(TerminalText.escape).joined(separator: ", ")); import never replaces a file: choose another --out folder or move them away")
+            throw ScaffoldError("nothing written: \(existing.count == 1 ? "a file already exists" : "\(existing.count) files already exist"): \(existing.joined(separator: ", ")); import never replaces a file: choose another --out folder or move them away")
         }
         // A folder of DIR that is a link (or a file) would have files placed wherever it leads.
         for file in files {
@@ -433,7 +434,7 @@ extension RegistryImport {
             try makeFolder(nil)
             var template = Array(((directory as NSString).appendingPathComponent(".audreg-import-XXXXXX")).utf8CString)
             guard let made = mkdtemp(&template) else {
-                throw ScaffoldError("cannot create a temporary folder in '\(TerminalText.escape(directory))': \(String(cString: strerror(errno)))")
+                throw ScaffoldError("cannot create a temporary folder in '\(directory)': \(String(cString: strerror(errno)))")
             }
             let staging = String(cString: made)
             defer { try? fileManager.removeItem(atPath: staging) }
@@ -443,7 +444,7 @@ extension RegistryImport {
                     try fileManager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
                 } catch {
-                    throw ScaffoldError("cannot write '\(TerminalText.escape(path))': \(error.localizedDescription)")
+                    throw ScaffoldError("cannot write '\(path)': \(error.localizedDescription)")
                 }
             }
             for file in files {
@@ -451,7 +452,7 @@ extension RegistryImport {
                 try makeFolder(Scaffold.parentFolder(file.path))
                 guard link((staging as NSString).appendingPathComponent(file.path), final) == 0 else {
                     let reason = errno == EEXIST ? "it appeared while import ran" : String(cString: strerror(errno))
-                    throw ScaffoldError("nothing written: cannot place '\(TerminalText.escape(final))': \(reason)")
+                    throw ScaffoldError("nothing written: cannot place '\(final)': \(reason)")
                 }
                 placed.append(final)
             }

@@ -231,6 +231,16 @@ struct ImportCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/registry") == ["services"])
     }
 
+    @Test("a path in an error is escaped once, when it is printed")
+    func escapedOnce() throws {
+        let directory = try Self.repository()
+        directory.write(#"reg\istry/teams/imported.yaml"#, "# mine\n")
+        let result = try audreg("import", "configs", "--out", #"reg\istry"#, in: directory.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(#"a file already exists: reg\\istry/teams/imported.yaml;"#), "\(result.stderr)")
+        #expect(!result.stderr.contains(#"reg\\\\istry"#), "\(result.stderr)")
+    }
+
     @Test("hostile config values come back byte for byte as data and never as YAML structure")
     func hostileValues() throws {
         let audience = "https://orders.example.com/\r\nkind: Policy\u{202E} # {{x}}: y"
