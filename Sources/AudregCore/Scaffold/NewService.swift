@@ -172,7 +172,8 @@ public struct NewService: Sendable {
     static func relative(_ path: String, to directory: String) -> String? {
         let full = Scaffold.absolute(path)
         let root = Scaffold.absolute(directory)
-        guard full.hasPrefix(root + "/") else { return nil }
-        return String(full.dropFirst(root.count + 1))
+        // On bytes: `hasPrefix` calls an NFC and an NFD folder name equal, which are two folders on disk.
+        guard full.hasBytePrefix(root + "/") else { return nil }
+        return String(decoding: full.utf8.dropFirst(root.utf8.count + 1), as: UTF8.self)
     }
 }

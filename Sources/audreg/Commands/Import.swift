@@ -104,7 +104,9 @@ struct Import: ParsableCommand {
             let path = (folder as NSString).appendingPathComponent(name)
             guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { continue }
             if type == .typeDirectory {
-                if absolute(path) != out { files += walk(path, skipping: out) }
+                // On bytes: `!=` on String calls an NFC and an NFD name equal, and would skip a folder of
+                // configs whose name only looks like the output folder's.
+                if !absolute(path).isExactly(out) { files += walk(path, skipping: out) }
             } else if type == .typeRegular {
                 files.append(path)
             }

@@ -139,6 +139,16 @@ struct ScaffoldTests {
         #expect(Scaffold.relativePath(from: "/r", to: "/r/schema/audreg-v1.json") == "schema/audreg-v1.json")
     }
 
+    @Test("a new file is inside the registry only when its path starts with the registry's bytes")
+    func relativeOnBytes() {
+        // "café" composed (NFC) and decomposed (NFD): equal as Strings, two folders on disk.
+        let composed = "/r/caf\u{E9}"
+        let decomposed = "/r/cafe\u{301}"
+        #expect(NewService.relative(composed + "/services/a.yaml", to: composed) == "services/a.yaml")
+        #expect(NewService.relative(decomposed + "/services/a.yaml", to: composed) == nil)
+        #expect(NewService.relative(composed + "/services/a.yaml", to: decomposed) == nil)
+    }
+
     @Test("YAML scalars from the command line are quoted when they must be")
     func scalars() {
         #expect(Scaffold.yamlScalar("https://orders.api.example.com") == "https://orders.api.example.com")

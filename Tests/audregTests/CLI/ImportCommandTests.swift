@@ -241,6 +241,16 @@ struct ImportCommandTests {
         #expect(!result.stderr.contains(#"reg\\\\istry"#), "\(result.stderr)")
     }
 
+    @Test("a config folder whose name differs from --out only in Unicode normalization is still read")
+    func outComparedOnBytes() throws {
+        let nginx = try String(contentsOfFile: Paths.packageRoot + "/Tests/Fixtures/drift-corpus/nginx-auth-jwt-aud-map.conf", encoding: .utf8)
+        // The configs sit in "café" decomposed (NFD); --out names "café" composed (NFC), another folder.
+        let directory = try Self.repository(["cafe\u{301}/nginx.conf": nginx], fixtures: [])
+        let result = try audreg("import", "configs", "--out", "configs/caf\u{E9}", in: directory.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/configs/caf\u{E9}/teams/imported.yaml"))
+    }
+
     @Test("hostile config values come back byte for byte as data and never as YAML structure")
     func hostileValues() throws {
         let audience = "https://orders.example.com/\r\nkind: Policy\u{202E} # {{x}}: y"
