@@ -13,9 +13,19 @@ public struct WatchedTree: Sendable, Equatable {
     /// File name endings that count (`[".yaml", ".yml"]`); empty: every file.
     public var suffixes: [String]
 
-    public init(path: String, suffixes: [String] = []) {
+    /// `--root`: linked files count only when they resolve inside it. nil: the tree's git top-level, else
+    /// the tree itself, as for the registry loader.
+    public var root: String?
+
+    public init(path: String, suffixes: [String] = [], root: String? = nil) {
         self.path = path
         self.suffixes = suffixes
+        self.root = root
+    }
+
+    func repositoryRoot() -> RepositoryRoot? {
+        if let root { return RepositoryRoot(directory: root) }
+        return RepositoryRoot.discovered(forRegistry: path)
     }
 
     func includes(_ name: String) -> Bool {
@@ -37,9 +47,13 @@ public struct FileSnapshot: Equatable, Sendable {
 
     public var fileCount: Int { stamps.count }
 
-    /// Walks each tree. Hidden folders (`.git`, `.build`) and folders holding a built site (its marker
-    /// file) are skipped, as the registry loader skips them; a tree that does not exist is empty.
-    public static func take(_ trees: [WatchedTree], siteMarker: String = RegistryIgnore.siteMarker) -> FileSnapshot {
+    /// Walks each tree as the registry loader does (`DirectoryWalker`): hidden entries (`.git`, `.build`,
+    /// except the ignore file) and folders holding a built site (its marker file) are skipped, a link to a
+    /// folder is never followed, and a link to a file counts only when it resolves inside the repository
+    /// root. A tree that does not exist is empty. Each tree stops after `maxEntries` entries: the build
+    /// refuses a registry that large anyway, and the walk runs every 200 ms.
+    public static func take(_ trees: [WatchedTree], siteMarker: String = RegistryIgnore.siteMarker,
+                            maxEntries: Int = RegistryLoader.maxFiles) -> FileSnapshot {
         var snapshot = FileSnapshot()
         for tree in trees {
             var info = stat()
@@ -47,25 +61,48 @@ public struct FileSnapshot: Equatable, Sendable {
             if info.st_mode & S_IFMT == S_IFREG {
                 snapshot.stamps[tree.path] = Stamp(info)
             } else if info.st_mode & S_IFMT == S_IFDIR {
-                walk(tree.path, tree: tree, siteMarker: siteMarker, into: &snapshot)
+                guard let root = tree.repositoryRoot() else { continue }
+                var budget = maxEntries
+                walk(tree.path, tree: tree, root: root, siteMarker: siteMarker, budget: &budget, into: &snapshot)
             }
         }
         return snapshot
     }
 
-    static func walk(_ folder: String, tree: WatchedTree, siteMarker: String, into snapshot: inout FileSnapshot) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        if names.contains(siteMarker) { return }
-        // Hidden names are skipped, except the registry's ignore file, which changes what the loader reads.
-        for name in names where !name.hasBytePrefix(".") || name == RegistryIgnore.fileName {
+    static func walk(_ folder: String, tree: WatchedTree, root: RepositoryRoot, siteMarker: String, budget: inout Int,
+                     into snapshot: inout FileSnapshot) {
+        var marker = stat()
+        if lstat(folder + "/" + siteMarker, &marker) == 0 { return }
+        guard let handle = opendir(folder) else { return }
+        var folders: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            // Hidden names are skipped, except the registry's ignore file, which changes what the loader reads.
+            if name.hasBytePrefix("."), !name.isExactly(RegistryIgnore.fileName) { continue }
+            budget -= 1
+            if budget < 0 { break }
             let path = folder + "/" + name
             var info = stat()
-            guard stat(path, &info) == 0 else { continue }
+            // lstat, not stat: a link to a folder (`a -> .`) followed is a cycle, and two of them make the
+            // walk exponential.
+            guard lstat(path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: walk(path, tree: tree, siteMarker: siteMarker, into: &snapshot)
+            case S_IFDIR: folders.append(path)
             case S_IFREG where tree.includes(name): snapshot.stamps[path] = Stamp(info)
+            case S_IFLNK where tree.includes(name):
+                // The build reads a linked file only inside the root; the target's stamp catches an edit
+                // made through the link.
+                guard case .inside(let target) = root.resolve(path), stat(target, &info) == 0,
+                      info.st_mode & S_IFMT == S_IFREG else { continue }
+                snapshot.stamps[path] = Stamp(info)
             default: continue
             }
+        }
+        closedir(handle)
+        for path in folders where budget >= 0 {
+            walk(path, tree: tree, root: root, siteMarker: siteMarker, budget: &budget, into: &snapshot)
         }
     }
 

@@ -55,6 +55,40 @@ struct WatcherTests {
         #expect(snapshot(temporary.path).changes(since: first) == [ignore])
     }
 
+    @Test("links to folders are not followed, so self-links end the walk at once; linked files count only inside the root")
+    func linkedFolders() throws {
+        let temporary = TemporaryDirectory()
+        let registry = temporary.path + "/registry"
+        let service = temporary.write("registry/services/a.yaml", "name: a\n")
+        // The registry folder is the repository root, so a link to the folder above leads outside it.
+        try FileManager.default.createDirectory(atPath: registry + "/.git", withIntermediateDirectories: true)
+        let outside = temporary.write("outside.yaml", "name: o\n")
+        for name in ["a", "b", "services/up"] {
+            try FileManager.default.createSymbolicLink(atPath: registry + "/" + name, withDestinationPath: name == "services/up" ? ".." : ".")
+        }
+        try FileManager.default.createSymbolicLink(atPath: registry + "/linked.yaml", withDestinationPath: service)
+        try FileManager.default.createSymbolicLink(atPath: registry + "/leak.yaml", withDestinationPath: outside)
+
+        // Followed, `a` and `b` make 2^depth paths before ELOOP or PATH_MAX stops them: hours, not seconds.
+        let done = DispatchSemaphore(value: 0)
+        let result = LockedBox<FileSnapshot?>(nil)
+        Thread.detachNewThread {
+            result.set(FileSnapshot.take([WatchedTree(path: registry, suffixes: [".yaml"])]))
+            done.signal()
+        }
+        try #require(done.wait(timeout: .now() + 5) == .success, "the walk did not end within 5 seconds")
+        let snapshot = try #require(result.get())
+        #expect(snapshot.stamps.keys.sorted() == [registry + "/linked.yaml", service])
+    }
+
+    @Test("a tree stops after the entry limit")
+    func entryLimit() {
+        let temporary = TemporaryDirectory()
+        for index in 0..<10 { temporary.write("registry/\(index).yaml", "x") }
+        #expect(FileSnapshot.take([WatchedTree(path: temporary.path + "/registry")], maxEntries: 4).fileCount == 4)
+        #expect(FileSnapshot.take([WatchedTree(path: temporary.path + "/registry")]).fileCount == 10)
+    }
+
     @Test("a missing tree is empty, and a watched file may be a single file")
     func missingAndSingleFiles() {
         let temporary = TemporaryDirectory()
@@ -68,4 +102,13 @@ struct WatcherTests {
         #expect(nextPollDelay(interval: .milliseconds(200), lastWalk: .milliseconds(3)) == .milliseconds(200))
         #expect(nextPollDelay(interval: .milliseconds(200), lastWalk: .milliseconds(100)) == .milliseconds(400))
     }
+}
+
+/// A value a detached thread hands to the test, which may stop waiting for it.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func get() -> Value { lock.withLock { value } }
 }

@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
         site.timing = ProcessSettings.timing
         let settings = PreviewSettings(registry: directory, loader: paths.loader, today: today, failOn: failOn.severity, site: site,
                                        controlsDirectory: controlOptions.controls, reportPaths: paths.reportPaths(registry: directory))
-        var watched = [WatchedTree(path: directory, suffixes: [".yaml", ".yml", RegistryIgnore.fileName])]
+        var watched = [WatchedTree(path: directory, suffixes: [".yaml", ".yml", RegistryIgnore.fileName], root: paths.root)]
         if let templatesDirectory { watched.append(WatchedTree(path: templatesDirectory)) }
         if let controls = controlOptions.controls { watched.append(WatchedTree(path: controls, suffixes: [".yaml", ".yml"])) }
 
