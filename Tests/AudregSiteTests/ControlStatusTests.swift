@@ -394,6 +394,16 @@ struct ControlStatusTests {
         #expect(!row.contains("accepts no issuer") && !row.contains("Met"), "\(row)")
     }
 
+    @Test("a finding without an entity reaches the entities of its own file's bytes only: NFC and NFD names are two files")
+    func reachByFileBytes() throws {
+        func service(_ name: String) -> [UInt8] {
+            Array("apiVersion: audreg/v1\nkind: Service\nmetadata: {name: \(name)}\nspec: {audiences: [https://\(name).example.com]}\n".utf8)
+        }
+        let registry = RegistryLoader().load(sources: [(path: "\u{E9}.yaml", bytes: service("composed-api")), (path: "e\u{301}.yaml", bytes: service("decomposed-api"))]).registry
+        let finding = Finding(ruleID: "schema", severity: .error, message: "m", location: SourceLocation(file: "e\u{301}.yaml", line: 1, column: 1))
+        #expect(FindingReach(registry: registry).services(reachedBy: finding) == ["decomposed-api"])
+    }
+
     @Test("a rule whose only findings are excepted is 'Excepted' on the control page, never 'Met'")
     func exceptedFindingsAreNotMet() throws {
         let report = Self.report()

@@ -324,28 +324,30 @@ public struct ControlAssessment: Sendable {
 /// that names nothing (a file that could not be read as entities), every entity defined in its file.
 struct FindingReach {
     let allServices: [String]
-    let serviceNames: Set<String>
-    var byIssuer: [String: [String]] = [:]
-    var byOwner: [String: [String]] = [:]
-    var entitiesByFile: [String: [EntityRef]] = [:]
+    let serviceNames: Set<ExactString>
+    // By bytes: `\u{E9}.yaml` and `e\u{301}.yaml` are two files, and a finding in one says nothing
+    // about the entities of the other.
+    var byIssuer: [ExactString: [String]] = [:]
+    var byOwner: [ExactString: [String]] = [:]
+    var entitiesByFile: [ExactString: [EntityRef]] = [:]
 
     init(registry: Registry) {
         var names: [String] = []
-        var seen = Set<String>()
+        var seen = Set<ExactString>()
         for service in registry.services {
-            entitiesByFile[service.origin.file, default: []].append(service.ref)
-            guard seen.insert(service.name).inserted else { continue }
+            entitiesByFile[ExactString(service.origin.file), default: []].append(service.ref)
+            guard seen.insert(ExactString(service.name)).inserted else { continue }
             names.append(service.name)
-            for accepted in service.accepts { byIssuer[accepted.issuer.value, default: []].append(service.name) }
-            if let owner = service.metadata.owner?.value { byOwner[owner, default: []].append(service.name) }
+            for accepted in service.accepts { byIssuer[ExactString(accepted.issuer.value), default: []].append(service.name) }
+            if let owner = service.metadata.owner?.value { byOwner[ExactString(owner), default: []].append(service.name) }
         }
         allServices = names
         serviceNames = seen
-        for issuer in registry.issuers { entitiesByFile[issuer.origin.file, default: []].append(issuer.ref) }
-        for team in registry.teams { entitiesByFile[team.origin.file, default: []].append(team.ref) }
+        for issuer in registry.issuers { entitiesByFile[ExactString(issuer.origin.file), default: []].append(issuer.ref) }
+        for team in registry.teams { entitiesByFile[ExactString(team.origin.file), default: []].append(team.ref) }
         for policy in registry.policies {
             if let name = policy.metadata?.name.value, let origin = policy.origin {
-                entitiesByFile[origin.file, default: []].append(EntityRef(.policy, name))
+                entitiesByFile[ExactString(origin.file), default: []].append(EntityRef(.policy, name))
             }
         }
     }
@@ -353,18 +355,18 @@ struct FindingReach {
     func services(reachedBy finding: Finding) -> [String] {
         if let entity = finding.entity { return services(exposedBy: entity) }
         var result: [String] = []
-        var seen = Set<String>()
-        for entity in entitiesByFile[finding.location.file] ?? [] {
-            for name in services(exposedBy: entity) where seen.insert(name).inserted { result.append(name) }
+        var seen = Set<ExactString>()
+        for entity in entitiesByFile[ExactString(finding.location.file)] ?? [] {
+            for name in services(exposedBy: entity) where seen.insert(ExactString(name)).inserted { result.append(name) }
         }
         return result
     }
 
     func services(exposedBy entity: EntityRef) -> [String] {
         switch entity.kind {
-        case .service: return serviceNames.contains(entity.name) ? [entity.name] : []
-        case .issuer: return byIssuer[entity.name] ?? []
-        case .team: return byOwner[entity.name] ?? []
+        case .service: return serviceNames.contains(ExactString(entity.name)) ? [entity.name] : []
+        case .issuer: return byIssuer[ExactString(entity.name)] ?? []
+        case .team: return byOwner[ExactString(entity.name)] ?? []
         case .policy: return allServices
         }
     }
