@@ -127,7 +127,14 @@ public struct OSCALExport: Sendable {
                     let ruleIDs = assessment.evidence.ruleIDs(for: control)
                     var description = "Evidenced by audreg rules \(ruleIDs.joined(separator: ", ")), run over the registry entry for \(service.ref). "
                     switch status {
-                    case .satisfied: description += "Every evidencing rule ran for this service and none reports a finding."
+                    case .satisfied:
+                        // A rule with nothing to check in this service did not run for it: say so, not "every rule ran".
+                        if result.gaps.isEmpty {
+                            description += "Every evidencing rule ran for this service and none reports a finding."
+                        } else {
+                            description += "Every evidencing rule with something to check in this service ran and none reports a finding; "
+                                + result.gaps.map { "\($0.rule) had nothing to check (\(Self.markup($0.reason)))" }.joined(separator: "; ") + "."
+                        }
                     case .notSatisfied: description += "\(result.failing.count) finding\(result.failing.count == 1 ? "" : "s") open: " + result.failing.prefix(5).map { Self.markup($0.message) }.joined(separator: "; ")
                     case .excepted: description += "Findings are suppressed by an approved exception until \(result.exceptedUntil!)."
                     case .notAssessed: description += "Not assessed: " + result.gaps.map { "\($0.rule) did not run (\(Self.markup($0.reason)))" }.joined(separator: "; ") + "."

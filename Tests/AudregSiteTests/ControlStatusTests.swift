@@ -404,6 +404,32 @@ struct ControlStatusTests {
         #expect(FindingReach(registry: registry).services(reachedBy: finding) == ["decomposed-api"])
     }
 
+    @Test("OSCAL never says every evidencing rule ran when one had nothing to check in the service")
+    func oscalSaysWhichRulesHadNothingToCheck() throws {
+        let report = Self.report(replacing: ["services/public.yaml": """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: public-api, owner: platform, environment: production}
+            spec:
+              audiences: [https://public.example.com]
+
+            """])
+        let json = OSCALExport(report: report, today: Self.today, drift: Self.drift([])).componentDefinition().serialized()
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let components = try #require((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]])
+        let component = try #require(components.first { $0["uuid"] as? String == Self.component("public-api") })
+        let requirements = ((component["control-implementations"] as? [[String: Any]]) ?? []).flatMap { ($0["implemented-requirements"] as? [[String: Any]]) ?? [] }
+        var explained = 0
+        for requirement in requirements {
+            let description = requirement["description"] as? String ?? ""
+            let statements = (requirement["statements"] as? [[String: Any]]) ?? []
+            let notRun = statements.contains { (($0["props"] as? [[String: String]]) ?? []).contains { $0["name"] == "rule-result" && $0["value"] == "not-run" } }
+            if notRun { #expect(!description.contains("Every evidencing rule ran for this service"), "\(description)") }
+            if description.contains("had nothing to check") { explained += 1 }
+        }
+        #expect(explained > 0)
+    }
+
     @Test("a rule whose only findings are excepted is 'Excepted' on the control page, never 'Met'")
     func exceptedFindingsAreNotMet() throws {
         let report = Self.report()
