@@ -92,14 +92,26 @@ public struct ControlCatalog: Sendable {
             case .success(let contents): data = contents
             case .failure(let failure): throw ControlCatalogError(file: path, line: 1, column: 1, message: failure.message)
             }
-            let framework = try parse(String(decoding: data, as: UTF8.self), file: path)
+            let (framework, positions) = try parseLocated(String(decoding: data, as: UTF8.self), file: path)
             frameworks.removeAll { $0.id.isExactly(framework.id) }
+            // Rules, pages and OSCAL find a control by its ID alone, so one ID must name one control.
+            for (control, position) in zip(framework.controls, positions) {
+                if let other = frameworks.first(where: { $0.controls.contains { $0.id.isExactly(control.id) } }) {
+                    throw ControlCatalogError(file: path, line: position.line, column: position.column,
+                                              message: "control '\(control.id)' is also a control of framework '\(other.id)'; rules, pages and OSCAL find a control by its ID, so give this one another")
+                }
+            }
             frameworks.append(framework)
         }
         return ControlCatalog(frameworks: frameworks)
     }
 
     public static func parse(_ text: String, file: String) throws -> Framework {
+        try parseLocated(text, file: file).framework
+    }
+
+    /// The framework, and where each of its controls' `id` is written.
+    static func parseLocated(_ text: String, file: String) throws -> (framework: Framework, positions: [TextPosition]) {
         let result = YAMLParser.parse(text)
         if let problem = result.diagnostics.first {
             throw ControlCatalogError(file: file, line: problem.position.line, column: problem.position.column, message: problem.message)
@@ -126,7 +138,10 @@ public struct ControlCatalog: Sendable {
             throw ControlCatalogError(file: file, line: root.start.line, column: root.start.column, message: "missing 'controls' list")
         }
         var controls: [Control] = []
+        var positions: [TextPosition] = []
+        var seen = Set<ExactString>()
         for node in controlNodes {
+            let idPosition = (node["id"] ?? node).start
             let control = Control(
                 id: try require(node, "id", in: node),
                 title: try require(node, "title", in: node),
@@ -135,9 +150,14 @@ public struct ControlCatalog: Sendable {
                 aliases: node["aliases"]?.sequence?.compactMap(\.scalar) ?? [],
                 declaredRules: node["rules"]?.sequence?.compactMap(\.scalar) ?? [],
                 frameworkID: frameworkID)
+            guard seen.insert(ExactString(control.id)).inserted else {
+                throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,
+                                          message: "control '\(control.id)' is listed twice; keep one")
+            }
             controls.append(control)
+            positions.append(idPosition)
         }
-        return Framework(
+        let framework = Framework(
             id: frameworkID,
             title: try require(frameworkNode, "title", in: root),
             shortTitle: frameworkNode["shortTitle"]?.scalar ?? frameworkNode["title"]?.scalar ?? frameworkID,
@@ -145,6 +165,7 @@ public struct ControlCatalog: Sendable {
             url: frameworkNode["url"]?.scalar,
             oscalCatalog: frameworkNode["oscalCatalog"]?.scalar,
             controls: controls)
+        return (framework, positions)
     }
 
     /// Rule IDs that evidence a control: the rules that name it, plus those its catalog declares.

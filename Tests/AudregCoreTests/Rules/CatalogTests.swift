@@ -66,6 +66,45 @@ struct CatalogTests {
         #expect(throws: ControlCatalogError.self) { try ControlCatalog.withAdditions(from: directory.path) }
     }
 
+    @Test("a control ID names one control: a second framework reusing a built-in ID, or one ID twice in a file, is refused at its line")
+    func controlIDsAreUnique() throws {
+        let directory = TemporaryDirectory()
+        directory.write("own.yaml", """
+            framework: {id: own-2026, title: Our controls, version: "1"}
+            controls:
+              - id: OWN-1
+                title: Audiences per service
+                text: Each service has its own audience.
+              - id: PR.AA-05
+                title: Not CSF's
+                text: Something else.
+                rules: [owner-missing]
+            """)
+        do {
+            _ = try ControlCatalog.withAdditions(from: directory.path)
+            Issue.record("a reused control ID was accepted")
+        } catch let error as ControlCatalogError {
+            #expect(error.line == 6 && error.column == 9, "\(error)")
+            #expect(error.message.contains("'PR.AA-05' is also a control of framework 'nist-csf-2.0'"), "\(error.message)")
+        }
+        let twice = TemporaryDirectory()
+        twice.write("own.yaml", """
+            framework: {id: own-2026, title: Our controls, version: "1"}
+            controls:
+              - {id: OWN-1, title: A, text: a}
+              - {id: OWN-1, title: B, text: b}
+            """)
+        #expect(throws: ControlCatalogError.self) { try ControlCatalog.withAdditions(from: twice.path) }
+        // Replacing a built-in framework by its own ID keeps working: its controls replace the old ones.
+        let replacing = TemporaryDirectory()
+        replacing.write("csf.yaml", """
+            framework: {id: nist-csf-2.0, title: CSF, version: "2.0"}
+            controls:
+              - {id: PR.AA-05, title: Access permissions, text: Access permissions are managed.}
+            """)
+        #expect(try ControlCatalog.withAdditions(from: replacing.path).control("PR.AA-05")?.title == "Access permissions")
+    }
+
     @Test("the embedded resources match controls/ and templates/")
     func embeddedUpToDate() throws {
         let result = try run("/usr/bin/python3", [Paths.packageRoot + "/scripts/embed-resources.py", "--check"])
