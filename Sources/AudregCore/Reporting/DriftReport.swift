@@ -76,6 +76,18 @@ public struct DriftRun: Sendable, Equatable {
         return timestamp(date)
     }
 
+    /// Whether `text` is a time as drift writes one, `YYYY-MM-DDTHH:MM:SSZ` with a real date: a
+    /// report's time goes into pages and OSCAL remarks, so nothing else is taken for one.
+    public static func isTimestamp(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20, Day(String(decoding: bytes[0..<10], as: UTF8.self)) != nil,
+              bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z") else { return false }
+        let digits = [11, 12, 14, 15, 17, 18].map { bytes[$0] }
+        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        func number(_ at: Int) -> Int { Int(bytes[at] - UInt8(ascii: "0")) * 10 + Int(bytes[at + 1] - UInt8(ascii: "0")) }
+        return number(11) < 24 && number(14) < 60 && number(17) < 60
+    }
+
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
@@ -283,7 +295,9 @@ public struct DriftReport: Sendable {
         }
         let checkedAtNode = drift["checkedAt"]
         let checkedAt = string(checkedAtNode)
-        guard checkedAtNode == nil || checkedAt != nil else { throw fail("drift.checkedAt must be a string", at: checkedAtNode) }
+        guard checkedAtNode == nil || checkedAtNode!.isNull || checkedAt.map(DriftRun.isTimestamp) == true else {
+            throw fail("drift.checkedAt must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ", at: checkedAtNode)
+        }
         var coverage: DriftCoverage?
         if let node = drift["coverage"], !node.isNull {
             func names(_ node: YAMLNode?, _ what: String) throws(DriftReportError) -> [String] {
