@@ -150,9 +150,20 @@ public struct ControlCatalog: Sendable {
                 aliases: node["aliases"]?.sequence?.compactMap(\.scalar) ?? [],
                 declaredRules: node["rules"]?.sequence?.compactMap(\.scalar) ?? [],
                 frameworkID: frameworkID)
-            guard seen.insert(ExactString(control.id)).inserted else {
+            // IDs become page paths and OSCAL control-ids (lower-cased, ':' and ' ' as '-'): ASCII
+            // letters, digits and . _ - : and space keep both exact and distinct.
+            let allowed = control.id.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || Array(" ._-:".utf8).contains(byte)
+            }
+            guard allowed, let first = control.id.utf8.first, first != UInt8(ascii: " "), control.id.utf8.last != UInt8(ascii: " ") else {
                 throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,
-                                          message: "control '\(control.id)' is listed twice; keep one")
+                                          message: "control id '\(control.id)' may hold only ASCII letters, digits, '.', '_', '-', ':' and inner spaces")
+            }
+            let folded = ExactString(ASCII.lowercased(control.id).replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: " ", with: "-"))
+            guard seen.insert(folded).inserted else {
+                throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,
+                                          message: "control '\(control.id)' is listed twice (ignoring case, ':' and spaces, as OSCAL ids and page names do); keep one")
             }
             controls.append(control)
             positions.append(idPosition)

@@ -95,6 +95,14 @@ struct CatalogTests {
               - {id: OWN-1, title: B, text: b}
             """)
         #expect(throws: ControlCatalogError.self) { try ControlCatalog.withAdditions(from: twice.path) }
+        // IDs become page names and OSCAL ids: only ASCII letters, digits, . _ - : and inner spaces, and
+        // two that fold to one OSCAL id (case, ':' and ' ' as '-') are one ID twice.
+        for (ids, problem) in [(["OWN 1", "own-1"], "listed twice"), (["OWN-1</a><script>"], "may hold only"), (["OWN-\u{0130}"], "may hold only")] {
+            let folder = TemporaryDirectory()
+            folder.write("own.yaml", "framework: {id: own-2026, title: Ours, version: \"1\"}\ncontrols:\n"
+                         + ids.map { "  - {id: \"\($0)\", title: T, text: t}\n" }.joined())
+            #expect { try ControlCatalog.withAdditions(from: folder.path) } throws: { ($0 as? ControlCatalogError)?.message.contains(problem) == true }
+        }
         // Replacing a built-in framework by its own ID keeps working: its controls replace the old ones.
         let replacing = TemporaryDirectory()
         replacing.write("csf.yaml", """
