@@ -37,7 +37,7 @@ struct Init: ParsableCommand {
     func run() throws {
         let layout = StarterRegistry.Layout(registry: directory, schema: schema)
         if StarterRegistry.registryExists(directory) {
-            Terminal.diagnostic("audreg: '\(directory)' already holds a registry; only a missing schema copy is added")
+            Terminal.diagnostic("audreg: '\(TerminalText.escape(directory))' already holds a registry; only a missing schema copy is added")
         }
         let result: ScaffoldResult
         do {
@@ -47,9 +47,9 @@ struct Init: ParsableCommand {
             Terminal.diagnostic("audreg: error: \(TerminalText.escape(error.description))")
             throw ExitCode(1)
         }
-        for path in result.written { Terminal.write("created  \(path)\n") }
-        for path in result.kept { Terminal.write("kept     \(path) (exists)\n") }
+        for path in result.written { Terminal.write("created  \(TerminalText.escape(path))\n") }
+        for path in result.kept { Terminal.write("kept     \(TerminalText.escape(path)) (exists)\n") }
         if !StarterRegistry.registryExists(directory) { return }
-        Terminal.diagnostic("next: audreg validate \(directory), then audreg new service NAME \(directory) --owner TEAM --audience URL --issuer ISSUER")
+        Terminal.diagnostic("next: audreg validate \(TerminalText.escape(directory)), then audreg new service NAME \(directory) --owner TEAM --audience URL --issuer ISSUER")
     }
 }
