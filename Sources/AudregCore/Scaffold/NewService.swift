@@ -44,7 +44,8 @@ public struct NewService: Sendable {
     }
 
     public func plan(registryDirectory: String, today: Day) throws -> Plan {
-        guard name.range(of: RegistrySchema.namePattern, options: .regularExpression) != nil else {
+        // Byte by byte: a regular expression's `$` also matches before a final line break.
+        guard EntityName.isValid(name) else {
             throw ScaffoldError("'\(name)' is not a valid name: lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters")
         }
         let sources = try Self.sources(of: registryDirectory)
@@ -86,7 +87,7 @@ public struct NewService: Sendable {
         if path == nil {
             var folder = servicesFolder
             var isDirectory: ObjCBool = false
-            if let environment, environment.range(of: RegistrySchema.namePattern, options: .regularExpression) != nil {
+            if let environment, EntityName.isValid(environment) {
                 let candidate = (servicesFolder as NSString).appendingPathComponent(environment)
                 if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue { folder = candidate }
             }
