@@ -369,11 +369,8 @@ public struct DriftReport: Sendable {
             var entity: EntityRef?
             if let node = object["entity"], !node.isNull {
                 let text = string(node) ?? ""
-                let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else {
-                    throw fail("\(at).entity '\(text)' is not Kind/name", at: node)
-                }
-                entity = EntityRef(kind, parts[1])
+                guard let parsed = EntityRef(parsing: text) else { throw fail("\(at).entity '\(text)' is not Kind/name", at: node) }
+                entity = parsed
             }
             // The related locations say which deployment entry a config finding is about (the site's
             // enforcement points); reports that do not carry them read as having none.
@@ -384,11 +381,7 @@ public struct DriftReport: Sendable {
                     guard item.mapping != nil, let file = string(item["file"]), let line = integer(item["line"]), let column = integer(item["column"]) else {
                         throw fail("\(at).related entries need file, line and column", at: item)
                     }
-                    let entity = string(item["entity"]).flatMap { text -> EntityRef? in
-                        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-                        guard parts.count == 2, let kind = EntityKind(rawValue: parts[0]) else { return nil }
-                        return EntityRef(kind, parts[1])
-                    }
+                    let entity = string(item["entity"]).flatMap(EntityRef.init(parsing:))
                     related.append(RelatedLocation(SourceLocation(file: file, line: line, column: column), entity: entity, message: string(item["message"])))
                 }
             }
