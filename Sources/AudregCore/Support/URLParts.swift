@@ -53,6 +53,18 @@ public struct URLParts: Hashable, Sendable {
         self.scheme = String(text[..<colon])
     }
 
+    /// The URL written back from its parts; the text it was parsed from when nothing was changed.
+    public var text: String {
+        var result = scheme + "://"
+        if let userInfo { result += userInfo + "@" }
+        result += host
+        if let port { result += ":" + port }
+        result += path
+        if let query { result += "?" + query }
+        if let fragment { result += "#" + fragment }
+        return result
+    }
+
     /// True for 127.0.0.0/8, ::1 and localhost, where plain http is acceptable for tests and sidecars.
     public var isLoopback: Bool {
         let lowered = host.lowercased()

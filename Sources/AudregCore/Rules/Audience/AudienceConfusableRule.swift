@@ -5,7 +5,7 @@ public struct AudienceConfusableRule: Rule {
         name: "Confusable audiences",
         defaultSeverity: .error,
         flagsAudienceValue: true, appliesWhen: .audiences,
-        summary: "Audiences of different services differ only by letter case, a trailing slash, a default port, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
+        summary: "Audiences of different services differ only by letter case, a trailing slash, a default or zero-padded port, user info, an empty query or fragment, a trailing dot in the host, punycode, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
         rationale: """
             The standard compares audiences as exact strings, but some libraries do not (.NET ignores a trailing \
             slash by default) and reviewers cannot see a Cyrillic 'о' in place of a Latin 'o'. Near-identical \
@@ -69,6 +69,61 @@ public struct AudienceConfusableRule: Rule {
                 kind: Service
                 metadata: {name: orders-shadow, description: "%41 is an unreserved A (RFC 3986 §2.3)."}
                 spec: {audiences: [↓https://orders.example.com/%41pi]}
+                """),
+            // URL syntax that names the same host and port: user info, a zero-padded or empty port, an
+            // empty fragment or query, the DNS root's trailing dot.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: shadow-userinfo}
+                spec: {audiences: [↓"https://svc@orders.api.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: shadow-port}
+                spec: {audiences: [↓"https://orders.api.example.com:0443"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: shadow-empty-port}
+                spec: {audiences: [↓"https://orders.api.example.com:"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: shadow-fragment}
+                spec: {audiences: [↓"https://orders.api.example.com#"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: shadow-root-dot}
+                spec: {audiences: [↓"https://orders.api.example.com."]}
+                """),
+            // The punycode of a host, and a look-alike of a URL delimiter (U+2010 HYPHEN).
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-api}
+                spec: {audiences: [↓"https://b\\u00FCcher.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: bucher-idna}
+                spec: {audiences: [↓"https://xn--bcher-kva.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓"https://orders-api.example.com"]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-hyphen}
+                spec: {audiences: [↓"https://orders\\u2010api.example.com"]}
                 """),
         ],
         nonTriggeringExamples: [

@@ -10,9 +10,11 @@ public enum AudienceForms {
     /// as a difference of its own.
     public enum Step: String, CaseIterable, Sendable {
         case percentEncoding = "percent-encoding of unreserved characters"
+        case punycode = "an IDNA (punycode, xn--) spelling of the host"
         case unicodeNormalization = "Unicode normalization (NFC, NFD or NFKC forms)"
         case confusableCharacters = "look-alike characters (Unicode UTS #39 confusables)"
         case schemeAndHostCase = "letter case in the scheme or host"
+        case urlSyntax = "URL syntax that names the same resource (user info, an empty or zero-padded port, an empty query or fragment, a trailing dot in the host)"
         case defaultPort = "a default port"
         case dotSegments = "dot segments (./ and ../)"
         case trailingSlash = "a trailing slash"
@@ -21,10 +23,12 @@ public enum AudienceForms {
         func apply(_ text: String) -> String {
             switch self {
             case .percentEncoding: return AudienceForms.decodeUnreserved(text)
+            case .punycode: return AudienceForms.decodingPunycodeHost(text)
             // NFKC leaves ASCII unchanged, and most audiences are ASCII: skip the costly call for them.
             case .unicodeNormalization: return AudienceForms.isASCII(text) ? text : text.precomposedStringWithCompatibilityMapping
             case .confusableCharacters: return AudienceForms.skeleton(text)
             case .schemeAndHostCase: return AudienceForms.lowercasingSchemeAndHost(text)
+            case .urlSyntax: return AudienceForms.removingEquivalentSyntax(text)
             case .defaultPort: return AudienceForms.removeDefaultPort(text)
             case .dotSegments: return AudienceForms.removeDotSegments(text)
             case .trailingSlash: return AudienceForms.removeTrailingSlash(text)
@@ -110,12 +114,23 @@ public enum AudienceForms {
         return map
     }()
 
-    /// Replaces look-alikes of ASCII letters and digits with the letter or digit they imitate.
+    /// Look-alikes of the URL delimiters `-`, `.`, `/`, `:` and `@` that NFKC leaves alone (UTS #39
+    /// prototypes): `orders\u{2010}api` reads as `orders-api` in review.
+    static let delimiterLookAlikes: [UInt32: Character] = {
+        var map: [UInt32: Character] = [:]
+        for value: UInt32 in [0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2043, 0x2212, 0x02D7, 0x06D4, 0x2CBA, 0x30FC, 0xFE58, 0xFE63] { map[value] = "-" }
+        for value: UInt32 in [0x3002, 0xFF61, 0x2024, 0xFE52, 0x0701, 0x0702, 0xA4F8, 0xA60E, 0x10A50, 0x0660, 0x06F0] { map[value] = "." }
+        for value: UInt32 in [0x2215, 0x2044, 0x2571, 0x29F8, 0x1735, 0x2CC6, 0x3033, 0x30CE, 0x4E3F, 0x2F03] { map[value] = "/" }
+        for value: UInt32 in [0x0589, 0x2236, 0xA789, 0x05C3, 0x02D0, 0x02F8, 0xA4FD, 0x0703, 0x0704, 0x16EC, 0x1803, 0x1809, 0x205A, 0xFE30, 0x2806] { map[value] = ":" }
+        return map
+    }()
+
+    /// Replaces look-alikes of ASCII letters, digits and URL delimiters with what they imitate.
     public static func skeleton(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var result = ""
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if let prototype = confusableMap[scalar.value] {
+            if let prototype = confusableMap[scalar.value] ?? delimiterLookAlikes[scalar.value] {
                 result.append(prototype)
             } else if scalar.properties.generalCategory == .nonspacingMark {
                 continue // accents stacked on a look-alike do not make it distinguishable in review
@@ -151,6 +166,64 @@ public enum AudienceForms {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Drops what names the same resource for a lenient reader: user info (.NET's `Uri.Equals` ignores
+    /// it, and a reviewer reads past it), an empty port, the zeros in front of a port, an empty query or
+    /// fragment, and a trailing dot in the host (the DNS root). Everything else is kept as written.
+    static func removingEquivalentSyntax(_ text: String) -> String {
+        guard mayHaveEquivalentSyntax(text), var url = URLParts(text) else { return text }
+        var changed = false
+        if url.userInfo != nil { url.userInfo = nil; changed = true }
+        if let port = url.port {
+            let digits = port.utf8.drop { $0 == UInt8(ascii: "0") }
+            let normalized = port.utf8.isEmpty ? nil : (digits.isEmpty ? "0" : String(decoding: digits, as: UTF8.self))
+            if normalized.map({ !$0.isExactly(port) }) ?? true { url.port = normalized; changed = true }
+        }
+        if url.query?.utf8.isEmpty == true { url.query = nil; changed = true }
+        if url.fragment?.utf8.isEmpty == true { url.fragment = nil; changed = true }
+        if url.host.utf8.count > 1, url.host.utf8.last == UInt8(ascii: "."), url.host.utf8.first != UInt8(ascii: "[") {
+            url.host = String(decoding: url.host.utf8.dropLast(), as: UTF8.self)
+            changed = true
+        }
+        return changed ? url.text : text
+    }
+
+    /// A scan of the bytes that rules out most audiences before they are parsed: nothing to drop
+    /// without an `@` or a port colon in the authority, an authority ending in `.`, or a `?` or `#`.
+    static func mayHaveEquivalentSyntax(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let colon = bytes.firstIndex(of: ASCII.colon) else { return false }
+        var index = bytes.index(after: colon)
+        var slashes = 0
+        while index < bytes.endIndex, bytes[index] == ASCII.slash, slashes < 2 { index = bytes.index(after: index); slashes += 1 }
+        guard slashes == 2 else { return false }
+        var last: UInt8 = 0
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == ASCII.at || byte == ASCII.colon || byte == ASCII.question || byte == ASCII.hash { return true }
+            if byte == ASCII.slash { break }
+            last = byte
+            index = bytes.index(after: index)
+        }
+        return last == ASCII.dot || bytes.contains(ASCII.question) || bytes.contains(ASCII.hash)
+    }
+
+    /// The host's `xn--` labels decoded (RFC 3492), so `xn--bcher-kva.example.com` meets `bücher.example.com`.
+    static func decodingPunycodeHost(_ text: String) -> String {
+        guard text.hasSubstring("--"), ASCII.lowercased(text).hasSubstring("xn--"), var url = URLParts(text) else { return text }
+        var changed = false
+        let labels = url.host.splitOnScalar(".", omittingEmptySubsequences: false).map { label -> String in
+            let bytes = Array(label.utf8)
+            // DNS labels are at most 63 bytes, which also bounds the decoder's work.
+            guard bytes.count > 4, bytes.count <= 63, ASCII.lowercased(String(decoding: bytes[0..<4], as: UTF8.self)).isExactly("xn--"),
+                  let decoded = Punycode.decode(Array(bytes[4...])) else { return label }
+            changed = true
+            return decoded
+        }
+        guard changed else { return text }
+        url.host = labels.joined(separator: ".")
+        return url.text
+    }
+
     static func removeDefaultPort(_ text: String) -> String {
         guard text.hasSubstring(":443") || text.hasSubstring(":80"), let url = URLParts(text), let port = url.port else { return text }
         let scheme = url.scheme.lowercased()
@@ -177,11 +250,18 @@ public enum AudienceForms {
         return text.replacingCharacters(in: range, with: path)
     }
 
+    /// Drops trailing slashes, keeping `scheme://` and a lone `/`; on bytes, so a long run of slashes
+    /// costs its length once (`Substring.count` walked the whole string for every slash).
     static func removeTrailingSlash(_ text: String) -> String {
-        guard text.utf8.last == UInt8(ascii: "/") else { return text }
-        var result = Substring(text)
-        while result.hasSuffix("/"), result.count > 1, !result.hasSuffix("://") { result = result.dropLast() }
-        return String(result)
+        let bytes = Array(text.utf8)
+        guard bytes.last == UInt8(ascii: "/") else { return text }
+        var end = bytes.count
+        while end > 1, bytes[end - 1] == UInt8(ascii: "/") {
+            // `…://` keeps its slashes: the scheme's separator is not a trailing slash.
+            if end >= 3, bytes[end - 2] == UInt8(ascii: "/"), bytes[end - 3] == UInt8(ascii: ":") { break }
+            end -= 1
+        }
+        return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// An audience URL's origin (scheme, host and port, lower-cased, default port dropped) and path segments,

@@ -4,13 +4,15 @@ public struct ClaimValueInvalidRule: ServiceRule {
         id: "claim-value-invalid",
         name: "Invalid audience or issuer value",
         defaultSeverity: .error,
-        summary: "An audience or issuer value is empty, has whitespace at its start or end, or contains ':' without being a URI.",
+        summary: "An audience or issuer value is empty, has whitespace at its start or end, or contains ':' without being a URI; an audience contains ',' (a list to many configs).",
         rationale: """
             JWT libraries and gateways compare `aud` and `iss` byte for byte, with nothing trimmed. An empty \
             audience names no recipient, and several libraries skip the audience check altogether when the \
             configured audience is empty. A padded value matches no token that a correct issuer mints, so \
             someone will "fix" the outage by loosening the check. RFC 7519 §2 requires a StringOrURI value that \
-            contains ':' to be a URI.
+            contains ':' to be a URI. An audience with a comma is one value to a JWT library but a list to \
+            Spring's `audiences`, oauth2-proxy's flags and nginx's `$jwt_claim_aud`: a gateway configured from \
+            it accepts each piece, which may be another service's audience.
             """,
         remediation: "Write the exact value that tokens carry: no surrounding spaces, and an absolute URI (scheme:...) whenever the value contains ':'.",
         references: ["RFC 7519 §2", "RFC 7519 §4.1.1", "RFC 7519 §4.1.3", "RFC 3986 §3.1"],
@@ -42,6 +44,12 @@ public struct ClaimValueInvalidRule: ServiceRule {
                 kind: Issuer
                 metadata: {name: corp-idp}
                 spec: {issuer: ↓"https://idp.example.com\\t"}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓"https://orders.example.com,https://billing.example.com"]}
                 """),
         ],
         nonTriggeringExamples: [
@@ -81,6 +89,12 @@ public struct ClaimValueInvalidRule: ServiceRule {
         return nil
     }
 
+    /// A comma in an audience: one value to a JWT library, a list to the configs gateways are set up with.
+    static func listProblem(with value: String) -> String? {
+        guard value.utf8.contains(UInt8(ascii: ",")) else { return nil }
+        return "contains ',': Spring's audiences, oauth2-proxy and nginx's $jwt_claim_aud read it as a list, so a gateway configured with it accepts each piece as an audience"
+    }
+
     /// The scalar test above for an all-ASCII value, over its bytes (Unicode's White_Space among ASCII
     /// is tab to carriage return and the space); nil when a byte is not ASCII, for the scalar test.
     static func asciiHasSpaceOrControl(_ bytes: String.UTF8View) -> Bool? {
@@ -94,7 +108,7 @@ public struct ClaimValueInvalidRule: ServiceRule {
 
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         for audience in service.audiences {
-            guard let problem = Self.problem(with: audience.value.text) else { continue }
+            guard let problem = Self.problem(with: audience.value.text) ?? Self.listProblem(with: audience.value.text) else { continue }
             findings.append(finding("audience '\(audience.value)' of service '\(service.name)' \(problem)",
                                     at: audience.location, entity: service.ref))
         }
