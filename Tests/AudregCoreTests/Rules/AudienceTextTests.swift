@@ -65,6 +65,18 @@ struct AudienceTextTests {
         }
         #expect(nonASCII > 100 && spaced > 100, "both paths should be taken often")
     }
+
+    @Test("punycode host labels decode as RFC 3492 says, and a bad or oversized label is left as written")
+    func punycodeHosts() {
+        #expect(Punycode.decode(Array("mnchen-3ya".utf8)) == "m\u{FC}nchen")
+        #expect(Punycode.decode(Array("bcher-kva".utf8)) == "b\u{FC}cher")
+        #expect(Punycode.decode(Array("ihqwcrb4cv8a8dqg056pqjye".utf8)) == "\u{4ED6}\u{4EEC}\u{4E3A}\u{4EC0}\u{4E48}\u{4E0D}\u{8BF4}\u{4E2D}\u{6587}")
+        #expect(Punycode.decode(Array("abc-!!".utf8)) == nil)
+        #expect(Punycode.decode(Array("99999999999999999999".utf8)) == nil)
+        #expect(AudienceForms.decodingPunycodeHost("https://XN--bcher-kva.example.com/a").unicodeScalars.elementsEqual("https://b\u{FC}cher.example.com/a".unicodeScalars))
+        let long = "https://xn--" + String(repeating: "a", count: 100) + ".example.com"
+        #expect(AudienceForms.decodingPunycodeHost(long) == long)
+    }
 }
 
 /// The two checks as they were written before they moved to bytes (2026-11-30), with the per-scheme
