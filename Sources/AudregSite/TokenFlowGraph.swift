@@ -60,6 +60,9 @@ public enum TokenFlowGraph {
             switch scalar {
             case "\"": output += "\\\""
             case "\\": output += "\\\\"
+            // Graphviz decodes HTML entities in labels: `&#x202E;` written in a registry value would
+            // come out as the character itself.
+            case "&": output += "&amp;"
             case "\n", "\r", "\t": output += " "
             default:
                 if scalar.value < 0x20 { continue }
@@ -122,7 +125,8 @@ public enum TokenFlowGraph {
 
     /// The Graphviz source: one cluster per environment, nodes link to service pages.
     public static func dotSource<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
-        let names = Set(services.map(\.name))
+        // By bytes: Graphviz tells node names apart by their bytes, so `caf\u{E9}` and `cafe\u{301}` are two nodes.
+        let names = Set(services.map { ExactString($0.name) })
         var lines = ["digraph tokenflow {", "  rankdir=LR;", "  graph [fontname=\"sans-serif\", fontsize=11, nodesep=0.3, ranksep=0.6];",
                      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f6f8fa\", fontname=\"sans-serif\", fontsize=11];",
                      "  edge [fontname=\"sans-serif\", fontsize=9];"]
@@ -135,11 +139,11 @@ public enum TokenFlowGraph {
             }
             lines.append("  }")
         }
-        var unknown = Set<String>()
+        var unknown = Set<ExactString>()
         for service in services {
             for hop in service.downstream {
                 let target = hop.service.value
-                if !names.contains(target) && unknown.insert(target).inserted {
+                if !names.contains(ExactString(target)) && unknown.insert(ExactString(target)).inserted {
                     lines.append("  \(dotString(target)) [style=\"dashed\", tooltip=\"not in the registry\"];")
                 }
                 lines.append("  \(dotString(service.name)) -> \(dotString(target)) [\(edgeStyle(hop.mode.value))];")
@@ -173,6 +177,9 @@ public enum TokenFlowGraph {
     /// Keeps only the `<svg>` element, without comments (they carry the Graphviz version), and labels it.
     static func cleanSVG(_ text: String) -> String? {
         guard let start = text.range(of: "<svg") else { return nil }
+        // Whatever a Graphviz version decodes, a drawing that holds a bidirectional control or an
+        // invisible character, raw or as a character reference, is not used: the built-in layout is.
+        guard !holdsUnsafeScalar(text) else { return nil }
         var svg = String(text[start.lowerBound...])
         while let open = svg.range(of: "<!--"), let close = svg.range(of: "-->", range: open.upperBound..<svg.endIndex) {
             svg.removeSubrange(open.lowerBound..<close.upperBound)
@@ -184,6 +191,40 @@ public enum TokenFlowGraph {
             svg.insert(contentsOf: "\n<title id=\"token-flow-title\">Token flow between services</title>", at: headEnd.upperBound)
         }
         return svg + "\n"
+    }
+
+    /// Whether SVG text holds a scalar `UnsafeScalar` names, written out or as `&#…;`.
+    static func holdsUnsafeScalar(_ text: String) -> Bool {
+        // Line breaks and tabs are the SVG's own layout; every other scalar UnsafeScalar names is not.
+        func unsafe(_ scalar: Unicode.Scalar) -> Bool { scalar != "\n" && scalar != "\t" && scalar != "\r" && UnsafeScalar.kind(scalar) != nil }
+        if text.unicodeScalars.contains(where: unsafe) { return true }
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index + 3 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "&"), bytes[index + 1] == UInt8(ascii: "#") else { index += 1; continue }
+            var cursor = index + 2
+            let hex = bytes[cursor] == UInt8(ascii: "x") || bytes[cursor] == UInt8(ascii: "X")
+            if hex { cursor += 1 }
+            var value: UInt32 = 0
+            var digits = 0
+            while cursor < bytes.count, digits < 8, let digit = digitValue(bytes[cursor], hex: hex) {
+                value = value * (hex ? 16 : 10) + UInt32(digit)
+                digits += 1
+                cursor += 1
+            }
+            if digits > 0, let scalar = Unicode.Scalar(value), unsafe(scalar) { return true }
+            index = cursor
+        }
+        return false
+    }
+
+    private static func digitValue(_ byte: UInt8, hex: Bool) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     static func xml(_ text: String) -> String {

@@ -115,6 +115,25 @@ struct EscapingTests {
         #expect(TokenFlowGraph.dotString("Pay\u{202E}evil\u{200B}") == "\"PayU+202EevilU+200B\"")
         #expect(TokenFlowGraph.mermaidLabel("prod\u{202E}xx") == "\"prodU+202Exx\"")
         #expect(TokenFlowGraph.xml("<&>\"") == "&lt;&amp;&gt;&quot;")
+        // Graphviz decodes entities in labels: one written in a registry value stays text.
+        #expect(TokenFlowGraph.dotString("prod&#x202E;gnp") == "\"prod&amp;#x202E;gnp\"")
+        // And a drawing that holds such a scalar anyway, raw or as a reference, is not used.
+        #expect(TokenFlowGraph.holdsUnsafeScalar("<text>prod&#x202E;x</text>") && TokenFlowGraph.holdsUnsafeScalar("<text>a&#8207;</text>"))
+        #expect(TokenFlowGraph.holdsUnsafeScalar("<text>a\u{200D}</text>"))
+        #expect(!TokenFlowGraph.holdsUnsafeScalar("<title>a&#45;&gt;b</title><text>caf\u{E9} &amp;#x202E;</text>"))
+        #expect(TokenFlowGraph.cleanSVG("<svg width=\"1\"><text>x&#x202e;</text></svg>") == nil)
+    }
+
+    @Test("the Graphviz picture shows entities written in registry text as text, when dot is installed")
+    func dotKeepsEntitiesAsText() throws {
+        let dot = try #require(TokenFlowGraph.findDot(), "install graphviz (scripts/install-deps.sh build)")
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n"
+            + SiteTestSupport.service("alpha", audience: "https://a.example.com").replacingOccurrences(of: "environment: production", with: "environment: \"prod&#x202E;gnp\""))
+        #expect(TokenFlowGraph.dotSource(services: report.registry.services).contains("label=\"prod&amp;#x202E;gnp\""))
+        let picture = TokenFlowGraph.picture(services: report.registry.services, engine: .auto, dotPath: dot)
+        #expect(picture.engine == "Graphviz dot")
+        #expect(!picture.svg.unicodeScalars.contains { $0.value == 0x202E })
+        #expect(!TokenFlowGraph.holdsUnsafeScalar(picture.svg))
     }
 
     /// The site's Markdown escaping as its documentation states it, one scalar at a time: the oracle
