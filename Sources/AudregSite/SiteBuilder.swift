@@ -269,13 +269,22 @@ public enum SiteBuilder {
     public static func renderAll(model: SiteModel, templates: TemplateSet) throws -> [String: String] {
         let library = try PageRenderer(templates: templates)
         var files: [String: String] = [:]
+        var pages = [ExactString: String]()
         for job in jobs(model) {
+            try checkUnique(path(job, model: model), of: job, among: &pages)
             let rendered = try renderJob(job, model: model, library: library)
             files[rendered.path + ".html"] = String(decoding: rendered.html, as: UTF8.self)
             files[markdownDocs + rendered.path + ".md"] = String(decoding: rendered.markdown, as: UTF8.self)
         }
         supportFiles(model: model, templates: templates, library: library) { files[$0] = String(decoding: $1, as: UTF8.self) }
         return files
+    }
+
+    /// Refuses a second page at one path: a service named `index` would replace the Services list.
+    static func checkUnique(_ path: String, of job: Job, among pages: inout [ExactString: String]) throws {
+        if let other = pages.updateValue(job.descriptor.name, forKey: ExactString(path)) {
+            throw SiteBuildError.output("two pages, '\(other)' and '\(job.descriptor.name)', would both be written to \(path).html: rename the service, control or framework whose name gives that path")
+        }
     }
 
     static func renderJob(_ job: Job, model: SiteModel, library: PageRenderer) throws -> Rendered {
@@ -340,8 +349,12 @@ public enum SiteBuilder {
         incremental?.begin(jobs: jobs.count)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["assets"])
+        var pages = [ExactString: String]()
+        pages.reserveCapacity(jobs.count)
         for job in jobs {
-            let folder = (path(job, model: model) as NSString).deletingLastPathComponent
+            let pagePath = path(job, model: model)
+            try checkUnique(pagePath, of: job, among: &pages)
+            let folder = (pagePath as NSString).deletingLastPathComponent
             guard !folder.isEmpty else { continue }
             folders.insert(folder)
             folders.insert(markdownDocs + folder)
