@@ -354,7 +354,11 @@ struct SiteContext {
         for issuer in issuers {
             if let owner = issuer.metadata.owner?.value { issuersByOwner[owner, default: []].append(issuer.name) }
         }
-        frameworkSlugs = Slug.unique(controls.frameworks.map(\.id))
+        // Built-in frameworks take their plain slugs first, so an added catalog whose id slugs alike
+        // (`nist-csf-2-0`) gets a suffixed one and never takes over the built-in's permalinks.
+        let builtIn = Set(ControlCatalog.builtIn.frameworks.map { ExactString($0.id) })
+        let ids = controls.frameworks.map(\.id)
+        frameworkSlugs = Slug.unique(ids.filter { builtIn.contains(ExactString($0)) } + ids.filter { !builtIn.contains(ExactString($0)) })
         for framework in controls.frameworks {
             let slugs = Slug.unique(framework.controls.map(\.id))
             for control in framework.controls {
