@@ -259,8 +259,8 @@ tr.flagged a { color: inherit; }
 <h1>Controls</h1>
 <p class="lead">The controls of each framework, the rules that provide evidence for them, and whether each service meets them. A control is met by a service only when every rule that evidences it ran for that service and none has an open finding there; when a rule did not run (no recent drift report, nothing deployed to check) it is not assessed.</p>
 {{#frameworks}}
-<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading">
-<h2 id="{{anchor}}-heading">{{title}}</h2>
+<section id="{{anchor}}" aria-labelledby="{{anchor}}.heading">
+<h2 id="{{anchor}}.heading">{{title}}</h2>
 <p>Version {{version}}{{#url}} · {{> html/partials/external}}{{/url}}</p>
 <div class="table-wrap">
 <table>
@@ -604,8 +604,8 @@ tr.flagged a { color: inherit; }
 <h1>Issuers</h1>
 <p class="lead">The token issuers services trust, their keys and the services that accept their tokens.</p>
 {{#items}}
-<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading" class="entity">
-<h2 id="{{anchor}}-heading">{{title}} <code class="entity-name">{{name}}</code></h2>
+<section id="{{anchor}}" aria-labelledby="{{anchor}}.heading" class="entity">
+<h2 id="{{anchor}}.heading">{{title}} <code class="entity-name">{{name}}</code></h2>
 {{#description}}<p>{{description}}</p>{{/description}}
 <dl class="facts">
 <dt>Owner</dt><dd>{{#owner}}<a href="{{pageHref}}">{{text}}</a>{{/owner}}{{^owner}}{{ownerText}}{{/owner}}</dd>
@@ -1131,8 +1131,8 @@ tr.flagged a { color: inherit; }
 <h1>Teams</h1>
 <p class="lead">Who owns which service and issuer, and the open findings on what they own.</p>
 {{#items}}
-<section id="{{anchor}}" aria-labelledby="{{anchor}}-heading" class="entity">
-<h2 id="{{anchor}}-heading">{{title}} <code class="entity-name">{{name}}</code></h2>
+<section id="{{anchor}}" aria-labelledby="{{anchor}}.heading" class="entity">
+<h2 id="{{anchor}}.heading">{{title}} <code class="entity-name">{{name}}</code></h2>
 {{#description}}<p>{{description}}</p>{{/description}}
 <dl class="facts">
 <dt>Contact</dt><dd>{{#contact}}{{> html/partials/external}}{{/contact}}{{^contact}}not set{{/contact}}</dd>
