@@ -38,6 +38,19 @@ public enum MarkdownEscaping {
             append(UnsafeBufferPointer(rebasing: input[marker...]), to: output)
             return
         }
+        // A control character or U+2028/U+2029 first would become a space below, and a space first starts
+        // an indented block: it is the space entity, and what follows is no longer at the line's start.
+        let leadingBreak = input.first.map { $0 < 0x20 || $0 == 0x7F } == true ? 1
+            : input.count >= 3 && input[0] == 0xE2 && input[1] == 0x80 && (input[2] == 0xA8 || input[2] == 0xA9) ? 3 : 0
+        if leadingBreak > 0 {
+            output.append("&#32;")
+            appendInline(UnsafeBufferPointer(rebasing: input[leadingBreak...]), to: output)
+            return
+        }
+        appendInline(input, to: output)
+    }
+
+    private static func appendInline(_ input: UnsafeBufferPointer<UInt8>, to output: OutputBuffer) {
         ByteSubstitution.apply(input, to: output, candidates: workTable) { input, index in
             switch input[index] {
             // ASCII punctuation that changes the meaning of inline Markdown or a table cell gets a
