@@ -124,6 +124,52 @@ struct EscapingTests {
         #expect(TokenFlowGraph.cleanSVG("<svg width=\"1\"><text>x&#x202e;</text></svg>") == nil)
     }
 
+    @Test("a service named 'index' would replace the Services list page: the build refuses it, naming both pages")
+    func pagePathsAreUnique() throws {
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service("index", audience: "https://index.example.com"))
+        #expect {
+            _ = try SiteBuilder.renderAll(model: SiteTestSupport.model(report), templates: .builtIn)
+        } throws: { error in
+            "\(error)".contains("'Services list' and 'Service (one per service)', would both be written to services/index.html")
+        }
+        let directory = TemporaryDirectory()
+        var options = SiteBuildOptions(outputDirectory: directory.path + "/site", templatesDirectory: nil, today: SiteTestSupport.today, engine: .builtIn)
+        options.reuse = .none
+        #expect(throws: SiteBuildError.self) { try SiteBuilder.build(report: report, options: options) }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/site"), "nothing is written")
+    }
+
+    @Test("an added framework whose id slugs like a built-in one never takes the built-in's page paths")
+    func builtInFrameworksKeepTheirSlugs() throws {
+        let directory = TemporaryDirectory()
+        directory.write("look-alike.yaml", """
+            framework: {id: nist-csf-2-0, title: Not NIST, version: "1"}
+            controls:
+              - {id: PR_AA-05, title: Not PR.AA-05, text: x, rules: [owner-missing]}
+            """)
+        let controls = try ControlCatalog.withAdditions(from: directory.path)
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam + "\n---\n" + SiteTestSupport.service("alpha", audience: "https://a.example.com"))
+        let model = SiteModel.build(report: report, controls: controls, today: SiteTestSupport.today,
+                                    tokenFlow: TokenFlowGraph.picture(services: report.registry.services, engine: .builtIn))
+        let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
+        let page = try #require(files["controls/nist-csf-2-0/pr-aa-05.html"])
+        #expect(page.contains("PR.AA-05") && !page.contains("Not PR.AA-05"))
+        #expect(files.keys.contains { $0.hasPrefix("controls/nist-csf-2-0-2/") })
+    }
+
+    @Test("no two elements of a page share an id, whatever the entities are called (team 'a' and team 'a-heading')")
+    func elementIDsAreUnique() throws {
+        let teams = ["team-a", "team-a-heading"].map { "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: \($0)}\nspec: {contact: \"#x\"}\n" }
+        let report = SiteTestSupport.report(yaml: SiteTestSupport.issuerAndTeam.replacingOccurrences(of: "apiVersion: audreg/v1\nkind: Team\nmetadata: {name: team-a, title: Team A}\nspec: {contact: \"#team-a\"}", with: "")
+            + "\n---\n" + teams.joined(separator: "---\n") + "---\n" + SiteTestSupport.service("alpha", audience: "https://a.example.com"))
+        let files = try SiteBuilder.renderAll(model: SiteTestSupport.model(report), templates: .builtIn)
+        for page in ["teams.html", "issuers.html", "controls/index.html"] {
+            let html = try #require(files[page])
+            let ids = html.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(Set(ids).count == ids.count, "\(page): \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys)")
+        }
+    }
+
     @Test("the Graphviz picture shows entities written in registry text as text, when dot is installed")
     func dotKeepsEntitiesAsText() throws {
         let dot = try #require(TokenFlowGraph.findDot(), "install graphviz (scripts/install-deps.sh build)")
@@ -147,6 +193,8 @@ struct EscapingTests {
             if first == " " { output += "&#32;"; rest = rest.dropFirst() }
             else if first == "=" { output += "&#61;"; rest = rest.dropFirst() }
             else if first == "-" { output += "\\-"; rest = rest.dropFirst() }
+            // A line break or control first would be a space, and so start a block: the space entity.
+            else if first.value < 0x20 || first.value == 0x7F || first == "\u{2028}" || first == "\u{2029}" { output += "&#32;"; rest = rest.dropFirst() }
             else if !digits.isEmpty, digits.count <= 9, rest.dropFirst(digits.count).first == "." {
                 output += String(String.UnicodeScalarView(digits)) + "\\."
                 rest = rest.dropFirst(digits.count + 1)
@@ -174,6 +222,13 @@ struct EscapingTests {
             }
         }
         return output
+    }
+
+    @Test("a value that starts with a control character or a line separator cannot start a list item or a code block")
+    func markdownLeadingBreaks() {
+        #expect(MarkdownEscaping.escape("\u{1}- item") == "&#32;- item")
+        #expect(MarkdownEscaping.escape("\u{2028}1. x") == "&#32;1. x")
+        #expect(MarkdownEscaping.escape("\t\t\t\tcode").hasPrefix("&#32;"))
     }
 
     @Test("The site's Markdown escaping, done on bytes, equals escaping scalar by scalar: every scalar up to U+3000 and beyond, and random mixes")
