@@ -4,7 +4,7 @@ public struct InsecureEndpointRule: Rule {
         id: "insecure-endpoint",
         name: "Insecure issuer endpoint",
         defaultSeverity: .error,
-        summary: "An issuer, discovery or JWKS URL is not https (loopback excepted), or has a query or fragment where the standard forbids it.",
+        summary: "An issuer, discovery or JWKS URL is not https (loopback excepted), is not a URL audreg can read, or has a query or fragment where the standard forbids it.",
         rationale: """
             Whoever can change the JWKS a service downloads can mint tokens it accepts, so keys and metadata \
             must come over TLS. The issuer identifier must be an https URL without query or fragment, or \
@@ -22,6 +22,13 @@ public struct InsecureEndpointRule: Rule {
                   issuer: ↓https://idp.example.com?realm=corp
                   discoveryUrl: ↓http://idp.example.com/.well-known/openid-configuration
                   jwksUri: ↓https://idp.example.com/keys#current
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec:
+                  issuer: ↓"http://idp.example.com:${PORT}"
                 """),
         ],
         nonTriggeringExamples: [
@@ -44,7 +51,13 @@ public struct InsecureEndpointRule: Rule {
     public init() {}
 
     static func problem(with text: String, field: String, allowQuery: Bool) -> String? {
-        guard let url = URLParts(text) else { return nil }
+        guard let url = URLParts(text) else {
+            // A discovery or JWKS URL is always fetched, and an issuer that starts like one is too: one
+            // audreg cannot read (`http:/idp`, a `${PORT}` placeholder) is not passed as secure.
+            let lowered = ASCII.lowercased(text)
+            guard field != "issuer" || lowered.hasBytePrefix("http:") || lowered.hasBytePrefix("https:") else { return nil }
+            return "\(field) '\(text)' is not a URL audreg can read (scheme://host[:port]/path, the port in digits), so whether it is fetched over https was not checked"
+        }
         // An issuer identifier need not be a URL (StringOrURI); only an http(s) one is fetched from.
         if field == "issuer", !["http", "https"].contains(url.scheme.lowercased()) { return nil }
         if url.scheme.lowercased() != "https" && !url.isLoopback {
