@@ -325,7 +325,7 @@ struct SiteContext {
             let bit = condition.lackingBit
             // A service whose audiences could not be read had something to check that the rule could
             // not assess: it counts as applicable, never as run.
-            let nothingToCheckBits = bit & ~RuleApplicability.readableAudiences.lackingBit
+            let nothingToCheckBits = bit & ~RuleApplicability.unassessedConditions.reduce(0) { $0 | $1.lackingBit }
             let applicable = lackingCounts.filter { $0.key & nothingToCheckBits == 0 }.values.reduce(0) { $0 + $1.services }
             let meets = lackingCounts.filter { $0.key & bit == 0 }.values
             applicableRuns[RunCountKey(scope: 0, condition: bit)] = (applicable, meets.reduce(0) { $0 + $1.services })
@@ -1142,9 +1142,10 @@ extension SiteContext {
         let source = scope == .issuer || scope == .deployment ? driftEvidenceText : registryEvidence
         var ranText = ran == total ? "Ran for every service (\(total))" : "Ran for \(ran) of \(total) services"
         let registryCounts = applicableRuns[RunCountKey(scope: 0, condition: applicability.lackingBit)] ?? (total, total)
-        if registryCounts.ran < registryCounts.applicable, needs.neverRun.first(where: { $0.rule == id }) == nil,
-           let unread = RuleApplicability.reason(.readableAudiences) {
-            ranText += "; not run where \(unread)"
+        if registryCounts.ran < registryCounts.applicable, needs.neverRun.first(where: { $0.rule == id }) == nil {
+            for condition in RuleApplicability.unassessedConditions where applicability.lackingBit & condition.lackingBit != 0 {
+                ranText += "; not run where \(RuleApplicability.reason(condition) ?? "")"
+            }
         }
         if let reason, ran < applicable { ranText += "; not run where \(reason)" }
         if let nothingToCheck { ranText += "; nothing to check where \(nothingToCheck)" }
@@ -1171,6 +1172,7 @@ extension RuleApplicability {
         case .acceptedIssuers: return 2
         case .federationTrust: return 4
         case .readableAudiences: return 8
+        case .statedEnvironment: return 16
         case .acceptedIssuersWithReadableAudiences: return 2 | 8
         }
     }

@@ -115,9 +115,14 @@ public enum RuleApplicability: Sendable, Hashable {
     case readableAudiences
     /// `.acceptedIssuers` and `.readableAudiences` both (audience-missing).
     case acceptedIssuersWithReadableAudiences
+    /// The service states its environment (environment-crossing). Without it, which environment the
+    /// service is in is unknown, not absent: the rule did not assess it.
+    case statedEnvironment
 
     /// The single conditions, for code that groups services by what they lack.
-    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust, .readableAudiences]
+    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust, .readableAudiences, .statedEnvironment]
+    /// The conditions whose absence leaves a rule's controls not assessed rather than with nothing to check.
+    public static let unassessedConditions: [RuleApplicability] = [.readableAudiences, .statedEnvironment]
     /// Every condition a rule can state, single or combined.
     public static let ruleConditions: [RuleApplicability] = conditions + [.acceptedIssuersWithReadableAudiences]
 
@@ -131,6 +136,7 @@ public enum RuleApplicability: Sendable, Hashable {
             let hasTrust = service.deployments.contains { $0.trust != nil || type(of: $0.kind.value.reader).readsFederationTrust }
             return hasTrust ? nil : Self.reason(self)
         case .readableAudiences: return service.audiencesAreKnown ? nil : Self.reason(self)
+        case .statedEnvironment: return service.metadata.environment == nil ? Self.reason(self) : nil
         case .acceptedIssuersWithReadableAudiences:
             return RuleApplicability.acceptedIssuers.nothingToCheck(service) ?? RuleApplicability.readableAudiences.nothingToCheck(service)
         }
@@ -144,6 +150,7 @@ public enum RuleApplicability: Sendable, Hashable {
         case .acceptedIssuers: return noIssuer
         case .federationTrust: return noTrust
         case .readableAudiences: return unreadAudiences
+        case .statedEnvironment: return noEnvironment
         case .acceptedIssuersWithReadableAudiences: return noIssuer
         }
     }
@@ -152,6 +159,7 @@ public enum RuleApplicability: Sendable, Hashable {
     static let noIssuer = "the service accepts no issuer's tokens to check"
     static let noTrust = "the service has no federation trust deployment to check"
     static let unreadAudiences = "the service's audiences are not written as a list audreg could read (see its schema error)"
+    static let noEnvironment = "the service states no environment (metadata.environment), so whether its tokens cross environments is unknown"
 
     /// Whether a gap's reason is one of these: a rule with nothing to check leaves a control unassessed
     /// only when every rule evidencing it has nothing to check; otherwise the control is judged on the

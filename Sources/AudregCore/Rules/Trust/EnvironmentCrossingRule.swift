@@ -4,7 +4,8 @@ public struct EnvironmentCrossingRule: ServiceRule {
         id: "environment-crossing",
         name: "Environment crossing",
         defaultSeverity: .error,
-        summary: "A service accepts an issuer of another environment, a hop crosses environments, or one audience is used in two environments.",
+        appliesWhen: .statedEnvironment,
+        summary: "A service accepts an issuer of another environment, a hop crosses environments, or one audience is used in two environments; an issuer or hop target of a service with an environment states none (a warning).",
         rationale: """
             Environments are isolated so that weaker controls in staging cannot reach production. A production \
             service that trusts the staging issuer, a hop from staging into production, or one audience shared \
@@ -56,6 +57,21 @@ public struct EnvironmentCrossingRule: ServiceRule {
                   accepts:
                     - issuer: ↓cluster-idp
                 """),
+            // An issuer without an environment: a warning that the comparison was not made.
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: shared-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api, environment: production}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  accepts:
+                    - issuer: ↓shared-idp
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample("""
@@ -83,15 +99,32 @@ public struct EnvironmentCrossingRule: ServiceRule {
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         guard let environment = service.metadata.environment?.value else { return }
         for accepted in service.accepts {
-            guard let issuer = context.index.issuers[accepted.issuer.value],
-                  let issuerEnvironment = issuer.metadata.environment?.value, !issuerEnvironment.isExactly(environment) else { continue }
+            guard let issuer = context.index.issuers[accepted.issuer.value] else { continue }
+            guard let issuerEnvironment = issuer.metadata.environment?.value else {
+                // Unknown is not "the same": say that the comparison was not made.
+                var unknown = finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer that states no environment, so whether they cross environments was not checked; state the issuer's metadata.environment",
+                                      at: accepted.issuer.location, entity: service.ref,
+                                      related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "issuer without an environment")])
+                unknown.severity = .warning
+                findings.append(unknown)
+                continue
+            }
+            guard !issuerEnvironment.isExactly(environment) else { continue }
             findings.append(finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer of \(issuerEnvironment)",
                                     at: accepted.issuer.location, entity: service.ref,
                                     related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "\(issuerEnvironment) issuer")]))
         }
         for hop in service.downstream {
-            guard let target = context.index.services[hop.service.value],
-                  let targetEnvironment = target.metadata.environment?.value, !targetEnvironment.isExactly(environment) else { continue }
+            guard let target = context.index.services[hop.service.value] else { continue }
+            guard let targetEnvironment = target.metadata.environment?.value else {
+                var unknown = finding("\(environment) service '\(service.name)' calls '\(target.name)', which states no environment, so whether the hop crosses environments was not checked; state its metadata.environment",
+                                      at: hop.service.location, entity: service.ref,
+                                      related: [RelatedLocation(target.origin.location, entity: target.ref, message: "service without an environment")])
+                unknown.severity = .warning
+                findings.append(unknown)
+                continue
+            }
+            guard !targetEnvironment.isExactly(environment) else { continue }
             findings.append(finding("\(environment) service '\(service.name)' calls '\(target.name)' in \(targetEnvironment)",
                                     at: hop.service.location, entity: service.ref,
                                     related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
