@@ -25,6 +25,7 @@ public struct AudienceEncodesAuthorizationRule: Rule {
                     - ↓orders:write
                     - ↓https://orders.api.example.com?tenant=4711
                     - ↓tenant-4711
+                    - ↓"https://orders.api.example.com#admin"
                 """),
         ],
         nonTriggeringExamples: [
@@ -52,6 +53,8 @@ public struct AudienceEncodesAuthorizationRule: Rule {
         let text: Substring
         if let url {
             if let query = url.query { return "it has a query ('?\(query)'), which carries parameters rather than naming a resource" }
+            // A fragment names no resource a request reaches: in an audience it only labels the token.
+            if let fragment = url.fragment { return "it has a fragment ('#\(fragment)'), which names no resource and only labels the token" }
             text = Substring(url.path)
         } else {
             text = Substring(audience)
