@@ -167,11 +167,17 @@ public struct AudienceConfusableRule: Rule {
             var bySpelling: [ExactString: [AudienceUse]] = [:]
             for entry in entries { bySpelling[entry.audience.value, default: []].append(entry) }
             let spellings = bySpelling.keys.sorted()
+            // Each spelling's first few by service name, sorted once: sorting a large bucket again for
+            // every other spelling would cost spellings × bucket.
+            var firstBySpelling: [ExactString: ArraySlice<AudienceUse>] = [:]
+            for (spelling, uses) in bySpelling {
+                firstBySpelling[spelling] = uses.sorted { ExactText.precedes($0.name, $1.name) }.prefix(RelatedLimit.locations + 1)
+            }
             var othersBySpelling: [ExactString: [AudienceUse]] = [:]
             for spelling in spellings {
                 var others: [AudienceUse] = []
                 for other in spellings where other != spelling {
-                    others.append(contentsOf: bySpelling[other]!.sorted { $0.name < $1.name }.prefix(RelatedLimit.locations + 1))
+                    others.append(contentsOf: firstBySpelling[other]!)
                     if others.count > RelatedLimit.locations { break }
                 }
                 othersBySpelling[spelling] = others
