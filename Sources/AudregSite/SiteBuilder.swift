@@ -45,6 +45,9 @@ public struct SiteBuildOptions: Sendable {
     public var reuse = SiteBuildReuse.output
     /// Recorded in the manifest; another version renders every page. Tests fake a new version here.
     var version = AudregVersion.long
+    /// The registry the site is built from: an output folder that is it, or holds it, is refused, since
+    /// replacing the output would replace the registry.
+    public var registryDirectory: String?
 
     public init(outputDirectory: String, templatesDirectory: String?, today: Day, engine: TokenFlowGraph.Engine = .auto,
                 drift: DriftReport? = nil) {
@@ -90,7 +93,7 @@ public enum SiteBuilder {
     public static func build(report: ValidationReport, options: SiteBuildOptions, catalog: RuleCatalog = .builtIn,
                              controls: ControlCatalog = .builtIn) throws -> SiteBuildResult {
         let output = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL
-        try checkOutput(output)
+        try checkOutput(output, registry: options.registryDirectory)
         if options.engine == .graphviz && TokenFlowGraph.findDot() == nil {
             throw SiteBuildError.output("--layout graphviz needs Graphviz's dot on the PATH (apt-get install graphviz), or use --layout auto")
         }
@@ -173,8 +176,15 @@ public enum SiteBuilder {
     }
 
     /// Refuses to replace anything that is not a site this builder wrote (or an empty directory).
-    static func checkOutput(_ output: URL) throws {
+    static func checkOutput(_ output: URL, registry: String? = nil) throws {
         let path = output.path
+        // By real paths and bytes: `--out registry/..` or a link to the registry is the registry's folder too.
+        if let registry, let registryPath = RepositoryRoot.realPath(registry) {
+            let outputPath = RepositoryRoot.realPath(path) ?? path
+            if registryPath.utf8.elementsEqual(outputPath.utf8) || registryPath.hasBytePrefix(outputPath.hasByteSuffix("/") ? outputPath : outputPath + "/") {
+                throw SiteBuildError.output("the output directory '\(path)' is or holds the registry '\(registry)'; choose a folder of its own, such as site")
+            }
+        }
         guard path != "/", output.lastPathComponent != "..", !output.lastPathComponent.isEmpty else {
             throw SiteBuildError.output("refusing to use '\(path)' as the output directory")
         }
@@ -182,12 +192,24 @@ public enum SiteBuilder {
         if cwd == path || cwd.hasPrefix(path + "/") {
             throw SiteBuildError.output("the output directory '\(path)' contains the current directory; choose a folder of its own, such as site")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else { throw SiteBuildError.output("'\(path)' exists and is not a directory") }
-        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        if !contents.isEmpty && !contents.contains(markerFile) {
-            throw SiteBuildError.output("'\(path)' is not empty and was not built by audreg (no \(markerFile)); refusing to replace it")
+        // lstat, not stat: a link in place of the output (committed in a pull request) would have the
+        // swap move the link and then delete inside whatever it points to.
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK:
+            throw SiteBuildError.output("'\(path)' is a symbolic link; audreg replaces the output folder itself and follows no link there: pass the folder it points to, or remove the link")
+        case S_IFDIR: break
+        default: throw SiteBuildError.output("'\(path)' exists and is not a directory")
+        }
+        let contents: [String]
+        do { contents = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+            throw SiteBuildError.output("cannot list '\(path)' to check that audreg built it (\(error.localizedDescription)); refusing to replace it")
+        }
+        var marker = stat()
+        let markerIsFile = lstat(path + "/" + markerFile, &marker) == 0 && (marker.st_mode & S_IFMT) == S_IFREG
+        if !contents.isEmpty && !markerIsFile {
+            throw SiteBuildError.output("'\(path)' is not empty and was not built by audreg (no \(markerFile) file); refusing to replace it")
         }
     }
 
@@ -219,6 +241,12 @@ public enum SiteBuilder {
     /// tens of thousands of files.
     static func removeTree(_ url: URL) {
         let fileManager = FileManager.default
+        // A link is removed as a link: nothing is deleted through it.
+        var info = stat()
+        if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            unlink(url.path)
+            return
+        }
         var folders: [String] = []
         for top in SitePage.entityFolders + SitePage.entityFolders.map({ markdownDocs + $0 }) {
             let path = url.appendingPathComponent(top).path

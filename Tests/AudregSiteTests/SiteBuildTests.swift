@@ -133,6 +133,52 @@ struct SiteBuildTests {
         #expect(FileManager.default.contents(atPath: precious + "/notes.txt") == Data("keep me".utf8))
     }
 
+    /// A pull request can replace the committed site folder with a link; the build must not delete or
+    /// read through it.
+    @Test("a symbolic link as the output folder is refused, and what it points to is left alone")
+    func refusesALinkedOutputFolder() throws {
+        let registry = try twoServices()
+        let base = try SiteTestSupport.temporaryDirectory("linked")
+        let target = base + "/production-site"
+        _ = try build(registry, out: target)
+        try SiteTestSupport.write(["services/keep.html": "keep me"], under: target)
+        try FileManager.default.createSymbolicLink(atPath: base + "/site", withDestinationPath: target)
+        #expect { try build(registry, out: base + "/site") } throws: { "\($0)".contains("is a symbolic link") }
+        #expect(FileManager.default.contents(atPath: target + "/services/keep.html") == Data("keep me".utf8))
+        #expect(FileManager.default.fileExists(atPath: target + "/services/alpha.html"))
+    }
+
+    @Test("a marker that is a link does not make a folder a site; the registry is never the output")
+    func refusesTheRegistryAsOutput() throws {
+        let registry = try twoServices()
+        // A marker committed into the registry folder does not make it replaceable.
+        try Data().write(to: URL(fileURLWithPath: registry + "/" + SiteBuilder.markerFile))
+        let report = try SiteTestSupport.report(directory: registry)
+        for out in [registry, registry + "/.."] {
+            var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: nil, today: SiteTestSupport.today, engine: .builtIn)
+            options.registryDirectory = registry
+            #expect { try SiteBuilder.build(report: report, options: options) } throws: { "\($0)".contains("is or holds the registry") }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: registry)
+        #expect(left.contains { $0.hasSuffix(".yaml") }, "the registry files are still there: \(left)")
+        let other = try SiteTestSupport.temporaryDirectory("linked-marker")
+        try SiteTestSupport.write(["notes.txt": "keep me"], under: other + "/docs")
+        try FileManager.default.createSymbolicLink(atPath: other + "/docs/" + SiteBuilder.markerFile, withDestinationPath: "/etc/hostname")
+        #expect(throws: SiteBuildError.self) { try build(registry, out: other + "/docs") }
+        #expect(FileManager.default.contents(atPath: other + "/docs/notes.txt") == Data("keep me".utf8))
+    }
+
+    @Test("a committed manifest that links to /dev/zero costs a full build, never all the memory")
+    func manifestIsReadWithABound() throws {
+        let registry = try twoServices()
+        let out = try SiteTestSupport.temporaryDirectory("zero") + "/site"
+        _ = try build(registry, out: out)
+        try FileManager.default.removeItem(atPath: out + "/" + SiteManifest.fileName)
+        try FileManager.default.createSymbolicLink(atPath: out + "/" + SiteManifest.fileName, withDestinationPath: "/dev/zero")
+        let result = try build(registry, out: out)
+        #expect(result.fullBuildReason == "no manifest", "\(result.fullBuildReason ?? "incremental")")
+    }
+
     @Test func fileNamesComeOnlyFromValidatedNames() throws {
         // An invalid name is a schema finding and gets no page; nothing is written outside the output.
         let registry = try SiteTestSupport.registry([

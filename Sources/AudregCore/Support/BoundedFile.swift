@@ -56,7 +56,7 @@ public enum BoundedFile {
     }
 
     /// Reads an open descriptor under the same rules; the caller closes it.
-    static func read(descriptor: Int32, limit: Int, requireRegular: Bool = true) -> Result<[UInt8], Failure> {
+    package static func read(descriptor: Int32, limit: Int, requireRegular: Bool = true) -> Result<[UInt8], Failure> {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(.readFailed(errno: errno)) }
         let isRegular = (info.st_mode & S_IFMT) == S_IFREG

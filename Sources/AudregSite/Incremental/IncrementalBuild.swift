@@ -75,6 +75,9 @@ final class IncrementalBuild: Sendable {
         self.previous = previous
     }
 
+    /// The most of a manifest or file record read: a 100,000-service site's are about 20 MiB.
+    static let manifestLimit = 256 << 20
+
     private enum Read {
         case unusable(String)
         /// The manifest, and the stamp of its file as it was read.
@@ -85,10 +88,13 @@ final class IncrementalBuild: Sendable {
     private static func read(_ folder: String) -> Read {
         guard FileManager.default.fileExists(atPath: folder + "/" + SiteBuilder.markerFile) else { return .unusable("no earlier site") }
         // Stamped from the descriptor it is read from, so the stamp is the bytes' and not a later file's.
-        let descriptor = open(folder + "/" + SiteManifest.fileName, O_RDONLY | O_CLOEXEC)
+        // Not through a link, only a regular file, and only so much: a committed `.audreg-manifest` that
+        // links to /dev/zero would otherwise be read until memory runs out.
+        let descriptor = open(folder + "/" + SiteManifest.fileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return .unusable("no manifest") }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        guard let stamp = FileStamp.open(descriptor), let data = try? handle.readToEnd() else { return .unusable("no manifest") }
+        defer { close(descriptor) }
+        guard let stamp = FileStamp.open(descriptor),
+              case .success(let data) = BoundedFile.read(descriptor: descriptor, limit: manifestLimit) else { return .unusable("no manifest") }
         let text = String(decoding: data, as: UTF8.self)
         guard let manifest = SiteManifest(text: text) else {
             if text.hasPrefix(SiteManifest.formatName + " "), !text.hasPrefix(SiteManifest.formatLine + "\n") {
@@ -106,10 +112,10 @@ final class IncrementalBuild: Sendable {
 
     /// The earlier site's record of its files, when it is the one written with the manifest just read.
     private static func readStamps(_ folder: String, manifest: FileStamp) -> ReadStamps {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + SiteFileStamps.fileName) else {
+        guard case .success(let data) = BoundedFile.read(folder + "/" + SiteFileStamps.fileName, limit: manifestLimit, followLinks: false) else {
             return .unusable("no record of the site's files")
         }
-        guard let stamps = SiteFileStamps(bytes: [UInt8](data)) else {
+        guard let stamps = SiteFileStamps(bytes: data) else {
             return .unusable("the record of the site's files is unreadable")
         }
         // A manifest that is not the one audreg wrote (a committed one changed in a pull request) could

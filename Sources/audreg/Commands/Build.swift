@@ -106,6 +106,7 @@ struct Build: ParsableCommand {
         guard maxDriftAge >= 0 else { throw ValidationError("--max-drift-age must be 0 or more days") }
         var options = SiteBuildOptions(outputDirectory: out, templatesDirectory: templatesDirectory, today: today, engine: layout, drift: drift)
         options.maxDriftAgeDays = maxDriftAge
+        options.registryDirectory = directory
         options.timing = ProcessSettings.timing
         options.releaseFreedPages = Allocator.releaseFreedPages
         options.registryRevision = noGitEvidence ? nil : RegistryRevision.read(directory: directory)
