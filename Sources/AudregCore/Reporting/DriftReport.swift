@@ -28,6 +28,13 @@ public struct DriftRun: Sendable, Equatable {
     /// What the run observed that is not a finding (`DriftNote`), sorted and each once; nothing
     /// counts them, no control depends on them.
     public var notes: [DriftNote] = []
+    /// For a replay, what every output says of it: the issuer responses are the saved ones, not fetched
+    /// now, so "read" means read from the save. nil for a live run.
+    public var replayLine: String? {
+        guard mode == .offline else { return nil }
+        return "offline replay: issuer responses are the ones saved \(checkedAt.map { "at \($0)" } ?? "at an unknown time"), not fetched now"
+    }
+
     /// Set by the command that reads a report for a registry (`build`, `export oscal`, `serve`) when
     /// the report is not of that registry's files, saying why: none of its coverage then counts, as
     /// deployments are matched by position and services by name. Never written to a report.

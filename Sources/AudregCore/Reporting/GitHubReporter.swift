@@ -37,6 +37,9 @@ public enum GitHubReporter {
         for note in options.driftRun?.notes ?? [] {
             output += GitHubWorkflowCommand.line("notice", properties: [("title", "audreg drift note (\(note.kind))")], message: note.message)
         }
+        if let replay = options.driftRun?.replayLine {
+            output += GitHubWorkflowCommand.line("notice", properties: [("title", "audreg drift: offline replay")], message: replay)
+        }
         // What a drift run could not read raises no annotation either: one notice per kind of check.
         if let coverage = options.driftRun?.coverage {
             for scope in [EvidenceScope.issuer, .deployment] {

@@ -80,8 +80,9 @@ public enum JUnitReporter {
             suites += "  <testsuite name=\"\(xml(rule.id))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n\(cases)  </testsuite>\n"
         }
         // A drift run's notes are not tests: a suite without cases carries them in its output.
-        if let notes = options.driftRun?.notes, !notes.isEmpty {
-            let body = notes.map { "info: \(TerminalText.escape($0.message)) [\(TerminalText.escape($0.kind))]" }.joined(separator: "\n")
+        let replay = options.driftRun?.replayLine.map { ["info: \(TerminalText.escape($0))"] } ?? []
+        if let notes = options.driftRun?.notes, !notes.isEmpty || !replay.isEmpty {
+            let body = (replay + notes.map { "info: \(TerminalText.escape($0.message)) [\(TerminalText.escape($0.kind))]" }).joined(separator: "\n")
             suites += "  <testsuite name=\"drift notes\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <system-out>\(xml(body))</system-out>\n  </testsuite>\n"
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"audreg \(xml(options.command))\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"\(totalSkipped)\">\n\(suites)</testsuites>\n"

@@ -79,6 +79,13 @@ public enum SARIFReporter {
         // What a drift run could not read: a warning notification per kind of check (§3.58), so an empty
         // result list for those rules is not read as a pass.
         var gaps: [JSONValue] = []
+        if let replay = options.driftRun?.replayLine {
+            gaps.append(.object([
+                ("level", "note"),
+                ("message", .object([("text", .string(escapedText(replay)))])),
+                ("descriptor", .object([("id", .string("offline-replay"))])),
+            ]))
+        }
         if let coverage = options.driftRun?.coverage {
             for scope in [EvidenceScope.issuer, .deployment] {
                 guard let gap = coverage.notAssessed(scope) else { continue }

@@ -22,6 +22,7 @@ public enum TextReporter {
         output += "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         output += summary.suppressed > 0 ? " (\(summary.suppressed) suppressed by exceptions)\n" : "\n"
         // What a drift run compared, so a summary of no findings after a run that compared little says so.
+        if let replay = options.driftRun?.replayLine { output += TerminalText.escape(replay) + "\n" }
         if let coverage = options.driftRun?.coverage {
             output += coverage.summaryLine + "\n"
         }

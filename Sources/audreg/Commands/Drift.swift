@@ -143,9 +143,8 @@ struct DriftCheck: AsyncParsableCommand {
             if let offline {
                 let replay = try OfflineDocumentSource(directory: offline)
                 run = DriftRun(checkedAt: replay.takenAt, mode: .offline)
-                if !skipDeployments {
-                    Terminal.diagnostic("audreg: --offline replays the issuer responses saved \(replay.takenAt.map { "at \(TerminalText.escape($0))" } ?? "at an unknown time"); deployment configs are read as they are now, not from the save")
-                }
+                Terminal.diagnostic("audreg: --offline replays the issuer responses saved \(replay.takenAt.map { "at \(TerminalText.escape($0))" } ?? "at an unknown time")"
+                                    + (skipDeployments ? "" : "; deployment configs are read as they are now, not from the save"))
                 source = replay
             } else {
                 var fetch = HTTPFetchOptions()

@@ -244,6 +244,16 @@ struct ReporterTests {
         #expect(valid.stdout == "valid\n", "\(valid.stderr)")
     }
 
+    @Test("every drift output says when the run replayed saved responses", arguments: OutputFormat.allCases)
+    func offlineIsSaid(format: OutputFormat) {
+        let report = ValidationReport(findings: [], suppressed: [], rules: [], registry: Registry())
+        let run = DriftRun(checkedAt: "2026-11-30T09:00:00Z", mode: .offline,
+                           coverage: DriftCoverage(issuersSkipped: false, deploymentsSkipped: true, issuers: ["corp-idp"], services: []))
+        let output = format.render(report, options: ReportOptions(command: "drift", driftRun: run))
+        #expect(output.contains("offline replay") || output.contains("\"mode\": \"offline\""), "\(format): \(output)")
+        #expect(output.contains("2026-11-30T09:00:00Z"), "\(format)")
+    }
+
     @Test("JUnit names a finding without an entity by its file's bytes: NFC and NFD names are two cases")
     func junitCasesByFileBytes() throws {
         var report = try Self.report()
