@@ -92,6 +92,12 @@ public enum SavedResponses {
         if name.count > 180 || url.utf8.contains(where: { $0 >= 0x80 }) { name = String(name.prefix(160)) + "_" + StableHash.hex(url) }
         return name + ".json"
     }
+
+    /// The name for a URL whose readable name another URL of the same save took (`/keys` and `/keys/`).
+    public static func hashedFileName(for url: String) -> String {
+        let readable = fileName(for: url)
+        return String(readable.dropLast(5).prefix(160)) + "_" + StableHash.hex(url) + ".json"
+    }
 }
 
 /// `--offline DIR`: reads what a `--save` run (or a person) left in DIR; never touches the network.
@@ -101,6 +107,9 @@ public struct OfflineDocumentSource: DocumentSource {
     let entries: [ExactString: SavedResponses.Entry]
     /// When the saved responses were taken, from the manifest; nil for a hand-written folder.
     public let takenAt: String?
+    /// Whether the folder has a manifest: then a URL it does not list was not saved, whatever files
+    /// lie beside it (a reused folder keeps an earlier run's).
+    let hasManifest: Bool
 
     public init(directory: String) throws(FetchFailure) {
         self.directory = directory
@@ -115,15 +124,18 @@ public struct OfflineDocumentSource: DocumentSource {
             }
             entries = Dictionary(manifest.entries.map { (ExactString($0.url), $0) }, uniquingKeysWith: { first, _ in first })
             takenAt = manifest.takenAt
+            hasManifest = true
         } else {
             entries = [:]
             takenAt = nil
+            hasManifest = false
         }
     }
 
     public func fetch(_ url: String) async -> Result<FetchedDocument, FetchFailure> {
         let entry = entries[ExactString(url)]
         if let failure = entry?.failure { return .failure(FetchFailure("\(failure) (saved)")) }
+        if hasManifest && entry == nil { return .failure(FetchFailure("not in the offline directory's manifest (it was not saved)")) }
         let file = entry?.file ?? SavedResponses.fileName(for: url)
         // A saved folder may come with the pull request: a manifest that names a file elsewhere
         // (`../../etc/passwd`) is refused, and every body is read with the same bound as a live fetch.
@@ -149,6 +161,8 @@ public actor SavingDocumentSource: DocumentSource {
     let upstream: any DocumentSource
     public let directory: String
     var entries: [ExactString: SavedResponses.Entry] = [:]
+    /// Which URL each written file holds: two URLs with one readable name (`/keys`, `/keys/`) get two files.
+    var fileOwners: [String: ExactString] = [:]
 
     public init(upstream: any DocumentSource, directory: String) throws(FetchFailure) {
         self.upstream = upstream
@@ -165,7 +179,9 @@ public actor SavingDocumentSource: DocumentSource {
         let now = ISO8601DateFormatter().string(from: Date())
         switch result {
         case .success(let document):
-            let file = SavedResponses.fileName(for: url)
+            var file = SavedResponses.fileName(for: url)
+            if let owner = fileOwners[file], owner != ExactString(url) { file = SavedResponses.hashedFileName(for: url) }
+            fileOwners[file] = ExactString(url)
             let body: [UInt8]
             var redacted = false
             switch KeyMaterial.prepareForSaving(document.body) {
