@@ -107,9 +107,6 @@ public struct OfflineDocumentSource: DocumentSource {
     let entries: [ExactString: SavedResponses.Entry]
     /// When the saved responses were taken, from the manifest; nil for a hand-written folder.
     public let takenAt: String?
-    /// Whether the folder has a manifest: then a URL it does not list was not saved, whatever files
-    /// lie beside it (a reused folder keeps an earlier run's).
-    let hasManifest: Bool
 
     public init(directory: String) throws(FetchFailure) {
         self.directory = directory
@@ -124,18 +121,15 @@ public struct OfflineDocumentSource: DocumentSource {
             }
             entries = Dictionary(manifest.entries.map { (ExactString($0.url), $0) }, uniquingKeysWith: { first, _ in first })
             takenAt = manifest.takenAt
-            hasManifest = true
         } else {
             entries = [:]
             takenAt = nil
-            hasManifest = false
         }
     }
 
     public func fetch(_ url: String) async -> Result<FetchedDocument, FetchFailure> {
         let entry = entries[ExactString(url)]
         if let failure = entry?.failure { return .failure(FetchFailure("\(failure) (saved)")) }
-        if hasManifest && entry == nil { return .failure(FetchFailure("not in the offline directory's manifest (it was not saved)")) }
         let file = entry?.file ?? SavedResponses.fileName(for: url)
         // A saved folder may come with the pull request: a manifest that names a file elsewhere
         // (`../../etc/passwd`) is refused, and every body is read with the same bound as a live fetch.
