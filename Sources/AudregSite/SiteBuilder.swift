@@ -134,6 +134,7 @@ public enum SiteBuilder {
         removeAbandonedTemporaries(of: output)
         // An interrupt (SIGINT, SIGTERM) removes the temporary folder and exits; the previous site stays.
         let cleanup = InterruptCleanup.shared
+        cleanup.critical { cleanup.setCommittedLocked(false) }
         cleanup.register(temporary.path)
         defer { cleanup.unregister(temporary.path) }
         do {
@@ -231,6 +232,7 @@ public enum SiteBuilder {
                 throw SiteBuildError.output("cannot move the new site into '\(output.path)': \(error.localizedDescription)")
             }
             cleanup.unregisterLocked(temporary.path)
+            cleanup.setCommittedLocked(true)
             if exists { cleanup.registerLocked(old.path) }
         }
         removeTree(old)

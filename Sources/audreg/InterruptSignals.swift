@@ -36,7 +36,9 @@ enum InterruptSignals {
     private static func interrupted(_ signalNumber: Int32, cleanup: InterruptCleanup, outcome: String) {
         cleanup.cancel()
         let name = signalNumber == SIGINT ? "interrupt" : "termination"
-        FileHandle.standardError.write(Data("audreg: stopped by \(name); \(outcome)\n".utf8))
+        // After the swap the new output is in place: saying the previous one is unchanged would be false.
+        let said = cleanup.isCommitted ? "the new output was already in place; what was left of the previous one is removed" : outcome
+        FileHandle.standardError.write(Data("audreg: stopped by \(name); \(said)\n".utf8))
         exit(128 + signalNumber)
     }
 }

@@ -179,6 +179,22 @@ struct SiteBuildTests {
         #expect(result.fullBuildReason == "no manifest", "\(result.fullBuildReason ?? "incremental")")
     }
 
+    @Test("the swap records that the new site is in place, so an interrupt after it is not reported as leaving the previous site")
+    func swapIsCommitted() throws {
+        let cleanup = InterruptCleanup()
+        #expect(!cleanup.isCommitted)
+        cleanup.critical { cleanup.setCommittedLocked(true) }
+        #expect(cleanup.isCommitted)
+        let base = try SiteTestSupport.temporaryDirectory("swap")
+        try SiteTestSupport.write(["index.html": "new"], under: base + "/site.tmp")
+        try SiteBuilder.swap(URL(fileURLWithPath: base + "/site.tmp"), into: URL(fileURLWithPath: base + "/site"))
+        #expect(InterruptCleanup.shared.isCommitted)
+        #expect(FileManager.default.contents(atPath: base + "/site/index.html") == Data("new".utf8))
+        // The next build starts uncommitted.
+        _ = try build(try twoServices(), out: base + "/next")
+        #expect(InterruptCleanup.shared.isCommitted, "committed again by its own swap")
+    }
+
     @Test func fileNamesComeOnlyFromValidatedNames() throws {
         // An invalid name is a schema finding and gets no page; nothing is written outside the output.
         let registry = try SiteTestSupport.registry([

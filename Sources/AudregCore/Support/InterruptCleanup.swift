@@ -9,6 +9,7 @@ public final class InterruptCleanup: Sendable {
     private struct State: Sendable {
         var paths: [String] = []
         var cancelled = false
+        var committed = false
     }
 
     private let state = Locked(State())
@@ -19,6 +20,18 @@ public final class InterruptCleanup: Sendable {
     /// True once an interrupt arrived; writers stop instead of creating more files.
     public var isCancelled: Bool {
         state.withLock { $0.cancelled }
+    }
+
+    /// True once the new output replaced the old (set inside the swap's critical section): an interrupt
+    /// after that stops the clean-up of the old output, not the build.
+    public var isCommitted: Bool {
+        state.withLock { $0.committed }
+    }
+
+    /// For use inside `critical`: true right after the new output is in place, false when a new build
+    /// starts (`serve` builds again and again in one process).
+    public func setCommittedLocked(_ committed: Bool) {
+        state.withLock { $0.committed = committed }
     }
 
     public func register(_ path: String) {
