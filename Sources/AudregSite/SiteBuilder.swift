@@ -138,7 +138,9 @@ public enum SiteBuilder {
         cleanup.register(temporary.path)
         defer { cleanup.unregister(temporary.path) }
         do {
-            try fileManager.createDirectory(at: temporary, withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            // Made here, not found: a folder or link someone put at this name beforehand is refused.
+            try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {
             throw SiteBuildError.output("cannot create '\(temporary.path)': \(error.localizedDescription)")
         }

@@ -39,6 +39,15 @@ struct SaveRedactionTests {
         }
     }
 
+    @Test("an offline folder whose manifest time is not a UTC time is refused, since the time dates the evidence")
+    func offlineTimeIsATime() throws {
+        let scratch = DriftScratch()
+        scratch.write("saved/manifest.json", #"{"tool": "hand", "takenAt": "today <b>", "entries": []}"#)
+        #expect { try OfflineDocumentSource(directory: scratch.path + "/saved") } throws: { "\($0)".contains("takenAt must be a UTC time") }
+        scratch.write("saved/manifest.json", #"{"tool": "hand", "takenAt": "2026-11-30T09:00:00Z", "entries": []}"#)
+        #expect(try OfflineDocumentSource(directory: scratch.path + "/saved").takenAt == "2026-11-30T09:00:00Z")
+    }
+
     @Test("no saved file holds any private member value, whatever the document's shape")
     func noSecretOnDisk() async throws {
         #expect(Self.secretValues.count >= 9)

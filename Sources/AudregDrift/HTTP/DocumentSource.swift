@@ -119,6 +119,10 @@ public struct OfflineDocumentSource: DocumentSource {
             guard let manifest = try? JSONDecoder().decode(SavedResponses.Manifest.self, from: data) else {
                 throw FetchFailure("\(manifestPath) is not a drift manifest")
             }
+            // The time becomes the report's `checkedAt`, which decides whether its evidence is fresh.
+            guard DriftRun.isTimestamp(manifest.takenAt) else {
+                throw FetchFailure("\(manifestPath): takenAt must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ")
+            }
             entries = Dictionary(manifest.entries.map { (ExactString($0.url), $0) }, uniquingKeysWith: { first, _ in first })
             takenAt = manifest.takenAt
         } else {
