@@ -139,7 +139,8 @@ func firstByKey<T>(_ values: [T], key: (T) -> String) -> [String: T] {
 enum ServiceDiff {
     /// `basePolicy` gives what applied before a service set its own limit (allowed algorithms, the
     /// maximum lifetime), so setting one is compared with what it replaces.
-    static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]], basePolicy: Policy = Policy()) -> [TrustChange] {
+    static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]], basePolicy: Policy = Policy(),
+                        baseIssuers: EntityTable<Issuer>? = nil) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -169,7 +170,7 @@ enum ServiceDiff {
             var recorder = ChangeRecorder(head.ref)
             MetadataDiff.changes(base.metadata, head.metadata, into: &recorder, environmentWidens: true)
             audiences(base, head, audienceOwners: audienceOwners, into: &recorder)
-            accepts(base, head, policy: basePolicy, into: &recorder)
+            accepts(base, head, policy: basePolicy, issuers: baseIssuers, into: &recorder)
             authorization(base, head, into: &recorder)
             downstream(base, head, into: &recorder)
             deployments(base, head, into: &recorder)
@@ -204,7 +205,7 @@ enum ServiceDiff {
         }
     }
 
-    static func accepts(_ base: Service, _ head: Service, policy: Policy, into recorder: inout ChangeRecorder) {
+    static func accepts(_ base: Service, _ head: Service, policy: Policy, issuers: EntityTable<Issuer>? = nil, into recorder: inout ChangeRecorder) {
         let old = firstByKey(base.accepts) { $0.issuer.value }
         let new = firstByKey(head.accepts) { $0.issuer.value }
         for accepted in head.accepts where old[accepted.issuer.value] == nil && new[accepted.issuer.value]?.location == accepted.location {
@@ -218,14 +219,18 @@ enum ServiceDiff {
         for accepted in head.accepts {
             let issuer = accepted.issuer.value
             guard let before = old[issuer], new[issuer]?.location == accepted.location else { continue }
-            algorithms(before, accepted, policy: policy, into: &recorder)
+            // What applied before the service set its own list: the issuer's, else the policy's.
+            let issuerAlgorithms = issuers?[issuer]?.algorithms.map(\.value) ?? []
+            algorithms(before, accepted, policy: policy, applied: issuerAlgorithms.isEmpty ? policy.effectiveAllowedAlgorithms : issuerAlgorithms,
+                       into: &recorder)
             lifetime(before, accepted, policy: policy, into: &recorder)
             tokenTypes(before, accepted, into: &recorder)
             requiredClaims(before, accepted, into: &recorder)
         }
     }
 
-    static func algorithms(_ base: AcceptedIssuer, _ head: AcceptedIssuer, policy: Policy, into recorder: inout ChangeRecorder) {
+    static func algorithms(_ base: AcceptedIssuer, _ head: AcceptedIssuer, policy: Policy, applied: [String]? = nil, into recorder: inout ChangeRecorder) {
+        let applied = applied ?? policy.effectiveAllowedAlgorithms
         let issuer = head.issuer.value
         let (from, to) = (base.algorithms?.map(\.value), head.algorithms?.map(\.value))
         let span = DiffText.span(head.algorithms) ?? head.location
@@ -235,14 +240,14 @@ enum ServiceDiff {
                          "no longer restricts the algorithms of \(issuer)'s tokens (the issuer's and the policy's apply)",
                          before: DiffText.list(from), after: DiffText.notSet, spans: [span])
         case (nil, let to?):
-            // Compared with what applied before: an algorithm the policy did not allow is new.
-            let outside = to.filter { value in !policy.effectiveAllowedAlgorithms.contains { $0.isExactly(value) } }
+            // Compared with what applied before (the issuer's list, else the policy's): an algorithm it did not allow is new.
+            let outside = to.filter { value in !applied.contains { $0.isExactly(value) } }
             if outside.isEmpty {
                 recorder.add(.narrowing, "accepts.algorithms", item: issuer, "restricts \(issuer)'s tokens to \(DiffText.names(to))",
                              before: DiffText.notSet, after: DiffText.list(to), spans: [span])
             } else {
                 recorder.add(.widening, "accepts.algorithms", item: issuer,
-                             "accepts \(DiffText.names(outside)) from \(issuer), which the policy's allowed algorithms did not include",
+                             "accepts \(DiffText.names(outside)) from \(issuer), which the algorithms that applied before (the issuer's, else the policy's) did not include",
                              before: DiffText.notSet, after: DiffText.list(to), spans: [span])
             }
         case (let from?, let to?):
@@ -437,7 +442,7 @@ enum ServiceDiff {
 
 enum IssuerDiff {
     /// `acceptedBy`: the head services that accept the issuer by name (still, when it was removed).
-    static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = []) -> [TrustChange] {
+    static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = [], basePolicy: Policy = Policy(), headPolicy: Policy = Policy()) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -475,10 +480,14 @@ enum IssuerDiff {
                              before: base.jwksUri?.value, after: head.jwksUri?.value, spans: [head.jwksUri?.location])
             }
             if !ExactText.equal(base.discoveryUrl?.value, head.discoveryUrl?.value) {
-                recorder.add(.neutral, "discoveryUrl", "discovery URL changes",
+                // The discovery document names the issuer's metadata, and its keys when there is no
+                // jwksUri; Kong configs are matched against it.
+                recorder.add(.widening, "discoveryUrl", "metadata\(head.jwksUri == nil ? " and keys" : "") come from another discovery document",
                              before: base.discoveryUrl?.value, after: head.discoveryUrl?.value, spans: [head.discoveryUrl?.location])
             }
-            let (from, to) = (base.algorithms.map(\.value), head.algorithms.map(\.value))
+            // An empty list means the policy's: compared as what is accepted on each side.
+            let from = base.algorithms.isEmpty ? basePolicy.effectiveAllowedAlgorithms : base.algorithms.map(\.value)
+            let to = head.algorithms.isEmpty ? headPolicy.effectiveAllowedAlgorithms : head.algorithms.map(\.value)
             let added = DiffText.added(from, to)
             let removed = DiffText.added(to, from)
             if !added.isEmpty {

@@ -162,7 +162,7 @@ public struct TrustDiffer: Sendable {
 
         for name in serviceNames {
             changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners,
-                                           basePolicy: base.policy)
+                                           basePolicy: base.policy, baseIssuers: baseIndex.issuers)
         }
         var acceptedBy: [String: [String]] = [:]
         for service in head.services {
@@ -171,7 +171,8 @@ public struct TrustDiffer: Sendable {
             }
         }
         for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {
-            changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name], acceptedBy: acceptedBy[name] ?? [])
+            changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name], acceptedBy: acceptedBy[name] ?? [],
+                                          basePolicy: base.policy, headPolicy: head.policy)
         }
         for name in Self.names(base.teams.map(\.name), head.teams.map(\.name)) {
             changes += TeamDiff.changes(base: baseIndex.teams[name], head: headIndex.teams[name])

@@ -369,7 +369,8 @@ struct TrustDiffEntityKindsTests {
         }
         #expect(kind(EntityRef(.issuer, "corp-idp"), "jwksUri") == .widening)
         #expect(kind(EntityRef(.issuer, "corp-idp"), "algorithms") == .widening)
-        #expect(kind(EntityRef(.issuer, "partner-idp"), "algorithms") == .narrowing)
+        // An empty list means the policy's (RS256, PS256, ES256, EdDSA here): more than ES256.
+        #expect(kind(EntityRef(.issuer, "partner-idp"), "algorithms") == .widening)
         #expect(kind(EntityRef(.policy, "default"), "maxTokenLifetime") == .widening)
         #expect(kind(EntityRef(.policy, "default"), "severity") == .widening)
         #expect(kind(EntityRef(.policy, "default"), "maxExceptionDays") == .narrowing)
@@ -465,6 +466,24 @@ struct TrustDiffSizeTests {
                                                                                                    location: SourceLocation(file: "f", line: 1, column: 1))],
                                 baseLabel: "base", headLabel: "head")
         #expect(DiffFailOn.widening.fails(covered) && DiffFailOn.change.fails(covered))
+    }
+
+    /// Lists that fall back to another when empty or unset are compared as what is accepted.
+    @Test("an issuer's algorithms emptied (the policy's apply), a service list outside the issuer's, and a new discovery URL: widening")
+    func fallbackListsAreComparedAsAccepted() throws {
+        let partner = "issuers/partner-idp.yaml", shipping = "services/production/shipping-api.yaml"
+        let diff = try Self.diff(base: { registry in
+            try PRSupport.edit(registry, shipping, replacing: "      algorithms: [ES256]\n      maxLifetime: 30m\n", with: "      maxLifetime: 30m\n")
+        }, head: { registry in
+            try PRSupport.edit(registry, partner, replacing: "  algorithms: [ES256]\n", with: "")
+            try PRSupport.edit(registry, partner, replacing: "/.well-known/oauth-authorization-server", with: "/evil/.well-known/oauth-authorization-server")
+            try PRSupport.edit(registry, shipping, replacing: "      algorithms: [ES256]\n      maxLifetime: 30m\n", with: "      algorithms: [RS256]\n      maxLifetime: 30m\n")
+        })
+        let widening = Set(diff.changes.filter { $0.kind == .widening }.map { "\($0.entity.name) \($0.field) \($0.item ?? "")" })
+        for expected in ["partner-idp algorithms ", "partner-idp discoveryUrl ", "shipping-api accepts.algorithms partner-idp"] {
+            #expect(widening.contains(expected), "\(expected) in \(widening)")
+        }
+        #expect(!diff.changes.contains { $0.kind == .narrowing && $0.field == "algorithms" })
     }
 
     @Test("removing an issuer that services still accept by name is a narrowing that says so; an unused one is neutral")
