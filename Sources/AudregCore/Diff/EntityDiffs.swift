@@ -359,8 +359,8 @@ enum ServiceDiff {
     }
 
     static func downstream(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
-        let old = firstByKey(base.downstream) { $0.service.value }
-        let new = firstByKey(head.downstream) { $0.service.value }
+        let old = widestByTarget(base.downstream)
+        let new = widestByTarget(head.downstream)
         for hop in head.downstream where new[hop.service.value]?.location == hop.location {
             let target = hop.service.value
             guard let before = old[target] else {
@@ -401,6 +401,17 @@ enum ServiceDiff {
             recorder.add(kind, "downstream", item: hop.service.value, "hop to \(hop.service.value) removed",
                          before: hop.mode.value.rawValue, after: nil)
         }
+    }
+
+    /// Per target, the hop that gives it the most (the export forwards the caller's token when any hop to
+    /// a target passes it through): a second hop to one target is compared, not hidden behind the first.
+    static func widestByTarget(_ hops: [DownstreamHop]) -> [String: DownstreamHop] {
+        var result: [String: DownstreamHop] = [:]
+        for hop in hops {
+            if let kept = result[hop.service.value], modeRank(kept.mode.value) >= modeRank(hop.mode.value) { continue }
+            result[hop.service.value] = hop
+        }
+        return result
     }
 
     static func deployments(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {

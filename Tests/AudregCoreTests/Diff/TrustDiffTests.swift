@@ -486,6 +486,16 @@ struct TrustDiffSizeTests {
         #expect(!diff.changes.contains { $0.kind == .narrowing && $0.field == "algorithms" })
     }
 
+    @Test("a second hop to the same target that passes the token through is widening, not hidden behind the first")
+    func secondHopToOneTarget() throws {
+        let gateway = "services/production/storefront-gateway.yaml"
+        let diff = try Self.diff(base: { _ in }, head: { registry in
+            try PRSupport.edit(registry, gateway, replacing: "  downstream:\n", with: "  downstream:\n    - {service: orders-api, mode: passthrough}\n")
+        })
+        let change = try #require(diff.changes.first { $0.field == "downstream.mode" && $0.item == "orders-api" })
+        #expect(change.kind == .widening && change.after == "passthrough", "\(change)")
+    }
+
     @Test("removing an issuer that services still accept by name is a narrowing that says so; an unused one is neutral")
     func removingAnAcceptedIssuer() throws {
         let diff = try Self.diff(base: { _ in }, head: { registry in
