@@ -92,6 +92,31 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
 
     /// Escapes per RFC 8259, plus `<`, `>`, `&`, U+2028 and U+2029, so the text is also safe inside an
     /// HTML script element and in older JavaScript; runs that need no escape are copied whole.
+    /// The scalar whose UTF-8 starts at `index` (valid UTF-8, as a Swift string's is), and its length.
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar?, Int) {
+        let lead = bytes[index]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        guard index + length <= bytes.count else { return (nil, 1) }
+        var value = UInt32(lead) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        return (Unicode.Scalar(value), length)
+    }
+
+    /// `\uXXXX`, or a surrogate pair above U+FFFF (RFC 8259 §7).
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to output: OutputBuffer) {
+        func unit(_ value: UInt32) {
+            output.append("\\u")
+            for shift in [12, 8, 4, 0] { output.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
+        }
+        if scalar.value > 0xFFFF {
+            let offset = scalar.value - 0x10000
+            unit(0xD800 + (offset >> 10))
+            unit(0xDC00 + (offset & 0x3FF))
+        } else {
+            unit(scalar.value)
+        }
+    }
+
     package static func writeString(_ value: String, to output: OutputBuffer) {
         var value = value
         output.append(UInt8(ascii: "\""))
@@ -117,6 +142,25 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
                     escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                     length = 3
                 case ..<0x20: escape = nil
+                case 0x7F:
+                    // DEL, C1 controls, bidirectional and invisible scalars are written as `\uXXXX`: the
+                    // same JSON value, but a report printed to a terminal cannot reorder or hide its text.
+                    output.append(base + runStart, count: index - runStart)
+                    output.append("\\u007f")
+                    index += 1
+                    runStart = index
+                    continue
+                case _ where UnsafeScalar.isLeadByte(byte):
+                    let (scalar, size) = Self.scalar(in: bytes, at: index)
+                    guard let scalar, UnsafeScalar.kind(scalar) != nil else {
+                        index += 1
+                        continue
+                    }
+                    output.append(base + runStart, count: index - runStart)
+                    Self.appendEscaped(scalar, to: output)
+                    index += size
+                    runStart = index
+                    continue
                 default:
                     index += 1
                     continue

@@ -244,6 +244,17 @@ struct ReporterTests {
         #expect(valid.stdout == "valid\n", "\(valid.stderr)")
     }
 
+    @Test("JSON writes bidirectional, invisible and C1 scalars and DEL as \\u escapes: the same value, nothing raw for a terminal")
+    func jsonEscapesUnsafeScalars() throws {
+        let value = "a\u{202E}b\u{9B}2J\u{85}\u{7F}\u{200B}\u{E0041}\u{E9}\u{1F600}"
+        var text = ""
+        JSONValue.writeString(value, to: &text)
+        #expect(text == "\"a\\u202eb\\u009b2J\\u0085\\u007f\\u200b\\udb40\\udc41\u{E9}\u{1F600}\"", "\(text)")
+        #expect(!text.unicodeScalars.contains { UnsafeScalar.kind($0) != nil })
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String
+        #expect(decoded.map { Array($0.unicodeScalars) } == Array(value.unicodeScalars))
+    }
+
     @Test("every drift output says when the run replayed saved responses", arguments: OutputFormat.allCases)
     func offlineIsSaid(format: OutputFormat) {
         let report = ValidationReport(findings: [], suppressed: [], rules: [], registry: Registry())
