@@ -27,7 +27,7 @@ public struct KeySet: Sendable {
 
     public init(json data: Data, source: String) throws(LoadError) {
         // With a repeated member name, which key (or which `kid`) counts depends on the parser.
-        if case .failure(let problem) = StrictJSON.parse([UInt8](data)), problem != .invalid {
+        if case .failure(let problem) = StrictJSON.parse([UInt8](data)) {
             throw LoadError(description: "\(source) is not a usable JWK Set: \(problem.description)")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

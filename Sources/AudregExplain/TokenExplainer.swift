@@ -70,8 +70,12 @@ public struct TokenExplainer: Sendable {
             guard let object = try? JSONDecoder().decode([String: TokenValue].self, from: data) else {
                 throw ExplainError("the claims file is not a JSON object")
             }
-            if case .failure(.duplicateMember) = StrictJSON.parse([UInt8](data)) {
+            switch StrictJSON.parse([UInt8](data)) {
+            case .failure(.duplicateMember):
                 throw ExplainError("the claims repeat a member name: verifiers disagree on which one counts (RFC 7519 §4), so audreg does not explain them")
+            case .failure:
+                throw ExplainError("the claims file is not plain UTF-8 JSON (no byte order mark, no UTF-16): parsers would read it differently")
+            case .success: break
             }
             claims = object
             claimNames = DecodedToken.memberNames(data) ?? Array(object.keys)
@@ -302,8 +306,14 @@ public struct TokenExplainer: Sendable {
     /// A NumericDate as whole seconds, or nil when it is not a finite number within years 0-9999: a
     /// token may carry `1e19` or `-9e18`, which must be reported, not converted into a trap or overflow.
     static func numericDate(_ value: TokenValue?) -> Int? {
+        numericDateValue(value).map { Int($0.rounded(.down)) }
+    }
+
+    /// The NumericDate as written, fractions kept: verifiers compare `exp` and `nbf` with whole seconds
+    /// (`exp <= now` is expired, `nbf > now` not yet valid), so `now + 0.5` is still valid until now + 1.
+    static func numericDateValue(_ value: TokenValue?) -> Double? {
         guard let number = value?.number, number.isFinite, abs(number) <= 253_402_300_799 else { return nil }
-        return Int(number.rounded(.down))
+        return number
     }
 
     /// jwt_verify_lib's default `clock_skew_seconds` (Envoy's and Istio's verifier).
@@ -317,8 +327,9 @@ public struct TokenExplainer: Sendable {
         let iat = Self.numericDate(claims["iat"])
         let nowText = TimeText.utc(now)
 
-        if let exp {
-            if exp <= now {
+        let expValue = Self.numericDateValue(claims["exp"]), nbfValue = Self.numericDateValue(claims["nbf"])
+        if let exp, let expValue {
+            if expValue <= Double(now) {
                 failures.append("expired at \(TimeText.utc(exp)), \(TimeText.span(now - exp)) before \(nowText)")
             } else {
                 passes.append("valid until \(TimeText.utc(exp)) (\(TimeText.span(exp - now)) left)")
@@ -328,11 +339,16 @@ public struct TokenExplainer: Sendable {
         } else {
             failures.append("the token has no exp, so it never expires (RFC 9068 §2.2 requires exp)")
         }
-        if let nbf, nbf > now {
-            failures.append("not valid before \(TimeText.utc(nbf)), \(TimeText.span(nbf - now)) after \(nowText)")
+        if let nbf, let nbfValue, nbfValue > Double(now) {
+            failures.append("not valid before \(TimeText.utc(nbf)), \(TimeText.span(max(nbf - now, 1))) after \(nowText)")
+        } else if nbf == nil, claims["nbf"] != nil {
+            // Present but unreadable is not absent: verifiers refuse it (jose: "must be a number").
+            failures.append("nbf is not a NumericDate (a number of seconds between years 0 and 9999), which verifiers refuse")
         }
         if let iat, iat > now {
             failures.append("issued in the future (iat \(TimeText.utc(iat)), after \(nowText))")
+        } else if iat == nil, claims["iat"] != nil {
+            failures.append("iat is not a NumericDate (a number of seconds between years 0 and 9999), which verifiers refuse")
         }
         let limit = accepted?.maxLifetime?.value ?? registry.policy.effectiveMaxTokenLifetime
         let source = accepted?.maxLifetime != nil ? "\(service.name)'s maxLifetime" : "the policy's maxTokenLifetime"
@@ -349,10 +365,10 @@ public struct TokenExplainer: Sendable {
         // The verdict is the registry's, without leeway; where a verifier's default would still accept the
         // token, the check says so rather than let "rejected" read as what every gateway does.
         var notes: [String] = []
-        if let exp, exp <= now, now - exp <= Self.envoyClockSkew {
+        if let exp, let expValue, expValue <= Double(now), now - exp <= Self.envoyClockSkew {
             notes.append("Envoy and Istio (jwt_verify_lib) allow \(Self.envoyClockSkew) s of clock skew by default and accept it until \(TimeText.utc(exp + Self.envoyClockSkew))")
         }
-        if let nbf, nbf > now, nbf - now <= Self.envoyClockSkew {
+        if let nbf, let nbfValue, nbfValue > Double(now), nbf - now <= Self.envoyClockSkew {
             notes.append("Envoy and Istio accept it already, within their default \(Self.envoyClockSkew) s of clock skew")
         }
         if let iat, iat > now {

@@ -92,8 +92,15 @@ public struct DecodedToken: Sendable {
               let claims = try? JSONDecoder().decode([String: TokenValue].self, from: payload) else { throw .badPart("payload") }
         // Foundation's decoder keeps the first of two members with one name, without a word: a token
         // that repeats `aud` (or `alg`, `exp`) means one thing to audreg and another to a verifier.
+        // And what the strict parser refuses at all (a BOM, UTF-16) Foundation would still read, past the
+        // point where a repeated member would be seen: only JSON both read the same is explained.
         for (name, bytes) in [("header", Self.base64URLDecode(String(parts[0]))), ("payload", payload)] {
-            if let bytes, case .failure(.duplicateMember) = StrictJSON.parse([UInt8](bytes)) { throw .duplicateMember(name) }
+            guard let bytes else { continue }
+            switch StrictJSON.parse([UInt8](bytes)) {
+            case .failure(.duplicateMember): throw .duplicateMember(name)
+            case .failure: throw .badPart(name)
+            case .success: break
+            }
         }
         self.header = header
         self.claims = claims

@@ -49,6 +49,14 @@ struct NetworkCLITests {
         }
     }
 
+    @Test("explain --token - reads standard input with the same bound as --token-file -")
+    func explainStandardInputIsBounded() throws {
+        let command = "head -c 2097152 /dev/zero | tr '\\0' a | '\(Paths.executable)' explain '\(Paths.exampleRegistry)' --service orders-api --token -"
+        let result = try run("/bin/bash", ["-c", command])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot read a token from standard input") && result.stderr.contains("larger than the limit"), "\(result.stderr)")
+    }
+
     @Test("attack 4: explain fetches a loopback JWKS only with --allow-loopback")
     func explainBlocked() async throws {
         try await LoopbackServer.withServer { server in

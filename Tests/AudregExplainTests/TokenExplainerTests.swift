@@ -244,6 +244,35 @@ struct ExplainClaimsTests {
         #expect(explanation.check(.authentic)?.reason.contains("only by a trailing slash") == true)
     }
 
+    @Test("an nbf or iat that is not a NumericDate fails, as verifiers refuse it; fractions compare as verifiers compare them")
+    func unreadableTimes() async throws {
+        let base = #""iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "exp": 1796119800"#
+        for extra in [#""nbf": 1e19"#, #""nbf": "2099-01-01""#, #""iat": true"#] {
+            let explanation = try await Self.explain("{\(base), \(extra)}")
+            #expect(explanation.check(.timely)?.status == .fail, "\(extra)")
+            #expect(explanation.check(.timely)?.reason.contains("is not a NumericDate") == true, "\(extra): \(explanation.check(.timely)?.reason ?? "")")
+        }
+        // now is 1796119500: nbf half a second ahead is not yet valid; exp half a second ahead still is.
+        let notYet = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "nbf": 1796119500.5, "exp": 1796119800}"#)
+        #expect(notYet.check(.timely)?.status == .fail && notYet.check(.timely)?.reason.contains("not valid before") == true)
+        let almost = try await Self.explain(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119500.5}"#)
+        #expect(almost.check(.timely)?.reason.contains("expired") != true, "\(almost.check(.timely)?.reason ?? "")")
+    }
+
+    @Test("claims or a token part with a byte order mark are refused: parsers that strip it disagree on a repeated member")
+    func byteOrderMarkIsRefused() async throws {
+        let duplicate = Array(#"{"iss": "https://id.larkspur.example", "aud": "https://orders.api.larkspur.example", "aud": "https://payments.api.larkspur.example", "exp": 1796119800}"#.utf8)
+        await #expect(throws: ExplainError.self) {
+            _ = try await TokenExplainer(registry: try TokenExplainerTests.registry(), now: TokenExplainerTests.now)
+                .explain(.claims(Data([0xEF, 0xBB, 0xBF] + duplicate)), service: "payments-api")
+        }
+        func segment(_ bytes: [UInt8]) -> String {
+            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let token = segment(Array(#"{"alg": "RS256", "typ": "at+jwt"}"#.utf8)) + "." + segment([0xEF, 0xBB, 0xBF] + duplicate) + ".c2ln"
+        #expect(throws: DecodedToken.DecodeError.self) { try DecodedToken(compact: token) }
+    }
+
     @Test("an issuer the service does not trust fails, naming the ones it does")
     func untrustedIssuer() async throws {
         let explanation = try await Self.explain(#"{"iss": "https://partners.id.larkspur.example", "aud": "https://orders.api.larkspur.example", "iat": 1796119200, "exp": 1796119800}"#)

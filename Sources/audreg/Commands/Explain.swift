@@ -74,8 +74,10 @@ struct Explain: AsyncParsableCommand {
         if let token, token != "-" {
             material = .token(token)
         } else if token == "-" {
-            guard let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {
-                throw AudregCLIError("standard input holds no UTF-8 text; pipe the token into audreg explain --token -")
+            // Bounded as --token-file is: `yes | audreg explain --token -` must not fill the memory.
+            let read = BoundedFile.readStandardInput(limit: Self.inputLimit)
+            guard case .success(let bytes) = read, let text = String(bytes: bytes, encoding: .utf8) else {
+                throw AudregCLIError("cannot read a token from standard input: \(Self.reason(read)); pipe one compact JWS into audreg explain --token -")
             }
             material = .token(text)
         } else if let tokenFile {
