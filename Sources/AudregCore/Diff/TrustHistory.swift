@@ -187,8 +187,19 @@ public enum TrustHistoryReader {
     static func readBlobs(_ ids: [String], in directory: String, maxBytes: Int) throws -> [String: [UInt8]] {
         guard !ids.isEmpty else { return [:] }
         let list = (NSTemporaryDirectory() as NSString).appendingPathComponent("audreg-blobs-\(UUID().uuidString)")
-        try Data(ids.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: list))
         defer { try? FileManager.default.removeItem(atPath: list) }
+        // Sizes first (`--batch-check`), so a blob over the limit is never read: a past commit can hold
+        // a file of gigabytes that compresses to almost nothing.
+        try Data(ids.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: list))
+        let check = try GitProcess.runBytes("git", ["cat-file", "--batch-check"], in: directory, input: list)
+        guard check.status == 0 else { throw GitBaseError("git cat-file failed: \(check.stderr)") }
+        let small = String(decoding: check.stdout, as: UTF8.self).split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, fields[1] == "blob", let size = Int(fields[2]), size <= maxBytes else { return nil }
+            return String(fields[0])
+        }
+        guard !small.isEmpty else { return [:] }
+        try Data(small.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: list))
         let result = try GitProcess.runBytes("git", ["cat-file", "--batch"], in: directory, input: list)
         guard result.status == 0 else { throw GitBaseError("git cat-file failed: \(result.stderr)") }
         var blobs: [String: [UInt8]] = [:]
