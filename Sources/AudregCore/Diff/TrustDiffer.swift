@@ -57,7 +57,12 @@ public struct TrustDiffer: Sendable {
                                baseLabel: String, headLabel: String) -> [String] {
         let unreadOnBase = base.unreadFiles
         let unreadOnHead = head.unreadFiles
-        guard !unreadOnBase.isEmpty || !unreadOnHead.isEmpty else { return [] }
+        // An entity that head's findings still name, though it was not built (an `apiVersion: audreg/v2`,
+        // a schema error that stops the document), is there but unreadable: not removed.
+        let namedOnHead = Set(head.findings.compactMap(\.entity) + head.suppressed.compactMap(\.finding.entity))
+        let headRefs = Set(head.registry.services.map(\.ref) + head.registry.issuers.map(\.ref) + head.registry.teams.map(\.ref))
+        let unloadedOnHead = namedOnHead.subtracting(headRefs)
+        guard !unreadOnBase.isEmpty || !unreadOnHead.isEmpty || !unloadedOnHead.isEmpty else { return [] }
         func files(_ registry: Registry) -> [EntityRef: String] {
             var result: [EntityRef: String] = [:]
             for service in registry.services { result[service.ref] = service.origin.file }
@@ -74,6 +79,10 @@ public struct TrustDiffer: Sendable {
             guard change.field == "entity" else { return false }
             if change.after == nil, let file = baseFiles[change.entity], headUnread.contains(ExactString(file)) {
                 notCompared.append("\(change.entity) not compared: \(file) could not be read on \(headLabel), so it is not known to be removed")
+                return true
+            }
+            if change.after == nil, unloadedOnHead.contains(change.entity) {
+                notCompared.append("\(change.entity) not compared: \(headLabel) still defines it, but it could not be loaded there (see its findings), so it is not known to be removed")
                 return true
             }
             if change.before == nil, let file = headFiles[change.entity], baseUnread.contains(ExactString(file)) {

@@ -486,6 +486,16 @@ struct TrustDiffSizeTests {
         #expect(!diff.changes.contains { $0.kind == .narrowing && $0.field == "algorithms" })
     }
 
+    @Test("a service whose document stops loading on head is not compared, never 'removed', and fails --fail-on widening")
+    func unloadableIsNotRemoved() throws {
+        let diff = try Self.diff(base: { _ in }, head: { registry in
+            try PRSupport.edit(registry, "services/production/payments-api.yaml", replacing: "apiVersion: audreg/v1", with: "apiVersion: audreg/v2")
+        })
+        #expect(!diff.changes.contains { $0.entity == EntityRef(.service, "payments-api") && $0.field == "entity" }, "\(diff.changes.map(\.summary))")
+        #expect(diff.notCompared.contains { $0.contains("Service/payments-api not compared") }, "\(diff.notCompared)")
+        #expect(DiffFailOn.widening.fails(diff))
+    }
+
     @Test("a second hop to the same target that passes the token through is widening, not hidden behind the first")
     func secondHopToOneTarget() throws {
         let gateway = "services/production/storefront-gateway.yaml"
