@@ -41,7 +41,16 @@ public enum MarkdownDiffRenderer {
             }
             if !diff.notCompared.isEmpty {
                 out += "> [!WARNING]\n> Some of the registry could not be compared, so this diff cannot say it is safe:\n"
-                for sentence in diff.notCompared { out += "> - \(MarkdownText.text(sentence))\n" }
+                // Listed up to a share of the comment's size: thousands of unread files must not push the
+                // whole comment past the limit, so the rest are counted.
+                var listed = 0
+                for sentence in diff.notCompared {
+                    let line = "> - \(MarkdownText.text(sentence))\n"
+                    guard out.utf8.count + line.utf8.count <= options.maxCharacters / 4 else { break }
+                    out += line
+                    listed += 1
+                }
+                if listed < diff.notCompared.count { out += "> - and \(diff.notCompared.count - listed) more (`audreg diff --format text` lists them all)\n" }
                 out += "\n"
             }
             if diff.changes.isEmpty && diff.notCompared.isEmpty {
@@ -77,6 +86,14 @@ public enum MarkdownDiffRenderer {
             }
             let reserve = 600 // the truncation note and the footer
             for (index, block) in blocks.enumerated() {
+                // One block too large to fit (a service with thousands of audiences) is left out with a
+                // note while smaller ones after it still fit; the comment ends only when little room is left.
+                if out.utf8.count + block.text.utf8.count + reserve > options.maxCharacters,
+                   index + 1 < blocks.count, block.text.utf8.count > options.maxCharacters / 4,
+                   out.utf8.count + 400 + reserve < options.maxCharacters {
+                    out += "> [!NOTE]\n> One entity's changes are too long for a pull-request comment and are left out here; `audreg diff --format text` shows them.\n\n"
+                    continue
+                }
                 if out.utf8.count + block.text.utf8.count + reserve > options.maxCharacters {
                     let left = blocks[index...].reduce(0) { $0 + $1.entities }
                     out += "> [!NOTE]\n> This comment stops at the size limit of a pull-request comment"

@@ -496,6 +496,15 @@ struct TrustDiffSizeTests {
         #expect(DiffFailOn.widening.fails(diff))
     }
 
+    @Test("thousands of unread files still give a pull-request comment within its size limit, counting the rest")
+    func notComparedIsCapped() {
+        var diff = TrustDiff(changes: [], introduced: [], fixed: [], newlySuppressed: [], baseLabel: "main", headLabel: "HEAD")
+        diff.notCompared = (0..<3_000).map { "services/team-\($0)/a-rather-long-file-name-for-a-service-\($0).yaml could not be read on HEAD: what it defines there is not compared" }
+        let comment = MarkdownDiffRenderer.render(diff)
+        #expect(comment.utf8.count <= 60_000, "\(comment.utf8.count)")
+        #expect(comment.contains("more (`audreg diff --format text` lists them all)"))
+    }
+
     @Test("a second hop to the same target that passes the token through is widening, not hidden behind the first")
     func secondHopToOneTarget() throws {
         let gateway = "services/production/storefront-gateway.yaml"
