@@ -429,21 +429,27 @@ enum ServiceDiff {
     /// A federation trust's subjects, per deployment kind (the AWS role, the Vault role): a subject added
     /// admits another workload, which is widening; one removed is narrowing. Byte for byte.
     static func trustSubjects(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
-        func byKind(_ service: Service) -> [String: [Located<ExactString>]] {
-            var result: [String: [Located<ExactString>]] = [:]
-            for deployment in service.deployments { result[deployment.kind.value.rawValue, default: []] += deployment.trust?.subjects ?? [] }
+        // Per deployment (kind, source, provider), as drift compares them: a subject moved from the dev
+        // role to the production role admits it where it was not admitted.
+        func byDeployment(_ service: Service) -> [ExactString: [Located<ExactString>]] {
+            var result: [ExactString: [Located<ExactString>]] = [:]
+            for deployment in service.deployments {
+                let label = "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
+                result[ExactString(label), default: []] += deployment.trust?.subjects ?? []
+            }
             return result
         }
-        let (old, new) = (byKind(base), byKind(head))
-        for kind in Set(old.keys).union(new.keys).sorted() {
-            let before = Set((old[kind] ?? []).map(\.value)), after = Set((new[kind] ?? []).map(\.value))
+        let (old, new) = (byDeployment(base), byDeployment(head))
+        for key in Set(old.keys).union(new.keys).sorted() {
+            let kind = key.text
+            let before = Set((old[key] ?? []).map(\.value)), after = Set((new[key] ?? []).map(\.value))
             var seen = Set<ExactString>()
-            for subject in new[kind] ?? [] where !before.contains(subject.value) && seen.insert(subject.value).inserted {
+            for subject in new[key] ?? [] where !before.contains(subject.value) && seen.insert(subject.value).inserted {
                 recorder.add(.widening, "trust.subjects", item: subject.value.text, "\(kind) trust admits a new subject \(subject.value)",
                              before: nil, after: subject.value.text, spans: [subject.location])
             }
             seen = []
-            for subject in old[kind] ?? [] where !after.contains(subject.value) && seen.insert(subject.value).inserted {
+            for subject in old[key] ?? [] where !after.contains(subject.value) && seen.insert(subject.value).inserted {
                 recorder.add(.narrowing, "trust.subjects", item: subject.value.text, "\(kind) trust no longer admits subject \(subject.value)",
                              before: subject.value.text, after: nil)
             }

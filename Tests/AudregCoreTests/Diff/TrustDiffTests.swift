@@ -505,6 +505,22 @@ struct TrustDiffSizeTests {
         #expect(comment.contains("more (`audreg diff --format text` lists them all)"))
     }
 
+    @Test("a trust subject moved from one role to another of the same kind is widening for the role that now admits it")
+    func subjectsAreComparedPerDeployment() throws {
+        let search = "services/production/search-api.yaml"
+        func deployments(prod: String, dev: String) -> String {
+            "  deployments:\n    - {kind: aws-iam-trust-policy, source: ../../../deploy/aws/prod.json, trust: {subjects: [\(prod)]}}\n"
+                + "    - {kind: aws-iam-trust-policy, source: ../../../deploy/aws/dev.json, trust: {subjects: [\(dev)]}}\n  authorization:"
+        }
+        let diff = try Self.diff(base: { registry in
+            try PRSupport.edit(registry, search, replacing: "  authorization:", with: deployments(prod: "\"repo:acme/search:ref:refs/heads/main\"", dev: "\"repo:acme/*\""))
+        }, head: { registry in
+            try PRSupport.edit(registry, search, replacing: "  authorization:", with: deployments(prod: "\"repo:acme/search:ref:refs/heads/main\", \"repo:acme/*\"", dev: "\"repo:acme/search:ref:refs/heads/dev\""))
+        })
+        let added = diff.changes.filter { $0.field == "trust.subjects" && $0.kind == .widening }
+        #expect(added.contains { $0.item == "repo:acme/*" && $0.summary.contains("prod.json") }, "\(diff.changes.map(\.summary))")
+    }
+
     @Test("a second hop to the same target that passes the token through is widening, not hidden behind the first")
     func secondHopToOneTarget() throws {
         let gateway = "services/production/storefront-gateway.yaml"
