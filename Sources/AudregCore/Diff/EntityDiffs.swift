@@ -101,6 +101,22 @@ enum ExceptionDiff {
             recorder.add(.narrowing, "exceptions", item: exception.rule.value, "exception to rule \(exception.rule.value) removed",
                          before: exception.expires?.value.description ?? "present", after: nil, at: nil)
         }
+        // Validation uses the first complete exception in force for a rule, whichever it is: a further
+        // one, added or changed, takes over when the first lapses, so it is reviewed like the first.
+        let oldByRule = Dictionary(grouping: base, by: { ExactString($0.rule.value) })
+        for (rule, exceptions) in Dictionary(grouping: head, by: { ExactString($0.rule.value) }).sorted(by: { $0.key < $1.key }) {
+            let earlier = oldByRule[rule] ?? []
+            for (position, exception) in exceptions.enumerated() where position > 0 {
+                func same(_ other: RuleException) -> Bool {
+                    ExactText.equal(other.expires?.value.description, exception.expires?.value.description)
+                        && ExactText.equal(other.approvedBy?.value, exception.approvedBy?.value) && ExactText.equal(other.reason?.value, exception.reason?.value)
+                }
+                guard position >= earlier.count || !same(earlier[position]) else { continue }
+                recorder.add(.widening, "exceptions", item: rule.text,
+                             "a further exception to rule \(rule.text)\(exception.expires.map { ", expires \($0.value)" } ?? ""): validation uses the first complete one in force, so this one applies when the first lapses",
+                             after: exception.expires?.value.description ?? "added", spans: [exception.location])
+            }
+        }
         for (rule, after) in new.sorted(by: { $0.key < $1.key }) {
             guard let before = old[rule] else { continue }
             let (from, to) = (before.expires?.value, after.expires?.value)

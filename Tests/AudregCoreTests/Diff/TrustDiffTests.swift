@@ -521,6 +521,27 @@ struct TrustDiffSizeTests {
         #expect(added.contains { $0.item == "repo:acme/*" && $0.summary.contains("prod.json") }, "\(diff.changes.map(\.summary))")
     }
 
+    @Test("a further exception to a rule that already has one is widening: it takes over when the first lapses")
+    func furtherExceptionIsWidening() throws {
+        let orders = "services/production/orders-api.yaml"
+        let diff = try Self.diff(base: { _ in }, head: { registry in
+            try PRSupport.edit(registry, orders, replacing: "      ticket: SEC-1234\n",
+                               with: "      ticket: SEC-1234\n    - rule: multiple-audiences\n      reason: longer\n      approvedBy: someone\n      expires: 2027-12-31\n")
+        })
+        let change = try #require(diff.changes.first { $0.field == "exceptions" && $0.item == "multiple-audiences" }, "\(diff.changes.map(\.summary))")
+        #expect(change.kind == .widening && change.summary.contains("a further exception"))
+        #expect(DiffFailOn.widening.fails(diff))
+        // The same registry on both sides: no change.
+        let same = try Self.diff(base: { registry in
+            try PRSupport.edit(registry, orders, replacing: "      ticket: SEC-1234\n",
+                               with: "      ticket: SEC-1234\n    - rule: multiple-audiences\n      reason: longer\n      approvedBy: someone\n      expires: 2027-12-31\n")
+        }, head: { registry in
+            try PRSupport.edit(registry, orders, replacing: "      ticket: SEC-1234\n",
+                               with: "      ticket: SEC-1234\n    - rule: multiple-audiences\n      reason: longer\n      approvedBy: someone\n      expires: 2027-12-31\n")
+        })
+        #expect(!same.changes.contains { $0.field.hasPrefix("exceptions") })
+    }
+
     @Test("a second hop to the same target that passes the token through is widening, not hidden behind the first")
     func secondHopToOneTarget() throws {
         let gateway = "services/production/storefront-gateway.yaml"
