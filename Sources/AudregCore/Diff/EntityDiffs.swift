@@ -430,11 +430,13 @@ enum ServiceDiff {
         return result
     }
 
+    /// `kind source (provider)`: how a deployment is named in changes, and what tells two apart.
+    static func label(_ deployment: Deployment) -> String {
+        "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
+    }
+
     static func deployments(_ base: Service, _ head: Service, into recorder: inout ChangeRecorder) {
-        func text(_ deployment: Deployment) -> String {
-            "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
-        }
-        let (from, to) = (base.deployments.map(text), head.deployments.map(text))
+        let (from, to) = (base.deployments.map(label), head.deployments.map(label))
         if DiffText.differ(from, to) {
             recorder.add(.neutral, "deployments", "deployments change", before: from.isEmpty ? nil : DiffText.list(from),
                          after: to.isEmpty ? nil : DiffText.list(to), spans: [DiffText.span(head.deployments.map { Located($0.kind.value.rawValue, at: $0.location) })])
@@ -450,8 +452,7 @@ enum ServiceDiff {
         func byDeployment(_ service: Service) -> [ExactString: [Located<ExactString>]] {
             var result: [ExactString: [Located<ExactString>]] = [:]
             for deployment in service.deployments {
-                let label = "\(deployment.kind.value.rawValue) \(deployment.source.value)" + (deployment.provider.map { " (\($0.value))" } ?? "")
-                result[ExactString(label), default: []] += deployment.trust?.subjects ?? []
+                result[ExactString(label(deployment)), default: []] += deployment.trust?.subjects ?? []
             }
             return result
         }

@@ -101,12 +101,9 @@ public struct EnvironmentCrossingRule: ServiceRule {
         for accepted in service.accepts {
             guard let issuer = context.index.issuers[accepted.issuer.value] else { continue }
             guard let issuerEnvironment = issuer.metadata.environment?.value else {
-                // Unknown is not "the same": say that the comparison was not made.
-                var unknown = finding("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer that states no environment, so whether they cross environments was not checked; state the issuer's metadata.environment",
-                                      at: accepted.issuer.location, entity: service.ref,
-                                      related: [RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "issuer without an environment")])
-                unknown.severity = .warning
-                findings.append(unknown)
+                findings.append(notCompared("\(environment) service '\(service.name)' accepts tokens from '\(issuer.name)', an issuer that states no environment, so whether they cross environments was not checked; state the issuer's metadata.environment",
+                                            at: accepted.issuer.location, service: service,
+                                            related: RelatedLocation(issuer.origin.location, entity: issuer.ref, message: "issuer without an environment")))
                 continue
             }
             guard !issuerEnvironment.isExactly(environment) else { continue }
@@ -117,11 +114,9 @@ public struct EnvironmentCrossingRule: ServiceRule {
         for hop in service.downstream {
             guard let target = context.index.services[hop.service.value] else { continue }
             guard let targetEnvironment = target.metadata.environment?.value else {
-                var unknown = finding("\(environment) service '\(service.name)' calls '\(target.name)', which states no environment, so whether the hop crosses environments was not checked; state its metadata.environment",
-                                      at: hop.service.location, entity: service.ref,
-                                      related: [RelatedLocation(target.origin.location, entity: target.ref, message: "service without an environment")])
-                unknown.severity = .warning
-                findings.append(unknown)
+                findings.append(notCompared("\(environment) service '\(service.name)' calls '\(target.name)', which states no environment, so whether the hop crosses environments was not checked; state its metadata.environment",
+                                            at: hop.service.location, service: service,
+                                            related: RelatedLocation(target.origin.location, entity: target.ref, message: "service without an environment")))
                 continue
             }
             guard !targetEnvironment.isExactly(environment) else { continue }
@@ -129,6 +124,14 @@ public struct EnvironmentCrossingRule: ServiceRule {
                                     at: hop.service.location, entity: service.ref,
                                     related: [RelatedLocation(target.origin.location, entity: target.ref, message: "\(targetEnvironment) service")]))
         }
+    }
+
+    /// A comparison not made because the other side states no environment: unknown is not "the same",
+    /// so it is said, as a warning.
+    func notCompared(_ message: String, at location: SourceLocation, service: Service, related: RelatedLocation) -> Finding {
+        var unknown = finding(message, at: location, entity: service.ref, related: [related])
+        unknown.severity = .warning
+        return unknown
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
