@@ -4,12 +4,14 @@ import AudregCore
 import AudregDrift
 
 /// One key of a JWK Set, kept as its raw JSON so that a key jwt-kit cannot decode does not spoil the set.
-/// Only `kid`, `kty` and `alg` are ever shown.
+/// Only `kid`, `kty`, `crv` and `alg` are ever shown.
 public struct KeySetEntry: Sendable {
     public var kid: String?
     public var kty: String?
     public var alg: String?
     public var use: String?
+    /// `crv` of an EC or OKP key, named when jwt-kit cannot use the curve.
+    public var curve: String?
     let json: Data
 
     public var label: String { kid.map { "kid \($0)" } ?? "a key without kid" }
@@ -38,7 +40,7 @@ public struct KeySet: Sendable {
         for case let key as [String: Any] in keys {
             guard let json = try? JSONSerialization.data(withJSONObject: key) else { continue }
             entries.append(KeySetEntry(kid: key["kid"] as? String, kty: key["kty"] as? String, alg: key["alg"] as? String,
-                                       use: key["use"] as? String, json: json))
+                                       use: key["use"] as? String, curve: key["crv"] as? String, json: json))
         }
         self.entries = entries
         self.source = source
@@ -120,6 +122,9 @@ public struct KeySet: Sendable {
             candidates = entries
         }
         var problems: [String] = []
+        // Keys audreg cannot use (a curve jwt-kit lacks, such as secp256k1 for ES256K, or a key it cannot
+        // read) prove nothing either way: the token may be genuine, so the signature is "not checked".
+        var unusable: [String] = []
         for entry in candidates {
             if entry.kty == "oct" {
                 problems.append("\(entry.label) is a symmetric (oct) key; a published key set must not hold one and audreg never verifies with it")
@@ -143,7 +148,13 @@ public struct KeySet: Sendable {
                 return Verification(status: .pass, message: "signature verified with \(entry.label) (\(entry.kty ?? "?"), \(alg)) from \(source)")
             case .failure(let reason):
                 problems.append("\(entry.label): \(reason)")
+            case .unusable(let reason):
+                unusable.append("\(entry.label): \(reason)")
             }
+        }
+        if !unusable.isEmpty {
+            return Verification(status: .notChecked, message: "signature not checked: audreg cannot verify \(alg) with "
+                                + (unusable + problems).joined(separator: "; ") + "; verify it with the issuer's own library")
         }
         if problems.isEmpty {
             return Verification(status: .fail, message: "no key in \(source) can verify this token")
@@ -154,6 +165,8 @@ public struct KeySet: Sendable {
     enum KeyOutcome {
         case success
         case failure(String)
+        /// jwt-kit cannot read or use the key: nothing is known about the signature.
+        case unusable(String)
     }
 
     static func verify(_ token: DecodedToken, with entry: KeySetEntry) async -> KeyOutcome {
@@ -167,13 +180,13 @@ public struct KeySet: Sendable {
         do {
             jwk = try JSONDecoder().decode(JWK.self, from: json)
         } catch {
-            return .failure("jwt-kit cannot read this key (\(entry.kty ?? "no kty"))")
+            return .unusable("jwt-kit cannot read this key (\(entry.kty ?? "no kty")\(entry.curve.map { ", curve \($0)" } ?? ""))")
         }
         let keys = JWTKeyCollection()
         do {
             try await keys.add(jwk: jwk)
         } catch {
-            return .failure("jwt-kit cannot use this key")
+            return .unusable("jwt-kit cannot use this key (\(entry.kty ?? "no kty")\(entry.curve.map { ", curve \($0)" } ?? ""))")
         }
         do {
             _ = try await keys.verify(token.signingToken, as: UncheckedClaims.self)

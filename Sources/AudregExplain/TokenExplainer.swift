@@ -135,12 +135,15 @@ public struct TokenExplainer: Sendable {
                 if alg.lowercased() == "none" {
                     failures.append("alg none: the token is unsigned, and an unsigned token is never authentic (RFC 8725 §3.2, RFC 9068 §4)")
                 } else {
-                    let allowed = accepted?.algorithms?.map(\.value) ?? (issuer?.algorithms.isEmpty == false ? issuer!.algorithms.map(\.value) : registry.policy.effectiveAllowedAlgorithms)
+                    let lists = Self.algorithmLists(service: service, accepted: accepted, issuer: issuer, policy: registry.policy)
                     // Byte for byte: `contains` would take ES256 + KELVIN SIGN (U+212A) for an allowed ES256K.
-                    if allowed.contains(where: { $0.isExactly(alg) }) {
+                    let lacking = lists.filter { list in !list.algorithms.contains { $0.isExactly(alg) } }
+                    if lacking.isEmpty {
                         passes.append("alg \(alg) is allowed")
                     } else {
-                        failures.append("alg \(alg) is not allowed here (allowed: \(allowed.joined(separator: ", ")))")
+                        let allowed = lists[0].algorithms.filter { candidate in lists.allSatisfy { $0.algorithms.contains { $0.isExactly(candidate) } } }
+                        failures.append("alg \(alg) is not allowed here (allowed: \(allowed.isEmpty ? "no algorithm" : allowed.joined(separator: ", "))): "
+                                        + "not in \(lacking.map { "\($0.owner) (\($0.algorithms.joined(separator: ", ")))" }.joined(separator: " or "))")
                     }
                 }
             } else {
@@ -202,6 +205,17 @@ public struct TokenExplainer: Sendable {
         let summary = "\(who) with \(alg ?? "?")" + (header["kid"]?.string.map { " (kid \($0))" } ?? "")
             + (header["typ"]?.string.map { ", typ \($0)" } ?? "")
         return ExplainCheck(.authentic, .pass, summary, details: passes.map { "ok: \($0)" })
+    }
+
+    /// Every list a token's `alg` must be in: the service's own list for this issuer, the issuer's and the
+    /// policy's. A verifier configured from the registry accepts only what all of them allow; taking the
+    /// first list that is written would pass an algorithm the issuer never signs with or the policy forbids.
+    static func algorithmLists(service: Service, accepted: AcceptedIssuer?, issuer: Issuer?, policy: Policy) -> [(owner: String, algorithms: [String])] {
+        var lists: [(owner: String, algorithms: [String])] = []
+        if let own = accepted?.algorithms { lists.append(("\(service.name)'s accepted algorithms", own.map(\.value))) }
+        if let issuer, !issuer.algorithms.isEmpty { lists.append(("issuer \(issuer.name)'s algorithms", issuer.algorithms.map(\.value))) }
+        lists.append(("the policy's allowedAlgorithms", policy.effectiveAllowedAlgorithms))
+        return lists
     }
 
     enum KeyLookup {

@@ -411,8 +411,34 @@ struct ExplainExactTextTests {
             .explain(.token(Self.token(header: #"{"alg": "ES256\#u{212A}", "typ": "at+jwt"}"#)), service: "orders-api", keys: .loaded(keys))
         let check = try #require(explanation.check(.authentic))
         #expect(check.status == .fail)
-        #expect(check.reason.contains("alg ES256\u{212A} is not allowed here (allowed: ES256K)"), "\(check.reason)")
+        #expect(check.reason.contains("alg ES256\u{212A} is not allowed here"), "\(check.reason)")
         #expect(!check.details.contains { $0.hasPrefix("ok: alg") }, "\(check.details)")
+    }
+
+    @Test("an alg the service lists is refused when the issuer does not sign with it or the policy forbids it")
+    func algorithmListsIntersect() async throws {
+        // corp-idp signs with RS256 and ES256; the default policy allows RS256, PS256, ES256 and EdDSA.
+        let keys = try KeySet(json: Data(#"{"keys": []}"#.utf8), source: "keys.json")
+        for (listed, alg, lacking) in [(["PS256", "RS256"], "PS256", "issuer corp-idp's algorithms (RS256, ES256)"),
+                                       (["ES384", "ES256"], "ES384", "issuer corp-idp's algorithms (RS256, ES256) or the policy's allowedAlgorithms")] {
+            let registry = try Self.registry { $0.algorithms = listed.map { Located($0, at: .init(file: "s.yaml", line: 1, column: 1)) } }
+            let explanation = try await TokenExplainer(registry: registry, now: TokenExplainerTests.now)
+                .explain(.token(Self.token(header: #"{"alg": "\#(alg)", "typ": "at+jwt"}"#)), service: "orders-api", keys: .loaded(keys))
+            let check = try #require(explanation.check(.authentic))
+            #expect(check.status == .fail)
+            #expect(check.reason.contains("alg \(alg) is not allowed here (allowed: \(listed[1])): not in \(lacking)"), "\(check.reason)")
+        }
+    }
+
+    @Test("a key on a curve jwt-kit cannot use leaves the signature not checked, never failed")
+    func unusableKeyIsNotChecked() async throws {
+        // secp256k1's generator point: a valid ES256K public key, which jwt-kit has no curve for.
+        let keys = try KeySet(json: Data(#"{"keys": [{"kty": "EC", "crv": "secp256k1", "kid": "k1", "alg": "ES256K", "x": "eb5mfvncu6xVoGKVzocLBwKb_NstzijZWfKBWxb4F5g", "y": "SDradyajxGVdpPv8DhEIqP0XtEimhVQZnEfQj_sQ1Lg"}]}"#.utf8), source: "keys.json")
+        let token = try DecodedToken(compact: Self.token(header: #"{"alg": "ES256K", "kid": "k1"}"#))
+        let verification = await keys.verify(token)
+        #expect(verification.status == .notChecked, "\(verification.message)")
+        #expect(verification.message.hasPrefix("signature not checked: audreg cannot verify ES256K with kid k1: jwt-kit cannot"), "\(verification.message)")
+        #expect(verification.message.contains("curve secp256k1"), "\(verification.message)")
     }
 
     @Test("a required claim é is missing when the token has a claim e + U+0301", arguments: [false, true])

@@ -157,6 +157,19 @@ struct AudienceFormsTests {
         #expect(AudienceForms.differences(between: "https://b\u{FC}cher.example.com", and: "https://bu\u{308}cher.example.com") == [.unicodeNormalization])
     }
 
+    @Test("the look-alike skeleton keeps accents and drops only what renders as nothing (UTS #39)")
+    func skeletonKeepsAccents() {
+        let key = { (text: String) in AudienceForms.confusableKey(text) }
+        #expect(key("https://b\u{FC}cher.example.com") != key("https://bucher.example.com"))
+        #expect(key("https://caf\u{E9}.example.com") != key("https://cafe.example.com"))
+        // An accent on a Cyrillic look-alike stays on its prototype.
+        #expect(key("https://\u{430}\u{301}.example.com") == key("https://\u{E1}.example.com"))
+        // A grapheme joiner, a variation selector and a zero-width joiner render as nothing.
+        for invisible in ["\u{34F}", "\u{FE0F}", "\u{200D}"] {
+            #expect(key("https://orders\(invisible).example.com") == key("https://orders.example.com"), "\(invisible.unicodeScalars.map(\.value))")
+        }
+    }
+
     @Test("messages name every difference, and only real ones")
     func everyDifference() {
         #expect(AudienceForms.differences(between: "https://Orders.API.example.com:443/v1/../", and: "https://orders.api.example.com")

@@ -132,8 +132,11 @@ public enum AudienceForms {
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
             if let prototype = confusableMap[scalar.value] ?? delimiterLookAlikes[scalar.value] {
                 result.append(prototype)
-            } else if scalar.properties.generalCategory == .nonspacingMark {
-                continue // accents stacked on a look-alike do not make it distinguishable in review
+            } else if scalar.properties.isDefaultIgnorableCodePoint {
+                // UTS #39's skeleton drops what renders as nothing (joiners, variation selectors, the
+                // grapheme joiner) and keeps accents: `bücher` and `bucher` are two words a reviewer tells
+                // apart, while an accent on a look-alike stays on its prototype, so Cyrillic `а́` and `á` meet.
+                continue
             } else {
                 result.unicodeScalars.append(scalar)
             }
