@@ -1,3 +1,4 @@
+import Foundation
 import AudregCore
 
 /// AWS IAM role trust-policy conditions for the registry's federation trusts: for each service whose
@@ -36,7 +37,37 @@ public struct AWSTrustExport: Sendable {
     }
 
     static func located(_ service: Service) -> [Located<ExactString>] {
-        service.deployments.filter { $0.kind.value.rawValue.isExactly("aws-iam-trust-policy") }.flatMap { $0.trust?.subjects ?? [] }
+        roleDeployments(service).flatMap { $0.trust?.subjects ?? [] }
+    }
+
+    static func roleDeployments(_ service: Service) -> [Deployment] {
+        service.deployments.filter { $0.kind.value.rawValue.isExactly("aws-iam-trust-policy") && !($0.trust?.subjects.isEmpty ?? true) }
+    }
+
+    /// The policies to write for a service: one per role (deployment), each with only its own subjects.
+    /// Merging them would let a subject stated for a sandbox role assume the production one. Roles that
+    /// state the same subjects share one policy, named as before; otherwise each file is named after its
+    /// deployment's source file, which must then be a plain file name.
+    static func roles(_ service: Service) throws(AWSTrustExportError) -> [(name: String?, subjects: [ExactString])] {
+        var groups: [(deployment: Deployment, subjects: [ExactString])] = []
+        for deployment in roleDeployments(service) {
+            var seen = Set<ExactString>()
+            groups.append((deployment, (deployment.trust?.subjects ?? []).map(\.value).filter { seen.insert($0).inserted }))
+        }
+        let distinct = Set(groups.map { Set($0.subjects) })
+        guard distinct.count > 1 else { return groups.first.map { [(nil, $0.subjects)] } ?? [] }
+        var names = Set<String>()
+        return try groups.map { group throws(AWSTrustExportError) in
+            var name = (group.deployment.source.value as NSString).lastPathComponent
+            if name.hasSuffix(".json") { name.removeLast(5) }
+            let plain = !name.isEmpty && !name.hasPrefix(".") && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+            }
+            guard plain, names.insert(name).inserted else {
+                throw .roleName(service: service.name, source: group.deployment.source.value, at: group.deployment.source.location)
+            }
+            return (name, group.subjects)
+        }
     }
 
     /// IAM's StringLike treats `*` and `?` as wildcards; a subject without them is compared exactly.
@@ -81,13 +112,17 @@ public struct AWSTrustExport: Sendable {
         var files: [(String, String)] = []
         var seen = Set<String>()
         for service in services where seen.insert(service.name).inserted {
-            let subjects = Self.subjects(service)
-            guard !subjects.isEmpty, !service.audiences.isEmpty else { continue }
+            guard !Self.subjects(service).isEmpty else { continue }
+            guard !service.audiences.isEmpty else { throw .noTarget(service: service.name, reason: "it lists no audiences to pin aud to") }
             let issuers = service.accepts.compactMap { accepted in
                 index.issuers[accepted.issuer.value].flatMap { issuer in
                     issuer.issuer.flatMap { Self.providerHost(issuer: $0.value.text) }.map { (accepted.issuer.value, $0) }
                 }
             }
+            guard !issuers.isEmpty else {
+                throw .noTarget(service: service.name, reason: "it accepts no issuer with an https iss, which is what IAM names an OIDC provider by")
+            }
+            let roles = try Self.roles(service)
             for (name, host) in issuers {
                 let audiences = service.audiences.map(\.value)
                 // IAM reads `${…}` in a condition value as a policy variable: `${token.actions.githubusercontent.com:sub}`
@@ -105,9 +140,12 @@ public struct AWSTrustExport: Sendable {
                         throw .unpinnedSubject(service: service.name, value: subject.value.text, reason: reason, at: subject.location)
                     }
                 }
-                let value = account.map { document(host: host, audiences: audiences, subjects: subjects, account: $0) }
-                    ?? condition(host: host, audiences: audiences, subjects: subjects)
-                files.append((issuers.count == 1 ? "\(service.name).json" : "\(service.name).\(name).json", value.serialized()))
+                for role in roles {
+                    let value = account.map { document(host: host, audiences: audiences, subjects: role.subjects, account: $0) }
+                        ?? condition(host: host, audiences: audiences, subjects: role.subjects)
+                    let stem = role.name.map { "\(service.name).\($0)" } ?? service.name
+                    files.append((issuers.count == 1 ? "\(stem).json" : "\(stem).\(name).json", value.serialized()))
+                }
             }
         }
         return files
@@ -119,6 +157,8 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case noSubjects(String)
     case policyVariable(service: String, value: String, at: SourceLocation)
     case unpinnedSubject(service: String, value: String, reason: String, at: SourceLocation)
+    case noTarget(service: String, reason: String)
+    case roleName(service: String, source: String, at: SourceLocation)
 
     public var description: String {
         switch self {
@@ -129,6 +169,10 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
         case .policyVariable(let name, let value, let location):
             return "\(TerminalText.escape(location.description)): service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
+        case .noTarget(let name, let reason):
+            return "service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
+        case .roleName(let name, let source, let location):
+            return "\(TerminalText.escape(location.description)): service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(TerminalText.escape(source))' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
         case .unpinnedSubject(let name, let value, let reason, let location):
             return "\(TerminalText.escape(location.description)): service '\(name)': trust subject '\(TerminalText.escape(value))' is not pinned: \(reason); name the repository or workload, then export again"
         }

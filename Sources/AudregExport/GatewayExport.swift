@@ -34,7 +34,16 @@ public struct GatewayExport: Sendable {
         }
         var seen = Set<String>()
         var result: [(String, String)] = []
-        for service in services where seen.insert(service.name).inserted && !service.accepts.isEmpty {
+        let lenientAudiences = format == .nginx || format == .envoy || format == .envoyGateway ? LenientAudiences(registry, format: format) : nil
+        for service in services where seen.insert(service.name).inserted {
+            // A service that states neither audiences nor issuers takes no tokens: nothing to export. One
+            // with audiences but no issuer would get no file, and a folder synced with pruning would drop
+            // its previous config, leaving it open.
+            if service.accepts.isEmpty && service.audiences.isEmpty && service.audiencesAreKnown && only == nil { continue }
+            guard !service.accepts.isEmpty else {
+                throw .inexpressible(service: service.name, value: "its accepted issuers",
+                                     reason: "it lists none, so no exported config could verify a token for it; add accepts with the issuers it trusts")
+            }
             // An empty list is written as no list at all, which every format reads as "check no aud":
             // whatever turned audience-missing off or excepted it, the export must not open the service.
             guard service.audiencesAreKnown, !service.audiences.isEmpty else {
@@ -42,6 +51,8 @@ public struct GatewayExport: Sendable {
                                      reason: service.audiencesAreKnown ? "it lists none, and an exported config without audiences would accept a token for any audience"
                                                                        : "the registry file does not state them as a list audreg could read")
             }
+            try checkIssuers(service, index: index, format: format)
+            try lenientAudiences?.check(service)
             let contents: String
             switch format {
             case .envoy: contents = envoy(service, index: index)
@@ -52,6 +63,42 @@ public struct GatewayExport: Sendable {
             result.append(("\(service.name).\(format.fileExtension)", contents))
         }
         return result
+    }
+
+    /// Every accepted issuer must be one the export can bind: defined, with an `iss` to check, and, where the
+    /// format needs one, its own key source. Rules can be turned off or excepted by the same pull request
+    /// that changes the registry, so this is checked here, whatever validate said: a provider without
+    /// `issuer` checks no `iss` in Envoy, and nginx would verify an issuer without keys with another's.
+    func checkIssuers(_ service: Service, index: RegistryIndex, format: GatewayFormat) throws(GatewayExportError) {
+        var seen = Set<ExactString>()
+        for accepted in service.accepts where seen.insert(ExactString(accepted.issuer.value)).inserted {
+            let name = accepted.issuer.value
+            guard let issuer = index.issuers[name] else {
+                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'", reason: "the registry defines no Issuer of that name; define it or remove it from accepts")
+            }
+            guard let iss = issuer.issuer?.value.text, !iss.isEmpty else {
+                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
+                                     reason: "it states no iss value audreg could read, and a provider without one accepts tokens whatever their iss; set spec.issuer on Issuer '\(name)'")
+            }
+            if format != .istio, issuer.jwksUri == nil {
+                // Istio discovers the keys from the issuer itself; the other formats need the key set named.
+                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
+                                     reason: "it has no jwksUri, and \(format.rawValue) needs the issuer's own key set\(format == .nginx ? " (nginx would verify its tokens with the other issuers' keys)" : ""); add spec.jwksUri to Issuer '\(name)'")
+            }
+            if format == .istio, let wildcard = Self.istioWildcard(iss) {
+                throw .inexpressible(service: service.name, value: "issuer '\(iss)'", reason: wildcard)
+            }
+        }
+        if format == .istio, let audience = service.audiences.first(where: { Self.istioWildcard($0.value.text) != nil }) {
+            throw .inexpressible(service: service.name, value: "audience '\(audience.value.text)'", reason: Self.istioWildcard(audience.value.text)!)
+        }
+    }
+
+    /// Istio reads a `*` at either end of an AuthorizationPolicy value as a prefix, suffix or presence match.
+    static func istioWildcard(_ value: String) -> String? {
+        let bytes = value.utf8
+        guard bytes.first == UInt8(ascii: "*") || bytes.last == UInt8(ascii: "*") else { return nil }
+        return "Istio reads a '*' at its start or end as a wildcard, so the AuthorizationPolicy would match more than this value"
     }
 
     /// Provider names are the issuer names: unique within one service's file.
@@ -138,11 +185,13 @@ public struct GatewayExport: Sendable {
         text += metadata("\(service.name)-jwt")
         text += "spec:\n  selector:\n    matchLabels:\n      app: \(yaml(service.name))\n  jwtRules:\n"
         var principals: [String] = []
+        var issuers: [String] = []
         var seen = Set<String>()
         for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
             let issuer = index.issuers[accepted.issuer.value]
             let iss = issuer?.issuer?.value.text ?? accepted.issuer.value
             principals.append("\(iss)/*")
+            issuers.append(iss)
             text += "    - issuer: \(yaml(iss))\n"
             if let jwks = issuer?.jwksUri?.value { text += "      jwksUri: \(yaml(jwks))\n" }
             text += "      audiences:\n"
@@ -159,11 +208,61 @@ public struct GatewayExport: Sendable {
         // is later widened.
         text += "      when:\n        - key: request.auth.claims[aud]\n          values:\n"
         for audience in service.audiences { text += "            - \(yaml(audience.value.text))\n" }
+        // `ISS/*` in requestPrincipals is a prefix match on `iss/sub`: a token from `ISS/partners`, trusted by
+        // another RequestAuthentication, would match it. The exact `iss` closes that.
+        text += "        - key: request.auth.claims[iss]\n          values:\n"
+        for iss in issuers { text += "            - \(yaml(iss))\n" }
         return text
     }
 
     /// Every value written from the registry is one double-quoted scalar (see `YAMLText.scalar`).
     func yaml(_ text: String) -> String { YAMLText.scalar(text) }
+}
+
+/// Audiences of other services that a gateway's own comparison takes for one of this service's: Envoy
+/// (and Envoy Gateway, built on it) compares audiences without an `http://` or `https://` prefix and one
+/// trailing `/`; nginx's map compares ignoring ASCII case. A config for one would then admit tokens minted
+/// for the other, so the export refuses, whatever audience-confusable says or was excepted.
+struct LenientAudiences {
+    let format: GatewayFormat
+    private var owners: [ExactString: [(service: String, audience: String)]] = [:]
+
+    init(_ registry: Registry, format: GatewayFormat) {
+        self.format = format
+        for service in registry.services {
+            for audience in service.audiences {
+                owners[key(audience.value.text), default: []].append((service.name, audience.value.text))
+            }
+        }
+    }
+
+    func key(_ audience: String) -> ExactString {
+        var bytes = Array(audience.utf8)
+        if format == .nginx {
+            for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] += 32 }
+            return ExactString(String(decoding: bytes, as: UTF8.self))
+        }
+        // jwt_verify_lib's sanitizeAudience: one scheme prefix (as written, case and all), one trailing '/'.
+        for prefix in ["https://", "http://"] where bytes.starts(with: prefix.utf8) {
+            bytes.removeFirst(prefix.utf8.count)
+            break
+        }
+        if bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        return ExactString(String(decoding: bytes, as: UTF8.self))
+    }
+
+    func check(_ service: Service) throws(GatewayExportError) {
+        for audience in service.audiences {
+            // The same audience in two services is what the registry says (audience-collision's finding);
+            // only a different one that the gateway's comparison merges widens the config.
+            guard let other = owners[key(audience.value.text)]?.first(where: { !$0.service.isExactly(service.name) && !$0.audience.isExactly(audience.value.text) })
+            else { continue }
+            let how = format == .nginx ? "an nginx map compares keys ignoring case"
+                                       : "Envoy compares audiences without an http:// or https:// prefix and a trailing '/'"
+            throw .inexpressible(service: service.name, value: "audience '\(audience.value.text)'",
+                                 reason: "\(how), so this config would also admit tokens for service '\(other.service)' (audience '\(other.audience)'); make the two audiences differ in more than that")
+        }
+    }
 }
 
 public enum GatewayExportError: Error, CustomStringConvertible, Equatable {

@@ -35,7 +35,8 @@ extension GatewayExport {
         var text = header(service, format: .nginx)
         text += "# Include in nginx's http block (NGINX Plus). The server block holds only the token checks: add its\n"
         text += "# listen, server_name and locations, or move these directives into the service's own server.\n"
-        text += "# nginx compares map keys ignoring case (ngx_http_map_module).\n"
+        text += "# nginx compares map keys ignoring case (ngx_http_map_module): no other service in the registry has an\n"
+        text += "# audience that differs from these only in case, but a token for such an audience would pass.\n"
         try nginxCheckDistinct(service.audiences.map(\.value.text), service: service, what: "audience")
         text += "map $jwt_claim_aud $audreg_aud_ok_\(variable) {\n    default 0;\n"
         for audience in service.audiences {

@@ -121,4 +121,56 @@ struct AWSTrustExportTests {
         let after = await DriftRunner(options: options).run(loaded, registryDirectory: directory.path + "/registry", source: StaticDocumentSource([]))
         #expect(Set(after.findings.map(\.ruleID)) == ["config-trust-subject-unpinned", "config-trust-subject-mismatch"])
     }
+
+    static func roles(_ deployments: String, accepts: String = "[{issuer: github-actions}]") -> Registry {
+        RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: github-actions}
+            spec: {issuer: "https://token.actions.githubusercontent.com"}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: deploy}
+            spec:
+              audiences: [sts.amazonaws.com]
+              accepts: \(accepts)
+              deployments: \(deployments)
+            """).registry
+    }
+
+    @Test("two roles with different subjects get a policy each, never one that lets either's subjects assume both")
+    func onePolicyPerRole() throws {
+        let registry = Self.roles("""
+            [{kind: aws-iam-trust-policy, source: iam/prod-deploy.json, trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}},
+             {kind: aws-iam-trust-policy, source: iam/sandbox.json, trust: {subjects: ["repo:acme/playground:ref:refs/heads/feature-x"]}}]
+            """)
+        let files = try AWSTrustExport(registry: registry).files()
+        #expect(files.map(\.0) == ["deploy.prod-deploy.json", "deploy.sandbox.json"])
+        #expect(files[0].1.contains("refs/heads/main") && !files[0].1.contains("playground"), "\(files[0].1)")
+        #expect(files[1].1.contains("playground") && !files[1].1.contains("refs/heads/main"), "\(files[1].1)")
+        // The same subjects for two roles: one policy fits both, named as for one role.
+        let same = Self.roles("""
+            [{kind: aws-iam-trust-policy, source: a.json, trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}},
+             {kind: aws-iam-trust-policy, source: b.json, trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}}]
+            """)
+        #expect(try AWSTrustExport(registry: same).files().map(\.0) == ["deploy.json"])
+        // A source whose file name cannot name a file is refused at its line.
+        let odd = Self.roles("""
+            [{kind: aws-iam-trust-policy, source: "iam/prod deploy.json", trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}},
+             {kind: aws-iam-trust-policy, source: iam/sandbox.json, trust: {subjects: ["repo:acme/playground:ref:refs/heads/x"]}}]
+            """)
+        #expect(throws: AWSTrustExportError.self) { try AWSTrustExport(registry: odd).files() }
+    }
+
+    @Test("a service with stated subjects but no https issuer is refused, not left out in silence")
+    func noHTTPSIssuer() throws {
+        let registry = Self.roles("[{kind: aws-iam-trust-policy, source: a.json, trust: {subjects: [\"repo:acme/deploy:ref:refs/heads/main\"]}}]", accepts: "[]")
+        do {
+            _ = try AWSTrustExport(registry: registry).files()
+            Issue.record("exported")
+        } catch {
+            #expect(error.description.contains("accepts no issuer with an https iss"), "\(error.description)")
+        }
+    }
 }

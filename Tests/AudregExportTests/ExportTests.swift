@@ -124,6 +124,87 @@ struct ExportTests {
         #expect(throws: GatewayExportError.self) { try export.files(.envoy, service: "orders-apii") }
     }
 
+    static func twoServices(issuerSpec: String = "{issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}",
+                            first: String = "[https://orders.example.com]", second: String = "[https://payments.example.com]",
+                            secondAccepts: String = "[{issuer: idp}]") -> Registry {
+        RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: idp}
+            spec: \(issuerSpec)
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec: {audiences: \(first), accepts: [{issuer: idp}]}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: payments-api}
+            spec: {audiences: \(second), accepts: \(secondAccepts)}
+            """).registry
+    }
+
+    static func refusal(_ registry: Registry, _ format: GatewayFormat, service: String? = nil) -> String? {
+        do {
+            _ = try GatewayExport(registry: registry).files(format, service: service)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("an issuer without iss, an undefined issuer or one without keys refuses the export, whatever the rules said")
+    func unboundIssuersRefused() throws {
+        for format in GatewayFormat.allCases {
+            let noIss = Self.refusal(Self.twoServices(issuerSpec: "{jwksUri: https://idp.example.com/keys}"), format)
+            #expect(noIss?.contains("accepted issuer 'idp' cannot be exported: it states no iss value audreg could read") == true, "\(format): \(noIss ?? "exported")")
+            let empty = Self.refusal(Self.twoServices(issuerSpec: "{issuer: '', jwksUri: https://idp.example.com/keys}"), format)
+            #expect(empty?.contains("states no iss value") == true, "\(format): \(empty ?? "exported")")
+            let undefined = Self.refusal(Self.twoServices(secondAccepts: "[{issuer: other-idp}]"), format)
+            #expect(undefined?.contains("accepted issuer 'other-idp' cannot be exported: the registry defines no Issuer of that name") == true, "\(format): \(undefined ?? "exported")")
+            let keyless = Self.refusal(Self.twoServices(issuerSpec: "{issuer: https://idp.example.com, discoveryUrl: https://idp.example.com/.well-known/openid-configuration}"), format)
+            // Istio discovers an issuer's keys from the issuer itself.
+            #expect((keyless == nil) == (format == .istio), "\(format): \(keyless ?? "exported")")
+            #expect(format == .istio || keyless?.contains("it has no jwksUri") == true)
+        }
+    }
+
+    @Test("a service with audiences but no accepted issuer refuses the export; one with neither is left out")
+    func serviceWithoutIssuers() throws {
+        let registry = Self.twoServices(secondAccepts: "[]")
+        for format in GatewayFormat.allCases {
+            #expect(Self.refusal(registry, format)?.contains("service 'payments-api': its accepted issuers cannot be exported: it lists none") == true)
+        }
+        let neither = Self.twoServices(second: "[]", secondAccepts: "[]")
+        #expect(try GatewayExport(registry: neither).files(.envoy).map(\.0) == ["orders-api.yaml"])
+        #expect(Self.refusal(neither, .envoy, service: "payments-api") != nil)
+    }
+
+    @Test("Envoy's scheme- and slash-blind audience check, and nginx's case-blind map, refuse audiences of two services they would merge")
+    func gatewayLenientAudiences() throws {
+        for (second, envoyMerges, nginxMerges) in [("[orders.example.com]", true, false), ("[http://orders.example.com/]", true, false),
+                                                   ("[https://ORDERS.example.com]", false, true), ("[https://orders.example.com]", false, false),
+                                                   ("[HTTPS://orders.example.com]", false, true)] {
+            let registry = Self.twoServices(second: second)
+            for format in [GatewayFormat.envoy, .envoyGateway] {
+                let refusal = Self.refusal(registry, format)
+                #expect((refusal != nil) == envoyMerges, "\(second) \(format): \(refusal ?? "exported")")
+                #expect(!envoyMerges || refusal?.contains("so this config would also admit tokens for service") == true)
+            }
+            #expect((Self.refusal(registry, .nginx) != nil) == nginxMerges, "\(second) nginx")
+            #expect(Self.refusal(registry, .istio) == nil, "Istio compares audiences exactly")
+        }
+    }
+
+    @Test("Istio: the AuthorizationPolicy requires the exact iss, and a '*' at either end of an iss or audience refuses the export")
+    func istioExactIssuer() throws {
+        let text = try GatewayExport(registry: Self.twoServices()).files(.istio, service: "orders-api")[0].1
+        #expect(text.contains("        - key: request.auth.claims[iss]\n          values:\n            - \"https://idp.example.com\"\n"), "\(text)")
+        #expect(Self.refusal(Self.twoServices(first: "['https://orders.example.com/*']"), .istio)?.contains("wildcard") == true)
+        #expect(Self.refusal(Self.twoServices(issuerSpec: "{issuer: '*.example.com', jwksUri: https://idp.example.com/keys}"), .istio)?.contains("wildcard") == true)
+    }
+
     @Test("a pass-through hop is the only thing that turns token forwarding on")
     func forwarding() throws {
         let loaded = RegistryLoader().load(text: """

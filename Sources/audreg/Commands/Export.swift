@@ -249,17 +249,53 @@ extension Export {
     }
 }
 
-/// Writes a set of files into a directory, creating folders as needed, each file atomically.
+/// Writes a set of files into a directory, creating folders as needed: all or none. Every target is
+/// checked before anything is written, every file is written beside its target under a temporary name,
+/// and only when all are written are they renamed into place, so a folder that is applied as a whole never
+/// holds half an export.
 enum OutputFiles {
     static func write(_ files: [(String, String)], into directory: String) throws {
-        for (relative, contents) in files {
-            let path = (directory as NSString).appendingPathComponent(relative)
-            do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw AudregCLIError("cannot write '\(path)': \(error.localizedDescription); check that the folder is writable")
+        let paths = files.map { (directory as NSString).appendingPathComponent($0.0) }
+        for path in paths {
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+                let kind = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : status.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a regular file"
+                throw AudregCLIError("cannot write '\(path)': it is \(kind); remove it or choose another --out. Nothing was written")
             }
+        }
+        var temporaries: [String] = []
+        do {
+            for (path, file) in zip(paths, files) {
+                let folder = (path as NSString).deletingLastPathComponent
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw AudregCLIError("cannot create the folder '\(folder)': \((error as NSError).localizedDescription); check that --out is a writable folder. Nothing was written")
+                }
+                let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).audreg-\(getpid()).tmp")
+                let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+                guard descriptor >= 0 else {
+                    throw AudregCLIError("cannot write '\(path)': \(String(cString: strerror(errno))); check that the folder is writable. Nothing was written")
+                }
+                temporaries.append(temporary)
+                let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+                do {
+                    try handle.write(contentsOf: Data(file.1.utf8))
+                    try handle.close()
+                } catch {
+                    throw AudregCLIError("cannot write '\(path)': \((error as NSError).localizedDescription). Nothing was written")
+                }
+            }
+            for (index, (temporary, path)) in zip(temporaries, paths).enumerated() {
+                guard rename(temporary, path) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); \(index) of \(paths.count) files were already replaced")
+                }
+            }
+            temporaries = []
+        } catch {
+            for temporary in temporaries { unlink(temporary) }
+            throw error
         }
     }
 }
