@@ -18,7 +18,7 @@ enum RegistryFileFilter {
         }
         // A file that libyaml could not read to its end may declare audreg after the error, or on a
         // line the error swallowed: one that names audreg anywhere gets its syntax error reported.
-        if !parse.diagnostics.isEmpty, bytes.containsSubsequence(Array(apiVersionPrefix.utf8)) { return .registry }
+        if !parse.diagnostics.isEmpty, parse.mentionsAudregVersion || mentionsAudregVersion(bytes) { return .registry }
         for document in parse.documents {
             let root = document.root
             if let node = root["apiVersion"], let apiVersion = node.scalar {
@@ -35,6 +35,13 @@ enum RegistryFileFilter {
             }
         }
         return .skipped
+    }
+
+    /// `audreg/` in the file as UTF-8 or as UTF-16 of either byte order, which libyaml reads too.
+    static func mentionsAudregVersion(_ bytes: [UInt8]) -> Bool {
+        let utf8 = Array(apiVersionPrefix.utf8)
+        return bytes.containsSubsequence(utf8) || bytes.containsSubsequence(utf8.flatMap { [$0, 0] })
+            || bytes.containsSubsequence(utf8.flatMap { [0, $0] })
     }
 
     /// Keys that only audreg's own kinds have under `spec`.

@@ -43,6 +43,9 @@ public struct YAMLParseResult: Sendable {
     /// Documents that were complete before any fatal error.
     public var documents: [YAMLDocument]
     public var diagnostics: [YAMLDiagnostic]
+    /// Whether any scalar read, in a complete document or not, starts with `audreg/`: a file whose syntax
+    /// fails after `apiVersion: "\u0061udreg/v1"`, or that is UTF-16, never holds those bytes as written.
+    public var mentionsAudregVersion = false
 }
 
 /// Walks libyaml's event stream into `YAMLNode` trees. Everything libyaml leaves to its caller is done here:
@@ -69,7 +72,7 @@ public enum YAMLParser {
             builder.run(buffer, parsers: parsers)
         }
         builder.reportOmittedDuplicates()
-        return YAMLParseResult(documents: builder.finish(), diagnostics: builder.diagnostics)
+        return YAMLParseResult(documents: builder.finish(), diagnostics: builder.diagnostics, mentionsAudregVersion: builder.mentionsAudregVersion)
     }
 }
 
@@ -112,6 +115,7 @@ private struct TreeBuilder {
     var mergeBudget: Int
     var documentRoot: Int32?
     var documentStart = TextPosition(line: 1, column: 1)
+    var mentionsAudregVersion = false
 
     init(limits: YAMLLimits) {
         self.limits = limits
@@ -191,7 +195,11 @@ private struct TreeBuilder {
             let scalar = event.data.scalar
             let first = text.count
             if let value = scalar.value, scalar.length > 0 {
-                text.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
+                let bytes = UnsafeBufferPointer(start: value, count: scalar.length)
+                if !mentionsAudregVersion, bytes[0] == UInt8(ascii: "a"), bytes.starts(with: RegistryFileFilter.apiVersionPrefix.utf8) {
+                    mentionsAudregVersion = true
+                }
+                text.append(contentsOf: bytes)
             }
             let node = append(.scalar, style(scalar.style), start: start, end: end, first: first, count: scalar.length, tag: tagIndex(scalar.tag))
             return complete(node, size: 1, anchor: optionalString(scalar.anchor))

@@ -68,6 +68,18 @@ struct HostileInputTests {
         #expect(finding.message.contains("UTF-8"))
     }
 
+    @Test("a registry file with a syntax error is reported though `audreg/` is escaped or UTF-16 in its bytes")
+    func syntaxErrorWithoutPlainVersion() throws {
+        let directory = TemporaryDirectory()
+        directory.write("escaped.yaml", "apiVersion: \"\\u0061udreg/v1\"\nkind: Team\nmetadata: {name: t}\nbad: [unclosed\n")
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "kind: Team\nbad: [unclosed\napiVersion: audreg/v1\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        directory.write("wide.yaml", bytes: utf16)
+        let loaded = try RegistryLoader().load(directory: directory.path)
+        #expect(loaded.findings.map(\.ruleID) == ["yaml-syntax", "yaml-syntax"], "\(loaded.findings.map(\.message))")
+        #expect(loaded.findings.map(\.location.file) == ["escaped.yaml", "wide.yaml"])
+    }
+
     @Test("a file over the size limit is refused without being parsed")
     func hugeFile() throws {
         let directory = TemporaryDirectory()

@@ -143,7 +143,7 @@ struct AudienceFormsTests {
         ("https://orders.example.com", "https://order.example.com"),
         ("https://orders.example.com:8443", "https://orders.example.com"),
         ("https://orders.example.com/a", "https://orders.example.com/%2F"),
-        ("http://orders.example.com", "https://orders.example.com"),
+        ("orders.example.com", "https://orders.example.org"),
     ])
     func distinct(pair: (String, String)) {
         #expect(AudienceForms.confusableKey(pair.0) != AudienceForms.confusableKey(pair.1))
@@ -155,6 +155,9 @@ struct AudienceFormsTests {
         #expect(AudienceForms.differences(between: "https://a.example.com", and: "https://а.example.com") == [.confusableCharacters])
         #expect(AudienceForms.differences(between: "https://a.example.com/Api", and: "https://a.example.com/%41pi") == [.percentEncoding])
         #expect(AudienceForms.differences(between: "https://b\u{FC}cher.example.com", and: "https://bu\u{308}cher.example.com") == [.unicodeNormalization])
+        // Envoy's audience check drops the scheme and a trailing slash: these admit each other's tokens there.
+        #expect(AudienceForms.differences(between: "http://orders.example.com", and: "https://orders.example.com") == [.schemePrefix])
+        #expect(AudienceForms.differences(between: "orders.example.com", and: "https://orders.example.com/") == [.trailingSlash, .schemePrefix])
     }
 
     @Test("the look-alike skeleton keeps accents and drops only what renders as nothing (UTS #39)")

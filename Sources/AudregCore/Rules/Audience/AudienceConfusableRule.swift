@@ -5,10 +5,10 @@ public struct AudienceConfusableRule: Rule {
         name: "Confusable audiences",
         defaultSeverity: .error,
         flagsAudienceValue: true, appliesWhen: .audiences,
-        summary: "Audiences of different services differ only by letter case, a trailing slash, a default or zero-padded port, user info, an empty query or fragment, a trailing dot in the host, punycode, percent-encoding, dot segments, Unicode normalization or look-alike characters.",
+        summary: "Audiences of different services differ only by letter case, a trailing slash, a default or zero-padded port, user info, an empty query or fragment, a trailing dot in the host, punycode, percent-encoding, dot segments, Unicode normalization, look-alike characters, or an http:// or https:// prefix.",
         rationale: """
             The standard compares audiences as exact strings, but some libraries do not (.NET ignores a trailing \
-            slash by default) and reviewers cannot see a Cyrillic 'о' in place of a Latin 'o'. Near-identical \
+            slash by default, and Envoy drops an http:// or https:// prefix and a trailing slash before it compares) and reviewers cannot see a Cyrillic 'о' in place of a Latin 'o'. Near-identical \
             audiences either collide in a lenient consumer or hide a deliberate look-alike in review.
             """,
         remediation: "Rename one of the audiences so that the two differ in a way people and libraries both notice, and use one canonical spelling (lower-case host, no trailing slash, no default port).",
@@ -25,6 +25,17 @@ public struct AudienceConfusableRule: Rule {
                 kind: Service
                 metadata: {name: orders-shadow}
                 spec: {audiences: [↓https://orders.api.example.com/]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec: {audiences: [↓https://orders.api.example.com]}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-bare}
+                spec: {audiences: [↓orders.api.example.com]}
                 """),
             RuleExample("""
                 apiVersion: audreg/v1

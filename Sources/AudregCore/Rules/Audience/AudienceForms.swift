@@ -19,6 +19,7 @@ public enum AudienceForms {
         case dotSegments = "dot segments (./ and ../)"
         case trailingSlash = "a trailing slash"
         case otherCase = "letter case outside the scheme and host (which servers compare)"
+        case schemePrefix = "an http:// or https:// prefix (which Envoy's audience check ignores)"
 
         func apply(_ text: String) -> String {
             switch self {
@@ -33,6 +34,7 @@ public enum AudienceForms {
             case .dotSegments: return AudienceForms.removeDotSegments(text)
             case .trailingSlash: return AudienceForms.removeTrailingSlash(text)
             case .otherCase: return AudienceForms.lowercasingOutsideSchemeAndHost(text)
+            case .schemePrefix: return AudienceForms.removingHTTPScheme(text)
             }
         }
     }
@@ -72,6 +74,17 @@ public enum AudienceForms {
     }
 
     static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// Envoy (jwt_verify_lib's `sanitizeAudience`) drops an `https://` or `http://` prefix and one trailing
+    /// `/` from both sides before comparing: `orders.example.com` there admits a token for
+    /// `https://orders.example.com/`. Last of the steps, so the URL steps before it still see a URL.
+    static func removingHTTPScheme(_ text: String) -> String {
+        let bytes = text.utf8
+        for prefix in ["https://", "http://"] where bytes.starts(with: prefix.utf8) {
+            return String(decoding: bytes.dropFirst(prefix.utf8.count), as: UTF8.self)
+        }
+        return text
+    }
 
     /// Lower-cases the scheme and, for a URL with an authority, the host; the rest keeps its case.
     static func lowercasingSchemeAndHost(_ text: String) -> String {
