@@ -160,6 +160,14 @@ public struct ControlCatalog: Sendable {
                 throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,
                                           message: "control id '\(control.id)' may hold only ASCII letters, digits, '.', '_', '-', ':' and inner spaces")
             }
+            // OSCAL's control-id is a token, `(letter|_)(letter|digit|.|-|_)*`: as written for a framework
+            // with its own OSCAL catalog (its ids are that catalog's), folded for the others.
+            let startsToken = first == UInt8(ascii: "_") || ASCII.isLetter(first)
+            let oscalCatalog = frameworkNode["oscalCatalog"]?.scalar != nil
+            guard startsToken, !oscalCatalog || !control.id.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ":") }) else {
+                throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,
+                                          message: "control id '\(control.id)' is not an OSCAL token\(oscalCatalog ? " (this framework names an oscalCatalog, whose ids are kept as written)" : ""): it must start with a letter or '_'\(oscalCatalog ? " and hold no ':' or space" : "")")
+            }
             let folded = ExactString(ASCII.lowercased(control.id).replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: " ", with: "-"))
             guard seen.insert(folded).inserted else {
                 throw ControlCatalogError(file: file, line: idPosition.line, column: idPosition.column,

@@ -103,6 +103,20 @@ struct CatalogTests {
                          + ids.map { "  - {id: \"\($0)\", title: T, text: t}\n" }.joined())
             #expect { try ControlCatalog.withAdditions(from: folder.path) } throws: { ($0 as? ControlCatalogError)?.message.contains(problem) == true }
         }
+        // OSCAL control-ids are tokens: a leading digit never is, and a framework with its own OSCAL
+        // catalog keeps its ids as written, so a ':' or space there is refused too.
+        for (framework, id, accepted) in [("", "1.2", false), ("", "_1.2", true), ("", "OWN 1:2", true),
+                                          (", oscalCatalog: https://example.com/c.json", "OWN 1", false),
+                                          (", oscalCatalog: https://example.com/c.json", "OWN:1", false),
+                                          (", oscalCatalog: https://example.com/c.json", "OWN.1-a_b", true)] {
+            let folder = TemporaryDirectory()
+            folder.write("own.yaml", "framework: {id: own-2026, title: Ours, version: \"1\"\(framework)}\ncontrols:\n  - {id: \"\(id)\", title: T, text: t}\n")
+            if accepted {
+                #expect(try ControlCatalog.withAdditions(from: folder.path).control(id) != nil, "\(id)")
+            } else {
+                #expect { try ControlCatalog.withAdditions(from: folder.path) } throws: { ($0 as? ControlCatalogError)?.message.contains("is not an OSCAL token") == true }
+            }
+        }
         // Replacing a built-in framework by its own ID keeps working: its controls replace the old ones.
         let replacing = TemporaryDirectory()
         replacing.write("csf.yaml", """
