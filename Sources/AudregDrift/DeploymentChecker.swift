@@ -23,7 +23,7 @@ public struct DeploymentChecker: Sendable {
     /// An absolute `source` stays absolute (and is then refused unless it lies in the repository root).
     public static func configPath(source: String, registryFile: String) -> String {
         if source.hasBytePrefix("/") { return normalize(source) }
-        let base = (registryFile as NSString).deletingLastPathComponent
+        let base = PathText.parent(registryFile)
         return normalize(base.isEmpty ? source : base + "/" + source)
     }
 

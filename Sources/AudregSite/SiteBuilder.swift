@@ -386,12 +386,12 @@ public enum SiteBuilder {
         for job in jobs {
             let pagePath = path(job, model: model)
             try checkUnique(pagePath, of: job, among: &pages)
-            let folder = (pagePath as NSString).deletingLastPathComponent
+            let folder = PathText.parent(pagePath)
             guard !folder.isEmpty else { continue }
             folders.insert(folder)
             folders.insert(markdownDocs + folder)
         }
-        for asset in templates.assets { folders.insert((asset.name as NSString).deletingLastPathComponent) }
+        for asset in templates.assets { folders.insert(PathText.parent(asset.name)) }
         for folder in folders.sorted() {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }

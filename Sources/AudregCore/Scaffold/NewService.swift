@@ -164,7 +164,7 @@ public struct NewService: Sendable {
         while true {
             let candidate = (folder as NSString).appendingPathComponent("schema/\(Scaffold.schemaFileName)")
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            let parent = (folder as NSString).deletingLastPathComponent
+            let parent = PathText.parent(folder)
             if parent == folder || parent.isEmpty { return nil }
             folder = parent
         }

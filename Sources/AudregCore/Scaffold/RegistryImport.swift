@@ -441,7 +441,7 @@ extension RegistryImport {
             for file in files {
                 let path = (staging as NSString).appendingPathComponent(file.path)
                 do {
-                    try fileManager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try fileManager.createDirectory(atPath: PathText.parent(path), withIntermediateDirectories: true)
                     try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
                 } catch {
                     throw ScaffoldError("cannot write '\(path)': \(error.localizedDescription)")

@@ -70,7 +70,7 @@ public enum Scaffold {
                         throw failure(file.path, error.reason)
                     }
                 } else {
-                    let folder = (file.path as NSString).deletingLastPathComponent
+                    let folder = PathText.parent(file.path)
                     if !folder.isEmpty {
                         do throws(ContainedFolders.Problem) {
                             try folders.makeUncontained(folder)
@@ -105,7 +105,7 @@ public enum Scaffold {
 
     /// `a/b` for `a/b/c.yaml`; nil for a file directly in the folder.
     static func parentFolder(_ relative: String) -> String? {
-        let folder = (relative as NSString).deletingLastPathComponent
+        let folder = PathText.parent(relative)
         return folder.isEmpty ? nil : folder
     }
 
@@ -115,7 +115,7 @@ public enum Scaffold {
 
     /// The `# yaml-language-server: $schema=…` line for a file at `filePath`, pointing at `schemaPath`.
     public static func schemaComment(forFileAt filePath: String, schemaPath: String) -> String {
-        let folder = (absolute(filePath) as NSString).deletingLastPathComponent
+        let folder = PathText.parent(absolute(filePath))
         return "# yaml-language-server: $schema=\(relativePath(from: folder, to: absolute(schemaPath)))"
     }
 
@@ -267,7 +267,7 @@ struct ContainedFolders {
         var info = stat()
         while !current.isEmpty, !current.isExactly("/"), lstat(current, &info) != 0 {
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = PathText.parent(current)
         }
         for path in missing.reversed() {
             guard mkdir(path, 0o755) == 0 || errno == EEXIST else {

@@ -32,7 +32,7 @@ public struct RepositoryRoot: Sendable, Hashable, CustomStringConvertible {
                 return RepositoryRoot(resolved: candidate)
             }
             if candidate == "/" { break }
-            candidate = (candidate as NSString).deletingLastPathComponent
+            candidate = PathText.parent(candidate)
             if candidate.isEmpty { break }
         }
         return RepositoryRoot(resolved: start)

@@ -266,7 +266,7 @@ enum OutputFiles {
         var temporaries: [String] = []
         do {
             for (path, file) in zip(paths, files) {
-                let folder = (path as NSString).deletingLastPathComponent
+                let folder = PathText.parent(path)
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 } catch {

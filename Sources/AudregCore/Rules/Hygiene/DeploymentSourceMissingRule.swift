@@ -47,7 +47,7 @@ public struct DeploymentSourceMissingRule: ServiceRule {
     public func check(_ service: Service, at position: Int, in context: RuleContext, into findings: inout [Finding]) {
         // In memory there is no file to look at: the rule does not run, and reports nothing either way.
         guard let files = context.files, !service.deployments.isEmpty else { return }
-        let folder = (files.directory + "/" + service.origin.file as NSString).deletingLastPathComponent
+        let folder = PathText.parent(files.directory + "/" + service.origin.file)
         for deployment in service.deployments {
             let source = deployment.source.value
             if source.hasPrefix("https://") || source.hasPrefix("http://") { continue }
