@@ -87,17 +87,38 @@ enum MetadataDiff {
 }
 
 enum ExceptionDiff {
-    /// An added or extended exception widens (it hides findings for longer); a removed or shortened one narrows.
-    static func changes(_ base: [RuleException], _ head: [RuleException], into recorder: inout ChangeRecorder) {
-        let old = firstByKey(base) { $0.rule.value }
-        let new = firstByKey(head) { $0.rule.value }
+    /// An added or extended exception widens (it hides findings for longer); a removed or shortened one
+    /// narrows. With the day the diff is judged on, the exceptions compared are the ones validation uses
+    /// that day, for each rule the first complete one not yet expired; without it, the first written.
+    static func changes(_ base: [RuleException], _ head: [RuleException], today: Day? = nil, into recorder: inout ChangeRecorder) {
+        func inForce(_ exceptions: [RuleException]) -> [String: RuleException] {
+            guard let today else { return firstByKey(exceptions) { $0.rule.value } }
+            return firstByKey(exceptions.filter { exception in
+                exception.reason != nil && exception.approvedBy != nil && exception.expires.map { $0.value >= today } == true
+            }) { $0.rule.value }
+        }
+        let old = inForce(base)
+        let new = inForce(head)
+        if let today {
+            // An exception that stays written but stops counting (expired, or missing its reason or
+            // approver) suppresses nothing from the day on: a narrowing, said as such.
+            let written = Set(head.map { ExactString($0.rule.value) })
+            for (rule, before) in old.sorted(by: { $0.key < $1.key }) where new[rule] == nil && written.contains(ExactString(rule)) {
+                recorder.add(.narrowing, "exceptions", item: rule, "exception to rule \(rule) no longer in force on \(today)",
+                             before: before.expires?.value.description ?? "present", after: nil, at: nil)
+            }
+        }
+        let wasWritten = Set(base.map { ExactString($0.rule.value) })
         for exception in head where old[exception.rule.value] == nil && new[exception.rule.value]?.location == exception.location {
             let rule = exception.rule.value
             let expiry = exception.expires.map { ", expires \($0.value)" } ?? ""
-            recorder.add(.widening, "exceptions", item: rule, "exception to rule \(rule) added\(expiry)",
+            let verb = today != nil && wasWritten.contains(ExactString(rule)) ? "in force from this change" : "added"
+            recorder.add(.widening, "exceptions", item: rule, "exception to rule \(rule) \(verb)\(expiry)",
                          after: exception.expires?.value.description ?? "added", spans: [exception.location])
         }
-        for exception in base where new[exception.rule.value] == nil && old[exception.rule.value]?.location == exception.location {
+        let isWritten = Set(head.map { ExactString($0.rule.value) })
+        for exception in base where new[exception.rule.value] == nil && old[exception.rule.value]?.location == exception.location
+            && !(today != nil && isWritten.contains(ExactString(exception.rule.value))) {
             recorder.add(.narrowing, "exceptions", item: exception.rule.value, "exception to rule \(exception.rule.value) removed",
                          before: exception.expires?.value.description ?? "present", after: nil, at: nil)
         }
@@ -112,6 +133,12 @@ enum ExceptionDiff {
                         && ExactText.equal(other.approvedBy?.value, exception.approvedBy?.value) && ExactText.equal(other.reason?.value, exception.reason?.value)
                 }
                 guard position >= earlier.count || !same(earlier[position]) else { continue }
+                // On a known day, one that can never take over suppresses nothing: incomplete, expired, or
+                // lapsing no later than the one in force.
+                if let today {
+                    guard exception.reason != nil, exception.approvedBy != nil, let expires = exception.expires?.value, expires >= today,
+                          new[rule.text].flatMap({ $0.expires?.value }).map({ expires > $0 }) ?? true else { continue }
+                }
                 recorder.add(.widening, "exceptions", item: rule.text,
                              "a further exception to rule \(rule.text)\(exception.expires.map { ", expires \($0.value)" } ?? ""): validation uses the first complete one in force, so this one applies when the first lapses",
                              after: exception.expires?.value.description ?? "added", spans: [exception.location])
@@ -156,7 +183,7 @@ enum ServiceDiff {
     /// `basePolicy` gives what applied before a service set its own limit (allowed algorithms, the
     /// maximum lifetime), so setting one is compared with what it replaces.
     static func changes(base: Service?, head: Service?, audienceOwners: [ExactString: [String]], basePolicy: Policy = Policy(),
-                        baseIssuers: EntityTable<Issuer>? = nil) -> [TrustChange] {
+                        baseIssuers: EntityTable<Issuer>? = nil, today: Day? = nil) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -190,7 +217,7 @@ enum ServiceDiff {
             authorization(base, head, into: &recorder)
             downstream(base, head, into: &recorder)
             deployments(base, head, into: &recorder)
-            ExceptionDiff.changes(base.exceptions, head.exceptions, into: &recorder)
+            ExceptionDiff.changes(base.exceptions, head.exceptions, today: today, into: &recorder)
             return recorder.changes
         case (nil, nil):
             return []
@@ -476,7 +503,8 @@ enum ServiceDiff {
 
 enum IssuerDiff {
     /// `acceptedBy`: the head services that accept the issuer by name (still, when it was removed).
-    static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = [], basePolicy: Policy = Policy(), headPolicy: Policy = Policy()) -> [TrustChange] {
+    static func changes(base: Issuer?, head: Issuer?, acceptedBy: [String] = [], basePolicy: Policy = Policy(), headPolicy: Policy = Policy(),
+                        today: Day? = nil) -> [TrustChange] {
         switch (base, head) {
         case (nil, let head?):
             var recorder = ChangeRecorder(head.ref)
@@ -531,7 +559,7 @@ enum IssuerDiff {
                 recorder.add(.narrowing, "algorithms", "no longer signs with \(DiffText.names(removed))", before: DiffText.list(from),
                              after: DiffText.list(to), spans: [DiffText.span(head.algorithms)])
             }
-            ExceptionDiff.changes(base.exceptions, head.exceptions, into: &recorder)
+            ExceptionDiff.changes(base.exceptions, head.exceptions, today: today, into: &recorder)
             return recorder.changes
         case (nil, nil):
             return []

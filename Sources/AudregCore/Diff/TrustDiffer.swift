@@ -13,14 +13,14 @@ public struct TrustDiffer: Sendable {
         let validator = validator
         let (baseReport, headReport, classified) = Concurrently.run(
             { validator.validate(base) }, { validator.validate(head) },
-            { Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog) })
+            { Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog, today: validator.today) })
         return diff(baseReport: baseReport, headReport: headReport, changes: classified, baseLabel: baseLabel, headLabel: headLabel)
     }
 
     /// As `diff(base:head:)` with both sides already validated: a history of many commits validates
     /// each registry once, as the head of one step and the base of the next.
     public func diff(base: ValidationReport, head: ValidationReport, baseLabel: String = "base", headLabel: String = "head") -> TrustDiff {
-        diff(baseReport: base, headReport: head, changes: Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog),
+        diff(baseReport: base, headReport: head, changes: Self.changes(base: base.registry, head: head.registry, catalog: validator.catalog, today: validator.today),
              baseLabel: baseLabel, headLabel: headLabel)
     }
 
@@ -146,7 +146,7 @@ public struct TrustDiffer: Sendable {
 
     // MARK: Classification
 
-    static func changes(base: Registry, head: Registry, catalog: RuleCatalog) -> [TrustChange] {
+    static func changes(base: Registry, head: Registry, catalog: RuleCatalog, today: Day? = nil) -> [TrustChange] {
         let (baseIndex, headIndex) = (base.index(), head.index())
         var changes: [TrustChange] = []
         let serviceNames = Self.names(base.services.map(\.name), head.services.map(\.name))
@@ -171,7 +171,7 @@ public struct TrustDiffer: Sendable {
 
         for name in serviceNames {
             changes += ServiceDiff.changes(base: baseIndex.services[name], head: headIndex.services[name], audienceOwners: audienceOwners,
-                                           basePolicy: base.policy, baseIssuers: baseIndex.issuers)
+                                           basePolicy: base.policy, baseIssuers: baseIndex.issuers, today: today)
         }
         var acceptedBy: [String: [String]] = [:]
         for service in head.services {
@@ -181,7 +181,7 @@ public struct TrustDiffer: Sendable {
         }
         for name in Self.names(base.issuers.map(\.name), head.issuers.map(\.name)) {
             changes += IssuerDiff.changes(base: baseIndex.issuers[name], head: headIndex.issuers[name], acceptedBy: acceptedBy[name] ?? [],
-                                          basePolicy: base.policy, headPolicy: head.policy)
+                                          basePolicy: base.policy, headPolicy: head.policy, today: today)
         }
         for name in Self.names(base.teams.map(\.name), head.teams.map(\.name)) {
             changes += TeamDiff.changes(base: baseIndex.teams[name], head: headIndex.teams[name])

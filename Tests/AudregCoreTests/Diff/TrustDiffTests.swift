@@ -437,6 +437,38 @@ struct TrustDiffSizeTests {
         return try TrustDiffTests.differ.diff(baseDirectory: base, headDirectory: head)
     }
 
+    /// Two exceptions to one rule: the one validation uses on the day is the first complete one not yet
+    /// expired, and only changes to that one change what is suppressed.
+    @Test("exceptions are judged by the one in force on --today, not by the first written")
+    func exceptionInForceOnTheDay() throws {
+        let search = "services/production/search-api.yaml"
+        func exceptions(_ first: String, _ second: String) -> (String) throws -> Void {
+            { registry in
+                try PRSupport.edit(registry, search, replacing: "  authorization:", with: """
+                      exceptions:
+                        - {rule: audience-missing, reason: old migration, approvedBy: security, expires: \(first)}
+                        - {rule: audience-missing, reason: migration, approvedBy: security, expires: \(second)}
+                      authorization:
+                    """)
+            }
+        }
+        func summaries(_ diff: TrustDiff) -> [String] { diff.changes.filter { $0.field.hasPrefix("exceptions") }.map { "\($0.kind) \($0.summary)" } }
+        // The lapsed first exception shortened further: nothing suppressed changes, so nothing is said.
+        let lapsed = try Self.diff(base: exceptions("2025-01-01", "2027-01-01"), head: exceptions("2024-01-01", "2027-01-01"))
+        #expect(summaries(lapsed).isEmpty, "\(summaries(lapsed))")
+        // The lapsed first exception renewed past the one in force: it takes over, later, so it widens.
+        let renewed = try Self.diff(base: exceptions("2025-01-01", "2027-01-01"), head: exceptions("2028-01-01", "2027-01-01"))
+        #expect(summaries(renewed).first == "widening exception to rule audience-missing extended to 2028-01-01", "\(summaries(renewed))")
+        #expect(!summaries(renewed).contains { $0.hasPrefix("narrowing") }, "\(summaries(renewed))")
+        // A further exception lapsing before the one in force can never take over.
+        let shorter = try Self.diff(base: exceptions("2027-01-01", "2026-12-15"), head: exceptions("2027-01-01", "2026-12-20"))
+        #expect(summaries(shorter).isEmpty, "\(summaries(shorter))")
+        // The one in force expires before the day while still written: no longer in force, a narrowing.
+        let ended = try Self.diff(base: exceptions("2025-01-01", "2027-01-01"), head: exceptions("2025-01-01", "2025-06-01"))
+        #expect(summaries(ended).contains("narrowing exception to rule audience-missing no longer in force on \(PRSupport.today)"), "\(summaries(ended))")
+        #expect(!summaries(ended).contains { $0.hasPrefix("widening") }, "\(summaries(ended))")
+    }
+
     /// Changes that looked neutral or narrowing while they opened something: each must fail
     /// `--fail-on widening`.
     @Test("subjects added, audiences emptied, an accepted issuer re-added, limits set past the policy, an exception completed: widening")
@@ -456,10 +488,12 @@ struct TrustDiffSizeTests {
         })
         let widening = Set(diff.changes.filter { $0.kind == .widening }.map { "\($0.entity.name) \($0.field) \($0.item ?? "")" })
         for expected in ["search-api accepts.algorithms corp-idp", "search-api accepts.maxLifetime corp-idp", "search-api audiences https://search.api.larkspur.example",
-                         "search-api exceptions.approvedBy audience-missing", "search-api trust.subjects *", "staging-idp entity "] {
+                         "search-api exceptions audience-missing", "search-api trust.subjects *", "staging-idp entity "] {
             #expect(widening.contains(expected), "\(expected) in \(widening)")
         }
         #expect(DiffFailOn.widening.fails(diff))
+        #expect(diff.changes.contains { $0.summary == "exception to rule audience-missing in force from this change, expires 2027-01-01" },
+                "\(diff.changes.map(\.summary))")
 
         // The gate also fails on findings newly covered by an exception, whatever edit did it.
         let covered = TrustDiff(changes: [], introduced: [], fixed: [], newlySuppressed: [Finding(ruleID: "audience-missing", severity: .error, message: "m",
