@@ -43,7 +43,10 @@ struct SaveRedactionTests {
     func offlineTimeIsATime() throws {
         let scratch = DriftScratch()
         scratch.write("saved/manifest.json", #"{"tool": "hand", "takenAt": "today <b>", "entries": []}"#)
-        #expect { try OfflineDocumentSource(directory: scratch.path + "/saved") } throws: { "\($0)".contains("takenAt must be a UTC time") }
+        #expect { try OfflineDocumentSource(directory: scratch.path + "/saved") } throws: { "\($0)".contains("manifest.json:1:29: takenAt must be a UTC time") }
+        // Two takenAt members: parsers disagree on which counts, so the manifest is refused.
+        scratch.write("saved/manifest.json", #"{"tool": "hand", "takenAt": "2020-01-01T00:00:00Z", "takenAt": "2026-11-30T09:00:00Z", "entries": []}"#)
+        #expect { try OfflineDocumentSource(directory: scratch.path + "/saved") } throws: { "\($0)".contains("repeats a member name") }
         scratch.write("saved/manifest.json", #"{"tool": "hand", "takenAt": "2026-11-30T09:00:00Z", "entries": []}"#)
         #expect(try OfflineDocumentSource(directory: scratch.path + "/saved").takenAt == "2026-11-30T09:00:00Z")
     }

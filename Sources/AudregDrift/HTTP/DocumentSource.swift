@@ -116,12 +116,19 @@ public struct OfflineDocumentSource: DocumentSource {
         }
         let manifestPath = (directory as NSString).appendingPathComponent(SavedResponses.manifestName)
         if case .success(let data) = BoundedFile.data(manifestPath) {
+            // Strict first: with a repeated member, which takenAt or entry counts would depend on the parser.
+            if case .failure(let problem) = StrictJSON.parse([UInt8](data)) {
+                throw FetchFailure("\(manifestPath) is not a drift manifest: \(problem.description.replacingOccurrences(of: "body", with: "the file"))")
+            }
             guard let manifest = try? JSONDecoder().decode(SavedResponses.Manifest.self, from: data) else {
-                throw FetchFailure("\(manifestPath) is not a drift manifest")
+                throw FetchFailure("\(manifestPath) is not a drift manifest (tool, takenAt and entries); save one with drift --save")
             }
             // The time becomes the report's `checkedAt`, which decides whether its evidence is fresh.
             guard DriftRun.isTimestamp(manifest.takenAt) else {
-                throw FetchFailure("\(manifestPath): takenAt must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ")
+                // JSON is YAML to libyaml, which gives the value's line and column.
+                let position = YAMLParser.parse(bytes: [UInt8](data)).documents.first?.root["takenAt"]?.start
+                let at = position.map { ":\($0.line):\($0.column)" } ?? ""
+                throw FetchFailure("\(manifestPath)\(at): takenAt must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ")
             }
             entries = Dictionary(manifest.entries.map { (ExactString($0.url), $0) }, uniquingKeysWith: { first, _ in first })
             takenAt = manifest.takenAt
