@@ -71,8 +71,12 @@ public struct GatewayExport: Sendable {
     /// `issuer` checks no `iss` in Envoy, and nginx would verify an issuer without keys with another's.
     func checkIssuers(_ service: Service, index: RegistryIndex, format: GatewayFormat) throws(GatewayExportError) {
         var seen = Set<ExactString>()
-        for accepted in service.accepts where seen.insert(ExactString(accepted.issuer.value)).inserted {
+        for accepted in service.accepts {
             let name = accepted.issuer.value
+            guard seen.insert(ExactString(name)).inserted else {
+                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
+                                     reason: "it is listed twice under accepts, and one provider can carry only one entry's settings; keep one entry (duplicate-name)")
+            }
             guard let issuer = index.issuers[name] else {
                 throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'", reason: "the registry defines no Issuer of that name; define it or remove it from accepts")
             }

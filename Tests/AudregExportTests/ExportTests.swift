@@ -167,6 +167,8 @@ struct ExportTests {
             // Istio discovers an issuer's keys from the issuer itself.
             #expect((keyless == nil) == (format == .istio), "\(format): \(keyless ?? "exported")")
             #expect(format == .istio || keyless?.contains("it has no jwksUri") == true)
+            let twice = Self.refusal(Self.twoServices(secondAccepts: "[{issuer: idp, maxLifetime: 15m}, {issuer: idp, maxLifetime: 1h}]"), format)
+            #expect(twice?.contains("it is listed twice under accepts") == true, "\(format): \(twice ?? "exported")")
         }
     }
 

@@ -4,11 +4,12 @@ public struct DuplicateNameRule: Rule {
         id: "duplicate-name",
         name: "Duplicate name",
         defaultSeverity: .error,
-        summary: "The same name is defined twice for one kind.",
+        summary: "The same name is defined twice for one kind, or a service lists one issuer twice under accepts.",
         rationale: """
             Owners, issuers and hops refer to entities by name, and the site and exports use names as page and \
             file names. A second definition under the same name would silently shadow or merge with the first, \
-            so audreg keeps the first and reports both.
+            so audreg keeps the first and reports both. An issuer listed twice under one service's accepts, with \
+            different lifetimes or algorithms, leaves which settings apply to the exporter, the gateway and the reader.
             """,
         remediation: "Rename one of the two entities, or merge them into one document.",
         references: [],
@@ -24,6 +25,16 @@ public struct DuplicateNameRule: Rule {
                 ↓kind: Service
                 metadata: {name: orders-api}
                 spec: {audiences: [https://orders-v2.api.example.com]}
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  accepts:
+                    - {issuer: corp-idp, maxLifetime: 15m}
+                    - ↓{issuer: corp-idp, maxLifetime: 1h}
                 """),
         ],
         nonTriggeringExamples: [
@@ -42,16 +53,16 @@ public struct DuplicateNameRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
+        var findings = repeatedIssuers(context.registry.services)
         let entities = context.allOrigins
         let repeated = entities.lazy.map(\.ref).repeatedValues()
-        guard !repeated.isEmpty else { return [] }
+        guard !repeated.isEmpty else { return findings }
         var byRef: [EntityRef: [EntityOrigin]] = [:]
         var order: [EntityRef] = []
         for entity in entities where repeated.contains(entity.ref) {
             if byRef[entity.ref] == nil { order.append(entity.ref) }
             byRef[entity.ref, default: []].append(entity.origin)
         }
-        var findings: [Finding] = []
         for ref in order {
             guard let origins = byRef[ref], origins.count > 1 else { continue }
             for (index, origin) in origins.enumerated() {
@@ -62,6 +73,22 @@ public struct DuplicateNameRule: Rule {
                 findings.append(finding("\(ref) \(role) at \(places)\(more); names must be unique per kind",
                                         at: origin.location, entity: ref,
                                         related: others.map { RelatedLocation($0.location, entity: ref, message: "other definition") }))
+            }
+        }
+        return findings
+    }
+
+    /// Each repeat of an issuer in one service's accepts, at the repeat, with the first as related.
+    private func repeatedIssuers(_ services: [Service]) -> [Finding] {
+        var findings: [Finding] = []
+        for service in services where service.accepts.count > 1 {
+            var first: [ExactString: AcceptedIssuer] = [:]
+            for accepted in service.accepts {
+                let key = ExactString(accepted.issuer.value)
+                guard let earlier = first[key] else { first[key] = accepted; continue }
+                findings.append(finding("service '\(service.name)' lists issuer '\(accepted.issuer.value)' under accepts again (first at line \(earlier.location.line), column \(earlier.location.column)); keep one entry with the settings it needs",
+                                        at: accepted.location, entity: service.ref,
+                                        related: [RelatedLocation(earlier.location, entity: service.ref, message: "first entry")]))
             }
         }
         return findings
