@@ -315,8 +315,10 @@ private struct TreeBuilder {
     // method made the optimizer copy the whole builder (its arrays retained and released) per call.
     mutating func isMergeKey(_ node: Int32) -> Bool {
         let flat = nodes[Int(node)]
+        // `!!str <<` is a string key by its explicit tag, as in PyYAML and the YAML 1.1 merge spec.
         return flat.kind == .scalar && flat.style == .plain && flat.count == 2
             && text[Int(flat.first)] == 0x3C && text[Int(flat.first) + 1] == 0x3C
+            && (flat.tag < 0 || tags[Int(flat.tag)].utf8.elementsEqual("tag:yaml.org,2002:merge".utf8))
     }
 
     /// A scalar's text, for keys compared by hash.

@@ -91,6 +91,10 @@ struct YAMLParserTests {
         #expect(root["copy"]?["x"]?.scalar == "1")
         #expect(root["merged"]?["x"]?.scalar == "1")
         #expect(root["merged"]?["y"]?.scalar == "3")
+        // An explicit string tag makes `<<` an ordinary key, not a merge.
+        let tagged = try #require(YAMLParser.parse("base: &base {x: 1}\nkept:\n  !!str <<: *base\n").documents.first?.root)
+        #expect(tagged["kept"]?["x"] == nil)
+        #expect(tagged["kept"]?["<<"]?["x"]?.scalar == "1")
     }
 
     @Test("an alias to an undefined anchor is an error at the alias")
