@@ -48,7 +48,7 @@ public struct DeploymentChecker: Sendable {
     }
 
     /// `check`'s findings, and why the config was not compared in full (nil when it was): it could not be
-    /// read, or a value in it could not be resolved. The reason comes from the read, not from a finding,
+    /// read, or a value or a requirement in it could not be resolved. The reason comes from the read, not from a finding,
     /// so a policy that turns the finding off does not make the config look compared.
     func examine(service: Service, deployment: Deployment, index: RegistryIndex, registryDirectory: String,
                  root: RepositoryRoot?, source: any DocumentSource) async -> (findings: [Finding], unmade: String?) {
@@ -58,8 +58,12 @@ public struct DeploymentChecker: Sendable {
             return (readRules.flatMap { $0.check(problem.failure) }, problem.failure.problem.summary)
         case .success(let context):
             let unresolved = context.providers.flatMap(\.unresolved)
-            let unmade = unresolved.isEmpty ? nil
-                : "a value in it could not be resolved, so it was not compared (" + unresolved.map { value in value.reason.map { "\(value.setting) \($0)" } ?? "\(value.setting) uses \(value.placeholder)" }.joined(separator: "; ") + ")"
+            // A requirement in a form the reader does not know leaves its routes' enforcement unknown.
+            let unread = context.requirements.filter { $0.mode == .unknown }
+            let reasons = unresolved.map { value in value.reason.map { "\(value.setting) \($0)" } ?? "\(value.setting) uses \(value.placeholder)" }
+                + unread.map { "\($0.label) \($0.explained)" }
+            let unmade = reasons.isEmpty ? nil
+                : "a value in it could not be resolved, so it was not compared (" + reasons.joined(separator: "; ") + ")"
             return (rules.flatMap { $0.check(context) }, unmade)
         }
     }

@@ -151,7 +151,7 @@ struct ConfigFormsTests {
         #expect(none.jwksUri?.value == "https://b.example.com/keys")
     }
 
-    @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is left out")
+    @Test("Envoy: requires_all keeps the strongest branch, an unknown requirement form is kept as not compared")
     func envoyModes() throws {
         let text = """
             name: envoy.filters.http.jwt_authn
@@ -164,10 +164,44 @@ struct ConfigFormsTests {
                   requires: {some_future_mode: {}}
                 - match: {prefix: /c}
                   requires: {allow_missing_or_failed: {}}
+                - match: {prefix: /d}
+                  requires: {requires_any: {requirements: [{provider_name: p}, {provider_names: [p]}]}}
+                - match: {prefix: /}
+                  requires: {provider_name: p}
             """
         let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
-        #expect(config.requirements.map(\.mode) == [.required, .failureAccepted])
-        #expect(config.requirements.map(\.label) == ["rule 1 (prefix /a)", "rule 3 (prefix /c)"])
+        #expect(config.requirements.map(\.mode) == [.required, .unknown, .failureAccepted, .unknown, .required])
+        #expect(config.requirements.map(\.label) == ["rule 1 (prefix /a)", "rule 2 (prefix /b)", "rule 3 (prefix /c)", "rule 4 (prefix /d)", "rule 5 (prefix /)"])
+        #expect(config.requirements[1].explained.contains("some_future_mode"))
+        #expect(config.requirements[3].explained.contains("provider_names"))
+    }
+
+    @Test("Envoy: an empty or null requirement, or an empty requires_any branch, is allow-all: it verifies nothing")
+    func envoyEmptyRequirement() throws {
+        let text = """
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers: {p: {issuer: i}}
+              requirement_map:
+                open: {}
+              rules:
+                - match: {prefix: /a}
+                  requires: {}
+                - match: {prefix: /b}
+                  requires: ~
+                - match: {prefix: /c}
+                  requires: {requires_any: {requirements: [{provider_name: p}, {}]}}
+                - match: {prefix: /d}
+                  requires: {requires_all: {requirements: [{provider_name: p}, {}]}}
+                - match: {prefix: /}
+                  requires:
+            """
+        let config = try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml")
+        #expect(config.requirements.map(\.mode) == [.disabled, .disabled, .disabled, .disabled, .required, .disabled])
+        #expect(config.requirements.map(\.coversEveryPath) == [true, false, false, false, false, true])
+        #expect(config.requirements[3].explained.contains("requires_any branch"))
+        #expect(config.requirements[3].location.line == 12)
+        #expect(config.requirements[3].providers.map(\.name.value) == ["p"])
     }
 
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")

@@ -85,6 +85,9 @@ public struct DeployedRequirement: Sendable {
         /// The filter does not run for these requests (an Envoy rule without `requires`, a route whose
         /// per-route config disables jwt_authn): no token is looked at.
         case disabled
+        /// Written in a form the reader does not understand: what it enforces is not known, so it is
+        /// reported as not compared and never counted as enforcing.
+        case unknown
 
         /// Weaker modes sort later: `required < optional < failureAccepted < extractOnly`.
         var strength: Int {
@@ -94,6 +97,7 @@ public struct DeployedRequirement: Sendable {
             case .failureAccepted: return 1
             case .extractOnly: return 0
             case .disabled: return -1
+            case .unknown: return -2
             }
         }
 
@@ -109,6 +113,7 @@ public struct DeployedRequirement: Sendable {
             case .failureAccepted: return "accepts requests whose token is missing or fails verification (allow_missing_or_failed), so no issuer, key or audience check is enforced"
             case .extractOnly: return "extracts the token without verifying it (extract_only_without_validation), so no issuer, key or audience check is made"
             case .disabled: return "verifies no token"
+            case .unknown: return "is written in a form drift does not read, so whether it requires a token was not compared"
             }
         }
     }

@@ -244,23 +244,29 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var result: [DeployedRequirement] = []
         let map = ProtoFields.value(block, "requirement_map")?.mapping ?? []
         for pair in map {
-            guard let name = pair.key.scalar, let parsed = requirement(pair.value, file: file) else { continue }
+            guard let name = pair.key.scalar else { continue }
+            let parsed = requirement(pair.value, file: file)
             var named = DeployedRequirement(mode: parsed.mode, label: "requirement_map entry '\(name)'", location: parsed.location, providers: parsed.providers)
+            named.explanation = parsed.explanation
             named.mapName = name
             result.append(named)
         }
         for (index, rule) in (ProtoFields.value(block, "rules")?.sequence ?? []).enumerated() {
-            let label = "rule \(index + 1)" + Self.describe(match: ProtoFields.value(rule, "match"))
+            let match = ProtoFields.value(rule, "match")
+            let label = "rule \(index + 1)" + Self.describe(match: match)
             if let requires = ProtoFields.value(rule, "requires") {
-                guard let parsed = requirement(requires, file: file) else { continue }
-                result.append(DeployedRequirement(mode: parsed.mode, label: label, location: parsed.location, providers: parsed.providers))
+                let parsed = requirement(requires, file: file)
+                var used = DeployedRequirement(mode: parsed.mode, label: label, location: parsed.location, providers: parsed.providers)
+                used.explanation = parsed.explanation
+                used.coversEveryPath = Self.coversEveryPath(match)
+                result.append(used)
             } else if !ProtoFields.has(rule, "requirement_name") {
                 // RequirementRule.requires: "If not specified, Jwt verification is disabled." Often a
                 // deliberate health-check exemption, but still a route no token protects. (A rule
                 // naming a requirement_map entry is covered by that entry.)
                 var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(rule, file: file), providers: [])
                 skipped.explanation = "has no requires, so Envoy verifies no token for the requests it matches"
-                skipped.coversEveryPath = Self.coversEveryPath(ProtoFields.value(rule, "match"))
+                skipped.coversEveryPath = Self.coversEveryPath(match)
                 result.append(skipped)
             }
         }
@@ -271,18 +277,33 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var mode: DeployedRequirement.Mode
         var location: SourceLocation
         var providers: [DeployedRequirement.ProviderUse]
+        var explanation: String?
     }
 
-    /// One `JwtRequirement`; nil when it is written in a form this reader does not know, so that an
-    /// unknown form is never reported as weaker or stronger than it is.
-    func requirement(_ node: YAMLNode, file: String, depth: Int = 0) -> ParsedRequirement? {
-        guard depth < 32, node.mapping != nil else { return nil }
+    /// One `JwtRequirement`. A form this reader does not know is `.unknown`, so that it is reported as
+    /// not compared, never as weaker or stronger than it is, and never dropped (a dropped rule would
+    /// leave its paths to the others, read as enforced).
+    func requirement(_ node: YAMLNode, file: String, depth: Int = 0) -> ParsedRequirement {
         let location = ConfigYAML.location(node, file: file)
+        func unknown(_ why: String) -> ParsedRequirement {
+            ParsedRequirement(mode: .unknown, location: location, providers: [],
+                              explanation: "\(why), a form drift does not read, so whether it requires a token was not compared")
+        }
+        guard depth < 32 else { return unknown("nests requirements more than 32 deep") }
+        // A JwtRequirement with none of its fields set (`{}`, or null) is REQUIRES_TYPE_NOT_SET, for which
+        // Envoy builds its AllowAllVerifierImpl: every request passes, with or without a token.
+        if node.isNull || node.mapping?.isEmpty == true {
+            return ParsedRequirement(mode: .disabled, location: location, providers: [],
+                                     explanation: "sets no requirement (\(node.isNull ? "null" : "{}")), which Envoy treats as allow-all, so it verifies no token for the requests it matches")
+        }
+        guard node.mapping != nil else { return unknown("is not a mapping") }
         if let name = ConfigYAML.string(ProtoFields.value(node, "provider_name"), file: file) {
             return ParsedRequirement(mode: .required, location: location, providers: [.init(name: name)])
         }
         if let pair = ProtoFields.pair(node, "provider_and_audiences") {
-            guard let name = ConfigYAML.string(ProtoFields.value(pair.value, "provider_name"), file: file) else { return nil }
+            guard let name = ConfigYAML.string(ProtoFields.value(pair.value, "provider_name"), file: file) else {
+                return unknown("has a provider_and_audiences without a provider_name")
+            }
             var use = DeployedRequirement.ProviderUse(name: name)
             if let audiences = ProtoFields.value(pair.value, "audiences") {
                 use.audiences = ConfigYAML.strings(audiences, file: file) ?? []
@@ -298,16 +319,22 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             }
         }
         for (field, any) in [("requires_any", true), ("requires_all", false)] {
-            guard let list = ProtoFields.value(ProtoFields.value(node, field), "requirements")?.sequence else { continue }
-            let children = list.compactMap { requirement($0, file: file, depth: depth + 1) }
-            guard children.count == list.count, !children.isEmpty else { return nil }
+            guard ProtoFields.has(node, field) else { continue }
+            guard let list = ProtoFields.value(ProtoFields.value(node, field), "requirements")?.sequence, !list.isEmpty else {
+                return unknown("has a \(field) without requirements")
+            }
+            let children = list.map { requirement($0, file: file, depth: depth + 1) }
+            // One branch drift cannot read makes the whole unknown: it may be the one that decides.
+            if let unread = children.first(where: { $0.mode == .unknown }) { return unread }
             // requires_any passes when its weakest branch does; requires_all only when every branch does.
             let decisive = any ? children.max { $0.mode < $1.mode }! : children.min { $0.mode < $1.mode }!
             let weakens = decisive.mode != .required
             return ParsedRequirement(mode: decisive.mode, location: weakens ? decisive.location : location,
-                                     providers: children.flatMap(\.providers))
+                                     providers: children.flatMap(\.providers),
+                                     explanation: weakens ? decisive.explanation.map { "has a \(field) branch that \($0)" } : nil)
         }
-        return nil
+        let keys = (node.mapping ?? []).compactMap(\.key.scalar).joined(separator: ", ")
+        return unknown("sets \(keys.isEmpty ? "fields" : keys)")
     }
 
     /// Regular expressions that match every path; others are taken as narrower.

@@ -88,6 +88,9 @@ public struct ConfigValueUnresolvedRule: DeploymentRule {
                                             ?? "\(label): \(unresolved.setting) uses \(unresolved.placeholder), which neither the file nor --spring-property / --spring-env-file defines, so that value was not compared",
                                           at: unresolved.location)
             }
+        } + deployment.requirements.filter { $0.mode == .unknown }.map { requirement in
+            deployment.finding(self, "\(requirement.label) of \(deployment.file) \(requirement.explained); its providers' settings are not taken as enforced there",
+                               at: requirement.location)
         }
     }
 }

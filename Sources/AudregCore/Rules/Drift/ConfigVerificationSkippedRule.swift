@@ -226,7 +226,8 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
         guard deployment.requiresTokens else { return [] }
         let accepted = deployment.acceptedNames
         var findings: [Finding] = []
-        for requirement in deployment.requirements where requirement.mode != .required {
+        // An unknown form is config-value-unresolved's note: calling it skipped would claim what drift did not read.
+        for requirement in deployment.requirements where requirement.mode != .required && requirement.mode != .unknown {
             var skipped = deployment.finding(self, "\(requirement.label) of \(deployment.file) \(requirement.explained), although the registry says this service requires tokens from \(accepted.isEmpty ? "its accepted issuers" : accepted)",
                                              at: requirement.location, related: deployment.acceptedRelated)
             // Exempting some paths (health checks) is common practice and worth a look, not a

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import AudregCore
+@testable import AudregDrift
+import AudregTestHelpers
+
+/// Reader fixes seen through the whole drift run, as a rule example is: each example's ↓ markers are
+/// where the rule must report, and nowhere else. (Kept here rather than in the rules' own examples,
+/// which the committed site renders.)
+@Suite("Drift: reader findings end to end")
+struct ReaderFindingsTests {
+    static func expectFindings(_ ruleID: String, _ example: RuleExample, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        let expected = DriftRuleExampleTests.expected(for: example)
+        let found = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == ruleID }
+        let actual = found.map { "\($0.location.file):\($0.location.line):\($0.location.column)" }.sorted()
+        #expect(actual == expected, "\(found.map(\.message))", sourceLocation: sourceLocation)
+    }
+
+    @Test("Envoy: a requirement in a form drift does not read is a config-value-unresolved note, not a verified route")
+    func envoyUnknownRequirement() async throws {
+        let example = RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml}
+                #> envoy.yaml
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://other.example.com]
+                  rules:
+                    - match: {prefix: /}
+                      requires: ↓{provider_names: [corp]}
+                """)
+        try await Self.expectFindings("config-value-unresolved", example)
+        let findings = try await DriftRuleExampleTests.findings(for: example)
+        #expect(!findings.contains { $0.ruleID == "config-verification-skipped" })
+        // The provider's settings are not compared where no route is known to enforce them.
+        #expect(!findings.contains { $0.ruleID.hasPrefix("config-audience") || $0.ruleID == "config-issuer-mismatch" })
+        // Nor is the deployment counted as compared.
+        let scratch = DriftScratch()
+        for section in DriftExample.sections(of: example) where !section.isURL { scratch.write(section.name, section.text) }
+        let loaded = try RegistryLoader().load(directory: scratch.path)
+        let coverage = await DriftRunner(options: DriftOptions(today: DriftTest.today)).check(loaded, registryDirectory: scratch.path, source: StaticDocumentSource([])).coverage
+        #expect(coverage.services.isEmpty)
+        #expect(coverage.deploymentsUnchecked?.first?.reason.contains("provider_names") == true, "\(String(describing: coverage.deploymentsUnchecked))")
+    }
+
+    @Test("Envoy: requires: {} is allow-all, reported as verifying no token for every path")
+    func envoyEmptyRequires() async throws {
+        let example = RuleExample("""
+                apiVersion: audreg/v1
+                kind: Issuer
+                metadata: {name: corp-idp}
+                spec: {issuer: https://idp.example.com}
+                ---
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: payments-api}
+                spec:
+                  audiences: [https://payments.example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: envoy.yaml}
+                #> envoy.yaml
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://payments.example.com]
+                  rules:
+                    - match: {prefix: /}
+                      requires: ↓{}
+                """)
+        try await Self.expectFindings("config-verification-skipped", example)
+        let skipped = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == "config-verification-skipped" }
+        #expect(skipped.map(\.severity) == [.error])
+    }
+}
