@@ -204,6 +204,99 @@ struct ConfigFormsTests {
         #expect(config.requirements[3].providers.map(\.name.value) == ["p"])
     }
 
+    @Test("Envoy: requests no rule matches pass unverified unless a rule takes in every request; a header condition narrows a catch-all")
+    func envoyUnmatchedRequests() throws {
+        func requirements(_ rules: String) throws -> [DeployedRequirement] {
+            let text = """
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers: {p: {issuer: i}}
+                  rules:
+                \(rules)
+                """
+            return try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml").requirements
+        }
+        let narrow = try requirements("    - {match: {prefix: /api}, requires: {provider_name: p}}")
+        #expect(narrow.map(\.mode) == [.required, .disabled])
+        #expect(narrow.last?.label == "requests that no rule matches")
+        #expect(narrow.last?.coversEveryPath == false)
+        #expect(narrow.last?.location.line == 4)
+        let headed = try requirements("    - {match: {prefix: /, headers: [{name: x-jwt, present_match: true}]}, requires: {provider_name: p}}")
+        #expect(headed.map(\.mode) == [.required, .disabled])
+        #expect(headed.last?.coversEveryPath == true)
+        for catchAll in ["{prefix: /}", "{prefix: \"\"}", "{safe_regex: {regex: \".*\"}}", "{prefix: /, case_sensitive: false}"] {
+            let covered = try requirements("    - {match: {prefix: /api}, requires: {provider_name: p}}\n    - {match: \(catchAll), requires: {provider_name: p}}")
+            #expect(covered.map(\.mode) == [.required, .required], "\(catchAll)")
+        }
+    }
+
+    @Test("Envoy: a requirement_map without rules protects only the routes that select an entry")
+    func envoyRequirementMapOnly() throws {
+        let alone = """
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers: {p: {issuer: i}}
+              requirement_map: {r: {provider_name: p}}
+            """
+        let unselected = try EnvoyJWTAuthnReader().read(Array(alone.utf8), file: "e.yaml").requirements
+        #expect(unselected.map(\.mode) == [.required, .disabled])
+        #expect(unselected.last?.inferredFromAbsence == true)
+        #expect(unselected.last?.label.hasPrefix("the filter (it has a requirement_map but no rules") == true)
+        let routed = """
+            route_config:
+              virtual_hosts:
+                - name: a
+                  routes:
+                    - match: {prefix: /admin}
+                      typed_per_filter_config:
+                        envoy.filters.http.jwt_authn: {requirement_name: r}
+                    - match: {prefix: /}
+            http_filters:
+              - name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers: {p: {issuer: i}}
+                  requirement_map: {r: {provider_name: p}}
+            """
+        let selected = try EnvoyJWTAuthnReader().read(Array(routed.utf8), file: "e.yaml").requirements
+        #expect(selected.map(\.mode) == [.required, .disabled])
+        #expect(selected.last?.label == "route 2 (prefix /) of virtual host 'a'")
+        #expect(selected.last?.coversEveryPath == true)
+    }
+
+    @Test("nginx: auth_jwt in one location leaves its sibling locations, and requests no location takes, unverified")
+    func nginxSiblingLocations() throws {
+        let text = """
+            server {
+                server_name orders.example.com;
+                location /admin {
+                    auth_jwt "admin";
+                    auth_jwt_key_file k.json;
+                }
+                location = /_jwks {
+                    internal;
+                }
+                location /public {
+                    proxy_pass http://127.0.0.1:1;
+                }
+            }
+            server {
+                server_name shop.example.com;
+                location / {
+                    auth_jwt "shop";
+                    auth_jwt_key_file k.json;
+                }
+            }
+            """
+        let config = try NginxAuthJWTReader().read(Array(text.utf8), file: "nginx.conf")
+        let weak = config.requirements.filter { $0.mode != .required }
+        #expect(weak.map(\.label) == ["location /public of server 'orders.example.com'",
+                                       "requests of server 'orders.example.com' that match no location"])
+        #expect(weak.map(\.location.line) == [10, 1])
+        #expect(weak.allSatisfy { $0.providers.map(\.name.value) == ["orders.example.com /admin"] })
+        let everything = try NginxAuthJWTReader().read(Array("server { server_name a; location /admin { auth_jwt x; } location / { } }".utf8), file: "nginx.conf")
+        #expect(everything.requirements.filter { $0.mode == .disabled }.map(\.coversEveryPath) == [true])
+    }
+
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")
     func placeholders() {
         let resolver = PlaceholderResolver(external: ["REALM": "ext"], file: ["realm": "file", "base": "https://idp", "mockwebserver.url": "http://127.0.0.1:1"])

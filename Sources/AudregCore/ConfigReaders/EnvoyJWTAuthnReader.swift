@@ -39,6 +39,8 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var providers: [DeployedProvider] = []
         var requirements: [DeployedRequirement] = []
         var providersLocation = SourceLocation(file: file, line: 1, column: 1)
+        // Blocks with a requirement_map but no rules: only a route selecting an entry requires a token.
+        var mapOnly: [SourceLocation] = []
         for (index, block) in blocks.enumerated() {
             guard let providersNode = ProtoFields.value(block, "providers") else { continue }
             if index == 0, let key = ProtoFields.key(block, "providers") { providersLocation = ConfigYAML.location(key, file: file) }
@@ -48,13 +50,30 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             }
             providers += blockProviders
             requirements += self.requirements(block, file: file)
-            // With neither `rules` nor `requirement_map`, no route requires a token (and no per-route
-            // `requirement_name` can name one): the providers are defined, but Envoy verifies nothing.
-            if ProtoFields.value(block, "rules") == nil, ProtoFields.value(block, "requirement_map") == nil, !blockProviders.isEmpty {
+            let rules = ProtoFields.value(block, "rules")?.sequence ?? []
+            let hasMap = !(ProtoFields.value(block, "requirement_map")?.mapping ?? []).isEmpty
+            let providersAt = ConfigYAML.location(ProtoFields.key(block, "providers") ?? providersNode, file: file)
+            guard !blockProviders.isEmpty else { continue }
+            if rules.isEmpty, !hasMap {
+                // With neither `rules` nor `requirement_map`, no route requires a token (and no per-route
+                // `requirement_name` can name one): the providers are defined, but Envoy verifies nothing.
                 requirements.append(DeployedRequirement(
                     mode: .failureAccepted, label: "the filter (it has no rules and no requirement_map, so no request requires a token)",
-                    location: ConfigYAML.location(ProtoFields.key(block, "providers") ?? providersNode, file: file),
+                    location: providersAt,
                     providers: blockProviders.compactMap { provider in provider.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } }))
+            } else if rules.isEmpty {
+                mapOnly.append(providersAt)
+            } else if !rules.contains(where: { Self.matchesEveryRequest(ProtoFields.value($0, "match")) }) {
+                // Envoy's filter lets a request that matches no rule through unverified ("If no rule
+                // matches, the request is not required to have a JWT"), so the paths no rule takes in are open.
+                var unmatched = DeployedRequirement(mode: .disabled, label: "requests that no rule matches",
+                                                    location: ConfigYAML.location(ProtoFields.key(block, "rules") ?? block, file: file), providers: [])
+                // Every path is open when the only thing that narrows a catch-all rule is a header or
+                // query condition: the client decides whether it is sent.
+                let clientChosen = rules.contains { Self.coversEveryPath(ProtoFields.value($0, "match")) && ProtoFields.value($0, "match") != nil }
+                unmatched.explanation = "pass without a token: no rule's match takes in every request\(clientChosen ? " (a rule for every path also has conditions the client chooses, such as headers)" : ""), and Envoy verifies no token for a request that matches none"
+                unmatched.coversEveryPath = clientChosen
+                requirements.append(unmatched)
             }
         }
         // A jwt_authn filter whose config Envoy fetches over xDS (ECDS): its providers are not in the
@@ -72,7 +91,17 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             for document in documents { collectRouteConfigs(document.root, into: &routeConfigs) }
             var names = Set(Self.filterNames.map { ExactString($0) })
             for document in documents { collectFilterNames(document.root, into: &names) }
-            requirements = perRoute(routeConfigs, requirements: requirements, filterNames: names, file: file)
+            let noRules = !blocks.contains { !(ProtoFields.value($0, "rules")?.sequence ?? []).isEmpty }
+            let routed = perRoute(routeConfigs, requirements: requirements, filterNames: names, unselectedRoutesPass: noRules && !mapOnly.isEmpty, file: file)
+            requirements = routed.requirements
+            if !mapOnly.isEmpty, !routed.selectsEntry {
+                var unselected = DeployedRequirement(mode: .disabled, label: "the filter (it has a requirement_map but no rules, and no route in this file selects an entry by requirement_name)",
+                                                     location: mapOnly[0], providers: [])
+                unselected.explanation = "requires a token for no request it is given: a requirement_map entry applies only to routes that select it, and Envoy verifies no token for a request that matches no rule"
+                // Generated listeners (Envoy Gateway, ESPv2) serve their routes over RDS, from another file.
+                unselected.inferredFromAbsence = true
+                requirements.append(unselected)
+            }
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
         config.requirements = requirements
@@ -199,9 +228,13 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     /// skips the filter's `rules` for them); a route's `requirement_name` selects a `requirement_map`
     /// entry, whose audiences are already compared, and the entry's label names the routes using it.
     /// A route's own config wins over its virtual host's, which wins over the route configuration's.
-    func perRoute(_ routeConfigs: [YAMLNode], requirements: [DeployedRequirement], filterNames: Set<ExactString>, file: String) -> [DeployedRequirement] {
+    /// With `unselectedRoutesPass` (the filters have no rules), a route that selects no entry and does not
+    /// disable the filter is matched by nothing, so Envoy verifies no token for it either.
+    func perRoute(_ routeConfigs: [YAMLNode], requirements: [DeployedRequirement], filterNames: Set<ExactString>,
+                  unselectedRoutesPass: Bool = false, file: String) -> (requirements: [DeployedRequirement], selectsEntry: Bool) {
         var result = requirements
         var users: [String: [String]] = [:]
+        var unselectedRoutes: [DeployedRequirement] = []
         for routeConfig in routeConfigs {
             let configLevel = perRouteConfig(routeConfig, filterNames: filterNames, file: file)
             for (hostIndex, host) in (ProtoFields.value(routeConfig, "virtual_hosts")?.sequence ?? []).enumerated() {
@@ -210,9 +243,17 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 let routes = ProtoFields.value(host, "routes")?.sequence ?? []
                 for (routeIndex, route) in routes.enumerated() {
                     let own = perRouteConfig(route, filterNames: filterNames, file: file)
-                    guard let effective = own ?? hostLevel else { continue }
                     let match = ProtoFields.value(route, "match")
                     let label = "route \(routeIndex + 1)\(Self.describe(match: match)) of \(hostName)"
+                    guard let effective = own ?? hostLevel else {
+                        if unselectedRoutesPass {
+                            var unselected = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file), providers: [])
+                            unselected.explanation = "selects no requirement_map entry (typed_per_filter_config requirement_name) and the filter has no rules, so Envoy verifies no token for it"
+                            unselected.coversEveryPath = Self.coversEveryPath(match)
+                            unselectedRoutes.append(unselected)
+                        }
+                        continue
+                    }
                     switch effective {
                     case .disabled:
                         var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file), providers: [])
@@ -235,7 +276,9 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 result[index].label += " (selected by \(labels.joined(separator: ", ")))"
             }
         }
-        return result
+        // Only when some route selects an entry: otherwise the filter as a whole is reported.
+        if !users.isEmpty { result += unselectedRoutes }
+        return (result, !users.isEmpty)
     }
 
     // MARK: requirements
@@ -348,6 +391,17 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         if let regex = ProtoFields.value(ProtoFields.value(match, "safe_regex"), "regex")?.scalar { return catchAllRegexes.contains(regex) }
         return !(ProtoFields.has(match, "path") || ProtoFields.has(match, "path_separated_prefix") || ProtoFields.has(match, "path_match_policy")
                  || ProtoFields.has(match, "connect_matcher"))
+    }
+
+    /// Whether a rule's RouteMatch takes in every request, so that no request is left to "no rule
+    /// matches": every path, and nothing else that narrows it (headers, query parameters, gRPC,
+    /// runtime fraction, TLS context, metadata). Unlike `coversEveryPath`, a condition the client
+    /// chooses does narrow here: a client that leaves the header out matches no rule.
+    static func matchesEveryRequest(_ match: YAMLNode?) -> Bool {
+        guard let match, let pairs = match.mapping, coversEveryPath(match) else { return false }
+        let neutral = ["prefix", "safe_regex", "case_sensitive"].flatMap { [$0, ProtoFields.jsonName($0)] }
+        let onlyNeutral = pairs.allSatisfy { pair in neutral.contains { name in pair.key.scalar?.isExactly(name) == true } }
+        return onlyNeutral && (ProtoFields.has(match, "prefix") || ProtoFields.has(match, "safe_regex"))
     }
 
     static func describe(match: YAMLNode?) -> String {

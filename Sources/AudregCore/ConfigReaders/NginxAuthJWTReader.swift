@@ -91,6 +91,17 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
 
         var providers: [DeployedProvider] = []
         var requirements: [DeployedRequirement] = []
+        // nginx hands a request to one location, which inherits from its server and http blocks but
+        // never from a sibling: auth_jwt in `location /admin` leaves every other location open. Per
+        // server (nil: the file's top level), its providers and its locations that verify nothing.
+        struct ServerLocations {
+            var server: NginxDirective?
+            var serverOn: Bool
+            var providers: [Located<String>] = []
+            var open: [(location: NginxDirective, label: String)] = []
+            var catchAll = false
+        }
+        var servers: [ServerLocations] = []
         func walk(_ block: [NginxDirective], context: NginxDirective?, inherited: Scope) {
             var scope = inherited
             let own = block.filter { ["auth_jwt", "auth_jwt_require", "auth_jwt_key_file", "auth_jwt_key_request"].contains($0.name.value) }
@@ -103,15 +114,25 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                 scope.keyRequests = []
             }
             scope.includes += block.filter { $0.name.value == "include" }.compactMap(\.args.first)
-            if context?.name.value == "server" {
-                scope.serverNames = block.filter { $0.name.value == "server_name" }.flatMap { $0.args.map(\.value) }.filter { $0 != "_" && !$0.isEmpty }
-                scope.serverLabel = scope.serverNames.first.map { "server '\($0)'" } ?? context.map { "server at line \($0.location.line)" }
+            if let context, context.name.value == "server" {
+                scope.serverNames = Self.serverNames(context)
+                scope.serverLabel = Self.serverLabel(context)
             }
             let label = Self.label(context, scope: scope)
+            if context?.name.value.isExactly("server") == true || (context == nil && servers.isEmpty) {
+                servers.append(ServerLocations(server: context, serverOn: scope.isOn))
+            }
+            if let context, context.name.value.isExactly("location"), !servers.isEmpty {
+                if Self.coversEveryPath(context) { servers[servers.count - 1].catchAll = true }
+                // An `internal` location answers only nginx's own subrequests (the JWKS fetch).
+                let isInternal = block.contains { $0.name.value.isExactly("internal") }
+                if !scope.isOn, !inherited.isOn, !isInternal { servers[servers.count - 1].open.append((context, label)) }
+            }
             if !own.isEmpty {
                 if scope.isOn {
                     let provider = makeProvider(scope: scope, own: own, context: context, label: label, maps: maps, locations: locations, file: file)
                     if let name = provider.name {
+                        if !servers.isEmpty { servers[servers.count - 1].providers.append(name) }
                         var required = DeployedRequirement(mode: .required, label: label, location: provider.location,
                                                            providers: [.init(name: name, audiences: nil, audiencesLocation: nil)])
                         required.coversEveryPath = Self.coversEveryPath(context)
@@ -133,6 +154,24 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             }
         }
         walk(top, context: nil, inherited: Scope())
+        for server in servers where !server.serverOn && !server.providers.isEmpty {
+            let uses = server.providers.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) }
+            for (location, label) in server.open {
+                var open = DeployedRequirement(mode: .disabled, label: label, location: location.location, providers: uses)
+                open.explanation = "sets no auth_jwt and inherits none (auth_jwt in a sibling location does not apply), so nginx verifies no token there"
+                open.coversEveryPath = Self.coversEveryPath(location)
+                // A snippet's locations may be included into a server that sets auth_jwt itself.
+                open.inferredFromAbsence = server.server == nil
+                requirements.append(open)
+            }
+            if let directive = server.server, !server.catchAll {
+                var unmatched = DeployedRequirement(mode: .disabled, label: "requests of \(Self.serverLabel(directive)) that match no location",
+                                                    location: directive.location, providers: uses)
+                unmatched.explanation = "are served by the server itself, which sets no auth_jwt (it has no `location /`), so nginx verifies no token for them"
+                unmatched.coversEveryPath = false
+                requirements.append(unmatched)
+            }
+        }
 
         var config = DeployedConfig(file: file, providers: providers,
                                     providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
@@ -301,6 +340,14 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         }
         guard !bytes.isEmpty, bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else { return nil }
         return "$" + String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
+    }
+
+    static func serverNames(_ server: NginxDirective) -> [String] {
+        (server.block ?? []).filter { $0.name.value == "server_name" }.flatMap { $0.args.map(\.value) }.filter { $0 != "_" && !$0.isEmpty }
+    }
+
+    static func serverLabel(_ server: NginxDirective) -> String {
+        serverNames(server).first.map { "server '\($0)'" } ?? "server at line \(server.location.line)"
     }
 
     static func label(_ context: NginxDirective?, scope: Scope) -> String {

@@ -38,7 +38,8 @@ struct DriftCorpusTests {
     static let cases: [Case] = [
         // Envoy: camelCase names (problem 2).
         Case(fixture: "envoy-gateway-camelcase.yaml", kind: "envoy-jwt-authn",
-             expected: ["config-issuer-mismatch@22"], mentions: ["fetches keys from https://keys.attacker.example/jwks.json"]),
+             expected: ["config-issuer-mismatch@22", "config-verification-skipped@15"], mentions: ["fetches keys from https://keys.attacker.example/jwks.json", "no route in this file selects an entry"],
+             levels: ["config-verification-skipped@15": "warning"]),
         Case(fixture: "envoy-typedconfig-without-type.yaml", kind: "envoy-jwt-authn", expected: []),
         // Envoy: verification modes (problem 5).
         Case(fixture: "envoy-extract-only.yaml", kind: "envoy-jwt-authn",
@@ -51,8 +52,9 @@ struct DriftCorpusTests {
         Case(fixture: "envoy-allow-missing-or-failed.json", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@7"], mentions: ["allow_missing_or_failed"]),
         Case(fixture: "envoy-allow-missing.yaml", kind: "envoy-jwt-authn",
-             expected: ["config-verification-skipped@12", "config-verification-skipped@18"], mentions: ["rule 2 (prefix /api)", "allow_missing"],
-             levels: ["config-verification-skipped@12": "warning", "config-verification-skipped@18": "error"]),
+             expected: ["config-verification-skipped@11", "config-verification-skipped@12", "config-verification-skipped@18"],
+             mentions: ["rule 2 (prefix /api)", "allow_missing", "requests that no rule matches"],
+             levels: ["config-verification-skipped@11": "warning", "config-verification-skipped@12": "warning", "config-verification-skipped@18": "error"]),
         // Envoy: a rule without requires disables verification for its match.
         Case(fixture: "envoy-rule-without-requires.yaml", kind: "envoy-jwt-authn",
              expected: ["config-verification-skipped@15"], mentions: ["rule 1 (prefix /health) of ", "has no requires"],
@@ -69,9 +71,12 @@ struct DriftCorpusTests {
              levels: ["config-verification-skipped@23": "warning", "config-verification-skipped@48": "error"]),
         // Envoy: requirement-level audiences (problem 6).
         Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
-             expected: ["config-audience-broadened@16", "config-audience-narrowed@16"],
-             mentions: ["requirement_map entry 'orders-admin'", "'https://admin.example.com'"]),
-        Case(fixture: "envoy-requires-provider-and-audiences.yaml", kind: "envoy-jwt-authn", expected: []),
+             expected: ["config-audience-broadened@16", "config-audience-narrowed@16", "config-verification-skipped@7"],
+             mentions: ["requirement_map entry 'orders-admin'", "'https://admin.example.com'"],
+             levels: ["config-verification-skipped@7": "warning"]),
+        // Only /orders has a rule: every other path matches none and passes unverified.
+        Case(fixture: "envoy-requires-provider-and-audiences.yaml", kind: "envoy-jwt-authn", expected: ["config-verification-skipped@11"],
+             mentions: ["requests that no rule matches"], levels: ["config-verification-skipped@11": "warning"]),
         // Envoy Gateway SecurityPolicy: providers selected by their name, the policy's or a target's;
         // omitted audiences are unchecked; jwt.optional lets requests without a token through.
         Case(fixture: "envoy-gateway-security-policy.yaml", kind: "envoy-gateway-security-policy", expected: []),
