@@ -395,6 +395,37 @@ struct EnforcerParsingTests {
         #expect(try optional("  targetRefs: [{kind: Gateway, name: ingress}]\n  rules: [{from: [{source: {requestPrincipals: [\"*\"]}}]}]"))
     }
 
+    @Test("Istio: an AuthorizationPolicy covers a RequestAuthentication only in the same namespace, both named or both left out, and only Istio's apiVersion")
+    func istioPolicyNamespaceAndVersion() throws {
+        func optional(raNamespace: String?, policyNamespace: String?, policyVersion: String = "security.istio.io/v1") throws -> Bool {
+            let text = """
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: orders\(raNamespace.map { ", namespace: \($0)" } ?? "")}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                  jwtRules: [{issuer: https://idp.example.com, audiences: [orders-api]}]
+                ---
+                apiVersion: \(policyVersion)
+                kind: AuthorizationPolicy
+                metadata: {name: p\(policyNamespace.map { ", namespace: \($0)" } ?? "")}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
+                """
+            let config = try IstioRequestAuthenticationReader().read(Array(text.utf8), file: "istio.yaml", settings: DeploymentReadSettings())
+            return config.requirements.contains { $0.mode == .optional }
+        }
+        #expect(try !optional(raNamespace: nil, policyNamespace: nil))
+        #expect(try !optional(raNamespace: "shop", policyNamespace: "shop"))
+        #expect(try optional(raNamespace: nil, policyNamespace: "shop"), "the RequestAuthentication goes wherever kubectl applies it")
+        #expect(try optional(raNamespace: "shop", policyNamespace: nil))
+        #expect(try optional(raNamespace: "shop", policyNamespace: "\"sho\\u0070\u{200B}\""))
+        #expect(try !optional(raNamespace: nil, policyNamespace: "\"\""), "an empty namespace is unset")
+        #expect(try !optional(raNamespace: "shop", policyNamespace: "shop", policyVersion: "security.istio.io/v1beta1"))
+        #expect(try optional(raNamespace: "shop", policyNamespace: "shop", policyVersion: "policy.linkerd.io/v1alpha1"))
+    }
+
     @Test("Envoy Gateway: a route's SecurityPolicy without jwt replaces the Gateway's, so that route checks no token")
     func envoyGatewayRouteOverride() throws {
         let gateway = """

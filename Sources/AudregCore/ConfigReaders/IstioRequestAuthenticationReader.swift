@@ -23,11 +23,15 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
         var requirements: [DeployedRequirement] = []
         var firstLocation: SourceLocation?
         let documents = try ConfigYAML.documents(bytes, file: file)
-        let authorizationPolicies = documents.map(\.root).filter { $0["kind"]?.scalar?.isExactly("AuthorizationPolicy") == true }
+        // Only Istio's: other meshes have an AuthorizationPolicy kind too (policy.linkerd.io), which
+        // Istio never reads.
+        let authorizationPolicies = documents.map(\.root).filter {
+            $0["kind"]?.scalar?.isExactly("AuthorizationPolicy") == true && Self.isIstioVersion($0["apiVersion"]?.scalar)
+        }
         for document in documents {
             let root = document.root
-            guard root["kind"]?.scalar == "RequestAuthentication" else { continue }
-            if let version = root["apiVersion"], let value = version.scalar, !Self.apiVersions.contains(value) {
+            guard root["kind"]?.scalar?.isExactly("RequestAuthentication") == true else { continue }
+            if let version = root["apiVersion"], let value = version.scalar, !Self.isIstioVersion(value) {
                 throw DeploymentReadError("RequestAuthentication with apiVersion '\(value)'; expected security.istio.io/v1 or v1beta1",
                                           at: SourceLocation(file: file, node: version))
             }
@@ -110,11 +114,11 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
     }
 
     /// Whether `policy` applies to every workload `requestAuthentication` selects: the same namespace
-    /// (or either leaves it out; or a policy without selector in istio-system, the default root namespace, which applies to the
-    /// mesh), and a selector whose labels the RequestAuthentication's selector also requires, byte for byte.
+    /// (both named alike, byte for byte, or both left out; or a policy without selector in istio-system, the default root
+    /// namespace, which applies to the mesh), and a selector whose labels the RequestAuthentication's selector also requires, byte for byte.
     static func policy(_ policy: YAMLNode, covers requestAuthentication: YAMLNode) -> Bool {
-        let policyNamespace = policy["metadata"]?["namespace"]?.scalar
-        let namespace = requestAuthentication["metadata"]?["namespace"]?.scalar
+        let policyNamespace = namespace(policy)
+        let namespace = namespace(requestAuthentication)
         let policyLabels = labels(policy)
         let meshWide = policyNamespace.map { $0.isExactly("istio-system") } ?? false && policyLabels.isEmpty
         let sameNamespace: Bool
@@ -122,11 +126,24 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
         case let (.some(a), .some(b)): sameNamespace = a.isExactly(b)
         // A file that leaves the namespace out is applied into one chosen at `kubectl apply` time, the
         // same for every document in it.
-        default: sameNamespace = true
+        case (.none, .none): sameNamespace = true
+        // One named and one left to `kubectl apply`: nothing in the file says they meet.
+        default: sameNamespace = false
         }
         guard meshWide || sameNamespace else { return false }
         let selected = labels(requestAuthentication)
         return policyLabels.allSatisfy { key, value in selected.contains { $0.key.isExactly(key) && $0.value.isExactly(value) } }
+    }
+
+    static func isIstioVersion(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return apiVersions.contains { $0.isExactly(value) }
+    }
+
+    /// `metadata.namespace`; nil when left out, null or empty, which Kubernetes all read as unset.
+    static func namespace(_ root: YAMLNode) -> String? {
+        guard let node = root["metadata"]?["namespace"], !node.isNull, let value = node.scalar, !value.isEmpty else { return nil }
+        return value
     }
 
     static func labels(_ root: YAMLNode) -> [(key: String, value: String)] {

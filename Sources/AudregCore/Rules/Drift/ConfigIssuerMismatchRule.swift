@@ -91,7 +91,7 @@ public struct ConfigIssuerMismatchRule: DeploymentRule {
                 #> istio.yaml
                 apiVersion: security.istio.io/v1
                 kind: RequestAuthentication
-                metadata: {name: orders-api-jwt}
+                metadata: {name: orders-api-jwt, namespace: orders}
                 spec:
                   jwtRules:
                     - issuer: https://idp.example.com
