@@ -297,6 +297,44 @@ struct ConfigFormsTests {
         #expect(everything.requirements.filter { $0.mode == .disabled }.map(\.coversEveryPath) == [true])
     }
 
+    @Test("Spring: issuer-uri and jwk-set-uri are one URI each, never split at commas; lists are trimmed as Java trims")
+    func springSingleURIs() throws {
+        let evil = "https://idp.example.com,@evil.example"
+        let properties = """
+            spring.security.oauth2.resourceserver.jwt.issuer-uri=\(evil)
+            spring.security.oauth2.resourceserver.jwt.jwk-set-uri= \(evil)/keys
+            spring.security.oauth2.resourceserver.jwt.audiences=a, \u{A0}b ,\tc
+            """
+        let fromProperties = try #require(try SpringBootResourceServerReader().read(Array(properties.utf8), file: "application.properties").providers.first)
+        #expect(fromProperties.issuer?.value.isExactly(evil) == true)
+        #expect(fromProperties.jwksUri?.value.isExactly(evil + "/keys") == true)
+        #expect(fromProperties.jwksUri?.location.column == 56)
+        #expect(fromProperties.audiences?.map(\.value.text) == ["a", "\u{A0}b", "c"])
+
+        let yaml = """
+            spring:
+              security:
+                oauth2:
+                  resourceserver:
+                    jwt:
+                      issuer-uri: "\(evil)"
+                      jwk-set-uri: [https://idp.example.com/keys, https://evil.example/keys]
+                      audiences: "a,\u{A0}b"
+            """
+        let fromYAML = try #require(try SpringBootResourceServerReader().read(Array(yaml.utf8), file: "application.yml").providers.first)
+        #expect(fromYAML.issuer?.value.isExactly(evil) == true)
+        #expect(fromYAML.jwksUri == nil)
+        #expect(fromYAML.unresolved.map(\.setting) == ["jwk-set-uri"])
+        #expect(fromYAML.audiences?.map(\.value.text) == ["a", "\u{A0}b"])
+
+        let external = DeploymentReadSettings(springProperties: ["SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI": evil,
+                                                                 "spring.security.oauth2.resourceserver.jwt.audiences": "x,y"])
+        let fromOutside = try #require(try SpringBootResourceServerReader().read(Array(properties.utf8), file: "application.properties", settings: external).providers.first)
+        #expect(fromOutside.issuer?.value.isExactly(evil) == true)
+        #expect(fromOutside.audiences?.map(\.value.text) == ["x", "y"])
+        #expect(ConfigYAML.javaTrimmed("\u{A0} a\t\u{1F}") == "\u{A0} a")
+    }
+
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")
     func placeholders() {
         let resolver = PlaceholderResolver(external: ["REALM": "ext"], file: ["realm": "file", "base": "https://idp", "mockwebserver.url": "http://127.0.0.1:1"])

@@ -310,7 +310,7 @@ enum ConfigYAML {
             var result: [Located<String>] = []
             for part in value.splitOnScalar(",", omittingEmptySubsequences: false) {
                 let leading = part.unicodeScalars.prefix { $0 == " " }.count
-                let trimmed = part.trimmingCharacters(in: .whitespaces)
+                let trimmed = javaTrimmed(part)
                 if !trimmed.isEmpty {
                     result.append(Located(trimmed, at: SourceLocation(file: file, line: node.start.line, column: column + leading)))
                 }
@@ -319,6 +319,15 @@ enum ConfigYAML {
             return result
         }
         return nil
+    }
+
+    /// `String.trim()` as Java (and so Spring's list binding) does it: scalars up to U+0020 at either
+    /// end, and nothing else. Foundation's `.whitespaces` also strips U+00A0 and other spaces, which
+    /// Java keeps in the value it uses.
+    static func javaTrimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0.value > 0x20 }), let last = scalars.lastIndex(where: { $0.value > 0x20 }) else { return "" }
+        return String(scalars[first...last])
     }
 
     static func location(_ node: YAMLNode, file: String) -> SourceLocation {

@@ -26,6 +26,11 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         notes: "the property was added by spring-boot#29084; without it (or a JwtDecoder with an audience validator) no aud check is made (spring-security#8334)")
     static let prefix = ["spring", "security", "oauth2", "resourceserver", "jwt"]
     static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences"]
+    /// The settings Spring binds as a list, splitting a value at commas. `issuer-uri` and `jwk-set-uri`
+    /// are one `String` each: `https://idp.example.com,@evil.example` is one URI whose host is
+    /// evil.example, never two values.
+    static let listSettings: Set<String> = ["audiences"]
+    static let notOneURI = "is written as a list, which Spring does not bind to its single URI, so it was not compared"
 
     public init() {}
 
@@ -95,7 +100,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
         }
         let texts = indexed.isEmpty ? plain.map { [$0] } : indexed.sorted { $0.0 < $1.0 }.map(\.1)
-        return texts?.flatMap { $0.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        return texts?.flatMap { $0.splitOnScalar(",").map(ConfigYAML.javaTrimmed) }.filter { !$0.isEmpty }
     }
 
     static let activationKeys = ["spring.config.activate.onprofile", "spring.profiles"]
@@ -103,12 +108,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
     /// Where the active profiles come from, and which they are; nil when nothing says.
     func active(_ documents: [Document], settings: DeploymentReadSettings) -> Set<String>? {
         if !settings.springProfiles.isEmpty {
-            return Set(settings.springProfiles.flatMap { $0.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+            return Set(settings.springProfiles.flatMap { $0.splitOnScalar(",").map(ConfigYAML.javaTrimmed) }.filter { !$0.isEmpty })
         }
         var result: Set<String>?
         let external = PlaceholderResolver(external: settings.springProperties, file: [:])
         if let value = external.lookup("spring.profiles.active") {
-            result = Set(value.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            result = Set(value.splitOnScalar(",").map(ConfigYAML.javaTrimmed).filter { !$0.isEmpty })
         } else {
             // Spring refuses spring.profiles.active in a profile-specific document: read the others.
             for document in documents where document.activation == nil {
@@ -191,8 +196,9 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             for value in setting.values {
                 switch resolver.resolve(value.value) {
                 case .resolved(let text):
-                    // A placeholder may stand for a list ("${AUDIENCES}" = "a,b").
-                    let parts = text == value.value ? [text] : text.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    // A placeholder may stand for a list ("${AUDIENCES}" = "a,b"), but only in a list setting.
+                    let parts = text.isExactly(value.value) || !Self.listSettings.contains(name) ? [text]
+                        : text.splitOnScalar(",").map(ConfigYAML.javaTrimmed).filter { !$0.isEmpty }
                     values += parts.map { Located($0, at: value.location) }
                 case .unresolved(let placeholder):
                     provider.unresolved.append(UnresolvedValue(setting: display, placeholder: placeholder, location: value.location))
@@ -203,6 +209,12 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         for name in undecided.keys.sorted() {
             guard let (setting, reason) = undecided[name], let display = Self.settingNames[name] else { continue }
             provider.unresolved.append(UnresolvedValue(setting: display, placeholder: "", location: setting.keyLocation, reason: reason))
+        }
+        // A single URI that still has several values (an indexed environment variable) is not one Spring binds.
+        for name in ["issueruri", "jwkseturi"] where (applied[name]?.values.count ?? 0) > 1 {
+            if let setting = applied.removeValue(forKey: name) {
+                provider.unresolved.append(UnresolvedValue(setting: Self.settingNames[name]!, placeholder: "", location: setting.keyLocation, reason: Self.notOneURI))
+            }
         }
         provider.issuer = applied["issueruri"]?.values.first
         provider.jwksUri = applied["jwkseturi"]?.values.first
@@ -241,8 +253,8 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             let cleaned = path.map { $0.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) }
             guard cleaned.count == prefix.count + 1, Array(cleaned.prefix(prefix.count)) == prefix,
                   settingNames[cleaned[prefix.count]] != nil, let value = properties[key] else { continue }
-            let values = value.splitOnScalar(",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let name = cleaned[prefix.count]
+            let values = (listSettings.contains(name) ? value.splitOnScalar(",").map(ConfigYAML.javaTrimmed) : [value]).filter { !$0.isEmpty }
             var entry = found[name] ?? (keys: [], values: [])
             let indexed = path.last != cleaned.last || (isEnvironment && key.splitOnScalar("_").count > path.count)
             if !indexed || entry.keys.isEmpty { entry.keys.append(key) }
@@ -297,10 +309,23 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             let cleaned = keyPath.map { $0.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) }
             if cleaned.count > Self.prefix.count, Array(cleaned.prefix(Self.prefix.count)) == Self.prefix {
                 let name = cleaned[Self.prefix.count]
-                if let values = ConfigYAML.strings(pair.value, file: file) {
+                let isList = Self.listSettings.contains(name)
+                let values: [Located<String>]?
+                if isList {
+                    values = ConfigYAML.strings(pair.value, file: file)
+                } else if pair.value.isNull {
+                    values = nil
+                } else if let whole = ConfigYAML.string(pair.value, file: file) {
+                    values = whole.value.isEmpty ? [] : [whole]
+                } else {
+                    // A list or mapping where Spring expects one URI: kept, and reported as not compared.
+                    values = []
+                }
+                if let values {
                     let keyLocation = ConfigYAML.location(pair.key, file: file)
-                    let setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(writtenKey),
+                    var setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(writtenKey),
                                           indexed: keyPath.last != cleaned.last)
+                    if !isList, setting.indexed || pair.value.scalar == nil { setting.conflict = Self.notOneURI }
                     settings[name] = settings[name].map { $0.followed(by: setting) } ?? setting
                 }
                 continue
@@ -419,15 +444,19 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             guard cleaned.count == Self.prefix.count + 1, Array(cleaned.prefix(Self.prefix.count)) == Self.prefix, let keyStart = characters.first else { continue }
             let name = cleaned[Self.prefix.count]
             let keyLocation = SourceLocation(file: file, line: keyStart.line, column: keyStart.column)
-            // Spring binds "a,b" to a list.
+            // Spring binds "a,b" to a list, trimming each item as Java's String.trim() does; a single URI
+            // is the whole value.
             var values: [Located<String>] = []
-            for part in value.split(omittingEmptySubsequences: false, whereSeparator: { $0.scalar == "," }) {
-                let trimmed = part.drop { $0.scalar == " " || $0.scalar == "\t" }
+            let isList = Self.listSettings.contains(name)
+            for part in isList ? value.split(omittingEmptySubsequences: false, whereSeparator: { $0.scalar == "," }) : [value[...]] {
+                let trimmed = isList ? part.drop { $0.scalar.value <= 0x20 } : part
                 guard let head = trimmed.first else { continue }
-                let text = String(String.UnicodeScalarView(trimmed.map(\.scalar))).trimmingCharacters(in: .whitespaces)
+                let scalars = String(String.UnicodeScalarView(trimmed.map(\.scalar)))
+                let text = isList ? ConfigYAML.javaTrimmed(scalars) : scalars
                 if !text.isEmpty { values.append(Located(text, at: SourceLocation(file: file, line: head.line, column: head.column))) }
             }
-            let setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(key), indexed: indexed)
+            var setting = Setting(values: values, keyLocation: keyLocation, writtenKey: ExactString(key), indexed: indexed)
+            if !isList, indexed { setting.conflict = Self.notOneURI }
             settings[name] = settings[name].map { $0.followed(by: setting) } ?? setting
         }
         return settings
