@@ -426,6 +426,42 @@ struct EnforcerParsingTests {
         #expect(try optional(raNamespace: "shop", policyNamespace: "shop", policyVersion: "policy.linkerd.io/v1alpha1"))
     }
 
+    @Test("Kong: anonymous accepts failures; openid-connect verify_signature: false verifies nothing, verify_claims: false checks no issuer or audience")
+    func kongVerificationSwitches() throws {
+        let text = """
+            _format_version: "3.0"
+            services:
+              - name: orders
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [orders], anonymous: guest}
+              - name: billing
+                plugins:
+                  - name: jwt
+                    config: {anonymous: 3b2c5d7e-0000-4000-8000-000000000000}
+              - name: shop
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [shop], verify_signature: false}
+              - name: cart
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [cart], verify_claims: "off"}
+              - name: plain
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [plain], anonymous: null, verify_signature: true}
+            """
+        let config = try KongDeclarativeReader().read(Array(text.utf8), file: "kong.yaml", settings: DeploymentReadSettings())
+        #expect(config.requirements.map(\.mode) == [.failureAccepted, .failureAccepted])
+        #expect(config.requirements.map { $0.providers.map(\.name.value) } == [["orders"], ["billing"]])
+        #expect(config.requirements.map(\.location.line) == [6, 10])
+        let byName = Dictionary(config.providers.compactMap { p in p.name.map { ($0.value, p) } }, uniquingKeysWith: { a, _ in a })
+        #expect(byName["shop"]?.verifiesNothing != nil)
+        #expect(byName["cart"]?.issuer == nil && byName["cart"]?.audiences == nil && byName["cart"]?.audienceCaveat != nil)
+        #expect(byName["plain"]?.verifiesNothing == nil && byName["plain"]?.audiences?.count == 1 && byName["plain"]?.issuer != nil)
+    }
+
     @Test("Envoy Gateway: a route's SecurityPolicy without jwt replaces the Gateway's, so that route checks no token")
     func envoyGatewayRouteOverride() throws {
         let gateway = """

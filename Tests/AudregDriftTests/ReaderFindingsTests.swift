@@ -88,4 +88,37 @@ struct ReaderFindingsTests {
         let skipped = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == "config-verification-skipped" }
         #expect(skipped.map(\.severity) == [.error])
     }
+
+    @Test("Kong: config.anonymous lets requests without a valid token through, so its settings are not taken as enforced")
+    func kongAnonymous() async throws {
+        let example = RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: payments-api}
+            spec:
+              audiences: [https://payments.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: kong, source: kong.yaml}
+            #> kong.yaml
+            _format_version: "3.0"
+            services:
+              - name: payments
+                url: http://payments.internal
+                plugins:
+                  - name: openid-connect
+                    config:
+                      issuer: https://idp.example.com
+                      audience_required: [https://other.example.com]
+                      ↓anonymous: guest
+            """)
+        try await Self.expectFindings("config-verification-skipped", example)
+        let findings = try await DriftRuleExampleTests.findings(for: example)
+        #expect(!findings.contains { $0.ruleID.hasPrefix("config-audience") }, "\(findings.map(\.message))")
+    }
 }

@@ -1,7 +1,10 @@
 /// Kong declarative configuration (decK `kong.yaml`): `openid-connect` plugins on services, routes or at
 /// the top level with `service:`/`route:`. A plugin is a provider named by its service, route and
 /// `instance_name`. `audience_required` is what Kong checks; `audience` is only sent to the authorization
-/// endpoint. The OSS `jwt` plugin cannot check audiences at all.
+/// endpoint. The OSS `jwt` plugin cannot check audiences at all. `config.anonymous` on either plugin
+/// lets a request without a valid token through as that consumer (a failure-accepted requirement);
+/// openid-connect's `verify_signature: false` verifies nothing, and `verify_claims: false` checks no
+/// issuer or audience.
 public struct KongDeclarativeReader: DeploymentConfigReader {
     public static let kindName = "kong"
 
@@ -26,6 +29,7 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
         var providers: [DeployedProvider] = []
+        var requirements: [DeployedRequirement] = []
         var location = SourceLocation(file: file, line: 1, column: 1)
         let documents = try ConfigYAML.documents(bytes, file: file)
         let jwtKeys = documents.flatMap { Self.jwtSecretKeys($0.root, file: file) }
@@ -35,21 +39,23 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             for service in root["services"]?.sequence ?? [] {
                 let serviceName = ConfigYAML.string(service["name"], file: file)
                 for plugin in service["plugins"]?.sequence ?? [] {
-                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file))
+                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements))
                 }
                 for route in service["routes"]?.sequence ?? [] {
                     let routeName = ConfigYAML.string(route["name"], file: file)
                     for plugin in route["plugins"]?.sequence ?? [] {
-                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file))
+                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements))
                     }
                 }
             }
             for plugin in root["plugins"]?.sequence ?? [] {
                 let names = [ConfigYAML.string(plugin["service"], file: file), ConfigYAML.string(plugin["route"], file: file)].compactMap { $0 }
-                providers.append(contentsOf: provider(plugin, names: names, jwtKeys: jwtKeys, file: file))
+                providers.append(contentsOf: provider(plugin, names: names, jwtKeys: jwtKeys, file: file, requirements: &requirements))
             }
         }
-        return DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
+        var config = DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
+        config.requirements = requirements
+        return config
     }
 
     /// The `key` of every JWT credential: under `consumers[].jwt_secrets` and in a top-level
@@ -60,7 +66,8 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
     }
 
     /// One provider per name the plugin can be selected by; the first name is the one shown.
-    func provider(_ plugin: YAMLNode, names: [Located<String>], jwtKeys: [Located<String>], file: String) -> [DeployedProvider] {
+    func provider(_ plugin: YAMLNode, names: [Located<String>], jwtKeys: [Located<String>], file: String,
+                  requirements: inout [DeployedRequirement]) -> [DeployedProvider] {
         guard let pluginName = plugin["name"]?.scalar, ["openid-connect", "jwt"].contains(pluginName) else { return [] }
         // decK reads YAML 1.1: `False`, `no` and `off` turn the plugin off as `false` does.
         if ConfigYAML.bool(plugin["enabled"], file: file)?.value == false { return [] }
@@ -119,6 +126,31 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             }
         }
         provider.aliases = allNames.dropFirst().map(\.value)
+        // Both plugins: with `anonymous` set, a request whose credential is missing or fails passes as
+        // that consumer instead of being refused ("the anonymous consumer ... if authentication fails").
+        if let config, let anonymous = config["anonymous"], !anonymous.isNull, anonymous.scalar?.isEmpty != true,
+           let key = ConfigYAML.keyNode(config, "anonymous") {
+            var open = DeployedRequirement(mode: .failureAccepted, label: "the \(pluginName) plugin \(allNames.first.map { "of '\($0.value)'" } ?? "applied globally")",
+                                           location: ConfigYAML.location(key, file: file),
+                                           providers: allNames.first.map { [DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil)] } ?? [])
+            open.explanation = "sets config.anonymous, so Kong lets a request whose token is missing or fails verification through as the anonymous consumer: no issuer, key or audience check is enforced"
+            requirements.append(open)
+        }
+        if pluginName == "openid-connect", let config {
+            // Both default to true; a false one turns that part of verification off, so what it covers
+            // is never reported as checked.
+            if let signature = ConfigYAML.bool(config["verify_signature"], file: file), !signature.value {
+                provider.verifiesNothing = Located("sets verify_signature: false, so Kong accepts a token whatever its signature, which anyone can write with any issuer and audience", at: signature.location)
+            }
+            if let claims = ConfigYAML.bool(config["verify_claims"], file: file), !claims.value {
+                provider.issuer = nil
+                provider.extraIssuers = []
+                provider.issuerCaveat = "sets verify_claims: false, so Kong checks none of the token's claims: a token from any issuer whose keys it holds is accepted"
+                provider.audiences = nil
+                provider.audiencesLocation = claims.location
+                provider.audienceCaveat = Located("verify_claims is false, so Kong checks none of the token's claims", at: claims.location)
+            }
+        }
         return [provider]
     }
 }
