@@ -335,6 +335,35 @@ struct ConfigFormsTests {
         #expect(ConfigYAML.javaTrimmed("\u{A0} a\t\u{1F}") == "\u{A0} a")
     }
 
+    @Test("nginx: under satisfy any, an allow, auth_basic or auth_request lets a request through without a token")
+    func nginxSatisfyAny() throws {
+        func modes(_ server: String, location: String = "") throws -> [DeployedRequirement.Mode] {
+            let text = """
+                server {
+                    server_name a;
+                    auth_jwt "api";
+                    auth_jwt_key_file k.json;
+                \(server)
+                    location / {
+                \(location)
+                    }
+                }
+                """
+            return try NginxAuthJWTReader().read(Array(text.utf8), file: "nginx.conf").requirements.map(\.mode)
+        }
+        #expect(try modes("") == [.required])
+        #expect(try modes("    satisfy any;\n    allow 10.0.0.0/8;\n    deny all;") == [.failureAccepted])
+        #expect(try modes("    satisfy ANY;\n    auth_basic \"staff\";") == [.failureAccepted])
+        #expect(try modes("    satisfy any;\n    auth_request /auth;") == [.failureAccepted])
+        #expect(try modes("    satisfy any;\n    deny all;\n    allow 10.0.0.0/8;") == [.required], "deny all comes first and shadows the allow")
+        #expect(try modes("    satisfy all;\n    allow 10.0.0.0/8;") == [.required])
+        #expect(try modes("    satisfy any;\n    auth_basic off;") == [.required])
+        #expect(try modes("    allow 10.0.0.0/8;", location: "        satisfy any;") == [.required, .failureAccepted])
+        #expect(try modes("    satisfy any;\n    allow 10.0.0.0/8;", location: "        satisfy all;") == [.failureAccepted])
+        let weakened = try NginxAuthJWTReader().read(Array("server { satisfy any; allow 10.0.0.0/8; auth_jwt x; auth_jwt_key_file k; }".utf8), file: "n.conf").requirements
+        #expect(weakened.first?.explained.contains("satisfy any with allow 10.0.0.0/8") == true)
+    }
+
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")
     func placeholders() {
         let resolver = PlaceholderResolver(external: ["REALM": "ext"], file: ["realm": "file", "base": "https://idp", "mockwebserver.url": "http://127.0.0.1:1"])

@@ -13,6 +13,8 @@
 /// `auth_jwt_key_request` names a location whose `proxy_pass` URL is taken as a JWKS URL; a level may
 /// set several, and nginx loads the keys of each.
 /// `auth_jwt off` in a nested block turns verification off there (`config-verification-skipped`).
+/// Under `satisfy any`, an `allow`, `auth_basic` or `auth_request` in scope admits a request without a
+/// token, so such an auth_jwt accepts failures.
 public struct NginxAuthJWTReader: DeploymentConfigReader {
     public static let kindName = "nginx"
 
@@ -52,6 +54,26 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         var includes: [Located<String>] = []
 
         var isOn: Bool { auth.map { $0.args.first?.value != "off" } ?? false }
+
+        /// `satisfy any` (inherited, the nearest level's own wins), and the access checks that can then
+        /// let a request in instead of auth_jwt: allow/deny of the nearest level that writes any,
+        /// auth_basic and auth_request unless turned off.
+        var satisfyAny: NginxDirective?
+        var access: [NginxDirective] = []
+        var basic: NginxDirective?
+        var authRequest: NginxDirective?
+
+        /// Under `satisfy any` nginx grants access when one access-phase check allows: an `allow` that
+        /// a `deny all` before it does not shadow, valid basic credentials, or a successful auth_request
+        /// subrequest each let a request through with no token at all.
+        var bypass: NginxDirective? {
+            guard satisfyAny != nil else { return nil }
+            for rule in access {
+                if rule.name.value.isExactly("deny"), rule.args.first?.value.isExactly("all") == true { break }
+                if rule.name.value.isExactly("allow") { return rule }
+            }
+            return basic ?? authRequest
+        }
     }
 
     public func read(_ bytes: [UInt8], file: String, settings: DeploymentReadSettings) throws(DeploymentReadError) -> DeployedConfig {
@@ -114,6 +136,19 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                 scope.keyRequests = []
             }
             scope.includes += block.filter { $0.name.value == "include" }.compactMap(\.args.first)
+            // nginx reads `satisfy`'s value ignoring case (ngx_conf_set_enum_slot); auth_basic and
+            // auth_request compare `off` exactly.
+            if let satisfy = block.last(where: { $0.name.value.isExactly("satisfy") }), let value = satisfy.args.first?.value {
+                scope.satisfyAny = ASCII.lowercased(value).isExactly("any") ? satisfy : nil
+            }
+            let ownAccess = block.filter { $0.name.value.isExactly("allow") || $0.name.value.isExactly("deny") }
+            if !ownAccess.isEmpty { scope.access = ownAccess }
+            if let basic = block.last(where: { $0.name.value.isExactly("auth_basic") }) {
+                scope.basic = basic.args.first?.value.isExactly("off") == true ? nil : basic
+            }
+            if let request = block.last(where: { $0.name.value.isExactly("auth_request") }) {
+                scope.authRequest = request.args.first?.value.isExactly("off") == true ? nil : request
+            }
             if let context, context.name.value == "server" {
                 scope.serverNames = Self.serverNames(context)
                 scope.serverLabel = Self.serverLabel(context)
@@ -136,6 +171,7 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                         var required = DeployedRequirement(mode: .required, label: label, location: provider.location,
                                                            providers: [.init(name: name, audiences: nil, audiencesLocation: nil)])
                         required.coversEveryPath = Self.coversEveryPath(context)
+                        if let bypass = scope.bypass { Self.weaken(&required, by: bypass) }
                         requirements.append(required)
                         scope.governing = name
                     }
@@ -147,6 +183,14 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                     off.coversEveryPath = Self.coversEveryPath(context)
                     requirements.append(off)
                 }
+            }
+            // A nested block that inherits auth_jwt but brings its own way around it.
+            if own.isEmpty, scope.isOn, let bypass = scope.bypass, inherited.bypass == nil, let governing = scope.governing {
+                var weakened = DeployedRequirement(mode: .required, label: label, location: bypass.location,
+                                                   providers: [.init(name: governing, audiences: nil, audiencesLocation: nil)])
+                weakened.coversEveryPath = Self.coversEveryPath(context)
+                Self.weaken(&weakened, by: bypass)
+                requirements.append(weakened)
             }
             for child in block {
                 guard let inner = child.block, ["http", "server", "location", "limit_except"].contains(child.name.value) else { continue }
@@ -340,6 +384,13 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         }
         guard !bytes.isEmpty, bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else { return nil }
         return "$" + String(decoding: bytes.map(ASCII.lowercased), as: UTF8.self)
+    }
+
+    static func weaken(_ requirement: inout DeployedRequirement, by bypass: NginxDirective) {
+        requirement.mode = .failureAccepted
+        requirement.location = bypass.location
+        let what = bypass.name.value.isExactly("allow") ? "allow \(bypass.args.map(\.value).joined(separator: " "))" : bypass.name.value
+        requirement.explanation = "is under satisfy any with \(what) (line \(bypass.location.line)), so nginx lets a request that passes \(what) through without a token: no issuer, key or audience check is enforced for it"
     }
 
     static func serverNames(_ server: NginxDirective) -> [String] {
