@@ -364,6 +364,46 @@ struct ConfigFormsTests {
         #expect(weakened.first?.explained.contains("satisfy any with allow 10.0.0.0/8") == true)
     }
 
+    @Test("oauth2-proxy: skip_auth_routes and skip_auth_regex exempt paths from authentication; skipping issuer verification checks no issuer")
+    func oauth2ProxySkips() throws {
+        let file = """
+            client_id = "orders"
+            oidc_issuer_url = "https://idp.example.com"
+            skip_jwt_bearer_tokens = true
+            skip_auth_routes = ["GET=^/healthz$", "^/.*", "POST!=^/api"]
+            skip_auth_regex = [".*", "^/static/"]
+            insecure_oidc_skip_issuer_verification = true
+            """
+        let config = try OAuth2ProxyReader().read(Array(file.utf8), file: "oauth2-proxy.cfg")
+        #expect(config.requirements.map(\.mode) == Array(repeating: .disabled, count: 5))
+        #expect(config.requirements.map(\.coversEveryPath) == [false, true, true, true, false])
+        #expect(config.requirements.map(\.label) == ["skip_auth_routes 'GET=^/healthz$'", "skip_auth_routes '^/.*'", "skip_auth_routes 'POST!=^/api'",
+                                                     "skip_auth_regex '.*'", "skip_auth_regex '^/static/'"])
+        #expect(config.requirements.allSatisfy { $0.providers.map(\.name.value) == ["oauth2-proxy"] })
+        let main = try #require(config.providers.first)
+        #expect(main.issuer == nil && main.issuerCaveat?.contains("insecure_oidc_skip_issuer_verification") == true)
+
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: quay.io/oauth2-proxy/oauth2-proxy:v7
+                      args: ["--client-id=orders", "--oidc-issuer-url=https://idp.example.com", "--skip-jwt-bearer-tokens",
+                             "--skip-auth-route=^/", "--skip-auth-regex", "^/metrics"]
+                      env:
+                        - {name: OAUTH2_PROXY_INSECURE_OIDC_SKIP_ISSUER_VERIFICATION, value: "false"}
+            """
+        let flags = try OAuth2ProxyReader().read(Array(manifest.utf8), file: "p.yaml")
+        #expect(flags.requirements.map(\.label) == ["skip_auth_routes '^/'", "skip_auth_regex '^/metrics'"])
+        #expect(flags.requirements.map(\.coversEveryPath) == [true, false])
+        #expect(flags.providers.first?.issuer?.value == "https://idp.example.com")
+    }
+
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")
     func placeholders() {
         let resolver = PlaceholderResolver(external: ["REALM": "ext"], file: ["realm": "file", "base": "https://idp", "mockwebserver.url": "http://127.0.0.1:1"])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// oauth2-proxy, in two documented forms: its TOML config file (`--config`, `oauth2-proxy.cfg`:
 /// `key = value`, strings, lists, booleans; keys are the flags with `_` for `-`, plural for lists), and
 /// command-line flags as Kubernetes runs them: a container's `command`/`args` (`--flag=value` or
@@ -11,6 +13,8 @@
 /// (default `aud`) the token has. Bearer JWTs are verified only with `skip_jwt_bearer_tokens = true`:
 /// otherwise oauth2-proxy accepts no bearer token at all (callers need its login session, whose ID
 /// token is checked against the same list) and ignores `extra_jwt_issuers`; that is said as a note.
+/// `skip_auth_routes` and `skip_auth_regex` exempt the paths they match from authentication, and
+/// `insecure_oidc_skip_issuer_verification` leaves `iss` unchecked.
 public struct OAuth2ProxyReader: DeploymentConfigReader {
     public static let kindName = "oauth2-proxy"
 
@@ -26,8 +30,9 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
     public init() {}
 
     /// The settings drift reads, under their config-file names.
-    static let listKeys: Set<String> = ["oidc_extra_audiences", "extra_jwt_issuers", "oidc_audience_claims"]
-    static let keys: Set<String> = listKeys.union(["client_id", "oidc_issuer_url", "oidc_jwks_url", "skip_jwt_bearer_tokens"])
+    static let listKeys: Set<String> = ["oidc_extra_audiences", "extra_jwt_issuers", "oidc_audience_claims", "skip_auth_routes", "skip_auth_regex"]
+    static let keys: Set<String> = listKeys.union(["client_id", "oidc_issuer_url", "oidc_jwks_url", "skip_jwt_bearer_tokens",
+                                                   "insecure_oidc_skip_issuer_verification"])
 
     /// One setting's values, or why they are not in the file.
     struct Setting {
@@ -60,10 +65,52 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             instances = [Instance(name: Located("oauth2-proxy", at: first), aliases: [], settings: values, unread: [])]
         }
         var providers: [DeployedProvider] = []
-        for instance in instances { providers += try Self.providers(instance, file: file) }
-        return DeployedConfig(file: file, providers: providers,
-                              providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
-                              providerNoun: "oauth2-proxy")
+        var requirements: [DeployedRequirement] = []
+        for instance in instances {
+            providers += try Self.providers(instance, file: file)
+            requirements += Self.skippedRoutes(instance)
+        }
+        var config = DeployedConfig(file: file, providers: providers,
+                                    providersLocation: providers.first?.location ?? SourceLocation(file: file, line: 1, column: 1),
+                                    providerNoun: "oauth2-proxy")
+        config.requirements = requirements
+        return config
+    }
+
+    /// Paths every real request path set has: a pattern that matches all of them is taken as
+    /// matching every path.
+    static let samplePaths = ["/", "/api/orders/1", "/admin/settings", "/oauth2/sign_in"]
+
+    /// `skip_auth_routes` (`[METHOD=]REGEX`, `METHOD!=REGEX` negating the path match, split at the first
+    /// `=` as pkg/validation/allowlist.go does) and `skip_auth_regex`: oauth2-proxy lets a matching
+    /// request through without any authentication. Go's regexp finds a match anywhere in the path, as
+    /// `firstMatch` does here; a pattern this cannot compile is taken as matching every path.
+    static func skippedRoutes(_ instance: Instance) -> [DeployedRequirement] {
+        var result: [DeployedRequirement] = []
+        for (key, flag) in [("skip_auth_routes", "--skip-auth-route"), ("skip_auth_regex", "--skip-auth-regex")] {
+            for value in instance.settings[key]?.values ?? [] {
+                var pattern = value.value
+                var negated = false
+                if key == "skip_auth_routes", let equals = pattern.unicodeScalars.firstIndex(of: "=") {
+                    let method = String(pattern.unicodeScalars[..<equals])
+                    negated = method.hasByteSuffix("!")
+                    pattern = String(pattern.unicodeScalars[pattern.unicodeScalars.index(after: equals)...])
+                }
+                var skipped = DeployedRequirement(mode: .disabled, label: "\(key) '\(value.value)'", location: value.location,
+                                                  providers: [.init(name: instance.name, audiences: nil, audiencesLocation: nil)])
+                skipped.explanation = "lets requests whose path \(negated ? "does not match" : "matches") it through without authentication (\(key), \(flag)), so oauth2-proxy verifies no token for them"
+                skipped.coversEveryPath = negated || matchesEveryPath(pattern)
+                result.append(skipped)
+            }
+        }
+        return result
+    }
+
+    static func matchesEveryPath(_ pattern: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+        return samplePaths.allSatisfy { path in
+            regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+        }
     }
 
     static func providers(_ instance: Instance, file: String) throws(DeploymentReadError) -> [DeployedProvider] {
@@ -86,6 +133,11 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
 
         var main = base(clientID?.values.last?.location ?? clientID?.key ?? instance.name.location)
         main.issuer = settings["oidc_issuer_url"]?.values.last
+        // go-oidc's SkipIssuerCheck: the iss claim is never compared, whatever oidc_issuer_url says.
+        if let skip = settings["insecure_oidc_skip_issuer_verification"]?.values.last, ["true", "1", "t"].contains(where: { $0.isExactly(ASCII.lowercased(skip.value)) }) {
+            main.issuer = nil
+            main.issuerCaveat = "sets insecure_oidc_skip_issuer_verification, so oauth2-proxy does not check the token's iss: a token from any issuer whose keys it holds is accepted"
+        }
         main.jwksUri = settings["oidc_jwks_url"]?.values.last
         if let issuer = settings["oidc_issuer_url"], issuer.values.isEmpty, let elsewhere = issuer.elsewhere {
             main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: issuer.key, reason: "comes from \(elsewhere), so it was not compared"))
@@ -281,6 +333,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
 
     static func configKey(flag: String) -> String {
         if flag.isExactly("oidc-extra-audience") { return "oidc_extra_audiences" }
+        if flag.isExactly("skip-auth-route") { return "skip_auth_routes" }
         if flag.isExactly("oidc-audience-claim") { return "oidc_audience_claims" }
         return String(String.UnicodeScalarView(flag.unicodeScalars.map { $0 == "-" ? "_" : $0 }))
     }
