@@ -66,11 +66,34 @@ struct FederationTrustFormsTests {
                  action: "[\"sts:TagSession\", \"sts:AssumeRoleWithWebIdentity\"]"), file: "eks.json")
         #expect(eks.providers.first?.issuer?.value == "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC")
         #expect(eks.providers.first?.audiences?.count == 1)
-        #expect(eks.providers.first?.trust?.isPinned == true)
+        #expect(eks.providers.first?.trust?.isPinned == false, "StringEqualsIfExists passes when the key is absent, so it pins nothing")
 
         // Statements that are not web-identity trusts give no provider.
         #expect(try AWSIAMTrustPolicyReader().read(Self.policy("{}", action: "\"sts:AssumeRole\""), file: "x.json").providers.isEmpty)
         #expect(!AWSIAMTrustPolicyReader().detects(Array("{\"Version\": \"2012-10-17\", \"Statement\": []}".utf8), file: "x.json"))
+    }
+
+    @Test("AWS: only a sub condition without IfExists pins the workload; IAM has no condition key for GitHub's repository or job_workflow_ref")
+    func awsPinningClaims() throws {
+        func trust(_ condition: String) throws -> DeployedTrust {
+            try #require(try AWSIAMTrustPolicyReader().read(Self.policy(condition), file: "t.json").providers.first?.trust)
+        }
+        let byRepository = try trust("""
+            {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:repository": "acme/deploy",
+                              "token.actions.githubusercontent.com:job_workflow_ref": "acme/deploy/.github/workflows/d.yml@refs/heads/main"},
+             "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}
+            """)
+        #expect(!byRepository.isPinned)
+        #expect(byRepository.conditions.compactMap(\.notPinning).count == 2)
+        let ifExists = try trust("""
+            {"StringLikeIfExists": {"token.actions.githubusercontent.com:sub": "repo:acme/deploy:*"}}
+            """)
+        #expect(!ifExists.isPinned)
+        #expect(ifExists.subjects.map(\.value.value.text) == ["repo:acme/deploy:*"], "the subjects it admits are still compared with the registry")
+        let pinned = try trust("""
+            {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/deploy:*"}, "StringEqualsIfExists": {"token.actions.githubusercontent.com:repository": "acme/deploy"}}
+            """)
+        #expect(pinned.isPinned)
     }
 
     @Test("AWS: an omitted aud condition falls back to the provider's client IDs and is reported as unchecked; StringLike '*' admits every audience")

@@ -121,4 +121,39 @@ struct ReaderFindingsTests {
         let findings = try await DriftRuleExampleTests.findings(for: example)
         #expect(!findings.contains { $0.ruleID.hasPrefix("config-audience") }, "\(findings.map(\.message))")
     }
+
+    @Test("AWS IAM: a subject condition under an IfExists operator is reported as pinning no workload")
+    func awsIfExistsSubject() async throws {
+        let example = RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: github-actions}
+            spec: {issuer: https://token.actions.githubusercontent.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: deploy-role}
+            spec:
+              audiences: [sts.amazonaws.com]
+              accepts: [{issuer: github-actions}]
+              deployments:
+                - {kind: aws-iam-trust-policy, source: trust.json, trust: {subjects: ["repo:acme/deploy:*"]}}
+            #> trust.json
+            {
+              "Version": "2012-10-17",
+              "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                  "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                  "StringLikeIfExists": {↓"token.actions.githubusercontent.com:sub": "repo:acme/deploy:*"}
+                }
+              }]
+            }
+            """)
+        try await Self.expectFindings("config-trust-subject-unpinned", example)
+        let unpinned = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == "config-trust-subject-unpinned" }
+        #expect(unpinned.first?.message.contains("passes when the key is absent") == true)
+    }
 }

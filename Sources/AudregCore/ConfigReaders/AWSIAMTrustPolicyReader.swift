@@ -185,24 +185,36 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
         /// Whether the operator pins what it names: positive, and not `ForAllValues:`.
         var positive: Bool
         var isGlob: Bool
+        /// `StringLikeIfExists` and the like pass when the key is not in the request.
+        var ifExists: Bool
     }
 
     static func conditionEntries(_ conditions: YAMLNode?, file: String) -> [ConditionEntry] {
         var entries: [ConditionEntry] = []
         for pair in conditions?.mapping ?? [] {
             guard let op = pair.key.scalar else { continue }
-            var base = op
+            // On scalars and bytes: a `Character` view would join a combining mark to the `:` or the
+            // operator's last letter, and `String ==` takes canonically equivalent text as the same.
+            var base = op.unicodeScalars[...]
             var positive = true
-            if base.hasPrefix("ForAnyValue:") { base = String(base.dropFirst("ForAnyValue:".count)) }
-            if base.hasPrefix("ForAllValues:") { base = String(base.dropFirst("ForAllValues:".count)); positive = false }
-            if base.hasSuffix("IfExists") { base = String(base.dropLast("IfExists".count)) }
-            let isGlob = base == "StringLike"
-            if !["StringEquals", "StringLike", "StringEqualsIgnoreCase"].contains(base) { positive = false }
+            var ifExists = false
+            func strip(prefix: String) -> Bool {
+                guard String(base).hasBytePrefix(prefix) else { return false }
+                base = base.dropFirst(prefix.unicodeScalars.count)
+                return true
+            }
+            _ = strip(prefix: "ForAnyValue:")
+            if strip(prefix: "ForAllValues:") { positive = false }
+            if String(base).hasByteSuffix("IfExists") { base = base.dropLast("IfExists".unicodeScalars.count); ifExists = true }
+            let name = String(base)
+            let isGlob = name.isExactly("StringLike")
+            if !["StringEquals", "StringLike", "StringEqualsIgnoreCase"].contains(where: { $0.isExactly(name) }) { positive = false }
             for entry in pair.value.mapping ?? [] {
-                guard let key = entry.key.scalar, let colon = key.lastIndex(of: ":") else { continue }
+                guard let key = entry.key.scalar, let colon = key.unicodeScalars.lastIndex(of: ":") else { continue }
                 let values = Self.values(entry.value).compactMap { ConfigYAML.string($0, file: file) }
-                entries.append(ConditionEntry(op: op, key: entry.key, host: String(key[..<colon]), claim: String(key[key.index(after: colon)...]).lowercased(),
-                                              values: values, positive: positive, isGlob: isGlob))
+                let claim = ASCII.lowercased(String(key.unicodeScalars[key.unicodeScalars.index(after: colon)...]))
+                entries.append(ConditionEntry(op: op, key: entry.key, host: String(key.unicodeScalars[..<colon]), claim: claim,
+                                              values: values, positive: positive, isGlob: isGlob, ifExists: ifExists))
             }
         }
         return entries
@@ -231,10 +243,21 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
             provider.setAudiences(audiences)
         }
 
-        // Subjects: conditions on sub and on the claims that name a workload.
+        // Subjects: conditions on sub and on the claims that name a workload. Of these IAM evaluates only
+        // `sub` for an OIDC provider (its condition keys are aud, sub and amr, not the token's custom
+        // claims such as GitHub's repository or job_workflow_ref), and an IfExists operator passes when
+        // the key is absent: such conditions are kept, so that findings name them, but pin nothing.
         var trustConditions: [DeployedTrust.Condition] = []
         var unresolvedSubject = false
         for entry in entries where DeployedTrust.identityClaims.contains(entry.claim) {
+            let notPinning: String?
+            if !entry.claim.isExactly("sub") {
+                notPinning = "IAM has no condition key for the token's '\(entry.claim)' claim (only aud and sub for an OIDC provider), so it does not pin the workload"
+            } else if entry.ifExists {
+                notPinning = "the \(entry.op) operator passes when the key is absent, so it does not pin the workload"
+            } else {
+                notPinning = nil
+            }
             let patterns = entry.values.map { DeployedTrust.Pattern(claim: entry.claim, value: $0, isGlob: entry.isGlob) }
             if let substituted = entry.values.first(where: { $0.value.contains("${") }) {
                 provider.unresolved.append(UnresolvedValue(setting: "\(host):\(entry.claim)", placeholder: substituted.value, location: substituted.location,
@@ -242,7 +265,7 @@ public struct AWSIAMTrustPolicyReader: DeploymentConfigReader {
                 unresolvedSubject = true
             }
             trustConditions.append(DeployedTrust.Condition(field: "\(entry.op) \(host):\(entry.claim)", patterns: patterns,
-                                                           location: ConfigYAML.location(entry.key, file: file)))
+                                                           location: ConfigYAML.location(entry.key, file: file), notPinning: notPinning))
         }
         provider.trust = DeployedTrust(conditions: trustConditions, location: conditionsKey, subjectField: "condition on \(host):sub")
         provider.trust?.subjectsUnresolved = unresolvedSubject

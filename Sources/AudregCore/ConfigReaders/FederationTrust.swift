@@ -24,11 +24,15 @@ public struct DeployedTrust: Sendable {
         public var field: String
         public var patterns: [Pattern]
         public var location: SourceLocation
+        /// Why the condition pins no workload whatever its values (an IAM `…IfExists` operator, which
+        /// passes when the key is absent; a claim IAM has no condition key for); nil when its values decide.
+        public var notPinning: String?
 
-        public init(field: String, patterns: [Pattern], location: SourceLocation) {
+        public init(field: String, patterns: [Pattern], location: SourceLocation, notPinning: String? = nil) {
             self.field = field
             self.patterns = patterns
             self.location = location
+            self.notPinning = notPinning
         }
     }
 
@@ -57,7 +61,7 @@ public struct DeployedTrust: Sendable {
     /// subject (wildcards only after that part). Conditions are AND-ed, so one pinned condition is enough.
     public var isPinned: Bool {
         conditions.contains { condition in
-            !condition.patterns.isEmpty && condition.patterns.allSatisfy { FederationSubject.unpinnedReason($0) == nil }
+            condition.notPinning == nil && !condition.patterns.isEmpty && condition.patterns.allSatisfy { FederationSubject.unpinnedReason($0) == nil }
         }
     }
 

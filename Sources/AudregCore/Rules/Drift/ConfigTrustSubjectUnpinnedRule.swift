@@ -127,12 +127,23 @@ public struct ConfigTrustSubjectUnpinnedRule: DeploymentRule {
                                                    at: trust.location))
             } else if !trust.isPinned {
                 // Conditions are AND-ed: none pins the workload, so every wildcard value is a way in.
+                var reported = false
                 for condition in trust.conditions {
+                    if let why = condition.notPinning {
+                        findings.append(deployment.finding(self, "\(label) has \(condition.field), but \(why)", at: condition.location))
+                        reported = true
+                        continue
+                    }
                     for pattern in condition.patterns {
                         guard let reason = FederationSubject.unpinnedReason(pattern) else { continue }
                         findings.append(deployment.finding(self, "\(label) admits \(pattern.claim) '\(pattern.value.value)' (\(condition.field)): \(reason)",
                                                            at: pattern.value.location))
+                        reported = true
                     }
+                }
+                if !reported {
+                    findings.append(deployment.finding(self, "\(label) has no \(trust.subjectField) that names a workload: every workload holding a token with an accepted audience can use it",
+                                                       at: trust.location))
                 }
             }
         }
