@@ -225,13 +225,17 @@ public enum DriftMerge {
                 for item in try reader.array(node, what) {
                     let entry = try reader.object(item, "\(what)[]", allowed: deployment ? [nameKey, "deployment", "source", "reason"] : [nameKey, "reason"])
                     var position: Int?
-                    if deployment {
-                        position = try reader.int(entry["deployment"], "\(what)[].deployment")
+                    var source: String?
+                    // A service without deployments is listed by name alone.
+                    if deployment, let node = entry["deployment"], node != .null {
+                        position = try reader.int(node, "\(what)[].deployment")
                         guard position! >= 0 else { throw fail("\(what)[].deployment must not be negative") }
                     }
+                    if deployment, let node = entry["source"], node != .null {
+                        source = try reader.string(node, "\(what)[].source")
+                    }
                     result.append(DriftCoverage.Unchecked(name: try reader.string(entry[nameKey], "\(what)[].\(nameKey)"), deployment: position,
-                                                          source: deployment ? try reader.string(entry["source"], "\(what)[].source") : nil,
-                                                          reason: try reader.string(entry["reason"], "\(what)[].reason")))
+                                                          source: source, reason: try reader.string(entry["reason"], "\(what)[].reason")))
                 }
                 return result
             }

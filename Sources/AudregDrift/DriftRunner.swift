@@ -59,6 +59,33 @@ public struct DriftRunner: Sendable {
         return (issuers, services)
     }
 
+    /// The entities of this run's selection it has nothing to check with: an issuer with neither a
+    /// JWKS nor a discovery URL, a service without deployments. Leaving them out of the coverage would
+    /// read as if they had been checked; they are listed as unchecked, with why.
+    func unplanned(of registry: Registry) -> (issuers: [DriftCoverage.Unchecked], services: [DriftCoverage.Unchecked]) {
+        let mine = selection
+        var issuers: [DriftCoverage.Unchecked] = []
+        if options.checkIssuers {
+            var seen = Set<ExactString>()
+            // A name that some issuer entry gives a URL is checked through that entry.
+            let withURL = Set(registry.issuers.filter { $0.jwksUri != nil || $0.discoveryUrl != nil }.map { ExactString($0.name) })
+            for issuer in registry.issuers where !withURL.contains(ExactString(issuer.name)) && mine(.issuer, issuer.name)
+                && seen.insert(ExactString(issuer.name)).inserted {
+                issuers.append(DriftCoverage.Unchecked(name: issuer.name, reason: "no JWKS or discovery URL in the registry"))
+            }
+        }
+        var services: [DriftCoverage.Unchecked] = []
+        if options.checkDeployments {
+            var seen = Set<ExactString>()
+            let deployed = Set(registry.services.filter { !$0.deployments.isEmpty }.map { ExactString($0.name) })
+            for service in registry.services where !deployed.contains(ExactString(service.name)) && mine(.service, service.name)
+                && seen.insert(ExactString(service.name)).inserted {
+                services.append(DriftCoverage.Unchecked(name: service.name, reason: "no deployments"))
+            }
+        }
+        return (issuers, services)
+    }
+
     /// Whether this run checks an entity: all of them, or those of its shard.
     var selection: @Sendable (EntityKind, String) -> Bool {
         guard let shard = options.shard else { return { _, _ in true } }
@@ -159,8 +186,8 @@ public struct DriftRunner: Sendable {
         }
 
         let planned = planned(of: registry)
-        let uncheckedIssuers = unchecked.filter { $0.deployment == nil && $0.source == nil }
-        let uncheckedDeployments = unchecked.filter { $0.deployment != nil }
+        let uncheckedIssuers = unchecked.filter { $0.deployment == nil && $0.source == nil } + unplanned(of: registry).issuers
+        let uncheckedDeployments = unchecked.filter { $0.deployment != nil } + unplanned(of: registry).services
         let unreadIssuers = Set(uncheckedIssuers.map { ExactString($0.name) })
         let uncomparedServices = Set(uncheckedDeployments.map { ExactString($0.name) })
         let coverage = DriftCoverage(issuersSkipped: !options.checkIssuers, deploymentsSkipped: !options.checkDeployments,

@@ -81,7 +81,18 @@ struct DriftShardMergeTests {
             issuers += "---\n" + DriftTest.issuerRegistry(base: base, name: "idp-\(number)", issuer: "https://idp-\(number).example.com",
                                                           discovery: false, jwksPath: path)
         }
+        // Nothing to check with: listed as unchecked, in its own shard's coverage.
+        issuers += "---\napiVersion: audreg/v1\nkind: Issuer\nmetadata: {name: bare-idp, owner: platform}\nspec: {issuer: https://bare.example.com}\n"
         directory.write("registry/issuers.yaml", issuers)
+        directory.write("registry/services/idle-api.yaml", """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: idle-api, owner: platform}
+            spec:
+              audiences: [https://idle.example.com]
+              accepts: [{issuer: bare-idp}]
+
+            """)
         for number in 1...14 {
             let exception = number == 1 ? """
                   exceptions:
@@ -184,7 +195,8 @@ struct DriftShardMergeTests {
                 #expect(!issuers.isEmpty || !services.isEmpty, "shard \(offset + 1) checked nothing")
                 listed += issuers.map { "Issuer/" + $0 } + services.map { "Service/" + $0 }
             }
-            #expect(listed.count == 12 + 14 && Set(listed).count == 26, "every issuer and service in exactly one shard: \(listed.sorted())")
+            #expect(listed.count == 13 + 15 && Set(listed).count == 28, "every issuer and service in exactly one shard: \(listed.sorted())")
+            #expect(listed.contains("Issuer/bare-idp") && listed.contains("Service/idle-api"))
 
             let merged = try Self.merge(paths.reversed() + ["-o", directory.path + "/drift.json"])
             #expect(merged.status == 0, "\(merged.stderr)")

@@ -152,6 +152,8 @@ public struct DriftEvidence: Sendable {
             guard !service.accepts.isEmpty else { return "the service accepts no issuer whose keys could be checked" }
             for accepted in service.accepts {
                 let name = accepted.issuer.value
+                // Said as the registry says it, though the report lists such an issuer as unchecked too.
+                if !issuerHasDocuments(name) { return "issuer \(name) has no JWKS or discovery URL to check" }
                 // Unread outweighs checked, should a report list an issuer under both.
                 if let unread = issuersUnread[ExactString(name)], !unread.isEmpty { return "the drift run could not read issuer \(name)'s published keys: " + unread.joined(separator: "; ") }
                 if issuersChecked.contains(ExactString(name)) { continue }
@@ -193,9 +195,10 @@ public struct DriftEvidence: Sendable {
         guard let coverage = run?.coverage else { return "no drift coverage" }
         if coverage.issuersSkipped { return "the drift run skipped issuer checks (--skip-issuers)" }
         let name = ExactString(issuer.name)
+        if issuer.jwksUri == nil && issuer.discoveryUrl == nil { return "it has no JWKS or discovery URL to check" }
         if let unread = issuersUnread[name], !unread.isEmpty { return "the drift run could not read its published keys: " + unread.joined(separator: "; ") }
         if issuersChecked.contains(name) { return nil }
-        return issuer.jwksUri == nil && issuer.discoveryUrl == nil ? "it has no JWKS or discovery URL to check" : "the drift run did not check it"
+        return "the drift run did not check it"
     }
 
     /// Why the run as a whole did not compare everything, or nil when it compared every issuer with

@@ -195,8 +195,18 @@ public struct DriftCoverage: Sendable, Equatable {
                 return ("not assessed: the drift report does not say which deployments it could not compare", true)
             }
             guard !unmade.isEmpty else { return nil }
-            return ("not assessed for \(unmade.count) deployment\(unmade.count == 1 ? "" : "s") the run could not compare: "
-                    + unmade.map { "\($0.name)\($0.source.map { " \($0)" } ?? "") (\($0.reason))" }.joined(separator: "; "), services.isEmpty)
+            // A service without deployments had nothing to compare: said apart from a comparison that failed.
+            let bare = unmade.filter { $0.deployment == nil && $0.source == nil }
+            let failed = unmade.filter { $0.deployment != nil || $0.source != nil }
+            var parts: [String] = []
+            if !failed.isEmpty {
+                parts.append("\(failed.count) deployment\(failed.count == 1 ? "" : "s") the run could not compare: "
+                             + failed.map { "\($0.name)\($0.source.map { " \($0)" } ?? "") (\($0.reason))" }.joined(separator: "; "))
+            }
+            if !bare.isEmpty {
+                parts.append("\(bare.count) service\(bare.count == 1 ? "" : "s") without deployments: " + bare.map(\.name).joined(separator: ", "))
+            }
+            return ("not assessed for " + parts.joined(separator: "; and for "), services.isEmpty)
         case .file, .service:
             return nil
         }
@@ -215,8 +225,10 @@ public struct DriftCoverage: Sendable, Equatable {
         if deploymentsSkipped {
             parts.append("deployments: skipped (--skip-deployments)")
         } else {
-            let unmade = deploymentsUnchecked?.count ?? 0
-            parts.append("services: \(services.count) with every config compared" + (unmade > 0 ? ", \(unmade) deployment\(unmade == 1 ? "" : "s") not compared" : ""))
+            let bare = (deploymentsUnchecked ?? []).filter { $0.deployment == nil && $0.source == nil }.count
+            let unmade = (deploymentsUnchecked?.count ?? 0) - bare
+            parts.append("services: \(services.count) with every config compared" + (unmade > 0 ? ", \(unmade) deployment\(unmade == 1 ? "" : "s") not compared" : "")
+                         + (bare > 0 ? ", \(bare) without deployments" : ""))
         }
         return "compared: " + parts.joined(separator: "; ")
     }
