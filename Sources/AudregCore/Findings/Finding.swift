@@ -213,9 +213,6 @@ public struct Finding: Hashable, Sendable {
     public var location: SourceLocation
     public var entity: EntityRef?
     public var related: [RelatedLocation]
-    /// Nonzero on a loader's stand-in for this many findings of its rule in its file that were counted
-    /// but not built (`FindingBudget`); `Validator.capped` folds it into its count line.
-    package var omittedCount = 0
 
     public init(ruleID: String, severity: Severity, message: String, location: SourceLocation, entity: EntityRef? = nil, related: [RelatedLocation] = []) {
         self.ruleID = ruleID

@@ -19,8 +19,6 @@ struct EntityBuilder {
         /// False for YAML that is not audreg's (Compose, Kubernetes, Backstage…): not listed among the
         /// registry's files, and nothing in it is reported beyond a note when it looks like audreg's.
         var isRegistryFile = true
-        /// How many findings of each rule this file's checks have built so far.
-        var budget = FindingBudget()
     }
 
     static func entities(in parse: YAMLParseResult, file: String, bytes: [UInt8]) -> FileResult {
@@ -43,12 +41,11 @@ struct EntityBuilder {
             case .duplicateKey: result.findings.append(DuplicateKeyRule.finding(diagnostic, file: file, documents: parse.documents))
             }
         }
-        result.findings += UnsafeCharacterRule.findings(in: parse, file: file, bytes: bytes, budget: &result.budget)
+        result.findings += UnsafeCharacterRule.findings(in: parse, file: file, bytes: bytes)
         let builder = EntityBuilder(file: file)
         for document in parse.documents {
             builder.build(document, into: &result)
         }
-        result.findings += result.budget.standInFindings
         return result
     }
 
@@ -79,7 +76,7 @@ struct EntityBuilder {
         let name = nameNode?.scalar.flatMap { EntityName.isValid($0) ? $0 : nil }
         let ref = kind.flatMap { kind in name.map { EntityRef(kind, $0) } }
 
-        var checker = SchemaChecker(file: file, entity: ref, budget: result.budget)
+        var checker = SchemaChecker(file: file, entity: ref)
         for pair in root.pairs ?? .none {
             guard pair.key.isScalar else { continue }
             if pair.key.hasScalar("apiVersion") || pair.key.hasScalar("kind") || pair.key.hasScalar("metadata") { continue }
@@ -117,7 +114,6 @@ struct EntityBuilder {
             checker.report("document is missing 'metadata' with at least a name", at: root)
         }
         result.findings.append(contentsOf: checker.findings)
-        result.budget = checker.budget
 
         guard let kind, let name, let nameNode, root["apiVersion"]?.hasScalar(RegistrySchema.apiVersion) == true,
               let metadataNode = root["metadata"] else { return }

@@ -4,26 +4,15 @@ struct SchemaChecker {
     let file: String
     let entity: EntityRef?
     var findings: [Finding] = []
-    /// The file's budget, shared by its documents' checkers in turn.
-    var budget: FindingBudget
 
-    init(file: String, entity: EntityRef?, budget: FindingBudget = FindingBudget()) {
+    init(file: String, entity: EntityRef?) {
         self.file = file
         self.entity = entity
-        self.budget = budget
     }
 
-    static func unknownKey(_ key: String, in path: String, known: [String]) -> String {
-        if let suggestion = Suggestion.closest(to: key, in: known) { return "unknown key '\(key)' in \(path); did you mean '\(suggestion)'?" }
-        return "unknown key '\(key)' in \(path); expected one of: \(known.joined(separator: ", "))"
-    }
-
-    /// The message is built by the caller either way (it reads the checker's path); past the budget it
-    /// is dropped at once, so a file of a million unknown keys holds a thousand messages, not a million.
     mutating func report(_ message: String, at node: YAMLNode) {
-        let location = SourceLocation(file: file, node: node)
-        guard budget.admits(LoaderRuleID.schema, severity: .error, at: location) else { return }
-        findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error, message: message, location: location, entity: entity))
+        findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error, message: message,
+                                location: SourceLocation(file: file, node: node), entity: entity))
     }
 
     /// Where the node being checked sits, as `SchemaPath` renders it: the root and the keys and indices
@@ -52,7 +41,13 @@ struct SchemaChecker {
             }
             // Looked up as bytes: a valid document's keys never become `String`s here.
             guard let position = pair.key.withScalarBytes({ schema.names.position(of: $0) }) ?? nil else {
-                report(Self.unknownKey(pair.key.scalar ?? "", in: path, known: schema.fields.map(\.name)), at: pair.key)
+                let key = pair.key.scalar ?? ""
+                let known = schema.fields.map(\.name)
+                if let suggestion = Suggestion.closest(to: key, in: known) {
+                    report("unknown key '\(key)' in \(path); did you mean '\(suggestion)'?", at: pair.key)
+                } else {
+                    report("unknown key '\(key)' in \(path); expected one of: \(known.joined(separator: ", "))", at: pair.key)
+                }
                 continue
             }
             if pair.value.isNull && !schema.fields[position].required { continue }

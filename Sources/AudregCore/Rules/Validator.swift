@@ -236,7 +236,7 @@ public struct Validator: Sendable {
         var over = false
         for finding in findings {
             let key = RuleFileKey(rule: ExactString(finding.ruleID), file: ExactString(finding.location.file))
-            let count = counts[key, default: 0] + max(1, finding.omittedCount)
+            let count = counts[key, default: 0] + 1
             counts[key] = count
             // One finding over the limit costs what the count line would: only cut past that.
             if count > limit + 1 { over = true }
@@ -245,13 +245,8 @@ public struct Validator: Sendable {
         var listed: [RuleFileKey: Int] = [:]
         var leftOut: [RuleFileKey: (count: Int, severity: Severity, first: Finding)] = [:]
         var result: [Finding] = []
-        var standIns: [(key: RuleFileKey, finding: Finding)] = []
         for finding in findings.sorted(by: Finding.reportOrder) {
             let key = RuleFileKey(rule: ExactString(finding.ruleID), file: ExactString(finding.location.file))
-            if finding.omittedCount > 0 {
-                standIns.append((key, finding))
-                continue
-            }
             let count = listed[key, default: 0]
             if count < limit || counts[key, default: 0] <= limit + 1 {
                 listed[key] = count + 1
@@ -260,14 +255,6 @@ public struct Validator: Sendable {
                 leftOut[key] = (previous.count + 1, max(previous.severity, finding.severity), previous.first)
             } else {
                 leftOut[key] = (1, finding.severity, finding)
-            }
-        }
-        // What a loader only counted comes after what it built, in each file.
-        for (key, standIn) in standIns {
-            if let previous = leftOut[key] {
-                leftOut[key] = (previous.count + standIn.omittedCount, max(previous.severity, standIn.severity), previous.first)
-            } else {
-                leftOut[key] = (standIn.omittedCount, standIn.severity, standIn)
             }
         }
         for (key, omitted) in leftOut {

@@ -62,12 +62,6 @@ public struct UnsafeCharacterRule: Rule {
     /// once (aliases repeat nodes at the same position). Messages name the code points but do not quote
     /// the string: the position points at it, and every sink escapes what it shows.
     static func findings(in parse: YAMLParseResult, file: String, bytes: [UInt8]? = nil) -> [Finding] {
-        var budget = FindingBudget()
-        return findings(in: parse, file: file, bytes: bytes, budget: &budget) + budget.standInFindings
-    }
-
-    /// As above, building no more findings than the file's `budget` allows (the rest are counted in it).
-    static func findings(in parse: YAMLParseResult, file: String, bytes: [UInt8]?, budget: inout FindingBudget) -> [Finding] {
         var findings: [Finding] = []
         if let problem = problem(in: file, allowLineBreaks: false) {
             findings.append(finding("file name", problem, at: SourceLocation(file: file, line: 1, column: 1), entity: nil))
@@ -91,8 +85,7 @@ public struct UnsafeCharacterRule: Rule {
                 } else if let value = node.scalar, let style = node.scalarStyle {
                     let multiLine = style == .literal || style == .folded || node.end.line > node.start.line
                     guard let problem = problem(in: value, allowLineBreaks: !isKey && multiLine),
-                          reported.insert(node.start).inserted,
-                          budget.admits(description.id, severity: description.defaultSeverity, at: SourceLocation(file: file, node: node)) else { continue }
+                          reported.insert(node.start).inserted else { continue }
                     findings.append(finding(isKey ? "key" : "value", problem,
                                             at: SourceLocation(file: file, node: node), entity: entity))
                 }
