@@ -87,38 +87,85 @@ enum MetadataDiff {
 }
 
 enum ExceptionDiff {
-    /// An added or extended exception widens (it hides findings for longer); a removed or shortened one
-    /// narrows. With the day the diff is judged on, the exceptions compared are the ones validation uses
-    /// that day, for each rule the first complete one not yet expired; without it, the first written.
+    /// What a change to a service's or issuer's exceptions does to what is suppressed. On a known day
+    /// (what `diff` always has), a rule's findings are suppressed until the latest expiry among its
+    /// complete exceptions not yet expired: validation uses the first of them, and each next one takes
+    /// over when the one before lapses. That end moving later, or appearing, widens; moving earlier, or
+    /// going, narrows; which of the exceptions is in force changes nothing. Without a day, exceptions
+    /// are compared as written.
     static func changes(_ base: [RuleException], _ head: [RuleException], today: Day? = nil, into recorder: inout ChangeRecorder) {
-        func inForce(_ exceptions: [RuleException]) -> [String: RuleException] {
-            guard let today else { return firstByKey(exceptions) { $0.rule.value } }
-            return firstByKey(exceptions.filter { exception in
-                exception.reason != nil && exception.approvedBy != nil && exception.expires.map { $0.value >= today } == true
-            }) { $0.rule.value }
+        guard let today else { return changesByFirstWritten(base, head, into: &recorder) }
+        func complete(_ exception: RuleException) -> Bool {
+            exception.reason != nil && exception.approvedBy != nil && exception.expires.map { $0.value >= today } == true
         }
-        let old = inForce(base)
-        let new = inForce(head)
-        if let today {
-            // An exception that stays written but stops counting (expired, or missing its reason or
-            // approver) suppresses nothing from the day on: a narrowing, said as such.
-            let written = Set(head.map { ExactString($0.rule.value) })
-            for (rule, before) in old.sorted(by: { $0.key < $1.key }) where new[rule] == nil && written.contains(ExactString(rule)) {
-                recorder.add(.narrowing, "exceptions", item: rule, "exception to rule \(rule) no longer in force on \(today)",
-                             before: before.expires?.value.description ?? "present", after: nil, at: nil)
+        /// Per rule: the exceptions written, and the one whose expiry ends the suppression (nil: none in force).
+        func byRule(_ exceptions: [RuleException]) -> [ExactString: (written: [RuleException], last: RuleException?)] {
+            var result: [ExactString: (written: [RuleException], last: RuleException?)] = [:]
+            for exception in exceptions {
+                let key = ExactString(exception.rule.value)
+                var entry = result[key] ?? ([], nil)
+                entry.written.append(exception)
+                if complete(exception), entry.last.map({ exception.expires!.value > $0.expires!.value }) ?? true { entry.last = exception }
+                result[key] = entry
+            }
+            return result
+        }
+        let old = byRule(base)
+        let new = byRule(head)
+        for rule in Set(old.keys).union(new.keys).sorted() {
+            let name = rule.text
+            let before = old[rule], after = new[rule]
+            switch (before?.last, after?.last) {
+            case (nil, nil):
+                continue
+            case (nil, let last?):
+                let end = last.expires!.value
+                let verb = before == nil ? "added" : "in force from this change"
+                let further = after!.written.first(where: complete).map { $0.location != last.location } ?? false
+                recorder.add(.widening, "exceptions", item: name,
+                             further ? "a further exception to rule \(name), expires \(end): validation uses the first complete one in force, and this one applies when the ones before it lapse"
+                                     : "exception to rule \(name) \(verb), expires \(end)",
+                             after: end.description, spans: [last.location])
+            case (let last?, nil):
+                let end = last.expires!.value
+                recorder.add(.narrowing, "exceptions", item: name,
+                             after == nil ? "exception to rule \(name) removed" : "exception to rule \(name) no longer in force on \(today)",
+                             before: end.description, after: nil, at: nil)
+            case (let from?, let to?):
+                let (start, end) = (from.expires!.value, to.expires!.value)
+                if end > start {
+                    let further = after!.written.first(where: complete).map { $0.location != to.location } ?? false
+                    recorder.add(.widening, "exceptions.expires", item: name,
+                                 further ? "a further exception to rule \(name) extends what is suppressed to \(end): validation uses the first complete one in force, and this one applies when the ones before it lapse"
+                                         : "exception to rule \(name) extended to \(end)",
+                                 before: start.description, after: end.description, spans: [to.expires?.location ?? to.location])
+                } else if end < start {
+                    recorder.add(.narrowing, "exceptions.expires", item: name, "exception to rule \(name) shortened to \(end)",
+                                 before: start.description, after: end.description, spans: [to.expires?.location ?? to.location])
+                }
+            }
+            // Who approved the exception that is in force, and why, is for review, though it suppresses
+            // nothing more.
+            guard let inForceBefore = before?.written.first(where: complete), let inForceAfter = after?.written.first(where: complete) else { continue }
+            for (field, a, b, location) in [("approvedBy", inForceBefore.approvedBy?.value, inForceAfter.approvedBy?.value, inForceAfter.approvedBy?.location),
+                                            ("reason", inForceBefore.reason?.value, inForceAfter.reason?.value, inForceAfter.reason?.location),
+                                            ("ticket", inForceBefore.ticket?.value, inForceAfter.ticket?.value, inForceAfter.ticket?.location)] where DiffText.differ(a, b) {
+                recorder.add(.neutral, "exceptions.\(field)", item: name, "exception to rule \(name): \(field) changes", before: a, after: b, spans: [location])
             }
         }
-        let wasWritten = Set(base.map { ExactString($0.rule.value) })
+    }
+
+    /// An added or extended exception widens (it hides findings for longer); a removed or shortened one narrows.
+    static func changesByFirstWritten(_ base: [RuleException], _ head: [RuleException], into recorder: inout ChangeRecorder) {
+        let old = firstByKey(base) { $0.rule.value }
+        let new = firstByKey(head) { $0.rule.value }
         for exception in head where old[exception.rule.value] == nil && new[exception.rule.value]?.location == exception.location {
             let rule = exception.rule.value
             let expiry = exception.expires.map { ", expires \($0.value)" } ?? ""
-            let verb = today != nil && wasWritten.contains(ExactString(rule)) ? "in force from this change" : "added"
-            recorder.add(.widening, "exceptions", item: rule, "exception to rule \(rule) \(verb)\(expiry)",
+            recorder.add(.widening, "exceptions", item: rule, "exception to rule \(rule) added\(expiry)",
                          after: exception.expires?.value.description ?? "added", spans: [exception.location])
         }
-        let isWritten = Set(head.map { ExactString($0.rule.value) })
-        for exception in base where new[exception.rule.value] == nil && old[exception.rule.value]?.location == exception.location
-            && !(today != nil && isWritten.contains(ExactString(exception.rule.value))) {
+        for exception in base where new[exception.rule.value] == nil && old[exception.rule.value]?.location == exception.location {
             recorder.add(.narrowing, "exceptions", item: exception.rule.value, "exception to rule \(exception.rule.value) removed",
                          before: exception.expires?.value.description ?? "present", after: nil, at: nil)
         }
@@ -133,12 +180,6 @@ enum ExceptionDiff {
                         && ExactText.equal(other.approvedBy?.value, exception.approvedBy?.value) && ExactText.equal(other.reason?.value, exception.reason?.value)
                 }
                 guard position >= earlier.count || !same(earlier[position]) else { continue }
-                // On a known day, one that can never take over suppresses nothing: incomplete, expired, or
-                // lapsing no later than the one in force.
-                if let today {
-                    guard exception.reason != nil, exception.approvedBy != nil, let expires = exception.expires?.value, expires >= today,
-                          new[rule.text].flatMap({ $0.expires?.value }).map({ expires > $0 }) ?? true else { continue }
-                }
                 recorder.add(.widening, "exceptions", item: rule.text,
                              "a further exception to rule \(rule.text)\(exception.expires.map { ", expires \($0.value)" } ?? ""): validation uses the first complete one in force, so this one applies when the first lapses",
                              after: exception.expires?.value.description ?? "added", spans: [exception.location])
