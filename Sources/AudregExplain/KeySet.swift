@@ -96,6 +96,11 @@ public struct KeySet: Sendable {
         }
     }
 
+    /// The curves each curve-based algorithm is defined on (RFC 7518 §3.4, RFC 8037 §3.1, RFC 8812 §3.2).
+    static let curves: [String: [String]] = [
+        "ES256": ["P-256"], "ES384": ["P-384"], "ES512": ["P-521"], "ES256K": ["secp256k1"], "EdDSA": ["Ed25519", "Ed448"], "Ed25519": ["Ed25519"],
+    ]
+
     /// The outcome of checking a signature.
     public struct Verification: Sendable {
         public var status: CheckStatus
@@ -136,6 +141,12 @@ public struct KeySet: Sendable {
             }
             guard Self.compatible(kty: entry.kty, alg: alg) else {
                 problems.append("\(entry.label) is a \(entry.kty ?? "typeless") key, which cannot verify \(alg)")
+                continue
+            }
+            // A key on another curve can never verify this alg: it is ruled out, never "not checked", or a
+            // secp256k1 key beside the real P-256 one would hide a forged ES256 token without kid.
+            if let curve = entry.curve, let needed = Self.curves[alg], !needed.contains(where: { $0.isExactly(curve) }) {
+                problems.append("\(entry.label) is a \(curve) key, which cannot verify \(alg)")
                 continue
             }
             // Byte for byte: `!=` takes ES256 + KELVIN SIGN for the key's ES256K.

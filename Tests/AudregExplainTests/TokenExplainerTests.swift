@@ -441,6 +441,18 @@ struct ExplainExactTextTests {
         #expect(verification.message.contains("curve secp256k1"), "\(verification.message)")
     }
 
+    @Test("a key on another curve is ruled out: beside the issuer's P-256 key, it cannot turn a forged ES256 token into 'not checked'")
+    func otherCurveIsNoExcuse() async throws {
+        var keys = try KeySet.load(file: "\(TokenExplainerTests.tokens)/jwks.json")
+        let secp256k1 = try KeySet(json: Data(#"{"keys": [{"kty": "EC", "crv": "secp256k1", "x": "eb5mfvncu6xVoGKVzocLBwKb_NstzijZWfKBWxb4F5g", "y": "SDradyajxGVdpPv8DhEIqP0XtEimhVQZnEfQj_sQ1Lg"}]}"#.utf8), source: "keys.json")
+        keys.entries += secp256k1.entries
+        // An ES256 token without kid whose signature no key verifies.
+        let token = try DecodedToken(compact: Self.token(header: #"{"alg": "ES256", "typ": "at+jwt"}"#))
+        let verification = await keys.verify(token)
+        #expect(verification.status == .fail, "\(verification.message)")
+        #expect(verification.message.contains("a key without kid is a secp256k1 key, which cannot verify ES256"), "\(verification.message)")
+    }
+
     @Test("a required claim é is missing when the token has a claim e + U+0301", arguments: [false, true])
     func requiredClaimIsExact(signed: Bool) async throws {
         let registry = try Self.registry { accepted in
