@@ -119,6 +119,10 @@ public struct AWSTrustExport: Sendable {
                     issuer.issuer.flatMap { Self.providerHost(issuer: $0.value.text) }.map { (accepted.issuer.value, $0) }
                 }
             }
+            var named = Set<ExactString>()
+            if let twice = issuers.first(where: { !named.insert(ExactString($0.0)).inserted }) {
+                throw .noTarget(service: service.name, reason: "it lists issuer '\(twice.0)' twice under accepts (duplicate-name); keep one entry")
+            }
             guard !issuers.isEmpty else {
                 throw .noTarget(service: service.name, reason: "it accepts no issuer with an https iss, which is what IAM names an OIDC provider by")
             }

@@ -163,6 +163,13 @@ struct AWSTrustExportTests {
         #expect(throws: AWSTrustExportError.self) { try AWSTrustExport(registry: odd).files() }
     }
 
+    @Test("an issuer listed twice under accepts is refused, not written twice under another name")
+    func issuerTwice() throws {
+        let registry = Self.roles("[{kind: aws-iam-trust-policy, source: a.json, trust: {subjects: [\"repo:acme/deploy:ref:refs/heads/main\"]}}]",
+                                  accepts: "[{issuer: github-actions}, {issuer: github-actions}]")
+        #expect { try AWSTrustExport(registry: registry).files() } throws: { "\($0)".contains("it lists issuer 'github-actions' twice under accepts") }
+    }
+
     @Test("a service with stated subjects but no https issuer is refused, not left out in silence")
     func noHTTPSIssuer() throws {
         let registry = Self.roles("[{kind: aws-iam-trust-policy, source: a.json, trust: {subjects: [\"repo:acme/deploy:ref:refs/heads/main\"]}}]", accepts: "[]")

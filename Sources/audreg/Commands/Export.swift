@@ -217,7 +217,7 @@ extension Export {
             commandName: "aws-trust",
             abstract: "AWS IAM role trust-policy Condition blocks pinning aud and sub, for services whose deployments state trust.subjects.",
             discussion: """
-                One JSON file per service and accepted https issuer: the Condition block with StringEquals on HOST:aud \
+                One JSON file per service and accepted https issuer (per IAM role too, when roles state different subjects: SERVICE.SOURCE.json): the Condition block with StringEquals on HOST:aud \
                 (the service's audiences) and on HOST:sub (the deployments' trust.subjects; StringLike when a subject \
                 has a * or ? wildcard), HOST being the issuer URL without https:// as IAM names the OIDC provider. \
                 With --account, the whole trust policy (Principal.Federated is that account's OIDC provider), \
@@ -256,6 +256,10 @@ extension Export {
 enum OutputFiles {
     static func write(_ files: [(String, String)], into directory: String) throws {
         let paths = files.map { (directory as NSString).appendingPathComponent($0.0) }
+        var seen = Set<ExactString>()
+        if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
+            throw AudregCLIError("cannot write '\(twice)': the export made two files of that name; report this, and export with --service meanwhile. Nothing was written")
+        }
         for path in paths {
             var status = stat()
             if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
@@ -264,16 +268,30 @@ enum OutputFiles {
             }
         }
         var temporaries: [String] = []
+        var createdFolders: [String] = []
         do {
             for (path, file) in zip(paths, files) {
                 let folder = PathText.parent(path)
+                var missing: [String] = []
+                var ancestor = folder
+                while !ancestor.isEmpty, !FileManager.default.fileExists(atPath: ancestor) {
+                    missing.append(ancestor)
+                    ancestor = PathText.parent(ancestor)
+                }
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    createdFolders += missing.reversed()
                 } catch {
                     throw AudregCLIError("cannot create the folder '\(folder)': \((error as NSError).localizedDescription); check that --out is a writable folder. Nothing was written")
                 }
-                let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).audreg-\(getpid()).tmp")
-                let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+                // A random part: a run killed midway leaves its file behind, and the next run may get its PID.
+                var descriptor: Int32 = -1
+                var temporary = ""
+                for _ in 0..<8 {
+                    temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).audreg-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp")
+                    descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+                    if descriptor >= 0 || errno != EEXIST { break }
+                }
                 guard descriptor >= 0 else {
                     throw AudregCLIError("cannot write '\(path)': \(String(cString: strerror(errno))); check that the folder is writable. Nothing was written")
                 }
@@ -295,6 +313,7 @@ enum OutputFiles {
             temporaries = []
         } catch {
             for temporary in temporaries { unlink(temporary) }
+            for folder in createdFolders.reversed() { rmdir(folder) }
             throw error
         }
     }
