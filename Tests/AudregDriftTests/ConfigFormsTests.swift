@@ -228,6 +228,27 @@ struct ConfigFormsTests {
             let covered = try requirements("    - {match: {prefix: /api}, requires: {provider_name: p}}\n    - {match: \(catchAll), requires: {provider_name: p}}")
             #expect(covered.map(\.mode) == [.required, .required], "\(catchAll)")
         }
+        for catchAll in [".+", "^.+$", ".*?", "^(.*)$"] {
+            let covered = try requirements("    - {match: {prefix: /healthz}}\n    - {match: {safe_regex: {regex: \"\(catchAll)\"}}, requires: {provider_name: p}}")
+            #expect(!covered.contains { $0.label == "requests that no rule matches" }, "\(catchAll)")
+        }
+        // With every route in the file, a path no route takes gets the router's 404: rules that take in
+        // every route leave nothing open. A route they do not take in, or routes over RDS, still do.
+        func routed(_ routes: String, rds: Bool = false) throws -> [String] {
+            let text = """
+                http_filters:
+                  - name: envoy.filters.http.jwt_authn
+                    typed_config:
+                      providers: {p: {issuer: i}}
+                      rules: [{match: {prefix: /api/}, requires: {provider_name: p}}]
+                \(rds ? "rds: {route_config_name: r}" : "route_config:\n  virtual_hosts: [{name: a, domains: [\"*\"], routes: [\(routes)]}]")
+                """
+            return try EnvoyJWTAuthnReader().read(Array(text.utf8), file: "e.yaml").requirements.map(\.label)
+        }
+        #expect(try !routed("{match: {prefix: /api/}, route: {cluster: c}}, {match: {path: /api/v1/x}, route: {cluster: c}}").contains("requests that no rule matches"))
+        #expect(try routed("{match: {prefix: /api/}, route: {cluster: c}}, {match: {prefix: /}, route: {cluster: c}}").contains("requests that no rule matches"))
+        #expect(try routed("{match: {prefix: /API/, case_sensitive: false}, route: {cluster: c}}").contains("requests that no rule matches"))
+        #expect(try routed("", rds: true).contains("requests that no rule matches"))
     }
 
     @Test("Envoy: a requirement_map without rules protects only the routes that select an entry")
@@ -295,6 +316,14 @@ struct ConfigFormsTests {
         #expect(weak.allSatisfy { $0.providers.map(\.name.value) == ["orders.example.com /admin"] })
         let everything = try NginxAuthJWTReader().read(Array("server { server_name a; location /admin { auth_jwt x; } location / { } }".utf8), file: "nginx.conf")
         #expect(everything.requirements.filter { $0.mode == .disabled }.map(\.coversEveryPath) == [true])
+        // A named location is reached only by an internal redirect; one that includes a file drift does
+        // not read may get auth_jwt from it, so it is a warning (inferred), not a claim.
+        let redirect = try NginxAuthJWTReader().read(Array("server { server_name a; location / { auth_jwt x; auth_jwt_key_file k; try_files $uri @app; } location @app { proxy_pass http://127.0.0.1:1; } }".utf8), file: "nginx.conf")
+        #expect(redirect.requirements.allSatisfy { $0.mode == .required }, "\(redirect.requirements.map(\.label))")
+        let included = try NginxAuthJWTReader().read(Array("server { server_name a; location / { include /etc/nginx/jwt.conf; } location /api { auth_jwt x; auth_jwt_key_file k; } }".utf8), file: "nginx.conf")
+        let inferred = included.requirements.filter { $0.mode == .disabled }
+        #expect(inferred.count == 1 && inferred.allSatisfy(\.inferredFromAbsence), "\(inferred.map(\.label))")
+        #expect(inferred.first?.explained.contains("drift does not follow include /etc/nginx/jwt.conf") == true)
     }
 
     @Test("Spring: issuer-uri and jwk-set-uri are one URI each, never split at commas; lists are trimmed as Java trims")
@@ -402,6 +431,23 @@ struct ConfigFormsTests {
         #expect(flags.requirements.map(\.label) == ["skip_auth_routes '^/'", "skip_auth_regex '^/metrics'"])
         #expect(flags.requirements.map(\.coversEveryPath) == [true, false])
         #expect(flags.providers.first?.issuer?.value == "https://idp.example.com")
+        // A bare bool flag is true and never takes the next word: first, it would have eaten the issuer URL.
+        for args in [#"["--insecure-oidc-skip-issuer-verification", "--oidc-issuer-url=https://idp.example.com", "--client-id=orders", "--skip-jwt-bearer-tokens"]"#,
+                     #"["--oidc-issuer-url=https://idp.example.com", "--client-id=orders", "--skip-jwt-bearer-tokens", "--insecure-oidc-skip-issuer-verification"]"#] {
+            let bare = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: proxy}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - {name: auth, image: "quay.io/oauth2-proxy/oauth2-proxy:v7", args: \(args)}
+                """
+            let read = try OAuth2ProxyReader().read(Array(bare.utf8), file: "p.yaml")
+            #expect(read.providers.first?.issuer == nil && read.providers.first?.issuerCaveat?.contains("insecure_oidc_skip_issuer_verification") == true,
+                    "\(args): \(read.providers.first.map { "\($0.issuer?.value ?? "nil") \($0.issuerCaveat ?? "")" } ?? "no provider")")
+        }
     }
 
     @Test("placeholders: same file, defaults, nesting, relaxed environment names, external values win")

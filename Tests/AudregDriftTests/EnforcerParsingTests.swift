@@ -424,6 +424,35 @@ struct EnforcerParsingTests {
         #expect(try !optional(raNamespace: nil, policyNamespace: "\"\""), "an empty namespace is unset")
         #expect(try !optional(raNamespace: "shop", policyNamespace: "shop", policyVersion: "security.istio.io/v1beta1"))
         #expect(try optional(raNamespace: "shop", policyNamespace: "shop", policyVersion: "policy.linkerd.io/v1alpha1"))
+
+        // ALLOW policies are ORed: one that may apply and admits requests without a principal (its
+        // namespace left to kubectl apply, or a selector picking some of the same pods) spoils the claim.
+        func spoiled(_ spoiler: String) throws -> Bool {
+            let text = """
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: orders, namespace: orders}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                  jwtRules: [{issuer: https://idp.example.com, audiences: [orders-api]}]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: p, namespace: orders}
+                spec:
+                  selector: {matchLabels: {app: orders}}
+                  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]
+                ---
+                \(spoiler)
+                """
+            let config = try IstioRequestAuthenticationReader().read(Array(text.utf8), file: "istio.yaml", settings: DeploymentReadSettings())
+            return config.requirements.contains { $0.mode == .optional }
+        }
+        let open = "rules: [{from: [{source: {namespaces: [frontend]}}]}]"
+        #expect(try spoiled("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: q}\nspec: {\(open)}"))
+        #expect(try spoiled("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: q, namespace: orders}\nspec: {selector: {matchLabels: {version: v1}}, \(open)}"))
+        #expect(try !spoiled("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: q, namespace: billing}\nspec: {\(open)}"))
+        #expect(try !spoiled("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: q, namespace: orders}\nspec: {selector: {matchLabels: {app: billing}}, \(open)}"))
     }
 
     @Test("Kong: anonymous accepts failures; openid-connect verify_signature: false verifies nothing, verify_claims: false checks no issuer or audience")

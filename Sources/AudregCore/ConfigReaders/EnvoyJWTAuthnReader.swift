@@ -41,6 +41,19 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var providersLocation = SourceLocation(file: file, line: 1, column: 1)
         // Blocks with a requirement_map but no rules: only a route selecting an entry requires a token.
         var mapOnly: [SourceLocation] = []
+        // The routes, when the file holds all of them: a path no route takes gets the router's 404, so a
+        // rule set that takes in every route leaves nothing open. Routes fetched over RDS may be any.
+        var fileRoutes: [YAMLNode?]?
+        if !documents.contains(where: { Self.hasKey($0.root, "rds") }) {
+            var configs: [YAMLNode] = []
+            for document in documents { collectRouteConfigs(document.root, into: &configs) }
+            let matches = configs.flatMap { config in
+                (ProtoFields.value(config, "virtual_hosts")?.sequence ?? []).flatMap { host in
+                    (ProtoFields.value(host, "routes")?.sequence ?? []).map { ProtoFields.value($0, "match") }
+                }
+            }
+            if !matches.isEmpty { fileRoutes = matches }
+        }
         for (index, block) in blocks.enumerated() {
             guard let providersNode = ProtoFields.value(block, "providers") else { continue }
             if index == 0, let key = ProtoFields.key(block, "providers") { providersLocation = ConfigYAML.location(key, file: file) }
@@ -63,7 +76,8 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                     providers: blockProviders.compactMap { provider in provider.name.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) } }))
             } else if rules.isEmpty {
                 mapOnly.append(providersAt)
-            } else if !rules.contains(where: { Self.matchesEveryRequest(ProtoFields.value($0, "match")) }) {
+            } else if !rules.contains(where: { Self.matchesEveryRequest(ProtoFields.value($0, "match")) }),
+                      !(fileRoutes.map { routes in routes.allSatisfy { route in rules.contains { Self.rule(ProtoFields.value($0, "match"), takesIn: route) } } } ?? false) {
                 // Envoy's filter lets a request that matches no rule through unverified ("If no rule
                 // matches, the request is not required to have a JWT"), so the paths no rule takes in are open.
                 var unmatched = DeployedRequirement(mode: .disabled, label: "requests that no rule matches",
@@ -380,8 +394,30 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         return unknown("sets \(keys.isEmpty ? "fields" : keys)")
     }
 
-    /// Regular expressions that match every path; others are taken as narrower.
-    static let catchAllRegexes: Set<String> = [".*", "^.*", ".*$", "^.*$", "/.*", "^/.*", "/.*$", "^/.*$"]
+    /// Regular expressions that match every path (Envoy matches the whole path; paths are never
+    /// empty); others are taken as narrower.
+    static let catchAllRegexes: Set<String> = [".*", "^.*", ".*$", "^.*$", "/.*", "^/.*", "/.*$", "^/.*$",
+                                               ".+", "^.+", ".+$", "^.+$", ".*?", "^.*?", ".*?$", "^.*?$", "(.*)", "^(.*)$", "/(.*)", "^/(.*)$"]
+
+    /// Whether a rule's match takes in every request a route's match does: the rule matches on a path
+    /// prefix alone (no header or other condition) that the route's prefix or exact path starts with,
+    /// or it takes in every request. Compared as bytes.
+    static func rule(_ rule: YAMLNode?, takesIn route: YAMLNode?) -> Bool {
+        if matchesEveryRequest(rule) { return true }
+        guard let rule, let prefix = ProtoFields.value(rule, "prefix")?.scalar, (rule.mapping ?? []).count == 1 else { return false }
+        guard let route, let routePath = (ProtoFields.value(route, "prefix") ?? ProtoFields.value(route, "path"))?.scalar else { return false }
+        // A case-insensitive route takes in spellings the rule's prefix does not.
+        if ProtoFields.value(route, "case_sensitive")?.scalar.map({ $0.isExactly("false") }) == true { return false }
+        return routePath.hasBytePrefix(prefix)
+    }
+
+    static func hasKey(_ node: YAMLNode, _ key: String) -> Bool {
+        switch node.content {
+        case .scalar: return false
+        case .sequence(let items): return items.contains { hasKey($0, key) }
+        case .mapping(let pairs): return pairs.contains { $0.key.scalar.map { $0.isExactly(key) } == true || hasKey($0.value, key) }
+        }
+    }
 
     /// Whether a RouteMatch takes in every path: `prefix: /` (or empty), a catch-all regex, or no path
     /// specifier this reader knows (then nothing shows that it is narrower). Header and query

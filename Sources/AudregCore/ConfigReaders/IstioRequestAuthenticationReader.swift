@@ -104,13 +104,32 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
             }
         }
         if deniesEverywhere { return true }
-        let allows = covering.filter { action($0).isExactly("ALLOW") }
-        return !allows.isEmpty && allows.allSatisfy { policy in
+        func allowsOnlyPrincipals(_ policy: YAMLNode) -> Bool {
             rules(policy).allSatisfy { rule in
                 let sources = rule["from"]?.sequence ?? []
                 return !sources.isEmpty && sources.allSatisfy { !($0["source"]?["requestPrincipals"]?.sequence ?? []).isEmpty }
             }
         }
+        let allows = covering.filter { action($0).isExactly("ALLOW") }
+        guard !allows.isEmpty, allows.allSatisfy(allowsOnlyPrincipals) else { return false }
+        // ALLOW policies are ORed: one that may apply (a namespace left to `kubectl apply`, a selector that
+        // picks some of the same pods) and admits requests without a principal spoils the claim.
+        return !policies.contains { policy in
+            guard let spec = policy["spec"], spec["targetRef"] == nil, spec["targetRefs"] == nil, action(policy).isExactly("ALLOW") else { return false }
+            return Self.policy(policy, mayApplyTo: requestAuthentication) && !allowsOnlyPrincipals(policy)
+        }
+    }
+
+    /// Whether `policy` may apply to some workload `requestAuthentication` selects: the namespaces are not
+    /// known to differ, and no label both selectors name has two values.
+    static func policy(_ policy: YAMLNode, mayApplyTo requestAuthentication: YAMLNode) -> Bool {
+        let policyLabels = labels(policy)
+        if let policyNamespace = namespace(policy), let namespace = namespace(requestAuthentication), !policyNamespace.isExactly(namespace),
+           !(policyNamespace.isExactly("istio-system") && policyLabels.isEmpty) {
+            return false
+        }
+        let selected = labels(requestAuthentication)
+        return !policyLabels.contains { key, value in selected.contains { $0.key.isExactly(key) && !$0.value.isExactly(value) } }
     }
 
     /// Whether `policy` applies to every workload `requestAuthentication` selects: the same namespace

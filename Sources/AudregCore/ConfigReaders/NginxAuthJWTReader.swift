@@ -120,8 +120,10 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             var server: NginxDirective?
             var serverOn: Bool
             var providers: [Located<String>] = []
-            var open: [(location: NginxDirective, label: String)] = []
+            var open: [(location: NginxDirective, label: String, includes: [Located<String>])] = []
             var catchAll = false
+            /// Files the server's own block includes, which may set auth_jwt for everything.
+            var includes: [Located<String>] = []
         }
         var servers: [ServerLocations] = []
         func walk(_ block: [NginxDirective], context: NginxDirective?, inherited: Scope) {
@@ -155,13 +157,16 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             }
             let label = Self.label(context, scope: scope)
             if context?.name.value.isExactly("server") == true || (context == nil && servers.isEmpty) {
-                servers.append(ServerLocations(server: context, serverOn: scope.isOn))
+                servers.append(ServerLocations(server: context, serverOn: scope.isOn, includes: scope.includes))
             }
             if let context, context.name.value.isExactly("location"), !servers.isEmpty {
                 if Self.coversEveryPath(context) { servers[servers.count - 1].catchAll = true }
                 // An `internal` location answers only nginx's own subrequests (the JWKS fetch).
                 let isInternal = block.contains { $0.name.value.isExactly("internal") }
-                if !scope.isOn, !inherited.isOn, !isInternal { servers[servers.count - 1].open.append((context, label)) }
+                // A named location (`@app`) is reached only by an internal redirect, after the access
+                // phase of the location that redirected.
+                let isNamed = context.args.first.map { $0.value.hasBytePrefix("@") } ?? false
+                if !scope.isOn, !inherited.isOn, !isInternal, !isNamed { servers[servers.count - 1].open.append((context, label, scope.includes)) }
             }
             if !own.isEmpty {
                 if scope.isOn {
@@ -200,12 +205,14 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
         walk(top, context: nil, inherited: Scope())
         for server in servers where !server.serverOn && !server.providers.isEmpty {
             let uses = server.providers.map { DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil) }
-            for (location, label) in server.open {
+            for (location, label, includes) in server.open {
                 var open = DeployedRequirement(mode: .disabled, label: label, location: location.location, providers: uses)
-                open.explanation = "sets no auth_jwt and inherits none (auth_jwt in a sibling location does not apply), so nginx verifies no token there"
+                let unread = includes.isEmpty ? "" : " (drift does not follow include \(includes.map(\.value).joined(separator: ", ")), which may set it)"
+                open.explanation = "sets no auth_jwt and inherits none (auth_jwt in a sibling location does not apply)\(unread), so nginx verifies no token there"
                 open.coversEveryPath = Self.coversEveryPath(location)
-                // A snippet's locations may be included into a server that sets auth_jwt itself.
-                open.inferredFromAbsence = server.server == nil
+                // A snippet's locations may be included into a server that sets auth_jwt itself, and an
+                // included file may set it for the location: said as a warning, not claimed.
+                open.inferredFromAbsence = server.server == nil || !includes.isEmpty
                 requirements.append(open)
             }
             if let directive = server.server, !server.catchAll {
@@ -213,6 +220,7 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                                                     location: directive.location, providers: uses)
                 unmatched.explanation = "are served by the server itself, which sets no auth_jwt (it has no `location /`), so nginx verifies no token for them"
                 unmatched.coversEveryPath = false
+                unmatched.inferredFromAbsence = !server.includes.isEmpty
                 requirements.append(unmatched)
             }
         }

@@ -292,7 +292,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 value = Located(String(String.UnicodeScalarView(valueScalars)), at: SourceLocation(file: file, line: node.start.line, column: start + prefix))
             } else {
                 flag = String(String.UnicodeScalarView(body))
-                if flag == "skip-jwt-bearer-tokens" {
+                // pflag's bool flags are true when bare and never take the next word as their value.
+                if Self.boolFlags.contains(where: { $0.isExactly(flag) }) {
                     value = Located("true", at: ConfigYAML.location(node, file: file))
                 } else if index < words.count, let next = words[index].scalar,
                           !next.hasBytePrefix("-") || keys.contains(Self.configKey(flag: flag)) {
@@ -330,6 +331,9 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         return Instance(name: name, aliases: [containerName?.value].compactMap { $0 }.filter { $0 != name.value } + ["oauth2-proxy"],
                         settings: settings, unread: unread, providersFrom: providersFrom)
     }
+
+    /// The boolean flags audreg reads.
+    static let boolFlags = ["skip-jwt-bearer-tokens", "insecure-oidc-skip-issuer-verification"]
 
     static func configKey(flag: String) -> String {
         if flag.isExactly("oidc-extra-audience") { return "oidc_extra_audiences" }
