@@ -113,18 +113,19 @@ public struct AWSTrustExport: Sendable {
         var seen = Set<String>()
         for service in services where seen.insert(service.name).inserted {
             guard !Self.subjects(service).isEmpty else { continue }
-            guard !service.audiences.isEmpty else { throw .noTarget(service: service.name, reason: "it lists no audiences to pin aud to") }
+            guard !service.audiences.isEmpty else { throw .noTarget(service: service.name, reason: "it lists no audiences to pin aud to", at: service.audiencesLocation) }
             let issuers = service.accepts.compactMap { accepted in
                 index.issuers[accepted.issuer.value].flatMap { issuer in
                     issuer.issuer.flatMap { Self.providerHost(issuer: $0.value.text) }.map { (accepted.issuer.value, $0) }
                 }
             }
             var named = Set<ExactString>()
-            if let twice = issuers.first(where: { !named.insert(ExactString($0.0)).inserted }) {
-                throw .noTarget(service: service.name, reason: "it lists issuer '\(twice.0)' twice under accepts (duplicate-name); keep one entry")
+            if let twice = service.accepts.first(where: { !named.insert(ExactString($0.issuer.value)).inserted }) {
+                throw .noTarget(service: service.name, reason: "it lists issuer '\(twice.issuer.value)' twice under accepts (duplicate-name); keep one entry", at: twice.location)
             }
             guard !issuers.isEmpty else {
-                throw .noTarget(service: service.name, reason: "it accepts no issuer with an https iss, which is what IAM names an OIDC provider by")
+                throw .noTarget(service: service.name, reason: "it accepts no issuer with an https iss, which is what IAM names an OIDC provider by",
+                                at: service.accepts.first?.location ?? service.origin.location)
             }
             let roles = try Self.roles(service)
             for (name, host) in issuers {
@@ -161,7 +162,7 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case noSubjects(String)
     case policyVariable(service: String, value: String, at: SourceLocation)
     case unpinnedSubject(service: String, value: String, reason: String, at: SourceLocation)
-    case noTarget(service: String, reason: String)
+    case noTarget(service: String, reason: String, at: SourceLocation)
     case roleName(service: String, source: String, at: SourceLocation)
 
     public var description: String {
@@ -173,8 +174,8 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
         case .policyVariable(let name, let value, let location):
             return "\(TerminalText.escape(location.description)): service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
-        case .noTarget(let name, let reason):
-            return "service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
+        case .noTarget(let name, let reason, let location):
+            return "\(TerminalText.escape(location.description)): service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
         case .roleName(let name, let source, let location):
             return "\(TerminalText.escape(location.description)): service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(TerminalText.escape(source))' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
         case .unpinnedSubject(let name, let value, let reason, let location):

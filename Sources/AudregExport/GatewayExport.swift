@@ -42,60 +42,80 @@ public struct GatewayExport: Sendable {
             if service.accepts.isEmpty && service.audiences.isEmpty && service.audiencesAreKnown && only == nil { continue }
             guard !service.accepts.isEmpty else {
                 throw .inexpressible(service: service.name, value: "its accepted issuers",
-                                     reason: "it lists none, so no exported config could verify a token for it; add accepts with the issuers it trusts")
+                                     reason: "it lists none, so no exported config could verify a token for it; add accepts with the issuers it trusts",
+                                     at: service.origin.location)
             }
             // An empty list is written as no list at all, which every format reads as "check no aud":
             // whatever turned audience-missing off or excepted it, the export must not open the service.
             guard service.audiencesAreKnown, !service.audiences.isEmpty else {
                 throw .inexpressible(service: service.name, value: "its audiences",
                                      reason: service.audiencesAreKnown ? "it lists none, and an exported config without audiences would accept a token for any audience"
-                                                                       : "the registry file does not state them as a list audreg could read")
+                                                                       : "the registry file does not state them as a list audreg could read",
+                                     at: service.audiencesLocation)
             }
-            try checkIssuers(service, index: index, format: format)
+            let issuers = try boundIssuers(service, index: index, format: format)
             try lenientAudiences?.check(service)
             let contents: String
             switch format {
-            case .envoy: contents = envoy(service, index: index)
-            case .istio: contents = istio(service, index: index)
-            case .envoyGateway: contents = envoyGateway(service, index: index)
-            case .nginx: contents = try nginx(service, index: index)
+            case .envoy: contents = envoy(service, issuers: issuers)
+            case .istio: contents = istio(service, issuers: issuers)
+            case .envoyGateway: contents = envoyGateway(service, issuers: issuers)
+            case .nginx: contents = try nginx(service, issuers: issuers)
             }
             result.append(("\(service.name).\(format.fileExtension)", contents))
         }
         return result
     }
 
-    /// Every accepted issuer must be one the export can bind: defined, with an `iss` to check, and, where the
-    /// format needs one, its own key source. Rules can be turned off or excepted by the same pull request
-    /// that changes the registry, so this is checked here, whatever validate said: a provider without
-    /// `issuer` checks no `iss` in Envoy, and nginx would verify an issuer without keys with another's.
-    func checkIssuers(_ service: Service, index: RegistryIndex, format: GatewayFormat) throws(GatewayExportError) {
+    /// An accepted issuer as an export binds it: the entry, its `iss`, and its key set if it has one.
+    struct BoundIssuer {
+        var accepted: AcceptedIssuer
+        var iss: String
+        var jwksUri: Located<String>?
+
+        var name: String { accepted.issuer.value }
+    }
+
+    /// The service's accepted issuers, each one the export can bind: listed once, defined, with an `iss`
+    /// to check, and, where the format needs one, its own key source. Rules can be turned off or excepted
+    /// by the same pull request that changes the registry, so this is checked here, whatever validate
+    /// said: a provider without `issuer` checks no `iss` in Envoy, and nginx would verify an issuer
+    /// without keys with another's.
+    func boundIssuers(_ service: Service, index: RegistryIndex, format: GatewayFormat) throws(GatewayExportError) -> [BoundIssuer] {
         var seen = Set<ExactString>()
+        var bound: [BoundIssuer] = []
         for accepted in service.accepts {
             let name = accepted.issuer.value
             guard seen.insert(ExactString(name)).inserted else {
                 throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
-                                     reason: "it is listed twice under accepts, and one provider can carry only one entry's settings; keep one entry (duplicate-name)")
+                                     reason: "it is listed twice under accepts, and one provider can carry only one entry's settings; keep one entry (duplicate-name)",
+                                     at: accepted.location)
             }
             guard let issuer = index.issuers[name] else {
-                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'", reason: "the registry defines no Issuer of that name; define it or remove it from accepts")
+                throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'", reason: "the registry defines no Issuer of that name; define it or remove it from accepts",
+                                     at: accepted.issuer.location)
             }
             guard let iss = issuer.issuer?.value.text, !iss.isEmpty else {
                 throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
-                                     reason: "it states no iss value audreg could read, and a provider without one accepts tokens whatever their iss; set spec.issuer on Issuer '\(name)'")
+                                     reason: "it states no iss value audreg could read, and a provider without one accepts tokens whatever their iss; set spec.issuer on Issuer '\(name)'",
+                                     at: issuer.issuer?.location ?? issuer.origin.location)
             }
             if format != .istio, issuer.jwksUri == nil {
                 // Istio discovers the keys from the issuer itself; the other formats need the key set named.
                 throw .inexpressible(service: service.name, value: "accepted issuer '\(name)'",
-                                     reason: "it has no jwksUri, and \(format.rawValue) needs the issuer's own key set\(format == .nginx ? " (nginx would verify its tokens with the other issuers' keys)" : ""); add spec.jwksUri to Issuer '\(name)'")
+                                     reason: "it has no jwksUri, and \(format.rawValue) needs the issuer's own key set\(format == .nginx ? " (nginx would verify its tokens with the other issuers' keys)" : ""); add spec.jwksUri to Issuer '\(name)'",
+                                     at: issuer.origin.location)
             }
             if format == .istio, let wildcard = Self.istioWildcard(iss) {
-                throw .inexpressible(service: service.name, value: "issuer '\(iss)'", reason: wildcard)
+                throw .inexpressible(service: service.name, value: "issuer '\(iss)'", reason: wildcard, at: issuer.issuer!.location)
             }
+            bound.append(BoundIssuer(accepted: accepted, iss: iss, jwksUri: issuer.jwksUri))
         }
         if format == .istio, let audience = service.audiences.first(where: { Self.istioWildcard($0.value.text) != nil }) {
-            throw .inexpressible(service: service.name, value: "audience '\(audience.value.text)'", reason: Self.istioWildcard(audience.value.text)!)
+            throw .inexpressible(service: service.name, value: "audience '\(audience.value.text)'", reason: Self.istioWildcard(audience.value.text)!,
+                                 at: audience.location)
         }
+        return bound
     }
 
     /// Istio reads a `*` at either end of an AuthorizationPolicy value as a prefix, suffix or presence match.
@@ -133,34 +153,30 @@ public struct GatewayExport: Sendable {
         return "# Not enforced by this file (\(format.rawValue) has no setting for them): check them in the service, or in front of it.\n" + lines.joined()
     }
 
-    func envoy(_ service: Service, index: RegistryIndex) -> String {
+    func envoy(_ service: Service, issuers: [BoundIssuer]) -> String {
         let forwards = service.downstream.contains { $0.mode.value == .passthrough }
         var text = header(service, format: .envoy)
         text += "name: envoy.filters.http.jwt_authn\n"
         text += "typed_config:\n"
         text += "  \"@type\": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication\n"
         text += "  providers:\n"
-        var providerNames: [String] = []
-        for accepted in service.accepts {
-            let name = Self.providerName(issuer: accepted.issuer.value)
-            guard !providerNames.contains(name) else { continue }
-            providerNames.append(name)
-            let issuer = index.issuers[accepted.issuer.value]
+        let providerNames = issuers.map { Self.providerName(issuer: $0.name) }
+        for (bound, name) in zip(issuers, providerNames) {
             text += "    \(yaml(name)):\n"
-            if let iss = issuer?.issuer?.value.text { text += "      issuer: \(yaml(iss))\n" }
+            text += "      issuer: \(yaml(bound.iss))\n"
             text += "      audiences:\n"
             for audience in service.audiences { text += "        - \(yaml(audience.value.text))\n" }
-            if let jwks = issuer?.jwksUri?.value {
+            if let jwks = bound.jwksUri?.value {
                 text += "      remote_jwks:\n"
                 text += "        http_uri:\n"
                 text += "          uri: \(yaml(jwks))\n"
-                text += "          cluster: \(yaml("jwks_" + accepted.issuer.value))\n"
+                text += "          cluster: \(yaml("jwks_" + bound.name))\n"
                 text += "          timeout: 5s\n"
                 text += "        cache_duration: \(jwksCacheSeconds)s\n"
             }
             text += "      forward: \(forwards)\n"
             text += "      require_expiration: true\n"
-            if let lifetime = accepted.maxLifetime?.value { text += "      max_lifetime: \(lifetime.seconds)s\n" }
+            if let lifetime = bound.accepted.maxLifetime?.value { text += "      max_lifetime: \(lifetime.seconds)s\n" }
         }
         text += "  rules:\n"
         text += "    - match:\n"
@@ -176,7 +192,7 @@ public struct GatewayExport: Sendable {
         return text
     }
 
-    func istio(_ service: Service, index: RegistryIndex) -> String {
+    func istio(_ service: Service, issuers: [BoundIssuer]) -> String {
         let forwards = service.downstream.contains { $0.mode.value == .passthrough }
         var text = header(service, format: .istio)
         let metadata = { (name: String) -> String in
@@ -188,16 +204,9 @@ public struct GatewayExport: Sendable {
         text += "apiVersion: security.istio.io/v1\nkind: RequestAuthentication\n"
         text += metadata("\(service.name)-jwt")
         text += "spec:\n  selector:\n    matchLabels:\n      app: \(yaml(service.name))\n  jwtRules:\n"
-        var principals: [String] = []
-        var issuers: [String] = []
-        var seen = Set<String>()
-        for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
-            let issuer = index.issuers[accepted.issuer.value]
-            let iss = issuer?.issuer?.value.text ?? accepted.issuer.value
-            principals.append("\(iss)/*")
-            issuers.append(iss)
-            text += "    - issuer: \(yaml(iss))\n"
-            if let jwks = issuer?.jwksUri?.value { text += "      jwksUri: \(yaml(jwks))\n" }
+        for bound in issuers {
+            text += "    - issuer: \(yaml(bound.iss))\n"
+            if let jwks = bound.jwksUri?.value { text += "      jwksUri: \(yaml(jwks))\n" }
             text += "      audiences:\n"
             for audience in service.audiences { text += "        - \(yaml(audience.value.text))\n" }
             text += "      forwardOriginalToken: \(forwards)\n"
@@ -206,7 +215,7 @@ public struct GatewayExport: Sendable {
         text += metadata("\(service.name)-require-jwt")
         text += "spec:\n  selector:\n    matchLabels:\n      app: \(yaml(service.name))\n  action: ALLOW\n  rules:\n"
         text += "    - from:\n        - source:\n            requestPrincipals:\n"
-        for principal in principals { text += "              - \(yaml(principal))\n" }
+        for bound in issuers { text += "              - \(yaml(bound.iss + "/*"))\n" }
         // request.auth.claims[aud] checks every aud value (request.auth.audiences matched only the first
         // in some Istio versions), so the audience requirement holds even if the RequestAuthentication
         // is later widened.
@@ -215,7 +224,7 @@ public struct GatewayExport: Sendable {
         // `ISS/*` in requestPrincipals is a prefix match on `iss/sub`: a token from `ISS/partners`, trusted by
         // another RequestAuthentication, would match it. The exact `iss` closes that.
         text += "        - key: request.auth.claims[iss]\n          values:\n"
-        for iss in issuers { text += "            - \(yaml(iss))\n" }
+        for bound in issuers { text += "            - \(yaml(bound.iss))\n" }
         return text
     }
 
@@ -241,16 +250,9 @@ struct LenientAudiences {
     }
 
     func key(_ audience: String) -> ExactString {
-        var bytes = Array(audience.utf8)
-        if format == .nginx {
-            for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] += 32 }
-            return ExactString(String(decoding: bytes, as: UTF8.self))
-        }
+        if format == .nginx { return ExactString(ASCII.lowercased(audience)) }
         // jwt_verify_lib's sanitizeAudience: one scheme prefix (as written, case and all), one trailing '/'.
-        for prefix in ["https://", "http://"] where bytes.starts(with: prefix.utf8) {
-            bytes.removeFirst(prefix.utf8.count)
-            break
-        }
+        var bytes = Array(AudienceForms.removingHTTPScheme(audience).utf8)
         if bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
         return ExactString(String(decoding: bytes, as: UTF8.self))
     }
@@ -264,24 +266,25 @@ struct LenientAudiences {
             let how = format == .nginx ? "an nginx map compares keys ignoring case"
                                        : "Envoy compares audiences without an http:// or https:// prefix and a trailing '/'"
             throw .inexpressible(service: service.name, value: "audience '\(audience.value.text)'",
-                                 reason: "\(how), so this config would also admit tokens for service '\(other.service)' (audience '\(other.audience)'); make the two audiences differ in more than that")
+                                 reason: "\(how), so this config would also admit tokens for service '\(other.service)' (audience '\(other.audience)'); make the two audiences differ in more than that",
+                                 at: audience.location)
         }
     }
 }
 
 public enum GatewayExportError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
-    /// A registry value the format cannot carry as plain data (`service`, what it is, why).
-    case inexpressible(service: String, value: String, reason: String)
+    /// A registry value the format cannot carry as plain data (`service`, what it is, why, where written).
+    case inexpressible(service: String, value: String, reason: String, at: SourceLocation? = nil)
 
     public var description: String {
         switch self {
         case .unknownService(let name, let known):
             let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "no service '\(name)' in the registry\(hint)"
-        case .inexpressible(let service, let value, let reason):
+        case .inexpressible(let service, let value, let reason, let location):
             // Raw: the sink it reaches (the CLI's error line) escapes it, once.
-            return "service '\(service)': \(value) cannot be exported: \(reason); nothing was exported"
+            return (location.map { "\($0): " } ?? "") + "service '\(service)': \(value) cannot be exported: \(reason); nothing was exported"
         }
     }
 }

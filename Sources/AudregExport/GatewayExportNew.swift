@@ -4,7 +4,7 @@ import AudregCore
 extension GatewayExport {
     /// An Envoy Gateway `SecurityPolicy` (gateway.envoyproxy.io/v1alpha1) with one `jwt.providers[]`
     /// item per accepted issuer, attached to the HTTPRoute named after the service.
-    func envoyGateway(_ service: Service, index: RegistryIndex) -> String {
+    func envoyGateway(_ service: Service, issuers: [BoundIssuer]) -> String {
         var text = header(service, format: .envoyGateway)
         text += "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: SecurityPolicy\nmetadata:\n"
         text += "  name: \(yaml("\(service.name)-jwt"))\n"
@@ -14,14 +14,12 @@ extension GatewayExport {
         text += "    # The HTTPRoute that routes to the service, assumed to carry its name: change it if yours does not.\n"
         text += "    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      name: \(yaml(service.name))\n"
         text += "  jwt:\n    providers:\n"
-        var seen = Set<String>()
-        for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
-            let issuer = index.issuers[accepted.issuer.value]
-            text += "      - name: \(yaml(Self.providerName(issuer: accepted.issuer.value)))\n"
-            text += "        issuer: \(yaml(issuer?.issuer?.value.text ?? accepted.issuer.value))\n"
+        for bound in issuers {
+            text += "      - name: \(yaml(Self.providerName(issuer: bound.name)))\n"
+            text += "        issuer: \(yaml(bound.iss))\n"
             text += "        audiences:\n"
             for audience in service.audiences { text += "          - \(yaml(audience.value.text))\n" }
-            if let jwks = issuer?.jwksUri?.value { text += "        remoteJWKS:\n          uri: \(yaml(jwks))\n" }
+            if let jwks = bound.jwksUri?.value { text += "        remoteJWKS:\n          uri: \(yaml(jwks))\n" }
         }
         return text
     }
@@ -30,40 +28,39 @@ extension GatewayExport {
     /// `$jwt_claim_aud` and one on `$jwt_claim_iss` that give 1 for the registry's values and 0 for any
     /// other, and a `server` with `auth_jwt_require` on both, which refuses a token unless both are 1.
     /// Keys come from the JWKS URI through `auth_jwt_key_request` and an internal location.
-    func nginx(_ service: Service, index: RegistryIndex) throws(GatewayExportError) -> String {
+    func nginx(_ service: Service, issuers: [BoundIssuer]) throws(GatewayExportError) -> String {
         let variable = service.name.replacingOccurrences(of: "-", with: "_")
         var text = header(service, format: .nginx)
         text += "# Include in nginx's http block (NGINX Plus). The server block holds only the token checks: add its\n"
         text += "# listen, server_name and locations, or move these directives into the service's own server.\n"
         text += "# nginx compares map keys ignoring case (ngx_http_map_module): no other service in the registry has an\n"
         text += "# audience that differs from these only in case, but a token for such an audience would pass.\n"
-        try nginxCheckDistinct(service.audiences.map(\.value.text), service: service, what: "audience")
+        try nginxCheckDistinct(service.audiences.map { ($0.value.text, $0.location) }, service: service, what: "audience")
         text += "map $jwt_claim_aud $audreg_aud_ok_\(variable) {\n    default 0;\n"
         for audience in service.audiences {
-            text += "    \(try nginxMapKey(audience.value.text, service: service, what: "audience")) 1;\n"
+            text += "    \(try nginxMapKey(audience.value.text, service: service, what: "audience", at: audience.location)) 1;\n"
         }
         text += "}\n\nmap $jwt_claim_iss $audreg_iss_ok_\(variable) {\n    default 0;\n"
-        var keys: [(location: String, uri: String)] = []
-        var seen = Set<String>()
-        try nginxCheckDistinct(service.accepts.map { index.issuers[$0.issuer.value]?.issuer?.value.text ?? $0.issuer.value }, service: service, what: "issuer")
-        for accepted in service.accepts where seen.insert(accepted.issuer.value).inserted {
-            let issuer = index.issuers[accepted.issuer.value]
-            text += "    \(try nginxMapKey(issuer?.issuer?.value.text ?? accepted.issuer.value, service: service, what: "issuer")) 1;\n"
-            if let jwks = issuer?.jwksUri?.value { keys.append(("/_audreg_jwks/\(accepted.issuer.value)", jwks)) }
+        try nginxCheckDistinct(issuers.map { ($0.iss, $0.accepted.location) }, service: service, what: "issuer")
+        for bound in issuers {
+            text += "    \(try nginxMapKey(bound.iss, service: service, what: "issuer", at: bound.accepted.location)) 1;\n"
         }
-        // nginx tries every key of every auth_jwt_key_request, whatever the token's `iss`: with two key
-        // sets, a token one issuer signs with the other's `iss` passes both checks.
-        if Set(keys.map { ExactString($0.uri) }).count > 1 {
-            throw .inexpressible(service: service.name, value: "accepted issuers \(seen.sorted { ExactText.precedes($0, $1) }.map { "'\($0)'" }.joined(separator: ", "))",
-                                 reason: "nginx verifies a token with the keys of every auth_jwt_key_request, not only those of its own issuer, so a token one issuer signs with another's iss would pass; export the other services with --service, and this one with envoy or envoy-gateway, whose providers bind each issuer to its own keys")
+        // Every bound issuer has a key set (`boundIssuers`). nginx tries every key of every
+        // auth_jwt_key_request, whatever the token's `iss`: with two key sets, a token one issuer signs
+        // with the other's `iss` passes both checks.
+        let keys = issuers.compactMap { bound in bound.jwksUri.map { (path: "/_audreg_jwks/\(bound.name)", uri: $0) } }
+        if Set(keys.map { ExactString($0.uri.value) }).count > 1 {
+            throw .inexpressible(service: service.name, value: "accepted issuers \(issuers.map(\.name).sorted { ExactText.precedes($0, $1) }.map { "'\($0)'" }.joined(separator: ", "))",
+                                 reason: "nginx verifies a token with the keys of every auth_jwt_key_request, not only those of its own issuer, so a token one issuer signs with another's iss would pass; export the other services with --service, and this one with envoy or envoy-gateway, whose providers bind each issuer to its own keys",
+                                 at: issuers[0].accepted.location)
         }
         text += "}\n\nserver {\n"
-        text += "    auth_jwt \(try nginxString(service.name, service: service, what: "service name"));\n"
-        for key in keys { text += "    auth_jwt_key_request \(key.location);\n" }
+        text += "    auth_jwt \(try nginxString(service.name, service: service, what: "service name", at: service.metadata.name.location));\n"
+        for key in keys { text += "    auth_jwt_key_request \(key.path);\n" }
         text += "    auth_jwt_require $audreg_aud_ok_\(variable) $audreg_iss_ok_\(variable);\n"
         for key in keys {
-            text += "\n    location = \(key.location) {\n        internal;\n"
-            text += "        proxy_pass \(try nginxString(key.uri, service: service, what: "JWKS URI", allowVariables: false));\n    }\n"
+            text += "\n    location = \(key.path) {\n        internal;\n"
+            text += "        proxy_pass \(try nginxString(key.uri.value, service: service, what: "JWKS URI", at: key.uri.location, allowVariables: false));\n    }\n"
         }
         text += "}\n"
         return text
@@ -75,7 +72,7 @@ extension GatewayExport {
     /// nginx looks at the key's first byte, so this does too: `hasPrefix("~")` compares `Character`s, and
     /// `~` followed by a combining mark is one `Character` that is not `~`, though nginx would compile it
     /// as an unanchored regular expression.
-    func nginxMapKey(_ value: String, service: Service, what: String) throws(GatewayExportError) -> String {
+    func nginxMapKey(_ value: String, service: Service, what: String, at location: SourceLocation) throws(GatewayExportError) -> String {
         let first = value.utf8.first
         let special = ["default", "hostnames", "include", "volatile"].contains { $0.isExactly(value) }
             || first == UInt8(ascii: "\\") || first == UInt8(ascii: "~")
@@ -83,9 +80,9 @@ extension GatewayExport {
         // a comma would also match a token whose `aud` lists the parts as separate audiences.
         if what == "audience", value.utf8.contains(UInt8(ascii: ",")) {
             throw .inexpressible(service: service.name, value: "\(what) '\(value)'",
-                                 reason: "nginx joins an array aud with commas, so this key would also match a token for the audiences on either side of the comma")
+                                 reason: "nginx joins an array aud with commas, so this key would also match a token for the audiences on either side of the comma", at: location)
         }
-        return try nginxString(special ? "\\" + value : value, service: service, what: what)
+        return try nginxString(special ? "\\" + value : value, service: service, what: what, at: location)
     }
 
     /// Map keys are compared ignoring ASCII case and nginx refuses two keys that are equal so
@@ -93,13 +90,13 @@ extension GatewayExport {
     /// ASCII letters only and otherwise compares bytes, so two values that differ only by Unicode
     /// normalization (é as U+00E9 and as e + U+0301) are two keys to it: the folded values are keyed
     /// by their bytes, not as `String`s, which would take those for one and refuse them as a case clash.
-    func nginxCheckDistinct(_ values: [String], service: Service, what: String) throws(GatewayExportError) {
+    func nginxCheckDistinct(_ values: [(String, SourceLocation)], service: Service, what: String) throws(GatewayExportError) {
         var seen: [ExactString: String] = [:]
-        for value in values {
-            let folded = ExactString(String(String.UnicodeScalarView(value.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 })))
+        for (value, location) in values {
+            let folded = ExactString(ASCII.lowercased(value))
             if let other = seen[folded], !other.isExactly(value) {
                 throw .inexpressible(service: service.name, value: "\(what) '\(value)'",
-                                     reason: "an nginx map compares keys ignoring case, and '\(other)' differs from it only in case")
+                                     reason: "an nginx map compares keys ignoring case, and '\(other)' differs from it only in case", at: location)
             }
             seen[folded] = value
         }
@@ -108,15 +105,15 @@ extension GatewayExport {
     /// A double-quoted nginx word holding `value`: `"` and `\` escaped. A line break, control, bidi or
     /// invisible character is refused (nginx would keep it raw in the file), and so is `$` where nginx
     /// expands variables.
-    func nginxString(_ value: String, service: Service, what: String, allowVariables: Bool = true) throws(GatewayExportError) -> String {
-        if value.isEmpty { throw .inexpressible(service: service.name, value: what, reason: "it is empty") }
+    func nginxString(_ value: String, service: Service, what: String, at location: SourceLocation, allowVariables: Bool = true) throws(GatewayExportError) -> String {
+        if value.isEmpty { throw .inexpressible(service: service.name, value: what, reason: "it is empty", at: location) }
         var output = "\""
         for scalar in value.unicodeScalars {
             if let kind = UnsafeScalar.kind(scalar) {
-                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "it holds a \(kind.rawValue) (\(UnsafeScalar.codePoint(scalar))), which an nginx config cannot carry safely")
+                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "it holds a \(kind.rawValue) (\(UnsafeScalar.codePoint(scalar))), which an nginx config cannot carry safely", at: location)
             }
             if scalar == "$" && !allowVariables {
-                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "nginx would expand '$' in it as a variable")
+                throw .inexpressible(service: service.name, value: "\(what) '\(value)'", reason: "nginx would expand '$' in it as a variable", at: location)
             }
             if scalar == "\"" || scalar == "\\" { output += "\\" }
             output.unicodeScalars.append(scalar)

@@ -163,6 +163,8 @@ struct ExportTests {
             #expect(empty?.contains("states no iss value") == true, "\(format): \(empty ?? "exported")")
             let undefined = Self.refusal(Self.twoServices(secondAccepts: "[{issuer: other-idp}]"), format)
             #expect(undefined?.contains("accepted issuer 'other-idp' cannot be exported: the registry defines no Issuer of that name") == true, "\(format): \(undefined ?? "exported")")
+            // Each refusal names where the value is written.
+            #expect(undefined?.hasPrefix("registry.yaml:14:") == true && noIss?.hasPrefix("registry.yaml:") == true, "\(undefined ?? "") | \(noIss ?? "")")
             let keyless = Self.refusal(Self.twoServices(issuerSpec: "{issuer: https://idp.example.com, discoveryUrl: https://idp.example.com/.well-known/openid-configuration}"), format)
             // Istio discovers an issuer's keys from the issuer itself.
             #expect((keyless == nil) == (format == .istio), "\(format): \(keyless ?? "exported")")

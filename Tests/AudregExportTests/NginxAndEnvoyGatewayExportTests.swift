@@ -66,7 +66,7 @@ struct NginxAndEnvoyGatewayExportTests {
         #expect {
             _ = try GatewayExport(registry: Self.registry(audiences: audiences, jwks: jwks)).files(.nginx)
         } throws: { error in
-            guard case .inexpressible(let service, _, let why) = error as? GatewayExportError else { return false }
+            guard case .inexpressible(let service, _, let why, let location) = error as? GatewayExportError, location != nil else { return false }
             return service == "orders-api" && (why.contains(reason) || (error as? GatewayExportError)?.description.contains(reason) == true)
         }
     }
@@ -99,7 +99,7 @@ struct NginxAndEnvoyGatewayExportTests {
         #expect {
             _ = try GatewayExport(registry: Self.twoIssuers("https://idp.example.com/keys", "https://partner.example.com/keys")).files(.nginx)
         } throws: { error in
-            guard case .inexpressible(let service, let value, let why) = error as? GatewayExportError else { return false }
+            guard case .inexpressible(let service, let value, let why, let location) = error as? GatewayExportError, location != nil else { return false }
             return service == "orders-api" && value == "accepted issuers 'corp-idp', 'partner-idp'" && why.contains("not only those of its own issuer")
         }
         // Envoy keeps them apart: one provider per issuer, each with its own keys.

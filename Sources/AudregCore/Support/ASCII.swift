@@ -1,5 +1,5 @@
 /// The bytes URL parsing looks for.
-enum ASCII {
+package enum ASCII {
     static let colon = UInt8(ascii: ":")
     static let slash = UInt8(ascii: "/")
     static let hash = UInt8(ascii: "#")
@@ -17,5 +17,5 @@ enum ASCII {
 
     /// `A`-`Z` lower-cased and every other byte kept, as case-insensitive config keys (viper, nginx
     /// variables, IAM actions, YAML booleans) compare: no other letter folds into an ASCII one.
-    static func lowercased(_ text: String) -> String { String(decoding: text.utf8.map(lowercased), as: UTF8.self) }
+    package static func lowercased(_ text: String) -> String { String(decoding: text.utf8.map(lowercased), as: UTF8.self) }
 }

@@ -78,7 +78,7 @@ public enum AudienceForms {
     /// Envoy (jwt_verify_lib's `sanitizeAudience`) drops an `https://` or `http://` prefix and one trailing
     /// `/` from both sides before comparing: `orders.example.com` there admits a token for
     /// `https://orders.example.com/`. Last of the steps, so the URL steps before it still see a URL.
-    static func removingHTTPScheme(_ text: String) -> String {
+    package static func removingHTTPScheme(_ text: String) -> String {
         let bytes = text.utf8
         for prefix in ["https://", "http://"] where bytes.starts(with: prefix.utf8) {
             return String(decoding: bytes.dropFirst(prefix.utf8.count), as: UTF8.self)
