@@ -89,10 +89,12 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
     /// must list `requestPrincipals`. A policy with `targetRef(s)` applies to a gateway or service, not
     /// to the selected workloads, and is left out.
     static func requiresPrincipal(_ policies: [YAMLNode], covering requestAuthentication: YAMLNode) -> Bool {
-        let covering = policies.filter { policy in
-            guard let spec = policy["spec"], spec["targetRef"] == nil, spec["targetRefs"] == nil else { return false }
-            return Self.policy(policy, covers: requestAuthentication)
+        // A policy with `targetRef(s)` applies to a gateway or service, not to the selected workloads.
+        let workloadPolicies = policies.filter { policy in
+            guard let spec = policy["spec"] else { return false }
+            return spec["targetRef"] == nil && spec["targetRefs"] == nil
         }
+        let covering = workloadPolicies.filter { Self.policy($0, covers: requestAuthentication) }
         func action(_ policy: YAMLNode) -> String { policy["spec"]?["action"]?.scalar ?? "ALLOW" }
         func rules(_ policy: YAMLNode) -> [YAMLNode] { policy["spec"]?["rules"]?.sequence ?? [] }
         let deniesEverywhere = covering.filter { action($0).isExactly("DENY") }.contains { policy in
@@ -114,9 +116,8 @@ public struct IstioRequestAuthenticationReader: DeploymentConfigReader {
         guard !allows.isEmpty, allows.allSatisfy(allowsOnlyPrincipals) else { return false }
         // ALLOW policies are ORed: one that may apply (a namespace left to `kubectl apply`, a selector that
         // picks some of the same pods) and admits requests without a principal spoils the claim.
-        return !policies.contains { policy in
-            guard let spec = policy["spec"], spec["targetRef"] == nil, spec["targetRefs"] == nil, action(policy).isExactly("ALLOW") else { return false }
-            return Self.policy(policy, mayApplyTo: requestAuthentication) && !allowsOnlyPrincipals(policy)
+        return !workloadPolicies.contains { policy in
+            action(policy).isExactly("ALLOW") && Self.policy(policy, mayApplyTo: requestAuthentication) && !allowsOnlyPrincipals(policy)
         }
     }
 

@@ -95,9 +95,7 @@ enum ExceptionDiff {
     /// are compared as written.
     static func changes(_ base: [RuleException], _ head: [RuleException], today: Day? = nil, into recorder: inout ChangeRecorder) {
         guard let today else { return changesByFirstWritten(base, head, into: &recorder) }
-        func complete(_ exception: RuleException) -> Bool {
-            exception.reason != nil && exception.approvedBy != nil && exception.expires.map { $0.value >= today } == true
-        }
+        let complete = { (exception: RuleException) in exception.isInForce(on: today) }
         /// Per rule: the exceptions written, and the one whose expiry ends the suppression (nil: none in force).
         func byRule(_ exceptions: [RuleException]) -> [ExactString: (written: [RuleException], last: RuleException?)] {
             var result: [ExactString: (written: [RuleException], last: RuleException?)] = [:]

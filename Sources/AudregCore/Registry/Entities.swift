@@ -26,6 +26,11 @@ public struct RuleException: Sendable {
     public var ticket: Located<String>?
     /// The `- rule:` item as a whole.
     public var location: SourceLocation
+
+    /// Complete (reason, approver, expiry) and not yet expired on `day`: an exception that suppresses.
+    public func isInForce(on day: Day) -> Bool {
+        reason != nil && approvedBy != nil && expires.map { $0.value >= day } == true
+    }
 }
 
 public struct AcceptedIssuer: Sendable {

@@ -278,9 +278,7 @@ public struct Validator: Sendable {
         var result: [ExceptionKey: RuleException] = [:]
         let owners: [(EntityRef, [RuleException])] = registry.services.map { ($0.ref, $0.exceptions) } + registry.issuers.map { ($0.ref, $0.exceptions) }
         for (ref, exceptions) in owners {
-            for exception in exceptions {
-                guard let expires = exception.expires, expires.value >= today,
-                      exception.reason != nil, exception.approvedBy != nil else { continue }
+            for exception in exceptions where exception.isInForce(on: today) {
                 let key = ExceptionKey(entity: ref, rule: exception.rule.value)
                 if result[key] == nil { result[key] = exception }
             }

@@ -172,10 +172,10 @@ public enum Scaffold {
 /// The folders a write creates below a base folder (`init`'s DIR, `import`'s --out), each of which must
 /// stay inside the base: a folder of the registry that is a link to `/etc` would otherwise have the
 /// registry's files written there.
-struct ContainedFolders {
+package struct ContainedFolders {
     /// Why a folder cannot hold the files; the text says what to do next.
-    struct Problem: Error {
-        var reason: String
+    package struct Problem: Error {
+        package var reason: String
     }
 
     /// As given, for messages.
@@ -183,7 +183,7 @@ struct ContainedFolders {
     /// The folders this write made, in order, for `removeCreated`.
     private(set) var created: [String] = []
 
-    init(base: String) { self.base = base }
+    package init(base: String) { self.base = base }
 
     /// `path` below `base` as written (`registry/issuers/x.yaml` below `registry`: `issuers/x.yaml`); nil
     /// when it is not below it or climbs out with `..`. Compared on bytes, as the file system does.
@@ -261,7 +261,7 @@ struct ContainedFolders {
     }
 
     /// Creates `folder` and its missing ancestors, following links as given: the caller named this place.
-    mutating func makeUncontained(_ folder: String) throws(Problem) {
+    package mutating func makeUncontained(_ folder: String) throws(Problem) {
         var missing: [String] = []
         var current = folder
         var info = stat()
@@ -280,7 +280,7 @@ struct ContainedFolders {
 
     /// Removes the folders this write made, deepest first; one that is not empty (something else wrote
     /// into it meanwhile) stays.
-    func removeCreated() {
+    package func removeCreated() {
         for folder in created.reversed() { rmdir(folder) }
     }
 }

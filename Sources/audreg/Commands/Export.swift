@@ -268,21 +268,14 @@ enum OutputFiles {
             }
         }
         var temporaries: [String] = []
-        var createdFolders: [String] = []
+        var folders = ContainedFolders(base: directory)
         do {
             for (path, file) in zip(paths, files) {
                 let folder = PathText.parent(path)
-                var missing: [String] = []
-                var ancestor = folder
-                while !ancestor.isEmpty, !FileManager.default.fileExists(atPath: ancestor) {
-                    missing.append(ancestor)
-                    ancestor = PathText.parent(ancestor)
-                }
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    createdFolders += missing.reversed()
+                do throws(ContainedFolders.Problem) {
+                    try folders.makeUncontained(folder)
                 } catch {
-                    throw AudregCLIError("cannot create the folder '\(folder)': \((error as NSError).localizedDescription); check that --out is a writable folder. Nothing was written")
+                    throw AudregCLIError("cannot write '\(path)': \(error.reason); check that --out is a writable folder. Nothing was written")
                 }
                 // A random part: a run killed midway leaves its file behind, and the next run may get its PID.
                 var descriptor: Int32 = -1
@@ -313,7 +306,7 @@ enum OutputFiles {
             temporaries = []
         } catch {
             for temporary in temporaries { unlink(temporary) }
-            for folder in createdFolders.reversed() { rmdir(folder) }
+            folders.removeCreated()
             throw error
         }
     }
