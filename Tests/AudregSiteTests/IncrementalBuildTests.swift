@@ -351,3 +351,42 @@ struct IncrementalBuildTests {
         }
     }
 }
+
+/// The fingerprint hashes its input in blocks as it comes; the digest must be SHA-256 of the whole
+/// encoding, whatever the block boundaries, as an independent implementation (coreutils) computes it.
+@Suite("Rendering: page fingerprints")
+struct FingerprintTests {
+    @Test("a fingerprint fed across block boundaries is the SHA-256 of its whole encoding")
+    func streamedDigestIsWholeDigest() throws {
+        var fingerprinter = Fingerprinter()
+        var encoding: [UInt8] = []
+        func length(_ count: Int) { withUnsafeBytes(of: UInt64(count).littleEndian) { encoding += $0 } }
+        // Sizes around the 64 KiB block: empty, below, at, just past, and several blocks at once.
+        for (step, size) in [0, 1, 65_535, 65_536, 1, 70_001, 200_003, 3].enumerated() {
+            let text = String(repeating: step % 2 == 0 ? "a" : "\u{E9}", count: size)
+            fingerprinter.add(text)
+            length(text.utf8.count)
+            encoding += text.utf8
+            fingerprinter.add(step)
+            length(step)
+            fingerprinter.add(step % 3 == 0)
+            encoding.append(step % 3 == 0 ? 1 : 0)
+            if step % 2 == 0 { fingerprinter.present() } else { fingerprinter.absent() }
+            encoding.append(step % 2 == 0 ? 1 : 0)
+        }
+        let directory = try SiteTestSupport.temporaryDirectory("fingerprint")
+        let file = directory + "/encoding"
+        try Data(encoding).write(to: URL(fileURLWithPath: file))
+        let sum = try run("/usr/bin/sha256sum", [file])
+        try #require(sum.status == 0, "\(sum.stderr)")
+        #expect(fingerprinter.digest == String(sum.stdout.prefix(32)))
+        // Reset starts a new digest.
+        fingerprinter.reset()
+        fingerprinter.add("")
+        var empty = Fingerprinter()
+        empty.add("")
+        #expect(fingerprinter.digest == empty.digest)
+        #expect(fingerprinter.digest != String(sum.stdout.prefix(32)))
+    }
+}
+

@@ -358,25 +358,32 @@ public struct RegistryIndex: Sendable {
 /// cost memory and time in proportion to the registry (BENCHMARKS.md, "Figures from code comments").
 public struct EntityTable<Entity: Sendable>: Sendable {
     private let entities: [Entity]
-    private let positions: [String: Int]
+    // Names are compared as bytes: a `String` key would take `e\u{301}` for `\u{E9}`, so two services
+    // whose names only look alike would share one entry and one would never be found.
+    private let positions: [ExactString: Int]
+    /// The names defined more than once; almost always none.
+    public let repeatedNames: Set<ExactString>
 
     init(_ entities: [Entity], name: (Entity) -> String) {
         self.entities = entities
-        var positions: [String: Int] = [:]
+        var positions: [ExactString: Int] = [:]
         positions.reserveCapacity(entities.count)
+        var repeated = Set<ExactString>()
         // Last to first, so the first definition's position is the one left, with one hash per name.
         for position in entities.indices.reversed() {
-            positions[name(entities[position])] = position
+            let key = ExactString(name(entities[position]))
+            if positions.updateValue(position, forKey: key) != nil { repeated.insert(key) }
         }
         self.positions = positions
+        repeatedNames = repeated
     }
 
     public subscript(name: String) -> Entity? {
-        positions[name].map { entities[$0] }
+        positions[ExactString(name)].map { entities[$0] }
     }
 
     /// The names, in no particular order.
-    public var keys: Dictionary<String, Int>.Keys { positions.keys }
+    public var keys: some Collection<String> { positions.keys.lazy.map(\.text) }
     /// The first entity of each name, in no particular order.
     public var values: [Entity] { positions.values.map { entities[$0] } }
     public var count: Int { positions.count }

@@ -39,7 +39,7 @@ public struct RuleContext: Sendable {
             for position in slice {
                 let service = services[position]
                 for audience in service.audiences {
-                    uses.append(AudienceUse(serviceIndex: position, name: service.name, ref: service.ref,
+                    uses.append(AudienceUse(serviceIndex: position, ref: service.ref,
                                             environment: service.metadata.environment?.value, audience: audience))
                 }
             }
@@ -89,19 +89,6 @@ public struct RuleContext: Sendable {
             case .policy: registry.policies.compactMap { $0.metadata?.name.value }.sorted()
             }
         }
-    }
-
-    /// Every entity's reference and origin, in registry order, without copying metadata.
-    public var allOrigins: [(ref: EntityRef, origin: EntityOrigin)] {
-        var result: [(ref: EntityRef, origin: EntityOrigin)] = []
-        result.reserveCapacity(registry.services.count + registry.issuers.count + registry.teams.count + registry.policies.count)
-        for service in registry.services { result.append((service.ref, service.origin)) }
-        for issuer in registry.issuers { result.append((issuer.ref, issuer.origin)) }
-        for team in registry.teams { result.append((team.ref, team.origin)) }
-        for policy in registry.policies {
-            if let metadata = policy.metadata, let origin = policy.origin { result.append((EntityRef(.policy, metadata.name.value), origin)) }
-        }
-        return result
     }
 }
 

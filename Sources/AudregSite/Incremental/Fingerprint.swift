@@ -7,34 +7,67 @@ protocol Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter)
 }
 
-/// Collects a page's inputs as unambiguous bytes (each string and list prefixed with its length, each
-/// optional with a presence byte), then hashes them with SHA-256. Seed-free, so a fingerprint written
-/// by one run means the same to the next; cryptographic, so a registry cannot be written to give a
-/// changed page the fingerprint of its old one and keep a stale file on the site.
+/// Feeds a page's inputs to SHA-256 as unambiguous bytes (each string and list prefixed with its length,
+/// each optional with a presence byte). Seed-free, so a fingerprint written by one run means the same to
+/// the next; cryptographic, so a registry cannot be written to give a changed page the fingerprint of its
+/// old one and keep a stale file on the site. The bytes go to the hash in blocks as they come: the
+/// search page's inputs are tens of megabytes at 50,000 services, and holding them all took 81 MiB of
+/// the build's peak (BENCHMARKS.md, "A leaner registry in memory").
 struct Fingerprinter {
-    private(set) var bytes: [UInt8] = []
+    private var pending: [UInt8] = []
+    private var hash = SHA256()
+    private static let blockSize = 64 * 1024
     /// The digests of the shared lists met so far (`RowList.shared`: the navigation, a service page's
     /// control lists), each hashed once per worker instead of once per page. The list objects are kept,
     /// so an identifier here is never another list's.
     private var shared: [ObjectIdentifier: (list: AnyObject, digest: [UInt8])] = [:]
 
-    init() { bytes.reserveCapacity(16_384) }
+    init() { pending.reserveCapacity(Self.blockSize + 4_096) }
 
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    mutating func reset() {
+        pending.removeAll(keepingCapacity: true)
+        hash = SHA256()
+    }
+
+    private mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        if pending.count + bytes.count > Self.blockSize { flush() }
+        if bytes.count > Self.blockSize {
+            hash.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        } else {
+            pending.append(contentsOf: bytes)
+        }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        if pending.count >= Self.blockSize { flush() }
+        pending.append(byte)
+    }
+
+    private mutating func flush() {
+        pending.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The SHA-256 of everything added so far.
+    private var sha256: SHA256.Digest {
+        var hash = hash
+        pending.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        return hash.finalize()
+    }
 
     mutating func add(_ value: Int) { add(UInt64(bitPattern: Int64(value))) }
 
     mutating func add(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0.bindMemory(to: UInt8.self)) }
     }
 
-    mutating func add(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    mutating func add(_ value: Bool) { append(value ? 1 : 0) }
 
     mutating func add(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             add(utf8.count)
-            bytes.append(contentsOf: utf8)
+            append(contentsOf: utf8)
         }
     }
 
@@ -63,20 +96,19 @@ struct Fingerprinter {
             items.shared = shared
             items.addAll(rows.items)
             shared = items.shared
-            digest = Array(SHA256.hash(data: items.bytes))
+            digest = Array(items.sha256)
             shared[identifier] = (rows.storage, digest)
         }
-        bytes.append(2)
-        bytes.append(contentsOf: digest)
+        append(2)
+        digest.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
-    mutating func present() { bytes.append(1) }
-    mutating func absent() { bytes.append(0) }
+    mutating func present() { append(1) }
+    mutating func absent() { append(0) }
 
     /// The first 128 bits of the SHA-256 of everything added, as 32 hex digits.
     var digest: String {
-        let digest = SHA256.hash(data: bytes)
-        return Self.hex(digest.prefix(16))
+        Self.hex(sha256.prefix(16))
     }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {

@@ -234,4 +234,20 @@ struct PairedLoadTests {
         #expect(!together.base.findings.contains { $0.location.file == "services/late.yaml" })
         #expect(together.base.findings.contains { $0.location.file == "broken.yaml" })
     }
+
+    @Test("the index of names lists the names defined twice, which the duplicate-name rule reads")
+    func indexListsRepeatedNames() {
+        func service(_ name: String) -> String {
+            "apiVersion: audreg/v1\nkind: Service\nmetadata: {name: \"\(name)\", owner: t}\nspec: {audiences: [\"https://\(name.unicodeScalars.count).example\"]}\n"
+        }
+        let text = [service("once"), service("twice"), service("twice"), service("thrice"), service("thrice"), service("thrice")]
+            .joined(separator: "---\n")
+        let registry = RegistryLoader().load(text: text, file: "test.yaml").registry
+        let index = RegistryIndex(registry)
+        #expect(index.services.count == 3)
+        #expect(index.services["thrice"]?.origin.documentIndex == 3)
+        #expect(index.services.repeatedNames == [ExactString("twice"), ExactString("thrice")])
+        #expect(index.issuers.repeatedNames.isEmpty)
+    }
 }
+

@@ -77,6 +77,60 @@ struct AudienceTextTests {
         let long = "https://xn--" + String(repeating: "a", count: 100) + ".example.com"
         #expect(AudienceForms.decodingPunycodeHost(long) == long)
     }
+
+    /// The key the overlap rule groups by, as text, made the way AudienceUse made it before it kept a
+    /// `HierarchyKey` (origin, `/`, segments joined by `/`), with its ancestors' ends.
+    static func keyText(_ audience: String) -> (key: String, ends: [Int])? {
+        guard let url = URLParts(audience), let (origin, segments) = AudienceForms.hierarchy(url) else { return nil }
+        var key = origin + "/"
+        var ends: [Int] = []
+        for (depth, segment) in segments.enumerated() {
+            ends.append(key.utf8.count - (depth == 0 ? 0 : 1))
+            key += segment + "/"
+        }
+        if !segments.isEmpty { key.removeLast() }
+        return (key, ends)
+    }
+
+    @Test("hierarchy keys and their ancestors group exactly as their bytes do, however they share the audience's text", arguments: 0..<4)
+    func hierarchyKeysGroupByBytes(seed: UInt64) {
+        var audiences = Self.randomAudiences(seed: seed, count: 1_500)
+        // The forms the key shares with the text (as written, and without the final slash), and
+        // canonically equivalent spellings, which must stay apart.
+        audiences += ["https://a.example", "https://a.example/", "https://a.example/x", "https://a.example/x/", "HTTPS://A.example/x",
+                      "https://caf\u{E9}.example/x", "https://cafe\u{301}.example/x", "https://a.example:443/x/y"]
+        var byKey: [HierarchyKey: Set<String>] = [:]
+        var byText: [ExactString: Set<String>] = [:]
+        var ancestorsByKey: [HierarchyKey: Set<String>] = [:]
+        var ancestorsByText: [ExactString: Set<String>] = [:]
+        for audience in audiences {
+            let use = AudienceUse(serviceIndex: 0, ref: EntityRef(.service, "s"), environment: nil,
+                                  audience: Located(ExactString(audience), at: SourceLocation(file: "f", line: 1, column: 1)))
+            guard let (text, ends) = Self.keyText(audience) else {
+                #expect(use.hierarchyKey == nil, "\(audience.debugDescription)")
+                continue
+            }
+            guard let key = use.hierarchyKey else {
+                Issue.record("no key for \(audience.debugDescription)")
+                continue
+            }
+            #expect(key.text.utf8.elementsEqual(text.utf8), "\(audience.debugDescription)")
+            #expect(use.ancestorEnds == ends)
+            byKey[key, default: []].insert(audience)
+            byText[ExactString(text), default: []].insert(audience)
+            for end in ends {
+                ancestorsByKey[key.prefix(end), default: []].insert(audience)
+                ancestorsByText[ExactString(String(Substring(text.utf8.prefix(end)))), default: []].insert(audience)
+            }
+        }
+        #expect(Set(byKey.values) == Set(byText.values))
+        #expect(Set(ancestorsByKey.values) == Set(ancestorsByText.values))
+        // An ancestor's key (a shorter length of another audience's text) finds the group of the
+        // audience whose whole key has those bytes.
+        for ancestor in ancestorsByKey.keys {
+            #expect(byKey[ancestor] == byText[ExactString(ancestor.text)], "\(ancestor.text.debugDescription)")
+        }
+    }
 }
 
 /// The two checks as they were written before they moved to bytes (2026-11-30), with the per-scheme

@@ -62,13 +62,12 @@ public struct AudienceOverlapRule: Rule {
         // naming the first few on the other side and counting the rest: K parents over M children are
         // 2 × (K + M) findings, not 2 × K × M. Keys and names are compared as bytes.
         let audiences = context.audiences
-        var groupOf: [ExactString: Int] = [:]
+        var groupOf: [HierarchyKey: Int] = [:]
         var members: [[Int]] = []
         for (position, entry) in audiences.enumerated() {
             guard let key = entry.hierarchyKey else { continue }
-            let exact = ExactString(key)
-            if let group = groupOf[exact] { members[group].append(position) } else {
-                groupOf[exact] = members.count
+            if let group = groupOf[key] { members[group].append(position) } else {
+                groupOf[key] = members.count
                 members.append([position])
             }
         }
@@ -78,7 +77,7 @@ public struct AudienceOverlapRule: Rule {
             guard let key = child.hierarchyKey, !child.ancestorEnds.isEmpty else { continue }
             var groups: [Int] = []
             for end in child.ancestorEnds {
-                guard let group = groupOf[ExactString(String(Substring(key.utf8.prefix(end))))] else { continue }
+                guard let group = groupOf[key.prefix(end)] else { continue }
                 groups.append(group)
                 nested[group].append(position)
             }

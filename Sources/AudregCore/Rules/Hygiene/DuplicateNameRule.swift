@@ -54,15 +54,34 @@ public struct DuplicateNameRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings = repeatedIssuers(context.registry.services)
-        let entities = context.allOrigins
-        let repeated = entities.lazy.map(\.ref).repeatedValues()
-        guard !repeated.isEmpty else { return findings }
+        // The index already found the repeated names while it was built, so only their entities are
+        // gathered here, in registry order (services, issuers, teams, policies).
+        let registry = context.registry
+        let index = context.index
         var byRef: [EntityRef: [EntityOrigin]] = [:]
         var order: [EntityRef] = []
-        for entity in entities where repeated.contains(entity.ref) {
-            if byRef[entity.ref] == nil { order.append(entity.ref) }
-            byRef[entity.ref, default: []].append(entity.origin)
+        func gather(_ ref: EntityRef, _ origin: EntityOrigin) {
+            if byRef[ref] == nil { order.append(ref) }
+            byRef[ref, default: []].append(origin)
         }
+        func gather<Entity>(_ entities: [Entity], repeated: Set<ExactString>, _ entry: (Entity) -> (ref: EntityRef, origin: EntityOrigin)) {
+            guard !repeated.isEmpty else { return }
+            for entity in entities {
+                let (ref, origin) = entry(entity)
+                if repeated.contains(ExactString(ref.name)) { gather(ref, origin) }
+            }
+        }
+        gather(registry.services, repeated: index.services.repeatedNames) { ($0.ref, $0.origin) }
+        gather(registry.issuers, repeated: index.issuers.repeatedNames) { ($0.ref, $0.origin) }
+        gather(registry.teams, repeated: index.teams.repeatedNames) { ($0.ref, $0.origin) }
+        // Policies are few and not in the index.
+        let policies = registry.policies.compactMap { policy -> (ref: EntityRef, origin: EntityOrigin)? in
+            guard let metadata = policy.metadata, let origin = policy.origin else { return nil }
+            return (EntityRef(.policy, metadata.name.value), origin)
+        }
+        let repeatedPolicies = policies.lazy.map(\.ref).repeatedValues()
+        for policy in policies where repeatedPolicies.contains(policy.ref) { gather(policy.ref, policy.origin) }
+        guard !order.isEmpty else { return findings }
         for ref in order {
             guard let origins = byRef[ref], origins.count > 1 else { continue }
             for (index, origin) in origins.enumerated() {
