@@ -105,6 +105,8 @@ let package = Package(
                 "AudregServe",
                 "AudregTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // SHA-256 of each file `export --out` writes, kept in the folder's `.audreg-export-*` record.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Helpers shared by the test targets (temporary folders, running the built CLI, snapshots,

@@ -207,7 +207,7 @@ package struct ContainedFolders {
     /// The first folder on the way from `base` to `relative` (a folder path below it) that is a link or
     /// not a folder, as it is now; nil when every one is a folder or missing. The base itself may be a
     /// link (a registry kept elsewhere); only what is below it must not be.
-    static func obstacle(base: String, relative: String?) -> String? {
+    package static func obstacle(base: String, relative: String?) -> String? {
         if let problem = kind(of: base, mayBeLink: true) { return problem }
         var path = base
         for part in (relative ?? "").splitOnScalar("/") where !part.isExactly(".") {

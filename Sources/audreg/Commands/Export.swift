@@ -18,7 +18,8 @@ struct Export: ParsableCommand {
             abstract: "An OSCAL component-definition (one component per service), with catalogs for frameworks NIST does not publish in OSCAL.",
             discussion: """
                 Without --out, prints the component-definition JSON. With --out DIR, writes DIR/component-definition.json and \
-                DIR/catalogs/<framework>.json. UUIDs are derived from names, so exports of an unchanged registry are identical. \
+                DIR/catalogs/<framework>.json, and removes the files an earlier export wrote there that this one no longer \
+                makes (recorded in DIR/.audreg-export-oscal). UUIDs are derived from names, so exports of an unchanged registry are identical. \
                 The registry is validated first: a finding at or above --fail-on refuses the export (pass --fail-on never \
                 to export a registry whose failing controls the document should show).
 
@@ -60,8 +61,8 @@ struct Export: ParsableCommand {
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
-            try OutputFiles.write(files, into: out)
-            Terminal.diagnostic("wrote \(files.count) files to \(out)")
+            let removed = try OutputFiles.write(files, into: out, format: "oscal", prune: true)
+            Terminal.diagnostic("wrote \(files.count) files to \(out)" + OutputFiles.removal(removed))
         }
     }
 }
@@ -92,7 +93,7 @@ struct GatewayExportOptions: ParsableArguments {
     @Option(help: "Export one service only.")
     var service: String?
 
-    @Option(name: .shortAndLong, help: "A directory to write one file per service into. Without it, the files are printed, separated by ---.")
+    @Option(name: .shortAndLong, help: "A directory to write one file per service into; files an earlier export of this format wrote there for services no longer exported are removed (without --service). Without it, the files are printed, separated by ---.")
     var out: String?
 
     @Option(help: ArgumentHelp(FailThreshold.help + " Default: error: a gateway should never enforce a registry that fails its own rules."))
@@ -103,11 +104,12 @@ struct GatewayExportOptions: ParsableArguments {
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        try export { registry throws(GatewayExportError) in try GatewayExport(registry: registry, namespace: namespace).files(format, service: service) }
+        try export(format: format.rawValue) { registry throws(GatewayExportError) in try GatewayExport(registry: registry, namespace: namespace).files(format, service: service) }
     }
 
     /// Validates, then writes what `make` generates from the registry; its errors are usage errors.
-    func export<Failure: Error & CustomStringConvertible>(_ make: (Registry) throws(Failure) -> [(String, String)]) throws {
+    /// `format` names the folder's record of what this format wrote (`ExportRecord`).
+    func export<Failure: Error & CustomStringConvertible>(format: String, _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
         let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
         let files: [(String, String)]
@@ -117,8 +119,9 @@ struct GatewayExportOptions: ParsableArguments {
             throw AudregCLIError(error.description)
         }
         if let out {
-            try OutputFiles.write(files, into: out)
-            Terminal.diagnostic("wrote \(files.count) files to \(out)")
+            // One service's export cannot tell which other files are stale; it leaves them.
+            let removed = try OutputFiles.write(files, into: out, format: format, prune: service == nil)
+            Terminal.diagnostic("wrote \(files.count) files to \(out)" + OutputFiles.removal(removed))
         } else {
             Terminal.write(files.map(\.1).joined(separator: "---\n"))
         }
@@ -242,7 +245,7 @@ extension Export {
         }
 
         func run() throws {
-            try options.export { registry throws(AWSTrustExportError) in
+            try options.export(format: "aws-trust") { registry throws(AWSTrustExportError) in
                 try AWSTrustExport(registry: registry, account: account).files(service: options.service)
             }
         }
@@ -253,24 +256,62 @@ extension Export {
 /// checked before anything is written, every file is written beside its target under a temporary name,
 /// and only when all are written are they renamed into place, so a folder that is applied as a whole never
 /// holds half an export.
+///
+/// The folder's `ExportRecord` for `format` lists what earlier exports wrote. With `prune`, a file it
+/// lists that this export does not make (its service left the registry) is removed, as a folder applied
+/// as a whole would otherwise keep that service's older, wider config; only when its bytes are still the
+/// ones recorded, so a file audreg did not write, or one edited since, is never removed: the export stops
+/// and names it. Without `prune` (one `--service`), the other files stay and stay recorded.
 enum OutputFiles {
-    static func write(_ files: [(String, String)], into directory: String) throws {
+    /// Returns how many stale files it removed.
+    @discardableResult
+    static func write(_ files: [(String, String)], into directory: String, format: String, prune: Bool) throws -> Int {
         let paths = files.map { (directory as NSString).appendingPathComponent($0.0) }
         var seen = Set<ExactString>()
         if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
             throw AudregCLIError("cannot write '\(twice)': the export made two files of that name; report this, and export with --service meanwhile. Nothing was written")
         }
-        for path in paths {
+        if let odd = files.first(where: { !ExportRecord.isPlain($0.0) }) {
+            throw AudregCLIError("cannot write '\(odd.0)' into '\(directory)': the name climbs out of the folder or holds a control character; report this. Nothing was written")
+        }
+        let recordPath = (directory as NSString).appendingPathComponent(ExportRecord.fileName(format: format))
+        for path in paths + [recordPath] {
             var status = stat()
             if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
                 let kind = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : status.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a regular file"
                 throw AudregCLIError("cannot write '\(path)': it is \(kind); remove it or choose another --out. Nothing was written")
             }
         }
+        let earlier: ExportRecord?
+        do throws(ExportRecord.Unreadable) {
+            earlier = try ExportRecord.read(recordPath)
+        } catch {
+            throw AudregCLIError("cannot read what earlier exports wrote to '\(directory)': \(error.reason); remove the files of services no longer in the registry and then the record, or export into an empty folder. Nothing was written")
+        }
+        var record = ExportRecord(entries: files.map { ExportRecord.Entry(path: $0.0, digest: ExportRecord.digest($0.1.utf8)) })
+        let made = Set(files.map { ExactString($0.0) })
+        var stale: [String] = []
+        for entry in earlier?.entries ?? [] where !made.contains(ExactString(entry.path)) {
+            guard prune else {
+                record.entries.append(entry)
+                continue
+            }
+            let path = (directory as NSString).appendingPathComponent(entry.path)
+            if let problem = ContainedFolders.obstacle(base: directory, relative: PathText.parent(entry.path).isEmpty ? nil : PathText.parent(entry.path)) {
+                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes: \(problem). Nothing was written")
+            }
+            var status = stat()
+            if lstat(path, &status) != 0, errno == ENOENT { continue }
+            guard case .success(let bytes) = BoundedFile.read(path, followLinks: false),
+                  ExportRecord.digest(bytes).isExactly(entry.digest) else {
+                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes (its service left the registry): it changed since; remove or move it yourself if it is no longer wanted, then export again. Nothing was written")
+            }
+            stale.append(path)
+        }
         var temporaries: [String] = []
         var folders = ContainedFolders(base: directory)
         do {
-            for (path, file) in zip(paths, files) {
+            for (path, text) in zip(paths, files.map(\.1)) + [(recordPath, record.text)] {
                 let folder = PathText.parent(path)
                 do throws(ContainedFolders.Problem) {
                     try folders.makeUncontained(folder)
@@ -291,16 +332,24 @@ enum OutputFiles {
                 temporaries.append(temporary)
                 let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
                 do {
-                    try handle.write(contentsOf: Data(file.1.utf8))
+                    try handle.write(contentsOf: Data(text.utf8))
                     try handle.close()
                 } catch {
                     throw AudregCLIError("cannot write '\(path)': \((error as NSError).localizedDescription). Nothing was written")
                 }
             }
-            for (index, (temporary, path)) in zip(temporaries, paths).enumerated() {
+            // Stale files go before anything is replaced: a run stopped midway has then removed what
+            // should go rather than kept it. The record goes in first: it lists every file written from
+            // here on, so none is forgotten.
+            for (index, path) in stale.enumerated() where unlink(path) != 0 && errno != ENOENT {
+                let reason = String(cString: strerror(errno))
+                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes: \(reason); remove it yourself. \(index) such files were already removed, nothing was written")
+            }
+            let targets = [recordPath] + paths
+            for (index, (temporary, path)) in zip([temporaries.last!] + temporaries.dropLast(), targets).enumerated() {
                 guard rename(temporary, path) == 0 else {
                     let reason = String(cString: strerror(errno))
-                    throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); \(index) of \(paths.count) files were already replaced")
+                    throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); \(max(index - 1, 0)) of \(paths.count) files were already replaced")
                 }
             }
             temporaries = []
@@ -309,6 +358,12 @@ enum OutputFiles {
             folders.removeCreated()
             throw error
         }
+        return stale.count
+    }
+
+    /// The end of the "wrote" line when stale files were removed.
+    static func removal(_ count: Int) -> String {
+        count == 0 ? "" : "; removed \(count) \(count == 1 ? "file" : "files") an earlier export wrote that this one no longer makes"
     }
 }
 

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import AudregCore
+
+/// `.audreg-export-<format>` in an `export --out` folder: the files that format's exports wrote there and
+/// the SHA-256 of each as written. A folder applied as a whole (`kubectl apply --prune`, a GitOps sync)
+/// keeps a file left behind for a service no longer in the registry, and with it an older, wider config;
+/// the record is how the next export knows which files are its own to remove. One per format, so that
+/// exporting Istio into a folder that also holds Envoy files does not remove those. No `.yaml` or `.json`
+/// extension: tools that apply a folder would read it as a manifest.
+struct ExportRecord {
+    static let formatLine = "audreg-export 1"
+
+    static func fileName(format: String) -> String { ".audreg-export-" + format }
+
+    struct Entry {
+        /// Below the `--out` folder, as the export named it (`orders-api.yaml`, `catalogs/x.json`).
+        var path: String
+        /// Lowercase hex SHA-256 of the bytes written.
+        var digest: String
+    }
+
+    var entries: [Entry]
+
+    /// The format line, then `DIGEST  PATH` per file, as `sha256sum` writes them.
+    var text: String {
+        ([Self.formatLine] + entries.map { "\($0.digest)  \($0.path)" }).joined(separator: "\n") + "\n"
+    }
+
+    static func digest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        SHA256.hash(data: Array(bytes)).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// A path the record can hold and that stays below the folder: relative, no `.` or `..` or empty
+    /// part, no control character (a line break would end the entry).
+    static func isPlain(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasBytePrefix("/") else { return false }
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        return path.splitOnScalar("/", omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && !part.isExactly(".") && !part.isExactly("..")
+        }
+    }
+
+    struct Unreadable: Error {
+        var reason: String
+    }
+
+    /// The record at `path`; nil when there is none. A record that is there but cannot be used stops the
+    /// export: going on without it would keep the files it lists.
+    static func read(_ path: String) throws(Unreadable) -> ExportRecord? {
+        let bytes: [UInt8]
+        switch BoundedFile.read(path, limit: 4 * 1024 * 1024, followLinks: false) {
+        case .success(let read): bytes = read
+        case .failure(.cannotOpen(let code)) where code == ENOENT: return nil
+        case .failure(let failure): throw Unreadable(reason: "'\(path)': \(failure.message)")
+        }
+        var lines = String(decoding: bytes, as: UTF8.self).splitOnScalar("\n", omittingEmptySubsequences: false)
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        guard let first = lines.first, first.isExactly(formatLine) else {
+            throw Unreadable(reason: "'\(path)':1:1: not a record audreg wrote (it starts with '\(formatLine)')")
+        }
+        var entries: [Entry] = []
+        for (index, line) in lines.enumerated().dropFirst() {
+            let scalars = Array(line.unicodeScalars)
+            let isDigest = scalars.count > 66 && scalars[..<64].allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+            let entryPath = isDigest ? String(String.UnicodeScalarView(scalars[66...])) : ""
+            guard isDigest, scalars[64] == " ", scalars[65] == " ", isPlain(entryPath) else {
+                throw Unreadable(reason: "'\(path)':\(index + 1):1: expected a SHA-256 in hex, two spaces and a path inside the folder")
+            }
+            entries.append(Entry(path: entryPath, digest: String(String.UnicodeScalarView(scalars[..<64]))))
+        }
+        return ExportRecord(entries: entries)
+    }
+}
