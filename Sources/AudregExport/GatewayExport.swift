@@ -239,10 +239,14 @@ public struct GatewayExport: Sendable {
 struct LenientAudiences {
     let format: GatewayFormat
     private var owners: [ExactString: [(service: String, audience: String)]] = [:]
+    /// Services whose `audiences` are written but not as a list audreg could read: what a token for them
+    /// carries is unknown, so no check here can say another service's config would not admit it.
+    private var unread: [(service: String, location: SourceLocation)] = []
 
     init(_ registry: Registry, format: GatewayFormat) {
         self.format = format
         for service in registry.services {
+            if !service.audiencesAreKnown { unread.append((service.name, service.audiencesLocation)) }
             for audience in service.audiences {
                 owners[key(audience.value.text), default: []].append((service.name, audience.value.text))
             }
@@ -258,6 +262,12 @@ struct LenientAudiences {
     }
 
     func check(_ service: Service) throws(GatewayExportError) {
+        // `--service` or `--fail-on never` would otherwise write this config beside an audience nobody read.
+        if let other = unread.first(where: { !$0.service.isExactly(service.name) }) {
+            throw .inexpressible(service: service.name, value: "its audiences",
+                                 reason: "service '\(other.service)' states its audiences in a form audreg could not read, so it cannot tell whether \(format == .nginx ? "an nginx map, which compares keys ignoring case," : "Envoy, which compares audiences without an http:// or https:// prefix and a trailing '/',") would take one of them for one of this service's; write service '\(other.service)''s audiences as a list of strings",
+                                 at: other.location)
+        }
         for audience in service.audiences {
             // The same audience in two services is what the registry says (audience-collision's finding);
             // only a different one that the gateway's comparison merges widens the config.

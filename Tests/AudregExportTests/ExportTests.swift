@@ -201,6 +201,21 @@ struct ExportTests {
         }
     }
 
+    @Test("a service whose audiences audreg could not read refuses Envoy's and nginx's export of every other service, at that service's audiences")
+    func gatewayLenientAudiencesUnread() throws {
+        for second in ["http://orders.example.com/", "[http://orders.example.com/, {aud: x}]", "{aud: ORDERS.example.com}"] {
+            let registry = Self.twoServices(second: second)
+            #expect(!registry.services.first { $0.name == "payments-api" }!.audiencesAreKnown, "\(second)")
+            for format in [GatewayFormat.envoy, .envoyGateway, .nginx] {
+                let refusal = Self.refusal(registry, format, service: "orders-api")
+                #expect(refusal?.hasPrefix("registry.yaml:14:8: ") == true, "\(second) \(format): \(refusal ?? "exported")")
+                #expect(refusal?.contains("service 'orders-api': its audiences cannot be exported: service 'payments-api' states its audiences in a form audreg could not read") == true,
+                        "\(second) \(format): \(refusal ?? "exported")")
+            }
+            #expect(Self.refusal(registry, .istio, service: "orders-api") == nil, "Istio compares audiences exactly")
+        }
+    }
+
     @Test("Istio: the AuthorizationPolicy requires the exact iss, and a '*' at either end of an iss or audience refuses the export")
     func istioExactIssuer() throws {
         let text = try GatewayExport(registry: Self.twoServices()).files(.istio, service: "orders-api")[0].1
