@@ -393,6 +393,63 @@ struct ConfigFormsTests {
         #expect(weakened.first?.explained.contains("satisfy any with allow 10.0.0.0/8") == true)
     }
 
+    @Test("oauth2-proxy: trusted_ips and skip_auth_preflight let requests through without a token; from a Secret, whether they do is not known")
+    func oauth2ProxyTrustedIPsAndPreflight() throws {
+        let file = """
+            client_id = "orders"
+            oidc_issuer_url = "https://idp.example.com"
+            skip_jwt_bearer_tokens = true
+            trusted_ips = ["10.0.0.0/8", "::/0"]
+            skip_auth_preflight = true
+            """
+        let config = try OAuth2ProxyReader().read(Array(file.utf8), file: "oauth2-proxy.cfg")
+        #expect(config.requirements.map(\.label) == ["trusted_ips '10.0.0.0/8'", "trusted_ips '::/0'", "skip_auth_preflight"])
+        #expect(config.requirements.allSatisfy { $0.mode == .disabled && $0.coversEveryPath && $0.providers.map(\.name.value) == ["oauth2-proxy"] })
+        #expect(config.requirements.first?.explained.contains("without authentication (trusted_ips, --trusted-ip)") == true)
+        #expect(config.requirements.last?.explained.contains("every OPTIONS request through without authentication") == true)
+        #expect(config.requirements.first?.location.line == 4 && config.requirements.first?.location.column == 17)
+        let off = try OAuth2ProxyReader().read(Array(file.replacingOccurrences(of: "skip_auth_preflight = true", with: "skip_auth_preflight = false").utf8), file: "o.cfg")
+        #expect(off.requirements.map(\.label) == ["trusted_ips '10.0.0.0/8'", "trusted_ips '::/0'"])
+
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: quay.io/oauth2-proxy/oauth2-proxy:v7
+                      args: ["--client-id=orders", "--skip-auth-preflight", "--oidc-issuer-url=https://idp.example.com", "--skip-jwt-bearer-tokens",
+                             "--trusted-ip=10.1.0.0/16,192.168.0.1", "--trusted-ip", "172.16.0.1"]
+            """
+        let flags = try OAuth2ProxyReader().read(Array(manifest.utf8), file: "p.yaml")
+        #expect(flags.requirements.map(\.label) == ["trusted_ips '10.1.0.0/16'", "trusted_ips '192.168.0.1'", "trusted_ips '172.16.0.1'", "skip_auth_preflight"])
+        #expect(flags.requirements.allSatisfy { $0.mode == .disabled })
+        #expect(flags.providers.first?.issuer?.value == "https://idp.example.com", "a bare --skip-auth-preflight takes no value")
+
+        let secret = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: quay.io/oauth2-proxy/oauth2-proxy:v7
+                      args: ["--client-id=orders", "--oidc-issuer-url=https://idp.example.com", "--skip-jwt-bearer-tokens"]
+                      env:
+                        - {name: OAUTH2_PROXY_TRUSTED_IPS, valueFrom: {secretKeyRef: {name: proxy, key: ips}}}
+                        - {name: OAUTH2_PROXY_SKIP_AUTH_PREFLIGHT, valueFrom: {configMapKeyRef: {name: proxy, key: preflight}}}
+            """
+        let hidden = try OAuth2ProxyReader().read(Array(secret.utf8), file: "p.yaml")
+        #expect(hidden.requirements.map(\.mode) == [.unknown, .unknown])
+        #expect(hidden.requirements.first?.explained == "comes from OAUTH2_PROXY_TRUSTED_IPS from Secret 'proxy' key 'ips', so which clients skip authentication was not read",
+                "\(hidden.requirements.first?.explained ?? "none")")
+    }
+
     @Test("oauth2-proxy: skip_auth_routes and skip_auth_regex exempt paths from authentication; skipping issuer verification checks no issuer")
     func oauth2ProxySkips() throws {
         let file = """

@@ -13,8 +13,9 @@ import Foundation
 /// (default `aud`) the token has. Bearer JWTs are verified only with `skip_jwt_bearer_tokens = true`:
 /// otherwise oauth2-proxy accepts no bearer token at all (callers need its login session, whose ID
 /// token is checked against the same list) and ignores `extra_jwt_issuers`; that is said as a note.
-/// `skip_auth_routes` and `skip_auth_regex` exempt the paths they match from authentication, and
-/// `insecure_oidc_skip_issuer_verification` leaves `iss` unchecked.
+/// `skip_auth_routes` and `skip_auth_regex` exempt the paths they match from authentication,
+/// `trusted_ips` the clients it names and `skip_auth_preflight` every OPTIONS request (pkg/apis/options
+/// Allowlist, "bypass authentication"), and `insecure_oidc_skip_issuer_verification` leaves `iss` unchecked.
 public struct OAuth2ProxyReader: DeploymentConfigReader {
     public static let kindName = "oauth2-proxy"
 
@@ -30,9 +31,10 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
     public init() {}
 
     /// The settings drift reads, under their config-file names.
-    static let listKeys: Set<String> = ["oidc_extra_audiences", "extra_jwt_issuers", "oidc_audience_claims", "skip_auth_routes", "skip_auth_regex"]
+    static let listKeys: Set<String> = ["oidc_extra_audiences", "extra_jwt_issuers", "oidc_audience_claims", "skip_auth_routes", "skip_auth_regex",
+                                        "trusted_ips"]
     static let keys: Set<String> = listKeys.union(["client_id", "oidc_issuer_url", "oidc_jwks_url", "skip_jwt_bearer_tokens",
-                                                   "insecure_oidc_skip_issuer_verification"])
+                                                   "insecure_oidc_skip_issuer_verification", "skip_auth_preflight"])
 
     /// One setting's values, or why they are not in the file.
     struct Setting {
@@ -103,7 +105,38 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 result.append(skipped)
             }
         }
+        // Both exempt every path (for some clients, or for one method), as a method-limited skip_auth_routes
+        // entry does; what the upstream then serves without a token is not drift's to see.
+        let provider = DeployedRequirement.ProviderUse(name: instance.name, audiences: nil, audiencesLocation: nil)
+        if let trusted = instance.settings["trusted_ips"] {
+            for address in trusted.values {
+                var skipped = DeployedRequirement(mode: .disabled, label: "trusted_ips '\(address.value)'", location: address.location, providers: [provider])
+                skipped.explanation = "lets every request from that address through without authentication (trusted_ips, --trusted-ip), so oauth2-proxy verifies no token for it; behind reverse_proxy the address is read from a request header"
+                result.append(skipped)
+            }
+            if trusted.values.isEmpty, let elsewhere = trusted.elsewhere {
+                var unread = DeployedRequirement(mode: .unknown, label: "trusted_ips", location: trusted.key, providers: [provider])
+                unread.explanation = "comes from \(elsewhere), so which clients skip authentication was not read"
+                result.append(unread)
+            }
+        }
+        if let preflight = instance.settings["skip_auth_preflight"] {
+            if let value = preflight.values.last, isTrue(value.value) {
+                var skipped = DeployedRequirement(mode: .disabled, label: "skip_auth_preflight", location: value.location, providers: [provider])
+                skipped.explanation = "lets every OPTIONS request through without authentication (skip_auth_preflight, --skip-auth-preflight), so oauth2-proxy verifies no token for them"
+                result.append(skipped)
+            } else if preflight.values.isEmpty, let elsewhere = preflight.elsewhere {
+                var unread = DeployedRequirement(mode: .unknown, label: "skip_auth_preflight", location: preflight.key, providers: [provider])
+                unread.explanation = "comes from \(elsewhere), so whether OPTIONS requests skip authentication was not read"
+                result.append(unread)
+            }
+        }
         return result
+    }
+
+    /// Go's strconv.ParseBool, which viper and pflag use, for the values that mean true.
+    static func isTrue(_ value: String) -> Bool {
+        ["1", "t", "T", "TRUE", "true", "True"].contains { $0.isExactly(value) }
     }
 
     static func matchesEveryPath(_ pattern: String) -> Bool {
@@ -333,11 +366,12 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
     }
 
     /// The boolean flags audreg reads.
-    static let boolFlags = ["skip-jwt-bearer-tokens", "insecure-oidc-skip-issuer-verification"]
+    static let boolFlags = ["skip-jwt-bearer-tokens", "insecure-oidc-skip-issuer-verification", "skip-auth-preflight"]
 
     static func configKey(flag: String) -> String {
         if flag.isExactly("oidc-extra-audience") { return "oidc_extra_audiences" }
         if flag.isExactly("skip-auth-route") { return "skip_auth_routes" }
+        if flag.isExactly("trusted-ip") { return "trusted_ips" }
         if flag.isExactly("oidc-audience-claim") { return "oidc_audience_claims" }
         return String(String.UnicodeScalarView(flag.unicodeScalars.map { $0 == "-" ? "_" : $0 }))
     }
