@@ -491,6 +491,42 @@ struct EnforcerParsingTests {
         #expect(byName["plain"]?.verifiesNothing == nil && byName["plain"]?.audiences?.count == 1 && byName["plain"]?.issuer != nil)
     }
 
+    @Test("Kong openid-connect: auth_methods without bearer verifies no caller's JWT as configured, so the plugin's settings are not taken as enforced")
+    func kongAuthMethodsWithoutBearer() throws {
+        let text = """
+            _format_version: "3.0"
+            services:
+              - name: orders
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [orders], auth_methods: [authorization_code, session]}
+              - name: billing
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [billing], auth_methods: [introspection]}
+              - name: shop
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [shop], auth_methods: [bearer, session], ignore_signature: [session]}
+              - name: cart
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [cart]}
+              - name: odd
+                plugins:
+                  - name: openid-connect
+                    config: {issuer: https://idp.example.com, audience_required: [odd], auth_methods: {bearer: true}}
+            """
+        let config = try KongDeclarativeReader().read(Array(text.utf8), file: "kong.yaml", settings: DeploymentReadSettings())
+        let byName = Dictionary(config.providers.compactMap { p in p.name.map { ($0.value, p) } }, uniquingKeysWith: { a, _ in a })
+        let orders = try #require(byName["orders"]?.unresolved.first)
+        #expect(orders.setting == "auth_methods" && orders.location.line == 6)
+        #expect(orders.reason?.contains("does not include bearer") == true && orders.reason?.contains("callers authenticate with authorization_code, session instead") == true, "\(orders.reason ?? "")")
+        #expect(byName["billing"]?.unresolved.first?.reason?.contains("checked by introspection at the issuer, whose answer drift does not see") == true)
+        #expect(byName["odd"]?.unresolved.first?.reason?.contains("written in a form drift does not read") == true)
+        #expect(byName["shop"]?.unresolved.isEmpty == true && byName["cart"]?.unresolved.isEmpty == true, "bearer listed, or auth_methods left at its default (all)")
+    }
+
     @Test("Envoy Gateway: a route's SecurityPolicy without jwt replaces the Gateway's, so that route checks no token")
     func envoyGatewayRouteOverride() throws {
         let gateway = """

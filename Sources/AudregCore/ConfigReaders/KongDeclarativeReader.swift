@@ -4,7 +4,9 @@
 /// endpoint. The OSS `jwt` plugin cannot check audiences at all. `config.anonymous` on either plugin
 /// lets a request without a valid token through as that consumer (a failure-accepted requirement);
 /// openid-connect's `verify_signature: false` verifies nothing, and `verify_claims: false` checks no
-/// issuer or audience.
+/// issuer or audience. Its `auth_methods` (default: all) must include `bearer` ("JWT access token
+/// verification") for a caller's JWT to be verified as this reader compares it; `ignore_signature` takes
+/// only grants whose tokens Kong fetches from the issuer itself (no `bearer`), so it is not read.
 public struct KongDeclarativeReader: DeploymentConfigReader {
     public static let kindName = "kong"
 
@@ -141,6 +143,21 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             // is never reported as checked.
             if let signature = ConfigYAML.bool(config["verify_signature"], file: file), !signature.value {
                 provider.verifiesNothing = Located("sets verify_signature: false, so Kong accepts a token whatever its signature, which anyone can write with any issuer and audience", at: signature.location)
+            }
+            // Without `bearer`, a caller's JWT is not verified against these settings: it is refused, or
+            // sent to introspection, whose answer this file does not show. Either way nothing here is
+            // taken as what Kong enforces on the registry's tokens.
+            if let methods = config["auth_methods"], !methods.isNull, let key = ConfigYAML.keyNode(config, "auth_methods") {
+                let listed = methods.sequence == nil && methods.scalar == nil ? nil : ConfigYAML.strings(methods, file: file)
+                if listed?.contains(where: { $0.value.isExactly("bearer") }) != true {
+                    let remote = listed?.map(\.value).filter { ["introspection", "kong_oauth2", "userinfo"].contains($0) } ?? []
+                    let what = listed == nil ? "is written in a form drift does not read, so whether it includes bearer (JWT access token verification) is not known"
+                        : "does not include bearer, so Kong does not verify a JWT a caller sends as this plugin's settings say: "
+                          + (remote.isEmpty ? "callers authenticate with \(listed!.isEmpty ? "nothing it enables" : listed!.map(\.value).joined(separator: ", ")) instead, and a bearer token is refused"
+                                            : "a bearer token is checked by \(remote.joined(separator: ", ")) at the issuer, whose answer drift does not see")
+                    provider.unresolved.append(UnresolvedValue(setting: "auth_methods", placeholder: "auth_methods", location: ConfigYAML.location(key, file: file),
+                                                               reason: what + "; its issuer and audiences are not taken as enforced for the registry's tokens"))
+                }
             }
             if let claims = ConfigYAML.bool(config["verify_claims"], file: file), !claims.value {
                 provider.issuer = nil
