@@ -364,6 +364,44 @@ struct ConfigFormsTests {
         #expect(ConfigYAML.javaTrimmed("\u{A0} a\t\u{1F}") == "\u{A0} a")
     }
 
+    @Test("nginx: auth_jwt $variable verifies no token where a map gives it off; a value drift cannot see is not taken as required")
+    func nginxRealmVariable() throws {
+        func requirements(_ realm: String, maps: String = "") throws -> [DeployedRequirement] {
+            let text = """
+                http {
+                    map $http_x_internal $jwt_realm { default "api"; "yes" off; }
+                    map $uri $open_realm { default off; /admin "admin"; }
+                    map $uri $closed_realm { default "api"; /admin "admin"; }
+                    map $uri $var_realm { default "api"; /x $http_realm; }
+                \(maps)
+                    server {
+                        server_name orders.example.com;
+                        location / {
+                            auth_jwt \(realm);
+                            auth_jwt_key_file keys.json;
+                        }
+                    }
+                }
+                """
+            return try NginxAuthJWTReader().read(Array(text.utf8), file: "nginx.conf").requirements
+        }
+        let keyed = try requirements("$jwt_realm")
+        #expect(keyed.map(\.mode) == [.disabled] && keyed.first?.coversEveryPath == true)
+        #expect(keyed.first?.explained == "takes auth_jwt's realm from $jwt_realm, which the map at line 2 sets to off for key 'yes', and a realm of off turns auth_jwt off, so nginx verifies no token for those requests",
+                "\(keyed.first?.explained ?? "none")")
+        #expect(keyed.first?.location.line == 10)
+        #expect(try requirements("$OPEN_REALM").first?.explained.contains("sets to off by default") == true, "variable names ignore case")
+        #expect(try requirements("$closed_realm").map(\.mode) == [.required])
+        #expect(try requirements("\"API $host\"").map(\.mode) == [.required], "a realm with other text is never exactly off")
+        for (realm, why) in [("$var_realm", "whose map at line 5 gives a value from a variable for '/x'"), ("$http_realm", "which no map in this file sets"),
+                             ("\"o${a}f\"", "which is built from variables")] {
+            let unread = try requirements(realm)
+            #expect(unread.map(\.mode) == [.unknown], "\(realm)")
+            #expect(unread.first?.explained.contains(why) == true && unread.first?.explained.contains("was not read") == true, "\(realm): \(unread.first?.explained ?? "none")")
+        }
+        #expect(try requirements("$closed_realm", maps: "    server { set $closed_realm off; }").map(\.mode) == [.unknown], "set replaces the map's value")
+    }
+
     @Test("nginx: under satisfy any, an allow, auth_basic or auth_request lets a request through without a token")
     func nginxSatisfyAny() throws {
         func modes(_ server: String, location: String = "") throws -> [DeployedRequirement.Mode] {

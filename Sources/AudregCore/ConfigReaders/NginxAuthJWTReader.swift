@@ -12,7 +12,9 @@
 /// guessed at: they are `config-value-unresolved` notes. `include` is never followed.
 /// `auth_jwt_key_request` names a location whose `proxy_pass` URL is taken as a JWKS URL; a level may
 /// set several, and nginx loads the keys of each.
-/// `auth_jwt off` in a nested block turns verification off there (`config-verification-skipped`).
+/// `auth_jwt off` in a nested block turns verification off there (`config-verification-skipped`), and
+/// so does `auth_jwt $variable` for the requests whose value is `off` (a `map` entry); a variable whose
+/// values this file does not show is a `config-value-unresolved` note.
 /// Under `satisfy any`, an `allow`, `auth_basic` or `auth_request` in scope admits a request without a
 /// token, so such an auth_jwt accepts failures.
 public struct NginxAuthJWTReader: DeploymentConfigReader {
@@ -177,6 +179,20 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
                                                            providers: [.init(name: name, audiences: nil, audiencesLocation: nil)])
                         required.coversEveryPath = Self.coversEveryPath(context)
                         if let bypass = scope.bypass { Self.weaken(&required, by: bypass) }
+                        if let auth = scope.auth, let realm = auth.args.first {
+                            switch Self.realm(realm, maps: maps, assigned: assigned) {
+                            case .on: break
+                            case .off(let entries):
+                                let which = entries.map { $0.value.isExactly("default") ? "by default" : "for key '\($0.value)'" }.joined(separator: ", ")
+                                required.mode = .disabled
+                                required.location = realm.location
+                                required.explanation = "takes auth_jwt's realm from \(realm.value), which the map at line \(entries[0].location.line) sets to off \(which), and a realm of off turns auth_jwt off, so nginx verifies no token for those requests"
+                            case .unknown(let why):
+                                required.mode = .unknown
+                                required.location = realm.location
+                                required.explanation = "takes auth_jwt's realm from \(realm.value), \(why), so whether it is off for some requests (then nginx verifies no token for them) was not read"
+                            }
+                        }
                         requirements.append(required)
                         scope.governing = name
                     }
@@ -370,6 +386,45 @@ public struct NginxAuthJWTReader: DeploymentConfigReader {
             }
         }
         return map
+    }
+
+    enum Realm {
+        case on
+        /// The map entries (their keys, `default` included) that give `off`.
+        case off([Located<String>])
+        case unknown(String)
+    }
+
+    /// What a variable in `auth_jwt`'s realm does. The realm is read per request, and one that comes out as
+    /// exactly `off` turns validation off for that request as `auth_jwt off` does (as with auth_basic,
+    /// whose realm nginx compares with "off" after evaluating it). Only a map in this file shows the values.
+    static func realm(_ realm: Located<String>, maps: [String: ClaimMap], assigned: [String: NginxDirective]) -> Realm {
+        guard realm.value.utf8.contains(UInt8(ascii: "$")) else { return .on }
+        guard let variable = variableName(realm.value) else {
+            // Text around the variables that is not all o's and f's keeps the realm from being "off".
+            var literal: [UInt8] = []
+            var bytes = realm.value.utf8[...]
+            while let byte = bytes.popFirst() {
+                guard byte == UInt8(ascii: "$") else { literal.append(byte); continue }
+                if bytes.first == UInt8(ascii: "{") {
+                    bytes = bytes.drop { $0 != UInt8(ascii: "}") }.dropFirst()
+                } else {
+                    bytes = bytes.drop { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
+                }
+            }
+            if literal.contains(where: { $0 != UInt8(ascii: "o") && $0 != UInt8(ascii: "f") }) { return .on }
+            return .unknown("which is built from variables")
+        }
+        if let set = assigned[variable] { return .unknown("which set at line \(set.location.line) assigns") }
+        guard let map = maps[variable]?.directive else { return .unknown("which no map in this file sets") }
+        var off: [Located<String>] = []
+        for entry in map.block ?? [] {
+            if entry.name.value.isExactly("include") { return .unknown("whose map at line \(map.location.line) includes entries from another file") }
+            guard let value = entry.args.first else { continue }
+            if value.value.utf8.contains(UInt8(ascii: "$")) { return .unknown("whose map at line \(map.location.line) gives a value from a variable for '\(entry.name.value)'") }
+            if value.value.isExactly("off") { off.append(entry.name) }
+        }
+        return off.isEmpty ? .on : .off(off)
     }
 
     /// Whether a map value passes auth_jwt_require: neither empty nor "0"; nil when it holds a variable.
