@@ -326,6 +326,26 @@ struct ConfigFormsTests {
         #expect(inferred.first?.explained.contains("drift does not follow include /etc/nginx/jwt.conf") == true)
     }
 
+    @Test("Spring: an issuer-uri with whitespace at an end makes Spring refuse every token, said as that and not as another issuer")
+    func springIssuerWhitespace() throws {
+        let properties = "spring.security.oauth2.resourceserver.jwt.audiences=orders\nspring.security.oauth2.resourceserver.jwt.issuer-uri=https://idp.example.com \n"
+        let fromProperties = try #require(try SpringBootResourceServerReader().read(Array(properties.utf8), file: "application.properties").providers.first)
+        #expect(fromProperties.issuer == nil)
+        #expect(fromProperties.issuerCaveat == "sets issuer-uri to 'https://idp.example.com ', which ends with U+0020, and Spring keeps it: it compares each token's iss with the whole value (and cannot fetch discovery from it), so it refuses every token, including those of the issuer it names; remove the whitespace",
+                "\(fromProperties.issuerCaveat ?? "none")")
+        #expect(fromProperties.location.line == 2 && fromProperties.location.column == 54, "the finding points at the value")
+        #expect(fromProperties.audiences?.map(\.value.text) == ["orders"])
+
+        func yaml(_ value: String) throws -> DeployedProvider? {
+            let text = "spring:\n  security:\n    oauth2:\n      resourceserver:\n        jwt:\n          issuer-uri: \(value)\n"
+            return try SpringBootResourceServerReader().read(Array(text.utf8), file: "application.yml").providers.first
+        }
+        #expect(try yaml("\"\\thttps://idp.example.com\"")?.issuerCaveat?.contains("which starts with U+0009") == true)
+        // A plain YAML scalar ends before its trailing spaces: Spring gets the issuer as written.
+        #expect(try yaml("https://idp.example.com   ")?.issuer?.value == "https://idp.example.com")
+        #expect(try yaml("https://idp.example.com")?.issuerCaveat == nil)
+    }
+
     @Test("Spring: issuer-uri and jwk-set-uri are one URI each, never split at commas; lists are trimmed as Java trims")
     func springSingleURIs() throws {
         let evil = "https://idp.example.com,@evil.example"

@@ -217,6 +217,15 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             }
         }
         provider.issuer = applied["issueruri"]?.values.first
+        // Spring keeps a quoted YAML value's or a .properties value's trailing whitespace (and a quoted
+        // leading one): JwtIssuerValidator compares iss with the whole string, and URI.create refuses it
+        // for discovery. No issuer puts that whitespace in iss, so every token is refused; "accepts
+        // another issuer" would misstate it.
+        if let issuer = provider.issuer, let edge = Self.edgeWhitespace(issuer.value) {
+            provider.issuer = nil
+            provider.location = issuer.location
+            provider.issuerCaveat = "sets issuer-uri to '\(issuer.value)', which \(edge), and Spring keeps it: it compares each token's iss with the whole value (and cannot fetch discovery from it), so it refuses every token, including those of the issuer it names; remove the whitespace"
+        }
         provider.jwksUri = applied["jwkseturi"]?.values.first
         if let audiences = applied["audiences"] {
             provider.setAudiences(audiences.values)
@@ -224,6 +233,19 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         }
         return DeployedConfig(file: file, providers: [provider], providersLocation: first,
                               providerNoun: "spring.security.oauth2.resourceserver.jwt configuration")
+    }
+
+    /// "ends with U+0020" for a value with whitespace or a control character (what Java's trim would
+    /// remove, and URI.create refuses) at either end; nil for a value without.
+    static func edgeWhitespace(_ value: String) -> String? {
+        let scalars = value.unicodeScalars
+        func name(_ scalar: Unicode.Scalar) -> String {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.utf8.count)) + hex
+        }
+        if let last = scalars.last, last.value <= 0x20 { return "ends with \(name(last))" }
+        if let first = scalars.first, first.value <= 0x20 { return "starts with \(name(first))" }
+        return nil
     }
 
     // MARK: YAML
