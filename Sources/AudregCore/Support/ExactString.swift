@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value that JWT libraries and gateways compare byte for byte: an audience (`aud`), an issuer
 /// (`iss`), or an entity name used as a key. RFC 7519 §2 compares StringOrURI values "with no
 /// transformations or canonicalizations applied", and Envoy, Istio, Spring Security, jwt-kit and jose do
@@ -27,7 +29,12 @@ public struct ExactString: Sendable, Hashable, Comparable, CustomStringConvertib
     public var isEmpty: Bool { text.utf8.isEmpty }
 
     public static func == (lhs: ExactString, rhs: ExactString) -> Bool {
-        lhs.withBytes { left in rhs.withBytes { right in left.count == right.count && left.elementsEqual(right) } }
+        // memcmp: `elementsEqual` compares a byte at a time, and the index of names looks every name up.
+        lhs.withBytes { left in
+            rhs.withBytes { right in
+                left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

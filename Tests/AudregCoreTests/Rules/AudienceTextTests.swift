@@ -99,10 +99,10 @@ struct AudienceTextTests {
         // canonically equivalent spellings, which must stay apart.
         audiences += ["https://a.example", "https://a.example/", "https://a.example/x", "https://a.example/x/", "HTTPS://A.example/x",
                       "https://caf\u{E9}.example/x", "https://cafe\u{301}.example/x", "https://a.example:443/x/y"]
-        var byKey: [HierarchyKey: Set<String>] = [:]
-        var byText: [ExactString: Set<String>] = [:]
-        var ancestorsByKey: [HierarchyKey: Set<String>] = [:]
-        var ancestorsByText: [ExactString: Set<String>] = [:]
+        var byKey: [HierarchyKey: Set<ExactString>] = [:]
+        var byText: [ExactString: Set<ExactString>] = [:]
+        var ancestorsByKey: [HierarchyKey: Set<ExactString>] = [:]
+        var ancestorsByText: [ExactString: Set<ExactString>] = [:]
         for audience in audiences {
             let use = AudienceUse(serviceIndex: 0, ref: EntityRef(.service, "s"), environment: nil,
                                   audience: Located(ExactString(audience), at: SourceLocation(file: "f", line: 1, column: 1)))
@@ -116,11 +116,11 @@ struct AudienceTextTests {
             }
             #expect(key.text.utf8.elementsEqual(text.utf8), "\(audience.debugDescription)")
             #expect(use.ancestorEnds == ends)
-            byKey[key, default: []].insert(audience)
-            byText[ExactString(text), default: []].insert(audience)
+            byKey[key, default: []].insert(ExactString(audience))
+            byText[ExactString(text), default: []].insert(ExactString(audience))
             for end in ends {
-                ancestorsByKey[key.prefix(end), default: []].insert(audience)
-                ancestorsByText[ExactString(String(Substring(text.utf8.prefix(end)))), default: []].insert(audience)
+                ancestorsByKey[key.prefix(end), default: []].insert(ExactString(audience))
+                ancestorsByText[ExactString(String(Substring(text.utf8.prefix(end)))), default: []].insert(ExactString(audience))
             }
         }
         #expect(Set(byKey.values) == Set(byText.values))
