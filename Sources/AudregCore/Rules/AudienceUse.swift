@@ -11,9 +11,9 @@ public final class AudienceUse: Sendable {
     public let ref: EntityRef
     public let environment: String?
     public let audience: Located<ExactString>
-    /// The audience as a URL, or nil for names such as `urn:…` without `//` or plain words. Kept, since
-    /// three rules read it: parsing it in each cost `diff` 9% more CPU at 10,000 services.
-    public let url: URLParts?
+    /// Where the parts of the audience as a URL lie: found once, since three rules read them (parsing
+    /// in each cost `diff` 9% more CPU at 10,000 services), and kept as offsets rather than strings.
+    private let urlSpans: URLSpans?
     /// For a URL without query or fragment: the normalized origin and path (`https://api.example.com/a/b`),
     /// and where each of its ancestors ends in it (`https://api.example.com/`, then `…/a`), as UTF-8
     /// offsets. Worked out once, on all cores, for the overlap rule.
@@ -25,9 +25,9 @@ public final class AudienceUse: Sendable {
         self.ref = ref
         self.environment = environment
         self.audience = audience
-        let url = URLParts(audience.value.text)
-        self.url = url
-        if let url, let (origin, segments) = AudienceForms.hierarchy(url) {
+        let spans = URLSpans(audience.value.text)
+        urlSpans = spans
+        if let spans, let (origin, segments) = AudienceForms.hierarchy(URLParts(audience.value.text, spans)) {
             var key = origin + "/"
             var ends: [Int] = []
             ends.reserveCapacity(segments.count)
@@ -45,6 +45,8 @@ public final class AudienceUse: Sendable {
     }
 
     public var name: String { ref.name }
+    /// The audience as a URL, or nil for names such as `urn:…` without `//` or plain words.
+    public var url: URLParts? { urlSpans.map { URLParts(audience.value.text, $0) } }
     public var value: ExactString { audience.value }
     /// The audience as written, for messages and for lenient comparisons that say what they ignore.
     public var text: String { audience.value.text }
