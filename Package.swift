@@ -163,6 +163,8 @@ let package = Package(
             dependencies: [
                 "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
                 "AudregTestHelpers",
+                // SHA-256 for records an attacker forges in export tests.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

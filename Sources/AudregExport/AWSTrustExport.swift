@@ -99,6 +99,23 @@ public struct AWSTrustExport: Sendable {
     /// One JSON file per (service, issuer): `SERVICE.json`, or `SERVICE.ISSUER.json` when the service
     /// accepts several issuers. Services without stated subjects are left out: a condition without `sub`
     /// is the trust `config-trust-subject-unpinned` reports.
+    /// The names `files` gives: top-level `SERVICE[.ROLE][.ISSUER].json`, the service an entity name
+    /// (so it holds no `.`) that this registry does not define. The files have no header to check.
+    public func staleFiles() -> StaleFiles {
+        let defined = Set(registry.services.map { ExactString($0.name) })
+        return StaleFiles(owner: { path in
+            guard let stem = StaleFiles.stem(path, extension: "json") else { return nil }
+            let parts = stem.splitOnScalar(".", omittingEmptySubsequences: false)
+            guard let service = parts.first, EntityName.isValid(service), !defined.contains(ExactString(service)),
+                  parts.dropFirst().allSatisfy({ part in
+                      !part.isEmpty && part.utf8.allSatisfy { byte in
+                          (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+                      }
+                  }) else { return nil }
+            return EntityRef(.service, service).description
+        }, isGenerated: { _, _ in true })
+    }
+
     public func files(service only: String? = nil) throws(AWSTrustExportError) -> [(String, String)] {
         let index = registry.index()
         var services = registry.services.sorted { $0.name < $1.name }

@@ -218,6 +218,30 @@ public struct OSCALExport: Sendable {
     }
 
     /// Frameworks that need an exported catalog.
+    /// The catalogs `catalog` writes: `catalogs/ID.json` for a framework this export does not make,
+    /// starting with the catalog's UUID, which is derived from ID.
+    public func staleFiles() -> StaleFiles {
+        let exported = Set(catalogsToExport.map { ExactString($0.id) })
+        let folder = catalogDirectory
+        func id(_ path: String) -> String? {
+            guard path.utf8.starts(with: (folder + "/").utf8) else { return nil }
+            let name = String(decoding: path.utf8.dropFirst(folder.utf8.count + 1), as: UTF8.self)
+            guard let id = StaleFiles.stem(name, extension: "json"), EntityName.isValid(String(decoding: id.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)) else { return nil }
+            return id
+        }
+        return StaleFiles(owner: { path in
+            guard let id = id(path), !exported.contains(ExactString(id)) else { return nil }
+            return "framework \(id)"
+        }, isGenerated: { path, contents in
+            guard let id = id(path) else { return false }
+            let uuid = StableUUID.v5(name: "catalog/\(id)")
+            // Up to the UUID's closing quote: what follows depends on the framework.
+            let start = Array(JSONValue.object([("catalog", .object([("uuid", .string(uuid))]))]).serialized().utf8)
+            guard let quote = start.lastIndex(of: UInt8(ascii: "\"")) else { return false }
+            return contents.starts(with: start[...quote])
+        })
+    }
+
     public var catalogsToExport: [Framework] { controls.frameworks.filter { $0.oscalCatalog == nil } }
 
     func prop(_ name: String, _ value: String, ns: String? = OSCALExport.namespace) -> JSONValue {

@@ -18,8 +18,8 @@ struct Export: ParsableCommand {
             abstract: "An OSCAL component-definition (one component per service), with catalogs for frameworks NIST does not publish in OSCAL.",
             discussion: """
                 Without --out, prints the component-definition JSON. With --out DIR, writes DIR/component-definition.json and \
-                DIR/catalogs/<framework>.json, and removes the files an earlier export wrote there that this one no longer \
-                makes (recorded in DIR/.audreg-export-oscal). UUIDs are derived from names, so exports of an unchanged registry are identical. \
+                DIR/catalogs/<framework>.json, and lists on stderr the catalogs an earlier export wrote there for frameworks \
+                it no longer exports (recorded in DIR/.audreg-export-oscal); --prune removes them. UUIDs are derived from names, so exports of an unchanged registry are identical. \
                 The registry is validated first: a finding at or above --fail-on refuses the export (pass --fail-on never \
                 to export a registry whose failing controls the document should show).
 
@@ -34,6 +34,9 @@ struct Export: ParsableCommand {
 
         @Option(name: .shortAndLong, help: "A directory to write the component definition and catalogs into.")
         var out: String?
+
+        @Flag(help: "With --out: remove the catalogs an earlier export wrote there for frameworks no longer exported (listed in DIR/.audreg-export-oscal, unchanged since, and with the catalog's own UUID). Without it they are only listed on stderr.")
+        var prune = false
 
         @Option(help: ArgumentHelp(FailThreshold.help + " Default: error."))
         var failOn: FailThreshold = .error
@@ -61,8 +64,8 @@ struct Export: ParsableCommand {
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
-            let removed = try OutputFiles.write(files, into: out, format: "oscal", prune: true)
-            Terminal.diagnostic("wrote \(files.count) files to \(out)" + OutputFiles.removal(removed))
+            let outcome = try OutputFiles.write(files, into: out, format: "oscal", stale: export.staleFiles(), prune: prune)
+            OutputFiles.report(outcome, count: files.count, directory: out)
         }
     }
 }
@@ -85,6 +88,10 @@ struct DriftEvidenceOptions: ParsableArguments {
     }
 }
 
+enum ExportPruneHelp {
+    static let text = "With --out: remove the files an earlier export of this format wrote there for services the registry no longer defines. Only a file listed in DIR/.audreg-export-FORMAT with its bytes unchanged, named as this format names a service's file, and (except aws-trust) starting with the header it writes for that service. Off by default: removing a service's file also removes the token requirement it set for a workload that may still run."
+}
+
 /// Options shared by the gateway exporters.
 struct GatewayExportOptions: ParsableArguments {
     @Argument(help: "The registry directory.", completion: .directory)
@@ -93,8 +100,11 @@ struct GatewayExportOptions: ParsableArguments {
     @Option(help: "Export one service only.")
     var service: String?
 
-    @Option(name: .shortAndLong, help: "A directory to write one file per service into; files an earlier export of this format wrote there for services no longer exported are removed (without --service). Without it, the files are printed, separated by ---.")
+    @Option(name: .shortAndLong, help: "A directory to write one file per service into; files an earlier export of this format wrote there for services no longer in the registry are listed on stderr (see --prune). Without it, the files are printed, separated by ---.")
     var out: String?
+
+    @Flag(help: ArgumentHelp(ExportPruneHelp.text))
+    var prune = false
 
     @Option(help: ArgumentHelp(FailThreshold.help + " Default: error: a gateway should never enforce a registry that fails its own rules."))
     var failOn: FailThreshold = .error
@@ -104,12 +114,15 @@ struct GatewayExportOptions: ParsableArguments {
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        try export(format: format.rawValue) { registry throws(GatewayExportError) in try GatewayExport(registry: registry, namespace: namespace).files(format, service: service) }
+        try export(format: format.rawValue, stale: { GatewayExport(registry: $0).staleFiles(format) }) { registry throws(GatewayExportError) in
+            try GatewayExport(registry: registry, namespace: namespace).files(format, service: service)
+        }
     }
 
     /// Validates, then writes what `make` generates from the registry; its errors are usage errors.
     /// `format` names the folder's record of what this format wrote (`ExportRecord`).
-    func export<Failure: Error & CustomStringConvertible>(format: String, _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
+    /// `stale` gives the format's rule for which recorded files are its own and stale (`StaleFiles`).
+    func export<Failure: Error & CustomStringConvertible>(format: String, stale: (Registry) -> StaleFiles, _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
         let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
         let files: [(String, String)]
@@ -119,9 +132,8 @@ struct GatewayExportOptions: ParsableArguments {
             throw AudregCLIError(error.description)
         }
         if let out {
-            // One service's export cannot tell which other files are stale; it leaves them.
-            let removed = try OutputFiles.write(files, into: out, format: format, prune: service == nil)
-            Terminal.diagnostic("wrote \(files.count) files to \(out)" + OutputFiles.removal(removed))
+            let outcome = try OutputFiles.write(files, into: out, format: format, stale: stale(report.registry), prune: prune)
+            OutputFiles.report(outcome, count: files.count, directory: out)
         } else {
             Terminal.write(files.map(\.1).joined(separator: "---\n"))
         }
@@ -245,7 +257,7 @@ extension Export {
         }
 
         func run() throws {
-            try options.export(format: "aws-trust") { registry throws(AWSTrustExportError) in
+            try options.export(format: "aws-trust", stale: { AWSTrustExport(registry: $0).staleFiles() }) { registry throws(AWSTrustExportError) in
                 try AWSTrustExport(registry: registry, account: account).files(service: options.service)
             }
         }
@@ -257,15 +269,22 @@ extension Export {
 /// and only when all are written are they renamed into place, so a folder that is applied as a whole never
 /// holds half an export.
 ///
-/// The folder's `ExportRecord` for `format` lists what earlier exports wrote. With `prune`, a file it
-/// lists that this export does not make (its service left the registry) is removed, as a folder applied
-/// as a whole would otherwise keep that service's older, wider config; only when its bytes are still the
-/// ones recorded, so a file audreg did not write, or one edited since, is never removed: the export stops
-/// and names it. Without `prune` (one `--service`), the other files stay and stay recorded.
+/// The folder's `ExportRecord` for `format` lists what earlier exports wrote. A file it lists that this
+/// export does not make is stale only when `stale` (the format's own rule) says its name and its first
+/// bytes are those the format gives a service or framework the registry no longer defines: the record
+/// can be forged by anyone who can change a committed folder, so it alone removes nothing. Stale files
+/// are only listed on stderr unless `prune`: removing one also removes the token requirement it
+/// configured for a workload that may still run. With `prune`, a stale file is removed when its bytes are
+/// still the ones recorded; one edited since stops the export, named. Every other listed file stays and
+/// stays listed.
 enum OutputFiles {
-    /// Returns how many stale files it removed.
-    @discardableResult
-    static func write(_ files: [(String, String)], into directory: String, format: String, prune: Bool) throws -> Int {
+    struct Outcome {
+        /// Stale files removed (with `prune`) or left in place (without).
+        var stale: [(path: String, owner: String)] = []
+        var pruned = false
+    }
+
+    static func write(_ files: [(String, String)], into directory: String, format: String, stale rule: StaleFiles, prune: Bool) throws -> Outcome {
         let paths = files.map { (directory as NSString).appendingPathComponent($0.0) }
         var seen = Set<ExactString>()
         if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
@@ -290,22 +309,33 @@ enum OutputFiles {
         }
         var record = ExportRecord(entries: files.map { ExportRecord.Entry(path: $0.0, digest: ExportRecord.digest($0.1.utf8)) })
         let made = Set(files.map { ExactString($0.0) })
+        var outcome = Outcome(pruned: prune)
         var stale: [String] = []
         for entry in earlier?.entries ?? [] where !made.contains(ExactString(entry.path)) {
-            guard prune else {
+            let path = (directory as NSString).appendingPathComponent(entry.path)
+            let parent = PathText.parent(entry.path)
+            // A folder on the way that is a link could lead anywhere: nothing below it is looked at.
+            let contained = ContainedFolders.obstacle(base: directory, relative: parent.isEmpty ? nil : parent) == nil
+            var status = stat()
+            if contained, lstat(path, &status) != 0, errno == ENOENT { continue }
+            guard contained, let owner = rule.owner(entry.path),
+                  status.st_mode & S_IFMT == S_IFREG,
+                  case .success(let bytes) = BoundedFile.read(path, followLinks: false),
+                  rule.isGenerated(entry.path, bytes) else {
+                // Not a file this format makes for something the registry dropped: whatever the record
+                // says, it is not audreg's to remove.
                 record.entries.append(entry)
                 continue
             }
-            let path = (directory as NSString).appendingPathComponent(entry.path)
-            if let problem = ContainedFolders.obstacle(base: directory, relative: PathText.parent(entry.path).isEmpty ? nil : PathText.parent(entry.path)) {
-                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes: \(problem). Nothing was written")
+            guard prune else {
+                record.entries.append(entry)
+                outcome.stale.append((path, owner))
+                continue
             }
-            var status = stat()
-            if lstat(path, &status) != 0, errno == ENOENT { continue }
-            guard case .success(let bytes) = BoundedFile.read(path, followLinks: false),
-                  ExportRecord.digest(bytes).isExactly(entry.digest) else {
-                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes (its service left the registry): it changed since; remove or move it yourself if it is no longer wanted, then export again. Nothing was written")
+            guard ExportRecord.digest(bytes).isExactly(entry.digest) else {
+                throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote for \(owner), no longer in the registry: it changed since; remove or move it yourself if it is no longer wanted, then export again. Nothing was written")
             }
+            outcome.stale.append((path, owner))
             stale.append(path)
         }
         var temporaries: [String] = []
@@ -358,12 +388,21 @@ enum OutputFiles {
             folders.removeCreated()
             throw error
         }
-        return stale.count
+        return outcome
     }
 
-    /// The end of the "wrote" line when stale files were removed.
-    static func removal(_ count: Int) -> String {
-        count == 0 ? "" : "; removed \(count) \(count == 1 ? "file" : "files") an earlier export wrote that this one no longer makes"
+    /// The "wrote" line, and the stale files removed or left. Record text, so escaped.
+    static func report(_ outcome: Outcome, count: Int, directory: String) {
+        let listing = outcome.stale.map { "'\(TerminalText.escape($0.path))' (\(TerminalText.escape($0.owner)))" }.joined(separator: ", ")
+        let files = outcome.stale.count == 1 ? "file" : "files"
+        if outcome.stale.isEmpty {
+            Terminal.diagnostic("wrote \(count) files to \(TerminalText.escape(directory))")
+        } else if outcome.pruned {
+            Terminal.diagnostic("wrote \(count) files to \(TerminalText.escape(directory)); removed \(outcome.stale.count) stale \(files) an earlier export wrote for what the registry no longer defines: \(listing)")
+        } else {
+            Terminal.diagnostic("wrote \(count) files to \(TerminalText.escape(directory))")
+            Terminal.diagnostic("audreg: \(outcome.stale.count) stale \(files) an earlier export wrote for what the registry no longer defines, left in place: \(listing); export again with --prune to remove \(outcome.stale.count == 1 ? "it" : "them") (a gateway then stops requiring a token for a workload that may still run)")
+        }
     }
 }
 

@@ -5,7 +5,8 @@ import AudregCore
 /// `.audreg-export-<format>` in an `export --out` folder: the files that format's exports wrote there and
 /// the SHA-256 of each as written. A folder applied as a whole (`kubectl apply --prune`, a GitOps sync)
 /// keeps a file left behind for a service no longer in the registry, and with it an older, wider config;
-/// the record is how the next export knows which files are its own to remove. One per format, so that
+/// the record is how the next export finds such files. The folder is often committed, so a line in it
+/// proves nothing: `StaleFiles` decides what `--prune` may remove. One per format, so that
 /// exporting Istio into a folder that also holds Envoy files does not remove those. No `.yaml` or `.json`
 /// extension: tools that apply a folder would read it as a manifest.
 struct ExportRecord {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 import AudregTestHelpers
+import Crypto
+
+func sha256(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+}
 
 /// `export … --out`: a folder that is applied as a whole must never hold half an export.
 @Suite("audreg export --out (CLI)")
@@ -23,7 +28,7 @@ struct ExportOutputTests {
         #expect(names.contains("orders-api.yaml") && names.allSatisfy { ($0.hasSuffix(".yaml") && !$0.hasPrefix(".")) || $0 == ".audreg-export-envoy" }, "\(names)")
     }
 
-    @Test("a file an earlier export wrote for a service no longer in the registry is removed; the folder's other files stay")
+    @Test("a stale file is only listed without --prune; with it, removed; the folder's other files stay")
     func staleFilesRemoved() throws {
         let directory = TemporaryDirectory()
         let registry = directory.path + "/registry", out = directory.path + "/out"
@@ -34,15 +39,21 @@ struct ExportOutputTests {
         try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/mine.yaml"))
         try Data("other format\n".utf8).write(to: URL(fileURLWithPath: out + "/kustomization.yaml"))
 
-        // One service's export does not know which other files are stale: it leaves them.
+        // Removing a gateway file removes the token requirement of a workload that may still run: opt-in.
         try FileManager.default.removeItem(atPath: registry + "/services/production/search-api.yaml")
+        let listed = try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stderr.contains("1 stale file an earlier export wrote for what the registry no longer defines, left in place: '\(out)/search-api.yaml' (Service/search-api); export again with --prune to remove it"), "\(listed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/search-api.yaml"))
+        #expect(try String(contentsOfFile: out + "/.audreg-export-envoy", encoding: .utf8).contains("  search-api.yaml\n"))
+
         let one = try audreg("export", "envoy", registry, "--service", "orders-api", "--out", out, "--today", "2026-12-01", "--fail-on", "never")
         #expect(one.status == 0, "\(one.stderr)")
-        #expect(FileManager.default.fileExists(atPath: out + "/search-api.yaml"))
+        #expect(FileManager.default.fileExists(atPath: out + "/search-api.yaml") && FileManager.default.fileExists(atPath: out + "/payments-api.yaml"))
 
-        let second = try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        let second = try audreg("export", "envoy", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stderr.contains("removed 1 file an earlier export wrote that this one no longer makes"), "\(second.stderr)")
+        #expect(second.stderr.contains("removed 1 stale file an earlier export wrote for what the registry no longer defines: '\(out)/search-api.yaml' (Service/search-api)"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out + "/search-api.yaml"))
         #expect(FileManager.default.fileExists(atPath: out + "/orders-api.yaml"))
         #expect(try String(contentsOfFile: out + "/mine.yaml", encoding: .utf8) == "mine\n")
@@ -51,27 +62,56 @@ struct ExportOutputTests {
         #expect(record.hasPrefix("audreg-export 1\n") && record.contains("  orders-api.yaml\n") && !record.contains("search-api"), "\(record)")
     }
 
+    @Test("a record line added for a file audreg did not write, with its right SHA-256, removes nothing, even with --prune")
+    func forgedRecordRemovesNothing() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry", out = directory.path + "/out"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        #expect(try audreg("export", "istio", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never").status == 0)
+        let orders = try String(contentsOfFile: out + "/orders-api.yaml", encoding: .utf8)
+        // A hand-written policy, a file of the right shape with another's header, and one in a folder.
+        let handWritten: [(String, String)] = [
+            ("00-deny-all.yaml", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny-all\nspec: {}\n"),
+            ("old-api.yaml", orders),
+            ("base/gone-api.yaml", orders.replacingOccurrences(of: "Service/orders-api", with: "Service/gone-api")),
+        ]
+        var record = try String(contentsOfFile: out + "/.audreg-export-istio", encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: out + "/base", withIntermediateDirectories: true)
+        for (name, text) in handWritten {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/" + name))
+            record += "\(sha256(text))  \(name)\n"
+        }
+        try Data(record.utf8).write(to: URL(fileURLWithPath: out + "/.audreg-export-istio"))
+        let pruned = try audreg("export", "istio", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        #expect(!pruned.stderr.contains("stale"), "\(pruned.stderr)")
+        for (name, text) in handWritten {
+            #expect(try String(contentsOfFile: out + "/" + name, encoding: .utf8) == text, "\(name)")
+        }
+    }
+
     @Test("a stale file edited since audreg wrote it, or a record naming a path outside the folder, stops the export and nothing is removed")
     func staleFileChangedRefuses() throws {
         let directory = TemporaryDirectory()
         let registry = directory.path + "/registry", out = directory.path + "/out"
         try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
         #expect(try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never").status == 0)
-        try Data("edited\n".utf8).write(to: URL(fileURLWithPath: out + "/search-api.yaml"))
+        let edited = try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) + "# edited\n"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: out + "/search-api.yaml"))
         let before = try String(contentsOfFile: out + "/orders-api.yaml", encoding: .utf8)
         try FileManager.default.removeItem(atPath: registry + "/services/production/search-api.yaml")
         try FileManager.default.removeItem(atPath: registry + "/services/production/orders-api.yaml")
-        let refused = try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        let refused = try audreg("export", "envoy", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("search-api.yaml', which an earlier export wrote and this one no longer makes (its service left the registry): it changed since; remove or move it yourself"), "\(refused.stderr)")
-        #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == "edited\n")
+        #expect(refused.stderr.contains("search-api.yaml', which an earlier export wrote for Service/search-api, no longer in the registry: it changed since; remove or move it yourself"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == edited)
         #expect(try String(contentsOfFile: out + "/orders-api.yaml", encoding: .utf8) == before)
 
         try FileManager.default.removeItem(atPath: out + "/search-api.yaml")
         try Data("keep\n".utf8).write(to: URL(fileURLWithPath: directory.path + "/outside.yaml"))
         let record = try String(contentsOfFile: out + "/.audreg-export-envoy", encoding: .utf8)
         try Data((record + "\(String(repeating: "0", count: 64))  ../outside.yaml\n").utf8).write(to: URL(fileURLWithPath: out + "/.audreg-export-envoy"))
-        let damaged = try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        let damaged = try audreg("export", "envoy", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
         #expect(damaged.status != 0)
         #expect(damaged.stderr.contains(".audreg-export-envoy':14:1: expected a SHA-256 in hex, two spaces and a path inside the folder"), "\(damaged.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/outside.yaml"))
