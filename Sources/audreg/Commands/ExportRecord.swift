@@ -64,12 +64,18 @@ struct ExportRecord {
             throw Unreadable(reason: "'\(path)':1:1: not a record audreg wrote (it starts with '\(formatLine)')")
         }
         var entries: [Entry] = []
+        // A path listed again would be checked again: a small record could make the export hash one
+        // large file for ages. audreg never writes one, so it is damage.
+        var listed = Set<ExactString>()
         for (index, line) in lines.enumerated().dropFirst() {
             let scalars = Array(line.unicodeScalars)
             let isDigest = scalars.count > 66 && scalars[..<64].allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
             let entryPath = isDigest ? String(String.UnicodeScalarView(scalars[66...])) : ""
             guard isDigest, scalars[64] == " ", scalars[65] == " ", isPlain(entryPath) else {
                 throw Unreadable(reason: "'\(path)':\(index + 1):1: expected a SHA-256 in hex, two spaces and a path inside the folder")
+            }
+            guard listed.insert(ExactString(entryPath)).inserted else {
+                throw Unreadable(reason: "'\(path)':\(index + 1):1: '\(entryPath)' is listed again")
             }
             entries.append(Entry(path: entryPath, digest: String(String.UnicodeScalarView(scalars[..<64]))))
         }

@@ -117,4 +117,18 @@ struct ExportOutputTests {
         #expect(FileManager.default.fileExists(atPath: directory.path + "/outside.yaml"))
         #expect(FileManager.default.fileExists(atPath: out + "/orders-api.yaml"))
     }
+
+    @Test("a record that lists a path again is damaged: the export stops, naming the line, instead of hashing the file once per line")
+    func repeatedPathRefuses() throws {
+        let directory = TemporaryDirectory()
+        let out = directory.path + "/out"
+        #expect(try audreg("export", "envoy", Paths.exampleRegistry, "--out", out, "--today", "2026-12-01", "--fail-on", "never").status == 0)
+        let record = try String(contentsOfFile: out + "/.audreg-export-envoy", encoding: .utf8)
+        let line = try #require(record.split(separator: "\n").first { $0.hasSuffix("  orders-api.yaml") })
+        try Data((record + line + "\n").utf8).write(to: URL(fileURLWithPath: out + "/.audreg-export-envoy"))
+        let lines = record.split(separator: "\n").count + 1
+        let damaged = try audreg("export", "envoy", Paths.exampleRegistry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(damaged.status != 0)
+        #expect(damaged.stderr.contains(".audreg-export-envoy':\(lines):1: 'orders-api.yaml' is listed again"), "\(damaged.stderr)")
+    }
 }
