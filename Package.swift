@@ -163,8 +163,6 @@ let package = Package(
             dependencies: [
                 "AudregCore", "AudregSite", "AudregDrift", "AudregExplain", "AudregExport",
                 "AudregTestHelpers",
-                // SHA-256 for records an attacker forges in export tests.
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

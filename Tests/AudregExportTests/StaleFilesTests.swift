@@ -52,3 +52,30 @@ struct StaleFilesTests {
         #expect(!rule.isGenerated("catalogs/gone-framework.json", text), "the UUID is derived from another ID")
     }
 }
+
+@Suite("The export record")
+struct ExportRecordTests {
+    static func read(_ text: String) throws(ExportRecord.Unreadable) -> ExportRecord? {
+        let directory = TemporaryDirectory()
+        directory.write("record", text)
+        return try ExportRecord.read(directory.path + "/record")
+    }
+
+    @Test("the first record of an export keeps the digest of bytes about to change; a path is listed twice only so")
+    func accepting() throws {
+        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64), c = String(repeating: "c", count: 64)
+        let earlier = ExportRecord(entries: [ExportRecord.Entry(path: "x.yaml", digest: a), ExportRecord.Entry(path: "y.yaml", digest: a)])
+        let new = ExportRecord(entries: [ExportRecord.Entry(path: "x.yaml", digest: b), ExportRecord.Entry(path: "y.yaml", digest: a), ExportRecord.Entry(path: "z.yaml", digest: b)])
+        let first = new.accepting(earlier: earlier) { _ in a }
+        #expect(first.text == "audreg-export 1\n\(b)  x.yaml\n\(a)  x.yaml\n\(a)  y.yaml\n\(b)  z.yaml\n")
+        // Bytes there now that the earlier record does not hold were edited by hand: not accepted.
+        #expect(new.accepting(earlier: earlier) { _ in c }.text == new.text)
+        let back = try #require(try Self.read(first.text))
+        #expect(back.entries.map(\.path) == ["x.yaml", "y.yaml", "z.yaml"] && back.entries[0].digests == [b, a])
+
+        for damaged in ["audreg-export 1\n\(a)  x.yaml\n\(a)  x.yaml\n", "audreg-export 1\n\(a)  x.yaml\n\(b)  x.yaml\n\(c)  x.yaml\n",
+                        "audreg-export 1\n\(a)  x.yaml\n\(b)  y.yaml\n\(b)  x.yaml\n"] {
+            #expect(throws: ExportRecord.Unreadable.self, "\(damaged)") { try Self.read(damaged) }
+        }
+    }
+}

@@ -332,16 +332,25 @@ enum OutputFiles {
                 outcome.stale.append((path, owner))
                 continue
             }
-            guard ExportRecord.digest(bytes).isExactly(entry.digest) else {
+            let digest = ExportRecord.digest(bytes)
+            guard entry.digests.contains(where: { $0.isExactly(digest) }) else {
                 throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote for \(owner), no longer in the registry: it changed since; remove or move it yourself if it is no longer wanted, then export again. Nothing was written")
             }
             outcome.stale.append((path, owner))
             stale.append(path)
         }
+        // Two records: the one renamed in first still accepts each file's bytes from before, in case
+        // the export stops before replacing it; the last one renamed in lists only what was written.
+        let first = record.accepting(earlier: earlier) { path in
+            guard case .success(let bytes) = BoundedFile.read((directory as NSString).appendingPathComponent(path), followLinks: false) else { return nil }
+            return ExportRecord.digest(bytes)
+        }
+        let firstText = first.text, lastText = record.text
+        let records = firstText.isExactly(lastText) ? [firstText] : [firstText, lastText]
         var temporaries: [String] = []
         var folders = ContainedFolders(base: directory)
         do {
-            for (path, text) in zip(paths, files.map(\.1)) + [(recordPath, record.text)] {
+            for (path, text) in zip(paths, files.map(\.1)) + records.map({ (recordPath, $0) }) {
                 let folder = PathText.parent(path)
                 do throws(ContainedFolders.Problem) {
                     try folders.makeUncontained(folder)
@@ -375,11 +384,17 @@ enum OutputFiles {
                 let reason = String(cString: strerror(errno))
                 throw AudregCLIError("cannot remove '\(path)', which an earlier export wrote and this one no longer makes: \(reason); remove it yourself. \(index) such files were already removed, nothing was written")
             }
-            let targets = [recordPath] + paths
-            for (index, (temporary, path)) in zip([temporaries.last!] + temporaries.dropLast(), targets).enumerated() {
+            let fileTemporaries = Array(temporaries[..<paths.count]), recordTemporaries = Array(temporaries[paths.count...])
+            let moves = [(recordTemporaries[0], recordPath)] + zip(fileTemporaries, paths).map { ($0, $1) }
+                + recordTemporaries.dropFirst().map { ($0, recordPath) }
+            let removed = stale.isEmpty ? "" : "; \(stale.count) stale \(stale.count == 1 ? "file was" : "files were") already removed"
+            for (index, (temporary, path)) in moves.enumerated() {
                 guard rename(temporary, path) == 0 else {
                     let reason = String(cString: strerror(errno))
-                    throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); \(max(index - 1, 0)) of \(paths.count) files were already replaced")
+                    guard index <= paths.count else {
+                        throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); all \(paths.count) files were replaced\(removed), and the record in place still also accepts their earlier bytes, which export again tidies")
+                    }
+                    throw AudregCLIError("cannot move the new '\(path)' into place: \(reason); \(max(index - 1, 0)) of \(paths.count) files were already replaced\(removed); export again to finish")
                 }
             }
             temporaries = []

@@ -1,11 +1,7 @@
 import Foundation
 import Testing
+import AudregExport
 import AudregTestHelpers
-import Crypto
-
-func sha256(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-}
 
 /// `export … --out`: a folder that is applied as a whole must never hold half an export.
 @Suite("audreg export --out (CLI)")
@@ -79,7 +75,7 @@ struct ExportOutputTests {
         try FileManager.default.createDirectory(atPath: out + "/base", withIntermediateDirectories: true)
         for (name, text) in handWritten {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/" + name))
-            record += "\(sha256(text))  \(name)\n"
+            record += "\(ExportRecord.digest(text.utf8))  \(name)\n"
         }
         try Data(record.utf8).write(to: URL(fileURLWithPath: out + "/.audreg-export-istio"))
         let pruned = try audreg("export", "istio", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
@@ -116,6 +112,36 @@ struct ExportOutputTests {
         #expect(damaged.stderr.contains(".audreg-export-envoy':14:1: expected a SHA-256 in hex, two spaces and a path inside the folder"), "\(damaged.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/outside.yaml"))
         #expect(FileManager.default.fileExists(atPath: out + "/orders-api.yaml"))
+    }
+
+    @Test("an export stopped after its record went in still finds each file's earlier bytes accepted; one that finishes records only the new")
+    func interruptedExportRecord() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry", out = directory.path + "/out"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        #expect(try audreg("export", "istio", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never").status == 0)
+        let recordPath = out + "/.audreg-export-istio"
+        let before = try String(contentsOfFile: recordPath, encoding: .utf8)
+        let oldText = try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8)
+        // Every file changes; a finished export's record lists each path once, with its new bytes.
+        let moved = try audreg("export", "istio", registry, "--namespace", "shop", "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let after = try String(contentsOfFile: recordPath, encoding: .utf8)
+        let search = try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8)
+        #expect(after.split(separator: "\n").count == before.split(separator: "\n").count && after.contains("\(ExportRecord.digest(search.utf8))  search-api.yaml\n"), "\(after)")
+
+        // What the first record of an export stopped before replacing search-api.yaml holds: the new
+        // digest and the one of the bytes still there.
+        let old = try #require(before.split(separator: "\n").first { $0.hasSuffix("  search-api.yaml") })
+        let new = try #require(after.split(separator: "\n").first { $0.hasSuffix("  search-api.yaml") })
+        let interrupted = after.replacingOccurrences(of: new + "\n", with: new + "\n" + old + "\n")
+        try Data(interrupted.utf8).write(to: URL(fileURLWithPath: recordPath))
+        try Data(oldText.utf8).write(to: URL(fileURLWithPath: out + "/search-api.yaml"))
+
+        try FileManager.default.removeItem(atPath: registry + "/services/production/search-api.yaml")
+        let pruned = try audreg("export", "istio", registry, "--namespace", "shop", "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/search-api.yaml"))
     }
 
     @Test("a record that lists a path again is damaged: the export stops, naming the line, instead of hashing the file once per line")
