@@ -50,6 +50,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         var settings: [String: Setting]
         /// Where settings might come from that drift does not read (`--config`, `envFrom`).
         var unread: [String]
+        /// Where the first of them is named.
+        var unreadAt: SourceLocation? = nil
         /// Set when `--alpha-config` names the file the providers come from.
         var providersFrom: String? = nil
     }
@@ -104,6 +106,12 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 skipped.coversEveryPath = negated || matchesEveryPath(pattern)
                 result.append(skipped)
             }
+            if let setting = instance.settings[key], setting.values.isEmpty, let elsewhere = setting.elsewhere {
+                var unread = DeployedRequirement(mode: .unknown, label: key, location: setting.key,
+                                                 providers: [.init(name: instance.name, audiences: nil, audiencesLocation: nil)])
+                unread.explanation = "comes from \(elsewhere), so which paths skip authentication was not read"
+                result.append(unread)
+            }
         }
         // Both exempt every path (for some clients, or for one method), as a method-limited skip_auth_routes
         // entry does; what the upstream then serves without a token is not drift's to see.
@@ -128,6 +136,17 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             } else if preflight.values.isEmpty, let elsewhere = preflight.elsewhere {
                 var unread = DeployedRequirement(mode: .unknown, label: "skip_auth_preflight", location: preflight.key, providers: [provider])
                 unread.explanation = "comes from \(elsewhere), so whether OPTIONS requests skip authentication was not read"
+                result.append(unread)
+            }
+        }
+        // Neither the environment nor the flags set them, but an `envFrom` Secret or a `--config` file
+        // may (`OAUTH2_PROXY_TRUSTED_IPS=0.0.0.0/0`): that the proxy requires a token is not known.
+        if !instance.unread.isEmpty {
+            let sources = instance.unread.joined(separator: ", ")
+            for (key, what) in [("skip_auth_routes", "which paths"), ("skip_auth_regex", "which paths"), ("trusted_ips", "which clients"),
+                                ("skip_auth_preflight", "whether OPTIONS requests")] where instance.settings[key] == nil {
+                var unread = DeployedRequirement(mode: .unknown, label: key, location: instance.unreadAt ?? instance.name.location, providers: [provider])
+                unread.explanation = "is not set here and may come from elsewhere (drift does not read \(sources)), so \(what) skip authentication was not read"
                 result.append(unread)
             }
         }
@@ -274,6 +293,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         guard let name = workload ?? containerName else { return nil }
         var settings: [String: Setting] = [:]
         var unread: [String] = []
+        var unreadAt: SourceLocation?
         var providersFrom: String?
 
         // The environment first; flags then replace what they set.
@@ -287,6 +307,11 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             guard keys.contains(configKey) else { continue }
             let keyLocation = ConfigYAML.location(variable["name"]!, file: file)
             if let value = variable["value"], let text = ConfigYAML.string(value, file: file) {
+                // Kubernetes replaces `$(NAME)` in env values too, with a variable defined before it.
+                if text.value.hasSubstring("$(") {
+                    settings[configKey] = Setting(values: [], key: keyLocation, elsewhere: "the Kubernetes reference in '\(text.value)', expanded from the container's environment")
+                    continue
+                }
                 let values = listKeys.contains(configKey) ? ConfigYAML.strings(value, file: file) ?? [] : [text]
                 settings[configKey] = Setting(values: values, key: keyLocation)
             } else if let from = variable["valueFrom"] {
@@ -295,7 +320,10 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                 settings[configKey] = Setting(values: [], key: keyLocation, elsewhere: "\(variableName) from \(ref)")
             }
         }
-        if let from = container["envFrom"]?.sequence, !from.isEmpty { unread.append("envFrom") }
+        if let from = container["envFrom"]?.sequence, let first = from.first {
+            unread.append("envFrom")
+            unreadAt = ConfigYAML.location(first, file: file)
+        }
 
         var flags: [String: Setting] = [:]
         var index = 0
@@ -336,7 +364,10 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                     index += 1
                 }
             }
-            if flag.isExactly("config") { unread.append("the config file \(value?.value ?? "")") }
+            if flag.isExactly("config") {
+                unread.append("the config file \(value?.value ?? "")")
+                unreadAt = unreadAt ?? ConfigYAML.location(node, file: file)
+            }
             // With an alpha config, the providers (client ID, audiences, issuer) come from that file.
             if flag.isExactly("alpha-config") { providersFrom = "the alpha config \(value?.value ?? "")" }
             let configKey = Self.configKey(flag: flag)
@@ -362,7 +393,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         }
         settings.merge(flags) { _, flag in flag }
         return Instance(name: name, aliases: [containerName?.value].compactMap { $0 }.filter { $0 != name.value } + ["oauth2-proxy"],
-                        settings: settings, unread: unread, providersFrom: providersFrom)
+                        settings: settings, unread: unread, unreadAt: unreadAt, providersFrom: providersFrom)
     }
 
     /// The boolean flags audreg reads.
