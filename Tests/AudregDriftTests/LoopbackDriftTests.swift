@@ -268,7 +268,9 @@ struct DriftBoundsTests {
             #expect(report.findings.count == count)
             #expect(report.findings.allSatisfy { $0.ruleID == "jwks-unreachable" })
             #expect(report.findings.contains { $0.message.contains("overall deadline") })
-            #expect(elapsed < .milliseconds(3000), "took \(elapsed)")
+            // Without the deadline the run takes 6 s (12 hanging endpoints, 2 at a time, 1 s each); the
+            // margin over 1.5 s is for a machine busy with the rest of the suite (3.05 s seen once).
+            #expect(elapsed < .milliseconds(4500), "took \(elapsed)")
         }
     }
 

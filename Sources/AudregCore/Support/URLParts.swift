@@ -64,8 +64,8 @@ extension URLParts {
 }
 
 /// Where each part of an absolute URL lies in its text, as UTF-8 offsets: what `URLParts` is made from,
-/// and small enough (52 bytes, nothing allocated) to keep for every audience of a registry, where the
-/// parts as strings took about 8 MiB at 50,000 services.
+/// and small enough (nothing allocated) to keep for every audience of a registry, where the parts as
+/// strings were a visible share of `validate`'s peak (BENCHMARKS.md, "A leaner registry in memory").
 ///
 /// Splits at the ASCII delimiters of RFC 3986, looking at UTF-8 bytes rather than characters: a
 /// delimiter byte never occurs inside a multi-byte sequence, so every part is whole UTF-8, and grapheme
