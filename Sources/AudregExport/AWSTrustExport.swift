@@ -100,7 +100,10 @@ public struct AWSTrustExport: Sendable {
     /// accepts several issuers. Services without stated subjects are left out: a condition without `sub`
     /// is the trust `config-trust-subject-unpinned` reports.
     /// The names `files` gives: top-level `SERVICE[.ROLE][.ISSUER].json`, the service an entity name
-    /// (so it holds no `.`) that this registry does not define. The files have no header to check.
+    /// (so it holds no `.`) that this registry does not define. JSON has no header comment, so a file
+    /// counts as generated when it starts as `files` starts one (a Condition block, or a whole trust
+    /// policy with `--account`) and pins both `aud` and `sub`: a hand-written policy of the right name
+    /// is not removed because a record line names it.
     public func staleFiles() -> StaleFiles {
         let defined = Set(registry.services.map { ExactString($0.name) })
         return StaleFiles(owner: { path in
@@ -113,8 +116,26 @@ public struct AWSTrustExport: Sendable {
                       }
                   }) else { return nil }
             return EntityRef(.service, service).description
-        }, isGenerated: { _, _ in true })
+        }, isGenerated: { _, contents in
+            Self.generatedStarts.contains { StaleFiles.startsWith(contents, $0) }
+                && StaleFiles.contains(contents, ":aud\"") && StaleFiles.contains(contents, ":sub\"")
+        })
     }
+
+    /// How the files `files` writes begin, up to the first value taken from the registry, as the
+    /// serializer writes them.
+    static let generatedStarts: [String] = {
+        let marker = "\u{1}"
+        var export = AWSTrustExport(registry: Registry(), account: marker)
+        export.partition = marker
+        return [export.condition(host: marker, audiences: [], subjects: []),
+                export.document(host: marker, audiences: [], subjects: [], account: marker)].map { value in
+            let text = value.serialized()
+            let escaped = JSONValue.string(marker).serialized(pretty: false)
+            guard let range = text.range(of: String(escaped.dropFirst().dropLast())) else { return text }
+            return String(text[..<range.lowerBound])
+        }
+    }()
 
     public func files(service only: String? = nil) throws(AWSTrustExportError) -> [(String, String)] {
         let index = registry.index()

@@ -26,6 +26,14 @@ public struct StaleFiles {
         return String(decoding: path.utf8.dropLast(suffix.utf8.count), as: UTF8.self)
     }
 
+    static func contains(_ contents: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        guard !needle.isEmpty, contents.count >= needle.count else { return needle.isEmpty }
+        return (0...(contents.count - needle.count)).contains { start in
+            contents[start] == needle[0] && contents[start..<(start + needle.count)].elementsEqual(needle)
+        }
+    }
+
     static func startsWith(_ contents: [UInt8], _ prefix: String) -> Bool {
         contents.count >= prefix.utf8.count && contents.prefix(prefix.utf8.count).elementsEqual(prefix.utf8)
     }

@@ -37,6 +37,23 @@ struct StaleFilesTests {
         for odd in ["gone-role.yaml", "x/gone-role.json", "gone-role..json", "Gone.json", "gone role.json", ".json"] {
             #expect(rule.owner(odd) == nil, "\(odd)")
         }
+        // Only a file that starts as the export writes one, pinning aud and sub, counts as generated.
+        let registry = try AWSTrustExportTests.load(TemporaryDirectory())
+        for account in [nil, "123456789012"] {
+            var export = AWSTrustExport(registry: registry, account: account)
+            export.partition = "aws-cn"
+            let written = try #require(try export.files().first)
+            #expect(rule.isGenerated(written.0, Array(written.1.utf8)), "\(written.1)")
+        }
+        let handWritten = """
+            {
+              "Version": "2012-10-17",
+              "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity"}]
+            }
+            """
+        #expect(!rule.isGenerated("gone-role.json", Array(handWritten.utf8)))
+        #expect(!rule.isGenerated("gone-role.json", Array("{\n  \"StringEquals\": {\n    \"h:aud\": [\"x\"]\n  }\n}\n".utf8)), "no sub pinned")
+        #expect(!rule.isGenerated("gone-role.json", []))
     }
 
     @Test("OSCAL: catalogs/ID.json of a framework no longer exported, starting with that catalog's UUID")

@@ -64,7 +64,8 @@ struct Export: ParsableCommand {
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
-            let outcome = try OutputFiles.write(files, into: out, format: "oscal", stale: export.staleFiles(), prune: prune)
+            if prune { try OutputFiles.checkPrune(report) }
+            let outcome = try OutputFiles.write(files, into: out, format: "oscal", stale: export.staleFiles(), prune: prune, complete: true)
             OutputFiles.report(outcome, count: files.count, directory: out)
         }
     }
@@ -132,7 +133,8 @@ struct GatewayExportOptions: ParsableArguments {
             throw AudregCLIError(error.description)
         }
         if let out {
-            let outcome = try OutputFiles.write(files, into: out, format: format, stale: stale(report.registry), prune: prune)
+            if prune { try OutputFiles.checkPrune(report) }
+            let outcome = try OutputFiles.write(files, into: out, format: format, stale: stale(report.registry), prune: prune, complete: service == nil)
             OutputFiles.report(outcome, count: files.count, directory: out)
         } else {
             Terminal.write(files.map(\.1).joined(separator: "---\n"))
@@ -281,10 +283,16 @@ enum OutputFiles {
     struct Outcome {
         /// Stale files removed (with `prune`) or left in place (without).
         var stale: [(path: String, owner: String)] = []
+        /// Files the record lists that a complete export no longer makes but that are not audreg's to
+        /// remove: a file of a service the registry still defines (an aws-trust policy for an issuer it
+        /// no longer accepts), or one not in the form the format writes.
+        var kept: [String] = []
         var pruned = false
     }
 
-    static func write(_ files: [(String, String)], into directory: String, format: String, stale rule: StaleFiles, prune: Bool) throws -> Outcome {
+    /// `complete`: every service was exported (no `--service`), so a recorded file not made is no longer made.
+    static func write(_ files: [(String, String)], into directory: String, format: String, stale rule: StaleFiles, prune: Bool,
+                      complete: Bool) throws -> Outcome {
         let paths = files.map { (directory as NSString).appendingPathComponent($0.0) }
         var seen = Set<ExactString>()
         if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
@@ -325,6 +333,7 @@ enum OutputFiles {
                 // Not a file this format makes for something the registry dropped: whatever the record
                 // says, it is not audreg's to remove.
                 record.entries.append(entry)
+                if complete, contained, status.st_mode & S_IFMT == S_IFREG { outcome.kept.append(path) }
                 continue
             }
             guard prune else {
@@ -406,6 +415,28 @@ enum OutputFiles {
         return outcome
     }
 
+    /// `--prune` removes what the registry no longer defines, so it needs a registry whose every file
+    /// was read and every document built: a service in a file that did not parse, or one whose name is
+    /// invalid, is missing from the registry and would look removed, and removing its gateway config
+    /// opens the workload. `--fail-on never` lets the export go on; it does not make the pruning safe.
+    static func checkPrune(_ report: ValidationReport) throws {
+        if let file = report.unreadFiles.first {
+            throw AudregCLIError("--prune needs every registry file read, and '\(TerminalText.escape(file))' could not be: what it defines would look removed; fix it, or export without --prune. Nothing was written")
+        }
+        // Only loading decides what the registry defines, so only the loader's errors matter here; an
+        // exception or a policy override can hide them from the report, so both are looked through.
+        let loaderRules = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema]
+        let fromLoader = { (finding: Finding) in finding.severity == .error && loaderRules.contains { $0.isExactly(finding.ruleID) } }
+        if let error = report.findings.first(where: fromLoader) ?? report.suppressed.lazy.map(\.finding).first(where: fromLoader) {
+            throw AudregCLIError("--prune needs a registry that loads without errors, and \(TerminalText.escape(error.location.description)) has one (\(error.ruleID)): an entity that failed to load would look removed; fix it, or export without --prune. Nothing was written")
+        }
+        let overrides = report.registry.policy.severityOverrides
+        for rule in loaderRules {
+            guard let override = overrides[rule] else { continue }
+            throw AudregCLIError("--prune needs the registry's loading checked at full severity, and \(TerminalText.escape(override.location.description)) sets \(rule) to '\(TerminalText.escape(override.value))': an entity that failed to load would look removed; export without --prune, or remove the override. Nothing was written")
+        }
+    }
+
     /// The "wrote" line, and the stale files removed or left. Record text, so escaped.
     static func report(_ outcome: Outcome, count: Int, directory: String) {
         let listing = outcome.stale.map { "'\(TerminalText.escape($0.path))' (\(TerminalText.escape($0.owner)))" }.joined(separator: ", ")
@@ -417,6 +448,12 @@ enum OutputFiles {
         } else {
             Terminal.diagnostic("wrote \(count) files to \(TerminalText.escape(directory))")
             Terminal.diagnostic("audreg: \(outcome.stale.count) stale \(files) an earlier export wrote for what the registry no longer defines, left in place: \(listing); export again with --prune to remove \(outcome.stale.count == 1 ? "it" : "them") (a gateway then stops requiring a token for a workload that may still run)")
+        }
+        if !outcome.kept.isEmpty {
+            let shown = outcome.kept.prefix(10).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
+            let more = outcome.kept.count > 10 ? " and \(outcome.kept.count - 10) more" : ""
+            let files = outcome.kept.count == 1 ? "file" : "files"
+            Terminal.diagnostic("audreg: \(outcome.kept.count) \(files) the folder's record lists, which this export no longer makes, left in place: \(shown)\(more); audreg removes only a file in its format's form for what the registry no longer defines, so remove \(outcome.kept.count == 1 ? "it" : "them") yourself if no longer wanted")
         }
     }
 }

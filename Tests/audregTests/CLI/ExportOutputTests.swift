@@ -58,6 +58,34 @@ struct ExportOutputTests {
         #expect(record.hasPrefix("audreg-export 1\n") && record.contains("  orders-api.yaml\n") && !record.contains("search-api"), "\(record)")
     }
 
+    @Test("--prune refuses a registry with a file it could not read or with errors: what failed to load would look removed")
+    func pruneNeedsAWholeRegistry() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry", out = directory.path + "/out"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        let first = try audreg("export", "istio", registry, "--out", out, "--today", "2026-12-01")
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8)
+        let source = registry + "/services/production/search-api.yaml"
+        let good = try String(contentsOfFile: source, encoding: .utf8)
+        // A typo that stops the parse: the service is then not in the registry at all.
+        try Data((good + "\n  broken: [\n").utf8).write(to: URL(fileURLWithPath: source))
+        let unread = try audreg("export", "istio", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(unread.status != 0)
+        #expect(unread.stderr.contains("--prune needs every registry file read, and 'services/production/search-api.yaml' could not be"), "\(unread.stderr)")
+        #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == before)
+        // An invalid name: the file parses, but the service is not built.
+        try Data(good.replacingOccurrences(of: "name: search-api", with: "name: Search-API").utf8).write(to: URL(fileURLWithPath: source))
+        let invalid = try audreg("export", "istio", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(invalid.status != 0)
+        #expect(invalid.stderr.contains("--prune needs"), "\(invalid.stderr)")
+        #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == before)
+        // Without --prune the export goes on, and lists the file as stale.
+        let listed = try audreg("export", "istio", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == before)
+    }
+
     @Test("a record line added for a file audreg did not write, with its right SHA-256, removes nothing, even with --prune")
     func forgedRecordRemovesNothing() throws {
         let directory = TemporaryDirectory()
@@ -94,14 +122,14 @@ struct ExportOutputTests {
         #expect(try audreg("export", "envoy", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never").status == 0)
         let edited = try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) + "# edited\n"
         try Data(edited.utf8).write(to: URL(fileURLWithPath: out + "/search-api.yaml"))
-        let before = try String(contentsOfFile: out + "/orders-api.yaml", encoding: .utf8)
+        let before = try String(contentsOfFile: out + "/reporting-api.yaml", encoding: .utf8)
         try FileManager.default.removeItem(atPath: registry + "/services/production/search-api.yaml")
-        try FileManager.default.removeItem(atPath: registry + "/services/production/orders-api.yaml")
+        try FileManager.default.removeItem(atPath: registry + "/services/production/reporting-api.yaml")
         let refused = try audreg("export", "envoy", registry, "--out", out, "--prune", "--today", "2026-12-01", "--fail-on", "never")
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("search-api.yaml', which an earlier export wrote for Service/search-api, no longer in the registry: it changed since; remove or move it yourself"), "\(refused.stderr)")
         #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == edited)
-        #expect(try String(contentsOfFile: out + "/orders-api.yaml", encoding: .utf8) == before)
+        #expect(try String(contentsOfFile: out + "/reporting-api.yaml", encoding: .utf8) == before)
 
         try FileManager.default.removeItem(atPath: out + "/search-api.yaml")
         try Data("keep\n".utf8).write(to: URL(fileURLWithPath: directory.path + "/outside.yaml"))
@@ -111,7 +139,7 @@ struct ExportOutputTests {
         #expect(damaged.status != 0)
         #expect(damaged.stderr.contains(".audreg-export-envoy':14:1: expected a SHA-256 in hex, two spaces and a path inside the folder"), "\(damaged.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/outside.yaml"))
-        #expect(FileManager.default.fileExists(atPath: out + "/orders-api.yaml"))
+        #expect(FileManager.default.fileExists(atPath: out + "/reporting-api.yaml"))
     }
 
     @Test("an export stopped after its record went in still finds each file's earlier bytes accepted; one that finishes records only the new")
