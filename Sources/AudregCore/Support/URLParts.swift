@@ -16,7 +16,7 @@ public struct URLParts: Hashable, Sendable {
     }
 
     /// The parts of `text` where `spans`, found in that same text, put them.
-    public init(_ text: String, _ spans: URLSpans) {
+    init(_ text: String, _ spans: URLSpans) {
         (scheme, userInfo, host, port, path, query, fragment) = text.withUTF8Bytes { bytes in
             func part(_ span: URLSpans.Span) -> String? {
                 span.isPresent ? String(decoding: UnsafeBufferPointer(rebasing: bytes[span.range]), as: UTF8.self) : nil
@@ -72,8 +72,8 @@ extension URLParts {
 /// breaking is the slow part of walking a String, which matters since every audience of the registry is
 /// parsed. (A delimiter followed by a combining mark is therefore still a delimiter, as RFC 3986, which
 /// knows no graphemes, has it.)
-public struct URLSpans: Hashable, Sendable {
-    public struct Span: Hashable, Sendable {
+struct URLSpans: Hashable, Sendable {
+    struct Span: Hashable, Sendable {
         // 32 bits: registry files are at most 16 MiB.
         private let start: Int32
         private let end: Int32
@@ -96,7 +96,7 @@ public struct URLSpans: Hashable, Sendable {
     let query: Span
     let fragment: Span
 
-    public init?(_ text: String) {
+    init?(_ text: String) {
         guard let spans = text.withUTF8Bytes({ Self.split($0) }) else { return nil }
         self = spans
     }
@@ -139,7 +139,11 @@ public struct URLSpans: Hashable, Sendable {
            let close = bytes[authorityStart..<authorityEnd].firstIndex(of: ASCII.closeBracket) {
             let afterClose = close + 1
             host = Span(authorityStart, afterClose)
-            if afterClose < authorityEnd, bytes[afterClose] == ASCII.colon { port = Span(afterClose + 1, authorityEnd) }
+            if afterClose < authorityEnd {
+                // `[::1]evil` is no host: taking the brackets alone would call it the loopback address.
+                guard bytes[afterClose] == ASCII.colon else { return nil }
+                port = Span(afterClose + 1, authorityEnd)
+            }
         } else if let portColon = bytes[authorityStart..<authorityEnd].lastIndex(of: ASCII.colon) {
             host = Span(authorityStart, portColon)
             port = Span(portColon + 1, authorityEnd)

@@ -23,7 +23,7 @@ struct URLPartsTests {
 
     @Test("refuses what is not an absolute URL with an authority",
           arguments: ["orders-api", "urn:example:orders", "https:/one-slash", "1http://x", "https://", "https://:80/",
-                      "https://host:8o/", "ht tp://host", "://host", "https://user@/path"])
+                      "https://host:8o/", "ht tp://host", "://host", "https://user@/path", "http://[::1]evil/", "http://[::1]x:80/"])
     func refuses(text: String) {
         #expect(URLParts(text) == nil, "\(text)")
     }
@@ -101,7 +101,8 @@ private struct CharacterURLParts {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[...close])
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = String(after.dropFirst()) }
+            // Since 2026-12-07: text after the bracket other than a port is not a URL.
+            if after.hasPrefix(":") { port = String(after.dropFirst()) } else if !after.isEmpty { return nil }
         } else if let portColon = authority.lastIndex(of: ":") {
             host = String(authority[..<portColon])
             port = String(authority[authority.index(after: portColon)...])
