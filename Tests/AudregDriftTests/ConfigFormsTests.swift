@@ -551,6 +551,126 @@ struct ConfigFormsTests {
                 "\(expanded.requirements[1].explained)")
     }
 
+    /// An oauth2-proxy Deployment with these args and `more` (an `env` or `envFrom` block) after them.
+    static func oauth2ProxyDeployment(_ args: [String], _ more: String = "") throws -> DeployedConfig {
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: proxy}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: auth
+                      image: quay.io/oauth2-proxy/oauth2-proxy:v7
+                      args: [\(args.map { "\"\($0)\"" }.joined(separator: ", "))]
+
+            """
+        return try OAuth2ProxyReader().read(Array((manifest + more).utf8), file: "p.yaml")
+    }
+    static let oauth2ProxyEnvFrom = "          envFrom:\n            - secretRef: {name: proxy-settings}\n"
+
+    @Test("oauth2-proxy: insecure_oidc_skip_issuer_verification that envFrom or a $(VAR) env value may set leaves the issuer not compared")
+    func oauth2ProxyUnknownIssuerSkip() throws {
+        let args = ["--oidc-issuer-url=https://good.example.com", "--client-id=orders"]
+        // The Secret may hold OAUTH2_PROXY_INSECURE_OIDC_SKIP_ISSUER_VERIFICATION=true: iss is then never compared.
+        let unread = try #require(try Self.oauth2ProxyDeployment(args, Self.oauth2ProxyEnvFrom).providers.first)
+        #expect(unread.issuer == nil, "the issuer is not known to be checked")
+        let note = try #require(unread.unresolved.first { $0.setting == "issuer" })
+        #expect(note.placeholder == "insecure_oidc_skip_issuer_verification")
+        #expect(note.reason == "is checked only when insecure_oidc_skip_issuer_verification is not true, and insecure_oidc_skip_issuer_verification is not set here and may come from elsewhere (drift does not read envFrom), so it was not compared",
+                "\(note.reason ?? "none")")
+        #expect(note.location.line == 12)
+
+        let expanded = try #require(try Self.oauth2ProxyDeployment(args, """
+                      env:
+                        - {name: OAUTH2_PROXY_INSECURE_OIDC_SKIP_ISSUER_VERIFICATION, value: "$(SKIP)"}
+
+            """).providers.first)
+        #expect(expanded.issuer == nil)
+        #expect(expanded.unresolved.contains { $0.setting == "issuer" && $0.reason?.contains("Kubernetes reference in '$(SKIP)'") == true })
+
+        // Set in env, which wins over envFrom, it is known.
+        let known = try #require(try Self.oauth2ProxyDeployment(args, Self.oauth2ProxyEnvFrom + """
+                      env:
+                        - {name: OAUTH2_PROXY_INSECURE_OIDC_SKIP_ISSUER_VERIFICATION, value: "false"}
+
+            """).providers.first)
+        #expect(known.issuer?.value == "https://good.example.com")
+        #expect(!known.unresolved.contains { $0.setting == "issuer" })
+        // Known true checks no iss, which config-issuer-mismatch says: no note may hide that.
+        let skipped = try #require(try Self.oauth2ProxyDeployment(args + ["--insecure-oidc-skip-issuer-verification"], Self.oauth2ProxyEnvFrom).providers.first)
+        #expect(skipped.issuer == nil && skipped.issuerCaveat != nil)
+        #expect(!skipped.unresolved.contains { $0.setting == "issuer" })
+    }
+
+    @Test("oauth2-proxy: oidc_audience_claims that envFrom or a $(VAR) env value may set leaves the audiences not compared")
+    func oauth2ProxyUnknownAudienceClaims() throws {
+        let args = ["--oidc-issuer-url=https://idp.example.com", "--client-id=orders", "--oidc-extra-audience=payments", "--skip-jwt-bearer-tokens",
+                    "--extra-jwt-issuers=https://partner.example.net=orders-partner"]
+        let plain = try Self.oauth2ProxyDeployment(args)
+        #expect(plain.providers.map { $0.audiences?.map(\.value.text) ?? [] } == [["orders", "payments"], ["orders-partner", "payments"]])
+
+        // The Secret may hold OAUTH2_PROXY_OIDC_AUDIENCE_CLAIMS=sub: the list is then compared with another claim.
+        let unread = try Self.oauth2ProxyDeployment(args, Self.oauth2ProxyEnvFrom)
+        #expect(unread.providers.count == 2)
+        for provider in unread.providers {
+            #expect(provider.audiences == nil, "\(provider.name?.value ?? "")")
+            #expect(provider.unresolved.contains { $0.setting == "audiences" && $0.placeholder == "oidc_audience_claims" }, "\(provider.name?.value ?? "")")
+        }
+        #expect(unread.providers.first?.unresolved.first { $0.placeholder == "oidc_audience_claims" }?.reason
+                == "are compared with the first claim of oidc_audience_claims the token has (aud when unset), and oidc_audience_claims are not set here and may come from elsewhere (drift does not read envFrom), so they were not compared")
+
+        let expanded = try Self.oauth2ProxyDeployment(args, "          env: [{name: OAUTH2_PROXY_OIDC_AUDIENCE_CLAIMS, value: \"$(CLAIMS)\"}]\n")
+        #expect(expanded.providers.allSatisfy { $0.audiences == nil })
+        #expect(expanded.providers.first?.unresolved.contains { $0.reason?.contains("Kubernetes reference in '$(CLAIMS)'") == true } == true)
+
+        let known = try Self.oauth2ProxyDeployment(args + ["--oidc-audience-claim=aud", "--insecure-oidc-skip-issuer-verification=false"], Self.oauth2ProxyEnvFrom)
+        #expect(known.providers.map { $0.audiences?.map(\.value.text) ?? [] } == [["orders", "payments"], ["orders-partner", "payments"]])
+        #expect(known.providers.allSatisfy { $0.unresolved.isEmpty })
+    }
+
+    @Test("oauth2-proxy: with skip_jwt_bearer_tokens, extra_jwt_issuers that envFrom or --config may set are not known")
+    func oauth2ProxyUnknownExtraIssuers() throws {
+        let args = ["--oidc-issuer-url=https://idp.example.com", "--client-id=orders", "--skip-jwt-bearer-tokens"]
+        let unread = try #require(try Self.oauth2ProxyDeployment(args, Self.oauth2ProxyEnvFrom).providers.first)
+        let note = try #require(unread.unresolved.first { $0.setting == "extra_jwt_issuers" })
+        #expect(note.reason == "are not set here and may come from elsewhere (drift does not read envFrom): the issuers and audiences they admit were not compared",
+                "\(note.reason ?? "none")")
+        #expect(note.location.line == 12)
+        let config = try #require(try Self.oauth2ProxyDeployment(args + ["--config=/etc/proxy.cfg"]).providers.first)
+        #expect(config.unresolved.contains { $0.setting == "extra_jwt_issuers" && $0.reason?.contains("the config file /etc/proxy.cfg") == true })
+
+        #expect(try Self.oauth2ProxyDeployment(args).providers.first?.unresolved.isEmpty == true)
+        let flagged = try Self.oauth2ProxyDeployment(args + ["--extra-jwt-issuers=https://partner.example.net=orders-partner"], Self.oauth2ProxyEnvFrom)
+        #expect(flagged.providers.count == 2)
+        #expect(!(flagged.providers.first?.unresolved.contains { $0.setting == "extra_jwt_issuers" } ?? true), "the flag wins over envFrom")
+    }
+
+    @Test("oauth2-proxy: skip_jwt_bearer_tokens from a $(VAR) or envFrom is not known, so bearer tokens and extra_jwt_issuers may be accepted")
+    func oauth2ProxyUnknownBearer() throws {
+        let args = ["--oidc-issuer-url=https://idp.example.com", "--client-id=orders", "--extra-jwt-issuers=https://partner.example.net=orders-partner"]
+        for (extraArgs, more, source) in [([String](), "          env: [{name: OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS, value: \"$(B)\"}]\n", "Kubernetes reference in '$(B)'"),
+                                          (["--skip-jwt-bearer-tokens=$(B)"], "", "Kubernetes reference in '$(B)'")] {
+            let config = try Self.oauth2ProxyDeployment(args + extraArgs, more)
+            let main = try #require(config.providers.first)
+            let note = try #require(main.unresolved.first { $0.setting == "skip_jwt_bearer_tokens" })
+            #expect(note.reason?.contains(source) == true && note.reason?.contains("whether oauth2-proxy verifies bearer tokens") == true, "\(note.reason ?? "none")")
+            #expect(!main.unresolved.contains { $0.reason?.contains("accepts no bearer token") == true })
+            // The extra issuer may be accepted, so what it admits is compared.
+            #expect(config.providers.map { $0.issuer?.value } == ["https://idp.example.com", "https://partner.example.net"])
+            #expect(config.providers.last?.audiences?.map(\.value.text) == ["orders-partner"])
+        }
+        // From envFrom, with no extra issuers in the flags: both are unknown.
+        let unread = try #require(try Self.oauth2ProxyDeployment(["--oidc-issuer-url=https://idp.example.com", "--client-id=orders"], Self.oauth2ProxyEnvFrom).providers.first)
+        #expect(unread.unresolved.contains { $0.setting == "skip_jwt_bearer_tokens" && $0.reason?.contains("drift does not read envFrom") == true })
+        #expect(unread.unresolved.contains { $0.setting == "extra_jwt_issuers" })
+        // Known false still says the proxy accepts no bearer token and ignores the extra issuers.
+        let off = try Self.oauth2ProxyDeployment(args + ["--skip-jwt-bearer-tokens=false"])
+        #expect(off.providers.count == 1)
+        #expect(off.providers.first?.unresolved.first?.reason?.contains("accepts no bearer token") == true)
+    }
+
     @Test("oauth2-proxy: skip_auth_routes and skip_auth_regex exempt paths from authentication; skipping issuer verification checks no issuer")
     func oauth2ProxySkips() throws {
         let file = """

@@ -173,12 +173,30 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         let claims = settings["oidc_audience_claims"]?.values ?? []
         let unreadSources = instance.unread.isEmpty ? "" : " (drift does not read \(instance.unread.joined(separator: ", ")))"
 
+        /// Why `key`'s value is not known, and where to say so: it comes from a Secret or a `$(NAME)`
+        /// reference, or nothing here sets it while envFrom or --config may. Reading such a setting as
+        /// unset would claim a check (or a refusal) the proxy may not make.
+        func unknown(_ key: String, plural: Bool = false) -> (location: SourceLocation, why: String)? {
+            if let setting = settings[key] {
+                guard setting.values.isEmpty, let elsewhere = setting.elsewhere else { return nil }
+                return (setting.key, "\(plural ? "come" : "comes") from \(elsewhere)")
+            }
+            guard !instance.unread.isEmpty else { return nil }
+            return (instance.unreadAt ?? instance.name.location, "\(plural ? "are" : "is") not set here and may come from elsewhere\(unreadSources)")
+        }
+        let claimsUnknown = instance.providersFrom == nil ? unknown("oidc_audience_claims", plural: true) : nil
+        let bearerUnknown = bearer ? nil : unknown("skip_jwt_bearer_tokens")
+
         func base(_ location: SourceLocation) -> DeployedProvider {
             var provider = DeployedProvider(name: instance.name, location: location)
             provider.aliases = instance.aliases
             if let claim = claims.first, !claim.value.isExactly("aud") {
                 provider.audienceCaveat = Located("oidc_audience_claims makes oauth2-proxy read the audience from the '\(claim.value)' claim first, not aud", at: claim.location)
                 provider.audiencesLocation = claim.location
+            } else if let claimsUnknown {
+                // `sub` there would make the proxy compare another claim with the same list.
+                provider.unresolved.append(UnresolvedValue(setting: "audiences", placeholder: "oidc_audience_claims", location: claimsUnknown.location,
+                                                           reason: "are compared with the first claim of oidc_audience_claims the token has (aud when unset), and oidc_audience_claims \(claimsUnknown.why), so they were not compared"))
             }
             return provider
         }
@@ -193,9 +211,14 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
         main.jwksUri = settings["oidc_jwks_url"]?.values.last
         if let issuer = settings["oidc_issuer_url"], issuer.values.isEmpty, let elsewhere = issuer.elsewhere {
             main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: issuer.key, reason: "comes from \(elsewhere), so it was not compared"))
-        } else if main.issuer == nil, !instance.unread.isEmpty {
+        } else if settings["oidc_issuer_url"] == nil, main.issuerCaveat == nil, !instance.unread.isEmpty {
             main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "oidc_issuer_url", location: instance.name.location,
                                                    reason: "oidc_issuer_url is not set here and may come from elsewhere\(unreadSources), so it was not compared"))
+        } else if main.issuer != nil, let skip = unknown("insecure_oidc_skip_issuer_verification") {
+            // The Secret behind envFrom may hold OAUTH2_PROXY_INSECURE_OIDC_SKIP_ISSUER_VERIFICATION=true.
+            main.issuer = nil
+            main.unresolved.append(UnresolvedValue(setting: "issuer", placeholder: "insecure_oidc_skip_issuer_verification", location: skip.location,
+                                                   reason: "is checked only when insecure_oidc_skip_issuer_verification is not true, and insecure_oidc_skip_issuer_verification \(skip.why), so it was not compared"))
         }
         if let source = instance.providersFrom {
             main.issuer = nil
@@ -212,7 +235,8 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
                                                    reason: "are client_id and oidc_extra_audiences, and oidc_extra_audiences is not set here and may come from elsewhere\(unreadSources), so they were not compared"))
         } else if main.audienceCaveat == nil {
             if let id = clientID?.values.last {
-                main.setAudiences([id] + extras)
+                // With the claim not known, the list is noted as not compared rather than taken as aud's.
+                if claimsUnknown == nil { main.setAudiences([id] + extras) }
                 main.audiencesLocation = id.location
             } else {
                 let from = clientID?.elsewhere.map { "client_id comes from \($0)" } ?? "client_id is not set here\(unreadSources)"
@@ -221,18 +245,24 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             }
         }
         let skipLocation = settings["skip_jwt_bearer_tokens"]?.key ?? main.location
-        if !bearer {
+        if let bearerUnknown {
+            main.unresolved.append(UnresolvedValue(
+                setting: "skip_jwt_bearer_tokens", placeholder: "skip_jwt_bearer_tokens", location: bearerUnknown.location,
+                reason: "\(bearerUnknown.why), so whether oauth2-proxy verifies bearer tokens, and with them accepts extra_jwt_issuers, was not read"))
+        } else if !bearer {
             main.unresolved.append(UnresolvedValue(
                 setting: "skip_jwt_bearer_tokens", placeholder: "false", location: skipLocation,
                 reason: "is not true, so oauth2-proxy accepts no bearer token: callers need its login session, whose ID token is checked against client_id and oidc_extra_audiences (the audiences compared here)"
                     + (settings["extra_jwt_issuers"]?.values.isEmpty == false ? "; extra_jwt_issuers are ignored" : "")))
         }
-        if bearer, let issuers = settings["extra_jwt_issuers"], issuers.values.isEmpty, let elsewhere = issuers.elsewhere {
-            main.unresolved.append(UnresolvedValue(setting: "extra_jwt_issuers", placeholder: "extra_jwt_issuers", location: issuers.key,
-                                                   reason: "come from \(elsewhere): the issuers and audiences they admit were not compared"))
+        // When skip_jwt_bearer_tokens is not known the extra issuers may be accepted, so they are compared.
+        let mayAcceptBearer = bearer || bearerUnknown != nil
+        if mayAcceptBearer, let issuers = unknown("extra_jwt_issuers", plural: true) {
+            main.unresolved.append(UnresolvedValue(setting: "extra_jwt_issuers", placeholder: "extra_jwt_issuers", location: issuers.location,
+                                                   reason: "\(issuers.why): the issuers and audiences they admit were not compared"))
         }
         var result = [main]
-        guard bearer else { return result }
+        guard mayAcceptBearer else { return result }
         for pair in settings["extra_jwt_issuers"]?.values ?? [] {
             // Split at the first '=', as pkg/validation/options.go parseJwtIssuers does.
             // The first '=' byte, as Go's strings.Cut finds it; a `Character` search misses "=" followed by
@@ -247,7 +277,7 @@ public struct OAuth2ProxyReader: DeploymentConfigReader {
             extra.aliases = [instance.name.value, issuer] + instance.aliases
             extra.issuer = Located(issuer, at: pair.location)
             let audienceAt = SourceLocation(file: file, line: pair.location.line, column: pair.location.column + issuer.unicodeScalars.count + 1)
-            if extra.audienceCaveat == nil {
+            if extra.audienceCaveat == nil, claimsUnknown == nil {
                 extra.setAudiences([Located(audience, at: audienceAt)] + extras)
                 extra.audiencesLocation = audienceAt
             }
