@@ -510,35 +510,22 @@ struct ConfigFormsTests {
 
     @Test("oauth2-proxy: with envFrom or --config, the skips the environment and flags leave unset are not known; a $(VAR) env value is not read as written")
     func oauth2ProxyUnreadSkips() throws {
-        func read(args: String, _ more: String) throws -> DeployedConfig {
-            let manifest = """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: proxy}
-                spec:
-                  template:
-                    spec:
-                      containers:
-                        - name: auth
-                          image: quay.io/oauth2-proxy/oauth2-proxy:v7
-                          args: ["--client-id=orders", "--oidc-issuer-url=https://idp.example.com", "--skip-jwt-bearer-tokens"\(args)]
-
-                """
-            return try OAuth2ProxyReader().read(Array((manifest + more).utf8), file: "p.yaml")
+        func read(args extra: [String], _ more: String) throws -> DeployedConfig {
+            try Self.oauth2ProxyDeployment(["--client-id=orders", "--oidc-issuer-url=https://idp.example.com", "--skip-jwt-bearer-tokens"] + extra, more)
         }
         let envFrom = "          envFrom:\n            - secretRef: {name: proxy-settings}\n"
-        let unread = try read(args: ", \"--skip-auth-preflight=false\"", envFrom)
+        let unread = try read(args: ["--skip-auth-preflight=false"], envFrom)
         #expect(unread.requirements.map(\.label) == ["skip_auth_routes", "skip_auth_regex", "trusted_ips"], "skip_auth_preflight is set by a flag")
         #expect(unread.requirements.allSatisfy { $0.mode == .unknown })
         #expect(unread.requirements.last?.explained == "is not set here and may come from elsewhere (drift does not read envFrom), so which clients skip authentication was not read",
                 "\(unread.requirements.last?.explained ?? "none")")
         #expect(unread.requirements.first?.location.line == 12)
-        let config = try read(args: ", \"--config=/etc/proxy.cfg\"", "")
+        let config = try read(args: ["--config=/etc/proxy.cfg"], "")
         #expect(config.requirements.map(\.label) == ["skip_auth_routes", "skip_auth_regex", "trusted_ips", "skip_auth_preflight"])
-        #expect(try read(args: "", "").requirements.isEmpty)
+        #expect(try read(args: [], "").requirements.isEmpty)
 
         // Kubernetes expands $(VAR) in env values as in args: "$(PREFLIGHT)" is not the word false.
-        let expanded = try read(args: "", """
+        let expanded = try read(args: [], """
                       env:
                         - {name: OAUTH2_PROXY_TRUSTED_IPS, value: "$(PROXY_IPS)"}
                         - {name: OAUTH2_PROXY_SKIP_AUTH_ROUTES, value: "$(ROUTES)"}
