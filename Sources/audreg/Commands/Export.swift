@@ -115,7 +115,14 @@ struct GatewayExportOptions: ParsableArguments {
     @OptionGroup var paths: RootOptions
 
     func export(_ format: GatewayFormat, namespace: String? = nil) throws {
-        try export(format: format.rawValue, stale: { GatewayExport(registry: $0).staleFiles(format) }) { registry throws(GatewayExportError) in
+        // Envoy and nginx compare audiences leniently, so each config is checked against every other
+        // service's audiences (LenientAudiences); a service that did not load cannot be checked against.
+        let lenient = format == .envoy || format == .envoyGateway || format == .nginx
+        try export(format: format.rawValue, stale: { GatewayExport(registry: $0).staleFiles(format) }, check: { report in
+            guard lenient, let problem = LoadedWhole.problem(report) else { return }
+            let how = format == .nginx ? "an nginx map compares keys ignoring case" : "Envoy compares audiences without an http:// or https:// prefix and a trailing '/'"
+            throw AudregCLIError("export \(format.rawValue) needs a registry that loaded whole, whatever --fail-on says, and \(problem): \(how), so audreg cannot tell whether a config it writes would also admit tokens for a service that failed to load; fix it, then export again. Nothing was written")
+        }) { registry throws(GatewayExportError) in
             try GatewayExport(registry: registry, namespace: namespace).files(format, service: service)
         }
     }
@@ -123,9 +130,12 @@ struct GatewayExportOptions: ParsableArguments {
     /// Validates, then writes what `make` generates from the registry; its errors are usage errors.
     /// `format` names the folder's record of what this format wrote (`ExportRecord`).
     /// `stale` gives the format's rule for which recorded files are its own and stale (`StaleFiles`).
-    func export<Failure: Error & CustomStringConvertible>(format: String, stale: (Registry) -> StaleFiles, _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
+    /// `check` may refuse the validated registry for what this format needs beyond `--fail-on`.
+    func export<Failure: Error & CustomStringConvertible>(format: String, stale: (Registry) -> StaleFiles, check: (ValidationReport) throws -> Void = { _ in },
+                                                          _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
         let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
         try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
+        try check(report)
         let files: [(String, String)]
         do {
             files = try make(report.registry)
@@ -415,25 +425,13 @@ enum OutputFiles {
         return outcome
     }
 
-    /// `--prune` removes what the registry no longer defines, so it needs a registry whose every file
-    /// was read and every document built: a service in a file that did not parse, or one whose name is
-    /// invalid, is missing from the registry and would look removed, and removing its gateway config
-    /// opens the workload. `--fail-on never` lets the export go on; it does not make the pruning safe.
+    /// `--prune` removes what the registry no longer defines, so it needs a registry that loaded whole
+    /// (`LoadedWhole`): a service in a file that did not parse, or one whose name is invalid, is missing
+    /// from the registry and would look removed, and removing its gateway config opens the workload.
+    /// `--fail-on never` lets the export go on; it does not make the pruning safe.
     static func checkPrune(_ report: ValidationReport) throws {
-        if let file = report.unreadFiles.first {
-            throw AudregCLIError("--prune needs every registry file read, and '\(TerminalText.escape(file))' could not be: what it defines would look removed; fix it, or export without --prune. Nothing was written")
-        }
-        // Only loading decides what the registry defines, so only the loader's errors matter here; an
-        // exception or a policy override can hide them from the report, so both are looked through.
-        let loaderRules = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema]
-        let fromLoader = { (finding: Finding) in finding.severity == .error && loaderRules.contains { $0.isExactly(finding.ruleID) } }
-        if let error = report.findings.first(where: fromLoader) ?? report.suppressed.lazy.map(\.finding).first(where: fromLoader) {
-            throw AudregCLIError("--prune needs a registry that loads without errors, and \(TerminalText.escape(error.location.description)) has one (\(error.ruleID)): an entity that failed to load would look removed; fix it, or export without --prune. Nothing was written")
-        }
-        let overrides = report.registry.policy.severityOverrides
-        for rule in loaderRules {
-            guard let override = overrides[rule] else { continue }
-            throw AudregCLIError("--prune needs the registry's loading checked at full severity, and \(TerminalText.escape(override.location.description)) sets \(rule) to '\(TerminalText.escape(override.value))': an entity that failed to load would look removed; export without --prune, or remove the override. Nothing was written")
+        if let problem = LoadedWhole.problem(report) {
+            throw AudregCLIError("--prune needs a registry that loaded whole, and \(problem): a service that failed to load would look removed, and pruning would delete the config that still protects it; fix it, or export without --prune. Nothing was written")
         }
     }
 
@@ -455,6 +453,28 @@ enum OutputFiles {
             let files = outcome.kept.count == 1 ? "file" : "files"
             Terminal.diagnostic("audreg: \(outcome.kept.count) \(files) the folder's record lists, which this export no longer makes, left in place: \(shown)\(more); audreg removes only a file in its format's form for what the registry no longer defines, so remove \(outcome.kept.count == 1 ? "it" : "them") yourself if no longer wanted")
         }
+    }
+}
+
+/// Whether every registry document became an entity. What did not is missing from the registry as if it
+/// had never been written, so a check that needs to know every service (is this file stale? would this
+/// gateway's comparison merge this audience with another service's?) cannot be made without it.
+enum LoadedWhole {
+    /// Why the registry did not load whole, naming where; nil when it did.
+    static func problem(_ report: ValidationReport) -> String? {
+        if let file = report.unreadFiles.first { return "'\(TerminalText.escape(file))' did not load" }
+        // Only loading decides what the registry defines, so only the loader's errors matter; an
+        // exception or a policy override can hide them from the report, so both are looked through.
+        let loaderRules = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema]
+        let fromLoader = { (finding: Finding) in finding.severity == .error && loaderRules.contains { $0.isExactly(finding.ruleID) } }
+        if let error = report.findings.first(where: fromLoader) ?? report.suppressed.lazy.map(\.finding).first(where: fromLoader) {
+            return "\(TerminalText.escape(error.location.description)) has a loader error (\(error.ruleID))"
+        }
+        let overrides = report.registry.policy.severityOverrides
+        if let rule = loaderRules.first(where: { overrides[$0] != nil }), let override = overrides[rule] {
+            return "\(TerminalText.escape(override.location.description)) sets \(rule) to '\(TerminalText.escape(override.value))', which can hide a document that did not load"
+        }
+        return nil
     }
 }
 
