@@ -195,6 +195,8 @@ public struct AWSTrustExport: Sendable {
     }
 }
 
+/// Descriptions are raw text, quoting registry values as written: the CLI escapes the whole message for
+/// the terminal once, where it prints it.
 public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case unknownService(String, known: [String])
     case noSubjects(String)
@@ -211,13 +213,13 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
         case .noSubjects(let name):
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
         case .policyVariable(let name, let value, let location):
-            return "\(TerminalText.escape(location.description)): service '\(name)': '\(TerminalText.escape(value))' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
+            return "\(location): service '\(name)': '\(value)' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
         case .noTarget(let name, let reason, let location):
-            return "\(TerminalText.escape(location.description)): service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
+            return "\(location): service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
         case .roleName(let name, let source, let location):
-            return "\(TerminalText.escape(location.description)): service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(TerminalText.escape(source))' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
+            return "\(location): service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(source)' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
         case .unpinnedSubject(let name, let value, let reason, let location):
-            return "\(TerminalText.escape(location.description)): service '\(name)': trust subject '\(TerminalText.escape(value))' is not pinned: \(reason); name the repository or workload, then export again"
+            return "\(location): service '\(name)': trust subject '\(value)' is not pinned: \(reason); name the repository or workload, then export again"
         }
     }
 }

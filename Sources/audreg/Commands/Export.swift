@@ -460,19 +460,20 @@ enum OutputFiles {
 /// had never been written, so a check that needs to know every service (is this file stale? would this
 /// gateway's comparison merge this audience with another service's?) cannot be made without it.
 enum LoadedWhole {
-    /// Why the registry did not load whole, naming where; nil when it did.
+    /// Why the registry did not load whole, naming where; nil when it did. Raw text: it goes into an
+    /// `AudregCLIError`, which is escaped for the terminal where it is printed.
     static func problem(_ report: ValidationReport) -> String? {
-        if let file = report.unreadFiles.first { return "'\(TerminalText.escape(file))' did not load" }
+        if let file = report.unreadFiles.first { return "'\(file)' did not load" }
         // Only loading decides what the registry defines, so only the loader's errors matter; an
         // exception or a policy override can hide them from the report, so both are looked through.
         let loaderRules = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema]
         let fromLoader = { (finding: Finding) in finding.severity == .error && loaderRules.contains { $0.isExactly(finding.ruleID) } }
         if let error = report.findings.first(where: fromLoader) ?? report.suppressed.lazy.map(\.finding).first(where: fromLoader) {
-            return "\(TerminalText.escape(error.location.description)) has a loader error (\(error.ruleID))"
+            return "\(error.location) has a loader error (\(error.ruleID))"
         }
         let overrides = report.registry.policy.severityOverrides
         if let rule = loaderRules.first(where: { overrides[$0] != nil }), let override = overrides[rule] {
-            return "\(TerminalText.escape(override.location.description)) sets \(rule) to '\(TerminalText.escape(override.value))', which can hide a document that did not load"
+            return "\(override.location) sets \(rule) to '\(override.value)', which can hide a document that did not load"
         }
         return nil
     }

@@ -98,6 +98,20 @@ struct ExportOutputTests {
         #expect(try String(contentsOfFile: out + "/search-api.yaml", encoding: .utf8) == before)
     }
 
+    @Test("a registry file whose name holds \\r\\n, '::' and a bidi control is named once escaped, on one line")
+    func unloadedFileNameEscapedOnce() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        let name = "a\r\n::error::b\u{202E}.yaml"
+        try Data("apiVersion: audreg/v1\nkind: Service\nmetadata: {name: x\n".utf8).write(to: URL(fileURLWithPath: registry + "/services/" + name))
+        let refused = try audreg("export", "envoy", registry, "--today", "2026-12-01", "--fail-on", "never")
+        #expect(refused.status != 0 && refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("'services/a\\r\\n::error::b\\u{202E}.yaml' did not load"), "\(refused.stderr)")
+        #expect(!refused.stderr.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\r" })
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    }
+
     @Test("a record line added for a file audreg did not write, with its right SHA-256, removes nothing, even with --prune")
     func forgedRecordRemovesNothing() throws {
         let directory = TemporaryDirectory()
