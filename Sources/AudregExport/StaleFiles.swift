@@ -26,12 +26,9 @@ public struct StaleFiles {
         return String(decoding: path.utf8.dropLast(suffix.utf8.count), as: UTF8.self)
     }
 
+    /// Only files that already match a record line get here, so the copy into a `String` is rare.
     static func contains(_ contents: [UInt8], _ text: String) -> Bool {
-        let needle = Array(text.utf8)
-        guard !needle.isEmpty, contents.count >= needle.count else { return needle.isEmpty }
-        return (0...(contents.count - needle.count)).contains { start in
-            contents[start] == needle[0] && contents[start..<(start + needle.count)].elementsEqual(needle)
-        }
+        String(decoding: contents, as: UTF8.self).hasSubstring(text)
     }
 
     static func startsWith(_ contents: [UInt8], _ prefix: String) -> Bool {
