@@ -152,7 +152,7 @@ extension SiteContext {
     }
 
     static func sameStart(_ lhs: SourceLocation, _ rhs: SourceLocation) -> Bool {
-        lhs.file.isExactly(rhs.file) && lhs.line == rhs.line && lhs.column == rhs.column
+        lhs.sameFile(as: rhs) && lhs.line == rhs.line && lhs.column == rhs.column
     }
 
     private func enforcementPoint(service: Service, position: Int, entry: Deployment, index: Int, open: [Finding],

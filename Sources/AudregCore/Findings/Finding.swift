@@ -72,9 +72,10 @@ public struct EntityRef: Hashable, Comparable, Sendable, Codable, CustomStringCo
 /// A span in a file: `file` is relative to the registry directory (or as given for files outside it),
 /// lines and columns are 1-based.
 public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public var file: String
-    // 32-bit storage: a registry holds a location for every value it read, and files are at most
-    // 16 MiB, so no line or column comes near the limit.
+    // A registry holds a location for every value it read, so the name of the file is one reference
+    // shared by all the locations in that file (8 bytes rather than a `String`'s 16), and lines and
+    // columns are 32-bit: files are at most 16 MiB, so none comes near the limit.
+    private var fileName: SourceFileName
     private var storedLine: Int32
     private var storedColumn: Int32
     private var storedEndLine: Int32
@@ -85,8 +86,17 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
     public var endLine: Int { Int(storedEndLine) }
     public var endColumn: Int { Int(storedEndColumn) }
 
+    public var file: String {
+        get { fileName.text }
+        set { fileName = SourceFileName(newValue) }
+    }
+
     public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
-        self.file = file
+        self.init(file: SourceFileName(file), line: line, column: column, endLine: endLine, endColumn: endColumn)
+    }
+
+    package init(file: SourceFileName, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
+        fileName = file
         storedLine = Int32(clamping: line)
         storedColumn = Int32(clamping: column)
         storedEndLine = Int32(clamping: endLine ?? line)
@@ -118,21 +128,31 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
     }
 
     public init(file: String, node: YAMLNode) {
+        self.init(file: SourceFileName(file), node: node)
+    }
+
+    package init(file: SourceFileName, node: YAMLNode) {
         // A span that ends on a later line than it starts is kept; libyaml's end marks of block
         // collections sit at the start of the next token, which can be column 1 of a later line.
-        self.init(file: file, start: node.start, end: node.end)
+        self.init(file: file, line: node.start.line, column: node.start.column, endLine: node.end.line,
+                  endColumn: node.end.column)
     }
 
     public var description: String { "\(file):\(line):\(column)" }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        if !lhs.file.isExactly(rhs.file) { return ExactText.precedes(lhs.file, rhs.file) }
+        if !lhs.sameFile(as: rhs) { return ExactText.precedes(lhs.file, rhs.file) }
         return (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 
     public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         lhs.storedLine == rhs.storedLine && lhs.storedColumn == rhs.storedColumn && lhs.storedEndLine == rhs.storedEndLine
-            && lhs.storedEndColumn == rhs.storedEndColumn && lhs.file.isExactly(rhs.file)
+            && lhs.storedEndColumn == rhs.storedEndColumn && lhs.sameFile(as: rhs)
+    }
+
+    /// Whether both locations are in the file of the same name, byte for byte.
+    public func sameFile(as other: SourceLocation) -> Bool {
+        fileName === other.fileName || fileName.text.isExactly(other.fileName.text)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -142,6 +162,13 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
         hasher.combine(storedEndLine)
         hasher.combine(storedEndColumn)
     }
+}
+
+/// The name of a file that locations point into, made once per file read and shared by its locations.
+package final class SourceFileName: Sendable {
+    package let text: String
+
+    package init(_ text: String) { self.text = text }
 }
 
 /// Equality, order and hashing on UTF-8 bytes for the text a finding carries (file names, messages that
@@ -227,7 +254,7 @@ public struct Finding: Hashable, Sendable {
     /// runs. Text is ordered by its bytes, so two findings that differ only in canonically equivalent text
     /// still have one order.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        if !lhs.location.file.isExactly(rhs.location.file) { return ExactText.precedes(lhs.location.file, rhs.location.file) }
+        if !lhs.location.sameFile(as: rhs.location) { return ExactText.precedes(lhs.location.file, rhs.location.file) }
         if lhs.location.line != rhs.location.line { return lhs.location.line < rhs.location.line }
         if lhs.location.column != rhs.location.column { return lhs.location.column < rhs.location.column }
         if !lhs.ruleID.isExactly(rhs.ruleID) { return ExactText.precedes(lhs.ruleID, rhs.ruleID) }

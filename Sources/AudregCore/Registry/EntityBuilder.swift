@@ -12,6 +12,13 @@ enum AnyEntity: Sendable {
 /// here a value that does not fit is simply left out, so the rules never see malformed data.
 struct EntityBuilder {
     let file: String
+    /// The one name every location of this file shares.
+    let fileName: SourceFileName
+
+    init(file: String) {
+        self.file = file
+        fileName = SourceFileName(file)
+    }
 
     struct FileResult: Sendable {
         var entities: [AnyEntity] = []
@@ -49,7 +56,7 @@ struct EntityBuilder {
         return result
     }
 
-    func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(file: file, node: node) }
+    func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(file: fileName, node: node) }
 
     /// The entity a document defines, for the document whose text holds `position`.
     static func documentEntity(at position: TextPosition, in documents: [YAMLDocument]) -> EntityRef? {

@@ -84,6 +84,25 @@ struct ExactAudienceTests {
         #expect(dictionary[ExactString("b\u{FC}cher")] == 1)
     }
 
+    @Test("a location's file name compares by bytes, whether or not two locations share its storage")
+    func locationFileNames() {
+        let shared = SourceFileName("e\u{301}.yaml")
+        let first = AudregCore.SourceLocation(file: shared, line: 3, column: 5)
+        let sameName = AudregCore.SourceLocation(file: shared, line: 3, column: 5)
+        let sameBytes = AudregCore.SourceLocation(file: "e\u{301}.yaml", line: 3, column: 5)
+        let composed = AudregCore.SourceLocation(file: "\u{E9}.yaml", line: 3, column: 5)
+        #expect(first == sameName && first == sameBytes && first.hashValue == sameBytes.hashValue)
+        #expect(first != composed)
+        #expect(Set([first, sameBytes, composed]).count == 2)
+        #expect((first < composed) == Array("e\u{301}.yaml".utf8).lexicographicallyPrecedes(Array("\u{E9}.yaml".utf8)))
+        var renamed = first
+        renamed.file = "other.yaml"
+        #expect(renamed.file == "other.yaml" && first.file.utf8.elementsEqual("e\u{301}.yaml".utf8))
+        // The file name is one shared reference: a registry holds a location for every value it read
+        // (BENCHMARKS.md, "Locations that share their file's name").
+        #expect(MemoryLayout<AudregCore.SourceLocation>.size == 24)
+    }
+
     @Test("the loader keeps audience bytes exactly as written")
     func loaderKeepsBytes() {
         let yaml = """
