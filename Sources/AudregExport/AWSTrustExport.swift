@@ -197,7 +197,7 @@ public struct AWSTrustExport: Sendable {
 
 /// Descriptions are raw text, quoting registry values as written: the CLI escapes the whole message for
 /// the terminal once, where it prints it.
-public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
+public enum AWSTrustExportError: RegistryLocatedError, Equatable {
     case unknownService(String, known: [String])
     case noSubjects(String)
     case policyVariable(service: String, value: String, at: SourceLocation)
@@ -205,21 +205,29 @@ public enum AWSTrustExportError: Error, CustomStringConvertible, Equatable {
     case noTarget(service: String, reason: String, at: SourceLocation)
     case roleName(service: String, source: String, at: SourceLocation)
 
-    public var description: String {
+    public var location: SourceLocation? {
+        switch self {
+        case .unknownService, .noSubjects: nil
+        case .policyVariable(_, _, let location), .unpinnedSubject(_, _, _, let location), .noTarget(_, _, let location),
+             .roleName(_, _, let location): location
+        }
+    }
+
+    public var message: String {
         switch self {
         case .unknownService(let name, let known):
             let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "no service '\(name)' in the registry\(hint)"
         case .noSubjects(let name):
             return "service '\(name)' states no trust.subjects on any deployment, so there is no subject to pin; add them to its deployment of kind aws-iam-trust-policy"
-        case .policyVariable(let name, let value, let location):
-            return "\(location): service '\(name)': '\(value)' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
-        case .noTarget(let name, let reason, let location):
-            return "\(location): service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
-        case .roleName(let name, let source, let location):
-            return "\(location): service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(source)' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
-        case .unpinnedSubject(let name, let value, let reason, let location):
-            return "\(location): service '\(name)': trust subject '\(value)' is not pinned: \(reason); name the repository or workload, then export again"
+        case .policyVariable(let name, let value, _):
+            return "service '\(name)': '\(value)' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
+        case .noTarget(let name, let reason, _):
+            return "service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
+        case .roleName(let name, let source, _):
+            return "service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(source)' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
+        case .unpinnedSubject(let name, let value, let reason, _):
+            return "service '\(name)': trust subject '\(value)' is not pinned: \(reason); name the repository or workload, then export again"
         }
     }
 }

@@ -302,19 +302,26 @@ struct LenientAudiences {
     }
 }
 
-public enum GatewayExportError: Error, CustomStringConvertible, Equatable {
+public enum GatewayExportError: RegistryLocatedError, Equatable {
     case unknownService(String, known: [String])
     /// A registry value the format cannot carry as plain data (`service`, what it is, why, where written).
     case inexpressible(service: String, value: String, reason: String, at: SourceLocation? = nil)
 
-    public var description: String {
+    public var location: SourceLocation? {
+        switch self {
+        case .unknownService: nil
+        case .inexpressible(_, _, _, let location): location
+        }
+    }
+
+    public var message: String {
         switch self {
         case .unknownService(let name, let known):
             let hint = Suggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "no service '\(name)' in the registry\(hint)"
-        case .inexpressible(let service, let value, let reason, let location):
+        case .inexpressible(let service, let value, let reason, _):
             // Raw: the sink it reaches (the CLI's error line) escapes it, once.
-            return (location.map { "\($0): " } ?? "") + "service '\(service)': \(value) cannot be exported: \(reason); nothing was exported"
+            return "service '\(service)': \(value) cannot be exported: \(reason); nothing was exported"
         }
     }
 }

@@ -37,6 +37,11 @@ public struct ReportPaths: Sendable, Equatable {
         Self.normalized(file.hasPrefix("/") ? file : registry + file)
     }
 
+    /// `file:line:column` with the file as it opens from the current directory.
+    public func display(_ location: SourceLocation) -> String {
+        "\(display(location.file)):\(location.line):\(location.column)"
+    }
+
     /// The file's absolute path, when the working directory is known or the path is absolute.
     public func absolute(_ file: String) -> String? {
         let shown = display(file)
@@ -114,4 +119,20 @@ public struct ReportPaths: Sendable, Equatable {
         }
         return output
     }
+}
+
+/// An error about a place in the registry. Its `description` names the place as the registry stores it
+/// (relative to the registry folder); a command prints `description(paths:)`, which names it as it opens
+/// from the current directory, as findings do.
+public protocol RegistryLocatedError: Error, CustomStringConvertible {
+    /// Where in the registry, when the error is about one place.
+    var location: SourceLocation? { get }
+    /// The message without the place. Raw text: the sink it reaches escapes it.
+    var message: String { get }
+}
+
+extension RegistryLocatedError {
+    public var description: String { (location.map { "\($0): " } ?? "") + message }
+
+    public func description(paths: ReportPaths) -> String { (location.map { "\(paths.display($0)): " } ?? "") + message }
 }

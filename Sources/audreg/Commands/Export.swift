@@ -53,7 +53,8 @@ struct Export: ParsableCommand {
             let today = try date.resolved()
             let controls = try controlOptions.catalog()
             let report = try Validator(today: today, timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
-            try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
+            let reportPaths = paths.reportPaths(registry: directory)
+            try ExportGate.check(report, failOn: failOn, paths: reportPaths)
             let export = OSCALExport(report: report, controls: controls, today: today, drift: DriftReportBinding.bind(try driftOptions.report(), toRegistryAt: directory, root: paths.root),
                                      maxDriftAgeDays: driftOptions.maxDriftAge)
             guard let out else {
@@ -64,7 +65,7 @@ struct Export: ParsableCommand {
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
-            if prune { try OutputFiles.checkPrune(report) }
+            if prune { try OutputFiles.checkPrune(report, paths: reportPaths) }
             let outcome = try OutputFiles.write(files, into: out, format: "oscal", stale: export.staleFiles(), prune: prune, complete: true)
             OutputFiles.report(outcome, count: files.count, directory: out)
         }
@@ -118,8 +119,8 @@ struct GatewayExportOptions: ParsableArguments {
         // Envoy and nginx compare audiences leniently, so each config is checked against every other
         // service's audiences (LenientAudiences); a service that did not load cannot be checked against.
         let lenient = format == .envoy || format == .envoyGateway || format == .nginx
-        try export(format: format.rawValue, stale: { GatewayExport(registry: $0).staleFiles(format) }, check: { report in
-            guard lenient, let problem = LoadedWhole.problem(report) else { return }
+        try export(format: format.rawValue, stale: { GatewayExport(registry: $0).staleFiles(format) }, check: { report, paths in
+            guard lenient, let problem = LoadedWhole.problem(report, paths: paths) else { return }
             let how = format == .nginx ? "an nginx map compares keys ignoring case" : "Envoy compares audiences without an http:// or https:// prefix and a trailing '/'"
             throw AudregCLIError("export \(format.rawValue) needs a registry that loaded whole, whatever --fail-on says, and \(problem): \(how), so audreg cannot tell whether a config it writes would also admit tokens for a service that failed to load; fix it, then export again. Nothing was written")
         }) { registry throws(GatewayExportError) in
@@ -131,19 +132,22 @@ struct GatewayExportOptions: ParsableArguments {
     /// `format` names the folder's record of what this format wrote (`ExportRecord`).
     /// `stale` gives the format's rule for which recorded files are its own and stale (`StaleFiles`).
     /// `check` may refuse the validated registry for what this format needs beyond `--fail-on`.
-    func export<Failure: Error & CustomStringConvertible>(format: String, stale: (Registry) -> StaleFiles, check: (ValidationReport) throws -> Void = { _ in },
+    func export<Failure: Error & CustomStringConvertible>(format: String, stale: (Registry) -> StaleFiles, check: (ValidationReport, ReportPaths) throws -> Void = { _, _ in },
                                                           _ make: (Registry) throws(Failure) -> [(String, String)]) throws {
         let report = try Validator(today: try date.resolved(), timing: ProcessSettings.timing).validate(directory: directory, loader: paths.loader)
-        try ExportGate.check(report, failOn: failOn, paths: paths.reportPaths(registry: directory))
-        try check(report)
+        let reportPaths = paths.reportPaths(registry: directory)
+        try ExportGate.check(report, failOn: failOn, paths: reportPaths)
+        try check(report, reportPaths)
         let files: [(String, String)]
         do {
             files = try make(report.registry)
+        } catch let error as any RegistryLocatedError {
+            throw AudregCLIError(error.description(paths: reportPaths))
         } catch {
             throw AudregCLIError(error.description)
         }
         if let out {
-            if prune { try OutputFiles.checkPrune(report) }
+            if prune { try OutputFiles.checkPrune(report, paths: reportPaths) }
             let outcome = try OutputFiles.write(files, into: out, format: format, stale: stale(report.registry), prune: prune, complete: service == nil)
             OutputFiles.report(outcome, count: files.count, directory: out)
         } else {
@@ -429,8 +433,8 @@ enum OutputFiles {
     /// (`LoadedWhole`): a service in a file that did not parse, or one whose name is invalid, is missing
     /// from the registry and would look removed, and removing its gateway config opens the workload.
     /// `--fail-on never` lets the export go on; it does not make the pruning safe.
-    static func checkPrune(_ report: ValidationReport) throws {
-        if let problem = LoadedWhole.problem(report) {
+    static func checkPrune(_ report: ValidationReport, paths: ReportPaths) throws {
+        if let problem = LoadedWhole.problem(report, paths: paths) {
             throw AudregCLIError("--prune needs a registry that loaded whole, and \(problem): a service that failed to load would look removed, and pruning would delete the config that still protects it; fix it, or export without --prune. Nothing was written")
         }
     }
@@ -460,20 +464,21 @@ enum OutputFiles {
 /// had never been written, so a check that needs to know every service (is this file stale? would this
 /// gateway's comparison merge this audience with another service's?) cannot be made without it.
 enum LoadedWhole {
-    /// Why the registry did not load whole, naming where; nil when it did. Raw text: it goes into an
-    /// `AudregCLIError`, which is escaped for the terminal where it is printed.
-    static func problem(_ report: ValidationReport) -> String? {
-        if let file = report.unreadFiles.first { return "'\(file)' did not load" }
+    /// Why the registry did not load whole, naming where as the place opens from the current directory;
+    /// nil when it did. Raw text: it goes into an `AudregCLIError`, which is escaped for the terminal
+    /// where it is printed.
+    static func problem(_ report: ValidationReport, paths: ReportPaths) -> String? {
+        if let file = report.unreadFiles.first { return "'\(paths.display(file))' did not load" }
         // Only loading decides what the registry defines, so only the loader's errors matter; an
         // exception or a policy override can hide them from the report, so both are looked through.
         let loaderRules = [LoaderRuleID.yamlSyntax, LoaderRuleID.duplicateKey, LoaderRuleID.schema]
         let fromLoader = { (finding: Finding) in finding.severity == .error && loaderRules.contains { $0.isExactly(finding.ruleID) } }
         if let error = report.findings.first(where: fromLoader) ?? report.suppressed.lazy.map(\.finding).first(where: fromLoader) {
-            return "\(error.location) has a loader error (\(error.ruleID))"
+            return "\(paths.display(error.location)) has a loader error (\(error.ruleID))"
         }
         let overrides = report.registry.policy.severityOverrides
         if let rule = loaderRules.first(where: { overrides[$0] != nil }), let override = overrides[rule] {
-            return "\(override.location) sets \(rule) to '\(override.value)', which can hide a document that did not load"
+            return "\(paths.display(override.location)) sets \(rule) to '\(override.value)', which can hide a document that did not load"
         }
         return nil
     }
