@@ -93,6 +93,15 @@ struct AWSTrustExportTests {
                 && location.file == "roles.yaml" && location.line == 15
                 && (error as? AWSTrustExportError)?.description.hasPrefix("roles.yaml:15:26: ") == true
         }
+        // Through the CLI the place is named as it opens from the current directory, as findings are.
+        directory.write("work/.keep", "")
+        for (registryPath, workingDirectory, shown) in [("./registry/", directory.path, "registry/roles.yaml"),
+                                                         ("../registry", directory.path + "/work", "../registry/roles.yaml")] {
+            let refused = try audreg("export", "aws-trust", registryPath, "--out", "out", "--today", "2026-12-01", "--fail-on", "never",
+                                     in: workingDirectory)
+            #expect(refused.status != 0 && !FileManager.default.fileExists(atPath: workingDirectory + "/out"))
+            #expect(refused.stderr.hasPrefix("audreg: error: \(shown):15:26: service 'deploy-role': "), "\(refused.stderr)")
+        }
     }
 
     @Test("a whole trust policy (--account) reads back with the registry's issuer, audiences and subjects: zero drift")

@@ -88,11 +88,11 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
 
     public var file: String {
         get { fileName.text }
-        set { fileName = SourceFileName(newValue) }
+        set { fileName = SourceFileName.named(newValue) }
     }
 
     public init(file: String, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
-        self.init(file: SourceFileName(file), line: line, column: column, endLine: endLine, endColumn: endColumn)
+        self.init(file: SourceFileName.named(file), line: line, column: column, endLine: endLine, endColumn: endColumn)
     }
 
     package init(file: SourceFileName, line: Int, column: Int, endLine: Int? = nil, endColumn: Int? = nil) {
@@ -128,7 +128,7 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
     }
 
     public init(file: String, node: YAMLNode) {
-        self.init(file: SourceFileName(file), node: node)
+        self.init(file: SourceFileName.named(file), node: node)
     }
 
     package init(file: SourceFileName, node: YAMLNode) {
@@ -169,6 +169,20 @@ package final class SourceFileName: Sendable {
     package let text: String
 
     package init(_ text: String) { self.text = text }
+
+    /// The name last made from text, so that the locations a reader makes one after another in the
+    /// same file (a config reader passes its file's name as text for each value) share one name instead
+    /// of each allocating its own. Only a cache: a name made afresh compares equal all the same.
+    private static let recent = Locked<SourceFileName?>(nil)
+
+    package static func named(_ text: String) -> SourceFileName {
+        recent.withLock { last in
+            if let last, last.text.isExactly(text) { return last }
+            let made = SourceFileName(text)
+            last = made
+            return made
+        }
+    }
 }
 
 /// Equality, order and hashing on UTF-8 bytes for the text a finding carries (file names, messages that

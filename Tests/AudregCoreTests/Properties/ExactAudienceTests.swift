@@ -92,6 +92,7 @@ struct ExactAudienceTests {
         let sameBytes = AudregCore.SourceLocation(file: "e\u{301}.yaml", line: 3, column: 5)
         let composed = AudregCore.SourceLocation(file: "\u{E9}.yaml", line: 3, column: 5)
         #expect(first == sameName && first == sameBytes && first.hashValue == sameBytes.hashValue)
+        #expect(!(first < sameBytes) && !(sameBytes < first))
         #expect(first != composed)
         #expect(Set([first, sameBytes, composed]).count == 2)
         #expect((first < composed) == Array("e\u{301}.yaml".utf8).lexicographicallyPrecedes(Array("\u{E9}.yaml".utf8)))

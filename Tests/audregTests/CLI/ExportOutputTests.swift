@@ -91,12 +91,12 @@ struct ExportOutputTests {
         let partly = try audreg("export", "nginx", registry, "--service", "orders-api", "--today", "2026-12-01", "--fail-on", "never")
         #expect(partly.status != 0 && partly.stdout.isEmpty)
         #expect(partly.stderr.contains("export nginx needs a registry that loaded whole, whatever --fail-on says, and \(source):"), "\(partly.stderr)")
+        #expect(partly.stderr.contains("has a loader error (schema)"), "\(partly.stderr)")
         // Given relative to the working directory, the registry's files are named from there too.
         let relative = try audreg("export", "nginx", "registry", "--service", "orders-api", "--today", "2026-12-01", "--fail-on", "never",
                                   in: directory.path)
         #expect(relative.status != 0 && relative.stdout.isEmpty)
         #expect(relative.stderr.contains("and registry/services/production/search-api.yaml:"), "\(relative.stderr)")
-        #expect(partly.stderr.contains("has a loader error (schema)"), "\(partly.stderr)")
         try Data(good.replacingOccurrences(of: "name: search-api", with: "name: Search-API").utf8).write(to: URL(fileURLWithPath: source))
         // Without --prune an Istio export (exact comparison) goes on.
         let listed = try audreg("export", "istio", registry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
