@@ -142,7 +142,9 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         if !lhs.sameFile(as: rhs) { return ExactText.precedes(lhs.file, rhs.file) }
-        return (lhs.line, lhs.column) < (rhs.line, rhs.column)
+        // The end too, as `==` compares it: two spans from one start are ordered, never "neither".
+        return (lhs.storedLine, lhs.storedColumn, lhs.storedEndLine, lhs.storedEndColumn)
+            < (rhs.storedLine, rhs.storedColumn, rhs.storedEndLine, rhs.storedEndColumn)
     }
 
     public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {

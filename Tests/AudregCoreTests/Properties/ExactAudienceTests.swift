@@ -93,6 +93,9 @@ struct ExactAudienceTests {
         let composed = AudregCore.SourceLocation(file: "\u{E9}.yaml", line: 3, column: 5)
         #expect(first == sameName && first == sameBytes && first.hashValue == sameBytes.hashValue)
         #expect(!(first < sameBytes) && !(sameBytes < first))
+        // Exactly one of <, ==, > holds, the end of the span included (== compares it).
+        let longer = AudregCore.SourceLocation(file: shared, line: 3, column: 5, endLine: 3, endColumn: 9)
+        #expect(first != longer && (first < longer) != (longer < first))
         #expect(first != composed)
         #expect(Set([first, sameBytes, composed]).count == 2)
         #expect((first < composed) == Array("e\u{301}.yaml".utf8).lexicographicallyPrecedes(Array("\u{E9}.yaml".utf8)))

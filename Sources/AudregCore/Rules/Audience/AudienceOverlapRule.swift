@@ -62,7 +62,9 @@ public struct AudienceOverlapRule: Rule {
         // naming the first few on the other side and counting the rest: K parents over M children are
         // 2 × (K + M) findings, not 2 × K × M. Keys and names are compared as bytes.
         let audiences = context.audiences
-        var groupOf: [HierarchyKey: Int] = [:]
+        // Sized once: grown step by step, the table's last doubling held the old and the new buckets
+        // at the same time, at the rules' memory peak.
+        var groupOf: [HierarchyKey: Int] = Dictionary(minimumCapacity: audiences.count)
         var members: [[Int]] = []
         for (position, entry) in audiences.enumerated() {
             guard let key = entry.hierarchyKey else { continue }
