@@ -81,7 +81,7 @@ public enum PreviewBuilder {
     static func problems(_ findings: [Finding], atOrAbove threshold: Severity, paths: ReportPaths) -> [PreviewProblem] {
         findings.filter { $0.severity >= threshold }.sorted(by: Finding.reportOrder).map { finding in
             let location = finding.location
-            return PreviewProblem(location: "\(paths.display(location.file)):\(location.line):\(location.column)",
+            return PreviewProblem(location: paths.display(location),
                                   severity: finding.severity, ruleID: finding.ruleID, message: finding.message)
         }
     }

@@ -11,14 +11,11 @@ enum AnyEntity: Sendable {
 /// Turns the parsed documents of one file into entities. Shape problems were reported by `SchemaChecker`;
 /// here a value that does not fit is simply left out, so the rules never see malformed data.
 struct EntityBuilder {
-    let file: String
     /// The one name every location of this file shares.
     let fileName: SourceFileName
+    var file: String { fileName.text }
 
-    init(file: String) {
-        self.file = file
-        fileName = SourceFileName(file)
-    }
+    init(file: String) { fileName = SourceFileName(file) }
 
     struct FileResult: Sendable {
         var entities: [AnyEntity] = []

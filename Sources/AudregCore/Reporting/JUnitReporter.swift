@@ -35,7 +35,7 @@ public enum JUnitReporter {
             let unassessed = rule.stage == .drift ? options.driftRun?.coverage?.notAssessed(rule.scope) : nil
             if let location = turnedOff[rule.id] {
                 skipped += 1
-                let reason = "not assessed: the policy turns this rule off (\(options.paths.display(location.file)):\(location.line):\(location.column))"
+                let reason = "not assessed: the policy turns this rule off (\(options.paths.display(location)))"
                 cases += "    <testcase classname=\"\(xml(rule.id))\" name=\"turned off\">\n      <skipped message=\"\(xml(TerminalText.escape(reason)))\"/>\n    </testcase>\n"
             } else {
                 if let unassessed {

@@ -37,7 +37,7 @@ public enum TextReporter {
 
     /// `path:line:column`, the path as it opens from the current directory.
     static func shown(_ location: SourceLocation, _ options: ReportOptions) -> String {
-        "\(options.paths.display(location.file)):\(location.line):\(location.column)"
+        options.paths.display(location)
     }
 
     package static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
