@@ -624,6 +624,9 @@ final class CompiledLibrary: @unchecked Sendable {
             }
             let outside = lowestFrameRead
             lowestFrameRead = Int.max
+            // The rendering is read back from the output, so a drain must not take it away meanwhile.
+            output.pin()
+            defer { output.unpin() }
             let start = output.count
             let itemFrame = stack.count
             renderEach(items, body, kind: kind, indentation: [])

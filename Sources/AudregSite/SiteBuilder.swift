@@ -308,7 +308,9 @@ public enum SiteBuilder {
             files[rendered.path + ".html"] = String(decoding: rendered.html, as: UTF8.self)
             files[markdownDocs + rendered.path + ".md"] = String(decoding: rendered.markdown, as: UTF8.self)
         }
-        supportFiles(model: model, templates: templates, library: library) { files[$0] = String(decoding: $1, as: UTF8.self) }
+        supportFiles(model: model, templates: templates, library: library) { path, produce in
+            files[path] = OutputBuffer.string(capacity: 4096, produce)
+        }
         return files
     }
 
@@ -340,36 +342,37 @@ public enum SiteBuilder {
         return (page.path, context, "html/\(job.descriptor.template)", "markdown/\(job.descriptor.template)")
     }
 
-    /// Assets, the search index, mkdocs.yml and the marker file: each in turn (root-relative path,
-    /// content), so a caller can write one before the next is made.
+    /// Assets, the search index, mkdocs.yml and the marker file: each in turn (root-relative path, and
+    /// what writes its content into a buffer), so a caller can write one before the next is made, and
+    /// write a large one to its file while it is made.
     static func supportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer,
-                             each: (String, UnsafeRawBufferPointer) throws -> Void) rethrows {
+                             each: (String, (OutputBuffer) -> Void) throws -> Void) rethrows {
         for asset in templates.assets {
-            var text = asset.text
-            try text.withUTF8 { try each(asset.name, UnsafeRawBufferPointer($0)) }
+            try each(asset.name) { $0.append(asset.text) }
         }
-        // Written straight to bytes: the index of a large registry is megabytes, and a JSONValue tree
-        // of it would be several times that.
-        let index = OutputBuffer(capacity: max(64, model.context.searchEntries.count * 128))
-        SearchIndex.write(model.context.searchEntries, into: index)
-        index.append(UInt8(ascii: "\n"))
-        try each("search-index.json", index.bytes)
-        let script = OutputBuffer(capacity: index.count + 40)
-        script.append("window.AUDREG_SEARCH_INDEX = ")
-        script.append(index.bytes.bindMemory(to: UInt8.self).baseAddress!, count: index.count - 1) // without its newline
-        script.append(";\n")
-        try each("search-index.js", script.bytes)
+        // Written straight to bytes, once for each file rather than copied from one to the other: the
+        // index of a large registry is megabytes, and a JSONValue tree of it would be several times that.
+        let entries = model.context.searchEntries
+        try each("search-index.json") { output in
+            SearchIndex.write(entries, into: output)
+            output.append(UInt8(ascii: "\n"))
+        }
+        try each("search-index.js") { output in
+            output.append("window.AUDREG_SEARCH_INDEX = ")
+            SearchIndex.write(entries, into: output)
+            output.append(";\n")
+        }
         let mkdocs = MustacheBox.convert(MkDocsContext(model: model)).flatMap { library.render($0, withTemplate: "markdown/mkdocs.yml") } ?? []
-        try mkdocs.withUnsafeBytes { try each("markdown/mkdocs.yml", $0) }
-        var marker = "This folder is written by `audreg build`; it is replaced as a whole on every build.\n"
-        try marker.withUTF8 { try each(markerFile, UnsafeRawBufferPointer($0)) }
+        try each("markdown/mkdocs.yml") { $0.append(mkdocs) }
+        try each(markerFile) { $0.append("This folder is written by `audreg build`; it is replaced as a whole on every build.\n") }
     }
 
     /// Writes the support files into the site folder; returns how many.
     static func writeSupportFiles(model: SiteModel, templates: TemplateSet, library: PageRenderer, into directory: URL) throws -> Int {
         var count = 0
-        try supportFiles(model: model, templates: templates, library: library) { path, content in
-            try write(content, toPath: directory.appendingPathComponent(path).path)
+        let buffer = OutputBuffer(capacity: 65_536)
+        try supportFiles(model: model, templates: templates, library: library) { path, produce in
+            _ = try SiteFileWriter(path: directory.appendingPathComponent(path).path).write(from: buffer) { produce(buffer) }
             count += 1
         }
         return count
@@ -445,11 +448,11 @@ public enum SiteBuilder {
                     let (path, context, html, markdown) = pageContext(jobs[index], page: page, cache: cache)
                     var stamps: [FileStamp?] = []
                     for (template, file) in [(html, path + ".html"), (markdown, markdownDocs + path + ".md")] {
-                        buffer.removeAll()
-                        guard library.render(context, withTemplate: template, into: buffer, shared: cache.renderings) else {
-                            throw SiteBuildError.render("no template \(template).mustache")
+                        let (found, stamp) = try output.file(file).write(from: buffer) {
+                            library.render(context, withTemplate: template, into: buffer, shared: cache.renderings)
                         }
-                        stamps.append(try output.write(buffer.bytes, to: file))
+                        guard found else { throw SiteBuildError.render("no template \(template).mustache") }
+                        stamps.append(stamp)
                     }
                     incremental?.rendered(at: index, html: stamps[0], markdown: stamps[1])
                     buffer.removeAll(keepingAtMost: 1 << 20)
@@ -475,34 +478,12 @@ public enum SiteBuilder {
         return (jobs.count, jobs.count, jobs.count * 2 + supportResult.count)
     }
 
-    /// Plain open/write/close: the folder is swapped in as a whole afterwards, so per-file atomic writes
-    /// (and their fsync) would only slow large sites down. Returns the file's stamp.
+    /// Writes a whole file at once (see `SiteFileWriter`). Returns the file's stamp.
     @discardableResult
     static func write(_ buffer: UnsafeRawBufferPointer, toPath path: String) throws -> FileStamp? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        return try write(buffer, to: descriptor, path: path)
-    }
-
-    /// Writes all of `buffer` to a file just opened (`descriptor` < 0: the open failed) and closes it;
-    /// returns its stamp after the last write (nil if fstat fails), for the incremental build's record.
-    @discardableResult
-    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: @autoclosure () -> String) throws -> FileStamp? {
-        guard descriptor >= 0 else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let ok = { () -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }()
-        guard ok else { throw SiteBuildError.output("cannot write '\(path())': \(String(cString: strerror(errno)))") }
-        return FileStamp.open(descriptor)
+        let file = try SiteFileWriter(path: path)
+        file.write(buffer)
+        return try file.finish()
     }
 }
 
@@ -570,17 +551,15 @@ private struct OutputFolders: Sendable {
         self.descriptors = descriptors
     }
 
-    /// Writes a file at a root-relative path; a folder that was not opened is reached by its full path.
-    /// Returns the file's stamp.
-    func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String) throws -> FileStamp? {
+    /// Opens a file at a root-relative path for writing; a folder that was not opened is reached by its
+    /// full path.
+    func file(_ relativePath: String) throws -> SiteFileWriter {
         let slash = relativePath.lastIndex(of: "/")
         let folder = slash.map { String(relativePath[..<$0]) } ?? ""
         let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
-        if let directory = descriptors[folder] {
-            return try SiteBuilder.write(bytes, to: openat(directory, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644), path: root + "/" + relativePath)
-        } else {
-            return try SiteBuilder.write(bytes, toPath: root + "/" + relativePath)
-        }
+        let path = root + "/" + relativePath
+        guard let directory = descriptors[folder] else { return try SiteFileWriter(path: path) }
+        return try SiteFileWriter(descriptor: openat(directory, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644), path: path)
     }
 
     func close() {

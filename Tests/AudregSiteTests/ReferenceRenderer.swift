@@ -38,7 +38,9 @@ struct ReferenceRenderer {
             files[SiteBuilder.markdownDocs + path + ".md"] = render(context, withTemplate: markdown)
         }
         let compiled = try PageRenderer(templates: templates)
-        SiteBuilder.supportFiles(model: model, templates: templates, library: compiled) { files[$0] = String(decoding: $1, as: UTF8.self) }
+        SiteBuilder.supportFiles(model: model, templates: templates, library: compiled) { path, produce in
+            files[path] = OutputBuffer.string(capacity: 4096, produce)
+        }
         if let mkdocs = MustacheBox.convert(MkDocsContext(model: model)) {
             files["markdown/mkdocs.yml"] = render(mkdocs, withTemplate: "markdown/mkdocs.yml")
         }

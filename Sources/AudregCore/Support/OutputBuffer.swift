@@ -1,11 +1,20 @@
 /// The bytes of a page being rendered. An append is a capacity check and a copy, without an array's
 /// uniqueness and growth checks on every call, and each rendering thread reuses one buffer from page to
 /// page, so its capacity is grown a few times per build rather than for every page.
+///
+/// A buffer may have a drain (`draining(into:_:)`): once it holds `drainThreshold` bytes and is full,
+/// it hands its bytes to the drain and starts again from empty instead of growing. A page of many
+/// megabytes (search, token flow) then goes to its file in pieces and never sits in memory whole,
+/// which is where a large build's peak was (BENCHMARKS.md).
 package final class OutputBuffer {
     private struct State {
         var count: Int
         var capacity: Int
         var base: UnsafeMutablePointer<UInt8>
+        var drain: ((UnsafeRawBufferPointer) -> Void)?
+        var drainThreshold: Int
+        /// While above zero, the bytes stay put: someone holds an offset into them (`bytes(from:)`).
+        var pins: Int
     }
 
     /// The state lives behind a pointer, not in `var`s of this class: each use of a class's `var` is
@@ -16,7 +25,8 @@ package final class OutputBuffer {
     package init(capacity: Int = 16_384) {
         let capacity = max(capacity, 64)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(count: 0, capacity: capacity, base: .allocate(capacity: capacity)))
+        state.initialize(to: State(count: 0, capacity: capacity, base: .allocate(capacity: capacity), drain: nil,
+                                   drainThreshold: OutputBuffer.defaultDrainThreshold, pins: 0))
     }
 
     deinit {
@@ -32,6 +42,11 @@ package final class OutputBuffer {
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
+    /// Below this many bytes a full buffer grows rather than drains, so a page of ordinary size is
+    /// still written with one call.
+    package static let defaultDrainThreshold = 256 * 1024
+
+    /// The bytes appended and not yet drained.
     package var count: Int { state.pointee.count }
     private var base: UnsafeMutablePointer<UInt8> { state.pointee.base }
 
@@ -56,16 +71,16 @@ package final class OutputBuffer {
 
     @inline(__always)
     package func append(_ source: UnsafePointer<UInt8>, count length: Int) {
+        if state.pointee.count + length > state.pointee.capacity { makeRoom(for: length) }
         let count = state.pointee.count
-        if count + length > state.pointee.capacity { grow(to: count + length) }
         (state.pointee.base + count).update(from: source, count: length)
         state.pointee.count = count + length
     }
 
     @inline(__always)
     package func append(_ byte: UInt8) {
+        if state.pointee.count == state.pointee.capacity { makeRoom(for: 1) }
         let count = state.pointee.count
-        if count == state.pointee.capacity { grow(to: count + 1) }
         state.pointee.base[count] = byte
         state.pointee.count = count + 1
     }
@@ -104,7 +119,35 @@ package final class OutputBuffer {
         }
     }
 
-    private func grow(to needed: Int) {
+    /// Runs `body` with `drain` receiving the buffer's bytes whenever it fills past `threshold`; the
+    /// bytes left when `body` returns stay in the buffer for the caller to finish with. `drain` is
+    /// called on this thread, in order, and must take what it is given before it returns.
+    package func draining<Result>(into drain: @escaping (UnsafeRawBufferPointer) -> Void,
+                                  threshold: Int = OutputBuffer.defaultDrainThreshold,
+                                  _ body: () throws -> Result) rethrows -> Result {
+        precondition(state.pointee.drain == nil, "an output buffer drains into one place at a time")
+        state.pointee.drain = drain
+        state.pointee.drainThreshold = max(threshold, 1)
+        defer { state.pointee.drain = nil }
+        return try body()
+    }
+
+    /// Keeps the bytes in place until the matching `unpin()`, so an offset taken now (`count`, then
+    /// `bytes(from:)`) still points at the same bytes when a drain is set.
+    package func pin() { state.pointee.pins += 1 }
+    package func unpin() {
+        precondition(state.pointee.pins > 0, "unpin() without pin()")
+        state.pointee.pins -= 1
+    }
+
+    /// Makes room for `length` more bytes: drains the buffer when it may, else grows it.
+    private func makeRoom(for length: Int) {
+        if let drain = state.pointee.drain, state.pointee.pins == 0, state.pointee.count >= state.pointee.drainThreshold {
+            drain(UnsafeRawBufferPointer(start: state.pointee.base, count: state.pointee.count))
+            state.pointee.count = 0
+        }
+        let needed = state.pointee.count + length
+        guard needed > state.pointee.capacity else { return }
         var newCapacity = state.pointee.capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -113,4 +156,5 @@ package final class OutputBuffer {
         state.pointee.base = newBase
         state.pointee.capacity = newCapacity
     }
+
 }
