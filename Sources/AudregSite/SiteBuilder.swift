@@ -505,15 +505,15 @@ struct MkDocsContext {
 /// The client-side search index: one entry per service, audience, issuer, team, rule and control.
 public enum SearchIndex {
     /// A JSON array of `{"k": kind, "t": title, "u": href, "d": detail}`.
-    public static func text(_ entries: [SearchEntry]) -> String {
+    public static func text<Entries: Collection<SearchEntry>>(_ entries: Entries) -> String {
         let output = OutputBuffer(capacity: max(64, entries.count * 128))
         write(entries, into: output)
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
     /// The same JSON written as bytes, without a JSON tree or a string: a large registry's index is
-    /// megabytes (BENCHMARKS.md), and its two files are written from one buffer.
-    static func write(_ entries: [SearchEntry], into output: OutputBuffer) {
+    /// megabytes (BENCHMARKS.md).
+    static func write<Entries: Sequence<SearchEntry>>(_ entries: Entries, into output: OutputBuffer) {
         output.append(UInt8(ascii: "["))
         for (number, entry) in entries.enumerated() {
             output.append(number == 0 ? "{\"k\":" : ",{\"k\":")

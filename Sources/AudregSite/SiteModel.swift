@@ -228,7 +228,7 @@ struct SiteContext {
     /// The control pages, framework summaries and coverage matrix (the Controls pages; coverage on the overview).
     var controls = ControlsModel()
     /// The search page's entries, also written as the search index.
-    var searchEntries: [SearchEntry] = []
+    var searchEntries = SearchEntries(services: [], audiences: [], others: [])
     /// The token-flow picture, drawn on another thread while the rest is made.
     var tokenFlow = TokenFlowGraph.Picture(svg: "", engine: "")
 
@@ -1026,34 +1026,25 @@ struct SiteContext {
     }
 
     /// Search: services (with audiences), audiences, issuers, teams, rules, controls.
-    func makeSearchEntries() -> [SearchEntry] {
-        var entries: [SearchEntry] = []
-        for row in serviceRows {
-            var detail = row.title
-            for audience in row.audiences { detail += " · " + audience }
-            entries.append(SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: detail))
-        }
-        for row in audienceRows {
-            entries.append(SearchEntry(kind: "Audience", title: row.value, link: SitePage.audiences.link(row.value, fragment: row.anchor),
-                                       detail: row.services.map(\.text).joined(separator: ", ")))
-        }
+    func makeSearchEntries() -> SearchEntries {
+        var others: [SearchEntry] = []
         for issuer in issuers {
             let title = issuer.metadata.title?.value ?? issuer.name
-            entries.append(SearchEntry(kind: "Issuer", title: issuer.name, link: SiteModel.issuerLink(issuer.name),
-                                       detail: [title, issuer.issuer?.value.text ?? ""].joined(separator: " · ")))
+            others.append(SearchEntry(kind: "Issuer", title: issuer.name, link: SiteModel.issuerLink(issuer.name),
+                                      detail: [title, issuer.issuer?.value.text ?? ""].joined(separator: " · ")))
         }
         for team in teams {
-            entries.append(SearchEntry(kind: "Team", title: team.name, link: SiteModel.teamLink(team.name), detail: team.metadata.title?.value ?? team.name))
+            others.append(SearchEntry(kind: "Team", title: team.name, link: SiteModel.teamLink(team.name), detail: team.metadata.title?.value ?? team.name))
         }
         for rule in catalog.descriptions {
-            entries.append(SearchEntry(kind: "Rule", title: rule.id, link: ruleLink(rule.id), detail: rule.name + " · " + rule.summary))
+            others.append(SearchEntry(kind: "Rule", title: rule.id, link: ruleLink(rule.id), detail: rule.name + " · " + rule.summary))
         }
         for (framework, control) in allControls {
             if let link = controlLink(control.id) {
-                entries.append(SearchEntry(kind: "Control", title: control.id, link: link, detail: "\(framework.shortTitle) · \(control.title)"))
+                others.append(SearchEntry(kind: "Control", title: control.id, link: link, detail: "\(framework.shortTitle) · \(control.title)"))
             }
         }
-        return entries
+        return SearchEntries(services: serviceRows, audiences: audienceRows, others: others)
     }
 }
 

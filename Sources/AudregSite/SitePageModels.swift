@@ -121,5 +121,5 @@ extension SiteContext {
             hasNotes: !(drift?.run.notes ?? []).isEmpty)
     }
 
-    func searchPage() -> ListPage<SearchEntry> { ListPage(items: searchEntries) }
+    func searchPage() -> SearchPage { SearchPage(items: searchEntries) }
 }

@@ -570,6 +570,10 @@ public struct ListPage<Item: Sendable>: Sendable {
     public var items: [Item]
 }
 
+public struct SearchPage: Sendable {
+    public var items: SearchEntries
+}
+
 public struct TokenFlowPage: Sendable {
     /// A complete `<svg>` element, produced by this program (never from registry text unescaped).
     public var svg: String
@@ -603,6 +607,36 @@ public struct SearchEntry: Sendable {
     public var title: String
     public var link: SiteLink
     public var detail: String
+}
+
+/// Every search entry, made when it is read: the search page and the two index files each go over
+/// them once, and keeping one entry per service and per audience made a large build's peak higher
+/// (BENCHMARKS.md). Services and audiences come from their rows; the few others are kept.
+public struct SearchEntries: RandomAccessCollection, Sendable, CustomReflectable {
+    let services: [ServiceRow]
+    let audiences: [AudienceRow]
+    let others: [SearchEntry]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { services.count + audiences.count + others.count }
+
+    public subscript(position: Int) -> SearchEntry {
+        if position < services.count {
+            let row = services[position]
+            var detail = row.title
+            for audience in row.audiences { detail += " · " + audience }
+            return SearchEntry(kind: "Service", title: row.link.text, link: row.link, detail: detail)
+        }
+        let audience = position - services.count
+        if audience < audiences.count {
+            let row = audiences[audience]
+            return SearchEntry(kind: "Audience", title: row.value, link: SitePage.audiences.link(row.value, fragment: row.anchor),
+                               detail: row.services.map(\.text).joined(separator: ", "))
+        }
+        return others[audience - audiences.count]
+    }
+
+    public var customMirror: Mirror { Mirror(self, unlabeledChildren: Array(self), displayStyle: .collection) }
 }
 
 /// What the last drift run (`audreg build --drift-report`) found for one service or issuer, or for the

@@ -158,7 +158,7 @@ struct SiteModelTests {
     /// The index is written without a JSON tree; it must say what the tree would, escapes included.
     @Test func searchIndexIsTheJSONOfItsEntries() throws {
         let report = try SiteTestSupport.report(directory: SiteTestSupport.exampleRegistry)
-        var entries = SiteTestSupport.model(report).search.items
+        var entries = Array(SiteTestSupport.model(report).search.items)
         entries.append(SearchEntry(kind: "Service", title: "q\"uote\\ </script> \u{7} \u{2028} é 🚀", link: SiteModel.serviceLink("x"), detail: "line\nbreak\ttab\r & > \u{2029} \u{1F} \u{7F} \u{2027} \u{202A}"))
         let tree = JSONValue.array(entries.map { entry in
             .object([("k", .string(entry.kind)), ("t", .string(entry.title)), ("u", .string(entry.link.href)), ("d", .string(entry.detail))])

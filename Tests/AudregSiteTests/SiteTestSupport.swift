@@ -126,5 +126,5 @@ extension SiteModel {
     var drift: DriftPage { context.driftPage() }
     var enforcers: EnforcersPage { context.enforcersPage() }
     var history: TrustHistoryPage { context.historyPage() }
-    var search: ListPage<SearchEntry> { context.searchPage() }
+    var search: SearchPage { context.searchPage() }
 }

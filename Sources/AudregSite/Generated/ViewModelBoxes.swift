@@ -834,6 +834,14 @@ extension ListPage: MustacheBoxable where Item: MustacheBoxable {
     }
 }
 
+extension SearchPage: MustacheBoxable {
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        var box = BoxObject(capacity: 3)
+        box.set(.items, .boxes(self.items, root: root, cache: cache))
+        return box
+    }
+}
+
 extension TokenFlowPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         var box = BoxObject(capacity: 9)

@@ -522,6 +522,12 @@ extension ListPage: Fingerprinted where Item: Fingerprinted {
     }
 }
 
+extension SearchPage: Fingerprinted {
+    func fingerprint(into hasher: inout Fingerprinter) {
+        hasher.addAll(self.items)
+    }
+}
+
 extension TokenFlowPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
         hasher.add(self.svg)
