@@ -265,8 +265,9 @@ public struct Validator: Sendable {
         return result
     }
 
-    /// Findings about exceptions themselves cannot be excepted away.
-    static let unsuppressible: Set<String> = ["exception-expired", "exception-invalid"]
+    /// Findings about exceptions themselves cannot be excepted away, nor can a name defined twice:
+    /// exceptions are found by name, so a second definition could bring the exception that hides it.
+    static let unsuppressible: Set<String> = ["exception-expired", "exception-invalid", "duplicate-name"]
 
     struct ExceptionKey: Hashable {
         var entity: EntityRef

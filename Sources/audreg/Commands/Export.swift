@@ -488,10 +488,24 @@ enum LoadedWhole {
 /// services sharing an audience) would enforce the mistake. Refused exports list their findings on stderr.
 enum ExportGate {
     static func check(_ report: ValidationReport, failOn: FailThreshold, paths: ReportPaths) throws {
+        try checkNamesDefinedOnce(report.registry, paths: paths)
         guard failOn.fails(report) else { return }
         let listing = TextReporter.render(report, options: ReportOptions(color: Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, paths: paths))
         FileHandle.standardError.write(Data(listing.utf8))
         Terminal.diagnostic("audreg: nothing exported: the registry has findings at or above --fail-on \(failOn.rawValue); fix them (see above), or pass --fail-on never to export anyway")
         throw ExitCode(1)
+    }
+
+    /// Exports find services, issuers and teams by name, so of two definitions of one name one would be
+    /// written and the other dropped without a word, and the one kept may be a copy a pull request added
+    /// to shadow the real one. Refused whatever --fail-on, the policy or an exception says.
+    static func checkNamesDefinedOnce(_ registry: Registry, paths: ReportPaths) throws {
+        let entities = registry.services.map { ($0.ref, $0.origin.location) } + registry.issuers.map { ($0.ref, $0.origin.location) }
+            + registry.teams.map { ($0.ref, $0.origin.location) }
+        var first: [EntityRef: SourceLocation] = [:]
+        for (ref, location) in entities {
+            guard let earlier = first.updateValue(location, forKey: ref) else { continue }
+            throw AudregCLIError("nothing exported: \(paths.display(location)) defines \(ref) again (first at \(paths.display(earlier))); an export would use one definition and drop the other. Rename or remove one of them, then export again")
+        }
     }
 }

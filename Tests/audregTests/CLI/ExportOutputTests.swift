@@ -24,6 +24,34 @@ struct ExportOutputTests {
         #expect(names.contains("orders-api.yaml") && names.allSatisfy { ($0.hasSuffix(".yaml") && !$0.hasPrefix(".")) || $0 == ".audreg-export-envoy" }, "\(names)")
     }
 
+    /// A pull request that only adds a file: a second `corp-idp` (first in path order) pointing at the
+    /// attacker's keys, carrying an exception for the duplicate. Before, validate was clean and every
+    /// gateway config took the attacker's JWKS URI.
+    @Test("a second definition of a name cannot except itself, and every export refuses it whatever --fail-on says")
+    func shadowDefinitionRefused() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry", out = directory.path + "/out"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        let shadow = try String(contentsOfFile: registry + "/issuers/corp-idp.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "jwksUri: https://id.larkspur.example/oauth2/keys",
+                                  with: "jwksUri: https://attacker.example/keys\n  exceptions:\n    - {rule: duplicate-name, reason: key rotation, approvedBy: security-architecture, expires: 2099-06-30}")
+        #expect(shadow.contains("attacker.example"))
+        try Data(shadow.utf8).write(to: URL(fileURLWithPath: registry + "/issuers/aaa-corp-idp.yaml"))
+
+        let validated = try audreg("validate", registry, "--today", "2026-12-01", "--format", "json")
+        #expect(validated.status == 1, "\(validated.stderr)")
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])["findings"] as? [[String: Any]]
+        let duplicates = findings?.filter { $0["rule"] as? String == "duplicate-name" } ?? []
+        #expect(duplicates.count == 2 && duplicates.allSatisfy { $0["severity"] as? String == "error" }, "\(validated.stdout.prefix(2000))")
+
+        for format in ["envoy", "istio", "nginx", "oscal"] {
+            let exported = try audreg("export", format, registry, "--out", out + "-" + format, "--today", "2026-12-01", "--fail-on", "never")
+            #expect(exported.status != 0, "\(format): \(exported.stderr)")
+            #expect(exported.stderr.contains("issuers/corp-idp.yaml:3:1 defines Issuer/corp-idp again (first at \(registry)/issuers/aaa-corp-idp.yaml:3:1)"), "\(format): \(exported.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + "-" + format), "\(format) wrote files")
+        }
+    }
+
     @Test("a stale file is only listed without --prune; with it, removed; the folder's other files stay")
     func staleFilesRemoved() throws {
         let directory = TemporaryDirectory()

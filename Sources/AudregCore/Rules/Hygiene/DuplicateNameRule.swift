@@ -8,7 +8,9 @@ public struct DuplicateNameRule: Rule {
         rationale: """
             Owners, issuers and hops refer to entities by name, and the site and exports use names as page and \
             file names. A second definition under the same name would silently shadow or merge with the first, \
-            so audreg keeps the first and reports both. An issuer listed twice under one service's accepts, with \
+            so audreg keeps the first and reports both. An exception cannot suppress this finding: exceptions \
+            are found by name, so a second definition could carry the exception that hides it, and exports \
+            refuse a registry that defines a name twice whatever --fail-on says. An issuer listed twice under one service's accepts, with \
             different lifetimes or algorithms, leaves which settings apply to the exporter, the gateway and the reader.
             """,
         remediation: "Rename one of the two entities, or merge them into one document.",
