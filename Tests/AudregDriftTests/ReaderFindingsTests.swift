@@ -89,6 +89,66 @@ struct ReaderFindingsTests {
         #expect(skipped.map(\.severity) == [.error])
     }
 
+    /// A registry that selects `provider: corp_idp` in an Envoy file whose only rule is `requires`;
+    /// legacy_idp (another issuer, no audiences) is marked where `marking` reports it.
+    static func envoyAlternatives(_ requires: String, marking: String? = nil) -> RuleExample {
+        RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: payments-api}
+            spec:
+              audiences: [https://payments.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+            #> envoy.yaml
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers:
+                corp_idp:
+                  issuer: https://idp.example.com
+                  audiences: [https://payments.example.com]
+                \(marking == "config-audience-unchecked" ? "↓" : "")legacy_idp:
+                  issuer: \(marking == "config-issuer-mismatch" ? "↓" : "")https://legacy.example.com
+                audit_idp:
+                  issuer: https://idp.example.com
+              rules:
+                - match: {prefix: /}
+                  requires: \(requires)
+            """)
+    }
+
+    @Test("Envoy: a provider that requires_any accepts instead of the selected one has its issuer and audiences compared")
+    func envoyRequiresAnyAlternative() async throws {
+        let requiresAny = "{requires_any: {requirements: [{provider_name: corp_idp}, {provider_name: legacy_idp}]}}"
+        for rule in ["config-audience-unchecked", "config-issuer-mismatch"] {
+            try await Self.expectFindings(rule, Self.envoyAlternatives(requiresAny, marking: rule))
+        }
+        let findings = try await DriftRuleExampleTests.findings(for: Self.envoyAlternatives(requiresAny))
+        let unchecked = try #require(findings.first { $0.ruleID == "config-audience-unchecked" })
+        #expect(unchecked.message.contains("'legacy_idp' (which rule 1 (prefix /) accepts instead of 'corp_idp')"), "\(unchecked.message)")
+
+        // A branch of requires_any that is itself a requires_all with the selected provider: the other
+        // provider there lets nothing through alone, so only legacy_idp is compared.
+        let nested = "{requires_any: {requirements: [{requires_all: {requirements: [{provider_name: corp_idp}, {provider_name: audit_idp}]}}, {provider_name: legacy_idp}]}}"
+        for rule in ["config-audience-unchecked", "config-issuer-mismatch"] {
+            try await Self.expectFindings(rule, Self.envoyAlternatives(nested, marking: rule))
+        }
+    }
+
+    @Test("Envoy: a provider that requires_all needs beside the selected one admits nothing alone and is not compared")
+    func envoyRequiresAllIsNoAlternative() async throws {
+        // audit_idp has no audiences; its presence in requires_all does not let its tokens in alone.
+        let example = Self.envoyAlternatives("{requires_all: {requirements: [{provider_name: corp_idp}, {provider_name: audit_idp}]}}")
+        let findings = try await DriftRuleExampleTests.findings(for: example)
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
     @Test("Kong: config.anonymous lets requests without a valid token through, so its settings are not taken as enforced")
     func kongAnonymous() async throws {
         let example = RuleExample("""
