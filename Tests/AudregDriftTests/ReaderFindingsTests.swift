@@ -182,6 +182,81 @@ struct ReaderFindingsTests {
         #expect(!findings.contains { $0.ruleID.hasPrefix("config-audience") }, "\(findings.map(\.message))")
     }
 
+    /// The registry selects Kong service shipping-api, whose openid-connect plugin sits on route
+    /// shipping-api-admin only; `publicPaths` are the other route's, `extra` is added to the file.
+    static func kongRoutePlugin(publicPaths: String, marked: Bool, audiences: String = "[https://shipping.example.com]", extra: String = "") -> RuleExample {
+        RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: shipping-api}
+            spec:
+              audiences: [https://shipping.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: kong, source: kong.yaml, provider: shipping-api}
+            #> kong.yaml
+            _format_version: "3.0"
+            services:
+              - name: shipping-api
+                url: http://shipping.internal
+                routes:
+                  - \(marked ? "↓" : "")name: shipping-api-public
+                    paths: \(publicPaths)
+                  - name: shipping-api-admin
+                    paths: [/v1]
+                    plugins:
+                      - name: openid-connect
+                        config:
+                          issuer: https://idp.example.com
+                          audience_required: \(audiences)
+            \(extra)
+            """)
+    }
+
+    @Test("Kong: a plugin on one route leaves the service's other routes unverified: an error for every path, a warning for fewer")
+    func kongRoutePluginLeavesSiblingsOpen() async throws {
+        let everyPath = Self.kongRoutePlugin(publicPaths: "[/]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", everyPath)
+        let findings = try await DriftRuleExampleTests.findings(for: everyPath)
+        let skipped = findings.filter { $0.ruleID == "config-verification-skipped" }
+        #expect(skipped.map(\.severity) == [.error])
+        #expect(skipped.first?.message.contains("route 'shipping-api-public' (paths /) of Kong service 'shipping-api'") == true, "\(skipped.map(\.message))")
+        // The admin route's plugin still enforces there, so its settings are still compared.
+        #expect(findings.count == 1, "\(findings.map(\.message))")
+        let broadened = try await DriftRuleExampleTests.findings(for: Self.kongRoutePlugin(publicPaths: "[/]", marked: false, audiences: "[https://shipping.example.com, https://other.example.com]"))
+        #expect(broadened.contains { $0.ruleID == "config-audience-broadened" }, "\(broadened.map(\.message))")
+        // With anonymous on the admin route's plugin, no route enforces it: both are reported, nothing compared.
+        let anonymous = try await DriftRuleExampleTests.findings(for: Self.kongRoutePlugin(publicPaths: "[/]", marked: false, audiences: "[https://other.example.com]\n              anonymous: guest"))
+        #expect(anonymous.filter { $0.ruleID == "config-verification-skipped" }.count == 2, "\(anonymous.map(\.message))")
+        #expect(!anonymous.contains { $0.ruleID.hasPrefix("config-audience") }, "\(anonymous.map(\.message))")
+
+        let narrower = Self.kongRoutePlugin(publicPaths: "[/health]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", narrower)
+        #expect(try await DriftRuleExampleTests.findings(for: narrower).filter { $0.ruleID == "config-verification-skipped" }.map(\.severity) == [.warning])
+        // A route without paths takes in every path.
+        let noPaths = Self.kongRoutePlugin(publicPaths: "[]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", noPaths)
+        #expect(try await DriftRuleExampleTests.findings(for: noPaths).filter { $0.ruleID == "config-verification-skipped" }.map(\.severity) == [.error])
+    }
+
+    @Test("Kong: a global, service-scoped or route-scoped top-level plugin covers the route without one")
+    func kongTopLevelPluginCoversSiblings() async throws {
+        for scope in ["", "    service: shipping-api\n", "    route: shipping-api-public\n"] {
+            let extra = "plugins:\n  - name: jwt\n" + scope
+            let example = Self.kongRoutePlugin(publicPaths: "[/]", marked: false, extra: extra)
+            let findings = try await DriftRuleExampleTests.findings(for: example)
+            #expect(!findings.contains { $0.ruleID == "config-verification-skipped" }, "\(scope): \(findings.map(\.message))")
+        }
+        // A disabled one covers nothing.
+        let disabled = Self.kongRoutePlugin(publicPaths: "[/]", marked: true, extra: "plugins:\n  - name: jwt\n    enabled: false\n")
+        try await Self.expectFindings("config-verification-skipped", disabled)
+    }
+
     @Test("AWS IAM: a subject condition under an IfExists operator is reported as pinning no workload")
     func awsIfExistsSubject() async throws {
         let example = RuleExample("""
