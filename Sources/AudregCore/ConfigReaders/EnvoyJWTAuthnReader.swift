@@ -343,7 +343,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     /// A requirement as a formula over its providers.
     indirect enum Gate {
         case provider(ExactString)
-        /// Passes with no provider verifying (allow_missing, allow-all), or not read.
+        /// Passes with no provider verifying (allow_missing, allow-all).
         case open
         case any([Gate])
         case all([Gate])

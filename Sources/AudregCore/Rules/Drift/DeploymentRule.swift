@@ -27,7 +27,8 @@ public struct DeploymentContext: Sendable {
     public let providers: [DeployedProvider]
     /// For each provider taken in as an alternative (by name), what it is an alternative to and where.
     public let alternativeNotes: [ExactString: String]
-    /// The config's requirements that apply to those providers.
+    /// The config's requirements that apply to the providers the entry selects (an alternative's other
+    /// requirements are other routes, so they are not among them).
     public let requirements: [DeployedRequirement]
     /// The registry issuers the service accepts, in its `accepts` order.
     public let accepted: [Issuer]
