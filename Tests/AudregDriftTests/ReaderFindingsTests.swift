@@ -89,6 +89,66 @@ struct ReaderFindingsTests {
         #expect(skipped.map(\.severity) == [.error])
     }
 
+    /// A registry that selects `provider: corp_idp` in an Envoy file whose only rule is `requires`;
+    /// legacy_idp (another issuer, no audiences) is marked where `marking` reports it.
+    static func envoyAlternatives(_ requires: String, marking: String? = nil) -> RuleExample {
+        RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: payments-api}
+            spec:
+              audiences: [https://payments.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: envoy-jwt-authn, source: envoy.yaml, provider: corp_idp}
+            #> envoy.yaml
+            name: envoy.filters.http.jwt_authn
+            typed_config:
+              providers:
+                corp_idp:
+                  issuer: https://idp.example.com
+                  audiences: [https://payments.example.com]
+                \(marking == "config-audience-unchecked" ? "↓" : "")legacy_idp:
+                  issuer: \(marking == "config-issuer-mismatch" ? "↓" : "")https://legacy.example.com
+                audit_idp:
+                  issuer: https://idp.example.com
+              rules:
+                - match: {prefix: /}
+                  requires: \(requires)
+            """)
+    }
+
+    @Test("Envoy: a provider that requires_any accepts instead of the selected one has its issuer and audiences compared")
+    func envoyRequiresAnyAlternative() async throws {
+        let requiresAny = "{requires_any: {requirements: [{provider_name: corp_idp}, {provider_name: legacy_idp}]}}"
+        for rule in ["config-audience-unchecked", "config-issuer-mismatch"] {
+            try await Self.expectFindings(rule, Self.envoyAlternatives(requiresAny, marking: rule))
+        }
+        let findings = try await DriftRuleExampleTests.findings(for: Self.envoyAlternatives(requiresAny))
+        let unchecked = try #require(findings.first { $0.ruleID == "config-audience-unchecked" })
+        #expect(unchecked.message.contains("'legacy_idp' (which rule 1 (prefix /) accepts instead of 'corp_idp')"), "\(unchecked.message)")
+
+        // A branch of requires_any that is itself a requires_all with the selected provider: the other
+        // provider there lets nothing through alone, so only legacy_idp is compared.
+        let nested = "{requires_any: {requirements: [{requires_all: {requirements: [{provider_name: corp_idp}, {provider_name: audit_idp}]}}, {provider_name: legacy_idp}]}}"
+        for rule in ["config-audience-unchecked", "config-issuer-mismatch"] {
+            try await Self.expectFindings(rule, Self.envoyAlternatives(nested, marking: rule))
+        }
+    }
+
+    @Test("Envoy: a provider that requires_all needs beside the selected one admits nothing alone and is not compared")
+    func envoyRequiresAllIsNoAlternative() async throws {
+        // audit_idp has no audiences; its presence in requires_all does not let its tokens in alone.
+        let example = Self.envoyAlternatives("{requires_all: {requirements: [{provider_name: corp_idp}, {provider_name: audit_idp}]}}")
+        let findings = try await DriftRuleExampleTests.findings(for: example)
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
     @Test("Kong: config.anonymous lets requests without a valid token through, so its settings are not taken as enforced")
     func kongAnonymous() async throws {
         let example = RuleExample("""
@@ -120,6 +180,81 @@ struct ReaderFindingsTests {
         try await Self.expectFindings("config-verification-skipped", example)
         let findings = try await DriftRuleExampleTests.findings(for: example)
         #expect(!findings.contains { $0.ruleID.hasPrefix("config-audience") }, "\(findings.map(\.message))")
+    }
+
+    /// The registry selects Kong service shipping-api, whose openid-connect plugin sits on route
+    /// shipping-api-admin only; `publicPaths` are the other route's, `extra` is added to the file.
+    static func kongRoutePlugin(publicPaths: String, marked: Bool, audiences: String = "[https://shipping.example.com]", extra: String = "") -> RuleExample {
+        RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: shipping-api}
+            spec:
+              audiences: [https://shipping.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: kong, source: kong.yaml, provider: shipping-api}
+            #> kong.yaml
+            _format_version: "3.0"
+            services:
+              - name: shipping-api
+                url: http://shipping.internal
+                routes:
+                  - \(marked ? "↓" : "")name: shipping-api-public
+                    paths: \(publicPaths)
+                  - name: shipping-api-admin
+                    paths: [/v1]
+                    plugins:
+                      - name: openid-connect
+                        config:
+                          issuer: https://idp.example.com
+                          audience_required: \(audiences)
+            \(extra)
+            """)
+    }
+
+    @Test("Kong: a plugin on one route leaves the service's other routes unverified: an error for every path, a warning for fewer")
+    func kongRoutePluginLeavesSiblingsOpen() async throws {
+        let everyPath = Self.kongRoutePlugin(publicPaths: "[/]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", everyPath)
+        let findings = try await DriftRuleExampleTests.findings(for: everyPath)
+        let skipped = findings.filter { $0.ruleID == "config-verification-skipped" }
+        #expect(skipped.map(\.severity) == [.error])
+        #expect(skipped.first?.message.contains("route 'shipping-api-public' (paths /) of Kong service 'shipping-api'") == true, "\(skipped.map(\.message))")
+        // The admin route's plugin still enforces there, so its settings are still compared.
+        #expect(findings.count == 1, "\(findings.map(\.message))")
+        let broadened = try await DriftRuleExampleTests.findings(for: Self.kongRoutePlugin(publicPaths: "[/]", marked: false, audiences: "[https://shipping.example.com, https://other.example.com]"))
+        #expect(broadened.contains { $0.ruleID == "config-audience-broadened" }, "\(broadened.map(\.message))")
+        // With anonymous on the admin route's plugin, no route enforces it: both are reported, nothing compared.
+        let anonymous = try await DriftRuleExampleTests.findings(for: Self.kongRoutePlugin(publicPaths: "[/]", marked: false, audiences: "[https://other.example.com]\n              anonymous: guest"))
+        #expect(anonymous.filter { $0.ruleID == "config-verification-skipped" }.count == 2, "\(anonymous.map(\.message))")
+        #expect(!anonymous.contains { $0.ruleID.hasPrefix("config-audience") }, "\(anonymous.map(\.message))")
+
+        let narrower = Self.kongRoutePlugin(publicPaths: "[/health]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", narrower)
+        #expect(try await DriftRuleExampleTests.findings(for: narrower).filter { $0.ruleID == "config-verification-skipped" }.map(\.severity) == [.warning])
+        // A route without paths takes in every path.
+        let noPaths = Self.kongRoutePlugin(publicPaths: "[]", marked: true)
+        try await Self.expectFindings("config-verification-skipped", noPaths)
+        #expect(try await DriftRuleExampleTests.findings(for: noPaths).filter { $0.ruleID == "config-verification-skipped" }.map(\.severity) == [.error])
+    }
+
+    @Test("Kong: a global, service-scoped or route-scoped top-level plugin covers the route without one")
+    func kongTopLevelPluginCoversSiblings() async throws {
+        for scope in ["", "    service: shipping-api\n", "    route: shipping-api-public\n"] {
+            let extra = "plugins:\n  - name: jwt\n" + scope
+            let example = Self.kongRoutePlugin(publicPaths: "[/]", marked: false, extra: extra)
+            let findings = try await DriftRuleExampleTests.findings(for: example)
+            #expect(!findings.contains { $0.ruleID == "config-verification-skipped" }, "\(scope): \(findings.map(\.message))")
+        }
+        // A disabled one covers nothing.
+        let disabled = Self.kongRoutePlugin(publicPaths: "[/]", marked: true, extra: "plugins:\n  - name: jwt\n    enabled: false\n")
+        try await Self.expectFindings("config-verification-skipped", disabled)
     }
 
     @Test("AWS IAM: a subject condition under an IfExists operator is reported as pinning no workload")

@@ -124,6 +124,10 @@ public struct DeployedRequirement: Sendable {
         public var name: Located<String>
         public var audiences: [Located<String>]?
         public var audiencesLocation: SourceLocation?
+        /// Providers that let a request this requirement matches through without this one verifying
+        /// it (another branch of an Envoy `requires_any`): a deployment that selects this provider
+        /// takes their tokens too, so their settings are compared with it.
+        public var alternatives: [Located<String>] = []
     }
 
     public var mode: Mode

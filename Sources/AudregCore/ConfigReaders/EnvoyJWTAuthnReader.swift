@@ -335,6 +335,56 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var location: SourceLocation
         var providers: [DeployedRequirement.ProviderUse]
         var explanation: String?
+        /// Which providers' verification lets a request through; `providers` alone loses whether they
+        /// are alternatives (requires_any) or all needed (requires_all).
+        var gate: Gate = .open
+    }
+
+    /// A requirement as a formula over its providers.
+    indirect enum Gate {
+        case provider(ExactString)
+        /// Passes with no provider verifying (allow_missing, allow-all).
+        case open
+        case any([Gate])
+        case all([Gate])
+
+        /// The providers that take part in some way through the gate that does not need `name`; nil
+        /// when every way needs it. In `requires_any: [corp, legacy]` a legacy token alone passes, so
+        /// legacy is there for corp; in `requires_all: [corp, legacy]` nothing is.
+        func admitting(without name: ExactString) -> Set<ExactString>? {
+            switch self {
+            case .provider(let provider): return provider == name ? nil : [provider]
+            case .open: return []
+            case .any(let gates):
+                let ways = gates.compactMap { $0.admitting(without: name) }
+                return ways.isEmpty ? nil : ways.reduce(into: Set<ExactString>()) { $0.formUnion($1) }
+            case .all(let gates):
+                var union = Set<ExactString>()
+                for gate in gates {
+                    guard let way = gate.admitting(without: name) else { return nil }
+                    union.formUnion(way)
+                }
+                return union
+            }
+        }
+    }
+
+    /// Above this many distinct providers in one requirement, every other provider in it is taken as an
+    /// alternative: that compares more providers than Envoy may admit through, never fewer, and keeps
+    /// a hostile file from costing a walk of the whole formula per provider.
+    static let alternativesWalkLimit = 64
+
+    /// Fills each provider use's `alternatives` from the requirement's formula.
+    static func markAlternatives(_ parsed: inout ParsedRequirement) {
+        var seen = Set<ExactString>()
+        let names = parsed.providers.map(\.name).filter { seen.insert(ExactString($0.value)).inserted }
+        guard names.count > 1 else { return }
+        let exhaustive = names.count <= alternativesWalkLimit
+        for index in parsed.providers.indices {
+            let own = ExactString(parsed.providers[index].name.value)
+            let admitting = exhaustive ? parsed.gate.admitting(without: own) ?? [] : Set(names.map { ExactString($0.value) })
+            parsed.providers[index].alternatives = names.filter { ExactString($0.value) != own && admitting.contains(ExactString($0.value)) }
+        }
     }
 
     /// One `JwtRequirement`. A form this reader does not know is `.unknown`, so that it is reported as
@@ -355,7 +405,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         }
         guard node.mapping != nil else { return unknown("is not a mapping") }
         if let name = ConfigYAML.string(ProtoFields.value(node, "provider_name"), file: file) {
-            return ParsedRequirement(mode: .required, location: location, providers: [.init(name: name)])
+            return ParsedRequirement(mode: .required, location: location, providers: [.init(name: name)], gate: .provider(ExactString(name.value)))
         }
         if let pair = ProtoFields.pair(node, "provider_and_audiences") {
             guard let name = ConfigYAML.string(ProtoFields.value(pair.value, "provider_name"), file: file) else {
@@ -366,7 +416,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 use.audiences = ConfigYAML.strings(audiences, file: file) ?? []
                 use.audiencesLocation = ConfigYAML.location(ProtoFields.key(pair.value, "audiences") ?? audiences, file: file)
             }
-            return ParsedRequirement(mode: .required, location: location, providers: [use])
+            return ParsedRequirement(mode: .required, location: location, providers: [use], gate: .provider(ExactString(name.value)))
         }
         let modes: [(String, DeployedRequirement.Mode)] = [("allow_missing_or_failed", .failureAccepted), ("allow_missing", .optional),
                                                             ("extract_only_without_validation", .extractOnly)]
@@ -386,9 +436,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             // requires_any passes when its weakest branch does; requires_all only when every branch does.
             let decisive = any ? children.max { $0.mode < $1.mode }! : children.min { $0.mode < $1.mode }!
             let weakens = decisive.mode != .required
-            return ParsedRequirement(mode: decisive.mode, location: weakens ? decisive.location : location,
-                                     providers: children.flatMap(\.providers),
-                                     explanation: weakens ? decisive.explanation.map { "has a \(field) branch that \($0)" } : nil)
+            var parsed = ParsedRequirement(mode: decisive.mode, location: weakens ? decisive.location : location,
+                                           providers: children.flatMap(\.providers),
+                                           explanation: weakens ? decisive.explanation.map { "has a \(field) branch that \($0)" } : nil,
+                                           gate: any ? .any(children.map(\.gate)) : .all(children.map(\.gate)))
+            if depth == 0 { Self.markAlternatives(&parsed) }
+            return parsed
         }
         let keys = (node.mapping ?? []).compactMap(\.key.scalar).joined(separator: ", ")
         return unknown("sets \(keys.isEmpty ? "fields" : keys)")

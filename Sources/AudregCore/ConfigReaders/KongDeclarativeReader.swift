@@ -7,6 +7,8 @@
 /// issuer or audience. Its `auth_methods` (default: all) must include `bearer` ("JWT access token
 /// verification") for a caller's JWT to be verified as this reader compares it; `ignore_signature` takes
 /// only grants whose tokens Kong fetches from the issuer itself (no `bearer`), so it is not read.
+/// A route's plugin runs for that route only, so a service's route that no plugin of its own, of its
+/// service or of the top level covers is a requirement that verifies nothing.
 public struct KongDeclarativeReader: DeploymentConfigReader {
     public static let kindName = "kong"
 
@@ -35,19 +37,67 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         var location = SourceLocation(file: file, line: 1, column: 1)
         let documents = try ConfigYAML.documents(bytes, file: file)
         let jwtKeys = documents.flatMap { Self.jwtSecretKeys($0.root, file: file) }
+        let scopes = Self.topLevelScopes(documents, file: file)
         for document in documents {
             let root = document.root
             if let key = ConfigYAML.keyNode(root, "services") { location = ConfigYAML.location(key, file: file) }
             for service in root["services"]?.sequence ?? [] {
                 let serviceName = ConfigYAML.string(service["name"], file: file)
+                let serviceRefs = [serviceName, ConfigYAML.string(service["id"], file: file)].compactMap { $0 }
+                var serviceCovered = scopes.global || serviceRefs.contains { scopes.services.contains(ExactString($0.value)) }
                 for plugin in service["plugins"]?.sequence ?? [] {
-                    providers.append(contentsOf: provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements))
+                    let made = provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
+                    if !made.isEmpty { serviceCovered = true }
+                    providers.append(contentsOf: made)
                 }
+                // Kong runs a route's plugin for that route only: a service whose JWT check sits on some of
+                // its routes serves the others, to the same upstream, without one.
+                var protected: [(name: Located<String>?, enforcing: [Located<String>])] = []
+                var open: [YAMLNode] = []
                 for route in service["routes"]?.sequence ?? [] {
                     let routeName = ConfigYAML.string(route["name"], file: file)
+                    var made: [DeployedProvider] = []
+                    var enforcing: [Located<String>] = []
                     for plugin in route["plugins"]?.sequence ?? [] {
-                        providers.append(contentsOf: provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements))
+                        let one = provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
+                        // A plugin with `anonymous` already has its requirement, which enforces nothing.
+                        if !Self.acceptsAnonymous(plugin) { enforcing += one.compactMap(\.name) }
+                        made += one
                     }
+                    providers.append(contentsOf: made)
+                    let routeRefs = [routeName, ConfigYAML.string(route["id"], file: file)].compactMap { $0 }
+                    let scoped = routeRefs.compactMap { scopes.routes[ExactString($0.value)] }
+                    enforcing += scoped.flatMap { $0 }
+                    if made.isEmpty, scoped.isEmpty {
+                        open.append(route)
+                    } else {
+                        protected.append((routeName, enforcing))
+                    }
+                }
+                guard !serviceCovered, !protected.isEmpty, !open.isEmpty else { continue }
+                let serviceLabel = serviceName.map { "Kong service '\($0.value)'" } ?? "the Kong service at line \(ConfigYAML.location(service, file: file).line)"
+                let protectedNames = protected.compactMap(\.name)
+                let protectedText = protectedNames.isEmpty ? "its other routes" : protectedNames.map { "route '\($0.value)'" }.joined(separator: ", ")
+                for route in protected {
+                    guard !route.enforcing.isEmpty else { continue }
+                    var required = DeployedRequirement(mode: .required, label: "\(route.name.map { "route '\($0.value)'" } ?? "a route") of \(serviceLabel)", location: route.enforcing[0].location,
+                                                       providers: route.enforcing.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
+                    required.coversEveryPath = false
+                    requirements.append(required)
+                }
+                // Named by the service (every route plugin of it has the service as an alias) and by each
+                // protected route (a top-level plugin scoped to a route is named by the route alone).
+                let uses = (serviceName.map { [$0] } ?? []) + protectedNames
+                for route in open {
+                    let routeName = ConfigYAML.string(route["name"], file: file)
+                    let paths = ConfigYAML.strings(route["paths"], file: file)?.map(\.value) ?? []
+                    let label = (routeName.map { "route '\($0.value)'" } ?? "the route at line \(ConfigYAML.location(route, file: file).line)")
+                        + (paths.isEmpty ? "" : " (paths \(paths.joined(separator: ", ")))") + " of \(serviceLabel)"
+                    var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file),
+                                                      providers: uses.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
+                    skipped.explanation = "has no openid-connect or jwt plugin, and neither its service nor a global plugin has one (the plugin on \(protectedText) applies to that route only), so Kong verifies no token for it"
+                    skipped.coversEveryPath = Self.coversEveryPath(paths)
+                    requirements.append(skipped)
                 }
             }
             for plugin in root["plugins"]?.sequence ?? [] {
@@ -58,6 +108,44 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         var config = DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
         config.requirements = requirements
         return config
+    }
+
+    /// What the top-level `plugins` apply an openid-connect or jwt plugin to: every route (no `service`,
+    /// `route` or consumer scope), or the services and routes they name (by name or id).
+    /// A route's plugins are listed with the `route` value of each that enforces (has no `anonymous`).
+    static func topLevelScopes(_ documents: [YAMLDocument], file: String) -> (global: Bool, services: Set<ExactString>, routes: [ExactString: [Located<String>]]) {
+        var result = (global: false, services: Set<ExactString>(), routes: [ExactString: [Located<String>]]())
+        for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) where isEnabledTokenPlugin(plugin, file: file) {
+            // A consumer-scoped plugin runs only once the consumer is known, so it covers no route.
+            if ConfigYAML.string(plugin["consumer"], file: file) != nil || ConfigYAML.string(plugin["consumer_group"], file: file) != nil { continue }
+            let service = ConfigYAML.string(plugin["service"], file: file)
+            let route = ConfigYAML.string(plugin["route"], file: file)
+            if let route {
+                result.routes[ExactString(route.value), default: []] += acceptsAnonymous(plugin) ? [] : [route]
+            } else if let service {
+                result.services.insert(ExactString(service.value))
+            } else {
+                result.global = true
+            }
+        }
+        return result
+    }
+
+    /// `config.anonymous` set: a request whose credential is missing or fails passes as that consumer.
+    static func acceptsAnonymous(_ plugin: YAMLNode) -> Bool {
+        guard let config = plugin["config"], let anonymous = config["anonymous"] else { return false }
+        return !anonymous.isNull && anonymous.scalar?.isEmpty != true && ConfigYAML.keyNode(config, "anonymous") != nil
+    }
+
+    static func isEnabledTokenPlugin(_ plugin: YAMLNode, file: String) -> Bool {
+        guard let name = plugin["name"]?.scalar, ["openid-connect", "jwt"].contains(name) else { return false }
+        return ConfigYAML.bool(plugin["enabled"], file: file)?.value != false
+    }
+
+    /// Kong matches a plain path as a prefix and a `~` path as a regex anchored at its start, so `/`
+    /// (or a route without paths) takes in every path; anything else is taken as narrower.
+    static func coversEveryPath(_ paths: [String]) -> Bool {
+        paths.isEmpty || paths.contains { ["/", "~", "~/", "~/.*", "~.*", "~^/", "~^/.*", "~^.*", "~(.*)", "~/(.*)"].contains($0) }
     }
 
     /// The `key` of every JWT credential: under `consumers[].jwt_secrets` and in a top-level
@@ -130,8 +218,7 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         provider.aliases = allNames.dropFirst().map(\.value)
         // Both plugins: with `anonymous` set, a request whose credential is missing or fails passes as
         // that consumer instead of being refused ("the anonymous consumer ... if authentication fails").
-        if let config, let anonymous = config["anonymous"], !anonymous.isNull, anonymous.scalar?.isEmpty != true,
-           let key = ConfigYAML.keyNode(config, "anonymous") {
+        if let config, Self.acceptsAnonymous(plugin), let key = ConfigYAML.keyNode(config, "anonymous") {
             var open = DeployedRequirement(mode: .failureAccepted, label: "the \(pluginName) plugin \(allNames.first.map { "of '\($0.value)'" } ?? "applied globally")",
                                            location: ConfigYAML.location(key, file: file),
                                            providers: allNames.first.map { [DeployedRequirement.ProviderUse(name: $0, audiences: nil, audiencesLocation: nil)] } ?? [])

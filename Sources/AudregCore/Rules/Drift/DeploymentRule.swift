@@ -22,9 +22,13 @@ public struct DeploymentContext: Sendable {
     public let file: String
     public let config: DeployedConfig
     public let reader: any DeploymentConfigReader
-    /// The providers the entry selects (all of them without `provider:`); never empty.
+    /// The providers the entry selects (all of them without `provider:`), then those a requirement
+    /// of theirs accepts instead of them (`alternatives`); never empty.
     public let providers: [DeployedProvider]
-    /// The config's requirements that apply to those providers.
+    /// For each provider taken in as an alternative (by name), what it is an alternative to and where.
+    public let alternativeNotes: [ExactString: String]
+    /// The config's requirements that apply to the providers the entry selects (an alternative's other
+    /// requirements are other routes, so they are not among them).
     public let requirements: [DeployedRequirement]
     /// The registry issuers the service accepts, in its `accepts` order.
     public let accepted: [Issuer]
@@ -37,10 +41,30 @@ public struct DeploymentContext: Sendable {
         self.file = file
         self.config = config
         self.reader = reader
-        self.providers = providers
-        self.requirements = config.requirements.filter { requirement in
+        let requirements = config.requirements.filter { requirement in
             deployment.provider == nil || providers.contains { requirement.applies(to: $0) }
         }
+        self.requirements = requirements
+        // A provider that a selected one's requirement accepts instead of it lets requests through to
+        // the same routes, so what it checks is what this service enforces too. Its other
+        // requirements stay out: they are other routes, of other services.
+        var alternatives: [DeployedProvider] = []
+        var notes: [ExactString: String] = [:]
+        for requirement in requirements {
+            for use in requirement.providers where providers.contains(where: { $0.isNamed(use.name.value) }) {
+                for alternative in use.alternatives {
+                    guard !(providers + alternatives).contains(where: { $0.isNamed(alternative.value) }) else { continue }
+                    for provider in config.providers where provider.isNamed(alternative.value) {
+                        alternatives.append(provider)
+                        if let name = provider.name {
+                            notes[ExactString(name.value)] = "which \(requirement.label) accepts instead of '\(use.name.value)'"
+                        }
+                    }
+                }
+            }
+        }
+        self.providers = providers + alternatives
+        self.alternativeNotes = notes
         self.accepted = service.accepts.compactMap { index.issuers[$0.issuer.value] }
     }
 
@@ -58,7 +82,9 @@ public struct DeploymentContext: Sendable {
     }
 
     public func label(of provider: DeployedProvider) -> String {
-        provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
+        let noun = provider.name.map { "\(config.providerNoun) '\($0.value)'" } ?? config.providerNoun
+        guard let name = provider.name, let note = alternativeNotes[ExactString(name.value)] else { return noun }
+        return "\(noun) (\(note))"
     }
 
     /// A finding of `rule` about this service, related to the registry's deployment entry.
