@@ -71,7 +71,15 @@ package final class OutputBuffer {
 
     @inline(__always)
     package func append(_ source: UnsafePointer<UInt8>, count length: Int) {
-        if state.pointee.count + length > state.pointee.capacity { makeRoom(for: length) }
+        if state.pointee.count + length > state.pointee.capacity {
+            // A piece as large as a drain takes (a drawing of megabytes) goes to the drain as it is,
+            // rather than through a buffer grown to hold it.
+            if length >= state.pointee.drainThreshold, let drain = drainWhenFull() {
+                drain(UnsafeRawBufferPointer(start: source, count: length))
+                return
+            }
+            makeRoom(for: length)
+        }
         let count = state.pointee.count
         (state.pointee.base + count).update(from: source, count: length)
         state.pointee.count = count + length
@@ -140,12 +148,19 @@ package final class OutputBuffer {
         state.pointee.pins -= 1
     }
 
-    /// Makes room for `length` more bytes: drains the buffer when it may, else grows it.
-    private func makeRoom(for length: Int) {
-        if let drain = state.pointee.drain, state.pointee.pins == 0, state.pointee.count >= state.pointee.drainThreshold {
+    /// Hands the buffer's bytes to the drain, if it has one and nothing pins them; returns the drain.
+    private func drainWhenFull() -> ((UnsafeRawBufferPointer) -> Void)? {
+        guard let drain = state.pointee.drain, state.pointee.pins == 0 else { return nil }
+        if state.pointee.count > 0 {
             drain(UnsafeRawBufferPointer(start: state.pointee.base, count: state.pointee.count))
             state.pointee.count = 0
         }
+        return drain
+    }
+
+    /// Makes room for `length` more bytes: drains the buffer when it may, else grows it.
+    private func makeRoom(for length: Int) {
+        if state.pointee.count >= state.pointee.drainThreshold { _ = drainWhenFull() }
         let needed = state.pointee.count + length
         guard needed > state.pointee.capacity else { return }
         var newCapacity = state.pointee.capacity * 2
