@@ -3,21 +3,49 @@
 /// (see `UnsafeScalar`) becomes a visible escape (`\r`, `\n`, `\t`, `\u{202E}`), and a backslash becomes
 /// `\\`, so `unescape` gives back the original. No line break, terminal escape sequence or bidi override
 /// from registry data reaches the terminal, so every line starts with what audreg itself wrote.
+///
+/// CI logs are also read for workflow commands. The GitHub runner takes a line as a command when it
+/// starts with `::` after any leading white space (its parser trims it first, as .NET defines white
+/// space), and as a command of the older form wherever `##[` appears in it. So escaped text never holds
+/// `##[` (the second `#` is written `\u{23}`), and `::` after nothing but white space is written
+/// `\u{3A}:`, since an escaped string may follow only indentation or open a line.
 public enum TerminalText {
     public static func escape(_ text: String) -> String {
         if !mayNeedWork(text) { return text }
         var output = ""
         output.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
-        for scalar in text.unicodeScalars { append(scalar, to: &output) }
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        var onlyWhiteSpaceBefore = true
+        var previous: Unicode.Scalar?
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let nextIndex = scalars.index(after: index)
+            let next = nextIndex == scalars.endIndex ? nil : scalars[nextIndex]
+            if scalar == ":" && next == ":" && onlyWhiteSpaceBefore {
+                output += "\\u{3A}"
+            } else if scalar == "#" && previous == "#" && next == "[" {
+                output += "\\u{23}"
+            } else {
+                append(scalar, to: &output)
+            }
+            if onlyWhiteSpaceBefore && !isRunnerWhiteSpace(scalar) { onlyWhiteSpaceBefore = false }
+            previous = scalar
+            index = nextIndex
+        }
         return output
     }
 
-    /// `escape`, and in addition a leading `::` is written `\u{3A}:`, for text that starts a line: a
-    /// line that starts with `::` is a GitHub Actions workflow command, and a file name is registry data.
-    public static func escapeLineStart(_ text: String) -> String {
-        let escaped = escape(text)
-        guard escaped.utf8.starts(with: "::".utf8) else { return escaped }
-        return "\\u{3A}" + String(escaped.unicodeScalars.dropFirst())
+    /// The same as `escape`: escaped text is safe at the start of a line too.
+    public static func escapeLineStart(_ text: String) -> String { escape(text) }
+
+    /// White space written as it is (not escaped) that the runner trims before looking for `::`: .NET's
+    /// `char.IsWhiteSpace` less what `append` escapes anyway.
+    private static func isRunnerWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 
     @inline(__always)
@@ -37,12 +65,17 @@ public enum TerminalText {
     }
 
     /// Whether `text` holds a backslash or a scalar that may be unsafe (decided on UTF-8 lead bytes).
+    /// Also true for a `#` (maybe `##[`), and for a `:` or a non-ASCII scalar (maybe white space) before
+    /// anything else but spaces.
     static func mayNeedWork(_ text: String) -> Bool {
+        var atStart = true
         for byte in text.utf8 {
             switch byte {
-            case 0x00..<0x20, 0x7F, UInt8(ascii: "\\"): return true
+            case 0x00..<0x20, 0x7F, UInt8(ascii: "\\"), UInt8(ascii: "#"): return true
             case _ where UnsafeScalar.isLeadByte(byte): return true
-            default: continue
+            case UInt8(ascii: " "): continue
+            case UInt8(ascii: ":"), 0x80...: if atStart { return true }
+            default: atStart = false
             }
         }
         return false

@@ -16,9 +16,9 @@ struct HostileStrings {
         "\u{202E}", "\u{2066}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{FFFE}", "\u{FFFF}", "\u{301}", "\u{AD}",
         "\u{E0041}", "\u{E007F}", "\u{E0100}", "\u{3164}", "\u{115F}", "\u{FFA0}", "\u{2800}", "\u{34F}",
         "|", "%", ":", ",", "\\", "\"", "'", "@", "`", "#", "-", "*", "_", "[", "]", "<", ">", "&", "!", "~", "$", "{", "}",
-        "w", ".", "/", " ", "u", "n", "r", "x", "3", "A",
+        "w", ".", "/", " ", "u", "n", "r", "x", "3", "A", "\u{A0}", "\u{3000}", "\u{2007}",
     ]
-    static let fragments = ["\r\n", "::warning file=x::forged", "https://evil.example.com", "www.x.com", "@admin", "\n---\n", "\\u{41}", "%0A", "| a |"]
+    static let fragments = ["\r\n", "::warning file=x::forged", " ::error::x", "##[add-mask]", "##", "#[", "https://evil.example.com", "www.x.com", "@admin", "\n---\n", "\\u{41}", "%0A", "| a |"]
 
     var random: SplitMix64
 
@@ -59,10 +59,23 @@ struct SinkEncodingPropertyTests {
             let escaped = TerminalText.escape(text)
             #expect(!escaped.unicodeScalars.contains { UnsafeScalar.kind($0) != nil }, "\(scalars(text))")
             #expect(TerminalText.unescape(escaped).map(scalars) == scalars(text), "\(scalars(text))")
-            let lineStart = TerminalText.escapeLineStart(text)
-            #expect(!lineStart.hasPrefix("::"))
-            #expect(TerminalText.unescape(lineStart).map(scalars) == scalars(text))
+            // As the GitHub runner reads a log line: white space trimmed, then `::`; `##[` anywhere.
+            for line in [escaped, "    " + escaped, " \u{3000}" + escaped] {
+                #expect(!Self.runnerTrimmed(line).hasPrefix("::"), "\(scalars(text))")
+                #expect(!line.contains("##["), "\(scalars(text))")
+            }
         }
+    }
+
+    /// .NET's `TrimStart()`: every `char.IsWhiteSpace` scalar at the start goes.
+    static func runnerTrimmed(_ line: String) -> String {
+        let whiteSpace: (Unicode.Scalar) -> Bool = {
+            switch $0.value {
+            case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+            default: return false
+            }
+        }
+        return String(String.UnicodeScalarView(line.unicodeScalars.drop(while: whiteSpace)))
     }
 
     @Test("--format text: one line per finding and a summary, whatever the messages and file names hold", arguments: seeds)
@@ -355,6 +368,15 @@ struct SinkEncodingExampleTests {
         #expect(TerminalText.escape("x\u{202E}y\u{200B}z\u{1B}[31m\u{85}") == #"x\u{202E}y\u{200B}z\u{1B}[31m\u{85}"#)
         #expect(TerminalText.escape("Übersicht 注文 😀") == "Übersicht 注文 😀")
         #expect(TerminalText.escapeLineStart("::warning x::y.yaml") == #"\u{3A}:warning x::y.yaml"#)
+        // The runner trims white space before looking for `::`, and finds `##[` anywhere in a line.
+        #expect(TerminalText.escape(" ::error title=x::y.yaml") == #" \u{3A}:error title=x::y.yaml"#)
+        #expect(TerminalText.escape("\u{A0}\u{3000}::warning::z") == "\u{A0}\u{3000}" + #"\u{3A}:warning::z"#)
+        #expect(TerminalText.escape("a::b") == "a::b")
+        #expect(TerminalText.escape("https://a.example/x,##[add-mask]s") == #"https://a.example/x,#\u{23}[add-mask]s"#)
+        #expect(TerminalText.escape("###[x] #[y] ##z") == #"##\u{23}[x] #[y] ##z"#)
+        for text in [" ::error title=x::y.yaml", "\u{A0}\u{3000}::warning::z", "x,##[add-mask]s", "###[x]"] {
+            #expect(TerminalText.unescape(TerminalText.escape(text)) == text)
+        }
         #expect(TerminalText.unescape(#"\q"#) == nil)
     }
 
