@@ -137,6 +137,10 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
                 case UInt8(ascii: "<"): escape = "\\u003c"
                 case UInt8(ascii: ">"): escape = "\\u003e"
                 case UInt8(ascii: "&"): escape = "\\u0026"
+                case UInt8(ascii: "#") where index > 0 && bytes[index - 1] == UInt8(ascii: "#") && index + 1 < bytes.count
+                    && bytes[index + 1] == UInt8(ascii: "["):
+                    // A report printed to a CI log: the GitHub runner takes `##[` anywhere in a line as a command.
+                    escape = "\\u0023"
                 case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                     // U+2028 and U+2029 end a line in older JavaScript, so the index stays valid as a script.
                     escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"

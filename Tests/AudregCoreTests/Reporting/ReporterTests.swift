@@ -255,6 +255,16 @@ struct ReporterTests {
         #expect(decoded.map { Array($0.unicodeScalars) } == Array(value.unicodeScalars))
     }
 
+    @Test("JSON never holds '##[' (a GitHub runner command anywhere in a log line), and decodes to the same value")
+    func jsonBreaksRunnerCommands() throws {
+        for (value, expected) in [("x,##[add-mask]s", ###""x,#\u0023[add-mask]s""###), ("###[", ###""##\u0023[""###), ("#[ ## [", ###""#[ ## [""###)] {
+            var text = ""
+            JSONValue.writeString(value, to: &text)
+            #expect(text == expected)
+            #expect(try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String == value)
+        }
+    }
+
     @Test("every drift output says when the run replayed saved responses", arguments: OutputFormat.allCases)
     func offlineIsSaid(format: OutputFormat) {
         let report = ValidationReport(findings: [], suppressed: [], rules: [], registry: Registry())
