@@ -35,6 +35,13 @@ extension GatewayExport {
         text += "# listen, server_name and locations, or move these directives into the service's own server.\n"
         text += "# nginx compares map keys ignoring case (ngx_http_map_module): no other service in the registry has an\n"
         text += "# audience that differs from these only in case, but a token for such an audience would pass.\n"
+        let longestKey = (service.audiences.map(\.value.text.utf8.count) + issuers.map(\.iss.utf8.count)).max() ?? 0
+        let bucketSize = Self.nginxMapBucketSize(forKeyBytes: longestKey)
+        if bucketSize > 64 {
+            text += "# Needs `map_hash_bucket_size \(bucketSize);` (or more) in the http block: the longest map key here is\n"
+            text += "# \(longestKey) bytes, and nginx's default bucket (the CPU's cache line, 64 bytes on x86-64) holds keys of at\n"
+            text += "# most 46 bytes; without it `nginx -t` fails with \"could not build map_hash\".\n"
+        }
         try nginxCheckDistinct(service.audiences.map { ($0.value.text, $0.location) }, service: service, what: "audience")
         text += "map $jwt_claim_aud $audreg_aud_ok_\(variable) {\n    default 0;\n"
         for audience in service.audiences {
@@ -64,6 +71,17 @@ extension GatewayExport {
         }
         text += "}\n"
         return text
+    }
+
+    /// The smallest power of two, at least 64, that nginx takes as `map_hash_bucket_size` for a key of
+    /// `keyBytes`: `ngx_hash_init` needs a bucket to hold one element (a value pointer and the key with
+    /// a 2-byte length, aligned to a pointer) and the pointer that ends the bucket.
+    static func nginxMapBucketSize(forKeyBytes keyBytes: Int) -> Int {
+        let pointer = 8
+        let needed = pointer + (keyBytes + 2 + pointer - 1) / pointer * pointer + pointer
+        var size = 64
+        while size < needed { size *= 2 }
+        return size
     }
 
     /// A map key matching exactly `value`. nginx reads a key starting with `~` as a regular expression

@@ -111,6 +111,34 @@ struct NginxAndEnvoyGatewayExportTests {
         #expect(provider.issuer?.value == "https://idp.example.com" && provider.extraIssuers.map(\.value) == ["https://partner.example.com"])
     }
 
+    /// nginx's default map bucket (64 bytes on x86-64) holds keys of at most 46 bytes: a longer audience
+    /// makes `nginx -t` fail for every service in the http block. The file says what to set; real nginx
+    /// (Debian's, which has the map module but not NGINX Plus's auth_jwt) checks the maps with it.
+    @Test("NGINX: an audience too long for nginx's default map bucket makes the file name the bucket size nginx needs", arguments: [46, 47, 62, 118, 300])
+    func nginxBucketSize(keyBytes: Int) throws {
+        let audience = "https://a.example/" + String(repeating: "x", count: keyBytes - "https://a.example/".utf8.count)
+        let (_, text) = try #require(try GatewayExport(registry: Self.registry(audiences: [audience])).files(.nginx).first)
+        let server = try #require(text.range(of: "server {"))
+        // Debian's nginx has no $jwt_claim_* variables: the maps read a header instead.
+        let maps = String(text[..<server.lowerBound]).replacingOccurrences(of: "$jwt_claim_", with: "$http_x_")
+        let directive = text.firstMatch(of: /map_hash_bucket_size (\d+);/).map { Int($0.1)! }
+        #expect((directive == nil) == (keyBytes <= 46), "\(keyBytes): \(text)")
+        let nginx = "/usr/sbin/nginx"
+        try #require(FileManager.default.isExecutableFile(atPath: nginx), "nginx is installed by scripts/install-deps.sh test")
+        let directory = TemporaryDirectory()
+        func check(_ bucket: Int?) throws -> ProcessResult {
+            let config = "error_log \(directory.path)/error.log; pid \(directory.path)/nginx.pid; events {}\nhttp {\n"
+                + (bucket.map { "map_hash_bucket_size \($0);\n" } ?? "") + maps + "}\n"
+            return try run(nginx, ["-t", "-q", "-p", directory.path, "-c", directory.write("nginx.conf", config)])
+        }
+        let withAdvice = try check(directive)
+        #expect(withAdvice.status == 0, "\(keyBytes): \(withAdvice.stderr)")
+        if let directive {
+            let smaller = try check(directive / 2)
+            #expect(smaller.status != 0 && smaller.stderr.contains("could not build map_hash"), "\(keyBytes): the bucket named is the smallest that works")
+        }
+    }
+
     @Test("NGINX: audiences that differ only by normalization are two map keys, as nginx compares bytes")
     func nginxKeepsEquivalentAudiences() throws {
         let audiences = ["https://caf\u{E9}.example.com", "https://cafe\u{301}.example.com"]
