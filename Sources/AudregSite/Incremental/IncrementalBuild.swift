@@ -200,14 +200,17 @@ final class IncrementalBuild: Sendable {
     /// Writes the manifest, the record of the site's files and the `.gitignore` that keeps that record
     /// out of a committed site, into the folder being built. Returns how many files it wrote.
     func writeManifest(into directory: URL) throws -> Int {
-        var text = manifest().text
-        let stamp = try text.withUTF8 {
-            try SiteBuilder.write(UnsafeRawBufferPointer($0), toPath: directory.appendingPathComponent(SiteManifest.fileName).path)
+        // Both are megabytes at 50,000 pages: written as they are made, not held whole.
+        let buffer = OutputBuffer(capacity: 65_536)
+        let manifest = manifest()
+        let (_, stamp) = try SiteFileWriter(path: directory.appendingPathComponent(SiteManifest.fileName).path).write(from: buffer) {
+            manifest.write(to: buffer)
         }
         // Without the manifest's stamp no record is written, and the next build renders every page.
         if let stamp {
-            try fileStamps(manifest: stamp).bytes.withUnsafeBytes {
-                try SiteBuilder.write($0, toPath: directory.appendingPathComponent(SiteFileStamps.fileName).path)
+            let record = fileStamps(manifest: stamp)
+            _ = try SiteFileWriter(path: directory.appendingPathComponent(SiteFileStamps.fileName).path).write(from: buffer) {
+                record.write(to: buffer)
             }
         }
         // The record differs on every build and machine; a site committed to git (as this project's

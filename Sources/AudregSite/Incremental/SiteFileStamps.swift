@@ -100,6 +100,12 @@ struct SiteFileStamps: Equatable {
     /// as bytes: at 50,000 pages it is 5 MB, read and written on every build.
     var bytes: [UInt8] {
         let out = OutputBuffer(capacity: 64 + pages.count * 128)
+        write(to: out)
+        return out.array
+    }
+
+    /// `bytes`, appended to `out` (a build drains them to the file as they come).
+    func write(to out: OutputBuffer) {
         out.append(Self.formatLine + "\nmanifest ")
         manifest.append(to: out)
         out.append(UInt8(ascii: "\n"))
@@ -111,7 +117,6 @@ struct SiteFileStamps: Equatable {
             out.append(page.path)
             out.append(UInt8(ascii: "\n"))
         }
-        return out.array
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }

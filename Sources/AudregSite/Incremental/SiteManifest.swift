@@ -24,11 +24,17 @@ struct SiteManifest: Equatable {
 
     /// One line each: the format, `version <v>`, `templates <hex>`, then `<hex> <path>` per page. Paths
     /// are validated names joined by `/` (no line breaks); the version is the build's own.
-    var text: String {
-        var out = "\(Self.formatLine)\nversion \(version)\ntemplates \(templates)\n"
-        out.reserveCapacity(out.utf8.count + pages.count * 80)
-        for page in pages { out += "\(page.fingerprint) \(page.path)\n" }
-        return out
+    var text: String { OutputBuffer.string(capacity: 128 + pages.count * 80, write) }
+
+    /// `text`'s bytes, appended to `out` (a build drains them to the file as they come).
+    func write(to out: OutputBuffer) {
+        out.append("\(Self.formatLine)\nversion \(version)\ntemplates \(templates)\n")
+        for page in pages {
+            out.append(page.fingerprint)
+            out.append(UInt8(ascii: " "))
+            out.append(page.path)
+            out.append(UInt8(ascii: "\n"))
+        }
     }
 
     /// nil for anything but a manifest this format writes.
