@@ -226,7 +226,9 @@ extension Export {
                 internal location that proxies to the issuer's JWKS URI) and auth_jwt_require on both maps; add \
                 its listen, server_name and locations. A value nginx cannot carry as plain data (a line break or \
                 other control character, a bidi control, two audiences that differ only in case, which a map \
-                cannot tell apart, a $ in a JWKS URI) refuses the export, and so does a service whose issuers have \
+                cannot tell apart, a $ in a JWKS URI) refuses the export, as does a JWKS URI that is not \
+                https://host[:port]/path with a DNS name or IP address as host (nginx reads https://unix:... as a \
+                Unix socket on the gateway host), and so does a service whose issuers have \
                 different JWKS URIs: nginx verifies a token with every key it fetched, so one issuer could sign \
                 tokens in another's name. The registry is validated first; a \
                 finding at or above --fail-on refuses the export.
