@@ -318,6 +318,18 @@ enum OutputFiles {
             throw AudregCLIError("cannot write '\(odd.0)' into '\(directory)': the name climbs out of the folder or holds a control character; report this. Nothing was written")
         }
         let recordPath = (directory as NSString).appendingPathComponent(ExportRecord.fileName(format: format))
+        // Below --out, every folder must be a folder: `catalogs` committed as a link to `../elsewhere`
+        // would have the files written wherever it leads (and `lstat` below looks through it). --out
+        // itself may be a link, as the caller named that place.
+        let folders = files.map { file -> String? in
+            let parent = PathText.parent(file.0)
+            return parent.isEmpty ? nil : parent
+        }
+        for (path, folder) in zip(paths, folders) + [(recordPath, nil)] {
+            if let problem = ContainedFolders.obstacle(base: directory, relative: folder) {
+                throw AudregCLIError("cannot write '\(path)': \(problem). Nothing was written")
+            }
+        }
         for path in paths + [recordPath] {
             var status = stat()
             if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
@@ -373,14 +385,15 @@ enum OutputFiles {
         let firstText = first.text, lastText = record.text
         let records = firstText.isExactly(lastText) ? [firstText] : [firstText, lastText]
         var temporaries: [String] = []
-        var folders = ContainedFolders(base: directory)
+        var makeFolders = ContainedFolders(base: directory)
         do {
-            for (path, text) in zip(paths, files.map(\.1)) + records.map({ (recordPath, $0) }) {
+            for ((path, text), relative) in zip(zip(paths, files.map(\.1)) + records.map({ (recordPath, $0) }), folders + records.map { _ in nil }) {
                 let folder = PathText.parent(path)
+                // Checked again as each folder is made: a link swapped in since the check stops the write.
                 do throws(ContainedFolders.Problem) {
-                    try folders.makeUncontained(folder)
+                    try makeFolders.make(relative)
                 } catch {
-                    throw AudregCLIError("cannot write '\(path)': \(error.reason); check that --out is a writable folder. Nothing was written")
+                    throw AudregCLIError("cannot write '\(path)': \(error.reason); check that --out is a writable folder with no symbolic link below it. Nothing was written")
                 }
                 // A random part: a run killed midway leaves its file behind, and the next run may get its PID.
                 var descriptor: Int32 = -1
@@ -425,7 +438,7 @@ enum OutputFiles {
             temporaries = []
         } catch {
             for temporary in temporaries { unlink(temporary) }
-            folders.removeCreated()
+            makeFolders.removeCreated()
             throw error
         }
         return outcome
