@@ -314,6 +314,15 @@ enum OutputFiles {
         if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
             throw AudregCLIError("cannot write '\(twice)': the export made two files of that name; report this, and export with --service meanwhile. Nothing was written")
         }
+        // A case-insensitive file system (macOS, Windows, and a checkout of the folder there) takes two
+        // names that differ only in ASCII case for one file: the second would replace the first. The
+        // formats refuse such names where the registry gives them, naming where; this is the last check.
+        var folded: [ExactString: String] = [:]
+        for path in paths {
+            if let other = folded.updateValue(path, forKey: ExactString(ASCII.lowercased(path))) {
+                throw AudregCLIError("cannot write '\(other)' and '\(path)': the names differ only in case, and a case-insensitive file system (macOS, Windows) takes them for one file, so one would replace the other; report this, and export with --service meanwhile. Nothing was written")
+            }
+        }
         if let odd = files.first(where: { !ExportRecord.isPlain($0.0) }) {
             throw AudregCLIError("cannot write '\(odd.0)' into '\(directory)': the name climbs out of the folder or holds a control character; report this. Nothing was written")
         }
