@@ -57,11 +57,17 @@ struct Export: ParsableCommand {
             try ExportGate.check(report, failOn: failOn, paths: reportPaths)
             let export = OSCALExport(report: report, controls: controls, today: today, drift: DriftReportBinding.bind(try driftOptions.report(), toRegistryAt: directory, root: paths.root),
                                      maxDriftAgeDays: driftOptions.maxDriftAge)
+            let definition: String
+            do {
+                definition = try export.componentDefinition().serialized()
+            } catch {
+                throw AudregCLIError(error.description(paths: reportPaths))
+            }
             guard let out else {
-                Terminal.write(export.componentDefinition().serialized())
+                Terminal.write(definition)
                 return
             }
-            var files = [("component-definition.json", export.componentDefinition().serialized())]
+            var files = [("component-definition.json", definition)]
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
