@@ -253,25 +253,10 @@ public struct OSCALExport: Sendable {
 
     /// A prop holding a registry value as written; see `componentDefinition`.
     func registryProp(_ name: String, _ value: Located<String>, of service: Service) throws(OSCALExportError) -> JSONValue {
-        if let reason = Self.stringProblem(value.value) {
+        if let reason = OSCALString.problem(value.value) {
             throw .propValue(service: service.name, name: name, value: value.value, reason: reason, at: value.location)
         }
         return prop(name, value.value)
-    }
-
-    /// Why OSCAL's `string` (`^\\S(.*\\S)?$`, an ECMAScript pattern in its JSON schema) cannot hold `value`;
-    /// nil when it can. `\\s` is Unicode's White_Space and U+FEFF; `.` matches anything but CR, LF,
-    /// U+2028 and U+2029.
-    static func stringProblem(_ value: String) -> String? {
-        let isSpace = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace || scalar.value == 0xFEFF }
-        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return "it is empty" }
-        if isSpace(first) || isSpace(last) {
-            return "it has whitespace at its start or end (\(UnsafeScalar.codePoint(isSpace(first) ? first : last)))"
-        }
-        if let line = value.unicodeScalars.first(where: { [0x0A, 0x0D, 0x2028, 0x2029].contains($0.value) }) {
-            return "it holds a line break (\(UnsafeScalar.codePoint(line)))"
-        }
-        return nil
     }
 
     func prop(_ name: String, _ value: String, ns: String? = OSCALExport.namespace) -> JSONValue {
