@@ -56,15 +56,20 @@ public struct AWSTrustExport: Sendable {
         }
         let distinct = Set(groups.map { Set($0.subjects) })
         guard distinct.count > 1 else { return groups.first.map { [(nil, $0.subjects)] } ?? [] }
-        var names = Set<String>()
+        // Keyed ignoring ASCII case: on a case-insensitive file system (macOS, Windows) `deploy-role.Prod.json`
+        // and `deploy-role.prod.json` are one file, and one role's policy would replace the other's.
+        var names: [ExactString: (name: String, source: Located<String>)] = [:]
         return try groups.map { group throws(AWSTrustExportError) in
             var name = (group.deployment.source.value as NSString).lastPathComponent
             if name.hasSuffix(".json") { name.removeLast(5) }
             let plain = !name.isEmpty && !name.hasPrefix(".") && name.utf8.allSatisfy { byte in
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
             }
-            guard plain, names.insert(name).inserted else {
-                throw .roleName(service: service.name, source: group.deployment.source.value, at: group.deployment.source.location)
+            let source = group.deployment.source
+            guard plain else { throw .roleName(service: service.name, source: source.value, at: source.location) }
+            if let other = names.updateValue((name, source), forKey: ExactString(ASCII.lowercased(name))) {
+                if other.name.isExactly(name) { throw .roleName(service: service.name, source: source.value, at: source.location) }
+                throw .roleNameCase(service: service.name, source: source.value, other: other.source.value, otherAt: other.source.location, at: source.location)
             }
             return (name, group.subjects)
         }
@@ -204,13 +209,25 @@ public enum AWSTrustExportError: RegistryLocatedError, Equatable {
     case unpinnedSubject(service: String, value: String, reason: String, at: SourceLocation)
     case noTarget(service: String, reason: String, at: SourceLocation)
     case roleName(service: String, source: String, at: SourceLocation)
+    /// Two roles' file names that differ only in ASCII case: `other`, at `otherAt`, came first.
+    case roleNameCase(service: String, source: String, other: String, otherAt: SourceLocation, at: SourceLocation)
 
     public var location: SourceLocation? {
         switch self {
         case .unknownService, .noSubjects: nil
         case .policyVariable(_, _, let location), .unpinnedSubject(_, _, _, let location), .noTarget(_, _, let location),
-             .roleName(_, _, let location): location
+             .roleName(_, _, let location), .roleNameCase(_, _, _, _, let location): location
         }
+    }
+
+    /// The other role's place as `paths` shows it, as the error's own place is.
+    public func message(paths: ReportPaths) -> String {
+        guard case .roleNameCase(let name, let source, let other, let otherAt, _) = self else { return message }
+        return Self.caseClash(service: name, source: source, other: other, at: paths.display(otherAt))
+    }
+
+    static func caseClash(service: String, source: String, other: String, at place: String) -> String {
+        "service '\(service)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(source)' and '\(other)' (\(place)) give file names that differ only in case, which a case-insensitive file system (macOS, Windows) takes for one file, so one policy would replace the other; rename one of the sources, then export again"
     }
 
     public var message: String {
@@ -224,6 +241,8 @@ public enum AWSTrustExportError: RegistryLocatedError, Equatable {
             return "service '\(name)': '\(value)' holds '$', which IAM reads as the start of a policy variable (${…}) in a trust condition; remove it from the registry's audiences or trust.subjects"
         case .noTarget(let name, let reason, _):
             return "service '\(name)' states trust.subjects for an IAM role, but no trust policy can be written for it: \(reason); nothing was exported"
+        case .roleNameCase(let name, let source, let other, let otherAt, _):
+            return Self.caseClash(service: name, source: source, other: other, at: otherAt.description)
         case .roleName(let name, let source, _):
             return "service '\(name)': its IAM roles state different subjects, so each gets its own policy, named after its deployment's source; '\(source)' does not end in a plain, unique file name (letters, digits, '.', '_', '-'); rename it, then export again"
         case .unpinnedSubject(let name, let value, let reason, _):

@@ -67,7 +67,7 @@ extension GatewayExport {
         text += "    auth_jwt_require $audreg_aud_ok_\(variable) $audreg_iss_ok_\(variable);\n"
         for key in keys {
             text += "\n    location = \(key.path) {\n        internal;\n"
-            text += "        proxy_pass \(try nginxString(key.uri.value, service: service, what: "JWKS URI", at: key.uri.location, allowVariables: false));\n    }\n"
+            text += "        proxy_pass \(try nginxProxyURL(key.uri, service: service));\n    }\n"
         }
         text += "}\n"
         return text
@@ -118,6 +118,33 @@ extension GatewayExport {
             }
             seen[folded] = value
         }
+    }
+
+    /// The JWKS URI as `proxy_pass`'s quoted URL, when nginx takes it as `https://host[:port]/path` with a
+    /// network host. proxy_pass reads `unix:` after `https://` (any case) as a Unix socket on the gateway
+    /// host, and a registry that anyone can change would then have the gateway talk to whatever listens
+    /// there; a host of other characters (`${…}`, `%`, user info) is no name nginx looks up as written,
+    /// and without a path nginx sends the internal location's own URI instead of the key set's.
+    func nginxProxyURL(_ uri: Located<String>, service: Service) throws(GatewayExportError) -> String {
+        let value = uri.value
+        let problem: String?
+        if !ASCII.lowercased(String(decoding: value.utf8.prefix(8), as: UTF8.self)).isExactly("https://") {
+            problem = "it does not start with https:// (keys fetched otherwise can be replaced on the way)"
+        } else if let host = URLParts.networkHostProblem(value) {
+            problem = "it \(host)"
+        } else if !value.utf8.dropFirst(8).contains(UInt8(ascii: "/")) || value.utf8.dropFirst(8).prefix(while: { $0 != UInt8(ascii: "/") }).contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
+            problem = "it has no path after the host, and nginx would then ask the issuer for the internal location's URI instead"
+        } else if value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            problem = "it holds whitespace, which nginx would send raw in the request line; percent-encode it (%20)"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            throw .inexpressible(service: service.name, value: "JWKS URI '\(value)'",
+                                 reason: "nginx's proxy_pass needs https://host[:port]/path with a network host (a DNS name or an IP address), and \(problem); fix the Issuer's jwksUri (insecure-endpoint)",
+                                 at: uri.location)
+        }
+        return try nginxString(value, service: service, what: "JWKS URI", at: uri.location, allowVariables: false)
     }
 
     /// A double-quoted nginx word holding `value`: `"` and `\` escaped. A line break, control, bidi or

@@ -71,7 +71,10 @@ public struct OSCALExport: Sendable {
         }
     }
 
-    public func componentDefinition(title: String = "JWT audience registry") -> JSONValue {
+    /// Refuses a registry value that OSCAL's `string` type (`^\\S(.*\\S)?$`) cannot hold, rather than
+    /// change it: an audience is compared byte for byte, so a trimmed or escaped one would be another
+    /// audience, and an auditor reading the document takes a prop's value as the registry's.
+    public func componentDefinition(title: String = "JWT audience registry") throws(OSCALExportError) -> JSONValue {
         let assessment = ControlAssessment(report: report, drift: drift, controls: controls, rules: rules, today: today,
                                            maxDriftAgeDays: maxDriftAgeDays)
         let frameworks = controls.frameworks.compactMap { framework -> (Framework, [Control])? in
@@ -80,7 +83,7 @@ public struct OSCALExport: Sendable {
         }
         let registrySource = "the registry as exported on \(today)"
         let driftSource = "the drift run of \(assessment.drift.summary)"
-        let components: [JSONValue] = report.registry.services.firstOfEachName(\.name).sorted { $0.name < $1.name }.map { service in
+        let components: [JSONValue] = try report.registry.services.firstOfEachName(\.name).sorted { $0.name < $1.name }.map { service throws(OSCALExportError) in
             let implementations: [JSONValue] = frameworks.map { framework, evidenced in
                 let requirements: [JSONValue] = evidenced.map { control in
                     let result = assessment.assess(control, for: service)!
@@ -92,7 +95,9 @@ public struct OSCALExport: Sendable {
                     props.append(prop("label", control.id))
                     if let until = result.exceptedUntil, status == .excepted { props.append(prop("excepted-until", until.description)) }
                     for finding in result.failing.prefix(50) {
-                        props.append(prop("finding", "\(finding.ruleID) at \(finding.location)"))
+                        // audreg's own words for where: a file name's line break or bidi control is
+                        // written escaped (`\n`, `\u{202E}`), as on the terminal.
+                        props.append(prop("finding", "\(finding.ruleID) at \(TerminalText.escape(finding.location.description))"))
                     }
                     let gaps = Dictionary(result.gaps.map { ($0.rule, $0.reason) }, uniquingKeysWith: { first, _ in first })
                     let statements: [JSONValue] = assessment.evidence.entries(for: control).map { entry in
@@ -155,9 +160,11 @@ public struct OSCALExport: Sendable {
                 ])
             }
             var props: [JSONValue] = []
-            if let environment = service.metadata.environment?.value { props.append(prop("environment", environment)) }
-            if let owner = service.metadata.owner?.value { props.append(prop("owner", owner)) }
-            for audience in service.audiences { props.append(prop("audience", audience.value.text)) }
+            if let environment = service.metadata.environment { props.append(try registryProp("environment", environment, of: service)) }
+            if let owner = service.metadata.owner { props.append(try registryProp("owner", owner, of: service)) }
+            for audience in service.audiences {
+                props.append(try registryProp("audience", Located(audience.value.text, at: audience.location), of: service))
+            }
             var members: [(String, JSONValue)] = [
                 ("uuid", .string(StableUUID.v5(name: "component/\(service.name)"))),
                 ("type", "service"),
@@ -244,7 +251,34 @@ public struct OSCALExport: Sendable {
 
     public var catalogsToExport: [Framework] { controls.frameworks.filter { $0.oscalCatalog == nil } }
 
+    /// A prop holding a registry value as written; see `componentDefinition`.
+    func registryProp(_ name: String, _ value: Located<String>, of service: Service) throws(OSCALExportError) -> JSONValue {
+        if let reason = OSCALString.problem(value.value) {
+            throw .propValue(service: service.name, name: name, value: value.value, reason: reason, at: value.location)
+        }
+        return prop(name, value.value)
+    }
+
     func prop(_ name: String, _ value: String, ns: String? = OSCALExport.namespace) -> JSONValue {
         JSONValue.compactObject([("name", .string(name)), ("ns", ns.map(JSONValue.string)), ("value", .string(value))])
+    }
+}
+
+/// A registry value the OSCAL export cannot carry as written. Raw text: the CLI escapes the message for
+/// the terminal once, where it prints it.
+public enum OSCALExportError: RegistryLocatedError, Equatable {
+    case propValue(service: String, name: String, value: String, reason: String, at: SourceLocation)
+
+    public var location: SourceLocation? {
+        switch self {
+        case .propValue(_, _, _, _, let location): location
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .propValue(let service, let name, let value, let reason, _):
+            return "service '\(service)': \(name) '\(value)' cannot be exported to OSCAL: \(reason), and an OSCAL prop value must start and end with a character that is not whitespace and hold no line break; audreg does not trim or escape it, as it would then name another value (claim-value-invalid reports such an audience); write it without, then export again. Nothing was written"
+        }
     }
 }

@@ -172,6 +172,26 @@ struct AWSTrustExportTests {
         #expect(throws: AWSTrustExportError.self) { try AWSTrustExport(registry: odd).files() }
     }
 
+    @Test("two roles whose policy names differ only in case are refused, naming both sources: a case-insensitive file system keeps one file")
+    func roleNamesDifferingInCase() throws {
+        let registry = Self.roles("""
+            [{kind: aws-iam-trust-policy, source: iam/deploy-role.Prod.json, trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}},
+             {kind: aws-iam-trust-policy, source: other/deploy-role.prod.json, trust: {subjects: ["repo:acme/playground:ref:refs/heads/x"]}}]
+            """)
+        #expect { try AWSTrustExport(registry: registry).files() } throws: { error in
+            guard case .roleNameCase(let service, let source, let other, let otherAt, let at) = error as? AWSTrustExportError else { return false }
+            return service == "deploy" && source == "other/deploy-role.prod.json" && other == "iam/deploy-role.Prod.json"
+                && otherAt.line == 12 && at.line == 13 && "\(error)".contains("differ only in case")
+                && "\(error)".contains("'iam/deploy-role.Prod.json' (registry.yaml:12:")
+        }
+        // Names that differ in more than case are still two policies, compared byte for byte.
+        let distinct = Self.roles("""
+            [{kind: aws-iam-trust-policy, source: iam/deploy-role.Prod.json, trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}},
+             {kind: aws-iam-trust-policy, source: other/deploy-role.prod2.json, trust: {subjects: ["repo:acme/playground:ref:refs/heads/x"]}}]
+            """)
+        #expect(try AWSTrustExport(registry: distinct).files().map(\.0) == ["deploy.deploy-role.Prod.json", "deploy.deploy-role.prod2.json"])
+    }
+
     @Test("an issuer listed twice under accepts is refused, not written twice under another name")
     func issuerTwice() throws {
         let registry = Self.roles("[{kind: aws-iam-trust-policy, source: a.json, trust: {subjects: [\"repo:acme/deploy:ref:refs/heads/main\"]}}]",

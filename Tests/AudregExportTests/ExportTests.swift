@@ -22,8 +22,8 @@ struct ExportTests {
     @Test("the OSCAL export is deterministic and carries every service as a component")
     func oscalShape() throws {
         let export = OSCALExport(report: try Self.report(), today: Self.today)
-        let first = export.componentDefinition().serialized()
-        #expect(first == OSCALExport(report: try Self.report(), today: Self.today).componentDefinition().serialized())
+        let first = try export.componentDefinition().serialized()
+        #expect(try first == OSCALExport(report: try Self.report(), today: Self.today).componentDefinition().serialized())
         let root = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
         let definition = try #require(root["component-definition"] as? [String: Any])
         let metadata = try #require(definition["metadata"] as? [String: Any])
@@ -48,7 +48,7 @@ struct ExportTests {
               audiences: [https://orders.example.com]
             """)
         let report = Validator(today: Self.today).validate(loaded)
-        let text = OSCALExport(report: report, today: Self.today).componentDefinition().serialized()
+        let text = try OSCALExport(report: report, today: Self.today).componentDefinition().serialized()
         let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let component = try #require(((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]])?.first)
         #expect(component["title"] as? String == "Orders \\[x\\]\\(javascript:alert\\(1\\)\\)")
@@ -57,11 +57,78 @@ struct ExportTests {
         #expect(!description.contains("\n") && !description.contains("<img"))
     }
 
+    /// OSCAL's `string` is `^\\S(.*\\S)?$`: no whitespace at either end, no line break.
+    @Test("a prop value OSCAL's string type cannot hold is refused at its place, never trimmed or escaped", arguments: [
+        ("audiences: [\" https://orders.example.com\"]", "audience", "whitespace at its start or end (U+0020)", 7),
+        ("audiences: [\"https://orders.example.com\\t\"]", "audience", "whitespace at its start or end (U+0009)", 7),
+        ("audiences: [\"https://orders.example.com\\nx\"]", "audience", "a line break (U+000A)", 7),
+        ("audiences: [\"https://orders.example.com\\u2028x\"]", "audience", "a line break (U+2028)", 7),
+        ("audiences: [\"\"]", "audience", "it is empty", 7),
+    ])
+    func oscalPropValueRefused(spec: String, name: String, reason: String, line: Int) throws {
+        let report = Validator(today: Self.today).validate(RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata:
+              name: orders-api
+              environment: production
+            spec:
+              \(spec)
+            """))
+        #expect { try OSCALExport(report: report, today: Self.today).componentDefinition() } throws: { error in
+            guard case .propValue(let service, let prop, _, let why, let location) = error as? OSCALExportError else { return false }
+            return service == "orders-api" && prop == name && why.contains(reason) && location.line == line
+        }
+    }
+
+    @Test("a padded environment is refused at its place; a finding's file name is written escaped, on one line")
+    func oscalEnvironmentAndFindingFile() throws {
+        let report = Validator(today: Self.today).validate(RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api, environment: " production"}
+            spec: {audiences: [https://orders.example.com]}
+            """))
+        #expect { try OSCALExport(report: report, today: Self.today).componentDefinition() } throws: { error in
+            guard case .propValue(_, "environment", " production", _, let location) = error as? OSCALExportError else { return false }
+            return location.line == 3
+        }
+        // A registry file named with a line break: its findings' props name it escaped.
+        let named = Validator(today: Self.today).validate(RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec: {audiences: [" https://orders.example.com", https://orders.example.com/v2]}
+            """, file: "a\nb.yaml"))
+        #expect(named.findings.contains { $0.ruleID == "claim-value-invalid" })
+        #expect(throws: OSCALExportError.self) { try OSCALExport(report: named, today: Self.today).componentDefinition() }
+        let other = Validator(today: Self.today).validate(RegistryLoader().load(text: """
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: orders-api}
+            spec: {audiences: ["https://orders.example.com"], accepts: [{issuer: nobody}]}
+            """, file: "a\nb.yaml"))
+        let text = try OSCALExport(report: other, today: Self.today).componentDefinition().serialized()
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let components = try #require((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]])
+        var values: [String] = []
+        func collect(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if let props = object["props"] as? [[String: Any]] { values += props.compactMap { $0["value"] as? String } }
+                object.values.forEach(collect)
+            } else if let array = value as? [Any] { array.forEach(collect) }
+        }
+        components.forEach(collect)
+        #expect(values.contains { $0.contains(" at a\\nb.yaml:") }, "\(values)")
+        let pattern = try Regex("^\\S(.*\\S)?$")
+        #expect(values.allSatisfy { $0.wholeMatch(of: pattern) != nil && !$0.contains("\n") }, "\(values)")
+    }
+
     @Test("statuses: the excepted rule makes orders-api's controls excepted until the expiry; others are satisfied")
     func statuses() async throws {
         // With the example's drift: orders-api and payments-api have deployments the run checked.
         let export = OSCALExport(report: try Self.report(), today: Self.today, drift: try await DriftTest.exampleDrift(today: Self.today))
-        let data = Data(export.componentDefinition().serialized().utf8)
+        let data = Data(try export.componentDefinition().serialized().utf8)
         let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let components = ((root?["component-definition"] as? [String: Any])?["components"] as? [[String: Any]]) ?? []
         func requirements(_ service: String) -> [String: [String: String]] {

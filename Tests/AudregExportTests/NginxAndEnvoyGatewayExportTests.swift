@@ -61,6 +61,18 @@ struct NginxAndEnvoyGatewayExportTests {
         (["https://orders.example.com"], "https://idp.example.com/$host/keys", "variable"),
         ([""], "https://idp.example.com/keys", "empty"),
         (["https://a.example.com,https://b.example.com"], "https://idp.example.com/keys", "joins an array aud with commas"),
+        // proxy_pass reads `unix:` after the scheme, in any case, as a socket on the gateway host.
+        (["https://orders.example.com"], "https://unix:/tmp/x.sock:/keys", "local Unix socket"),
+        (["https://orders.example.com"], "HTTPS://UnIx:/run/nginx.sock:/", "local Unix socket"),
+        (["https://orders.example.com"], "https://unix:80/keys", "local Unix socket"),
+        (["https://orders.example.com"], "https://user:secret@idp.example.com/keys", "user info"),
+        (["https://orders.example.com"], "https://{host}/keys", "no DNS name"),
+        (["https://orders.example.com"], "https://idp.example.com:/keys", "no port"),
+        (["https://orders.example.com"], "https://[::1]x/keys", "no ':port'"),
+        (["https://orders.example.com"], "http://idp.example.com/keys", "does not start with https://"),
+        (["https://orders.example.com"], "https://idp.example.com", "no path"),
+        (["https://orders.example.com"], "https://idp.example.com?x=/keys", "no path"),
+        (["https://orders.example.com"], "https://idp.example.com/my keys", "whitespace"),
     ])
     func nginxRefuses(audiences: [String], jwks: String, reason: String) throws {
         #expect {
@@ -69,6 +81,17 @@ struct NginxAndEnvoyGatewayExportTests {
             guard case .inexpressible(let service, _, let why, let location) = error as? GatewayExportError, location != nil else { return false }
             return service == "orders-api" && (why.contains(reason) || (error as? GatewayExportError)?.description.contains(reason) == true)
         }
+    }
+
+    @Test("NGINX: a JWKS URI with a network host, a port and a path is written as proxy_pass takes it", arguments: [
+        "https://idp.example.com:8443/keys", "https://[2001:db8::1]:8443/keys", "https://192.0.2.7/keys", "https://unix.example.com/keys",
+        "https://jwks_internal.corp.example./keys?tenant=a",
+    ])
+    func nginxTakesNetworkHosts(jwks: String) throws {
+        let (name, text) = try #require(try GatewayExport(registry: Self.registry(audiences: ["https://orders.example.com"], jwks: jwks)).files(.nginx).first)
+        #expect(text.contains("        proxy_pass \"\(jwks)\";\n"), "\(text)")
+        let provider = try #require(try NginxAuthJWTReader().read(Array(text.utf8), file: name).providers.first)
+        #expect(provider.jwksUri?.value.isExactly(jwks) == true)
     }
 
     /// Two issuers, each with the JWKS URI given (nil: none).

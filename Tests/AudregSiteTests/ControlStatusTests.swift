@@ -414,7 +414,7 @@ struct ControlStatusTests {
               audiences: [https://public.example.com]
 
             """])
-        let json = OSCALExport(report: report, today: Self.today, drift: Self.drift([])).componentDefinition().serialized()
+        let json = try OSCALExport(report: report, today: Self.today, drift: Self.drift([])).componentDefinition().serialized()
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let components = try #require((root["component-definition"] as? [String: Any])?["components"] as? [[String: Any]])
         let component = try #require(components.first { $0["uuid"] as? String == Self.component("public-api") })
@@ -519,7 +519,7 @@ struct ControlStatusTests {
     @Test("OSCAL read back: a failing, an excepted and an unassessed control, each with OSCAL's value or none")
     func oscalStatuses() throws {
         let report = Self.report()
-        let withDrift = OSCALExport(report: report, today: Self.today, drift: Self.drift([Self.broadened])).componentDefinition().serialized()
+        let withDrift = try OSCALExport(report: report, today: Self.today, drift: Self.drift([Self.broadened])).componentDefinition().serialized()
         let read = try Self.requirements(withDrift)
         let failing = try #require(read[Self.component("orders-api")]?["DE.CM-09"])
         #expect(failing.props["audreg-status"] == "not-satisfied" && failing.props["implementation-status"] == "partial")

@@ -142,6 +142,14 @@ public struct ControlCatalog: Sendable {
         var seen = Set<ExactString>()
         for node in controlNodes {
             let idPosition = (node["id"] ?? node).start
+            // Each alias is an OSCAL catalog's `alias` prop, whose value is an OSCAL string; rules name
+            // controls by it too, so one with a space at an end or a line break would match nothing.
+            for alias in node["aliases"]?.sequence ?? [] {
+                if let value = alias.scalar, let problem = OSCALString.problem(value) {
+                    throw ControlCatalogError(file: file, line: alias.start.line, column: alias.start.column,
+                                              message: "alias '\(value)' cannot be an OSCAL prop value: \(problem); write it without")
+                }
+            }
             let control = Control(
                 id: try require(node, "id", in: node),
                 title: try require(node, "title", in: node),

@@ -129,10 +129,14 @@ public protocol RegistryLocatedError: Error, CustomStringConvertible {
     var location: SourceLocation? { get }
     /// The message without the place. Raw text: the sink it reaches escapes it.
     var message: String { get }
+    /// The message naming any other place in it as `paths` shows files; `message` unless it names one.
+    func message(paths: ReportPaths) -> String
 }
 
 extension RegistryLocatedError {
+    public func message(paths: ReportPaths) -> String { message }
+
     public var description: String { (location.map { "\($0): " } ?? "") + message }
 
-    public func description(paths: ReportPaths) -> String { (location.map { "\(paths.display($0)): " } ?? "") + message }
+    public func description(paths: ReportPaths) -> String { (location.map { "\(paths.display($0)): " } ?? "") + message(paths: paths) }
 }

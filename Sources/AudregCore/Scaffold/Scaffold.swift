@@ -240,7 +240,7 @@ package struct ContainedFolders {
     /// Creates `base` and the folders to `relative` below it that are missing. Each folder on the way is
     /// checked with `lstat` (no link is followed) and, once made, resolved: a folder that resolves outside
     /// the base, by a link swapped in meanwhile, stops the write.
-    mutating func make(_ relative: String?) throws(Problem) {
+    package mutating func make(_ relative: String?) throws(Problem) {
         try makeUncontained(base)
         guard let resolvedBase = RepositoryRoot.realPath(base) else {
             throw Problem(reason: "'\(base)' cannot be resolved: \(String(cString: strerror(errno)))")

@@ -156,3 +156,60 @@ struct URLSpans: Hashable, Sendable {
                         query: query, fragment: fragment)
     }
 }
+
+extension URLParts {
+    /// Why `text`, a URL something fetches, does not name a plain network host (`scheme://host[:port]`,
+    /// the host a DNS name or an IP literal, the port 1–65535); nil when it does, or when `text` is not
+    /// `scheme://…` at all (the caller says what it needs then). Looked at on bytes, as the fetchers do:
+    /// nginx (`ngx_parse_url`) and curl read `unix:` right after `//`, in any case, as a local Unix
+    /// socket (`https://unix:/run/x.sock:/keys` connects to `/run/x.sock`), which `URLParts` takes for
+    /// host `unix` with an empty port. A name of other characters (`${HOST}`, `%2F`, a non-ASCII name not
+    /// written in its `xn--` form) or user info before `@` is no host that is looked up as written.
+    public static func networkHostProblem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard let colon = bytes.firstIndex(of: ASCII.colon), isScheme(bytes[..<colon]),
+              bytes.count >= colon + 3, bytes[colon + 1] == ASCII.slash, bytes[colon + 2] == ASCII.slash else { return nil }
+        let rest = bytes[(colon + 3)...]
+        if rest.count >= 5, ASCII.lowercased(String(decoding: rest.prefix(5), as: UTF8.self)).isExactly("unix:") {
+            return "names a local Unix socket ('unix:' after '//'), which nginx and curl connect to instead of a network host"
+        }
+        let authority = rest.prefix { $0 != ASCII.slash && $0 != ASCII.question && $0 != ASCII.hash }
+        if authority.contains(ASCII.at) {
+            return "has user info before '@'; nginx takes it for part of the host name, and a key set URL carries no credentials"
+        }
+        var host = authority[...], port: ArraySlice<UInt8>?
+        if authority.first == ASCII.openBracket {
+            guard let close = authority.firstIndex(of: ASCII.closeBracket) else { return "has a '[' that no ']' closes, so it names no IP literal" }
+            host = authority[...close]
+            let inside = authority[(authority.startIndex + 1)..<close]
+            guard !inside.isEmpty, inside.allSatisfy({ ASCII.isDigit($0) || $0 == ASCII.colon || $0 == ASCII.dot || (0x61...0x66).contains($0 | 0x20) }) else {
+                return "has '\(String(decoding: host, as: UTF8.self))' as its host, which is no IPv6 address (hex digits, ':' and '.')"
+            }
+            let after = authority[(close + 1)...]
+            if !after.isEmpty {
+                guard after.first == ASCII.colon else { return "has text after its IP literal's ']' that is no ':port'" }
+                port = after.dropFirst()
+            }
+        } else if let last = authority.lastIndex(of: ASCII.colon) {
+            host = authority[..<last]
+            port = authority[(last + 1)...]
+        }
+        let name = String(decoding: host, as: UTF8.self)
+        if authority.first != ASCII.openBracket {
+            // A DNS name (letters, digits, '-', '_') in dot-separated labels, or a dotted IPv4 address;
+            // one trailing '.' (an absolute name) is allowed.
+            let labels = (host.last == ASCII.dot ? host.dropLast() : host).split(separator: ASCII.dot, omittingEmptySubsequences: false)
+            guard !host.isEmpty, labels.allSatisfy({ label in
+                !label.isEmpty && label.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == ASCII.minus || $0 == UInt8(ascii: "_") }
+            }) else {
+                return host.isEmpty ? "names no host" : "has '\(name)' as its host, which is no DNS name (ASCII letters, digits, '-', '_' in labels between dots; an internationalized name in its xn-- form) or IP address"
+            }
+        }
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy(ASCII.isDigit), let number = Int(String(decoding: port, as: UTF8.self)), (1...65535).contains(number) else {
+                return port.isEmpty ? "has a ':' after its host with no port" : "has '\(String(decoding: port, as: UTF8.self))' as its port, which is no port number (1 to 65535)"
+            }
+        }
+        return nil
+    }
+}

@@ -57,11 +57,17 @@ struct Export: ParsableCommand {
             try ExportGate.check(report, failOn: failOn, paths: reportPaths)
             let export = OSCALExport(report: report, controls: controls, today: today, drift: DriftReportBinding.bind(try driftOptions.report(), toRegistryAt: directory, root: paths.root),
                                      maxDriftAgeDays: driftOptions.maxDriftAge)
+            let definition: String
+            do {
+                definition = try export.componentDefinition().serialized()
+            } catch {
+                throw AudregCLIError(error.description(paths: reportPaths))
+            }
             guard let out else {
-                Terminal.write(export.componentDefinition().serialized())
+                Terminal.write(definition)
                 return
             }
-            var files = [("component-definition.json", export.componentDefinition().serialized())]
+            var files = [("component-definition.json", definition)]
             for framework in export.catalogsToExport {
                 files.append(("catalogs/\(framework.id).json", export.catalog(framework).serialized()))
             }
@@ -226,7 +232,9 @@ extension Export {
                 internal location that proxies to the issuer's JWKS URI) and auth_jwt_require on both maps; add \
                 its listen, server_name and locations. A value nginx cannot carry as plain data (a line break or \
                 other control character, a bidi control, two audiences that differ only in case, which a map \
-                cannot tell apart, a $ in a JWKS URI) refuses the export, and so does a service whose issuers have \
+                cannot tell apart, a $ in a JWKS URI) refuses the export, as does a JWKS URI that is not \
+                https://host[:port]/path with a DNS name or IP address as host (nginx reads https://unix:... as a \
+                Unix socket on the gateway host), and so does a service whose issuers have \
                 different JWKS URIs: nginx verifies a token with every key it fetched, so one issuer could sign \
                 tokens in another's name. The registry is validated first; a \
                 finding at or above --fail-on refuses the export.
@@ -312,10 +320,31 @@ enum OutputFiles {
         if let twice = paths.first(where: { !seen.insert(ExactString($0)).inserted }) {
             throw AudregCLIError("cannot write '\(twice)': the export made two files of that name; report this, and export with --service meanwhile. Nothing was written")
         }
+        // A case-insensitive file system (macOS, Windows, and a checkout of the folder there) takes two
+        // names that differ only in ASCII case for one file: the second would replace the first. The
+        // formats refuse such names where the registry gives them, naming where; this is the last check.
+        var folded: [ExactString: String] = [:]
+        for path in paths {
+            if let other = folded.updateValue(path, forKey: ExactString(ASCII.lowercased(path))) {
+                throw AudregCLIError("cannot write '\(other)' and '\(path)': the names differ only in case, and a case-insensitive file system (macOS, Windows) takes them for one file, so one would replace the other; report this, and export with --service meanwhile. Nothing was written")
+            }
+        }
         if let odd = files.first(where: { !ExportRecord.isPlain($0.0) }) {
             throw AudregCLIError("cannot write '\(odd.0)' into '\(directory)': the name climbs out of the folder or holds a control character; report this. Nothing was written")
         }
         let recordPath = (directory as NSString).appendingPathComponent(ExportRecord.fileName(format: format))
+        // Below --out, every folder must be a folder: `catalogs` committed as a link to `../elsewhere`
+        // would have the files written wherever it leads (and `lstat` below looks through it). --out
+        // itself may be a link, as the caller named that place.
+        let folders = files.map { file -> String? in
+            let parent = PathText.parent(file.0)
+            return parent.isEmpty ? nil : parent
+        }
+        for (path, folder) in zip(paths, folders) + [(recordPath, nil)] {
+            if let problem = ContainedFolders.obstacle(base: directory, relative: folder) {
+                throw AudregCLIError("cannot write '\(path)': \(problem). Nothing was written")
+            }
+        }
         for path in paths + [recordPath] {
             var status = stat()
             if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
@@ -371,14 +400,15 @@ enum OutputFiles {
         let firstText = first.text, lastText = record.text
         let records = firstText.isExactly(lastText) ? [firstText] : [firstText, lastText]
         var temporaries: [String] = []
-        var folders = ContainedFolders(base: directory)
+        var makeFolders = ContainedFolders(base: directory)
         do {
-            for (path, text) in zip(paths, files.map(\.1)) + records.map({ (recordPath, $0) }) {
+            for ((path, text), relative) in zip(zip(paths, files.map(\.1)) + records.map({ (recordPath, $0) }), folders + records.map { _ in nil }) {
                 let folder = PathText.parent(path)
+                // Checked again as each folder is made: a link swapped in since the check stops the write.
                 do throws(ContainedFolders.Problem) {
-                    try folders.makeUncontained(folder)
+                    try makeFolders.make(relative)
                 } catch {
-                    throw AudregCLIError("cannot write '\(path)': \(error.reason); check that --out is a writable folder. Nothing was written")
+                    throw AudregCLIError("cannot write '\(path)': \(error.reason); check that --out is a writable folder with no symbolic link below it. Nothing was written")
                 }
                 // A random part: a run killed midway leaves its file behind, and the next run may get its PID.
                 var descriptor: Int32 = -1
@@ -423,7 +453,7 @@ enum OutputFiles {
             temporaries = []
         } catch {
             for temporary in temporaries { unlink(temporary) }
-            folders.removeCreated()
+            makeFolders.removeCreated()
             throw error
         }
         return outcome

@@ -103,6 +103,16 @@ struct CatalogTests {
                          + ids.map { "  - {id: \"\($0)\", title: T, text: t}\n" }.joined())
             #expect { try ControlCatalog.withAdditions(from: folder.path) } throws: { ($0 as? ControlCatalogError)?.message.contains(problem) == true }
         }
+        // An alias is an OSCAL prop value too: an OSCAL string, at its own place.
+        for (alias, problem) in [(" PR.AC-01", "whitespace at its start or end (U+0020)"), ("PR.AC-01\\n", "whitespace at its start or end (U+000A)"),
+                                 ("PR\\nAC-01", "a line break (U+000A)"), ("", "it is empty")] {
+            let folder = TemporaryDirectory()
+            folder.write("own.yaml", "framework: {id: own-2026, title: Ours, version: \"1\"}\ncontrols:\n  - {id: OWN-1, title: T, text: t, aliases: [\"\(alias)\"]}\n")
+            #expect { try ControlCatalog.withAdditions(from: folder.path) } throws: { error in
+                guard let error = error as? ControlCatalogError else { return false }
+                return error.message.contains(problem) && error.line == 3 && error.column == 46
+            }
+        }
         // OSCAL control-ids are tokens: a leading digit never is, and a framework with its own OSCAL
         // catalog keeps its ids as written, so a ':' or space there is refused too.
         for (framework, id, accepted) in [("", "1.2", false), ("", "_1.2", true), ("", "OWN 1:2", true),

@@ -56,6 +56,27 @@ struct AWSTrustExportCommandTests {
         #expect(result.status == 0 && result.stdout == "ok\n", "\(result.stdout)\(result.stderr)")
     }
 
+    @Test("roles whose policy files would differ only in case refuse the export, naming both sources as they open from here")
+    func caseOnlyRoleNames() throws {
+        let directory = TemporaryDirectory()
+        let role = "      source: deploy-role.json\n      trust: {subjects: [\"repo:acme/deploy:ref:refs/heads/main\"]}\n"
+        #expect(Self.registry.contains(role))
+        directory.write("registry/roles.yaml", Self.registry.replacingOccurrences(of: role, with: """
+                  source: iam/deploy-role.Prod.json
+                  trust: {subjects: ["repo:acme/deploy:ref:refs/heads/main"]}
+                - kind: aws-iam-trust-policy
+                  source: iam/deploy-role.prod.json
+                  trust: {subjects: ["repo:acme/deploy:environment:sandbox"]}
+
+            """))
+        let out = directory.path + "/conditions"
+        let refused = try audreg("export", "aws-trust", "registry", "--out", out, "--today", "2026-06-01", in: directory.path)
+        #expect(refused.status == 2, "\(refused.status) \(refused.stderr)")
+        #expect(refused.stderr.contains("registry/roles.yaml:21:15: service 'deploy-role': "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("'iam/deploy-role.prod.json' and 'iam/deploy-role.Prod.json' (registry/roles.yaml:18:15) give file names that differ only in case"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test("a malformed --account and a service without subjects are usage errors")
     func usageErrors() throws {
         let directory = TemporaryDirectory()

@@ -52,6 +52,31 @@ struct ExportOutputTests {
         }
     }
 
+    @Test("a folder below --out that is a symbolic link refuses the export before anything is written; --out itself may be one")
+    func linkedFolderBelowOutRefuses() throws {
+        let directory = TemporaryDirectory()
+        let out = directory.path + "/oscal", elsewhere = directory.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        // As a pull request can commit it: a relative link out of the folder.
+        try FileManager.default.createSymbolicLink(atPath: out + "/catalogs", withDestinationPath: "../elsewhere")
+        let refused = try audreg("export", "oscal", Paths.exampleRegistry, "--out", out, "--today", "2026-12-01", "--fail-on", "never")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("cannot write '\(out)/catalogs/"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("'\(out)/catalogs' is a symbolic link; replace the link with a folder, as audreg writes only inside the folder it is given. Nothing was written"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["catalogs"])
+
+        // A link as --out is the place the caller named: written through, with real folders below it.
+        try FileManager.default.removeItem(atPath: out + "/catalogs")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/named", withDestinationPath: "oscal")
+        let written = try audreg("export", "oscal", Paths.exampleRegistry, "--out", directory.path + "/named", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/component-definition.json"))
+        #expect(try !(FileManager.default.contentsOfDirectory(atPath: out + "/catalogs").isEmpty))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
+
     @Test("a stale file is only listed without --prune; with it, removed; the folder's other files stay")
     func staleFilesRemoved() throws {
         let directory = TemporaryDirectory()

@@ -4,13 +4,13 @@ public struct InsecureEndpointRule: Rule {
         id: "insecure-endpoint",
         name: "Insecure issuer endpoint",
         defaultSeverity: .error,
-        summary: "An issuer, discovery or JWKS URL is not https (loopback excepted), is not a URL audreg can read, or has a query or fragment where the standard forbids it.",
+        summary: "An issuer, discovery or JWKS URL is not https (loopback excepted), is not a URL audreg can read, names no network host (a unix: socket, a placeholder), or has a query or fragment where the standard forbids it.",
         rationale: """
             Whoever can change the JWKS a service downloads can mint tokens it accepts, so keys and metadata \
             must come over TLS. The issuer identifier must be an https URL without query or fragment, or \
             discovery cannot be checked against it.
             """,
-        remediation: "Use https URLs; drop the query and fragment from the issuer identifier and the fragment from discovery and JWKS URLs.",
+        remediation: "Use https URLs that name a network host (a DNS name or an IP address, not a unix: socket or a placeholder); drop the query and fragment from the issuer identifier and the fragment from discovery and JWKS URLs.",
         references: ["RFC 8414 §2", "OpenID Connect Discovery 1.0 §3", "RFC 8725 §3.8"],
         controls: ["NHI6:2025", "PR.AA-04", "PR.AA-01"],
         triggeringExamples: [
@@ -29,6 +29,7 @@ public struct InsecureEndpointRule: Rule {
                 metadata: {name: corp-idp}
                 spec:
                   issuer: ↓"http://idp.example.com:${PORT}"
+                  jwksUri: ↓"https://unix:/run/idp.sock:/keys"
                 """),
         ],
         nonTriggeringExamples: [
@@ -60,6 +61,10 @@ public struct InsecureEndpointRule: Rule {
         }
         // An issuer identifier need not be a URL (StringOrURI); only an http(s) one is fetched from.
         if field == "issuer", !["http", "https"].contains(url.scheme.lowercased()) { return nil }
+        // Every URL checked from here on is fetched: one that names a Unix socket (`https://unix:/run/x.sock:/keys`,
+        // which nginx's proxy_pass connects to on the gateway host) or no host that can be looked up is
+        // no endpoint whose TLS could be checked.
+        if let problem = URLParts.networkHostProblem(text) { return "\(field) '\(text)' \(problem)" }
         if url.scheme.lowercased() != "https" && !url.isLoopback {
             return "\(field) '\(text)' uses \(url.scheme), not https"
         }
