@@ -299,7 +299,8 @@ struct SiteContext {
         for (name, rules) in assessment.excepted { exceptedRulesByService[name] = Set(rules.keys) }
         issuerGaps = services.indices.map { assessment.gap(scope: .issuer, for: services[$0]) }
         deploymentGaps = services.indices.map { assessment.gap(scope: .deployment, for: services[$0]) }
-        lackingBits = services.indices.map { Self.lacking(services[$0]) }
+        let discoveryIssuers = Set(report.registry.issuers.filter { $0.discoveryUrl != nil }.map { ExactString($0.name) })
+        lackingBits = services.indices.map { Self.lacking(services[$0], discoveryIssuers: discoveryIssuers) }
         var profileNumbers: [GapProfileKey: Int32] = [:]
         gapProfiles.reserveCapacity(services.count)
         for position in services.indices {
@@ -474,9 +475,9 @@ struct SiteContext {
         return order.map { "\(rules[$0]!.joined(separator: ", ")) did not run: \($0.text)" }.joined(separator: "; ")
     }
 
-    static func lacking(_ service: Service) -> UInt8 {
+    static func lacking(_ service: Service, discoveryIssuers: Set<ExactString>) -> UInt8 {
         var bits: UInt8 = 0
-        for condition in RuleApplicability.conditions where condition.nothingToCheck(service) != nil {
+        for condition in RuleApplicability.conditions where condition.nothingToCheck(service, discoveryIssuers: discoveryIssuers) != nil {
             bits |= condition.lackingBit
         }
         return bits
@@ -1165,6 +1166,7 @@ extension RuleApplicability {
         case .readableAudiences: return 8
         case .statedEnvironment: return 16
         case .acceptedIssuersWithReadableAudiences: return 2 | 8
+        case .discoveryDocuments: return 32
         }
     }
 }

@@ -25,7 +25,7 @@ struct FindingLimitOptions: ParsableArguments {
     }
 
     /// The report cut to `--max-findings`, with one line on stderr when anything was left out, so the
-    /// cut is visible in every output format without changing any of them.
+    /// cut is visible whatever the output format (JSON also says so in `omitted`).
     func apply(_ report: ValidationReport) -> ValidationReport {
         guard let maxFindings else { return report }
         let limited = report.limited(to: maxFindings)

@@ -291,4 +291,89 @@ struct ReaderFindingsTests {
         let unpinned = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == "config-trust-subject-unpinned" }
         #expect(unpinned.first?.message.contains("passes when the key is absent") == true)
     }
+
+    /// The services the run counted as "every config compared", and why each deployment was not.
+    static func coverage(_ example: RuleExample) async throws -> DriftCoverage {
+        let scratch = DriftScratch()
+        for section in DriftExample.sections(of: example) where !section.isURL { scratch.write(section.name, section.text) }
+        let loaded = try RegistryLoader().load(directory: scratch.path)
+        return await DriftRunner(options: DriftOptions(today: DriftTest.today)).check(loaded, registryDirectory: scratch.path, source: StaticDocumentSource([])).coverage
+    }
+
+    static func localKeysExample(kind: String, source: String, _ config: String) -> RuleExample {
+        RuleExample("""
+            apiVersion: audreg/v1
+            kind: Issuer
+            metadata: {name: corp-idp}
+            spec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}
+            ---
+            apiVersion: audreg/v1
+            kind: Service
+            metadata: {name: payments-api}
+            spec:
+              audiences: [https://payments.example.com]
+              accepts: [{issuer: corp-idp}]
+              deployments:
+                - {kind: \(kind), source: \(source)}
+            #> \(source)
+            \(config)
+            """)
+    }
+
+    @Test("Envoy: a provider's local_jwks (inline_string, filename, environment_variable, either spelling) is said not compared, and the service is not counted as compared")
+    func envoyLocalJWKS() async throws {
+        for source in ["local_jwks: {inline_string: '{\"keys\": []}'}", "local_jwks: {filename: /etc/envoy/jwks.json}",
+                       "localJwks: {environmentVariable: JWKS}", "local_jwks: {inline_bytes: e30=}"] {
+            let example = Self.localKeysExample(kind: "envoy-jwt-authn", source: "envoy.yaml", """
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp:
+                      issuer: https://idp.example.com
+                      audiences: [https://payments.example.com]
+                      ↓\(source)
+                  rules:
+                    - match: {prefix: /}
+                      requires: {provider_name: corp}
+                """)
+            try await Self.expectFindings("config-value-unresolved", example)
+            let unresolved = try await DriftRuleExampleTests.findings(for: example).filter { $0.ruleID == "config-value-unresolved" }
+            #expect(unresolved.first?.message.contains("local_jwks") == true, "\(unresolved.map(\.message))")
+            let coverage = try await Self.coverage(example)
+            #expect(coverage.services.isEmpty, "\(source): keys never compared, so not every config was compared")
+            #expect(coverage.deploymentsUnchecked?.first?.reason.contains("local_jwks") == true, "\(String(describing: coverage.deploymentsUnchecked))")
+        }
+    }
+
+    @Test("Spring: public-key-location without jwk-set-uri or issuer-uri is said not compared; beside either, Spring ignores it")
+    func springPublicKeyLocation() async throws {
+        let local = Self.localKeysExample(kind: "spring-boot", source: "application.properties", """
+            ↓spring.security.oauth2.resourceserver.jwt.public-key-location=classpath:idp.pub
+            spring.security.oauth2.resourceserver.jwt.audiences=https://payments.example.com
+            """)
+        try await Self.expectFindings("config-value-unresolved", local)
+        let coverage = try await Self.coverage(local)
+        #expect(coverage.services.isEmpty)
+        #expect(coverage.deploymentsUnchecked?.first?.reason.contains("public-key-location") == true, "\(String(describing: coverage.deploymentsUnchecked))")
+
+        // YAML, relaxed spelling.
+        let yaml = Self.localKeysExample(kind: "spring-boot", source: "application.yml", """
+            spring.security.oauth2.resourceserver.jwt:
+              ↓publicKeyLocation: file:/etc/keys/idp.pub
+              audiences: [https://payments.example.com]
+            """)
+        try await Self.expectFindings("config-value-unresolved", yaml)
+
+        // Spring Boot's KeyValueCondition: with issuer-uri (or jwk-set-uri) set, the local key is not used,
+        // and the config is compared as before, even when the location is a placeholder nothing defines.
+        for remote in ["issuer-uri=https://idp.example.com", "jwk-set-uri=https://idp.example.com/keys"] {
+            let ignored = Self.localKeysExample(kind: "spring-boot", source: "application.properties", """
+                spring.security.oauth2.resourceserver.jwt.\(remote)
+                spring.security.oauth2.resourceserver.jwt.public-key-location=${IDP_KEY}
+                spring.security.oauth2.resourceserver.jwt.audiences=https://payments.example.com
+                """)
+            try await Self.expectFindings("config-value-unresolved", ignored)
+            #expect(try await Self.coverage(ignored).services == ["payments-api"], "\(remote)")
+        }
+    }
 }

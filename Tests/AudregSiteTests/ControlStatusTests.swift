@@ -204,8 +204,8 @@ struct ControlStatusTests {
     @Test("a service page gives each reason a rule did not run once, with its rules; the controls table only says which did not run")
     func notRunReasonsOnce() throws {
         let report = Self.report()
-        // Issuer checks skipped for every service, billing-api has no deployment, and no federation trust
-        // for the trust rules to check: three reasons.
+        // Issuer checks skipped for every service, billing-api has no deployment, no federation trust
+        // for the trust rules to check, and no discovery URL for the discovery rules: four reasons.
         let drift = Self.drift([], coverage: DriftCoverage(issuersSkipped: true, deploymentsSkipped: false, issuers: [], services: ["orders-api"]))
         let model = Self.model(report, drift: drift)
         let files = try SiteBuilder.renderAll(model: model, templates: .builtIn)
@@ -213,11 +213,12 @@ struct ControlStatusTests {
         let markdown = try #require(files["markdown/docs/services/billing-api.md"])
         let list = try #require(html.range(of: "<h3>Rules that did not run</h3>")).upperBound
         let items = html[list...].components(separatedBy: "</ul>")[0].components(separatedBy: "<li>").dropFirst()
-        #expect(items.count == 3, "one item per reason: \(items)")
+        #expect(items.count == 4, "one item per reason: \(items)")
         // The evidence section says what ran; the controls section gives each reason once.
         let htmlControls = try #require(html.range(of: "id=\"controls-heading\"")).lowerBound
         let markdownControls = try #require(markdown.range(of: "## Controls this service evidences")).lowerBound
-        for reason in ["the service has no deployment to check", "the drift run skipped issuer checks", "the service has no federation trust deployment"] {
+        for reason in ["the service has no deployment to check", "the drift run skipped issuer checks", "the service has no federation trust deployment",
+                       "no issuer the service accepts has a discovery URL"] {
             let item = items.filter { $0.contains(reason) }
             #expect(item.count == 1, "\(reason)")
             #expect(html[htmlControls...].components(separatedBy: reason).count == 2, "the reason is written once in the HTML controls: \(reason)")
@@ -318,6 +319,42 @@ struct ControlStatusTests {
 
     /// A rule with nothing to check assessed nothing: a service that accepts no tokens does not meet an
     /// authentication control because no token rule could fail.
+    /// An issuer with a jwksUri and no discoveryUrl has its keys read by drift, but no discovery document:
+    /// the discovery rules had nothing to check for the services that accept only such issuers.
+    @Test("discovery rules did not run for a service whose issuers have no discoveryUrl: nothing to check, never 'Ran for every service'")
+    func discoveryRulesNeedADiscoveryURL() throws {
+        let noDiscovery = "no issuer the service accepts has a discovery URL (discoveryUrl), so there is no discovery document to check"
+        let report = Self.report()
+        let assessment = ControlAssessment(report: report, drift: Self.drift([]), today: Self.today)
+        let orders = try #require(report.registry.services.first { $0.name == "orders-api" })
+        for rule in ["discovery-issuer-mismatch", "discovery-jwks-mismatch"] {
+            #expect(assessment.gap(rule: rule, for: orders) == noDiscovery, "\(rule)")
+        }
+        // The other issuer-scope rules read the JWKS, and ran.
+        #expect(assessment.gap(rule: "jwks-private-key-material", for: orders) == nil)
+        // Nothing to check leaves the control judged on the rules that ran, as before.
+        #expect(try Self.state(assessment, "DE.CM-09", "orders-api", in: report) == .met)
+        let total = report.registry.services.count
+        let model = Self.model(report, drift: Self.drift([]))
+        let page = try Self.controlPage(model, "DE.CM-09")
+        for rule in ["discovery-issuer-mismatch", "discovery-jwks-mismatch"] {
+            let row = try #require(page.evidence.first { $0.rule.text == rule })
+            #expect(row.ran == "Ran for 0 of \(total) services; nothing to check where \(noDiscovery)", "\(row.ran)")
+            #expect(row.status == "not-assessed" && row.result == "No result: nothing to check", "\(row.status) \(row.result)")
+        }
+
+        // other-idp names a discovery document: the rules ran for ledger-api, which accepts it, and only there.
+        let issuers = Self.files[0].1.replacingOccurrences(of: "jwksUri: https://other.example.com/keys,",
+                                                          with: "jwksUri: https://other.example.com/keys, discoveryUrl: https://other.example.com/.well-known/openid-configuration,")
+        let discovering = Self.report(replacing: [Self.files[0].0: issuers])
+        try #require(discovering.registry.issuers.contains { $0.discoveryUrl != nil })
+        let withDiscovery = ControlAssessment(report: discovering, drift: Self.drift([]), today: Self.today)
+        let ledger = try #require(discovering.registry.services.first { $0.name == "ledger-api" })
+        #expect(withDiscovery.gap(rule: "discovery-jwks-mismatch", for: ledger) == nil)
+        let row = try #require(try Self.controlPage(Self.model(discovering, drift: Self.drift([])), "DE.CM-09").evidence.first { $0.rule.text == "discovery-jwks-mismatch" })
+        #expect(row.ran == "Ran for 1 of \(total) services; nothing to check where \(noDiscovery)", "\(row.ran)")
+    }
+
     @Test("a service that lists no audience and accepts no issuer meets no control its rules had nothing to check for")
     func nothingToCheckIsNotMet() throws {
         let report = Self.report(replacing: ["services/ledger.yaml": """
@@ -695,7 +732,7 @@ struct ControlStatusTests {
         let descriptions = RuleCatalog.builtIn.descriptions
         let registryRule = try #require(descriptions.first { $0.scope == .service && !$0.controls.isEmpty })
         let fileRule = try #require(descriptions.first { $0.scope == .file })
-        let driftRule = try #require(descriptions.first { $0.scope == .issuer })
+        let driftRule = try #require(descriptions.first { $0.scope == .issuer && $0.appliesWhen == .always })
         #expect(assessment.gap(rule: registryRule.id, for: orders) == nil)
         #expect(assessment.gap(rule: fileRule.id, for: orders) == nil)
         #expect(assessment.gap(rule: driftRule.id, for: orders)?.contains("no drift report was given") == true)

@@ -177,4 +177,61 @@ struct DriftOnSiteTests {
         #expect(refused.stderr.contains("has no 'drift' object"))
         #expect(SiteTestSupport.tree(site) == before)
     }
+
+    @Test("audreg build --drift-report refuses a report cut by drift --max-findings, marked or (older) by its summary alone, and says to run drift without it")
+    func cutReport() throws {
+        let directory = TemporaryDirectory()
+        var documents = ["apiVersion: audreg/v1\nkind: Issuer\nmetadata: {name: corp-idp}\nspec: {issuer: https://idp.example.com, jwksUri: https://idp.example.com/keys}\n"]
+        // Two services whose Envoy providers check no audience: two errors, one of which --max-findings 1 cuts away.
+        for name in ["alpha-api", "beta-api"] {
+            documents.append("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: \(name)}
+                spec:
+                  audiences: [https://\(name).example.com]
+                  accepts: [{issuer: corp-idp}]
+                  deployments:
+                    - {kind: envoy-jwt-authn, source: \(name).yaml}
+
+                """)
+            _ = directory.write("registry/\(name).yaml", """
+                name: envoy.filters.http.jwt_authn
+                typed_config:
+                  providers:
+                    corp: {issuer: https://idp.example.com, remote_jwks: {http_uri: {uri: https://idp.example.com/keys}}}
+                  rules: [{match: {prefix: /}, requires: {provider_name: corp}}]
+                """)
+        }
+        _ = directory.write("registry/registry.yaml", documents.joined(separator: "---\n"))
+        let registry = directory.path + "/registry"
+        func drift(_ extra: String...) throws -> String {
+            let run = try AudregTestHelpers.run(Paths.executable, ["drift", registry, "--skip-issuers", "--format", "json", "--today", "2026-12-01"] + extra)
+            #expect(run.status == 1, "\(run.stderr)")
+            return run.stdout
+        }
+        let full = directory.write("full.json", try drift())
+        try #require(try DriftReport.read(path: full).findings.filter { $0.severity == .error }.count == 2)
+        let cut = try drift("--max-findings", "1")
+        #expect(cut.contains("\"omitted\":"), "the JSON says it was cut")
+
+        let site = directory.path + "/site"
+        let built = try audreg("build", registry, "--out", site, "--today", "2026-12-01", "--drift-report", full)
+        #expect(built.status == 0, "\(built.stderr)")
+        let before = SiteTestSupport.tree(site)
+        // An older audreg wrote no `omitted`: the summary, which counts what was left out, gives the cut away.
+        var older = try #require(JSONSerialization.jsonObject(with: Data(cut.utf8)) as? [String: Any])
+        older["omitted"] = nil
+        let olderJSON = String(decoding: try JSONSerialization.data(withJSONObject: older), as: UTF8.self)
+        for (name, json) in [("cut.json", cut), ("older.json", olderJSON)] {
+            let path = directory.write(name, json)
+            #expect(throws: DriftReportError.self, "\(name)") { try DriftReport.read(path: path) }
+            let refused = try audreg("build", registry, "--out", site, "--today", "2026-12-01", "--drift-report", path)
+            #expect(refused.status == 2, "\(name): \(refused.stderr)")
+            #expect(refused.stderr.contains("run 'audreg drift' without --max-findings"), "\(name): \(refused.stderr)")
+            #expect(SiteTestSupport.tree(site) == before, "\(name): the site is untouched")
+        }
+        #expect(try audreg("build", registry, "--out", site, "--today", "2026-12-01", "--drift-report", directory.path + "/older.json")
+            .stderr.contains("summary does not count the findings listed (it counts 2 errors"))
+    }
 }

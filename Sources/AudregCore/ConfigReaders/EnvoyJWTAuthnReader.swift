@@ -176,6 +176,16 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var provider = DeployedProvider(name: ConfigYAML.string(pair.key, file: file), location: ConfigYAML.location(pair.key, file: file))
         provider.issuer = ConfigYAML.string(ProtoFields.value(body, "issuer"), file: file)
         provider.jwksUri = ConfigYAML.string(ProtoFields.value(body, ["remote_jwks", "http_uri", "uri"]), file: file)
+        // `local_jwks` (a DataSource: inline_string, inline_bytes, filename or environment_variable) is the
+        // other arm of Envoy's jwks_source_specifier: Envoy verifies with those keys and fetches nothing,
+        // so who can sign was not compared with the issuer's key set.
+        if let local = ProtoFields.value(body, "local_jwks"), !local.isNull {
+            let source = ["inline_string", "inline_bytes", "filename", "environment_variable"].first { ProtoFields.has(local, $0) }
+            provider.jwksUri = nil
+            provider.unresolved.append(UnresolvedValue(
+                setting: "keys", placeholder: "local_jwks", location: ConfigYAML.location(ProtoFields.key(body, "local_jwks") ?? local, file: file),
+                reason: "are the provider's local_jwks\(source.map { " (\($0))" } ?? ""), which Envoy uses instead of fetching a key set; drift does not compare local keys with the issuer's key set"))
+        }
         if let audiences = ProtoFields.value(body, "audiences") {
             provider.setAudiences(ConfigYAML.strings(audiences, file: file) ?? [])
             provider.audiencesLocation = ConfigYAML.location(ProtoFields.key(body, "audiences") ?? audiences, file: file)

@@ -25,7 +25,7 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         reference: "https://docs.spring.io/spring-boot/reference/web/spring-security.html#web.security.oauth2.server",
         notes: "the property was added by spring-boot#29084; without it (or a JwtDecoder with an audience validator) no aud check is made (spring-security#8334)")
     static let prefix = ["spring", "security", "oauth2", "resourceserver", "jwt"]
-    static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences"]
+    static let settingNames = ["issueruri": "issuer-uri", "jwkseturi": "jwk-set-uri", "audiences": "audiences", "publickeylocation": "public-key-location"]
     /// The settings Spring binds as a list, splitting a value at commas. `issuer-uri` and `jwk-set-uri`
     /// are one `String` each: `https://idp.example.com,@evil.example` is one URI whose host is
     /// evil.example, never two values.
@@ -190,6 +190,17 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
         let first = (applied.values.map(\.keyLocation) + undecided.values.map(\.setting.keyLocation)).min() ?? start
         var provider = DeployedProvider(name: nil, location: first)
         let resolver = PlaceholderResolver(external: settings.springProperties, file: fileProperties)
+        // Spring Boot's KeyValueCondition builds its JwtDecoder from public-key-location only when neither
+        // jwk-set-uri nor issuer-uri has text: then it verifies with that local key and fetches no key set.
+        // Decided on the values as written, as the condition reads them; an undecided one is noted already.
+        func hasText(_ name: String) -> Bool {
+            applied[name]?.values.contains { !ConfigYAML.javaTrimmed($0.value).isEmpty } == true
+        }
+        let fetchesKeys = hasText("jwkseturi") || hasText("issueruri")
+        let localKey = hasText("publickeylocation") && !fetchesKeys && undecided["jwkseturi"] == nil && undecided["issueruri"] == nil
+            ? applied["publickeylocation"] : nil
+        // Ignored by Spring then, so a placeholder or profile in it leaves nothing uncompared.
+        if fetchesKeys { applied["publickeylocation"] = nil; undecided["publickeylocation"] = nil }
         for name in applied.keys.sorted() {
             guard let setting = applied[name], let display = Self.settingNames[name] else { continue }
             var values: [Located<String>] = []
@@ -227,6 +238,11 @@ public struct SpringBootResourceServerReader: DeploymentConfigReader {
             provider.issuerCaveat = "sets issuer-uri to '\(issuer.value)', which \(edge), and Spring keeps it: it compares each token's iss with the whole value (and cannot fetch discovery from it), so it refuses every token, including those of the issuer it names; remove the whitespace"
         }
         provider.jwksUri = applied["jwkseturi"]?.values.first
+        if let localKey {
+            provider.unresolved.append(UnresolvedValue(
+                setting: "keys", placeholder: "public-key-location", location: localKey.keyLocation,
+                reason: "are the public-key-location key, which Spring verifies with when neither jwk-set-uri nor issuer-uri is set; drift does not compare a local key with the issuer's key set"))
+        }
         if let audiences = applied["audiences"] {
             provider.setAudiences(audiences.values)
             provider.audiencesLocation = audiences.keyLocation

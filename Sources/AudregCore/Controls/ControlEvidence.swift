@@ -69,8 +69,8 @@ public struct ControlEvidence: Sendable {
     public func applicability(of ruleID: String) -> RuleApplicability? { applicability[ruleID] }
 
     /// Why a known rule has nothing to check for `service` (see `RuleApplicability`), or nil.
-    public func nothingToCheck(rule ruleID: String, for service: Service) -> String? {
-        applicability[ruleID]?.nothingToCheck(service)
+    public func nothingToCheck(rule ruleID: String, for service: Service, discoveryIssuers: Set<ExactString>? = nil) -> String? {
+        applicability[ruleID]?.nothingToCheck(service, discoveryIssuers: discoveryIssuers)
     }
 }
 
@@ -239,6 +239,8 @@ public struct ControlAssessment: Sendable {
     /// no control is met, for any service, until it reads.
     public let unreadRegistry: String?
     let documentedIssuers: Set<String>
+    /// The issuers with a discovery URL: only for them is there a discovery document to compare.
+    let discoveryIssuers: Set<ExactString>
 
     /// `drift` is the last `audreg drift --format json` run, if any; only its drift-stage findings are
     /// counted (its loader findings repeat the validation's).
@@ -250,6 +252,7 @@ public struct ControlAssessment: Sendable {
         rulesOff = Set(registry.policy.severityOverrides.filter { $0.value.value == "off" }.keys)
         unreadRegistry = Self.unreadFiles(report)
         documentedIssuers = Set(registry.issuers.filter { $0.jwksUri != nil || $0.discoveryUrl != nil }.map(\.name))
+        discoveryIssuers = Set(registry.issuers.filter { $0.discoveryUrl != nil }.map { ExactString($0.name) })
         let reach = FindingReach(registry: registry)
         for finding in report.findings {
             for name in reach.services(reachedBy: finding) { failing[name, default: [:]][finding.ruleID, default: []].append(finding) }
@@ -285,7 +288,7 @@ public struct ControlAssessment: Sendable {
         guard let scope = evidence.scope(of: ruleID) else { return "\(ruleID) is not a rule of this audreg" }
         if let unreadRegistry { return unreadRegistry }
         if rulesOff.contains(ruleID) { return "the policy turns \(ruleID) off" }
-        if let reason = evidence.nothingToCheck(rule: ruleID, for: service) { return reason }
+        if let reason = evidence.nothingToCheck(rule: ruleID, for: service, discoveryIssuers: discoveryIssuers) { return reason }
         return drift.gap(scope, for: service, issuerHasDocuments: documentedIssuers.contains)
     }
 

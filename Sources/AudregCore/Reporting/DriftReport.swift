@@ -430,6 +430,20 @@ public struct DriftReport: Sendable {
         let registryNode = drift["registry"]
         let registry = string(registryNode)
         guard registryNode == nil || registryNode!.isNull || registry != nil else { throw fail("drift.registry must be a string", at: registryNode) }
+        // A report cut by --max-findings lists fewer findings than it counts; controls judged on the listed
+        // ones alone could read as met, so it is refused here, for every reader, as drift merge refuses it.
+        if let omitted = root["omitted"], !omitted.isNull {
+            throw fail("says it was cut by --max-findings (omitted): " + ReportSummary.cutAdvice, at: omitted)
+        }
+        guard let summaryNode = root["summary"], summaryNode.mapping != nil else {
+            throw fail("has no summary object, so whether it lists every finding it counts cannot be checked", at: root["summary"] ?? root)
+        }
+        func count(_ key: String) throws(DriftReportError) -> Int {
+            guard let value = integer(summaryNode[key]), value >= 0 else { throw fail("summary.\(key) must be a whole number", at: summaryNode[key] ?? summaryNode) }
+            return value
+        }
+        let written = ReportSummary(errors: try count("errors"), warnings: try count("warnings"), notes: try count("notes"), suppressed: try count("suppressed"))
+        if let problem = written.mismatch(listing: findings, suppressed: suppressed.count) { throw fail(problem, at: summaryNode) }
         var run = DriftRun(checkedAt: checkedAt, mode: mode, coverage: coverage, registry: registry)
         run.notes = DriftNote.normalized(notes)
         return DriftReport(run: run, findings: findings, suppressed: suppressed)

@@ -26,6 +26,15 @@ public enum JSONReporter {
                 return object
             })),
         ]
+        // A report cut by --max-findings says so, and what it left out: `summary` counts those too, and a
+        // reader taking the listed findings as all of them (build --drift-report) must refuse it.
+        if report.omittedCount > 0 {
+            members.insert(("omitted", .object([
+                ("errors", .int(report.omitted.errors)),
+                ("warnings", .int(report.omitted.warnings)),
+                ("notes", .int(report.omitted.notes)),
+            ])), at: 2)
+        }
         // Only when there are any, so reports of registries without them keep their bytes.
         let off = report.turnedOff
         if !off.isEmpty {

@@ -115,21 +115,31 @@ public enum RuleApplicability: Sendable, Hashable {
     case readableAudiences
     /// `.acceptedIssuers` and `.readableAudiences` both (audience-missing).
     case acceptedIssuersWithReadableAudiences
+    /// An issuer the service accepts names a `discoveryUrl` (the discovery rules): an issuer with only a
+    /// `jwksUri` has no discovery document for drift to compare, so such a rule ran for nothing there.
+    /// Decided with the registry's issuers (`nothingToCheck(_:discoveryIssuers:)`).
+    case discoveryDocuments
     /// The service states its environment (environment-crossing). Without it, which environment the
     /// service is in is unknown, not absent: the rule did not assess it.
     case statedEnvironment
 
     /// The single conditions, for code that groups services by what they lack.
-    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust, .readableAudiences, .statedEnvironment]
+    public static let conditions: [RuleApplicability] = [.audiences, .acceptedIssuers, .federationTrust, .readableAudiences, .statedEnvironment, .discoveryDocuments]
     /// The conditions whose absence leaves a rule's controls not assessed rather than with nothing to check.
     public static let unassessedConditions: [RuleApplicability] = [.readableAudiences, .statedEnvironment]
     /// Every condition a rule can state, single or combined.
     public static let ruleConditions: [RuleApplicability] = conditions + [.acceptedIssuersWithReadableAudiences]
 
-    /// Why the rule has nothing to check for `service`, or nil when it has.
-    public func nothingToCheck(_ service: Service) -> String? {
+    /// Why the rule has nothing to check for `service`, or nil when it has. `discoveryIssuers` are the
+    /// names of the registry's issuers with a `discoveryUrl`; without them, `.discoveryDocuments` is
+    /// taken as having something to check.
+    public func nothingToCheck(_ service: Service, discoveryIssuers: Set<ExactString>? = nil) -> String? {
         switch self {
         case .always: return nil
+        case .discoveryDocuments:
+            guard let discoveryIssuers else { return nil }
+            if service.accepts.isEmpty { return Self.noIssuer }
+            return service.accepts.contains { discoveryIssuers.contains(ExactString($0.issuer.value)) } ? nil : Self.noDiscovery
         case .audiences: return service.audiences.isEmpty ? Self.reason(self) : nil
         case .acceptedIssuers: return service.accepts.isEmpty ? Self.reason(self) : nil
         case .federationTrust:
@@ -152,6 +162,7 @@ public enum RuleApplicability: Sendable, Hashable {
         case .readableAudiences: return unreadAudiences
         case .statedEnvironment: return noEnvironment
         case .acceptedIssuersWithReadableAudiences: return noIssuer
+        case .discoveryDocuments: return noDiscovery
         }
     }
 
@@ -159,13 +170,14 @@ public enum RuleApplicability: Sendable, Hashable {
     static let noIssuer = "the service accepts no issuer's tokens to check"
     static let noTrust = "the service has no federation trust deployment to check"
     static let unreadAudiences = "the service's audiences are not written as a list audreg could read (see its schema error)"
+    static let noDiscovery = "no issuer the service accepts has a discovery URL (discoveryUrl), so there is no discovery document to check"
     static let noEnvironment = "the service states no environment (metadata.environment), so whether its tokens cross environments is unknown"
 
     /// Whether a gap's reason is one of these: a rule with nothing to check leaves a control unassessed
     /// only when every rule evidencing it has nothing to check; otherwise the control is judged on the
     /// rules that had something to check.
     public static func isNothingToCheck(_ reason: String) -> Bool {
-        reason.isExactly(noAudience) || reason.isExactly(noIssuer) || reason.isExactly(noTrust)
+        reason.isExactly(noAudience) || reason.isExactly(noIssuer) || reason.isExactly(noTrust) || reason.isExactly(noDiscovery)
     }
 
     /// Whether a control evidenced by `ruleCount` rules is not assessed, given the reasons its rules did

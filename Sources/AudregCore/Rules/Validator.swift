@@ -25,6 +25,30 @@ public struct ReportSummary: Sendable, Hashable, Codable {
         }
         self.suppressed = suppressed
     }
+
+    public init(errors: Int, warnings: Int, notes: Int, suppressed: Int) {
+        self.errors = errors
+        self.warnings = warnings
+        self.notes = notes
+        self.suppressed = suppressed
+    }
+
+    var counted: String { "\(errors) errors, \(warnings) warnings, \(notes) notes, \(suppressed) suppressed" }
+
+    /// Why a report whose summary says this, but which lists `findings` and `suppressed` suppressed ones,
+    /// cannot be read as evidence; nil when the summary counts exactly what is listed. A report cut by
+    /// `--max-findings` counts what it does not list: judged on the listed findings only, a control
+    /// whose errors were cut away would read as met. Every reader of a drift report asks here (build,
+    /// serve and export through `DriftReport.read`, and `drift merge`), so none takes a cut report.
+    public func mismatch(listing findings: [Finding], suppressed: Int) -> String? {
+        let listed = ReportSummary(findings: findings, suppressed: suppressed)
+        guard listed != self else { return nil }
+        return "summary does not count the findings listed (it counts \(counted); the report lists \(listed.counted)): "
+            + Self.cutAdvice
+    }
+
+    /// What a cut or edited report is, and what to write instead.
+    public static let cutAdvice = "a report cut by --max-findings, or edited, leaves findings out, and controls judged on the listed ones alone could read as met; run 'audreg drift' without --max-findings for a report that lists every finding"
 }
 
 /// Everything a reporter needs: pure data, sorted, so every output format is a pure function of it.

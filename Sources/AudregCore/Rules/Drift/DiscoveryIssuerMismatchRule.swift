@@ -5,7 +5,7 @@ public struct DiscoveryIssuerMismatchRule: IssuerRule {
         name: "Discovery issuer mismatch",
         defaultSeverity: .error,
         stage: .drift,
-        scope: .issuer,
+        scope: .issuer, appliesWhen: .discoveryDocuments,
         summary: "The discovery document's issuer is not exactly (code point for code point) the registry's issuer.",
         rationale: """
             Tokens carry the issuer the provider publishes. Services configured from the registry compare iss \

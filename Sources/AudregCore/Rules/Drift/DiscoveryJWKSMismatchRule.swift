@@ -5,7 +5,7 @@ public struct DiscoveryJWKSMismatchRule: IssuerRule {
         name: "Discovery JWKS URI mismatch",
         defaultSeverity: .error,
         stage: .drift,
-        scope: .issuer,
+        scope: .issuer, appliesWhen: .discoveryDocuments,
         summary: "The discovery document's jwks_uri differs from the registry's jwksUri, or is missing.",
         rationale: """
             Gateways that discover keys (Kong, Spring with issuer-uri) fetch the published jwks_uri; gateways \
