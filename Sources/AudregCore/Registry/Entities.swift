@@ -310,6 +310,9 @@ public struct Policy: Sendable {
     public var maxExceptionDays: Located<Int>?
     public var genericAudiences: [String]
     public var severityOverrides: [String: Located<String>]
+    /// Overrides of rules whose severity a policy cannot change (`Validator.fixedSeverity`): kept out of
+    /// `severityOverrides`, so they change nothing anywhere, and reported.
+    public var ignoredSeverityOverrides: [Located<String>] = []
 
     public init() {
         genericAudiences = []
@@ -334,8 +337,11 @@ public struct Registry: Sendable {
 
     public init() {}
 
-    /// The effective policy: the first Policy document, or defaults.
-    public var policy: Policy { policies.first ?? Policy() }
+    /// The effective policy: the Policy document, or defaults. With two or more, none is in force and
+    /// the defaults apply: a file added in a pull request must not replace the committed policy (its
+    /// thresholds and severity overrides, which could turn off the very finding that reports it) by
+    /// sorting first. `validate` reports each extra Policy as an error.
+    public var policy: Policy { policies.count == 1 ? policies[0] : Policy() }
 
     /// Lookups by name; the first definition wins (later ones are `duplicate-name` findings).
     public func index() -> RegistryIndex { RegistryIndex(self) }

@@ -289,7 +289,11 @@ struct EntityBuilder {
         policy.genericAudiences = texts(spec?["genericAudiences"])?.map(\.value) ?? []
         for pair in spec?["severity"]?.pairs ?? .none {
             if let rule = pair.key.scalar, let level = formatted(pair.value, .oneOf(["error", "warning", "note", "off"])) {
-                policy.severityOverrides[rule] = level
+                if Validator.fixedSeverity.contains(where: { $0.isExactly(rule) }) {
+                    policy.ignoredSeverityOverrides.append(Located(rule, at: location(pair.key)))
+                } else {
+                    policy.severityOverrides[rule] = level
+                }
             }
         }
         return policy

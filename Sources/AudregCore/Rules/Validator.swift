@@ -291,7 +291,11 @@ public struct Validator: Sendable {
 
     /// Findings about exceptions themselves cannot be excepted away, nor can a name defined twice:
     /// exceptions are found by name, so a second definition could bring the exception that hides it.
-    static let unsuppressible: Set<String> = ["exception-expired", "exception-invalid", "duplicate-name"]
+    public static let unsuppressible: Set<String> = ["exception-expired", "exception-invalid", "duplicate-name"]
+
+    /// Rules whose severity no policy changes: a duplicate definition shadows the first wherever it
+    /// is read (site, exports), so it is always an error.
+    public static let fixedSeverity: Set<String> = ["duplicate-name"]
 
     struct ExceptionKey: Hashable {
         var entity: EntityRef
@@ -331,14 +335,24 @@ public struct Validator: Sendable {
     }
 
     static func policyCountFindings(_ registry: Registry) -> [Finding] {
-        guard let first = registry.policies.first, let firstOrigin = first.origin else { return [] }
-        return registry.policies.dropFirst().compactMap { policy in
-            guard let origin = policy.origin, let metadata = policy.metadata else { return nil }
-            return Finding(ruleID: LoaderRuleID.schema, severity: .error,
-                           message: "a registry holds at most one Policy; this one ('\(metadata.name.value)') is ignored in favour of the first",
-                           location: origin.location, entity: EntityRef(.policy, metadata.name.value),
-                           related: [RelatedLocation(firstOrigin.location, entity: first.metadata.map { EntityRef(.policy, $0.name.value) }, message: "the Policy in force")])
+        var findings: [Finding] = []
+        if let first = registry.policies.first, let firstOrigin = first.origin {
+            findings += registry.policies.dropFirst().compactMap { policy in
+                guard let origin = policy.origin, let metadata = policy.metadata else { return nil }
+                return Finding(ruleID: LoaderRuleID.schema, severity: .error,
+                               message: "a registry holds at most one Policy, and this one ('\(metadata.name.value)') is another: none of them is in force, and the defaults apply until all but one are removed",
+                               location: origin.location, entity: EntityRef(.policy, metadata.name.value),
+                               related: [RelatedLocation(firstOrigin.location, entity: first.metadata.map { EntityRef(.policy, $0.name.value) }, message: "another Policy")])
+            }
         }
+        for policy in registry.policies {
+            for rule in policy.ignoredSeverityOverrides {
+                findings.append(Finding(ruleID: LoaderRuleID.schema, severity: .error,
+                                        message: "a policy cannot change the severity of '\(rule.value)', so this override is ignored: a name defined twice is always an error; remove the override",
+                                        location: rule.location, entity: policy.metadata.map { EntityRef(.policy, $0.name.value) }))
+            }
+        }
+        return findings
     }
 }
 

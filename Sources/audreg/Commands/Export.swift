@@ -528,11 +528,16 @@ enum ExportGate {
 
     /// Exports find services, issuers and teams by name, so of two definitions of one name one would be
     /// written and the other dropped without a word, and the one kept may be a copy a pull request added
-    /// to shadow the real one. Refused whatever --fail-on, the policy or an exception says.
+    /// to shadow the real one; likewise a second Policy. Refused whatever --fail-on, the policy or an
+    /// exception says.
     static func checkNamesDefinedOnce(_ registry: Registry, paths: ReportPaths) throws {
         let entities = registry.services.map { ($0.ref, $0.origin.location) } + registry.issuers.map { ($0.ref, $0.origin.location) }
             + registry.teams.map { ($0.ref, $0.origin.location) }
         var first: [EntityRef: SourceLocation] = [:]
+        let policies = registry.policies.compactMap(\.origin?.location)
+        if policies.count > 1 {
+            throw AudregCLIError("nothing exported: \(paths.display(policies[1])) is a second Policy (the first is at \(paths.display(policies[0]))), so none is in force; keep one Policy, then export again")
+        }
         for (ref, location) in entities {
             guard let earlier = first.updateValue(location, forKey: ref) else { continue }
             throw AudregCLIError("nothing exported: \(paths.display(location)) defines \(ref) again (first at \(paths.display(earlier))); an export would use one definition and drop the other. Rename or remove one of them, then export again")

@@ -52,6 +52,54 @@ struct ExportOutputTests {
         }
     }
 
+    /// A pull request that only adds `a.yaml`, a Policy that sorts before `policy.yaml`, allows HS256 and
+    /// day-long tokens and turns off `schema` (the rule that reports a second Policy) and
+    /// `duplicate-name`. Before, it replaced the committed policy and validate was clean.
+    @Test("a second Policy, whichever sorts first, puts none in force, and its overrides cannot hide the error that says so")
+    func secondPolicyRefused() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        try Data("""
+            apiVersion: audreg/v1
+            kind: Policy
+            metadata: {name: aaa}
+            spec:
+              maxTokenLifetime: 24h
+              allowedAlgorithms: [HS256, RS256]
+              severity: {schema: "off", duplicate-name: "off", algorithm-not-allowed: "off"}
+
+            """.utf8).write(to: URL(fileURLWithPath: registry + "/a.yaml"))
+        let validated = try audreg("validate", registry, "--today", "2026-12-01", "--format", "json")
+        #expect(validated.status == 1, "\(validated.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
+        let findings = json["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["rule"] as? String == "schema" && ($0["message"] as? String)?.contains("none of them is in force, and the defaults apply") == true },
+                "\(validated.stdout.prefix(3000))")
+        #expect((json["rulesTurnedOff"] as? [Any] ?? []).isEmpty, "no override of either Policy is in force")
+        let exported = try audreg("export", "istio", registry, "--out", directory.path + "/out", "--today", "2026-12-01", "--fail-on", "never")
+        #expect(exported.status != 0 && exported.stderr.contains("registry/policy.yaml:4:1 is a second Policy (the first is at \(registry)/a.yaml:2:1)"), "\(exported.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/out"))
+    }
+
+    @Test("the one Policy cannot turn duplicate-name off or down: the override is ignored and reported")
+    func duplicateNameSeverityFixed() throws {
+        let directory = TemporaryDirectory()
+        let registry = directory.path + "/registry"
+        try FileManager.default.copyItem(atPath: Paths.exampleRegistry, toPath: registry)
+        let policy = try String(contentsOfFile: registry + "/policy.yaml", encoding: .utf8)
+        try Data(policy.replacingOccurrences(of: "    audience-overlap: error\n", with: "    audience-overlap: error\n    duplicate-name: \"off\"\n").utf8)
+            .write(to: URL(fileURLWithPath: registry + "/policy.yaml"))
+        let orders = try String(contentsOfFile: registry + "/services/production/orders-api.yaml", encoding: .utf8)
+        try Data(orders.replacingOccurrences(of: "https://orders.api.larkspur.example", with: "https://evil.example.com").utf8)
+            .write(to: URL(fileURLWithPath: registry + "/services/aaa.yaml"))
+        let validated = try audreg("validate", registry, "--today", "2026-12-01", "--format", "json")
+        #expect(validated.status == 1, "\(validated.stderr)")
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])["findings"] as? [[String: Any]] ?? []
+        #expect(findings.filter { $0["rule"] as? String == "duplicate-name" && $0["severity"] as? String == "error" }.count == 2, "\(validated.stdout.prefix(3000))")
+        #expect(findings.contains { $0["rule"] as? String == "schema" && ($0["message"] as? String)?.contains("cannot change the severity of 'duplicate-name'") == true })
+    }
+
     @Test("a folder below --out that is a symbolic link refuses the export before anything is written; --out itself may be one")
     func linkedFolderBelowOutRefuses() throws {
         let directory = TemporaryDirectory()

@@ -4,11 +4,12 @@ public struct ExceptionInvalidRule: ServiceRule {
         id: "exception-invalid",
         name: "Exception invalid",
         defaultSeverity: .error,
-        summary: "An exception names a rule that does not exist, lacks a reason, approver or expiry, expires more than the policy's maxExceptionDays ahead, or repeats another exception to the same rule.",
+        summary: "An exception names a rule that does not exist or one no exception suppresses, lacks a reason, approver or expiry, expires more than the policy's maxExceptionDays ahead, or repeats another exception to the same rule.",
         rationale: """
             An exception suppresses findings, so it must say which rule, why, who approved it and until when. \
             A typo in the rule ID would silently suppress nothing; a missing approver or expiry would make a \
-            temporary deviation permanent without review.
+            temporary deviation permanent without review. Findings of duplicate-name, exception-expired and \
+            exception-invalid are never suppressed, so an exception naming one of them only misleads a reader.
             """,
         remediation: "Name an existing rule ID (see `audreg rules`), and give reason, approvedBy and an expires date within the policy's window.",
         references: [],
@@ -31,6 +32,18 @@ public struct ExceptionInvalidRule: ServiceRule {
                       reason: Far in the future.
                       approvedBy: security-architecture
                       expires: ↓2030-01-01
+                """),
+            RuleExample("""
+                apiVersion: audreg/v1
+                kind: Service
+                metadata: {name: orders-api}
+                spec:
+                  audiences: [https://orders.api.example.com]
+                  exceptions:
+                    - rule: ↓duplicate-name
+                      reason: A second definition cannot except itself.
+                      approvedBy: security-architecture
+                      expires: 2026-09-30
                 """),
             // Only the first complete, unexpired exception to a rule is used: a second one beside an
             // expired or incomplete one takes over silently, which review should see.
@@ -90,6 +103,10 @@ public struct ExceptionInvalidRule: ServiceRule {
                                         related: [RelatedLocation(earlier.location, entity: ref(), message: "the first exception to '\(rule)'")]))
             } else {
                 first[ExactString(rule)] = exception
+            }
+            if Validator.unsuppressible.contains(where: { $0.isExactly(rule) }) {
+                findings.append(finding("exception on \(ref()) names '\(rule)', whose findings no exception suppresses; remove it",
+                                        at: exception.rule.location, entity: ref()))
             }
             if !context.knownRuleIDs.contains(rule) {
                 let hint = Suggestion.closest(to: rule, in: context.knownRuleIDs.sorted()).map { "; did you mean '\($0)'?" } ?? "; see 'audreg rules'"
