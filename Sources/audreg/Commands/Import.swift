@@ -72,7 +72,9 @@ struct Import: ParsableCommand {
         let plan = RegistryImport(forcedKind: kind, settings: try spring.settings()).plan(inputs, outDirectory: outAbsolute)
         if !plan.notMapped.isEmpty {
             Terminal.diagnostic("not imported or imported with a difference drift will report:")
-            for line in plan.notMapped { Terminal.diagnostic("  " + line) }
+            // A bullet, not only indentation: a line that starts with a file's name (a file named `:`
+            // gives `:: …`) could otherwise open a CI runner's command once its white space is trimmed.
+            for line in plan.notMapped { Terminal.diagnostic("  - " + line) }
         }
         guard !plan.files.isEmpty else {
             Terminal.diagnostic("audreg: nothing to import: no config of a known kind with a provider was found; nothing written")

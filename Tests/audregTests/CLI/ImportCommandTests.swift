@@ -68,6 +68,16 @@ struct ImportCommandTests {
         return result
     }
 
+    @Test("no note line can open a CI runner command, whatever a file is named")
+    func notesCannotStartCommands() throws {
+        let directory = try Self.repository([":": "# not a config\n", "oauth2-proxy.cfg": Self.oauth2Proxy], fixtures: [])
+        let imported = try audreg("import", ":", "oauth2-proxy.cfg", "--out", "../registry", in: directory.path + "/configs")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let lines = imported.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.contains(": not a config of a known kind") }, "\(imported.stderr)")
+        #expect(!lines.contains { $0.drop(while: { $0 == " " }).hasPrefix("::") }, "\(imported.stderr)")
+    }
+
     @Test("a folder of mixed configs: the registry loads, and drift over the same configs finds no registry-vs-config mismatch")
     func mixedFolder() throws {
         let directory = try Self.repository(["oauth2-proxy.cfg": Self.oauth2Proxy, "README.md": "# Deploy configs\n"])
