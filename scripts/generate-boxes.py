@@ -5,7 +5,7 @@ all their fields. A view model's field is declared once, in its struct; the box 
 
 Read: Sources/AudregSite/ViewModels.swift and EnforcementPoints.swift. A field is a `public var` or
 `public let` at the struct's top level (stored, or computed on one line). Its type decides its box:
-String, Int, Bool, [String], another view model, a list of view models (`[T]`, `SiteLinkList`,
+String, Int, Bool, [String], StreamedText (text written as its page renders), another view model, a list of view models (`[T]`, `SiteLinkList`,
 `SearchEntries`, `RowList<T>`), or an optional of any of these (left out when nil, as swift-mustache leaves it).
 Anything else stops this script. A struct with both `href` and `md` (a link) also gets `pageHref` and
 `pageMd`: the targets relative to the page being rendered.
@@ -61,6 +61,8 @@ def value(expression, kind, known, generic):
         return f".int({expression})"
     if kind == "Bool":
         return f".bool({expression})"
+    if kind == "StreamedText":
+        return f".streamed({expression})"
     if kind == "[String]":
         return f".strings({expression})"
     list_match = re.fullmatch(r"\[(\w+)\]", kind)
@@ -111,7 +113,7 @@ def generate():
 
 def feed(expression, kind, known, generic):
     """The statement that feeds one value into `hasher`; the same kinds `value` boxes."""
-    if kind in ("String", "Int", "Bool", "[String]"):
+    if kind in ("String", "Int", "Bool", "[String]", "StreamedText"):
         return f"hasher.add({expression})"
     list_match = re.fullmatch(r"\[(\w+)\]", kind)
     rows = re.fullmatch(r"RowList<(\w+)>", kind)

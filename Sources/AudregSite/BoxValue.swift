@@ -18,6 +18,8 @@ enum BoxValue {
     /// renderer may reuse what it made of it (see `SharedRenderings`).
     case sharedList(SharedBoxList)
     case lazyList(LazyBoxList)
+    /// Text written into the page as it renders (`StreamedText`), never held whole.
+    case streamed(StreamedText)
     /// A value of another type (a `Double`, an enum without a box): printed with `String(describing:)`,
     /// as swift-mustache prints it.
     case other(OpaqueBox)
@@ -257,6 +259,7 @@ extension BoxValue {
         case .sharedList(let shared): return shared.items.map(\.materialized)
         case .lazyList(let lazy): return lazy.materialized.map(\.materialized)
         case .other(let opaque): return opaque.value
+        case .streamed(let text): return text.text
         }
     }
 
@@ -266,6 +269,7 @@ extension BoxValue {
         case let boxed as BoxValue: self = boxed
         case let object as BoxObject: self = .object(object)
         case let text as String: self = .string(text)
+        case let streamed as StreamedText: self = .streamed(streamed)
         case let number as Int: self = .int(number)
         case let flag as Bool: self = .bool(flag)
         case let dictionary as [String: Any]:

@@ -688,6 +688,7 @@ final class CompiledLibrary: @unchecked Sendable {
             case .lazyList(let lazy): empty = lazy.count == 0
             case .string(let text): empty = text.isEmpty
             case .joined(let first, let second): empty = first.isEmpty && second.isEmpty
+            case .streamed(let text): empty = text.isEmpty
             case .object(let object): empty = object.isEmpty
             case .int, .bool, .other: return nil
             }
@@ -707,6 +708,8 @@ final class CompiledLibrary: @unchecked Sendable {
                 write(.string(second), escapedAs: kind)
             case .int(let number):
                 output.append(decimal: number)
+            case .streamed(let text) where kind == .text:
+                text.write(to: output)
             default:
                 write(.string(Self.describe(value)), escapedAs: kind)
             }
@@ -718,6 +721,7 @@ final class CompiledLibrary: @unchecked Sendable {
             case .joined(let first, let second): return first + second
             case .int(let number): return String(number)
             case .bool(let flag): return flag ? "true" : "false"
+            case .streamed(let text): return text.text
             // What swift-mustache prints for the same value, boxed in full.
             default: return String(describing: value.materialized)
             }

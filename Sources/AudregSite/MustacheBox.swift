@@ -13,6 +13,7 @@ enum MustacheBox {
     static func convert(_ value: Any, root: String = "", useBoxes: Bool = true) -> BoxValue? {
         switch value {
         case let text as String: return .string(text)
+        case let streamed as StreamedText: return .streamed(streamed)
         case let number as Int: return .int(number)
         case let flag as Bool: return .bool(flag)
         case let boxable as MustacheBoxable where useBoxes: return .object(boxable.box(root: root))

@@ -73,8 +73,8 @@ extension SiteContext {
 
     func tokenFlowPage() -> TokenFlowPage {
         let hops = services.indices.flatMap { index in services[index].downstream.map { hopRow(from: services[index].name, hop: $0) } }
-        return TokenFlowPage(svg: tokenFlow.svg, engine: tokenFlow.engine, hops: hops,
-                             mermaid: TokenFlowGraph.mermaid(sorted: services, serviceNames: serviceNames), hasHops: !hops.isEmpty)
+        return TokenFlowPage(svg: tokenFlow.drawing, engine: tokenFlow.engine, hops: hops,
+                             mermaid: TokenFlowGraph.mermaid(sorted: services), hasHops: !hops.isEmpty)
     }
 
     func rulesIndexPage() -> ListPage<RuleRow> {

@@ -6,10 +6,28 @@ import AudregCore
 /// Graphviz `dot` lays it out when it is installed; otherwise a simple layered layout drawn here.
 public enum TokenFlowGraph {
     public struct Picture: Sendable, Equatable {
-        /// A complete `<svg>` element with every registry value escaped.
-        public var svg: String
+        /// A complete `<svg>` element with every registry value escaped, written when the token-flow
+        /// page is: drawn by the built-in layout it is as large as the registry (15 MB at 50,000
+        /// services), and held whole for the length of a build it was a part of the build's peak.
+        public var drawing: StreamedText
         /// Which layout produced it, shown under the picture.
         public var engine: String
+
+        public init(svg: String, engine: String) {
+            self.init(drawing: StreamedText(svg), engine: engine)
+        }
+
+        init(drawing: StreamedText, engine: String) {
+            self.drawing = drawing
+            self.engine = engine
+        }
+
+        /// The drawing in full.
+        public var svg: String { drawing.text }
+
+        public static func == (lhs: Picture, rhs: Picture) -> Bool {
+            lhs.engine.isExactly(rhs.engine) && lhs.svg.isExactly(rhs.svg)
+        }
     }
 
     /// Above this many services, `dot` takes too long and the built-in layout is used.
@@ -29,7 +47,8 @@ public enum TokenFlowGraph {
            let svg = runDot(dotPath, source: dotSource(services: sorted)) {
             return Picture(svg: svg, engine: "Graphviz dot")
         }
-        return Picture(svg: builtInSVG(services: sorted), engine: "built-in layout")
+        let layout = BuiltInLayout(services: sorted)
+        return Picture(drawing: StreamedText(isEmpty: false) { layout.write(to: $0) }, engine: "built-in layout")
     }
 
     /// `dot` on the PATH, if any.
@@ -239,96 +258,122 @@ public enum TokenFlowGraph {
         return HTMLEscaping.escape(kept)
     }
 
+    /// The built-in layout's drawing in full.
+    public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
+        let layout = BuiltInLayout(services: services)
+        return OutputBuffer.string(capacity: layout.estimatedSize) { layout.write(to: $0) }
+    }
+
     /// A layered layout without Graphviz: one band per environment, a column per call depth.
     /// Services are handled by position (each hop's target name is looked up once) and the picture is
     /// written as bytes: on large registries, dictionaries keyed by name and string interpolation made
-    /// this the slowest step of the site's view models (BENCHMARKS.md). `services`: one per name, as
-    /// `picture` passes them.
-    public static func builtInSVG<Services: RandomAccessCollection<Service>>(services: Services) -> String where Services.Index == Int {
-        let count = services.count
-        let base = services.startIndex
-        var positionOfName: [String: Int32] = [:]
-        positionOfName.reserveCapacity(count)
-        for offset in 0..<count where positionOfName[services[base + offset].name] == nil {
-            positionOfName[services[base + offset].name] = Int32(offset)
-        }
-        // Hops whose target is in the picture, as (caller, callee) positions, in the services' order.
-        var edges: [(caller: Int32, callee: Int32)] = []
-        for offset in 0..<count {
-            for hop in services[base + offset].downstream {
-                if let callee = positionOfName[hop.service.value] { edges.append((Int32(offset), callee)) }
-            }
-        }
-        let callers = Adjacency(count: count, edges: edges)
-        let depth = depths(count: count, callers: callers)
+    /// this the slowest step of the site's view models (BENCHMARKS.md). The positions are found when
+    /// the layout is made; the text is written only when the page is (`write(to:)`).
+    struct BuiltInLayout: Sendable {
+        /// One per name, as `picture` passes them.
+        private let services: [Service]
+        /// Hops whose target is in the picture, in the services' order: the caller's and the callee's
+        /// positions, and the hop's position in the caller's `downstream`.
+        private let edges: [(caller: Int32, callee: Int32, hop: Int32)]
+        private let x: [Int32], y: [Int32]
+        private let bands: [(environment: String, top: Int, height: Int)]
+        private let width: Int, height: Int
 
-        let boxWidth = 200, boxHeight = 30, columnGap = 70, rowGap = 14, bandPad = 28
-        var x = [Int](repeating: 0, count: count), y = [Int](repeating: 0, count: count)
-        var bands: [(String, Int, Int)] = []
-        var top = 10
-        var maxColumn = 0
-        var rows = [Int](repeating: 0, count: 13)
-        for (environment, members) in environments(services) {
-            for column in rows.indices { rows[column] = 0 }
-            var bandRows = 0
-            for member in members {
-                let offset = member - base
-                let column = min(depth[offset], 12)
-                let row = rows[column]
-                rows[column] = row + 1
-                bandRows = max(bandRows, row + 1)
-                maxColumn = max(maxColumn, column)
-                x[offset] = 20 + column * (boxWidth + columnGap)
-                y[offset] = top + bandPad + row * (boxHeight + rowGap)
+        static let boxWidth = 200, boxHeight = 30, columnGap = 70, rowGap = 14, bandPad = 28
+
+        init<Services: RandomAccessCollection<Service>>(services: Services) where Services.Index == Int {
+            let services = Array(services)
+            let count = services.count
+            var positionOfName: [String: Int32] = [:]
+            positionOfName.reserveCapacity(count)
+            for offset in 0..<count where positionOfName[services[offset].name] == nil {
+                positionOfName[services[offset].name] = Int32(offset)
             }
-            let height = bandPad + bandRows * (boxHeight + rowGap) + 6
-            bands.append((environment, top, height))
-            top += height + 12
+            var edges: [(caller: Int32, callee: Int32, hop: Int32)] = []
+            for offset in 0..<count {
+                for (hop, downstream) in services[offset].downstream.enumerated() {
+                    if let callee = positionOfName[downstream.service.value] { edges.append((Int32(offset), callee, Int32(hop))) }
+                }
+            }
+            let callers = Adjacency(count: count, edges: edges.lazy.map { (caller: $0.caller, callee: $0.callee) })
+            let depth = TokenFlowGraph.depths(count: count, callers: callers)
+
+            let (boxWidth, boxHeight, columnGap, rowGap, bandPad) = (Self.boxWidth, Self.boxHeight, Self.columnGap, Self.rowGap, Self.bandPad)
+            var x = [Int32](repeating: 0, count: count), y = [Int32](repeating: 0, count: count)
+            var bands: [(environment: String, top: Int, height: Int)] = []
+            var top = 10
+            var maxColumn = 0
+            var rows = [Int](repeating: 0, count: 13)
+            for (environment, members) in TokenFlowGraph.environments(services) {
+                for column in rows.indices { rows[column] = 0 }
+                var bandRows = 0
+                for member in members {
+                    let column = min(depth[member], 12)
+                    let row = rows[column]
+                    rows[column] = row + 1
+                    bandRows = max(bandRows, row + 1)
+                    maxColumn = max(maxColumn, column)
+                    x[member] = Int32(clamping: 20 + column * (boxWidth + columnGap))
+                    y[member] = Int32(clamping: top + bandPad + row * (boxHeight + rowGap))
+                }
+                let height = bandPad + bandRows * (boxHeight + rowGap) + 6
+                bands.append((environment, top, height))
+                top += height + 12
+            }
+            self.services = services
+            self.edges = edges
+            self.x = x
+            self.y = y
+            self.bands = bands
+            width = 40 + (maxColumn + 1) * (boxWidth + columnGap)
+            height = top
         }
-        let width = 40 + (maxColumn + 1) * (boxWidth + columnGap)
-        let svg = OutputBuffer(capacity: 4096 + count * 400 + edges.count * 260)
-        svg.append("<svg role=\"img\" aria-labelledby=\"token-flow-title\" class=\"token-flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        svg.append(decimal: width); svg.append("\" height=\""); svg.append(decimal: top)
-        svg.append("\" viewBox=\"0 0 "); svg.append(decimal: width); svg.append(" "); svg.append(decimal: top); svg.append("\">\n")
-        svg.append("<title id=\"token-flow-title\">Token flow between services</title>\n")
-        svg.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker></defs>\n")
-        for (environment, bandTop, height) in bands {
-            svg.append("<g class=\"environment\"><rect x=\"6\" y=\""); svg.append(decimal: bandTop)
-            svg.append("\" width=\""); svg.append(decimal: width - 12); svg.append("\" height=\""); svg.append(decimal: height)
-            svg.append("\" rx=\"8\" fill=\"none\" stroke=\"#8c959f\" stroke-dasharray=\"4 3\"/>")
-            svg.append("<text x=\"16\" y=\""); svg.append(decimal: bandTop + 18)
-            svg.append("\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#57606a\">"); svg.append(xml(environment)); svg.append("</text></g>\n")
-        }
-        for offset in 0..<count {
-            let service = services[base + offset]
-            for hop in service.downstream {
-                guard let callee = positionOfName[hop.service.value] else { continue }
-                let to = Int(callee)
+
+        /// About the drawing's size in bytes, for a buffer that holds it whole.
+        var estimatedSize: Int { 4096 + services.count * 400 + edges.count * 260 }
+
+        func write(to svg: OutputBuffer) {
+            let (boxWidth, boxHeight) = (Self.boxWidth, Self.boxHeight)
+            svg.append("<svg role=\"img\" aria-labelledby=\"token-flow-title\" class=\"token-flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+            svg.append(decimal: width); svg.append("\" height=\""); svg.append(decimal: height)
+            svg.append("\" viewBox=\"0 0 "); svg.append(decimal: width); svg.append(" "); svg.append(decimal: height); svg.append("\">\n")
+            svg.append("<title id=\"token-flow-title\">Token flow between services</title>\n")
+            svg.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker></defs>\n")
+            for (environment, bandTop, height) in bands {
+                svg.append("<g class=\"environment\"><rect x=\"6\" y=\""); svg.append(decimal: bandTop)
+                svg.append("\" width=\""); svg.append(decimal: width - 12); svg.append("\" height=\""); svg.append(decimal: height)
+                svg.append("\" rx=\"8\" fill=\"none\" stroke=\"#8c959f\" stroke-dasharray=\"4 3\"/>")
+                svg.append("<text x=\"16\" y=\""); svg.append(decimal: bandTop + 18)
+                svg.append("\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#57606a\">"); svg.append(xml(environment)); svg.append("</text></g>\n")
+            }
+            for edge in edges {
+                let from = Int(edge.caller), to = Int(edge.callee)
+                let service = services[from]
+                let hop = service.downstream[Int(edge.hop)]
                 let mode = hop.mode.value
                 svg.append("<line class=\"hop "); svg.append(mode.rawValue)
-                svg.append("\" x1=\""); svg.append(decimal: x[offset] + boxWidth)
-                svg.append("\" y1=\""); svg.append(decimal: y[offset] + boxHeight / 2)
-                svg.append("\" x2=\""); svg.append(decimal: x[to])
-                svg.append("\" y2=\""); svg.append(decimal: y[to] + boxHeight / 2)
+                svg.append("\" x1=\""); svg.append(decimal: Int(x[from]) + boxWidth)
+                svg.append("\" y1=\""); svg.append(decimal: Int(y[from]) + boxHeight / 2)
+                svg.append("\" x2=\""); svg.append(decimal: Int(x[to]))
+                svg.append("\" y2=\""); svg.append(decimal: Int(y[to]) + boxHeight / 2)
                 svg.append("\" "); svg.append(hopSVGStrokes[mode]!)
                 svg.append(" marker-end=\"url(#arrow)\"><title>"); svg.append(xml(service.name)); svg.append(" → ")
                 svg.append(xml(hop.service.value)); svg.append(": "); svg.append(mode.rawValue); svg.append("</title></line>\n")
             }
+            for offset in services.indices {
+                let name = xml(services[offset].name)
+                svg.append("<a href=\"services/"); svg.append(services[offset].name)
+                svg.append(".html\"><g class=\"node\"><rect x=\""); svg.append(decimal: Int(x[offset]))
+                svg.append("\" y=\""); svg.append(decimal: Int(y[offset]))
+                svg.append("\" width=\""); svg.append(decimal: boxWidth); svg.append("\" height=\""); svg.append(decimal: boxHeight)
+                svg.append("\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>")
+                svg.append("<text x=\""); svg.append(decimal: Int(x[offset]) + boxWidth / 2)
+                svg.append("\" y=\""); svg.append(decimal: Int(y[offset]) + 19)
+                svg.append("\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">"); svg.append(name)
+                svg.append("</text></g></a>\n")
+            }
+            svg.append("</svg>\n")
         }
-        for offset in 0..<count {
-            let name = xml(services[base + offset].name)
-            svg.append("<a href=\"services/"); svg.append(services[base + offset].name)
-            svg.append(".html\"><g class=\"node\"><rect x=\""); svg.append(decimal: x[offset])
-            svg.append("\" y=\""); svg.append(decimal: y[offset])
-            svg.append("\" width=\""); svg.append(decimal: boxWidth); svg.append("\" height=\""); svg.append(decimal: boxHeight)
-            svg.append("\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>")
-            svg.append("<text x=\""); svg.append(decimal: x[offset] + boxWidth / 2)
-            svg.append("\" y=\""); svg.append(decimal: y[offset] + 19)
-            svg.append("\" text-anchor=\"middle\" font-size=\"12\" font-family=\"sans-serif\" fill=\"#1f2328\">"); svg.append(name)
-            svg.append("</text></g></a>\n")
-        }
-        svg.append("</svg>\n")
-        return String(decoding: svg.bytes, as: UTF8.self)
     }
 
     /// Callers of each service, by position: the edges grouped by callee, each group in the edges' order.
@@ -336,7 +381,7 @@ public enum TokenFlowGraph {
         private var starts: [Int32]
         private var members: [Int32]
 
-        init(count: Int, edges: [(caller: Int32, callee: Int32)]) {
+        init<Edges: Collection<(caller: Int32, callee: Int32)>>(count: Int, edges: Edges) {
             starts = [Int32](repeating: 0, count: count + 1)
             for edge in edges { starts[Int(edge.callee) + 1] += 1 }
             for index in 0..<count { starts[index + 1] += starts[index] }
@@ -385,33 +430,42 @@ public enum TokenFlowGraph {
         return depth
     }
 
-    /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text).
+    /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text),
+    /// written when its page is: a line per service and per hop, it is as large as the registry.
     /// `sorted`: the services of the picture, one per name, in name order.
-    static func mermaid<Services: RandomAccessCollection<Service>>(sorted: Services, serviceNames: Set<String>) -> String where Services.Index == Int {
+    static func mermaid(sorted: Reordered<Service>) -> StreamedText {
+        StreamedText(isEmpty: false) { writeMermaid(sorted: sorted, into: $0) }
+    }
+
+    static func writeMermaid<Services: RandomAccessCollection<Service>>(sorted: Services, into output: OutputBuffer) where Services.Index == Int {
         // A service's node is `s` and its position in `sorted`.
         var positions: [String: Int] = [:]
         positions.reserveCapacity(sorted.count)
         for index in sorted.indices { positions[sorted[index].name] = index }
-        var output = "flowchart LR"
-        output.reserveCapacity(sorted.count * 64)
+        output.append("flowchart LR")
         for (number, (environment, members)) in environments(sorted).enumerated() {
-            output += "\n  subgraph env\(number)[\(mermaidLabel(environment))]"
-            for member in members { output += "\n    s\(member)[\(mermaidLabel(sorted[member].name))]" }
-            output += "\n  end"
+            output.append("\n  subgraph env"); output.append(decimal: number)
+            output.append("["); output.append(mermaidLabel(environment)); output.append("]")
+            for member in members {
+                output.append("\n    s"); output.append(decimal: member)
+                output.append("["); output.append(mermaidLabel(sorted[member].name)); output.append("]")
+            }
+            output.append("\n  end")
         }
         var unknownCount = 0
         for index in sorted.indices {
             for hop in sorted[index].downstream {
-                let target: String
-                if let position = positions[hop.service.value] { target = "s\(position)" } else {
+                output.append("\n  s"); output.append(decimal: index)
+                output.append(" "); output.append(mermaidArrow(hop.mode.value)); output.append(" ")
+                if let position = positions[hop.service.value] {
+                    output.append("s"); output.append(decimal: position)
+                } else {
                     unknownCount += 1
-                    target = "u\(unknownCount)[\(mermaidLabel(hop.service.value))]"
+                    output.append("u"); output.append(decimal: unknownCount)
+                    output.append("["); output.append(mermaidLabel(hop.service.value)); output.append("]")
                 }
-                let arrow = mermaidArrow(hop.mode.value)
-                output += "\n  s\(index) \(arrow) \(target)"
             }
         }
-        return output
     }
 
     /// Each mode's stroke attributes, made once: the built-in layout writes one per hop.

@@ -576,10 +576,10 @@ public struct SearchPage: Sendable {
 
 public struct TokenFlowPage: Sendable {
     /// A complete `<svg>` element, produced by this program (never from registry text unescaped).
-    public var svg: String
+    public var svg: StreamedText
     public var engine: String
     public var hops: [HopRow]
-    public var mermaid: String
+    public var mermaid: StreamedText
     public var hasHops: Bool
     /// One row per kind of hop, made from `TokenFlowGraph.hopStyles`, the table the drawing uses.
     public var legend: [LegendRow] = TokenFlowGraph.hopStyles.map(LegendRow.init)

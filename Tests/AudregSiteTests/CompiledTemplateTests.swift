@@ -159,6 +159,23 @@ struct CompiledTemplateTests {
         #expect(compiled.render(context, withTemplate: "t") == expected)
     }
 
+    /// The token-flow drawing and the Mermaid chart are written as their pages render (`StreamedText`),
+    /// so every way a template can read a value must give what the same text given whole gives.
+    @Test("streamed text renders exactly as the same text given whole, in every tag that reads it")
+    func streamedText() throws {
+        let text = "<svg>\"a\" & 'b' | *c*</svg>\n" + String(repeating: "x", count: 300_000)
+        let template = "{{{x}}}|{{x}}|{{&x}}|{{#x}}yes{{/x}}{{^x}}no{{/x}}|{{#empty(x)}}E{{/empty(x)}}{{^empty(x)}}N{{/empty(x)}}|"
+            + "{{#blank}}B{{/blank}}{{^blank}}!B{{/blank}}|{{#empty(blank)}}E{{/empty(blank)}}\n"
+        for kind in ["", "{{% CONTENT_TYPE: TEXT}}\n", "{{% CONTENT_TYPE: MARKDOWN}}\n"] {
+            let set = TemplateSet(entries: [.init(name: "t.mustache", text: kind + template, source: .builtIn)])
+            let compiled = try PageRenderer(templates: set)
+            let whole = try #require(ReferenceRenderer(templates: set).render(["x": text, "blank": ""], withTemplate: "t"))
+            #expect(whole.hasPrefix("<svg>\"a\""), "the raw tag wrote the text as it is")
+            #expect(compiled.render(["x": text, "blank": ""], withTemplate: "t") == whole)
+            #expect(compiled.render(["x": StreamedText(text), "blank": StreamedText("")], withTemplate: "t") == whole, "\(kind)")
+        }
+    }
+
     @Test("HTML escaping works on scalars: a quote followed by a combining mark is still escaped")
     func combiningMarks() {
         #expect(HTMLEscaping.escape("a\"\u{301} onmouseover=x") == "a&quot;\u{301} onmouseover=x")

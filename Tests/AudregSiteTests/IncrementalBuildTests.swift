@@ -388,5 +388,30 @@ struct FingerprintTests {
         #expect(fingerprinter.digest == empty.digest)
         #expect(fingerprinter.digest != String(sum.stdout.prefix(32)))
     }
+
+    /// Streamed text (the token-flow drawing) is hashed as it is written: its length, then the SHA-256
+    /// of its bytes, so the encoding stays unambiguous without holding the text.
+    @Test("streamed text is fingerprinted by its length and the SHA-256 of its bytes, written in pieces")
+    func streamedTextDigest() throws {
+        let text = String(repeating: "<g>\u{E9}</g>", count: 20_000)  // several 64 KiB drains
+        var fingerprinter = Fingerprinter()
+        fingerprinter.add(StreamedText(isEmpty: false) { output in
+            for _ in 0..<20_000 { output.append("<g>\u{E9}</g>") }
+        })
+        let directory = try SiteTestSupport.temporaryDirectory("fingerprint-streamed")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/text"))
+        let inner = try run("/usr/bin/sha256sum", [directory + "/text"])
+        try #require(inner.status == 0, "\(inner.stderr)")
+        var encoding: [UInt8] = []
+        withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { encoding += $0 }
+        var digest = String(inner.stdout.prefix(64)).utf8.makeIterator()
+        while let high = digest.next(), let low = digest.next() { encoding.append(UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)!) }
+        try Data(encoding).write(to: URL(fileURLWithPath: directory + "/encoding"))
+        let outer = try run("/usr/bin/sha256sum", [directory + "/encoding"])
+        #expect(fingerprinter.digest == String(outer.stdout.prefix(32)))
+        var changed = Fingerprinter()
+        changed.add(StreamedText(text + " "))
+        #expect(changed.digest != fingerprinter.digest)
+    }
 }
 

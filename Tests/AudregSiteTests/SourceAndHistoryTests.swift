@@ -153,7 +153,7 @@ struct SourceAndHistoryTests {
         }
         #expect(page.contains(": thick solid red arrow</li>"), "passthrough is the thick one")
         // The Markdown legend describes Mermaid's arrows: only passthrough's `==>` is thick.
-        let mermaid = TokenFlowGraph.mermaid(sorted: report.registry.services.firstOfEachName(\.name), serviceNames: ["a", "b", "c", "d"])
+        let mermaid = TokenFlowGraph.mermaid(sorted: report.registry.services.firstOfEachName(\.name)).text
         #expect(mermaid.contains("==>|passthrough|") && mermaid.contains("-.->|new token|") && mermaid.contains("-->|exchange|"))
         #expect(TokenFlowGraph.mermaidLegend.contains("thick arrows passthrough") && TokenFlowGraph.mermaidLegend.contains("dotted arrows a new token"))
     }

@@ -40,7 +40,7 @@ struct TokenFlowLayoutTests {
             // Hops in caller order, as the layout collects them while walking the services.
             let hops = (0..<hopCount).map { _ in (from: Int(generator.next() % UInt64(count)), to: Int(generator.next() % UInt64(count))) }
                 .sorted { $0.from < $1.from }
-            let adjacency = TokenFlowGraph.Adjacency(count: count, edges: hops.map { (Int32($0.from), Int32($0.to)) })
+            let adjacency = TokenFlowGraph.Adjacency(count: count, edges: hops.map { (caller: Int32($0.from), callee: Int32($0.to)) })
             let depths = TokenFlowGraph.depths(count: count, callers: adjacency)
             #expect(depths == Self.referenceDepths(names: names, hops: hops), "round \(round): \(hops)")
         }
@@ -69,6 +69,26 @@ struct TokenFlowLayoutTests {
         // Depth is capped at column 12: the last service sits in the last column.
         #expect(svg.contains("<text x=\"\(20 + 12 * 270 + 100)\""))
         #expect(svg.components(separatedBy: "<line class=\"hop token-exchange\"").count == count)
+    }
+
+    /// The picture is written when its page renders, into a buffer that drains into the page's file as
+    /// it fills: written in pieces it must be the drawing written whole.
+    @Test func drawingWrittenInPiecesIsTheWholeDrawing() throws {
+        var yaml = SiteTestSupport.issuerAndTeam
+        for index in 0..<300 {
+            let next = "  downstream:\n    - {service: svc-\((index * 7 + 1) % 300), mode: \(index % 3 == 0 ? "passthrough" : "token-exchange")}"
+            yaml += "\n---\n" + SiteTestSupport.service("svc-\(index)", audience: "https://svc-\(index).example.com", extra: next)
+        }
+        let services = SiteTestSupport.report(yaml: yaml).registry.services
+        let picture = TokenFlowGraph.picture(services: services, engine: .builtIn)
+        let whole = TokenFlowGraph.builtInSVG(services: services.firstOfEachName(\.name))
+        #expect(picture.svg == whole && whole.utf8.count > 100_000)
+        var drained: [UInt8] = []
+        let buffer = OutputBuffer(capacity: 1_024)
+        buffer.draining(into: { drained += $0 }, threshold: 4_096) { picture.drawing.write(to: buffer) }
+        drained += buffer.bytes
+        #expect(drained == Array(whole.utf8))
+        #expect(whole.components(separatedBy: "<line class=\"hop passthrough\"").count == 101)
     }
 
     /// `environment-crossing` tells `K8s` from `\u{212A}8s` (KELVIN SIGN); the picture must not draw them

@@ -845,10 +845,10 @@ extension SearchPage: MustacheBoxable {
 extension TokenFlowPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         var box = BoxObject(capacity: 9)
-        box.set(.svg, .string(self.svg))
+        box.set(.svg, .streamed(self.svg))
         box.set(.engine, .string(self.engine))
         box.set(.hops, .boxes(self.hops, root: root, cache: cache))
-        box.set(.mermaid, .string(self.mermaid))
+        box.set(.mermaid, .streamed(self.mermaid))
         box.set(.hasHops, .bool(self.hasHops))
         box.set(.legend, .boxes(self.legend, root: root, cache: cache))
         box.set(.mermaidLegend, .string(self.mermaidLegend))

@@ -1,4 +1,5 @@
 import Crypto
+import AudregCore
 
 /// A view model whose every field the templates can read is fed into a `Fingerprinter`: generated
 /// with its box (scripts/generate-boxes.py writes Generated/ViewModelFingerprints.swift), so a field
@@ -69,6 +70,22 @@ struct Fingerprinter {
             add(utf8.count)
             append(contentsOf: utf8)
         }
+    }
+
+    /// Streamed text is hashed as it is written, on its own, and its digest added with its length: the
+    /// text is never held whole here either.
+    mutating func add(_ text: StreamedText) {
+        final class Sink { var hash = SHA256(); var count = 0 }
+        let sink = Sink()
+        let buffer = OutputBuffer(capacity: Self.blockSize)
+        buffer.draining(into: { bytes in
+            sink.hash.update(bufferPointer: bytes)
+            sink.count += bytes.count
+        }, threshold: Self.blockSize) { text.write(to: buffer) }
+        sink.hash.update(bufferPointer: buffer.bytes)
+        sink.count += buffer.count
+        add(sink.count)
+        sink.hash.finalize().withUnsafeBytes { append(contentsOf: $0.bindMemory(to: UInt8.self)) }
     }
 
     mutating func add(_ values: [String]) {
