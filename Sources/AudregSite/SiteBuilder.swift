@@ -384,16 +384,20 @@ public enum SiteBuilder {
         incremental?.begin(jobs: jobs.count)
         // Folders first, so parallel writers never race to create them.
         var folders = Set<String>(["assets"])
-        var pages = [ExactString: String]()
-        pages.reserveCapacity(jobs.count)
-        for job in jobs {
-            let pagePath = path(job, model: model)
-            try checkUnique(pagePath, of: job, among: &pages)
-            let folder = PathText.parent(pagePath)
-            guard !folder.isEmpty else { continue }
-            folders.insert(folder)
-            folders.insert(markdownDocs + folder)
-        }
+        // The table of paths is dropped before any page renders: it holds a path for every page
+        // (10 MiB at 50,000 services), and the workers make each path again when they need it.
+        try {
+            var pages = [ExactString: String]()
+            pages.reserveCapacity(jobs.count)
+            for job in jobs {
+                let pagePath = path(job, model: model)
+                try checkUnique(pagePath, of: job, among: &pages)
+                let folder = PathText.parent(pagePath)
+                guard !folder.isEmpty else { continue }
+                folders.insert(folder)
+                folders.insert(markdownDocs + folder)
+            }
+        }()
         for asset in templates.assets { folders.insert(PathText.parent(asset.name)) }
         for folder in folders.sorted() {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
