@@ -249,6 +249,13 @@ struct EnvoyListenerTests {
             """
         let found = try Self.listenerRequirements(dump)
         #expect(found.map(\.label) == ["listener 'admin'"], "the dump lists the listeners LDS gave, so LDS is not 'not compared'")
+        // A dump cut down to the bootstrap (`?resource=`) lists none of them.
+        let bootstrapOnly = """
+            {"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump", "bootstrap": {
+              "static_resources": {"listeners": [\(listener("ingress", jwt: true))]},
+              "dynamic_resources": {"lds_config": {"ads": {}}}}}]}
+            """
+        #expect(try Self.listenerRequirements(bootstrapOnly).map(\.mode) == [.unknown])
         #expect(found.first?.mode == .disabled)
         let line = dump.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("{\"name\": \"admin\", \"active_state\"") }
         #expect(found.first?.location.line == line.map { $0 + 1 })

@@ -412,7 +412,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var verifies: Bool
         /// Its only jwt_authn filters define no providers, so they verify nothing.
         var emptyFilter: Bool
-        /// Its inline `route_config`, when its routes are all in the file (no `rds`, no `scoped_routes`).
+        /// Its inline `route_config`, if any.
         var routeConfig: YAMLNode?
         /// The matches of the routes that forward a request upstream (not `direct_response`, `redirect`
         /// or `non_forwarding_action`); nil when the routes are not in the file.
@@ -545,12 +545,16 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 requirements.append(open)
             }
         }
-        // Listeners fetched over LDS are not in a bootstrap; a config dump lists the ones Envoy serves.
+        // Listeners fetched over LDS are not in a bootstrap; a config dump lists the ones Envoy serves
+        // (unless it was cut down to other resources), beside the bootstrap it was started with.
         let dumpsListeners = documents.contains { Self.hasKey($0.root, "dynamic_listeners") || Self.hasKey($0.root, "dynamicListeners")
             || Self.hasKey($0.root, "static_listeners") || Self.hasKey($0.root, "staticListeners") }
         if !dumpsListeners {
-            for document in documents {
-                let dynamic = ProtoFields.value(document.root, "dynamic_resources")
+            let bootstraps = documents.flatMap { document in
+                [document.root] + (ProtoFields.value(document.root, "configs")?.sequence ?? []).compactMap { ProtoFields.value($0, "bootstrap") }
+            }
+            for bootstrap in bootstraps {
+                let dynamic = ProtoFields.value(bootstrap, "dynamic_resources")
                 guard let key = ProtoFields.key(dynamic, "lds_config") ?? ProtoFields.key(dynamic, "lds_resources_locator") else { continue }
                 var unknown = DeployedRequirement(mode: .unknown, label: "the listeners Envoy fetches over LDS (dynamic_resources \(key.scalar ?? "lds_config"))",
                                                   location: ConfigYAML.location(key, file: file), providers: [])
