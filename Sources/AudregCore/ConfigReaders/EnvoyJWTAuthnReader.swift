@@ -11,6 +11,10 @@
 /// verification for its match. Route configurations in the same file are read for per-route
 /// `typed_per_filter_config` (`PerRouteConfig`): `disabled: true` on a route or virtual host, and
 /// `requirement_name`, which selects a `requirement_map` entry for the route.
+///
+/// A filter protects only the HTTP connection manager it is in: each listener (filter chain) of the
+/// file whose connection manager has no jwt_authn is a path with no token check, and one whose
+/// connection manager, or whose listeners, Envoy fetches over xDS is not compared.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     public static let kindName = "envoy-jwt-authn"
 
@@ -44,9 +48,13 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         // The routes, when the file holds all of them: a path no route takes gets the router's 404, so a
         // rule set that takes in every route leaves nothing open. Routes fetched over RDS may be any.
         var fileRoutes: [YAMLNode?]?
+        // Listeners whose connection manager has no jwt_authn: their routes are reported with the
+        // listener, and no filter's rules or per-route config applies to them.
+        let listeners = listenerRequirements(documents, file: file)
         if !documents.contains(where: { Self.hasKey($0.root, "rds") }) {
             var configs: [YAMLNode] = []
             for document in documents { collectRouteConfigs(document.root, into: &configs) }
+            configs.removeAll { listeners.unguardedRouteConfigs.contains($0.index) }
             let matches = configs.flatMap { config in
                 (ProtoFields.value(config, "virtual_hosts")?.sequence ?? []).flatMap { host in
                     (ProtoFields.value(host, "routes")?.sequence ?? []).map { ProtoFields.value($0, "match") }
@@ -103,6 +111,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         if !blocks.isEmpty {
             var routeConfigs: [YAMLNode] = []
             for document in documents { collectRouteConfigs(document.root, into: &routeConfigs) }
+            routeConfigs.removeAll { listeners.unguardedRouteConfigs.contains($0.index) }
             var names = Set(Self.filterNames.map { ExactString($0) })
             for document in documents { collectFilterNames(document.root, into: &names) }
             let noRules = !blocks.contains { !(ProtoFields.value($0, "rules")?.sequence ?? []).isEmpty }
@@ -118,7 +127,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             }
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
-        config.requirements = requirements
+        config.requirements = requirements + listeners.requirements
         return config
     }
 
@@ -303,6 +312,257 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         // Only when some route selects an entry: otherwise the filter as a whole is reported.
         if !users.isEmpty { result += unselectedRoutes }
         return (result, !users.isEmpty)
+    }
+
+    // MARK: listeners
+
+    static let connectionManagerTypeSuffix = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+    static let connectionManagerNames = ["envoy.filters.network.http_connection_manager", "envoy.http_connection_manager"]
+    static let tcpProxyTypeSuffix = "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"
+    static let tcpProxyNames = ["envoy.filters.network.tcp_proxy", "envoy.tcp_proxy"]
+
+    /// A listener of the file, and the config dump state it was listed under (`warming_state`), if any.
+    struct Listener {
+        var node: YAMLNode
+        var state: String?
+    }
+
+    /// Every Listener (a mapping with `filter_chains` or `default_filter_chain`): a bootstrap's
+    /// `static_resources.listeners`, a config dump's `static_listeners[].listener` and
+    /// `dynamic_listeners[].active_state.listener` (and its warming and draining states). A dump's
+    /// `error_state` holds a listener Envoy refused, which serves nothing.
+    func collectListeners(_ node: YAMLNode, state: String? = nil, into listeners: inout [Listener]) {
+        switch node.content {
+        case .scalar: return
+        case .sequence(let items):
+            for item in items { collectListeners(item, state: state, into: &listeners) }
+        case .mapping(let pairs):
+            if ProtoFields.value(node, "filter_chains")?.sequence != nil || ProtoFields.value(node, "default_filter_chain")?.mapping != nil {
+                listeners.append(Listener(node: node, state: state))
+                return
+            }
+            for pair in pairs {
+                let key = pair.key.scalar ?? ""
+                func named(_ field: String) -> Bool { key.isExactly(field) || key.isExactly(ProtoFields.jsonName(field)) }
+                if named("error_state") { continue }
+                let inner = ["warming_state", "draining_state"].first(where: named) ?? state
+                collectListeners(pair.value, state: inner, into: &listeners)
+            }
+        }
+    }
+
+    /// A filter's message and its type: `typed_config` as written, or the `value` of a TypedStruct
+    /// with the TypedStruct's `type_url`.
+    static func typedMessage(_ filter: YAMLNode) -> (type: String?, message: YAMLNode?) {
+        guard let typed = ProtoFields.value(filter, "typed_config") else { return (nil, nil) }
+        let type = typed["@type"]?.scalar
+        if let type, typedStructSuffixes.contains(where: { type.hasByteSuffix($0) }) {
+            return (ProtoFields.value(typed, "type_url")?.scalar, typed["value"])
+        }
+        return (type, typed)
+    }
+
+    /// One network filter of a filter chain, as far as tokens go.
+    enum NetworkFilter {
+        /// An HTTP connection manager written in the file.
+        case connectionManager(YAMLNode)
+        /// An HTTP connection manager Envoy fetches over xDS (`config_discovery`).
+        case discoveredConnectionManager
+        /// A TCP proxy and the clusters it forwards to (nil when they are not plain names).
+        case tcpProxy(Set<ExactString>?)
+        case other
+    }
+
+    func classify(_ filter: YAMLNode) -> NetworkFilter {
+        let name = filter["name"]?.scalar ?? ""
+        if let discovery = ProtoFields.value(filter, "config_discovery") {
+            let types = (ProtoFields.value(discovery, "type_urls")?.sequence ?? []).compactMap(\.scalar)
+            let isManager = types.contains { $0.hasByteSuffix(Self.connectionManagerTypeSuffix) }
+                || Self.connectionManagerNames.contains { $0.isExactly(name) }
+            return isManager ? .discoveredConnectionManager : .other
+        }
+        let (type, message) = Self.typedMessage(filter)
+        guard let message else { return .other }
+        // By type, or by the filter's name when the typed config does not say its type.
+        func isType(_ suffix: String, _ names: [String]) -> Bool {
+            type.map { $0.hasByteSuffix(suffix) } ?? names.contains { $0.isExactly(name) }
+        }
+        if isType(Self.connectionManagerTypeSuffix, Self.connectionManagerNames) { return .connectionManager(message) }
+        if isType(Self.tcpProxyTypeSuffix, Self.tcpProxyNames) {
+            if let cluster = ProtoFields.value(message, "cluster")?.scalar { return .tcpProxy([ExactString(cluster)]) }
+            return .tcpProxy(Self.clusterNames(ProtoFields.value(message, "weighted_clusters")))
+        }
+        return .other
+    }
+
+    /// The cluster names of a `weighted_clusters`; nil when it has none or one is not a plain name.
+    static func clusterNames(_ weighted: YAMLNode?) -> Set<ExactString>? {
+        guard let clusters = ProtoFields.value(weighted, "clusters")?.sequence, !clusters.isEmpty else { return nil }
+        var names = Set<ExactString>()
+        for cluster in clusters {
+            guard let name = ProtoFields.value(cluster, "name")?.scalar else { return nil }
+            names.insert(ExactString(name))
+        }
+        return names
+    }
+
+    /// What an HTTP connection manager of the file does with tokens, and where its requests go.
+    struct ConnectionManager {
+        /// Its `http_filters` hold a jwt_authn filter with providers, or one Envoy fetches over xDS.
+        var verifies: Bool
+        /// Its only jwt_authn filters define no providers, so they verify nothing.
+        var emptyFilter: Bool
+        /// Its inline `route_config`, if any.
+        var routeConfig: YAMLNode?
+        /// The matches of the routes that forward a request upstream (not `direct_response`, `redirect`
+        /// or `non_forwarding_action`); nil when the routes are not in the file.
+        var forwarding: [YAMLNode?]?
+        /// The clusters those routes reach; nil when one is not a plain name (`cluster_header`, a
+        /// cluster specifier plugin) or the routes are not in the file.
+        var clusters: Set<ExactString>?
+    }
+
+    func connectionManager(_ message: YAMLNode) -> ConnectionManager {
+        var blocks: [YAMLNode] = []
+        var discovered: [YAMLNode] = []
+        if let filters = ProtoFields.value(message, "http_filters") { collect(filters, into: &blocks, discovered: &discovered) }
+        let withProviders = blocks.contains { !(ProtoFields.value($0, "providers")?.mapping ?? []).isEmpty }
+        var manager = ConnectionManager(verifies: withProviders || !discovered.isEmpty, emptyFilter: !blocks.isEmpty && !withProviders && discovered.isEmpty)
+        let inline = ProtoFields.value(message, "route_config")
+        manager.routeConfig = inline
+        guard let inline, !ProtoFields.has(message, "rds"), !ProtoFields.has(message, "scoped_routes") else { return manager }
+        var matches: [YAMLNode?] = []
+        var clusters: Set<ExactString>? = []
+        for host in ProtoFields.value(inline, "virtual_hosts")?.sequence ?? [] {
+            for route in ProtoFields.value(host, "routes")?.sequence ?? [] {
+                guard !["direct_response", "redirect", "non_forwarding_action"].contains(where: { ProtoFields.has(route, $0) }) else { continue }
+                matches.append(ProtoFields.value(route, "match"))
+                let action = ProtoFields.value(route, "route")
+                if let cluster = ProtoFields.value(action, "cluster")?.scalar {
+                    clusters?.insert(ExactString(cluster))
+                } else if let names = Self.clusterNames(ProtoFields.value(action, "weighted_clusters")) {
+                    clusters?.formUnion(names)
+                } else {
+                    clusters = nil
+                }
+            }
+        }
+        manager.forwarding = matches
+        manager.clusters = clusters
+        return manager
+    }
+
+    /// Requirements for the file's listeners that bypass jwt_authn: a filter chain whose HTTP connection
+    /// manager has no jwt_authn filter (with providers) serves its routes with no token check, however
+    /// well the other listeners' filters are set; one whose connection manager Envoy fetches over xDS,
+    /// and listeners fetched over LDS, are not compared. A TCP proxy is no HTTP path for tokens, but one
+    /// to a cluster a verifying listener routes to reaches that upstream without any. Also gives the
+    /// route configurations of the connection managers without jwt_authn, which no filter's rules or
+    /// per-route config govern.
+    func listenerRequirements(_ documents: [YAMLDocument], file: String) -> (requirements: [DeployedRequirement], unguardedRouteConfigs: Set<Int>) {
+        var listeners: [Listener] = []
+        for document in documents { collectListeners(document.root, into: &listeners) }
+        var requirements: [DeployedRequirement] = []
+        var unguarded = Set<Int>()
+        // Each filter chain's terminal filter with its label and location, read once.
+        var chains: [(label: String, location: SourceLocation, filter: NetworkFilter, manager: ConnectionManager?)] = []
+        for listener in listeners {
+            let nameKey = ProtoFields.key(listener.node, "name")
+            let name = ProtoFields.value(listener.node, "name")?.scalar
+            let listenerLocation = ConfigYAML.location(nameKey ?? listener.node, file: file)
+            let listenerLabel = (name.map { "listener '\($0)'" } ?? "the listener at line \(listenerLocation.line)")
+                + (listener.state.map { " (\($0) of the config dump)" } ?? "")
+            var filterChains: [(label: String?, chain: YAMLNode)] = []
+            let listed = ProtoFields.value(listener.node, "filter_chains")?.sequence ?? []
+            for (index, chain) in listed.enumerated() {
+                let chainName = ProtoFields.value(chain, "name")?.scalar
+                filterChains.append((chainName.map { "filter chain '\($0)'" } ?? "filter chain \(index + 1)", chain))
+            }
+            if let fallback = ProtoFields.value(listener.node, "default_filter_chain"), fallback.mapping != nil {
+                filterChains.append(("the default filter chain", fallback))
+            }
+            for (label, chain) in filterChains {
+                for filter in ProtoFields.value(chain, "filters")?.sequence ?? [] {
+                    let kind = classify(filter)
+                    if case .other = kind { continue }
+                    // One chain of several is named, and found at its own filter entry.
+                    let single = filterChains.count == 1
+                    let at = single ? listenerLocation : ConfigYAML.location(filter, file: file)
+                    let chainLabel = single ? listenerLabel : "\(label ?? "a filter chain") of \(listenerLabel)"
+                    var manager: ConnectionManager?
+                    if case .connectionManager(let message) = kind { manager = connectionManager(message) }
+                    chains.append((chainLabel, at, kind, manager))
+                }
+            }
+        }
+        // The clusters that verifying connection managers route to; nil when one of them routes where
+        // the file does not say.
+        var guarded: Set<ExactString>? = []
+        for chain in chains {
+            guard let manager = chain.manager, manager.verifies else { continue }
+            if let clusters = manager.clusters { guarded?.formUnion(clusters) } else { guarded = nil }
+        }
+        func named(_ clusters: Set<ExactString>) -> String {
+            (clusters.count == 1 ? "cluster " : "clusters ") + clusters.sorted().map { "'\($0.text)'" }.joined(separator: ", ")
+        }
+        for chain in chains {
+            switch chain.filter {
+            case .other:
+                continue
+            case .discoveredConnectionManager:
+                var unknown = DeployedRequirement(mode: .unknown, label: chain.label, location: chain.location, providers: [])
+                unknown.explanation = "gets its HTTP connection manager over xDS (config_discovery), which drift does not read, so whether it requires a token was not compared"
+                requirements.append(unknown)
+            case .tcpProxy(let clusters):
+                // Raw TCP to an upstream that only verified HTTP requests should reach.
+                guard let clusters, let guarded, !clusters.isDisjoint(with: guarded) else { continue }
+                var open = DeployedRequirement(mode: .disabled, label: chain.label, location: chain.location, providers: [])
+                open.explanation = "forwards connections with tcp_proxy to \(named(clusters.intersection(guarded))), which a listener with jwt_authn routes to, so a client reaches it without a token"
+                requirements.append(open)
+            case .connectionManager:
+                guard let manager = chain.manager, !manager.verifies else { continue }
+                if let routeConfig = manager.routeConfig { unguarded.insert(routeConfig.index) }
+                // Routes that only answer themselves (direct_response, redirect) reach no upstream.
+                if let forwarding = manager.forwarding, forwarding.isEmpty { continue }
+                var open = DeployedRequirement(mode: .disabled, label: chain.label, location: chain.location, providers: [])
+                var why = manager.emptyFilter
+                    ? "has an HTTP connection manager whose jwt_authn filter defines no providers, so Envoy verifies no token for the requests it takes in"
+                    : "has an HTTP connection manager without a jwt_authn filter, so Envoy verifies no token for the requests it takes in"
+                // Every path, unless each route that forwards is narrower (a metrics or health path).
+                open.coversEveryPath = manager.forwarding.map { $0.contains { Self.coversEveryPath($0) } } ?? true
+                if let clusters = manager.clusters, let guarded {
+                    let shared = clusters.intersection(guarded)
+                    if !shared.isEmpty {
+                        why += ", among them requests to \(named(shared)), which a listener with jwt_authn routes to"
+                    } else if !guarded.isEmpty {
+                        // Every upstream of both sides is known and none is shared: this listener may
+                        // well serve another service, so it is worth a look, not a failure.
+                        why += "; its routes reach only \(named(clusters)), which no listener with jwt_authn routes to, so it may serve another upstream"
+                        open.coversEveryPath = false
+                    }
+                }
+                open.explanation = why
+                requirements.append(open)
+            }
+        }
+        // Listeners fetched over LDS are not in a bootstrap; a config dump lists the ones Envoy serves
+        // (unless it was cut down to other resources), beside the bootstrap it was started with.
+        let dumpsListeners = documents.contains { Self.hasKey($0.root, "dynamic_listeners") || Self.hasKey($0.root, "dynamicListeners")
+            || Self.hasKey($0.root, "static_listeners") || Self.hasKey($0.root, "staticListeners") }
+        if !dumpsListeners {
+            let bootstraps = documents.flatMap { document in
+                [document.root] + (ProtoFields.value(document.root, "configs")?.sequence ?? []).compactMap { ProtoFields.value($0, "bootstrap") }
+            }
+            for bootstrap in bootstraps {
+                let dynamic = ProtoFields.value(bootstrap, "dynamic_resources")
+                guard let key = ProtoFields.key(dynamic, "lds_config") ?? ProtoFields.key(dynamic, "lds_resources_locator") else { continue }
+                var unknown = DeployedRequirement(mode: .unknown, label: "the listeners Envoy fetches over LDS (dynamic_resources \(key.scalar ?? "lds_config"))",
+                                                  location: ConfigYAML.location(key, file: file), providers: [])
+                unknown.explanation = "are not in this file, so whether they require a token was not compared"
+                requirements.append(unknown)
+            }
+        }
+        return (requirements, unguarded)
     }
 
     // MARK: requirements

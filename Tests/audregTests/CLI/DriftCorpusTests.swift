@@ -69,6 +69,14 @@ struct DriftCorpusTests {
              mentions: ["route 1 (prefix /health) of virtual host 'orders' of ", "route 1 (prefix /) of virtual host 'internal' of ",
                         "set on the virtual host", "requirement_map entry 'orders-admin' (selected by route 2 (prefix /admin) of virtual host 'orders')"],
              levels: ["config-verification-skipped@23": "warning", "config-verification-skipped@48": "error"]),
+        // Envoy: the filter protects its own listener only; a second listener to the same upstream, over
+        // HTTP without jwt_authn or over tcp_proxy, does not check a token. Envoy's own readiness answer does
+        // not reach the upstream.
+        Case(fixture: "envoy-second-listener.yaml", kind: "envoy-jwt-authn",
+             expected: ["config-verification-skipped@40", "config-verification-skipped@80"],
+             mentions: ["listener 'internal_http' of ", "without a jwt_authn filter", "listener 'orders_tcp' of ", "tcp_proxy to cluster 'orders'"],
+             never: ["'probes'"],
+             levels: ["config-verification-skipped@40": "error", "config-verification-skipped@80": "error"]),
         // Envoy: requirement-level audiences (problem 6).
         Case(fixture: "envoy-requirement-audiences.yaml", kind: "envoy-jwt-authn",
              expected: ["config-audience-broadened@16", "config-audience-narrowed@16", "config-verification-skipped@7"],
