@@ -6,13 +6,15 @@ public struct ConfigVerificationSkippedRule: DeploymentRule {
         name: "Deployed config skips token verification",
         defaultSeverity: .error,
         stage: .drift,
-        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation, a rule without requires, a route whose typed_per_filter_config disables jwt_authn; Istio RequestAuthentication without jwtRules; an API Gateway route without authorization, or a JWT authorizer no route uses) although the registry says the service accepts tokens from its issuers.",
+        summary: "A route verifies no token or accepts requests without one (Envoy allow_missing, allow_missing_or_failed, extract_only_without_validation, a rule without requires, a route whose typed_per_filter_config disables jwt_authn, a listener whose HTTP connection manager has no jwt_authn; Istio RequestAuthentication without jwtRules; an API Gateway route without authorization, or a JWT authorizer no route uses) although the registry says the service accepts tokens from its issuers.",
         rationale: """
             The registry's audiences and issuers protect a service only where the gateway enforces them. \
             Envoy's `allow_missing` lets requests without a token through, `allow_missing_or_failed` also \
             lets through tokens that fail verification, and `extract_only_without_validation` never verifies; \
             an Istio RequestAuthentication without jwtRules validates no JWT. An Envoy rule without \
-            `requires`, or a route whose per-route config disables jwt_authn, verifies nothing either: \
+            `requires`, or a route whose per-route config disables jwt_authn, verifies nothing either; \
+            nor does a second listener of the same bootstrap whose HTTP connection manager has no \
+            jwt_authn filter, however well the first one's is set: \
             that is a warning when only some paths are exempt (a health check) and an error when the \
             exemption takes in every path. API Gateway checks a token only on routes that use the \
             authorizer (`AuthorizationType: JWT` and `AuthorizerId`, SAM's `Auth.Authorizer` or \
