@@ -343,7 +343,9 @@ struct IncrementalBuildTests {
 
     @Test func manifestTextRoundTripsAndRefusesOtherText() throws {
         let manifest = SiteManifest(version: "audreg 1 (x)", templates: String(repeating: "a", count: 32),
-                                    pages: [("index", String(repeating: "b", count: 32)), ("services/a b", String(repeating: "c", count: 32))])
+                                    pages: [("index", PageFingerprint(hex: String(repeating: "b", count: 32).utf8)!),
+                                            ("services/a b", PageFingerprint(hex: "0123456789abcdef0f1e2d3c4b5a6978".utf8)!)])
+        #expect(manifest.text.contains("\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb index\n0123456789abcdef0f1e2d3c4b5a6978 services/a b\n"))
         #expect(SiteManifest(text: manifest.text) == manifest)
         for bad in ["", "audreg-site-manifest 1\nversion x\ntemplates y\n", manifest.text.replacingOccurrences(of: "bbbb", with: "BBBB"),
                     manifest.text + "zz index\n", String(manifest.text.dropLast())] {

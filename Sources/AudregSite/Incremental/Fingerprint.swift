@@ -124,8 +124,11 @@ struct Fingerprinter {
     mutating func absent() { append(0) }
 
     /// The first 128 bits of the SHA-256 of everything added, as 32 hex digits.
-    var digest: String {
-        Self.hex(sha256.prefix(16))
+    var digest: String { fingerprint.hex }
+
+    /// The first 128 bits of the SHA-256 of everything added.
+    var fingerprint: PageFingerprint {
+        sha256.withUnsafeBytes { PageFingerprint(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
@@ -137,4 +140,51 @@ struct Fingerprinter {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// A page's fingerprint: 128 bits, held as two integers rather than as its 32 hex digits, since a build
+/// keeps one per page until it writes the manifest (a `String` each was 4 MiB at 50,000 services).
+struct PageFingerprint: Hashable, Sendable {
+    private let high: UInt64
+    private let low: UInt64
+
+    /// The first 16 bytes, most significant first.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count >= 16)
+        high = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes.dropFirst(8).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// nil for anything but 32 lowercase hex digits.
+    init?<Text: Collection<UInt8>>(hex: Text) {
+        guard hex.count == 32 else { return nil }
+        var values: [UInt64] = [0, 0]
+        for (position, byte) in hex.enumerated() {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            values[position / 16] = values[position / 16] << 4 | UInt64(digit)
+        }
+        high = values[0]
+        low = values[1]
+    }
+
+    /// The 32 lowercase hex digits, appended to `output`.
+    func write(to output: OutputBuffer) {
+        var digits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &digits) { text in
+            for (half, value) in [high, low].enumerated() {
+                for position in 0..<16 {
+                    let nibble = UInt8(truncatingIfNeeded: value >> (60 - 4 * UInt64(position))) & 15
+                    text[half * 16 + position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+                }
+            }
+            output.append(UnsafeBufferPointer(start: text.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32))
+        }
+    }
+
+    var hex: String { OutputBuffer.string(capacity: 64) { write(to: $0) } }
 }

@@ -28,10 +28,10 @@ final class IncrementalBuild: Sendable {
     /// Why every page is rendered (no earlier site, `--full`, another version…); nil when pages may be reused.
     let fullBuildReason: String?
     /// Per page of the earlier site: its fingerprint, and its files' stamps (nil: none recorded).
-    private let previous: [String: (fingerprint: String, files: SiteFileStamps.Page?)]
+    private let previous: [String: (fingerprint: PageFingerprint, files: SiteFileStamps.Page?)]
     /// Per job (written by the one worker that runs it, read after all have finished): its page's path
     /// and fingerprint, nil for a page that cannot be fingerprinted.
-    private let pages = Locked<[(path: String, fingerprint: String)?]>([])
+    private let pages = Locked<[(path: String, fingerprint: PageFingerprint)?]>([])
     /// Per job, as above: the stamps of the page's two files in the folder being built.
     private let stamps = Locked<[SiteFileStamps.Page?]>([])
     private let reusedCount = Locked(0)
@@ -46,7 +46,7 @@ final class IncrementalBuild: Sendable {
         case .folder(let path): path
         }
         var reason: String?
-        var previous: [String: (fingerprint: String, files: SiteFileStamps.Page?)] = [:]
+        var previous: [String: (fingerprint: PageFingerprint, files: SiteFileStamps.Page?)] = [:]
         if let folder {
             switch Self.read(folder) {
             case .unusable(let why): reason = why
@@ -148,7 +148,7 @@ final class IncrementalBuild: Sendable {
         hasher.add(page.chrome.root)
         page.chrome.fingerprint(into: &hasher)
         fingerprinted.fingerprint(into: &hasher)
-        let fingerprint = hasher.digest
+        let fingerprint = hasher.fingerprint
         pages.withLock { $0[index] = (path, fingerprint) }
         guard let source, let earlier = previous[path], earlier.fingerprint == fingerprint else { return false }
         guard let recorded = earlier.files else {

@@ -15,7 +15,7 @@ struct SiteManifest: Equatable {
     var version: String
     var templates: String
     /// Root-relative page path (without extension) → fingerprint, in job order.
-    var pages: [(path: String, fingerprint: String)]
+    var pages: [(path: String, fingerprint: PageFingerprint)]
 
     static func == (lhs: SiteManifest, rhs: SiteManifest) -> Bool {
         lhs.version == rhs.version && lhs.templates == rhs.templates
@@ -30,7 +30,7 @@ struct SiteManifest: Equatable {
     func write(to out: OutputBuffer) {
         out.append("\(Self.formatLine)\nversion \(version)\ntemplates \(templates)\n")
         for page in pages {
-            out.append(page.fingerprint)
+            page.fingerprint.write(to: out)
             out.append(UInt8(ascii: " "))
             out.append(page.path)
             out.append(UInt8(ascii: "\n"))
@@ -45,25 +45,21 @@ struct SiteManifest: Equatable {
         lines.removeLast()
         version = String(lines[1].dropFirst("version ".count))
         templates = String(lines[2].dropFirst("templates ".count))
-        var pages: [(path: String, fingerprint: String)] = []
+        var pages: [(path: String, fingerprint: PageFingerprint)] = []
         pages.reserveCapacity(lines.count - 3)
         for line in lines.dropFirst(3) {
             guard let space = line.firstIndex(of: " ") else { return nil }
-            let fingerprint = line[..<space], path = line[line.index(after: space)...]
-            guard fingerprint.utf8.count == 32, fingerprint.utf8.allSatisfy({ Self.isHexDigit($0) }), !path.isEmpty else { return nil }
-            pages.append((String(path), String(fingerprint)))
+            let path = line[line.index(after: space)...]
+            guard let fingerprint = PageFingerprint(hex: line[..<space].utf8), !path.isEmpty else { return nil }
+            pages.append((String(path), fingerprint))
         }
         self.pages = pages
     }
 
-    init(version: String, templates: String, pages: [(path: String, fingerprint: String)]) {
+    init(version: String, templates: String, pages: [(path: String, fingerprint: PageFingerprint)]) {
         self.version = version
         self.templates = templates
         self.pages = pages
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     /// The fingerprint of a template set: every entry's name and bytes, in name order.
