@@ -15,6 +15,8 @@
 /// A filter protects only the HTTP connection manager it is in: each listener (filter chain) of the
 /// file whose connection manager has no jwt_authn is a path with no token check, and one whose
 /// connection manager, or whose listeners, Envoy fetches over xDS is not compared.
+/// A jwt_authn filter that is off by default (HttpFilter `disabled: true`) protects only the routes
+/// whose `typed_per_filter_config` turns it on; when the routes are not in the file, it is not compared.
 public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     public static let kindName = "envoy-jwt-authn"
 
@@ -125,6 +127,13 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 unselected.inferredFromAbsence = true
                 requirements.append(unselected)
             }
+        }
+        var offElsewhere: [SourceLocation] = []
+        for document in documents { collectOffByDefault(document.root, skipping: listeners.filterEntries, file: file, into: &offElsewhere) }
+        for at in offElsewhere {
+            var unknown = DeployedRequirement(mode: .unknown, label: "the jwt_authn filter", location: at, providers: [])
+            unknown.explanation = "is disabled by default (disabled: true) and runs only on routes that enable it, which are not in this file, so whether they require a token was not compared"
+            requirements.append(unknown)
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: providersLocation, providerNoun: "Envoy jwt_authn provider")
         config.requirements = requirements + listeners.requirements
@@ -412,6 +421,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var verifies: Bool
         /// Its only jwt_authn filters define no providers, so they verify nothing.
         var emptyFilter: Bool
+        /// When every verifying jwt_authn filter of it is off by default (HttpFilter `disabled: true`):
+        /// their names, which a route's `typed_per_filter_config` enables them by, and where the first
+        /// says so. Empty when one runs on every route.
+        var offByDefault: [(name: String, location: SourceLocation)] = []
+        /// The index of each verifying jwt_authn entry of its `http_filters`.
+        var filterEntries: Set<Int> = []
         /// Its inline `route_config`, if any.
         var routeConfig: YAMLNode?
         /// The matches of the routes that forward a request upstream (not `direct_response`, `redirect`
@@ -422,12 +437,19 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var clusters: Set<ExactString>?
     }
 
-    func connectionManager(_ message: YAMLNode) -> ConnectionManager {
+    func connectionManager(_ message: YAMLNode, file: String) -> ConnectionManager {
         var blocks: [YAMLNode] = []
         var discovered: [YAMLNode] = []
         if let filters = ProtoFields.value(message, "http_filters") { collect(filters, into: &blocks, discovered: &discovered) }
         let withProviders = blocks.contains { !(ProtoFields.value($0, "providers")?.mapping ?? []).isEmpty }
         var manager = ConnectionManager(verifies: withProviders || !discovered.isEmpty, emptyFilter: !blocks.isEmpty && !withProviders && discovered.isEmpty)
+        var runsOnEveryRoute = false
+        for entry in ProtoFields.value(message, "http_filters")?.sequence ?? [] {
+            guard let off = offByDefault(entry, file: file) else { continue }
+            manager.filterEntries.insert(entry.index)
+            if let off { manager.offByDefault.append(off) } else { runsOnEveryRoute = true }
+        }
+        if runsOnEveryRoute { manager.offByDefault = [] }
         let inline = ProtoFields.value(message, "route_config")
         manager.routeConfig = inline
         guard let inline, !ProtoFields.has(message, "rds"), !ProtoFields.has(message, "scoped_routes") else { return manager }
@@ -459,11 +481,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
     /// to a cluster a verifying listener routes to reaches that upstream without any. Also gives the
     /// route configurations of the connection managers without jwt_authn, which no filter's rules or
     /// per-route config govern.
-    func listenerRequirements(_ documents: [YAMLDocument], file: String) -> (requirements: [DeployedRequirement], unguardedRouteConfigs: Set<Int>) {
+    func listenerRequirements(_ documents: [YAMLDocument], file: String) -> (requirements: [DeployedRequirement], unguardedRouteConfigs: Set<Int>, filterEntries: Set<Int>) {
         var listeners: [Listener] = []
         for document in documents { collectListeners(document.root, into: &listeners) }
         var requirements: [DeployedRequirement] = []
         var unguarded = Set<Int>()
+        var filterEntries = Set<Int>()
         // Each filter chain's terminal filter with its label and location, read once.
         var chains: [(label: String, location: SourceLocation, filter: NetworkFilter, manager: ConnectionManager?)] = []
         for listener in listeners {
@@ -490,7 +513,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                     let at = single ? listenerLocation : ConfigYAML.location(filter, file: file)
                     let chainLabel = single ? listenerLabel : "\(label ?? "a filter chain") of \(listenerLabel)"
                     var manager: ConnectionManager?
-                    if case .connectionManager(let message) = kind { manager = connectionManager(message) }
+                    if case .connectionManager(let message) = kind { manager = connectionManager(message, file: file) }
                     chains.append((chainLabel, at, kind, manager))
                 }
             }
@@ -520,7 +543,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 open.explanation = "forwards connections with tcp_proxy to \(named(clusters.intersection(guarded))), which a listener with jwt_authn routes to, so a client reaches it without a token"
                 requirements.append(open)
             case .connectionManager:
-                guard let manager = chain.manager, !manager.verifies else { continue }
+                guard let manager = chain.manager else { continue }
+                filterEntries.formUnion(manager.filterEntries)
+                if manager.verifies {
+                    requirements += offByDefaultRequirements(manager, label: chain.label, file: file)
+                    continue
+                }
                 if let routeConfig = manager.routeConfig { unguarded.insert(routeConfig.index) }
                 // Routes that only answer themselves (direct_response, redirect) reach no upstream.
                 if let forwarding = manager.forwarding, forwarding.isEmpty { continue }
@@ -562,7 +590,99 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
                 requirements.append(unknown)
             }
         }
-        return (requirements, unguarded)
+        return (requirements, unguarded, filterEntries)
+    }
+
+    // MARK: filters off by default
+
+    /// For an `http_filters` entry that is a jwt_authn filter verifying something (with providers, or
+    /// over xDS): its name and its `disabled` key when it is off by default (HttpFilter `disabled:
+    /// true`), or `.some(nil)` when it runs on every route. nil for any other entry.
+    func offByDefault(_ entry: YAMLNode, file: String) -> (name: String, location: SourceLocation)?? {
+        guard entry.mapping != nil else { return nil }
+        let typed = ProtoFields.value(entry, "typed_config")
+        let isJWT = Self.typedMessage(entry).type?.hasByteSuffix(Self.typeSuffix) == true
+            || (typed != nil && typed?["@type"] == nil && Self.filterNames.contains(entry["name"]?.scalar ?? ""))
+            || (ProtoFields.value(ProtoFields.value(entry, "config_discovery"), "type_urls")?.sequence ?? []).contains { $0.scalar?.hasByteSuffix(Self.typeSuffix) == true }
+        guard isJWT else { return nil }
+        var blocks: [YAMLNode] = []
+        var discovered: [YAMLNode] = []
+        collect(entry, into: &blocks, discovered: &discovered)
+        guard blocks.contains(where: { !(ProtoFields.value($0, "providers")?.mapping ?? []).isEmpty }) || !discovered.isEmpty else { return nil }
+        guard let disabled = ConfigYAML.bool(ProtoFields.value(entry, "disabled"), file: file), disabled.value,
+              let key = ProtoFields.key(entry, "disabled"), let name = entry["name"]?.scalar else { return .some(nil) }
+        return (name, ConfigYAML.location(key, file: file))
+    }
+
+    /// The entry of a `typed_per_filter_config` under one of `names`: whether it turns the filter on
+    /// (Envoy runs a filter off by default where any config is given under its name, except a
+    /// FilterConfig with `disabled: true`); nil when there is none.
+    func enables(_ holder: YAMLNode, names: Set<ExactString>, file: String) -> Bool? {
+        for pair in ProtoFields.value(holder, "typed_per_filter_config")?.mapping ?? [] {
+            guard let key = pair.key.scalar, names.contains(ExactString(key)) else { continue }
+            if pair.value["@type"]?.scalar?.hasByteSuffix(Self.filterConfigTypeSuffix) == true,
+               ConfigYAML.bool(ProtoFields.value(pair.value, "disabled"), file: file)?.value == true { return false }
+            return true
+        }
+        return nil
+    }
+
+    /// A connection manager whose jwt_authn filters are all off by default runs them only on the routes
+    /// whose `typed_per_filter_config` (the route's, else its virtual host's, else its route
+    /// configuration's) enables one; Envoy verifies no token on the others. A route that disables it
+    /// explicitly is `perRoute`'s. Routes over RDS or SRDS are not in the file: not compared.
+    func offByDefaultRequirements(_ manager: ConnectionManager, label: String, file: String) -> [DeployedRequirement] {
+        guard let first = manager.offByDefault.first else { return [] }
+        let names = Set(manager.offByDefault.map { ExactString($0.name) })
+        guard let routeConfig = manager.routeConfig, manager.forwarding != nil else {
+            var unknown = DeployedRequirement(mode: .unknown, label: label, location: first.location, providers: [])
+            unknown.explanation = "has its jwt_authn filter disabled by default (http_filters disabled: true), and its routes, which Envoy fetches over RDS, are not in this file, so which of them enable it, and so whether they require a token, was not compared"
+            return [unknown]
+        }
+        var open: [DeployedRequirement] = []
+        var enabled = false
+        let configLevel = enables(routeConfig, names: names, file: file)
+        for (hostIndex, host) in (ProtoFields.value(routeConfig, "virtual_hosts")?.sequence ?? []).enumerated() {
+            let hostName = ProtoFields.value(host, "name")?.scalar.map { "virtual host '\($0)'" } ?? "virtual host \(hostIndex + 1)"
+            let hostLevel = enables(host, names: names, file: file) ?? configLevel
+            for (routeIndex, route) in (ProtoFields.value(host, "routes")?.sequence ?? []).enumerated() {
+                // Routes that only answer themselves reach no upstream.
+                guard !["direct_response", "redirect", "non_forwarding_action"].contains(where: { ProtoFields.has(route, $0) }) else { continue }
+                switch enables(route, names: names, file: file) ?? hostLevel {
+                case true?: enabled = true
+                case false?: continue
+                case nil:
+                    let match = ProtoFields.value(route, "match")
+                    var skipped = DeployedRequirement(mode: .disabled, label: "route \(routeIndex + 1)\(Self.describe(match: match)) of \(hostName) of \(label)",
+                                                      location: ConfigYAML.location(ProtoFields.key(route, "match") ?? route, file: file), providers: [])
+                    skipped.explanation = "does not enable jwt_authn, which is disabled by default there (http_filters disabled: true): no typed_per_filter_config of the route, its virtual host or its route configuration turns it on, so Envoy verifies no token for it"
+                    skipped.coversEveryPath = Self.coversEveryPath(match)
+                    open.append(skipped)
+                }
+            }
+        }
+        guard !enabled, !open.isEmpty else { return open }
+        // No route turns the filter on: the listener as a whole verifies nothing.
+        var off = DeployedRequirement(mode: .disabled, label: label, location: first.location, providers: [])
+        off.explanation = "has its jwt_authn filter disabled by default (http_filters disabled: true) and no route enables it (typed_per_filter_config), so Envoy verifies no token for the requests it takes in"
+        off.coversEveryPath = open.contains { $0.coversEveryPath }
+        return [off]
+    }
+
+    /// jwt_authn filters off by default outside the connection managers of the file's listeners (a
+    /// bare HttpFilter entry, a connection manager on its own): their routes are not in the file.
+    func collectOffByDefault(_ node: YAMLNode, skipping: Set<Int>, file: String, into found: inout [SourceLocation]) {
+        switch node.content {
+        case .scalar: return
+        case .sequence(let items):
+            for item in items { collectOffByDefault(item, skipping: skipping, file: file, into: &found) }
+        case .mapping(let pairs):
+            if !skipping.contains(node.index), let off = offByDefault(node, file: file), let off {
+                found.append(off.location)
+                return
+            }
+            for pair in pairs { collectOffByDefault(pair.value, skipping: skipping, file: file, into: &found) }
+        }
     }
 
     // MARK: requirements

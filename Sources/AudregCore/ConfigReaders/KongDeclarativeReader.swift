@@ -8,7 +8,9 @@
 /// verification") for a caller's JWT to be verified as this reader compares it; `ignore_signature` takes
 /// only grants whose tokens Kong fetches from the issuer itself (no `bearer`), so it is not read.
 /// A route's plugin runs for that route only, so a service's route that no plugin of its own, of its
-/// service or of the top level covers is a requirement that verifies nothing.
+/// service or of the top level covers is a requirement that verifies nothing. Routes are read nested
+/// under their service or at the top level with `service:`; one whose service, or a plugin bound to a
+/// route or service, is not in the file (another decK file may hold it) leaves coverage not compared.
 public struct KongDeclarativeReader: DeploymentConfigReader {
     public static let kindName = "kong"
 
@@ -39,71 +41,120 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         let jwtKeys = documents.flatMap { Self.jwtSecretKeys($0.root, file: file) }
         let scopes = Self.topLevelScopes(documents, file: file)
         for document in documents {
-            let root = document.root
-            if let key = ConfigYAML.keyNode(root, "services") { location = ConfigYAML.location(key, file: file) }
-            for service in root["services"]?.sequence ?? [] {
-                let serviceName = ConfigYAML.string(service["name"], file: file)
-                let serviceRefs = [serviceName, ConfigYAML.string(service["id"], file: file)].compactMap { $0 }
-                var serviceCovered = scopes.global || serviceRefs.contains { scopes.services.contains(ExactString($0.value)) }
-                for plugin in service["plugins"]?.sequence ?? [] {
-                    let made = provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
-                    if !made.isEmpty { serviceCovered = true }
-                    providers.append(contentsOf: made)
+            if let key = ConfigYAML.keyNode(document.root, "services") { location = ConfigYAML.location(key, file: file) }
+        }
+        let services = documents.flatMap { $0.root["services"]?.sequence ?? [] }
+        func refs(_ entity: YAMLNode) -> [Located<String>] {
+            [ConfigYAML.string(entity["name"], file: file), ConfigYAML.string(entity["id"], file: file)].compactMap { $0 }
+        }
+        let serviceRefs = services.map(refs)
+        // A service's routes: nested under it, or at the top level naming it by `service` (name or id).
+        // Top-level routes naming a service not in this file are grouped by that name.
+        var routesOf = services.map { $0["routes"]?.sequence ?? [] }
+        var foreign: [(service: Located<String>, routes: [YAMLNode])] = []
+        var loose: [YAMLNode] = []
+        for route in documents.flatMap({ $0.root["routes"]?.sequence ?? [] }) {
+            guard let ref = Self.reference(route["service"], file: file) else { loose.append(route); continue }
+            if let index = serviceRefs.firstIndex(where: { $0.contains { $0.value.isExactly(ref.value) } }) {
+                routesOf[index].append(route)
+            } else if let group = foreign.firstIndex(where: { $0.service.value.isExactly(ref.value) }) {
+                foreign[group].routes.append(route)
+            } else {
+                foreign.append((ref, [route]))
+            }
+        }
+        let routeRefs = Set((routesOf.flatMap { $0 } + foreign.flatMap(\.routes) + loose).flatMap(refs).map { ExactString($0.value) })
+        let unbound = Self.unboundScopes(documents, services: Set(serviceRefs.flatMap { $0 }.map { ExactString($0.value) }), routes: routeRefs, file: file)
+        for route in loose {
+            let routeName = ConfigYAML.string(route["name"], file: file)
+            for plugin in route["plugins"]?.sequence ?? [] {
+                providers += provider(plugin, names: [routeName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
+            }
+        }
+        let groups: [(service: YAMLNode?, name: Located<String>?, refs: [Located<String>], routes: [YAMLNode])]
+            = services.indices.map { (services[$0], ConfigYAML.string(services[$0]["name"], file: file), serviceRefs[$0], routesOf[$0]) }
+            + foreign.map { (nil, $0.service, [$0.service], $0.routes) }
+        // The service of each route, by the route's name and id: a top-level plugin bound to a route is
+        // named by it too, as a plugin nested in the route is.
+        var serviceOfRoute: [ExactString: Located<String>] = [:]
+        for group in groups {
+            guard let name = group.name else { continue }
+            for route in group.routes { for ref in refs(route) { serviceOfRoute[ExactString(ref.value)] = name } }
+        }
+        for group in groups {
+            let serviceName = group.name
+            var serviceCovered = scopes.global || group.refs.contains { scopes.services.contains(ExactString($0.value)) }
+            for plugin in group.service?["plugins"]?.sequence ?? [] {
+                let made = provider(plugin, names: [serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
+                if !made.isEmpty { serviceCovered = true }
+                providers.append(contentsOf: made)
+            }
+            // Kong runs a route's plugin for that route only: a service whose JWT check sits on some of
+            // its routes serves the others, to the same upstream, without one.
+            var protected: [(name: Located<String>?, enforcing: [Located<String>])] = []
+            var open: [YAMLNode] = []
+            for route in group.routes {
+                let routeName = ConfigYAML.string(route["name"], file: file)
+                var made: [DeployedProvider] = []
+                var enforcing: [Located<String>] = []
+                for plugin in route["plugins"]?.sequence ?? [] {
+                    let one = provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
+                    // A plugin with `anonymous` already has its requirement, which enforces nothing.
+                    if !Self.acceptsAnonymous(plugin) { enforcing += one.compactMap(\.name) }
+                    made += one
                 }
-                // Kong runs a route's plugin for that route only: a service whose JWT check sits on some of
-                // its routes serves the others, to the same upstream, without one.
-                var protected: [(name: Located<String>?, enforcing: [Located<String>])] = []
-                var open: [YAMLNode] = []
-                for route in service["routes"]?.sequence ?? [] {
-                    let routeName = ConfigYAML.string(route["name"], file: file)
-                    var made: [DeployedProvider] = []
-                    var enforcing: [Located<String>] = []
-                    for plugin in route["plugins"]?.sequence ?? [] {
-                        let one = provider(plugin, names: [routeName, serviceName].compactMap { $0 }, jwtKeys: jwtKeys, file: file, requirements: &requirements)
-                        // A plugin with `anonymous` already has its requirement, which enforces nothing.
-                        if !Self.acceptsAnonymous(plugin) { enforcing += one.compactMap(\.name) }
-                        made += one
-                    }
-                    providers.append(contentsOf: made)
-                    let routeRefs = [routeName, ConfigYAML.string(route["id"], file: file)].compactMap { $0 }
-                    let scoped = routeRefs.compactMap { scopes.routes[ExactString($0.value)] }
-                    enforcing += scoped.flatMap { $0 }
-                    if made.isEmpty, scoped.isEmpty {
-                        open.append(route)
-                    } else {
-                        protected.append((routeName, enforcing))
-                    }
-                }
-                guard !serviceCovered, !protected.isEmpty, !open.isEmpty else { continue }
-                let serviceLabel = serviceName.map { "Kong service '\($0.value)'" } ?? "the Kong service at line \(ConfigYAML.location(service, file: file).line)"
-                let protectedNames = protected.compactMap(\.name)
-                let protectedText = protectedNames.isEmpty ? "its other routes" : protectedNames.map { "route '\($0.value)'" }.joined(separator: ", ")
-                for route in protected {
-                    guard !route.enforcing.isEmpty else { continue }
-                    var required = DeployedRequirement(mode: .required, label: "\(route.name.map { "route '\($0.value)'" } ?? "a route") of \(serviceLabel)", location: route.enforcing[0].location,
-                                                       providers: route.enforcing.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
-                    required.coversEveryPath = false
-                    requirements.append(required)
-                }
-                // Named by the service (every route plugin of it has the service as an alias) and by each
-                // protected route (a top-level plugin scoped to a route is named by the route alone).
-                let uses = (serviceName.map { [$0] } ?? []) + protectedNames
-                for route in open {
-                    let routeName = ConfigYAML.string(route["name"], file: file)
-                    let paths = ConfigYAML.strings(route["paths"], file: file)?.map(\.value) ?? []
-                    let label = (routeName.map { "route '\($0.value)'" } ?? "the route at line \(ConfigYAML.location(route, file: file).line)")
-                        + (paths.isEmpty ? "" : " (paths \(paths.joined(separator: ", ")))") + " of \(serviceLabel)"
-                    var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file),
-                                                      providers: uses.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
-                    skipped.explanation = "has no openid-connect or jwt plugin, and neither its service nor a global plugin has one (the plugin on \(protectedText) applies to that route only), so Kong verifies no token for it"
-                    skipped.coversEveryPath = Self.coversEveryPath(paths)
-                    requirements.append(skipped)
+                providers.append(contentsOf: made)
+                let scoped = refs(route).compactMap { scopes.routes[ExactString($0.value)] }
+                enforcing += scoped.flatMap { $0 }
+                if made.isEmpty, scoped.isEmpty {
+                    open.append(route)
+                } else {
+                    protected.append((routeName, enforcing))
                 }
             }
-            for plugin in root["plugins"]?.sequence ?? [] {
-                let names = [ConfigYAML.string(plugin["service"], file: file), ConfigYAML.string(plugin["route"], file: file)].compactMap { $0 }
-                providers.append(contentsOf: provider(plugin, names: names, jwtKeys: jwtKeys, file: file, requirements: &requirements))
+            guard !serviceCovered, !protected.isEmpty, !open.isEmpty else { continue }
+            let serviceLabel = serviceName.map { "Kong service '\($0.value)'" } ?? "the Kong service at line \(ConfigYAML.location(group.service ?? group.routes[0], file: file).line)"
+            let protectedNames = protected.compactMap(\.name)
+            let protectedText = protectedNames.isEmpty ? "its other routes" : protectedNames.map { "route '\($0.value)'" }.joined(separator: ", ")
+            for route in protected {
+                guard !route.enforcing.isEmpty else { continue }
+                var required = DeployedRequirement(mode: .required, label: "\(route.name.map { "route '\($0.value)'" } ?? "a route") of \(serviceLabel)", location: route.enforcing[0].location,
+                                                   providers: route.enforcing.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
+                required.coversEveryPath = false
+                requirements.append(required)
             }
+            // Named by the service (every route plugin of it has the service as an alias) and by each
+            // protected route (a top-level plugin scoped to a route is named by the route alone).
+            let uses = (serviceName.map { [$0] } ?? []) + protectedNames
+            for route in open {
+                let routeName = ConfigYAML.string(route["name"], file: file)
+                let paths = ConfigYAML.strings(route["paths"], file: file)?.map(\.value) ?? []
+                let label = (routeName.map { "route '\($0.value)'" } ?? "the route at line \(ConfigYAML.location(route, file: file).line)")
+                    + (paths.isEmpty ? "" : " (paths \(paths.joined(separator: ", ")))") + " of \(serviceLabel)"
+                var skipped = DeployedRequirement(mode: .disabled, label: label, location: ConfigYAML.location(route, file: file),
+                                                  providers: uses.map { .init(name: $0, audiences: nil, audiencesLocation: nil) })
+                skipped.explanation = "has no openid-connect or jwt plugin, and neither its service nor a global plugin has one (the plugin on \(protectedText) applies to that route only), so Kong verifies no token for it"
+                skipped.coversEveryPath = Self.coversEveryPath(paths)
+                // What another decK file holds may cover it: its service, or a top-level plugin bound to
+                // a route or service this file does not define, which may be this one by an id it does not give.
+                let elsewhere = group.service == nil ? "its service is not in this file, and may have a plugin there"
+                    : unbound.route && ConfigYAML.string(route["id"], file: file) == nil ? "a top-level plugin is bound to a route this file does not define (by a name or id), which may be this one"
+                    : unbound.service && ConfigYAML.string(group.service?["id"], file: file) == nil ? "a top-level plugin is bound to a service this file does not define (by a name or id), which may be this one"
+                    : nil
+                if let elsewhere {
+                    skipped.mode = .unknown
+                    skipped.explanation = "has no openid-connect or jwt plugin in this file, but \(elsewhere), so whether Kong verifies a token for it was not compared"
+                }
+                requirements.append(skipped)
+            }
+        }
+        for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) {
+            let route = Self.reference(plugin["route"], file: file)
+            var names = [Self.reference(plugin["service"], file: file), route].compactMap { $0 }
+            if let route, let service = serviceOfRoute[ExactString(route.value)], !names.contains(where: { $0.value.isExactly(service.value) }) {
+                names.append(service)
+            }
+            providers.append(contentsOf: provider(plugin, names: names, jwtKeys: jwtKeys, file: file, requirements: &requirements))
         }
         var config = DeployedConfig(file: file, providers: providers, providersLocation: location, providerNoun: "Kong service with an openid-connect or jwt plugin")
         config.requirements = requirements
@@ -118,8 +169,8 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
         for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) where isEnabledTokenPlugin(plugin, file: file) {
             // A consumer-scoped plugin runs only once the consumer is known, so it covers no route.
             if ConfigYAML.string(plugin["consumer"], file: file) != nil || ConfigYAML.string(plugin["consumer_group"], file: file) != nil { continue }
-            let service = ConfigYAML.string(plugin["service"], file: file)
-            let route = ConfigYAML.string(plugin["route"], file: file)
+            let service = reference(plugin["service"], file: file)
+            let route = reference(plugin["route"], file: file)
             if let route {
                 result.routes[ExactString(route.value), default: []] += acceptsAnonymous(plugin) ? [] : [route]
             } else if let service {
@@ -129,6 +180,29 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             }
         }
         return result
+    }
+
+    /// Whether an enabled, enforcing top-level openid-connect or jwt plugin is bound to a route, or to a
+    /// service, that this file does not define (it may be in another decK file, or name one by its id).
+    static func unboundScopes(_ documents: [YAMLDocument], services: Set<ExactString>, routes: Set<ExactString>, file: String) -> (route: Bool, service: Bool) {
+        var result = (route: false, service: false)
+        for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) where isEnabledTokenPlugin(plugin, file: file) && !acceptsAnonymous(plugin) {
+            if ConfigYAML.string(plugin["consumer"], file: file) != nil || ConfigYAML.string(plugin["consumer_group"], file: file) != nil { continue }
+            if let route = reference(plugin["route"], file: file) {
+                if !routes.contains(ExactString(route.value)) { result.route = true }
+            } else if let service = reference(plugin["service"], file: file), !services.contains(ExactString(service.value)) {
+                result.service = true
+            }
+        }
+        return result
+    }
+
+    /// A route's or plugin's `service` or `route`: a name or id, or `{name: …}` / `{id: …}` (decK and
+    /// Kong's own exports write both).
+    static func reference(_ node: YAMLNode?, file: String) -> Located<String>? {
+        guard let node else { return nil }
+        if node.mapping != nil { return ConfigYAML.string(node["name"], file: file) ?? ConfigYAML.string(node["id"], file: file) }
+        return ConfigYAML.string(node, file: file)
     }
 
     /// `config.anonymous` set: a request whose credential is missing or fails passes as that consumer.
