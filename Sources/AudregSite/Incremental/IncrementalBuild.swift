@@ -189,12 +189,12 @@ final class IncrementalBuild: Sendable {
     }
 
     /// The record of the site just built: every fingerprinted page with both files stamped, in job order.
-    func fileStamps(manifest: FileStamp) -> SiteFileStamps {
+    private func stampedPages() -> some Sequence<(path: String, files: SiteFileStamps.Page)> {
         let pages = pages.withLock { $0 }, stamps = stamps.withLock { $0 }
-        return SiteFileStamps(manifest: manifest, pages: zip(pages, stamps).compactMap { page, files in
+        return zip(pages, stamps).lazy.compactMap { page, files -> (path: String, files: SiteFileStamps.Page)? in
             guard let page, let files else { return nil }
             return (page.path, files)
-        })
+        }
     }
 
     /// Writes the manifest, the record of the site's files and the `.gitignore` that keeps that record
@@ -208,9 +208,9 @@ final class IncrementalBuild: Sendable {
         }
         // Without the manifest's stamp no record is written, and the next build renders every page.
         if let stamp {
-            let record = fileStamps(manifest: stamp)
+            let pages = stampedPages()
             _ = try SiteFileWriter(path: directory.appendingPathComponent(SiteFileStamps.fileName).path).write(from: buffer) {
-                record.write(to: buffer)
+                SiteFileStamps.write(manifest: stamp, pages: pages, to: buffer)
             }
         }
         // The record differs on every build and machine; a site committed to git (as this project's

@@ -105,7 +105,11 @@ struct SiteFileStamps: Equatable {
     }
 
     /// `bytes`, appended to `out` (a build drains them to the file as they come).
-    func write(to out: OutputBuffer) {
+    func write(to out: OutputBuffer) { Self.write(manifest: manifest, pages: pages, to: out) }
+
+    /// A record's bytes made from its parts as they come: a build writes its record from what it kept
+    /// per job, without first gathering the pages into an array (9 MiB at 50,000 pages, at its peak).
+    static func write<Pages: Sequence<(path: String, files: Page)>>(manifest: FileStamp, pages: Pages, to out: OutputBuffer) {
         out.append(Self.formatLine + "\nmanifest ")
         manifest.append(to: out)
         out.append(UInt8(ascii: "\n"))
