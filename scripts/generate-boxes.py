@@ -6,7 +6,7 @@ all their fields. A view model's field is declared once, in its struct; the box 
 Read: Sources/AudregSite/ViewModels.swift and EnforcementPoints.swift. A field is a `public var` or
 `public let` at the struct's top level (stored, or computed on one line). Its type decides its box:
 String, Int, Bool, [String], StreamedText (text written as its page renders), another view model, a list of view models (`[T]`, `SiteLinkList`,
-`SearchEntries`, `RowList<T>`), or an optional of any of these (left out when nil, as swift-mustache leaves it).
+`SearchEntries`, `ServiceRows`, `RowList<T>`), or an optional of any of these (left out when nil, as swift-mustache leaves it).
 Anything else stops this script. A struct with both `href` and `md` (a link) also gets `pageHref` and
 `pageMd`: the targets relative to the page being rendered.
 
@@ -25,7 +25,7 @@ SOURCES = ["Sources/AudregSite/ViewModels.swift", "Sources/AudregSite/Enforcemen
 OUTPUT = "Sources/AudregSite/Generated/ViewModelBoxes.swift"
 FINGERPRINTS = "Sources/AudregSite/Generated/ViewModelFingerprints.swift"
 # Types that are collections of view models rather than objects with fields (their boxes are lists).
-COLLECTIONS = {"SiteLinkList": "SiteLink", "SearchEntries": "SearchEntry", "RowList": None}
+COLLECTIONS = {"SiteLinkList": "SiteLink", "SearchEntries": "SearchEntry", "ServiceRows": "ServiceRow", "RowList": None}
 STRING_LITERAL = re.compile(r'"(?:\\.|[^"\\])*"')
 STRUCT = re.compile(r'^public struct (\w+)(?:<(\w+)(?::[^>]*)?>)?[^{]*\{')
 FIELD = re.compile(r'^    public (?:var|let) (\w+): ([^={]+?)\s*(?:=.*|\{.*\})?$')

@@ -221,7 +221,7 @@ struct SiteContext {
 
     // Tables more than one page shows, made once by `prepareSharedTables`.
     /// The services list's rows (also searched).
-    var serviceRows: [ServiceRow] = []
+    var serviceRows = ServiceRows.none
     /// Every audience value with the services that accept it (the Audiences page; counted on the overview; searched).
     var audienceRows: [AudienceRow] = []
     /// Every exception, by expiry (the Exceptions page; counted and those expiring soon listed on the overview).
@@ -229,7 +229,7 @@ struct SiteContext {
     /// The control pages, framework summaries and coverage matrix (the Controls pages; coverage on the overview).
     var controls = ControlsModel()
     /// The search page's entries, also written as the search index.
-    var searchEntries = SearchEntries(services: [], audiences: [], others: [])
+    var searchEntries = SearchEntries(services: .none, audiences: [], others: [])
     /// The token-flow picture, drawn on another thread while the rest is made.
     var tokenFlow = TokenFlowGraph.Picture(svg: "", engine: "")
 
@@ -685,14 +685,21 @@ struct SiteContext {
         }
     }
 
-    func serviceRow(at position: Int) -> ServiceRow {
-        let service = services[position]
-        let audiences = service.audiences.map(\.value.text)
-        let count = findingsByEntity[service.ref]?.count ?? 0
-        return ServiceRow(link: serviceLinkTable[position], title: service.metadata.title?.value ?? service.name,
-                          owner: ownerLink(service.metadata.owner?.value), ownerText: service.metadata.owner?.value ?? "no owner",
-                          environment: service.metadata.environment?.value ?? "", audiences: audiences,
-                          audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
+    /// The services list's rows, made when read from what the rows need (not from the whole context,
+    /// whose tables a later change would then copy).
+    func makeServiceRows() -> ServiceRows {
+        let services = services, links = serviceLinkTable, teamLinks = teamLinks
+        let findingCounts = findingsByEntity.mapValues(\.count)
+        return ServiceRows(count: services.count) { position in
+            let service = services[position]
+            let audiences = service.audiences.map(\.value.text)
+            let count = findingCounts[service.ref] ?? 0
+            let owner = service.metadata.owner?.value
+            return ServiceRow(link: links[position], title: service.metadata.title?.value ?? service.name,
+                              owner: owner.flatMap { teamLinks[$0] }, ownerText: owner ?? "no owner",
+                              environment: service.metadata.environment?.value ?? "", audiences: audiences,
+                              audiencesText: SiteModel.join(audiences), findingCount: count, hasFindings: count > 0)
+        }
     }
 
     static func controlStatusRow(_ column: ServiceControlColumn, failing: Set<String>, excepted: Set<String>,
@@ -968,7 +975,7 @@ struct SiteContext {
             let controls = context.controlsModel()
             parts.withLock { $0.controls = controls }
         }
-        serviceRows = services.indices.map { serviceRow(at: $0) }
+        serviceRows = makeServiceRows()
         audienceRows = makeAudienceRows()
         exceptionRows = makeExceptionRows()
         searchEntries = makeSearchEntries()

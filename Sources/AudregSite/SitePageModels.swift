@@ -37,7 +37,7 @@ extension SiteContext {
             driftGap: assessment.drift.reportGap, maxDriftAge: assessment.drift.maxAgeDays, registryEvidence: registryEvidence)
     }
 
-    func servicesIndexPage() -> ListPage<ServiceRow> { ListPage(items: serviceRows) }
+    func servicesIndexPage() -> ServicesPage { ServicesPage(items: serviceRows) }
 
     func servicePath(at position: Int) -> String { SiteModel.servicePath(services[position].name) }
 

@@ -154,6 +154,7 @@ struct PageInstance {
 extension OverviewPage: PageModel {}
 extension ListPage: PageModel where Item: MustacheBoxable {}
 extension SearchPage: PageModel {}
+extension ServicesPage: PageModel {}
 extension ServicePage: PageModel {}
 extension TokenFlowPage: PageModel {}
 extension RulePage: PageModel {}

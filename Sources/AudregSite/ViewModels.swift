@@ -574,6 +574,11 @@ public struct SearchPage: Sendable {
     public var items: SearchEntries
 }
 
+/// The services list: one row per service, made when read.
+public struct ServicesPage: Sendable {
+    public var items: ServiceRows
+}
+
 public struct TokenFlowPage: Sendable {
     /// A complete `<svg>` element, produced by this program (never from registry text unescaped).
     public var svg: StreamedText
@@ -612,8 +617,29 @@ public struct SearchEntry: Sendable {
 /// Every search entry, made when it is read: the search page and the two index files each go over
 /// them once, and keeping one entry per service and per audience made a large build's peak higher
 /// (BENCHMARKS.md). Services and audiences come from their rows; the few others are kept.
+/// The services list's rows, each made when it is read (by the services list, the search page and the
+/// search index, and their fingerprints). Kept made, 50,000 rows were 11 MiB of a site build's peak;
+/// making one costs a few table lookups and the joined audiences.
+public struct ServiceRows: RandomAccessCollection, Sendable, CustomReflectable {
+    private let rowCount: Int
+    private let row: @Sendable (Int) -> ServiceRow
+
+    init(count: Int, row: @escaping @Sendable (Int) -> ServiceRow) {
+        rowCount = count
+        self.row = row
+    }
+
+    static let none = ServiceRows(count: 0) { _ in preconditionFailure("a list without rows has no row") }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { rowCount }
+    public subscript(position: Int) -> ServiceRow { row(position) }
+
+    public var customMirror: Mirror { Mirror(self, unlabeledChildren: Array(self), displayStyle: .collection) }
+}
+
 public struct SearchEntries: RandomAccessCollection, Sendable, CustomReflectable {
-    let services: [ServiceRow]
+    let services: ServiceRows
     let audiences: [AudienceRow]
     let others: [SearchEntry]
 

@@ -108,7 +108,7 @@ enum SiteTestSupport {
 /// tests read a page as the renderer gets it.
 extension SiteModel {
     var overview: OverviewPage { context.overviewPage() }
-    var servicesIndex: ListPage<ServiceRow> { context.servicesIndexPage() }
+    var servicesIndex: ServicesPage { context.servicesIndexPage() }
     var services: ServicePages { ServicePages(builder: context) }
     var audiences: ListPage<AudienceRow> { context.audiencesPage() }
     var issuers: ListPage<IssuerSection> { context.issuersPage() }

@@ -842,6 +842,14 @@ extension SearchPage: MustacheBoxable {
     }
 }
 
+extension ServicesPage: MustacheBoxable {
+    func box(root: String, cache: BoxCache?) -> BoxObject {
+        var box = BoxObject(capacity: 3)
+        box.set(.items, .boxes(self.items, root: root, cache: cache))
+        return box
+    }
+}
+
 extension TokenFlowPage: MustacheBoxable {
     func box(root: String, cache: BoxCache?) -> BoxObject {
         var box = BoxObject(capacity: 9)

@@ -528,6 +528,12 @@ extension SearchPage: Fingerprinted {
     }
 }
 
+extension ServicesPage: Fingerprinted {
+    func fingerprint(into hasher: inout Fingerprinter) {
+        hasher.addAll(self.items)
+    }
+}
+
 extension TokenFlowPage: Fingerprinted {
     func fingerprint(into hasher: inout Fingerprinter) {
         hasher.add(self.svg)
