@@ -74,7 +74,7 @@ extension SiteContext {
     func tokenFlowPage() -> TokenFlowPage {
         let hops = services.indices.flatMap { index in services[index].downstream.map { hopRow(from: services[index].name, hop: $0) } }
         return TokenFlowPage(svg: tokenFlow.drawing, engine: tokenFlow.engine, hops: hops,
-                             mermaid: TokenFlowGraph.mermaid(sorted: services), hasHops: !hops.isEmpty)
+                             mermaid: TokenFlowGraph.mermaid(sorted: services, positions: servicePositions), hasHops: !hops.isEmpty)
     }
 
     func rulesIndexPage() -> ListPage<RuleRow> {

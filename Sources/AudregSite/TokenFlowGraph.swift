@@ -432,16 +432,16 @@ public enum TokenFlowGraph {
 
     /// A Mermaid flowchart for the Markdown tree (GitHub renders it; elsewhere it stays readable text),
     /// written when its page is: a line per service and per hop, it is as large as the registry.
-    /// `sorted`: the services of the picture, one per name, in name order.
-    static func mermaid(sorted: Reordered<Service>) -> StreamedText {
-        StreamedText(isEmpty: false) { writeMermaid(sorted: sorted, into: $0) }
+    /// `sorted`: the services of the picture, one per name, in name order; `positions`: each one's
+    /// position in `sorted`, by name (the site's table, shared rather than made again for the chart).
+    static func mermaid(sorted: Reordered<Service>, positions: [String: Int32]? = nil) -> StreamedText {
+        let positions = positions ?? sorted.indices.reduce(into: [String: Int32]()) { $0[sorted[$1].name] = Int32($1) }
+        return StreamedText(isEmpty: false) { writeMermaid(sorted: sorted, positions: positions, into: $0) }
     }
 
-    static func writeMermaid<Services: RandomAccessCollection<Service>>(sorted: Services, into output: OutputBuffer) where Services.Index == Int {
+    static func writeMermaid<Services: RandomAccessCollection<Service>>(sorted: Services, positions: [String: Int32],
+                                                                       into output: OutputBuffer) where Services.Index == Int {
         // A service's node is `s` and its position in `sorted`.
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(sorted.count)
-        for index in sorted.indices { positions[sorted[index].name] = index }
         output.append("flowchart LR")
         for (number, (environment, members)) in environments(sorted).enumerated() {
             output.append("\n  subgraph env"); output.append(decimal: number)
@@ -458,7 +458,7 @@ public enum TokenFlowGraph {
                 output.append("\n  s"); output.append(decimal: index)
                 output.append(" "); output.append(mermaidArrow(hop.mode.value)); output.append(" ")
                 if let position = positions[hop.service.value] {
-                    output.append("s"); output.append(decimal: position)
+                    output.append("s"); output.append(decimal: Int(position))
                 } else {
                     unknownCount += 1
                     output.append("u"); output.append(decimal: unknownCount)
