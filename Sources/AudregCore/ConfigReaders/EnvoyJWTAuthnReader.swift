@@ -404,6 +404,12 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         return .other
     }
 
+    /// A route that answers the request itself (`direct_response`, `redirect`, `non_forwarding_action`)
+    /// and reaches no upstream.
+    static func answersItself(_ route: YAMLNode) -> Bool {
+        ["direct_response", "redirect", "non_forwarding_action"].contains { ProtoFields.has(route, $0) }
+    }
+
     /// The cluster names of a `weighted_clusters`; nil when it has none or one is not a plain name.
     static func clusterNames(_ weighted: YAMLNode?) -> Set<ExactString>? {
         guard let clusters = ProtoFields.value(weighted, "clusters")?.sequence, !clusters.isEmpty else { return nil }
@@ -457,7 +463,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
         var clusters: Set<ExactString>? = []
         for host in ProtoFields.value(inline, "virtual_hosts")?.sequence ?? [] {
             for route in ProtoFields.value(host, "routes")?.sequence ?? [] {
-                guard !["direct_response", "redirect", "non_forwarding_action"].contains(where: { ProtoFields.has(route, $0) }) else { continue }
+                guard !Self.answersItself(route) else { continue }
                 matches.append(ProtoFields.value(route, "match"))
                 let action = ProtoFields.value(route, "route")
                 if let cluster = ProtoFields.value(action, "cluster")?.scalar {
@@ -646,8 +652,7 @@ public struct EnvoyJWTAuthnReader: DeploymentConfigReader {
             let hostName = ProtoFields.value(host, "name")?.scalar.map { "virtual host '\($0)'" } ?? "virtual host \(hostIndex + 1)"
             let hostLevel = enables(host, names: names, file: file) ?? configLevel
             for (routeIndex, route) in (ProtoFields.value(host, "routes")?.sequence ?? []).enumerated() {
-                // Routes that only answer themselves reach no upstream.
-                guard !["direct_response", "redirect", "non_forwarding_action"].contains(where: { ProtoFields.has(route, $0) }) else { continue }
+                guard !Self.answersItself(route) else { continue }
                 switch enables(route, names: names, file: file) ?? hostLevel {
                 case true?: enabled = true
                 case false?: continue

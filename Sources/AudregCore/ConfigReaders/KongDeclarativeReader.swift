@@ -64,7 +64,11 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
             }
         }
         let routeRefs = Set((routesOf.flatMap { $0 } + foreign.flatMap(\.routes) + loose).flatMap(refs).map { ExactString($0.value) })
-        let unbound = Self.unboundScopes(documents, services: Set(serviceRefs.flatMap { $0 }.map { ExactString($0.value) }), routes: routeRefs, file: file)
+        // Whether an enforcing top-level plugin is bound to a route, or a service, this file does not
+        // define (it may be in another decK file, or name one by an id this file does not give).
+        let definedServices = Set(serviceRefs.flatMap { $0 }.map { ExactString($0.value) })
+        let unbound = (route: scopes.routes.contains { !$0.value.isEmpty && !routeRefs.contains($0.key) },
+                       service: !scopes.enforcingServices.isSubset(of: definedServices))
         for route in loose {
             let routeName = ConfigYAML.string(route["name"], file: file)
             for plugin in route["plugins"]?.sequence ?? [] {
@@ -163,9 +167,11 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
 
     /// What the top-level `plugins` apply an openid-connect or jwt plugin to: every route (no `service`,
     /// `route` or consumer scope), or the services and routes they name (by name or id).
-    /// A route's plugins are listed with the `route` value of each that enforces (has no `anonymous`).
-    static func topLevelScopes(_ documents: [YAMLDocument], file: String) -> (global: Bool, services: Set<ExactString>, routes: [ExactString: [Located<String>]]) {
-        var result = (global: false, services: Set<ExactString>(), routes: [ExactString: [Located<String>]]())
+    /// A route's plugins are listed with the `route` value of each that enforces (has no `anonymous`);
+    /// `enforcingServices` are the services named by a plugin that enforces.
+    static func topLevelScopes(_ documents: [YAMLDocument], file: String)
+        -> (global: Bool, services: Set<ExactString>, enforcingServices: Set<ExactString>, routes: [ExactString: [Located<String>]]) {
+        var result = (global: false, services: Set<ExactString>(), enforcingServices: Set<ExactString>(), routes: [ExactString: [Located<String>]]())
         for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) where isEnabledTokenPlugin(plugin, file: file) {
             // A consumer-scoped plugin runs only once the consumer is known, so it covers no route.
             if ConfigYAML.string(plugin["consumer"], file: file) != nil || ConfigYAML.string(plugin["consumer_group"], file: file) != nil { continue }
@@ -175,23 +181,9 @@ public struct KongDeclarativeReader: DeploymentConfigReader {
                 result.routes[ExactString(route.value), default: []] += acceptsAnonymous(plugin) ? [] : [route]
             } else if let service {
                 result.services.insert(ExactString(service.value))
+                if !acceptsAnonymous(plugin) { result.enforcingServices.insert(ExactString(service.value)) }
             } else {
                 result.global = true
-            }
-        }
-        return result
-    }
-
-    /// Whether an enabled, enforcing top-level openid-connect or jwt plugin is bound to a route, or to a
-    /// service, that this file does not define (it may be in another decK file, or name one by its id).
-    static func unboundScopes(_ documents: [YAMLDocument], services: Set<ExactString>, routes: Set<ExactString>, file: String) -> (route: Bool, service: Bool) {
-        var result = (route: false, service: false)
-        for plugin in documents.flatMap({ $0.root["plugins"]?.sequence ?? [] }) where isEnabledTokenPlugin(plugin, file: file) && !acceptsAnonymous(plugin) {
-            if ConfigYAML.string(plugin["consumer"], file: file) != nil || ConfigYAML.string(plugin["consumer_group"], file: file) != nil { continue }
-            if let route = reference(plugin["route"], file: file) {
-                if !routes.contains(ExactString(route.value)) { result.route = true }
-            } else if let service = reference(plugin["service"], file: file), !services.contains(ExactString(service.value)) {
-                result.service = true
             }
         }
         return result

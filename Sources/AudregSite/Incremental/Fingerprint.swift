@@ -130,16 +130,6 @@ struct Fingerprinter {
     var fingerprint: PageFingerprint {
         sha256.withUnsafeBytes { PageFingerprint(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
-
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// A page's fingerprint: 128 bits, held as two integers rather than as its 32 hex digits, since a build
@@ -158,7 +148,7 @@ struct PageFingerprint: Hashable, Sendable {
     /// nil for anything but 32 lowercase hex digits.
     init?<Text: Collection<UInt8>>(hex: Text) {
         guard hex.count == 32 else { return nil }
-        var values: [UInt64] = [0, 0]
+        var high: UInt64 = 0, low: UInt64 = 0
         for (position, byte) in hex.enumerated() {
             let digit: UInt8
             switch byte {
@@ -166,24 +156,22 @@ struct PageFingerprint: Hashable, Sendable {
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
             default: return nil
             }
-            values[position / 16] = values[position / 16] << 4 | UInt64(digit)
+            if position < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
         }
-        high = values[0]
-        low = values[1]
+        self.high = high
+        self.low = low
     }
 
     /// The 32 lowercase hex digits, appended to `output`.
     func write(to output: OutputBuffer) {
-        var digits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &digits) { text in
-            for (half, value) in [high, low].enumerated() {
-                for position in 0..<16 {
-                    let nibble = UInt8(truncatingIfNeeded: value >> (60 - 4 * UInt64(position))) & 15
-                    text[half * 16 + position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-                }
+        func digits(_ value: UInt64) {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 15
+                output.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
             }
-            output.append(UnsafeBufferPointer(start: text.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32))
         }
+        digits(high)
+        digits(low)
     }
 
     var hex: String { OutputBuffer.string(capacity: 64) { write(to: $0) } }
